@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* vigilctl commands of the link family. */
+#include "config.h"
+
+#include "cli.h"
+#include "nls.h"
+
+const struct vg_cli_command vg_cli_cmds_link[] = {
+	{ NULL },
+};

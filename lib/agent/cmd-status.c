@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "agent.h"
+#include "loop.h"
+#include "store.h"
+
+int vg_cmd_hello(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	(void)agent;
+	(void)err;
+	*result = json_pack("{s:i, s:s, s:I, s:s}", "protocol", VG_PROTO_VERSION, "version", PACKAGE_VERSION,
+			    "uid", (json_int_t)req->peer->uid,
+			    "access", req->peer->access == VG_ACCESS_ADMIN ? "admin" : "read");
+	return 0;
+}
+
+/* One section per subsystem; one that has nothing to say reports {"available": false}. */
+static json_t *sections(struct vg_agent *agent)
+{
+	const struct vg_subsystem *const *subs;
+	json_t *obj = json_object();
+	size_t n;
+
+	subs = vg_agent_subsystems(&n);
+	for (size_t i = 0; obj && i < n; i++) {
+		json_t *sec = subs[i]->status ? subs[i]->status(agent) : NULL;
+
+		json_object_set_new(obj, subs[i]->name, sec ? sec : json_pack("{s:b}", "available", 0));
+	}
+	return obj;
+}
+
+int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	struct vg_ctl_stats cs;
+
+	(void)req;
+	(void)err;
+	vg_ctl_server_stats(agent->ctl, &cs);
+	*result = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I}, s:o}",
+			    "version", PACKAGE_VERSION,
+			    "pid", (json_int_t)getpid(),
+			    "started", (json_int_t)agent->started_at,
+			    "uptime", (json_int_t)((vg_now_ms() - agent->started_ms) / 1000),
+			    "state_dir", agent->cfg.state_dir,
+			    "socket", agent->cfg.socket_path,
+			    "database", vg_store_path(agent->store),
+			    "control", "clients", (int)cs.clients, "requests", (json_int_t)cs.requests,
+			    "refused", (json_int_t)cs.refused, "disconnected", (json_int_t)cs.disconnected,
+			    "sections", sections(agent));
+	return 0;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Small file helpers with bounds: reading a whole file, writing one atomically. */
+#ifndef VIGIL_FILEIO_H
+#define VIGIL_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct vg_error;
+
+/* Reads the regular file at path into a NUL-terminated buffer that the caller frees.
+ * A file larger than max_size, or not a regular file, is refused (-EFBIG, -EINVAL). */
+int vg_file_read_all(const char *path, size_t max_size, char **data, size_t *len, struct vg_error *err);
+
+/* Writes data to path through a temporary file in the same directory, fsync and rename,
+ * so that readers see the old or the new content, never a part.  mode is the file's mode. */
+int vg_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct vg_error *err);
+
+#endif

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+libvigil_core_la_SOURCES += telemetry/subsystem.c

@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Shared by the integration tests: TAP output, a private agent, and cleanup.
+#
+#   . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+#   plan 3
+#   start_agent                 # vigild --foreground on a fresh state dir and socket
+#   ctl status                  # vigilctl against that agent
+#   ok "status works" test $? -eq 0
+#   finish
+#
+# Tests run as root against the real kernel; a missing feature is a failure, not a skip.
+
+set -u
+: "${VIGILD:?VIGILD must point at the vigild binary}"
+: "${VIGILCTL:?VIGILCTL must point at the vigilctl binary}"
+
+TEST_NAME=$(basename "$0" .sh)
+TEST_DIR=$(mktemp -d "/tmp/vigil-test.${TEST_NAME}.XXXXXX")
+chmod 755 "$TEST_DIR"
+STATE_DIR="$TEST_DIR/state"
+SOCKET="$TEST_DIR/vigild.sock"
+AGENT_LOG="$TEST_DIR/vigild.log"
+AGENT_PID=
+_tap_n=0
+_tap_failed=0
+_cleanups=()
+
+export VIGIL_SOCKET="$SOCKET"
+# The catalog built for the tests, so that LANGUAGE=fr works before installation.
+if [ -n "${VIGIL_LOCALEDIR:-}" ]; then export TEXTDOMAINDIR="$VIGIL_LOCALEDIR"; fi
+
+plan() { echo "1..$1"; }
+
+# ok DESCRIPTION COMMAND...: runs COMMAND, reports its success as one TAP line.
+ok() {
+	local desc=$1
+	shift
+	_tap_n=$((_tap_n + 1))
+	if "$@"; then
+		echo "ok $_tap_n - $desc"
+	else
+		echo "not ok $_tap_n - $desc"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# diag TEXT: a TAP comment (shown in the log).
+diag() { printf '# %s\n' "$@"; }
+
+# on_exit COMMAND: run at exit, last registered first.
+on_exit() { _cleanups+=("$*"); }
+
+_cleanup() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[$i]}" >/dev/null 2>&1 || true; done
+	stop_agent >/dev/null 2>&1 || true
+	if [ "$_tap_failed" -gt 0 ] && [ -f "$AGENT_LOG" ]; then
+		diag "agent log:"; sed 's/^/#   /' "$AGENT_LOG" | tail -50
+	fi
+	rm -rf "$TEST_DIR"
+}
+trap _cleanup EXIT
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.
+wait_for() {
+	local limit=$1 i=0
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ "$i" -ge $((limit * 20)) ] && return 1
+		sleep 0.05
+	done
+}
+
+# start_agent [EXTRA VIGILD OPTIONS]: starts vigild in the foreground, waits for its socket.
+start_agent() {
+	"$VIGILD" --foreground --config /dev/null --state-dir "$STATE_DIR" --socket "$SOCKET" \
+		--log-level debug "$@" >>"$AGENT_LOG" 2>&1 &
+	AGENT_PID=$!
+	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
+		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20
+		return 1
+	fi
+}
+
+# stop_agent: SIGTERM and wait (a clean stop).
+stop_agent() {
+	[ -n "$AGENT_PID" ] || return 0
+	kill -TERM "$AGENT_PID" 2>/dev/null
+	wait "$AGENT_PID" 2>/dev/null
+	local rc=$?
+	AGENT_PID=
+	return $rc
+}
+
+# kill_agent: SIGKILL, no cleanup by the agent.
+kill_agent() {
+	[ -n "$AGENT_PID" ] || return 0
+	kill -KILL "$AGENT_PID" 2>/dev/null
+	wait "$AGENT_PID" 2>/dev/null
+	AGENT_PID=
+	return 0
+}
+
+# ctl ARGS...: vigilctl against the test agent.
+ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }
+
+# status_of COMMAND...: prints the exit status of COMMAND (output discarded).
+status_of() { "$@" >/dev/null 2>&1; echo $?; }
+
+# finish: ends the test with the right exit status.
+finish() {
+	[ "$_tap_failed" -eq 0 ]
+	exit $?
+}

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Tests of the link subsystem (added to check_PROGRAMS, TESTS and EXTRA_DIST).
