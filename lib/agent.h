@@ -77,6 +77,10 @@ struct vg_agent {
 	struct vg_tasks *tasks;
 	struct vg_ioc_service *ioc;
 	unsigned started_subsystems;
+	char id[40];                      /* stable agent id (UUID), see identity.c */
+	char hostname[256];
+	void (*event_sink)(struct vg_agent *agent, json_t *event, void *data); /* events.h */
+	void *event_sink_data;
 	int signal_fd;
 	struct vg_watch *signal_watch;
 	struct vg_watch *watchdog;
@@ -102,6 +106,9 @@ void vg_agent_stop(struct vg_agent *agent);
 
 /* Re-reads the configuration file (SIGHUP); settings that need a restart are logged. */
 int vg_agent_reload(struct vg_agent *agent, struct vg_error *err);
+
+/* Loads (or makes, the first time) the agent id in the state directory. */
+int vg_agent_identity_load(struct vg_agent *agent, struct vg_error *err);
 
 /* Applies the command-line options kept in agent->cmdline over agent->cfg. */
 void vg_agent_apply_cmdline(struct vg_agent *agent);

@@ -161,6 +161,8 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 		return r;
 	if (snprintf(db, sizeof(db), "%s/%s", agent->cfg.state_dir, DB_FILE) >= (int)sizeof(db))
 		return vg_error_set(err, -ENAMETOOLONG, N_("path too long: %s"), agent->cfg.state_dir);
+	if ((r = vg_agent_identity_load(agent, err)) < 0)
+		return r;
 	if ((r = vg_loop_new(&agent->loop)) < 0)
 		return vg_error_set(err, r, N_("cannot create the event loop: %s"), strerror(-r));
 	if ((r = vg_store_open(&agent->store, db, err)) < 0)

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "events.h"
 #include "loop.h"
 #include "store.h"
 
@@ -40,8 +41,10 @@ int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	(void)req;
 	(void)err;
 	vg_ctl_server_stats(agent->ctl, &cs);
-	*result = json_pack("{s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I}, s:o}",
+	*result = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I}, s:o}",
 			    "version", PACKAGE_VERSION,
+			    "agent_id", vg_agent_id(agent),
+			    "hostname", vg_agent_hostname(agent),
 			    "pid", (json_int_t)getpid(),
 			    "started", (json_int_t)agent->started_at,
 			    "uptime", (json_int_t)((vg_now_ms() - agent->started_ms) / 1000),
