@@ -71,6 +71,7 @@ struct vg_agent {
 	struct vg_settings *settings;
 	struct vg_ctl_server *ctl;
 	struct vg_workers *workers;
+	struct vg_spool *spool;           /* every stored event (spool.h) */
 	struct vg_telemetry *telemetry;
 	struct vg_link *link;
 	struct vg_isolation *isolation;

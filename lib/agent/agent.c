@@ -20,6 +20,7 @@
 #include "settings.h"
 #include "store.h"
 #include "vigil/error.h"
+#include "spool.h"
 #include "workers.h"
 
 #define DB_FILE "vigil.db"
@@ -169,6 +170,8 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 		return r;
 	if ((r = vg_settings_open(&agent->settings, agent->store, err)) < 0)
 		return r;
+	if ((r = vg_spool_open(&agent->spool, agent->store, err)) < 0)
+		return r;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -234,6 +237,8 @@ void vg_agent_stop(struct vg_agent *agent)
 	if (agent->signal_fd >= 0)
 		close(agent->signal_fd);
 	agent->signal_fd = -1;
+	vg_spool_close(agent->spool);
+	agent->spool = NULL;
 	vg_settings_close(agent->settings);
 	agent->settings = NULL;
 	vg_store_close(agent->store);

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The spool: every stored event, in SQLite (WAL), in arrival order.  Producers append
+ * in batches (one transaction per batch).  The uploader reads the oldest events not yet
+ * acknowledged and acknowledges them once the server has stored them; local views read
+ * any stored event.  Bounded by size and age: acknowledged events go first, and when
+ * unacknowledged events must go, they are counted as dropped.
+ */
+#ifndef VIGIL_SPOOL_H
+#define VIGIL_SPOOL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vg_error;
+struct vg_store;
+struct vg_spool;
+
+struct vg_spool_stats {
+	uint64_t events;          /* rows stored */
+	uint64_t pending;         /* rows not yet acknowledged by a server */
+	uint64_t bytes;           /* size of the stored event texts */
+	int64_t oldest_ms;        /* time of the oldest stored event, 0 when empty */
+	int64_t oldest_pending_ms;
+	uint64_t dropped;         /* unacknowledged events removed by the caps, since the spool was made */
+	uint64_t last_seq;
+};
+
+/* One batch for the uploader: the events' stored JSON texts and their sequence numbers. */
+struct vg_spool_batch {
+	size_t n;
+	uint64_t *seqs;
+	char **texts;
+	size_t bytes;
+};
+
+int vg_spool_open(struct vg_spool **out, struct vg_store *store, struct vg_error *err);
+void vg_spool_close(struct vg_spool *spool);
+
+/* Stores n events (JSON objects with "time" and "class_uid") in one transaction. */
+int vg_spool_append(struct vg_spool *spool, json_t *const *events, size_t n, struct vg_error *err);
+
+/* Reads the oldest unacknowledged events with a sequence number above after_seq, at most
+ * max_events and about max_bytes (at least one event).  Free with vg_spool_batch_free. */
+int vg_spool_read_pending(struct vg_spool *spool, uint64_t after_seq, size_t max_events, size_t max_bytes,
+			  struct vg_spool_batch *batch, struct vg_error *err);
+void vg_spool_batch_free(struct vg_spool_batch *batch);
+
+/* Marks the events with first <= seq <= last as acknowledged by the server. */
+int vg_spool_ack(struct vg_spool *spool, uint64_t first, uint64_t last, struct vg_error *err);
+
+/* Applies the caps: at most max_bytes of event text, nothing older than max_age_s (0: no limit).
+ * *dropped receives the number of unacknowledged events removed now. */
+int vg_spool_enforce(struct vg_spool *spool, uint64_t max_bytes, uint64_t max_age_s, uint64_t *dropped,
+		     struct vg_error *err);
+
+int vg_spool_stats(struct vg_spool *spool, struct vg_spool_stats *stats, struct vg_error *err);
+
+/* The underlying database, for queries of local views (read-only, prepared statements):
+ * table spool_events(seq, time_ms, class_uid, size, acked, event). */
+struct vg_store *vg_spool_store(struct vg_spool *spool);
+
+#endif
