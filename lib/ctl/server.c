@@ -348,19 +348,12 @@ static bool peer_in_group(int fd, gid_t pgid, gid_t gid)
 	return false;
 }
 
-static void server_accept(struct vg_watch *w, int fd, uint32_t events, void *data)
+static void accept_one(struct vg_ctl_server *srv, int cfd)
 {
-	struct vg_ctl_server *srv = data;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct conn *c;
-	int cfd;
 
-	(void)w;
-	(void)events;
-	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (cfd < 0)
-		return;
 	if (srv->nconns >= VG_CTL_MAX_CLIENTS) {
 		static const char busy[] = "{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"busy\","
 					   "\"message\":\"too many clients\",\"msgid\":\"too many clients\","
@@ -402,6 +395,20 @@ static void server_accept(struct vg_watch *w, int fd, uint32_t events, void *dat
 	c->next = srv->conns;
 	srv->conns = c;
 	srv->nconns++;
+}
+
+static void server_accept(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	(void)w;
+	(void)events;
+	/* Drain the backlog: a crowd of clients arriving at once is served in one round. */
+	for (int i = 0; i < 1024; i++) {
+		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (cfd < 0)
+			return;
+		accept_one(data, cfd);
+	}
 }
 
 /* The socket's directory: ours, not writable by anyone else. */
@@ -482,7 +489,7 @@ int vg_ctl_server_new(struct vg_ctl_server **out, struct vg_loop *loop, const ch
 	old = umask(0177);
 	r = bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr));
 	umask(old);
-	if (r < 0 || listen(srv->fd, 64) < 0) {
+	if (r < 0 || listen(srv->fd, SOMAXCONN) < 0) {
 		r = vg_error_set(err, -errno, N_("cannot listen on %s: %s"), path, strerror(errno));
 		goto fail;
 	}

@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# French: the programs speak it, errors from the agent arrive translated, and the catalog is complete.
+. "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+plan 7
+
+top="$VIGIL_TOP_SRCDIR"
+ok "LANGUAGE=fr vigilctl help speaks French" bash -c 'LANGUAGE=fr "$VIGILCTL" help | grep -q "Afficher"'
+ok "LANGUAGE=fr vigild --help speaks French" bash -c 'LANGUAGE=fr "$VIGILD" --help | grep -q "rester au premier plan"'
+ok "agent starts" start_agent
+out=$(LANGUAGE=fr "$VIGILCTL" settings set link.port=0 2>&1)
+diag "$out"
+ok "an error from the agent is shown in French" bash -c '[[ "$1" == *"doit être comprise entre 1 et 65535"* ]]' _ "$out"
+ok "and in English without LANGUAGE" bash -c 'LANGUAGE= LANG=C.UTF-8 "$VIGILCTL" settings set link.port=0 2>&1 | grep -q "must be between 1 and 65535"'
+
+# Every source file that marks strings is listed for translation...
+missing=$(cd "$top" && grep -rlE '\b(N?_|P_)\(' --include='*.c' lib agent cli tui 2>/dev/null | sort |
+	comm -23 - <(grep -v '^#' po/POTFILES.in | sort))
+[ -z "$missing" ] || diag "missing from po/POTFILES.in: $missing"
+ok "po/POTFILES.in lists every file that uses _()" test -z "$missing"
+# ...and the French catalog has no untranslated or fuzzy entry for them.
+pot="$TEST_DIR/vigil.pot"
+(cd "$top" && xgettext --keyword=_ --keyword=N_ --keyword=P_:1,2 --from-code=UTF-8 -o "$pot" -f po/POTFILES.in) 2>/dev/null
+msgmerge -q "$top/po/fr.po" "$pot" -o "$TEST_DIR/fr.po" 2>/dev/null
+stats=$(msgfmt --statistics -c -o /dev/null "$TEST_DIR/fr.po" 2>&1)
+diag "$stats"
+ok "po/fr.po translates every string, none fuzzy" bash -c '[[ "$1" == *"translated"* && "$1" != *"untranslated"* && "$1" != *"fuzzy"* ]]' _ "$stats"
+finish
