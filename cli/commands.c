@@ -208,8 +208,9 @@ void vg_cli_print_roff(FILE *out)
 		fprintf(out, ".TP\n.B %s", c->name);
 		if (c->synopsis && c->synopsis[0])
 			fprintf(out, " \\fI%s\\fR", c->synopsis);
-		fprintf(out, "\n%s\n", c->help);
+		fprintf(out, "\n%s.\n", c->help);
 		if (c->details) {
+			fputs(".br\n", out);
 			for (const char *p = c->details; *p; p++) {
 				if (*p == '\n')
 					fputs("\n.br\n", out);
@@ -221,7 +222,7 @@ void vg_cli_print_roff(FILE *out)
 			fputc('\n', out);
 		}
 		if (c->proto && vg_proto_command_find(c->proto))
-			fprintf(out, "%s\n", vg_proto_command_find(c->proto)->access == VG_ACCESS_ADMIN
+			fprintf(out, ".br\n%s\n", vg_proto_command_find(c->proto)->access == VG_ACCESS_ADMIN
 				? "Needs root." : "Root and members of group vigil may run it.");
 	}
 }
