@@ -69,9 +69,9 @@ extern const struct vg_cli_command vg_cli_cmds_ioc[];
 const struct vg_cli_command *vg_cli_command_at(size_t i);
 
 /* Resolves words (unambiguous prefixes accepted).  Returns the command and sets *consumed to the
- * number of words its name took; NULL with a message printed to stderr when unknown, ambiguous
- * or incomplete. */
-const struct vg_cli_command *vg_cli_lookup(int argc, char **argv, int *consumed);
+ * number of words its name took; NULL when unknown, ambiguous or incomplete, with the reason
+ * printed to errors (NULL: quietly, as completion does). */
+const struct vg_cli_command *vg_cli_lookup(int argc, char **argv, int *consumed, FILE *errors);
 
 /* Splits a line into words (single and double quotes, backslash escapes).  Returns the count,
  * or -1 with *error set to a static message.  words[i] point into buf (size len + 1). */

@@ -69,7 +69,7 @@ static bool agrees(const struct vg_cli_command *cmd, char chosen[][64], int leve
 	return true;
 }
 
-const struct vg_cli_command *vg_cli_lookup(int argc, char **argv, int *consumed)
+const struct vg_cli_command *vg_cli_lookup(int argc, char **argv, int *consumed, FILE *errors)
 {
 	char chosen[8][64];
 	const struct vg_cli_command *c;
@@ -107,18 +107,19 @@ const struct vg_cli_command *vg_cli_lookup(int argc, char **argv, int *consumed)
 				*consumed = level;
 				return complete;
 			}
-			if (level >= argc) {
-				fprintf(stderr, _("vigilctl: incomplete command; try \"help %s\"\n"), argv[0]);
-				return NULL;
-			}
-			fprintf(stderr, _("vigilctl: unknown command \"%s\"; try \"help\"\n"), argv[level]);
+			if (errors && level >= argc)
+				fprintf(errors, _("vigilctl: incomplete command; try \"help %s\"\n"), argv[0]);
+			else if (errors)
+				fprintf(errors, _("vigilctl: unknown command \"%s\"; try \"help\"\n"), argv[level]);
 			return NULL;
 		}
 		if (ncands > 1 && exact < 0) {
-			fprintf(stderr, _("vigilctl: \"%s\" is ambiguous:"), argv[level]);
-			for (int k = 0; k < ncands; k++)
-				fprintf(stderr, " %s", cands[k]);
-			fputc('\n', stderr);
+			if (errors) {
+				fprintf(errors, _("vigilctl: \"%s\" is ambiguous:"), argv[level]);
+				for (int k = 0; k < ncands; k++)
+					fprintf(errors, " %s", cands[k]);
+				fputc('\n', errors);
+			}
 			return NULL;
 		}
 		snprintf(chosen[level], sizeof(chosen[0]), "%s", cands[exact >= 0 ? exact : 0]);
@@ -159,7 +160,7 @@ int vg_cli_run(struct vg_cli *cli, int argc, char **argv)
 
 	if (argc == 0)
 		return VG_EXIT_OK;
-	cmd = vg_cli_lookup(argc, argv, &consumed);
+	cmd = vg_cli_lookup(argc, argv, &consumed, stderr);
 	if (!cmd)
 		return VG_EXIT_USAGE;
 	nargs = argc - consumed;
@@ -185,7 +186,7 @@ void vg_cli_help_all(FILE *out)
 int vg_cli_help_command(FILE *out, int argc, char **argv)
 {
 	int consumed;
-	const struct vg_cli_command *c = vg_cli_lookup(argc, argv, &consumed);
+	const struct vg_cli_command *c = vg_cli_lookup(argc, argv, &consumed, stderr);
 
 	if (!c)
 		return VG_EXIT_USAGE;

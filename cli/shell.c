@@ -32,19 +32,14 @@ static bool keep_in_history(const char *line)
 	const char *error;
 	const struct vg_cli_command *cmd;
 	int argc, consumed;
-	FILE *saved = stderr;
 
 	if (line[0] == ' ' || !line[0] || strlen(line) > VG_CLI_MAX_LINE)
 		return false;
 	argc = vg_cli_split(line, buf, sizeof(buf), words, VG_CLI_MAX_WORDS, &error);
 	if (argc <= 0)
 		return false;
-	/* Resolve quietly: the error, if any, is printed when the line runs. */
-	stderr = fopen("/dev/null", "w");
-	cmd = stderr ? vg_cli_lookup(argc, words, &consumed) : NULL;
-	if (stderr)
-		fclose(stderr);
-	stderr = saved;
+	/* Resolved quietly: the error, if any, is printed when the line runs. */
+	cmd = vg_cli_lookup(argc, words, &consumed, NULL);
 	return !cmd || !(cmd->flags & VG_CLI_SECRET);
 }
 
@@ -157,7 +152,6 @@ static char **complete(const char *text, int start, int end)
 	const char *error;
 	const struct vg_cli_command *cmd;
 	int n, consumed;
-	FILE *saved = stderr;
 
 	(void)end;
 	rl_attempted_completion_over = 1;
@@ -165,21 +159,9 @@ static char **complete(const char *text, int start, int end)
 	n = vg_cli_split(upto, buf, sizeof(buf), words, VG_CLI_MAX_WORDS, &error);
 	if (n < 0)
 		return NULL;
-	stderr = fopen("/dev/null", "w");
-	cmd = (n > 0 && stderr) ? vg_cli_lookup(n, words, &consumed) : NULL;
-	if (stderr)
-		fclose(stderr);
-	stderr = saved;
-	if (cmd && consumed == n - 0 && consumed > 0 && cmd->complete) {
-		arg_command = cmd;
-		arg_index = n - consumed;
-		if (cmd->complete(text, arg_index, 0) == VG_CLI_COMPLETE_FILES) {
-			rl_attempted_completion_over = 0;
-			return NULL;
-		}
-		return rl_completion_matches(text, argument_generator);
-	}
-	if (cmd && consumed < n && cmd->complete) {
+	cmd = n > 0 ? vg_cli_lookup(n, words, &consumed, NULL) : NULL;
+	/* Past the command's own words: its arguments. */
+	if (cmd && consumed > 0 && consumed <= n && cmd->complete) {
 		arg_command = cmd;
 		arg_index = n - consumed;
 		if (cmd->complete(text, arg_index, 0) == VG_CLI_COMPLETE_FILES) {
