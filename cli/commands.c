@@ -127,15 +127,20 @@ const struct vg_cli_command *vg_cli_lookup(int argc, char **argv, int *consumed,
 	return NULL;
 }
 
+__attribute__((format(printf, 1, 0))) static void report(const char *fmt, va_list ap)
+{
+	fputs("vigilctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int vg_cli_usage(const struct vg_cli_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vigilctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (cmd)
 		fprintf(stderr, _("Usage: %s %s\n"), cmd->name, cmd->synopsis ? cmd->synopsis : "");
 	return VG_EXIT_USAGE;
@@ -145,11 +150,9 @@ int vg_cli_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vigilctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	report(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return VG_EXIT_FAILED;
 }
 

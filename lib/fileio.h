@@ -16,4 +16,9 @@ int vg_file_read_all(const char *path, size_t max_size, char **data, size_t *len
  * so that readers see the old or the new content, never a part.  mode is the file's mode. */
 int vg_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct vg_error *err);
 
+/* Makes sure dir is a directory owned by us and writable by no one else, creating it with mode
+ * when it is missing (its parent must exist).  A directory that others could write into is
+ * refused: whoever can replace its files can feed the agent. */
+int vg_dir_ensure_private(const char *dir, mode_t mode, struct vg_error *err);
+
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "fileio.h"
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
@@ -45,23 +46,6 @@ static gid_t group_id(const char *name)
 	struct group *g = getgrnam(name);
 
 	return g ? g->gr_gid : (gid_t)-1;
-}
-
-/* The state directory holds the database and, later, certificates and quarantine: root only. */
-static int prepare_state_dir(const char *dir, struct vg_error *err)
-{
-	struct stat st;
-
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return vg_error_set(err, -errno, N_("cannot create the state directory %s: %s"), dir, strerror(errno));
-	if (stat(dir, &st) < 0)
-		return vg_error_set(err, -errno, N_("cannot use the state directory %s: %s"), dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return vg_error_set(err, -ENOTDIR, N_("%s is not a directory"), dir);
-	if (st.st_uid != geteuid() || (st.st_mode & 022))
-		return vg_error_set(err, -EPERM,
-			N_("refusing the state directory %s: it must be owned by the agent's user and writable by no one else"), dir);
-	return 0;
 }
 
 static void on_signal(struct vg_watch *w, int fd, uint32_t events, void *data)
@@ -158,7 +142,8 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 	agent->started_ms = vg_now_ms();
 	agent->started_at = time(NULL);
 	agent->signal_fd = -1;
-	if ((r = prepare_state_dir(agent->cfg.state_dir, err)) < 0)
+	/* The state directory holds the database, certificates and quarantine: root only. */
+	if ((r = vg_dir_ensure_private(agent->cfg.state_dir, 0700, err)) < 0)
 		return r;
 	if (snprintf(db, sizeof(db), "%s/%s", agent->cfg.state_dir, DB_FILE) >= (int)sizeof(db))
 		return vg_error_set(err, -ENAMETOOLONG, N_("path too long: %s"), agent->cfg.state_dir);

@@ -107,3 +107,19 @@ fail:
 	unlink(tmp);
 	return r;
 }
+
+int vg_dir_ensure_private(const char *dir, mode_t mode, struct vg_error *err)
+{
+	struct stat st;
+
+	if (mkdir(dir, mode) < 0 && errno != EEXIST)
+		return vg_error_set(err, -errno, N_("cannot create the directory %s: %s"), dir, strerror(errno));
+	if (lstat(dir, &st) < 0)
+		return vg_error_set(err, -errno, N_("cannot use the directory %s: %s"), dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return vg_error_set(err, -ENOTDIR, N_("%s is not a directory"), dir);
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return vg_error_set(err, -EPERM,
+			N_("refusing the directory %s: it must be owned by the agent's user and writable by no one else"), dir);
+	return 0;
+}

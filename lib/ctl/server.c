@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 
 #include "ctl-server.h"
+#include "fileio.h"
 #include "linebuf.h"
 #include "log.h"
 #include "loop.h"
@@ -411,25 +412,14 @@ static void server_accept(struct vg_watch *w, int fd, uint32_t events, void *dat
 	}
 }
 
-/* The socket's directory: ours, not writable by anyone else. */
+/* The socket's directory: ours, not writable by anyone else (created 0755 so that the group
+ * can reach the socket). */
 static int check_socket_dir(const char *path, struct vg_error *err)
 {
 	char copy[PATH_MAX];
-	struct stat st;
-	char *dir;
 
 	snprintf(copy, sizeof(copy), "%s", path);
-	dir = dirname(copy);
-	if (lstat(dir, &st) < 0) {
-		if (errno != ENOENT || mkdir(dir, 0755) < 0 || lstat(dir, &st) < 0)
-			return vg_error_set(err, -errno, N_("cannot create the socket directory %s: %s"), dir, strerror(errno));
-	}
-	if (!S_ISDIR(st.st_mode))
-		return vg_error_set(err, -ENOTDIR, N_("%s is not a directory"), dir);
-	if (st.st_uid != geteuid() || (st.st_mode & 022))
-		return vg_error_set(err, -EPERM,
-			N_("refusing the socket directory %s: it must be owned by the agent's user and writable by no one else"), dir);
-	return 0;
+	return vg_dir_ensure_private(dirname(copy), 0755, err);
 }
 
 /* A socket file already there: another agent (refused) or a stale file (removed). */

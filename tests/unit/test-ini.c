@@ -71,18 +71,24 @@ static void test_ini_errors_name_file_and_line(void **state)
 	expect_error(longline, sizeof(longline), "bad.conf:1: line is longer");
 }
 
+/* Writes doc into a new temporary file whose name goes into path (a mkstemp template). */
+static void write_temp(char *path, const char *doc)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, doc, strlen(doc)), (ssize_t)strlen(doc));
+	close(fd);
+}
+
 static void test_ini_callback_error_gets_position(void **state)
 {
 	struct vg_agent_config cfg;
 	struct vg_error err;
 	char path[] = "/tmp/vigil-test-conf.XXXXXX";
-	const char *doc = "[agent]\nstate_dir = /var/lib/x\nlog_level = loud\n";
-	int fd = mkstemp(path);
 
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, doc, strlen(doc)), (ssize_t)strlen(doc));
-	close(fd);
+	write_temp(path, "[agent]\nstate_dir = /var/lib/x\nlog_level = loud\n");
 	vg_agent_config_defaults(&cfg);
 	assert_true(vg_agent_config_load(&cfg, path, true, &err) < 0);
 	assert_non_null(strstr(err.message, ":3: log_level must be"));
@@ -95,13 +101,9 @@ static void test_config_values_and_defaults(void **state)
 	struct vg_agent_config cfg;
 	struct vg_error err;
 	char path[] = "/tmp/vigil-test-conf.XXXXXX";
-	const char *doc = "[agent]\nstate_dir = /srv/vigil\nsocket = /run/v.sock\nlog_level = debug\ngroup = edr\n";
-	int fd = mkstemp(path);
 
 	(void)state;
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, doc, strlen(doc)), (ssize_t)strlen(doc));
-	close(fd);
+	write_temp(path, "[agent]\nstate_dir = /srv/vigil\nsocket = /run/v.sock\nlog_level = debug\ngroup = edr\n");
 	vg_agent_config_defaults(&cfg);
 	assert_string_equal(cfg.group, "vigil");
 	assert_int_equal(vg_agent_config_load(&cfg, path, true, &err), 0);
