@@ -98,7 +98,7 @@ static void field(int y, int x, int w, const char *label, const char *value)
 	attrset(vg_ui_attr(VG_ROLE_DIM));
 	lw = vg_ui_text(y, x, label, w);
 	attrset(A_NORMAL);
-	vg_ui_text(y, x + (lw < 16 ? 16 : lw + 1), value, w - (lw < 16 ? 16 : lw + 1));
+	vg_ui_text(y, x + (lw < 20 ? 20 : lw + 1), value, w - (lw < 20 ? 20 : lw + 1));
 }
 
 /* The fields of an available part on one line: "name: value  name: value". */
