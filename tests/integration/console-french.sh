@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# With LANGUAGE=fr the console speaks French (the catalog built for the tests: TEXTDOMAINDIR).
+. "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+. "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
+plan 6
+
+: >"$TEST_DIR/vigild.conf"
+start_agent --config "$TEST_DIR/vigild.conf"
+start_console LANG=C.UTF-8 LANGUAGE=fr TEXTDOMAINDIR="${TEXTDOMAINDIR:-}" VIGIL_LOCALEDIR="${VIGIL_LOCALEDIR:-}"
+ok "the dashboard is in French" wait_screen 10 "Console Vigil — Tableau de bord"
+ok "the state of the agent is in French" wait_screen 5 "L’agent fonctionne"
+ok "the bottom bar is in French" wait_screen 5 "F1 Aide"
+keys F9
+ok "the settings screen is in French" wait_screen 5 "Paramètre  *Valeur"
+keys F1
+ok "the help is in French" wait_screen 5 "Quitter la console"
+ok "q quits cleanly" quit_console
+finish
