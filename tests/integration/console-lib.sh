@@ -2,7 +2,9 @@
 # The console tests: vigil-console inside a private tmux server, driven with send-keys and
 # read with capture-pane.  Source after lib.sh.
 #
-#   start_console [NAME=VALUE...]   the console in a detached window (CONSOLE_COLS x CONSOLE_ROWS)
+#   start_console [NAME=VALUE...]   the console in a detached window (CONSOLE_COLS x CONSOLE_ROWS),
+#                                   through the command in CONSOLE_PREFIX (array) if any
+#   quit_console                    q, and a clean exit (status 0)
 #   keys KEY...                     tmux send-keys
 #   screen                          the text on the screen
 #   wait_screen SECONDS PATTERN     waits until the screen matches the grep pattern
@@ -16,11 +18,16 @@ TMUX_NAME="vigil-$$"
 CONSOLE_COLS=${CONSOLE_COLS:-100}
 CONSOLE_ROWS=${CONSOLE_ROWS:-30}
 tmx() { tmux -L "$TMUX_NAME" -f /dev/null "$@"; }
-on_exit "tmux -L $TMUX_NAME kill-server"
+# kill-server leaves the socket file behind: remove it too.
+on_exit "tmux -L $TMUX_NAME kill-server; rm -f \"${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_NAME\""
 
+CONSOLE_RC="$TEST_DIR/console.rc"
+CONSOLE_PREFIX=()   # a command to run the console through (setpriv for another user)
 start_console() {
+	rm -f "$CONSOLE_RC"
+	# The exit status goes to a file: tmux may see the pane close before it learns the status.
 	tmx new-session -d -s console -x "$CONSOLE_COLS" -y "$CONSOLE_ROWS" \
-		env TERM=screen "$@" "$VIGIL_CONSOLE" --socket "$SOCKET" \; \
+		sh -c '"$@"; echo $? >"$0"' "$CONSOLE_RC" "${CONSOLE_PREFIX[@]}" env TERM=screen "$@" "$VIGIL_CONSOLE" --socket "$SOCKET" \; \
 		set-option -t console remain-on-exit on
 }
 
@@ -36,13 +43,13 @@ wait_screen() {
 	return 1
 }
 
-# console_status: "DEAD STATUS" of the console's pane ("0 " while it runs).
-console_status() { tmx display-message -p -t console '#{pane_dead} #{pane_dead_status}'; }
+# console_running: the console has not exited.
+console_running() { [ ! -e "$CONSOLE_RC" ]; }
 console_pid() { tmx display-message -p -t console '#{pane_pid}'; }
 
 # quit_console: q, then waits for a clean exit (status 0: with the sanitizers, no leak either).
 quit_console() {
 	keys q
-	wait_for 10 sh -c "test \"\$(tmux -L $TMUX_NAME display-message -p -t console '#{pane_dead}')\" = 1" || return 1
-	[ "$(console_status)" = "1 0" ] || { diag "console exit: $(console_status)"; screen | sed 's/^/#   /'; return 1; }
+	wait_for 10 test -s "$CONSOLE_RC" || { diag "the console did not exit"; return 1; }
+	[ "$(cat "$CONSOLE_RC")" = 0 ] || { diag "console exit status: $(cat "$CONSOLE_RC")"; screen | sed 's/^/#   /'; return 1; }
 }
