@@ -6,7 +6,8 @@ console_scripts = \
 	integration/console-french.sh \
 	integration/console-resize.sh \
 	integration/console-reconnect.sh \
-	integration/console-readonly.sh
+	integration/console-readonly.sh \
+	integration/console-terminal.sh
 TESTS += $(console_scripts)
 EXTRA_DIST += $(console_scripts) integration/console-lib.sh
 TESTS_ENVIRONMENT += VIGIL_CONSOLE='$(abs_top_builddir)/tui/vigil-console'

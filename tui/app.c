@@ -215,7 +215,8 @@ static void handle_mouse(struct vg_console *con)
 	const struct vg_screen_class *cls = vg_console_screen_class(con->active);
 	MEVENT ev;
 
-	if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)))
+	/* The press only: a release after it would be a second click on the same row. */
+	if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
 		return;
 	if (ev.y == LINES - 1) {
 		for (int i = 0; i < VG_SCR_COUNT; i++)
