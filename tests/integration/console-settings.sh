@@ -3,7 +3,7 @@
 # a refused value shows the agent's message in the form, and the history shows the change.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 8
+plan 11
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -20,6 +20,13 @@ ok "F9 shows the settings" wait_screen 5 "link.port  *443"
 for ((i = 0; i < row; i++)); do keys Down; done
 keys Enter
 ok "Enter opens the form for the selected setting" wait_screen 5 "Change link.port"
+# Editing in the field: UTF-8 characters, Backspace erases a whole character, Left moves by one.
+keys C-u 1 é 2
+ok "the field shows what is typed, UTF-8 included" wait_screen 5 "Value 1é2 "
+keys BSpace BSpace
+ok "Backspace erases whole characters" wait_screen 5 "Value 1  "
+keys 2 Left 5
+ok "Left moves the cursor by one character" wait_screen 5 "Value 152 "
 keys C-u 99999 Enter
 ok "a refused value shows the agent's message" wait_screen 5 "must be between 1 and 65535"
 ok "the refused value did not reach the agent" sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.port | grep -q 'value: *443$'"
