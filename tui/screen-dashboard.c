@@ -101,26 +101,58 @@ static void field(int y, int x, int w, const char *label, const char *value)
 	vg_ui_text(y, x + (lw < 20 ? 20 : lw + 1), value, w - (lw < 20 ? 20 : lw + 1));
 }
 
-/* The fields of an available part on one line: "name: value  name: value". */
-static void section_fields(char *buf, size_t size, json_t *sec)
+/* The fields of an available part, "name: value" each, nested objects one level deep
+ * ("spool.depth: 12"), wrapped on at most max_lines lines of width columns from row y. */
+struct wrap {
+	int y, x, width, line, max_lines, col;
+};
+
+static void put_item(struct wrap *w, const char *item)
+{
+	int iw = vg_ui_width(item);
+
+	if (w->col > 0 && w->col + 2 + iw > w->width) {
+		if (w->line + 1 >= w->max_lines)
+			return;
+		w->line++;
+		w->col = 0;
+	}
+	if (w->col > 0)
+		w->col += 2;
+	w->col += vg_ui_text(w->y + w->line, w->x + w->col, item, w->width - w->col);
+}
+
+static void put_fields(struct wrap *w, const char *prefix, json_t *obj, int depth)
 {
 	const char *key;
 	json_t *v;
-	size_t used = 0;
 
-	buf[0] = '\0';
-	json_object_foreach(sec, key, v) {
-		char text[256];
-		int n;
+	json_object_foreach(obj, key, v) {
+		char text[256], item[600], name[300];
 
-		if (strcmp(key, "available") == 0 || json_is_object(v))
+		if (depth == 0 && strcmp(key, "available") == 0)
 			continue;
+		snprintf(name, sizeof(name), "%s%s%s", prefix, prefix[0] ? "." : "", key);
+		if (json_is_object(v)) {
+			if (depth == 0)
+				put_fields(w, name, v, depth + 1);
+			continue;
+		}
 		vg_ui_json_text(text, sizeof(text), v);
-		n = snprintf(buf + used, size - used, "%s%s: %s", used ? "  " : "", key, text);
-		if (n < 0 || (size_t)n >= size - used)
-			break;
-		used += (size_t)n;
+		snprintf(item, sizeof(item), "%s: %s", name, text);
+		put_item(w, item);
 	}
+}
+
+/* Returns the lines used. */
+static int section_fields(int y, int x, int width, int max_lines, json_t *sec)
+{
+	struct wrap w = { .y = y, .x = x, .width = width, .max_lines = max_lines };
+
+	put_fields(&w, "", sec, 0);
+	if (w.line == 0 && w.col == 0)
+		vg_ui_text(y, x, _("available"), width);
+	return w.line + 1;
 }
 
 static const char *part_label(const char *name)
@@ -195,15 +227,16 @@ static void draw(void *self, const struct vg_view *v)
 		attrset(A_BOLD);
 		vg_ui_text(y, 3, part_label(name), 14);
 		if (json_is_true(json_object_get(sec, "available"))) {
+			int room = v->top + v->rows - y;
+
 			attrset(vg_ui_attr(VG_ROLE_OK));
-			section_fields(buf, sizeof(buf), sec);
-			vg_ui_text(y, 19, buf[0] ? buf : _("available"), v->cols - 20);
+			y += section_fields(y, 19, v->cols - 20, room < 3 ? room : 3, sec);
 		} else {
 			attrset(vg_ui_attr(VG_ROLE_DIM));
 			vg_ui_text(y, 19, _("not available in this agent"), v->cols - 20);
+			y++;
 		}
 		attrset(A_NORMAL);
-		y++;
 	}
 }
 
