@@ -11,56 +11,77 @@
 #include "console.h"
 #include "nls.h"
 
-static bool utf8;
-static attr_t attrs[VG_ROLE_COUNT];
+/* No state of our own: the tables are constant, and whether colours are on is ncurses'
+ * (start_color() ran or not), whether lines are UTF-8 is the locale's. */
+static const attr_t mono[VG_ROLE_COUNT] = {
+	[VG_ROLE_NORMAL] = A_NORMAL,
+	[VG_ROLE_TITLE] = A_REVERSE | A_BOLD,
+	[VG_ROLE_TAB] = A_REVERSE,
+	[VG_ROLE_TAB_ACTIVE] = A_BOLD | A_UNDERLINE,
+	[VG_ROLE_HEADING] = A_BOLD | A_UNDERLINE,
+	[VG_ROLE_SELECTED] = A_REVERSE,
+	[VG_ROLE_OK] = A_BOLD,
+	[VG_ROLE_WARN] = A_BOLD,
+	[VG_ROLE_ERROR] = A_BOLD | A_REVERSE,
+	[VG_ROLE_DIM] = A_DIM,
+	[VG_ROLE_BANNER] = A_BOLD | A_REVERSE,
+};
+
+enum { PAIR_TITLE = 1, PAIR_TAB, PAIR_OK, PAIR_WARN, PAIR_ERROR, PAIR_BANNER, PAIR_HEADING };
+
+static attr_t colour_attr(enum vg_role role)
+{
+	switch (role) {
+	case VG_ROLE_TITLE:
+		return COLOR_PAIR(PAIR_TITLE) | A_BOLD;
+	case VG_ROLE_TAB:
+		return COLOR_PAIR(PAIR_TAB);
+	case VG_ROLE_TAB_ACTIVE:
+		return COLOR_PAIR(PAIR_TITLE) | A_BOLD;
+	case VG_ROLE_HEADING:
+		return COLOR_PAIR(PAIR_HEADING) | A_BOLD;
+	case VG_ROLE_OK:
+		return COLOR_PAIR(PAIR_OK) | A_BOLD;
+	case VG_ROLE_WARN:
+		return COLOR_PAIR(PAIR_WARN) | A_BOLD;
+	case VG_ROLE_ERROR:
+		return COLOR_PAIR(PAIR_ERROR) | A_BOLD;
+	case VG_ROLE_BANNER:
+		return COLOR_PAIR(PAIR_BANNER) | A_BOLD;
+	default:
+		return role < VG_ROLE_COUNT ? mono[role] : A_NORMAL;
+	}
+}
 
 void vg_ui_init(void)
 {
 	const char *no_color = getenv("NO_COLOR");
-	const char *codeset = nl_langinfo(CODESET);
-	bool colour = has_colors() && !(no_color && no_color[0]);
 
-	utf8 = codeset && (strcasecmp(codeset, "UTF-8") == 0 || strcasecmp(codeset, "utf8") == 0);
-	/* Monochrome first: every role stays readable with attributes alone. */
-	attrs[VG_ROLE_NORMAL] = A_NORMAL;
-	attrs[VG_ROLE_TITLE] = A_REVERSE | A_BOLD;
-	attrs[VG_ROLE_TAB] = A_REVERSE;
-	attrs[VG_ROLE_TAB_ACTIVE] = A_BOLD | A_UNDERLINE;
-	attrs[VG_ROLE_HEADING] = A_BOLD | A_UNDERLINE;
-	attrs[VG_ROLE_SELECTED] = A_REVERSE;
-	attrs[VG_ROLE_OK] = A_BOLD;
-	attrs[VG_ROLE_WARN] = A_BOLD;
-	attrs[VG_ROLE_ERROR] = A_BOLD | A_REVERSE;
-	attrs[VG_ROLE_DIM] = A_DIM;
-	attrs[VG_ROLE_BANNER] = A_BOLD | A_REVERSE | A_BLINK;
-	if (!colour || start_color() == ERR)
+	if (!has_colors() || (no_color && no_color[0]) || start_color() == ERR)
 		return;
 	use_default_colors();
-	init_pair(1, COLOR_WHITE, COLOR_BLUE);
-	init_pair(2, COLOR_BLACK, COLOR_CYAN);
-	init_pair(3, COLOR_GREEN, -1);
-	init_pair(4, COLOR_YELLOW, -1);
-	init_pair(5, COLOR_RED, -1);
-	init_pair(6, COLOR_WHITE, COLOR_RED);
-	init_pair(7, COLOR_CYAN, -1);
-	attrs[VG_ROLE_TITLE] = COLOR_PAIR(1) | A_BOLD;
-	attrs[VG_ROLE_TAB] = COLOR_PAIR(2);
-	attrs[VG_ROLE_TAB_ACTIVE] = COLOR_PAIR(1) | A_BOLD;
-	attrs[VG_ROLE_HEADING] = COLOR_PAIR(7) | A_BOLD;
-	attrs[VG_ROLE_OK] = COLOR_PAIR(3) | A_BOLD;
-	attrs[VG_ROLE_WARN] = COLOR_PAIR(4) | A_BOLD;
-	attrs[VG_ROLE_ERROR] = COLOR_PAIR(5) | A_BOLD;
-	attrs[VG_ROLE_BANNER] = COLOR_PAIR(6) | A_BOLD;
+	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+	init_pair(PAIR_TAB, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_OK, COLOR_GREEN, -1);
+	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
+	init_pair(PAIR_ERROR, COLOR_RED, -1);
+	init_pair(PAIR_BANNER, COLOR_WHITE, COLOR_RED);
+	init_pair(PAIR_HEADING, COLOR_CYAN, -1);
 }
 
 bool vg_ui_utf8(void)
 {
-	return utf8;
+	const char *codeset = nl_langinfo(CODESET);
+
+	return codeset && (strcasecmp(codeset, "UTF-8") == 0 || strcasecmp(codeset, "utf8") == 0);
 }
 
 attr_t vg_ui_attr(enum vg_role role)
 {
-	return role < VG_ROLE_COUNT ? attrs[role] : A_NORMAL;
+	/* COLOR_PAIRS stays 0 until start_color() succeeds. */
+	if (COLOR_PAIRS > PAIR_HEADING)
+		return colour_attr(role);
+	return role < VG_ROLE_COUNT ? mono[role] : A_NORMAL;
 }
 
 /* Decodes s into at most maxcols columns of printable wide characters. */
@@ -144,7 +165,7 @@ void vg_ui_hline(int y, int x, int n)
 {
 	if (n <= 0)
 		return;
-	if (utf8)
+	if (vg_ui_utf8())
 		mvhline_set(y, x, WACS_HLINE, n);
 	else
 		mvhline(y, x, '-', n);
@@ -154,7 +175,7 @@ void vg_ui_box(int y, int x, int h, int w)
 {
 	if (h < 2 || w < 2)
 		return;
-	if (utf8) {
+	if (vg_ui_utf8()) {
 		mvhline_set(y, x + 1, WACS_HLINE, w - 2);
 		mvhline_set(y + h - 1, x + 1, WACS_HLINE, w - 2);
 		mvvline_set(y + 1, x, WACS_VLINE, h - 2);
@@ -180,7 +201,7 @@ const char *vg_ui_spinner(unsigned frame)
 	static const char *const fancy[] = { "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏" };
 	static const char *const plain[] = { "|", "/", "-", "\\" };
 
-	return utf8 ? fancy[frame % 10] : plain[frame % 4];
+	return vg_ui_utf8() ? fancy[frame % 10] : plain[frame % 4];
 }
 
 void vg_ui_duration(char *buf, size_t size, long long seconds)
