@@ -7,7 +7,8 @@ console_scripts = \
 	integration/console-resize.sh \
 	integration/console-reconnect.sh \
 	integration/console-readonly.sh \
-	integration/console-terminal.sh
+	integration/console-terminal.sh \
+	integration/console-slow.sh
 TESTS += $(console_scripts)
 EXTRA_DIST += $(console_scripts) integration/console-lib.sh
 TESTS_ENVIRONMENT += VIGIL_CONSOLE='$(abs_top_builddir)/tui/vigil-console'

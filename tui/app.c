@@ -19,6 +19,7 @@
 #define MIN_COLS 80
 #define MIN_ROWS 24
 #define TICK_MS 1000
+#define SLOW_MS 2000
 
 void vg_console_message(struct vg_console *con, bool error, const char *text)
 {
@@ -77,8 +78,18 @@ static void draw_title(struct vg_console *con)
 		snprintf(right, sizeof(right), "%s", _("agent not reachable"));
 	}
 	if (con->npending) {
+		uint64_t waited = vg_conn_oldest_ms(con);
 		size_t l = strlen(right);
 
+		/* A slow agent is said in words, not only by the spinner. */
+		if (waited >= SLOW_MS) {
+			char secs[32];
+
+			snprintf(secs, sizeof(secs), "%llu", (unsigned long long)(waited / 1000));
+			l = (size_t)snprintf(right, sizeof(right), _("waiting for the agent (%s s)"), secs);
+			if (l >= sizeof(right))
+				l = sizeof(right) - 1;
+		}
 		snprintf(right + l, sizeof(right) - l, " %s", vg_ui_spinner(con->frame));
 	}
 	rw = vg_ui_width(right) + 1;

@@ -14,6 +14,7 @@ struct vg_pending {
 	uint64_t id;              /* 0: free */
 	vg_console_reply_fn fn;
 	void *ctx;
+	uint64_t sent_ms;
 };
 
 struct vg_console {
@@ -59,5 +60,7 @@ bool vg_conn_tick(struct vg_console *con);
 int vg_conn_fd(const struct vg_console *con);
 /* The socket is readable: runs the handlers; returns true when the state changed. */
 bool vg_conn_readable(struct vg_console *con);
+/* How long the oldest request has waited for its answer, in ms (0: none waits). */
+uint64_t vg_conn_oldest_ms(const struct vg_console *con);
 
 #endif

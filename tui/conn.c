@@ -178,7 +178,17 @@ int vg_console_request(struct vg_console *con, const char *cmd, json_t *args, vg
 		disconnect(con, &err);
 		return -ENOTCONN;
 	}
-	con->pending[slot] = (struct vg_pending){ .id = id, .fn = fn, .ctx = ctx };
+	con->pending[slot] = (struct vg_pending){ .id = id, .fn = fn, .ctx = ctx, .sent_ms = vg_console_now_ms() };
 	con->npending++;
 	return 0;
+}
+
+uint64_t vg_conn_oldest_ms(const struct vg_console *con)
+{
+	uint64_t now = vg_console_now_ms(), oldest = 0;
+
+	for (size_t i = 0; i < VG_CONSOLE_MAX_PENDING; i++)
+		if (con->pending[i].id && now - con->pending[i].sent_ms > oldest)
+			oldest = now - con->pending[i].sent_ms;
+	return oldest;
 }
