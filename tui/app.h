@@ -23,6 +23,8 @@ struct vg_console {
 	/* The agent. */
 	struct vg_client *client;
 	bool up;                  /* connected */
+	bool broken;              /* a send failed: disconnect when back in the loop */
+	struct vg_error broken_err;
 	bool read_only;
 	uint64_t next_attempt_ms; /* when to try to reconnect */
 	unsigned backoff_ms;

@@ -125,6 +125,12 @@ bool vg_conn_tick(struct vg_console *con)
 {
 	struct vg_error err = { 0 };
 
+	if (con->broken) {
+		con->broken = false;
+		disconnect(con, &con->broken_err);
+		return true;
+	}
+
 	if (con->up || vg_console_now_ms() < con->next_attempt_ms)
 		return false;
 	/* Connecting to a local socket answers at once: refused, absent, or accepted. */
@@ -152,7 +158,13 @@ bool vg_conn_readable(struct vg_console *con)
 	if (!con->up)
 		return false;
 	if (vg_client_process(con->client, &err) < 0) {
+		con->broken = false;
 		disconnect(con, &err);
+		return true;
+	}
+	if (con->broken) {
+		con->broken = false;
+		disconnect(con, &con->broken_err);
 		return true;
 	}
 	return false;
@@ -174,8 +186,14 @@ int vg_console_request(struct vg_console *con, const char *cmd, json_t *args, vg
 		json_decref(args);
 		return -EBUSY;
 	}
+	if (con->broken) {
+		json_decref(args);
+		return -ENOTCONN;
+	}
 	if (vg_client_send(con->client, cmd, args, &id, &err) < 0) {
-		disconnect(con, &err);
+		/* Not now: this may run inside vg_client_process(), which still uses the client. */
+		con->broken = true;
+		con->broken_err = err;
 		return -ENOTCONN;
 	}
 	con->pending[slot] = (struct vg_pending){ .id = id, .fn = fn, .ctx = ctx, .sent_ms = vg_console_now_ms() };

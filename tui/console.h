@@ -155,8 +155,11 @@ enum vg_role {
 	VG_ROLE_COUNT
 };
 
+/* Starts the colours after initscr(), unless the terminal has none or NO_COLOR is set. */
 void vg_ui_init(void);
+/* True when the locale's character set is UTF-8 (box lines and spinner in Unicode). */
 bool vg_ui_utf8(void);
+/* The attributes of a role: colours when they are on, else bold/underline/reverse. */
 attr_t vg_ui_attr(enum vg_role role);
 /* Draws UTF-8 text at y, x in at most maxcols columns (control and invalid characters shown
  * as '?'); returns the columns used. */
@@ -165,8 +168,10 @@ int vg_ui_text(int y, int x, const char *s, int maxcols);
 int vg_ui_width(const char *s);
 /* Fills n columns of row y from x with blanks in attr. */
 void vg_ui_fill(int y, int x, int n, attr_t attr);
+/* A horizontal line and a box, in Unicode or ASCII. */
 void vg_ui_hline(int y, int x, int n);
 void vg_ui_box(int y, int x, int h, int w);
+/* One frame of the spinner (a static string). */
 const char *vg_ui_spinner(unsigned frame);
 /* "3 d 04:05:06" or "04:05:06". */
 void vg_ui_duration(char *buf, size_t size, long long seconds);
@@ -196,10 +201,15 @@ struct vg_form {
 
 enum { VG_FORM_NONE, VG_FORM_CHANGED, VG_FORM_SUBMIT, VG_FORM_CANCEL };
 
+/* Opens an empty form; vg_form_add adds a field (label an N_() string, value copied; -1 when full). */
 void vg_form_open(struct vg_form *f, const char *title);
 int vg_form_add(struct vg_form *f, const char *label, const char *value, bool secret);
+/* Closes the form and wipes its fields (they may hold a password). */
 void vg_form_close(struct vg_form *f);
+/* Edits the focused field with k; returns VG_FORM_NONE (not for the form: a function key),
+ * VG_FORM_CHANGED, VG_FORM_SUBMIT (Enter) or VG_FORM_CANCEL (Esc). */
 int vg_form_key(struct vg_form *f, const struct vg_key *k);
+/* Draws the form over the middle of the view, and leaves the cursor in the focused field. */
 void vg_form_draw(const struct vg_form *f, const struct vg_view *v);
 
 /* probe.c: the view of a part that may not exist in this agent yet. */
@@ -217,10 +227,13 @@ struct vg_probe {
 	char error[VG_ERROR_MSG_SIZE];
 };
 
+/* cmd and missing are static strings (missing an N_() sentence); fini frees the answer. */
 void vg_probe_init(struct vg_probe *p, struct vg_console *con, const char *cmd, const char *missing);
 void vg_probe_fini(struct vg_probe *p);
+/* Asks the agent for cmd (once at a time); the state follows the answer. */
 void vg_probe_request(struct vg_probe *p);
 void vg_probe_draw(struct vg_probe *p, const struct vg_view *v);
+/* Scrolls the answer; returns VG_KEY_* flags. */
 int vg_probe_key(struct vg_probe *p, const struct vg_key *k);
 
 #endif
