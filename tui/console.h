@@ -52,6 +52,7 @@ enum vg_action {
 	VG_ACT_ACTIVATE,      /* Enter: edit or open the selected row */
 	VG_ACT_CANCEL,        /* Esc */
 	VG_ACT_DEFAULT,       /* reset the selected setting to its default */
+	VG_ACT_FILTER,        /* type a filter for the rows */
 };
 
 enum vg_screen_id {

@@ -40,6 +40,7 @@ static const struct vg_binding bindings[] = {
 	{ KEY_ESC, false, N_("Esc"), G, VG_ACT_CANCEL, 0, N_("Close the form without saving") },
 	{ 'e', false, "e", VG_SCR_SETTINGS, VG_ACT_ACTIVATE, 0, N_("Edit the selected setting") },
 	{ 'd', false, "d", VG_SCR_SETTINGS, VG_ACT_DEFAULT, 0, N_("Put the selected setting back to its default") },
+	{ '/', false, "/", VG_SCR_SETTINGS, VG_ACT_FILTER, 0, N_("Show only the settings whose name contains a text (Esc clears it)") },
 	{ 'h', false, "h", VG_SCR_SETTINGS, VG_ACT_GOTO, VG_SCR_HISTORY, N_("Show the history of the settings") },
 };
 

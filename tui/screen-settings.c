@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "console.h"
 #include "nls.h"
@@ -19,6 +21,9 @@
 struct settings_screen {
 	struct vg_console *con;
 	json_t *list;             /* the array from settings.show */
+	json_t *shown;            /* the rows that pass the filter (the selection indexes these) */
+	char filter[64];
+	bool filtering;           /* the keys go to the filter */
 	bool loading;
 	char error[VG_ERROR_MSG_SIZE];
 	int sel, scroll, page;
@@ -40,8 +45,26 @@ static void destroy(void *self)
 	struct settings_screen *s = self;
 
 	json_decref(s->list);
+	json_decref(s->shown);
 	vg_form_close(&s->form);
 	free(s);
+}
+
+static void refilter(struct settings_screen *s)
+{
+	size_t i;
+	json_t *item;
+
+	json_decref(s->shown);
+	s->shown = json_array();
+	json_array_foreach(s->list, i, item) {
+		const char *key = json_string_value(json_object_get(item, "key"));
+
+		if (!s->filter[0] || (key && strcasestr(key, s->filter)))
+			json_array_append(s->shown, item);
+	}
+	if (s->sel >= (int)json_array_size(s->shown))
+		s->sel = json_array_size(s->shown) ? (int)json_array_size(s->shown) - 1 : 0;
 }
 
 static void on_list(void *ctx, json_t *result, const struct vg_error *err)
@@ -58,8 +81,7 @@ static void on_list(void *ctx, json_t *result, const struct vg_error *err)
 	s->error[0] = '\0';
 	json_decref(s->list);
 	s->list = json_incref(result);
-	if (s->sel >= (int)json_array_size(s->list))
-		s->sel = 0;
+	refilter(s);
 }
 
 static void show(void *self)
@@ -72,7 +94,7 @@ static void show(void *self)
 
 static json_t *selected(struct settings_screen *s)
 {
-	return json_array_get(s->list, (size_t)s->sel);
+	return json_array_get(s->shown, (size_t)s->sel);
 }
 
 static void on_set(void *ctx, json_t *result, const struct vg_error *err)
@@ -170,10 +192,45 @@ static void reset_default(struct settings_screen *s)
 	submit(s, def);
 }
 
+/* The filter line: printable characters add, Backspace erases, Enter keeps, Esc clears. */
+static int filter_key(struct settings_screen *s, const struct vg_key *k)
+{
+	size_t len = strlen(s->filter);
+
+	if (!k->code && k->ch == 27) {
+		s->filter[0] = '\0';
+		s->filtering = false;
+	} else if ((!k->code && (k->ch == '\r' || k->ch == '\n')) || (k->code && k->ch == KEY_ENTER)) {
+		s->filtering = false;
+	} else if ((k->code && k->ch == KEY_BACKSPACE) || (!k->code && (k->ch == 127 || k->ch == 8))) {
+		while (len > 0 && ((unsigned char)s->filter[--len] & 0xC0) == 0x80)
+			;
+		s->filter[len] = '\0';
+	} else if (!k->code && k->ch >= 0x20) {
+		char mb[MB_LEN_MAX];
+		mbstate_t st;
+		size_t n;
+
+		memset(&st, 0, sizeof(st));
+		n = wcrtomb(mb, (wchar_t)k->ch, &st);
+		if (n != (size_t)-1 && len + n < sizeof(s->filter)) {
+			memcpy(s->filter + len, mb, n);
+			s->filter[len + n] = '\0';
+		}
+	} else if (k->code && k->ch >= KEY_F(1) && k->ch <= KEY_F(12)) {
+		s->filtering = false;
+		return VG_KEY_IGNORED;
+	}
+	s->sel = 0;
+	s->scroll = 0;
+	refilter(s);
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}
+
 static int key(void *self, const struct vg_key *k)
 {
 	struct settings_screen *s = self;
-	int n = s->list ? (int)json_array_size(s->list) : 0;
+	int n = s->shown ? (int)json_array_size(s->shown) : 0;
 
 	if (s->form.open) {
 		switch (vg_form_key(&s->form, k)) {
@@ -191,7 +248,18 @@ static int key(void *self, const struct vg_key *k)
 			return k->code && k->ch >= KEY_F(1) && k->ch <= KEY_F(12) ? VG_KEY_IGNORED : VG_KEY_HANDLED;
 		}
 	}
+	if (s->filtering)
+		return filter_key(s, k);
 	switch (k->action) {
+	case VG_ACT_FILTER:
+		s->filtering = true;
+		break;
+	case VG_ACT_CANCEL:
+		if (!s->filter[0])
+			return VG_KEY_IGNORED;
+		s->filter[0] = '\0';
+		refilter(s);
+		break;
 	case VG_ACT_UP:
 		s->sel = s->sel > 0 ? s->sel - 1 : 0;
 		break;
@@ -225,7 +293,7 @@ static int key(void *self, const struct vg_key *k)
 static void draw(void *self, const struct vg_view *v)
 {
 	struct settings_screen *s = self;
-	int list_rows = v->rows - 4, n = s->list ? (int)json_array_size(s->list) : 0;
+	int list_rows = v->rows - 4, n = s->shown ? (int)json_array_size(s->shown) : 0;
 	json_t *item;
 	char value[512];
 
@@ -246,12 +314,25 @@ static void draw(void *self, const struct vg_view *v)
 	vg_ui_fill(v->top, 0, v->cols, vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_text(v->top, 2, _("Setting"), KEY_COLS);
 	vg_ui_text(v->top, KEY_COLS + 3, _("Value"), v->cols - KEY_COLS - 4);
+	if (s->filtering || s->filter[0]) {
+		char line[128];
+		int w;
+
+		snprintf(line, sizeof(line), _("Filter: %s"), s->filter);
+		w = vg_ui_width(line);
+		vg_ui_text(v->top, v->cols - w - 2, line, w + 1);
+	}
 	attrset(A_NORMAL);
+	if (n == 0 && s->filter[0]) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(v->top + 1, 2, _("No setting matches the filter."), v->cols - 4);
+		attrset(A_NORMAL);
+	}
 	for (int i = 0; i < list_rows - 1 && s->scroll + i < n; i++) {
 		int row = s->scroll + i, y = v->top + 1 + i;
 		bool changed;
 
-		item = json_array_get(s->list, (size_t)row);
+		item = json_array_get(s->shown, (size_t)row);
 		changed = json_is_true(json_object_get(item, "changed"));
 		vg_ui_json_text(value, sizeof(value), json_object_get(item, "value"));
 		if (row == s->sel) {
@@ -281,12 +362,17 @@ static void draw(void *self, const struct vg_view *v)
 		attrset(A_NORMAL);
 	}
 	vg_form_draw(&s->form, v);
+	if (s->filtering && !s->form.open) {
+		/* Last, so that the cursor stays at the end of the filter. */
+		move(v->top, v->cols - 2);
+		curs_set(1);
+	}
 }
 
 static int click(void *self, int row)
 {
 	struct settings_screen *s = self;
-	int n = s->list ? (int)json_array_size(s->list) : 0, target = s->scroll + row - 1;
+	int n = s->shown ? (int)json_array_size(s->shown) : 0, target = s->scroll + row - 1;
 
 	if (s->form.open || row < 1 || target >= n)
 		return VG_KEY_IGNORED;

@@ -3,7 +3,7 @@
 # a refused value shows the agent's message in the form, and the history shows the change.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 11
+plan 14
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -34,6 +34,14 @@ keys C-u 8443 Enter
 ok "the console says the setting changed" wait_screen 5 "link.port is now 8443"
 ok "vigilctl settings show has the value set in the form" \
 	wait_for 5 sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.port | grep -q 'value: *8443$'"
+# The filter: only the matching settings, Esc shows them all again.
+keys /
+keys p o r t Enter
+ok "/ filters the settings by name" wait_screen 5 "Filter: port"
+ok "only the matching settings stay" sh -c "tmux -L $TMUX_NAME capture-pane -p -t console | grep -q 'link.port' &&
+	! tmux -L $TMUX_NAME capture-pane -p -t console | grep -q 'link.servers'"
+keys Escape
+ok "Esc clears the filter" wait_screen 5 "link.servers"
 keys F11
 ok "the history shows the change" wait_screen 5 "link.port: 443 → 8443"
 ok "q quits cleanly" quit_console
