@@ -53,6 +53,7 @@ enum vg_action {
 	VG_ACT_CANCEL,        /* Esc */
 	VG_ACT_DEFAULT,       /* reset the selected setting to its default */
 	VG_ACT_FILTER,        /* type a filter for the rows */
+	VG_ACT_TOGGLE,        /* switch a yes/no value */
 };
 
 enum vg_screen_id {
@@ -70,13 +71,15 @@ enum vg_screen_id {
 };
 
 #define VG_SCOPE_GLOBAL (-1)
+/* The keys of a form: listed in the help; the form reads the raw keys (form.c). */
+#define VG_SCOPE_FORM (-2)
 
 /* One key binding.  The help screen and the bottom bar are generated from the table. */
 struct vg_binding {
 	wint_t key;
 	bool code;             /* key is a KEY_* code, not a character */
 	const char *key_name;  /* N_(): as shown in the help and the bottom bar */
-	int scope;             /* VG_SCOPE_GLOBAL or an enum vg_screen_id */
+	int scope;             /* VG_SCOPE_GLOBAL, VG_SCOPE_FORM or an enum vg_screen_id */
 	enum vg_action action;
 	int arg;
 	const char *help;      /* N_(); NULL: an alias, not listed */

@@ -6,6 +6,7 @@
 #include "nls.h"
 
 #define G VG_SCOPE_GLOBAL
+#define F VG_SCOPE_FORM
 #define KEY_ESC 27
 
 static const struct vg_binding bindings[] = {
@@ -40,8 +41,15 @@ static const struct vg_binding bindings[] = {
 	{ KEY_ESC, false, N_("Esc"), G, VG_ACT_CANCEL, 0, N_("Close the form without saving") },
 	{ 'e', false, "e", VG_SCR_SETTINGS, VG_ACT_ACTIVATE, 0, N_("Edit the selected setting") },
 	{ 'd', false, "d", VG_SCR_SETTINGS, VG_ACT_DEFAULT, 0, N_("Put the selected setting back to its default") },
-	{ '/', false, "/", VG_SCR_SETTINGS, VG_ACT_FILTER, 0, N_("Show only the settings whose name contains a text (Esc clears it)") },
+	{ ' ', false, N_("Space"), VG_SCR_SETTINGS, VG_ACT_TOGGLE, 0, N_("Switch a true/false setting at once") },
+	{ '/', false, "/", VG_SCR_SETTINGS, VG_ACT_FILTER, 0, N_("Filter the settings by name (Esc clears the filter)") },
 	{ 'h', false, "h", VG_SCR_SETTINGS, VG_ACT_GOTO, VG_SCR_HISTORY, N_("Show the history of the settings") },
+	{ KEY_LEFT, true, N_("Left, Right"), F, VG_ACT_NONE, 0, N_("Move in the field") },
+	{ KEY_BACKSPACE, true, N_("Backspace, Delete"), F, VG_ACT_NONE, 0, N_("Erase before, under the cursor") },
+	{ 21, false, N_("Ctrl-U"), F, VG_ACT_NONE, 0, N_("Clear the field") },
+	{ '\t', false, N_("Tab, Shift-Tab"), F, VG_ACT_NONE, 0, N_("Next, previous field") },
+	{ '\r', false, N_("Enter"), F, VG_ACT_NONE, 0, N_("Save: the agent checks the value") },
+	{ 27, false, N_("Esc"), F, VG_ACT_NONE, 0, N_("Close the form without saving") },
 };
 
 const struct vg_binding *vg_console_bindings(size_t *n)

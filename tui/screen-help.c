@@ -27,10 +27,21 @@ static void destroy(void *self)
 	free(self);
 }
 
+static void draw(void *self, const struct vg_view *v);
+
 static int key(void *self, const struct vg_key *k)
 {
 	struct help_screen *h = self;
-	int last = h->total > h->page ? h->total - h->page : 0;
+	int last;
+
+	/* A key that comes before the first draw (F1 then PgDn at once) needs the sizes too. */
+	if (h->total == 0) {
+		const struct vg_view none = { .top = 0, .rows = 0, .cols = 0 };
+
+		draw(h, &none);
+		h->page = LINES > 3 ? LINES - 3 : 1;
+	}
+	last = h->total > h->page ? h->total - h->page : 0;
 
 	switch (k->action) {
 	case VG_ACT_UP:
@@ -69,7 +80,7 @@ static void line(struct help_screen *h, const struct vg_view *v, int *n, int x, 
 	attrset(attr);
 	vg_ui_text(y, x, a, v->cols - x);
 	if (b)
-		vg_ui_text(y, x + 14, b, v->cols - x - 14);
+		vg_ui_text(y, x + 20, b, v->cols - x - 20);
 	attrset(A_NORMAL);
 }
 
@@ -84,6 +95,11 @@ static void draw(void *self, const struct vg_view *v)
 	line(h, v, &n, 1, vg_ui_attr(VG_ROLE_HEADING), _("Everywhere"), NULL);
 	for (size_t i = 0; i < nb; i++)
 		if (b[i].scope == VG_SCOPE_GLOBAL && b[i].help)
+			line(h, v, &n, 3, A_NORMAL, _(b[i].key_name), _(b[i].help));
+	n++;
+	line(h, v, &n, 1, vg_ui_attr(VG_ROLE_HEADING), _("In a form"), NULL);
+	for (size_t i = 0; i < nb; i++)
+		if (b[i].scope == VG_SCOPE_FORM && b[i].help)
 			line(h, v, &n, 3, A_NORMAL, _(b[i].key_name), _(b[i].help));
 	for (int s = 0; s < VG_SCR_COUNT; s++) {
 		bool first = true;
@@ -102,7 +118,7 @@ static void draw(void *self, const struct vg_view *v)
 	}
 	n++;
 	line(h, v, &n, 1, vg_ui_attr(VG_ROLE_DIM),
-	     _("The mouse works too: click a tab in the bottom bar, or a row to select it (click it again to open it)."),
+	     _("Mouse: click a tab, or a row to select it; click it again to open it."),
 	     NULL);
 	h->total = n;
 }

@@ -227,6 +227,29 @@ static int filter_key(struct settings_screen *s, const struct vg_key *k)
 	return VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
+/* Space on a true/false setting: the other value at once, through the same path as the form. */
+static void toggle(struct settings_screen *s)
+{
+	json_t *item = selected(s);
+	const char *key = json_string_value(json_object_get(item, "key"));
+	const char *type = json_string_value(json_object_get(item, "type"));
+	const char *value;
+	char title[512];
+
+	if (!key || !type || strcmp(type, "bool") != 0)
+		return;
+	if (vg_console_read_only(s->con)) {
+		vg_console_read_only_message(s->con);
+		return;
+	}
+	value = json_is_true(json_object_get(item, "value")) ? "false" : "true";
+	snprintf(s->editing, sizeof(s->editing), "%s", key);
+	snprintf(title, sizeof(title), _(" Change %s "), key);
+	vg_form_open(&s->form, title);
+	vg_form_add(&s->form, N_("Value"), value, false);
+	submit(s, value);
+}
+
 static int key(void *self, const struct vg_key *k)
 {
 	struct settings_screen *s = self;
@@ -283,6 +306,9 @@ static int key(void *self, const struct vg_key *k)
 		break;
 	case VG_ACT_DEFAULT:
 		reset_default(s);
+		break;
+	case VG_ACT_TOGGLE:
+		toggle(s);
 		break;
 	default:
 		return VG_KEY_IGNORED;

@@ -3,7 +3,7 @@
 # a refused value shows the agent's message in the form, and the history shows the change.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 14
+plan 16
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -42,6 +42,13 @@ ok "only the matching settings stay" sh -c "tmux -L $TMUX_NAME capture-pane -p -
 	! tmux -L $TMUX_NAME capture-pane -p -t console | grep -q 'link.servers'"
 keys Escape
 ok "Esc clears the filter" wait_screen 5 "link.servers"
+# Space switches a true/false setting at once.
+keys / r e q u e s t _ l i m i t s Enter
+wait_screen 5 "link.request_limits  *true" >/dev/null
+keys Space
+ok "Space switches a true/false setting" wait_screen 5 "link.request_limits is now false"
+ok "and the agent has it" sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.request_limits | grep -q 'value: *no$'"
+keys Escape
 keys F11
 ok "the history shows the change" wait_screen 5 "link.port: 443 → 8443"
 ok "q quits cleanly" quit_console
