@@ -92,6 +92,19 @@ static void disconnect(struct vg_console *con, const struct vg_error *err)
 	con->redraw = true;
 }
 
+static void on_stream(const char *stream, json_t *data, void *user)
+{
+	struct vg_console *con = user;
+
+	for (int i = 0; i < VG_SCR_COUNT; i++) {
+		const struct vg_screen_class *cls = vg_console_screen_class((enum vg_screen_id)i);
+
+		if (cls->stream && con->screens[i])
+			cls->stream(con->screens[i], stream, data);
+	}
+	con->redraw = true;
+}
+
 static void on_hello(void *ctx, json_t *result, const struct vg_error *err)
 {
 	struct vg_console *con = ctx;
@@ -140,6 +153,7 @@ bool vg_conn_tick(struct vg_console *con)
 		return true;
 	}
 	vg_client_on_response(con->client, on_response, con);
+	vg_client_on_stream(con->client, on_stream, con);
 	con->up = true;
 	con->last_error[0] = '\0';
 	vg_console_request(con, "hello", NULL, on_hello, con);

@@ -109,6 +109,11 @@ struct vg_screen_class {
 	int (*key)(void *self, const struct vg_key *k);
 	int (*click)(void *self, int row);              /* row inside the body */
 	void (*tick)(void *self);                       /* about once a second while visible */
+	/* A stream message from the agent, after a subscription the screen asked for in show().
+	 * A new connection has no subscription: show() runs each time the screen is shown and
+	 * when the agent comes back while it is visible.  Every screen gets every stream
+	 * message, visible or not; data is borrowed. */
+	void (*stream)(void *self, const char *name, json_t *data);
 };
 
 /* The screens, in tab order (screens.c). */
