@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The console tests: vigil-console inside a private tmux server, driven with send-keys and
+# read with capture-pane.  Source after lib.sh.
+#
+#   start_console [NAME=VALUE...]   the console in a detached window (CONSOLE_COLS x CONSOLE_ROWS),
+#                                   through the command in CONSOLE_PREFIX (array) if any
+#   quit_console                    q, and a clean exit (status 0)
+#   keys KEY...                     tmux send-keys
+#   screen                          the text on the screen
+#   wait_screen SECONDS PATTERN     waits until the screen matches the grep pattern
+
+: "${VIGIL_CONSOLE:?VIGIL_CONSOLE must point at the vigil-console binary}"
+command -v tmux >/dev/null || { echo "Bail out! tmux is needed for the console tests"; exit 1; }
+
+# A server of our own: tests run in parallel, and maybe inside someone's tmux.
+unset TMUX
+TMUX_NAME="vigil-$$"
+CONSOLE_COLS=${CONSOLE_COLS:-100}
+CONSOLE_ROWS=${CONSOLE_ROWS:-30}
+tmx() { tmux -L "$TMUX_NAME" -f /dev/null "$@"; }
+# kill-server leaves the socket file behind: remove it too.
+on_exit "tmux -L $TMUX_NAME kill-server; rm -f \"${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_NAME\""
+
+CONSOLE_RC="$TEST_DIR/console.rc"
+CONSOLE_PREFIX=()   # a command to run the console through (setpriv for another user)
+start_console() {
+	rm -f "$CONSOLE_RC"
+	# The exit status goes to a file: tmux may see the pane close before it learns the status.
+	tmx new-session -d -s console -x "$CONSOLE_COLS" -y "$CONSOLE_ROWS" \
+		sh -c '"$@"; echo $? >"$0"' "$CONSOLE_RC" "${CONSOLE_PREFIX[@]}" env TERM=screen "$@" "$VIGIL_CONSOLE" --socket "$SOCKET" \; \
+		set-option -t console remain-on-exit on
+}
+
+keys() { tmx send-keys -t console "$@"; }
+screen() { tmx capture-pane -p -t console; }
+screen_has() { screen | grep -q -- "$1"; }
+
+wait_screen() {
+	local limit=$1 pattern=$2
+	if wait_for "$limit" screen_has "$pattern"; then return 0; fi
+	diag "the screen does not show \"$pattern\"; it shows:"
+	screen | sed 's/^/|/' | while IFS= read -r l; do diag "$l"; done
+	return 1
+}
+
+# console_running: the console has not exited.
+console_running() { [ ! -e "$CONSOLE_RC" ]; }
+console_pid() { tmx display-message -p -t console '#{pane_pid}'; }
+
+# quit_console: q, then waits for a clean exit (status 0: with the sanitizers, no leak either).
+quit_console() {
+	keys q
+	wait_for 10 test -s "$CONSOLE_RC" || { diag "the console did not exit"; return 1; }
+	[ "$(cat "$CONSOLE_RC")" = 0 ] || { diag "console exit status: $(cat "$CONSOLE_RC")"; screen | sed 's/^/#   /'; return 1; }
+}

@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The terminal side: mouse clicks on tabs and rows, colours and NO_COLOR, UTF-8 lines and the
+# ASCII fallback.
+. "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+. "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
+plan 10
+
+# click X Y: a press and a release of button 1 at column X, row Y (from 0), as an xterm sends them.
+click() {
+	local cx cy
+	cx=$(printf '%x' $((33 + $1)))
+	cy=$(printf '%x' $((33 + $2)))
+	keys -H 1b 5b 4d 20 "$cx" "$cy"
+	keys -H 1b 5b 4d 23 "$cx" "$cy"
+}
+# The screen with its attributes, and whether it uses colours (SGR 30-37 or 40-47).
+coloured() { tmx capture-pane -e -p -t console | grep -qP '\e\[([0-9]+;)*(3[0-7]|4[0-7])(;[0-9]+)*m'; }
+
+: >"$TEST_DIR/vigild.conf"
+start_agent --config "$TEST_DIR/vigild.conf"
+row=$(ctl --json settings show | python3 -c '
+import json, sys
+print([s["key"] for s in json.load(sys.stdin)].index("link.port"))')
+
+start_console LANG=C.UTF-8
+wait_screen 10 "Version " >/dev/null
+tabs=$(screen | tail -1)
+before=${tabs%%F9 *}
+click $((${#before} + 3)) $((CONSOLE_ROWS - 1))
+ok "a click on a tab shows its screen" wait_screen 5 "Vigil console — Settings"
+# The list starts under the column headings: row 0 of the body is the heading.
+click 5 $((2 + row))
+sleep 0.5
+ok "one click on a row only selects it" sh -c "! tmux -L $TMUX_NAME capture-pane -p -t console | grep -q 'Change link.port'"
+click 5 $((2 + row))
+ok "a second click on the selected row opens it" wait_screen 5 "Change link.port"
+keys Escape
+ok "with colours by default" coloured
+ok "UTF-8 line drawing in a UTF-8 locale" wait_screen 5 "────"
+ok "q quits cleanly" quit_console
+tmx kill-server
+
+start_console LANG=C.UTF-8 NO_COLOR=1
+wait_screen 10 "Version " >/dev/null
+ok "NO_COLOR: no colours at all" sh -c "! { $(declare -f tmx coloured); TMUX_NAME=$TMUX_NAME; coloured; }"
+ok "NO_COLOR: q quits cleanly" quit_console
+tmx kill-server
+
+start_console LANG=C LC_ALL=C
+wait_screen 10 "Version " >/dev/null
+keys F9
+ok "a non-UTF-8 locale: ASCII lines" wait_screen 5 "^-----"
+ok "ASCII: q quits cleanly" quit_console
+finish

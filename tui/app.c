@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The main loop: one ppoll over the terminal and the agent's socket, the frame (title
+ * bar, message line, bottom bar of tabs), and the dispatch of keys and clicks to the
+ * visible screen.  SIGWINCH only sets a flag; the resize happens here.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "nls.h"
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+#define TICK_MS 1000
+#define SLOW_MS 2000
+
+void vg_console_message(struct vg_console *con, bool error, const char *text)
+{
+	snprintf(con->message, sizeof(con->message), "%s", text ? text : "");
+	con->message_error = error;
+	con->redraw = true;
+}
+
+void vg_console_read_only_message(struct vg_console *con)
+{
+	vg_console_message(con, true, _("Read-only access: only root can change this (members of group vigil may only look)."));
+}
+
+void vg_console_redraw(struct vg_console *con)
+{
+	con->redraw = true;
+}
+
+static void show_active(struct vg_console *con)
+{
+	const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+
+	if (cls->show && con->up)
+		cls->show(con->screens[con->active]);
+}
+
+void vg_console_goto(struct vg_console *con, enum vg_screen_id id)
+{
+	if (id >= VG_SCR_COUNT)
+		return;
+	con->active = id;
+	con->message[0] = '\0';
+	con->redraw = true;
+	show_active(con);
+}
+
+static void draw_title(struct vg_console *con)
+{
+	const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+	char left[256], right[VG_ERROR_MSG_SIZE + 64];
+	int rw;
+
+	vg_ui_fill(0, 0, COLS, vg_ui_attr(VG_ROLE_TITLE));
+	attrset(vg_ui_attr(VG_ROLE_TITLE));
+	snprintf(left, sizeof(left), " %s — %s", _("Vigil console"), _(cls->title));
+	if (!vg_ui_utf8())
+		snprintf(left, sizeof(left), " %s - %s", _("Vigil console"), _(cls->title));
+	if (con->up) {
+		snprintf(right, sizeof(right), _("agent %s connected"), con->agent_version[0] ? con->agent_version : "…");
+		if (con->read_only) {
+			size_t l = strlen(right);
+
+			snprintf(right + l, sizeof(right) - l, " (%s)", _("read-only"));
+		}
+	} else {
+		snprintf(right, sizeof(right), "%s", _("agent not reachable"));
+	}
+	if (con->npending) {
+		uint64_t waited = vg_conn_oldest_ms(con);
+		size_t l = strlen(right);
+
+		/* A slow agent is said in words, not only by the spinner. */
+		if (waited >= SLOW_MS) {
+			char secs[32];
+
+			snprintf(secs, sizeof(secs), "%llu", (unsigned long long)(waited / 1000));
+			l = (size_t)snprintf(right, sizeof(right), _("waiting for the agent (%s s)"), secs);
+			if (l >= sizeof(right))
+				l = sizeof(right) - 1;
+		}
+		snprintf(right + l, sizeof(right) - l, " %s", vg_ui_spinner(con->frame));
+	}
+	rw = vg_ui_width(right) + 1;
+	vg_ui_text(0, 0, left, COLS - rw - 1);
+	if (!con->up)
+		attrset(vg_ui_attr(VG_ROLE_ERROR) | A_REVERSE);
+	vg_ui_text(0, COLS - rw, right, rw);
+	attrset(A_NORMAL);
+}
+
+/* The bottom bar: one tab per screen, "F2 Dashboard", shortened to fit the width. */
+static void draw_tabs(struct vg_console *con)
+{
+	const int y = LINES - 1;
+	int label_max = 32, total;
+
+	/* Find the longest label width that lets every tab fit. */
+	for (;; label_max--) {
+		total = 0;
+		for (int i = 0; i < VG_SCR_COUNT; i++) {
+			const struct vg_screen_class *cls = vg_console_screen_class((enum vg_screen_id)i);
+			int lw = vg_ui_width(_(cls->label));
+
+			total += vg_ui_width(vg_console_key_for(VG_ACT_GOTO, i)) + 1 + (lw < label_max ? lw : label_max) + 1;
+		}
+		if (total <= COLS || label_max <= 2)
+			break;
+	}
+	vg_ui_fill(y, 0, COLS, vg_ui_attr(VG_ROLE_TAB));
+	for (int i = 0, x = 0; i < VG_SCR_COUNT && x < COLS; i++) {
+		const struct vg_screen_class *cls = vg_console_screen_class((enum vg_screen_id)i);
+		int start = x;
+
+		attrset(vg_ui_attr(VG_ROLE_TAB) | A_BOLD);
+		x += vg_ui_text(y, x, vg_console_key_for(VG_ACT_GOTO, i), COLS - x);
+		attrset(vg_ui_attr(i == (int)con->active ? VG_ROLE_TAB_ACTIVE : VG_ROLE_TAB));
+		x += 1;
+		x += vg_ui_text(y, x, _(cls->label), label_max < COLS - x ? label_max : COLS - x);
+		x += 1;
+		con->tab_x[i][0] = start;
+		con->tab_x[i][1] = x;
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw_message(struct vg_console *con)
+{
+	const int y = LINES - 2;
+	char buf[VG_ERROR_MSG_SIZE + 128];
+
+	if (con->message[0]) {
+		attrset(vg_ui_attr(con->message_error ? VG_ROLE_ERROR : VG_ROLE_OK));
+		vg_ui_text(y, 1, con->message, COLS - 2);
+	} else if (!con->up) {
+		attrset(vg_ui_attr(VG_ROLE_WARN));
+		snprintf(buf, sizeof(buf), _("Reconnecting to %s: %s"), con->socket_path,
+			 con->last_error[0] ? con->last_error : _("not connected yet"));
+		vg_ui_text(y, 1, buf, COLS - 2);
+	}
+	attrset(A_NORMAL);
+}
+
+static void draw(struct vg_console *con)
+{
+	const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+
+	erase();
+	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
+		char buf[128];
+
+		snprintf(buf, sizeof(buf), _("The terminal is too small: %dx%d (at least %dx%d)."), COLS, LINES,
+			 MIN_COLS, MIN_ROWS);
+		vg_ui_text(0, 0, buf, COLS);
+		refresh();
+		return;
+	}
+	con->body = (struct vg_view){ .top = 1, .left = 0, .rows = LINES - 3, .cols = COLS };
+	curs_set(0);
+	draw_title(con);
+	draw_message(con);
+	draw_tabs(con);
+	/* The body last: a form there leaves the cursor in its field. */
+	cls->draw(con->screens[con->active], &con->body);
+	attrset(A_NORMAL);
+	refresh();
+}
+
+static void resize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clear();
+}
+
+static void handle_global(struct vg_console *con, const struct vg_key *k)
+{
+	switch (k->action) {
+	case VG_ACT_QUIT:
+		con->quit = true;
+		break;
+	case VG_ACT_GOTO:
+		vg_console_goto(con, (enum vg_screen_id)k->arg);
+		break;
+	case VG_ACT_NEXT_SCREEN:
+		vg_console_goto(con, (enum vg_screen_id)((con->active + 1) % VG_SCR_COUNT));
+		break;
+	case VG_ACT_PREV_SCREEN:
+		vg_console_goto(con, (enum vg_screen_id)((con->active + VG_SCR_COUNT - 1) % VG_SCR_COUNT));
+		break;
+	case VG_ACT_REDRAW:
+		clear();
+		con->redraw = true;
+		break;
+	case VG_ACT_RELOAD:
+		con->message[0] = '\0';
+		show_active(con);
+		con->redraw = true;
+		break;
+	case VG_ACT_CANCEL:
+		if (con->message[0]) {
+			con->message[0] = '\0';
+			con->redraw = true;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void handle_mouse(struct vg_console *con)
+{
+	const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+	MEVENT ev;
+
+	/* The press only: a release after it would be a second click on the same row. */
+	if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+		return;
+	if (ev.y == LINES - 1) {
+		for (int i = 0; i < VG_SCR_COUNT; i++)
+			if (ev.x >= con->tab_x[i][0] && ev.x < con->tab_x[i][1] && i != (int)con->active) {
+				vg_console_goto(con, (enum vg_screen_id)i);
+				return;
+			}
+		return;
+	}
+	if (cls->click && ev.y >= con->body.top && ev.y < con->body.top + con->body.rows) {
+		int r = cls->click(con->screens[con->active], ev.y - con->body.top);
+
+		if (r & VG_KEY_REDRAW)
+			con->redraw = true;
+		if (r & VG_KEY_QUIT)
+			con->quit = true;
+	}
+}
+
+static void handle_input(struct vg_console *con)
+{
+	wint_t ch;
+	int r;
+
+	/* Everything that is waiting: the terminal is in non-blocking mode. */
+	for (int limit = 0; limit < 256 && (r = get_wch(&ch)) != ERR; limit++) {
+		const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+		struct vg_key k = { .ch = ch, .code = r == KEY_CODE_YES };
+		int res;
+
+		if (k.code && ch == KEY_RESIZE) {
+			vg_console_winch = 1;
+			continue;
+		}
+		if (k.code && ch == KEY_MOUSE) {
+			handle_mouse(con);
+			continue;
+		}
+		vg_console_resolve_key(&k, (int)con->active);
+		res = cls->key ? cls->key(con->screens[con->active], &k) : VG_KEY_IGNORED;
+		if (res & VG_KEY_REDRAW)
+			con->redraw = true;
+		if (res & VG_KEY_QUIT)
+			con->quit = true;
+		if (!(res & VG_KEY_HANDLED))
+			handle_global(con, &k);
+		if (con->quit)
+			return;
+	}
+}
+
+int vg_console_run(struct vg_console *con)
+{
+	uint64_t next_tick = 0;
+	sigset_t block, orig;
+
+	/* The signals are blocked except inside ppoll, so that a flag set just before it is never missed. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGWINCH);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	con->redraw = true;
+	while (!con->quit && !vg_console_stop) {
+		struct pollfd pfd[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+		uint64_t now = vg_console_now_ms();
+		int wait_ms;
+		struct timespec ts;
+		bool was_up = con->up;
+
+		if (vg_console_winch) {
+			vg_console_winch = 0;
+			resize();
+			con->redraw = true;
+		}
+		if (vg_conn_tick(con))
+			con->redraw = true;
+		if (con->up && !was_up)
+			show_active(con);
+		if (now >= next_tick) {
+			const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+
+			next_tick = now + TICK_MS;
+			if (cls->tick)
+				cls->tick(con->screens[con->active]);
+			con->redraw = true;
+		}
+		if (con->npending) {
+			con->frame++;
+			con->redraw = true;
+		}
+		if (con->redraw) {
+			con->redraw = false;
+			draw(con);
+		}
+		/* Short waits only while something moves (spinner) or a reconnection is due. */
+		wait_ms = (int)(next_tick - vg_console_now_ms());
+		if (con->npending && wait_ms > 150)
+			wait_ms = 150;
+		if (!con->up) {
+			uint64_t t = vg_console_now_ms();
+			int due = con->next_attempt_ms > t ? (int)(con->next_attempt_ms - t) : 0;
+
+			if (due < wait_ms)
+				wait_ms = due;
+		}
+		if (wait_ms < 0)
+			wait_ms = 0;
+		ts.tv_sec = wait_ms / 1000;
+		ts.tv_nsec = (long)(wait_ms % 1000) * 1000000L;
+		pfd[1].fd = vg_conn_fd(con);
+		if (ppoll(pfd, 2, &ts, &orig) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[1].fd >= 0 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (vg_conn_readable(con))
+				con->redraw = true;
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;
+		if (pfd[0].revents & POLLIN)
+			handle_input(con);
+	}
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	return 0;
+}

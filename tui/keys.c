@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The one table of key bindings.  The help screen and the bottom bar are generated from it. */
+#include "config.h"
+
+#include "console.h"
+#include "nls.h"
+
+#define G VG_SCOPE_GLOBAL
+#define F VG_SCOPE_FORM
+#define KEY_ESC 27
+
+static const struct vg_binding bindings[] = {
+	{ KEY_F(1), true, "F1", G, VG_ACT_GOTO, VG_SCR_HELP, N_("Show this help") },
+	{ '?', false, "?", G, VG_ACT_GOTO, VG_SCR_HELP, NULL },
+	{ KEY_F(2), true, "F2", G, VG_ACT_GOTO, VG_SCR_DASHBOARD, N_("Dashboard: the health of the agent at a glance") },
+	{ KEY_F(3), true, "F3", G, VG_ACT_GOTO, VG_SCR_TELEMETRY, N_("Telemetry: the live events") },
+	{ KEY_F(4), true, "F4", G, VG_ACT_GOTO, VG_SCR_TASKS, N_("Tasks: history and new response tasks") },
+	{ KEY_F(5), true, "F5", G, VG_ACT_GOTO, VG_SCR_IOC, N_("IOC: scans with OpenIOC files") },
+	{ KEY_F(6), true, "F6", G, VG_ACT_GOTO, VG_SCR_ISOLATION, N_("Isolation: network isolation and its exceptions") },
+	{ KEY_F(7), true, "F7", G, VG_ACT_GOTO, VG_SCR_SERVERS, N_("Servers: certificates, servers and proxy") },
+	{ KEY_F(8), true, "F8", G, VG_ACT_GOTO, VG_SCR_EXCLUSIONS, N_("Exclusions: the telemetry exclusions") },
+	{ KEY_F(9), true, "F9", G, VG_ACT_GOTO, VG_SCR_SETTINGS, N_("Settings: view and change the settings") },
+	{ KEY_F(11), true, "F11", G, VG_ACT_GOTO, VG_SCR_HISTORY, N_("History: who changed which setting, and when") },
+	{ '\t', false, N_("Tab"), G, VG_ACT_NEXT_SCREEN, 0, N_("Next screen") },
+	{ KEY_BTAB, true, N_("Shift-Tab"), G, VG_ACT_PREV_SCREEN, 0, N_("Previous screen") },
+	{ KEY_F(10), true, "F10", G, VG_ACT_QUIT, 0, N_("Quit the console") },
+	{ 'q', false, "q", G, VG_ACT_QUIT, 0, NULL },
+	{ 12, false, N_("Ctrl-L"), G, VG_ACT_REDRAW, 0, N_("Redraw the screen") },
+	{ 'r', false, "r", G, VG_ACT_RELOAD, 0, N_("Ask the agent again") },
+	{ KEY_UP, true, N_("Up, k"), G, VG_ACT_UP, 0, N_("Previous row") },
+	{ 'k', false, "k", G, VG_ACT_UP, 0, NULL },
+	{ KEY_DOWN, true, N_("Down, j"), G, VG_ACT_DOWN, 0, N_("Next row") },
+	{ 'j', false, "j", G, VG_ACT_DOWN, 0, NULL },
+	{ KEY_PPAGE, true, N_("PgUp"), G, VG_ACT_PAGE_UP, 0, N_("Previous page") },
+	{ KEY_NPAGE, true, N_("PgDn"), G, VG_ACT_PAGE_DOWN, 0, N_("Next page") },
+	{ KEY_HOME, true, N_("Home"), G, VG_ACT_HOME, 0, N_("First row") },
+	{ KEY_END, true, N_("End"), G, VG_ACT_END, 0, N_("Last row") },
+	{ '\n', false, N_("Enter"), G, VG_ACT_ACTIVATE, 0, N_("Open or edit the selected row; in a form, save") },
+	{ '\r', false, N_("Enter"), G, VG_ACT_ACTIVATE, 0, NULL },
+	{ KEY_ENTER, true, N_("Enter"), G, VG_ACT_ACTIVATE, 0, NULL },
+	{ KEY_ESC, false, N_("Esc"), G, VG_ACT_CANCEL, 0, N_("Close the form without saving") },
+	{ 'e', false, "e", VG_SCR_SETTINGS, VG_ACT_ACTIVATE, 0, N_("Edit the selected setting") },
+	{ 'd', false, "d", VG_SCR_SETTINGS, VG_ACT_DEFAULT, 0, N_("Put the selected setting back to its default") },
+	{ ' ', false, N_("Space"), VG_SCR_SETTINGS, VG_ACT_TOGGLE, 0, N_("Switch a true/false setting at once") },
+	{ '/', false, "/", VG_SCR_SETTINGS, VG_ACT_FILTER, 0, N_("Filter the settings by name (Esc clears the filter)") },
+	{ 'h', false, "h", VG_SCR_SETTINGS, VG_ACT_GOTO, VG_SCR_HISTORY, N_("Show the history of the settings") },
+	{ KEY_LEFT, true, N_("Left, Right"), F, VG_ACT_NONE, 0, N_("Move in the field") },
+	{ KEY_BACKSPACE, true, N_("Backspace, Delete"), F, VG_ACT_NONE, 0, N_("Erase before, under the cursor") },
+	{ 21, false, N_("Ctrl-U"), F, VG_ACT_NONE, 0, N_("Clear the field") },
+	{ '\t', false, N_("Tab, Shift-Tab"), F, VG_ACT_NONE, 0, N_("Next, previous field") },
+	{ '\r', false, N_("Enter"), F, VG_ACT_NONE, 0, N_("Save: the agent checks the value") },
+	{ 27, false, N_("Esc"), F, VG_ACT_NONE, 0, N_("Close the form without saving") },
+};
+
+const struct vg_binding *vg_console_bindings(size_t *n)
+{
+	*n = sizeof(bindings) / sizeof(bindings[0]);
+	return bindings;
+}
+
+void vg_console_resolve_key(struct vg_key *k, int screen)
+{
+	size_t n = sizeof(bindings) / sizeof(bindings[0]);
+
+	k->action = VG_ACT_NONE;
+	k->arg = 0;
+	/* The screen's own bindings win over the global ones. */
+	for (int pass = 0; pass < 2; pass++) {
+		int scope = pass == 0 ? screen : VG_SCOPE_GLOBAL;
+
+		for (size_t i = 0; i < n; i++) {
+			if (bindings[i].scope != scope || bindings[i].key != k->ch || bindings[i].code != k->code)
+				continue;
+			k->action = bindings[i].action;
+			k->arg = bindings[i].arg;
+			return;
+		}
+	}
+}
+
+const char *vg_console_key_for(enum vg_action action, int arg)
+{
+	size_t n = sizeof(bindings) / sizeof(bindings[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if (bindings[i].action == action && bindings[i].arg == arg && bindings[i].help)
+			return _(bindings[i].key_name);
+	return "";
+}
