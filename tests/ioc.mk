@@ -1,2 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of the ioc subsystem (added to check_PROGRAMS, TESTS and EXTRA_DIST).
+check_PROGRAMS += unit/test-ioc-eval unit/test-ioc-hostile unit/test-ioc-corpus
+TESTS += unit/test-ioc-eval unit/test-ioc-hostile unit/test-ioc-corpus
+unit_test_ioc_eval_SOURCES = unit/test-ioc-eval.c unit/ioc-fake.h
+unit_test_ioc_hostile_SOURCES = unit/test-ioc-hostile.c unit/ioc-fake.h
+unit_test_ioc_corpus_SOURCES = unit/test-ioc-corpus.c

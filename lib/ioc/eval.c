@@ -179,6 +179,20 @@ static enum vg_ioc_truth eval_node(struct vg_ioc_eval *ev, int k, const struct v
 	return unknown ? VG_IOC_UNKNOWN : (and ? VG_IOC_TRUE : VG_IOC_FALSE);
 }
 
+/* The innermost Indicator that holds for obj: down through the true branches of ORs. */
+static int explain(struct vg_ioc_eval *ev, int k, const struct vg_ioc_object *obj)
+{
+	const struct ioc_node *n = &ev->ioc->nodes[k];
+	if (n->kind != IOC_OR)
+		return k;
+	for (size_t c = 0; c < n->nchildren; c++) {
+		int ck = n->children[c];
+		if (ev->ioc->nodes[ck].kind != IOC_ITEM && eval_node(ev, ck, obj, -1) == VG_IOC_TRUE)
+			return explain(ev, ck, obj);
+	}
+	return k;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -208,7 +222,8 @@ enum vg_ioc_truth vg_ioc_eval_object(struct vg_ioc_eval *ev, const struct vg_ioc
 		if (!st->matches && !(st->matches = calloc(VG_IOC_MATCH_PER_UNIT, sizeof(*st->matches))))
 			continue;
 		struct vg_ioc_match *m = &st->matches[st->nmatch++];
-		m->indicator = ioc->nodes[unit->node].id ? ioc->nodes[unit->node].id : "";
+		int at = unit->synthetic ? unit->node : explain(ev, unit->node, obj);
+		m->indicator = ioc->nodes[at].id ? ioc->nodes[at].id : "";
 		m->doc = obj->doc;
 		for (int i = 0; i < 2; i++) {
 			m->label_key[i] = dup_or_null(obj->label_key[i]);

@@ -699,6 +699,12 @@ int vg_ioc_load_memory(const char *data, size_t len, const char *name, const str
 		snprintf(line, sizeof(line), "%d", e ? e->line : 0);
 		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "no root element");
 		msg[strcspn(msg, "\n")] = '\0';
+		if (strstr(msg, "Excessive depth")) {
+			/* libxml2 suggests XML_PARSE_HUGE, which we never use: say what is wrong. */
+			r = vg_error_set(err, -EINVAL, N_("%s: line %s: elements are nested deeper than %s levels"), name,
+					 line, "256");
+			goto out;
+		}
 		r = vg_error_set(err, -EINVAL, N_("%s: line %s: not well-formed XML: %s"), name, line, msg);
 		goto out;
 	}
