@@ -261,7 +261,8 @@ static void on_stream(const char *stream, json_t *data, void *user)
 	char dur[64];
 	vg_cli_format_duration(el, dur, sizeof(dur));
 	/* One line redrawn in place: files, bytes, rate, elapsed. */
-	fprintf(stderr, _("\r\033[Kscan %lld: %lld files, %lld hashed, %.1f MiB, %.1f MiB/s, %s"), f->scan_id,
+	fputs("\r\033[K", stderr);
+	fprintf(stderr, _("scan %lld: %lld files, %lld hashed, %.1f MiB, %.1f MiB/s, %s"), f->scan_id,
 		(long long)json_integer_value(json_object_get(data, "files_seen")),
 		(long long)json_integer_value(json_object_get(data, "files_hashed")), mib, el > 0 ? mib / (double)el : mib,
 		dur);
