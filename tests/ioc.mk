@@ -9,3 +9,13 @@ unit_test_ioc_corpus_SOURCES = unit/test-ioc-corpus.c
 unit_test_ioc_scan_SOURCES = unit/test-ioc-scan.c unit/ioc-fake.h
 TESTS += integration/ioc-scan.sh
 EXTRA_DIST += integration/ioc-scan.sh
+
+# libFuzzer target of the OpenIOC loader (./configure CC=clang --enable-fuzzing), seeded from
+# fuzz/corpus/ioc/.  Built by "make check" here; the integrator may list it with the other
+# fuzz targets in noinst_PROGRAMS so that .ci/run picks it up.
+if ENABLE_FUZZING
+check_PROGRAMS += fuzz/fuzz-ioc-load
+fuzz_fuzz_ioc_load_SOURCES = fuzz/fuzz-ioc-load.c
+fuzz_fuzz_ioc_load_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
+EXTRA_DIST += fuzz/fuzz-ioc-load.c fuzz/corpus/ioc/v11-and.ioc fuzz/corpus/ioc/v10-quirks.ioc fuzz/corpus/ioc/dtd.ioc
