@@ -261,11 +261,24 @@ static void on_stream(const char *stream, json_t *data, void *user)
 	char dur[64];
 	vg_cli_format_duration(el, dur, sizeof(dur));
 	/* One line redrawn in place: files, bytes, rate, elapsed. */
+	long long seen = json_integer_value(json_object_get(data, "files_seen"));
+	long long total = json_integer_value(json_object_get(data, "files_total"));
 	fputs("\r\033[K", stderr);
-	fprintf(stderr, _("scan %lld: %lld files, %lld hashed, %.1f MiB, %.1f MiB/s, %s"), f->scan_id,
-		(long long)json_integer_value(json_object_get(data, "files_seen")),
-		(long long)json_integer_value(json_object_get(data, "files_hashed")), mib, el > 0 ? mib / (double)el : mib,
-		dur);
+	if (total > 0 && seen > 0 && seen <= total) {
+		/* A bar when the number of files is known (hashing scans), with the time left. */
+		char bar[21], eta[64];
+		int fill = (int)(20 * seen / total);
+		for (int i = 0; i < 20; i++)
+			bar[i] = i < fill ? '#' : '.';
+		bar[20] = '\0';
+		vg_cli_format_duration((long long)((double)el * (double)(total - seen) / (double)seen), eta, sizeof(eta));
+		fprintf(stderr, _("scan %lld [%s] %lld/%lld files, %.1f MiB, %.1f MiB/s, %s left"), f->scan_id, bar,
+			seen, total, mib, el > 0 ? mib / (double)el : mib, eta);
+	} else {
+		fprintf(stderr, _("scan %lld: %lld files, %lld hashed, %.1f MiB, %.1f MiB/s, %s"), f->scan_id, seen,
+			(long long)json_integer_value(json_object_get(data, "files_hashed")), mib,
+			el > 0 ? mib / (double)el : mib, dur);
+	}
 	f->drawn = true;
 }
 

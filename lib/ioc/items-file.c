@@ -40,6 +40,8 @@ struct walker {
 	pcre2_match_data *md;
 	char path[PATH_MAX];
 	unsigned since_progress;
+	bool count_only;            /* the first pass of a hashing scan, for the ETA */
+	uint64_t counted;
 };
 
 struct file_obj {
@@ -260,6 +262,10 @@ static bool excluded(struct walker *w, const char *path)
 static void visit_file(struct walker *w, int dirfd, const char *name, size_t dirlen)
 {
 	struct vg_ioc_scan *scan = w->c->scan;
+	if (w->count_only) {
+		w->counted++;
+		return;
+	}
 	scan->stats.files_seen++;
 	if (w->hint && pcre2_match(w->hint, (PCRE2_SPTR)w->path, strlen(w->path), 0, 0, w->md, NULL) < 0)
 		return;
@@ -317,10 +323,10 @@ static void walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 	closedir(d);
 }
 
-int vg_ioc_items_files(struct ioc_collect *c, struct vg_error *err)
+static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted, struct vg_error *err)
 {
 	struct vg_ioc_scan *scan = c->scan;
-	struct walker w = { .c = c };
+	struct walker w = { .c = c, .count_only = count_only };
 	static const char *const root[] = { "/" };
 	const char *const *paths = scan->npaths ? scan->paths : root;
 	size_t npaths = scan->npaths ? scan->npaths : 1;
@@ -374,7 +380,21 @@ int vg_ioc_items_files(struct ioc_collect *c, struct vg_error *err)
 	}
 	pcre2_match_data_free(w.md);
 	pcre2_code_free(w.hint);
-	if (scan->progress)
+	if (counted)
+		*counted = w.counted;
+	if (scan->progress && !count_only)
 		scan->progress(&scan->stats, NULL, scan->data);
 	return r;
+}
+
+int vg_ioc_items_files(struct ioc_collect *c, struct vg_error *err)
+{
+	/* Reading every file takes long enough that knowing how many there are is worth a walk
+	 * of the directories alone (no stat, no open), which the page cache then serves. */
+	if (c->hashes) {
+		int r = walk_roots(c, true, &c->scan->stats.files_total, err);
+		if (r < 0)
+			return r;
+	}
+	return walk_roots(c, false, NULL, err);
 }

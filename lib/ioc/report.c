@@ -86,7 +86,8 @@ json_t *vg_ioc_report_failed(const char *file, const char *id, const char *why)
 
 json_t *vg_ioc_report_stats(const struct vg_ioc_scan_stats *st)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "files_seen", (json_int_t)st->files_seen,
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "files_seen", (json_int_t)st->files_seen,
+			 "files_total", (json_int_t)st->files_total,
 			 "files_hashed", (json_int_t)st->files_hashed, "files_skipped", (json_int_t)st->files_skipped,
 			 "bytes_read", (json_int_t)st->bytes_read, "processes", (json_int_t)st->processes,
 			 "ports", (json_int_t)st->ports, "seconds", st->seconds);

@@ -17,6 +17,7 @@ struct vg_error;
 
 struct vg_ioc_scan_stats {
 	uint64_t files_seen;
+	uint64_t files_total;           /* known before the walk only for hashing scans, else 0 */
 	uint64_t files_hashed;
 	uint64_t files_skipped;         /* over the hash limit or unreadable */
 	uint64_t bytes_read;
