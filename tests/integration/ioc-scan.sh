@@ -4,7 +4,7 @@
 # unsupported terms, duplicate ids, refused actions, results kept, Ctrl-C cancelling.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 
-plan 16
+plan 17
 
 # jcheck FILE PYTHON-EXPRESSION: the expression over the JSON document d is true.
 jcheck() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"; }
@@ -61,6 +61,10 @@ ok "the match names the file and the indicator, and not the excluded copy" jchec
 	'd["iocs"][0]["matches"]==[{"indicator":"file-ioc-and","items":[{"document":"FileItem","path":"'"$TREE"'/a/dropper.bin"}]}]'
 ok "stats: 2 files seen, 1 hashed" jcheck "$TEST_DIR/s1.json" \
 	'd["stats"]["files_seen"]==2 and d["stats"]["files_hashed"]==1 and "seconds" in d["stats"]'
+
+ctl --json ioc scan "$TEST_DIR/file.ioc" --path "$TREE" --hint '/b/' --no-processes --no-ports --no-system >"$TEST_DIR/s1h.json"
+ok "--hint limits the files evaluated" jcheck "$TEST_DIR/s1h.json" \
+	'd["iocs"][0]["result"]=="no-match" and d["stats"]["files_hashed"]==0'
 
 # The name of one file and the hash of another: no match.
 ioc11 "$TEST_DIR/cross.ioc" cross-ioc AND "is|false|FileItem/FileName|string|dropper.bin" "is|false|FileItem/Sha256sum|sha256|$SHA_TWO"
