@@ -327,6 +327,8 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 			json_object_set_new(args, "no_system", json_true());
 		} else if (strcmp(a, "--containers") == 0) {
 			json_object_set_new(args, "containers", json_true());
+		} else if (strcmp(a, "--strings") == 0) {
+			json_object_set_new(args, "strings", json_true());
 		} else if (a[0] == '-' && a[1] == '-') {
 			json_decref(args);
 			return vg_cli_usage(cmd, _("unknown option \"%s\""), a);
@@ -476,12 +478,13 @@ const struct vg_cli_command vg_cli_cmds_ioc[] = {
 	  "ioc.check", 0, 1, 64, complete_files, run_check },
 	{ "ioc scan",
 	  "FILE... [--path DIR]... [--exclude DIR]... [--hint REGEX] [--no-processes] [--no-ports] [--no-files] "
-	  "[--no-system] [--action skip|quarantine|terminate|isolate] [--containers] [--hash-limit SIZE]",
+	  "[--no-system] [--action skip|quarantine|terminate|isolate] [--containers] [--hash-limit SIZE] [--strings]",
 	  N_("Scan this host with OpenIOC documents"),
 	  N_("Files are walked under each --path (default /), never under /proc, /sys or /dev; only the hashes\n"
 	     "the documents need are computed, in one read per file, and files over the hash limit (default\n"
 	     "200M) are listed as not hashed.  Ctrl-C cancels the scan in the agent.  The result says, for each\n"
-	     "document, match, no match or unknown (tests that could not be evaluated)."),
+	     "document, match, no match or unknown (tests that could not be evaluated).  --strings evaluates\n"
+	     "FileItem/StringList/string, reading whole files."),
 	  "ioc.scan", 0, 1, -1, complete_files, run_scan },
 	{ "ioc results", "[SCAN_ID]", N_("List past IOC scans, or show one scan's result"), NULL, "ioc.results", 0, 0, 1,
 	  NULL, run_results },

@@ -143,6 +143,63 @@ static int need_hashes(struct file_obj *f)
 	return 0;
 }
 
+#define MIN_STRING 4
+#define MAX_STRING 4096
+
+/* The printable ASCII runs of at least 4 bytes in the file, as strings(1) shows them; each is
+ * given to emit as it is found (longer runs are cut at 4 KiB).  Opt-in: it reads every byte. */
+static int file_strings(struct file_obj *f, vg_ioc_emit_fn emit, void *sink)
+{
+	struct vg_ioc_scan *scan = f->w->c->scan;
+	int r;
+
+	if (!scan->strings)
+		return -ENOTSUP;
+	if ((r = need_stat(f)) < 0)
+		return r;
+	if (f->stx.stx_size > scan->hash_limit)
+		return -EFBIG;
+	int fd = openat(f->dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char *buf = malloc(65536), *run = malloc(MAX_STRING);
+	size_t rl = 0;
+	bool stop = false;
+	r = 0;
+	if (!buf || !run)
+		r = -ENOMEM;
+	while (r == 0 && !stop) {
+		ssize_t n = read(fd, buf, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = -errno;
+		if (n <= 0)
+			break;
+		scan->stats.bytes_read += (uint64_t)n;
+		for (ssize_t i = 0; i < n && !stop; i++) {
+			unsigned char ch = (unsigned char)buf[i];
+			if (ch >= 0x20 && ch < 0x7f && rl < MAX_STRING) {
+				run[rl++] = (char)ch;
+				continue;
+			}
+			if (rl >= MIN_STRING)
+				stop = emit(sink, run, rl) != 0;
+			rl = 0;
+			if (ch >= 0x20 && ch < 0x7f)   /* a cut run goes on as the next string */
+				run[rl++] = (char)ch;
+		}
+		if (atomic_load(scan->cancel))
+			r = -ECANCELED;
+	}
+	if (r == 0 && !stop && rl >= MIN_STRING)
+		emit(sink, run, rl);
+	free(buf);
+	free(run);
+	close(fd);
+	return r;
+}
+
 static int file_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit_fn emit, void *sink)
 {
 	struct file_obj *f = (struct file_obj *)obj;
@@ -164,6 +221,8 @@ static int file_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 			vg_ioc_emit_str(emit, sink, dot + 1);
 		return 0;
 	}
+	case F_FILE_STRINGS:
+		return file_strings(f, emit, sink);
 	case F_FILE_MD5:
 	case F_FILE_SHA1:
 	case F_FILE_SHA256:

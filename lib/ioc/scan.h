@@ -37,6 +37,7 @@ struct vg_ioc_scan {
 	const char *hint;               /* PCRE2: only files whose full path matches */
 	bool no_files, no_processes, no_ports, no_system;
 	bool containers;                /* also walk container storage (/var/lib/docker ...) */
+	bool strings;                   /* FileItem/StringList/string: extract strings (costly) */
 	uint64_t hash_limit;            /* bytes; 0: 200 MiB */
 
 	/* How it is watched. */

@@ -33,6 +33,8 @@ const struct vg_setting_def vg_ioc_settings[] = {
 	  N_("files larger than this are not hashed by IOC scans (each one is reported)"), 0, NULL },
 	{ "ioc.max_document_kib", VG_SETTING_INT, "1024", 1, 4096, "KiB",
 	  N_("largest OpenIOC document accepted"), 0, NULL },
+	{ "ioc.file_strings", VG_SETTING_BOOL, "no", 0, 0, NULL,
+	  N_("evaluate FileItem/StringList/string by reading whole files (slow)"), 0, NULL },
 	{ "ioc.keep_scans", VG_SETTING_INT, "100", 1, 100000, NULL,
 	  N_("number of past IOC scans kept in the database"), 0, NULL },
 	{ NULL },
@@ -429,6 +431,8 @@ static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	j->scan.no_ports = json_is_true(json_object_get(req->args, "no_ports"));
 	j->scan.no_system = json_is_true(json_object_get(req->args, "no_system"));
 	j->scan.containers = json_is_true(json_object_get(req->args, "containers"));
+	j->scan.strings = json_is_true(json_object_get(req->args, "strings")) ||
+			  vg_settings_get_bool(agent->settings, "ioc.file_strings");
 	j->scan.hash_limit = hl > 0 ? (uint64_t)hl
 				    : (uint64_t)vg_settings_get_int(agent->settings, "ioc.hash_limit_mib") << 20;
 	j->scan.cancel = &j->cancel;

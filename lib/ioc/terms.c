@@ -94,6 +94,8 @@ static const struct vg_ioc_term terms[] = {
 	{ "TaskItem/crontabCommand", VG_IOC_DOC_TASK, S, F_TASK_COMMAND, 0 },
 	{ "TaskItem/crontabMinute", VG_IOC_DOC_TASK, S, F_TASK_MINUTE, 0 },
 	{ "TaskItem/crontabHour", VG_IOC_DOC_TASK, S, F_TASK_HOUR, 0 },
+	/* Opt-in (setting ioc.file_strings): reads the whole file. */
+	{ "FileItem/StringList/string", VG_IOC_DOC_FILE, S, F_FILE_STRINGS, C | M },
 };
 
 _Static_assert(sizeof(terms) / sizeof(terms[0]) == F_FIELD_COUNT, "one table entry per field");

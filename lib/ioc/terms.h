@@ -79,6 +79,7 @@ enum ioc_field {
 	F_TASK_COMMAND,
 	F_TASK_MINUTE,
 	F_TASK_HOUR,
+	F_FILE_STRINGS,
 	F_FIELD_COUNT,
 };
 

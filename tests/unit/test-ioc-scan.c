@@ -21,6 +21,7 @@
 static char root[64];
 static char pathbuf[256];
 static int skipped;
+static bool want_strings;
 
 static const char *p(const char *rel)
 {
@@ -48,6 +49,10 @@ static int setup(void **state)
 	put("a/evil.exe", "hello");
 	put("b/other", "hello");
 	put("b/name with spaces (1).txt", "x");
+	FILE *bin = fopen(p("a/strings.bin"), "w");
+	assert_non_null(bin);
+	fwrite("\x01\x02" "ab\0Global\\EvilMutex\0\xff\xfe" "abc\0", 1, 28, bin);
+	fclose(bin);
 	put("skip/evil.exe", "hello");
 	int fd = open(p("b/big"), O_CREAT | O_WRONLY, 0644);
 	assert_int_equal(ftruncate(fd, 4096), 0);
@@ -60,7 +65,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	const char *files[] = { "a/evil.exe", "a/loop", "b/other", "b/name with spaces (1).txt", "b/big",
+	const char *files[] = { "a/evil.exe", "a/strings.bin", "a/loop", "b/other", "b/name with spaces (1).txt", "b/big",
 				"skip/evil.exe", "a", "b", "skip" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		remove(p(files[i]));
@@ -88,7 +93,7 @@ static enum vg_ioc_truth scan1(const char *body, bool files_only, uint64_t hash_
 	const char *excl[] = { ex };
 	struct vg_ioc_scan s = { .paths = paths, .npaths = 1, .excludes = excl, .nexcludes = 1,
 				 .no_processes = files_only, .no_ports = files_only, .hash_limit = hash_limit,
-				 .skipped = on_skip, .iocs = &ioc, .niocs = 1 };
+				 .skipped = on_skip, .iocs = &ioc, .niocs = 1, .strings = want_strings };
 	assert_int_equal(vg_ioc_scan_run(&s, &err), 0);
 	enum vg_ioc_truth t = s.results[0];
 	if (nmatch)
@@ -117,7 +122,7 @@ static void test_files(void **state)
 	assert_int_equal(scan1(body, true, 0, &nm, &st), VG_IOC_TRUE);
 	assert_int_equal(nm, 1);   /* skip/evil.exe is excluded */
 	assert_int_equal(st.files_hashed, 1);   /* only the file whose name matched */
-	assert_int_equal(st.files_seen, 4);
+	assert_int_equal(st.files_seen, 5);
 	/* b/other has the content but not the name: no match across files. */
 	snprintf(body, sizeof(body), "<Indicator id=\"f\" operator=\"AND\">%s%s</Indicator>",
 		 item11(b1, sizeof(b1), "is", "false", "false", "FileItem/FileName", "string", "name with spaces (1).txt"),
@@ -130,6 +135,22 @@ static void test_files(void **state)
 	assert_int_equal(scan1(body, true, 0, &nm, NULL), VG_IOC_TRUE);
 	item11(b1, sizeof(b1), "is", "false", "false", "FileItem/FileExtension", "string", "exe");
 	assert_int_equal(scan1(b1, true, 0, &nm, NULL), VG_IOC_TRUE);
+}
+
+static void test_strings(void **state)
+{
+	(void)state;
+	char b1[1024];
+	item11(b1, sizeof(b1), "is", "false", "false", "FileItem/StringList/string", "string", "global\\evilmutex");
+	/* Opt-in: without it the term is unknown. */
+	want_strings = false;
+	assert_int_equal(scan1(b1, true, 0, NULL, NULL), VG_IOC_UNKNOWN);
+	want_strings = true;
+	assert_int_equal(scan1(b1, true, 0, NULL, NULL), VG_IOC_TRUE);
+	/* "abc" is shorter than 4 bytes: not a string. */
+	item11(b1, sizeof(b1), "is", "false", "false", "FileItem/StringList/string", "string", "abc");
+	assert_int_equal(scan1(b1, true, 0, NULL, NULL), VG_IOC_FALSE);
+	want_strings = false;
 }
 
 static void test_hash_limit(void **state)
@@ -205,6 +226,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_hash_limit),
 		cmocka_unit_test(test_process_and_port),
 		cmocka_unit_test(test_system),
