@@ -107,7 +107,7 @@ struct item_sink {
 static int item_emit(void *data, const char *v, size_t len)
 {
 	struct item_sink *s = data;
-	enum vg_ioc_truth t = vg_ioc_match_value(s->item, v, len, s->ev->md, s->ev->mc, &s->limit_hit);
+	enum vg_ioc_truth t = ioc_match_value(s->item, v, len, s->ev->md, s->ev->mc, &s->limit_hit);
 	if (t == VG_IOC_TRUE) {
 		s->any_true = true;
 		return 1;

@@ -24,7 +24,7 @@ static void hex(const unsigned char *d, unsigned n, char *out)
 	out[2 * n] = '\0';
 }
 
-int vg_ioc_hash_fd(int fd, unsigned want, uint64_t limit, atomic_bool *cancel, struct ioc_hashes *out,
+int ioc_hash_fd(int fd, unsigned want, uint64_t limit, atomic_bool *cancel, struct ioc_hashes *out,
 		   uint64_t *bytes)
 {
 	static const struct {

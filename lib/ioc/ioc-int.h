@@ -88,23 +88,23 @@ struct vg_ioc {
 };
 
 /* Adds a defect or a warning (English msgid with only %s arguments). */
-void vg_ioc_add_defect(struct vg_ioc *ioc, const char *where, const char *msgid, const char *a1,
+void ioc_add_defect(struct vg_ioc *ioc, const char *where, const char *msgid, const char *a1,
 		       const char *a2);
-void vg_ioc_add_warning(struct vg_ioc *ioc, const char *where, const char *msgid, const char *a1,
+void ioc_add_warning(struct vg_ioc *ioc, const char *where, const char *msgid, const char *a1,
 			const char *a2);
 
 /* value.c: typed values. */
-int vg_ioc_parse_int(const char *s, size_t len, int64_t *out);
-int vg_ioc_parse_date(const char *s, size_t len, int64_t *out);
-int vg_ioc_parse_bool(const char *s, size_t len, int64_t *out);
-int vg_ioc_parse_ip(const char *s, size_t len, unsigned char ip[16], int *family);
+int ioc_parse_int(const char *s, size_t len, int64_t *out);
+int ioc_parse_date(const char *s, size_t len, int64_t *out);
+int ioc_parse_bool(const char *s, size_t len, int64_t *out);
+int ioc_parse_ip(const char *s, size_t len, unsigned char ip[16], int *family);
 /* Parses an item's Content for its type (range "A TO B", "[A TO B]" for int, date, duration). */
-int vg_ioc_item_prepare(struct vg_ioc *ioc, struct ioc_item *item, const char *where);
-enum vg_ioc_type vg_ioc_type_from_name(const char *name, bool *known);
+int ioc_item_prepare(struct vg_ioc *ioc, struct ioc_item *item, const char *where);
+enum vg_ioc_type ioc_type_from_name(const char *name, bool *known);
 
 /* match.c: one value against one item (not negated); VG_IOC_UNKNOWN when it cannot be decided.
  * md is match data for regexes (per evaluation); *limit_hit is set when PCRE2 stopped. */
-enum vg_ioc_truth vg_ioc_match_value(const struct ioc_item *item, const char *v, size_t len,
+enum vg_ioc_truth ioc_match_value(const struct ioc_item *item, const char *v, size_t len,
 				     pcre2_match_data *md, pcre2_match_context *mc, bool *limit_hit);
 
 #endif

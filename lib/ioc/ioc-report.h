@@ -11,12 +11,12 @@
 #include "vigil/ioc.h"
 
 /* What `ioc check` shows of one document (new reference). */
-json_t *vg_ioc_report_check(const struct vg_ioc *ioc, const char *file);
+json_t *ioc_report_check(const struct vg_ioc *ioc, const char *file);
 /* One document's result in a scan: file, id, version, result, matches, warnings. */
-json_t *vg_ioc_report_eval(const struct vg_ioc *ioc, const char *file, const struct vg_ioc_eval *ev,
+json_t *ioc_report_eval(const struct vg_ioc *ioc, const char *file, const struct vg_ioc_eval *ev,
 			   enum vg_ioc_truth t);
 /* A document that could not be used (refused, duplicate id). */
-json_t *vg_ioc_report_failed(const char *file, const char *id, const char *why);
-json_t *vg_ioc_report_stats(const struct vg_ioc_scan_stats *st);
+json_t *ioc_report_failed(const char *file, const char *id, const char *why);
+json_t *ioc_report_stats(const struct vg_ioc_scan_stats *st);
 
 #endif

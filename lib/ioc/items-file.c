@@ -56,13 +56,13 @@ struct file_obj {
 	struct ioc_hashes h;
 };
 
-int vg_ioc_emit_str(vg_ioc_emit_fn emit, void *sink, const char *s)
+int ioc_emit_str(vg_ioc_emit_fn emit, void *sink, const char *s)
 {
 	emit(sink, s, strlen(s));
 	return 0;
 }
 
-int vg_ioc_emit_u64(vg_ioc_emit_fn emit, void *sink, uint64_t v)
+int ioc_emit_u64(vg_ioc_emit_fn emit, void *sink, uint64_t v)
 {
 	char b[24];
 	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
@@ -70,7 +70,7 @@ int vg_ioc_emit_u64(vg_ioc_emit_fn emit, void *sink, uint64_t v)
 	return 0;
 }
 
-int vg_ioc_emit_time(vg_ioc_emit_fn emit, void *sink, int64_t t)
+int ioc_emit_time(vg_ioc_emit_fn emit, void *sink, int64_t t)
 {
 	char b[40];
 	struct tm tm;
@@ -127,7 +127,7 @@ static int need_hashes(struct file_obj *f)
 		close(fd);
 		return f->hash_state = -EINVAL;
 	}
-	r = vg_ioc_hash_fd(fd, w->c->hashes, scan->hash_limit, scan->cancel, &f->h, &scan->stats.bytes_read);
+	r = ioc_hash_fd(fd, w->c->hashes, scan->hash_limit, scan->cancel, &f->h, &scan->stats.bytes_read);
 	close(fd);
 	if (r < 0) {
 		if (r != -ECANCELED) {
@@ -209,16 +209,16 @@ static int file_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 
 	switch (field) {
 	case F_FILE_FULLPATH:
-		return vg_ioc_emit_str(emit, sink, path);
+		return ioc_emit_str(emit, sink, path);
 	case F_FILE_FILEPATH:
 		emit(sink, path, f->dirlen ? f->dirlen : 1);
 		return 0;
 	case F_FILE_FILENAME:
-		return vg_ioc_emit_str(emit, sink, f->name);
+		return ioc_emit_str(emit, sink, f->name);
 	case F_FILE_EXTENSION: {
 		const char *dot = strrchr(f->name, '.');
 		if (dot && dot != f->name && dot[1])
-			vg_ioc_emit_str(emit, sink, dot + 1);
+			ioc_emit_str(emit, sink, dot + 1);
 		return 0;
 	}
 	case F_FILE_STRINGS:
@@ -228,7 +228,7 @@ static int file_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 	case F_FILE_SHA256:
 		if ((r = need_hashes(f)) < 0)
 			return r;
-		return vg_ioc_emit_str(emit, sink, field == F_FILE_MD5 ? f->h.md5 : field == F_FILE_SHA1 ? f->h.sha1 : f->h.sha256);
+		return ioc_emit_str(emit, sink, field == F_FILE_MD5 ? f->h.md5 : field == F_FILE_SHA1 ? f->h.sha1 : f->h.sha256);
 	default:
 		break;
 	}
@@ -236,35 +236,35 @@ static int file_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 		return r;
 	switch (field) {
 	case F_FILE_SIZE:
-		return vg_ioc_emit_u64(emit, sink, f->stx.stx_size);
+		return ioc_emit_u64(emit, sink, f->stx.stx_size);
 	case F_FILE_CREATED:
 		if (!(f->stx.stx_mask & STATX_BTIME))
 			return -ENODATA;
-		return vg_ioc_emit_time(emit, sink, f->stx.stx_btime.tv_sec);
+		return ioc_emit_time(emit, sink, f->stx.stx_btime.tv_sec);
 	case F_FILE_MODIFIED:
-		return vg_ioc_emit_time(emit, sink, f->stx.stx_mtime.tv_sec);
+		return ioc_emit_time(emit, sink, f->stx.stx_mtime.tv_sec);
 	case F_FILE_ACCESSED:
-		return vg_ioc_emit_time(emit, sink, f->stx.stx_atime.tv_sec);
+		return ioc_emit_time(emit, sink, f->stx.stx_atime.tv_sec);
 	case F_FILE_CHANGED:
-		return vg_ioc_emit_time(emit, sink, f->stx.stx_ctime.tv_sec);
+		return ioc_emit_time(emit, sink, f->stx.stx_ctime.tv_sec);
 	case F_FILE_PERMISSIONS:
 		snprintf(buf, sizeof(buf), "%o", (unsigned)(f->stx.stx_mode & 07777));
-		return vg_ioc_emit_str(emit, sink, buf);
+		return ioc_emit_str(emit, sink, buf);
 	case F_FILE_USERNAME: {
 		struct passwd pw, *res = NULL;
 		char pbuf[1024];
 		if (getpwuid_r(f->stx.stx_uid, &pw, pbuf, sizeof(pbuf), &res) == 0 && res)
-			return vg_ioc_emit_str(emit, sink, res->pw_name);
+			return ioc_emit_str(emit, sink, res->pw_name);
 		snprintf(buf, sizeof(buf), "%u", f->stx.stx_uid);
-		return vg_ioc_emit_str(emit, sink, buf);
+		return ioc_emit_str(emit, sink, buf);
 	}
 	case F_FILE_GROUP: {
 		struct group gr, *res = NULL;
 		char gbuf[4096];
 		if (getgrgid_r(f->stx.stx_gid, &gr, gbuf, sizeof(gbuf), &res) == 0 && res)
-			return vg_ioc_emit_str(emit, sink, res->gr_name);
+			return ioc_emit_str(emit, sink, res->gr_name);
 		snprintf(buf, sizeof(buf), "%u", f->stx.stx_gid);
-		return vg_ioc_emit_str(emit, sink, buf);
+		return ioc_emit_str(emit, sink, buf);
 	}
 	default:
 		return -ENOTSUP;
@@ -446,7 +446,7 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 	return r;
 }
 
-int vg_ioc_items_files(struct ioc_collect *c, struct vg_error *err)
+int ioc_items_files(struct ioc_collect *c, struct vg_error *err)
 {
 	/* Reading every file takes long enough that knowing how many there are is worth a walk
 	 * of the directories alone (no stat, no open), which the page cache then serves. */

@@ -98,23 +98,23 @@ static int port_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 
 	switch (field) {
 	case F_PORT_LOCALIP:
-		return vg_ioc_emit_str(emit, sink, p->lip);
+		return ioc_emit_str(emit, sink, p->lip);
 	case F_PORT_REMOTEIP:
-		return vg_ioc_emit_str(emit, sink, p->rip);
+		return ioc_emit_str(emit, sink, p->rip);
 	case F_PORT_LOCALPORT:
-		return vg_ioc_emit_u64(emit, sink, p->lport);
+		return ioc_emit_u64(emit, sink, p->lport);
 	case F_PORT_REMOTEPORT:
-		return vg_ioc_emit_u64(emit, sink, p->rport);
+		return ioc_emit_u64(emit, sink, p->rport);
 	case F_PORT_PROTOCOL:
-		return vg_ioc_emit_str(emit, sink, p->proto);
+		return ioc_emit_str(emit, sink, p->proto);
 	case F_PORT_STATE:
-		return vg_ioc_emit_str(emit, sink, p->state);
+		return ioc_emit_str(emit, sink, p->state);
 	case F_PORT_ISIPV6:
-		return vg_ioc_emit_str(emit, sink, p->v6 ? "true" : "false");
+		return ioc_emit_str(emit, sink, p->v6 ? "true" : "false");
 	case F_PORT_PID:
 		if (!p->pid)
 			return 0;
-		return vg_ioc_emit_u64(emit, sink, (uint64_t)p->pid);
+		return ioc_emit_u64(emit, sink, (uint64_t)p->pid);
 	case F_PORT_PROCESS:
 	case F_PORT_PATH: {
 		if (!p->pid)
@@ -126,10 +126,10 @@ static int port_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 		buf[n] = '\0';
 		char *slash = strrchr(buf, '/');
 		if (field == F_PORT_PROCESS)
-			return vg_ioc_emit_str(emit, sink, slash ? slash + 1 : buf);
+			return ioc_emit_str(emit, sink, slash ? slash + 1 : buf);
 		if (slash)
 			*(slash == buf ? slash + 1 : slash) = '\0';
-		return vg_ioc_emit_str(emit, sink, buf);
+		return ioc_emit_str(emit, sink, buf);
 	}
 	default:
 		return -ENOTSUP;
@@ -195,7 +195,7 @@ static void read_table(struct ioc_collect *c, const char *file, const char *prot
 	fclose(f);
 }
 
-int vg_ioc_items_ports(struct ioc_collect *c)
+int ioc_items_ports(struct ioc_collect *c)
 {
 	struct owner *owners = NULL;
 	size_t n = 0;

@@ -102,11 +102,11 @@ static int proc_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 
 	switch (field) {
 	case F_PROC_PID:
-		return vg_ioc_emit_str(emit, sink, p->pidstr);
+		return ioc_emit_str(emit, sink, p->pidstr);
 	case F_PROC_PPID:
 		if (stat_field(p->pid, 4, &v) < 0)
 			return -ESRCH;
-		return vg_ioc_emit_u64(emit, sink, v);
+		return ioc_emit_u64(emit, sink, v);
 	case F_PROC_NAME:
 		/* The image's base name (comm is cut at 15 bytes); comm for kernel threads. */
 		if (exe_path(p->pid, path, sizeof(path)) == 0) {
@@ -114,13 +114,13 @@ static int proc_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 			char *del = strstr(path, " (deleted)");
 			if (del)
 				*del = '\0';
-			return vg_ioc_emit_str(emit, sink, slash ? slash + 1 : path);
+			return ioc_emit_str(emit, sink, slash ? slash + 1 : path);
 		}
 		snprintf(path, sizeof(path), "/proc/%d/comm", p->pid);
 		if (read_small(path, buf, sizeof(buf), &len) < 0)
 			return -ESRCH;
 		buf[strcspn(buf, "\n")] = '\0';
-		return vg_ioc_emit_str(emit, sink, buf);
+		return ioc_emit_str(emit, sink, buf);
 	case F_PROC_PATH: {
 		/* ProcessItem/path is the image's directory, without the name. */
 		if (exe_path(p->pid, path, sizeof(path)) < 0)
@@ -128,7 +128,7 @@ static int proc_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 		char *slash = strrchr(path, '/');
 		if (slash)
 			*(slash == path ? slash + 1 : slash) = '\0';
-		return vg_ioc_emit_str(emit, sink, path);
+		return ioc_emit_str(emit, sink, path);
 	}
 	case F_PROC_ARGUMENTS:
 		snprintf(path, sizeof(path), "/proc/%d/cmdline", p->pid);
@@ -152,15 +152,15 @@ static int proc_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 		struct passwd pw, *res = NULL;
 		char pbuf[1024];
 		if (getpwuid_r(uid, &pw, pbuf, sizeof(pbuf), &res) == 0 && res)
-			return vg_ioc_emit_str(emit, sink, res->pw_name);
-		return vg_ioc_emit_u64(emit, sink, uid);
+			return ioc_emit_str(emit, sink, res->pw_name);
+		return ioc_emit_u64(emit, sink, uid);
 	}
 	case F_PROC_START: {
 		int64_t bt;
 		long hz = sysconf(_SC_CLK_TCK);
 		if (stat_field(p->pid, 22, &v) < 0 || boot_time(&bt) < 0 || hz <= 0)
 			return -ESRCH;
-		return vg_ioc_emit_time(emit, sink, bt + (int64_t)(v / (unsigned long long)hz));
+		return ioc_emit_time(emit, sink, bt + (int64_t)(v / (unsigned long long)hz));
 	}
 	case F_PROC_HANDLE_NAME: {
 		snprintf(path, sizeof(path), "/proc/%d/fd", p->pid);
@@ -194,7 +194,7 @@ static int proc_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 			} else if (fstat(fd, &st) < 0 || (uint64_t)st.st_size > p->c->scan->hash_limit) {
 				p->hash_state = -EFBIG;
 			} else {
-				int r = vg_ioc_hash_fd(fd, p->c->hashes, p->c->scan->hash_limit, p->c->scan->cancel, &p->h,
+				int r = ioc_hash_fd(fd, p->c->hashes, p->c->scan->hash_limit, p->c->scan->cancel, &p->h,
 						       &p->c->scan->stats.bytes_read);
 				p->hash_state = r < 0 ? r : 1;
 			}
@@ -203,14 +203,14 @@ static int proc_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 		}
 		if (p->hash_state < 0)
 			return p->hash_state;
-		return vg_ioc_emit_str(emit, sink, field == F_PROC_MD5 ? p->h.md5 : field == F_PROC_SHA1 ? p->h.sha1 : p->h.sha256);
+		return ioc_emit_str(emit, sink, field == F_PROC_MD5 ? p->h.md5 : field == F_PROC_SHA1 ? p->h.sha1 : p->h.sha256);
 	}
 	default:
 		return -ENOTSUP;
 	}
 }
 
-int vg_ioc_items_processes(struct ioc_collect *c)
+int ioc_items_processes(struct ioc_collect *c)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;

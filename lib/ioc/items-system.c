@@ -37,7 +37,7 @@ static int row_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit_
 		return -ENOTSUP;
 	const struct vg_ioc_term *t = vg_ioc_term_at(field);
 	if (!(t->flags & VG_IOC_TERM_MULTI))
-		return vg_ioc_emit_str(emit, sink, r->v[field]);
+		return ioc_emit_str(emit, sink, r->v[field]);
 	for (const char *p = r->v[field]; *p;) {
 		size_t l = strcspn(p, "\n");
 		if (l && emit(sink, p, l))
@@ -360,7 +360,7 @@ static void tasks(struct ioc_collect *c)
 	}
 }
 
-int vg_ioc_items_system(struct ioc_collect *c)
+int ioc_items_system(struct ioc_collect *c)
 {
 	static const struct {
 		enum vg_ioc_doc doc;

@@ -83,7 +83,7 @@ static enum vg_ioc_truth cmp_num(const struct ioc_item *it, int64_t x)
 	}
 }
 
-enum vg_ioc_truth vg_ioc_match_value(const struct ioc_item *it, const char *v, size_t len,
+enum vg_ioc_truth ioc_match_value(const struct ioc_item *it, const char *v, size_t len,
 				     pcre2_match_data *md, pcre2_match_context *mc, bool *limit_hit)
 {
 	int64_t x;
@@ -99,20 +99,20 @@ enum vg_ioc_truth vg_ioc_match_value(const struct ioc_item *it, const char *v, s
 		/* Hex digests compare without case; a value of another length is another hash. */
 		return tv(len == it->content_len && bytes_eq(v, it->content, len, false));
 	case VG_IOC_TYPE_IP:
-		if (vg_ioc_parse_ip(v, len, ip, &fam) < 0)
+		if (ioc_parse_ip(v, len, ip, &fam) < 0)
 			return VG_IOC_FALSE;
 		return tv(fam == it->ip_family && memcmp(ip, it->ip, fam == AF_INET ? 4 : 16) == 0);
 	case VG_IOC_TYPE_INT:
 	case VG_IOC_TYPE_DURATION:
-		if (vg_ioc_parse_int(v, len, &x) < 0)
+		if (ioc_parse_int(v, len, &x) < 0)
 			return VG_IOC_UNKNOWN;
 		return cmp_num(it, x);
 	case VG_IOC_TYPE_DATE:
-		if (vg_ioc_parse_date(v, len, &x) < 0)
+		if (ioc_parse_date(v, len, &x) < 0)
 			return VG_IOC_UNKNOWN;
 		return cmp_num(it, x);
 	case VG_IOC_TYPE_BOOL:
-		if (vg_ioc_parse_bool(v, len, &x) < 0)
+		if (ioc_parse_bool(v, len, &x) < 0)
 			return VG_IOC_UNKNOWN;
 		return cmp_num(it, x);
 	}

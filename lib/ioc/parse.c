@@ -94,13 +94,13 @@ static void add_note(struct vg_error **arr, size_t *n, const char *where, const 
 		vg_error_prefix(e, where);
 }
 
-void vg_ioc_add_defect(struct vg_ioc *ioc, const char *where, const char *msgid, const char *a1, const char *a2)
+void ioc_add_defect(struct vg_ioc *ioc, const char *where, const char *msgid, const char *a1, const char *a2)
 {
 	ioc->defects_total++;
 	add_note(&ioc->defects, &ioc->ndefects, where, msgid, a1, a2);
 }
 
-void vg_ioc_add_warning(struct vg_ioc *ioc, const char *where, const char *msgid, const char *a1, const char *a2)
+void ioc_add_warning(struct vg_ioc *ioc, const char *where, const char *msgid, const char *a1, const char *a2)
 {
 	add_note(&ioc->warnings, &ioc->nwarnings, where, msgid, a1, a2);
 }
@@ -234,7 +234,7 @@ static void warn_unsupported(struct loader *ld, const char *search)
 	if (!(ns[ld->nseen] = strdup(search)))
 		return;
 	ld->nseen++;
-	vg_ioc_add_warning(ld->ioc, NULL, N_("the term %s is not supported on this host: its items are unknown"),
+	ioc_add_warning(ld->ioc, NULL, N_("the term %s is not supported on this host: its items are unknown"),
 			   search, NULL);
 }
 
@@ -283,20 +283,20 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 	it->cond = conditions[k].cond;
 	it->negate = conditions[k].negate;
 	if (it->negate && ioc->version == 11)
-		vg_ioc_add_defect(ioc, where, N_("the condition '%s' belongs to OpenIOC 1.0"), cond, NULL);
+		ioc_add_defect(ioc, where, N_("the condition '%s' belongs to OpenIOC 1.0"), cond, NULL);
 	neg = attr(x, "negate");
 	pc = attr(x, "preserve-case");
 	bool b;
 	if (neg) {
 		if (!parse_boolattr(neg, &b))
-			vg_ioc_add_defect(ioc, where, N_("the attribute %s has the value '%s', not a boolean"),
+			ioc_add_defect(ioc, where, N_("the attribute %s has the value '%s', not a boolean"),
 					  "negate", neg);
 		else if (b)
 			it->negate = !it->negate;
 	}
 	if (pc) {
 		if (!parse_boolattr(pc, &b))
-			vg_ioc_add_defect(ioc, where, N_("the attribute %s has the value '%s', not a boolean"),
+			ioc_add_defect(ioc, where, N_("the attribute %s has the value '%s', not a boolean"),
 					  "preserve-case", pc);
 		else
 			it->preserve_case = b;
@@ -309,7 +309,7 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 		docattr = attr(ctx, "document");
 	}
 	if (!search || !*search) {
-		vg_ioc_add_defect(ioc, where, N_("the item has no Context search term"), NULL, NULL);
+		ioc_add_defect(ioc, where, N_("the item has no Context search term"), NULL, NULL);
 		it->valid = false;
 		node->doc = IOC_DOC_MIXED;     /* belongs to no object: unknown on its own */
 	} else {
@@ -336,18 +336,18 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 		}
 		if (docattr && *docattr && strncasecmp(docattr, search, strlen(docattr)) != 0 &&
 		    strcasecmp(docattr, "eventItem") != 0)
-			vg_ioc_add_defect(ioc, where, N_("the document %s does not match the term %s"), docattr, search);
+			ioc_add_defect(ioc, where, N_("the document %s does not match the term %s"), docattr, search);
 	}
 	if (!content) {
-		vg_ioc_add_defect(ioc, where, N_("the item has no Content"), NULL, NULL);
+		ioc_add_defect(ioc, where, N_("the item has no Content"), NULL, NULL);
 		it->valid = false;
 		goto out;
 	}
 	ctype = attr(content, "type");
 	bool known;
-	it->type = vg_ioc_type_from_name(ctype, &known);
+	it->type = ioc_type_from_name(ctype, &known);
 	if (!known)
-		vg_ioc_add_defect(ioc, where, N_("unknown Content type '%s', compared as a string"), ctype, NULL);
+		ioc_add_defect(ioc, where, N_("unknown Content type '%s', compared as a string"), ctype, NULL);
 	int t = text_of(content, ld->lim->max_content, &it->content, &it->content_len);
 	if (t == -EINVAL) {
 		r = vg_error_set(ld->err, -EINVAL, N_("%san entity reference is not allowed"), where);
@@ -355,7 +355,7 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 	} else if (t == -E2BIG) {
 		char n[32];
 		snprintf(n, sizeof(n), "%zu", ld->lim->max_content);
-		vg_ioc_add_defect(ioc, where, N_("the Content is longer than %s bytes"), n, NULL);
+		ioc_add_defect(ioc, where, N_("the Content is longer than %s bytes"), n, NULL);
 		it->valid = false;
 		goto out;
 	} else if (t < 0) {
@@ -365,12 +365,12 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 	if (it->content_len == 0 || strspn(it->content, " \t\r\n") == it->content_len) {
 		/* "contains ''" would match everything: an empty value is a defect, never a match. */
 		ioc->empty_content++;
-		vg_ioc_add_defect(ioc, where, N_("the Content is empty: the item is unknown"), NULL, NULL);
+		ioc_add_defect(ioc, where, N_("the Content is empty: the item is unknown"), NULL, NULL);
 		it->valid = false;
 		goto out;
 	}
 	if (strlen(it->content) != it->content_len) {
-		vg_ioc_add_defect(ioc, where, N_("the Content holds a NUL character"), NULL, NULL);
+		ioc_add_defect(ioc, where, N_("the Content holds a NUL character"), NULL, NULL);
 		it->valid = false;
 		goto out;
 	}
@@ -378,7 +378,7 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 		if (it->content_len > ld->lim->max_regex) {
 			char n[32];
 			snprintf(n, sizeof(n), "%zu", ld->lim->max_regex);
-			vg_ioc_add_defect(ioc, where, N_("the regular expression is longer than %s bytes"), n, NULL);
+			ioc_add_defect(ioc, where, N_("the regular expression is longer than %s bytes"), n, NULL);
 			it->valid = false;
 			goto out;
 		}
@@ -391,13 +391,13 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 		if (!it->re) {
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(ecode, msg, sizeof(msg));
-			vg_ioc_add_defect(ioc, where, N_("invalid regular expression '%s': %s"), it->content,
+			ioc_add_defect(ioc, where, N_("invalid regular expression '%s': %s"), it->content,
 					  (const char *)msg);
 			it->valid = false;
 			goto out;
 		}
 	}
-	r = vg_ioc_item_prepare(ioc, it, where);
+	r = ioc_item_prepare(ioc, it, where);
 out:
 	free(cond);
 	free(neg);
@@ -446,7 +446,7 @@ static int load_indicator(struct loader *ld, const xmlNode *x, int parent, unsig
 	for (const xmlNode *c = x->children; c && r == 0; c = c->next) {
 		if (is_el(ld, c, "IndicatorItem")) {
 			if (seen_indicator && !order_noted) {
-				vg_ioc_add_defect(ioc, where, N_("an IndicatorItem follows a child Indicator"), NULL, NULL);
+				ioc_add_defect(ioc, where, N_("an IndicatorItem follows a child Indicator"), NULL, NULL);
 				order_noted = true;
 			}
 			r = load_item(ld, c, i);
@@ -454,13 +454,13 @@ static int load_indicator(struct loader *ld, const xmlNode *x, int parent, unsig
 			seen_indicator = true;
 			r = load_indicator(ld, c, i, depth + 1);
 		} else if (c->type == XML_ELEMENT_NODE) {
-			vg_ioc_add_defect(ioc, where, N_("unexpected element %s ignored"), (const char *)c->name, NULL);
+			ioc_add_defect(ioc, where, N_("unexpected element %s ignored"), (const char *)c->name, NULL);
 		} else if (c->type == XML_ENTITY_REF_NODE) {
 			r = vg_error_set(ld->err, -EINVAL, N_("%san entity reference is not allowed"), where);
 		}
 	}
 	if (r == 0 && ioc->nodes[i].nchildren == 0)
-		vg_ioc_add_defect(ioc, where, N_("the Indicator is empty: it is unknown"), NULL, NULL);
+		ioc_add_defect(ioc, where, N_("the Indicator is empty: it is unknown"), NULL, NULL);
 	return r;
 }
 
@@ -517,7 +517,7 @@ static int build(struct loader *ld, xmlDocPtr doc)
 				    ioc->name, rname);
 	}
 	if (strcmp(href, ld->ns) != 0)
-		vg_ioc_add_defect(ioc, NULL, N_("%s: the root element is not in the OpenIOC namespace %s"),
+		ioc_add_defect(ioc, NULL, N_("%s: the root element is not in the OpenIOC namespace %s"),
 				  ioc->name, ld->ns);
 	ioc->id = attr(root, "id");
 	if (!ioc->id && !(ioc->id = strdup("")))
@@ -537,12 +537,12 @@ static int build(struct loader *ld, xmlDocPtr doc)
 			if ((r = load_indicator(ld, c, ioc->root, 1)) < 0)
 				return r;
 		} else if (c->type == XML_ELEMENT_NODE) {
-			vg_ioc_add_defect(ioc, NULL, N_("%s: unexpected element %s ignored"), ioc->name,
+			ioc_add_defect(ioc, NULL, N_("%s: unexpected element %s ignored"), ioc->name,
 					  (const char *)c->name);
 		}
 	}
 	if (ioc->nodes[ioc->root].nchildren == 0)
-		vg_ioc_add_defect(ioc, NULL, N_("%s has no Indicator: it is unknown"), ioc->name, NULL);
+		ioc_add_defect(ioc, NULL, N_("%s has no Indicator: it is unknown"), ioc->name, NULL);
 	return 0;
 }
 
@@ -635,7 +635,7 @@ static void check_units(struct vg_ioc *ioc)
 			continue;
 		if (!unit_has_positive(ioc, (int)u)) {
 			const char *id = ioc->nodes[ioc->units[u].node].id;
-			vg_ioc_add_warning(ioc, NULL,
+			ioc_add_warning(ioc, NULL,
 					   N_("Indicator %s only has negated tests: it matches nearly every object"),
 					   id ? id : "?", NULL);
 		}

@@ -17,7 +17,7 @@ static json_t *errors_json(const struct vg_error *(*at)(const struct vg_ioc *, s
 	return a;
 }
 
-json_t *vg_ioc_report_check(const struct vg_ioc *ioc, const char *file)
+json_t *ioc_report_check(const struct vg_ioc *ioc, const char *file)
 {
 	struct vg_ioc_info info;
 	const struct vg_ioc_term *terms[256];
@@ -49,7 +49,7 @@ static json_t *match_item(const struct vg_ioc_match *m)
 	return o;
 }
 
-json_t *vg_ioc_report_eval(const struct vg_ioc *ioc, const char *file, const struct vg_ioc_eval *ev,
+json_t *ioc_report_eval(const struct vg_ioc *ioc, const char *file, const struct vg_ioc_eval *ev,
 			   enum vg_ioc_truth t)
 {
 	struct vg_ioc_info info;
@@ -78,13 +78,13 @@ json_t *vg_ioc_report_eval(const struct vg_ioc *ioc, const char *file, const str
 			 "warnings", warnings);
 }
 
-json_t *vg_ioc_report_failed(const char *file, const char *id, const char *why)
+json_t *ioc_report_failed(const char *file, const char *id, const char *why)
 {
 	return json_pack("{s:s, s:s, s:n, s:s, s:[], s:[s]}", "file", file, "id", id ? id : "", "version", "result",
 			 "unknown", "matches", "warnings", why);
 }
 
-json_t *vg_ioc_report_stats(const struct vg_ioc_scan_stats *st)
+json_t *ioc_report_stats(const struct vg_ioc_scan_stats *st)
 {
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "files_seen", (json_int_t)st->files_seen,
 			 "files_total", (json_int_t)st->files_total,

@@ -28,7 +28,7 @@ static bool any_needs(const struct vg_ioc_scan *scan, enum vg_ioc_doc doc)
 	return false;
 }
 
-int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
+int ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
 {
 	struct ioc_collect c = { .scan = scan, .emit = feed, .data = scan };
 	static atomic_bool never;
@@ -56,20 +56,20 @@ int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Cheap documents first, so that a cancelled file walk still has them. */
 	if (!scan->no_system) {
-		vg_ioc_items_system(&c);
+		ioc_items_system(&c);
 	}
 	if (!scan->no_processes && !atomic_load(scan->cancel)) {
 		if (any_needs(scan, VG_IOC_DOC_PROCESS))
-			vg_ioc_items_processes(&c);
+			ioc_items_processes(&c);
 		scan->collected |= 1u << VG_IOC_DOC_PROCESS;
 	}
 	if (!scan->no_ports && !atomic_load(scan->cancel)) {
 		if (any_needs(scan, VG_IOC_DOC_PORT))
-			vg_ioc_items_ports(&c);
+			ioc_items_ports(&c);
 		scan->collected |= 1u << VG_IOC_DOC_PORT;
 	}
 	if (!scan->no_files && !atomic_load(scan->cancel)) {
-		if (any_needs(scan, VG_IOC_DOC_FILE) && (r = vg_ioc_items_files(&c, err)) < 0)
+		if (any_needs(scan, VG_IOC_DOC_FILE) && (r = ioc_items_files(&c, err)) < 0)
 			goto out;
 		scan->collected |= 1u << VG_IOC_DOC_FILE;
 	}
@@ -86,7 +86,7 @@ out:
 	return r;
 }
 
-void vg_ioc_scan_release(struct vg_ioc_scan *scan)
+void ioc_scan_release(struct vg_ioc_scan *scan)
 {
 	for (size_t i = 0; scan->evals && i < scan->niocs; i++)
 		vg_ioc_eval_free(scan->evals[i]);

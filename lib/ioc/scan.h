@@ -57,8 +57,8 @@ struct vg_ioc_scan {
 
 /* Runs the scan; returns 0, -ECANCELED when cancelled (results then unknown), or another
  * negative code with err filled. */
-int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err);
-void vg_ioc_scan_release(struct vg_ioc_scan *scan);
+int ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err);
+void ioc_scan_release(struct vg_ioc_scan *scan);
 
 /* The hashes a document set needs, as HASH_* bits, and one read of a file computing them. */
 #define IOC_HASH_MD5 0x1
@@ -71,7 +71,7 @@ struct ioc_hashes {
 
 /* Reads fd once to its end, computing the hashes in want; -EFBIG over limit bytes, -ECANCELED
  * when *cancel is set. */
-int vg_ioc_hash_fd(int fd, unsigned want, uint64_t limit, atomic_bool *cancel, struct ioc_hashes *out,
+int ioc_hash_fd(int fd, unsigned want, uint64_t limit, atomic_bool *cancel, struct ioc_hashes *out,
 		   uint64_t *bytes);
 
 /* The collectors: each calls emit for every object of its document. */
@@ -84,14 +84,14 @@ struct ioc_collect {
 	bool need_fields[256];
 };
 
-int vg_ioc_items_files(struct ioc_collect *c, struct vg_error *err);
-int vg_ioc_items_processes(struct ioc_collect *c);
-int vg_ioc_items_ports(struct ioc_collect *c);
-int vg_ioc_items_system(struct ioc_collect *c);
+int ioc_items_files(struct ioc_collect *c, struct vg_error *err);
+int ioc_items_processes(struct ioc_collect *c);
+int ioc_items_ports(struct ioc_collect *c);
+int ioc_items_system(struct ioc_collect *c);
 
 /* Shared by the collectors: emits a C string. */
-int vg_ioc_emit_str(vg_ioc_emit_fn emit, void *sink, const char *s);
-int vg_ioc_emit_u64(vg_ioc_emit_fn emit, void *sink, uint64_t v);
-int vg_ioc_emit_time(vg_ioc_emit_fn emit, void *sink, int64_t t);
+int ioc_emit_str(vg_ioc_emit_fn emit, void *sink, const char *s);
+int ioc_emit_u64(vg_ioc_emit_fn emit, void *sink, uint64_t v);
+int ioc_emit_time(vg_ioc_emit_fn emit, void *sink, int64_t t);
 
 #endif

@@ -80,7 +80,7 @@ static void job_free(struct scan_job *j)
 {
 	if (!j)
 		return;
-	vg_ioc_scan_release(&j->scan);
+	ioc_scan_release(&j->scan);
 	for (size_t i = 0; i < j->scan.niocs; i++) {
 		vg_ioc_free(j->iocs[i]);
 		free(j->files[i]);
@@ -141,7 +141,7 @@ static int check_one(const char *file, const char *content, size_t len, void *da
 						      e.message, "error_json", vg_ctl_error_json(&e)));
 		return 0;
 	}
-	json_t *rep = vg_ioc_report_check(ioc, file);
+	json_t *rep = ioc_report_check(ioc, file);
 	json_object_set_new(rep, "loaded", json_true());
 	json_array_append_new(list, rep);
 	vg_ioc_free(ioc);
@@ -191,7 +191,7 @@ static int add_one(const char *file, const char *content, size_t len, void *data
 	struct vg_error e;
 	vg_error_clear(&e);
 	if (vg_ioc_load_memory(content, len, file, NULL, &ioc, &e) < 0) {
-		json_array_append_new(j->failed, vg_ioc_report_failed(file, NULL, e.message));
+		json_array_append_new(j->failed, ioc_report_failed(file, NULL, e.message));
 		return 0;
 	}
 	struct vg_ioc_info info;
@@ -203,7 +203,7 @@ static int add_one(const char *file, const char *content, size_t len, void *data
 		if (info.id[0] && strcmp(o.id, info.id) == 0) {
 			struct vg_error d;
 			vg_error_set(&d, -EEXIST, N_("duplicate IOC id %s: this document is skipped"), info.id);
-			json_array_append_new(j->failed, vg_ioc_report_failed(file, info.id, d.message));
+			json_array_append_new(j->failed, ioc_report_failed(file, info.id, d.message));
 			vg_ioc_free(ioc);
 			return 0;
 		}
@@ -258,7 +258,7 @@ static void on_skipped(const char *path, const char *why, void *data)
 static json_t *progress_json(struct scan_job *j, const char *state)
 {
 	pthread_mutex_lock(&j->lock);
-	json_t *o = vg_ioc_report_stats(&j->snap);
+	json_t *o = ioc_report_stats(&j->snap);
 	json_object_set_new(o, "current", json_string(j->current));
 	pthread_mutex_unlock(&j->lock);
 	json_object_set_new(o, "scan_id", json_integer(j->id));
@@ -284,7 +284,7 @@ static void scan_work(struct vg_job *job, void *data)
 {
 	struct scan_job *j = data;
 	(void)job;
-	j->rc = vg_ioc_scan_run(&j->scan, &j->err);
+	j->rc = ioc_scan_run(&j->scan, &j->err);
 }
 
 static void emit_findings(struct vg_agent *agent, struct scan_job *j, json_t *ioc_result)
@@ -351,7 +351,7 @@ static void scan_done(struct vg_job *job, void *data)
 	int matched = 0;
 	for (size_t i = 0; j->scan.results && i < j->scan.niocs; i++) {
 		enum vg_ioc_truth t = j->rc == 0 || j->rc == -ECANCELED ? j->scan.results[i] : VG_IOC_UNKNOWN;
-		json_t *r = vg_ioc_report_eval(j->iocs[i], j->files[i], j->scan.evals[i], t);
+		json_t *r = ioc_report_eval(j->iocs[i], j->files[i], j->scan.evals[i], t);
 		if (t == VG_IOC_TRUE) {
 			matched++;
 			emit_findings(agent, j, r);
@@ -360,7 +360,7 @@ static void scan_done(struct vg_job *job, void *data)
 	}
 	json_array_extend(iocs, j->failed);
 	json_t *res = json_pack("{s:I, s:s, s:o, s:o, s:O}", "scan_id", (json_int_t)j->id, "state", state, "iocs", iocs,
-				"stats", vg_ioc_report_stats(&j->scan.stats), "skipped", j->skipped);
+				"stats", ioc_report_stats(&j->scan.stats), "skipped", j->skipped);
 	if (j->rc < 0 && j->rc != -ECANCELED)
 		json_object_set_new(res, "error", json_string(j->err.message));
 	store_result(agent, j, state, matched, res);

@@ -25,7 +25,7 @@ static void trim(const char **s, size_t *len)
 		(*len)--;
 }
 
-int vg_ioc_parse_int(const char *s, size_t len, int64_t *out)
+int ioc_parse_int(const char *s, size_t len, int64_t *out)
 {
 	char buf[32];
 	char *end;
@@ -56,7 +56,7 @@ static int digits(const char *s, size_t n, int *out)
 }
 
 /* xs:dateTime: YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM|-HH:MM], or a date alone; no zone means UTC. */
-int vg_ioc_parse_date(const char *s, size_t len, int64_t *out)
+int ioc_parse_date(const char *s, size_t len, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0;
 
@@ -94,7 +94,7 @@ int vg_ioc_parse_date(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
-int vg_ioc_parse_bool(const char *s, size_t len, int64_t *out)
+int ioc_parse_bool(const char *s, size_t len, int64_t *out)
 {
 	trim(&s, &len);
 	if ((len == 4 && strncasecmp(s, "true", 4) == 0) || (len == 1 && s[0] == '1'))
@@ -106,7 +106,7 @@ int vg_ioc_parse_bool(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
-int vg_ioc_parse_ip(const char *s, size_t len, unsigned char ip[16], int *family)
+int ioc_parse_ip(const char *s, size_t len, unsigned char ip[16], int *family)
 {
 	char buf[INET6_ADDRSTRLEN + 1];
 
@@ -127,7 +127,7 @@ int vg_ioc_parse_ip(const char *s, size_t len, unsigned char ip[16], int *family
 	return -EINVAL;
 }
 
-enum vg_ioc_type vg_ioc_type_from_name(const char *name, bool *known)
+enum vg_ioc_type ioc_type_from_name(const char *name, bool *known)
 {
 	static const struct {
 		const char *name;
@@ -156,11 +156,11 @@ static int parse_scalar(enum vg_ioc_type type, const char *s, size_t len, int64_
 	switch (type) {
 	case VG_IOC_TYPE_INT:
 	case VG_IOC_TYPE_DURATION:
-		return vg_ioc_parse_int(s, len, out);
+		return ioc_parse_int(s, len, out);
 	case VG_IOC_TYPE_DATE:
-		return vg_ioc_parse_date(s, len, out);
+		return ioc_parse_date(s, len, out);
 	case VG_IOC_TYPE_BOOL:
-		return vg_ioc_parse_bool(s, len, out);
+		return ioc_parse_bool(s, len, out);
 	default:
 		return -EINVAL;
 	}
@@ -199,7 +199,7 @@ static bool is_hex(const char *s, size_t len)
 /* Decides how the item compares values and parses its Content once.  Real files mislabel
  * types (SHA1 typed string, greater-than on strings), so the term's type and the condition
  * count as much as the declared Content type. */
-int vg_ioc_item_prepare(struct vg_ioc *ioc, struct ioc_item *it, const char *where)
+int ioc_item_prepare(struct vg_ioc *ioc, struct ioc_item *it, const char *where)
 {
 	const char *s = it->content;
 	size_t len = it->content_len;
@@ -225,7 +225,7 @@ int vg_ioc_item_prepare(struct vg_ioc *ioc, struct ioc_item *it, const char *whe
 	case VG_IOC_TYPE_BOOL:
 		r = it->cond == IOC_IS ? parse_range(it->type, s, len, &it->lo, &it->hi) : 0;
 		if (r < 0 || (r == 0 && parse_scalar(it->type, s, len, &it->lo) < 0)) {
-			vg_ioc_add_defect(ioc, where, N_("the value '%s' is not of the type the item compares"),
+			ioc_add_defect(ioc, where, N_("the value '%s' is not of the type the item compares"),
 					  it->content, NULL);
 			it->valid = false;
 			return 0;
@@ -233,7 +233,7 @@ int vg_ioc_item_prepare(struct vg_ioc *ioc, struct ioc_item *it, const char *whe
 		if (r == 0)
 			it->hi = it->lo;
 		if (it->lo > it->hi) {
-			vg_ioc_add_defect(ioc, where, N_("the range '%s' is empty"), it->content, NULL);
+			ioc_add_defect(ioc, where, N_("the range '%s' is empty"), it->content, NULL);
 			it->valid = false;
 		}
 		return 0;
@@ -241,7 +241,7 @@ int vg_ioc_item_prepare(struct vg_ioc *ioc, struct ioc_item *it, const char *whe
 		trim(&s, &len);
 		if (!is_hex(s, len) || (len != 32 && len != 40 && len != 64)) {
 			/* Not a hash after all: compare the text. */
-			vg_ioc_add_defect(ioc, where, N_("the value '%s' is not an MD5, SHA-1 or SHA-256 hash"),
+			ioc_add_defect(ioc, where, N_("the value '%s' is not an MD5, SHA-1 or SHA-256 hash"),
 					  it->content, NULL);
 			it->type = VG_IOC_TYPE_STRING;
 			return 0;
@@ -251,7 +251,7 @@ int vg_ioc_item_prepare(struct vg_ioc *ioc, struct ioc_item *it, const char *whe
 		it->content_len = len;
 		return 0;
 	case VG_IOC_TYPE_IP:
-		if (vg_ioc_parse_ip(s, len, it->ip, &it->ip_family) < 0)
+		if (ioc_parse_ip(s, len, it->ip, &it->ip_family) < 0)
 			it->type = VG_IOC_TYPE_STRING;   /* a CIDR or a pattern: compare the text */
 		return 0;
 	default:
