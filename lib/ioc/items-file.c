@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * FileItem: walks only the paths in scope (never /proc, /sys, /dev or other kernel file
+ * systems, never through symbolic links) and gives each regular file to the evaluations.
+ * Metadata and hashes are read lazily, when an item asks: a file whose name rules it out
+ * is never opened, and the hashes it needs come from one read.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "nls.h"
+#include "scan.h"
+#include "terms.h"
+#include "vigil/error.h"
+
+#define MAX_DEPTH 128
+
+struct walker {
+	struct ioc_collect *c;
+	pcre2_code *hint;
+	pcre2_match_data *md;
+	char path[PATH_MAX];
+	unsigned since_progress;
+	bool count_only;            /* the first pass of a hashing scan, for the ETA */
+	uint64_t counted;
+};
+
+struct file_obj {
+	struct vg_ioc_object obj;
+	struct walker *w;
+	int dirfd;
+	const char *name;
+	size_t dirlen;
+	int st_state;               /* 0 not read, 1 read, <0 errno */
+	struct statx stx;
+	int hash_state;
+	struct ioc_hashes h;
+};
+
+int ioc_emit_str(vg_ioc_emit_fn emit, void *sink, const char *s)
+{
+	emit(sink, s, strlen(s));
+	return 0;
+}
+
+int ioc_emit_u64(vg_ioc_emit_fn emit, void *sink, uint64_t v)
+{
+	char b[24];
+	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
+	emit(sink, b, (size_t)n);
+	return 0;
+}
+
+int ioc_emit_time(vg_ioc_emit_fn emit, void *sink, int64_t t)
+{
+	char b[40];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!gmtime_r(&tt, &tm))
+		return -EINVAL;
+	size_t n = strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	emit(sink, b, n);
+	return 0;
+}
+
+static int need_stat(struct file_obj *f)
+{
+	if (f->st_state == 0) {
+		if (statx(f->dirfd, f->name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+			  STATX_BASIC_STATS | STATX_BTIME, &f->stx) < 0)
+			f->st_state = -errno;
+		else
+			f->st_state = 1;
+	}
+	return f->st_state < 0 ? f->st_state : 0;
+}
+
+static int need_hashes(struct file_obj *f)
+{
+	struct walker *w = f->w;
+	struct vg_ioc_scan *scan = w->c->scan;
+	int r;
+
+	if (f->hash_state)
+		return f->hash_state < 0 ? f->hash_state : 0;
+	if ((r = need_stat(f)) < 0) {
+		f->hash_state = r;
+		return r;
+	}
+	if (f->stx.stx_size > scan->hash_limit) {
+		scan->stats.files_skipped++;
+		if (scan->skipped)
+			scan->skipped(w->path, N_("larger than the hash limit"), scan->data);
+		return f->hash_state = -EFBIG;
+	}
+	int fd = openat(f->dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(f->dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		scan->stats.files_skipped++;
+		if (scan->skipped)
+			scan->skipped(w->path, N_("cannot be opened"), scan->data);
+		return f->hash_state = r;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return f->hash_state = -EINVAL;
+	}
+	r = ioc_hash_fd(fd, w->c->hashes, scan->hash_limit, scan->cancel, &f->h, &scan->stats.bytes_read);
+	close(fd);
+	if (r < 0) {
+		if (r != -ECANCELED) {
+			scan->stats.files_skipped++;
+			if (scan->skipped)
+				scan->skipped(w->path, r == -EFBIG ? N_("larger than the hash limit") : N_("cannot be read"),
+					      scan->data);
+		}
+		return f->hash_state = r;
+	}
+	scan->stats.files_hashed++;
+	f->hash_state = 1;
+	return 0;
+}
+
+#define MIN_STRING 4
+#define MAX_STRING 4096
+
+/* The printable ASCII runs of at least 4 bytes in the file, as strings(1) shows them; each is
+ * given to emit as it is found (longer runs are cut at 4 KiB).  Opt-in: it reads every byte. */
+static int file_strings(struct file_obj *f, vg_ioc_emit_fn emit, void *sink)
+{
+	struct vg_ioc_scan *scan = f->w->c->scan;
+	int r;
+
+	if (!scan->strings)
+		return -ENOTSUP;
+	if ((r = need_stat(f)) < 0)
+		return r;
+	if (f->stx.stx_size > scan->hash_limit)
+		return -EFBIG;
+	int fd = openat(f->dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char *buf = malloc(65536), *run = malloc(MAX_STRING);
+	size_t rl = 0;
+	bool stop = false;
+	r = 0;
+	if (!buf || !run)
+		r = -ENOMEM;
+	while (r == 0 && !stop) {
+		ssize_t n = read(fd, buf, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = -errno;
+		if (n <= 0)
+			break;
+		scan->stats.bytes_read += (uint64_t)n;
+		for (ssize_t i = 0; i < n && !stop; i++) {
+			unsigned char ch = (unsigned char)buf[i];
+			if (ch >= 0x20 && ch < 0x7f && rl < MAX_STRING) {
+				run[rl++] = (char)ch;
+				continue;
+			}
+			if (rl >= MIN_STRING)
+				stop = emit(sink, run, rl) != 0;
+			rl = 0;
+			if (ch >= 0x20 && ch < 0x7f)   /* a cut run goes on as the next string */
+				run[rl++] = (char)ch;
+		}
+		if (atomic_load(scan->cancel))
+			r = -ECANCELED;
+	}
+	if (r == 0 && !stop && rl >= MIN_STRING)
+		emit(sink, run, rl);
+	free(buf);
+	free(run);
+	close(fd);
+	return r;
+}
+
+static int file_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit_fn emit, void *sink)
+{
+	struct file_obj *f = (struct file_obj *)obj;
+	const char *path = f->w->path;
+	char buf[256];
+	int r;
+
+	switch (field) {
+	case F_FILE_FULLPATH:
+		return ioc_emit_str(emit, sink, path);
+	case F_FILE_FILEPATH:
+		emit(sink, path, f->dirlen ? f->dirlen : 1);
+		return 0;
+	case F_FILE_FILENAME:
+		return ioc_emit_str(emit, sink, f->name);
+	case F_FILE_EXTENSION: {
+		const char *dot = strrchr(f->name, '.');
+		if (dot && dot != f->name && dot[1])
+			ioc_emit_str(emit, sink, dot + 1);
+		return 0;
+	}
+	case F_FILE_STRINGS:
+		return file_strings(f, emit, sink);
+	case F_FILE_MD5:
+	case F_FILE_SHA1:
+	case F_FILE_SHA256:
+		if ((r = need_hashes(f)) < 0)
+			return r;
+		return ioc_emit_str(emit, sink, field == F_FILE_MD5 ? f->h.md5 : field == F_FILE_SHA1 ? f->h.sha1 : f->h.sha256);
+	default:
+		break;
+	}
+	if ((r = need_stat(f)) < 0)
+		return r;
+	switch (field) {
+	case F_FILE_SIZE:
+		return ioc_emit_u64(emit, sink, f->stx.stx_size);
+	case F_FILE_CREATED:
+		if (!(f->stx.stx_mask & STATX_BTIME))
+			return -ENODATA;
+		return ioc_emit_time(emit, sink, f->stx.stx_btime.tv_sec);
+	case F_FILE_MODIFIED:
+		return ioc_emit_time(emit, sink, f->stx.stx_mtime.tv_sec);
+	case F_FILE_ACCESSED:
+		return ioc_emit_time(emit, sink, f->stx.stx_atime.tv_sec);
+	case F_FILE_CHANGED:
+		return ioc_emit_time(emit, sink, f->stx.stx_ctime.tv_sec);
+	case F_FILE_PERMISSIONS:
+		snprintf(buf, sizeof(buf), "%o", (unsigned)(f->stx.stx_mode & 07777));
+		return ioc_emit_str(emit, sink, buf);
+	case F_FILE_USERNAME: {
+		struct passwd pw, *res = NULL;
+		char pbuf[1024];
+		if (getpwuid_r(f->stx.stx_uid, &pw, pbuf, sizeof(pbuf), &res) == 0 && res)
+			return ioc_emit_str(emit, sink, res->pw_name);
+		snprintf(buf, sizeof(buf), "%u", f->stx.stx_uid);
+		return ioc_emit_str(emit, sink, buf);
+	}
+	case F_FILE_GROUP: {
+		struct group gr, *res = NULL;
+		char gbuf[4096];
+		if (getgrgid_r(f->stx.stx_gid, &gr, gbuf, sizeof(gbuf), &res) == 0 && res)
+			return ioc_emit_str(emit, sink, res->gr_name);
+		snprintf(buf, sizeof(buf), "%u", f->stx.stx_gid);
+		return ioc_emit_str(emit, sink, buf);
+	}
+	default:
+		return -ENOTSUP;
+	}
+}
+
+static bool under(const char *path, const char *prefix)
+{
+	size_t l = strlen(prefix);
+	while (l > 1 && prefix[l - 1] == '/')
+		l--;
+	return strncmp(path, prefix, l) == 0 && (path[l] == '\0' || path[l] == '/' || (l == 1 && prefix[0] == '/'));
+}
+
+/* Kernel and pseudo file systems are never walked, wherever they are mounted. */
+static bool pseudo_fs(int fd)
+{
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case PROC_SUPER_MAGIC:
+	case SYSFS_MAGIC:
+	case DEVPTS_SUPER_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case DEBUGFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case TRACEFS_MAGIC:
+	case BPF_FS_MAGIC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool excluded(struct walker *w, const char *path)
+{
+	static const char *const never[] = { "/proc", "/sys", "/dev" };
+	static const char *const containers[] = { "/var/lib/docker", "/var/lib/containers", "/var/lib/containerd" };
+	struct vg_ioc_scan *scan = w->c->scan;
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		if (under(path, never[i]))
+			return true;
+	for (size_t i = 0; !scan->containers && i < sizeof(containers) / sizeof(containers[0]); i++)
+		if (under(path, containers[i]))
+			return true;
+	for (size_t i = 0; i < scan->nexcludes; i++)
+		if (under(path, scan->excludes[i]))
+			return true;
+	return false;
+}
+
+static void visit_file(struct walker *w, int dirfd, const char *name, size_t dirlen)
+{
+	struct vg_ioc_scan *scan = w->c->scan;
+	if (w->count_only) {
+		w->counted++;
+		return;
+	}
+	scan->stats.files_seen++;
+	if (w->hint && pcre2_match(w->hint, (PCRE2_SPTR)w->path, strlen(w->path), 0, 0, w->md, NULL) < 0)
+		return;
+	struct file_obj f = { .w = w, .dirfd = dirfd, .name = name, .dirlen = dirlen };
+	f.obj.doc = VG_IOC_DOC_FILE;
+	f.obj.get = file_get;
+	f.obj.label_key[0] = "path";
+	f.obj.label[0] = w->path;
+	w->c->emit(&f.obj, w->c->data);
+	if (++w->since_progress >= 64 && scan->progress) {
+		w->since_progress = 0;
+		scan->progress(&scan->stats, w->path, scan->data);
+	}
+}
+
+static void walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
+{
+	struct vg_ioc_scan *scan = w->c->scan;
+	DIR *d;
+	struct dirent *e;
+
+	if (depth > MAX_DEPTH || pseudo_fs(fd) || !(d = fdopendir(fd))) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) && !atomic_load(scan->cancel)) {
+		if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
+			continue;
+		size_t nl = strlen(e->d_name);
+		if (len + 1 + nl >= sizeof(w->path))
+			continue;
+		size_t base = len == 1 ? 0 : len;    /* "/" + name, not "//name" */
+		w->path[base] = '/';
+		memcpy(w->path + base + 1, e->d_name, nl + 1);
+		unsigned char type = e->d_type;
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				continue;
+			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+		}
+		if (type == DT_DIR) {
+			if (excluded(w, w->path))
+				continue;
+			int cfd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+			if (cfd < 0 && errno == EPERM)
+				cfd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (cfd >= 0)
+				walk_dir(w, cfd, base + 1 + nl, depth + 1);
+		} else if (type == DT_REG) {
+			visit_file(w, dirfd(d), w->path + base + 1, base ? base : 1);
+		}
+		w->path[len] = '\0';
+	}
+	closedir(d);
+}
+
+static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted, struct vg_error *err)
+{
+	struct vg_ioc_scan *scan = c->scan;
+	struct walker w = { .c = c, .count_only = count_only };
+	static const char *const root[] = { "/" };
+	const char *const *paths = scan->npaths ? scan->paths : root;
+	size_t npaths = scan->npaths ? scan->npaths : 1;
+	int r = 0;
+
+	if (scan->hint) {
+		int ecode;
+		PCRE2_SIZE off;
+		w.hint = pcre2_compile((PCRE2_SPTR)scan->hint, PCRE2_ZERO_TERMINATED, PCRE2_DOTALL, &ecode, &off, NULL);
+		if (!w.hint) {
+			PCRE2_UCHAR msg[256];
+			pcre2_get_error_message(ecode, msg, sizeof(msg));
+			return vg_error_set(err, -EINVAL, N_("invalid hint '%s': %s"), scan->hint, (const char *)msg);
+		}
+		if (!(w.md = pcre2_match_data_create(1, NULL))) {
+			pcre2_code_free(w.hint);
+			return vg_error_set(err, -ENOMEM, N_("out of memory"));
+		}
+	}
+	for (size_t i = 0; i < npaths && !atomic_load(scan->cancel); i++) {
+		const char *p = paths[i];
+		size_t len = strlen(p);
+		while (len > 1 && p[len - 1] == '/')
+			len--;
+		if (p[0] != '/' || len >= sizeof(w.path)) {
+			r = vg_error_set(err, -EINVAL, N_("the path %s is not absolute"), p);
+			break;
+		}
+		memcpy(w.path, p, len);
+		w.path[len] = '\0';
+		if (excluded(&w, w.path))
+			continue;
+		struct stat st;
+		if (lstat(w.path, &st) < 0)
+			continue;
+		if (S_ISREG(st.st_mode)) {
+			char *slash = strrchr(w.path, '/');
+			size_t dl = (size_t)(slash - w.path);
+			char dir[PATH_MAX];
+			snprintf(dir, sizeof(dir), "%.*s", (int)(dl ? dl : 1), w.path);
+			int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (dfd >= 0) {
+				visit_file(&w, dfd, slash + 1, dl ? dl : 1);
+				close(dfd);
+			}
+			continue;
+		}
+		int fd = open(w.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			walk_dir(&w, fd, len, 0);
+	}
+	pcre2_match_data_free(w.md);
+	pcre2_code_free(w.hint);
+	if (counted)
+		*counted = w.counted;
+	if (scan->progress && !count_only)
+		scan->progress(&scan->stats, NULL, scan->data);
+	return r;
+}
+
+int ioc_items_files(struct ioc_collect *c, struct vg_error *err)
+{
+	/* Reading every file takes long enough that knowing how many there are is worth a walk
+	 * of the directories alone (no stat, no open), which the page cache then serves. */
+	if (c->hashes) {
+		int r = walk_roots(c, true, &c->scan->stats.files_total, err);
+		if (r < 0)
+			return r;
+	}
+	return walk_roots(c, false, NULL, err);
+}
