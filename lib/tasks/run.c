@@ -405,14 +405,14 @@ int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, st
 		if (exited && WIFSIGNALED(status)) {
 			const char *name = sigabbrev_np(WTERMSIG(status));
 
-			json_object_set_new(*result, "signal", json_string(name ? name : "?"));
+			json_object_set_new(*result, "signal", json_sprintf("SIG%s", name ? name : "?"));
 		}
 	}
 	if (timed_out) {
 		char secs[16];
 
 		snprintf(secs, sizeof(secs), "%u", s.timeout);
-		r = vg_error_set(err, -ETIMEDOUT, N_("the process ran longer than %s seconds and was killed"), secs);
+		r = vg_error_set(err, -ETIMEDOUT, N_("the process reached its timeout (%s s) and was killed"), secs);
 	} else if (cancelled) {
 		r = vg_error_set(err, -ECANCELED, N_("cancelled"));
 	} else if (!exited) {

@@ -20,14 +20,16 @@ chmod 755 "$TEST_DIR"
 STATE_DIR="$TEST_DIR/state"
 SOCKET="$TEST_DIR/vigild.sock"
 AGENT_LOG="$TEST_DIR/vigild.log"
+AGENT_CONFIG="$TEST_DIR/vigild.conf"   # empty unless a test writes it
+: >"$AGENT_CONFIG"
 AGENT_PID=
 _tap_n=0
 _tap_failed=0
 _cleanups=()
 
-export VIGIL_SOCKET="$SOCKET"
-# The catalog built for the tests, so that LANGUAGE=fr works before installation.
-if [ -n "${VIGIL_LOCALEDIR:-}" ]; then export TEXTDOMAINDIR="$VIGIL_LOCALEDIR"; fi
+export VIGIL_SOCKET="$SOCKET" SOCKET STATE_DIR TEST_DIR AGENT_LOG AGENT_CONFIG
+# VIGIL_LOCALEDIR (set by make check) points the programs at the catalog built for the tests,
+# so that LANGUAGE=fr works before installation.
 
 plan() { echo "1..$1"; }
 
@@ -72,9 +74,10 @@ wait_for() {
 	done
 }
 
-# start_agent [EXTRA VIGILD OPTIONS]: starts vigild in the foreground, waits for its socket.
+# start_agent [EXTRA VIGILD OPTIONS]: starts vigild in the foreground with $AGENT_CONFIG,
+# waits for its socket.
 start_agent() {
-	"$VIGILD" --foreground --config /dev/null --state-dir "$STATE_DIR" --socket "$SOCKET" \
+	"$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
