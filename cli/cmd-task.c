@@ -166,11 +166,63 @@ static void print_task(json_t *task)
 		fprintf(stderr, "vigilctl: %s\n", error_text(task, text, sizeof(text)));
 }
 
+/* Replaces a run's stdout and stderr, sent in part, by the whole (task.output pieces). */
+static int fetch_output(struct vg_cli *cli, json_t *task)
+{
+	static const char *const streams[] = { "stdout", "stderr" };
+	json_t *r = json_object_get(task, "result");
+
+	for (size_t i = 0; i < 2; i++) {
+		char key[32];
+		json_int_t size;
+		char *buf;
+		size_t len;
+		int rc;
+
+		snprintf(key, sizeof(key), "%s_size", streams[i]);
+		if (!json_is_integer(json_object_get(r, key)))
+			continue;
+		size = json_integer_value(json_object_get(r, key));
+		if (size < 0 || size > 4 * 1024 * 1024 || !(buf = malloc((size_t)size + 1)))
+			return vg_cli_fail(_("the agent sent a bad output size"));
+		len = json_string_length(json_object_get(r, streams[i]));
+		memcpy(buf, json_string_value(json_object_get(r, streams[i])), len);
+		while ((json_int_t)len < size) {
+			json_t *piece;
+			size_t n;
+
+			rc = vg_cli_call(cli, "task.output",
+					 json_pack("{s:O, s:s, s:I}", "id", json_object_get(task, "id"), "stream", streams[i],
+						   "offset", (json_int_t)len), &piece);
+			if (rc != VG_EXIT_OK) {
+				free(buf);
+				return rc;
+			}
+			n = json_string_length(json_object_get(piece, "data"));
+			if (n == 0 || len + n > (size_t)size) {
+				json_decref(piece);
+				free(buf);
+				return vg_cli_fail(_("the agent sent a bad output piece"));
+			}
+			memcpy(buf + len, json_string_value(json_object_get(piece, "data")), n);
+			len += n;
+			json_decref(piece);
+		}
+		json_object_set_new(r, streams[i], json_stringn(buf, len));
+		json_object_del(r, key);
+		free(buf);
+	}
+	return VG_EXIT_OK;
+}
+
 static int show_task(struct vg_cli *cli, json_t *task)
 {
 	const char *state = str(task, "state");
 	int rc = !is_final(state) || strcmp(state, "succeeded") == 0 ? VG_EXIT_OK : VG_EXIT_FAILED;
+	int frc = fetch_output(cli, task);
 
+	if (frc != VG_EXIT_OK)
+		return frc;
 	if (cli->json)
 		vg_cli_print_json(task);
 	else
@@ -422,6 +474,10 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 		return rc;
 	if ((rc = vg_cli_call(cli, "task.show", json_pack("{s:I}", "id", id), &task)) != VG_EXIT_OK)
 		return rc;
+	if ((rc = fetch_output(cli, task)) != VG_EXIT_OK) {
+		json_decref(task);
+		return rc;
+	}
 	if (cli->json) {
 		vg_cli_print_json(task);
 	} else {

@@ -34,6 +34,10 @@
 #define KEEP_FINISHED 1000    /* finished tasks kept in memory for task.list / task.show */
 #define MAX_WAIT_MS 25000     /* a client's call times out after 30 s: answer before */
 #define MAX_LIST 10000
+/* A control message is at most 1 MiB: a run's output (up to 1 MiB each, and JSON escapes
+ * may grow it) travels in pieces of this size; the rest is read with task.output. */
+#define REPLY_OUTPUT_MAX (64 * 1024)
+#define LIST_BYTES_MAX (768 * 1024) /* task.list stops before its reply would be too large */
 
 enum task_state {
 	ST_QUEUED,
@@ -124,6 +128,35 @@ static bool final_state(enum task_state s)
 	return s >= ST_SUCCEEDED;
 }
 
+/* The length of s cut to at most max bytes, on a UTF-8 character boundary. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+/* Keeps the first REPLY_OUTPUT_MAX bytes of stdout and stderr, marking what was left out. */
+static void trim_output(json_t *result)
+{
+	static const char *const streams[] = { "stdout", "stderr" };
+
+	for (size_t i = 0; i < 2; i++) {
+		json_t *v = json_object_get(result, streams[i]);
+		char key[32];
+		size_t len, cut;
+
+		if (!json_is_string(v) || (len = json_string_length(v)) <= REPLY_OUTPUT_MAX)
+			continue;
+		cut = utf8_cut(json_string_value(v), len, REPLY_OUTPUT_MAX);
+		snprintf(key, sizeof(key), "%s_size", streams[i]);
+		json_object_set_new(result, key, json_integer((json_int_t)len));
+		json_object_set_new(result, streams[i], json_stringn(json_string_value(v), cut));
+	}
+}
+
 static json_t *task_json(const struct task *t)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:O, s:I}", "id", (json_int_t)t->id, "kind", t->kind->name,
@@ -141,6 +174,8 @@ static json_t *task_json(const struct task *t)
 		json_object_set_new(result, "error", json_string(t->err.message));
 		json_object_set_new(o, "error", vg_ctl_error_json(&t->err));
 	}
+	if (result)
+		trim_output(result);
 	json_object_set_new(o, "result", result ? result : json_null());
 	return o;
 }
@@ -242,7 +277,9 @@ static void task_transition(struct vg_tasks *tasks, struct task *t, enum task_st
 	} else {
 		vg_debug("task %" PRId64 " (%s) %s -> %s", t->id, t->kind->name, state_names[from], state_names[to]);
 	}
-	if (tasks->agent->ctl && (j = task_json(t))) {
+	/* Subscribers get the change, not the (possibly large) request and result. */
+	if (tasks->agent->ctl && (j = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)t->id, "kind", t->kind->name,
+						  "source", t->source, "state", state_names[t->state]))) {
 		vg_ctl_server_publish(tasks->agent->ctl, "tasks", j);
 		json_decref(j);
 	}
@@ -539,6 +576,33 @@ static int cmd_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	return reply_task(agent->tasks, t, req, result, err);
 }
 
+/* task.output {id, stream, offset}: a piece of a run's stdout or stderr. */
+static int cmd_output(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	const char *stream = json_string_value(json_object_get(req->args, "stream"));
+	const json_t *joff = json_object_get(req->args, "offset");
+	json_int_t off = json_is_integer(joff) ? json_integer_value(joff) : 0;
+	const json_t *v;
+	struct task *t;
+	size_t len, n;
+	const char *text;
+	int r;
+
+	if ((r = task_arg(agent, req, &t, err)) < 0)
+		return r;
+	if (!stream || (strcmp(stream, "stdout") != 0 && strcmp(stream, "stderr") != 0))
+		return vg_error_set(err, -EINVAL, N_("\"stream\" must be stdout or stderr"));
+	v = json_object_get(t->result, stream);
+	text = json_string_value(v);
+	len = text ? json_string_length(v) : 0;
+	if (off < 0 || (size_t)off > len)
+		return vg_error_set(err, -EINVAL, N_("\"offset\" is outside the output"));
+	n = utf8_cut(text ? text + off : "", len - (size_t)off, REPLY_OUTPUT_MAX);
+	*result = json_pack("{s:s%, s:I, s:I}", "data", text ? text + off : "", n, "offset", off,
+			    "size", (json_int_t)len);
+	return 0;
+}
+
 static int cmd_cancel(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	struct task *t;
@@ -565,6 +629,7 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	json_int_t limit = json_is_integer(jlimit) ? json_integer_value(jlimit) : 100;
 	json_t *list;
 	bool known = !state;
+	size_t used = 0;
 
 	if (!agent->tasks)
 		return vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
@@ -575,9 +640,24 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	if (limit < 1 || limit > MAX_LIST)
 		return vg_error_set(err, -EINVAL, N_("\"limit\" must be a number from 1 to 10000"));
 	list = json_array();
-	for (struct task *t = agent->tasks->list; t && (json_int_t)json_array_size(list) < limit; t = t->next)
-		if (!state || strcmp(state, state_names[t->state]) == 0)
-			json_array_append_new(list, task_json(t));
+	for (struct task *t = agent->tasks->list; t && (json_int_t)json_array_size(list) < limit; t = t->next) {
+		json_t *item;
+		size_t size;
+
+		if (state && strcmp(state, state_names[t->state]) != 0)
+			continue;
+		/* A list shows what each task was; task.show gives a run's output. */
+		item = task_json(t);
+		json_object_del(json_object_get(item, "result"), "stdout");
+		json_object_del(json_object_get(item, "result"), "stderr");
+		size = json_dumpb(item, NULL, 0, JSON_COMPACT);
+		if (used + size > LIST_BYTES_MAX) {
+			json_decref(item);
+			break;
+		}
+		used += size;
+		json_array_append_new(list, item);
+	}
 	*result = list;
 	return 0;
 }
@@ -646,6 +726,7 @@ static const struct vg_agent_command commands[] = {
 	{ { "task.cancel", VG_ACCESS_ADMIN }, cmd_cancel },
 	{ { "task.list", VG_ACCESS_READ }, cmd_list },
 	{ { "task.show", VG_ACCESS_READ }, cmd_show },
+	{ { "task.output", VG_ACCESS_READ }, cmd_output },
 	{ { "quarantine.list", VG_ACCESS_READ }, cmd_quarantine_list },
 	{ { "quarantine.restore", VG_ACCESS_ADMIN }, cmd_submit },
 	{ { "quarantine.purge", VG_ACCESS_ADMIN }, cmd_submit },

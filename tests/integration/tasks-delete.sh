@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# delete-file and the quarantine through the real agent and vigilctl.
+. "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+
+jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
+# jcheck FILE EXPR: succeeds when EXPR holds for the JSON document in FILE.
+jcheck() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$@"; }
+
+plan 20
+start_agent || exit 1
+work="$TEST_DIR/files"
+outside="$TEST_DIR/outside"
+mkdir -p "$work" "$outside"
+
+echo "keep me" >"$work/a.txt"
+ctl --json task delete-file "$work/a.txt" --sha256 "$(printf '%064d' 1)" >"$TEST_DIR/d.json" 2>/dev/null
+ok "a wrong --sha256 is refused" test "$(jget "$TEST_DIR/d.json" 'd["state"]')" = refused
+ok "and deletes nothing" test "$(cat "$work/a.txt")" = "keep me"
+ok "the result still carries the real hash" \
+	test "$(jget "$TEST_DIR/d.json" 'd["result"]["sha256"]')" = "$(sha256sum "$work/a.txt" | cut -d' ' -f1)"
+ok "the right --sha256 deletes" status_of ctl task delete-file "$work/a.txt" --sha256 "$(sha256sum "$work/a.txt" | cut -d' ' -f1)"
+ok "the file is gone" test ! -e "$work/a.txt"
+
+echo "the target" >"$outside/target"
+ln -s "$outside/target" "$work/link"
+ctl --json task delete-file "$work/link" >"$TEST_DIR/l.json"
+ok "a symbolic link to a file outside is deleted" test "$(jget "$TEST_DIR/l.json" 'd["state"], d["result"]["type"]')" = "('succeeded', 'symlink')"
+ok "the link is gone" test ! -L "$work/link"
+ok "its target is untouched" test "$(cat "$outside/target")" = "the target"
+
+refused() { ctl --json task delete-file "$1" >"$TEST_DIR/r.json" 2>/dev/null; test "$(jget "$TEST_DIR/r.json" 'd["state"]')" = refused; }
+ok "a directory is refused" refused "$work"
+ok "/dev/null is refused" refused /dev/null
+ok "/proc/self/status is refused" refused /proc/self/status
+ok "the agent's database is refused" refused "$STATE_DIR/vigil.db"
+ok "the agent's socket is refused" refused "$SOCKET"
+# A hard link to the running binary is the binary itself (same inode).
+ln -f "$VIGILD" "$TEST_DIR/vigild-hardlink"
+refused "$TEST_DIR/vigild-hardlink"
+r=$?
+ok "a hard link to the agent's binary is refused" test $r = 0
+
+head -c 100000 /dev/urandom >"$work/evil"
+cp "$work/evil" "$TEST_DIR/evil.orig"
+chmod 4751 "$work/evil"
+chown 65534:65534 "$work/evil"
+chmod 4751 "$work/evil"
+ctl --json task delete-file --quarantine "$work/evil" >"$TEST_DIR/q.json"
+qid=$(jget "$TEST_DIR/q.json" 'd["result"]["quarantine"]')
+ok "quarantine then delete" test "$(jget "$TEST_DIR/q.json" 'd["state"]')" = succeeded -a ! -e "$work/evil"
+ok "the quarantine lists it, 0600" bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl quarantine list | grep -q "$1" && test "$(stat -c %a "$STATE_DIR/quarantine/$1.data")" = 600' _ "$qid"
+ok "restore succeeds" status_of ctl quarantine restore "$qid"
+ok "the same bytes come back" cmp -s "$work/evil" "$TEST_DIR/evil.orig"
+ok "with the same mode and owner" test "$(stat -c '%a %u %g' "$work/evil")" = "4751 65534 65534"
+echo junk >"$work/junk"
+ctl --json task delete-file --quarantine "$work/junk" >"$TEST_DIR/q2.json"
+qid=$(jget "$TEST_DIR/q2.json" 'd["result"]["quarantine"]')
+ok "purge removes the entry for good" bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl quarantine purge "$1" >/dev/null && ! ctl quarantine list | grep -q "$1" && test ! -e "$STATE_DIR/quarantine/$1.data"' _ "$qid"
+finish
