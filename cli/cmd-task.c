@@ -69,7 +69,7 @@ static const char *state_text(const char *state)
 	} names[] = {
 		{ "queued", N_("queued") },       { "running", N_("running") },     { "succeeded", N_("succeeded") },
 		{ "failed", N_("failed") },       { "refused", N_("refused") },     { "cancelled", N_("cancelled") },
-		{ "timed_out", N_("timed out") }, { "interrupted", N_("interrupted") },
+		{ "timed_out", N_("timed out") }, { "interrupted", N_("interrupted by a restart") },
 	};
 
 	for (size_t i = 0; state && i < sizeof(names) / sizeof(names[0]); i++)
@@ -120,10 +120,10 @@ static const char *pid_result_text(const char *r)
 	if (strcmp(r, "killed") == 0)
 		return _("killed");
 	if (strcmp(r, "refused") == 0)
-		return _("refused");
+		return _("spared");
 	if (strcmp(r, "gone") == 0)
 		return _("gone");
-	return _("failed");
+	return _("not terminated");
 }
 
 /* A task for a person: its state, then what its kind produced. */
