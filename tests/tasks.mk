@@ -4,3 +4,6 @@ TASKS_INTEGRATION = integration/tasks-getfile.sh integration/tasks-delete.sh int
 	integration/tasks-terminate.sh
 TESTS += $(TASKS_INTEGRATION)
 EXTRA_DIST += $(TASKS_INTEGRATION)
+check_PROGRAMS += unit/test-tasks-executors
+unit_test_tasks_executors_SOURCES = unit/test-tasks-executors.c
+TESTS += unit/test-tasks-executors

@@ -19,11 +19,16 @@
  * and without blocking on a FIFO; refuses what is not a regular file. */
 static int open_regular(struct vg_task_ctx *ctx, const char *path, int *out, struct stat *st, struct vg_error *err)
 {
-	struct open_how how = { .flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+	/* O_NOATIME: collecting evidence does not change it (the agent runs as root, which may). */
+	struct open_how how = { .flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOATIME,
 				.resolve = RESOLVE_NO_MAGICLINKS };
 	int fd, r;
 
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0 && errno == EPERM) {
+		how.flags &= ~(uint64_t)O_NOATIME;
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	}
 	if (fd < 0 && errno == ELOOP) {
 		ctx->refused = true;
 		return vg_error_set(err, -ELOOP, N_("%s: a symbolic link is refused; name the file it points to"), path);
