@@ -92,12 +92,14 @@ struct task {
 	int64_t created, started, ended;   /* ms since the epoch */
 	struct vg_job *job;
 	atomic_bool cancel;
-	atomic_bool began;                 /* set by the worker when the executor starts */
+	atomic_int phase;                  /* PHASE_*: who came first, the worker or a cancel */
 	int rc;
 	struct vg_task_ctx ctx;
 	struct waiter *waiters;
 	struct task *next;                 /* newest first */
 };
+
+enum { PHASE_QUEUED, PHASE_BEGAN, PHASE_CANCELLED };
 
 struct vg_tasks {
 	struct vg_agent *agent;
@@ -325,7 +327,8 @@ static void prune(struct vg_tasks *tasks)
 	for (struct task **p = &tasks->list; *p;) {
 		struct task *t = *p;
 
-		if (final_state(t->state) && ++finished > KEEP_FINISHED) {
+		/* A task whose job is still in the pool stays: its done function will look at it. */
+		if (final_state(t->state) && !t->job && ++finished > KEEP_FINISHED) {
 			*p = t->next;
 			tasks->count--;
 			task_free(t);
@@ -349,13 +352,20 @@ static void tasks_free(struct vg_tasks *tasks)
 	free(tasks);
 }
 
+static void cancel_queued(struct vg_tasks *tasks, struct task *t)
+{
+	vg_error_set(&t->err, -ECANCELED, N_("cancelled before it started"));
+	task_transition(tasks, t, ST_CANCELLED);
+}
+
 static void job_work(struct vg_job *job, void *data)
 {
 	struct task *t = data;
 	uint64_t one = 1;
 
 	(void)job;
-	atomic_store(&t->began, true);
+	if (!atomic_compare_exchange_strong(&t->phase, &(int){ PHASE_QUEUED }, PHASE_BEGAN))
+		return; /* cancelled while queued */
 	if (write(t->owner->efd, &one, sizeof(one)) < 0) {
 		/* The loop also catches up in job_done. */
 	}
@@ -376,13 +386,14 @@ static void job_done(struct vg_job *job, void *data)
 			tasks_free(tasks);
 		return;
 	}
-	if (!atomic_load(&t->began) || vg_job_cancelled(job)) {
-		if (!atomic_load(&t->began)) {
-			vg_error_set(&t->err, -ECANCELED, N_("cancelled before it started"));
-			task_transition(tasks, t, ST_CANCELLED);
-			prune(tasks);
-			return;
-		}
+	(void)job;
+	if (atomic_load(&t->phase) != PHASE_BEGAN) {
+		/* The executor never ran: cancelled in the queue (already recorded by cancel_queued),
+		 * or dropped by the pool. */
+		if (!final_state(t->state))
+			cancel_queued(tasks, t);
+		prune(tasks);
+		return;
 	}
 	if (t->state == ST_QUEUED)
 		task_transition(tasks, t, ST_RUNNING);
@@ -414,7 +425,7 @@ static void on_began(struct vg_watch *w, int fd, uint32_t events, void *data)
 		/* EAGAIN: nothing more to read. */
 	}
 	for (struct task *t = tasks->list; t; t = t->next)
-		if (t->state == ST_QUEUED && atomic_load(&t->began))
+		if (t->state == ST_QUEUED && atomic_load(&t->phase) == PHASE_BEGAN)
 			task_transition(tasks, t, ST_RUNNING);
 }
 
@@ -442,6 +453,13 @@ static void fill_ctx(struct vg_tasks *tasks, struct task *t)
 	t->ctx.terminate_grace = (unsigned)vg_settings_get_int(s, "tasks.terminate_grace_seconds");
 }
 
+/* Ids are unique while the agent runs; the journal, when it records the queued task,
+ * gives its own (persistent) id here instead. */
+static int64_t task_new_id(struct vg_tasks *tasks)
+{
+	return tasks->next_id++;
+}
+
 static const struct task_kind *kind_named(const char *name)
 {
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -466,7 +484,7 @@ int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source
 	if (!(t = calloc(1, sizeof(*t))))
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	t->owner = tasks;
-	t->id = tasks->next_id++;
+	t->id = task_new_id(tasks);
 	t->kind = k;
 	snprintf(t->source, sizeof(t->source), "%s", source);
 	t->uid = uid;
@@ -475,7 +493,7 @@ int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source
 	t->created = vg_time_ms();
 	t->state = ST_QUEUED;
 	atomic_init(&t->cancel, false);
-	atomic_init(&t->began, false);
+	atomic_init(&t->phase, PHASE_QUEUED);
 	fill_ctx(tasks, t);
 	t->next = tasks->list;
 	tasks->list = t;
@@ -619,6 +637,9 @@ static int cmd_cancel(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	atomic_store(&t->cancel, true);
 	if (t->job)
 		vg_job_cancel(t->job);
+	/* Not started yet: it never will, and that is final now, not when a worker is free. */
+	if (atomic_compare_exchange_strong(&t->phase, &(int){ PHASE_QUEUED }, PHASE_CANCELLED))
+		cancel_queued(agent->tasks, t);
 	return reply_task(agent->tasks, t, req, result, err);
 }
 
