@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -47,6 +48,7 @@ struct run_spec {
 	char user[64];
 	char home[256];
 	unsigned timeout;
+	pid_t agent_pid;
 };
 
 struct capture {
@@ -215,6 +217,11 @@ static __attribute__((noreturn)) void child(const struct run_spec *s, int out, i
 	ce.stage = STAGE_USER;
 	if (setgroups((size_t)s->ngroups, s->groups) < 0 || setgid(s->gid) < 0 || setuid(s->uid) < 0)
 		goto fail;
+	/* A task is supervised (timeout, cancel) or it does not run: if the agent dies, so does the
+	 * program.  Set after setuid, which clears it; getppid catches an agent already gone. */
+	ce.stage = STAGE_SETUP;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != s->agent_pid)
+		goto fail;
 	ce.stage = STAGE_EXEC;
 	execve(s->exe, s->argv, s->envp);
 fail:
@@ -334,6 +341,7 @@ int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, st
 		r = vg_error_set(err, -errno, N_("cannot prepare the process %s: %s"), s.exe, strerror(errno));
 		goto out;
 	}
+	s.agent_pid = getpid();
 	pid = fork();
 	if (pid < 0) {
 		r = vg_error_set(err, -errno, N_("cannot prepare the process %s: %s"), s.exe, strerror(errno));
