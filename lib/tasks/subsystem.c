@@ -277,7 +277,8 @@ static void task_transition(struct vg_tasks *tasks, struct task *t, enum task_st
 		vg_info("task %" PRId64 " (%s) %s%s%s", t->id, t->kind->name, state_names[to],
 			to == ST_SUCCEEDED ? "" : ": ", to == ST_SUCCEEDED ? "" : t->err.message);
 	} else {
-		vg_debug("task %" PRId64 " (%s) %s -> %s", t->id, t->kind->name, state_names[from], state_names[to]);
+		vg_debug("task %" PRId64 " (%s) %s%s%s", t->id, t->kind->name, from == to ? "" : state_names[from],
+			 from == to ? "" : " -> ", state_names[to]);
 	}
 	/* Subscribers get the change, not the (possibly large) request and result. */
 	if (tasks->agent->ctl && (j = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)t->id, "kind", t->kind->name,

@@ -121,8 +121,10 @@ static bool hold(struct vg_task_ctx *ctx, pid_t pid, unsigned long long expect_s
 	}
 	t->pidfd = pidfd_open(pid, 0);
 	if (t->pidfd < 0) {
-		set_outcome(t, "gone", errno == EINVAL ? N_("not a process (a thread?)") : N_("no such process"));
-		return errno == EINVAL;
+		bool thread = errno == EINVAL;
+
+		set_outcome(t, "gone", thread ? N_("not a process (a thread?)") : N_("no such process"));
+		return thread;
 	}
 	if (read_stat(pid, &t->start, &flags) < 0 || exited(t->pidfd)) {
 		set_outcome(t, "gone", N_("no such process"));
