@@ -31,6 +31,9 @@
 #include "vigil/error.h"
 #include "workers.h"
 
+/* Tasks run on threads of their own: a run may last hours, and must not starve the agent's
+ * shared workers (scans, uploads).  At most this many tasks run at once; others queue. */
+#define TASK_THREADS 4
 #define KEEP_FINISHED 1000    /* finished tasks kept in memory for task.list / task.show */
 #define MAX_WAIT_MS 25000     /* a client's call times out after 30 s: answer before */
 #define MAX_LIST 10000
@@ -109,7 +112,7 @@ struct vg_tasks {
 	int64_t next_id;
 	int efd;                           /* workers tell the loop a task began */
 	struct vg_watch *efd_watch;
-	bool detached;                     /* the agent stopped; the last done frees us */
+	struct vg_workers *pool;           /* the tasks' own threads (see TASK_THREADS) */
 	uint64_t counts[ST_INTERRUPTED + 1];
 };
 
@@ -341,6 +344,7 @@ static void prune(struct vg_tasks *tasks)
 
 static void tasks_free(struct vg_tasks *tasks)
 {
+	vg_workers_free(tasks->pool);
 	while (tasks->list) {
 		struct task *t = tasks->list;
 
@@ -379,15 +383,9 @@ static void job_done(struct vg_job *job, void *data)
 	struct vg_tasks *tasks = t->owner;
 	enum task_state to;
 
+	(void)job;
 	t->job = NULL;
 	tasks->active--;
-	if (tasks->detached) {
-		/* The agent is stopping: its loop, socket and events are gone. */
-		if (tasks->active == 0)
-			tasks_free(tasks);
-		return;
-	}
-	(void)job;
 	if (atomic_load(&t->phase) != PHASE_BEGAN) {
 		/* The executor never ran: cancelled in the queue (already recorded by cancel_queued),
 		 * or dropped by the pool. */
@@ -500,7 +498,7 @@ int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source
 	tasks->list = t;
 	tasks->count++;
 	task_transition(tasks, t, ST_QUEUED);
-	t->job = vg_workers_submit(agent->workers, job_work, job_done, t);
+	t->job = vg_workers_submit(tasks->pool, job_work, job_done, t);
 	if (!t->job) {
 		vg_error_set(&t->err, -ENOMEM, N_("out of memory"));
 		task_transition(tasks, t, ST_FAILED);
@@ -733,7 +731,7 @@ static int cmd_quarantine_list(struct vg_agent *agent, struct vg_ctl_request *re
 	lj->req_id = req->id;
 	lj->limit = (unsigned)limit;
 	snprintf(lj->dir, sizeof(lj->dir), "%s/quarantine", agent->cfg.state_dir);
-	if (!vg_workers_submit(agent->workers, quarantine_list_work, quarantine_list_done, lj)) {
+	if (!agent->tasks || !vg_workers_submit(agent->tasks->pool, quarantine_list_work, quarantine_list_done, lj)) {
 		free(lj);
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	}
@@ -777,18 +775,19 @@ static void find_self(struct vg_agent *agent, struct vg_task_self *self)
 static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_tasks *tasks = calloc(1, sizeof(*tasks));
+	int r = 0;
 
 	if (!tasks)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	tasks->efd = -1;
 	tasks->agent = agent;
 	tasks->next_id = 1;
 	tasks->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (tasks->efd < 0 || !(tasks->efd_watch = vg_loop_watch(agent->loop, tasks->efd, EPOLLIN, on_began, tasks))) {
-		int e = errno;
+	if (tasks->efd < 0 || !(tasks->efd_watch = vg_loop_watch(agent->loop, tasks->efd, EPOLLIN, on_began, tasks)) ||
+	    (r = vg_workers_new(&tasks->pool, agent->loop, TASK_THREADS)) < 0) {
+		int e = r < 0 ? -r : errno;
 
-		if (tasks->efd >= 0)
-			close(tasks->efd);
-		free(tasks);
+		tasks_free(tasks);
 		return vg_error_set(err, -e, N_("cannot start the tasks subsystem: %s"), strerror(e));
 	}
 	find_self(agent, &tasks->self);
@@ -802,27 +801,16 @@ static void tasks_stop(struct vg_agent *agent)
 
 	if (!tasks)
 		return;
-	agent->tasks = NULL;
-	/* Running executors see their cancel flag and end; their done functions run when the
-	 * workers are freed, after us, and free what is left. */
+	/* Running executors see their cancel flag and end (a run kills its process group); the
+	 * pool joins them and runs their done functions, which record the final states. */
 	for (struct task *t = tasks->list; t; t = t->next) {
 		atomic_store(&t->cancel, true);
 		if (t->job)
 			vg_job_cancel(t->job);
-		while (t->waiters) {
-			struct waiter *w = t->waiters;
-
-			t->waiters = w->next;
-			vg_watch_remove(w->timer);
-			free(w);
-		}
 	}
-	vg_watch_remove(tasks->efd_watch);
-	tasks->efd_watch = NULL;
-	if (tasks->active) {
-		tasks->detached = true;
-		return;
-	}
+	vg_workers_free(tasks->pool);
+	tasks->pool = NULL;
+	agent->tasks = NULL;
 	tasks_free(tasks);
 }
 

@@ -49,16 +49,17 @@ ctl task cancel "$id" >/dev/null
 ok "a running task is cancelled" wait_for 5 bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json task show "$1" | grep -q "\"state\": \"cancelled\""' _ "$id"
 ok "and its process is killed" wait_for 5 no_proc "$marker-c"
 
-# Both workers busy: a third task waits in the queue, and a cancel there means it never starts.
-busy1=$(ctl --json task run --no-wait /bin/bash -c "exec -a $marker-b1 /bin/sleep 60" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-busy2=$(ctl --json task run --no-wait /bin/bash -c "exec -a $marker-b2 /bin/sleep 60" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-wait_for 5 pgrep -f "^$marker-b2"
-queued=$(ctl --json task run --no-wait /bin/bash -c "exec -a $marker-q /bin/sleep 60" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-ok "a third task waits in the queue" bash -c '"$VIGILCTL" --socket "$SOCKET" --json task show "$1" | grep -q "\"state\": \"queued\""' _ "$queued"
+# Every task thread busy (4): a fifth task waits in the queue, and a cancel there means it never starts.
+newtask() { ctl --json task run --no-wait /bin/bash -c "exec -a $1 /bin/sleep 60" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+busy=()
+for i in 1 2 3 4; do busy+=("$(newtask "$marker-b$i")"); done
+running() { [ "$(ctl --json task list --state running | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 4 ]; }
+wait_for 10 running
+queued=$(newtask "$marker-q")
+ok "a fifth task waits in the queue" bash -c '"$VIGILCTL" --socket "$SOCKET" --json task show "$1" | grep -q "\"state\": \"queued\""' _ "$queued"
 ctl task cancel "$queued" >/dev/null
 ctl --json task show "$queued" >"$TEST_DIR/q.json"
 ok "cancelled in the queue, it never started" jcheck "$TEST_DIR/q.json" 'd["state"] == "cancelled" and d["started"] is None'
-ctl task cancel "$busy1" >/dev/null
-ctl task cancel "$busy2" >/dev/null
+for id in "${busy[@]}"; do ctl task cancel "$id" >/dev/null; done
 ok "and its program never ran" no_proc "$marker-q"
 finish
