@@ -111,8 +111,15 @@ ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }
 # status_of COMMAND...: prints the exit status of COMMAND (output discarded).
 status_of() { "$@" >/dev/null 2>&1; echo $?; }
 
-# finish: ends the test with the right exit status.
+# finish: stops the agent and ends the test with the right exit status; a sanitizer report
+# in the agent's log (leak, overflow, undefined behaviour) fails the test too.
 finish() {
+	stop_agent >/dev/null 2>&1
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$AGENT_LOG" 2>/dev/null; then
+		diag "the sanitizers reported a problem in vigild:"
+		grep -E -A12 'Sanitizer|runtime error:' "$AGENT_LOG" | sed 's/^/#   /' | head -60
+		_tap_failed=$((_tap_failed + 1))
+	fi
 	[ "$_tap_failed" -eq 0 ]
 	exit $?
 }
