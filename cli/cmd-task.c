@@ -34,6 +34,19 @@ static json_t *abs_path(const char *path)
 	return json_string(buf);
 }
 
+/* Prints s left-aligned in width columns, counting characters rather than bytes ("ÉTAT"). */
+static void print_cell(const char *s, int width)
+{
+	size_t chars = mbstowcs(NULL, s, 0);
+
+	if (chars == (size_t)-1)
+		chars = strlen(s);
+	fputs(s, stdout);
+	for (size_t i = chars; i < (size_t)width; i++)
+		putchar(' ');
+	putchar(' ');
+}
+
 static bool is_final(const char *state)
 {
 	return state && strcmp(state, "queued") != 0 && strcmp(state, "running") != 0;
@@ -565,15 +578,22 @@ static int run_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	}
 	if (json_array_size(list) == 0)
 		printf("%s\n", _("No task."));
-	else
-		printf("%-6s %-19s %-12s %-19s %s\n", _("ID"), _("KIND"), _("STATE"), _("REQUESTED"), _("SUBJECT"));
+	if (json_array_size(list)) {
+		print_cell(_("ID"), 6);
+		print_cell(_("KIND"), 19);
+		print_cell(_("STATE"), 12);
+		print_cell(_("REQUESTED"), 19);
+		printf("%s\n", _("SUBJECT"));
+	}
 	json_array_foreach(list, i, task) {
 		char when[64], subject[512];
 
 		vg_cli_format_time(json_integer_value(json_object_get(task, "created")) / 1000, when, sizeof(when));
 		task_subject(task, subject, sizeof(subject));
-		printf("%-6lld %-19s %-12s %-19s %s\n", (long long)json_integer_value(json_object_get(task, "id")),
-		       str(task, "kind"), state_text(str(task, "state")), when, subject);
+		printf("%-6lld %-19s ", (long long)json_integer_value(json_object_get(task, "id")), str(task, "kind"));
+		print_cell(state_text(str(task, "state")), 12);
+		print_cell(when, 19);
+		printf("%s\n", subject);
 	}
 	json_decref(list);
 	return VG_EXIT_OK;
@@ -597,13 +617,20 @@ static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_command *
 	}
 	if (json_array_size(list) == 0)
 		printf("%s\n", _("The quarantine is empty."));
-	else
-		printf("%-16s %-19s %10s %-16s %s\n", _("ID"), _("QUARANTINED"), _("SIZE"), "SHA-256", _("ORIGINAL PATH"));
+	if (json_array_size(list)) {
+		print_cell(_("ID"), 16);
+		print_cell(_("QUARANTINED"), 19);
+		print_cell(_("SIZE"), 10);
+		print_cell("SHA-256", 16);
+		printf("%s\n", _("ORIGINAL PATH"));
+	}
 	json_array_foreach(list, i, e) {
 		char when[64];
 
 		vg_cli_format_time(json_integer_value(json_object_get(e, "quarantined_at")), when, sizeof(when));
-		printf("%-16s %-19s %10lld %.16s %s\n", str(e, "id"), when,
+		printf("%-16s ", str(e, "id"));
+		print_cell(when, 19);
+		printf("%-10lld %.16s %s\n",
 		       (long long)json_integer_value(json_object_get(e, "size")), str(e, "sha256"), str(e, "path"));
 	}
 	json_decref(list);

@@ -31,13 +31,39 @@
 #define MAX_PROC_ENTRIES 4000000
 #define KILL_WAIT_MS 5000
 
+/* Why a process was not terminated. */
+enum reason {
+	R_NONE,
+	R_PID1,
+	R_SELF,
+	R_THREAD,
+	R_GONE,
+	R_KTHREAD,
+	R_START_TIME,
+	R_SIGNAL,
+	R_STILL_RUNNING,
+};
+
+/* The reasons as they appear in a process's result ("error"), translated by the clients. */
+static const char *const reason_text[] = {
+	[R_NONE] = "",
+	[R_PID1] = N_("pid 1 (init) is never terminated"),
+	[R_SELF] = N_("the agent does not terminate itself"),
+	[R_THREAD] = N_("not a process (a thread?)"),
+	[R_GONE] = N_("no such process"),
+	[R_KTHREAD] = N_("kernel threads are never terminated"),
+	[R_START_TIME] = N_("the pid belongs to another process now (its start time differs)"),
+	[R_SIGNAL] = N_("the signal could not be sent"),
+	[R_STILL_RUNNING] = N_("still running after SIGKILL"),
+};
+
 struct target {
 	pid_t pid;
 	int pidfd;
 	unsigned long long start;
 	char exe[VG_TASK_PATH_MAX + 1];
 	const char *outcome;  /* "terminated", "killed", "refused", "gone", "failed" */
-	char error[256];
+	enum reason reason;
 };
 
 struct hash_cache {
@@ -94,10 +120,37 @@ static bool exited(int pidfd)
 	return poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN);
 }
 
-static void set_outcome(struct target *t, const char *outcome, const char *error)
+static void set_outcome(struct target *t, const char *outcome, enum reason reason)
 {
 	t->outcome = outcome;
-	snprintf(t->error, sizeof(t->error), "%s", error ? error : "");
+	t->reason = reason;
+}
+
+/* The task's error when it was about one process: one whole sentence per reason. */
+static int one_target_error(struct vg_error *err, int code, const struct target *t)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", (int)t->pid);
+	switch (t->reason) {
+	case R_PID1:
+		return vg_error_set(err, code, N_("process %s: pid 1 (init) is never terminated"), pid);
+	case R_SELF:
+		return vg_error_set(err, code, N_("process %s is the agent itself, which does not terminate itself"), pid);
+	case R_THREAD:
+		return vg_error_set(err, code, N_("%s is not a process (a thread?)"), pid);
+	case R_GONE:
+		return vg_error_set(err, code, N_("no process %s"), pid);
+	case R_KTHREAD:
+		return vg_error_set(err, code, N_("process %s is a kernel thread; kernel threads are never terminated"), pid);
+	case R_START_TIME:
+		return vg_error_set(err, code, N_("pid %s belongs to another process now (its start time differs); nothing was done"),
+				    pid);
+	case R_SIGNAL:
+		return vg_error_set(err, code, N_("process %s: the signal could not be sent"), pid);
+	default:
+		return vg_error_set(err, code, N_("process %s is still running after SIGKILL"), pid);
+	}
 }
 
 /* Takes hold of pid and checks it may be terminated.  Returns false when pid is no process. */
@@ -112,22 +165,22 @@ static bool hold(struct vg_task_ctx *ctx, pid_t pid, unsigned long long expect_s
 	t->pid = pid;
 	t->pidfd = -1;
 	if (pid == 1) {
-		set_outcome(t, "refused", N_("pid 1 (init) is never terminated"));
+		set_outcome(t, "refused", R_PID1);
 		return true;
 	}
 	if (ctx->self && pid == ctx->self->pid) {
-		set_outcome(t, "refused", N_("the agent does not terminate itself"));
+		set_outcome(t, "refused", R_SELF);
 		return true;
 	}
 	t->pidfd = pidfd_open(pid, 0);
 	if (t->pidfd < 0) {
 		bool thread = errno == EINVAL;
 
-		set_outcome(t, "gone", thread ? N_("not a process (a thread?)") : N_("no such process"));
+		set_outcome(t, "gone", thread ? R_THREAD : R_GONE);
 		return thread;
 	}
 	if (read_stat(pid, &t->start, &flags) < 0 || exited(t->pidfd)) {
-		set_outcome(t, "gone", N_("no such process"));
+		set_outcome(t, "gone", R_GONE);
 		return false;
 	}
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
@@ -135,13 +188,13 @@ static bool hold(struct vg_task_ctx *ctx, pid_t pid, unsigned long long expect_s
 	t->exe[n < 0 ? 0 : n] = '\0';
 	/* Read after the pidfd was taken: if it is still alive, all of this was about it. */
 	if (exited(t->pidfd)) {
-		set_outcome(t, "gone", N_("no such process"));
+		set_outcome(t, "gone", R_GONE);
 		return false;
 	}
 	if (flags & PF_KTHREAD_FLAG)
-		set_outcome(t, "refused", N_("kernel threads are never terminated"));
+		set_outcome(t, "refused", R_KTHREAD);
 	else if (check_start && t->start != expect_start)
-		set_outcome(t, "refused", N_("the pid belongs to another process now (its start time differs)"));
+		set_outcome(t, "refused", R_START_TIME);
 	return true;
 }
 
@@ -167,7 +220,7 @@ static void signal_all(struct target *t, size_t n, int sig)
 	for (size_t i = 0; i < n; i++)
 		if (!t[i].outcome && !exited(t[i].pidfd) && pidfd_send_signal(t[i].pidfd, sig, NULL, 0) < 0 &&
 		    errno != ESRCH)
-			set_outcome(&t[i], "failed", strerror(errno));
+			set_outcome(&t[i], "failed", R_SIGNAL);
 }
 
 static int exe_sha256(struct vg_task_ctx *ctx, pid_t pid, struct hash_cache *cache, size_t *ncache,
@@ -304,21 +357,21 @@ int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **resu
 	wait_all(ctx, t, n, (uint64_t)ctx->terminate_grace * 1000);
 	for (size_t i = 0; i < n; i++)
 		if (!t[i].outcome && exited(t[i].pidfd))
-			set_outcome(&t[i], "terminated", NULL);
+			set_outcome(&t[i], "terminated", R_NONE);
 	signal_all(t, n, SIGKILL);
 	wait_all(ctx, t, n, KILL_WAIT_MS);
 	for (size_t i = 0; i < n; i++)
 		if (!t[i].outcome)
 			set_outcome(&t[i], exited(t[i].pidfd) ? "killed" : "failed",
-				    exited(t[i].pidfd) ? NULL : N_("still running after SIGKILL"));
+				    exited(t[i].pidfd) ? R_NONE : R_STILL_RUNNING);
 report:
 	pids = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *e = json_pack("{s:i, s:I, s:s, s:s}", "pid", (int)t[i].pid, "start_time", (json_int_t)t[i].start,
 				      "exe", t[i].exe, "result", t[i].outcome ? t[i].outcome : "failed");
 
-		if (t[i].error[0])
-			json_object_set_new(e, "error", json_string(t[i].error));
+		if (t[i].reason != R_NONE)
+			json_object_set_new(e, "error", json_string(reason_text[t[i].reason]));
 		json_array_append_new(pids, e);
 		if (t[i].outcome && (strcmp(t[i].outcome, "terminated") == 0 || strcmp(t[i].outcome, "killed") == 0))
 			done++;
@@ -335,10 +388,8 @@ report:
 		snprintf(b, sizeof(b), "%zu", n);
 		if (refused == n)
 			ctx->refused = true;
-		if (n == 1) {
-			snprintf(a, sizeof(a), "%d", (int)t[0].pid);
-			r = vg_error_set(err, ctx->refused ? -EPERM : -EIO, N_("process %s: %s"), a, t[0].error);
-		}
+		if (n == 1)
+			r = one_target_error(err, ctx->refused ? -EPERM : -EIO, &t[0]);
 		else
 			r = vg_error_set(err, ctx->refused ? -EPERM : -EIO, N_("%s of %s processes were not terminated"), a, b);
 	}
