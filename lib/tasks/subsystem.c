@@ -116,11 +116,22 @@ struct vg_tasks {
 	uint64_t counts[ST_INTERRUPTED + 1];
 };
 
+/* A user name as useradd accepts it, or a uid; whether it exists is checked when a task runs. */
+static int validate_user(const char *value, struct vg_error *err)
+{
+	size_t n = strlen(value);
+
+	if (n == 0 || n > 32 || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n ||
+	    value[0] == '-')
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not a user name or number"), value);
+	return 0;
+}
+
 const struct vg_setting_def vg_tasks_settings[] = {
 	{ "tasks.get_file_max_mb", VG_SETTING_INT, "100", 1, 16384, "MiB",
 	  N_("Largest file that get-file collects and that a quarantine copies"), 0, NULL },
 	{ "tasks.run_default_user", VG_SETTING_STRING, "root", 0, 0, NULL,
-	  N_("User that runs a process when the task names none"), 0, NULL },
+	  N_("User that runs a process when the task names none"), 0, validate_user },
 	{ "tasks.run_default_timeout", VG_SETTING_INT, "600", 1, 86400, "seconds",
 	  N_("Time a run task may take when the task sets no timeout"), 0, NULL },
 	{ "tasks.terminate_grace_seconds", VG_SETTING_INT, "5", 0, 300, "seconds",
