@@ -32,11 +32,15 @@ struct vg_error;
 #define VG_TASK_MAX_ENV 256
 #define VG_TASK_MAX_ARG_LEN 32768
 
-/* What the agent owns and no task may touch: its state directory, binary and socket. */
+/* What the agent owns and no task may touch: its state directory, and by inode its binary,
+ * socket, pid file and configuration file. */
 struct vg_task_self {
 	char state_dir[VG_TASK_PATH_MAX + 1];  /* canonical path */
-	dev_t exe_dev, sock_dev;
-	ino_t exe_ino, sock_ino;
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} own[4];
+	unsigned nown;
 	pid_t pid;
 };
 

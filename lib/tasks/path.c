@@ -117,10 +117,11 @@ int vg_task_check_fd(struct vg_task_ctx *ctx, int fd, const char *path, struct v
 	}
 	if (ctx->self) {
 		size_t sl = strlen(ctx->self->state_dir);
+		bool own = sl && strncmp(real, ctx->self->state_dir, sl) == 0 && (real[sl] == '\0' || real[sl] == '/');
 
-		if ((st.st_dev == ctx->self->exe_dev && st.st_ino == ctx->self->exe_ino) ||
-		    (st.st_dev == ctx->self->sock_dev && st.st_ino == ctx->self->sock_ino) ||
-		    (sl && strncmp(real, ctx->self->state_dir, sl) == 0 && (real[sl] == '\0' || real[sl] == '/'))) {
+		for (unsigned i = 0; i < ctx->self->nown && i < 4; i++)
+			own = own || (st.st_dev == ctx->self->own[i].dev && st.st_ino == ctx->self->own[i].ino);
+		if (own) {
 			ctx->refused = true;
 			return vg_error_set(err, -EPERM, N_("%s: the agent's own files are refused"), path);
 		}

@@ -772,14 +772,14 @@ static void find_self(struct vg_agent *agent, struct vg_task_self *self)
 
 	snprintf(self->state_dir, sizeof(self->state_dir), "%s", real ? real : agent->cfg.state_dir);
 	free(real);
-	if (stat("/proc/self/exe", &st) == 0) {
-		self->exe_dev = st.st_dev;
-		self->exe_ino = st.st_ino;
-	}
-	if (stat(agent->cfg.socket_path, &st) == 0) {
-		self->sock_dev = st.st_dev;
-		self->sock_ino = st.st_ino;
-	}
+	const char *files[] = { "/proc/self/exe", agent->cfg.socket_path, agent->cfg.pid_file, agent->config_path };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (files[i][0] && stat(files[i], &st) == 0 && (S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode))) {
+			self->own[self->nown].dev = st.st_dev;
+			self->own[self->nown].ino = st.st_ino;
+			self->nown++;
+		}
 	self->pid = getpid();
 }
 

@@ -7,7 +7,7 @@ jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval
 # jcheck FILE EXPR: succeeds when EXPR holds for the JSON document in FILE.
 jcheck() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$@"; }
 
-plan 20
+plan 21
 start_agent || exit 1
 work="$TEST_DIR/files"
 outside="$TEST_DIR/outside"
@@ -35,6 +35,7 @@ ok "/dev/null is refused" refused /dev/null
 ok "/proc/self/status is refused" refused /proc/self/status
 ok "the agent's database is refused" refused "$STATE_DIR/vigil.db"
 ok "the agent's socket is refused" refused "$SOCKET"
+ok "the agent's configuration file is refused" refused "$AGENT_CONFIG"
 # A hard link to the running binary is the binary itself (same inode).
 ln -f "$VIGILD" "$TEST_DIR/vigild-hardlink"
 refused "$TEST_DIR/vigild-hardlink"
