@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,35 +244,69 @@ static int show_task(struct vg_cli *cli, json_t *task)
 	return rc;
 }
 
-/* Sends a task command; unless no_wait, waits (in steps, through task.show) for its end. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Ctrl-C while waiting cancels the task (unless SIGINT is ignored, as under nohup). */
+static void catch_interrupt(struct sigaction *old)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+
+	interrupted = 0;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, NULL, old) == 0 && old->sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+}
+
+/* Sends a task command (it answers at once with the task's id); unless no_wait, waits in
+ * steps (task.show) for the task to end, and cancels it on Ctrl-C. */
 static int submit(struct vg_cli *cli, const char *cmd, json_t *args, bool no_wait)
 {
+	struct sigaction old;
+	bool cancel_sent = false;
+	json_int_t id;
 	json_t *task;
 	int rc;
 
-	json_object_set_new(args, "wait_ms", json_integer(no_wait ? 0 : WAIT_MS));
+	json_object_set_new(args, "wait_ms", json_integer(0));
 	if ((rc = vg_cli_call(cli, cmd, args, &task)) != VG_EXIT_OK)
 		return rc;
+	id = json_integer_value(json_object_get(task, "id"));
 	if (no_wait) {
 		if (cli->json)
 			vg_cli_print_json(task);
 		else
-			printf(_("Task %lld queued.\n"), (long long)json_integer_value(json_object_get(task, "id")));
+			printf(_("Task %lld queued.\n"), (long long)id);
 		json_decref(task);
 		return VG_EXIT_OK;
 	}
+	catch_interrupt(&old);
 	while (!is_final(str(task, "state"))) {
-		json_t *next;
-		json_int_t id = json_integer_value(json_object_get(task, "id"));
+		json_t *next = NULL;
 
-		rc = vg_cli_call(cli, "task.show", json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &next);
+		if (interrupted && !cancel_sent) {
+			fprintf(stderr, _("vigilctl: cancelling task %lld\n"), (long long)id);
+			cancel_sent = true;
+			rc = vg_cli_call(cli, "task.cancel", json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &next);
+		} else {
+			rc = vg_cli_call(cli, "task.show", json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &next);
+			if (rc != VG_EXIT_OK && interrupted && !cancel_sent)
+				continue; /* the wait was interrupted: cancel now */
+		}
 		if (rc != VG_EXIT_OK) {
 			json_decref(task);
+			sigaction(SIGINT, &old, NULL);
 			return rc;
 		}
 		json_decref(task);
 		task = next;
 	}
+	sigaction(SIGINT, &old, NULL);
 	rc = show_task(cli, task);
 	json_decref(task);
 	return rc;

@@ -7,7 +7,7 @@ jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval
 # jcheck FILE EXPR: succeeds when EXPR holds for the JSON document in FILE.
 jcheck() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$@"; }
 
-plan 17
+plan 19
 start_agent || exit 1
 marker="vigil-run-test-$$"
 
@@ -48,6 +48,17 @@ wait_for 5 pgrep -f "^$marker-c"
 ctl task cancel "$id" >/dev/null
 ok "a running task is cancelled" wait_for 5 bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json task show "$1" | grep -q "\"state\": \"cancelled\""' _ "$id"
 ok "and its process is killed" wait_for 5 no_proc "$marker-c"
+
+# Ctrl-C while vigilctl waits cancels the task.  (A background job ignores SIGINT: restore it.)
+python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+	"$VIGILCTL" --socket "$SOCKET" task run /bin/bash -c "exec -a $marker-i /bin/sleep 60" >/dev/null 2>"$TEST_DIR/int.err" &
+waiting=$!
+wait_for 5 pgrep -f "^$marker-i"
+kill -INT "$waiting"
+wait "$waiting"
+rc=$?
+ok "Ctrl-C while waiting cancels the task" bash -c '[ "$1" = 1 ] && grep -q "cancelling task" "$2" && grep -q "cancelled" "$2"' _ "$rc" "$TEST_DIR/int.err"
+ok "and kills its program" wait_for 5 no_proc "$marker-i"
 
 # Every task thread busy (4): a fifth task waits in the queue, and a cancel there means it never starts.
 newtask() { ctl --json task run --no-wait /bin/bash -c "exec -a $1 /bin/sleep 60" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
