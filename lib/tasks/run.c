@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -309,6 +311,25 @@ static int stage_error(struct vg_error *err, const struct run_spec *s, const str
 	}
 }
 
+/* The executable as the other tasks see files: a regular file, not under /proc, /sys or /dev
+ * (/proc/self/exe would be the agent), not the agent's own binary. */
+static int check_exe(struct vg_task_ctx *ctx, const char *exe, struct vg_error *err)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
+	struct stat st;
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, exe, &how, sizeof(how)), r;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		ctx->refused = true;
+		return vg_error_set(err, -ENOENT, N_("%s: no such executable file"), exe);
+	}
+	r = vg_task_check_fd(ctx, fd, exe, err);
+	close(fd);
+	return r;
+}
+
 int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err)
 {
 	struct run_spec s = { 0 };
@@ -319,18 +340,14 @@ int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, st
 	bool exited = false, timed_out = false, cancelled = false;
 	pid_t pid;
 	ssize_t n;
-	struct stat st;
 
 	*result = NULL;
 	if ((r = build_spec(ctx, args, &s, err)) < 0) {
 		ctx->refused = true;
 		goto out;
 	}
-	if (stat(s.exe, &st) < 0 || !S_ISREG(st.st_mode)) {
-		ctx->refused = true;
-		r = vg_error_set(err, -ENOENT, N_("%s: no such executable file"), s.exe);
+	if ((r = check_exe(ctx, s.exe, err)) < 0)
 		goto out;
-	}
 	cap[0].buf = malloc(VG_TASK_OUTPUT_MAX);
 	cap[1].buf = malloc(VG_TASK_OUTPUT_MAX);
 	if (!cap[0].buf || !cap[1].buf) {

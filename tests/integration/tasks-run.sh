@@ -7,7 +7,7 @@ jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval
 # jcheck FILE EXPR: succeeds when EXPR holds for the JSON document in FILE.
 jcheck() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$@"; }
 
-plan 19
+plan 21
 start_agent || exit 1
 marker="vigil-run-test-$$"
 
@@ -27,6 +27,9 @@ ok "--env and --cwd" \
 	test "$(ctl task run --env VIGIL_T=x1 --cwd /tmp /bin/sh -c 'echo $VIGIL_T $(pwd)' 2>/dev/null)" = "x1 /tmp"
 ok "the environment is clean (nothing of the agent's)" \
 	test "$(ctl task run /usr/bin/env 2>/dev/null | grep -c '^VIGIL_SOCKET=')" = 0
+state_of() { "$VIGILCTL" --socket "$SOCKET" --json task run "$@" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])'; }
+ok "/proc/self/exe (the agent itself) is refused" test "$(state_of /proc/self/exe --help)" = refused
+ok "the agent's binary is refused" test "$(state_of "$VIGILD" --version)" = refused
 ok "an unknown user is refused" test "$(ctl --json task run --user no-such-user-$$ /bin/true 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')" = refused
 
 head -c 3000000 /dev/zero | tr '\0' a >"$TEST_DIR/zeros"
