@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nls.h"
@@ -61,7 +62,7 @@ fail:
 int vg_task_get_file(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err)
 {
 	char want[65], md5[33], sha256[65], part[VG_TASK_PATH_MAX + 1], copy[VG_TASK_PATH_MAX + 1];
-	char max_text[32], size_text[32];
+	char max_text[32], size_text[32], stamp[64];
 	const char *path, *base;
 	struct stat st;
 	uint64_t size = 0;
@@ -86,8 +87,10 @@ int vg_task_get_file(struct vg_task_ctx *ctx, const json_t *args, json_t **resul
 	if ((r = vg_task_make_dir(ctx->collect_dir, err)) < 0)
 		goto out;
 	base = strrchr(path, '/') + 1;
-	snprintf(part, sizeof(part), "%s/%s.part", ctx->collect_dir, ctx->id);
-	if (snprintf(copy, sizeof(copy), "%s/%s-%.200s", ctx->collect_dir, ctx->id, base) >= (int)sizeof(copy)) {
+	/* Time first: task ids start again with the agent (until the journal keeps them). */
+	snprintf(stamp, sizeof(stamp), "%lld-%s", (long long)time(NULL), ctx->id);
+	snprintf(part, sizeof(part), "%s/%s.part", ctx->collect_dir, stamp);
+	if (snprintf(copy, sizeof(copy), "%s/%s-%.200s", ctx->collect_dir, stamp, base) >= (int)sizeof(copy)) {
 		r = vg_error_set(err, -ENAMETOOLONG, N_("path too long: %s"), ctx->collect_dir);
 		goto out;
 	}
@@ -103,7 +106,7 @@ int vg_task_get_file(struct vg_task_ctx *ctx, const json_t *args, json_t **resul
 		r = vg_error_set(err, -EBADMSG, N_("%s: its SHA-256 is %s, not the expected %s"), path, sha256, want);
 		goto out;
 	}
-	if (fsync(out) < 0 || rename(part, copy) < 0) {
+	if (fsync(out) < 0 || renameat2(AT_FDCWD, part, AT_FDCWD, copy, RENAME_NOREPLACE) < 0) {
 		r = vg_error_set(err, -errno, N_("cannot write the copy: %s"), strerror(errno));
 		goto out;
 	}
