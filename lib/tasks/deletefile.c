@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nls.h"
@@ -26,7 +27,8 @@ static int remove_checked(int dirfd, const char *name, const char *path, const c
 	char aside[64];
 	struct stat now;
 
-	snprintf(aside, sizeof(aside), ".vigil-delete-%s", id);
+	/* Time too: task ids start again with the agent, and a crash may have left an old one. */
+	snprintf(aside, sizeof(aside), ".vigil-delete-%s-%lld", id, (long long)time(NULL));
 	if (renameat2(dirfd, name, dirfd, aside, RENAME_NOREPLACE) < 0) {
 		if (errno != EINVAL)
 			return vg_error_set(err, -errno, N_("%s: cannot delete: %s"), path, strerror(errno));
