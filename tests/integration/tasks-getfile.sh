@@ -8,7 +8,7 @@ jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval
 # jcheck FILE EXPR: succeeds when EXPR holds for the JSON document in FILE.
 jcheck() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$@"; }
 
-plan 16
+plan 18
 start_agent || exit 1
 work="$TEST_DIR/files"
 mkdir -p "$work"
@@ -44,6 +44,9 @@ ok "/dev/null is refused" refused /dev/null
 ok "/proc/self/status is refused" refused /proc/self/status
 ln -s /proc/self/status "$work/link-to-proc"
 ok "a symbolic link is refused (no following to /proc)" refused "$work/link-to-proc"
+mkfifo "$work/fifo"
+ok "a FIFO is refused (and the open does not hang)" timeout 10 bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json task get-file "$1" 2>/dev/null | grep -q "\"state\": \"refused\""' _ "$work/fifo"
+ok "a path through a magic link (/proc/self/root) is refused" refused /proc/self/root/etc/passwd
 ok "the agent's own database is refused" refused "$STATE_DIR/vigil.db"
 ok "a relative path is made absolute by vigilctl" bash -c 'cd "$1" && "$VIGILCTL" task get-file big.bin >/dev/null' _ "$work"
 finish
