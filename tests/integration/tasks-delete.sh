@@ -5,9 +5,11 @@
 
 jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
 # jcheck FILE EXPR: succeeds when EXPR holds for the JSON document in FILE.
+status_of_ctl() { "$VIGILCTL" --socket "$SOCKET" "$@" >/dev/null 2>&1; echo $?; }
+export -f status_of_ctl
 jcheck() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$@"; }
 
-plan 21
+plan 25
 start_agent || exit 1
 work="$TEST_DIR/files"
 outside="$TEST_DIR/outside"
@@ -54,6 +56,19 @@ ok "the quarantine lists it, 0600" bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKE
 ok "restore succeeds" status_of ctl quarantine restore "$qid"
 ok "the same bytes come back" cmp -s "$work/evil" "$TEST_DIR/evil.orig"
 ok "with the same mode and owner" test "$(stat -c '%a %u %g' "$work/evil")" = "4751 65534 65534"
+echo other >"$work/again"
+ctl --json task delete-file --quarantine "$work/again" >"$TEST_DIR/q3.json"
+qid3=$(jget "$TEST_DIR/q3.json" 'd["result"]["quarantine"]')
+echo "a new file in its place" >"$work/again"
+ok "restore never overwrites a file in the original place" \
+	bash -c '[ "$(status_of_ctl quarantine restore "$1")" = 1 ] && [ "$(cat "$2")" = "a new file in its place" ]' _ "$qid3" "$work/again"
+ok "a bad quarantine id is refused" test "$(status_of ctl quarantine restore ../../etc/passwd)" = 1
+ctl settings set tasks.get_file_max_mb=1 >/dev/null
+head -c 2000000 /dev/urandom >"$work/large"
+ok "a file over the limit is not quarantined, and not deleted" \
+	bash -c '[ "$(status_of_ctl task delete-file --quarantine "$1")" = 1 ] && [ -s "$1" ]' _ "$work/large"
+ctl settings set tasks.get_file_max_mb=100 >/dev/null
+ok "task list --state filters" bash -c '"$VIGILCTL" --socket "$SOCKET" --json task list --state refused | python3 -c "import json,sys; l=json.load(sys.stdin); assert l and all(t[\"state\"] == \"refused\" for t in l)"'
 echo junk >"$work/junk"
 ctl --json task delete-file --quarantine "$work/junk" >"$TEST_DIR/q2.json"
 qid=$(jget "$TEST_DIR/q2.json" 'd["result"]["quarantine"]')
