@@ -1,10 +1,731 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* vigilctl commands of the task family. */
+/* vigilctl commands of the task family: response tasks and the quarantine. */
 #include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "nls.h"
 
+#define WAIT_MS 20000 /* each call waits this long at most, under the client's own timeout */
+
+static char *complete_files(const char *text, int argi, int state)
+{
+	(void)text;
+	(void)argi;
+	(void)state;
+	return VG_CLI_COMPLETE_FILES;
+}
+
+/* A path for the agent, whose working directory is not ours: relative names are made
+ * absolute here, without resolving links (the agent checks what it opens). */
+static json_t *abs_path(const char *path)
+{
+	char cwd[PATH_MAX], buf[PATH_MAX * 2];
+
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return json_string(path);
+	snprintf(buf, sizeof(buf), "%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, path);
+	return json_string(buf);
+}
+
+/* Prints s left-aligned in width columns, counting characters rather than bytes ("ÉTAT"). */
+static void print_cell(const char *s, int width)
+{
+	size_t chars = mbstowcs(NULL, s, 0);
+
+	if (chars == (size_t)-1)
+		chars = strlen(s);
+	fputs(s, stdout);
+	for (size_t i = chars; i < (size_t)width; i++)
+		putchar(' ');
+	putchar(' ');
+}
+
+static bool is_final(const char *state)
+{
+	return state && strcmp(state, "queued") != 0 && strcmp(state, "running") != 0;
+}
+
+/* The task's error in the user's language, from its message id and arguments. */
+static const char *error_text(json_t *task, char *buf, size_t size)
+{
+	json_t *e = json_object_get(task, "error"), *args = json_object_get(e, "args");
+	const char *msgid = json_string_value(json_object_get(e, "msgid"));
+	const char *argv[8];
+	int n = 0;
+	size_t i, used;
+	json_t *a;
+
+	if (!msgid || !msgid[0]) {
+		snprintf(buf, size, "%s", json_string_value(json_object_get(e, "message")) ?: "?");
+		return buf;
+	}
+	json_array_foreach(args, i, a)
+		if (n < 8)
+			argv[n++] = json_string_value(a) ?: "";
+	used = (size_t)snprintf(buf, size, "%s", json_string_value(json_object_get(e, "prefix")) ?: "");
+	if (used < size)
+		vg_error_format(buf + used, size - used, _(msgid), argv, n);
+	return buf;
+}
+
+static const char *state_text(const char *state)
+{
+	static const struct {
+		const char *name, *text;
+	} names[] = {
+		{ "queued", N_("queued") },       { "running", N_("running") },     { "succeeded", N_("succeeded") },
+		{ "failed", N_("failed") },       { "refused", N_("refused") },     { "cancelled", N_("cancelled") },
+		{ "timed_out", N_("timed out") }, { "interrupted", N_("interrupted by a restart") },
+	};
+
+	for (size_t i = 0; state && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(state, names[i].name) == 0)
+			return _(names[i].text);
+	return state ? state : "?";
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+static void print_file_facts(json_t *r)
+{
+	char when[64];
+
+	if (json_object_get(r, "path"))
+		printf("  %-10s %s\n", _("path:"), str(r, "path"));
+	if (json_is_string(json_object_get(r, "target")))
+		printf("  %-10s %s\n", _("target:"), str(r, "target"));
+	if (json_is_integer(json_object_get(r, "size")))
+		printf("  %-10s %lld\n", _("size:"), (long long)json_integer_value(json_object_get(r, "size")));
+	if (json_is_string(json_object_get(r, "sha256")))
+		printf("  %-10s %s\n", "SHA-256:", str(r, "sha256"));
+	if (json_is_string(json_object_get(r, "md5")))
+		printf("  %-10s %s\n", "MD5:", str(r, "md5"));
+	if (json_is_string(json_object_get(r, "mode")))
+		printf("  %-10s %s %s (%lld:%lld)\n", _("owner:"), str(r, "mode"), str(r, "owner"),
+		       (long long)json_integer_value(json_object_get(r, "uid")),
+		       (long long)json_integer_value(json_object_get(r, "gid")));
+	if (json_is_integer(json_object_get(r, "mtime"))) {
+		vg_cli_format_time(json_integer_value(json_object_get(r, "mtime")), when, sizeof(when));
+		printf("  %-10s %s\n", _("modified:"), when);
+	}
+	if (json_is_string(json_object_get(r, "copy")))
+		printf("  %-10s %s\n", _("copy:"), str(r, "copy"));
+	if (json_is_string(json_object_get(r, "quarantine")))
+		printf("  %-10s %s\n", _("quarantine:"), str(r, "quarantine"));
+}
+
+static const char *pid_result_text(const char *r)
+{
+	if (strcmp(r, "terminated") == 0)
+		return _("terminated");
+	if (strcmp(r, "killed") == 0)
+		return _("killed");
+	if (strcmp(r, "refused") == 0)
+		return _("spared");
+	if (strcmp(r, "gone") == 0)
+		return _("gone");
+	return _("not terminated");
+}
+
+/* A task for a person: its state, then what its kind produced. */
+static void print_task(json_t *task)
+{
+	const char *kind = str(task, "kind"), *state = str(task, "state");
+	json_t *r = json_object_get(task, "result"), *e;
+	long long id = (long long)json_integer_value(json_object_get(task, "id"));
+	char text[VG_ERROR_MSG_SIZE];
+	size_t i;
+
+	if (strcmp(kind, "run") == 0 && json_is_object(r) && json_object_get(r, "stdout")) {
+		/* The program's own output, as it wrote it, then a summary on stderr. */
+		fputs(str(r, "stdout"), stdout);
+		fflush(stdout);
+		fputs(str(r, "stderr"), stderr);
+		if (json_is_integer(json_object_get(r, "exit_code")))
+			fprintf(stderr, _("Task %lld (%s): %s, exit code %lld.\n"), id, kind, state_text(state),
+				(long long)json_integer_value(json_object_get(r, "exit_code")));
+		else
+			fprintf(stderr, _("Task %lld (%s): %s, killed by %s.\n"), id, kind, state_text(state),
+				json_is_string(json_object_get(r, "signal")) ? str(r, "signal") : "SIGKILL");
+		if (json_is_true(json_object_get(r, "stdout_truncated")) || json_is_true(json_object_get(r, "stderr_truncated")))
+			fprintf(stderr, "%s\n", _("(output cut at 1 MiB)"));
+	} else {
+		printf(_("Task %lld (%s): %s.\n"), id, kind, state_text(state));
+		if (json_is_array(json_object_get(r, "pids"))) {
+			json_array_foreach(json_object_get(r, "pids"), i, e) {
+				const char *err = str(e, "error");
+
+				printf("  %-8lld %-12s %s%s%s\n", (long long)json_integer_value(json_object_get(e, "pid")),
+				       pid_result_text(str(e, "result")), str(e, "exe"), err[0] ? " — " : "",
+				       err[0] ? _(err) : "");
+			}
+		} else if (json_is_object(r) && strcmp(kind, "run") != 0) {
+			print_file_facts(r);
+		}
+	}
+	if (is_final(state) && strcmp(state, "succeeded") != 0)
+		fprintf(stderr, "vigilctl: %s\n", error_text(task, text, sizeof(text)));
+}
+
+/* Replaces a run's stdout and stderr, sent in part, by the whole (task.output pieces). */
+static int fetch_output(struct vg_cli *cli, json_t *task)
+{
+	static const char *const streams[] = { "stdout", "stderr" };
+	json_t *r = json_object_get(task, "result");
+
+	for (size_t i = 0; i < 2; i++) {
+		char key[32];
+		json_int_t size;
+		char *buf;
+		size_t len;
+		int rc;
+
+		snprintf(key, sizeof(key), "%s_size", streams[i]);
+		if (!json_is_integer(json_object_get(r, key)))
+			continue;
+		size = json_integer_value(json_object_get(r, key));
+		if (size < 0 || size > 4 * 1024 * 1024 || !(buf = malloc((size_t)size + 1)))
+			return vg_cli_fail(_("the agent sent a bad output size"));
+		len = json_string_length(json_object_get(r, streams[i]));
+		memcpy(buf, json_string_value(json_object_get(r, streams[i])), len);
+		while ((json_int_t)len < size) {
+			json_t *piece;
+			size_t n;
+
+			rc = vg_cli_call(cli, "task.output",
+					 json_pack("{s:O, s:s, s:I}", "id", json_object_get(task, "id"), "stream", streams[i],
+						   "offset", (json_int_t)len), &piece);
+			if (rc != VG_EXIT_OK) {
+				free(buf);
+				return rc;
+			}
+			n = json_string_length(json_object_get(piece, "data"));
+			if (n == 0 || len + n > (size_t)size) {
+				json_decref(piece);
+				free(buf);
+				return vg_cli_fail(_("the agent sent a bad output piece"));
+			}
+			memcpy(buf + len, json_string_value(json_object_get(piece, "data")), n);
+			len += n;
+			json_decref(piece);
+		}
+		json_object_set_new(r, streams[i], json_stringn(buf, len));
+		json_object_del(r, key);
+		free(buf);
+	}
+	return VG_EXIT_OK;
+}
+
+static int show_task(struct vg_cli *cli, json_t *task)
+{
+	const char *state = str(task, "state");
+	int rc = !is_final(state) || strcmp(state, "succeeded") == 0 ? VG_EXIT_OK : VG_EXIT_FAILED;
+	int frc = fetch_output(cli, task);
+
+	if (frc != VG_EXIT_OK)
+		return frc;
+	if (cli->json)
+		vg_cli_print_json(task);
+	else
+		print_task(task);
+	return rc;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Ctrl-C while waiting cancels the task (unless SIGINT is ignored, as under nohup). */
+static void catch_interrupt(struct sigaction *old)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt };
+
+	interrupted = 0;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, NULL, old) == 0 && old->sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
+}
+
+/* Sends a task command (it answers at once with the task's id); unless no_wait, waits in
+ * steps (task.show) for the task to end, and cancels it on Ctrl-C. */
+static int submit(struct vg_cli *cli, const char *cmd, json_t *args, bool no_wait)
+{
+	struct sigaction old;
+	bool cancel_sent = false;
+	json_int_t id;
+	json_t *task;
+	int rc;
+
+	json_object_set_new(args, "wait_ms", json_integer(0));
+	if ((rc = vg_cli_call(cli, cmd, args, &task)) != VG_EXIT_OK)
+		return rc;
+	id = json_integer_value(json_object_get(task, "id"));
+	if (no_wait) {
+		if (cli->json)
+			vg_cli_print_json(task);
+		else
+			printf(_("Task %lld queued.\n"), (long long)id);
+		json_decref(task);
+		return VG_EXIT_OK;
+	}
+	catch_interrupt(&old);
+	while (!is_final(str(task, "state"))) {
+		json_t *next = NULL;
+
+		if (interrupted && !cancel_sent) {
+			fprintf(stderr, _("vigilctl: cancelling task %lld\n"), (long long)id);
+			cancel_sent = true;
+			rc = vg_cli_call(cli, "task.cancel", json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &next);
+		} else {
+			rc = vg_cli_call(cli, "task.show", json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &next);
+			if (rc != VG_EXIT_OK && interrupted && !cancel_sent)
+				continue; /* the wait was interrupted: cancel now */
+		}
+		if (rc != VG_EXIT_OK) {
+			json_decref(task);
+			sigaction(SIGINT, &old, NULL);
+			return rc;
+		}
+		json_decref(task);
+		task = next;
+	}
+	sigaction(SIGINT, &old, NULL);
+	rc = show_task(cli, task);
+	json_decref(task);
+	return rc;
+}
+
+static bool take_value(int argc, char **argv, int *i, const char *name, const char **value)
+{
+	size_t n = strlen(name);
+
+	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc) {
+		*value = argv[++*i];
+		return true;
+	}
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
+		*value = argv[*i] + n + 1;
+		return true;
+	}
+	return false;
+}
+
+static int run_get_file(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	const char *path = NULL, *sha = NULL;
+	bool no_wait = false;
+	json_t *args;
+
+	for (int i = 0; i < argc; i++) {
+		if (take_value(argc, argv, &i, "--sha256", &sha))
+			continue;
+		if (strcmp(argv[i], "--no-wait") == 0)
+			no_wait = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
+		else if (!path)
+			path = argv[i];
+		else
+			return vg_cli_usage(cmd, _("too many arguments"));
+	}
+	if (!path)
+		return vg_cli_usage(cmd, _("which file?"));
+	args = json_pack("{s:o}", "path", abs_path(path));
+	if (sha)
+		json_object_set_new(args, "sha256", json_string(sha));
+	return submit(cli, "task.get-file", args, no_wait);
+}
+
+static int run_delete_file(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	const char *path = NULL, *sha = NULL;
+	bool no_wait = false, quarantine = false;
+	json_t *args;
+
+	for (int i = 0; i < argc; i++) {
+		if (take_value(argc, argv, &i, "--sha256", &sha))
+			continue;
+		if (strcmp(argv[i], "--no-wait") == 0)
+			no_wait = true;
+		else if (strcmp(argv[i], "--quarantine") == 0)
+			quarantine = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
+		else if (!path)
+			path = argv[i];
+		else
+			return vg_cli_usage(cmd, _("too many arguments"));
+	}
+	if (!path)
+		return vg_cli_usage(cmd, _("which file?"));
+	args = json_pack("{s:o, s:b}", "path", abs_path(path), "quarantine", quarantine);
+	if (sha)
+		json_object_set_new(args, "sha256", json_string(sha));
+	return submit(cli, "task.delete-file", args, no_wait);
+}
+
+/* Options come before the executable; everything after it is the program's. */
+static int run_run(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	json_t *args = json_object(), *env = json_array(), *pargs = json_array();
+	const char *value;
+	bool no_wait = false;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (argv[i][0] != '-' || !argv[i][1])
+			break;
+		if (take_value(argc, argv, &i, "--cwd", &value)) {
+			json_object_set_new(args, "cwd", abs_path(value));
+		} else if (take_value(argc, argv, &i, "--user", &value)) {
+			json_object_set_new(args, "user", json_string(value));
+		} else if (take_value(argc, argv, &i, "--env", &value)) {
+			if (!strchr(value, '=') || value[0] == '=')
+				goto usage_env;
+			json_array_append_new(env, json_string(value));
+		} else if (take_value(argc, argv, &i, "--timeout", &value)) {
+			char *end;
+			long t = strtol(value, &end, 10);
+
+			if (*end || t < 1 || t > 86400) {
+				json_decref(args);
+				json_decref(env);
+				json_decref(pargs);
+				return vg_cli_usage(cmd, _("--timeout takes a number of seconds from 1 to 86400"));
+			}
+			json_object_set_new(args, "timeout", json_integer(t));
+		} else if (strcmp(argv[i], "--no-wait") == 0) {
+			no_wait = true;
+		} else {
+			json_decref(args);
+			json_decref(env);
+			json_decref(pargs);
+			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
+		}
+	}
+	if (i >= argc) {
+		json_decref(args);
+		json_decref(env);
+		json_decref(pargs);
+		return vg_cli_usage(cmd, _("which program?"));
+	}
+	if (argv[i][0] != '/') {
+		json_decref(args);
+		json_decref(env);
+		json_decref(pargs);
+		return vg_cli_usage(cmd, _("give the program's absolute path (no shell looks it up): %s"), argv[i]);
+	}
+	json_object_set_new(args, "exe", json_string(argv[i]));
+	for (i++; i < argc; i++)
+		json_array_append_new(pargs, json_string(argv[i]));
+	json_object_set_new(args, "args", pargs);
+	json_object_set_new(args, "env", env);
+	return submit(cli, "task.run", args, no_wait);
+usage_env:
+	json_decref(args);
+	json_decref(env);
+	json_decref(pargs);
+	return vg_cli_usage(cmd, _("--env takes NAME=VALUE"));
+}
+
+static int run_terminate(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	const char *exe = NULL, *sha = NULL, *start = NULL, *pid = NULL;
+	bool no_wait = false;
+	json_t *args = json_object();
+	char *end;
+
+	for (int i = 0; i < argc; i++) {
+		if (take_value(argc, argv, &i, "--exe", &exe) || take_value(argc, argv, &i, "--sha256", &sha) ||
+		    take_value(argc, argv, &i, "--start-time", &start))
+			continue;
+		if (strcmp(argv[i], "--no-wait") == 0) {
+			no_wait = true;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			json_decref(args);
+			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
+		} else if (!pid) {
+			pid = argv[i];
+		} else {
+			json_decref(args);
+			return vg_cli_usage(cmd, _("too many arguments"));
+		}
+	}
+	if ((pid != NULL) + (exe != NULL) + (sha != NULL) != 1 || (start && !pid)) {
+		json_decref(args);
+		return vg_cli_usage(cmd, _("give one of PID, --exe PATH and --sha256 HEX"));
+	}
+	if (pid) {
+		long long n = strtoll(pid, &end, 10);
+
+		if (*end || n <= 0) {
+			json_decref(args);
+			return vg_cli_usage(cmd, _("not a process id: %s"), pid);
+		}
+		json_object_set_new(args, "pid", json_integer(n));
+		if (start) {
+			n = strtoll(start, &end, 10);
+			if (*end || n < 0) {
+				json_decref(args);
+				return vg_cli_usage(cmd, _("--start-time takes the start time in clock ticks after boot"));
+			}
+			json_object_set_new(args, "start_time", json_integer(n));
+		}
+	}
+	if (exe)
+		json_object_set_new(args, "exe", abs_path(exe));
+	if (sha)
+		json_object_set_new(args, "sha256", json_string(sha));
+	return submit(cli, "task.terminate", args, no_wait);
+}
+
+static int parse_id(const struct vg_cli_command *cmd, const char *text, json_int_t *id)
+{
+	char *end;
+	long long n = strtoll(text, &end, 10);
+
+	if (*end || n <= 0)
+		return vg_cli_usage(cmd, _("not a task id: %s"), text);
+	*id = n;
+	return VG_EXIT_OK;
+}
+
+static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	json_int_t id;
+	json_t *task;
+	int rc;
+
+	(void)argc;
+	if ((rc = parse_id(cmd, argv[0], &id)) != VG_EXIT_OK)
+		return rc;
+	if ((rc = vg_cli_call(cli, "task.show", json_pack("{s:I}", "id", id), &task)) != VG_EXIT_OK)
+		return rc;
+	if ((rc = fetch_output(cli, task)) != VG_EXIT_OK) {
+		json_decref(task);
+		return rc;
+	}
+	if (cli->json) {
+		vg_cli_print_json(task);
+	} else {
+		char when[64];
+
+		print_task(task);
+		vg_cli_format_time(json_integer_value(json_object_get(task, "created")) / 1000, when, sizeof(when));
+		printf("  %-10s %s (uid %lld, %s)\n", _("requested:"), when,
+		       (long long)json_integer_value(json_object_get(task, "uid")), str(task, "source"));
+	}
+	json_decref(task);
+	return VG_EXIT_OK;
+}
+
+static int run_cancel(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	json_int_t id;
+	json_t *task;
+	int rc;
+
+	(void)argc;
+	if ((rc = parse_id(cmd, argv[0], &id)) != VG_EXIT_OK)
+		return rc;
+	if ((rc = vg_cli_call(cli, "task.cancel", json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &task)) !=
+	    VG_EXIT_OK)
+		return rc;
+	if (cli->json)
+		vg_cli_print_json(task);
+	else
+		printf(_("Task %lld: %s.\n"), (long long)id, state_text(str(task, "state")));
+	json_decref(task);
+	return VG_EXIT_OK;
+}
+
+/* One line of task list: what the task was about. */
+static void task_subject(json_t *task, char *buf, size_t size)
+{
+	json_t *req = json_object_get(task, "request");
+
+	if (json_is_string(json_object_get(req, "path")))
+		snprintf(buf, size, "%s", str(req, "path"));
+	else if (json_is_string(json_object_get(req, "exe")))
+		snprintf(buf, size, "%s", str(req, "exe"));
+	else if (json_is_integer(json_object_get(req, "pid")))
+		snprintf(buf, size, "pid %lld", (long long)json_integer_value(json_object_get(req, "pid")));
+	else if (json_is_string(json_object_get(req, "sha256")))
+		snprintf(buf, size, "sha256 %s", str(req, "sha256"));
+	else if (json_is_string(json_object_get(req, "id")))
+		snprintf(buf, size, "%s", str(req, "id"));
+	else
+		buf[0] = '\0';
+}
+
+static int run_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	const char *state = NULL, *limit_text = NULL;
+	json_t *args = json_object(), *list, *task;
+	size_t i;
+	int rc;
+
+	for (int a = 0; a < argc; a++) {
+		if (take_value(argc, argv, &a, "--state", &state) || take_value(argc, argv, &a, "--limit", &limit_text))
+			continue;
+		json_decref(args);
+		return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[a]);
+	}
+	if (state)
+		json_object_set_new(args, "state", json_string(state));
+	if (limit_text) {
+		char *end;
+		long n = strtol(limit_text, &end, 10);
+
+		if (*end || n < 1 || n > 10000) {
+			json_decref(args);
+			return vg_cli_usage(cmd, _("--limit takes a number from 1 to 10000"));
+		}
+		json_object_set_new(args, "limit", json_integer(n));
+	}
+	if ((rc = vg_cli_call(cli, "task.list", args, &list)) != VG_EXIT_OK)
+		return rc;
+	if (cli->json) {
+		vg_cli_print_json(list);
+		json_decref(list);
+		return VG_EXIT_OK;
+	}
+	if (json_array_size(list) == 0)
+		printf("%s\n", _("No task."));
+	if (json_array_size(list)) {
+		print_cell(_("ID"), 6);
+		print_cell(_("KIND"), 19);
+		print_cell(_("STATE"), 12);
+		print_cell(_("REQUESTED"), 19);
+		printf("%s\n", _("SUBJECT"));
+	}
+	json_array_foreach(list, i, task) {
+		char when[64], subject[512];
+
+		vg_cli_format_time(json_integer_value(json_object_get(task, "created")) / 1000, when, sizeof(when));
+		task_subject(task, subject, sizeof(subject));
+		printf("%-6lld %-19s ", (long long)json_integer_value(json_object_get(task, "id")), str(task, "kind"));
+		print_cell(state_text(str(task, "state")), 12);
+		print_cell(when, 19);
+		printf("%s\n", subject);
+	}
+	json_decref(list);
+	return VG_EXIT_OK;
+}
+
+static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	json_t *list, *e;
+	size_t i;
+	int rc;
+
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	if ((rc = vg_cli_call(cli, "quarantine.list", NULL, &list)) != VG_EXIT_OK)
+		return rc;
+	if (cli->json) {
+		vg_cli_print_json(list);
+		json_decref(list);
+		return VG_EXIT_OK;
+	}
+	if (json_array_size(list) == 0)
+		printf("%s\n", _("The quarantine is empty."));
+	if (json_array_size(list)) {
+		print_cell(_("ID"), 16);
+		print_cell(_("QUARANTINED"), 19);
+		print_cell(_("SIZE"), 10);
+		print_cell("SHA-256", 16);
+		printf("%s\n", _("ORIGINAL PATH"));
+	}
+	json_array_foreach(list, i, e) {
+		char when[64];
+
+		vg_cli_format_time(json_integer_value(json_object_get(e, "quarantined_at")), when, sizeof(when));
+		printf("%-16s ", str(e, "id"));
+		print_cell(when, 19);
+		printf("%-10lld %.16s %s\n",
+		       (long long)json_integer_value(json_object_get(e, "size")), str(e, "sha256"), str(e, "path"));
+	}
+	json_decref(list);
+	return VG_EXIT_OK;
+}
+
+static int run_quarantine_entry(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	bool no_wait = false;
+	const char *id = NULL;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--no-wait") == 0)
+			no_wait = true;
+		else if (argv[i][0] == '-')
+			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
+		else if (!id)
+			id = argv[i];
+		else
+			return vg_cli_usage(cmd, _("too many arguments"));
+	}
+	if (!id)
+		return vg_cli_usage(cmd, _("which quarantine entry?"));
+	return submit(cli, cmd->proto, json_pack("{s:s}", "id", id), no_wait);
+}
+
 const struct vg_cli_command vg_cli_cmds_task[] = {
+	{ "task get-file", "PATH [--sha256 HEX] [--no-wait]", N_("Collect a file: its hashes, facts and a copy"),
+	  N_("Regular files only, up to tasks.get_file_max_mb.  Without a server, the copy goes into the\n"
+	     "agent's collection directory (STATE_DIR/collected, 0600).  With --sha256 the copy is kept\n"
+	     "only when the content matches."),
+	  "task.get-file", 0, 1, 4, complete_files, run_get_file },
+	{ "task delete-file", "PATH [--sha256 HEX] [--quarantine] [--no-wait]",
+	  N_("Delete a file or a symbolic link (never its target)"),
+	  N_("With --sha256 nothing is deleted unless the content matches; with --quarantine a copy goes\n"
+	     "first into the quarantine (see \"quarantine list\").  Directories, device files, files under\n"
+	     "/proc, /sys and /dev and the agent's own files are refused."),
+	  "task.delete-file", 0, 1, 5, complete_files, run_delete_file },
+	{ "task run", "[--cwd DIR] [--user USER] [--timeout SECONDS] [--env NAME=VALUE]... [--no-wait] [--] EXE [ARGS...]",
+	  N_("Run a program on the host, without a shell"),
+	  N_("Options come before the program; everything after it is the program's own.  The program runs\n"
+	     "as USER (default: tasks.run_default_user) in a process group of its own, killed at the\n"
+	     "timeout (default: tasks.run_default_timeout); the first MiB of stdout and stderr is kept."),
+	  "task.run", 0, 1, -1, complete_files, run_run },
+	{ "task terminate", "PID [--start-time TICKS] | --exe PATH | --sha256 HEX [--no-wait]",
+	  N_("Terminate a process, or every process running a given executable"),
+	  N_("SIGTERM, then SIGKILL after tasks.terminate_grace_seconds.  With --start-time (clock ticks\n"
+	     "after boot, field 22 of /proc/PID/stat) a pid now used by another process is left alone.\n"
+	     "Pid 1, kernel threads and the agent itself are refused."),
+	  "task.terminate", 0, 1, 5, NULL, run_terminate },
+	{ "task list", "[--state STATE] [--limit N]", N_("List the tasks, newest first"), NULL, "task.list", 0, 0, 4,
+	  NULL, run_list },
+	{ "task show", "ID", N_("Show a task and its result"), NULL, "task.show", 0, 1, 1, NULL, run_show },
+	{ "task cancel", "ID", N_("Cancel a queued or running task"), NULL, "task.cancel", 0, 1, 1, NULL, run_cancel },
+	{ "quarantine list", "", N_("List the files in quarantine"), NULL, "quarantine.list", 0, 0, 0, NULL,
+	  run_quarantine_list },
+	{ "quarantine restore", "ID [--no-wait]", N_("Put a quarantined file back, with its mode and owner"),
+	  N_("The original path must not exist; the entry leaves the quarantine once restored."),
+	  "quarantine.restore", 0, 1, 2, NULL, run_quarantine_entry },
+	{ "quarantine purge", "ID [--no-wait]", N_("Delete a quarantined file for good"), NULL, "quarantine.purge", 0,
+	  1, 2, NULL, run_quarantine_entry },
 	{ NULL },
 };

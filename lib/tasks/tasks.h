@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Response tasks, as the rest of the agent sees them (the OpenC2 intake, the IOC actions).
+ * The executors themselves are in tasks/executors.h.
+ */
+#ifndef VIGIL_TASKS_H
+#define VIGIL_TASKS_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct vg_agent;
+struct vg_error;
+
+/* Queues a task on the loop thread.  kind is "get-file", "delete-file", "run", "terminate",
+ * "quarantine-restore" or "quarantine-purge" (or the control command naming it); source names
+ * who asked ("local", "server"); request holds the executor's arguments (borrowed, copied).
+ * Returns 0 with *id, or a negative code with err filled when the task could not be queued. */
+int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
+		    int64_t *id, struct vg_error *err);
+
+#endif
