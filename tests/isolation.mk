@@ -1,2 +1,4 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of the isolation subsystem (added to check_PROGRAMS, TESTS and EXTRA_DIST).
+TESTS += integration/isolation-rules.sh
+EXTRA_DIST += integration/isolation-rules.sh integration/isolation-net.sh integration/isolation-peer.py
