@@ -5,3 +5,9 @@ TESTS += integration/isolation-rules.sh integration/isolation-conntrack.sh \
 EXTRA_DIST += integration/isolation-rules.sh integration/isolation-conntrack.sh \
 	integration/isolation-failclosed.sh integration/isolation-autorelease.sh \
 	integration/isolation-net.sh integration/isolation-peer.py
+
+# Not a test: the benchmark of bench/isolation-apply.c, built with the tests (make check)
+# and run by hand as root: tests/isolation-apply-bench [ROUNDS].
+check_PROGRAMS += isolation-apply-bench
+isolation_apply_bench_SOURCES = ../bench/isolation-apply.c
+isolation_apply_bench_LDADD = $(top_builddir)/lib/libvigil-core.la $(JANSSON_LIBS) $(SQLITE_LIBS)
