@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of the isolation subsystem (added to check_PROGRAMS, TESTS and EXTRA_DIST).
-TESTS += integration/isolation-rules.sh integration/isolation-conntrack.sh \
+check_PROGRAMS += unit/test-isolation-exception
+unit_test_isolation_exception_SOURCES = unit/test-isolation-exception.c
+TESTS += unit/test-isolation-exception integration/isolation-rules.sh integration/isolation-conntrack.sh \
 	integration/isolation-failclosed.sh integration/isolation-autorelease.sh
 EXTRA_DIST += integration/isolation-rules.sh integration/isolation-conntrack.sh \
 	integration/isolation-failclosed.sh integration/isolation-autorelease.sh \
