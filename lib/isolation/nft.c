@@ -26,6 +26,7 @@
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tuple_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <net/if.h>
@@ -176,19 +177,30 @@ static int match_addr(struct nftnl_rule *r, const struct vg_iso_addr *a, enum pk
 	return cmp(r, NFT_CMP_EQ, a->bytes, len);
 }
 
-static int match_established(struct nftnl_rule *r)
+static int ct(struct nftnl_rule *r, uint32_t key)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("ct");
-	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), zero = 0;
-	int rc;
 
 	if (e) {
-		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	}
-	if ((rc = add_expr(r, e)) < 0 || (rc = bitwise(r, &mask, 4)) < 0)
+	return add_expr(r, e);
+}
+
+/* The answers of a flow opened the other way: established (or related) and travelling in
+ * the reply direction, so that a connection the remote end opened from an allowed port
+ * before isolation does not pass as an "answer". */
+static int match_reply(struct nftnl_rule *r)
+{
+	uint32_t mask = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED), zero = 0;
+	uint8_t reply = IP_CT_DIR_REPLY;
+	int rc;
+
+	if ((rc = ct(r, NFT_CT_STATE)) < 0 || (rc = bitwise(r, &mask, 4)) < 0 ||
+	    (rc = cmp(r, NFT_CMP_NEQ, &zero, 4)) < 0 || (rc = ct(r, NFT_CT_DIRECTION)) < 0)
 		return rc;
-	return cmp(r, NFT_CMP_NEQ, &zero, 4);
+	return cmp(r, NFT_CMP_EQ, &reply, 1);
 }
 
 /* The expressions of one kernel rule for the packets of rule going dir; reply: only packets
@@ -209,7 +221,7 @@ static int rule_exprs(struct nftnl_rule *nr, const struct vg_iso_rule *r, enum p
 		return rc;
 	if (!reply && r->icmp_lo >= 0 && (rc = match_range(nr, 0, 1, (unsigned)r->icmp_lo, (unsigned)r->icmp_hi)) < 0)
 		return rc;
-	if (reply && (rc = match_established(nr)) < 0)
+	if (reply && (rc = match_reply(nr)) < 0)
 		return rc;
 	return accept_verdict(nr);
 }

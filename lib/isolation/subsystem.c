@@ -366,7 +366,7 @@ static void apply_done(struct vg_job *job, void *data)
 			json_t *r = j->rc ? NULL : state_json(iso);
 
 			if (r)
-				json_object_set(r, "warnings", warnings ? warnings : json_array());
+				json_object_set_new(r, "warnings", warnings ? json_incref(warnings) : json_array());
 			vg_ctl_server_reply(iso->agent->ctl, w->conn, w->id, r, j->rc ? &j->err : NULL);
 		}
 	}
@@ -617,7 +617,7 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	free(ex);
 	json_object_set_new(o, "exceptions", list);
 	json_object_set_new(o, "servers", json_string(iso->st.servers));
-	json_object_set(o, "warnings", iso->warnings ? iso->warnings : json_array());
+	json_object_set_new(o, "warnings", iso->warnings ? json_incref(iso->warnings) : json_array());
 	/* The rules' check: does the kernel hold what the agent meant? */
 	if (vg_iso_nft_inspect(&present, &nrules, &ierr) < 0) {
 		check = json_pack("{s:b, s:s}", "ok", false, "error", ierr.message);

@@ -43,7 +43,7 @@ static void rule(FILE *out, const struct vg_iso_rule *r, enum pkt dir, bool repl
 	if (!reply && r->icmp_lo >= 0)
 		range(out, "@th,0,8", (unsigned)r->icmp_lo, (unsigned)r->icmp_hi);
 	if (reply)
-		fputs(" ct state established,related", out);
+		fputs(" ct state established,related ct direction reply", out);
 	fputs(" accept\n", out);
 }
 

@@ -133,7 +133,7 @@ static void test_rules_and_text(void **state)
 	assert_non_null(strstr(text, "table inet vigil {"));
 	assert_non_null(strstr(text, "policy drop;"));
 	assert_non_null(strstr(text, "ip daddr 192.0.2.10/32 meta l4proto 6 th dport 8443 accept"));
-	assert_non_null(strstr(text, "ip saddr 192.0.2.10/32 meta l4proto 6 th sport 8443 ct state established,related accept"));
+	assert_non_null(strstr(text, "ip saddr 192.0.2.10/32 meta l4proto 6 th sport 8443 ct state established,related ct direction reply accept"));
 	assert_non_null(strstr(text, "ip daddr 198.51.100.0/24 meta l4proto 6 th dport 1000-2000 accept"));
 	assert_non_null(strstr(text, "ip6 saddr 2001:db8::/32 meta l4proto 17 th dport 53 accept"));
 	assert_non_null(strstr(text, "@th,0,8 133-136 accept"));
