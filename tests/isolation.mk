@@ -3,10 +3,11 @@
 check_PROGRAMS += unit/test-isolation-exception
 unit_test_isolation_exception_SOURCES = unit/test-isolation-exception.c
 TESTS += unit/test-isolation-exception integration/isolation-rules.sh integration/isolation-conntrack.sh \
-	integration/isolation-failclosed.sh integration/isolation-autorelease.sh
+	integration/isolation-failclosed.sh integration/isolation-autorelease.sh \
+	integration/isolation-selfheal.sh
 EXTRA_DIST += integration/isolation-rules.sh integration/isolation-conntrack.sh \
 	integration/isolation-failclosed.sh integration/isolation-autorelease.sh \
-	integration/isolation-net.sh integration/isolation-peer.py
+	integration/isolation-selfheal.sh integration/isolation-net.sh integration/isolation-peer.py
 
 # Not a test: the benchmark of bench/isolation-apply.c, built with the tests (make check)
 # and run by hand as root: tests/isolation-apply-bench [ROUNDS].

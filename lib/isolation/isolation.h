@@ -117,6 +117,11 @@ int vg_iso_exception_delete(struct vg_store *store, long long id, struct vg_erro
 bool vg_iso_rules_allow_out(const struct vg_iso_rule *rules, size_t n, const struct vg_iso_addr *addr,
 			    uint16_t port);
 
+/* subsystem.c: the link calls this after each successful exchange with the server
+ * (isolation.release_after_no_contact_hours counts from the last one). */
+struct vg_agent;
+void vg_isolation_note_contact(struct vg_agent *agent);
+
 /* release.c: without a running agent, from the database in state_dir. */
 int vg_isolation_release_offline(const char *state_dir, struct vg_error *err);
 int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct vg_error *err);

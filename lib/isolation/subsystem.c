@@ -29,7 +29,7 @@
 #include "workers.h"
 
 #define MAX_WAITERS 32
-#define TICK_MS (60 * 1000)
+#define TICK_MS (15 * 1000) /* re-resolve the servers, check the kernel still holds the table */
 #define MAX_PROXY_ADDRS 8
 
 const struct vg_setting_def vg_isolation_settings[] = {
@@ -60,6 +60,8 @@ struct waiter {
 struct apply_job {
 	struct vg_isolation *iso;
 	bool on;
+	bool refresh;                       /* periodic: apply only when something changed */
+	bool skipped, repaired;
 	struct vg_iso_state state;          /* what is being applied */
 	struct vg_iso_exception *ex;
 	size_t nex;
@@ -88,6 +90,7 @@ struct vg_isolation {
 	struct vg_iso_state st;
 	struct vg_watch *release_timer, *tick;
 	bool busy, pending, stopping;
+	bool refresh_only;     /* the pending apply was asked by the periodic check alone */
 	struct waiter next[MAX_WAITERS];
 	size_t nnext;
 	size_t expected_rules;
@@ -230,8 +233,21 @@ static void apply_work(struct vg_job *job, void *data)
 		j->rc = vg_error_set(&j->err, -ENOMEM, N_("out of memory"));
 		return;
 	}
-	j->rc = vg_iso_nft_apply(j->rules, j->nr, &j->err);
 	j->nrules = vg_iso_nft_rule_count(j->rules, j->nr);
+	if (j->refresh && strcmp(j->servers_out, j->state.servers) == 0) {
+		/* Same servers, same settings: leave the table alone if the kernel still holds it
+		 * whole; put it back if someone removed or changed it. */
+		size_t have = 0;
+		bool present = false;
+		struct vg_error ignored;
+
+		if (vg_iso_nft_inspect(&present, &have, &ignored) == 0 && present && have == j->nrules) {
+			j->skipped = true;
+			return;
+		}
+		j->repaired = true;
+	}
+	j->rc = vg_iso_nft_apply(j->rules, j->nr, &j->err);
 }
 
 /* ---- state, events, replies ---- */
@@ -337,8 +353,12 @@ static void apply_done(struct vg_job *job, void *data)
 	if (j->rc == 0) {
 		iso->last_error[0] = '\0';
 		iso->expected_rules = j->on ? j->nrules : 0;
-		if (j->on) {
+		if (j->skipped) {
+			/* nothing changed */
+		} else if (j->on) {
 			warnings = warnings_for(j);
+			if (j->repaired)
+				vg_warn("isolation: the table inet %s was missing or altered in the kernel: put back", VG_ISO_TABLE);
 			if (j->servers_out[0] && strcmp(j->servers_out, iso->st.servers) != 0) {
 				snprintf(iso->st.servers, sizeof(iso->st.servers), "%s", j->servers_out);
 				if (vg_iso_state_save(iso->agent->store, &iso->st, &serr) < 0)
@@ -348,8 +368,10 @@ static void apply_done(struct vg_job *job, void *data)
 		} else {
 			vg_notice("isolation removed: table inet %s deleted", VG_ISO_TABLE);
 		}
-		json_decref(iso->warnings);
-		iso->warnings = warnings ? json_incref(warnings) : NULL;
+		if (!j->skipped) {
+			json_decref(iso->warnings);
+			iso->warnings = warnings ? json_incref(warnings) : NULL;
+		}
 		for (size_t k = 0; warnings && k < json_array_size(warnings); k++)
 			vg_warn("isolation: %s",
 				json_string_value(json_object_get(json_array_get(warnings, k), "message")));
@@ -391,6 +413,9 @@ static void start_apply(struct vg_isolation *iso)
 	struct apply_job *j = calloc(1, sizeof(*j));
 	struct vg_error err;
 
+	if (j)
+		j->refresh = iso->refresh_only;
+	iso->refresh_only = false;
 	iso->pending = false;
 	if (!j)
 		goto fail;
@@ -452,6 +477,7 @@ static int request_apply(struct vg_isolation *iso, struct vg_ctl_request *req, j
 		w->conn = req->conn_id;
 		w->id = req->id;
 	}
+	iso->refresh_only = false;
 	iso->pending = true;
 	if (!iso->busy)
 		start_apply(iso);
@@ -500,8 +526,6 @@ static void on_release_timer(struct vg_watch *w, int fd, uint32_t events, void *
 		arm_release(iso);
 }
 
-void vg_isolation_note_contact(struct vg_agent *agent);
-/* The link calls this after each successful exchange with the server. */
 void vg_isolation_note_contact(struct vg_agent *agent)
 {
 	if (agent->isolation)
@@ -527,10 +551,16 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 			return;
 		}
 	}
-	/* Settings changed (profiles, servers, proxy), or names to re-resolve: apply again. */
+	/* Settings changed (profiles, servers, proxy): apply again.  Otherwise re-resolve the
+	 * servers and check that the kernel still holds the table; the worker applies only when
+	 * something differs. */
 	settings_fingerprint(iso, fp, sizeof(fp));
-	if (strcmp(fp, iso->fingerprint) != 0 || setting(iso, "link.servers")[0])
+	if (strcmp(fp, iso->fingerprint) != 0) {
 		request_apply(iso, NULL, NULL, NULL);
+	} else if (!iso->busy && !iso->pending) {
+		iso->refresh_only = true;
+		start_apply(iso);
+	}
 }
 
 /* ---- commands ---- */
