@@ -231,8 +231,9 @@ static int run_exception_add(struct vg_cli *cli, const struct vg_cli_command *cm
 	print_warnings(r);
 	if (cli->json)
 		vg_cli_print_json(r);
-	else if (json_object_get(r, "exceptions") || json_object_get(r, "state"))
-		printf("%s\n", _("Exception added and applied."));
+	else if (json_object_get(r, "state"))
+		printf(_("Exception %lld added and applied.\n"),
+		       (long long)json_integer_value(json_object_get(json_object_get(r, "exception"), "id")));
 	else
 		printf(_("Exception %lld added.\n"), (long long)json_integer_value(json_object_get(r, "id")));
 	json_decref(r);

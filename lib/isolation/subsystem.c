@@ -55,6 +55,7 @@ struct waiter {
 	uint64_t conn;
 	json_int_t id;
 	json_t *event;           /* what to report once applied (OCSF 7001 draft) */
+	json_t *extra;           /* an "exception" to add to the reply, or NULL */
 };
 
 struct apply_job {
@@ -341,8 +342,10 @@ static void apply_done(struct vg_job *job, void *data)
 	(void)job;
 	if (iso->stopping) {
 		/* The agent stopped while this ran: nobody to tell any more. */
-		for (size_t k = 0; k < j->nwaiters; k++)
+		for (size_t k = 0; k < j->nwaiters; k++) {
 			json_decref(j->waiters[k].event);
+			json_decref(j->waiters[k].extra);
+		}
 		json_decref(j->names);
 		free(j->rules);
 		free(j->ex);
@@ -384,13 +387,17 @@ static void apply_done(struct vg_job *job, void *data)
 		struct waiter *w = &j->waiters[k];
 
 		emit(iso, w->event, j->rc, j->rc ? j->err.message : NULL);
+		w->event = NULL;
 		if (w->reply) {
 			json_t *r = j->rc ? NULL : state_json(iso);
 
 			if (r)
 				json_object_set_new(r, "warnings", warnings ? json_incref(warnings) : json_array());
+			if (r && w->extra)
+				json_object_set(r, "exception", w->extra);
 			vg_ctl_server_reply(iso->agent->ctl, w->conn, w->id, r, j->rc ? &j->err : NULL);
 		}
+		json_decref(w->extra);
 	}
 	json_decref(warnings);
 	json_decref(j->names);
@@ -461,17 +468,20 @@ fail:
 }
 
 /* Queues an apply of the current state; reply and event belong to the requester. */
-static int request_apply(struct vg_isolation *iso, struct vg_ctl_request *req, json_t *event, struct vg_error *err)
+static int request_apply(struct vg_isolation *iso, struct vg_ctl_request *req, json_t *event, json_t *extra,
+			 struct vg_error *err)
 {
 	struct waiter *w;
 
 	if (iso->nnext >= MAX_WAITERS) {
 		json_decref(event);
+		json_decref(extra);
 		return vg_error_set(err, -EBUSY, N_("too many isolation changes are waiting; try again"));
 	}
 	w = &iso->next[iso->nnext++];
 	memset(w, 0, sizeof(*w));
 	w->event = event;
+	w->extra = extra;
 	if (req) {
 		w->reply = true;
 		w->conn = req->conn_id;
@@ -498,7 +508,7 @@ static void release(struct vg_isolation *iso, const char *action, const char *wh
 	if (vg_iso_state_save(iso->agent->store, &iso->st, &err) < 0)
 		vg_error_log("isolation: %s", err.message);
 	vg_notice("isolation released: %s", why);
-	request_apply(iso, NULL, event_draft(3, action, why, 0), &err);
+	request_apply(iso, NULL, event_draft(3, action, why, 0), NULL, &err);
 }
 
 static void arm_release(struct vg_isolation *iso)
@@ -556,7 +566,7 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	 * something differs. */
 	settings_fingerprint(iso, fp, sizeof(fp));
 	if (strcmp(fp, iso->fingerprint) != 0) {
-		request_apply(iso, NULL, NULL, NULL);
+		request_apply(iso, NULL, NULL, NULL, NULL);
 	} else if (!iso->busy && !iso->pending) {
 		iso->refresh_only = true;
 		start_apply(iso);
@@ -606,7 +616,7 @@ static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	snprintf(text, sizeof(text), "%lld", seconds);
 	vg_notice("isolation on requested by uid %lld (reason \"%s\", auto-release after %s s)", iso->st.who,
 		  iso->st.reason, text);
-	return request_apply(iso, req, event_draft(1, "on", iso->st.reason, (uid_t)iso->st.who), err);
+	return request_apply(iso, req, event_draft(1, "on", iso->st.reason, (uid_t)iso->st.who), NULL, err);
 }
 
 static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
@@ -624,7 +634,7 @@ static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **
 		return rc;
 	arm_release(iso);
 	vg_notice("isolation off requested by uid %lld", iso->st.who);
-	return request_apply(iso, req, event_draft(3, "off", "isolation released", (uid_t)iso->st.who), err);
+	return request_apply(iso, req, event_draft(3, "off", "isolation released", (uid_t)iso->st.who), NULL, err);
 }
 
 static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
@@ -687,7 +697,7 @@ static int cmd_exception_add(struct vg_agent *agent, struct vg_ctl_request *req,
 		*result = vg_iso_exception_json(&ex);
 		return 0;
 	}
-	return request_apply(iso, req, ev, err);
+	return request_apply(iso, req, ev, vg_iso_exception_json(&ex), err);
 }
 
 static int cmd_exception_remove(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
@@ -711,7 +721,7 @@ static int cmd_exception_remove(struct vg_agent *agent, struct vg_ctl_request *r
 		*result = json_pack("{s:I}", "removed", json_integer_value(id));
 		return 0;
 	}
-	return request_apply(iso, req, ev, err);
+	return request_apply(iso, req, ev, NULL, err);
 }
 
 static int cmd_exception_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
@@ -783,7 +793,7 @@ static int cmd_profile_set(struct vg_agent *agent, struct vg_ctl_request *req, j
 		emit(iso, ev, 0, NULL);
 		return cmd_profile_list(agent, req, result, err);
 	}
-	return request_apply(iso, req, ev, err);
+	return request_apply(iso, req, ev, NULL, err);
 }
 
 static const struct vg_agent_command commands[] = {
@@ -844,7 +854,7 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 	arm_release(iso);
 	/* Then refresh the server addresses in the background. */
 	if (iso->st.on)
-		request_apply(iso, NULL, NULL, NULL);
+		request_apply(iso, NULL, NULL, NULL, NULL);
 	return 0;
 }
 
@@ -857,8 +867,10 @@ static void stop(struct vg_agent *agent)
 	/* The table stays in the kernel: stopping the agent never ends isolation. */
 	vg_watch_remove(iso->release_timer);
 	vg_watch_remove(iso->tick);
-	for (size_t k = 0; k < iso->nnext; k++)
+	for (size_t k = 0; k < iso->nnext; k++) {
 		json_decref(iso->next[k].event);
+		json_decref(iso->next[k].extra);
+	}
 	json_decref(iso->warnings);
 	agent->isolation = NULL;
 	if (iso->busy)
