@@ -5,7 +5,7 @@
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/isolation-net.sh"
 
-plan 32
+plan 34
 
 ok "namespaces and peers are up" net_setup
 ok "another table (inet filter) added" other_table_add
@@ -48,4 +48,8 @@ ok "isolation off" ctl isolation off
 ok "after isolation: the table is gone" no_vigil_table
 ok "after isolation: B reaches A and A pings C again" eval 'flows "$NS_B" tcp "$A4B" 8080 && pings "$NS_A" "$C4"'
 ok "the other table is untouched after isolation" test "$(other_table)" = "$before"
+ok "every change is a line in the log" eval 'grep -q "isolation exception 1 added: out tcp remote 10.77.1.2/32" "$AGENT_LOG" &&
+	grep -q "isolation on requested by uid 0" "$AGENT_LOG" && grep -q "isolation applied: .* rules" "$AGENT_LOG" &&
+	grep -q "isolation off requested by uid 0" "$AGENT_LOG" && grep -q "isolation removed" "$AGENT_LOG"'
+ok "status --json after: state off, no table expected" eval 'test "$(iso_state)" = off && iso_check_ok'
 finish
