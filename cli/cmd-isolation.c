@@ -342,7 +342,7 @@ static char *complete_profile(const char *text, int argi, int state)
 }
 
 const struct vg_cli_command vg_cli_cmds_isolation[] = {
-	{ "isolation on", "[--for DURATION] [--reason TEXT]", N_("Cut the host off the network, except what is allowed"),
+	{ "isolation on", "[--for DURATION | --duration HOURS] [--reason TEXT]", N_("Cut the host off the network, except what is allowed"),
 	  N_("Allowed while isolated: loopback, the central servers, the exceptions and the enabled profiles.\n"
 	     "--for takes hours (12) or a number with s, m, h or d (90m, 2d), from 1 h to 9999 h;\n"
 	     "--duration HOURS is the same in hours.  Without either, isolation.auto_release_hours applies.\n"

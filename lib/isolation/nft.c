@@ -337,12 +337,12 @@ static int batch_send(struct batch *b, struct vg_error *err)
 	for (int i = 0; i < n; i++) {
 		/* Find the message that asks for the ack: the last one before the batch end. */
 		struct nlmsghdr *h = iov[i].iov_base;
-		size_t left = iov[i].iov_len;
+		int left = (int)iov[i].iov_len;
 
-		while (mnl_nlmsg_ok(h, (int)left)) {
+		while (mnl_nlmsg_ok(h, left)) {
 			if (h->nlmsg_seq == b->last_seq)
 				last = h;
-			h = mnl_nlmsg_next(h, (int *)&left);
+			h = mnl_nlmsg_next(h, &left);
 		}
 		total += iov[i].iov_len;
 	}
