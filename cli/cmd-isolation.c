@@ -288,12 +288,10 @@ static int print_profiles(struct vg_cli *cli, json_t *r)
 
 	if (cli->json) {
 		vg_cli_print_json(r);
-	} else if (json_is_array(r)) {
+	} else {
 		json_array_foreach(r, i, p)
 			printf("%-8s %s\n", json_string_value(json_object_get(p, "name")),
 			       json_is_true(json_object_get(p, "enabled")) ? _("enabled") : _("disabled"));
-	} else {
-		print_state(r, false);
 	}
 	json_decref(r);
 	return VG_EXIT_OK;
@@ -322,7 +320,12 @@ static int run_profile_set(struct vg_cli *cli, const struct vg_cli_command *cmd,
 	if ((rc = vg_cli_call(cli, "isolation.profile.set", json_pack("{s:s, s:b}", "name", argv[0], "enabled", enable),
 			      &r)) != VG_EXIT_OK)
 		return rc;
-	return print_profiles(cli, r);
+	if (cli->json)
+		vg_cli_print_json(r);
+	else
+		printf(enable ? _("Profile %s enabled.\n") : _("Profile %s disabled.\n"), argv[0]);
+	json_decref(r);
+	return VG_EXIT_OK;
 }
 
 static char *complete_profile(const char *text, int argi, int state)

@@ -5,10 +5,13 @@
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/isolation-net.sh"
 
-plan 9
+plan 12
 
 ok "namespaces and peers are up" net_setup
 ok "the agent starts in namespace A" start_agent
+ok "an unknown profile is refused" test "$(status_of ctl isolation profile enable smtp)" -ne 0
+ok "profile disable dns" ctl isolation profile disable dns
+ok "the profile list says dns is off" eval 'ctl --json isolation profile list | python3 -c "import json,sys; p={x[\"name\"]: x[\"enabled\"] for x in json.load(sys.stdin)}; sys.exit(0 if p == {\"dhcp\": True, \"dns\": False, \"ipv6-nd\": True} else 1)"'
 ok "a duration under an hour is refused" test "$(status_of ctl isolation on --for 3s)" -ne 0
 ok "a duration over 9999 hours is refused" test "$(status_of ctl isolation on --duration 10000)" -ne 0
 ok "the test-only setting allows seconds" ctl settings set isolation.test_short_durations=yes
