@@ -553,6 +553,21 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	(void)events;
 	if (!iso->st.on)
 		return;
+	{
+		/* vigild --release-isolation may have run beside us (the break-glass when this
+		 * agent does not answer): the database says off, so off it is, not put back. */
+		struct vg_iso_state db;
+		struct vg_error err;
+
+		if (vg_iso_state_load(iso->agent->store, &db, &err) == 0 && !db.on) {
+			iso->st = db;
+			arm_release(iso);
+			vg_notice("isolation: released outside the agent (vigild --release-isolation)");
+			request_apply(iso, NULL, event_draft(3, "external-release", "released with vigild --release-isolation", 0),
+				      NULL, NULL);
+			return;
+		}
+	}
 	if (hours > 0) {
 		long long last = iso->last_contact > iso->st.since ? iso->last_contact : iso->st.since;
 
