@@ -30,10 +30,10 @@ static void usage(FILE *out)
 		"  -p, --pid-file FILE     write the daemon's pid to FILE\n"
 		"  -l, --log-level LEVEL   error, warning, notice, info or debug\n"
 		"      --check-config      check the configuration and exit\n"
-		"      --restore-isolation re-apply the stored network isolation and exit (at boot)\n"
-		"      --release-isolation remove the network isolation and exit (break-glass)\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"), out);
+	fputs(_("      --restore-isolation re-apply the stored network isolation and exit (at boot)\n"
+		"      --release-isolation remove the network isolation and exit (break-glass)\n"), out);
 	fprintf(out, _("\nDefaults: configuration %s, state %s, socket %s.\n"), VG_DEFAULT_CONFIG,
 		VG_DEFAULT_STATE_DIR, VG_DEFAULT_SOCKET);
 }
