@@ -13,6 +13,7 @@
 
 #include "agent.h"
 #include "daemon.h"
+#include "isolation/isolation.h"
 #include "log.h"
 #include "nls.h"
 #include "sdnotify.h"
@@ -31,6 +32,8 @@ static void usage(FILE *out)
 		"      --check-config      check the configuration and exit\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"), out);
+	fputs(_("      --restore-isolation re-apply the stored network isolation and exit (at boot)\n"
+		"      --release-isolation remove the network isolation and exit (break-glass)\n"), out);
 	fprintf(out, _("\nDefaults: configuration %s, state %s, socket %s.\n"), VG_DEFAULT_CONFIG,
 		VG_DEFAULT_STATE_DIR, VG_DEFAULT_SOCKET);
 }
@@ -49,7 +52,7 @@ static void fail_startup(int notify_fd, const struct vg_error *err)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256 };
+	enum { OPT_CHECK = 256, OPT_RESTORE_ISOLATION, OPT_RELEASE_ISOLATION };
 	static const struct option options[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
@@ -58,12 +61,15 @@ int main(int argc, char **argv)
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "restore-isolation", no_argument, NULL, OPT_RESTORE_ISOLATION },
+		{ "release-isolation", no_argument, NULL, OPT_RELEASE_ISOLATION },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct vg_agent agent; /* the agent's one context object */
 	bool foreground = false, check = false;
+	int isolation_op = 0;
 	struct vg_error err;
 	int opt, notify_fd = -1, status;
 	sigset_t mask;
@@ -103,6 +109,10 @@ int main(int argc, char **argv)
 		case OPT_CHECK:
 			check = true;
 			continue;
+		case OPT_RESTORE_ISOLATION:
+		case OPT_RELEASE_ISOLATION:
+			isolation_op = opt;
+			continue;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -140,6 +150,28 @@ int main(int argc, char **argv)
 	}
 
 	vg_log_set_level(agent.cfg.log_level);
+	if (isolation_op) {
+		/* Without the agent: from its database, straight to the kernel. */
+		bool isolated = false;
+		int r;
+
+		vg_log_set_sink(vg_log_sink_stderr, NULL);
+		if (isolation_op == OPT_RELEASE_ISOLATION)
+			r = vg_isolation_release_offline(agent.cfg.state_dir, &err);
+		else
+			r = vg_isolation_restore_offline(agent.cfg.state_dir, &isolated, &err);
+		if (r < 0) {
+			char text[VG_ERROR_MSG_SIZE];
+
+			fprintf(stderr, "vigild: %s\n", vg_error_text(&err, text, sizeof(text)));
+			return 1;
+		}
+		if (isolation_op == OPT_RELEASE_ISOLATION)
+			printf("%s\n", _("Network isolation released."));
+		else
+			printf("%s\n", isolated ? _("Network isolation restored.") : _("The host is not isolated."));
+		return 0;
+	}
 	if (foreground) {
 		vg_log_set_sink(vg_log_sink_stderr, NULL);
 	} else {

@@ -28,9 +28,9 @@
 #define WORKER_THREADS 2
 
 static const struct vg_subsystem *const subsystems[] = {
+	&vg_subsystem_isolation, /* first: a stored isolation is back in the kernel before anything else */
 	&vg_subsystem_telemetry,
 	&vg_subsystem_link,
-	&vg_subsystem_isolation,
 	&vg_subsystem_tasks,
 	&vg_subsystem_ioc,
 };

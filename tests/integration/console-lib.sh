@@ -31,6 +31,17 @@ start_console() {
 		set-option -t console remain-on-exit on
 }
 
+# kill_tmux: ends the tmux server and waits until it is gone, so that the next start_console
+# cannot reach a server that is still going away.
+kill_tmux() {
+	tmx kill-server 2>/dev/null
+	local i
+	for i in $(seq 100); do
+		tmx list-sessions >/dev/null 2>&1 || return 0
+		sleep 0.05
+	done
+}
+
 keys() { tmx send-keys -t console "$@"; }
 screen() { tmx capture-pane -p -t console; }
 screen_has() { screen | grep -q -- "$1"; }

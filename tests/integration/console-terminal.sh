@@ -28,6 +28,8 @@ tabs=$(screen | tail -1)
 before=${tabs%%F9 *}
 click $((${#before} + 3)) $((CONSOLE_ROWS - 1))
 ok "a click on a tab shows its screen" wait_screen 5 "Vigil console — Settings"
+# The list arrives from the agent after the screen: click only once it is there.
+wait_screen 10 "link.port" >/dev/null
 # The list starts under the column headings: row 0 of the body is the heading.
 click 5 $((2 + row))
 sleep 0.5
@@ -38,13 +40,13 @@ keys Escape
 ok "with colours by default" coloured
 ok "UTF-8 line drawing in a UTF-8 locale" wait_screen 5 "────"
 ok "q quits cleanly" quit_console
-tmx kill-server
+kill_tmux
 
 start_console LANG=C.UTF-8 NO_COLOR=1
 wait_screen 10 "Version " >/dev/null
 ok "NO_COLOR: no colours at all" sh -c "! { $(declare -f tmx coloured); TMUX_NAME=$TMUX_NAME; coloured; }"
 ok "NO_COLOR: q quits cleanly" quit_console
-tmx kill-server
+kill_tmux
 
 start_console LANG=C LC_ALL=C
 wait_screen 10 "Version " >/dev/null

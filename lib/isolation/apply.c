@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Applying isolation from what is stored: the settings (profiles, server port), the state
+ * (the server addresses resolved last time) and the exceptions.  No name resolution here:
+ * it must work at boot, before the network and DNS are up. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "isolation.h"
+#include "nls.h"
+#include "settings.h"
+#include "vigil/error.h"
+
+int vg_iso_extras_from_settings(const struct vg_settings *s, const struct vg_iso_state *st,
+				struct vg_iso_extras *x)
+{
+	char list[sizeof(st->servers)], *save = NULL, *item;
+
+	memset(x, 0, sizeof(*x));
+	x->dhcp = vg_settings_get_bool(s, "isolation.profile.dhcp");
+	x->dns = vg_settings_get_bool(s, "isolation.profile.dns");
+	x->ipv6_nd = vg_settings_get_bool(s, "isolation.profile.ipv6_nd");
+	snprintf(list, sizeof(list), "%s", st->servers);
+	for (item = strtok_r(list, ",", &save); item && x->nservers < VG_ISO_MAX_SERVERS;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *space = strchr(item, ' ');
+		unsigned long port;
+
+		if (!space)
+			continue;
+		*space = '\0';
+		port = strtoul(space + 1, NULL, 10);
+		if (port == 0 || port > 65535 || vg_iso_addr_parse(item, &x->servers[x->nservers], NULL) < 0)
+			continue;
+		x->server_ports[x->nservers++] = (uint16_t)port;
+	}
+	return 0;
+}
+
+int vg_iso_apply_stored(struct vg_store *store, const struct vg_settings *s, struct vg_iso_state *st,
+			size_t *nrules, struct vg_error *err)
+{
+	struct vg_iso_exception *ex = NULL;
+	struct vg_iso_rule *rules = NULL;
+	struct vg_iso_extras x;
+	size_t nex = 0, n = 0;
+	int rc;
+
+	if ((rc = vg_iso_state_load(store, st, err)) < 0)
+		return rc;
+	if (!st->on)
+		return vg_iso_nft_remove(err);
+	if ((rc = vg_iso_exceptions_load(store, &ex, &nex, err)) < 0)
+		return rc;
+	vg_iso_extras_from_settings(s, st, &x);
+	x.nresolvers = vg_iso_resolvers_read(x.resolvers, VG_ISO_MAX_RESOLVERS);
+	if ((rc = vg_iso_rules_build(&x, ex, nex, &rules, &n)) < 0)
+		rc = vg_error_set(err, rc, N_("out of memory"));
+	else
+		rc = vg_iso_nft_apply(rules, n, err);
+	if (rc == 0 && nrules)
+		*nrules = vg_iso_nft_rule_count(rules, n);
+	free(rules);
+	free(ex);
+	return rc;
+}
