@@ -54,6 +54,23 @@ enum vg_action {
 	VG_ACT_DEFAULT,       /* reset the selected setting to its default */
 	VG_ACT_FILTER,        /* type a filter for the rows */
 	VG_ACT_TOGGLE,        /* switch a yes/no value */
+	VG_ACT_COMMAND,       /* a screen's own command; arg: which (the screen's VG_CMD_*) */
+};
+
+/* The screens' own commands (VG_ACT_COMMAND's arg). */
+enum {
+	VG_CMD_GET_FILE = 1,
+	VG_CMD_DELETE_FILE,
+	VG_CMD_RUN,
+	VG_CMD_TERMINATE,
+	VG_CMD_CANCEL,
+	VG_CMD_QUARANTINE,    /* the quarantine view, and back */
+	VG_CMD_RESTORE,
+	VG_CMD_PURGE,
+	VG_CMD_FILES,         /* IOC: the file picker */
+	VG_CMD_OPTIONS,       /* IOC: the options of the scan */
+	VG_CMD_START,         /* IOC: start the scan */
+	VG_CMD_PAST,          /* IOC: the past scans, and back to the results */
 };
 
 enum vg_screen_id {
@@ -188,7 +205,7 @@ void vg_ui_duration(char *buf, size_t size, long long seconds);
 void vg_ui_json_text(char *buf, size_t size, const json_t *v);
 
 /* form.c: a small modal form of text fields. */
-#define VG_FORM_MAX_FIELDS 4
+#define VG_FORM_MAX_FIELDS 6
 #define VG_FIELD_MAX 1024
 
 struct vg_field {
