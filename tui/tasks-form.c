@@ -387,10 +387,10 @@ void vg_tasks_quarantine_draw(struct tasks_screen *s, const struct vg_view *v)
 
 	attrset(vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_fill(v->top, 0, v->cols, vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_text(v->top, 1, _("Quarantine"), 20);
-	vg_ui_text(v->top, 22, _("Size"), 12);
-	vg_ui_text(v->top, 35, _("Quarantined"), 19);
-	vg_ui_text(v->top, 55, _("Original path"), v->cols - 56);
+	vg_ui_text(v->top, 1, _("Quarantine"), 17);
+	vg_ui_text(v->top, 19, _("Size"), 10);
+	vg_ui_text(v->top, 30, _("Quarantined"), 19);
+	vg_ui_text(v->top, 50, _("Original path"), v->cols - 51);
 	attrset(A_NORMAL);
 	if (!s->qlist || !n) {
 		attrset(vg_ui_attr(s->qerror[0] ? VG_ROLE_ERROR : VG_ROLE_DIM));
@@ -423,10 +423,10 @@ void vg_tasks_quarantine_draw(struct tasks_screen *s, const struct vg_view *v)
 		if (sel)
 			vg_ui_fill(y, 0, v->cols, vg_ui_attr(VG_ROLE_SELECTED));
 		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-		vg_ui_text(y, 1, json_string_value(json_object_get(e, "id")), 20);
-		vg_ui_text(y, 22, size, 12);
-		vg_ui_text(y, 35, when, 19);
-		vg_ui_text(y, 55, json_string_value(json_object_get(e, "path")), v->cols - 56);
+		vg_ui_text(y, 1, json_string_value(json_object_get(e, "id")), 17);
+		vg_ui_text(y, 19, size, 10);
+		vg_ui_text(y, 30, when, 19);
+		vg_ui_text(y, 50, json_string_value(json_object_get(e, "path")), v->cols - 51);
 		attrset(A_NORMAL);
 	}
 	attrset(vg_ui_attr(VG_ROLE_DIM));
