@@ -204,6 +204,9 @@ void vg_ui_duration(char *buf, size_t size, long long seconds);
 /* A JSON scalar as text ("" for objects and arrays of objects; arrays joined with ","). */
 void vg_ui_json_text(char *buf, size_t size, const json_t *v);
 
+/* The new selection among n rows after a movement key (page: rows in view), or -1 when k does not move. */
+int vg_ui_move(int sel, int n, const struct vg_key *k, int page);
+
 /* form.c: a small modal form of text fields. */
 #define VG_FORM_MAX_FIELDS 6
 #define VG_FIELD_MAX 1024

@@ -1,18 +1,57 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The ioc screen: IOC files, scan options, progress and the results tree.
- * Until the agent has the part, it asks for "ioc.results" and says plainly when the agent
- * does not know it; the real view replaces the probe here, in this file.
+ * The IOC screen: IOC files chosen with the picker (ioc-picker.c), the options of the scan,
+ * the scan itself (ioc.scan with "follow": the agent then sends its progress on the
+ * "ioc.progress" stream to this connection, and answers with the result when the scan ends),
+ * a progress bar with files, bytes, rate and time left, cancel (ioc.cancel), the results as a
+ * tree (IOC -> indicator -> items) with the warnings, and the past scans (ioc.results).
  */
 #include "config.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
-#include "console.h"
+#include "fileio.h"
+#include "ioc.h"
 #include "nls.h"
 
+#define MAX_DOCUMENT (1000u * 1024)         /* as vigilctl: one document, and all together */
+#define MAX_DOCUMENTS_TOTAL (1000u * 1024)
+#define MAX_LINES 20000
+#define MAX_IOCS 256
+
+struct tree_line {
+	char *text;
+	int ioc;                  /* the IOC it belongs to */
+	bool head;                /* the IOC's own line (folds) */
+	enum vg_role role;
+};
+
 struct ioc_screen {
-	struct vg_probe probe;
+	struct vg_console *con;
+	struct vg_picker picker;
+	/* The options, as typed in their form. */
+	struct vg_form form;
+	char paths[VG_FIELD_MAX], excludes[VG_FIELD_MAX], skip[VG_FIELD_MAX], hash_limit[64];
+	/* The scan started from here. */
+	bool running, cancelling, unavailable;
+	json_int_t scan_id;
+	json_t *progress;         /* the last ioc.progress message */
+	char error[VG_ERROR_MSG_SIZE];
+	/* The results shown: of the scan just run, or of a past one. */
+	json_t *result;
+	struct tree_line *lines;
+	size_t nlines;
+	bool folded[MAX_IOCS];
+	int sel, scroll, page;
+	/* The past scans. */
+	bool past_view, past_loading;
+	json_t *past;
+	int psel, pscroll, ppage;
 };
 
 static void *create(struct vg_console *con)
@@ -20,37 +59,692 @@ static void *create(struct vg_console *con)
 	struct ioc_screen *s = calloc(1, sizeof(*s));
 
 	if (s)
-		vg_probe_init(&s->probe, con, "ioc.results", N_("IOC scans are not available in this agent."));
+		s->con = con;
 	return s;
+}
+
+static void clear_lines(struct ioc_screen *s)
+{
+	for (size_t i = 0; i < s->nlines; i++)
+		free(s->lines[i].text);
+	free(s->lines);
+	s->lines = NULL;
+	s->nlines = 0;
 }
 
 static void destroy(void *self)
 {
 	struct ioc_screen *s = self;
 
-	vg_probe_fini(&s->probe);
+	vg_picker_fini(&s->picker);
+	vg_form_close(&s->form);
+	clear_lines(s);
+	json_decref(s->progress);
+	json_decref(s->result);
+	json_decref(s->past);
 	free(s);
+}
+
+static void add(struct ioc_screen *s, int ioc, bool head, enum vg_role role, const char *text)
+{
+	struct tree_line *grown;
+
+	if (s->nlines >= MAX_LINES || !(grown = realloc(s->lines, (s->nlines + 1) * sizeof(*s->lines))))
+		return;
+	s->lines = grown;
+	if (!(s->lines[s->nlines].text = strdup(text)))
+		return;
+	s->lines[s->nlines].ioc = ioc;
+	s->lines[s->nlines].head = head;
+	s->lines[s->nlines].role = role;
+	s->nlines++;
+}
+
+static const char *result_text(const char *r, enum vg_role *role)
+{
+	if (r && strcmp(r, "match") == 0) {
+		*role = VG_ROLE_ERROR;
+		return _("MATCH");
+	}
+	if (r && strcmp(r, "no-match") == 0) {
+		*role = VG_ROLE_OK;
+		return _("no match");
+	}
+	*role = VG_ROLE_WARN;
+	return _("unknown");
+}
+
+/* One item of a match: its document and what identifies the object. */
+static void item_text(char *buf, size_t size, json_t *it)
+{
+	size_t used = (size_t)snprintf(buf, size, "%s", json_string_value(json_object_get(it, "document")) ?: "?");
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(it, key, v) {
+		char one[512];
+		int w;
+
+		if (strcmp(key, "document") == 0 || used >= size)
+			continue;
+		vg_ui_json_text(one, sizeof(one), v);
+		w = snprintf(buf + used, size - used, " %s=%s", key, one);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* The tree: IOC -> indicator -> items, then the IOC's warnings; the files not hashed after. */
+static void rebuild(struct ioc_screen *s)
+{
+	const bool utf8 = vg_ui_utf8();
+	json_t *ioc, *m, *it, *w;
+	size_t i, k, n;
+	char buf[2048], item[1536];
+
+	clear_lines(s);
+	json_array_foreach(json_object_get(s->result, "iocs"), i, ioc) {
+		int idx = i < MAX_IOCS ? (int)i : MAX_IOCS - 1;
+		enum vg_role role;
+		const char *res = result_text(json_string_value(json_object_get(ioc, "result")), &role);
+		size_t nm = json_array_size(json_object_get(ioc, "matches"));
+		size_t nw = json_array_size(json_object_get(ioc, "warnings"));
+
+		snprintf(buf, sizeof(buf), "%s %s (%s): %s", s->folded[idx] ? (utf8 ? "▸" : "+") : (utf8 ? "▾" : "-"),
+			 json_string_value(json_object_get(ioc, "file")) ?: "?",
+			 json_string_value(json_object_get(ioc, "id")) ?: "?", res);
+		add(s, idx, true, role, buf);
+		if (s->folded[idx])
+			continue;
+		json_array_foreach(json_object_get(ioc, "matches"), k, m) {
+			snprintf(buf, sizeof(buf), _("    indicator %s"), json_string_value(json_object_get(m, "indicator")) ?: "?");
+			add(s, idx, false, VG_ROLE_NORMAL, buf);
+			json_array_foreach(json_object_get(m, "items"), n, it) {
+				item_text(item, sizeof(item), it);
+				snprintf(buf, sizeof(buf), "        %s", item);
+				add(s, idx, false, VG_ROLE_NORMAL, buf);
+			}
+		}
+		json_array_foreach(json_object_get(ioc, "warnings"), k, w) {
+			snprintf(buf, sizeof(buf), _("    warning: %s"), json_string_value(w) ?: "?");
+			add(s, idx, false, VG_ROLE_WARN, buf);
+		}
+		if (!nm && !nw)
+			add(s, idx, false, VG_ROLE_DIM, _("    nothing found"));
+	}
+	json_array_foreach(json_object_get(s->result, "skipped"), i, w) {
+		snprintf(buf, sizeof(buf), _("not hashed: %s (%s)"), json_string_value(json_object_get(w, "path")) ?: "?",
+			 _(json_string_value(json_object_get(w, "reason")) ?: "?"));
+		add(s, -1, false, VG_ROLE_DIM, buf);
+	}
+	if (s->sel >= (int)s->nlines)
+		s->sel = s->nlines ? (int)s->nlines - 1 : 0;
+}
+
+static void set_result(struct ioc_screen *s, json_t *result)
+{
+	json_decref(s->result);
+	s->result = json_incref(result);
+	memset(s->folded, 0, sizeof(s->folded));
+	s->sel = s->scroll = 0;
+	rebuild(s);
+}
+
+static void on_past(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct ioc_screen *s = ctx;
+
+	s->past_loading = false;
+	if (err) {
+		s->unavailable = vg_console_unavailable(err);
+		if (!s->unavailable && err->code != -ECONNRESET)
+			vg_error_text(err, s->error, sizeof(s->error));
+		return;
+	}
+	s->unavailable = false;
+	json_decref(s->past);
+	s->past = json_is_array(result) ? json_incref(result) : json_array();
+	if (s->psel >= (int)json_array_size(s->past))
+		s->psel = json_array_size(s->past) ? (int)json_array_size(s->past) - 1 : 0;
+}
+
+static void reload_past(struct ioc_screen *s)
+{
+	if (!s->past_loading && vg_console_request(s->con, "ioc.results", NULL, on_past, s) == 0)
+		s->past_loading = true;
 }
 
 static void show(void *self)
 {
-	struct ioc_screen *s = self;
-
-	vg_probe_request(&s->probe);
+	reload_past(self);
 }
 
-static void draw(void *self, const struct vg_view *v)
+static void on_scan(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct ioc_screen *s = ctx;
+	char msg[VG_ERROR_MSG_SIZE + 64], id[32];
+
+	s->running = false;
+	s->cancelling = false;
+	if (err) {
+		if (err->code == -EPERM || err->code == -EACCES)
+			vg_console_read_only_message(s->con);
+		else
+			vg_console_message(s->con, true, vg_error_text(err, msg, sizeof(msg)));
+		return;
+	}
+	set_result(s, result);
+	s->past_view = false;
+	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(result, "scan_id")));
+	snprintf(msg, sizeof(msg), _("Scan %s ended: %s."), id, json_string_value(json_object_get(result, "state")) ?: "?");
+	vg_console_message(s->con, false, msg);
+	reload_past(s);
+}
+
+static void stream(void *self, const char *name, json_t *data)
 {
 	struct ioc_screen *s = self;
+	json_int_t id = json_integer_value(json_object_get(data, "scan_id"));
 
-	vg_probe_draw(&s->probe, v);
+	/* Only the scan started here: its first message names it. */
+	if (strcmp(name, "ioc.progress") != 0 || !s->running || (s->scan_id && id != s->scan_id))
+		return;
+	s->scan_id = id;
+	json_decref(s->progress);
+	s->progress = json_deep_copy(data);
+}
+
+/* "a, b,c" as a JSON array of strings (paths made absolute as vigilctl does). */
+static json_t *comma_list(const char *text, bool paths)
+{
+	json_t *a = json_array();
+	char copy[VG_FIELD_MAX], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		char *real;
+
+		while (*w == ' ')
+			w++;
+		for (size_t l = strlen(w); l && w[l - 1] == ' '; l--)
+			w[l - 1] = '\0';
+		if (!*w)
+			continue;
+		real = paths ? realpath(w, NULL) : NULL;
+		json_array_append_new(a, json_string(real ? real : w));
+		free(real);
+	}
+	return a;
+}
+
+/* A size such as 200M, 1G or 4096 (bytes); -1 when it is not one. */
+static long long parse_size(const char *t)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(t, &end);
+	if (errno || end == t || v < 1 || !isfinite(v))
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v *= 1024; end++; break;
+	case 'm': case 'M': v *= 1048576; end++; break;
+	case 'g': case 'G': v *= 1073741824.0; end++; break;
+	default: break;
+	}
+	if (*end == 'i')
+		end++;
+	if (*end == 'B')
+		end++;
+	return *end || v > 1e15 ? -1 : (long long)v;
+}
+
+/* The arguments of ioc.scan, or NULL after telling why. */
+static json_t *scan_args(struct ioc_screen *s)
+{
+	static const char *const skips[] = { "processes", "ports", "files", "system" };
+	json_t *docs = json_array(), *args, *words;
+	size_t total = 0, i;
+	json_t *w;
+	char msg[VG_ERROR_MSG_SIZE + PATH_MAX];
+
+	for (i = 0; i < s->picker.nchosen; i++) {
+		struct vg_error err;
+		char *content = NULL;
+		size_t len = 0;
+		json_t *c;
+
+		if (vg_file_read_all(s->picker.chosen[i], MAX_DOCUMENT, &content, &len, &err) < 0) {
+			vg_console_message(s->con, true, vg_error_text(&err, msg, sizeof(msg)));
+			json_decref(docs);
+			return NULL;
+		}
+		total += len;
+		c = json_stringn(content, len);
+		free(content);
+		if (total > MAX_DOCUMENTS_TOTAL || !c) {
+			snprintf(msg, sizeof(msg),
+				 !c ? _("%s is not UTF-8 text.") : _("The IOC files are larger than 1000 KiB together: %s is one too many."),
+				 s->picker.chosen[i]);
+			vg_console_message(s->con, true, msg);
+			json_decref(c);
+			json_decref(docs);
+			return NULL;
+		}
+		json_array_append_new(docs, json_pack("{s:s, s:o}", "file", s->picker.chosen[i], "content", c));
+	}
+	args = json_pack("{s:o, s:o, s:o, s:b}", "documents", docs, "paths", comma_list(s->paths, true), "excludes",
+			 comma_list(s->excludes, true), "follow", 1);
+	words = comma_list(s->skip, false);
+	json_array_foreach(words, i, w) {
+		size_t k;
+		char key[32];
+
+		for (k = 0; k < sizeof(skips) / sizeof(skips[0]); k++)
+			if (strcmp(json_string_value(w), skips[k]) == 0)
+				break;
+		if (k == sizeof(skips) / sizeof(skips[0])) {
+			snprintf(msg, sizeof(msg), _("Skip: \"%s\" is not one of processes, ports, files, system (o: options)."),
+				 json_string_value(w));
+			vg_console_message(s->con, true, msg);
+			json_decref(words);
+			json_decref(args);
+			return NULL;
+		}
+		snprintf(key, sizeof(key), "no_%s", skips[k]);
+		json_object_set_new(args, key, json_true());
+	}
+	json_decref(words);
+	if (s->hash_limit[0]) {
+		long long size = parse_size(s->hash_limit);
+
+		if (size < 0) {
+			vg_console_message(s->con, true, _("The hash limit is a size such as 200M or 1G (o: options)."));
+			json_decref(args);
+			return NULL;
+		}
+		json_object_set_new(args, "hash_limit", json_integer(size));
+	}
+	return args;
+}
+
+static void start(struct ioc_screen *s)
+{
+	json_t *args;
+
+	if (vg_console_read_only(s->con)) {
+		vg_console_read_only_message(s->con);
+		return;
+	}
+	if (s->running) {
+		vg_console_message(s->con, true, _("A scan is running: wait for it or cancel it (c)."));
+		return;
+	}
+	if (!s->picker.nchosen) {
+		vg_console_message(s->con, true, _("Choose the IOC files first (f)."));
+		return;
+	}
+	if (!(args = scan_args(s)))
+		return;
+	if (vg_console_request(s->con, "ioc.scan", args, on_scan, s) < 0) {
+		vg_console_message(s->con, true, _("The agent is not reachable."));
+		return;
+	}
+	s->running = true;
+	s->cancelling = false;
+	s->scan_id = 0;
+	json_decref(s->progress);
+	s->progress = NULL;
+	json_decref(s->result);
+	s->result = NULL;
+	clear_lines(s);
+	s->past_view = false;
+	vg_console_message(s->con, false, _("Scan started."));
+}
+
+static void on_cancel(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct ioc_screen *s = ctx;
+	char msg[VG_ERROR_MSG_SIZE];
+
+	(void)result;
+	if (err) {
+		s->cancelling = false;
+		if (err->code == -EPERM || err->code == -EACCES)
+			vg_console_read_only_message(s->con);
+		else
+			vg_console_message(s->con, true, vg_error_text(err, msg, sizeof(msg)));
+	}
+}
+
+static void cancel(struct ioc_screen *s)
+{
+	if (vg_console_read_only(s->con)) {
+		vg_console_read_only_message(s->con);
+		return;
+	}
+	if (!s->running) {
+		vg_console_message(s->con, true, _("No scan started here is running."));
+		return;
+	}
+	if (vg_console_request(s->con, "ioc.cancel", s->scan_id ? json_pack("{s:I}", "scan_id", s->scan_id) : NULL,
+			       on_cancel, s) == 0) {
+		s->cancelling = true;
+		vg_console_message(s->con, false, _("Cancelling the scan…"));
+	}
+}
+
+static void open_options(struct ioc_screen *s)
+{
+	vg_form_open(&s->form, _(" Options of the scan "));
+	vg_form_add(&s->form, N_("Paths"), s->paths, false);
+	vg_form_add(&s->form, N_("Excludes"), s->excludes, false);
+	vg_form_add(&s->form, N_("Skip"), s->skip, false);
+	vg_form_add(&s->form, N_("Hash limit"), s->hash_limit, false);
+	snprintf(s->form.note, sizeof(s->form.note), "%s",
+		 _("Lists separated by commas. Skip: processes, ports, files, system. Hash limit: 200M, 1G."));
+}
+
+static void on_one_result(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct ioc_screen *s = ctx;
+	char msg[VG_ERROR_MSG_SIZE];
+
+	if (err) {
+		if (err->code != -ECONNRESET)
+			vg_console_message(s->con, true, vg_error_text(err, msg, sizeof(msg)));
+		return;
+	}
+	set_result(s, result);
+	s->past_view = false;
+}
+
+static int form_key(struct ioc_screen *s, const struct vg_key *k)
+{
+	switch (vg_form_key(&s->form, k)) {
+	case VG_FORM_SUBMIT:
+		if (s->form.fields[3].value[0] && parse_size(s->form.fields[3].value) < 0) {
+			snprintf(s->form.error, sizeof(s->form.error), "%s", _("The hash limit is a size such as 200M or 1G."));
+			return VG_KEY_HANDLED | VG_KEY_REDRAW;
+		}
+		snprintf(s->paths, sizeof(s->paths), "%s", s->form.fields[0].value);
+		snprintf(s->excludes, sizeof(s->excludes), "%s", s->form.fields[1].value);
+		snprintf(s->skip, sizeof(s->skip), "%s", s->form.fields[2].value);
+		snprintf(s->hash_limit, sizeof(s->hash_limit), "%s", s->form.fields[3].value);
+		vg_form_close(&s->form);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	case VG_FORM_CANCEL:
+		vg_form_close(&s->form);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	case VG_FORM_CHANGED:
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	default:
+		return k->code && k->ch >= KEY_F0 && k->ch <= KEY_F(63) ? VG_KEY_IGNORED : VG_KEY_HANDLED;
+	}
+}
+
+static void fold(struct ioc_screen *s)
+{
+	int ioc;
+
+	if (s->sel >= (int)s->nlines || (ioc = s->lines[s->sel].ioc) < 0)
+		return;
+	s->folded[ioc] = !s->folded[ioc];
+	rebuild(s);
+	/* The selection stays on the IOC that folded. */
+	for (size_t i = 0; i < s->nlines; i++)
+		if (s->lines[i].head && s->lines[i].ioc == ioc)
+			s->sel = (int)i;
+}
+
+static void open_past(struct ioc_screen *s)
+{
+	json_t *e = json_array_get(s->past, (size_t)s->psel);
+
+	if (e && vg_console_request(s->con, "ioc.results", json_pack("{s:O}", "scan_id", json_object_get(e, "scan_id")),
+				    on_one_result, s) < 0)
+		vg_console_message(s->con, true, _("The agent is not reachable."));
 }
 
 static int key(void *self, const struct vg_key *k)
 {
 	struct ioc_screen *s = self;
+	int r;
 
-	return vg_probe_key(&s->probe, k);
+	if (s->picker.open)
+		return vg_picker_key(&s->picker, k);
+	if (s->form.open)
+		return form_key(s, k);
+	if (k->action == VG_ACT_COMMAND) {
+		switch (k->arg) {
+		case VG_CMD_FILES:
+			vg_picker_open(&s->picker);
+			break;
+		case VG_CMD_OPTIONS:
+			open_options(s);
+			break;
+		case VG_CMD_START:
+			start(s);
+			break;
+		case VG_CMD_CANCEL:
+			cancel(s);
+			break;
+		case VG_CMD_PAST:
+			s->past_view = !s->past_view;
+			if (s->past_view)
+				reload_past(s);
+			break;
+		default:
+			break;
+		}
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if (s->past_view) {
+		if (k->action == VG_ACT_ACTIVATE) {
+			open_past(s);
+			return VG_KEY_HANDLED | VG_KEY_REDRAW;
+		}
+		if ((r = vg_ui_move(s->psel, s->past ? (int)json_array_size(s->past) : 0, k, s->ppage)) < 0)
+			return VG_KEY_IGNORED;
+		s->psel = r;
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if (k->action == VG_ACT_ACTIVATE || k->action == VG_ACT_TOGGLE) {
+		fold(s);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if ((r = vg_ui_move(s->sel, (int)s->nlines, k, s->page)) < 0)
+		return VG_KEY_IGNORED;
+	s->sel = r;
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}
+
+static void mib(char *buf, size_t size, double bytes)
+{
+	snprintf(buf, size, "%.1f", bytes / 1048576.0);
+}
+
+/* The progress of the running scan, or of the last one, in two rows. */
+static void draw_progress(struct ioc_screen *s, int y, int cols)
+{
+	json_t *p = s->progress ? s->progress : json_object_get(s->result, "stats");
+	const char *state = s->progress ? json_string_value(json_object_get(s->progress, "state"))
+					: json_string_value(json_object_get(s->result, "state"));
+	long long seen = json_integer_value(json_object_get(p, "files_seen"));
+	long long total = json_integer_value(json_object_get(p, "files_total"));
+	double bytes = (double)json_integer_value(json_object_get(p, "bytes_read"));
+	double el = s->progress ? (double)json_integer_value(json_object_get(p, "elapsed"))
+				: json_number_value(json_object_get(p, "seconds"));
+	bool done = state && strcmp(state, "done") == 0;
+	int pct = done ? 100 : total > 0 ? (int)(seen * 100 / total) : 0, barw = cols - 14;
+	char line[1024], a[32], b[32], c[32], d[64], e[32], f[32];
+
+	if (!s->running && !s->progress && !s->result) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(y, 1, _("No scan running. s: start   p: past scans"), cols - 2);
+		attrset(A_NORMAL);
+		return;
+	}
+	if (!done && pct > 99)
+		pct = 99;
+	/* The bar: exact when the agent counted the files; a moving block until then. */
+	attrset(vg_ui_attr(done ? VG_ROLE_OK : VG_ROLE_HEADING));
+	vg_ui_text(y, 1, "[", 1);
+	for (int i = 0; i < barw; i++) {
+		bool on = total > 0 || done ? i < barw * pct / 100
+					     : s->running && (i + (int)(time(NULL) % barw)) % barw < barw / 8;
+
+		vg_ui_text(y, 2 + i, on ? (vg_ui_utf8() ? "█" : "#") : (vg_ui_utf8() ? "·" : "."), 1);
+	}
+	vg_ui_text(y, 2 + barw, "]", 1);
+	snprintf(line, sizeof(line), "%3d %%", pct);
+	vg_ui_text(y, 4 + barw, line, 6);
+	attrset(A_NORMAL);
+	snprintf(a, sizeof(a), "%lld", seen);
+	snprintf(b, sizeof(b), "%lld", total);
+	mib(c, sizeof(c), bytes);
+	mib(e, sizeof(e), el > 0 ? bytes / el : bytes);
+	vg_ui_duration(f, sizeof(f), (long long)el);
+	if (!done && total > 0 && seen > 0 && seen <= total)
+		vg_ui_duration(d, sizeof(d), (long long)(el * (double)(total - seen) / (double)seen));
+	else
+		snprintf(d, sizeof(d), "-");
+	snprintf(line, sizeof(line), _("%s: files %s/%s, %s MiB, %s MiB/s, %s elapsed, %s left  %s"),
+		 s->cancelling ? _("cancelling") : s->running ? _("running") : state ? state : "?", a, b, c, e, f, d,
+		 s->running ? json_string_value(json_object_get(p, "current")) ?: "" : "");
+	vg_ui_text(y + 1, 1, line, cols - 2);
+}
+
+static void draw_past(struct ioc_screen *s, int top, int rows, int cols)
+{
+	int n = s->past ? (int)json_array_size(s->past) : 0;
+
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_text(top, 1, _("Past scans (Enter: its results)"), cols - 2);
+	attrset(A_NORMAL);
+	rows--;
+	s->ppage = rows > 1 ? rows : 1;
+	if (!n) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(top + 1, 2, s->past ? _("No scan yet.") : _("Asking the agent…"), cols - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	if (s->psel < s->pscroll)
+		s->pscroll = s->psel;
+	if (s->psel >= s->pscroll + rows)
+		s->pscroll = s->psel - rows + 1;
+	for (int i = 0; i < rows && s->pscroll + i < n; i++) {
+		json_t *e = json_array_get(s->past, (size_t)(s->pscroll + i));
+		time_t t = (time_t)json_integer_value(json_object_get(e, "started"));
+		struct tm tm;
+		char when[64], line[256], id[32], matched[32];
+		int y = top + 1 + i;
+		bool sel = s->pscroll + i == s->psel;
+
+		if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+			snprintf(when, sizeof(when), "?");
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "scan_id")));
+		snprintf(matched, sizeof(matched), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "matched")));
+		snprintf(line, sizeof(line), _("scan %s  %s  %s  %s IOC matched"), id, when,
+			 json_string_value(json_object_get(e, "state")) ?: "?", matched);
+		if (sel)
+			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
+		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
+		vg_ui_text(y, 1, line, cols - 2);
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw_tree(struct ioc_screen *s, int top, int rows, int cols)
+{
+	char title[256], id[32];
+
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	if (s->result) {
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(s->result, "scan_id")));
+		snprintf(title, sizeof(title), _("Results of scan %s (%s)"), id,
+			 json_string_value(json_object_get(s->result, "state")) ?: "?");
+	} else {
+		snprintf(title, sizeof(title), "%s", s->running ? _("Results: when the scan ends") : _("Results"));
+	}
+	vg_ui_text(top, 1, title, cols - 2);
+	attrset(A_NORMAL);
+	rows--;
+	s->page = rows > 1 ? rows : 1;
+	if (s->result && json_is_string(json_object_get(s->result, "error"))) {
+		attrset(vg_ui_attr(VG_ROLE_ERROR));
+		vg_ui_text(top + 1, 2, json_string_value(json_object_get(s->result, "error")), cols - 4);
+		attrset(A_NORMAL);
+		top++;
+		rows--;
+	}
+	if (s->sel < s->scroll)
+		s->scroll = s->sel;
+	if (s->sel >= s->scroll + rows)
+		s->scroll = s->sel - rows + 1;
+	for (int i = 0; i < rows && s->scroll + i < (int)s->nlines; i++) {
+		const struct tree_line *l = &s->lines[s->scroll + i];
+		bool sel = s->scroll + i == s->sel;
+		int y = top + 1 + i;
+
+		if (sel)
+			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
+		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : vg_ui_attr(l->role));
+		vg_ui_text(y, 1, l->text, cols - 2);
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw(void *self, const struct vg_view *v)
+{
+	struct ioc_screen *s = self;
+	char buf[2048];
+
+	if (s->picker.open) {
+		vg_picker_draw(&s->picker, v);
+		return;
+	}
+	if (s->unavailable) {
+		attrset(vg_ui_attr(VG_ROLE_WARN));
+		vg_ui_text(v->top + 1, 2, _("IOC scans are not available in this agent."), v->cols - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	vg_picker_summary(&s->picker, buf, sizeof(buf));
+	vg_ui_text(v->top, 1, buf, v->cols - 2);
+	snprintf(buf, sizeof(buf), _("Options: paths %s; excludes %s; skip %s; hash limit %s (o: change)"),
+		 s->paths[0] ? s->paths : _("the default"), s->excludes[0] ? s->excludes : "-", s->skip[0] ? s->skip : "-",
+		 s->hash_limit[0] ? s->hash_limit : _("the agent's"));
+	attrset(vg_ui_attr(VG_ROLE_DIM));
+	vg_ui_text(v->top + 1, 1, buf, v->cols - 2);
+	attrset(A_NORMAL);
+	draw_progress(s, v->top + 2, v->cols);
+	attrset(vg_ui_attr(VG_ROLE_DIM));
+	vg_ui_hline(v->top + 4, 0, v->cols);
+	vg_ui_text(v->top + 4, 2, _(" f: files   o: options   s: start   c: cancel   p: past scans "), v->cols - 4);
+	attrset(A_NORMAL);
+	if (s->error[0]) {
+		attrset(vg_ui_attr(VG_ROLE_ERROR));
+		vg_ui_text(v->top + 5, 2, s->error, v->cols - 4);
+		attrset(A_NORMAL);
+	} else if (s->past_view) {
+		draw_past(s, v->top + 5, v->rows - 5, v->cols);
+	} else {
+		draw_tree(s, v->top + 5, v->rows - 5, v->cols);
+	}
+	vg_form_draw(&s->form, v);
+}
+
+static void tick(void *self)
+{
+	struct ioc_screen *s = self;
+
+	/* The moving block of a scan that has not counted its files yet. */
+	if (s->running)
+		vg_console_redraw(s->con);
 }
 
 const struct vg_screen_class vg_screen_ioc = {
@@ -62,4 +756,6 @@ const struct vg_screen_class vg_screen_ioc = {
 	.show = show,
 	.draw = draw,
 	.key = key,
+	.tick = tick,
+	.stream = stream,
 };

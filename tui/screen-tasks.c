@@ -561,33 +561,6 @@ static void draw(void *self, const struct vg_view *v)
 	vg_form_draw(&s->form, v);
 }
 
-static int move_sel(int sel, int n, const struct vg_key *k, int page)
-{
-	int last = n ? n - 1 : 0;
-
-	switch (k->action) {
-	case VG_ACT_UP:
-		return sel > 0 ? sel - 1 : 0;
-	case VG_ACT_DOWN:
-		return sel < last ? sel + 1 : last;
-	case VG_ACT_PAGE_UP:
-		return sel > page ? sel - page : 0;
-	case VG_ACT_PAGE_DOWN:
-		return sel + page < last ? sel + page : last;
-	case VG_ACT_HOME:
-		return 0;
-	case VG_ACT_END:
-		return last;
-	default:
-		return -1;
-	}
-}
-
-int vg_tasks_move(int sel, int n, const struct vg_key *k, int page)
-{
-	return move_sel(sel, n, k, page);
-}
-
 static int key(void *self, const struct vg_key *k)
 {
 	struct tasks_screen *s = self;
@@ -606,7 +579,7 @@ static int key(void *self, const struct vg_key *k)
 			s->zoom = false;
 			return VG_KEY_HANDLED | VG_KEY_REDRAW;
 		}
-		if ((r = move_sel(s->dscroll, (int)s->ndl, k, s->dpage)) < 0)
+		if ((r = vg_ui_move(s->dscroll, (int)s->ndl, k, s->dpage)) < 0)
 			return VG_KEY_IGNORED;
 		s->dscroll = r;
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
@@ -615,7 +588,7 @@ static int key(void *self, const struct vg_key *k)
 		s->zoom = true;
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	if ((r = move_sel(s->sel, s->list ? (int)json_array_size(s->list) : 0, k, s->page)) < 0)
+	if ((r = vg_ui_move(s->sel, s->list ? (int)json_array_size(s->list) : 0, k, s->page)) < 0)
 		return VG_KEY_IGNORED;
 	s->sel = r;
 	follow_selection(s);

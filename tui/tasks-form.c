@@ -442,7 +442,7 @@ int vg_tasks_quarantine_key(struct tasks_screen *s, const struct vg_key *k)
 		s->quarantine = false;
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	if ((r = vg_tasks_move(s->qsel, s->qlist ? (int)json_array_size(s->qlist) : 0, k, s->qpage)) < 0)
+	if ((r = vg_ui_move(s->qsel, s->qlist ? (int)json_array_size(s->qlist) : 0, k, s->qpage)) < 0)
 		return VG_KEY_IGNORED;
 	s->qsel = r;
 	return VG_KEY_HANDLED | VG_KEY_REDRAW;

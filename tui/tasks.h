@@ -42,8 +42,6 @@ struct tasks_screen {
 void vg_tasks_reload(struct tasks_screen *s);
 bool vg_tasks_final(const char *state);
 void vg_tasks_time(char *buf, size_t size, const json_t *ms);
-/* The new selection after a movement key, or -1 when k does not move. */
-int vg_tasks_move(int sel, int n, const struct vg_key *k, int page);
 
 /* tasks-form.c */
 void vg_tasks_command(struct tasks_screen *s, int cmd);
