@@ -174,8 +174,11 @@ static void rebuild(struct ioc_screen *s)
 			add(s, idx, false, VG_ROLE_DIM, _("    nothing found"));
 	}
 	json_array_foreach(json_object_get(s->result, "skipped"), i, w) {
+		const char *reason = json_string_value(json_object_get(w, "reason"));
+
+		/* The agent's reasons are N_() strings of the library: the catalog has them. */
 		snprintf(buf, sizeof(buf), _("not hashed: %s (%s)"), json_string_value(json_object_get(w, "path")) ?: "?",
-			 _(json_string_value(json_object_get(w, "reason")) ?: "?"));
+			 reason ? _(reason) : "?");
 		add(s, -1, false, VG_ROLE_DIM, buf);
 	}
 	if (s->sel >= (int)s->nlines)

@@ -272,7 +272,7 @@ static json_t *selected_entry(struct tasks_screen *s)
 void vg_tasks_command(struct tasks_screen *s, int cmd)
 {
 	json_t *t = json_array_get(s->list, (size_t)s->sel), *e;
-	char title[256];
+	char title[256], id[32];
 
 	if (vg_console_read_only(s->con) && cmd != VG_CMD_QUARANTINE) {
 		vg_console_read_only_message(s->con);
@@ -325,7 +325,8 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 			return;
 		}
 		s->form_task = json_integer_value(json_object_get(t, "id"));
-		snprintf(title, sizeof(title), _(" Cancel task %s? "),
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, s->form_task);
+		snprintf(title, sizeof(title), _(" Cancel task %s (%s)? "), id,
 			 json_string_value(json_object_get(t, "kind")) ?: "?");
 		vg_form_open(&s->form, title);
 		snprintf(s->form.note, sizeof(s->form.note), "%s", _("Enter cancels the task; Esc leaves it running."));
