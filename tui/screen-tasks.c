@@ -468,10 +468,10 @@ static void draw_list(struct tasks_screen *s, int top, int rows, int cols)
 	attrset(vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_fill(top, 0, cols, vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_text(top, 1, _("Id"), 6);
-	vg_ui_text(top, 8, _("Task"), 19);
-	vg_ui_text(top, 28, _("State"), 12);
-	vg_ui_text(top, 41, _("Created"), 19);
-	vg_ui_text(top, 61, _("What, and the result"), cols - 62);
+	vg_ui_text(top, 8, _("Task"), 18);
+	vg_ui_text(top, 27, _("State"), 11);
+	vg_ui_text(top, 39, _("Created"), 14);
+	vg_ui_text(top, 54, _("What, and the result"), cols - 55);
 	attrset(A_NORMAL);
 	rows--;
 	s->page = rows > 1 ? rows : 1;
@@ -494,13 +494,14 @@ static void draw_list(struct tasks_screen *s, int top, int rows, int cols)
 			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
 		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
 		vg_ui_text(y, 1, id, 6);
-		vg_ui_text(y, 8, json_string_value(json_object_get(t, "kind")), 19);
+		vg_ui_text(y, 8, json_string_value(json_object_get(t, "kind")), 18);
 		if (!sel)
 			attrset(vg_ui_attr(role));
-		vg_ui_text(y, 28, st, 12);
+		vg_ui_text(y, 27, st, 11);
 		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-		vg_ui_text(y, 41, when, 19);
-		vg_ui_text(y, 61, what, cols - 62);
+		/* The list has the day and the time; the pane the whole date. */
+		vg_ui_text(y, 39, strlen(when) > 5 ? when + 5 : when, 14);
+		vg_ui_text(y, 54, what, cols - 55);
 		attrset(A_NORMAL);
 	}
 }

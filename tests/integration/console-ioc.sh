@@ -55,7 +55,8 @@ ok "the results tree shows the IOC matched" wait_screen 10 "console-$$.ioc (cons
 ok "and the item that matched" wait_screen 5 "FileItem .*dropper-$$.bin"
 # Enter on the IOC folds it: the items go.
 keys Home Enter
-ok "Enter folds the IOC" sh -c "! tmux -L $TMUX_NAME capture-pane -p -t console | grep -q 'FileItem .*dropper'"
+screen_lacks() { ! screen_has "$1"; }
+ok "Enter folds the IOC" wait_for 5 screen_lacks "FileItem .*dropper"
 keys p
 ok "p shows the scan among the past scans" wait_screen 5 "scan 1 .* done .* 1 IOC matched"
 ok "q quits cleanly" quit_console
