@@ -22,7 +22,7 @@
 #define LIST_LIMIT 500
 #define REFRESH_TICKS 2
 #define OUTPUT_MAX (4u << 20)     /* the most of a run's output the pane keeps */
-#define DETAIL_LINES_MAX 20000
+#define DETAIL_LINES_MAX 200000  /* 4 MiB of short lines */
 
 static const struct {
 	const char *name;
@@ -509,8 +509,8 @@ static void draw_list(struct tasks_screen *s, int top, int rows, int cols)
 static void draw_detail(struct tasks_screen *s, int top, int rows, int cols)
 {
 	s->dpage = rows > 1 ? rows : 1;
-	if (s->dscroll > (int)s->ndl - 1)
-		s->dscroll = s->ndl ? (int)s->ndl - 1 : 0;
+	if (s->dscroll > (int)s->ndl - s->dpage)
+		s->dscroll = (int)s->ndl > s->dpage ? (int)s->ndl - s->dpage : 0;
 	if (!s->detail) {
 		attrset(vg_ui_attr(VG_ROLE_DIM));
 		vg_ui_text(top, 2, s->detail_id ? _("Asking the agent…") : _("No task selected."), cols - 4);
@@ -580,7 +580,8 @@ static int key(void *self, const struct vg_key *k)
 			s->zoom = false;
 			return VG_KEY_HANDLED | VG_KEY_REDRAW;
 		}
-		if ((r = vg_ui_move(s->dscroll, (int)s->ndl, k, s->dpage)) < 0)
+		/* The last page ends with the last line. */
+		if ((r = vg_ui_move(s->dscroll, (int)s->ndl > s->dpage ? (int)s->ndl - s->dpage + 1 : 1, k, s->dpage)) < 0)
 			return VG_KEY_IGNORED;
 		s->dscroll = r;
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;

@@ -3,7 +3,7 @@
 # output; get-file, a refused cancel, the quarantine view after a delete with quarantine.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 12
+plan 17
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -45,5 +45,23 @@ ok "Q shows the quarantine with the file" wait_screen 10 "/victim-"
 # Cancel of a task that has ended is refused by the console itself.
 keys Q Home c
 ok "cancel of an ended task says so" wait_screen 5 "already ended"
+# A long run: the new task is selected, c asks for a confirmation, Enter cancels it.
+keys x
+wait_screen 5 "Run a program" >/dev/null
+keys /bin/sleep Tab 120 Enter
+ok "a long run shows as running" wait_screen 10 "run  *running .*/bin/sleep"
+keys c
+ok "c asks before cancelling the selected task" wait_screen 5 "Cancel task [0-9]* (run)?"
+keys Enter
+ok "the task is cancelled" wait_screen 10 "run  *cancelled .*/bin/sleep"
+ok "and the agent says so" sh -c "'$VIGILCTL' --socket '$SOCKET' --json task list --state cancelled | grep -q /bin/sleep"
+# An output longer than one reply (64 KiB): the pane gets the rest with task.output.
+keys x
+wait_screen 5 "Run a program" >/dev/null
+keys /usr/bin/seq Tab 1 Space 30000 Enter
+wait_screen 10 "run  *succeeded .*/usr/bin/seq" >/dev/null
+keys Enter End
+ok "the whole output of a long run shows, to its last line" wait_screen 10 "^ 30000 *$"
+keys Escape
 ok "q quits cleanly" quit_console
 finish
