@@ -153,6 +153,10 @@ typedef void (*vg_console_reply_fn)(void *ctx, json_t *result, const struct vg_e
  * result (borrowed) or the error.  Returns 0, or -ENOTCONN when the agent is not connected
  * (fn is not called then). */
 int vg_console_request(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn, void *ctx);
+/* The same for a request whose answer comes when a long job ends (an IOC scan): the title bar
+ * does not count it as the agent being slow. */
+int vg_console_request_lasting(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn,
+			       void *ctx);
 bool vg_console_connected(const struct vg_console *con);
 /* True when the agent said this user may only read (a member of group vigil, not root). */
 bool vg_console_read_only(const struct vg_console *con);

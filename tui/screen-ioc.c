@@ -391,7 +391,7 @@ static void start(struct ioc_screen *s)
 	}
 	if (!(args = scan_args(s)))
 		return;
-	if (vg_console_request(s->con, "ioc.scan", args, on_scan, s) < 0) {
+	if (vg_console_request_lasting(s->con, "ioc.scan", args, on_scan, s) < 0) {
 		vg_console_message(s->con, true, _("The agent is not reachable."));
 		return;
 	}

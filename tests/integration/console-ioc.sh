@@ -4,7 +4,7 @@
 # and the scan is in the past scans.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 12
+plan 16
 
 TREE="$TEST_DIR/tree"
 mkdir -p "$TREE/a" "$TREE/b"
@@ -59,5 +59,32 @@ screen_lacks() { ! screen_has "$1"; }
 ok "Enter folds the IOC" wait_for 5 screen_lacks "FileItem .*dropper"
 keys p
 ok "p shows the scan among the past scans" wait_screen 5 "scan 1 .* done .* 1 IOC matched"
+# A scan that takes long (a large sparse file to hash): c cancels it.
+BIG="$TEST_DIR/big"
+mkdir -p "$BIG"
+truncate -s 200G "$BIG/sparse.bin"
+# An IOC on the hash alone, so that every file is hashed; chosen by typing its path in the picker.
+sed -e "s/console-ioc-$$/hash-ioc-$$/" -e "/name-$$/d" "$TEST_DIR/iocs/console-$$.ioc" >"$TEST_DIR/iocs/hash-$$.ioc"
+keys f
+wait_screen 5 "Choose the IOC files in" >/dev/null
+keys /
+keys C-u
+keys -l "$TEST_DIR/iocs/hash-$$.ioc"
+keys Enter
+wait_screen 5 "\[x\] hash-$$.ioc" >/dev/null
+keys Escape
+keys o
+wait_screen 5 "Options of the scan" >/dev/null
+keys C-u
+keys -l "$BIG"
+keys Tab Tab Tab C-u 300G Enter
+keys s
+# (The agent counts a file's bytes when the file is done: the time elapsed says the stream flows.)
+ok "the progress follows the running scan" wait_screen 20 "running: files .* 00:00:0[2-9] elapsed"
+ok "a running scan is not a slow agent" sh -c "! tmux -L $TMUX_NAME capture-pane -p -t console | grep -q 'waiting for the agent'"
+keys c
+ok "c cancels the scan" wait_screen 30 "Results of scan 2 (cancelled)"
+keys p
+ok "the past scans have it as cancelled" wait_screen 5 "scan 2 .* cancelled"
 ok "q quits cleanly" quit_console
 finish
