@@ -325,6 +325,7 @@ static void request_detail(struct tasks_screen *s, json_int_t id)
 	if (id != s->detail_id) {
 		clear_detail(s);
 		s->dscroll = 0;
+		s->dfollow = false;
 	}
 	s->detail_id = id;
 	s->gen++;
@@ -509,7 +510,7 @@ static void draw_list(struct tasks_screen *s, int top, int rows, int cols)
 static void draw_detail(struct tasks_screen *s, int top, int rows, int cols)
 {
 	s->dpage = rows > 1 ? rows : 1;
-	if (s->dscroll > (int)s->ndl - s->dpage)
+	if (s->dfollow || s->dscroll > (int)s->ndl - s->dpage)
 		s->dscroll = (int)s->ndl > s->dpage ? (int)s->ndl - s->dpage : 0;
 	if (!s->detail) {
 		attrset(vg_ui_attr(VG_ROLE_DIM));
@@ -584,6 +585,8 @@ static int key(void *self, const struct vg_key *k)
 		if ((r = vg_ui_move(s->dscroll, (int)s->ndl > s->dpage ? (int)s->ndl - s->dpage + 1 : 1, k, s->dpage)) < 0)
 			return VG_KEY_IGNORED;
 		s->dscroll = r;
+		/* End stays at the end while the rest of the output arrives. */
+		s->dfollow = k->action == VG_ACT_END;
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
 	if (k->action == VG_ACT_ACTIVATE && s->detail) {

@@ -25,6 +25,7 @@ struct tasks_screen {
 	char **dl;                /* the pane as lines */
 	size_t ndl;
 	int dscroll, dpage;
+	bool dfollow;             /* End: the last page, also while more output arrives */
 	bool zoom;                /* the pane over the whole body */
 	/* The quarantine view. */
 	bool quarantine, qloading;
