@@ -3,7 +3,7 @@
 # output; get-file, a refused cancel, the quarantine view after a delete with quarantine.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 17
+plan 20
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -42,6 +42,11 @@ ok "delete-file with the quarantine succeeds" wait_screen 10 "delete-file .*succ
 ok "the file is gone" test ! -e "$victim"
 keys Q
 ok "Q shows the quarantine with the file" wait_screen 10 "/victim-"
+keys R
+ok "R asks before restoring it" wait_screen 5 "Restore .*victim-"
+keys Enter
+ok "the file is back at its path" wait_for 10 test -e "$victim"
+ok "and the quarantine is empty again" wait_screen 10 "The quarantine is empty"
 # Cancel of a task that has ended is refused by the console itself.
 keys Q Home c
 ok "cancel of an ended task says so" wait_screen 5 "already ended"
