@@ -100,6 +100,23 @@ static void add(struct ioc_screen *s, int ioc, bool head, enum vg_role role, con
 	s->nlines++;
 }
 
+/* A scan's state, in words (the agent's are protocol words). */
+static const char *state_text(const char *state)
+{
+	static const struct {
+		const char *name, *text;
+	} states[] = {
+		{ "running", N_("running") },   { "done", N_("done") },
+		{ "cancelled", N_("cancelled") }, { "failed", N_("failed") },
+		{ "interrupted", N_("interrupted") },
+	};
+
+	for (size_t i = 0; state && i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(state, states[i].name) == 0)
+			return _(states[i].text);
+	return state ? state : "?";
+}
+
 static const char *result_text(const char *r, enum vg_role *role)
 {
 	if (r && strcmp(r, "match") == 0) {
@@ -240,7 +257,7 @@ static void on_scan(void *ctx, json_t *result, const struct vg_error *err)
 	set_result(s, result);
 	s->past_view = false;
 	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(result, "scan_id")));
-	snprintf(msg, sizeof(msg), _("Scan %s ended: %s."), id, json_string_value(json_object_get(result, "state")) ?: "?");
+	snprintf(msg, sizeof(msg), _("Scan %s ended: %s."), id, state_text(json_string_value(json_object_get(result, "state"))));
 	vg_console_message(s->con, false, msg);
 	reload_past(s);
 }
@@ -582,7 +599,7 @@ static void draw_progress(struct ioc_screen *s, int y, int cols)
 				: json_number_value(json_object_get(p, "seconds"));
 	bool done = state && strcmp(state, "done") == 0;
 	int pct = done ? 100 : total > 0 ? (int)(seen * 100 / total) : 0, barw = cols - 14;
-	char line[1024], a[32], b[32], c[32], d[64], e[32], f[32];
+	char line[1024], a[64], b[32], c[32], d[64], e[32], f[32];
 
 	if (!s->running && !s->progress && !s->result) {
 		attrset(vg_ui_attr(VG_ROLE_DIM));
@@ -614,8 +631,14 @@ static void draw_progress(struct ioc_screen *s, int y, int cols)
 		vg_ui_duration(d, sizeof(d), (long long)(el * (double)(total - seen) / (double)seen));
 	else
 		snprintf(d, sizeof(d), "-");
-	snprintf(line, sizeof(line), _("%s: files %s/%s, %s MiB, %s MiB/s, %s elapsed, %s left  %s"),
-		 s->cancelling ? _("cancelling") : s->running ? _("running") : state ? state : "?", a, b, c, e, f, d,
+	/* The total is known only once the agent has counted the files. */
+	if (total > 0) {
+		size_t l = strlen(a);
+
+		snprintf(a + l, sizeof(a) - l, "/%s", b);
+	}
+	snprintf(line, sizeof(line), _("%s: files %s, %s MiB, %s MiB/s, %s elapsed, %s left  %s"),
+		 s->cancelling ? _("cancelling") : s->running ? _("running") : state_text(state), a, c, e, f, d,
 		 s->running ? json_string_value(json_object_get(p, "current")) ?: "" : "");
 	vg_ui_text(y + 1, 1, line, cols - 2);
 }
@@ -652,7 +675,7 @@ static void draw_past(struct ioc_screen *s, int top, int rows, int cols)
 		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "scan_id")));
 		snprintf(matched, sizeof(matched), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "matched")));
 		snprintf(line, sizeof(line), _("scan %s  %s  %s  %s IOC matched"), id, when,
-			 json_string_value(json_object_get(e, "state")) ?: "?", matched);
+			 state_text(json_string_value(json_object_get(e, "state"))), matched);
 		if (sel)
 			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
 		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
@@ -669,7 +692,7 @@ static void draw_tree(struct ioc_screen *s, int top, int rows, int cols)
 	if (s->result) {
 		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(s->result, "scan_id")));
 		snprintf(title, sizeof(title), _("Results of scan %s (%s)"), id,
-			 json_string_value(json_object_get(s->result, "state")) ?: "?");
+			 state_text(json_string_value(json_object_get(s->result, "state"))));
 	} else {
 		snprintf(title, sizeof(title), "%s", s->running ? _("Results: when the scan ends") : _("Results"));
 	}
