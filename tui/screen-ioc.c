@@ -106,8 +106,10 @@ static const char *state_text(const char *state)
 	static const struct {
 		const char *name, *text;
 	} states[] = {
-		{ "running", N_("running") },   { "done", N_("done") },
-		{ "cancelled", N_("cancelled") }, { "failed", N_("failed") },
+		{ "running", N_("running") },
+		{ "done", N_("done") },
+		{ "cancelled", N_("cancelled") },
+		{ "failed", N_("failed") },
 		{ "interrupted", N_("interrupted") },
 	};
 

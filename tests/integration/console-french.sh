@@ -2,7 +2,7 @@
 # With LANGUAGE=fr the console speaks French (the catalog built for the tests: TEXTDOMAINDIR).
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 7
+plan 10
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -12,6 +12,13 @@ ok "the state of the agent is in French" wait_screen 5 "L’agent fonctionne"
 ok "the bottom bar is in French" wait_screen 5 "F1 Aide"
 keys F9
 ok "the settings screen is in French" wait_screen 5 "Paramètre  *Valeur"
+keys F4
+ok "the tasks screen is in French" wait_screen 5 "Aucune tâche pour l’instant"
+keys x
+ok "the run form is in French" wait_screen 5 "Exécuter un programme (run)"
+keys Escape
+keys F5
+ok "the IOC screen is in French" wait_screen 5 "Fichiers IOC : aucun (f : choisir)"
 keys F1
 ok "the help is in French" wait_screen 5 "Quitter la console"
 ok "q quits cleanly" quit_console
