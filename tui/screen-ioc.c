@@ -766,6 +766,40 @@ static void draw(void *self, const struct vg_view *v)
 	vg_form_draw(&s->form, v);
 }
 
+/* A click selects a row; a click on the selected row opens it (as Enter). */
+static int click(void *self, int row)
+{
+	struct ioc_screen *s = self;
+	struct vg_key enter = { .action = VG_ACT_ACTIVATE };
+	int *sel, n, i;
+
+	if (s->form.open || s->picker.go.open)
+		return VG_KEY_IGNORED;
+	if (s->picker.open) {
+		i = s->picker.scroll + row - 1;
+		if (row < 1 || row - 1 >= s->picker.page || i >= (int)s->picker.n)
+			return VG_KEY_IGNORED;
+		if (i != s->picker.sel) {
+			s->picker.sel = i;
+			return VG_KEY_HANDLED | VG_KEY_REDRAW;
+		}
+		return vg_picker_key(&s->picker, &enter);
+	}
+	/* The rows start under the title of the lower part (body row 5). */
+	if (row < 6)
+		return VG_KEY_IGNORED;
+	sel = s->past_view ? &s->psel : &s->sel;
+	n = s->past_view ? (s->past ? (int)json_array_size(s->past) : 0) : (int)s->nlines;
+	i = (s->past_view ? s->pscroll : s->scroll) + row - 6;
+	if (i >= n)
+		return VG_KEY_IGNORED;
+	if (i != *sel) {
+		*sel = i;
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	return key(s, &enter);
+}
+
 static void tick(void *self)
 {
 	struct ioc_screen *s = self;
@@ -784,6 +818,7 @@ const struct vg_screen_class vg_screen_ioc = {
 	.show = show,
 	.draw = draw,
 	.key = key,
+	.click = click,
 	.tick = tick,
 	.stream = stream,
 };

@@ -605,7 +605,11 @@ static int click(void *self, int row)
 	struct tasks_screen *s = self;
 	int i;
 
-	if (s->form.open || s->zoom || s->quarantine || !s->list || row < 1)
+	if (s->form.open || s->zoom)
+		return VG_KEY_IGNORED;
+	if (s->quarantine)
+		return vg_tasks_quarantine_click(s, row);
+	if (!s->list || row < 1)
 		return VG_KEY_IGNORED;
 	i = s->scroll + row - 1;
 	if (i >= (int)json_array_size(s->list) || row - 1 >= s->page)

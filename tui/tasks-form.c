@@ -448,3 +448,13 @@ int vg_tasks_quarantine_key(struct tasks_screen *s, const struct vg_key *k)
 	s->qsel = r;
 	return VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
+
+int vg_tasks_quarantine_click(struct tasks_screen *s, int row)
+{
+	int i = s->qscroll + row - 1;
+
+	if (row < 1 || row - 1 >= s->qpage || !s->qlist || i >= (int)json_array_size(s->qlist))
+		return VG_KEY_IGNORED;
+	s->qsel = i;
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}

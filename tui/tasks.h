@@ -50,6 +50,7 @@ int vg_tasks_form_key(struct tasks_screen *s, const struct vg_key *k);
 void vg_tasks_quarantine_reload(struct tasks_screen *s);
 void vg_tasks_quarantine_draw(struct tasks_screen *s, const struct vg_view *v);
 int vg_tasks_quarantine_key(struct tasks_screen *s, const struct vg_key *k);
+int vg_tasks_quarantine_click(struct tasks_screen *s, int row);
 /* Splits a command line into words: blanks separate, '…' and "…" quote, \ escapes; -EINVAL when a
  * quote is not closed. */
 int vg_tasks_split(const char *line, json_t **words);

@@ -4,7 +4,7 @@
 # and the scan is in the past scans.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 16
+plan 17
 
 TREE="$TEST_DIR/tree"
 mkdir -p "$TREE/a" "$TREE/b"
@@ -59,6 +59,18 @@ screen_lacks() { ! screen_has "$1"; }
 ok "Enter folds the IOC" wait_for 5 screen_lacks "FileItem .*dropper"
 keys p
 ok "p shows the scan among the past scans" wait_screen 5 "scan 1 .* done .* 1 IOC matched"
+# Two clicks on the past scan (body row 6, screen row 7) open its results.
+click() {
+	local cx cy
+	cx=$(printf '%x' $((33 + $1)))
+	cy=$(printf '%x' $((33 + $2)))
+	keys -H 1b 5b 4d 20 "$cx" "$cy"
+	keys -H 1b 5b 4d 23 "$cx" "$cy"
+}
+click 5 7
+sleep 0.3
+click 5 7
+ok "two clicks on a past scan open its results" wait_screen 5 "Results of scan 1 (done)"
 # A scan that takes long (a large sparse file to hash): c cancels it.
 BIG="$TEST_DIR/big"
 mkdir -p "$BIG"
