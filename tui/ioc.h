@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The IOC screen's file picker (ioc-picker.c): a small directory browser that collects files. */
+/* The IOC screen's parts: the file picker (ioc-picker.c), the arguments of a scan (ioc-scan.c). */
 #ifndef VIGIL_TUI_IOC_H
 #define VIGIL_TUI_IOC_H
 
@@ -29,5 +29,15 @@ void vg_picker_draw(struct vg_picker *p, const struct vg_view *v);
 int vg_picker_key(struct vg_picker *p, const struct vg_key *k);
 /* "a.ioc, b.ioc" (base names) in buf. */
 void vg_picker_summary(const struct vg_picker *p, char *buf, size_t size);
+
+/* ioc-scan.c: the options of a scan, as typed (lists separated by commas). */
+struct vg_ioc_options {
+	char paths[VG_FIELD_MAX], excludes[VG_FIELD_MAX], skip[VG_FIELD_MAX], hash_limit[64];
+};
+
+/* The arguments of ioc.scan (with "follow"), or NULL with the reason in msg. */
+json_t *vg_ioc_scan_args(const struct vg_picker *picker, const struct vg_ioc_options *opt, char *msg, size_t size);
+/* A size such as 200M, 1G or 4096 (bytes); -1 when it is not one. */
+long long vg_ioc_parse_size(const char *t);
 
 #endif

@@ -9,18 +9,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "fileio.h"
 #include "ioc.h"
 #include "nls.h"
 
-#define MAX_DOCUMENT (1000u * 1024)         /* as vigilctl: one document, and all together */
-#define MAX_DOCUMENTS_TOTAL (1000u * 1024)
 #define MAX_LINES 20000
 #define MAX_IOCS 256
 
@@ -36,7 +32,7 @@ struct ioc_screen {
 	struct vg_picker picker;
 	/* The options, as typed in their form. */
 	struct vg_form form;
-	char paths[VG_FIELD_MAX], excludes[VG_FIELD_MAX], skip[VG_FIELD_MAX], hash_limit[64];
+	struct vg_ioc_options opt;
 	/* The scan started from here. */
 	bool running, cancelling, unavailable;
 	json_int_t scan_id;
@@ -277,123 +273,9 @@ static void stream(void *self, const char *name, json_t *data)
 	s->progress = json_deep_copy(data);
 }
 
-/* "a, b,c" as a JSON array of strings (paths made absolute as vigilctl does). */
-static json_t *comma_list(const char *text, bool paths)
-{
-	json_t *a = json_array();
-	char copy[VG_FIELD_MAX], *save = NULL;
-
-	snprintf(copy, sizeof(copy), "%s", text);
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		char *real;
-
-		while (*w == ' ')
-			w++;
-		for (size_t l = strlen(w); l && w[l - 1] == ' '; l--)
-			w[l - 1] = '\0';
-		if (!*w)
-			continue;
-		real = paths ? realpath(w, NULL) : NULL;
-		json_array_append_new(a, json_string(real ? real : w));
-		free(real);
-	}
-	return a;
-}
-
-/* A size such as 200M, 1G or 4096 (bytes); -1 when it is not one. */
-static long long parse_size(const char *t)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(t, &end);
-	if (errno || end == t || v < 1 || !isfinite(v))
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1048576; end++; break;
-	case 'g': case 'G': v *= 1073741824.0; end++; break;
-	default: break;
-	}
-	if (*end == 'i')
-		end++;
-	if (*end == 'B')
-		end++;
-	return *end || v > 1e15 ? -1 : (long long)v;
-}
-
-/* The arguments of ioc.scan, or NULL after telling why. */
-static json_t *scan_args(struct ioc_screen *s)
-{
-	static const char *const skips[] = { "processes", "ports", "files", "system" };
-	json_t *docs = json_array(), *args, *words;
-	size_t total = 0, i;
-	json_t *w;
-	char msg[VG_ERROR_MSG_SIZE + PATH_MAX];
-
-	for (i = 0; i < s->picker.nchosen; i++) {
-		struct vg_error err;
-		char *content = NULL;
-		size_t len = 0;
-		json_t *c;
-
-		if (vg_file_read_all(s->picker.chosen[i], MAX_DOCUMENT, &content, &len, &err) < 0) {
-			vg_console_message(s->con, true, vg_error_text(&err, msg, sizeof(msg)));
-			json_decref(docs);
-			return NULL;
-		}
-		total += len;
-		c = json_stringn(content, len);
-		free(content);
-		if (total > MAX_DOCUMENTS_TOTAL || !c) {
-			snprintf(msg, sizeof(msg),
-				 !c ? _("%s is not UTF-8 text.") : _("The IOC files are larger than 1000 KiB together: %s is one too many."),
-				 s->picker.chosen[i]);
-			vg_console_message(s->con, true, msg);
-			json_decref(c);
-			json_decref(docs);
-			return NULL;
-		}
-		json_array_append_new(docs, json_pack("{s:s, s:o}", "file", s->picker.chosen[i], "content", c));
-	}
-	args = json_pack("{s:o, s:o, s:o, s:b}", "documents", docs, "paths", comma_list(s->paths, true), "excludes",
-			 comma_list(s->excludes, true), "follow", 1);
-	words = comma_list(s->skip, false);
-	json_array_foreach(words, i, w) {
-		size_t k;
-		char key[32];
-
-		for (k = 0; k < sizeof(skips) / sizeof(skips[0]); k++)
-			if (strcmp(json_string_value(w), skips[k]) == 0)
-				break;
-		if (k == sizeof(skips) / sizeof(skips[0])) {
-			snprintf(msg, sizeof(msg), _("Skip: \"%s\" is not one of processes, ports, files, system (o: options)."),
-				 json_string_value(w));
-			vg_console_message(s->con, true, msg);
-			json_decref(words);
-			json_decref(args);
-			return NULL;
-		}
-		snprintf(key, sizeof(key), "no_%s", skips[k]);
-		json_object_set_new(args, key, json_true());
-	}
-	json_decref(words);
-	if (s->hash_limit[0]) {
-		long long size = parse_size(s->hash_limit);
-
-		if (size < 0) {
-			vg_console_message(s->con, true, _("The hash limit is a size such as 200M or 1G (o: options)."));
-			json_decref(args);
-			return NULL;
-		}
-		json_object_set_new(args, "hash_limit", json_integer(size));
-	}
-	return args;
-}
-
 static void start(struct ioc_screen *s)
 {
+	char msg[VG_ERROR_MSG_SIZE + PATH_MAX];
 	json_t *args;
 
 	if (vg_console_read_only(s->con)) {
@@ -408,8 +290,10 @@ static void start(struct ioc_screen *s)
 		vg_console_message(s->con, true, _("Choose the IOC files first (f)."));
 		return;
 	}
-	if (!(args = scan_args(s)))
+	if (!(args = vg_ioc_scan_args(&s->picker, &s->opt, msg, sizeof(msg)))) {
+		vg_console_message(s->con, true, msg);
 		return;
+	}
 	if (vg_console_request_lasting(s->con, "ioc.scan", args, on_scan, s) < 0) {
 		vg_console_message(s->con, true, _("The agent is not reachable."));
 		return;
@@ -461,10 +345,10 @@ static void cancel(struct ioc_screen *s)
 static void open_options(struct ioc_screen *s)
 {
 	vg_form_open(&s->form, _(" Options of the scan "));
-	vg_form_add(&s->form, N_("Paths"), s->paths, false);
-	vg_form_add(&s->form, N_("Excludes"), s->excludes, false);
-	vg_form_add(&s->form, N_("Skip"), s->skip, false);
-	vg_form_add(&s->form, N_("Hash limit"), s->hash_limit, false);
+	vg_form_add(&s->form, N_("Paths"), s->opt.paths, false);
+	vg_form_add(&s->form, N_("Excludes"), s->opt.excludes, false);
+	vg_form_add(&s->form, N_("Skip"), s->opt.skip, false);
+	vg_form_add(&s->form, N_("Hash limit"), s->opt.hash_limit, false);
 	snprintf(s->form.note, sizeof(s->form.note), "%s",
 		 _("Lists separated by commas. Skip: processes, ports, files, system. Hash limit: 200M, 1G."));
 }
@@ -487,14 +371,14 @@ static int form_key(struct ioc_screen *s, const struct vg_key *k)
 {
 	switch (vg_form_key(&s->form, k)) {
 	case VG_FORM_SUBMIT:
-		if (s->form.fields[3].value[0] && parse_size(s->form.fields[3].value) < 0) {
+		if (s->form.fields[3].value[0] && vg_ioc_parse_size(s->form.fields[3].value) < 0) {
 			snprintf(s->form.error, sizeof(s->form.error), "%s", _("The hash limit is a size such as 200M or 1G."));
 			return VG_KEY_HANDLED | VG_KEY_REDRAW;
 		}
-		snprintf(s->paths, sizeof(s->paths), "%s", s->form.fields[0].value);
-		snprintf(s->excludes, sizeof(s->excludes), "%s", s->form.fields[1].value);
-		snprintf(s->skip, sizeof(s->skip), "%s", s->form.fields[2].value);
-		snprintf(s->hash_limit, sizeof(s->hash_limit), "%s", s->form.fields[3].value);
+		snprintf(s->opt.paths, sizeof(s->opt.paths), "%s", s->form.fields[0].value);
+		snprintf(s->opt.excludes, sizeof(s->opt.excludes), "%s", s->form.fields[1].value);
+		snprintf(s->opt.skip, sizeof(s->opt.skip), "%s", s->form.fields[2].value);
+		snprintf(s->opt.hash_limit, sizeof(s->opt.hash_limit), "%s", s->form.fields[3].value);
 		vg_form_close(&s->form);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	case VG_FORM_CANCEL:
@@ -744,8 +628,8 @@ static void draw(void *self, const struct vg_view *v)
 	vg_picker_summary(&s->picker, buf, sizeof(buf));
 	vg_ui_text(v->top, 1, buf, v->cols - 2);
 	snprintf(buf, sizeof(buf), _("Options: paths %s; excludes %s; skip %s; hash limit %s (o: change)"),
-		 s->paths[0] ? s->paths : _("the default"), s->excludes[0] ? s->excludes : "-", s->skip[0] ? s->skip : "-",
-		 s->hash_limit[0] ? s->hash_limit : _("the agent's"));
+		 s->opt.paths[0] ? s->opt.paths : _("the default"), s->opt.excludes[0] ? s->opt.excludes : "-",
+		 s->opt.skip[0] ? s->opt.skip : "-", s->opt.hash_limit[0] ? s->opt.hash_limit : _("the agent's"));
 	attrset(vg_ui_attr(VG_ROLE_DIM));
 	vg_ui_text(v->top + 1, 1, buf, v->cols - 2);
 	attrset(A_NORMAL);
