@@ -55,7 +55,7 @@ static int load(struct vg_picker *p, const char *dir)
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **names;
-	size_t n = 0;
+	size_t n = 0, parent;
 
 	if (!d) {
 		snprintf(p->error, sizeof(p->error), "%s: %s", dir, strerror(errno));
@@ -65,8 +65,9 @@ static int load(struct vg_picker *p, const char *dir)
 		closedir(d);
 		return -1;
 	}
-	if (strcmp(dir, "/") != 0)
-		names[n++] = strdup("../");
+	if (strcmp(dir, "/") != 0 && (names[n] = strdup("../")))
+		n++;
+	parent = n;
 	while ((e = readdir(d)) && n < MAX_ENTRIES) {
 		struct stat st;
 		char name[NAME_MAX + 2];
@@ -81,7 +82,8 @@ static int load(struct vg_picker *p, const char *dir)
 			n++;
 	}
 	closedir(d);
-	qsort(names + (strcmp(dir, "/") != 0), n - (strcmp(dir, "/") != 0), sizeof(*names), by_name);
+	/* "../" stays first. */
+	qsort(names + parent, n - parent, sizeof(*names), by_name);
 	clear_entries(p);
 	p->names = names;
 	p->n = n;
