@@ -8,7 +8,9 @@ console_scripts = \
 	integration/console-reconnect.sh \
 	integration/console-readonly.sh \
 	integration/console-terminal.sh \
-	integration/console-slow.sh
+	integration/console-slow.sh \
+	integration/console-tasks.sh \
+	integration/console-ioc.sh
 TESTS += $(console_scripts)
 EXTRA_DIST += $(console_scripts) integration/console-lib.sh
 TESTS_ENVIRONMENT += VIGIL_CONSOLE='$(abs_top_builddir)/tui/vigil-console'

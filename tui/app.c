@@ -77,7 +77,7 @@ static void draw_title(struct vg_console *con)
 	} else {
 		snprintf(right, sizeof(right), "%s", _("agent not reachable"));
 	}
-	if (con->npending) {
+	if (con->npending > con->nlasting) {
 		uint64_t waited = vg_conn_oldest_ms(con);
 		size_t l = strlen(right);
 
@@ -316,7 +316,7 @@ int vg_console_run(struct vg_console *con)
 				cls->tick(con->screens[con->active]);
 			con->redraw = true;
 		}
-		if (con->npending) {
+		if (con->npending > con->nlasting) {
 			con->frame++;
 			con->redraw = true;
 		}
@@ -326,7 +326,7 @@ int vg_console_run(struct vg_console *con)
 		}
 		/* Short waits only while something moves (spinner) or a reconnection is due. */
 		wait_ms = (int)(next_tick - vg_console_now_ms());
-		if (con->npending && wait_ms > 150)
+		if (con->npending > con->nlasting && wait_ms > 150)
 			wait_ms = 150;
 		if (!con->up) {
 			uint64_t t = vg_console_now_ms();

@@ -15,6 +15,7 @@ struct vg_pending {
 	vg_console_reply_fn fn;
 	void *ctx;
 	uint64_t sent_ms;
+	bool lasting;             /* answered when a long job ends (a scan): not "waiting for the agent" */
 };
 
 struct vg_console {
@@ -32,6 +33,7 @@ struct vg_console {
 	char last_error[VG_ERROR_MSG_SIZE];
 	struct vg_pending pending[VG_CONSOLE_MAX_PENDING];
 	unsigned npending;
+	unsigned nlasting;        /* of them, lasting ones */
 
 	/* The screens. */
 	void *screens[VG_SCR_COUNT];

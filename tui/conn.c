@@ -51,6 +51,8 @@ static void on_response(uint64_t id, json_t *result, const struct vg_error *err,
 			continue;
 		con->pending[i].id = 0;
 		con->npending--;
+		if (p.lasting)
+			con->nlasting--;
 		if (p.fn)
 			p.fn(p.ctx, result, err);
 		con->redraw = true;
@@ -74,6 +76,7 @@ static void fail_pending(struct vg_console *con)
 			p.fn(p.ctx, NULL, &err);
 	}
 	con->npending = 0;
+	con->nlasting = 0;
 }
 
 static void disconnect(struct vg_console *con, const struct vg_error *err)
@@ -184,7 +187,8 @@ bool vg_conn_readable(struct vg_console *con)
 	return false;
 }
 
-int vg_console_request(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn, void *ctx)
+static int request(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn, void *ctx,
+		   bool lasting)
 {
 	struct vg_error err = { 0 };
 	uint64_t id;
@@ -210,9 +214,23 @@ int vg_console_request(struct vg_console *con, const char *cmd, json_t *args, vg
 		con->broken_err = err;
 		return -ENOTCONN;
 	}
-	con->pending[slot] = (struct vg_pending){ .id = id, .fn = fn, .ctx = ctx, .sent_ms = vg_console_now_ms() };
+	con->pending[slot] = (struct vg_pending){ .id = id, .fn = fn, .ctx = ctx, .sent_ms = vg_console_now_ms(),
+						  .lasting = lasting };
 	con->npending++;
+	if (lasting)
+		con->nlasting++;
 	return 0;
+}
+
+int vg_console_request(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn, void *ctx)
+{
+	return request(con, cmd, args, fn, ctx, false);
+}
+
+int vg_console_request_lasting(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn,
+			       void *ctx)
+{
+	return request(con, cmd, args, fn, ctx, true);
 }
 
 uint64_t vg_conn_oldest_ms(const struct vg_console *con)
@@ -220,7 +238,7 @@ uint64_t vg_conn_oldest_ms(const struct vg_console *con)
 	uint64_t now = vg_console_now_ms(), oldest = 0;
 
 	for (size_t i = 0; i < VG_CONSOLE_MAX_PENDING; i++)
-		if (con->pending[i].id && now - con->pending[i].sent_ms > oldest)
+		if (con->pending[i].id && !con->pending[i].lasting && now - con->pending[i].sent_ms > oldest)
 			oldest = now - con->pending[i].sent_ms;
 	return oldest;
 }

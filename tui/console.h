@@ -54,6 +54,23 @@ enum vg_action {
 	VG_ACT_DEFAULT,       /* reset the selected setting to its default */
 	VG_ACT_FILTER,        /* type a filter for the rows */
 	VG_ACT_TOGGLE,        /* switch a yes/no value */
+	VG_ACT_COMMAND,       /* a screen's own command; arg: which (the screen's VG_CMD_*) */
+};
+
+/* The screens' own commands (VG_ACT_COMMAND's arg). */
+enum {
+	VG_CMD_GET_FILE = 1,
+	VG_CMD_DELETE_FILE,
+	VG_CMD_RUN,
+	VG_CMD_TERMINATE,
+	VG_CMD_CANCEL,
+	VG_CMD_QUARANTINE,    /* the quarantine view, and back */
+	VG_CMD_RESTORE,
+	VG_CMD_PURGE,
+	VG_CMD_FILES,         /* IOC: the file picker */
+	VG_CMD_OPTIONS,       /* IOC: the options of the scan */
+	VG_CMD_START,         /* IOC: start the scan */
+	VG_CMD_PAST,          /* IOC: the past scans, and back to the results */
 };
 
 enum vg_screen_id {
@@ -136,6 +153,10 @@ typedef void (*vg_console_reply_fn)(void *ctx, json_t *result, const struct vg_e
  * result (borrowed) or the error.  Returns 0, or -ENOTCONN when the agent is not connected
  * (fn is not called then). */
 int vg_console_request(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn, void *ctx);
+/* The same for a request whose answer comes when a long job ends (an IOC scan): the title bar
+ * does not count it as the agent being slow. */
+int vg_console_request_lasting(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn,
+			       void *ctx);
 bool vg_console_connected(const struct vg_console *con);
 /* True when the agent said this user may only read (a member of group vigil, not root). */
 bool vg_console_read_only(const struct vg_console *con);
@@ -187,8 +208,11 @@ void vg_ui_duration(char *buf, size_t size, long long seconds);
 /* A JSON scalar as text ("" for objects and arrays of objects; arrays joined with ","). */
 void vg_ui_json_text(char *buf, size_t size, const json_t *v);
 
+/* The new selection among n rows after a movement key (page: rows in view), or -1 when k does not move. */
+int vg_ui_move(int sel, int n, const struct vg_key *k, int page);
+
 /* form.c: a small modal form of text fields. */
-#define VG_FORM_MAX_FIELDS 4
+#define VG_FORM_MAX_FIELDS 6
 #define VG_FIELD_MAX 1024
 
 struct vg_field {

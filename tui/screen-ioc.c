@@ -1,18 +1,53 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The ioc screen: IOC files, scan options, progress and the results tree.
- * Until the agent has the part, it asks for "ioc.results" and says plainly when the agent
- * does not know it; the real view replaces the probe here, in this file.
+ * The IOC screen: IOC files chosen with the picker (ioc-picker.c), the options of the scan,
+ * the scan itself (ioc.scan with "follow": the agent then sends its progress on the
+ * "ioc.progress" stream to this connection, and answers with the result when the scan ends),
+ * a progress bar with files, bytes, rate and time left, cancel (ioc.cancel), the results as a
+ * tree (IOC -> indicator -> items) with the warnings, and the past scans (ioc.results).
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
-#include "console.h"
+#include "ioc.h"
 #include "nls.h"
 
+#define MAX_LINES 20000
+#define MAX_IOCS 256
+
+struct tree_line {
+	char *text;
+	int ioc;                  /* the IOC it belongs to */
+	bool head;                /* the IOC's own line (folds) */
+	enum vg_role role;
+};
+
 struct ioc_screen {
-	struct vg_probe probe;
+	struct vg_console *con;
+	struct vg_picker picker;
+	/* The options, as typed in their form. */
+	struct vg_form form;
+	struct vg_ioc_options opt;
+	/* The scan started from here. */
+	bool running, cancelling, unavailable;
+	json_int_t scan_id;
+	json_t *progress;         /* the last ioc.progress message */
+	char error[VG_ERROR_MSG_SIZE];
+	/* The results shown: of the scan just run, or of a past one. */
+	json_t *result;
+	struct tree_line *lines;
+	size_t nlines;
+	bool folded[MAX_IOCS];
+	int sel, scroll, page;
+	/* The past scans. */
+	bool past_view, past_loading;
+	json_t *past;
+	int psel, pscroll, ppage;
 };
 
 static void *create(struct vg_console *con)
@@ -20,37 +55,642 @@ static void *create(struct vg_console *con)
 	struct ioc_screen *s = calloc(1, sizeof(*s));
 
 	if (s)
-		vg_probe_init(&s->probe, con, "ioc.results", N_("IOC scans are not available in this agent."));
+		s->con = con;
 	return s;
+}
+
+static void clear_lines(struct ioc_screen *s)
+{
+	for (size_t i = 0; i < s->nlines; i++)
+		free(s->lines[i].text);
+	free(s->lines);
+	s->lines = NULL;
+	s->nlines = 0;
 }
 
 static void destroy(void *self)
 {
 	struct ioc_screen *s = self;
 
-	vg_probe_fini(&s->probe);
+	vg_picker_fini(&s->picker);
+	vg_form_close(&s->form);
+	clear_lines(s);
+	json_decref(s->progress);
+	json_decref(s->result);
+	json_decref(s->past);
 	free(s);
+}
+
+static void add(struct ioc_screen *s, int ioc, bool head, enum vg_role role, const char *text)
+{
+	struct tree_line *grown;
+
+	if (s->nlines >= MAX_LINES || !(grown = realloc(s->lines, (s->nlines + 1) * sizeof(*s->lines))))
+		return;
+	s->lines = grown;
+	if (!(s->lines[s->nlines].text = strdup(text)))
+		return;
+	s->lines[s->nlines].ioc = ioc;
+	s->lines[s->nlines].head = head;
+	s->lines[s->nlines].role = role;
+	s->nlines++;
+}
+
+/* A scan's state, in words (the agent's are protocol words). */
+static const char *state_text(const char *state)
+{
+	static const struct {
+		const char *name, *text;
+	} states[] = {
+		{ "running", N_("running") },
+		{ "done", N_("done") },
+		{ "cancelled", N_("cancelled") },
+		{ "failed", N_("failed") },
+		{ "interrupted", N_("interrupted") },
+	};
+
+	for (size_t i = 0; state && i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(state, states[i].name) == 0)
+			return _(states[i].text);
+	return state ? state : "?";
+}
+
+static const char *result_text(const char *r, enum vg_role *role)
+{
+	if (r && strcmp(r, "match") == 0) {
+		*role = VG_ROLE_ERROR;
+		return _("MATCH");
+	}
+	if (r && strcmp(r, "no-match") == 0) {
+		*role = VG_ROLE_OK;
+		return _("no match");
+	}
+	*role = VG_ROLE_WARN;
+	return _("unknown");
+}
+
+/* One item of a match: its document and what identifies the object. */
+static void item_text(char *buf, size_t size, json_t *it)
+{
+	size_t used = (size_t)snprintf(buf, size, "%s", json_string_value(json_object_get(it, "document")) ?: "?");
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(it, key, v) {
+		char one[512];
+		int w;
+
+		if (strcmp(key, "document") == 0 || used >= size)
+			continue;
+		vg_ui_json_text(one, sizeof(one), v);
+		w = snprintf(buf + used, size - used, " %s=%s", key, one);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* The tree: IOC -> indicator -> items, then the IOC's warnings; the files not hashed after. */
+static void rebuild(struct ioc_screen *s)
+{
+	const bool utf8 = vg_ui_utf8();
+	json_t *ioc, *m, *it, *w;
+	size_t i, k, n;
+	char buf[2048], item[1536];
+
+	clear_lines(s);
+	json_array_foreach(json_object_get(s->result, "iocs"), i, ioc) {
+		int idx = i < MAX_IOCS ? (int)i : MAX_IOCS - 1;
+		enum vg_role role;
+		const char *res = result_text(json_string_value(json_object_get(ioc, "result")), &role);
+		size_t nm = json_array_size(json_object_get(ioc, "matches"));
+		size_t nw = json_array_size(json_object_get(ioc, "warnings"));
+
+		snprintf(buf, sizeof(buf), "%s %s (%s): %s", s->folded[idx] ? (utf8 ? "▸" : "+") : (utf8 ? "▾" : "-"),
+			 json_string_value(json_object_get(ioc, "file")) ?: "?",
+			 json_string_value(json_object_get(ioc, "id")) ?: "?", res);
+		add(s, idx, true, role, buf);
+		if (s->folded[idx])
+			continue;
+		json_array_foreach(json_object_get(ioc, "matches"), k, m) {
+			snprintf(buf, sizeof(buf), _("    indicator %s"), json_string_value(json_object_get(m, "indicator")) ?: "?");
+			add(s, idx, false, VG_ROLE_NORMAL, buf);
+			json_array_foreach(json_object_get(m, "items"), n, it) {
+				item_text(item, sizeof(item), it);
+				snprintf(buf, sizeof(buf), "        %s", item);
+				add(s, idx, false, VG_ROLE_NORMAL, buf);
+			}
+		}
+		json_array_foreach(json_object_get(ioc, "warnings"), k, w) {
+			snprintf(buf, sizeof(buf), _("    warning: %s"), json_string_value(w) ?: "?");
+			add(s, idx, false, VG_ROLE_WARN, buf);
+		}
+		if (!nm && !nw)
+			add(s, idx, false, VG_ROLE_DIM, _("    nothing found"));
+	}
+	json_array_foreach(json_object_get(s->result, "skipped"), i, w) {
+		const char *reason = json_string_value(json_object_get(w, "reason"));
+
+		/* The agent's reasons are N_() strings of the library: the catalog has them. */
+		snprintf(buf, sizeof(buf), _("not hashed: %s (%s)"), json_string_value(json_object_get(w, "path")) ?: "?",
+			 reason ? _(reason) : "?");
+		add(s, -1, false, VG_ROLE_DIM, buf);
+	}
+	if (s->sel >= (int)s->nlines)
+		s->sel = s->nlines ? (int)s->nlines - 1 : 0;
+}
+
+static void set_result(struct ioc_screen *s, json_t *result)
+{
+	json_decref(s->result);
+	s->result = json_incref(result);
+	memset(s->folded, 0, sizeof(s->folded));
+	s->sel = s->scroll = 0;
+	rebuild(s);
+}
+
+static void on_past(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct ioc_screen *s = ctx;
+
+	s->past_loading = false;
+	if (err) {
+		s->unavailable = vg_console_unavailable(err);
+		if (!s->unavailable && err->code != -ECONNRESET)
+			vg_error_text(err, s->error, sizeof(s->error));
+		return;
+	}
+	s->unavailable = false;
+	json_decref(s->past);
+	s->past = json_is_array(result) ? json_incref(result) : json_array();
+	if (s->psel >= (int)json_array_size(s->past))
+		s->psel = json_array_size(s->past) ? (int)json_array_size(s->past) - 1 : 0;
+}
+
+static void reload_past(struct ioc_screen *s)
+{
+	if (!s->past_loading && vg_console_request(s->con, "ioc.results", NULL, on_past, s) == 0)
+		s->past_loading = true;
 }
 
 static void show(void *self)
 {
-	struct ioc_screen *s = self;
-
-	vg_probe_request(&s->probe);
+	reload_past(self);
 }
 
-static void draw(void *self, const struct vg_view *v)
+static void on_scan(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct ioc_screen *s = ctx;
+	char msg[VG_ERROR_MSG_SIZE + 64], id[32];
+
+	s->running = false;
+	s->cancelling = false;
+	if (err) {
+		if (err->code == -EPERM || err->code == -EACCES)
+			vg_console_read_only_message(s->con);
+		else
+			vg_console_message(s->con, true, vg_error_text(err, msg, sizeof(msg)));
+		return;
+	}
+	set_result(s, result);
+	s->past_view = false;
+	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(result, "scan_id")));
+	snprintf(msg, sizeof(msg), _("Scan %s ended: %s."), id, state_text(json_string_value(json_object_get(result, "state"))));
+	vg_console_message(s->con, false, msg);
+	reload_past(s);
+}
+
+static void stream(void *self, const char *name, json_t *data)
 {
 	struct ioc_screen *s = self;
+	json_int_t id = json_integer_value(json_object_get(data, "scan_id"));
 
-	vg_probe_draw(&s->probe, v);
+	/* Only the scan started here: its first message names it. */
+	if (strcmp(name, "ioc.progress") != 0 || !s->running || (s->scan_id && id != s->scan_id))
+		return;
+	s->scan_id = id;
+	json_decref(s->progress);
+	s->progress = json_deep_copy(data);
+}
+
+static void start(struct ioc_screen *s)
+{
+	char msg[VG_ERROR_MSG_SIZE + PATH_MAX];
+	json_t *args;
+
+	if (vg_console_read_only(s->con)) {
+		vg_console_read_only_message(s->con);
+		return;
+	}
+	if (s->running) {
+		vg_console_message(s->con, true, _("A scan is running: wait for it or cancel it (c)."));
+		return;
+	}
+	if (!s->picker.nchosen) {
+		vg_console_message(s->con, true, _("Choose the IOC files first (f)."));
+		return;
+	}
+	if (!(args = vg_ioc_scan_args(&s->picker, &s->opt, msg, sizeof(msg)))) {
+		vg_console_message(s->con, true, msg);
+		return;
+	}
+	if (vg_console_request_lasting(s->con, "ioc.scan", args, on_scan, s) < 0) {
+		vg_console_message(s->con, true, _("The agent is not reachable."));
+		return;
+	}
+	s->running = true;
+	s->cancelling = false;
+	s->scan_id = 0;
+	json_decref(s->progress);
+	s->progress = NULL;
+	json_decref(s->result);
+	s->result = NULL;
+	clear_lines(s);
+	s->past_view = false;
+	vg_console_message(s->con, false, _("Scan started."));
+}
+
+static void on_cancel(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct ioc_screen *s = ctx;
+	char msg[VG_ERROR_MSG_SIZE];
+
+	(void)result;
+	if (err) {
+		s->cancelling = false;
+		if (err->code == -EPERM || err->code == -EACCES)
+			vg_console_read_only_message(s->con);
+		else
+			vg_console_message(s->con, true, vg_error_text(err, msg, sizeof(msg)));
+	}
+}
+
+static void cancel(struct ioc_screen *s)
+{
+	if (vg_console_read_only(s->con)) {
+		vg_console_read_only_message(s->con);
+		return;
+	}
+	if (!s->running) {
+		vg_console_message(s->con, true, _("No scan started here is running."));
+		return;
+	}
+	if (vg_console_request(s->con, "ioc.cancel", s->scan_id ? json_pack("{s:I}", "scan_id", s->scan_id) : NULL,
+			       on_cancel, s) == 0) {
+		s->cancelling = true;
+		vg_console_message(s->con, false, _("Cancelling the scan…"));
+	}
+}
+
+static void open_options(struct ioc_screen *s)
+{
+	vg_form_open(&s->form, _(" Options of the scan "));
+	vg_form_add(&s->form, N_("Paths"), s->opt.paths, false);
+	vg_form_add(&s->form, N_("Excludes"), s->opt.excludes, false);
+	vg_form_add(&s->form, N_("Skip"), s->opt.skip, false);
+	vg_form_add(&s->form, N_("Hash limit"), s->opt.hash_limit, false);
+	snprintf(s->form.note, sizeof(s->form.note), "%s",
+		 _("Lists separated by commas. Skip: processes, ports, files, system. Hash limit: 200M, 1G."));
+}
+
+static void on_one_result(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct ioc_screen *s = ctx;
+	char msg[VG_ERROR_MSG_SIZE];
+
+	if (err) {
+		if (err->code != -ECONNRESET)
+			vg_console_message(s->con, true, vg_error_text(err, msg, sizeof(msg)));
+		return;
+	}
+	set_result(s, result);
+	s->past_view = false;
+}
+
+static int form_key(struct ioc_screen *s, const struct vg_key *k)
+{
+	switch (vg_form_key(&s->form, k)) {
+	case VG_FORM_SUBMIT:
+		if (s->form.fields[3].value[0] && vg_ioc_parse_size(s->form.fields[3].value) < 0) {
+			snprintf(s->form.error, sizeof(s->form.error), "%s", _("The hash limit is a size such as 200M or 1G."));
+			return VG_KEY_HANDLED | VG_KEY_REDRAW;
+		}
+		snprintf(s->opt.paths, sizeof(s->opt.paths), "%s", s->form.fields[0].value);
+		snprintf(s->opt.excludes, sizeof(s->opt.excludes), "%s", s->form.fields[1].value);
+		snprintf(s->opt.skip, sizeof(s->opt.skip), "%s", s->form.fields[2].value);
+		snprintf(s->opt.hash_limit, sizeof(s->opt.hash_limit), "%s", s->form.fields[3].value);
+		vg_form_close(&s->form);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	case VG_FORM_CANCEL:
+		vg_form_close(&s->form);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	case VG_FORM_CHANGED:
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	default:
+		return k->code && k->ch >= KEY_F0 && k->ch <= KEY_F(63) ? VG_KEY_IGNORED : VG_KEY_HANDLED;
+	}
+}
+
+static void fold(struct ioc_screen *s)
+{
+	int ioc;
+
+	if (s->sel >= (int)s->nlines || (ioc = s->lines[s->sel].ioc) < 0)
+		return;
+	s->folded[ioc] = !s->folded[ioc];
+	rebuild(s);
+	/* The selection stays on the IOC that folded. */
+	for (size_t i = 0; i < s->nlines; i++)
+		if (s->lines[i].head && s->lines[i].ioc == ioc)
+			s->sel = (int)i;
+}
+
+static void open_past(struct ioc_screen *s)
+{
+	json_t *e = json_array_get(s->past, (size_t)s->psel);
+
+	if (e && vg_console_request(s->con, "ioc.results", json_pack("{s:O}", "scan_id", json_object_get(e, "scan_id")),
+				    on_one_result, s) < 0)
+		vg_console_message(s->con, true, _("The agent is not reachable."));
 }
 
 static int key(void *self, const struct vg_key *k)
 {
 	struct ioc_screen *s = self;
+	int r;
 
-	return vg_probe_key(&s->probe, k);
+	if (s->picker.open)
+		return vg_picker_key(&s->picker, k);
+	if (s->form.open)
+		return form_key(s, k);
+	if (k->action == VG_ACT_COMMAND) {
+		switch (k->arg) {
+		case VG_CMD_FILES:
+			vg_picker_open(&s->picker);
+			break;
+		case VG_CMD_OPTIONS:
+			open_options(s);
+			break;
+		case VG_CMD_START:
+			start(s);
+			break;
+		case VG_CMD_CANCEL:
+			cancel(s);
+			break;
+		case VG_CMD_PAST:
+			s->past_view = !s->past_view;
+			if (s->past_view)
+				reload_past(s);
+			break;
+		default:
+			break;
+		}
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if (s->past_view) {
+		if (k->action == VG_ACT_ACTIVATE) {
+			open_past(s);
+			return VG_KEY_HANDLED | VG_KEY_REDRAW;
+		}
+		if ((r = vg_ui_move(s->psel, s->past ? (int)json_array_size(s->past) : 0, k, s->ppage)) < 0)
+			return VG_KEY_IGNORED;
+		s->psel = r;
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if (k->action == VG_ACT_ACTIVATE || k->action == VG_ACT_TOGGLE) {
+		fold(s);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if ((r = vg_ui_move(s->sel, (int)s->nlines, k, s->page)) < 0)
+		return VG_KEY_IGNORED;
+	s->sel = r;
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}
+
+static void mib(char *buf, size_t size, double bytes)
+{
+	snprintf(buf, size, "%.1f", bytes / 1048576.0);
+}
+
+/* The progress of the running scan, or of the last one, in two rows. */
+static void draw_progress(struct ioc_screen *s, int y, int cols)
+{
+	json_t *p = s->progress ? s->progress : json_object_get(s->result, "stats");
+	const char *state = s->progress ? json_string_value(json_object_get(s->progress, "state"))
+					: json_string_value(json_object_get(s->result, "state"));
+	long long seen = json_integer_value(json_object_get(p, "files_seen"));
+	long long total = json_integer_value(json_object_get(p, "files_total"));
+	double bytes = (double)json_integer_value(json_object_get(p, "bytes_read"));
+	double el = s->progress ? (double)json_integer_value(json_object_get(p, "elapsed"))
+				: json_number_value(json_object_get(p, "seconds"));
+	bool done = state && strcmp(state, "done") == 0;
+	int pct = done ? 100 : total > 0 ? (int)(seen * 100 / total) : 0, barw = cols - 14;
+	char line[1024], a[64], b[32], c[32], d[64], e[32], f[32];
+
+	if (!s->running && !s->progress && !s->result) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(y, 1, _("No scan running. s: start   p: past scans"), cols - 2);
+		attrset(A_NORMAL);
+		return;
+	}
+	if (!done && pct > 99)
+		pct = 99;
+	/* The bar: exact when the agent counted the files; a moving block until then. */
+	attrset(vg_ui_attr(done ? VG_ROLE_OK : VG_ROLE_HEADING));
+	vg_ui_text(y, 1, "[", 1);
+	for (int i = 0; i < barw; i++) {
+		bool on = total > 0 || done ? i < barw * pct / 100
+					     : s->running && (i + (int)(time(NULL) % barw)) % barw < barw / 8;
+
+		vg_ui_text(y, 2 + i, on ? (vg_ui_utf8() ? "█" : "#") : (vg_ui_utf8() ? "·" : "."), 1);
+	}
+	vg_ui_text(y, 2 + barw, "]", 1);
+	snprintf(line, sizeof(line), "%3d %%", pct);
+	vg_ui_text(y, 4 + barw, line, 6);
+	attrset(A_NORMAL);
+	snprintf(a, sizeof(a), "%lld", seen);
+	snprintf(b, sizeof(b), "%lld", total);
+	mib(c, sizeof(c), bytes);
+	mib(e, sizeof(e), el > 0 ? bytes / el : bytes);
+	vg_ui_duration(f, sizeof(f), (long long)el);
+	if (!done && total > 0 && seen > 0 && seen <= total)
+		vg_ui_duration(d, sizeof(d), (long long)(el * (double)(total - seen) / (double)seen));
+	else
+		snprintf(d, sizeof(d), "-");
+	/* The total is known only once the agent has counted the files. */
+	if (total > 0) {
+		size_t l = strlen(a);
+
+		snprintf(a + l, sizeof(a) - l, "/%s", b);
+	}
+	snprintf(line, sizeof(line), _("%s: files %s, %s MiB, %s MiB/s, %s elapsed, %s left  %s"),
+		 s->cancelling ? _("cancelling") : s->running ? _("running") : state_text(state), a, c, e, f, d,
+		 s->running ? json_string_value(json_object_get(p, "current")) ?: "" : "");
+	vg_ui_text(y + 1, 1, line, cols - 2);
+}
+
+static void draw_past(struct ioc_screen *s, int top, int rows, int cols)
+{
+	int n = s->past ? (int)json_array_size(s->past) : 0;
+
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_text(top, 1, _("Past scans (Enter: its results)"), cols - 2);
+	attrset(A_NORMAL);
+	rows--;
+	s->ppage = rows > 1 ? rows : 1;
+	if (!n) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(top + 1, 2, s->past ? _("No scan yet.") : _("Asking the agent…"), cols - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	if (s->psel < s->pscroll)
+		s->pscroll = s->psel;
+	if (s->psel >= s->pscroll + rows)
+		s->pscroll = s->psel - rows + 1;
+	for (int i = 0; i < rows && s->pscroll + i < n; i++) {
+		json_t *e = json_array_get(s->past, (size_t)(s->pscroll + i));
+		time_t t = (time_t)json_integer_value(json_object_get(e, "started"));
+		struct tm tm;
+		char when[64], line[256], id[32], matched[32];
+		int y = top + 1 + i;
+		bool sel = s->pscroll + i == s->psel;
+
+		if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+			snprintf(when, sizeof(when), "?");
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "scan_id")));
+		snprintf(matched, sizeof(matched), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "matched")));
+		snprintf(line, sizeof(line), _("scan %s  %s  %s  %s IOC matched"), id, when,
+			 state_text(json_string_value(json_object_get(e, "state"))), matched);
+		if (sel)
+			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
+		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
+		vg_ui_text(y, 1, line, cols - 2);
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw_tree(struct ioc_screen *s, int top, int rows, int cols)
+{
+	char title[256], id[32];
+
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	if (s->result) {
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(s->result, "scan_id")));
+		snprintf(title, sizeof(title), _("Results of scan %s (%s)"), id,
+			 state_text(json_string_value(json_object_get(s->result, "state"))));
+	} else {
+		snprintf(title, sizeof(title), "%s", s->running ? _("Results: when the scan ends") : _("Results"));
+	}
+	vg_ui_text(top, 1, title, cols - 2);
+	attrset(A_NORMAL);
+	rows--;
+	s->page = rows > 1 ? rows : 1;
+	if (s->result && json_is_string(json_object_get(s->result, "error"))) {
+		attrset(vg_ui_attr(VG_ROLE_ERROR));
+		vg_ui_text(top + 1, 2, json_string_value(json_object_get(s->result, "error")), cols - 4);
+		attrset(A_NORMAL);
+		top++;
+		rows--;
+	}
+	if (s->sel < s->scroll)
+		s->scroll = s->sel;
+	if (s->sel >= s->scroll + rows)
+		s->scroll = s->sel - rows + 1;
+	for (int i = 0; i < rows && s->scroll + i < (int)s->nlines; i++) {
+		const struct tree_line *l = &s->lines[s->scroll + i];
+		bool sel = s->scroll + i == s->sel;
+		int y = top + 1 + i;
+
+		if (sel)
+			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
+		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : vg_ui_attr(l->role));
+		vg_ui_text(y, 1, l->text, cols - 2);
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw(void *self, const struct vg_view *v)
+{
+	struct ioc_screen *s = self;
+	char buf[2048];
+
+	if (s->picker.open) {
+		vg_picker_draw(&s->picker, v);
+		return;
+	}
+	if (s->unavailable) {
+		attrset(vg_ui_attr(VG_ROLE_WARN));
+		vg_ui_text(v->top + 1, 2, _("IOC scans are not available in this agent."), v->cols - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	vg_picker_summary(&s->picker, buf, sizeof(buf));
+	vg_ui_text(v->top, 1, buf, v->cols - 2);
+	snprintf(buf, sizeof(buf), _("Options: paths %s; excludes %s; skip %s; hash limit %s (o: change)"),
+		 s->opt.paths[0] ? s->opt.paths : _("the default"), s->opt.excludes[0] ? s->opt.excludes : "-",
+		 s->opt.skip[0] ? s->opt.skip : "-", s->opt.hash_limit[0] ? s->opt.hash_limit : _("the agent's"));
+	attrset(vg_ui_attr(VG_ROLE_DIM));
+	vg_ui_text(v->top + 1, 1, buf, v->cols - 2);
+	attrset(A_NORMAL);
+	draw_progress(s, v->top + 2, v->cols);
+	attrset(vg_ui_attr(VG_ROLE_DIM));
+	vg_ui_hline(v->top + 4, 0, v->cols);
+	vg_ui_text(v->top + 4, 2, _(" f: files   o: options   s: start   c: cancel   p: past scans "), v->cols - 4);
+	attrset(A_NORMAL);
+	if (s->error[0]) {
+		attrset(vg_ui_attr(VG_ROLE_ERROR));
+		vg_ui_text(v->top + 5, 2, s->error, v->cols - 4);
+		attrset(A_NORMAL);
+	} else if (s->past_view) {
+		draw_past(s, v->top + 5, v->rows - 5, v->cols);
+	} else {
+		draw_tree(s, v->top + 5, v->rows - 5, v->cols);
+	}
+	vg_form_draw(&s->form, v);
+}
+
+/* A click selects a row; a click on the selected row opens it (as Enter). */
+static int click(void *self, int row)
+{
+	struct ioc_screen *s = self;
+	struct vg_key enter = { .action = VG_ACT_ACTIVATE };
+	int *sel, n, i;
+
+	if (s->form.open || s->picker.go.open)
+		return VG_KEY_IGNORED;
+	if (s->picker.open) {
+		i = s->picker.scroll + row - 1;
+		if (row < 1 || row - 1 >= s->picker.page || i >= (int)s->picker.n)
+			return VG_KEY_IGNORED;
+		if (i != s->picker.sel) {
+			s->picker.sel = i;
+			return VG_KEY_HANDLED | VG_KEY_REDRAW;
+		}
+		return vg_picker_key(&s->picker, &enter);
+	}
+	/* The rows start under the title of the lower part (body row 5). */
+	if (row < 6)
+		return VG_KEY_IGNORED;
+	sel = s->past_view ? &s->psel : &s->sel;
+	n = s->past_view ? (s->past ? (int)json_array_size(s->past) : 0) : (int)s->nlines;
+	i = (s->past_view ? s->pscroll : s->scroll) + row - 6;
+	if (i >= n)
+		return VG_KEY_IGNORED;
+	if (i != *sel) {
+		*sel = i;
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	return key(s, &enter);
+}
+
+static void tick(void *self)
+{
+	struct ioc_screen *s = self;
+
+	/* The moving block of a scan that has not counted its files yet. */
+	if (s->running)
+		vg_console_redraw(s->con);
 }
 
 const struct vg_screen_class vg_screen_ioc = {
@@ -62,4 +702,7 @@ const struct vg_screen_class vg_screen_ioc = {
 	.show = show,
 	.draw = draw,
 	.key = key,
+	.click = click,
+	.tick = tick,
+	.stream = stream,
 };

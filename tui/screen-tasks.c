@@ -1,18 +1,67 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The tasks screen: the task history and the forms that start get-file, delete-file, run and terminate.
- * Until the agent has the part, it asks for "task.list" and says plainly when the agent
- * does not know it; the real view replaces the probe here, in this file.
+ * The tasks screen: the task history (task.list) with a detail pane for the selected task
+ * (task.show, its run output completed with task.output), the quarantine (quarantine.list,
+ * restore, purge), and the forms that start tasks (tasks-form.c).
+ *
+ * The agent publishes a "tasks" stream but offers no command to subscribe to it, so the
+ * list is asked again every REFRESH_TICKS seconds while the screen is visible (tick only
+ * runs then), and at once after every change made from here.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
-#include "console.h"
 #include "nls.h"
+#include "tasks.h"
 
-struct tasks_screen {
-	struct vg_probe probe;
+#define LIST_LIMIT 500
+#define REFRESH_TICKS 2
+#define OUTPUT_MAX (4u << 20)     /* the most of a run's output the pane keeps */
+#define DETAIL_LINES_MAX 200000  /* 4 MiB of short lines */
+
+static const struct {
+	const char *name;
+	const char *text;
+	enum vg_role role;
+} states[] = {
+	{ "queued", N_("queued"), VG_ROLE_DIM },
+	{ "running", N_("running"), VG_ROLE_WARN },
+	{ "succeeded", N_("succeeded"), VG_ROLE_OK },
+	{ "failed", N_("failed"), VG_ROLE_ERROR },
+	{ "refused", N_("refused"), VG_ROLE_ERROR },
+	{ "cancelled", N_("cancelled"), VG_ROLE_WARN },
+	{ "timed_out", N_("timed out"), VG_ROLE_ERROR },
+	{ "interrupted", N_("interrupted"), VG_ROLE_WARN },
+};
+
+static const char *state_text(const char *state, enum vg_role *role)
+{
+	for (size_t i = 0; state && i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(states[i].name, state) == 0) {
+			if (role)
+				*role = states[i].role;
+			return _(states[i].text);
+		}
+	if (role)
+		*role = VG_ROLE_NORMAL;
+	return state ? state : "?";
+}
+
+bool vg_tasks_final(const char *state)
+{
+	return state && strcmp(state, "queued") != 0 && strcmp(state, "running") != 0;
+}
+
+/* A reply that may come after the detail pane moved on to another task. */
+struct detail_ctx {
+	struct tasks_screen *s;
+	unsigned gen;
+	int stream;               /* task.output: 0 stdout, 1 stderr */
 };
 
 static void *create(struct vg_console *con)
@@ -20,37 +69,558 @@ static void *create(struct vg_console *con)
 	struct tasks_screen *s = calloc(1, sizeof(*s));
 
 	if (s)
-		vg_probe_init(&s->probe, con, "task.list", N_("Response tasks are not available in this agent."));
+		s->con = con;
 	return s;
+}
+
+static void clear_detail_lines(struct tasks_screen *s)
+{
+	for (size_t i = 0; i < s->ndl; i++)
+		free(s->dl[i]);
+	free(s->dl);
+	s->dl = NULL;
+	s->ndl = 0;
+}
+
+static void clear_detail(struct tasks_screen *s)
+{
+	json_decref(s->detail);
+	s->detail = NULL;
+	for (int i = 0; i < 2; i++) {
+		free(s->out[i]);
+		s->out[i] = NULL;
+		s->outlen[i] = 0;
+	}
+	clear_detail_lines(s);
+	s->gen++;
 }
 
 static void destroy(void *self)
 {
 	struct tasks_screen *s = self;
 
-	vg_probe_fini(&s->probe);
+	clear_detail(s);
+	json_decref(s->list);
+	json_decref(s->qlist);
+	vg_form_close(&s->form);
 	free(s);
+}
+
+/* The detail pane as lines of text, rebuilt when the task or its output changes. */
+static void add_line(struct tasks_screen *s, const char *text, size_t len)
+{
+	char **grown;
+	char *line;
+
+	if (s->ndl >= DETAIL_LINES_MAX)
+		return;
+	if (!(grown = realloc(s->dl, (s->ndl + 1) * sizeof(*s->dl))))
+		return;
+	s->dl = grown;
+	if (!(line = strndup(text, len)))
+		return;
+	s->dl[s->ndl++] = line;
+}
+
+static void add_text(struct tasks_screen *s, const char *prefix, const char *text)
+{
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "%s%s", prefix, text);
+	add_line(s, buf, strlen(buf));
+}
+
+static void add_output(struct tasks_screen *s, const char *heading, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	if (!len)
+		return;
+	add_text(s, "", heading);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		add_line(s, p, n > 2000 ? 2000 : n);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+static void rebuild_detail(struct tasks_screen *s)
+{
+	json_t *t = s->detail, *result = json_object_get(t, "result"), *v;
+	const char *key;
+	char buf[1024], when[64], value[1024];
+
+	clear_detail_lines(s);
+	if (!t)
+		return;
+	snprintf(buf, sizeof(buf), _("Task %s: %s, %s"), json_string_value(json_object_get(t, "id_text")) ?: "?",
+		 json_string_value(json_object_get(t, "kind")) ?: "?",
+		 state_text(json_string_value(json_object_get(t, "state")), NULL));
+	add_text(s, "", buf);
+	vg_tasks_time(when, sizeof(when), json_object_get(t, "created"));
+	snprintf(buf, sizeof(buf), _("created %s by uid %s (%s)"), when,
+		 json_string_value(json_object_get(t, "uid_text")) ?: "?",
+		 json_string_value(json_object_get(t, "source")) ?: "?");
+	add_text(s, "  ", buf);
+	json_object_foreach(json_object_get(t, "request"), key, v) {
+		char *dump = NULL;
+
+		if (json_is_object(v) || json_is_array(v))
+			dump = json_dumps(v, JSON_COMPACT);
+		else
+			vg_ui_json_text(value, sizeof(value), v);
+		snprintf(buf, sizeof(buf), "  %s: %s", key, dump ? dump : value);
+		free(dump);
+		add_text(s, "", buf);
+	}
+	/* A run's output first: it is what a person looks for. */
+	add_output(s, _("Standard output:"), s->out[0] ? s->out[0] : "", s->outlen[0]);
+	add_output(s, _("Standard error:"), s->out[1] ? s->out[1] : "", s->outlen[1]);
+	if (json_is_object(result)) {
+		add_text(s, "", _("Result:"));
+		json_object_foreach(result, key, v) {
+			char *dump = NULL;
+
+			if (strcmp(key, "stdout") == 0 || strcmp(key, "stderr") == 0)
+				continue;
+			if (json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0))) {
+				size_t i;
+				json_t *item;
+
+				snprintf(buf, sizeof(buf), "  %s:", key);
+				add_text(s, "", buf);
+				json_array_foreach(v, i, item) {
+					dump = json_dumps(item, JSON_COMPACT);
+					add_text(s, "    ", dump ? dump : "?");
+					free(dump);
+				}
+				continue;
+			}
+			if (json_is_object(v))
+				dump = json_dumps(v, JSON_COMPACT);
+			else if (json_is_null(v))
+				snprintf(value, sizeof(value), "-");
+			else
+				vg_ui_json_text(value, sizeof(value), v);
+			snprintf(buf, sizeof(buf), "  %s: %s", key, dump ? dump : value);
+			free(dump);
+			add_text(s, "", buf);
+		}
+	}
+}
+
+static void request_output(struct tasks_screen *s, int stream);
+
+static void on_output(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct detail_ctx *c = ctx;
+	struct tasks_screen *s = c->s;
+	int stream = c->stream;
+	bool current = c->gen == s->gen;
+	const char *data = json_string_value(json_object_get(result, "data"));
+	size_t n = data ? json_string_length(json_object_get(result, "data")) : 0;
+	json_int_t off = json_integer_value(json_object_get(result, "offset"));
+	json_int_t size = json_integer_value(json_object_get(result, "size"));
+	char *grown;
+
+	free(c);
+	if (!current || err || !data || off != (json_int_t)s->outlen[stream])
+		return;
+	if (n && s->outlen[stream] + n <= OUTPUT_MAX && (grown = realloc(s->out[stream], s->outlen[stream] + n + 1))) {
+		memcpy(grown + s->outlen[stream], data, n);
+		s->outlen[stream] += n;
+		grown[s->outlen[stream]] = '\0';
+		s->out[stream] = grown;
+	}
+	if (n && (json_int_t)s->outlen[stream] < size && s->outlen[stream] < OUTPUT_MAX)
+		request_output(s, stream);
+	else if (stream == 0)
+		request_output(s, 1);
+	rebuild_detail(s);
+}
+
+/* Asks for the rest of a stream the reply to task.show cut (stdout_size / stderr_size). */
+static void request_output(struct tasks_screen *s, int stream)
+{
+	static const char *const names[] = { "stdout", "stderr" };
+	json_t *result = json_object_get(s->detail, "result");
+	char key[32];
+	json_int_t size;
+	struct detail_ctx *c;
+
+	for (; stream < 2; stream++) {
+		snprintf(key, sizeof(key), "%s_size", names[stream]);
+		size = json_integer_value(json_object_get(result, key));
+		if (size > (json_int_t)s->outlen[stream] && s->outlen[stream] < OUTPUT_MAX)
+			break;
+	}
+	if (stream >= 2 || !(c = calloc(1, sizeof(*c))))
+		return;
+	*c = (struct detail_ctx){ .s = s, .gen = s->gen, .stream = stream };
+	if (vg_console_request(s->con, "task.output",
+			       json_pack("{s:O, s:s, s:I}", "id", json_object_get(s->detail, "id"), "stream",
+					 names[stream], "offset", (json_int_t)s->outlen[stream]),
+			       on_output, c) < 0)
+		free(c);
+}
+
+/* Text forms of the numbers the pane shows, so that the drawing only reads strings. */
+static void add_texts(json_t *t)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(t, "id")));
+	json_object_set_new(t, "id_text", json_string(buf));
+	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(t, "uid")));
+	json_object_set_new(t, "uid_text", json_string(buf));
+}
+
+static void on_show(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct detail_ctx *c = ctx;
+	struct tasks_screen *s = c->s;
+	bool current = c->gen == s->gen;
+	json_t *res;
+
+	free(c);
+	if (!current)
+		return;
+	if (err) {
+		if (err->code != -ECONNRESET) {
+			char text[VG_ERROR_MSG_SIZE];
+
+			vg_console_message(s->con, true, vg_error_text(err, text, sizeof(text)));
+		}
+		return;
+	}
+	if (!json_is_object(result))
+		return;
+	clear_detail(s);
+	s->detail = json_deep_copy(result);
+	add_texts(s->detail);
+	res = json_object_get(s->detail, "result");
+	for (int i = 0; i < 2; i++) {
+		json_t *v = json_object_get(res, i ? "stderr" : "stdout");
+		size_t n = json_is_string(v) ? json_string_length(v) : 0;
+
+		if (n && (s->out[i] = malloc(n + 1))) {
+			memcpy(s->out[i], json_string_value(v), n);
+			s->out[i][n] = '\0';
+			s->outlen[i] = n;
+		}
+	}
+	rebuild_detail(s);
+	request_output(s, 0);
+}
+
+/* Shows task id in the detail pane (asks the agent again when it is already there). */
+static void request_detail(struct tasks_screen *s, json_int_t id)
+{
+	struct detail_ctx *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return;
+	if (id != s->detail_id) {
+		clear_detail(s);
+		s->dscroll = 0;
+		s->dfollow = false;
+	}
+	s->detail_id = id;
+	s->gen++;
+	*c = (struct detail_ctx){ .s = s, .gen = s->gen };
+	if (vg_console_request(s->con, "task.show", json_pack("{s:I}", "id", id), on_show, c) < 0)
+		free(c);
+}
+
+static json_t *selected_task(struct tasks_screen *s)
+{
+	return json_array_get(s->list, (size_t)s->sel);
+}
+
+static void follow_selection(struct tasks_screen *s)
+{
+	json_t *t = selected_task(s);
+
+	if (t && json_integer_value(json_object_get(t, "id")) != s->detail_id)
+		request_detail(s, json_integer_value(json_object_get(t, "id")));
+}
+
+static void on_list(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct tasks_screen *s = ctx;
+	size_t i;
+	json_t *t;
+
+	s->loading = false;
+	if (err) {
+		s->unavailable = vg_console_unavailable(err);
+		vg_error_text(err, s->error, sizeof(s->error));
+		return;
+	}
+	if (!json_is_array(result))
+		return;
+	s->unavailable = false;
+	s->error[0] = '\0';
+	json_decref(s->list);
+	s->list = json_incref(result);
+	json_array_foreach(s->list, i, t) {
+		json_int_t id = json_integer_value(json_object_get(t, "id"));
+
+		/* A task started here becomes the selection. */
+		if (s->want_id && id == s->want_id) {
+			s->sel = (int)i;
+			s->want_id = 0;
+		}
+		/* The task in the pane changed state: its result (or output) is new. */
+		if (id == s->detail_id && s->detail &&
+		    strcmp(json_string_value(json_object_get(t, "state")) ?: "",
+			   json_string_value(json_object_get(s->detail, "state")) ?: "") != 0)
+			request_detail(s, id);
+	}
+	if (s->sel >= (int)json_array_size(s->list))
+		s->sel = json_array_size(s->list) ? (int)json_array_size(s->list) - 1 : 0;
+	follow_selection(s);
+}
+
+void vg_tasks_reload(struct tasks_screen *s)
+{
+	if (!s->loading &&
+	    vg_console_request(s->con, "task.list", json_pack("{s:i}", "limit", LIST_LIMIT), on_list, s) == 0)
+		s->loading = true;
+	if (s->quarantine)
+		vg_tasks_quarantine_reload(s);
 }
 
 static void show(void *self)
 {
+	vg_tasks_reload(self);
+}
+
+static void tick(void *self)
+{
 	struct tasks_screen *s = self;
 
-	vg_probe_request(&s->probe);
+	if (++s->ticks % REFRESH_TICKS == 0 || s->dirty) {
+		s->dirty = false;
+		vg_tasks_reload(s);
+	}
+}
+
+static void stream(void *self, const char *name, json_t *data)
+{
+	struct tasks_screen *s = self;
+
+	(void)data;
+	/* Should the agent ever send us the "tasks" stream, the next tick asks at once. */
+	if (strcmp(name, "tasks") == 0)
+		s->dirty = true;
+}
+
+void vg_tasks_time(char *buf, size_t size, const json_t *ms)
+{
+	time_t t;
+	struct tm tm;
+
+	if (!json_is_integer(ms)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	t = (time_t)(json_integer_value(ms) / 1000);
+	if (!localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, size, "?");
+}
+
+/* One line on what a task was asked to do and what came of it. */
+static void summary(char *buf, size_t size, const json_t *t)
+{
+	const json_t *req = json_object_get(t, "request"), *res = json_object_get(t, "result");
+	const char *err = json_string_value(json_object_get(res, "error"));
+	char target[512] = "", outcome[512] = "";
+
+	if (json_object_get(req, "path"))
+		snprintf(target, sizeof(target), "%s", json_string_value(json_object_get(req, "path")));
+	else if (json_object_get(req, "exe"))
+		vg_ui_json_text(target, sizeof(target), json_object_get(req, "exe"));
+	else if (json_object_get(req, "pid"))
+		snprintf(target, sizeof(target), "pid %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(req, "pid")));
+	else if (json_object_get(req, "sha256"))
+		vg_ui_json_text(target, sizeof(target), json_object_get(req, "sha256"));
+	else if (json_object_get(req, "id"))
+		vg_ui_json_text(target, sizeof(target), json_object_get(req, "id"));
+	if (err)
+		snprintf(outcome, sizeof(outcome), "%s", err);
+	else if (json_is_integer(json_object_get(res, "exit_code"))) {
+		char code[32];
+
+		snprintf(code, sizeof(code), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(res, "exit_code")));
+		snprintf(outcome, sizeof(outcome), _("exit code %s"), code);
+	}
+	else if (json_object_get(res, "sha256"))
+		snprintf(outcome, sizeof(outcome), "sha256 %.16s…", json_string_value(json_object_get(res, "sha256")));
+	snprintf(buf, size, "%s%s%s", target, outcome[0] ? "  " : "", outcome);
+}
+
+static void draw_list(struct tasks_screen *s, int top, int rows, int cols)
+{
+	int n = s->list ? (int)json_array_size(s->list) : 0;
+
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_fill(top, 0, cols, vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_text(top, 1, _("Id"), 6);
+	vg_ui_text(top, 8, _("Task"), 18);
+	vg_ui_text(top, 27, _("State"), 11);
+	vg_ui_text(top, 39, _("Created"), 14);
+	vg_ui_text(top, 54, _("What, and the result"), cols - 55);
+	attrset(A_NORMAL);
+	rows--;
+	s->page = rows > 1 ? rows : 1;
+	if (s->sel < s->scroll)
+		s->scroll = s->sel;
+	if (s->sel >= s->scroll + rows)
+		s->scroll = s->sel - rows + 1;
+	for (int i = 0; i < rows && s->scroll + i < n; i++) {
+		json_t *t = json_array_get(s->list, (size_t)(s->scroll + i));
+		int y = top + 1 + i;
+		char id[32], when[64], what[1024];
+		enum vg_role role;
+		const char *st = state_text(json_string_value(json_object_get(t, "state")), &role);
+		bool sel = s->scroll + i == s->sel;
+
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(t, "id")));
+		vg_tasks_time(when, sizeof(when), json_object_get(t, "created"));
+		summary(what, sizeof(what), t);
+		if (sel)
+			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
+		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
+		vg_ui_text(y, 1, id, 6);
+		vg_ui_text(y, 8, json_string_value(json_object_get(t, "kind")), 18);
+		if (!sel)
+			attrset(vg_ui_attr(role));
+		vg_ui_text(y, 27, st, 11);
+		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
+		/* The list has the day and the time; the pane the whole date. */
+		vg_ui_text(y, 39, strlen(when) > 5 ? when + 5 : when, 14);
+		vg_ui_text(y, 54, what, cols - 55);
+		attrset(A_NORMAL);
+	}
+}
+
+static void draw_detail(struct tasks_screen *s, int top, int rows, int cols)
+{
+	s->dpage = rows > 1 ? rows : 1;
+	if (s->dfollow || s->dscroll > (int)s->ndl - s->dpage)
+		s->dscroll = (int)s->ndl > s->dpage ? (int)s->ndl - s->dpage : 0;
+	if (!s->detail) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(top, 2, s->detail_id ? _("Asking the agent…") : _("No task selected."), cols - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	for (int i = 0; i < rows && s->dscroll + i < (int)s->ndl; i++) {
+		if (s->dscroll + i == 0)
+			attrset(vg_ui_attr(VG_ROLE_HEADING));
+		vg_ui_text(top + i, 1, s->dl[s->dscroll + i], cols - 2);
+		attrset(A_NORMAL);
+	}
 }
 
 static void draw(void *self, const struct vg_view *v)
 {
 	struct tasks_screen *s = self;
+	int list_rows, y;
 
-	vg_probe_draw(&s->probe, v);
+	if (s->quarantine) {
+		vg_tasks_quarantine_draw(s, v);
+	} else if (!s->list) {
+		const char *text = s->unavailable ? _("Response tasks are not available in this agent.")
+				   : s->error[0] ? s->error
+				   : !vg_console_connected(s->con) ? _("The agent is not reachable.")
+								   : _("Asking the agent…");
+
+		attrset(vg_ui_attr(s->error[0] ? VG_ROLE_ERROR : VG_ROLE_DIM));
+		vg_ui_text(v->top + 1, 2, text, v->cols - 4);
+		attrset(A_NORMAL);
+	} else if (s->zoom) {
+		draw_detail(s, v->top, v->rows, v->cols);
+	} else {
+		list_rows = v->rows * 2 / 5 > 6 ? v->rows * 2 / 5 : 6;
+		draw_list(s, v->top, list_rows, v->cols);
+		if (!json_array_size(s->list)) {
+			attrset(vg_ui_attr(VG_ROLE_DIM));
+			vg_ui_text(v->top + 2, 2, _("No task yet. g: get a file, d: delete a file, x: run a program, t: terminate."),
+				   v->cols - 4);
+			attrset(A_NORMAL);
+		}
+		y = v->top + list_rows;
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_hline(y, 0, v->cols);
+		vg_ui_text(y, 2, _(" Enter: the whole detail   g d x t: new task   c: cancel   Q: quarantine "), v->cols - 4);
+		attrset(A_NORMAL);
+		draw_detail(s, y + 1, v->rows - list_rows - 1, v->cols);
+	}
+	vg_form_draw(&s->form, v);
 }
 
 static int key(void *self, const struct vg_key *k)
 {
 	struct tasks_screen *s = self;
+	int r;
 
-	return vg_probe_key(&s->probe, k);
+	if (s->form.open)
+		return vg_tasks_form_key(s, k);
+	if (k->action == VG_ACT_COMMAND) {
+		vg_tasks_command(s, k->arg);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if (s->quarantine)
+		return vg_tasks_quarantine_key(s, k);
+	if (s->zoom) {
+		if (k->action == VG_ACT_CANCEL || k->action == VG_ACT_ACTIVATE) {
+			s->zoom = false;
+			return VG_KEY_HANDLED | VG_KEY_REDRAW;
+		}
+		/* The last page ends with the last line. */
+		if ((r = vg_ui_move(s->dscroll, (int)s->ndl > s->dpage ? (int)s->ndl - s->dpage + 1 : 1, k, s->dpage)) < 0)
+			return VG_KEY_IGNORED;
+		s->dscroll = r;
+		/* End stays at the end while the rest of the output arrives. */
+		s->dfollow = k->action == VG_ACT_END;
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if (k->action == VG_ACT_ACTIVATE && s->detail) {
+		s->zoom = true;
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if ((r = vg_ui_move(s->sel, s->list ? (int)json_array_size(s->list) : 0, k, s->page)) < 0)
+		return VG_KEY_IGNORED;
+	s->sel = r;
+	follow_selection(s);
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}
+
+static int click(void *self, int row)
+{
+	struct tasks_screen *s = self;
+	int i;
+
+	if (s->form.open || s->zoom)
+		return VG_KEY_IGNORED;
+	if (s->quarantine)
+		return vg_tasks_quarantine_click(s, row);
+	if (!s->list || row < 1)
+		return VG_KEY_IGNORED;
+	i = s->scroll + row - 1;
+	if (i >= (int)json_array_size(s->list) || row - 1 >= s->page)
+		return VG_KEY_IGNORED;
+	if (i == s->sel && s->detail) {
+		s->zoom = true;
+	} else {
+		s->sel = i;
+		follow_selection(s);
+	}
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
 const struct vg_screen_class vg_screen_tasks = {
@@ -62,4 +632,7 @@ const struct vg_screen_class vg_screen_tasks = {
 	.show = show,
 	.draw = draw,
 	.key = key,
+	.click = click,
+	.tick = tick,
+	.stream = stream,
 };

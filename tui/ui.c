@@ -259,3 +259,25 @@ void vg_ui_json_text(char *buf, size_t size, const json_t *v)
 		break;
 	}
 }
+
+int vg_ui_move(int sel, int n, const struct vg_key *k, int page)
+{
+	int last = n ? n - 1 : 0;
+
+	switch (k->action) {
+	case VG_ACT_UP:
+		return sel > 0 ? sel - 1 : 0;
+	case VG_ACT_DOWN:
+		return sel < last ? sel + 1 : last;
+	case VG_ACT_PAGE_UP:
+		return sel > page ? sel - page : 0;
+	case VG_ACT_PAGE_DOWN:
+		return sel + page < last ? sel + page : last;
+	case VG_ACT_HOME:
+		return 0;
+	case VG_ACT_END:
+		return last;
+	default:
+		return -1;
+	}
+}

@@ -2,7 +2,7 @@
 # A member of the agent's group sees everything and gets a clear message when trying to change.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 6
+plan 9
 
 group="vgc$$"
 groupadd "$group" || { echo "Bail out! cannot create a test group"; exit 1; }
@@ -13,12 +13,19 @@ start_agent --config "$TEST_DIR/vigild.conf"
 
 CONSOLE_PREFIX=(setpriv --reuid=65534 --regid=65534 --groups="$gid" --)
 start_console LANG=C.UTF-8
-ok "a group member connects, read-only" wait_screen 10 "agent .* connected (read-only)"
-ok "and sees the dashboard" wait_screen 5 "Version  *[0-9]"
+ok "a group member connects, read-only" wait_screen 20 "agent .* connected (read-only)"
+ok "and sees the dashboard" wait_screen 15 "Version  *[0-9]"
 keys F9
-ok "and the settings" wait_screen 5 "link.port  *443"
+ok "and the settings" wait_screen 15 "link.port  *443"
 keys Enter
-ok "Enter on a setting says that only root can change it" wait_screen 5 "Read-only access: only root can change this"
+ok "Enter on a setting says that only root can change it" wait_screen 15 "Read-only access: only root can change this"
 ok "nothing changed" sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.port | grep -q 'value: *443$'"
+keys F4
+ok "the tasks screen shows the history to a group member" wait_screen 15 "No task yet"
+keys x
+ok "a new task says that only root can start one" wait_screen 15 "Read-only access: only root can change this"
+keys F5
+keys s
+ok "a scan says that only root can start one" wait_screen 15 "Read-only access: only root can change this"
 ok "q quits cleanly" quit_console
 finish

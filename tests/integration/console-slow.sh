@@ -8,7 +8,7 @@ plan 6
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
 start_console LANG=C.UTF-8
-wait_screen 10 "Version " >/dev/null
+wait_screen 20 "Version " >/dev/null
 kill -STOP "$AGENT_PID"
 on_exit kill -CONT "$AGENT_PID"
 keys F9
@@ -18,7 +18,7 @@ keys F1
 ok "the help still opens" wait_screen 2 "F10 *Quit the console"
 keys F9
 kill -CONT "$AGENT_PID"
-ok "when the agent goes on, the settings arrive" wait_screen 5 "link.port  *[0-9]"
-ok "and the title bar is back to normal" wait_screen 5 "agent .* connected *$"
+ok "when the agent goes on, the settings arrive" wait_screen 15 "link.port  *[0-9]"
+ok "and the title bar is back to normal" wait_screen 15 "agent .* connected *$"
 ok "q quits cleanly" quit_console
 finish

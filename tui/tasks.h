@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The tasks screen's parts: the list and detail (screen-tasks.c), the forms and the quarantine (tasks-form.c). */
+#ifndef VIGIL_TUI_TASKS_H
+#define VIGIL_TUI_TASKS_H
+
+#include "console.h"
+
+enum tasks_form_kind { TF_NONE, TF_GET, TF_DELETE, TF_RUN, TF_TERMINATE, TF_CANCEL, TF_RESTORE, TF_PURGE };
+
+struct tasks_screen {
+	struct vg_console *con;
+	/* The history (task.list, newest first). */
+	json_t *list;
+	bool loading, unavailable, dirty;
+	char error[VG_ERROR_MSG_SIZE];
+	int sel, scroll, page;
+	unsigned ticks;
+	json_int_t want_id;       /* select this task when the list has it */
+	/* The detail pane: task.show, and the run's whole output through task.output. */
+	json_int_t detail_id;
+	json_t *detail;
+	char *out[2];
+	size_t outlen[2];
+	unsigned gen;             /* replies for an older detail are dropped */
+	char **dl;                /* the pane as lines */
+	size_t ndl;
+	int dscroll, dpage;
+	bool dfollow;             /* End: the last page, also while more output arrives */
+	bool zoom;                /* the pane over the whole body */
+	/* The quarantine view. */
+	bool quarantine, qloading;
+	json_t *qlist;
+	char qerror[VG_ERROR_MSG_SIZE];
+	int qsel, qscroll, qpage;
+	/* The form in use. */
+	struct vg_form form;
+	enum tasks_form_kind form_kind;
+	json_int_t form_task;
+	char form_entry[128];
+};
+
+/* screen-tasks.c */
+void vg_tasks_reload(struct tasks_screen *s);
+bool vg_tasks_final(const char *state);
+void vg_tasks_time(char *buf, size_t size, const json_t *ms);
+
+/* tasks-form.c */
+void vg_tasks_command(struct tasks_screen *s, int cmd);
+int vg_tasks_form_key(struct tasks_screen *s, const struct vg_key *k);
+void vg_tasks_quarantine_reload(struct tasks_screen *s);
+void vg_tasks_quarantine_draw(struct tasks_screen *s, const struct vg_view *v);
+int vg_tasks_quarantine_key(struct tasks_screen *s, const struct vg_key *k);
+int vg_tasks_quarantine_click(struct tasks_screen *s, int row);
+/* Splits a command line into words: blanks separate, '…' and "…" quote, \ escapes; -EINVAL when a
+ * quote is not closed. */
+int vg_tasks_split(const char *line, json_t **words);
+
+#endif
