@@ -74,7 +74,8 @@ wait_for() {
 
 # start_agent [EXTRA VIGILD OPTIONS]: starts vigild in the foreground, waits for its socket.
 start_agent() {
-	"$VIGILD" --foreground --config /dev/null --state-dir "$STATE_DIR" --socket "$SOCKET" \
+	: >>"$TEST_DIR/vigild.conf"
+	"$VIGILD" --foreground --config "$TEST_DIR/vigild.conf" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
