@@ -406,7 +406,9 @@ static void check_work(struct vg_job *vj, void *data)
 	curl_easy_getinfo(req->easy, CURLINFO_CONNECT_TIME_T, &tcp);
 	curl_easy_getinfo(req->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
 	vg_http_describe(req, job->server, job->pinned, &err);
-	if (!tcp && req->code != CURLE_OK) {
+	if (req->code == CURLE_COULDNT_CONNECT || req->code == CURLE_COULDNT_RESOLVE_HOST ||
+	    req->code == CURLE_COULDNT_RESOLVE_PROXY || req->connect_code >= 300 ||
+	    (req->code == CURLE_OPERATION_TIMEDOUT && !tcp)) {
 		add_step(job, "tcp", false, err.message);
 		goto out;
 	}
@@ -416,7 +418,9 @@ static void check_work(struct vg_job *vj, void *data)
 		add_step(job, "certificate", false, err.message);
 		goto out;
 	}
-	if (!tls) {
+	if (req->code == CURLE_SSL_CONNECT_ERROR || req->code == CURLE_SSL_CERTPROBLEM || req->code == CURLE_SSL_CIPHER ||
+	    req->code == CURLE_SSL_CACERT_BADFILE || (req->code == CURLE_RECV_ERROR && strstr(req->errbuf, "alert")) ||
+	    (req->code == CURLE_OPERATION_TIMEDOUT && !tls)) {
 		add_step(job, "tls", false, err.message);
 		goto out;
 	}

@@ -366,6 +366,9 @@ int vg_http_describe(const struct vg_http_req *req, const char *server, bool pin
 				return vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"),
 						    server);
 			break;
+		case X509_V_ERR_HOSTNAME_MISMATCH:
+		case X509_V_ERR_IP_ADDRESS_MISMATCH:
+			return vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"), server);
 		case X509_V_ERR_CERT_HAS_EXPIRED:
 			return vg_error_set(err, -EPERM, N_("the server certificate has expired"));
 		case X509_V_ERR_CERT_NOT_YET_VALID:
@@ -373,6 +376,8 @@ int vg_http_describe(const struct vg_http_req *req, const char *server, bool pin
 		default:
 			break;
 		}
+		if (has(eb, "subject name") || has(eb, "host name") || has(eb, "hostname"))
+			return vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"), server);
 		if (pinned)
 			return vg_error_set(err, -EPERM, N_("server certificate does not match the imported certificate"));
 		return vg_error_set(err, -EPERM, N_("the server certificate is not trusted by the system CAs: %s"), eb);

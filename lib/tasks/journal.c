@@ -113,7 +113,7 @@ int vg_journal_add(struct vg_journal *j, const char *id, const char *source, con
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(text);
-	if (rc == SQLITE_CONSTRAINT)
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return vg_error_set(err, -EEXIST, N_("task %s already exists"), id);
 	if (rc != SQLITE_DONE)
 		return vg_store_error(j->store, N_("updating the task journal"), err);

@@ -126,7 +126,11 @@ link_error_has() { link_field last_error | grep -qF -- "$1"; }
 # setup_link PORT...: imports the CA, points the agent at 127.0.0.1:PORT... and shortens delays.
 setup_link() {
 	ctl cert server import "$PKI/ca.pem" >/dev/null || return 1
-	ctl settings set link.max_transfer_delay=1 >/dev/null || return 1
+	ctl settings set link.max_transfer_delay=1 link.request_limits=no >/dev/null || return 1
 	local p
 	for p in "$@"; do ctl server add "127.0.0.1:$p" >/dev/null || return 1; done
 }
+
+# For checks run through "wait_for 10 bash -c '...'".
+export SOCKET TEST_DIR
+export -f ctl link_field link_error_has central_events
