@@ -333,7 +333,8 @@ int vg_http_describe(const struct vg_http_req *req, const char *server, bool pin
 	const char *eb = req->errbuf[0] ? req->errbuf : curl_easy_strerror(req->code);
 	char num[32];
 
-	if (req->connect_code == 407)
+	/* 407 is the standard answer; tinyproxy answers 401 to bad credentials. */
+	if (req->connect_code == 407 || (req->used_proxy && req->connect_code == 401))
 		return vg_error_set(err, -EACCES, N_("proxy authentication failed"));
 	if (req->used_proxy && req->connect_code >= 300) {
 		snprintf(num, sizeof(num), "%ld", req->connect_code);
