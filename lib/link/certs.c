@@ -9,6 +9,7 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -81,12 +82,14 @@ static json_t *describe(X509 *cert, size_t count)
 }
 
 /* The first certificate must be valid now. */
-static int check_validity(X509 *cert, const char *what, struct vg_error *err)
+static int check_validity(X509 *cert, bool server, struct vg_error *err)
 {
 	if (X509_cmp_current_time(X509_get0_notAfter(cert)) <= 0)
-		return vg_error_set(err, -EKEYEXPIRED, N_("the %s certificate has expired"), what);
+		return server ? vg_error_set(err, -EKEYEXPIRED, N_("the server certificate has expired"))
+			      : vg_error_set(err, -EKEYEXPIRED, N_("the client certificate has expired"));
 	if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0)
-		return vg_error_set(err, -EINVAL, N_("the %s certificate is not valid yet"), what);
+		return server ? vg_error_set(err, -EINVAL, N_("the server certificate is not valid yet"))
+			      : vg_error_set(err, -EINVAL, N_("the client certificate is not valid yet"));
 	return 0;
 }
 
@@ -159,7 +162,7 @@ int vg_cert_import_server(const unsigned char *data, size_t len, const char *pat
 		}
 		certs[n++] = c;
 	}
-	if ((r = check_validity(certs[0], "server", err)) == 0 &&
+	if ((r = check_validity(certs[0], true, err)) == 0 &&
 	    (r = write_pem(path, certs, n, NULL, err)) == 0)
 		*info = describe(certs[0], n);
 	free_certs(certs, n);
@@ -177,7 +180,7 @@ static int store_pair(X509 *cert, STACK_OF(X509) *chain, EVP_PKEY *key, const ch
 		ERR_clear_error();
 		return vg_error_set(err, -EINVAL, N_("the private key does not match the certificate"));
 	}
-	if ((r = check_validity(cert, "client", err)) < 0)
+	if ((r = check_validity(cert, false, err)) < 0)
 		return r;
 	certs[n++] = cert;
 	for (int i = 0; chain && i < sk_X509_num(chain) && n < MAX_CHAIN; i++)
