@@ -187,12 +187,19 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
 		req->overflow = true;
 		return 0;
 	}
-	{
-		char *p = realloc(req->resp, req->resp_len + len + 1);
+	if (req->resp_len + len + 1 > req->resp_cap) {
+		/* Grow by doubling, up to the bound: a few reallocations for any answer. */
+		size_t cap = req->resp_cap ? req->resp_cap : 4096;
+		char *p;
 
-		if (!p)
+		while (cap < req->resp_len + len + 1)
+			cap *= 2;
+		if (cap > req->resp_max + 1)
+			cap = req->resp_max + 1;
+		if (!(p = realloc(req->resp, cap)))
 			return 0;
 		req->resp = p;
+		req->resp_cap = cap;
 	}
 	memcpy(req->resp + req->resp_len, ptr, len);
 	req->resp_len += len;

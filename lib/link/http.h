@@ -39,7 +39,7 @@ struct vg_http_req {
 	char *body;                 /* request body, owned */
 	size_t body_len;
 	char *resp;                 /* response body, NUL-terminated */
-	size_t resp_len, resp_max;
+	size_t resp_len, resp_cap, resp_max;
 	bool overflow;              /* the response went past resp_max */
 	long status;                /* HTTP status, 0 when none */
 	long connect_code;          /* the proxy's answer to CONNECT */
