@@ -4,7 +4,7 @@
 # proxy password is reported as such in status.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 8
+plan 9
 
 make_pki
 PORT=$(free_port)
@@ -45,4 +45,5 @@ ok "server check goes through the proxy" bash -c "ctl server check | grep -q 'th
 echo "not-the-password" >"$TEST_DIR/proxy.pass"
 ctl proxy set "http://127.0.0.1:$PX" --user vigil --password-file "$TEST_DIR/proxy.pass" >/dev/null
 ok "a wrong proxy password is reported in status" wait_for 15 link_error_has "proxy authentication failed"
+ok "the agent stops cleanly (no leak under the sanitizers)" stop_agent
 finish

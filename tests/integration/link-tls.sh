@@ -3,7 +3,7 @@
 # TLS refusals, each with its message in status, and two-way TLS with an imported PKCS#12.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 16
+plan 17
 
 make_pki
 start_agent
@@ -62,4 +62,5 @@ ok "the key file is 0600" test "$(stat -c %a "$STATE_DIR/link-client.pem")" = 60
 ok "two-way TLS connects" wait_for 15 bash -c "[ \"\$(link_field state)\" = connected ]"
 ctl link test-emit 5 >/dev/null
 ok "events arrive over two-way TLS" wait_for 15 bash -c "[ \$(central_events mtls | wc -l) -ge 5 ]"
+ok "the agent stops cleanly (no leak under the sanitizers)" stop_agent
 finish
