@@ -3,7 +3,7 @@
 # TLS refusals, each with its message in status, and two-way TLS with an imported PKCS#12.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 17
+plan 20
 
 make_pki
 start_agent
@@ -31,6 +31,12 @@ refuse() {
 	[ ! -s "$TEST_DIR/central-$tag/hello.jsonl" ] || rc=1
 	return $rc
 }
+SPORT=$(free_port)
+start_central check "$SPORT" --cert "$PKI/stranger.pem" --key "$PKI/stranger.key"
+ok "server check names the failing step" bash -c "
+	! ctl server check 127.0.0.1:$SPORT >'$TEST_DIR/check' && grep -q 'TCP *ok' '$TEST_DIR/check' &&
+	grep -q 'certificate *FAILED *server certificate does not match the imported certificate' '$TEST_DIR/check'"
+stop_central check
 ok "a server certificate from another CA is refused" \
 	refuse stranger "$(free_port)" "server certificate does not match the imported certificate" \
 	--cert "$PKI/stranger.pem" --key "$PKI/stranger.key"
@@ -58,6 +64,11 @@ ok "a wrong PKCS#12 password is refused at import" bash -c "
 ok "... and no connection is made" test ! -s "$TEST_DIR/central-mtls/hello.jsonl"
 ok "the PKCS#12 imports with its password" bash -c "
 	ctl cert client import '$PKI/client.p12' --password-file '$PKI/client.pass' | grep -q 'vigil-agent'"
+ok "a PEM certificate and key pair imports too" bash -c "
+	ctl cert client import '$PKI/client.pem' --key '$PKI/client.key' | grep -q 'vigil-agent'"
+ok "a key that does not match the certificate is refused" bash -c "
+	! ctl cert client import '$PKI/client.pem' --key '$PKI/server.key' 2>'$TEST_DIR/err' &&
+	grep -q 'does not match' '$TEST_DIR/err'"
 ok "the key file is 0600" test "$(stat -c %a "$STATE_DIR/link-client.pem")" = 600
 ok "two-way TLS connects" wait_for 15 bash -c "[ \"\$(link_field state)\" = connected ]"
 ctl link test-emit 5 >/dev/null
