@@ -447,9 +447,6 @@ static bool build_batch(struct vg_link *link)
 	struct vg_error err = { 0 };
 	bool first = true;
 
-	/* A new hour: the events held back so far may go now, start from the beginning. */
-	if (vg_time_ms() - link->throttle.hour_start_ms >= 3600 * 1000)
-		link->cursor = 0;
 	seqs = calloc(link->batch_limit, sizeof(*seqs));
 	if (!seqs)
 		return false;
@@ -464,9 +461,6 @@ static bool build_batch(struct vg_link *link)
 		}
 		if (b.n == 0) {
 			vg_spool_batch_free(&b);
-			/* Everything sendable went; look again when new events may have come. */
-			link->next_scan_ms = vg_now_ms() +
-				(uint64_t)vg_settings_get_int(s, "link.max_transfer_delay") * 1000;
 			break;
 		}
 		for (size_t i = 0; i < b.n; i++) {
@@ -505,6 +499,8 @@ static bool build_batch(struct vg_link *link)
 	link->batch.n = n;
 	link->batch.number = seqs[n - 1];
 	link->batch.ready = true;
+	/* A full batch: more may be waiting, send the next one without waiting for the delay. */
+	link->draining = n == link->batch_limit;
 	return true;
 }
 
@@ -564,15 +560,34 @@ static void events_done(struct vg_http_req *req, void *data)
 	contact(link);
 	ack_batch(link);
 	batch_clear(link);
-	link->next_scan_ms = 0;
 	step(link);
 }
 
+/* The first pending event after seq, if any: its sequence number and time.  One indexed
+ * lookup, so that the tick stays cheap however large the spool is. */
+static bool first_pending(struct vg_link *link, uint64_t after, uint64_t *seq, int64_t *time_ms)
+{
+	struct vg_spool_batch b = { 0 };
+	bool found = false;
+
+	if (vg_spool_read_pending(link->agent->spool, after, 1, 1, &b, NULL) == 0 && b.n == 1) {
+		json_t *ev = json_loads(b.texts[0], 0, NULL);
+
+		*seq = b.seqs[0];
+		*time_ms = json_integer_value(json_object_get(ev, "time"));
+		json_decref(ev);
+		found = true;
+	}
+	vg_spool_batch_free(&b);
+	return found;
+}
+
+/* A batch is due when one is waiting to be resent, when a full packet is pending, or when
+ * the oldest pending event has waited max_transfer_delay. */
 static bool upload_due(struct vg_link *link)
 {
-	struct vg_spool_stats st;
-	uint64_t now = vg_now_ms();
-	int64_t delay_ms = vg_settings_get_int(link->agent->settings, "link.max_transfer_delay") * 1000;
+	uint64_t now = vg_now_ms(), seq, more;
+	int64_t delay_ms = vg_settings_get_int(link->agent->settings, "link.max_transfer_delay") * 1000, t;
 
 	if (link->min_interval && now - link->last_upload_ms < (uint64_t)link->min_interval * 1000)
 		return false;
@@ -580,9 +595,15 @@ static bool upload_due(struct vg_link *link)
 		return true;
 	if (now < link->next_scan_ms)
 		return false;
-	if (vg_spool_stats(link->agent->spool, &st, NULL) < 0 || st.pending == 0)
+	/* A new hour lets held events go: look from the start again. */
+	if (vg_time_ms() - link->throttle.hour_start_ms >= 3600 * 1000)
+		link->cursor = 0;
+	if (!first_pending(link, link->cursor, &seq, &t))
 		return false;
-	return st.pending >= link->batch_limit || vg_time_ms() - st.oldest_pending_ms >= delay_ms;
+	if (vg_time_ms() - t >= delay_ms || link->draining)
+		return true;
+	/* Sequence numbers after the cursor are dense: one at first + limit - 1 means a full packet. */
+	return link->batch_limit > 1 && first_pending(link, seq + link->batch_limit - 2, &more, &t);
 }
 
 static void send_events(struct vg_link *link)
@@ -591,8 +612,10 @@ static void send_events(struct vg_link *link)
 
 	if (!vg_settings_get_bool(link->agent->settings, "telemetry.enabled") || !upload_due(link))
 		return;
-	if (!link->batch.ready && !build_batch(link))
+	if (!link->batch.ready && !build_batch(link)) {
+		link->next_scan_ms = vg_now_ms() + 1000;
 		return;
+	}
 	make_url(link, "/api/v1/events", url, sizeof(url));
 	link->last_upload_ms = vg_now_ms();
 	link->events_req = vg_http_start(link->http, &link->conf, "POST", url, link->batch.gz, link->batch.gz_len,

@@ -91,6 +91,7 @@ struct vg_link {
 	} batch;
 	uint64_t cursor;                  /* events up to here were batched or held this hour */
 	uint64_t next_scan_ms;
+	bool draining;                    /* the last batch was full: a backlog is being sent */
 	size_t batch_limit;
 	struct vg_link_throttle throttle;
 
