@@ -4,4 +4,4 @@ check_PROGRAMS += unit/test-link-throttle unit/test-link-openc2 unit/test-tasks-
 TESTS += unit/test-link-throttle unit/test-link-openc2 unit/test-tasks-journal \
 	integration/link-events.sh integration/link-tls.sh integration/link-proxy.sh integration/link-hostile.sh
 EXTRA_DIST += integration/link-lib.sh integration/link-events.sh integration/link-tls.sh \
-	integration/link-proxy.sh integration/link-hostile.sh central/server.py
+	integration/link-proxy.sh integration/link-hostile.sh central/server.py central/socks5.py

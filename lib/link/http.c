@@ -351,6 +351,15 @@ int vg_http_describe(const struct vg_http_req *req, const char *server, bool pin
 	switch (req->code) {
 	case CURLE_OK:
 		break;
+	case CURLE_PROXY: {
+		long px = 0;
+
+		/* A SOCKS proxy's own answer: a refused user is an authentication failure. */
+		curl_easy_getinfo(req->easy, CURLINFO_PROXY_ERROR, &px);
+		if (px == CURLPX_USER_REJECTED || px == CURLPX_NO_AUTH)
+			return vg_error_set(err, -EACCES, N_("proxy authentication failed"));
+		return vg_error_set(err, -ECONNREFUSED, N_("the proxy refused the connection to %s: %s"), server, eb);
+	}
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		return vg_error_set(err, -EHOSTUNREACH, N_("cannot resolve the name of the proxy: %s"), eb);
 	case CURLE_COULDNT_RESOLVE_HOST:
