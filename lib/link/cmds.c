@@ -464,18 +464,28 @@ static int cmd_server_check(struct vg_agent *agent, struct vg_ctl_request *req, 
 	struct vg_link *link = get_link(agent, err);
 	const char *server = json_string_value(json_object_get(req->args, "server"));
 	struct check_job *job;
+	struct vg_link *cur;
 	const char *colon;
 
 	(void)result;
 	if (!link)
 		return err->code;
 	job = calloc(1, sizeof(*job));
-	if (!job)
+	/* The check reads the settings as they are now, on a copy: the live link is not touched. */
+	cur = malloc(sizeof(*cur));
+	if (!job || !cur) {
+		free(job);
+		free(cur);
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
-	job->refused = vg_link_configure(link, &job->refusal) < 0;
+	}
+	*cur = *link;
+	cur->proxy_password = NULL;
+	job->refused = vg_link_configure(cur, &job->refusal) < 0;
 	if (!server)
-		server = link->nservers ? link->servers[0] : NULL;
+		server = cur->nservers ? cur->servers[0] : NULL;
 	if (!server || !server[0] || strlen(server) >= sizeof(job->server)) {
+		free_password(cur->proxy_password);
+		free(cur);
 		free(job);
 		return vg_error_set(err, -ENOENT, N_("no server is configured (vigilctl server add HOST[:PORT])"));
 	}
@@ -495,16 +505,17 @@ static int cmd_server_check(struct vg_agent *agent, struct vg_ctl_request *req, 
 	else
 		snprintf(job->port, sizeof(job->port), "%lld", vg_settings_get_int(agent->settings, "link.port"));
 	snprintf(job->url, sizeof(job->url), "https://%s%s%s", server, colon ? "" : ":", colon ? "" : job->port);
-	snprintf(job->ca, sizeof(job->ca), "%s", link->server_cert);
-	snprintf(job->client, sizeof(job->client), "%s", link->client_cert);
-	snprintf(job->proxy, sizeof(job->proxy), "%s", link->proxy);
-	snprintf(job->proxy_user, sizeof(job->proxy_user), "%s", link->proxy_user);
-	snprintf(job->noproxy, sizeof(job->noproxy), "%s", link->noproxy);
-	job->proxy_password = link->proxy_password ? strdup(link->proxy_password) : NULL;
-	job->pinned = link->pinned;
-	job->two_way = link->two_way;
-	job->connect_ms = link->conf.connect_timeout_ms;
-	job->timeout_ms = link->conf.timeout_ms;
+	snprintf(job->ca, sizeof(job->ca), "%s", cur->server_cert);
+	snprintf(job->client, sizeof(job->client), "%s", cur->client_cert);
+	snprintf(job->proxy, sizeof(job->proxy), "%s", cur->proxy);
+	snprintf(job->proxy_user, sizeof(job->proxy_user), "%s", cur->proxy_user);
+	snprintf(job->noproxy, sizeof(job->noproxy), "%s", cur->noproxy);
+	job->proxy_password = cur->proxy_password;
+	job->pinned = cur->pinned;
+	job->two_way = cur->two_way;
+	job->connect_ms = cur->conf.connect_timeout_ms;
+	job->timeout_ms = cur->conf.timeout_ms;
+	free(cur);
 	job->steps = json_array();
 	if (!vg_workers_submit(agent->workers, check_work, check_done, job)) {
 		json_decref(job->steps);
@@ -600,12 +611,14 @@ static int cmd_test_emit(struct vg_agent *agent, struct vg_ctl_request *req, jso
 {
 	json_int_t count = json_integer_value(json_object_get(req->args, "count"));
 	json_int_t cls = json_integer_value(json_object_get(req->args, "class_uid"));
-	static uint64_t serial;
+	struct vg_link *link = get_link(agent, err);
 	json_t *pending[256];
 	size_t np = 0;
 	json_t *uids = json_array();
 	int r = 0;
 
+	if (!link)
+		return err->code;
 	if (count < 1 || count > MAX_TEST_EVENTS)
 		return vg_error_set(err, -EINVAL, N_("the count must be between 1 and 100000"));
 	if (cls == 0)
@@ -616,7 +629,7 @@ static int cmd_test_emit(struct vg_agent *agent, struct vg_ctl_request *req, jso
 		bool sink = agent->event_sink != NULL;
 
 		snprintf(uid, sizeof(uid), "test-%.8s-%lld-%llu", vg_agent_id(agent), (long long)vg_time_ms(),
-			 (unsigned long long)++serial);
+			 (unsigned long long)++link->test_serial);
 		ev = json_pack("{s:I, s:i, s:{s:s}, s:s}", "class_uid", cls, "activity_id", 1, "metadata", "uid", uid,
 			       "message", "test event (vigilctl link test-emit)");
 		if (!ev)

@@ -96,6 +96,7 @@ struct vg_link {
 	struct vg_link_throttle throttle;
 
 	uint64_t sent_events, sent_batches, commands_received;
+	uint64_t test_serial;             /* numbers the events of link.test-emit */
 };
 
 /* Starts and stops the link (subsystem.c calls these). */
