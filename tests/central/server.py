@@ -54,7 +54,8 @@ class State:
         self.seen = set()          # (agent_id, seq) stored
         self.queue = []            # commands for any agent
         self.stats = {"hello": 0, "batches": 0, "events": 0, "duplicates": 0, "responses": 0,
-                      "commands_sent": 0, "files": 0}
+                      "commands_sent": 0, "files": 0,
+                      "refused_batches": 0}
         os.makedirs(os.path.join(data_dir, "files"), exist_ok=True)
         path = os.path.join(data_dir, "events.jsonl")
         if os.path.exists(path):
@@ -274,7 +275,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def events(self):
         st = self.server.state
         if self.server.fail_events:
-            return self.error(503, "unavailable", "events refused by --fail-events", )
+            with st.lock:
+                st.stats["refused_batches"] += 1
+            self.body()
+            return self.reply(503, {"error": {"code": "unavailable", "message": "events refused by --fail-events"}},
+                              {"Retry-After": str(self.server.retry_after)})
         obj = self.json_body()
         if obj is None:
             return None
@@ -376,6 +381,7 @@ class TLSServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.state = state
         self.hostile = opts.hostile
         self.fail_events = opts.fail_events
+        self.retry_after = opts.retry_after
         self.verbose = opts.verbose
         super().__init__(addr, Handler)
 
@@ -423,7 +429,8 @@ def main():
     ap.add_argument("--poll-wait", type=int, default=25, help="long-poll duration told to agents (seconds)")
     ap.add_argument("--min-interval", type=int, default=0, help="minimum seconds between event uploads")
     ap.add_argument("--hostile", choices=["oversized", "invalid-json", "unknown-command", "endless", "slowloris"])
-    ap.add_argument("--fail-events", action="store_true", help="answer 503 to every event batch")
+    ap.add_argument("--fail-events", action="store_true", help="answer 503 with Retry-After to every event batch")
+    ap.add_argument("--retry-after", type=int, default=5, help="the Retry-After of --fail-events (seconds)")
     ap.add_argument("--verbose", action="store_true")
     opts = ap.parse_args()
 

@@ -4,7 +4,7 @@
 # never ends, a slow-loris server.  The agent stays up, bounded in memory, and says what happened.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 8
+plan 10
 
 make_pki
 start_agent
@@ -40,6 +40,20 @@ for l in open('$TEST_DIR/central-unknown/responses.jsonl'):
 sys.exit(1)"
 ctl server remove "127.0.0.1:$PORT" >/dev/null
 stop_central unknown
+
+# A server that asks the agent to slow down (503 with Retry-After: 6) is obeyed.
+PORT=$(free_port)
+ADMIN=$(free_port)
+start_central slow "$PORT" --fail-events --retry-after 6 --admin-port "$ADMIN"
+ctl server add "127.0.0.1:$PORT" >/dev/null
+ctl settings set link.max_transfer_delay=1 >/dev/null
+ctl link test-emit 5 >/dev/null
+ok "a 503 with Retry-After is reported" wait_for 15 link_error_has "asked the agent to slow down"
+sleep 9
+tries=$(python3 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('http://127.0.0.1:$ADMIN/stats', timeout=5))['refused_batches'])")
+ok "the agent waited as asked: $tries batch attempts in about 10 s" test "$tries" -ge 2 -a "$tries" -le 3
+ctl server remove "127.0.0.1:$PORT" >/dev/null
+stop_central slow
 
 ok "the agent is still up" ctl status
 peak=$(awk '/VmHWM/ {print $2}' "/proc/$AGENT_PID/status")
