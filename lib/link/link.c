@@ -62,6 +62,7 @@ static void record_error(struct vg_link *link, const struct vg_error *err)
 {
 	link->last_error = *err;
 	link->have_error = true;
+	link->last_error_at = time(NULL);
 	vg_warn("link: %s", err->message);
 }
 
@@ -844,8 +845,10 @@ json_t *vg_link_status(struct vg_agent *agent)
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "last_error", json_string(link->have_error ? link->last_error.message : ""));
-	if (link->have_error)
+	if (link->have_error) {
+		json_object_set_new(o, "last_error_at", json_integer((json_int_t)link->last_error_at));
 		json_object_set_new(o, "last_error_detail", vg_ctl_error_json(&link->last_error));
+	}
 	json_object_set_new(o, "server_certificate", cert_summary(link->server_cert));
 	json_object_set_new(o, "client_certificate", cert_summary(link->client_cert));
 	return o;

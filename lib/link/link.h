@@ -74,6 +74,7 @@ struct vg_link {
 	int64_t connected_since;
 	struct vg_error last_error;
 	bool have_error;
+	int64_t last_error_at;            /* seconds since the epoch */
 	unsigned poll_wait;               /* seconds */
 	unsigned min_interval;
 
