@@ -26,7 +26,7 @@ static const struct vg_migration migrations[] = {
 static const char *const state_names[] = {
 	[VG_TASK_QUEUED] = "queued",       [VG_TASK_RUNNING] = "running",     [VG_TASK_SUCCEEDED] = "succeeded",
 	[VG_TASK_FAILED] = "failed",       [VG_TASK_REFUSED] = "refused",     [VG_TASK_CANCELLED] = "cancelled",
-	[VG_TASK_TIMED_OUT] = "timed out", [VG_TASK_INTERRUPTED] = "interrupted",
+	[VG_TASK_TIMED_OUT] = "timed_out", [VG_TASK_INTERRUPTED] = "interrupted",
 };
 
 const char *vg_task_state_name(enum vg_task_state state)

@@ -27,7 +27,7 @@ enum vg_task_state {
 
 #define VG_TASK_ID_MAX 128
 
-/* The word of a state ("queued", "running", "succeeded", ..., "timed out", "interrupted"). */
+/* The word of a state ("queued", "running", "succeeded", ..., "timed_out", "interrupted"). */
 const char *vg_task_state_name(enum vg_task_state state);
 bool vg_task_state_final(enum vg_task_state state);
 

@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-libvigil_core_la_SOURCES += tasks/subsystem.c tasks/journal.h tasks/journal.c
+libvigil_core_la_SOURCES += tasks/subsystem.c

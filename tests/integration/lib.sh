@@ -20,14 +20,16 @@ chmod 755 "$TEST_DIR"
 STATE_DIR="$TEST_DIR/state"
 SOCKET="$TEST_DIR/vigild.sock"
 AGENT_LOG="$TEST_DIR/vigild.log"
+AGENT_CONFIG="$TEST_DIR/vigild.conf"   # empty unless a test writes it
+: >"$AGENT_CONFIG"
 AGENT_PID=
 _tap_n=0
 _tap_failed=0
 _cleanups=()
 
-export VIGIL_SOCKET="$SOCKET"
-# The catalog built for the tests, so that LANGUAGE=fr works before installation.
-if [ -n "${VIGIL_LOCALEDIR:-}" ]; then export TEXTDOMAINDIR="$VIGIL_LOCALEDIR"; fi
+export VIGIL_SOCKET="$SOCKET" SOCKET STATE_DIR TEST_DIR AGENT_LOG AGENT_CONFIG
+# VIGIL_LOCALEDIR (set by make check) points the programs at the catalog built for the tests,
+# so that LANGUAGE=fr works before installation.
 
 plan() { echo "1..$1"; }
 
@@ -72,10 +74,10 @@ wait_for() {
 	done
 }
 
-# start_agent [EXTRA VIGILD OPTIONS]: starts vigild in the foreground, waits for its socket.
+# start_agent [EXTRA VIGILD OPTIONS]: starts vigild in the foreground with $AGENT_CONFIG,
+# waits for its socket.
 start_agent() {
-	: >>"$TEST_DIR/vigild.conf"
-	"$VIGILD" --foreground --config "$TEST_DIR/vigild.conf" --state-dir "$STATE_DIR" --socket "$SOCKET" \
+	"$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
@@ -109,8 +111,15 @@ ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }
 # status_of COMMAND...: prints the exit status of COMMAND (output discarded).
 status_of() { "$@" >/dev/null 2>&1; echo $?; }
 
-# finish: ends the test with the right exit status.
+# finish: stops the agent and ends the test with the right exit status; a sanitizer report
+# in the agent's log (leak, overflow, undefined behaviour) fails the test too.
 finish() {
+	stop_agent >/dev/null 2>&1
+	if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$AGENT_LOG" 2>/dev/null; then
+		diag "the sanitizers reported a problem in vigild:"
+		grep -E -A12 'Sanitizer|runtime error:' "$AGENT_LOG" | sed 's/^/#   /' | head -60
+		_tap_failed=$((_tap_failed + 1))
+	fi
 	[ "$_tap_failed" -eq 0 ]
 	exit $?
 }
