@@ -63,6 +63,12 @@ static void check_done(struct vg_http *h)
 		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &req->status);
 		curl_easy_getinfo(req->easy, CURLINFO_HTTP_CONNECTCODE, &req->connect_code);
 		curl_easy_getinfo(req->easy, CURLINFO_SSL_VERIFYRESULT, &req->verify_result);
+		{
+			curl_off_t tls = 0;
+
+			curl_easy_getinfo(req->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+			req->tls_done = tls > 0;
+		}
 		curl_multi_remove_handle(h->multi, req->easy);
 		unlink_req(req);
 		if (req->done)
@@ -271,6 +277,7 @@ int vg_http_setup(CURL *e, const struct vg_http_conf *conf, const char *url, str
 		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->resp_max);
 		curl_easy_setopt(e, CURLOPT_PRIVATE, req);
 		req->used_proxy = conf->proxy != NULL;
+		req->sent_client_cert = conf->client_file != NULL;
 	}
 	return 0;
 }
@@ -348,6 +355,13 @@ int vg_http_describe(const struct vg_http_req *req, const char *server, bool pin
 		return vg_error_set(err, -ECONNREFUSED, N_("the proxy refused the connection to %s (HTTP %s)"),
 				    server, num);
 	}
+	/* With TLS 1.3 a server that requires a client certificate refuses it after the client
+	 * finished its handshake: the client then sees its request fail in one of several ways. */
+	if (!req->sent_client_cert && req->tls_done && req->status == 0 && !has(eb, "alert") &&
+	    (req->code == CURLE_SEND_ERROR || req->code == CURLE_RECV_ERROR || req->code == CURLE_GOT_NOTHING))
+		return vg_error_set(err, -EPERM,
+				    N_("the server %s closed the connection after the TLS handshake (does it require a client certificate?): %s"),
+				    server, eb);
 	switch (req->code) {
 	case CURLE_OK:
 		break;

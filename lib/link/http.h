@@ -47,6 +47,8 @@ struct vg_http_req {
 	long retry_after;           /* seconds, from Retry-After, 0 when none */
 	CURLcode code;
 	bool used_proxy;
+	bool sent_client_cert;      /* a client certificate was configured */
+	bool tls_done;              /* the TLS handshake completed (as far as the client knows) */
 	char errbuf[CURL_ERROR_SIZE];
 	vg_http_done_fn done;
 	void *data;
