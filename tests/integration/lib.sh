@@ -23,6 +23,8 @@ AGENT_LOG="$TEST_DIR/vigild.log"
 AGENT_CONFIG="$TEST_DIR/vigild.conf"   # empty unless a test writes it
 : >"$AGENT_CONFIG"
 AGENT_PID=
+# A command that vigild runs through, e.g. AGENT_PREFIX=(ip netns exec NAME); it must exec.
+AGENT_PREFIX=()
 _tap_n=0
 _tap_failed=0
 _cleanups=()
@@ -77,7 +79,7 @@ wait_for() {
 # start_agent [EXTRA VIGILD OPTIONS]: starts vigild in the foreground with $AGENT_CONFIG,
 # waits for its socket.
 start_agent() {
-	"$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
+	"${AGENT_PREFIX[@]}" "$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
