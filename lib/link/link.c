@@ -304,6 +304,8 @@ static void start_poll(struct vg_link *link)
 	snprintf(url, sizeof(url), "%s/api/v1/commands?wait=%u", link->url_base, link->poll_wait);
 	link->poll_conf = link->conf;
 	link->poll_conf.timeout_ms = link->conf.timeout_ms + (long)link->poll_wait * 1000;
+	/* The server is silent for up to the whole wait: that is not a slow transfer. */
+	link->poll_conf.low_speed_time_s = link->conf.low_speed_time_s + (long)link->poll_wait;
 	link->poll_req = vg_http_start(link->http, &link->poll_conf, "GET", url, NULL, 0, NULL, false,
 				       VG_LINK_MAX_COMMANDS_RESPONSE, poll_done, link);
 }

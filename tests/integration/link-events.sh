@@ -4,7 +4,7 @@
 # nothing; failover to the second server; a queued command reaches the agent within seconds.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 15
+plan 16
 
 make_pki
 DEAD=$(free_port)
@@ -83,5 +83,6 @@ sleep 3
 after=$(central_events main | wc -l)
 ok "throttled: 10 process events and all 30 detections sent ($((after - before)))" test $((after - before)) -eq 40
 ok "the held events wait in the spool" test "$(link_field events_waiting)" -eq 20
+ok "long polls were never cut short as too slow" bash -c "! grep -q 'did not answer in time' '$AGENT_LOG'"
 ok "the agent stops cleanly (no leak under the sanitizers)" stop_agent
 finish
