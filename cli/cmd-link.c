@@ -1,10 +1,492 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* vigilctl commands of the link family. */
+/* vigilctl commands of the link family: cert server|client, server, proxy, link test-emit. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "fileio.h"
 #include "nls.h"
 
+#define MAX_CERT_FILE (256 * 1024)
+#define MAX_PASSWORD 1024
+
+static char *complete_files(const char *text, int argi, int state)
+{
+	(void)text;
+	(void)argi;
+	(void)state;
+	return VG_CLI_COMPLETE_FILES;
+}
+
+static void wipe(char *p, size_t len)
+{
+	if (p) {
+		OPENSSL_cleanse(p, len);
+		free(p);
+	}
+}
+
+/* Reads a file and returns it as base64 (a new string) in *b64. */
+static int file_b64(const char *path, char **b64)
+{
+	struct vg_error err;
+	char text[VG_ERROR_MSG_SIZE], *data = NULL;
+	size_t len = 0;
+
+	if (vg_file_read_all(path, MAX_CERT_FILE, &data, &len, &err) < 0)
+		return vg_cli_fail("%s", vg_error_text(&err, text, sizeof(text)));
+	*b64 = malloc(4 * ((len + 2) / 3) + 1);
+	if (!*b64) {
+		wipe(data, len);
+		return vg_cli_fail("%s", _("out of memory"));
+	}
+	EVP_EncodeBlock((unsigned char *)*b64, (const unsigned char *)data, (int)len);
+	wipe(data, len);
+	return VG_EXIT_OK;
+}
+
+/* The password from --password-file (first line), or asked on the terminal without echo. */
+static int get_password(const char *file, const char *prompt, char **out)
+{
+	struct vg_error err;
+	char text[VG_ERROR_MSG_SIZE], *data = NULL;
+	size_t len = 0;
+	struct termios old, quiet;
+	FILE *tty;
+	char buf[MAX_PASSWORD + 2];
+
+	if (file) {
+		if (vg_file_read_all(file, MAX_PASSWORD, &data, &len, &err) < 0)
+			return vg_cli_fail("%s", vg_error_text(&err, text, sizeof(text)));
+		data[strcspn(data, "\r\n")] = '\0';
+		*out = data;
+		return VG_EXIT_OK;
+	}
+	tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return vg_cli_fail("%s", _("no terminal to ask the password on: use --password-file FILE"));
+	fputs(prompt, tty);
+	fflush(tty);
+	tcgetattr(fileno(tty), &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	if (!fgets(buf, sizeof(buf), tty))
+		buf[0] = '\0';
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	*out = strdup(buf);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return *out ? VG_EXIT_OK : vg_cli_fail("%s", _("out of memory"));
+}
+
+static void print_cert(json_t *r)
+{
+	char from[64], to[64];
+
+	vg_cli_format_time(json_integer_value(json_object_get(r, "not_before")), from, sizeof(from));
+	vg_cli_format_time(json_integer_value(json_object_get(r, "not_after")), to, sizeof(to));
+	printf("  %-20s %s\n", _("Subject:"), json_string_value(json_object_get(r, "subject")));
+	printf("  %-20s %s\n", _("Issuer:"), json_string_value(json_object_get(r, "issuer")));
+	printf("  %-20s %s\n", _("Valid from:"), from);
+	printf("  %-20s %s\n", _("Valid until:"), to);
+	printf("  %-20s %s\n", _("SHA-256:"), json_string_value(json_object_get(r, "sha256")));
+	printf("  %-20s %lld\n", _("Certificates:"), (long long)json_integer_value(json_object_get(r, "certificates")));
+	if (json_object_get(r, "warning"))
+		printf(_("Warning: this certificate expires in %lld days.\n"),
+		       (long long)json_integer_value(json_object_get(r, "expires_in_days")));
+	if (json_is_false(json_object_get(r, "two_way")))
+		printf("%s\n", _("Note: two-way TLS is off; turn it on with: vigilctl settings set link.client_certificate=yes"));
+}
+
+static int show_result(struct vg_cli *cli, int rc, json_t *r, const char *title)
+{
+	if (rc != VG_EXIT_OK)
+		return rc;
+	if (cli->json) {
+		vg_cli_print_json(r);
+	} else {
+		printf("%s\n", title);
+		print_cert(r);
+	}
+	json_decref(r);
+	return VG_EXIT_OK;
+}
+
+static int run_server_import(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	char *b64 = NULL;
+	json_t *r;
+	int rc;
+
+	(void)cmd;
+	(void)argc;
+	if ((rc = file_b64(argv[0], &b64)) != VG_EXIT_OK)
+		return rc;
+	rc = vg_cli_call(cli, "cert.server.import", json_pack("{s:s}", "data", b64), &r);
+	free(b64);
+	return show_result(cli, rc, r, _("Server certificate imported:"));
+}
+
+static int run_simple(struct vg_cli *cli, const char *proto, const char *title)
+{
+	json_t *r = NULL;
+	int rc = vg_cli_call(cli, proto, NULL, &r);
+
+	return show_result(cli, rc, r, title);
+}
+
+static int run_server_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	return run_simple(cli, "cert.server.show", _("Server certificate:"));
+}
+
+static int run_client_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	return run_simple(cli, "cert.client.show", _("Client certificate:"));
+}
+
+static int run_remove(struct vg_cli *cli, const char *proto, const char *done)
+{
+	json_t *r;
+	int rc = vg_cli_call(cli, proto, NULL, &r);
+
+	if (rc != VG_EXIT_OK)
+		return rc;
+	if (cli->json)
+		vg_cli_print_json(r);
+	else
+		printf("%s\n", done);
+	if (json_is_true(json_object_get(r, "two_way")))
+		fprintf(stderr, "%s\n", _("Warning: two-way TLS is on: the link stays down until a client certificate is imported."));
+	json_decref(r);
+	return VG_EXIT_OK;
+}
+
+static int run_server_remove(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	return run_remove(cli, "cert.server.remove", _("Server certificate removed."));
+}
+
+static int run_client_remove(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	return run_remove(cli, "cert.client.remove", _("Client certificate removed."));
+}
+
+static int run_client_import(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	const char *file = NULL, *key = NULL, *pwfile = NULL;
+	char *b64 = NULL, *kb64 = NULL, *pw = NULL;
+	json_t *args, *r;
+	int rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			key = argv[++i];
+		else if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc)
+			pwfile = argv[++i];
+		else if (argv[i][0] == '-')
+			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
+		else if (!file)
+			file = argv[i];
+		else
+			return vg_cli_usage(cmd, _("too many arguments"));
+	}
+	if (!file)
+		return vg_cli_usage(cmd, _("which file?"));
+	if ((rc = file_b64(file, &b64)) != VG_EXIT_OK)
+		return rc;
+	if (key && (rc = file_b64(key, &kb64)) != VG_EXIT_OK) {
+		free(b64);
+		return rc;
+	}
+	/* A PEM key is asked a password only when one is given in a file; a PKCS#12 always. */
+	if ((!key || pwfile) &&
+	    (rc = get_password(pwfile, _("Password of the PKCS#12 file: "), &pw)) != VG_EXIT_OK) {
+		free(b64);
+		wipe(kb64, kb64 ? strlen(kb64) : 0);
+		return rc;
+	}
+	if (key)
+		args = json_pack("{s:s, s:s}", "cert", b64, "key", kb64);
+	else
+		args = json_pack("{s:s}", "data", b64);
+	if (pw)
+		json_object_set_new(args, "password", json_string(pw));
+	free(b64);
+	wipe(kb64, kb64 ? strlen(kb64) : 0);
+	wipe(pw, pw ? strlen(pw) : 0);
+	rc = vg_cli_call(cli, "cert.client.import", args, &r);
+	return show_result(cli, rc, r, _("Client certificate imported:"));
+}
+
+/* ---- servers ---- */
+
+static void print_servers(json_t *r)
+{
+	json_t *list = json_object_get(r, "servers"), *s;
+	const char *in_use = json_string_value(json_object_get(r, "in_use"));
+	size_t i;
+
+	if (json_array_size(list) == 0)
+		printf("%s\n", _("No server is configured."));
+	json_array_foreach(list, i, s)
+		printf("%zu. %s%s\n", i + 1, json_string_value(s),
+		       in_use && strcmp(in_use, json_string_value(s)) == 0 ? _("  (in use)") : "");
+	printf(_("Default port: %lld\n"), (long long)json_integer_value(json_object_get(r, "port")));
+}
+
+static int run_servers(struct vg_cli *cli, const char *proto, json_t *args)
+{
+	json_t *r;
+	int rc = vg_cli_call(cli, proto, args, &r);
+
+	if (rc != VG_EXIT_OK)
+		return rc;
+	if (cli->json)
+		vg_cli_print_json(r);
+	else
+		print_servers(r);
+	json_decref(r);
+	return VG_EXIT_OK;
+}
+
+static int run_server_add(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	(void)argc;
+	return run_servers(cli, "server.add", json_pack("{s:s}", "server", argv[0]));
+}
+
+static int run_server_del(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	(void)argc;
+	return run_servers(cli, "server.remove", json_pack("{s:s}", "server", argv[0]));
+}
+
+static int run_server_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	return run_servers(cli, "server.list", NULL);
+}
+
+static int run_server_check(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	static const struct { const char *key, *label; } steps[] = {
+		{ "configuration", N_("configuration") }, { "dns", N_("DNS") }, { "tcp", N_("TCP") },
+		{ "tls", N_("TLS") }, { "certificate", N_("certificate") }, { "http", N_("HTTP") },
+		{ "protocol", N_("protocol") },
+	};
+	json_t *r, *s;
+	size_t i;
+	int rc;
+
+	(void)cmd;
+	rc = vg_cli_call(cli, "server.check", argc ? json_pack("{s:s}", "server", argv[0]) : NULL, &r);
+	if (rc != VG_EXIT_OK)
+		return rc;
+	if (cli->json) {
+		vg_cli_print_json(r);
+	} else {
+		printf(_("Checking %s:\n"), json_string_value(json_object_get(r, "server")));
+		json_array_foreach(json_object_get(r, "steps"), i, s) {
+			const char *key = json_string_value(json_object_get(s, "step")), *label = key;
+
+			for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
+				if (strcmp(steps[k].key, key) == 0)
+					label = _(steps[k].label);
+			printf("  %-14s %-6s %s\n", label, json_is_true(json_object_get(s, "ok")) ? _("ok") : _("FAILED"),
+			       json_string_value(json_object_get(s, "detail")));
+		}
+	}
+	rc = json_is_true(json_object_get(r, "ok")) ? VG_EXIT_OK : VG_EXIT_FAILED;
+	json_decref(r);
+	return rc;
+}
+
+/* ---- proxy ---- */
+
+static int print_proxy(struct vg_cli *cli, int rc, json_t *r)
+{
+	const char *url;
+
+	if (rc != VG_EXIT_OK)
+		return rc;
+	if (cli->json) {
+		vg_cli_print_json(r);
+	} else {
+		url = json_string_value(json_object_get(r, "url"));
+		if (!url || !url[0]) {
+			printf("%s\n", _("No proxy: the server is reached directly."));
+		} else {
+			const char *user = json_string_value(json_object_get(r, "user"));
+			const char *bypass = json_string_value(json_object_get(r, "bypass"));
+
+			printf("  %-12s %s\n", _("Proxy:"), url);
+			printf("  %-12s %s\n", _("User:"), user && user[0] ? user : _("(none)"));
+			printf("  %-12s %s\n", _("Password:"),
+			       json_is_true(json_object_get(r, "password")) ? _("(set)") : _("(none)"));
+			printf("  %-12s %s\n", _("Bypass:"), bypass && bypass[0] ? bypass : _("(none)"));
+		}
+	}
+	json_decref(r);
+	return VG_EXIT_OK;
+}
+
+static int run_proxy_set(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	const char *url = NULL, *user = NULL, *pwfile = NULL, *bypass = NULL;
+	char *pw = NULL;
+	json_t *args, *r;
+	int rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
+			user = argv[++i];
+		else if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc)
+			pwfile = argv[++i];
+		else if (strcmp(argv[i], "--bypass") == 0 && i + 1 < argc)
+			bypass = argv[++i];
+		else if (argv[i][0] == '-')
+			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
+		else if (!url)
+			url = argv[i];
+		else
+			return vg_cli_usage(cmd, _("too many arguments"));
+	}
+	if (!url)
+		return vg_cli_usage(cmd, _("which proxy URL?"));
+	if (pwfile && !user)
+		return vg_cli_usage(cmd, _("--password-file needs --user"));
+	if (user && (rc = get_password(pwfile, _("Proxy password: "), &pw)) != VG_EXIT_OK)
+		return rc;
+	args = json_pack("{s:s}", "url", url);
+	if (user)
+		json_object_set_new(args, "user", json_string(user));
+	if (bypass)
+		json_object_set_new(args, "bypass", json_string(bypass));
+	if (pw && pw[0])
+		json_object_set_new(args, "password", json_string(pw));
+	wipe(pw, pw ? strlen(pw) : 0);
+	rc = vg_cli_call(cli, "proxy.set", args, &r);
+	return print_proxy(cli, rc, r);
+}
+
+static int run_proxy_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	json_t *r;
+
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	int rc = vg_cli_call(cli, "proxy.show", NULL, &r);
+
+	return print_proxy(cli, rc, r);
+}
+
+static int run_proxy_clear(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	json_t *r;
+
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	int rc = vg_cli_call(cli, "proxy.clear", NULL, &r);
+
+	return print_proxy(cli, rc, r);
+}
+
+/* ---- test only ---- */
+
+static int run_test_emit(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+{
+	char *end;
+	long count = strtol(argv[0], &end, 10), cls = 0;
+	json_t *r;
+	int rc;
+
+	if (*end || count < 1 || count > 100000)
+		return vg_cli_usage(cmd, _("COUNT must be a number from 1 to 100000"));
+	if (argc > 1) {
+		cls = strtol(argv[1], &end, 10);
+		if (*end || cls < 1 || cls > 99999)
+			return vg_cli_usage(cmd, _("CLASS must be an OCSF class number"));
+	}
+	rc = vg_cli_call(cli, "link.test-emit", json_pack("{s:i, s:i}", "count", (int)count, "class_uid", (int)cls), &r);
+	if (rc != VG_EXIT_OK)
+		return rc;
+	if (cli->json)
+		vg_cli_print_json(r);
+	else
+		printf(_("%lld test events emitted.\n"), (long long)json_integer_value(json_object_get(r, "emitted")));
+	json_decref(r);
+	return VG_EXIT_OK;
+}
+
 const struct vg_cli_command vg_cli_cmds_link[] = {
+	{ "cert server import", "FILE", N_("Import the server certificate the link trusts (PEM or DER, a chain is fine)"),
+	  N_("The certificate (or the CA that signed the server's) becomes the only trust anchor of the link.\n"
+	     "It must parse and be valid now; a warning is printed when it expires within 30 days."),
+	  "cert.server.import", 0, 1, 1, complete_files, run_server_import },
+	{ "cert server show", "", N_("Show the imported server certificate"), NULL, "cert.server.show", 0, 0, 0, NULL,
+	  run_server_show },
+	{ "cert server remove", "", N_("Remove the imported server certificate"), NULL, "cert.server.remove", 0, 0, 0,
+	  NULL, run_server_remove },
+	{ "cert client import", "FILE [--key KEY.pem] [--password-file F]",
+	  N_("Import the client certificate for two-way TLS (PKCS#12, or PEM with --key)"),
+	  N_("A PKCS#12 file's password is asked without echo, or read from --password-file.\n"
+	     "The key must match the certificate, which must be valid now."),
+	  "cert.client.import", VG_CLI_SECRET, 1, 5, complete_files, run_client_import },
+	{ "cert client show", "", N_("Show the imported client certificate"), NULL, "cert.client.show", 0, 0, 0, NULL,
+	  run_client_show },
+	{ "cert client remove", "", N_("Remove the imported client certificate"), NULL, "cert.client.remove", 0, 0, 0,
+	  NULL, run_client_remove },
+	{ "server add", "HOST[:PORT]", N_("Add a central server at the end of the failover list"), NULL, "server.add", 0,
+	  1, 1, NULL, run_server_add },
+	{ "server remove", "HOST[:PORT]", N_("Remove a central server from the list"), NULL, "server.remove", 0, 1, 1,
+	  NULL, run_server_del },
+	{ "server list", "", N_("List the central servers in failover order"), NULL, "server.list", 0, 0, 0, NULL,
+	  run_server_list },
+	{ "server check", "[HOST[:PORT]]", N_("Connect to a server now and report each step"),
+	  N_("Steps: DNS, TCP, TLS, certificate verdict, HTTP, protocol.  The first server when none is named."),
+	  "server.check", 0, 0, 1, NULL, run_server_check },
+	{ "proxy set", "URL [--user USER] [--password-file F] [--bypass LIST]",
+	  N_("Reach the servers through a proxy (http://, https://, socks5://, socks5h://)"),
+	  N_("With --user, the password is asked without echo or read from --password-file; it is kept\n"
+	     "in a file only root can read and never shown back."),
+	  "proxy.set", VG_CLI_SECRET, 1, 7, NULL, run_proxy_set },
+	{ "proxy show", "", N_("Show the proxy settings (never the password)"), NULL, "proxy.show", 0, 0, 0, NULL,
+	  run_proxy_show },
+	{ "proxy clear", "", N_("Stop using a proxy"), NULL, "proxy.clear", 0, 0, 0, NULL, run_proxy_clear },
+	{ "link test-emit", "COUNT [CLASS]", N_("(test only) Emit COUNT synthetic events into the spool"),
+	  N_("For tests and demonstrations: the events are marked as test events."), "link.test-emit", 0, 1, 2, NULL,
+	  run_test_emit },
 	{ NULL },
 };

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <openssl/x509_vfy.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/epoll.h>
+
+#include "link/http.h"
+#include "log.h"
+#include "loop.h"
+#include "nls.h"
+#include "vigil/error.h"
+
+#define FAR_AWAY_MS (3600u * 1000)
+
+struct vg_http {
+	struct vg_loop *loop;
+	CURLM *multi;
+	struct vg_watch *timer;
+	struct vg_http_req *reqs;
+};
+
+static void free_req(struct vg_http_req *req)
+{
+	if (req->easy)
+		curl_easy_cleanup(req->easy);
+	curl_slist_free_all(req->headers);
+	free(req->body);
+	free(req->resp);
+	free(req);
+}
+
+static void unlink_req(struct vg_http_req *req)
+{
+	struct vg_http *h = req->http;
+
+	if (req->prev)
+		req->prev->next = req->next;
+	else if (h->reqs == req)
+		h->reqs = req->next;
+	if (req->next)
+		req->next->prev = req->prev;
+	req->next = req->prev = NULL;
+}
+
+static void check_done(struct vg_http *h)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(h->multi, &left))) {
+		struct vg_http_req *req = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&req);
+		if (!req)
+			continue;
+		req->code = msg->data.result;
+		curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &req->status);
+		curl_easy_getinfo(req->easy, CURLINFO_HTTP_CONNECTCODE, &req->connect_code);
+		curl_easy_getinfo(req->easy, CURLINFO_SSL_VERIFYRESULT, &req->verify_result);
+		{
+			curl_off_t tls = 0;
+
+			curl_easy_getinfo(req->easy, CURLINFO_APPCONNECT_TIME_T, &tls);
+			req->tls_done = tls > 0;
+		}
+		curl_multi_remove_handle(h->multi, req->easy);
+		unlink_req(req);
+		if (req->done)
+			req->done(req, req->data);
+		free_req(req);
+	}
+}
+
+static void on_socket(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct vg_http *h = data;
+	int action = 0, running;
+
+	(void)w;
+	if (events & EPOLLIN)
+		action |= CURL_CSELECT_IN;
+	if (events & EPOLLOUT)
+		action |= CURL_CSELECT_OUT;
+	if (events & (EPOLLERR | EPOLLHUP))
+		action |= CURL_CSELECT_ERR;
+	curl_multi_socket_action(h->multi, fd, action, &running);
+	check_done(h);
+}
+
+static int socket_cb(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	struct vg_http *h = userp;
+	struct vg_watch *w = socketp;
+	uint32_t events = 0;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		vg_watch_remove(w);
+		curl_multi_assign(h->multi, s, NULL);
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		events |= EPOLLIN;
+	if (what & CURL_POLL_OUT)
+		events |= EPOLLOUT;
+	if (!w) {
+		w = vg_loop_watch(h->loop, s, events, on_socket, h);
+		if (!w)
+			return -1;
+		curl_multi_assign(h->multi, s, w);
+	} else {
+		vg_watch_set_events(w, events);
+	}
+	return 0;
+}
+
+static void on_timer(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct vg_http *h = data;
+	int running;
+
+	(void)w;
+	(void)fd;
+	(void)events;
+	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done(h);
+}
+
+static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct vg_http *h = userp;
+
+	(void)multi;
+	/* No timer wanted (-1): park it far away; a spurious expiry is harmless. */
+	vg_timer_arm(h->timer, timeout_ms < 0 ? FAR_AWAY_MS : (uint64_t)timeout_ms, 0);
+	return 0;
+}
+
+int vg_http_new(struct vg_http **out, struct vg_loop *loop)
+{
+	struct vg_http *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	h->loop = loop;
+	h->multi = curl_multi_init();
+	h->timer = vg_loop_timer(loop, FAR_AWAY_MS, 0, on_timer, h);
+	if (!h->multi || !h->timer) {
+		vg_http_free(h);
+		return -ENOMEM;
+	}
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	*out = h;
+	return 0;
+}
+
+void vg_http_cancel(struct vg_http_req *req)
+{
+	if (!req)
+		return;
+	curl_multi_remove_handle(req->http->multi, req->easy);
+	unlink_req(req);
+	free_req(req);
+}
+
+void vg_http_free(struct vg_http *h)
+{
+	if (!h)
+		return;
+	while (h->reqs)
+		vg_http_cancel(h->reqs);
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	vg_watch_remove(h->timer);
+	free(h);
+}
+
+static size_t on_write(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct vg_http_req *req = userdata;
+	size_t len = size * nmemb;
+
+	if (len > req->resp_max - req->resp_len) {
+		req->overflow = true;
+		return 0;
+	}
+	if (req->resp_len + len + 1 > req->resp_cap) {
+		/* Grow by doubling, up to the bound: a few reallocations for any answer. */
+		size_t cap = req->resp_cap ? req->resp_cap : 4096;
+		char *p;
+
+		while (cap < req->resp_len + len + 1)
+			cap *= 2;
+		if (cap > req->resp_max + 1)
+			cap = req->resp_max + 1;
+		if (!(p = realloc(req->resp, cap)))
+			return 0;
+		req->resp = p;
+		req->resp_cap = cap;
+	}
+	memcpy(req->resp + req->resp_len, ptr, len);
+	req->resp_len += len;
+	req->resp[req->resp_len] = '\0';
+	return len;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct vg_http_req *req = userdata;
+	size_t len = size * nmemb;
+
+	if (len > 12 && len < 64 && strncasecmp(ptr, "Retry-After:", 12) == 0) {
+		char buf[64], *end;
+		long v;
+
+		memcpy(buf, ptr + 12, len - 12);
+		buf[len - 12] = '\0';
+		v = strtol(buf, &end, 10);
+		if (v > 0)
+			req->retry_after = v > 3600 ? 3600 : v;
+	}
+	return len;
+}
+
+int vg_http_setup(CURL *e, const struct vg_http_conf *conf, const char *url, struct vg_http_req *req)
+{
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (conf->ca_file) {
+		/* Pinned: the imported certificate is the only trust anchor, no system directory. */
+		curl_easy_setopt(e, CURLOPT_CAINFO, conf->ca_file);
+		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+	}
+	if (conf->client_file) {
+		curl_easy_setopt(e, CURLOPT_SSLCERT, conf->client_file);
+		curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+		curl_easy_setopt(e, CURLOPT_SSLKEY, conf->client_file);
+		curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
+	}
+	/* Never a proxy from the environment: only the configured one. */
+	curl_easy_setopt(e, CURLOPT_PROXY, conf->proxy ? conf->proxy : "");
+	if (conf->proxy) {
+		if (conf->proxy_user) {
+			curl_easy_setopt(e, CURLOPT_PROXYUSERNAME, conf->proxy_user);
+			curl_easy_setopt(e, CURLOPT_PROXYPASSWORD, conf->proxy_password ? conf->proxy_password : "");
+			curl_easy_setopt(e, CURLOPT_PROXYAUTH, (long)CURLAUTH_BASIC);
+		}
+		if (conf->noproxy)
+			curl_easy_setopt(e, CURLOPT_NOPROXY, conf->noproxy);
+		curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
+	}
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, conf->connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, conf->timeout_ms);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, conf->low_speed_time_s);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "vigild/" PACKAGE_VERSION);
+	if (req) {
+		curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->errbuf);
+		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+		curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
+		curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+		curl_easy_setopt(e, CURLOPT_HEADERDATA, req);
+		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->resp_max);
+		curl_easy_setopt(e, CURLOPT_PRIVATE, req);
+		req->used_proxy = conf->proxy != NULL;
+		req->sent_client_cert = conf->client_file != NULL;
+	}
+	return 0;
+}
+
+struct vg_http_req *vg_http_start(struct vg_http *h, const struct vg_http_conf *conf, const char *method,
+				  const char *url, const void *body, size_t len, const char *content_type,
+				  bool gzip, size_t resp_max, vg_http_done_fn done, void *data)
+{
+	struct vg_http_req *req = calloc(1, sizeof(*req));
+	char hdr[128];
+
+	if (!req)
+		return NULL;
+	req->http = h;
+	req->resp_max = resp_max;
+	req->done = done;
+	req->data = data;
+	req->easy = curl_easy_init();
+	if (!req->easy)
+		goto fail;
+	vg_http_setup(req->easy, conf, url, req);
+	snprintf(hdr, sizeof(hdr), "X-Vigil-Agent: %s", conf->agent_id);
+	req->headers = curl_slist_append(NULL, hdr);
+	req->headers = curl_slist_append(req->headers, "Accept: application/json");
+	req->headers = curl_slist_append(req->headers, "Expect:");
+	if (content_type) {
+		snprintf(hdr, sizeof(hdr), "Content-Type: %s", content_type);
+		req->headers = curl_slist_append(req->headers, hdr);
+	}
+	if (gzip)
+		req->headers = curl_slist_append(req->headers, "Content-Encoding: gzip");
+	if (!req->headers)
+		goto fail;
+	curl_easy_setopt(req->easy, CURLOPT_HTTPHEADER, req->headers);
+	if (strcmp(method, "GET") != 0) {
+		req->body = malloc(len ? len : 1);
+		if (!req->body)
+			goto fail;
+		if (len)
+			memcpy(req->body, body, len);
+		req->body_len = len;
+		curl_easy_setopt(req->easy, CURLOPT_POST, 1L);
+		curl_easy_setopt(req->easy, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(req->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		if (strcmp(method, "POST") != 0)
+			curl_easy_setopt(req->easy, CURLOPT_CUSTOMREQUEST, method);
+	}
+	if (curl_multi_add_handle(h->multi, req->easy) != CURLM_OK)
+		goto fail;
+	req->next = h->reqs;
+	if (h->reqs)
+		h->reqs->prev = req;
+	h->reqs = req;
+	return req;
+fail:
+	free_req(req);
+	return NULL;
+}
+
+static bool has(const char *text, const char *what)
+{
+	return strcasestr(text, what) != NULL;
+}
+
+int vg_http_describe(const struct vg_http_req *req, const char *server, bool pinned, struct vg_error *err)
+{
+	const char *eb = req->errbuf[0] ? req->errbuf : curl_easy_strerror(req->code);
+	char num[32];
+
+	/* 407 is the standard answer; tinyproxy answers 401 to bad credentials. */
+	if (req->connect_code == 407 || (req->used_proxy && req->connect_code == 401))
+		return vg_error_set(err, -EACCES, N_("proxy authentication failed"));
+	if (req->used_proxy && req->connect_code >= 300) {
+		snprintf(num, sizeof(num), "%ld", req->connect_code);
+		return vg_error_set(err, -ECONNREFUSED, N_("the proxy refused the connection to %s (HTTP %s)"),
+				    server, num);
+	}
+	/* With TLS 1.3 a server that requires a client certificate refuses it after the client
+	 * finished its handshake: the client then sees its request fail in one of several ways. */
+	if (!req->sent_client_cert && req->tls_done && req->status == 0 && !has(eb, "alert") &&
+	    (req->code == CURLE_SEND_ERROR || req->code == CURLE_RECV_ERROR || req->code == CURLE_GOT_NOTHING))
+		return vg_error_set(err, -EPERM,
+				    N_("the server %s closed the connection after the TLS handshake (does it require a client certificate?): %s"),
+				    server, eb);
+	switch (req->code) {
+	case CURLE_OK:
+		break;
+	case CURLE_PROXY: {
+		long px = 0;
+
+		/* A SOCKS proxy's own answer: a refused user is an authentication failure. */
+		curl_easy_getinfo(req->easy, CURLINFO_PROXY_ERROR, &px);
+		if (px == CURLPX_USER_REJECTED || px == CURLPX_NO_AUTH)
+			return vg_error_set(err, -EACCES, N_("proxy authentication failed"));
+		return vg_error_set(err, -ECONNREFUSED, N_("the proxy refused the connection to %s: %s"), server, eb);
+	}
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return vg_error_set(err, -EHOSTUNREACH, N_("cannot resolve the name of the proxy: %s"), eb);
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return vg_error_set(err, -EHOSTUNREACH, N_("cannot resolve the name of the server %s"), server);
+	case CURLE_COULDNT_CONNECT:
+		if (req->used_proxy)
+			return vg_error_set(err, -ECONNREFUSED, N_("cannot connect to %s through the proxy: %s"),
+					    server, eb);
+		return vg_error_set(err, -ECONNREFUSED, N_("cannot connect to the server %s: %s"), server, eb);
+	case CURLE_OPERATION_TIMEDOUT:
+		return vg_error_set(err, -ETIMEDOUT, N_("the server %s did not answer in time (%s)"), server, eb);
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		if (req->overflow || req->code == CURLE_FILESIZE_EXCEEDED)
+			return vg_error_set(err, -EMSGSIZE, N_("the server %s sent an oversized response"), server);
+		return vg_error_set(err, -EIO, N_("cannot receive the answer of %s: %s"), server, eb);
+	case CURLE_PEER_FAILED_VERIFICATION:
+		switch (req->verify_result) {
+		case X509_V_OK:
+			if (has(eb, "subject name") || has(eb, "host name") || has(eb, "hostname"))
+				return vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"),
+						    server);
+			break;
+		case X509_V_ERR_HOSTNAME_MISMATCH:
+		case X509_V_ERR_IP_ADDRESS_MISMATCH:
+			return vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"), server);
+		case X509_V_ERR_CERT_HAS_EXPIRED:
+			return vg_error_set(err, -EPERM, N_("the server certificate has expired"));
+		case X509_V_ERR_CERT_NOT_YET_VALID:
+			return vg_error_set(err, -EPERM, N_("the server certificate is not valid yet"));
+		default:
+			break;
+		}
+		if (has(eb, "subject name") || has(eb, "host name") || has(eb, "hostname"))
+			return vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"), server);
+		if (pinned)
+			return vg_error_set(err, -EPERM, N_("server certificate does not match the imported certificate"));
+		return vg_error_set(err, -EPERM, N_("the server certificate is not trusted by the system CAs: %s"), eb);
+	case CURLE_SSL_CONNECT_ERROR:
+		if (has(eb, "protocol version") || has(eb, "unsupported protocol") || has(eb, "no protocols available"))
+			return vg_error_set(err, -EPROTO, N_("the server %s does not offer TLS 1.2 or newer"), server);
+		if (has(eb, "certificate required") || has(eb, "handshake failure") || has(eb, "unknown ca") ||
+		    has(eb, "bad certificate"))
+			return vg_error_set(err, -EPERM,
+					    N_("the server %s refused the TLS handshake (is a valid client certificate required?): %s"),
+					    server, eb);
+		return vg_error_set(err, -EPROTO, N_("TLS handshake with %s failed: %s"), server, eb);
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+		return vg_error_set(err, -EINVAL, N_("the client certificate cannot be used: %s"), eb);
+	case CURLE_SSL_CACERT_BADFILE:
+		return vg_error_set(err, -EINVAL, N_("the imported server certificate cannot be read: %s"), eb);
+	case CURLE_RECV_ERROR:
+		/* TLS 1.3 reports a refused client certificate after the handshake, as a read error. */
+		if (has(eb, "alert"))
+			return vg_error_set(err, -EPERM,
+					    N_("the server %s refused the TLS handshake (is a valid client certificate required?): %s"),
+					    server, eb);
+		return vg_error_set(err, -EIO, N_("the connection to %s was lost: %s"), server, eb);
+	default:
+		return vg_error_set(err, -EIO, N_("the connection to %s was lost: %s"), server, eb);
+	}
+	if (req->status >= 200 && req->status < 300)
+		return 0;
+	snprintf(num, sizeof(num), "%ld", req->status);
+	if (req->status == 401 || req->status == 403)
+		return vg_error_set(err, -EACCES, N_("the server %s refused this agent (HTTP %s)"), server, num);
+	if (req->status == 429 || req->status == 503)
+		return vg_error_set(err, -EAGAIN, N_("the server %s asked the agent to slow down (HTTP %s)"), server, num);
+	return vg_error_set(err, -EPROTO, N_("the server %s answered HTTP %s"), server, num);
+}

@@ -1,0 +1,857 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The link's state machine: hello, a long poll always open for commands, event batches
+ * from the spool, responses from the task journal; failover across servers and
+ * exponential back-off with jitter.  All on the loop thread, driven by a tick timer and
+ * by the end of each request.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ifaddrs.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <openssl/crypto.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "agent.h"
+#include "events.h"
+#include "fileio.h"
+#include "link/certs.h"
+#include "link/link.h"
+#include "log.h"
+#include "loop.h"
+#include "nls.h"
+#include "settings.h"
+#include "spool.h"
+#include "tasks/journal.h"
+
+#define TICK_MS 250
+#define FAILOVER_DELAY_MS 200
+#define MAX_BACKOFF_S 300
+#define MAX_BATCH_BYTES (8u * 1024 * 1024)
+#define SCANS_PER_TICK 8
+
+static void step(struct vg_link *link);
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void wipe_password(struct vg_link *link)
+{
+	if (link->proxy_password) {
+		OPENSSL_cleanse(link->proxy_password, strlen(link->proxy_password));
+		free(link->proxy_password);
+		link->proxy_password = NULL;
+	}
+}
+
+static void record_error(struct vg_link *link, const struct vg_error *err)
+{
+	link->last_error = *err;
+	link->have_error = true;
+	link->last_error_at = time(NULL);
+	vg_warn("link: %s", err->message);
+}
+
+static void cancel_all(struct vg_link *link)
+{
+	vg_http_cancel(link->hello_req);
+	vg_http_cancel(link->poll_req);
+	vg_http_cancel(link->events_req);
+	vg_http_cancel(link->resp_req);
+	link->hello_req = link->poll_req = link->events_req = link->resp_req = NULL;
+}
+
+static double jitter(void)
+{
+	uint32_t r = 0;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+		r = (uint32_t)vg_now_ms();
+	return 0.5 + (double)r / 4294967296.0;
+}
+
+/* The server in use failed: forget the connection, go to the next server, and wait
+ * (a short moment between servers, exponential back-off once all failed). */
+static void fail(struct vg_link *link, const struct vg_error *err, long retry_after)
+{
+	uint64_t delay_ms;
+
+	record_error(link, err);
+	cancel_all(link);
+	link->state = VG_LINK_WAITING;
+	link->failures++;
+	if (retry_after > 0) {
+		delay_ms = (uint64_t)retry_after * 1000;
+	} else {
+		link->current = link->nservers ? (link->current + 1) % link->nservers : 0;
+		if (link->current != 0) {
+			delay_ms = FAILOVER_DELAY_MS;
+		} else {
+			unsigned rounds = link->nservers ? (link->failures - 1) / link->nservers : 0;
+			uint64_t base = rounds >= 9 ? MAX_BACKOFF_S : (1u << rounds);
+
+			if (base > MAX_BACKOFF_S)
+				base = MAX_BACKOFF_S;
+			delay_ms = (uint64_t)((double)base * 1000.0 * jitter());
+		}
+	}
+	link->next_try_ms = vg_now_ms() + delay_ms;
+}
+
+static void contact(struct vg_link *link)
+{
+	link->last_contact = time(NULL);
+}
+
+static void make_url(const struct vg_link *link, const char *path, char *url, size_t size)
+{
+	snprintf(url, size, "%s%s", link->url_base, path);
+}
+
+static const char *server_name(const struct vg_link *link)
+{
+	return link->nservers ? link->servers[link->current] : "";
+}
+
+static void set_base(struct vg_link *link)
+{
+	const char *s = server_name(link);
+	const char *colon = s[0] == '[' ? strstr(s, "]:") : strchr(s, ':');
+
+	if (colon)
+		snprintf(link->url_base, sizeof(link->url_base), "https://%s", s);
+	else
+		snprintf(link->url_base, sizeof(link->url_base), "https://%s:%lld", s,
+			 vg_settings_get_int(link->agent->settings, "link.port"));
+}
+
+/* Parses a JSON object answer; a failure is described against the server. */
+static json_t *parse_answer(struct vg_link *link, struct vg_http_req *req, struct vg_error *err)
+{
+	json_error_t je;
+	json_t *obj;
+
+	obj = req->resp ? json_loadb(req->resp, req->resp_len, 0, &je) : NULL;
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		vg_error_set(err, -EPROTO, N_("the server %s sent an invalid answer: %s"), server_name(link),
+			     req->resp ? je.text : "empty body");
+		return NULL;
+	}
+	return obj;
+}
+
+/* ---- hello ---- */
+
+static json_t *addresses(void)
+{
+	struct ifaddrs *ifa, *i;
+	json_t *list = json_array();
+	char buf[INET6_ADDRSTRLEN];
+
+	if (getifaddrs(&ifa) < 0)
+		return list;
+	for (i = ifa; i && json_array_size(list) < 64; i = i->ifa_next) {
+		const void *a = NULL;
+
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET) {
+			a = &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr;
+			if (*(const uint8_t *)a == 127)
+				continue;
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			a = &((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr;
+			if (IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)a))
+				continue;
+		} else {
+			continue;
+		}
+		if (inet_ntop(i->ifa_addr->sa_family, a, buf, sizeof(buf)))
+			json_array_append_new(list, json_string(buf));
+	}
+	freeifaddrs(ifa);
+	return list;
+}
+
+static json_t *task_states(struct vg_link *link)
+{
+	json_t *list = vg_journal_list(link->journal, 256, false), *out = json_array(), *t;
+	size_t i;
+
+	json_array_foreach(list, i, t)
+		json_array_append_new(out, json_pack("{s:O, s:O, s:O}", "request_id", json_object_get(t, "id"),
+						     "kind", json_object_get(t, "kind"), "state",
+						     json_object_get(t, "state")));
+	json_decref(list);
+	return out;
+}
+
+static void hello_done(struct vg_http_req *req, void *data)
+{
+	struct vg_link *link = data;
+	struct vg_error err = { 0 };
+	json_t *obj;
+	json_int_t v;
+
+	link->hello_req = NULL;
+	if (vg_http_describe(req, server_name(link), link->pinned, &err) < 0) {
+		fail(link, &err, req->retry_after);
+		return;
+	}
+	if (!(obj = parse_answer(link, req, &err))) {
+		fail(link, &err, 0);
+		return;
+	}
+	v = json_integer_value(json_object_get(obj, "poll_wait"));
+	if (v >= 1 && v <= 60)
+		link->poll_wait = (unsigned)v;
+	v = json_integer_value(json_object_get(obj, "min_interval"));
+	link->min_interval = v >= 0 && v <= 3600 ? (unsigned)v : 0;
+	json_decref(obj);
+	if (link->state != VG_LINK_CONNECTED) {
+		link->connected_since = time(NULL);
+		vg_notice("link: connected to %s", server_name(link));
+	}
+	link->state = VG_LINK_CONNECTED;
+	link->failures = 0;
+	link->last_hello_ms = vg_now_ms();
+	contact(link);
+	step(link);
+}
+
+static void send_hello(struct vg_link *link)
+{
+	struct utsname u;
+	json_t *body;
+	char url[512], *text;
+
+	uname(&u);
+	body = json_pack("{s:i, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:[s], s:[s, s]}, s:{s:s, s:i}}, s:o}",
+			 "protocol", 1, "agent_id", vg_agent_id(link->agent), "hostname",
+			 vg_agent_hostname(link->agent), "agent_version", PACKAGE_VERSION,
+			 "os", "name", u.sysname, "release", u.release, "machine", u.machine,
+			 "addresses", addresses(),
+			 "capabilities", "openc2", "versions", "1.0", "profiles", "er", "x-vigil",
+			 "events", "format", "ocsf", "max_batch", VG_LINK_MAX_BATCH,
+			 "tasks", task_states(link));
+	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text)
+		return;
+	if (link->state != VG_LINK_CONNECTED)
+		link->state = VG_LINK_CONNECTING;
+	set_base(link);
+	make_url(link, "/api/v1/hello", url, sizeof(url));
+	link->hello_req = vg_http_start(link->http, &link->conf, "POST", url, text, strlen(text),
+					"application/json", false, VG_LINK_MAX_RESPONSE, hello_done, link);
+	free(text);
+}
+
+/* ---- commands (long poll) ---- */
+
+static void poll_done(struct vg_http_req *req, void *data)
+{
+	struct vg_link *link = data;
+	struct vg_error err = { 0 };
+	json_t *obj, *cmds;
+
+	link->poll_req = NULL;
+	if (vg_http_describe(req, server_name(link), link->pinned, &err) < 0) {
+		fail(link, &err, req->retry_after);
+		return;
+	}
+	contact(link);
+	if (req->status == 204) {
+		step(link);
+		return;
+	}
+	if (!(obj = parse_answer(link, req, &err))) {
+		fail(link, &err, 0);
+		return;
+	}
+	cmds = json_object_get(obj, "commands");
+	if (!json_is_array(cmds)) {
+		vg_error_set(&err, -EPROTO, N_("the server %s sent an invalid answer: %s"), server_name(link),
+			     "no \"commands\" array");
+		json_decref(obj);
+		fail(link, &err, 0);
+		return;
+	}
+	vg_link_handle_commands(link, cmds);
+	json_decref(obj);
+	step(link);
+}
+
+static void start_poll(struct vg_link *link)
+{
+	char url[512];
+
+	snprintf(url, sizeof(url), "%s/api/v1/commands?wait=%u", link->url_base, link->poll_wait);
+	link->poll_conf = link->conf;
+	link->poll_conf.timeout_ms = link->conf.timeout_ms + (long)link->poll_wait * 1000;
+	/* The server is silent for up to the whole wait: that is not a slow transfer. */
+	link->poll_conf.low_speed_time_s = link->conf.low_speed_time_s + (long)link->poll_wait;
+	link->poll_req = vg_http_start(link->http, &link->poll_conf, "GET", url, NULL, 0, NULL, false,
+				       VG_LINK_MAX_COMMANDS_RESPONSE, poll_done, link);
+}
+
+/* ---- responses ---- */
+
+static void resp_done(struct vg_http_req *req, void *data)
+{
+	struct vg_link *link = data;
+	struct vg_error err = { 0 };
+	json_t *obj;
+
+	link->resp_req = NULL;
+	if (vg_http_describe(req, server_name(link), link->pinned, &err) < 0) {
+		fail(link, &err, req->retry_after);
+		return;
+	}
+	if (!(obj = parse_answer(link, req, &err))) {
+		fail(link, &err, 0);
+		return;
+	}
+	json_decref(obj);
+	contact(link);
+	if (vg_journal_set_reported(link->journal, link->resp_id, true, &err) < 0)
+		record_error(link, &err);
+	step(link);
+}
+
+static void send_response(struct vg_link *link)
+{
+	json_t *list = vg_journal_unreported(link->journal, "server", 1), *t = json_array_get(list, 0), *body;
+	char url[512], *text;
+
+	if (!t) {
+		json_decref(list);
+		return;
+	}
+	snprintf(link->resp_id, sizeof(link->resp_id), "%s", json_string_value(json_object_get(t, "id")));
+	body = json_pack("{s:s, s:O}", "request_id", link->resp_id, "response", json_object_get(t, "result"));
+	json_decref(list);
+	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text)
+		return;
+	make_url(link, "/api/v1/responses", url, sizeof(url));
+	link->resp_req = vg_http_start(link->http, &link->conf, "POST", url, text, strlen(text), "application/json",
+				       false, VG_LINK_MAX_RESPONSE, resp_done, link);
+	free(text);
+}
+
+/* ---- events ---- */
+
+static void batch_clear(struct vg_link *link)
+{
+	free(link->batch.seqs);
+	free(link->batch.gz);
+	memset(&link->batch, 0, sizeof(link->batch));
+}
+
+static int gzip_buf(const char *in, size_t len, unsigned char **out, size_t *out_len)
+{
+	z_stream z = { 0 };
+	uLong bound;
+	unsigned char *buf;
+
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -ENOMEM;
+	bound = deflateBound(&z, (uLong)len);
+	buf = malloc(bound);
+	if (!buf) {
+		deflateEnd(&z);
+		return -ENOMEM;
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	z.next_out = buf;
+	z.avail_out = (uInt)bound;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		free(buf);
+		return -EIO;
+	}
+	*out = buf;
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	return 0;
+}
+
+struct strbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void sb_add(struct strbuf *sb, const char *s, size_t n)
+{
+	if (sb->oom)
+		return;
+	if (sb->len + n + 1 > sb->cap) {
+		size_t cap = (sb->cap ? sb->cap * 2 : 4096);
+		char *p;
+
+		while (cap < sb->len + n + 1)
+			cap *= 2;
+		if (!(p = realloc(sb->p, cap))) {
+			sb->oom = true;
+			return;
+		}
+		sb->p = p;
+		sb->cap = cap;
+	}
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+static void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb_add(sb, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* Reads pending events after the cursor, holds back what the limits forbid, and makes the
+ * next batch.  Returns true when a batch is ready. */
+static bool build_batch(struct vg_link *link)
+{
+	struct vg_settings *s = link->agent->settings;
+	bool limits = vg_settings_get_bool(s, "link.request_limits");
+	uint64_t per_hour = (uint64_t)vg_settings_get_int(s, "link.max_events_per_hour");
+	unsigned share = (unsigned)vg_settings_get_int(s, "link.type_share_percent");
+	struct strbuf sb = { 0 };
+	uint64_t *seqs;
+	size_t n = 0;
+	struct vg_error err = { 0 };
+	bool first = true;
+
+	seqs = calloc(link->batch_limit, sizeof(*seqs));
+	if (!seqs)
+		return false;
+	sb_printf(&sb, "{\"agent_id\":\"%s\",\"events\":[", vg_agent_id(link->agent));
+	for (int scan = 0; scan < SCANS_PER_TICK && n < link->batch_limit; scan++) {
+		struct vg_spool_batch b = { 0 };
+
+		if (vg_spool_read_pending(link->agent->spool, link->cursor, link->batch_limit - n, MAX_BATCH_BYTES,
+					  &b, &err) < 0) {
+			record_error(link, &err);
+			break;
+		}
+		if (b.n == 0) {
+			vg_spool_batch_free(&b);
+			break;
+		}
+		for (size_t i = 0; i < b.n; i++) {
+			json_t *ev = json_loads(b.texts[i], 0, NULL);
+			int64_t cls = json_integer_value(json_object_get(ev, "class_uid"));
+			int64_t type = json_integer_value(json_object_get(ev, "type_uid"));
+
+			json_decref(ev);
+			if (!vg_link_throttle_allow(&link->throttle, cls, type, limits, per_hour, share, vg_time_ms())) {
+				link->cursor = b.seqs[i];
+				continue;
+			}
+			sb_printf(&sb, "%s{\"seq\":%llu,\"event\":", first ? "" : ",", (unsigned long long)b.seqs[i]);
+			sb_add(&sb, b.texts[i], strlen(b.texts[i]));
+			sb_add(&sb, "}", 1);
+			first = false;
+			seqs[n++] = b.seqs[i];
+			if (b.seqs[i] > link->cursor)
+				link->cursor = b.seqs[i];
+		}
+		vg_spool_batch_free(&b);
+	}
+	if (n == 0 || sb.oom) {
+		free(sb.p);
+		free(seqs);
+		return false;
+	}
+	sb_printf(&sb, "],\"batch\":%llu}", (unsigned long long)seqs[n - 1]);
+	if (sb.oom || gzip_buf(sb.p, sb.len, &link->batch.gz, &link->batch.gz_len) < 0) {
+		free(sb.p);
+		free(seqs);
+		return false;
+	}
+	free(sb.p);
+	link->batch.seqs = seqs;
+	link->batch.n = n;
+	link->batch.number = seqs[n - 1];
+	link->batch.ready = true;
+	/* A full batch: more may be waiting, send the next one without waiting for the delay. */
+	link->draining = n == link->batch_limit;
+	return true;
+}
+
+static void ack_batch(struct vg_link *link)
+{
+	struct vg_error err = { 0 };
+	size_t i = 0;
+
+	/* Acknowledge runs of consecutive sequence numbers at once. */
+	while (i < link->batch.n) {
+		size_t j = i;
+
+		while (j + 1 < link->batch.n && link->batch.seqs[j + 1] == link->batch.seqs[j] + 1)
+			j++;
+		if (vg_spool_ack(link->agent->spool, link->batch.seqs[i], link->batch.seqs[j], &err) < 0)
+			record_error(link, &err);
+		i = j + 1;
+	}
+	link->sent_events += link->batch.n;
+	link->sent_batches++;
+}
+
+static void events_done(struct vg_http_req *req, void *data)
+{
+	struct vg_link *link = data;
+	struct vg_error err = { 0 };
+	json_t *obj;
+	char want[32], got[32];
+
+	link->events_req = NULL;
+	if (req->status == 413 && req->code == CURLE_OK) {
+		/* Too large for this server: smaller batches, built again from the same events. */
+		link->batch_limit = link->batch_limit > 1 ? link->batch_limit / 2 : 1;
+		link->cursor = link->batch.seqs[0] - 1;
+		batch_clear(link);
+		contact(link);
+		return;
+	}
+	if (vg_http_describe(req, server_name(link), link->pinned, &err) < 0) {
+		fail(link, &err, req->retry_after);
+		return;
+	}
+	if (!(obj = parse_answer(link, req, &err))) {
+		fail(link, &err, 0);
+		return;
+	}
+	if ((uint64_t)json_integer_value(json_object_get(obj, "ack")) != link->batch.number) {
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)link->batch.number);
+		snprintf(got, sizeof(got), "%lld", (long long)json_integer_value(json_object_get(obj, "ack")));
+		json_decref(obj);
+		vg_error_set(&err, -EPROTO, N_("the server %s acknowledged batch %s instead of %s"), server_name(link),
+			     got, want);
+		fail(link, &err, 0);
+		return;
+	}
+	json_decref(obj);
+	contact(link);
+	ack_batch(link);
+	batch_clear(link);
+	step(link);
+}
+
+/* The first pending event after seq, if any: its sequence number and time.  One indexed
+ * lookup, so that the tick stays cheap however large the spool is. */
+static bool first_pending(struct vg_link *link, uint64_t after, uint64_t *seq, int64_t *time_ms)
+{
+	struct vg_spool_batch b = { 0 };
+	bool found = false;
+
+	if (vg_spool_read_pending(link->agent->spool, after, 1, 1, &b, NULL) == 0 && b.n == 1) {
+		json_t *ev = json_loads(b.texts[0], 0, NULL);
+
+		*seq = b.seqs[0];
+		*time_ms = json_integer_value(json_object_get(ev, "time"));
+		json_decref(ev);
+		found = true;
+	}
+	vg_spool_batch_free(&b);
+	return found;
+}
+
+/* A batch is due when one is waiting to be resent, when a full packet is pending, or when
+ * the oldest pending event has waited max_transfer_delay. */
+static bool upload_due(struct vg_link *link)
+{
+	uint64_t now = vg_now_ms(), seq, more;
+	int64_t delay_ms = vg_settings_get_int(link->agent->settings, "link.max_transfer_delay") * 1000, t;
+
+	if (link->min_interval && now - link->last_upload_ms < (uint64_t)link->min_interval * 1000)
+		return false;
+	if (link->batch.ready)
+		return true;
+	if (now < link->next_scan_ms)
+		return false;
+	/* A new hour lets held events go: look from the start again. */
+	if (vg_time_ms() - link->throttle.hour_start_ms >= 3600 * 1000)
+		link->cursor = 0;
+	if (!first_pending(link, link->cursor, &seq, &t))
+		return false;
+	if (vg_time_ms() - t >= delay_ms || link->draining)
+		return true;
+	/* Sequence numbers after the cursor are dense: one at first + limit - 1 means a full packet. */
+	return link->batch_limit > 1 && first_pending(link, seq + link->batch_limit - 2, &more, &t);
+}
+
+static void send_events(struct vg_link *link)
+{
+	char url[512];
+
+	if (!vg_settings_get_bool(link->agent->settings, "telemetry.enabled") || !upload_due(link))
+		return;
+	if (!link->batch.ready && !build_batch(link)) {
+		link->next_scan_ms = vg_now_ms() + 1000;
+		return;
+	}
+	make_url(link, "/api/v1/events", url, sizeof(url));
+	link->last_upload_ms = vg_now_ms();
+	link->events_req = vg_http_start(link->http, &link->conf, "POST", url, link->batch.gz, link->batch.gz_len,
+					 "application/json", true, VG_LINK_MAX_RESPONSE, events_done, link);
+}
+
+/* ---- configuration ---- */
+
+static void fingerprint(struct vg_link *link, char *out, size_t size)
+{
+	static const char *const keys[] = {
+		"link.servers", "link.port", "link.client_certificate", "link.system_ca", "link.connect_timeout",
+		"link.request_timeout", "proxy.url", "proxy.user", "proxy.bypass",
+	};
+	size_t used = (size_t)snprintf(out, size, "%u", link->generation);
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && used < size; i++) {
+		const char *v = vg_settings_get(link->agent->settings, keys[i]);
+
+		used += (size_t)snprintf(out + used, size - used, "|%s", v ? v : "");
+	}
+}
+
+int vg_link_configure(struct vg_link *link, struct vg_error *err)
+{
+	struct vg_settings *s = link->agent->settings;
+	const char *servers = vg_settings_get(s, "link.servers");
+	const char *dir = link->agent->cfg.state_dir;
+	char *pw = NULL;
+	size_t len;
+
+	link->nservers = 0;
+	for (const char *p = servers; p && *p && link->nservers < VG_LINK_MAX_SERVERS;) {
+		size_t n = strcspn(p, ",");
+
+		if (n > 0 && n < sizeof(link->servers[0]))
+			snprintf(link->servers[link->nservers++], sizeof(link->servers[0]), "%.*s", (int)n, p);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	snprintf(link->server_cert, sizeof(link->server_cert), "%s/%s", dir, VG_LINK_SERVER_CERT);
+	snprintf(link->client_cert, sizeof(link->client_cert), "%s/%s", dir, VG_LINK_CLIENT_CERT);
+	snprintf(link->proxy_password_file, sizeof(link->proxy_password_file), "%s/%s", dir, VG_LINK_PROXY_PASSWORD);
+	snprintf(link->proxy, sizeof(link->proxy), "%s", vg_settings_get(s, "proxy.url"));
+	snprintf(link->proxy_user, sizeof(link->proxy_user), "%s", vg_settings_get(s, "proxy.user"));
+	snprintf(link->noproxy, sizeof(link->noproxy), "%s", vg_settings_get(s, "proxy.bypass"));
+	wipe_password(link);
+	if (link->proxy[0] && link->proxy_user[0] &&
+	    vg_file_read_all(link->proxy_password_file, VG_LINK_SECRET_MAX, &pw, &len, NULL) == 0) {
+		pw[strcspn(pw, "\r\n")] = '\0';
+		link->proxy_password = pw;
+	}
+	link->pinned = file_exists(link->server_cert);
+	link->two_way = vg_settings_get_bool(s, "link.client_certificate");
+	memset(&link->conf, 0, sizeof(link->conf));
+	link->conf.ca_file = link->pinned ? link->server_cert : NULL;
+	link->conf.client_file = link->two_way ? link->client_cert : NULL;
+	link->conf.proxy = link->proxy[0] ? link->proxy : NULL;
+	link->conf.proxy_user = link->proxy_user[0] ? link->proxy_user : NULL;
+	link->conf.proxy_password = link->proxy_password;
+	link->conf.noproxy = link->noproxy[0] ? link->noproxy : NULL;
+	link->conf.connect_timeout_ms = (long)vg_settings_get_int(s, "link.connect_timeout") * 1000;
+	link->conf.timeout_ms = (long)vg_settings_get_int(s, "link.request_timeout") * 1000;
+	link->conf.low_speed_time_s = (long)vg_settings_get_int(s, "link.request_timeout");
+	link->conf.agent_id = vg_agent_id(link->agent);
+	if (link->nservers == 0)
+		return 0;
+	if (!link->pinned && !vg_settings_get_bool(s, "link.system_ca"))
+		return vg_error_set(err, -EPERM,
+				    N_("no server certificate is imported (vigilctl cert server import FILE), and link.system_ca is off"));
+	if (link->two_way && !file_exists(link->client_cert))
+		return vg_error_set(err, -EPERM,
+				    N_("two-way TLS is on (link.client_certificate) but no client certificate is imported (vigilctl cert client import FILE)"));
+	return 0;
+}
+
+void vg_link_reset(struct vg_link *link)
+{
+	struct vg_error err = { 0 };
+
+	cancel_all(link);
+	batch_clear(link);
+	link->cursor = 0;
+	link->next_scan_ms = 0;
+	link->current = 0;
+	link->failures = 0;
+	link->next_try_ms = 0;
+	link->poll_wait = (unsigned)vg_settings_get_int(link->agent->settings, "link.poll_wait");
+	fingerprint(link, link->fingerprint, sizeof(link->fingerprint));
+	if (vg_link_configure(link, &err) < 0) {
+		record_error(link, &err);
+		link->state = VG_LINK_REFUSED;
+		return;
+	}
+	link->state = link->nservers ? VG_LINK_CONNECTING : VG_LINK_OFF;
+}
+
+/* ---- the tick ---- */
+
+static void step(struct vg_link *link)
+{
+	uint64_t now = vg_now_ms();
+
+	if (link->state == VG_LINK_OFF || link->state == VG_LINK_REFUSED || now < link->next_try_ms)
+		return;
+	if (link->state != VG_LINK_CONNECTED) {
+		if (!link->hello_req)
+			send_hello(link);
+		return;
+	}
+	if (!link->hello_req &&
+	    now - link->last_hello_ms >= (uint64_t)vg_settings_get_int(link->agent->settings, "link.sync_period") * 60000)
+		send_hello(link);
+	if (!link->poll_req)
+		start_poll(link);
+	if (!link->events_req)
+		send_events(link);
+	if (!link->resp_req)
+		send_response(link);
+}
+
+static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct vg_link *link = data;
+	char fp[sizeof(link->fingerprint)];
+
+	(void)w;
+	(void)fd;
+	(void)events;
+	fingerprint(link, fp, sizeof(fp));
+	if (strcmp(fp, link->fingerprint) != 0)
+		vg_link_reset(link);
+	step(link);
+}
+
+int vg_link_start(struct vg_agent *agent, struct vg_error *err)
+{
+	struct vg_link *link;
+	unsigned interrupted = 0;
+	int r;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return vg_error_set(err, -EIO, N_("cannot initialise libcurl"));
+	link = calloc(1, sizeof(*link));
+	if (!link)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	link->agent = agent;
+	link->batch_limit = VG_LINK_MAX_BATCH;
+	if ((r = vg_journal_open(&link->journal, agent->store, &interrupted, err)) < 0) {
+		free(link);
+		return r;
+	}
+	if (interrupted)
+		vg_warn("link: %u task(s) were running when the agent stopped: marked interrupted", interrupted);
+	if ((r = vg_http_new(&link->http, agent->loop)) < 0 ||
+	    !(link->tick = vg_loop_timer(agent->loop, TICK_MS, TICK_MS, on_tick, link))) {
+		agent->link = link;
+		vg_link_stop(agent);
+		return vg_error_set(err, r < 0 ? r : -ENOMEM, N_("out of memory"));
+	}
+	agent->link = link;
+	vg_link_reset(link);
+	return 0;
+}
+
+void vg_link_stop(struct vg_agent *agent)
+{
+	struct vg_link *link = agent->link;
+
+	if (!link)
+		return;
+	cancel_all(link);
+	vg_http_free(link->http);
+	vg_watch_remove(link->tick);
+	batch_clear(link);
+	wipe_password(link);
+	vg_journal_close(link->journal);
+	free(link);
+	agent->link = NULL;
+	curl_global_cleanup();
+}
+
+static const char *state_word(enum vg_link_state s)
+{
+	switch (s) {
+	case VG_LINK_OFF: return "not configured";
+	case VG_LINK_CONNECTING: return "connecting";
+	case VG_LINK_CONNECTED: return "connected";
+	case VG_LINK_WAITING: return "waiting to retry";
+	case VG_LINK_REFUSED: return "refused";
+	}
+	return "unknown";
+}
+
+static json_t *cert_summary(const char *path)
+{
+	json_t *info = NULL, *brief;
+
+	if (vg_cert_info(path, &info, NULL) < 0)
+		return json_string("none");
+	brief = json_pack("{s:O, s:O, s:O}", "subject", json_object_get(info, "subject"), "not_after",
+			  json_object_get(info, "not_after"), "expires_in_days", json_object_get(info, "expires_in_days"));
+	json_decref(info);
+	return brief;
+}
+
+json_t *vg_link_status(struct vg_agent *agent)
+{
+	struct vg_link *link = agent->link;
+	struct vg_spool_stats st = { 0 };
+	json_t *o;
+
+	if (!link)
+		return NULL;
+	vg_spool_stats(agent->spool, &st, NULL);
+	o = json_pack("{s:b, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
+		      "available", 1, "state", state_word(link->state), "server", server_name(link),
+		      "last_contact", (json_int_t)link->last_contact,
+		      "events_waiting", (json_int_t)st.pending,
+		      "oldest_waiting", (json_int_t)(st.oldest_pending_ms / 1000),
+		      "events_sent", (json_int_t)link->sent_events, "batches_sent", (json_int_t)link->sent_batches,
+		      "events_held", (json_int_t)link->throttle.held,
+		      "commands_received", (json_int_t)link->commands_received,
+		      "proxy", link->proxy[0] ? link->proxy : "none");
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "last_error", json_string(link->have_error ? link->last_error.message : ""));
+	if (link->have_error) {
+		json_object_set_new(o, "last_error_at", json_integer((json_int_t)link->last_error_at));
+		json_object_set_new(o, "last_error_detail", vg_ctl_error_json(&link->last_error));
+	}
+	json_object_set_new(o, "server_certificate", cert_summary(link->server_cert));
+	json_object_set_new(o, "client_certificate", cert_summary(link->client_cert));
+	return o;
+}

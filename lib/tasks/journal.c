@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "nls.h"
+#include "store.h"
+#include "tasks/journal.h"
+#include "vigil/error.h"
+
+struct vg_journal {
+	struct vg_store *store;
+};
+
+static const struct vg_migration migrations[] = {
+	{ 1, "CREATE TABLE tasks_journal (id TEXT PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL,"
+	     " request TEXT NOT NULL, state INTEGER NOT NULL, result TEXT,"
+	     " created_ms INTEGER NOT NULL, started_ms INTEGER, ended_ms INTEGER,"
+	     " reported INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0);"
+	     "CREATE INDEX tasks_journal_unreported ON tasks_journal(reported, state, seq);" },
+};
+
+static const char *const state_names[] = {
+	[VG_TASK_QUEUED] = "queued",       [VG_TASK_RUNNING] = "running",     [VG_TASK_SUCCEEDED] = "succeeded",
+	[VG_TASK_FAILED] = "failed",       [VG_TASK_REFUSED] = "refused",     [VG_TASK_CANCELLED] = "cancelled",
+	[VG_TASK_TIMED_OUT] = "timed_out", [VG_TASK_INTERRUPTED] = "interrupted",
+};
+
+const char *vg_task_state_name(enum vg_task_state state)
+{
+	return (unsigned)state < sizeof(state_names) / sizeof(state_names[0]) ? state_names[state] : "unknown";
+}
+
+bool vg_task_state_final(enum vg_task_state state)
+{
+	return state >= VG_TASK_SUCCEEDED;
+}
+
+static int exec_sql(struct vg_journal *j, const char *sql, struct vg_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(vg_store_db(j->store), sql, NULL, NULL, &msg) != SQLITE_OK) {
+		sqlite3_free(msg);
+		return vg_store_error(j->store, N_("updating the task journal"), err);
+	}
+	return 0;
+}
+
+int vg_journal_open(struct vg_journal **out, struct vg_store *store, unsigned *interrupted, struct vg_error *err)
+{
+	struct vg_journal *j;
+	int r;
+
+	if ((r = vg_store_migrate(store, "tasks_journal", migrations, sizeof(migrations) / sizeof(migrations[0]),
+				  err)) < 0)
+		return r;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	j->store = store;
+	/* Whatever was running when the agent stopped did not finish: say so, never run it twice. */
+	if ((r = exec_sql(j, "UPDATE tasks_journal SET state = 7, reported = 0, ended_ms = CAST(strftime('%s','now') AS INTEGER) * 1000,"
+			     " result = '{\"status\":500,\"status_text\":\"interrupted: the agent stopped while the task ran\"}'"
+			     " WHERE state IN (0, 1)", err)) < 0) {
+		free(j);
+		return r;
+	}
+	if (interrupted)
+		*interrupted = (unsigned)sqlite3_changes(vg_store_db(store));
+	*out = j;
+	return 0;
+}
+
+void vg_journal_close(struct vg_journal *j)
+{
+	free(j);
+}
+
+static int prepare(struct vg_journal *j, const char *sql, sqlite3_stmt **st, struct vg_error *err)
+{
+	if (sqlite3_prepare_v2(vg_store_db(j->store), sql, -1, st, NULL) != SQLITE_OK)
+		return vg_store_error(j->store, N_("reading the task journal"), err);
+	return 0;
+}
+
+int vg_journal_add(struct vg_journal *j, const char *id, const char *source, const char *kind,
+		   const json_t *request, struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	char *text;
+	int rc, r;
+
+	if (!id[0] || strlen(id) > VG_TASK_ID_MAX)
+		return vg_error_set(err, -EINVAL, N_("invalid task id"));
+	text = json_dumps(request, JSON_COMPACT);
+	if (!text)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	if ((r = prepare(j, "INSERT INTO tasks_journal(id, source, kind, request, state, created_ms, seq)"
+			    " VALUES (?1, ?2, ?3, ?4, 0, ?5, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks_journal))",
+			 &st, err)) < 0) {
+		free(text);
+		return r;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, vg_time_ms());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(text);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return vg_error_set(err, -EEXIST, N_("task %s already exists"), id);
+	if (rc != SQLITE_DONE)
+		return vg_store_error(j->store, N_("updating the task journal"), err);
+	return 0;
+}
+
+int vg_journal_set_state(struct vg_journal *j, const char *id, enum vg_task_state state, const json_t *result,
+			 struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	char *text = NULL;
+	int rc, r;
+
+	if (result && !(text = json_dumps(result, JSON_COMPACT)))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	if ((r = prepare(j, vg_task_state_final(state)
+			    ? "UPDATE tasks_journal SET state = ?2, result = ?3, ended_ms = ?4, reported = 0 WHERE id = ?1"
+			    : "UPDATE tasks_journal SET state = ?2, started_ms = ?4 WHERE id = ?1", &st, err)) < 0) {
+		free(text);
+		return r;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, (int)state);
+	if (text)
+		sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, vg_time_ms());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(text);
+	if (rc != SQLITE_DONE)
+		return vg_store_error(j->store, N_("updating the task journal"), err);
+	if (sqlite3_changes(vg_store_db(j->store)) == 0)
+		return vg_error_set(err, -ENOENT, N_("no task %s"), id);
+	return 0;
+}
+
+#define COLUMNS "id, source, kind, state, request, result, created_ms, started_ms, ended_ms, reported"
+
+static json_t *parse_column(sqlite3_stmt *st, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+
+	return v ? v : json_null();
+}
+
+static json_t *row(sqlite3_stmt *st)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:b}",
+			 "id", (const char *)sqlite3_column_text(st, 0),
+			 "source", (const char *)sqlite3_column_text(st, 1),
+			 "kind", (const char *)sqlite3_column_text(st, 2),
+			 "state", vg_task_state_name((enum vg_task_state)sqlite3_column_int(st, 3)),
+			 "request", parse_column(st, 4), "result", parse_column(st, 5),
+			 "created", (json_int_t)sqlite3_column_int64(st, 6),
+			 "started", (json_int_t)sqlite3_column_int64(st, 7),
+			 "ended", (json_int_t)sqlite3_column_int64(st, 8),
+			 "reported", sqlite3_column_int(st, 9) != 0);
+}
+
+json_t *vg_journal_get(struct vg_journal *j, const char *id)
+{
+	sqlite3_stmt *st;
+	json_t *out = NULL;
+
+	if (prepare(j, "SELECT " COLUMNS " FROM tasks_journal WHERE id = ?1", &st, NULL) < 0)
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		out = row(st);
+	sqlite3_finalize(st);
+	return out;
+}
+
+static json_t *select_list(struct vg_journal *j, const char *sql, const char *bind, unsigned limit)
+{
+	sqlite3_stmt *st;
+	json_t *list = json_array();
+
+	if (!list || prepare(j, sql, &st, NULL) < 0)
+		return list;
+	sqlite3_bind_int(st, 1, (int)limit);
+	if (bind)
+		sqlite3_bind_text(st, 2, bind, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, row(st));
+	sqlite3_finalize(st);
+	return list;
+}
+
+json_t *vg_journal_unreported(struct vg_journal *j, const char *source, unsigned limit)
+{
+	return select_list(j, "SELECT " COLUMNS " FROM tasks_journal WHERE reported = 0 AND state >= 2"
+			      " AND source = ?2 ORDER BY seq LIMIT ?1", source, limit);
+}
+
+int vg_journal_set_reported(struct vg_journal *j, const char *id, bool reported, struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if ((r = prepare(j, "UPDATE tasks_journal SET reported = ?2 WHERE id = ?1", &st, err)) < 0)
+		return r;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, reported);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : vg_store_error(j->store, N_("updating the task journal"), err);
+}
+
+json_t *vg_journal_list(struct vg_journal *j, unsigned limit, bool active_only)
+{
+	return select_list(j, active_only ? "SELECT " COLUMNS " FROM tasks_journal WHERE state < 2 ORDER BY seq DESC LIMIT ?1"
+					  : "SELECT " COLUMNS " FROM tasks_journal ORDER BY seq DESC LIMIT ?1",
+			   NULL, limit);
+}
