@@ -1,2 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of the telemetry subsystem (added to check_PROGRAMS, TESTS and EXTRA_DIST).
+check_PROGRAMS += unit/test-spool
+TESTS += unit/test-spool
+unit_test_spool_SOURCES = unit/test-spool.c
