@@ -3,3 +3,5 @@
 check_PROGRAMS += unit/test-spool
 TESTS += unit/test-spool
 unit_test_spool_SOURCES = unit/test-spool.c
+TESTS += integration/telemetry-process.sh
+EXTRA_DIST += integration/telemetry-lib.sh integration/telemetry-process.sh

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,86 @@ static int delete_rule(struct vg_tel_audit *a, enum rule_kind kind)
 	return r == -ENOENT ? 0 : r;
 }
 
+/* Whether a rule from the kernel is one an agent made: we always put the key last, so its
+ * text is the last bytes of the rule's buffer; *pid is the agent's (from its "pid!=" field). */
+static bool is_agent_rule(const struct audit_rule_data *r, size_t size, pid_t *pid)
+{
+	size_t klen = strlen(VG_AUDIT_KEY);
+	uint32_t last;
+
+	if (size < sizeof(*r) || r->field_count == 0 || r->field_count > AUDIT_MAX_FIELDS ||
+	    size < sizeof(*r) + r->buflen)
+		return false;
+	last = r->field_count - 1;
+	if (r->fields[last] != AUDIT_FILTERKEY || r->values[last] != klen || r->buflen < klen ||
+	    memcmp(r->buf + r->buflen - klen, VG_AUDIT_KEY, klen) != 0)
+		return false;
+	*pid = 0;
+	for (uint32_t i = 0; i < last; i++)
+		if (r->fields[i] == AUDIT_PID && r->fieldflags[i] == AUDIT_NOT_EQUAL)
+			*pid = (pid_t)r->values[i];
+	return true;
+}
+
+/* Ours: made by this agent, or left behind by one that is gone (killed).  Another agent
+ * running beside us (tests run several) keeps its rules. */
+static bool is_our_rule(const struct audit_rule_data *r, size_t size, pid_t self)
+{
+	pid_t pid;
+
+	if (!is_agent_rule(r, size, &pid))
+		return false;
+	return pid == self || pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH);
+}
+
+/* Removes every rule of ours, including those a killed agent left behind.  Rules of anyone
+ * else are never touched. */
+static void purge_our_rules(struct vg_tel_audit *a)
+{
+	enum { MAX_OURS = 64 };
+	struct audit_rule_data *ours[MAX_OURS];
+	size_t n = 0, removed = 0;
+	char *buf;
+	bool done = false;
+
+	if (a->immutable || audit_request_rules_list_data(a->ctl_fd) < 0)
+		return;
+	buf = malloc(MAX_AUDIT_MESSAGE_LENGTH + NLMSG_HDRLEN);
+	if (!buf)
+		return;
+	for (int round = 0; !done && round < 4096; round++) {
+		struct pollfd p = { .fd = a->ctl_fd, .events = POLLIN };
+		ssize_t len;
+
+		if (poll(&p, 1, STATUS_TIMEOUT_MS) <= 0)
+			break;
+		len = recv(a->ctl_fd, buf, MAX_AUDIT_MESSAGE_LENGTH + NLMSG_HDRLEN, MSG_DONTWAIT);
+		if (len <= 0)
+			break;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len); h = NLMSG_NEXT(h, len)) {
+			size_t size = h->nlmsg_len - NLMSG_HDRLEN;
+
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+				if (h->nlmsg_type == NLMSG_DONE)
+					done = true;
+				continue;
+			}
+			if (h->nlmsg_type != AUDIT_LIST_RULES || !is_our_rule(NLMSG_DATA(h), size, a->tel->self) || n == MAX_OURS)
+				continue;
+			if ((ours[n] = malloc(size)))
+				memcpy(ours[n++], NLMSG_DATA(h), size);
+		}
+	}
+	free(buf);
+	for (size_t i = 0; i < n; i++) {
+		if (audit_delete_rule_data(a->ctl_fd, ours[i], ours[i]->flags, ours[i]->action) >= 0)
+			removed++;
+		free(ours[i]);
+	}
+	if (removed)
+		vg_info("audit: removed %zu rules with key %s", removed, VG_AUDIT_KEY);
+}
+
 /* Makes the kernel's rules match what is wanted; counts ours found missing. */
 static void sync_rules(struct vg_tel_audit *a)
 {
@@ -275,6 +356,11 @@ int vg_tel_audit_start(struct vg_tel_audit **out, struct vg_telemetry *tel, bool
 		goto fail;
 	}
 	a->immutable = st.enabled == 2;
+	/* An owner that no longer exists (a killed agent) is forgotten by the kernel only when it
+	 * next fails to deliver: it is no owner. */
+	if (st.pid != 0 && kill((pid_t)st.pid, 0) < 0 && errno == ESRCH)
+		st.pid = 0;
+	purge_our_rules(a);
 	if (a->immutable)
 		vg_warn("audit: the configuration is immutable (enabled 2): rules cannot change until reboot");
 	if (st.pid != 0) {
@@ -346,6 +432,7 @@ void vg_tel_audit_stop(struct vg_tel_audit *a)
 		for (int k = 0; k < NRULES; k++)
 			a->want[k] = false;
 		sync_rules(a);
+		purge_our_rules(a);
 		if (a->mode == MODE_UNICAST && a->rd_fd >= 0) {
 			if (a->restore_backlog) {
 				audit_set_backlog_limit(a->ctl_fd, a->orig_backlog_limit);
