@@ -79,3 +79,6 @@ sys.exit(1)"; then
 
 # jget JSON PYTHON-EXPR: evaluates an expression over `e` (the parsed JSON).
 jget() { python3 -c "import json,sys; e=json.loads(sys.argv[1]); print($2)" "$1"; }
+
+# has_vigil_rules: whether the agent's three rules are in the kernel.
+has_vigil_rules() { [ "$(vigil_rules)" -ge 3 ]; }
