@@ -4,6 +4,8 @@ check_PROGRAMS += unit/test-spool
 TESTS += unit/test-spool
 unit_test_spool_SOURCES = unit/test-spool.c
 TESTS += integration/telemetry-process.sh integration/telemetry-network.sh \
-	integration/telemetry-exclusion.sh integration/telemetry-auditd.sh integration/telemetry-crash.sh
+	integration/telemetry-exclusion.sh integration/telemetry-auditd.sh integration/telemetry-crash.sh \
+	integration/telemetry-file.sh
 EXTRA_DIST += integration/telemetry-lib.sh integration/telemetry-process.sh integration/telemetry-network.sh \
-	integration/telemetry-exclusion.sh integration/telemetry-auditd.sh integration/telemetry-crash.sh
+	integration/telemetry-exclusion.sh integration/telemetry-auditd.sh integration/telemetry-crash.sh \
+	integration/telemetry-file.sh

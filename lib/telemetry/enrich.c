@@ -315,12 +315,16 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 			  json_string_value(json_object_get(json_object_get(proc, "file"), "path")));
 		break;
 	case VG_TEL_FILE: {
-		json_t *file = json_object_get(event, "file_result");
+		json_t *file = json_object_get(event, "file");
+		const char *path = json_string_value(json_object_get(file, "path"));
+		struct stat st;
 
-		if (!file)
-			file = json_object_get(event, "file");
-		if (json_is_true(json_object_get(hints, "hash")))
-			hash_into(tel, file, json_string_value(json_object_get(file, "path")));
+		/* Created or written: its size now, and its content's hashes after a write. */
+		if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			json_object_set_new(file, "size", json_integer((json_int_t)st.st_size));
+			if (json_is_true(json_object_get(hints, "hash")))
+				hash_into(tel, file, path);
+		}
 		break;
 	}
 	default:

@@ -20,6 +20,7 @@
 #include "telemetry/audit.h"
 #include "telemetry/enrich.h"
 #include "telemetry/exclusions.h"
+#include "telemetry/fanotify.h"
 #include "telemetry/queue.h"
 #include "telemetry/telemetry.h"
 #include "telemetry/writer.h"
@@ -30,6 +31,15 @@
 #define TICK_MS 1000
 #define RATE_WINDOW_MS 60000
 
+#define DEFAULT_FILE_PATHS "/etc,/usr,/bin,/sbin,/lib,/lib64,/opt,/root,/home,/srv,/boot,/tmp,/var/tmp"
+
+static int validate_path(const char *value, struct vg_error *err)
+{
+	if (value[0] != '/')
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not an absolute path"), value);
+	return 0;
+}
+
 const struct vg_setting_def vg_telemetry_settings[] = {
 	{ "telemetry.process", VG_SETTING_BOOL, "yes", 0, 0, NULL,
 	  N_("Collect process starts and exits (audit)"), 0, NULL },
@@ -37,6 +47,8 @@ const struct vg_setting_def vg_telemetry_settings[] = {
 	  N_("Collect network connections: connect, accept and bind (audit)"), 0, NULL },
 	{ "telemetry.files", VG_SETTING_BOOL, "yes", 0, 0, NULL,
 	  N_("Collect file creations, writes, renames and deletions (fanotify)"), 0, NULL },
+	{ "telemetry.file_paths", VG_SETTING_LIST, DEFAULT_FILE_PATHS, 0, 32, NULL,
+	  N_("Directories whose file changes are collected (comma-separated)"), 0, validate_path },
 	{ "telemetry.spool_max_mb", VG_SETTING_INT, "512", 1, 1048576, N_("MiB"),
 	  N_("Largest size of the event spool; the oldest events go first"), 0, NULL },
 	{ "telemetry.spool_max_days", VG_SETTING_INT, "21", 1, 3650, N_("days"),
@@ -143,10 +155,32 @@ static void emit_dropped(struct vg_telemetry *tel, const char *source, const cha
 	vg_event_emit(tel->agent, ev);
 }
 
+/* (Re)starts the file collector when its settings changed. */
+static void apply_file_settings(struct vg_telemetry *tel)
+{
+	const struct vg_settings *s = tel->agent->settings;
+	bool on = vg_settings_get_bool(s, "telemetry.files");
+	const char *paths = vg_settings_get(s, "telemetry.file_paths");
+	struct vg_error err = { 0 };
+
+	if (on == tel->files_on && paths && strcmp(paths, tel->file_paths) == 0)
+		return;
+	vg_tel_fanotify_stop(tel->fan);
+	tel->fan = NULL;
+	tel->files_on = on;
+	snprintf(tel->file_paths, sizeof(tel->file_paths), "%s", paths ? paths : "");
+	tel->files_error[0] = '\0';
+	if (on && vg_tel_fanotify_start(&tel->fan, tel, tel->file_paths, &err) < 0) {
+		snprintf(tel->files_error, sizeof(tel->files_error), "%s", err.message);
+		vg_warn("telemetry: file collector unavailable: %s", err.message);
+	}
+}
+
 static void apply_settings(struct vg_telemetry *tel)
 {
 	const struct vg_settings *s = tel->agent->settings;
 
+	apply_file_settings(tel);
 	vg_tel_writer_set_caps(tel->writer, (uint64_t)vg_settings_get_int(s, "telemetry.spool_max_mb") << 20,
 			       (uint64_t)vg_settings_get_int(s, "telemetry.spool_max_days") * 86400,
 			       (size_t)vg_settings_get_int(s, "telemetry.queue_max_events"));
@@ -177,6 +211,14 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	if (ws.spool_dropped > tel->reported_spool_drops) {
 		emit_dropped(tel, "spool", "spool full", ws.spool_dropped - tel->reported_spool_drops, ws.spool_dropped);
 		tel->reported_spool_drops = ws.spool_dropped;
+	}
+	if (tel->fan) {
+		uint64_t ov = vg_tel_fanotify_overflows(tel->fan);
+
+		if (ov > tel->reported_fan_overflows) {
+			emit_dropped(tel, "fanotify", "file event queue overflow", ov - tel->reported_fan_overflows, ov);
+			tel->reported_fan_overflows = ov;
+		}
 	}
 	if (tel->audit) {
 		uint64_t lost = vg_tel_audit_kernel_lost(tel->audit);
@@ -245,9 +287,11 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 	if (vg_tel_audit_start(&tel->audit, tel, vg_settings_get_bool(agent->settings, "telemetry.process"),
 			       vg_settings_get_bool(agent->settings, "telemetry.network"), err) < 0) {
 		/* The agent still runs without audit (another product may hold it); status says why. */
+		snprintf(tel->audit_error, sizeof(tel->audit_error), "%s", err->message);
 		vg_warn("telemetry: audit collector unavailable: %s", err->message);
 		vg_error_clear(err);
 	}
+	apply_file_settings(tel);
 	return 0;
 fail:
 	telemetry_stop(agent);
@@ -261,6 +305,7 @@ static void telemetry_stop(struct vg_agent *agent)
 	if (!tel)
 		return;
 	vg_tel_audit_stop(tel->audit);
+	vg_tel_fanotify_stop(tel->fan);
 	atomic_store(&tel->stopping, true);
 	if (tel->enrich_started) {
 		vg_tq_wake(tel->in);
@@ -312,7 +357,10 @@ static json_t *telemetry_status(struct vg_agent *agent)
 		       "excluded", (json_int_t)atomic_load(&tel->excluded),
 		       "last_commit", (json_int_t)ws.last_commit_ms);
 	json_object_set_new(st, "audit", tel->audit ? vg_tel_audit_status(tel->audit)
-						    : json_pack("{s:s}", "state", "unavailable"));
+						    : json_pack("{s:s, s:s}", "state", "unavailable", "error", tel->audit_error));
+	json_object_set_new(st, "files", tel->fan ? vg_tel_fanotify_status(tel->fan)
+						  : json_pack("{s:s, s:s}", "state", tel->files_on ? "unavailable" : "off",
+							      "error", tel->files_error));
 	return st;
 }
 

@@ -55,7 +55,12 @@ struct vg_telemetry {
 	uint64_t rate_base_ms;
 	double rate[VG_TEL_NTYPES];
 	/* Drops already reported as data-dropped events. */
-	uint64_t reported_queue_drops, reported_spool_drops, reported_lost, reported_audit_drops;
+	uint64_t reported_queue_drops, reported_spool_drops, reported_lost, reported_fan_overflows;
+	char audit_error[256];
+	/* The file collector's settings in force, to notice changes. */
+	bool files_on;
+	char file_paths[4096];
+	char files_error[256];
 };
 
 enum vg_tel_type vg_tel_type_of(const json_t *event);

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# File telemetry from fanotify: a file created, written, renamed and deleted under a temporary
+# directory appears as those four activities, the write with the size and SHA-256 of its content.
+. "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+. "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-lib.sh"
+plan 7
+
+MARK="vgfile-$$-$RANDOM"
+DIR="$TEST_DIR/files"
+mkdir -p "$DIR"
+tel_start_agent
+st=$(ctl --json status)
+ok "the file collector runs" test "$(jget "$st" "e['sections']['telemetry']['files']['state']")" = running
+
+: >"$DIR/$MARK.new"
+ok "the creation is stored" wait_event 15 "e['class_uid'] == 1001 and e['activity_id'] == 1 and e['file']['path'] == '$DIR/$MARK.new'" "$MARK"
+printf 'content of %s\n' "$MARK" >>"$DIR/$MARK.new"
+SHA=$(sha256sum "$DIR/$MARK.new" | cut -d' ' -f1)
+SIZE=$(stat -c %s "$DIR/$MARK.new")
+# The creation closed the file empty (a first write event); this one carries the content.
+upd=$(wait_event 15 "e['class_uid'] == 1001 and e['activity_id'] == 3 and e['file']['path'] == '$DIR/$MARK.new' and any(h['value'] == '$SHA' for h in e['file'].get('hashes', []))" "$MARK")
+ok "the write is stored with the SHA-256 of the new content" test -n "$upd"
+ok "and its size" test "$(jget "${upd:-{\}}" "e['file']['size']")" = "$SIZE"
+mv "$DIR/$MARK.new" "$DIR/$MARK.renamed"
+ok "the rename is stored with both names" wait_event 15 "e['class_uid'] == 1001 and e['activity_id'] == 5 and e['file']['path'] == '$DIR/$MARK.new' and e['file_result']['path'] == '$DIR/$MARK.renamed'" "$MARK"
+rm "$DIR/$MARK.renamed"
+del=$(wait_event 15 "e['class_uid'] == 1001 and e['activity_id'] == 4 and e['file']['path'] == '$DIR/$MARK.renamed'" "$MARK")
+ok "the deletion is stored" test -n "$del"
+ok "with the process that deleted it" test "$(jget "${del:-{\}}" "e['actor']['process']['pid'] > 0")" = True
+finish
