@@ -154,9 +154,16 @@ static const struct {
 	{ FAN_DELETE, 4, "Delete" },
 };
 
-static void handle_event(struct vg_tel_fanotify *f, const struct fanotify_event_metadata *m)
+/* Records in the buffer are packed without padding: they are copied out before use. */
+#define INFO_MAX 1024
+
+static void handle_event(struct vg_tel_fanotify *f, const struct fanotify_event_metadata *m, const char *raw)
 {
-	const char *p = (const char *)m + m->metadata_len, *end = (const char *)m + m->event_len;
+	const char *p = raw + m->metadata_len, *end = raw + m->event_len;
+	union {
+		struct fanotify_event_info_fid fid;
+		char bytes[INFO_MAX];
+	} info;
 	char path[PATH_MAX], old[PATH_MAX];
 	bool have_path = false, have_old = false;
 
@@ -167,15 +174,19 @@ static void handle_event(struct vg_tel_fanotify *f, const struct fanotify_event_
 	if (m->pid == f->tel->self || (m->mask & FAN_ONDIR))
 		return;
 	while (p + sizeof(struct fanotify_event_info_header) <= end) {
-		const struct fanotify_event_info_header *h = (const void *)p;
+		struct fanotify_event_info_header h;
 
-		if (h->len < sizeof(*h) || p + h->len > end)
+		memcpy(&h, p, sizeof(h));
+		if (h.len < sizeof(h) || p + h.len > end)
 			break;
-		if (h->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME || h->info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
-			have_path = resolve(f, (const void *)p, h->len, path, sizeof(path));
-		else if (h->info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
-			have_old = resolve(f, (const void *)p, h->len, old, sizeof(old));
-		p += h->len;
+		if (h.len <= INFO_MAX) {
+			memcpy(info.bytes, p, h.len);
+			if (h.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME || h.info_type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME)
+				have_path = resolve(f, &info.fid, h.len, path, sizeof(path));
+			else if (h.info_type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
+				have_old = resolve(f, &info.fid, h.len, old, sizeof(old));
+		}
+		p += h.len;
 	}
 	/* Events on the same name merge: a new file written at once comes as CREATE|CLOSE_WRITE.
 	 * One OCSF event per activity, in the order they happened. */
@@ -225,13 +236,17 @@ static void *reader_main(void *data)
 		n = read(f->fd, buf, READ_BUF);
 		if (n <= 0)
 			continue;
-		for (const struct fanotify_event_metadata *m = (const void *)buf; FAN_EVENT_OK(m, n);
-		     m = FAN_EVENT_NEXT(m, n)) {
-			if (m->vers != FANOTIFY_METADATA_VERSION)
+		for (size_t off = 0; off + sizeof(struct fanotify_event_metadata) <= (size_t)n;) {
+			struct fanotify_event_metadata m;
+
+			memcpy(&m, buf + off, sizeof(m));
+			if (m.vers != FANOTIFY_METADATA_VERSION || m.event_len < sizeof(m) ||
+			    m.metadata_len < sizeof(m) || off + m.event_len > (size_t)n)
 				break;
-			if (m->fd >= 0)
-				close(m->fd);
-			handle_event(f, m);
+			if (m.fd >= 0)
+				close(m.fd);
+			handle_event(f, &m, buf + off);
+			off += m.event_len;
 		}
 	}
 	free(buf);

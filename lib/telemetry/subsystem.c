@@ -228,14 +228,17 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 			tel->reported_lost = lost;
 		}
 	}
-	if (now - tel->rate_base_ms >= RATE_WINDOW_MS || tel->rate_base_ms == 0) {
-		for (int t = 0; t < VG_TEL_NTYPES; t++) {
-			if (tel->rate_base_ms)
-				tel->rate[t] = (double)(tel->emitted[t] - tel->rate_base[t]) * 1000.0 /
-					       (double)(now - tel->rate_base_ms);
-			tel->rate_base[t] = tel->emitted[t];
-		}
+	/* Rates over the current window (up to a minute), so that they show from the first second. */
+	if (tel->rate_base_ms == 0) {
 		tel->rate_base_ms = now;
+	} else if (now > tel->rate_base_ms) {
+		for (int t = 0; t < VG_TEL_NTYPES; t++)
+			tel->rate[t] = (double)(tel->emitted[t] - tel->rate_base[t]) * 1000.0 /
+				       (double)(now - tel->rate_base_ms);
+		if (now - tel->rate_base_ms >= RATE_WINDOW_MS) {
+			memcpy(tel->rate_base, tel->emitted, sizeof(tel->rate_base));
+			tel->rate_base_ms = now;
+		}
 	}
 }
 
