@@ -110,6 +110,12 @@ out:
 	return r;
 }
 
+static bool same_file(const struct hash_entry *e, const struct stat *st)
+{
+	return e->used && e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
+	       e->mtime_ns == (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
 int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, char *sha256, char *md5)
 {
 	struct hash_entry *e;
@@ -117,34 +123,38 @@ int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, 
 	int fd, r;
 	uint64_t k;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
+	/* A stat decides a cache hit: the file is opened only when it must be read. */
+	if (stat(path, &st) < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		r = S_ISREG(st.st_mode) ? -errno : -EINVAL;
-		close(fd);
-		return r;
-	}
-	if ((uint64_t)st.st_size > max_bytes) {
-		close(fd);
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((uint64_t)st.st_size > max_bytes)
 		return -EFBIG;
-	}
 	k = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ull ^ (uint64_t)st.st_ino * 0xff51afd7ed558ccdull ^
 	    (uint64_t)st.st_size;
 	e = &c->slots[k % c->n];
-	if (e->used && e->dev == st.st_dev && e->ino == st.st_ino && e->size == st.st_size &&
-	    e->mtime_ns == (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec) {
+	if (same_file(e, &st)) {
 		c->hits++;
-		close(fd);
 		memcpy(sha256, e->sha256, sizeof(e->sha256));
 		memcpy(md5, e->md5, sizeof(e->md5));
 		return 0;
 	}
 	c->misses++;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	/* What is read is what is keyed: the file may have changed since the stat. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max_bytes) {
+		close(fd);
+		return -EINVAL;
+	}
 	r = hash_fd(fd, sha256, md5);
 	close(fd);
 	if (r < 0)
 		return r;
+	k = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ull ^ (uint64_t)st.st_ino * 0xff51afd7ed558ccdull ^
+	    (uint64_t)st.st_size;
+	e = &c->slots[k % c->n];
 	e->used = true;
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
