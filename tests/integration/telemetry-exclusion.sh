@@ -4,7 +4,7 @@
 # and nothing else; removing the rule brings them back.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-lib.sh"
-plan 10
+plan 11
 
 MARK="vgexcl-$$-$RANDOM"
 EXE="$TEST_DIR/$MARK-sh"
@@ -13,6 +13,7 @@ cp /bin/dash "$EXE" 2>/dev/null || cp /bin/sh "$EXE"
 cp "$EXE" "$OTHER"
 chmod 755 "$EXE" "$OTHER"
 
+ok "the audit daemon is as the test wants" tel_setup_mode
 tel_start_agent
 out=$(ctl telemetry exclusion add --exe "$TEST_DIR/$MARK-s*" --comment "test $$")
 ok "an exclusion is added" test $? = 0

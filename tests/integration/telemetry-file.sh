@@ -4,11 +4,12 @@
 # directory appears as those four activities, the write with the size and SHA-256 of its content.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-lib.sh"
-plan 7
+plan 8
 
 MARK="vgfile-$$-$RANDOM"
 DIR="$TEST_DIR/files"
 mkdir -p "$DIR"
+ok "the audit daemon is as the test wants" tel_setup_mode
 tel_start_agent
 st=$(ctl --json status)
 ok "the file collector runs" test "$(jget "$st" "e['sections']['telemetry']['files']['state']")" = running

@@ -24,10 +24,10 @@ tel_start_agent() {
 	fi
 }
 
-# auditd_running: whether some process owns the audit socket.
+# audit_owner: the pid that owns the audit socket (0: none).
 audit_owner() { auditctl -s | awk '$1 == "pid" { print $2 }'; }
 
-# stop_auditd: stops an auditd this test started, and waits until it is gone.
+# start_auditd, stop_auditd: an auditd of the test's own, stopped (and waited for) at the end.
 _auditd_started=
 start_auditd() {
 	if [ "$(audit_owner)" != 0 ]; then
@@ -36,15 +36,33 @@ start_auditd() {
 	fi
 	auditd || return 1
 	_auditd_started=1
-	wait_for 10 test "$(audit_owner)" != 0
+	wait_for 10 auditd_owns
 }
+auditd_owns() { [ "$(audit_owner)" != 0 ]; }
+auditd_gone() { [ -z "$(pidof auditd)" ]; }
 stop_auditd() {
 	[ -n "$_auditd_started" ] || return 0
 	local pid
 	pid=$(pidof auditd)
 	[ -n "$pid" ] && kill -TERM $pid
-	wait_for 10 test -z "$(pidof auditd)"
+	wait_for 10 auditd_gone
 	_auditd_started=
+}
+
+# TEL_WITH_AUDITD=1 (the *-auditd.sh variants): the same test with auditd owning the audit
+# socket, so that the agent works in multicast mode.
+tel_setup_mode() {
+	if [ "${TEL_WITH_AUDITD:-0}" = 1 ]; then
+		start_auditd || return 1
+		on_exit stop_auditd
+		TEL_MODE=multicast
+	else
+		TEL_MODE=unicast
+		if [ "$(audit_owner)" != 0 ]; then
+			diag "an audit daemon runs (pid $(audit_owner)); this test needs none"
+			return 1
+		fi
+	fi
 }
 
 # vigil_rules: how many audit rules carry our key.

@@ -4,7 +4,7 @@
 # with both endpoints, the protocol and the process; the listener's accept appears as inbound.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-lib.sh"
-plan 7
+plan 8
 
 N=$(( $$ % 250 + 1 ))
 NSA="vgtna-$$"
@@ -24,6 +24,7 @@ ip -n "$NSB" link set "vb$$" up
 ip -n "$NSA" link set lo up
 ip -n "$NSB" link set lo up
 
+ok "the audit daemon is as the test wants" tel_setup_mode
 tel_start_agent
 ok "the agent runs" test -n "$AGENT_PID"
 

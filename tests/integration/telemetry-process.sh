@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Process telemetry from audit, without an audit daemon (the agent owns the unicast socket):
+# Process telemetry from audit, without an audit daemon (the agent owns the unicast socket) or,
+# as telemetry-process-auditd.sh, beside auditd (multicast):
 # a process started here appears with its executable, argv, parent, user and SHA-256, and its
 # exit with its code; the agent's rules are removed at a clean stop.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
@@ -13,12 +14,17 @@ cp /bin/dash "$EXE" 2>/dev/null || cp /bin/sh "$EXE"
 chmod 755 "$EXE"
 SHA=$(sha256sum "$EXE" | cut -d' ' -f1)
 
-ok "no audit daemon runs" test "$(audit_owner)" = 0
+ok "the audit daemon is as the test wants" tel_setup_mode
+OWNER=$(audit_owner)
 tel_start_agent
-ok "the agent owns the audit socket" test "$(audit_owner)" = "$AGENT_PID"
+if [ "$TEL_MODE" = unicast ]; then
+	ok "the agent owns the audit socket" test "$(audit_owner)" = "$AGENT_PID"
+else
+	ok "auditd keeps the audit socket" test "$(audit_owner)" = "$OWNER"
+fi
 ok "the agent added its rules" test "$(vigil_rules)" -ge 3
 st=$(ctl --json status)
-ok "status shows the unicast mode" test "$(jget "$st" "e['sections']['telemetry']['audit']['mode']")" = unicast
+ok "status shows the $TEL_MODE mode" test "$(jget "$st" "e['sections']['telemetry']['audit']['mode']")" = "$TEL_MODE"
 
 setpriv --reuid 65534 --regid 65534 --clear-groups "$EXE" -c 'exit 7' "$MARK" arg-two &
 child=$!
