@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +20,7 @@
 #include "telemetry/queue.h"
 #include "telemetry/telemetry.h"
 #include "telemetry/writer.h"
+#include "workers.h"
 #include "vigil/error.h"
 
 #define SHOW_DEFAULT_LIMIT 50
@@ -47,39 +50,52 @@ static int type_class(const char *type, int *cls, struct vg_error *err)
 	return 0;
 }
 
-static int cmd_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
-{
-	const char *type = json_string_value(json_object_get(req->args, "type"));
-	const char *grep = json_string_value(json_object_get(req->args, "grep"));
-	json_t *jl = json_object_get(req->args, "limit"), *js = json_object_get(req->args, "since");
-	json_int_t limit = jl ? json_integer_value(jl) : SHOW_DEFAULT_LIMIT;
-	json_int_t since = js ? json_integer_value(js) : 0;
-	struct vg_store *store = vg_spool_store(agent->spool);
-	json_t *list;
-	sqlite3_stmt *st;
-	int cls = 0, rc, r;
+/* A view of the spool, read on a worker with a read-only connection of its own: a search
+ * through a large spool must not hold the event loop. */
+struct show_job {
+	struct vg_agent *agent;
+	uint64_t conn_id;
+	json_int_t id;
+	char db[PATH_MAX];
+	int cls;
+	json_int_t since, limit;
+	char *grep;
+	json_t *result;
+	struct vg_error err;
+};
 
-	if ((jl && !json_is_integer(jl)) || limit < 1 || limit > SHOW_MAX_LIMIT)
-		return vg_error_set(err, -EINVAL, N_("the limit must be a number from 1 to 10000"));
-	if (js && !json_is_integer(js))
-		return vg_error_set(err, -EINVAL, N_("the start time must be a number of milliseconds"));
-	if (grep && (strlen(grep) == 0 || strlen(grep) > GREP_MAX))
-		return vg_error_set(err, -EINVAL, N_("the search text must have 1 to 256 characters"));
-	if (type && (r = type_class(type, &cls, err)) < 0)
-		return r;
+static void show_work(struct vg_job *job, void *data)
+{
+	struct show_job *sj = data;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	json_t *list;
+	int rc;
+
+	(void)job;
+	if (sqlite3_open_v2(sj->db, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		vg_error_set(&sj->err, -EIO, N_("database error while %s: %s"), N_("reading events"),
+			     db ? sqlite3_errmsg(db) : "?");
+		sqlite3_close(db);
+		return;
+	}
+	sqlite3_busy_timeout(db, 5000);
 	/* Newest first with the limit, then reversed so that the newest comes last. */
-	if (sqlite3_prepare_v2(vg_store_db(store),
+	if (sqlite3_prepare_v2(db,
 			       "SELECT event FROM spool_events WHERE time_ms >= ?1"
 			       " AND (?2 = 0 OR (?2 > 0 AND class_uid = ?2)"
 			       "  OR (?2 < 0 AND class_uid NOT IN (1001, 1007, 4001)))"
 			       " AND (?3 IS NULL OR instr(event, ?3) > 0)"
-			       " ORDER BY seq DESC LIMIT ?4", -1, &st, NULL) != SQLITE_OK)
-		return vg_store_error(store, N_("reading events"), err);
-	sqlite3_bind_int64(st, 1, since);
-	sqlite3_bind_int(st, 2, cls);
-	if (grep)
-		sqlite3_bind_text(st, 3, grep, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, limit);
+			       " ORDER BY seq DESC LIMIT ?4", -1, &st, NULL) != SQLITE_OK) {
+		vg_error_set(&sj->err, -EIO, N_("database error while %s: %s"), N_("reading events"), sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return;
+	}
+	sqlite3_bind_int64(st, 1, sj->since);
+	sqlite3_bind_int(st, 2, sj->cls);
+	if (sj->grep)
+		sqlite3_bind_text(st, 3, sj->grep, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, sj->limit);
 	list = json_array();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *ev = json_loadb((const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0),
@@ -88,13 +104,69 @@ static int cmd_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		if (ev)
 			json_array_insert_new(list, 0, ev);
 	}
-	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
+		vg_error_set(&sj->err, -EIO, N_("database error while %s: %s"), N_("reading events"), sqlite3_errmsg(db));
 		json_decref(list);
-		return vg_store_error(store, N_("reading events"), err);
+	} else {
+		sj->result = list;
 	}
-	*result = list;
-	return 0;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void show_done(struct vg_job *job, void *data)
+{
+	struct show_job *sj = data;
+
+	(void)job;
+	/* At shutdown the control server goes first: then nobody waits for the answer. */
+	if (!sj->agent->ctl)
+		json_decref(sj->result);
+	else if (sj->result)
+		vg_ctl_server_reply(sj->agent->ctl, sj->conn_id, sj->id, sj->result, NULL);
+	else
+		vg_ctl_server_reply(sj->agent->ctl, sj->conn_id, sj->id, NULL, sj->err.code ? &sj->err : NULL);
+	free(sj->grep);
+	free(sj);
+}
+
+static int cmd_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	const char *type = json_string_value(json_object_get(req->args, "type"));
+	const char *grep = json_string_value(json_object_get(req->args, "grep"));
+	json_t *jl = json_object_get(req->args, "limit"), *js = json_object_get(req->args, "since");
+	json_int_t limit = jl ? json_integer_value(jl) : SHOW_DEFAULT_LIMIT;
+	json_int_t since = js ? json_integer_value(js) : 0;
+	struct show_job *sj;
+	int cls = 0, r;
+
+	(void)result;
+	if ((jl && !json_is_integer(jl)) || limit < 1 || limit > SHOW_MAX_LIMIT)
+		return vg_error_set(err, -EINVAL, N_("the limit must be a number from 1 to 10000"));
+	if (js && !json_is_integer(js))
+		return vg_error_set(err, -EINVAL, N_("the start time must be a number of milliseconds"));
+	if (grep && (strlen(grep) == 0 || strlen(grep) > GREP_MAX))
+		return vg_error_set(err, -EINVAL, N_("the search text must have 1 to 256 characters"));
+	if (type && (r = type_class(type, &cls, err)) < 0)
+		return r;
+	sj = calloc(1, sizeof(*sj));
+	if (!sj || (grep && !(sj->grep = strdup(grep)))) {
+		free(sj);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	sj->agent = agent;
+	sj->conn_id = req->conn_id;
+	sj->id = req->id;
+	snprintf(sj->db, sizeof(sj->db), "%s", vg_store_path(vg_spool_store(agent->spool)));
+	sj->cls = cls;
+	sj->since = since;
+	sj->limit = limit;
+	if (!vg_workers_submit(agent->workers, show_work, show_done, sj)) {
+		free(sj->grep);
+		free(sj);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	return VG_CTL_DEFERRED;
 }
 
 static int cmd_follow(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
