@@ -24,6 +24,7 @@ struct vg_audit_parser {
 	struct vg_telemetry *tel;
 	auparse_state_t *au;
 	int machine;
+	unsigned long arch;      /* the ELF machine of our syscall numbers, as in "arch=" */
 	int nr_execve, nr_execveat, nr_exit_group, nr_connect, nr_accept, nr_accept4, nr_bind;
 	atomic_uint_fast64_t records, events, overruns;
 	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
@@ -32,6 +33,7 @@ struct vg_audit_parser {
 /* What one audit event says, gathered over its records. */
 struct audit_event {
 	int syscall;
+	unsigned long arch;
 	bool success;
 	long long exit;
 	unsigned long long a0;
@@ -123,6 +125,8 @@ static void read_record(struct vg_audit_parser *p, struct audit_event *ev)
 		if (type == AUDIT_SYSCALL) {
 			if (strcmp(name, "syscall") == 0)
 				ev->syscall = atoi(raw);
+			else if (strcmp(name, "arch") == 0)
+				ev->arch = strtoul(raw, NULL, 16);
 			else if (strcmp(name, "success") == 0)
 				ev->success = strcmp(raw, "yes") == 0;
 			else if (strcmp(name, "exit") == 0)
@@ -321,7 +325,9 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 		if (t == AUDIT_SYSCALL || t == AUDIT_EXECVE || t == AUDIT_CWD || t == AUDIT_SOCKADDR)
 			read_record(p, ev);
 	} while (auparse_next_record(au) > 0);
-	if (!our_syscall(p, ev->syscall) || ev->pid == p->tel->self)
+	/* Syscall numbers differ between architectures: a 32-bit record (from another daemon's
+	 * rules, in multicast mode) must not be read with the 64-bit table. */
+	if (ev->arch != p->arch || !our_syscall(p, ev->syscall) || ev->pid == p->tel->self)
 		goto out;
 	ts = auparse_get_timestamp(au);
 	ev->time_ms = ts ? (int64_t)ts->sec * 1000 + ts->milli : vg_time_ms();
@@ -347,6 +353,7 @@ int vg_audit_parser_new(struct vg_audit_parser **out, struct vg_telemetry *tel)
 		return -ENOMEM;
 	p->tel = tel;
 	p->machine = audit_detect_machine();
+	p->arch = audit_machine_to_elf(p->machine);
 	p->nr_execve = audit_name_to_syscall("execve", p->machine);
 	p->nr_execveat = audit_name_to_syscall("execveat", p->machine);
 	p->nr_exit_group = audit_name_to_syscall("exit_group", p->machine);
