@@ -8,9 +8,11 @@ TESTS += integration/telemetry-process.sh integration/telemetry-network.sh \
 	integration/telemetry-exclusion.sh integration/telemetry-auditd.sh integration/telemetry-crash.sh \
 	integration/telemetry-file.sh \
 	integration/telemetry-process-auditd.sh integration/telemetry-network-auditd.sh \
-	integration/telemetry-exclusion-auditd.sh integration/telemetry-file-auditd.sh
+	integration/telemetry-exclusion-auditd.sh integration/telemetry-file-auditd.sh \
+	integration/telemetry-file-watch.sh
 EXTRA_DIST += integration/telemetry-lib.sh integration/telemetry-process.sh integration/telemetry-network.sh \
 	integration/telemetry-exclusion.sh integration/telemetry-auditd.sh integration/telemetry-crash.sh \
 	integration/telemetry-file.sh \
 	integration/telemetry-process-auditd.sh integration/telemetry-network-auditd.sh \
-	integration/telemetry-exclusion-auditd.sh integration/telemetry-file-auditd.sh
+	integration/telemetry-exclusion-auditd.sh integration/telemetry-file-auditd.sh \
+	integration/telemetry-file-watch.sh

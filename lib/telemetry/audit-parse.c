@@ -14,11 +14,13 @@
 
 #include "events.h"
 #include "telemetry/audit-parse.h"
+#include "telemetry/audit.h"
 #include "telemetry/telemetry.h"
 
 #define MAX_ARGS 256
 #define MAX_CMDLINE 8192
 #define MAX_FIELD 4096
+#define MAX_PATHS 5 /* a rename has four */
 
 struct vg_audit_parser {
 	struct vg_telemetry *tel;
@@ -27,6 +29,7 @@ struct vg_audit_parser {
 	unsigned long arch;      /* the ELF machine of our syscall numbers, as in "arch=" */
 	int nr_execve, nr_execveat, nr_exit_group, nr_connect, nr_accept, nr_accept4, nr_bind;
 	atomic_uint_fast64_t records, events, overruns;
+	atomic_bool watching;    /* directory watches are on: PATH records matter */
 	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
 };
 
@@ -43,6 +46,11 @@ struct audit_event {
 	json_t *argv;
 	unsigned char saddr[128];
 	size_t saddr_len;
+	char key[64];
+	/* PATH records: their name and nametype (CREATE, DELETE, NORMAL, PARENT...). */
+	char path[MAX_PATHS][MAX_FIELD];
+	char nametype[MAX_PATHS][16];
+	size_t npath;
 	int64_t time_ms;
 	unsigned long serial;
 };
@@ -145,6 +153,8 @@ static void read_record(struct vg_audit_parser *p, struct audit_event *ev)
 				decode_value(ev->exe, sizeof(ev->exe), raw);
 			else if (strcmp(name, "comm") == 0)
 				decode_value(ev->comm, sizeof(ev->comm), raw);
+			else if (strcmp(name, "key") == 0)
+				decode_value(ev->key, sizeof(ev->key), raw);
 		} else if (type == AUDIT_EXECVE) {
 			/* a0, a1 ... or, for long arguments, aN_len then aN[0], aN[1] ... */
 			if (name[0] == 'a' && name[1] >= '0' && name[1] <= '9' && !strstr(name, "_len") &&
@@ -166,6 +176,11 @@ static void read_record(struct vg_audit_parser *p, struct audit_event *ev)
 					json_array_append_new(ev->argv, text_json(val));
 				}
 			}
+		} else if (type == AUDIT_PATH && ev->npath < MAX_PATHS) {
+			if (strcmp(name, "name") == 0)
+				decode_value(ev->path[ev->npath], sizeof(ev->path[0]), raw);
+			else if (strcmp(name, "nametype") == 0)
+				snprintf(ev->nametype[ev->npath], sizeof(ev->nametype[0]), "%s", raw);
 		} else if (type == AUDIT_CWD && strcmp(name, "cwd") == 0) {
 			decode_value(ev->cwd, sizeof(ev->cwd), raw);
 		} else if (type == AUDIT_SOCKADDR && strcmp(name, "saddr") == 0) {
@@ -303,6 +318,69 @@ static json_t *network_event(struct vg_audit_parser *p, struct audit_event *ev)
 	return e;
 }
 
+/* A PATH name made absolute with the process's working directory. */
+static json_t *watched_file(const struct audit_event *ev, const char *name)
+{
+	char full[MAX_FIELD * 2];
+	const char *slash;
+	json_t *f;
+
+	if (name[0] == '/' || !ev->cwd[0])
+		snprintf(full, sizeof(full), "%s", name);
+	else
+		snprintf(full, sizeof(full), "%s/%s", ev->cwd, name);
+	f = json_pack("{s:o}", "path", text_json(full));
+	slash = strrchr(full, '/');
+	if (slash && slash[1])
+		json_object_set_new(f, "name", text_json(slash + 1));
+	return f;
+}
+
+/* The fallback file collector: an audit watch event becomes File System Activity from the
+ * PATH records' name types: a created and a deleted name make a rename, one alone a creation
+ * or a deletion, and an opening for writing an update. */
+static json_t *file_event(struct audit_event *ev)
+{
+	const char *created = NULL, *deleted = NULL, *written = NULL;
+	json_t *e;
+
+	if (!ev->success)
+		return NULL;
+	for (size_t i = 0; i < ev->npath; i++) {
+		if (strcmp(ev->nametype[i], "CREATE") == 0)
+			created = ev->path[i];
+		else if (strcmp(ev->nametype[i], "DELETE") == 0)
+			deleted = ev->path[i];
+		else if (strcmp(ev->nametype[i], "NORMAL") == 0 && !written)
+			written = ev->path[i];
+	}
+	if (created && deleted) {
+		e = base_event(VG_OCSF_FILE_ACTIVITY, 5, "Rename", ev);
+		json_object_set_new(e, "file", watched_file(ev, deleted));
+		json_object_set_new(e, "file_result", watched_file(ev, created));
+	} else if (created) {
+		e = base_event(VG_OCSF_FILE_ACTIVITY, 1, "Create", ev);
+		json_object_set_new(e, "file", watched_file(ev, created));
+		json_object_set_new(e, "_vg", json_pack("{s:b}", "hash", 0));
+	} else if (deleted) {
+		e = base_event(VG_OCSF_FILE_ACTIVITY, 4, "Delete", ev);
+		json_object_set_new(e, "file", watched_file(ev, deleted));
+	} else if (written) {
+		e = base_event(VG_OCSF_FILE_ACTIVITY, 3, "Update", ev);
+		json_object_set_new(e, "file", watched_file(ev, written));
+		json_object_set_new(e, "_vg", json_pack("{s:b}", "hash", 1));
+	} else {
+		return NULL;
+	}
+	json_object_set_new(e, "actor", json_pack("{s:o}", "process", process_json(ev)));
+	return e;
+}
+
+void vg_audit_parser_set_watching(struct vg_audit_parser *p, bool on)
+{
+	atomic_store(&p->watching, on);
+}
+
 static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 {
 	struct vg_audit_parser *p = data;
@@ -324,18 +402,24 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 
 		if (t == AUDIT_SYSCALL || t == AUDIT_EXECVE || t == AUDIT_CWD || t == AUDIT_SOCKADDR)
 			read_record(p, ev);
+		else if (t == AUDIT_PATH && ev->npath < MAX_PATHS && atomic_load(&p->watching)) {
+			read_record(p, ev);
+			ev->npath++;
+		}
 	} while (auparse_next_record(au) > 0);
 	/* Syscall numbers differ between architectures: a 32-bit record (from another daemon's
 	 * rules, in multicast mode) must not be read with the 64-bit table. */
-	if (ev->arch != p->arch || !our_syscall(p, ev->syscall) || ev->pid == p->tel->self)
+	if (ev->arch != p->arch || ev->pid == p->tel->self)
 		goto out;
 	ts = auparse_get_timestamp(au);
 	ev->time_ms = ts ? (int64_t)ts->sec * 1000 + ts->milli : vg_time_ms();
 	ev->serial = ts ? ts->serial : 0;
 	if (ev->syscall == p->nr_execve || ev->syscall == p->nr_execveat || ev->syscall == p->nr_exit_group)
 		out = process_event(p, ev);
-	else
+	else if (our_syscall(p, ev->syscall))
 		out = network_event(p, ev);
+	else if (ev->npath && strcmp(ev->key, VG_AUDIT_KEY) == 0)
+		out = file_event(ev);
 	if (out) {
 		atomic_fetch_add(&p->events, 1);
 		vg_tel_submit(p->tel, out);
@@ -387,7 +471,7 @@ void vg_audit_parser_record(struct vg_audit_parser *p, int type, const char *tex
 
 	/* Only the records our events are made of; the rest never reach the parser. */
 	if (type != AUDIT_SYSCALL && type != AUDIT_EXECVE && type != AUDIT_CWD && type != AUDIT_SOCKADDR &&
-	    type != AUDIT_EOE)
+	    type != AUDIT_EOE && !(type == AUDIT_PATH && atomic_load(&p->watching)))
 		return;
 	atomic_fetch_add(&p->records, 1);
 	while (len && (text[len - 1] == '\0' || text[len - 1] == '\n'))

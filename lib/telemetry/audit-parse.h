@@ -7,6 +7,7 @@
 #ifndef VIGIL_TELEMETRY_AUDIT_PARSE_H
 #define VIGIL_TELEMETRY_AUDIT_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,8 @@ void vg_audit_parser_age(struct vg_audit_parser *p);
 void vg_audit_parser_flush(struct vg_audit_parser *p);
 /* The socket overflowed: records were lost before we could read them. */
 void vg_audit_parser_overrun(struct vg_audit_parser *p);
+/* Directory watches are on: PATH records become file events. */
+void vg_audit_parser_set_watching(struct vg_audit_parser *p, bool on);
 void vg_audit_parser_stats(struct vg_audit_parser *p, struct vg_audit_parser_stats *st);
 
 #endif

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libaudit.h>
@@ -28,6 +30,7 @@
 #define RCVBUF_BYTES (16 << 20)
 #define STATUS_TIMEOUT_MS 1000
 #define RULE_CHECK_MS 2000
+#define MAX_WATCHES 32
 
 enum mode { MODE_UNICAST, MODE_MULTICAST };
 enum rule_kind { RULE_EXEC, RULE_EXIT, RULE_NET, NRULES };
@@ -41,6 +44,10 @@ struct vg_tel_audit {
 	bool restore_enabled, restore_backlog;
 	uint32_t orig_enabled, orig_backlog_limit, orig_backlog_wait;
 	bool want[NRULES], installed[NRULES];
+	/* Directory watches, the file collector's fallback when fanotify is unavailable. */
+	char *watch[MAX_WATCHES];
+	bool watch_installed[MAX_WATCHES];
+	size_t nwatch;
 	unsigned rule_restores;      /* times our rules were found gone and put back */
 	uint64_t last_rule_check;
 	char rule_error[256];
@@ -140,6 +147,50 @@ static struct audit_rule_data *make_rule(enum rule_kind kind, pid_t self)
 fail:
 	audit_rule_free_data(rule);
 	return NULL;
+}
+
+/* A watch of ours: writes and attribute changes under dir, by anyone but the agent. */
+static struct audit_rule_data *make_watch_rule(const char *dir, pid_t self)
+{
+	struct audit_rule_data *rule = audit_rule_create_data(), *keyed;
+	char arch[] = "arch=b64", perm[] = "perm=wa", field[PATH_MAX + 8];
+
+	if (!rule)
+		return NULL;
+	snprintf(field, sizeof(field), "dir=%s", dir);
+	if (audit_rule_fieldpair_data(&rule, arch, AUDIT_FILTER_EXIT) != 0 ||
+	    audit_rule_syscallbyname_data(rule, "all") != 0 ||
+	    audit_rule_fieldpair_data(&rule, field, AUDIT_FILTER_EXIT) != 0 ||
+	    audit_rule_fieldpair_data(&rule, perm, AUDIT_FILTER_EXIT) != 0)
+		goto fail;
+	snprintf(field, sizeof(field), "pid!=%d", (int)self);
+	if (audit_rule_fieldpair_data(&rule, field, AUDIT_FILTER_EXIT) != 0)
+		goto fail;
+	if (!(keyed = add_key(rule, VG_AUDIT_KEY)))
+		goto fail;
+	return keyed;
+fail:
+	audit_rule_free_data(rule);
+	return NULL;
+}
+
+/* Adds (add true) or removes a rule; an existing rule on add, or a missing one on removal,
+ * is fine.  Returns 0, 1 when an added rule was missing, or -errno. */
+static int change_rule(struct vg_tel_audit *a, struct audit_rule_data *rule, bool add)
+{
+	int r;
+
+	if (!rule)
+		return -ENOMEM;
+	if (add) {
+		r = audit_add_rule_data(a->ctl_fd, rule, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+		r = r == -EEXIST ? 0 : r < 0 ? r : 1;
+	} else {
+		r = audit_delete_rule_data(a->ctl_fd, rule, AUDIT_FILTER_EXIT, AUDIT_ALWAYS);
+		r = r == -ENOENT ? 0 : r < 0 ? r : 0;
+	}
+	audit_rule_free_data(rule);
+	return r;
 }
 
 /* Adds a rule; an existing identical rule is fine.  Returns 0, 1 when it was missing, or -errno. */
@@ -276,6 +327,56 @@ static void sync_rules(struct vg_tel_audit *a)
 			a->installed[k] = false;
 		}
 	}
+	for (size_t w = 0; w < a->nwatch; w++) {
+		int r = change_rule(a, make_watch_rule(a->watch[w], a->tel->self), true);
+
+		if (r < 0) {
+			snprintf(a->rule_error, sizeof(a->rule_error), "%s: %s", a->watch[w], strerror(-r));
+			vg_warn("audit: cannot watch %s: %s", a->watch[w], strerror(-r));
+			continue;
+		}
+		if (r == 1 && a->watch_installed[w])
+			a->rule_restores++;
+		a->watch_installed[w] = true;
+	}
+}
+
+/* Removes every watch (loop thread). */
+static void clear_watches(struct vg_tel_audit *a)
+{
+	for (size_t w = 0; w < a->nwatch; w++) {
+		if (a->watch_installed[w] && !a->immutable)
+			change_rule(a, make_watch_rule(a->watch[w], a->tel->self), false);
+		free(a->watch[w]);
+		a->watch[w] = NULL;
+		a->watch_installed[w] = false;
+	}
+	a->nwatch = 0;
+}
+
+int vg_tel_audit_set_watches(struct vg_tel_audit *a, const char *paths)
+{
+	char *copy, *save = NULL, *tok;
+
+	clear_watches(a);
+	vg_audit_parser_set_watching(a->parser, paths != NULL);
+	if (!paths)
+		return 0;
+	copy = strdup(paths);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok && a->nwatch < MAX_WATCHES; tok = strtok_r(NULL, ",", &save)) {
+		struct stat st;
+
+		if (tok[0] != '/' || stat(tok, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (!(a->watch[a->nwatch] = strdup(tok)))
+			break;
+		a->nwatch++;
+	}
+	free(copy);
+	sync_rules(a);
+	return a->nwatch ? 0 : -ENOENT;
 }
 
 static void *reader_main(void *data)
@@ -432,6 +533,7 @@ void vg_tel_audit_stop(struct vg_tel_audit *a)
 		for (int k = 0; k < NRULES; k++)
 			a->want[k] = false;
 		sync_rules(a);
+		clear_watches(a);
 		purge_our_rules(a);
 		if (a->mode == MODE_UNICAST && a->rd_fd >= 0) {
 			if (a->restore_backlog) {
@@ -497,6 +599,9 @@ json_t *vg_tel_audit_status(struct vg_tel_audit *a)
 	for (int k = 0; k < NRULES; k++)
 		if (a->installed[k])
 			json_array_append_new(rules, json_string(names[k]));
+	for (size_t w = 0; w < a->nwatch; w++)
+		if (a->watch_installed[w])
+			json_array_append_new(rules, json_pack("{s:s}", "watch", a->watch[w]));
 	return json_pack("{s:s, s:b, s:I, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:i, s:s, s:I, s:I}",
 			 "mode", a->mode == MODE_UNICAST ? "unicast" : "multicast",
 			 "immutable", a->immutable,

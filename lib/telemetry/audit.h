@@ -31,6 +31,9 @@ void vg_tel_audit_stop(struct vg_tel_audit *a);
 void vg_tel_audit_configure(struct vg_tel_audit *a, bool process, bool network);
 /* Every second on the loop thread: the kernel's counters, and our rules put back if gone. */
 void vg_tel_audit_tick(struct vg_tel_audit *a);
+/* Watches the directories in paths (comma-separated) for file changes, the file collector's
+ * fallback; NULL removes the watches.  -ENOENT when no directory could be watched. */
+int vg_tel_audit_set_watches(struct vg_tel_audit *a, const char *paths);
 uint64_t vg_tel_audit_kernel_lost(struct vg_tel_audit *a);
 json_t *vg_tel_audit_status(struct vg_tel_audit *a);
 

@@ -40,6 +40,13 @@ static int validate_path(const char *value, struct vg_error *err)
 	return 0;
 }
 
+static int validate_backend(const char *value, struct vg_error *err)
+{
+	if (strcmp(value, "auto") && strcmp(value, "fanotify") && strcmp(value, "audit"))
+		return vg_error_set(err, -EINVAL, N_("the file collector is auto, fanotify or audit, not \"%s\""), value);
+	return 0;
+}
+
 const struct vg_setting_def vg_telemetry_settings[] = {
 	{ "telemetry.process", VG_SETTING_BOOL, "yes", 0, 0, NULL,
 	  N_("Collect process starts and exits (audit)"), 0, NULL },
@@ -49,6 +56,8 @@ const struct vg_setting_def vg_telemetry_settings[] = {
 	  N_("Collect file creations, writes, renames and deletions (fanotify)"), 0, NULL },
 	{ "telemetry.file_paths", VG_SETTING_LIST, DEFAULT_FILE_PATHS, 0, 32, NULL,
 	  N_("Directories whose file changes are collected (comma-separated)"), 0, validate_path },
+	{ "telemetry.file_backend", VG_SETTING_STRING, "auto", 0, 0, NULL,
+	  N_("File collector: fanotify, audit watches, or auto (fanotify, else audit watches)"), 0, validate_backend },
 	{ "telemetry.spool_max_mb", VG_SETTING_INT, "512", 1, 1048576, N_("MiB"),
 	  N_("Largest size of the event spool; the oldest events go first"), 0, NULL },
 	{ "telemetry.spool_max_days", VG_SETTING_INT, "21", 1, 3650, N_("days"),
@@ -155,24 +164,44 @@ static void emit_dropped(struct vg_telemetry *tel, const char *source, const cha
 	vg_event_emit(tel->agent, ev);
 }
 
-/* (Re)starts the file collector when its settings changed. */
+/* (Re)starts the file collector when its settings changed: fanotify, or audit directory
+ * watches when fanotify is unavailable (or chosen). */
 static void apply_file_settings(struct vg_telemetry *tel)
 {
 	const struct vg_settings *s = tel->agent->settings;
 	bool on = vg_settings_get_bool(s, "telemetry.files");
 	const char *paths = vg_settings_get(s, "telemetry.file_paths");
+	const char *backend = vg_settings_get(s, "telemetry.file_backend");
 	struct vg_error err = { 0 };
 
-	if (on == tel->files_on && paths && strcmp(paths, tel->file_paths) == 0)
+	if (!paths)
+		paths = "";
+	if (!backend)
+		backend = "auto";
+	if (on == tel->files_on && strcmp(paths, tel->file_paths) == 0 && strcmp(backend, tel->file_backend) == 0)
 		return;
 	vg_tel_fanotify_stop(tel->fan);
 	tel->fan = NULL;
+	if (tel->audit)
+		vg_tel_audit_set_watches(tel->audit, NULL);
 	tel->files_on = on;
-	snprintf(tel->file_paths, sizeof(tel->file_paths), "%s", paths ? paths : "");
+	tel->files_watching = false;
+	snprintf(tel->file_paths, sizeof(tel->file_paths), "%s", paths);
+	snprintf(tel->file_backend, sizeof(tel->file_backend), "%s", backend);
 	tel->files_error[0] = '\0';
-	if (on && vg_tel_fanotify_start(&tel->fan, tel, tel->file_paths, &err) < 0) {
+	if (!on)
+		return;
+	if (strcmp(backend, "audit") != 0) {
+		if (vg_tel_fanotify_start(&tel->fan, tel, tel->file_paths, &err) == 0)
+			return;
 		snprintf(tel->files_error, sizeof(tel->files_error), "%s", err.message);
-		vg_warn("telemetry: file collector unavailable: %s", err.message);
+		vg_warn("telemetry: fanotify unavailable: %s", err.message);
+		if (strcmp(backend, "fanotify") == 0)
+			return;
+	}
+	if (tel->audit && vg_tel_audit_set_watches(tel->audit, tel->file_paths) == 0) {
+		tel->files_watching = true;
+		vg_info("telemetry: file changes through audit directory watches");
 	}
 }
 
@@ -362,7 +391,8 @@ static json_t *telemetry_status(struct vg_agent *agent)
 	json_object_set_new(st, "audit", tel->audit ? vg_tel_audit_status(tel->audit)
 						    : json_pack("{s:s, s:s}", "state", "unavailable", "error", tel->audit_error));
 	json_object_set_new(st, "files", tel->fan ? vg_tel_fanotify_status(tel->fan)
-						  : json_pack("{s:s, s:s}", "state", tel->files_on ? "unavailable" : "off",
+						  : json_pack("{s:s, s:s}", "state", tel->files_watching ? "audit-watches"
+										     : tel->files_on ? "unavailable" : "off",
 							      "error", tel->files_error));
 	return st;
 }

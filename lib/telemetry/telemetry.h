@@ -60,6 +60,8 @@ struct vg_telemetry {
 	/* The file collector's settings in force, to notice changes. */
 	bool files_on;
 	char file_paths[4096];
+	char file_backend[16];
+	bool files_watching;        /* audit directory watches stand in for fanotify */
 	char files_error[256];
 };
 
