@@ -259,6 +259,7 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	}
 	/* Rates over the current window (up to a minute), so that they show from the first second. */
 	if (tel->rate_base_ms == 0) {
+		memcpy(tel->rate_base, tel->emitted, sizeof(tel->rate_base));
 		tel->rate_base_ms = now;
 	} else if (now > tel->rate_base_ms) {
 		for (int t = 0; t < VG_TEL_NTYPES; t++)
