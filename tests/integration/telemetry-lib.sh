@@ -30,6 +30,7 @@ audit_owner() { auditctl -s | awk '$1 == "pid" { print $2 }'; }
 # start_auditd, stop_auditd: an auditd of the test's own, stopped (and waited for) at the end.
 _auditd_started=
 start_auditd() {
+	wait_audit_free
 	if [ "$(audit_owner)" != 0 ]; then
 		diag "an audit daemon already runs (pid $(audit_owner))"
 		return 1
@@ -49,6 +50,16 @@ stop_auditd() {
 	_auditd_started=
 }
 
+# wait_audit_free: waits (up to two minutes) until nobody owns the audit socket.  The agents
+# that other tests start (in parallel, without this lock) collect telemetry too and may own it
+# for a while.
+audit_free() { [ "$(audit_owner)" = 0 ]; }
+wait_audit_free() {
+	audit_free && return 0
+	diag "waiting for process $(audit_owner) to release the audit socket"
+	wait_for 120 audit_free
+}
+
 # TEL_WITH_AUDITD=1 (the *-auditd.sh variants): the same test with auditd owning the audit
 # socket, so that the agent works in multicast mode.
 tel_setup_mode() {
@@ -58,6 +69,7 @@ tel_setup_mode() {
 		TEL_MODE=multicast
 	else
 		TEL_MODE=unicast
+		wait_audit_free
 		if [ "$(audit_owner)" != 0 ]; then
 			diag "an audit daemon runs (pid $(audit_owner)); this test needs none"
 			return 1
