@@ -132,7 +132,8 @@ static void *enrich_main(void *data)
 	struct vg_telemetry *tel = data;
 	json_t *batch[256];
 
-	while (!atomic_load(&tel->stopping)) {
+	/* At a stop the collectors are already gone: what they queued is still enriched and stored. */
+	while (!atomic_load(&tel->stopping) || vg_tq_length(tel->in)) {
 		size_t n = vg_tq_pop(tel->in, batch, 256, 500);
 
 		for (size_t i = 0; i < n; i++) {
