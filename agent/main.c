@@ -32,6 +32,7 @@ static void usage(FILE *out)
 		"      --check-config      check the configuration and exit\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"), out);
+	fputs(_("      --set KEY=VALUE     change a setting before the subsystems start (repeatable)\n"), out);
 	fputs(_("      --restore-isolation re-apply the stored network isolation and exit (at boot)\n"
 		"      --release-isolation remove the network isolation and exit (break-glass)\n"), out);
 	fprintf(out, _("\nDefaults: configuration %s, state %s, socket %s.\n"), VG_DEFAULT_CONFIG,
@@ -52,7 +53,7 @@ static void fail_startup(int notify_fd, const struct vg_error *err)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_RESTORE_ISOLATION, OPT_RELEASE_ISOLATION };
+	enum { OPT_CHECK = 256, OPT_RESTORE_ISOLATION, OPT_RELEASE_ISOLATION, OPT_SET };
 	static const struct option options[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "check-config", no_argument, NULL, OPT_CHECK },
+		{ "set", required_argument, NULL, OPT_SET },
 		{ "restore-isolation", no_argument, NULL, OPT_RESTORE_ISOLATION },
 		{ "release-isolation", no_argument, NULL, OPT_RELEASE_ISOLATION },
 		{ "help", no_argument, NULL, 'h' },
@@ -108,6 +110,14 @@ int main(int argc, char **argv)
 			break;
 		case OPT_CHECK:
 			check = true;
+			continue;
+		case OPT_SET:
+			if (vg_agent_add_initial_setting(&agent, optarg, &err) < 0) {
+				char text[VG_ERROR_MSG_SIZE];
+
+				fprintf(stderr, "vigild: %s\n", vg_error_text(&err, text, sizeof(text)));
+				return 2;
+			}
 			continue;
 		case OPT_RESTORE_ISOLATION:
 		case OPT_RELEASE_ISOLATION:

@@ -13,6 +13,7 @@
 
 #include "agent-config.h"
 #include "ctl-server.h"
+#include "settings.h"
 
 struct vg_error;
 struct vg_loop;
@@ -88,6 +89,10 @@ struct vg_agent {
 	uint64_t started_ms;
 	time_t started_at;
 	int exit_status;
+	/* --set KEY=VALUE from the command line, applied once the settings are open. */
+	struct vg_setting_pair initial[32];
+	char initial_text[32][512];
+	size_t ninitial;
 };
 
 #define VG_OPT_STATE_DIR 0x1
@@ -107,6 +112,9 @@ void vg_agent_stop(struct vg_agent *agent);
 
 /* Re-reads the configuration file (SIGHUP); settings that need a restart are logged. */
 int vg_agent_reload(struct vg_agent *agent, struct vg_error *err);
+
+/* Records a "--set KEY=VALUE" of the command line (checked now, applied at start, as root). */
+int vg_agent_add_initial_setting(struct vg_agent *agent, const char *assignment, struct vg_error *err);
 
 /* Loads (or makes, the first time) the agent id in the state directory. */
 int vg_agent_identity_load(struct vg_agent *agent, struct vg_error *err);

@@ -27,8 +27,10 @@ void vg_watch_remove(struct vg_watch *w);
 /* A timer: first after first_ms, then every period_ms (0: once).  The loop owns its timerfd. */
 struct vg_watch *vg_loop_timer(struct vg_loop *loop, uint64_t first_ms, uint64_t period_ms,
 			       vg_watch_fn fn, void *data);
-/* Re-arms a timer. */
+/* Re-arms a timer: first after first_ms (0: as soon as possible), then every period_ms (0: once). */
 int vg_timer_arm(struct vg_watch *w, uint64_t first_ms, uint64_t period_ms);
+/* Stops a timer until it is armed again. */
+int vg_timer_disarm(struct vg_watch *w);
 
 /* Runs until vg_loop_quit; returns 0 or a negative errno. */
 int vg_loop_run(struct vg_loop *loop);

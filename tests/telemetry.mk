@@ -1,2 +1,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of the telemetry subsystem (added to check_PROGRAMS, TESTS and EXTRA_DIST).
+check_PROGRAMS += unit/test-spool unit/test-telemetry
+TESTS += unit/test-spool unit/test-telemetry
+unit_test_spool_SOURCES = unit/test-spool.c
+unit_test_telemetry_SOURCES = unit/test-telemetry.c
+TESTS += integration/telemetry-process.sh integration/telemetry-network.sh \
+	integration/telemetry-exclusion.sh integration/telemetry-auditd.sh integration/telemetry-crash.sh \
+	integration/telemetry-file.sh \
+	integration/telemetry-process-auditd.sh integration/telemetry-network-auditd.sh \
+	integration/telemetry-exclusion-auditd.sh integration/telemetry-file-auditd.sh \
+	integration/telemetry-file-watch.sh
+EXTRA_DIST += integration/telemetry-lib.sh integration/telemetry-process.sh integration/telemetry-network.sh \
+	integration/telemetry-exclusion.sh integration/telemetry-auditd.sh integration/telemetry-crash.sh \
+	integration/telemetry-file.sh \
+	integration/telemetry-process-auditd.sh integration/telemetry-network-auditd.sh \
+	integration/telemetry-exclusion-auditd.sh integration/telemetry-file-auditd.sh \
+	integration/telemetry-file-watch.sh

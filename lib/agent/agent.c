@@ -155,6 +155,9 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 		return r;
 	if ((r = vg_settings_open(&agent->settings, agent->store, err)) < 0)
 		return r;
+	if (agent->ninitial &&
+	    (r = vg_settings_set(agent->settings, agent->initial, agent->ninitial, 0, err)) < 0)
+		return r;
 	if ((r = vg_spool_open(&agent->spool, agent->store, err)) < 0)
 		return r;
 
@@ -230,4 +233,29 @@ void vg_agent_stop(struct vg_agent *agent)
 	agent->store = NULL;
 	vg_loop_free(agent->loop);
 	agent->loop = NULL;
+}
+
+int vg_agent_add_initial_setting(struct vg_agent *agent, const char *assignment, struct vg_error *err)
+{
+	const char *eq = strchr(assignment, '=');
+	const struct vg_setting_def *def;
+	char key[128], canon[VG_SETTING_MAX_VALUE];
+	size_t n = agent->ninitial;
+	int r;
+
+	if (!eq || eq == assignment || (size_t)(eq - assignment) >= sizeof(key))
+		return vg_error_set(err, -EINVAL, N_("--set takes KEY=VALUE, not \"%s\""), assignment);
+	snprintf(key, sizeof(key), "%.*s", (int)(eq - assignment), assignment);
+	def = vg_setting_find(key);
+	if (!def)
+		return vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), key);
+	if ((r = vg_setting_normalize(def, eq + 1, canon, sizeof(canon), err)) < 0)
+		return r;
+	if (n >= sizeof(agent->initial) / sizeof(agent->initial[0]) || strlen(canon) >= sizeof(agent->initial_text[0]))
+		return vg_error_set(err, -E2BIG, N_("too many settings in one change"));
+	memcpy(agent->initial_text[n], canon, strlen(canon) + 1);
+	agent->initial[n].key = def->key;
+	agent->initial[n].value = agent->initial_text[n];
+	agent->ninitial++;
+	return 0;
 }

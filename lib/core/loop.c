@@ -164,6 +164,15 @@ int vg_timer_arm(struct vg_watch *w, uint64_t first_ms, uint64_t period_ms)
 
 
 
+int vg_timer_disarm(struct vg_watch *w)
+{
+	struct itimerspec its = { 0 };
+
+	if (timerfd_settime(w->fd, 0, &its, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
 struct vg_watch *vg_loop_timer(struct vg_loop *loop, uint64_t first_ms, uint64_t period_ms,
 			       vg_watch_fn fn, void *data)
 {

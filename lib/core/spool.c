@@ -15,7 +15,11 @@
 struct vg_spool {
 	struct vg_store *store;
 	sqlite3_stmt *insert;
-	uint64_t bytes;     /* kept in memory so that enforcing the cap costs nothing when under it */
+	sqlite3_stmt *add_bytes;
+	/* The stored size lives in spool_counters, updated in the same transaction as the rows:
+	 * several connections (the writer thread, the loop's views, the uploader) share the
+	 * spool, so a copy kept in one connection's memory would go stale. */
+	uint64_t bytes;
 };
 
 static const struct vg_migration migrations[] = {
@@ -26,7 +30,10 @@ static const struct vg_migration migrations[] = {
 	     "CREATE INDEX spool_events_time ON spool_events(time_ms);"
 	     "CREATE TABLE spool_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 	     "INSERT INTO spool_counters VALUES ('dropped', 0);" },
+	{ 2, "INSERT INTO spool_counters SELECT 'bytes', COALESCE(SUM(size), 0) FROM spool_events;" },
 };
+
+#define BYTES_SQL "SELECT value FROM spool_counters WHERE name = 'bytes'"
 
 static int query_u64(struct vg_spool *spool, const char *sql, uint64_t *out)
 {
@@ -55,7 +62,9 @@ int vg_spool_open(struct vg_spool **out, struct vg_store *store, struct vg_error
 	if (sqlite3_prepare_v3(vg_store_db(store),
 			       "INSERT INTO spool_events(time_ms, class_uid, size, event) VALUES (?1, ?2, ?3, ?4)",
 			       -1, SQLITE_PREPARE_PERSISTENT, &spool->insert, NULL) != SQLITE_OK ||
-	    query_u64(spool, "SELECT COALESCE(SUM(size), 0) FROM spool_events", &spool->bytes) < 0) {
+	    sqlite3_prepare_v3(vg_store_db(store), "UPDATE spool_counters SET value = MAX(0, value + ?1) WHERE name = 'bytes'",
+			       -1, SQLITE_PREPARE_PERSISTENT, &spool->add_bytes, NULL) != SQLITE_OK ||
+	    query_u64(spool, BYTES_SQL, &spool->bytes) < 0) {
 		r = vg_store_error(store, N_("opening the spool"), err);
 		vg_spool_close(spool);
 		return r;
@@ -69,12 +78,27 @@ void vg_spool_close(struct vg_spool *spool)
 	if (!spool)
 		return;
 	sqlite3_finalize(spool->insert);
+	sqlite3_finalize(spool->add_bytes);
 	free(spool);
 }
 
 struct vg_store *vg_spool_store(struct vg_spool *spool)
 {
 	return spool->store;
+}
+
+/* Adds delta to the stored size, inside the caller's transaction. */
+static int add_bytes(struct vg_spool *spool, int64_t delta)
+{
+	int rc;
+
+	if (delta == 0)
+		return 0;
+	sqlite3_reset(spool->add_bytes);
+	sqlite3_bind_int64(spool->add_bytes, 1, delta);
+	rc = sqlite3_step(spool->add_bytes);
+	sqlite3_reset(spool->add_bytes);
+	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
 int vg_spool_append(struct vg_spool *spool, json_t *const *events, size_t n, struct vg_error *err)
@@ -108,10 +132,12 @@ int vg_spool_append(struct vg_spool *spool, json_t *const *events, size_t n, str
 		added += len;
 	}
 	sqlite3_reset(spool->insert);
-	if ((r = vg_store_commit(spool->store, err)) < 0)
+	if ((r = add_bytes(spool, (int64_t)added)) < 0) {
+		r = vg_store_error(spool->store, N_("storing events"), err);
+		vg_store_rollback(spool->store);
 		return r;
-	spool->bytes += added;
-	return 0;
+	}
+	return vg_store_commit(spool->store, err);
 }
 
 void vg_spool_batch_free(struct vg_spool_batch *batch)
@@ -187,7 +213,7 @@ int vg_spool_ack(struct vg_spool *spool, uint64_t first, uint64_t last, struct v
 /* Deletes rows chosen by sql (bound to param); adds the unacknowledged ones to *dropped. */
 static int delete_where(struct vg_spool *spool, const char *where, sqlite3_int64 param, uint64_t *dropped)
 {
-	char sql[256];
+	char sql[512];
 	sqlite3_stmt *st;
 	uint64_t lost = 0, freed = 0;
 	int rc;
@@ -202,7 +228,7 @@ static int delete_where(struct vg_spool *spool, const char *where, sqlite3_int64
 		lost += sqlite3_column_int(st, 1) == 0;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE || add_bytes(spool, -(int64_t)freed) < 0)
 		return -EIO;
 	spool->bytes -= freed < spool->bytes ? freed : spool->bytes;
 	*dropped += lost;
@@ -218,21 +244,24 @@ int vg_spool_enforce(struct vg_spool *spool, uint64_t max_bytes, uint64_t max_ag
 	*dropped = 0;
 	if ((r = vg_store_begin(spool->store, err)) < 0)
 		return r;
+	/* Another connection may have appended since: start from the committed size. */
+	if (query_u64(spool, BYTES_SQL, &spool->bytes) < 0)
+		goto fail;
 	if (max_age_s && delete_where(spool, "time_ms < ?1", vg_time_ms() - (sqlite3_int64)max_age_s * 1000,
 				      dropped) < 0)
 		goto fail;
-	/* Over the size cap: acknowledged events first, oldest first, in slices; then the rest. */
+	/* Over the size cap: acknowledged events first, oldest first, then the rest; exactly as
+	 * many as free the excess (a running sum), not whole slices, which would drop more. */
 	for (int pass = 0; max_bytes && spool->bytes > max_bytes && pass < 2; pass++) {
-		while (spool->bytes > max_bytes) {
-			uint64_t before = spool->bytes;
-
-			if (delete_where(spool, pass == 0
-				? "seq IN (SELECT seq FROM spool_events WHERE acked = 1 ORDER BY seq LIMIT ?1)"
-				: "seq IN (SELECT seq FROM spool_events ORDER BY seq LIMIT ?1)", 256, dropped) < 0)
-				goto fail;
-			if (spool->bytes == before)
-				break;
-		}
+		if (delete_where(spool, pass == 0
+			? "acked = 1 AND seq <= COALESCE((SELECT seq FROM (SELECT seq, SUM(size) OVER (ORDER BY seq) AS run"
+			  " FROM spool_events WHERE acked = 1) WHERE run >= ?1 ORDER BY seq LIMIT 1),"
+			  " (SELECT MAX(seq) FROM spool_events))"
+			: "seq <= COALESCE((SELECT seq FROM (SELECT seq, SUM(size) OVER (ORDER BY seq) AS run"
+			  " FROM spool_events) WHERE run >= ?1 ORDER BY seq LIMIT 1),"
+			  " (SELECT MAX(seq) FROM spool_events))",
+			(sqlite3_int64)(spool->bytes - max_bytes), dropped) < 0)
+			goto fail;
 	}
 	if (*dropped) {
 		if (sqlite3_prepare_v2(vg_store_db(spool->store),
@@ -250,7 +279,7 @@ fail:
 	r = vg_store_error(spool->store, N_("trimming the spool"), err);
 	vg_store_rollback(spool->store);
 	/* The in-memory size may be off after a rollback: read it again. */
-	query_u64(spool, "SELECT COALESCE(SUM(size), 0) FROM spool_events", &spool->bytes);
+	query_u64(spool, BYTES_SQL, &spool->bytes);
 	*dropped = 0;
 	return r;
 }
@@ -265,9 +294,9 @@ int vg_spool_stats(struct vg_spool *spool, struct vg_spool_stats *stats, struct 
 	    query_u64(spool, "SELECT COALESCE(MIN(time_ms), 0) FROM spool_events", &oldest) < 0 ||
 	    query_u64(spool, "SELECT COALESCE(MIN(time_ms), 0) FROM spool_events WHERE acked = 0", &oldest_pending) < 0 ||
 	    query_u64(spool, "SELECT value FROM spool_counters WHERE name = 'dropped'", &stats->dropped) < 0 ||
-	    query_u64(spool, "SELECT COALESCE(MAX(seq), 0) FROM spool_events", &stats->last_seq) < 0)
+	    query_u64(spool, "SELECT COALESCE(MAX(seq), 0) FROM spool_events", &stats->last_seq) < 0 ||
+	    query_u64(spool, BYTES_SQL, &stats->bytes) < 0)
 		return vg_store_error(spool->store, N_("reading spool statistics"), err);
-	stats->bytes = spool->bytes;
 	stats->oldest_ms = (int64_t)oldest;
 	stats->oldest_pending_ms = (int64_t)oldest_pending;
 	return 0;

@@ -520,7 +520,7 @@ static void arm_release(struct vg_isolation *iso)
 	if (iso->st.on && iso->st.until)
 		vg_timer_arm(iso->release_timer, iso->st.until > now ? (uint64_t)(iso->st.until - now) * 1000 : 1, 0);
 	else
-		vg_timer_arm(iso->release_timer, 0, 0);
+		vg_timer_disarm(iso->release_timer);
 }
 
 static void on_release_timer(struct vg_watch *w, int fd, uint32_t events, void *data)

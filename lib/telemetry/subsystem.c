@@ -1,19 +1,439 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The telemetry subsystem's place in the agent: its settings, commands, start, stop and status. */
+/* The telemetry subsystem's place in the agent: its settings, start, stop and status, the
+ * pipeline between its threads, and the events that report its own losses. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include "agent.h"
+#include "events.h"
+#include "log.h"
+#include "loop.h"
+#include "nls.h"
 #include "settings.h"
+#include "store.h"
+#include "telemetry/audit.h"
+#include "telemetry/enrich.h"
+#include "telemetry/exclusions.h"
+#include "telemetry/fanotify.h"
+#include "telemetry/queue.h"
+#include "telemetry/telemetry.h"
+#include "telemetry/writer.h"
+#include "vigil/error.h"
+
+#define IN_QUEUE_MAX 65536
+#define EMIT_PER_ROUND 512    /* events emitted per loop round, so that the loop stays responsive */
+#define TICK_MS 1000
+#define RATE_WINDOW_MS 60000
+
+#define DEFAULT_FILE_PATHS "/etc,/usr,/bin,/sbin,/lib,/lib64,/opt,/root,/home,/srv,/boot,/tmp,/var/tmp"
+
+static int validate_path(const char *value, struct vg_error *err)
+{
+	if (value[0] != '/')
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not an absolute path"), value);
+	return 0;
+}
+
+static int validate_backend(const char *value, struct vg_error *err)
+{
+	if (strcmp(value, "auto") && strcmp(value, "fanotify") && strcmp(value, "audit"))
+		return vg_error_set(err, -EINVAL, N_("the file collector is auto, fanotify or audit, not \"%s\""), value);
+	return 0;
+}
 
 const struct vg_setting_def vg_telemetry_settings[] = {
+	{ "telemetry.process", VG_SETTING_BOOL, "yes", 0, 0, NULL,
+	  N_("Collect process starts and exits (audit)"), 0, NULL },
+	{ "telemetry.network", VG_SETTING_BOOL, "yes", 0, 0, NULL,
+	  N_("Collect network connections: connect, accept and bind (audit)"), 0, NULL },
+	{ "telemetry.files", VG_SETTING_BOOL, "yes", 0, 0, NULL,
+	  N_("Collect file creations, writes, renames and deletions (fanotify)"), 0, NULL },
+	{ "telemetry.file_paths", VG_SETTING_LIST, DEFAULT_FILE_PATHS, 0, 32, NULL,
+	  N_("Directories whose file changes are collected (comma-separated)"), 0, validate_path },
+	{ "telemetry.file_backend", VG_SETTING_STRING, "auto", 0, 0, NULL,
+	  N_("File collector: fanotify, audit watches, or auto (fanotify, else audit watches)"), 0, validate_backend },
+	{ "telemetry.spool_max_mb", VG_SETTING_INT, "512", 1, 1048576, N_("MiB"),
+	  N_("Largest size of the event spool; the oldest events go first"), 0, NULL },
+	{ "telemetry.spool_max_days", VG_SETTING_INT, "21", 1, 3650, N_("days"),
+	  N_("Oldest event kept in the spool"), 0, NULL },
+	{ "telemetry.queue_max_events", VG_SETTING_INT, "65536", 1024, 4194304, NULL,
+	  N_("Events held in memory on their way to the spool before new ones are dropped"), 0, NULL },
+	{ "telemetry.hash_max_mb", VG_SETTING_INT, "200", 0, 65536, N_("MiB"),
+	  N_("Largest file whose SHA-256 and MD5 are computed (0: none)"), 0, NULL },
 	{ NULL },
 };
 
-static const struct vg_agent_command commands[] = {
-	{ { NULL, VG_ACCESS_NONE }, NULL },
-};
+const char *vg_tel_type_name(enum vg_tel_type t)
+{
+	static const char *const names[] = { "process", "network", "file", "other" };
+
+	return t < VG_TEL_NTYPES ? names[t] : "other";
+}
+
+enum vg_tel_type vg_tel_type_of(const json_t *event)
+{
+	switch (json_integer_value(json_object_get(event, "class_uid"))) {
+	case VG_OCSF_PROCESS_ACTIVITY:
+		return VG_TEL_PROCESS;
+	case VG_OCSF_NETWORK_ACTIVITY:
+		return VG_TEL_NETWORK;
+	case VG_OCSF_FILE_ACTIVITY:
+		return VG_TEL_FILE;
+	default:
+		return VG_TEL_OTHER;
+	}
+}
+
+bool vg_tel_submit(struct vg_telemetry *tel, json_t *event)
+{
+	return vg_tq_push(tel->in, event);
+}
+
+static void sink(struct vg_agent *agent, json_t *event, void *data)
+{
+	struct vg_telemetry *tel = data;
+
+	(void)agent;
+	tel->emitted[vg_tel_type_of(event)]++;
+	vg_tel_writer_push(tel->writer, event);
+}
+
+static void on_out(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct vg_telemetry *tel = data;
+	json_t *batch[EMIT_PER_ROUND];
+	uint64_t v;
+	size_t n;
+
+	(void)w;
+	(void)events;
+	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return;
+	n = vg_tq_pop(tel->out, batch, EMIT_PER_ROUND, 0);
+	for (size_t i = 0; i < n; i++)
+		vg_event_emit(tel->agent, batch[i]);
+	if (n == EMIT_PER_ROUND) {
+		/* More to come: wake again on the next round rather than hold the loop. */
+		v = 1;
+		if (write(fd, &v, sizeof(v)) < 0) {
+			/* The counter is already set. */
+		}
+	}
+}
+
+static void *enrich_main(void *data)
+{
+	struct vg_telemetry *tel = data;
+	json_t *batch[256];
+
+	/* At a stop the collectors are already gone: what they queued is still enriched and stored. */
+	while (!atomic_load(&tel->stopping) || vg_tq_length(tel->in)) {
+		size_t n = vg_tq_pop(tel->in, batch, 256, 500);
+
+		for (size_t i = 0; i < n; i++) {
+			vg_tel_enrich(tel, batch[i]);
+			if (tel->excl && vg_tel_exclusions_match(tel->excl, batch[i])) {
+				atomic_fetch_add(&tel->excluded, 1);
+				json_decref(batch[i]);
+				continue;
+			}
+			vg_tq_push(tel->out, batch[i]);
+		}
+	}
+	return NULL;
+}
+
+/* A data-dropped event: how many events of a source were lost since the last report.
+ * OCSF has no class for it; it is an Event Log Activity (1008), activity Other. */
+static void emit_dropped(struct vg_telemetry *tel, const char *source, const char *reason, uint64_t count,
+			 uint64_t total)
+{
+	json_t *ev = json_pack("{s:i, s:i, s:i, s:s, s:i, s:s, s:{s:s, s:s, s:I, s:I}}",
+			       "class_uid", 1008, "category_uid", 1, "activity_id", 99,
+			       "activity_name", "Data Dropped", "severity_id", 3,
+			       "message", reason,
+			       "unmapped", "source", source, "reason", reason,
+			       "count", (json_int_t)count, "total", (json_int_t)total);
+
+	vg_warn("telemetry: %llu events lost (%s: %s)", (unsigned long long)count, source, reason);
+	vg_event_emit(tel->agent, ev);
+}
+
+#define AUDIT_RETRY_MS 60000
+
+/* The audit collector is host-wide (its rules, the netlink socket): it runs only while a
+ * source needs it — processes, network, or file changes through audit watches. */
+static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
+{
+	const struct vg_settings *s = tel->agent->settings;
+	bool process = vg_settings_get_bool(s, "telemetry.process");
+	bool network = vg_settings_get_bool(s, "telemetry.network");
+	struct vg_error err = { 0 };
+
+	if (!process && !network && !files_need_audit) {
+		if (tel->audit)
+			vg_info("telemetry: no source needs audit any more; releasing it");
+		vg_tel_audit_stop(tel->audit);
+		tel->audit = NULL;
+		tel->files_watching = false;
+		return;
+	}
+	if (tel->audit) {
+		vg_tel_audit_configure(tel->audit, process, network);
+		return;
+	}
+	if (vg_now_ms() < tel->audit_retry_ms)
+		return;
+	if (vg_tel_audit_start(&tel->audit, tel, process, network, &err) < 0) {
+		/* The agent still runs without audit (another product may hold it); status says why. */
+		tel->audit = NULL;
+		tel->audit_retry_ms = vg_now_ms() + AUDIT_RETRY_MS;
+		snprintf(tel->audit_error, sizeof(tel->audit_error), "%s", err.message);
+		vg_warn("telemetry: audit collector unavailable: %s", err.message);
+		return;
+	}
+	tel->audit_error[0] = '\0';
+}
+
+/* (Re)starts the file collector when its settings changed: fanotify, or audit directory
+ * watches when fanotify is unavailable (or chosen). */
+static void apply_file_settings(struct vg_telemetry *tel)
+{
+	const struct vg_settings *s = tel->agent->settings;
+	bool on = vg_settings_get_bool(s, "telemetry.files");
+	const char *paths = vg_settings_get(s, "telemetry.file_paths");
+	const char *backend = vg_settings_get(s, "telemetry.file_backend");
+	struct vg_error err = { 0 };
+
+	if (!paths)
+		paths = "";
+	if (!backend)
+		backend = "auto";
+	if (on == tel->files_on && strcmp(paths, tel->file_paths) == 0 && strcmp(backend, tel->file_backend) == 0)
+		return;
+	vg_tel_fanotify_stop(tel->fan);
+	tel->fan = NULL;
+	if (tel->audit)
+		vg_tel_audit_set_watches(tel->audit, NULL);
+	tel->files_on = on;
+	tel->files_watching = false;
+	snprintf(tel->file_paths, sizeof(tel->file_paths), "%s", paths);
+	snprintf(tel->file_backend, sizeof(tel->file_backend), "%s", backend);
+	tel->files_error[0] = '\0';
+	if (!on)
+		return;
+	if (strcmp(backend, "audit") != 0) {
+		if (vg_tel_fanotify_start(&tel->fan, tel, tel->file_paths, &err) == 0)
+			return;
+		snprintf(tel->files_error, sizeof(tel->files_error), "%s", err.message);
+		vg_warn("telemetry: fanotify unavailable: %s", err.message);
+		if (strcmp(backend, "fanotify") == 0)
+			return;
+	}
+	if (!tel->audit)
+		apply_audit(tel, true);
+	if (tel->audit && vg_tel_audit_set_watches(tel->audit, tel->file_paths) == 0) {
+		tel->files_watching = true;
+		vg_info("telemetry: file changes through audit directory watches");
+	}
+}
+
+static void apply_settings(struct vg_telemetry *tel)
+{
+	const struct vg_settings *s = tel->agent->settings;
+
+	apply_file_settings(tel);
+	vg_tel_writer_set_caps(tel->writer, (uint64_t)vg_settings_get_int(s, "telemetry.spool_max_mb") << 20,
+			       (uint64_t)vg_settings_get_int(s, "telemetry.spool_max_days") * 86400,
+			       (size_t)vg_settings_get_int(s, "telemetry.queue_max_events"));
+	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_settings_get_int(s, "telemetry.hash_max_mb") << 20);
+	apply_audit(tel, tel->files_watching);
+}
+
+static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct vg_telemetry *tel = data;
+	struct vg_tel_writer_stats ws;
+	uint64_t now = vg_now_ms(), qd;
+
+	(void)w;
+	(void)fd;
+	(void)events;
+	apply_settings(tel);
+	if (tel->audit)
+		vg_tel_audit_tick(tel->audit);
+	vg_tel_writer_stats(tel->writer, &ws);
+	qd = ws.queue_dropped + vg_tq_dropped(tel->in) + vg_tq_dropped(tel->out) + ws.lost_on_error;
+	if (qd > tel->reported_queue_drops) {
+		emit_dropped(tel, "agent", "queue full", qd - tel->reported_queue_drops, qd);
+		tel->reported_queue_drops = qd;
+	}
+	if (ws.spool_dropped > tel->reported_spool_drops) {
+		emit_dropped(tel, "spool", "spool full", ws.spool_dropped - tel->reported_spool_drops, ws.spool_dropped);
+		tel->reported_spool_drops = ws.spool_dropped;
+	}
+	if (tel->fan) {
+		uint64_t ov = vg_tel_fanotify_overflows(tel->fan);
+
+		if (ov > tel->reported_fan_overflows) {
+			emit_dropped(tel, "fanotify", "file event queue overflow", ov - tel->reported_fan_overflows, ov);
+			tel->reported_fan_overflows = ov;
+		}
+	}
+	if (tel->audit) {
+		uint64_t lost = vg_tel_audit_kernel_lost(tel->audit);
+
+		if (lost > tel->reported_lost) {
+			emit_dropped(tel, "kernel", "audit backlog overflow", lost - tel->reported_lost, lost);
+			tel->reported_lost = lost;
+		}
+	}
+	/* Rates over the current window (up to a minute), so that they show from the first second. */
+	if (tel->rate_base_ms == 0) {
+		memcpy(tel->rate_base, tel->emitted, sizeof(tel->rate_base));
+		tel->rate_base_ms = now;
+	} else if (now > tel->rate_base_ms) {
+		for (int t = 0; t < VG_TEL_NTYPES; t++)
+			tel->rate[t] = (double)(tel->emitted[t] - tel->rate_base[t]) * 1000.0 /
+				       (double)(now - tel->rate_base_ms);
+		if (now - tel->rate_base_ms >= RATE_WINDOW_MS) {
+			memcpy(tel->rate_base, tel->emitted, sizeof(tel->rate_base));
+			tel->rate_base_ms = now;
+		}
+	}
+}
+
+static void telemetry_stop(struct vg_agent *agent);
+
+static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
+{
+	struct vg_telemetry *tel = calloc(1, sizeof(*tel));
+	struct vg_tel_writer_config wc = { 0 };
+	int r;
+
+	if (!tel)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	agent->telemetry = tel;
+	tel->agent = agent;
+	tel->self = getpid();
+	tel->out_fd = -1;
+	atomic_init(&tel->stopping, false);
+	wc.db_path = vg_store_path(agent->store);
+	wc.queue_max = (size_t)vg_settings_get_int(agent->settings, "telemetry.queue_max_events");
+	wc.batch_max = 1024;
+	wc.flush_ms = 1000;
+	wc.max_bytes = (uint64_t)vg_settings_get_int(agent->settings, "telemetry.spool_max_mb") << 20;
+	wc.max_age_s = (uint64_t)vg_settings_get_int(agent->settings, "telemetry.spool_max_days") * 86400;
+	if ((r = vg_tel_writer_new(&tel->writer, &wc, err)) < 0)
+		goto fail;
+	vg_event_set_sink(agent, sink, tel);
+	if ((r = vg_tel_exclusions_open(&tel->excl, agent->store, err)) < 0)
+		goto fail;
+	tel->out_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (tel->out_fd < 0) {
+		r = vg_error_set(err, -errno, N_("cannot create an event descriptor: %s"), strerror(errno));
+		goto fail;
+	}
+	if (vg_tq_new(&tel->in, IN_QUEUE_MAX, -1) < 0 || vg_tq_new(&tel->out, IN_QUEUE_MAX, tel->out_fd) < 0 ||
+	    vg_hash_cache_new(&tel->hashes, 4096) < 0 ||
+	    !(tel->out_watch = vg_loop_watch(agent->loop, tel->out_fd, EPOLLIN, on_out, tel)) ||
+	    !(tel->tick = vg_loop_timer(agent->loop, TICK_MS, TICK_MS, on_tick, tel))) {
+		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
+		goto fail;
+	}
+	atomic_store(&tel->hash_max_bytes,
+		     (uint64_t)vg_settings_get_int(agent->settings, "telemetry.hash_max_mb") << 20);
+	if ((r = -pthread_create(&tel->enrich_thread, NULL, enrich_main, tel)) < 0) {
+		r = vg_error_set(err, r, N_("cannot start the enrichment thread: %s"), strerror(-r));
+		goto fail;
+	}
+	tel->enrich_started = true;
+	apply_audit(tel, false);
+	apply_file_settings(tel);
+	return 0;
+fail:
+	telemetry_stop(agent);
+	return r;
+}
+
+static void telemetry_stop(struct vg_agent *agent)
+{
+	struct vg_telemetry *tel = agent->telemetry;
+
+	if (!tel)
+		return;
+	vg_tel_audit_stop(tel->audit);
+	vg_tel_fanotify_stop(tel->fan);
+	atomic_store(&tel->stopping, true);
+	if (tel->enrich_started) {
+		vg_tq_wake(tel->in);
+		pthread_join(tel->enrich_thread, NULL);
+	}
+	/* What enrichment finished is still stored. */
+	if (tel->out) {
+		json_t *batch[EMIT_PER_ROUND];
+		size_t n;
+
+		while ((n = vg_tq_pop(tel->out, batch, EMIT_PER_ROUND, 0)))
+			for (size_t i = 0; i < n; i++)
+				vg_event_emit(agent, batch[i]);
+	}
+	vg_watch_remove(tel->tick);
+	vg_watch_remove(tel->out_watch);
+	vg_event_set_sink(agent, NULL, NULL);
+	vg_tel_writer_free(tel->writer);
+	vg_tq_free(tel->in);
+	vg_tq_free(tel->out);
+	if (tel->out_fd >= 0)
+		close(tel->out_fd);
+	vg_hash_cache_free(tel->hashes);
+	vg_tel_exclusions_close(tel->excl);
+	free(tel);
+	agent->telemetry = NULL;
+}
+
+static json_t *telemetry_status(struct vg_agent *agent)
+{
+	struct vg_telemetry *tel = agent->telemetry;
+	struct vg_tel_writer_stats ws;
+	json_t *st, *rates = json_object(), *counts = json_object();
+
+	if (!tel)
+		return NULL;
+	vg_tel_writer_stats(tel->writer, &ws);
+	for (int t = 0; t < VG_TEL_OTHER; t++) {
+		json_object_set_new(rates, vg_tel_type_name(t), json_real(tel->rate[t]));
+		json_object_set_new(counts, vg_tel_type_name(t), json_integer((json_int_t)tel->emitted[t]));
+	}
+	st = json_pack("{s:b, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		       "available", 1, "events", counts, "rates_per_s", rates,
+		       "stored", (json_int_t)ws.stored, "queued", (json_int_t)(ws.queued + vg_tq_length(tel->in) +
+									  vg_tq_length(tel->out)),
+		       "queue_dropped", (json_int_t)(ws.queue_dropped + vg_tq_dropped(tel->in) + vg_tq_dropped(tel->out)),
+		       "spool_dropped", (json_int_t)ws.spool_dropped,
+		       "write_errors", (json_int_t)ws.errors,
+		       "excluded", (json_int_t)atomic_load(&tel->excluded),
+		       "last_commit", (json_int_t)ws.last_commit_ms);
+	json_object_set_new(st, "audit", tel->audit ? vg_tel_audit_status(tel->audit)
+						    : json_pack("{s:s, s:s}", "state", tel->audit_error[0] ? "unavailable" : "off",
+								"error", tel->audit_error));
+	json_object_set_new(st, "files", tel->fan ? vg_tel_fanotify_status(tel->fan)
+						  : json_pack("{s:s, s:s}", "state", tel->files_watching ? "audit-watches"
+										     : tel->files_on ? "unavailable" : "off",
+							      "error", tel->files_error));
+	return st;
+}
 
 const struct vg_subsystem vg_subsystem_telemetry = {
 	.name = "telemetry",
-	.commands = commands,
+	.start = telemetry_start,
+	.stop = telemetry_stop,
+	.status = telemetry_status,
+	.commands = vg_telemetry_commands,
 };

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The real vigild driven by the real vigilctl: status, settings round trip, scripts, exit codes, help.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 27
+plan 28
 
 ok "vigild --version" bash -c '"$VIGILD" --version | grep -q "^vigild [0-9]"'
 for opt in --foreground --config --state-dir --socket --pid-file --log-level --check-config --help --version; do
@@ -20,6 +20,12 @@ out=$(ctl status)
 ok "status: exit 0 and the version" bash -c '[[ "$1" == *"Vigil agent "* && "$1" == *"State directory:"*"'"$STATE_DIR"'"* ]]' _ "$out"
 ok "status --json is JSON with pid and sections" bash -c \
 	'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json status | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"pid\"] > 1 and \"link\" in d[\"sections\"] and len(d[\"agent_id\"]) == 36"'
+
+# An idle agent sleeps: under a tenth of a second of CPU in two seconds.
+cpu() { awk '{print $14 + $15}' "/proc/$AGENT_PID/stat"; }
+before=$(cpu); sleep 2; after=$(cpu)
+diag "CPU ticks while idle for 2 s: $((after - before))"
+ok "an idle agent uses no CPU" test $((after - before)) -le 10
 
 ok "settings set several at once" ctl settings set link.port=8443 link.servers=a.example.com,b.example.com:444 telemetry.enabled=off
 ok "settings show KEY gives the new value" bash -c '"$VIGILCTL" settings show link.port | grep -q "8443"'

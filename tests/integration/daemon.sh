@@ -8,7 +8,7 @@ pidfile="$TEST_DIR/vigild.pid"
 conf="$AGENT_CONFIG"
 printf '[agent]\nlog_level = info\n' >"$conf"
 on_exit "kill \$(cat $pidfile 2>/dev/null) 2>/dev/null"
-ok "vigild daemonizes and returns once ready" "$VIGILD" --config "$conf" --state-dir "$STATE_DIR" --socket "$SOCKET" --pid-file "$pidfile"
+ok "vigild daemonizes and returns once ready" "$VIGILD" "${AGENT_QUIET_COLLECTORS[@]}" --config "$conf" --state-dir "$STATE_DIR" --socket "$SOCKET" --pid-file "$pidfile"
 ok "the socket answers at once" ctl status
 pid=$(cat "$pidfile" 2>/dev/null)
 ok "the pid file names the running agent" bash -c '[ -n "$1" ] && [ "$("$VIGILCTL" --json status | python3 -c "import json,sys; print(json.load(sys.stdin)[\"pid\"])")" = "$1" ]' _ "$pid"
@@ -45,7 +45,7 @@ print(" ".join(seen))
 PY
 listener=$!
 wait_for 5 test -S "$notify"
-NOTIFY_SOCKET="$notify" WATCHDOG_USEC=400000 "$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" \
+NOTIFY_SOCKET="$notify" WATCHDOG_USEC=400000 "$VIGILD" "${AGENT_QUIET_COLLECTORS[@]}" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" \
 	--socket "$SOCKET" >>"$AGENT_LOG" 2>&1 &
 AGENT_PID=$!
 wait_for 10 ctl status

@@ -76,11 +76,17 @@ wait_for() {
 	done
 }
 
+# The kernel collectors (audit, fanotify) are host-wide: only the telemetry tests, which take
+# a lock among themselves, run agents with them on.  Others set VIGIL_TEST_COLLECTORS=1 to keep them.
+AGENT_QUIET_COLLECTORS=(--set telemetry.process=no --set telemetry.network=no --set telemetry.files=no)
+
 # start_agent [EXTRA VIGILD OPTIONS]: starts vigild in the foreground with $AGENT_CONFIG,
 # waits for its socket.
 start_agent() {
+	local quiet=("${AGENT_QUIET_COLLECTORS[@]}")
+	[ "${VIGIL_TEST_COLLECTORS:-}" = 1 ] && quiet=()
 	"${AGENT_PREFIX[@]}" "$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
-		--log-level debug "$@" >>"$AGENT_LOG" 2>&1 &
+		--log-level debug "${quiet[@]}" "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
 		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20

@@ -17,7 +17,7 @@ ok "the shell greets and prompts" wait_for 10 screen_has "vigil>"
 
 tm send-keys -t shell "sett" Tab
 tm send-keys -t shell "sh" Tab
-tm send-keys -t shell "link.po" Tab
+tm send-keys -t shell "link.por" Tab
 ok "tab completes command words and setting names" wait_for 5 screen_has "vigil> settings show link.port"
 tm send-keys -t shell Enter
 ok "the completed command runs" wait_for 5 screen_has "Port of the central server"

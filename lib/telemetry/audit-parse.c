@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <auparse.h>
+#include <libaudit.h>
+
+#include "events.h"
+#include "telemetry/audit-parse.h"
+#include "telemetry/audit.h"
+#include "telemetry/telemetry.h"
+
+#define MAX_ARGS 256
+#define MAX_CMDLINE 8192
+#define MAX_FIELD 4096
+#define MAX_PATHS 5 /* a rename has four */
+
+struct vg_audit_parser {
+	struct vg_telemetry *tel;
+	auparse_state_t *au;
+	int machine;
+	unsigned long arch;      /* the ELF machine of our syscall numbers, as in "arch=" */
+	int nr_execve, nr_execveat, nr_exit_group, nr_connect, nr_accept, nr_accept4, nr_bind;
+	atomic_uint_fast64_t records, events, overruns;
+	atomic_bool watching;    /* directory watches are on: PATH records matter */
+	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
+};
+
+/* What one audit event says, gathered over its records. */
+struct audit_event {
+	int syscall;
+	unsigned long arch;
+	bool success;
+	long long exit;
+	unsigned long long a0;
+	long pid, ppid;
+	long long uid, auid;
+	char exe[MAX_FIELD], comm[64], cwd[MAX_FIELD];
+	json_t *argv;
+	unsigned char saddr[128];
+	size_t saddr_len;
+	char key[64];
+	/* PATH records: their name and nametype (CREATE, DELETE, NORMAL, PARENT...). */
+	char path[MAX_PATHS][MAX_FIELD];
+	char nametype[MAX_PATHS][16];
+	size_t npath;
+	int64_t time_ms;
+	unsigned long serial;
+};
+
+static bool our_syscall(const struct vg_audit_parser *p, int nr)
+{
+	return nr == p->nr_execve || nr == p->nr_execveat || nr == p->nr_exit_group || nr == p->nr_connect ||
+	       nr == p->nr_accept || nr == p->nr_accept4 || nr == p->nr_bind;
+}
+
+static size_t unhex(const char *in, unsigned char *out, size_t max)
+{
+	size_t n = 0;
+
+	while (in[0] && in[1] && n < max) {
+		unsigned v;
+
+		if (sscanf(in, "%2x", &v) != 1)
+			break;
+		out[n++] = (unsigned char)v;
+		in += 2;
+	}
+	return n;
+}
+
+/* An audit string value: "quoted" as is, or hex-encoded when it holds spaces, quotes or
+ * control characters, or (null) when absent.  Decoded into dst (size bytes, NUL-terminated). */
+static void decode_value(char *dst, size_t size, const char *raw)
+{
+	size_t len = strlen(raw);
+
+	if (size == 0)
+		return;
+	if (len >= 2 && raw[0] == '"' && raw[len - 1] == '"') {
+		snprintf(dst, size, "%.*s", (int)(len - 2), raw + 1);
+		return;
+	}
+	if (strcmp(raw, "(null)") == 0) {
+		dst[0] = '\0';
+		return;
+	}
+	len = unhex(raw, (unsigned char *)dst, size - 1);
+	dst[len] = '\0';
+	/* A NUL inside the value (it does not happen for paths) would cut it there. */
+}
+
+/* A JSON string of text from the kernel, which need not be UTF-8: bytes that are not
+ * become '?' rather than losing the whole value. */
+static json_t *text_json(const char *text)
+{
+	json_t *j = json_string(text);
+	char *copy;
+
+	if (j)
+		return j;
+	copy = strdup(text);
+	if (!copy)
+		return json_string("");
+	for (char *c = copy; *c; c++)
+		if ((unsigned char)*c >= 0x80 || (unsigned char)*c < 0x20)
+			*c = '?';
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
+/* Reads the fields of the current record into ev. */
+static void read_record(struct vg_audit_parser *p, struct audit_event *ev)
+{
+	int type = auparse_get_type(p->au);
+
+	if (auparse_first_field(p->au) <= 0)
+		return;
+	do {
+		const char *name = auparse_get_field_name(p->au);
+		const char *raw = auparse_get_field_str(p->au);
+
+		if (!name || !raw)
+			continue;
+		if (type == AUDIT_SYSCALL) {
+			if (strcmp(name, "syscall") == 0)
+				ev->syscall = atoi(raw);
+			else if (strcmp(name, "arch") == 0)
+				ev->arch = strtoul(raw, NULL, 16);
+			else if (strcmp(name, "success") == 0)
+				ev->success = strcmp(raw, "yes") == 0;
+			else if (strcmp(name, "exit") == 0)
+				ev->exit = strtoll(raw, NULL, 10);
+			else if (strcmp(name, "a0") == 0)
+				ev->a0 = strtoull(raw, NULL, 16);
+			else if (strcmp(name, "pid") == 0)
+				ev->pid = strtol(raw, NULL, 10);
+			else if (strcmp(name, "ppid") == 0)
+				ev->ppid = strtol(raw, NULL, 10);
+			else if (strcmp(name, "uid") == 0)
+				ev->uid = strtoll(raw, NULL, 10);
+			else if (strcmp(name, "auid") == 0)
+				ev->auid = strtoll(raw, NULL, 10);
+			else if (strcmp(name, "exe") == 0)
+				decode_value(ev->exe, sizeof(ev->exe), raw);
+			else if (strcmp(name, "comm") == 0)
+				decode_value(ev->comm, sizeof(ev->comm), raw);
+			else if (strcmp(name, "key") == 0)
+				decode_value(ev->key, sizeof(ev->key), raw);
+		} else if (type == AUDIT_EXECVE) {
+			/* a0, a1 ... or, for long arguments, aN_len then aN[0], aN[1] ... */
+			if (name[0] == 'a' && name[1] >= '0' && name[1] <= '9' && !strstr(name, "_len") &&
+			    json_array_size(ev->argv) < MAX_ARGS) {
+				char val[MAX_FIELD];
+				char *bracket = strchr(name, '[');
+
+				decode_value(val, sizeof(val), raw);
+				if (bracket && strcmp(bracket, "[0]") != 0 && json_array_size(ev->argv)) {
+					json_t *last = json_array_get(ev->argv, json_array_size(ev->argv) - 1);
+					char *joined;
+
+					if (json_string_length(last) < MAX_CMDLINE &&
+					    asprintf(&joined, "%s%s", json_string_value(last), val) >= 0) {
+						json_array_set_new(ev->argv, json_array_size(ev->argv) - 1, text_json(joined));
+						free(joined);
+					}
+				} else {
+					json_array_append_new(ev->argv, text_json(val));
+				}
+			}
+		} else if (type == AUDIT_PATH && ev->npath < MAX_PATHS) {
+			if (strcmp(name, "name") == 0)
+				decode_value(ev->path[ev->npath], sizeof(ev->path[0]), raw);
+			else if (strcmp(name, "nametype") == 0)
+				snprintf(ev->nametype[ev->npath], sizeof(ev->nametype[0]), "%s", raw);
+		} else if (type == AUDIT_CWD && strcmp(name, "cwd") == 0) {
+			decode_value(ev->cwd, sizeof(ev->cwd), raw);
+		} else if (type == AUDIT_SOCKADDR && strcmp(name, "saddr") == 0) {
+			ev->saddr_len = unhex(raw, ev->saddr, sizeof(ev->saddr));
+		}
+	} while (auparse_next_field(p->au) > 0);
+}
+
+static json_t *user_json(long long uid)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%lld", uid);
+	return json_pack("{s:s}", "uid", s);
+}
+
+static json_t *process_json(const struct audit_event *ev)
+{
+	json_t *proc = json_pack("{s:I, s:o, s:{s:o}, s:o, s:{s:I}}", "pid", (json_int_t)ev->pid, "name",
+				 text_json(ev->comm), "file", "path", text_json(ev->exe), "user", user_json(ev->uid),
+				 "parent_process", "pid", (json_int_t)ev->ppid);
+	const char *slash = strrchr(ev->exe, '/');
+
+	if (slash && slash[1])
+		json_object_set_new(json_object_get(proc, "file"), "name", text_json(slash + 1));
+	return proc;
+}
+
+static json_t *base_event(int class_uid, int activity_id, const char *activity, const struct audit_event *ev)
+{
+	return json_pack("{s:i, s:i, s:i, s:s, s:i, s:I, s:{s:I, s:I}}", "class_uid", class_uid,
+			 "category_uid", class_uid / 1000, "activity_id", activity_id, "activity_name", activity,
+			 "severity_id", 1, "time", (json_int_t)ev->time_ms,
+			 "unmapped", "audit_serial", (json_int_t)ev->serial, "auid", (json_int_t)ev->auid);
+}
+
+static char *join_argv(json_t *argv)
+{
+	size_t used = 0, i;
+	char *out = malloc(MAX_CMDLINE + 1);
+	json_t *a;
+
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	json_array_foreach(argv, i, a) {
+		int n = snprintf(out + used, MAX_CMDLINE + 1 - used, "%s%s", i ? " " : "", json_string_value(a));
+
+		if (n < 0 || (size_t)n >= MAX_CMDLINE + 1 - used) {
+			used = MAX_CMDLINE;
+			break;
+		}
+		used += (size_t)n;
+	}
+	return out;
+}
+
+static json_t *process_event(struct vg_audit_parser *p, struct audit_event *ev)
+{
+	json_t *e, *proc;
+	char *cmd;
+
+	if (ev->syscall == p->nr_exit_group) {
+		e = base_event(VG_OCSF_PROCESS_ACTIVITY, 2, "Terminate", ev);
+		json_object_set_new(e, "process", process_json(ev));
+		/* exit_group(status): the low 8 bits are what the parent sees. */
+		json_object_set_new(e, "exit_code", json_integer((json_int_t)(ev->a0 & 0xff)));
+		return e;
+	}
+	if (!ev->success)
+		return NULL;
+	e = base_event(VG_OCSF_PROCESS_ACTIVITY, 1, "Launch", ev);
+	proc = process_json(ev);
+	cmd = join_argv(ev->argv);
+	json_object_set_new(proc, "cmd_line", text_json(cmd ? cmd : ""));
+	free(cmd);
+	json_object_set_new(proc, "created_time", json_integer(ev->time_ms));
+	json_object_set_new(e, "process", proc);
+	json_object_set(json_object_get(e, "unmapped"), "argv", ev->argv);
+	json_object_set_new(json_object_get(e, "unmapped"), "cwd", text_json(ev->cwd));
+	json_object_set_new(e, "_vg", json_object());
+	return e;
+}
+
+/* An IPv4 or IPv6 socket address as an OCSF endpoint; NULL for other families. */
+static json_t *endpoint_json(const unsigned char *sa, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+	uint16_t family, port;
+
+	if (len < 2)
+		return NULL;
+	memcpy(&family, sa, 2);
+	if (family == AF_INET && len >= 8) {
+		memcpy(&port, sa + 2, 2);
+		inet_ntop(AF_INET, sa + 4, ip, sizeof(ip));
+	} else if (family == AF_INET6 && len >= 24) {
+		memcpy(&port, sa + 2, 2);
+		inet_ntop(AF_INET6, sa + 8, ip, sizeof(ip));
+	} else {
+		return NULL;
+	}
+	return json_pack("{s:s, s:i}", "ip", ip, "port", (int)ntohs(port));
+}
+
+static json_t *network_event(struct vg_audit_parser *p, struct audit_event *ev)
+{
+	json_t *e, *remote = endpoint_json(ev->saddr, ev->saddr_len);
+	bool accept = ev->syscall == p->nr_accept || ev->syscall == p->nr_accept4;
+	bool bind = ev->syscall == p->nr_bind;
+	long long fd = accept ? ev->exit : (long long)ev->a0;
+	int activity;
+	const char *name;
+
+	if (!remote)
+		return NULL;
+	/* A non-blocking connect answers EINPROGRESS: the attempt is under way. */
+	if (ev->success || (ev->syscall == p->nr_connect && ev->exit == -EINPROGRESS)) {
+		activity = bind ? 7 : 1;
+		name = bind ? "Listen" : "Open";
+	} else if (ev->syscall == p->nr_connect) {
+		activity = 4;
+		name = "Fail";
+	} else {
+		json_decref(remote);
+		return NULL;
+	}
+	e = base_event(VG_OCSF_NETWORK_ACTIVITY, activity, name, ev);
+	json_object_set_new(e, "actor", json_pack("{s:o}", "process", process_json(ev)));
+	json_object_set_new(e, "connection_info", json_pack("{s:i, s:s}", "direction_id", accept ? 1 : bind ? 0 : 2,
+							    "direction", accept ? "Inbound" : bind ? "Unknown" : "Outbound"));
+	json_object_set_new(e, accept ? "src_endpoint" : bind ? "src_endpoint" : "dst_endpoint", remote);
+	json_object_set_new(e, "_vg", json_pack("{s:I, s:I, s:s}", "pid", (json_int_t)ev->pid, "fd", (json_int_t)fd,
+						"local", accept ? "dst_endpoint" : "src_endpoint"));
+	return e;
+}
+
+/* A PATH name made absolute with the process's working directory. */
+static json_t *watched_file(const struct audit_event *ev, const char *name)
+{
+	char full[MAX_FIELD * 2];
+	const char *slash;
+	json_t *f;
+
+	if (name[0] == '/' || !ev->cwd[0])
+		snprintf(full, sizeof(full), "%s", name);
+	else
+		snprintf(full, sizeof(full), "%s/%s", ev->cwd, name);
+	f = json_pack("{s:o}", "path", text_json(full));
+	slash = strrchr(full, '/');
+	if (slash && slash[1])
+		json_object_set_new(f, "name", text_json(slash + 1));
+	return f;
+}
+
+/* The fallback file collector: an audit watch event becomes File System Activity from the
+ * PATH records' name types: a created and a deleted name make a rename, one alone a creation
+ * or a deletion, and an opening for writing an update. */
+static json_t *file_event(struct audit_event *ev)
+{
+	const char *created = NULL, *deleted = NULL, *written = NULL;
+	json_t *e;
+
+	if (!ev->success)
+		return NULL;
+	for (size_t i = 0; i < ev->npath; i++) {
+		if (strcmp(ev->nametype[i], "CREATE") == 0)
+			created = ev->path[i];
+		else if (strcmp(ev->nametype[i], "DELETE") == 0)
+			deleted = ev->path[i];
+		else if (strcmp(ev->nametype[i], "NORMAL") == 0 && !written)
+			written = ev->path[i];
+	}
+	if (created && deleted) {
+		e = base_event(VG_OCSF_FILE_ACTIVITY, 5, "Rename", ev);
+		json_object_set_new(e, "file", watched_file(ev, deleted));
+		json_object_set_new(e, "file_result", watched_file(ev, created));
+	} else if (created) {
+		e = base_event(VG_OCSF_FILE_ACTIVITY, 1, "Create", ev);
+		json_object_set_new(e, "file", watched_file(ev, created));
+		json_object_set_new(e, "_vg", json_pack("{s:b}", "hash", 0));
+	} else if (deleted) {
+		e = base_event(VG_OCSF_FILE_ACTIVITY, 4, "Delete", ev);
+		json_object_set_new(e, "file", watched_file(ev, deleted));
+	} else if (written) {
+		e = base_event(VG_OCSF_FILE_ACTIVITY, 3, "Update", ev);
+		json_object_set_new(e, "file", watched_file(ev, written));
+		json_object_set_new(e, "_vg", json_pack("{s:b}", "hash", 1));
+	} else {
+		return NULL;
+	}
+	json_object_set_new(e, "actor", json_pack("{s:o}", "process", process_json(ev)));
+	return e;
+}
+
+void vg_audit_parser_set_watching(struct vg_audit_parser *p, bool on)
+{
+	atomic_store(&p->watching, on);
+}
+
+static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
+{
+	struct vg_audit_parser *p = data;
+	struct audit_event *ev;
+	const au_event_t *ts;
+	json_t *out = NULL;
+
+	if (type != AUPARSE_CB_EVENT_READY || auparse_first_record(au) <= 0)
+		return;
+	if (auparse_get_type(au) != AUDIT_SYSCALL)
+		return;
+	ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return;
+	ev->argv = json_array();
+	ev->syscall = -1;
+	do {
+		int t = auparse_get_type(au);
+
+		if (t == AUDIT_SYSCALL || t == AUDIT_EXECVE || t == AUDIT_CWD || t == AUDIT_SOCKADDR)
+			read_record(p, ev);
+		else if (t == AUDIT_PATH && ev->npath < MAX_PATHS && atomic_load(&p->watching)) {
+			read_record(p, ev);
+			ev->npath++;
+		}
+	} while (auparse_next_record(au) > 0);
+	/* Syscall numbers differ between architectures: a 32-bit record (from another daemon's
+	 * rules, in multicast mode) must not be read with the 64-bit table. */
+	if (ev->arch != p->arch || ev->pid == p->tel->self)
+		goto out;
+	ts = auparse_get_timestamp(au);
+	ev->time_ms = ts ? (int64_t)ts->sec * 1000 + ts->milli : vg_time_ms();
+	ev->serial = ts ? ts->serial : 0;
+	if (ev->syscall == p->nr_execve || ev->syscall == p->nr_execveat || ev->syscall == p->nr_exit_group)
+		out = process_event(p, ev);
+	else if (our_syscall(p, ev->syscall))
+		out = network_event(p, ev);
+	else if (ev->npath && strcmp(ev->key, VG_AUDIT_KEY) == 0)
+		out = file_event(ev);
+	if (out) {
+		atomic_fetch_add(&p->events, 1);
+		vg_tel_submit(p->tel, out);
+	}
+out:
+	json_decref(ev->argv);
+	free(ev);
+}
+
+int vg_audit_parser_new(struct vg_audit_parser **out, struct vg_telemetry *tel)
+{
+	struct vg_audit_parser *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->tel = tel;
+	p->machine = audit_detect_machine();
+	p->arch = audit_machine_to_elf(p->machine);
+	p->nr_execve = audit_name_to_syscall("execve", p->machine);
+	p->nr_execveat = audit_name_to_syscall("execveat", p->machine);
+	p->nr_exit_group = audit_name_to_syscall("exit_group", p->machine);
+	p->nr_connect = audit_name_to_syscall("connect", p->machine);
+	p->nr_accept = audit_name_to_syscall("accept", p->machine);
+	p->nr_accept4 = audit_name_to_syscall("accept4", p->machine);
+	p->nr_bind = audit_name_to_syscall("bind", p->machine);
+	p->au = auparse_init(AUSOURCE_FEED, NULL);
+	if (!p->au) {
+		free(p);
+		return -ENOMEM;
+	}
+	auparse_set_escape_mode(p->au, AUPARSE_ESC_RAW);
+	auparse_add_callback(p->au, on_event, p, NULL);
+	*out = p;
+	return 0;
+}
+
+void vg_audit_parser_free(struct vg_audit_parser *p)
+{
+	if (!p)
+		return;
+	auparse_destroy(p->au);
+	free(p);
+}
+
+void vg_audit_parser_record(struct vg_audit_parser *p, int type, const char *text, size_t len)
+{
+	const char *name;
+	int n;
+
+	/* Only the records our events are made of; the rest never reach the parser. */
+	if (type != AUDIT_SYSCALL && type != AUDIT_EXECVE && type != AUDIT_CWD && type != AUDIT_SOCKADDR &&
+	    type != AUDIT_EOE && !(type == AUDIT_PATH && atomic_load(&p->watching)))
+		return;
+	atomic_fetch_add(&p->records, 1);
+	while (len && (text[len - 1] == '\0' || text[len - 1] == '\n'))
+		len--;
+	if (len > MAX_AUDIT_MESSAGE_LENGTH)
+		len = MAX_AUDIT_MESSAGE_LENGTH;
+	name = audit_msg_type_to_name(type);
+	n = snprintf(p->line, sizeof(p->line), "type=%s msg=%.*s\n", name ? name : "UNKNOWN", (int)len, text);
+	if (n > 0 && (size_t)n < sizeof(p->line))
+		auparse_feed(p->au, p->line, (size_t)n);
+}
+
+void vg_audit_parser_age(struct vg_audit_parser *p)
+{
+	auparse_feed_age_events(p->au);
+}
+
+void vg_audit_parser_flush(struct vg_audit_parser *p)
+{
+	auparse_flush_feed(p->au);
+}
+
+void vg_audit_parser_overrun(struct vg_audit_parser *p)
+{
+	atomic_fetch_add(&p->overruns, 1);
+}
+
+void vg_audit_parser_stats(struct vg_audit_parser *p, struct vg_audit_parser_stats *st)
+{
+	st->records = atomic_load(&p->records);
+	st->events = atomic_load(&p->events);
+	st->overruns = atomic_load(&p->overruns);
+}

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "events.h"
+#include "telemetry/enrich.h"
+#include "telemetry/telemetry.h"
+
+#define HASH_CHUNK (256 * 1024)
+#define PROC_NET_MAX_LINES 65536
+
+struct hash_entry {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	int64_t mtime_ns;
+	char sha256[65];
+	char md5[33];
+	bool used;
+};
+
+#define USER_SLOTS 64
+
+struct user_entry {
+	long long uid;
+	char name[64];
+	bool used;
+};
+
+/* Direct-mapped: a collision replaces the older entry.  Bounded, no eviction lists, and
+ * only the enrichment thread touches it, so no lock.  User names are cached beside the
+ * hashes for the same reason: the passwd lookup would otherwise run for every event. */
+struct vg_hash_cache {
+	struct hash_entry *slots;
+	size_t n;
+	uint64_t hits, misses;
+	struct user_entry users[USER_SLOTS];
+};
+
+int vg_hash_cache_new(struct vg_hash_cache **out, size_t slots)
+{
+	struct vg_hash_cache *c = calloc(1, sizeof(*c));
+
+	if (!c || !(c->slots = calloc(slots ? slots : 1, sizeof(*c->slots)))) {
+		free(c);
+		return -ENOMEM;
+	}
+	c->n = slots ? slots : 1;
+	*out = c;
+	return 0;
+}
+
+void vg_hash_cache_free(struct vg_hash_cache *c)
+{
+	if (!c)
+		return;
+	free(c->slots);
+	free(c);
+}
+
+static void hex(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int hash_fd(int fd, char *sha256, char *md5)
+{
+	EVP_MD_CTX *s = EVP_MD_CTX_new(), *m = EVP_MD_CTX_new();
+	unsigned char *buf = malloc(HASH_CHUNK), ds[EVP_MAX_MD_SIZE], dm[EVP_MAX_MD_SIZE];
+	unsigned ls = 0, lm = 0;
+	ssize_t got;
+	int r = -ENOMEM;
+
+	if (!s || !m || !buf || !EVP_DigestInit_ex(s, EVP_sha256(), NULL) || !EVP_DigestInit_ex(m, EVP_md5(), NULL))
+		goto out;
+	while ((got = read(fd, buf, HASH_CHUNK)) > 0)
+		if (!EVP_DigestUpdate(s, buf, (size_t)got) || !EVP_DigestUpdate(m, buf, (size_t)got))
+			goto out;
+	if (got < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!EVP_DigestFinal_ex(s, ds, &ls) || !EVP_DigestFinal_ex(m, dm, &lm))
+		goto out;
+	hex(ds, ls, sha256);
+	hex(dm, lm, md5);
+	r = 0;
+out:
+	free(buf);
+	EVP_MD_CTX_free(s);
+	EVP_MD_CTX_free(m);
+	return r;
+}
+
+static bool same_file(const struct hash_entry *e, const struct stat *st)
+{
+	return e->used && e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
+	       e->mtime_ns == (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, char *sha256, char *md5)
+{
+	struct hash_entry *e;
+	struct stat st;
+	int fd, r;
+	uint64_t k;
+
+	/* A stat decides a cache hit: the file is opened only when it must be read. */
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((uint64_t)st.st_size > max_bytes)
+		return -EFBIG;
+	k = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ull ^ (uint64_t)st.st_ino * 0xff51afd7ed558ccdull ^
+	    (uint64_t)st.st_size;
+	e = &c->slots[k % c->n];
+	if (same_file(e, &st)) {
+		c->hits++;
+		memcpy(sha256, e->sha256, sizeof(e->sha256));
+		memcpy(md5, e->md5, sizeof(e->md5));
+		return 0;
+	}
+	c->misses++;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	/* What is read is what is keyed: the file may have changed since the stat. */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max_bytes) {
+		close(fd);
+		return -EINVAL;
+	}
+	r = hash_fd(fd, sha256, md5);
+	close(fd);
+	if (r < 0)
+		return r;
+	k = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ull ^ (uint64_t)st.st_ino * 0xff51afd7ed558ccdull ^
+	    (uint64_t)st.st_size;
+	e = &c->slots[k % c->n];
+	e->used = true;
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->size = st.st_size;
+	e->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	memcpy(e->sha256, sha256, sizeof(e->sha256));
+	memcpy(e->md5, md5, sizeof(e->md5));
+	return 0;
+}
+
+json_t *vg_tel_hashes_json(const char *sha256, const char *md5)
+{
+	return json_pack("[{s:i, s:s, s:s}, {s:i, s:s, s:s}]",
+			 "algorithm_id", 3, "algorithm", "SHA-256", "value", sha256,
+			 "algorithm_id", 1, "algorithm", "MD5", "value", md5);
+}
+
+/* Adds hashes to the file object at path, when it is small enough. */
+static void hash_into(struct vg_telemetry *tel, json_t *file, const char *path)
+{
+	char sha[65], md5[33];
+	int r;
+
+	if (!file || !path)
+		return;
+	r = vg_hash_file(tel->hashes, path, atomic_load(&tel->hash_max_bytes), sha, md5);
+	if (r == 0)
+		json_object_set_new(file, "hashes", vg_tel_hashes_json(sha, md5));
+}
+
+/* IPv4 in /proc/net/tcp is the 32-bit word in host order; IPv6 is four such words. */
+static bool proc_addr(const char *hexaddr, char *out, size_t size, int *family)
+{
+	size_t len = strlen(hexaddr);
+
+	if (len == 8) {
+		struct in_addr a;
+
+		a.s_addr = (uint32_t)strtoul(hexaddr, NULL, 16);
+		*family = AF_INET;
+		return inet_ntop(AF_INET, &a, out, (socklen_t)size) != NULL;
+	}
+	if (len == 32) {
+		struct in6_addr a;
+		char word[9];
+
+		for (int i = 0; i < 4; i++) {
+			uint32_t v;
+
+			memcpy(word, hexaddr + 8 * i, 8);
+			word[8] = '\0';
+			v = (uint32_t)strtoul(word, NULL, 16);
+			memcpy(&a.s6_addr[4 * i], &v, 4);
+		}
+		*family = AF_INET6;
+		return inet_ntop(AF_INET6, &a, out, (socklen_t)size) != NULL;
+	}
+	return false;
+}
+
+/* Finds the socket inode in /proc/PID/net/{tcp,tcp6,udp,udp6}: protocol and local end. */
+static bool socket_local(pid_t pid, unsigned long inode, char *proto, size_t psize, char *ip, size_t isize,
+			 unsigned *port)
+{
+	static const char *const tables[] = { "tcp", "tcp6", "udp", "udp6" };
+
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		char path[64], line[512];
+		unsigned lines = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, tables[t]);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f) && lines++ < PROC_NET_MAX_LINES) {
+			char local[64], remote[64];
+			unsigned lport, rport, st;
+			unsigned long ino;
+			int family;
+
+			if (sscanf(line, " %*u: %63[0-9A-Fa-f]:%x %63[0-9A-Fa-f]:%x %x %*s %*s %*s %*u %*u %lu",
+				   local, &lport, remote, &rport, &st, &ino) != 6 || ino != inode)
+				continue;
+			fclose(f);
+			snprintf(proto, psize, "%.3s", tables[t]);
+			*port = lport;
+			return proc_addr(local, ip, isize, &family);
+		}
+		fclose(f);
+	}
+	return false;
+}
+
+static void network_local(json_t *event, json_t *hints)
+{
+	pid_t pid = (pid_t)json_integer_value(json_object_get(hints, "pid"));
+	json_int_t fd = json_integer_value(json_object_get(hints, "fd"));
+	const char *side = json_string_value(json_object_get(hints, "local"));
+	char link[64], target[64], proto[8], ip[INET6_ADDRSTRLEN];
+	unsigned long inode;
+	unsigned port;
+	ssize_t n;
+
+	if (pid <= 0 || fd < 0 || !side)
+		return;
+	snprintf(link, sizeof(link), "/proc/%d/fd/%lld", (int)pid, (long long)fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	if (sscanf(target, "socket:[%lu]", &inode) != 1)
+		return;
+	if (!socket_local(pid, inode, proto, sizeof(proto), ip, sizeof(ip), &port))
+		return;
+	json_object_set_new(event, side, json_pack("{s:s, s:i}", "ip", ip, "port", (int)port));
+	json_object_set_new(json_object_get(event, "connection_info"), "protocol_name", json_string(proto));
+	json_object_set_new(json_object_get(event, "connection_info"), "protocol_num",
+			    json_integer(strcmp(proto, "tcp") == 0 ? 6 : 17));
+}
+
+static void user_name(struct vg_hash_cache *c, json_t *user)
+{
+	const char *uid_text = json_string_value(json_object_get(user, "uid"));
+	struct user_entry *e;
+	long long uid;
+
+	if (!uid_text)
+		return;
+	uid = strtoll(uid_text, NULL, 10);
+	e = &c->users[(unsigned long long)uid % USER_SLOTS];
+	if (!e->used || e->uid != uid) {
+		struct passwd pw, *res = NULL;
+		char buf[1024];
+
+		e->used = true;
+		e->uid = uid;
+		e->name[0] = '\0';
+		if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+			snprintf(e->name, sizeof(e->name), "%s", res->pw_name);
+	}
+	if (e->name[0])
+		json_object_set_new(user, "name", json_string(e->name));
+}
+
+void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
+{
+	json_t *hints = json_object_get(event, "_vg");
+	json_t *proc = json_object_get(event, "process");
+
+	if (!proc)
+		proc = json_object_get(json_object_get(event, "actor"), "process");
+	if (proc)
+		user_name(tel->hashes, json_object_get(proc, "user"));
+	if (!hints)
+		return;
+	json_incref(hints);
+	json_object_del(event, "_vg");
+	switch (vg_tel_type_of(event)) {
+	case VG_TEL_PROCESS:
+		if (json_integer_value(json_object_get(event, "activity_id")) == 1)
+			hash_into(tel, json_object_get(proc, "file"),
+				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")));
+		break;
+	case VG_TEL_NETWORK:
+		network_local(event, hints);
+		hash_into(tel, json_object_get(proc, "file"),
+			  json_string_value(json_object_get(json_object_get(proc, "file"), "path")));
+		break;
+	case VG_TEL_FILE: {
+		json_t *file = json_object_get(event, "file");
+		const char *path = json_string_value(json_object_get(file, "path"));
+		struct stat st;
+
+		/* Created or written: its size now, and its content's hashes after a write. */
+		if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+			json_object_set_new(file, "size", json_integer((json_int_t)st.st_size));
+			if (json_is_true(json_object_get(hints, "hash")))
+				hash_into(tel, file, path);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	json_decref(hints);
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "telemetry/queue.h"
+
+/* A ring buffer; its storage grows on demand up to cap so that an idle agent stays small. */
+struct vg_tq {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	json_t **ring;
+	size_t alloc, head, len, cap;
+	uint64_t dropped;
+	bool woken;
+	int notify_fd;
+};
+
+int vg_tq_new(struct vg_tq **out, size_t cap, int notify_fd)
+{
+	struct vg_tq *q = calloc(1, sizeof(*q));
+	pthread_condattr_t ca;
+
+	if (!q)
+		return -ENOMEM;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	q->cap = cap ? cap : 1;
+	q->notify_fd = notify_fd;
+	*out = q;
+	return 0;
+}
+
+void vg_tq_free(struct vg_tq *q)
+{
+	if (!q)
+		return;
+	for (size_t i = 0; i < q->len; i++)
+		json_decref(q->ring[(q->head + i) % q->alloc]);
+	free(q->ring);
+	pthread_cond_destroy(&q->cond);
+	pthread_mutex_destroy(&q->lock);
+	free(q);
+}
+
+/* Doubles the ring (up to cap), keeping the order.  Called with the lock held. */
+static bool grow(struct vg_tq *q)
+{
+	size_t n = q->alloc ? q->alloc * 2 : 64;
+	json_t **ring;
+
+	if (n > q->cap)
+		n = q->cap;
+	if (n <= q->alloc)
+		return false;
+	ring = malloc(n * sizeof(*ring));
+	if (!ring)
+		return false;
+	for (size_t i = 0; i < q->len; i++)
+		ring[i] = q->ring[(q->head + i) % q->alloc];
+	free(q->ring);
+	q->ring = ring;
+	q->alloc = n;
+	q->head = 0;
+	return true;
+}
+
+bool vg_tq_push(struct vg_tq *q, json_t *ev)
+{
+	bool was_empty;
+
+	pthread_mutex_lock(&q->lock);
+	if (q->len >= q->cap || (q->len == q->alloc && !grow(q))) {
+		q->dropped++;
+		pthread_mutex_unlock(&q->lock);
+		json_decref(ev);
+		return false;
+	}
+	q->ring[(q->head + q->len) % q->alloc] = ev;
+	was_empty = q->len++ == 0;
+	pthread_cond_signal(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+	if (was_empty && q->notify_fd >= 0) {
+		uint64_t one = 1;
+
+		if (write(q->notify_fd, &one, sizeof(one)) < 0) {
+			/* A full eventfd counter still wakes the reader: nothing to do. */
+		}
+	}
+	return true;
+}
+
+size_t vg_tq_pop(struct vg_tq *q, json_t **out, size_t max, unsigned wait_ms)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&q->lock);
+	if (q->len == 0 && wait_ms && !q->woken) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += wait_ms / 1000;
+		ts.tv_nsec += (long)(wait_ms % 1000) * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		while (q->len == 0 && !q->woken)
+			if (pthread_cond_timedwait(&q->cond, &q->lock, &ts) == ETIMEDOUT)
+				break;
+	}
+	q->woken = false;
+	while (n < max && q->len) {
+		out[n++] = q->ring[q->head];
+		q->head = (q->head + 1) % q->alloc;
+		q->len--;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
+void vg_tq_wake(struct vg_tq *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->woken = true;
+	pthread_cond_broadcast(&q->cond);
+	pthread_mutex_unlock(&q->lock);
+}
+
+size_t vg_tq_length(struct vg_tq *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->lock);
+	n = q->len;
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
+uint64_t vg_tq_dropped(struct vg_tq *q)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&q->lock);
+	n = q->dropped;
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
+void vg_tq_set_cap(struct vg_tq *q, size_t cap)
+{
+	pthread_mutex_lock(&q->lock);
+	q->cap = cap ? cap : 1;
+	pthread_mutex_unlock(&q->lock);
+}

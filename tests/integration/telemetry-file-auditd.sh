@@ -1,0 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# telemetry-file.sh with auditd running: the agent reads the audit multicast group.
+export TEL_WITH_AUDITD=1
+exec /bin/bash "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-file.sh"

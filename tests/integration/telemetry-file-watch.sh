@@ -1,0 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# telemetry-file.sh through audit directory watches, the file collector's fallback.
+export TEL_FILE_BACKEND=audit
+exec /bin/bash "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-file.sh"

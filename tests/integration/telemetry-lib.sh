@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Shared by the telemetry integration tests (sourced after lib.sh).
+#
+# Every test that touches audit holds /tmp/vigil-audit-tests.lock for its whole run, so that
+# two of them never fight over the audit socket, auditd or the rules.
+
+exec 9>/tmp/vigil-audit-tests.lock
+if ! flock -w 600 9; then
+	echo "Bail out! could not take /tmp/vigil-audit-tests.lock"
+	exit 1
+fi
+
+TEL_CONFIG="$TEST_DIR/telemetry.conf"
+: >"$TEL_CONFIG"
+
+# tel_start_agent: vigild on the test's state directory, with an empty configuration file.
+tel_start_agent() {
+	"$VIGILD" --foreground --config "$TEL_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
+		--log-level debug "$@" >>"$AGENT_LOG" 2>&1 &
+	AGENT_PID=$!
+	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
+		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20
+		return 1
+	fi
+}
+
+# audit_owner: the pid that owns the audit socket (0: none).
+audit_owner() { auditctl -s | awk '$1 == "pid" { print $2 }'; }
+
+# start_auditd, stop_auditd: an auditd of the test's own, stopped (and waited for) at the end.
+_auditd_started=
+start_auditd() {
+	wait_audit_free
+	if [ "$(audit_owner)" != 0 ]; then
+		diag "an audit daemon already runs (pid $(audit_owner))"
+		return 1
+	fi
+	auditd || return 1
+	_auditd_started=1
+	wait_for 10 auditd_owns
+}
+auditd_owns() { [ "$(audit_owner)" != 0 ]; }
+auditd_gone() { [ -z "$(pidof auditd)" ]; }
+stop_auditd() {
+	[ -n "$_auditd_started" ] || return 0
+	local pid
+	pid=$(pidof auditd)
+	[ -n "$pid" ] && kill -TERM $pid
+	wait_for 10 auditd_gone
+	_auditd_started=
+}
+
+# wait_audit_free: waits (up to two minutes) until nobody owns the audit socket.  The agents
+# that other tests start (in parallel, without this lock) collect telemetry too and may own it
+# for a while.
+audit_free() { [ "$(audit_owner)" = 0 ]; }
+wait_audit_free() {
+	audit_free && return 0
+	diag "waiting for process $(audit_owner) to release the audit socket"
+	wait_for 120 audit_free
+}
+
+# TEL_WITH_AUDITD=1 (the *-auditd.sh variants): the same test with auditd owning the audit
+# socket, so that the agent works in multicast mode.
+tel_setup_mode() {
+	if [ "${TEL_WITH_AUDITD:-0}" = 1 ]; then
+		start_auditd || return 1
+		on_exit stop_auditd
+		TEL_MODE=multicast
+	else
+		TEL_MODE=unicast
+		wait_audit_free
+		if [ "$(audit_owner)" != 0 ]; then
+			diag "an audit daemon runs (pid $(audit_owner)); this test needs none"
+			return 1
+		fi
+	fi
+}
+
+# vigil_rules: how many audit rules carry our key.
+vigil_rules() { auditctl -l | grep -c 'key=vigil' || true; }
+
+# show_json ARGS...: the stored events as a JSON array (vigilctl telemetry show --json).
+show_json() { ctl --json telemetry show --limit 10000 "$@"; }
+
+# wait_event SECONDS JQ-LIKE-PYTHON-EXPR: waits until an event satisfies the Python expression
+# over `e` (one event), printing the first match as JSON.
+wait_event() {
+	local limit=$1 expr=$2 i=0
+	while [ "$i" -lt $((limit * 4)) ]; do
+		if show_json --grep "${3:-}" 2>/dev/null | python3 -c "
+import json, sys
+events = json.load(sys.stdin)
+for e in events:
+    try:
+        ok = ($expr)
+    except Exception:
+        ok = False
+    if ok:
+        print(json.dumps(e)); sys.exit(0)
+sys.exit(1)"; then
+			return 0
+		fi
+		i=$((i + 1))
+		sleep 0.25
+	done
+	return 1
+}
+
+# jget JSON PYTHON-EXPR: evaluates an expression over `e` (the parsed JSON).
+jget() { python3 -c "import json,sys; e=json.loads(sys.argv[1]); print($2)" "$1"; }
+
+# has_vigil_rules: whether the agent's three rules are in the kernel.
+has_vigil_rules() { [ "$(vigil_rules)" -ge 3 ]; }

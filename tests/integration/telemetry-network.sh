@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Network telemetry from audit: a TCP connection between two test network namespaces appears
+# with both endpoints, the protocol and the process; the listener's accept appears as inbound.
+. "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+. "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-lib.sh"
+plan 8
+
+N=$(( $$ % 250 + 1 ))
+NSA="vgtna-$$"
+NSB="vgtnb-$$"
+IPA="10.213.$N.1"
+IPB="10.213.$N.2"
+PORT=$(( 20000 + $$ % 20000 ))
+MARK="vgnet-$$-$RANDOM"
+
+ip netns add "$NSA" && on_exit ip netns del "$NSA"
+ip netns add "$NSB" && on_exit ip netns del "$NSB"
+ip link add "va$$" netns "$NSA" type veth peer name "vb$$" netns "$NSB"
+ip -n "$NSA" addr add "$IPA/24" dev "va$$"
+ip -n "$NSB" addr add "$IPB/24" dev "vb$$"
+ip -n "$NSA" link set "va$$" up
+ip -n "$NSB" link set "vb$$" up
+ip -n "$NSA" link set lo up
+ip -n "$NSB" link set lo up
+
+ok "the audit daemon is as the test wants" tel_setup_mode
+tel_start_agent
+ok "the agent runs" test -n "$AGENT_PID"
+
+# The listener accepts one connection and holds it a moment, so that its socket is still there.
+ip netns exec "$NSB" python3 -c "
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('$IPB', $PORT)); s.listen(1)
+open('$TEST_DIR/ready', 'w').close()
+c, _ = s.accept(); time.sleep(2)
+" "$MARK-server" &
+server=$!
+on_exit kill $server
+wait_for 10 test -f "$TEST_DIR/ready"
+ip netns exec "$NSA" python3 -c "
+import socket, time
+c = socket.create_connection(('$IPB', $PORT))
+print(c.getsockname()[1], flush=True)
+time.sleep(2)
+" "$MARK-client" >"$TEST_DIR/client-port" &
+client=$!
+wait $client
+ok "the client connected" test $? = 0
+CPORT=$(cat "$TEST_DIR/client-port")
+wait $server
+
+conn=$(wait_event 15 "e['class_uid'] == 4001 and e['activity_id'] == 1 and e['actor']['process']['pid'] == $client" "$IPB")
+ok "the outbound connection is stored" test -n "$conn"
+ok "with the remote end" test "$(jget "${conn:-{\}}" "(e['dst_endpoint']['ip'], e['dst_endpoint']['port'])")" = "('$IPB', $PORT)"
+ok "with the local end" test "$(jget "${conn:-{\}}" "(e['src_endpoint']['ip'], e['src_endpoint']['port'])")" = "('$IPA', $CPORT)"
+ok "with the protocol and the direction" test "$(jget "${conn:-{\}}" "(e['connection_info']['protocol_name'], e['connection_info']['direction_id'])")" = "('tcp', 2)"
+acc=$(wait_event 15 "e['class_uid'] == 4001 and e['actor']['process']['pid'] == $server and e['connection_info']['direction_id'] == 1" "$IPA")
+ok "the inbound accept is stored with both ends" test "$(jget "${acc:-{\}}" "(e['src_endpoint']['ip'], e['src_endpoint']['port'], e['dst_endpoint']['ip'], e['dst_endpoint']['port'])")" = "('$IPA', $CPORT, '$IPB', $PORT)"
+finish
