@@ -47,8 +47,10 @@ ok "R asks before restoring it" wait_screen 15 "Restore .*victim-"
 keys Enter
 ok "the file is back at its path" wait_for 10 test -e "$victim"
 ok "and the quarantine is empty again" wait_screen 20 "The quarantine is empty"
-# Cancel of a task that has ended is refused by the console itself.
-keys Q Home c
+# Cancel of a task that has ended is refused by the console itself (once the list shows it ended).
+keys Q
+wait_screen 20 "quarantine-restore succeeded" >/dev/null
+keys Home c
 ok "cancel of an ended task says so" wait_screen 15 "already ended"
 # A long run: the new task is selected, c asks for a confirmation, Enter cancels it.
 keys x

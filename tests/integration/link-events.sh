@@ -61,6 +61,8 @@ sys.exit(1)"
 # The agent killed (SIGKILL) during an outage: its spool survives, nothing is lost or doubled.
 stop_central main
 ctl link test-emit 200 >/dev/null
+# Emitted events are stored by the spool writer within a second: kill once they are stored.
+wait_for 10 bash -c "[ \"\$(link_field events_waiting)\" -ge 200 ]"
 kill_agent
 start_agent
 ok "after a crash the spool still holds the events" test "$(link_field events_waiting)" -ge 200
