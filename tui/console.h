@@ -71,6 +71,16 @@ enum {
 	VG_CMD_OPTIONS,       /* IOC: the options of the scan */
 	VG_CMD_START,         /* IOC: start the scan */
 	VG_CMD_PAST,          /* IOC: the past scans, and back to the results */
+	VG_CMD_SHOW_PROCESS,  /* telemetry: show or hide a type (these four in this order) */
+	VG_CMD_SHOW_NETWORK,
+	VG_CMD_SHOW_FILE,
+	VG_CMD_SHOW_OTHER,
+	VG_CMD_CLEAR,         /* telemetry: forget the events shown */
+	VG_CMD_ADD,           /* isolation: a new exception */
+	VG_CMD_REMOVE,        /* isolation: remove the selected exception */
+	VG_CMD_ISOLATE,       /* isolation: turn it on */
+	VG_CMD_RELEASE,       /* isolation: turn it off */
+	VG_CMD_PROFILE,       /* isolation: switch the selected profile */
 };
 
 enum vg_screen_id {
