@@ -11,7 +11,8 @@ console_scripts = \
 	integration/console-slow.sh \
 	integration/console-tasks.sh \
 	integration/console-ioc.sh \
-	integration/console-telemetry.sh
+	integration/console-telemetry.sh \
+	integration/console-isolation.sh
 TESTS += $(console_scripts)
 EXTRA_DIST += $(console_scripts) integration/console-lib.sh
 TESTS_ENVIRONMENT += VIGIL_CONSOLE='$(abs_top_builddir)/tui/vigil-console'
