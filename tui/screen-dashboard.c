@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "console.h"
 #include "nls.h"
@@ -187,10 +188,24 @@ static void draw(void *self, const struct vg_view *v)
 		return;
 	sections = json_object_get(st, "sections");
 	sec = json_object_get(sections, "isolation");
-	if (json_is_true(json_object_get(sec, "isolated"))) {
+	if (json_is_true(json_object_get(sec, "isolated")) ||
+	    (json_string_value(json_object_get(sec, "state")) && strcmp(str(sec, "state"), "on") == 0)) {
+		json_t *until = json_object_get(sec, "until");
+		char left[64], banner[256];
+
+		/* The time left counts from the status the agent gave (asked again every few seconds). */
+		if (json_is_integer(until)) {
+			long long l = json_integer_value(until) - (long long)time(NULL);
+
+			vg_ui_duration(left, sizeof(left), l > 0 ? l : 0);
+		} else {
+			snprintf(left, sizeof(left), "%s", _("until released"));
+		}
+		snprintf(banner, sizeof(banner), "%s — %s %s", _("THIS HOST IS ISOLATED FROM THE NETWORK"), _("time left:"),
+			 left);
 		attrset(vg_ui_attr(VG_ROLE_BANNER));
 		vg_ui_fill(y, 1, v->cols - 2, vg_ui_attr(VG_ROLE_BANNER));
-		vg_ui_text(y, 2, _("THIS HOST IS ISOLATED FROM THE NETWORK"), w);
+		vg_ui_text(y, 2, banner, w);
 		attrset(A_NORMAL);
 		y += 2;
 	}
