@@ -222,7 +222,7 @@ void vg_ui_json_text(char *buf, size_t size, const json_t *v);
 int vg_ui_move(int sel, int n, const struct vg_key *k, int page);
 
 /* form.c: a small modal form of text fields. */
-#define VG_FORM_MAX_FIELDS 6
+#define VG_FORM_MAX_FIELDS 10
 #define VG_FIELD_MAX 1024
 
 struct vg_field {

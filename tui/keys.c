@@ -71,6 +71,8 @@ static const struct vg_binding bindings[] = {
 	{ 'a', false, "a", VG_SCR_ISOLATION, VG_ACT_COMMAND, VG_CMD_ADD, N_("Add an exception: a flow allowed while isolated") },
 	{ 'x', false, "x", VG_SCR_ISOLATION, VG_ACT_COMMAND, VG_CMD_REMOVE, N_("Remove the selected exception (asks first)") },
 	{ ' ', false, N_("Space"), VG_SCR_ISOLATION, VG_ACT_COMMAND, VG_CMD_PROFILE, N_("Enable or disable the selected profile") },
+	{ 'a', false, "a", VG_SCR_EXCLUSIONS, VG_ACT_COMMAND, VG_CMD_ADD, N_("Add an exclusion (its conditions are AND-ed)") },
+	{ 'x', false, "x", VG_SCR_EXCLUSIONS, VG_ACT_COMMAND, VG_CMD_REMOVE, N_("Remove the selected exclusion (asks first)") },
 	{ KEY_LEFT, true, N_("Left, Right"), F, VG_ACT_NONE, 0, N_("Move in the field") },
 	{ KEY_BACKSPACE, true, N_("Backspace, Delete"), F, VG_ACT_NONE, 0, N_("Erase before, under the cursor") },
 	{ 21, false, N_("Ctrl-U"), F, VG_ACT_NONE, 0, N_("Clear the field") },
