@@ -13,7 +13,8 @@ console_scripts = \
 	integration/console-ioc.sh \
 	integration/console-telemetry.sh \
 	integration/console-isolation.sh \
-	integration/console-exclusions.sh
+	integration/console-exclusions.sh \
+	integration/console-servers.sh
 TESTS += $(console_scripts)
 EXTRA_DIST += $(console_scripts) integration/console-lib.sh
 TESTS_ENVIRONMENT += VIGIL_CONSOLE='$(abs_top_builddir)/tui/vigil-console'

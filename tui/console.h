@@ -81,6 +81,13 @@ enum {
 	VG_CMD_ISOLATE,       /* isolation: turn it on */
 	VG_CMD_RELEASE,       /* isolation: turn it off */
 	VG_CMD_PROFILE,       /* isolation: switch the selected profile */
+	VG_CMD_CHECK,         /* servers: check the selected server now */
+	VG_CMD_IMPORT_SERVER, /* servers: import the server's CA (file picker) */
+	VG_CMD_IMPORT_CLIENT, /* servers: import the client certificate (picker, then key and password) */
+	VG_CMD_REMOVE_SERVER_CERT,
+	VG_CMD_REMOVE_CLIENT_CERT,
+	VG_CMD_PROXY,         /* servers: the proxy form */
+	VG_CMD_PROXY_CLEAR,
 };
 
 enum vg_screen_id {
