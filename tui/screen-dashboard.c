@@ -168,7 +168,7 @@ static void draw(void *self, const struct vg_view *v)
 {
 	struct dashboard *d = self;
 	json_t *st = d->status, *sections, *sec, *control;
-	int y = v->top + 1, half = v->cols / 2, w = v->cols - 4;
+	int y = v->top + 1, half = v->cols / 2, w = v->cols - 4, parts_left;
 	char buf[1024];
 	const char *name;
 
@@ -236,16 +236,19 @@ static void draw(void *self, const struct vg_view *v)
 	attrset(vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_text(y++, 1, _("Parts of the agent"), w);
 	attrset(A_NORMAL);
+	parts_left = (int)json_object_size(sections);
 	json_object_foreach(sections, name, sec) {
+		parts_left--;
 		if (y >= v->top + v->rows)
 			break;
 		attrset(A_BOLD);
 		vg_ui_text(y, 3, part_label(name), 14);
 		if (json_is_true(json_object_get(sec, "available"))) {
-			int room = v->top + v->rows - y;
+			/* Up to three lines each, but every part keeps at least its own line on a small screen. */
+			int room = v->top + v->rows - y - parts_left;
 
 			attrset(vg_ui_attr(VG_ROLE_OK));
-			y += section_fields(y, 19, v->cols - 20, room < 3 ? room : 3, sec);
+			y += section_fields(y, 19, v->cols - 20, room < 1 ? 1 : room < 3 ? room : 3, sec);
 		} else {
 			attrset(vg_ui_attr(VG_ROLE_DIM));
 			vg_ui_text(y, 19, _("not available in this agent"), v->cols - 20);
