@@ -265,6 +265,17 @@ form:
 		vg_form_draw(&s->form, v);
 }
 
+static int click(void *self, int row)
+{
+	struct exclusions_screen *s = self;
+	int target = s->scroll + row - 1;
+
+	if (s->form.open || row < 1 || target >= (int)json_array_size(s->list))
+		return VG_KEY_IGNORED;
+	s->sel = target;
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}
+
 const struct vg_screen_class vg_screen_exclusions = {
 	.id = VG_SCR_EXCLUSIONS,
 	.label = N_("Exclusions"),
@@ -274,4 +285,5 @@ const struct vg_screen_class vg_screen_exclusions = {
 	.show = show,
 	.draw = draw,
 	.key = key,
+	.click = click,
 };

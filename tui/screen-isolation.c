@@ -26,6 +26,7 @@ struct isolation_screen {
 	bool loading, unavailable;
 	char error[VG_ERROR_MSG_SIZE];
 	int sel, scroll, ticks;
+	int row_ex, row_prof;        /* body rows of the first exception and the first profile, from the last draw */
 	struct vg_form form;
 	enum iso_form kind;
 	long long duration;          /* seconds, between the form and its confirmation; 0: the setting */
@@ -436,6 +437,7 @@ static void draw(void *self, const struct vg_view *v)
 	vg_ui_text(y++, 1, buf, v->cols - 2);
 	attrset(A_NORMAL);
 	nex = nexceptions(s);
+	s->row_ex = y - v->top;
 	if (!nex) {
 		attrset(vg_ui_attr(VG_ROLE_DIM));
 		vg_ui_text(y++, 2, _("No exception: press a to add one."), w);
@@ -455,6 +457,7 @@ static void draw(void *self, const struct vg_view *v)
 	attrset(vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_text(y++, 1, _("Profiles (allowed while isolated)"), w);
 	attrset(A_NORMAL);
+	s->row_prof = y - v->top;
 	json_array_foreach(s->profiles, i, e) {
 		bool sel = (int)(nex + i) == s->sel;
 
@@ -473,6 +476,23 @@ form:
 		vg_form_draw(&s->form, v);
 }
 
+/* A click selects an exception or a profile. */
+static int click(void *self, int row)
+{
+	struct isolation_screen *s = self;
+	int nex = (int)nexceptions(s), np = (int)json_array_size(s->profiles);
+
+	if (s->form.open || !s->status)
+		return VG_KEY_IGNORED;
+	if (row >= s->row_ex && row - s->row_ex < nex)
+		s->sel = row - s->row_ex;
+	else if (row >= s->row_prof && row - s->row_prof < np)
+		s->sel = nex + row - s->row_prof;
+	else
+		return VG_KEY_IGNORED;
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}
+
 const struct vg_screen_class vg_screen_isolation = {
 	.id = VG_SCR_ISOLATION,
 	.label = N_("Isolation"),
@@ -482,5 +502,6 @@ const struct vg_screen_class vg_screen_isolation = {
 	.show = show,
 	.draw = draw,
 	.key = key,
+	.click = click,
 	.tick = tick,
 };

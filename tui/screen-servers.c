@@ -30,6 +30,7 @@ struct servers_screen {
 	bool unavailable, checking;
 	char error[VG_ERROR_MSG_SIZE];
 	int sel;
+	int row_srv;                   /* body row of the first server, from the last draw */
 	struct vg_form form;
 	enum srv_form kind;
 	struct vg_picker picker;
@@ -473,6 +474,7 @@ static void draw(void *self, const struct vg_view *v)
 	snprintf(buf, sizeof(buf), "%s (%s %" JSON_INTEGER_FORMAT ")", _("Servers"), _("port"),
 		 json_integer_value(json_object_get(s->servers, "port")));
 	y = heading(y, buf, v->cols);
+	s->row_srv = y - v->top;
 	if (!json_array_size(list)) {
 		attrset(vg_ui_attr(VG_ROLE_DIM));
 		vg_ui_text(y++, 3, _("No server: press a to add one."), w);
@@ -528,6 +530,17 @@ form:
 		vg_form_draw(&s->form, v);
 }
 
+static int click(void *self, int row)
+{
+	struct servers_screen *s = self;
+	int n = (int)json_array_size(json_object_get(s->servers, "servers"));
+
+	if (s->form.open || s->picker.open || row < s->row_srv || row - s->row_srv >= n)
+		return VG_KEY_IGNORED;
+	s->sel = row - s->row_srv;
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}
+
 const struct vg_screen_class vg_screen_servers = {
 	.id = VG_SCR_SERVERS,
 	.label = N_("Servers"),
@@ -537,4 +550,5 @@ const struct vg_screen_class vg_screen_servers = {
 	.show = show,
 	.draw = draw,
 	.key = key,
+	.click = click,
 };

@@ -468,6 +468,24 @@ static int key(void *self, const struct vg_key *k)
 	return VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
+/* A click selects an event; a second click on it shows the whole event. */
+static int click(void *self, int row)
+{
+	struct telemetry_screen *s = self;
+	size_t *idx, n = visible(s, &idx);
+	int target = s->scroll + row - 3;
+
+	free(idx);
+	if (s->form.open || s->detail_full || row < 3 || row - 3 >= s->page || target >= (int)n)
+		return VG_KEY_IGNORED;
+	if (target == (s->sel >= 0 ? s->sel : (int)n - 1)) {
+		s->detail_full = true;
+		s->detail_scroll = 0;
+	}
+	s->sel = target;
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}
+
 static void draw_all(void *self, const struct vg_view *v)
 {
 	struct telemetry_screen *s = self;
@@ -486,6 +504,7 @@ const struct vg_screen_class vg_screen_telemetry = {
 	.show = show,
 	.draw = draw_all,
 	.key = key,
+	.click = click,
 	.tick = tick,
 	.stream = stream,
 };

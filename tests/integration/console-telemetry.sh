@@ -3,7 +3,7 @@
 # live view; the filter narrows them; the type toggle hides them; pause holds them back.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 10
+plan 11
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -43,5 +43,19 @@ keys Space
 "$VIGILCTL" --socket "$SOCKET" link test-emit 1 9999 >/dev/null
 ok "pause holds new events back and counts them" wait_screen 10 "PAUSED (1 not shown)"
 keys Space
+# The mouse: one click on the first event selects it, a second one shows it whole.
+click() {
+	local cx cy
+	cx=$(printf '%x' $((33 + $1)))
+	cy=$(printf '%x' $((33 + $2)))
+	keys -H 1b 5b 4d 20 "$cx" "$cy"
+	keys -H 1b 5b 4d 23 "$cx" "$cy"
+}
+click 30 4
+sleep 0.5
+click 30 4
+keys Down Down Down Down Down Down
+ok "two clicks on the first event show it whole" wait_screen 10 "\"uid\": \"$first\""
+keys Escape
 ok "q quits cleanly" quit_console
 finish
