@@ -24,6 +24,7 @@ enum { T_PROCESS, T_NETWORK, T_FILE, T_OTHER, T_COUNT };
 struct telemetry_screen {
 	struct vg_console *con;
 	json_t *ring[MAX_EVENTS];   /* oldest first from head */
+	char *text[MAX_EVENTS];     /* each event's JSON text for the filter, made on first use */
 	size_t head, count;
 	bool subscribed, subscribing, unavailable, paused;
 	unsigned long long missed;  /* events that came while paused */
@@ -107,29 +108,28 @@ static json_t *event_at(const struct telemetry_screen *s, size_t i)
 	return s->ring[(s->head + i) % MAX_EVENTS];
 }
 
-/* The filter matches anywhere in the event's JSON text, ignoring case. */
-static bool shown(const struct telemetry_screen *s, const json_t *ev)
+/* The filter matches anywhere in the event's JSON text, ignoring case.  The text is made once
+ * per event: every redraw filters the whole ring. */
+static bool shown(struct telemetry_screen *s, size_t i)
 {
-	char *text;
-	bool match;
+	size_t slot = (s->head + i) % MAX_EVENTS;
 
-	if (s->hide[type_of(ev)])
+	if (s->hide[type_of(s->ring[slot])])
 		return false;
 	if (!s->filter[0])
 		return true;
-	text = json_dumps(ev, JSON_COMPACT);
-	match = text && strcasestr(text, s->filter);
-	free(text);
-	return match;
+	if (!s->text[slot])
+		s->text[slot] = json_dumps(s->ring[slot], JSON_COMPACT);
+	return s->text[slot] && strcasestr(s->text[slot], s->filter);
 }
 
 /* The indexes (in the ring) of the events shown; the caller frees. */
-static size_t visible(const struct telemetry_screen *s, size_t **out)
+static size_t visible(struct telemetry_screen *s, size_t **out)
 {
 	size_t *idx = malloc((s->count ? s->count : 1) * sizeof(*idx)), n = 0;
 
 	for (size_t i = 0; idx && i < s->count; i++)
-		if (shown(s, event_at(s, i)))
+		if (shown(s, i))
 			idx[n++] = i;
 	*out = idx;
 	return n;
@@ -148,8 +148,13 @@ static void *create(struct vg_console *con)
 
 static void clear_events(struct telemetry_screen *s)
 {
-	for (size_t i = 0; i < s->count; i++)
-		json_decref(event_at(s, i));
+	for (size_t i = 0; i < s->count; i++) {
+		size_t slot = (s->head + i) % MAX_EVENTS;
+
+		json_decref(s->ring[slot]);
+		free(s->text[slot]);
+		s->text[slot] = NULL;
+	}
 	s->head = s->count = 0;
 	s->sel = -1;
 }
@@ -232,6 +237,8 @@ static void stream(void *self, const char *name, json_t *data)
 	}
 	if (s->count == MAX_EVENTS) {
 		json_decref(s->ring[s->head]);
+		free(s->text[s->head]);
+		s->text[s->head] = NULL;
 		s->head = (s->head + 1) % MAX_EVENTS;
 		s->count--;
 		if (s->sel > 0)
