@@ -10,7 +10,11 @@ console_scripts = \
 	integration/console-terminal.sh \
 	integration/console-slow.sh \
 	integration/console-tasks.sh \
-	integration/console-ioc.sh
+	integration/console-ioc.sh \
+	integration/console-telemetry.sh \
+	integration/console-isolation.sh \
+	integration/console-exclusions.sh \
+	integration/console-servers.sh
 TESTS += $(console_scripts)
 EXTRA_DIST += $(console_scripts) integration/console-lib.sh
 TESTS_ENVIRONMENT += VIGIL_CONSOLE='$(abs_top_builddir)/tui/vigil-console'

@@ -71,6 +71,23 @@ enum {
 	VG_CMD_OPTIONS,       /* IOC: the options of the scan */
 	VG_CMD_START,         /* IOC: start the scan */
 	VG_CMD_PAST,          /* IOC: the past scans, and back to the results */
+	VG_CMD_SHOW_PROCESS,  /* telemetry: show or hide a type (these four in this order) */
+	VG_CMD_SHOW_NETWORK,
+	VG_CMD_SHOW_FILE,
+	VG_CMD_SHOW_OTHER,
+	VG_CMD_CLEAR,         /* telemetry: forget the events shown */
+	VG_CMD_ADD,           /* isolation: a new exception */
+	VG_CMD_REMOVE,        /* isolation: remove the selected exception */
+	VG_CMD_ISOLATE,       /* isolation: turn it on */
+	VG_CMD_RELEASE,       /* isolation: turn it off */
+	VG_CMD_PROFILE,       /* isolation: switch the selected profile */
+	VG_CMD_CHECK,         /* servers: check the selected server now */
+	VG_CMD_IMPORT_SERVER, /* servers: import the server's CA (file picker) */
+	VG_CMD_IMPORT_CLIENT, /* servers: import the client certificate (picker, then key and password) */
+	VG_CMD_REMOVE_SERVER_CERT,
+	VG_CMD_REMOVE_CLIENT_CERT,
+	VG_CMD_PROXY,         /* servers: the proxy form */
+	VG_CMD_PROXY_CLEAR,
 };
 
 enum vg_screen_id {
@@ -212,7 +229,7 @@ void vg_ui_json_text(char *buf, size_t size, const json_t *v);
 int vg_ui_move(int sel, int n, const struct vg_key *k, int page);
 
 /* form.c: a small modal form of text fields. */
-#define VG_FORM_MAX_FIELDS 6
+#define VG_FORM_MAX_FIELDS 10
 #define VG_FIELD_MAX 1024
 
 struct vg_field {

@@ -144,7 +144,9 @@ int vg_form_key(struct vg_form *f, const struct vg_key *k)
 void vg_form_draw(const struct vg_form *f, const struct vg_view *v)
 {
 	int w = v->cols - 8 > 100 ? 100 : v->cols - 8;
-	int h = 7 + f->nfields * 2;
+	/* A long form on a small screen: one row per field instead of two. */
+	int step = 7 + f->nfields * 2 <= v->rows ? 2 : 1;
+	int h = 7 + f->nfields * step;
 	int x = v->left + (v->cols - w) / 2, y = v->top + (v->rows - h) / 2;
 	int cur_y = -1, cur_x = 0;
 
@@ -160,7 +162,7 @@ void vg_form_draw(const struct vg_form *f, const struct vg_view *v)
 	attrset(A_NORMAL);
 	for (int i = 0; i < f->nfields; i++) {
 		const struct vg_field *fl = &f->fields[i];
-		int fy = y + 2 + i * 2, lw, fx, fw;
+		int fy = y + 2 + i * step, lw, fx, fw;
 		char shown[VG_FIELD_MAX];
 		const char *text = fl->value;
 		size_t skip = 0;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "console.h"
 #include "nls.h"
@@ -167,7 +168,7 @@ static void draw(void *self, const struct vg_view *v)
 {
 	struct dashboard *d = self;
 	json_t *st = d->status, *sections, *sec, *control;
-	int y = v->top + 1, half = v->cols / 2, w = v->cols - 4;
+	int y = v->top + 1, half = v->cols / 2, w = v->cols - 4, parts_left;
 	char buf[1024];
 	const char *name;
 
@@ -187,10 +188,24 @@ static void draw(void *self, const struct vg_view *v)
 		return;
 	sections = json_object_get(st, "sections");
 	sec = json_object_get(sections, "isolation");
-	if (json_is_true(json_object_get(sec, "isolated"))) {
+	if (json_is_true(json_object_get(sec, "isolated")) ||
+	    (json_string_value(json_object_get(sec, "state")) && strcmp(str(sec, "state"), "on") == 0)) {
+		json_t *until = json_object_get(sec, "until");
+		char left[64], banner[256];
+
+		/* The time left counts from the status the agent gave (asked again every few seconds). */
+		if (json_is_integer(until)) {
+			long long l = json_integer_value(until) - (long long)time(NULL);
+
+			vg_ui_duration(left, sizeof(left), l > 0 ? l : 0);
+		} else {
+			snprintf(left, sizeof(left), "%s", _("until released"));
+		}
+		snprintf(banner, sizeof(banner), "%s — %s %s", _("THIS HOST IS ISOLATED FROM THE NETWORK"), _("time left:"),
+			 left);
 		attrset(vg_ui_attr(VG_ROLE_BANNER));
 		vg_ui_fill(y, 1, v->cols - 2, vg_ui_attr(VG_ROLE_BANNER));
-		vg_ui_text(y, 2, _("THIS HOST IS ISOLATED FROM THE NETWORK"), w);
+		vg_ui_text(y, 2, banner, w);
 		attrset(A_NORMAL);
 		y += 2;
 	}
@@ -221,16 +236,19 @@ static void draw(void *self, const struct vg_view *v)
 	attrset(vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_text(y++, 1, _("Parts of the agent"), w);
 	attrset(A_NORMAL);
+	parts_left = (int)json_object_size(sections);
 	json_object_foreach(sections, name, sec) {
+		parts_left--;
 		if (y >= v->top + v->rows)
 			break;
 		attrset(A_BOLD);
 		vg_ui_text(y, 3, part_label(name), 14);
 		if (json_is_true(json_object_get(sec, "available"))) {
-			int room = v->top + v->rows - y;
+			/* Up to three lines each, but every part keeps at least its own line on a small screen. */
+			int room = v->top + v->rows - y - parts_left;
 
 			attrset(vg_ui_attr(VG_ROLE_OK));
-			y += section_fields(y, 19, v->cols - 20, room < 3 ? room : 3, sec);
+			y += section_fields(y, 19, v->cols - 20, room < 1 ? 1 : room < 3 ? room : 3, sec);
 		} else {
 			attrset(vg_ui_attr(VG_ROLE_DIM));
 			vg_ui_text(y, 19, _("not available in this agent"), v->cols - 20);

@@ -1,18 +1,42 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The servers screen: certificates, the servers with their checks, and the proxy.
- * Until the agent has the part, it asks for "link.status" and says plainly when the agent
- * does not know it; the real view replaces the probe here, in this file.
+ * Certificates, servers and proxy: the servers list (server.list) with add, remove and a
+ * "check now" (server.check) that shows each step; the server's CA and the client certificate
+ * (cert.*.show), imported from a file chosen with the picker (the console reads the file and
+ * sends its content, as vigilctl does; a PKCS#12 password is typed in a field that does not
+ * echo) or removed; the proxy (proxy.show / proxy.set / proxy.clear), whose password is never
+ * shown back: the agent only says whether one is set.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "console.h"
+#include "fileio.h"
+#include "ioc.h"
 #include "nls.h"
 
+#define MAX_CERT_FILE (1024 * 1024)
+
+enum srv_form { F_NONE, F_ADD, F_REMOVE, F_CLIENT, F_PROXY, F_RM_SCERT, F_RM_CCERT, F_PROXY_CLEAR };
+enum { PICK_NONE, PICK_SERVER, PICK_CLIENT };
+
 struct servers_screen {
-	struct vg_probe probe;
+	struct vg_console *con;
+	json_t *servers, *scert, *ccert, *proxy, *check;
+	char scert_err[VG_ERROR_MSG_SIZE], ccert_err[VG_ERROR_MSG_SIZE];
+	bool unavailable, checking;
+	char error[VG_ERROR_MSG_SIZE];
+	int sel;
+	int row_srv;                   /* body row of the first server, from the last draw */
+	struct vg_form form;
+	enum srv_form kind;
+	struct vg_picker picker;
+	int picking;
+	char chosen[VG_FIELD_MAX];
+	char target[VG_FIELD_MAX];     /* the server removed or checked */
 };
 
 static void *create(struct vg_console *con)
@@ -20,7 +44,7 @@ static void *create(struct vg_console *con)
 	struct servers_screen *s = calloc(1, sizeof(*s));
 
 	if (s)
-		vg_probe_init(&s->probe, con, "link.status", N_("The server link (certificates, servers, proxy) is not available in this agent."));
+		s->con = con;
 	return s;
 }
 
@@ -28,29 +52,493 @@ static void destroy(void *self)
 {
 	struct servers_screen *s = self;
 
-	vg_probe_fini(&s->probe);
+	json_decref(s->servers);
+	json_decref(s->scert);
+	json_decref(s->ccert);
+	json_decref(s->proxy);
+	json_decref(s->check);
+	vg_form_close(&s->form);
+	vg_picker_fini(&s->picker);
 	free(s);
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
+
+static void keep(json_t **slot, json_t *result)
+{
+	json_decref(*slot);
+	*slot = result ? json_incref(result) : NULL;
+}
+
+static void on_servers(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct servers_screen *s = ctx;
+
+	if (err) {
+		s->unavailable = vg_console_unavailable(err);
+		vg_error_text(err, s->error, sizeof(s->error));
+		return;
+	}
+	s->error[0] = '\0';
+	keep(&s->servers, result);
+}
+
+static void on_scert(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct servers_screen *s = ctx;
+
+	keep(&s->scert, err ? NULL : result);
+	if (err)
+		vg_error_text(err, s->scert_err, sizeof(s->scert_err));
+}
+
+static void on_ccert(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct servers_screen *s = ctx;
+
+	keep(&s->ccert, err ? NULL : result);
+	if (err)
+		vg_error_text(err, s->ccert_err, sizeof(s->ccert_err));
+}
+
+static void on_proxy(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct servers_screen *s = ctx;
+
+	keep(&s->proxy, err ? NULL : result);
 }
 
 static void show(void *self)
 {
 	struct servers_screen *s = self;
 
-	vg_probe_request(&s->probe);
+	vg_console_request(s->con, "server.list", NULL, on_servers, s);
+	vg_console_request(s->con, "cert.server.show", NULL, on_scert, s);
+	vg_console_request(s->con, "cert.client.show", NULL, on_ccert, s);
+	vg_console_request(s->con, "proxy.show", NULL, on_proxy, s);
 }
 
-static void draw(void *self, const struct vg_view *v)
+static void on_change(void *ctx, json_t *result, const struct vg_error *err)
 {
-	struct servers_screen *s = self;
+	struct servers_screen *s = ctx;
 
-	vg_probe_draw(&s->probe, v);
+	(void)result;
+	s->form.busy = false;
+	if (err) {
+		if (s->form.open) {
+			vg_error_text(err, s->form.error, sizeof(s->form.error));
+		} else {
+			char text[VG_ERROR_MSG_SIZE];
+
+			vg_console_message(s->con, true, vg_error_text(err, text, sizeof(text)));
+		}
+		vg_console_redraw(s->con);
+		return;
+	}
+	vg_form_close(&s->form);
+	s->kind = F_NONE;
+	vg_console_message(s->con, false, _("Done."));
+	show(s);
+}
+
+static void on_check(void *ctx, json_t *result, const struct vg_error *err)
+{
+	struct servers_screen *s = ctx;
+	char text[VG_ERROR_MSG_SIZE];
+
+	s->checking = false;
+	if (err) {
+		json_decref(s->check);
+		s->check = json_pack("{s:s, s:b, s:[{s:s, s:b, s:s}]}", "server", s->target, "ok", 0, "steps", "step",
+				     "request", "ok", 0, "detail", vg_error_text(err, text, sizeof(text)));
+		return;
+	}
+	keep(&s->check, result);
+}
+
+static json_t *selected_server(const struct servers_screen *s)
+{
+	return json_array_get(json_object_get(s->servers, "servers"), (size_t)s->sel);
+}
+
+static void send_change(struct servers_screen *s, const char *cmd, json_t *args)
+{
+	if (vg_console_request(s->con, cmd, args, on_change, s) == 0)
+		s->form.busy = true;
+	else
+		snprintf(s->form.error, sizeof(s->form.error), "%s", _("The agent is not reachable."));
+}
+
+/* The content of path in base64 (the caller frees), or NULL with the reason in msg. */
+static char *file_b64(const char *path, char *msg, size_t size)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct vg_error err;
+	char *data = NULL, *out;
+	size_t len = 0, o = 0;
+
+	if (vg_file_read_all(path, MAX_CERT_FILE, &data, &len, &err) < 0) {
+		vg_error_text(&err, msg, size);
+		return NULL;
+	}
+	out = malloc(4 * ((len + 2) / 3) + 1);
+	for (size_t i = 0; out && i < len; i += 3) {
+		unsigned v = (unsigned char)data[i] << 16;
+
+		if (i + 1 < len)
+			v |= (unsigned char)data[i + 1] << 8;
+		if (i + 2 < len)
+			v |= (unsigned char)data[i + 2];
+		out[o++] = tab[(v >> 18) & 63];
+		out[o++] = tab[(v >> 12) & 63];
+		out[o++] = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		out[o++] = i + 2 < len ? tab[v & 63] : '=';
+	}
+	if (out)
+		out[o] = '\0';
+	else
+		snprintf(msg, size, "%s", _("out of memory"));
+	/* A key file may be in it. */
+	explicit_bzero(data, len);
+	free(data);
+	return out;
+}
+
+static void wipe_free(char *p)
+{
+	if (p) {
+		explicit_bzero(p, strlen(p));
+		free(p);
+	}
+}
+
+static void submit(struct servers_screen *s)
+{
+	json_t *args;
+	char msg[VG_ERROR_MSG_SIZE];
+
+	s->form.error[0] = '\0';
+	switch (s->kind) {
+	case F_ADD:
+		send_change(s, "server.add", json_pack("{s:s}", "server", s->form.fields[0].value));
+		return;
+	case F_REMOVE:
+		send_change(s, "server.remove", json_pack("{s:s}", "server", s->target));
+		return;
+	case F_RM_SCERT:
+		send_change(s, "cert.server.remove", NULL);
+		return;
+	case F_RM_CCERT:
+		send_change(s, "cert.client.remove", NULL);
+		return;
+	case F_PROXY_CLEAR:
+		send_change(s, "proxy.clear", NULL);
+		return;
+	case F_PROXY:
+		args = json_pack("{s:s, s:s, s:s}", "url", s->form.fields[0].value, "user", s->form.fields[1].value,
+				 "bypass", s->form.fields[3].value);
+		if (s->form.fields[2].value[0])
+			json_object_set_new(args, "password", json_string(s->form.fields[2].value));
+		if (!s->form.fields[1].value[0])
+			json_object_del(args, "user");
+		send_change(s, "proxy.set", args);
+		return;
+	case F_CLIENT: {
+		char *cert = file_b64(s->chosen, msg, sizeof(msg)), *key = NULL;
+		const char *keypath = s->form.fields[0].value, *pw = s->form.fields[1].value;
+
+		if (!cert || (keypath[0] && !(key = file_b64(keypath, msg, sizeof(msg))))) {
+			snprintf(s->form.error, sizeof(s->form.error), "%s", msg);
+			wipe_free(cert);
+			return;
+		}
+		/* With a key file: PEM certificate and key; without: a PKCS#12 file. */
+		args = key ? json_pack("{s:s, s:s}", "cert", cert, "key", key) : json_pack("{s:s}", "data", cert);
+		if (pw[0])
+			json_object_set_new(args, "password", json_string(pw));
+		wipe_free(cert);
+		wipe_free(key);
+		send_change(s, "cert.client.import", args);
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+static void confirm(struct servers_screen *s, enum srv_form kind, const char *title)
+{
+	s->kind = kind;
+	vg_form_open(&s->form, title);
+}
+
+/* A file was chosen in the picker: the server's CA goes at once; the client's asks for more. */
+static void picked(struct servers_screen *s)
+{
+	char msg[VG_ERROR_MSG_SIZE], *b64;
+
+	snprintf(s->chosen, sizeof(s->chosen), "%s", s->picker.chosen[0]);
+	vg_picker_fini(&s->picker);
+	s->picker.open = false;
+	if (s->picking == PICK_SERVER) {
+		s->picking = PICK_NONE;
+		if (!(b64 = file_b64(s->chosen, msg, sizeof(msg)))) {
+			vg_console_message(s->con, true, msg);
+			return;
+		}
+		if (vg_console_request(s->con, "cert.server.import", json_pack("{s:s}", "data", b64), on_change, s) < 0)
+			vg_console_message(s->con, true, _("The agent is not reachable."));
+		free(b64);
+		return;
+	}
+	s->picking = PICK_NONE;
+	s->kind = F_CLIENT;
+	vg_form_open(&s->form, _(" Import the client certificate "));
+	vg_form_add(&s->form, N_("Key file (PEM; empty for PKCS#12)"), "", false);
+	vg_form_add(&s->form, N_("Password"), "", true);
+	snprintf(s->form.note, sizeof(s->form.note), "%s %s", _("File:"), s->chosen);
+}
+
+static int command(struct servers_screen *s, int cmd)
+{
+	json_t *srv = selected_server(s);
+	char title[512];
+
+	if (cmd != VG_CMD_CHECK && vg_console_read_only(s->con)) {
+		vg_console_read_only_message(s->con);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	switch (cmd) {
+	case VG_CMD_ADD:
+		s->kind = F_ADD;
+		vg_form_open(&s->form, _(" Add a server "));
+		vg_form_add(&s->form, N_("Server (HOST or HOST:PORT)"), "", false);
+		break;
+	case VG_CMD_REMOVE:
+		if (!srv) {
+			vg_console_message(s->con, false, _("Select a server first."));
+			break;
+		}
+		snprintf(s->target, sizeof(s->target), "%s", json_string_value(srv));
+		snprintf(title, sizeof(title), _(" Remove the server %s? Enter: yes, Esc: no "), s->target);
+		confirm(s, F_REMOVE, title);
+		break;
+	case VG_CMD_CHECK: {
+		json_t *args = NULL;
+
+		if (vg_console_read_only(s->con)) {
+			vg_console_read_only_message(s->con);
+			break;
+		}
+		snprintf(s->target, sizeof(s->target), "%s", srv ? json_string_value(srv) : "");
+		if (srv)
+			args = json_pack("{s:s}", "server", s->target);
+		json_decref(s->check);
+		s->check = NULL;
+		if (vg_console_request_lasting(s->con, "server.check", args, on_check, s) == 0)
+			s->checking = true;
+		break;
+	}
+	case VG_CMD_IMPORT_SERVER:
+	case VG_CMD_IMPORT_CLIENT:
+		s->picking = cmd == VG_CMD_IMPORT_SERVER ? PICK_SERVER : PICK_CLIENT;
+		vg_picker_open(&s->picker);
+		break;
+	case VG_CMD_REMOVE_SERVER_CERT:
+		confirm(s, F_RM_SCERT, _(" Remove the server's CA certificate? Enter: yes, Esc: no "));
+		break;
+	case VG_CMD_REMOVE_CLIENT_CERT:
+		confirm(s, F_RM_CCERT, _(" Remove the client certificate? Enter: yes, Esc: no "));
+		break;
+	case VG_CMD_PROXY:
+		s->kind = F_PROXY;
+		vg_form_open(&s->form, _(" Proxy "));
+		vg_form_add(&s->form, N_("URL (http://host:port)"), str(s->proxy, "url"), false);
+		vg_form_add(&s->form, N_("User"), str(s->proxy, "user"), false);
+		/* Never shown back: empty keeps nothing; type it again to set it. */
+		vg_form_add(&s->form, N_("Password"), "", true);
+		vg_form_add(&s->form, N_("Bypass (hosts, comma-separated)"), str(s->proxy, "bypass"), false);
+		snprintf(s->form.note, sizeof(s->form.note), "%s",
+			 _("The password is never shown back; leave it empty for none."));
+		break;
+	case VG_CMD_PROXY_CLEAR:
+		confirm(s, F_PROXY_CLEAR, _(" Use no proxy? Enter: yes, Esc: no "));
+		break;
+	default:
+		return VG_KEY_IGNORED;
+	}
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
 static int key(void *self, const struct vg_key *k)
 {
 	struct servers_screen *s = self;
+	int moved, r;
 
-	return vg_probe_key(&s->probe, k);
+	if (s->picker.open) {
+		r = vg_picker_key(&s->picker, k);
+		if (s->picker.nchosen)
+			picked(s);
+		else if (!s->picker.open)
+			s->picking = PICK_NONE;
+		return r | VG_KEY_REDRAW;
+	}
+	if (s->form.open) {
+		switch (vg_form_key(&s->form, k)) {
+		case VG_FORM_SUBMIT:
+			submit(s);
+			break;
+		case VG_FORM_CANCEL:
+			vg_form_close(&s->form);
+			s->kind = F_NONE;
+			break;
+		case VG_FORM_NONE:
+			return VG_KEY_HANDLED;
+		default:
+			break;
+		}
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	if (k->action == VG_ACT_COMMAND)
+		return command(s, k->arg);
+	if (k->action == VG_ACT_RELOAD) {
+		show(s);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
+	moved = vg_ui_move(s->sel, (int)json_array_size(json_object_get(s->servers, "servers")), k, 5);
+	if (moved < 0)
+		return VG_KEY_IGNORED;
+	s->sel = moved;
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+}
+
+static int heading(int y, const char *text, int cols)
+{
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_text(y, 1, text, cols - 2);
+	attrset(A_NORMAL);
+	return y + 1;
+}
+
+static int cert_line(int y, const json_t *cert, const char *err, int cols)
+{
+	char buf[1024];
+
+	if (!cert) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(y, 3, err[0] ? err : _("Asking the agent…"), cols - 4);
+		attrset(A_NORMAL);
+		return y + 1;
+	}
+	json_int_t days = json_integer_value(json_object_get(cert, "expires_in_days"));
+	char d[32];
+
+	snprintf(d, sizeof(d), "%" JSON_INTEGER_FORMAT, days);
+	snprintf(buf, sizeof(buf), "%s %s   %s %s   %s %s", _("subject:"), str(cert, "subject"), _("days left:"), d,
+		 _("SHA-256:"), str(cert, "sha256"));
+	/* The warning colour under 30 days. */
+	attrset(days < 30 ? vg_ui_attr(VG_ROLE_WARN) : A_NORMAL);
+	vg_ui_text(y, 3, buf, cols - 4);
+	attrset(A_NORMAL);
+	return y + 1;
+}
+
+static void draw(void *self, const struct vg_view *v)
+{
+	struct servers_screen *s = self;
+	int y = v->top, w = v->cols - 4;
+	json_t *list = json_object_get(s->servers, "servers"), *e;
+	char buf[1024];
+	size_t i;
+
+	if (s->picker.open) {
+		vg_picker_draw(&s->picker, v);
+		return;
+	}
+	if (!s->servers) {
+		const char *text = s->unavailable                  ? _("The server link is not available in this agent.")
+				   : s->error[0]                   ? s->error
+				   : !vg_console_connected(s->con) ? _("The agent is not reachable.")
+								   : _("Asking the agent…");
+
+		attrset(vg_ui_attr(s->error[0] ? VG_ROLE_WARN : VG_ROLE_DIM));
+		vg_ui_text(y + 1, 2, text, w);
+		attrset(A_NORMAL);
+		goto form;
+	}
+	snprintf(buf, sizeof(buf), "%s (%s %" JSON_INTEGER_FORMAT ")", _("Servers"), _("port"),
+		 json_integer_value(json_object_get(s->servers, "port")));
+	y = heading(y, buf, v->cols);
+	s->row_srv = y - v->top;
+	if (!json_array_size(list)) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(y++, 3, _("No server: press a to add one."), w);
+		attrset(A_NORMAL);
+	}
+	json_array_foreach(list, i, e) {
+		bool in_use = strcmp(json_string_value(e), str(s->servers, "in_use")) == 0;
+
+		if (y > v->top + 6)
+			break;
+		snprintf(buf, sizeof(buf), "%s%s", json_string_value(e), in_use ? _("  (in use)") : "");
+		if ((int)i == s->sel)
+			vg_ui_fill(y, 0, v->cols, vg_ui_attr(VG_ROLE_SELECTED));
+		attrset((int)i == s->sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
+		vg_ui_text(y++, 3, buf, w);
+		attrset(A_NORMAL);
+	}
+	y = heading(y + 1, _("Server CA certificate"), v->cols);
+	y = cert_line(y, s->scert, s->scert_err, v->cols);
+	y = heading(y + 1, _("Client certificate"), v->cols);
+	y = cert_line(y, s->ccert, s->ccert_err, v->cols);
+	y = heading(y + 1, _("Proxy"), v->cols);
+	snprintf(buf, sizeof(buf), "%s %s   %s %s   %s %s   %s %s", _("URL:"),
+		 str(s->proxy, "url")[0] ? str(s->proxy, "url") : _("(none)"), _("user:"), str(s->proxy, "user"),
+		 _("password:"), json_is_true(json_object_get(s->proxy, "password")) ? _("(set)") : _("(none)"),
+		 _("bypass:"), str(s->proxy, "bypass"));
+	vg_ui_text(y++, 3, buf, w);
+	y = heading(y + 1, _("Check"), v->cols);
+	if (s->checking) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		snprintf(buf, sizeof(buf), "%s %s", _("Checking"), s->target[0] ? s->target : _("the servers"));
+		vg_ui_text(y++, 3, buf, w);
+		attrset(A_NORMAL);
+	} else if (!s->check) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(y++, 3, _("Press n to check the selected server now."), w);
+		attrset(A_NORMAL);
+	} else {
+		json_array_foreach(json_object_get(s->check, "steps"), i, e) {
+			bool ok = json_is_true(json_object_get(e, "ok"));
+
+			if (y >= v->top + v->rows)
+				break;
+			attrset(vg_ui_attr(ok ? VG_ROLE_OK : VG_ROLE_ERROR));
+			snprintf(buf, sizeof(buf), "%-4s %-12s %s", ok ? _("ok") : _("FAIL"), str(e, "step"),
+				 str(e, "detail"));
+			vg_ui_text(y++, 3, buf, w);
+			attrset(A_NORMAL);
+		}
+	}
+form:
+	if (s->form.open)
+		vg_form_draw(&s->form, v);
+}
+
+static int click(void *self, int row)
+{
+	struct servers_screen *s = self;
+	int n = (int)json_array_size(json_object_get(s->servers, "servers"));
+
+	if (s->form.open || s->picker.open || row < s->row_srv || row - s->row_srv >= n)
+		return VG_KEY_IGNORED;
+	s->sel = row - s->row_srv;
+	return VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
 const struct vg_screen_class vg_screen_servers = {
@@ -62,4 +550,5 @@ const struct vg_screen_class vg_screen_servers = {
 	.show = show,
 	.draw = draw,
 	.key = key,
+	.click = click,
 };

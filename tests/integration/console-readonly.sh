@@ -2,7 +2,7 @@
 # A member of the agent's group sees everything and gets a clear message when trying to change.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 9
+plan 14
 
 group="vgc$$"
 groupadd "$group" || { echo "Bail out! cannot create a test group"; exit 1; }
@@ -27,5 +27,16 @@ ok "a new task says that only root can start one" wait_screen 15 "Read-only acce
 keys F5
 keys s
 ok "a scan says that only root can start one" wait_screen 15 "Read-only access: only root can change this"
+screen_lacks() { sleep 1; ! screen_has "$1"; }
+keys F3
+ok "a group member follows the live telemetry" wait_screen 15 "Waiting for events"
+keys F6
+ok "and sees the isolation screen" wait_screen 15 "Isolation: off"
+keys a
+ok "but gets no exception form" screen_lacks "Add an exception"
+keys F8 a
+ok "nor an exclusion form" screen_lacks "Add a telemetry exclusion"
+keys F7 p
+ok "nor a proxy form" screen_lacks "URL (http"
 ok "q quits cleanly" quit_console
 finish

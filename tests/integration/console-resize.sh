@@ -13,7 +13,7 @@ check_screen() {
 	printf '%s\n' "$text" | head -1 | grep -q '^ Vigil console — Dashboard .* connected *$' || { diag "title"; return 1; }
 	printf '%s\n' "$text" | tail -1 | grep -q '^F2 .* F1 Help *$' || { diag "tabs"; return 1; }
 	[ "$(printf '%s\n' "$text" | grep -c 'Version ')" -eq 1 ] || { diag "version"; return 1; }
-	printf '%s\n' "$text" | grep -q '^   Telemetry ' || { diag "parts"; return 1; }
+	printf '%s\n' "$text" | grep -q '^   IOC scans ' || { diag "parts"; return 1; }
 }
 
 : >"$TEST_DIR/vigild.conf"
