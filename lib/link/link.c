@@ -32,6 +32,7 @@
 #include "nls.h"
 #include "settings.h"
 #include "spool.h"
+#include "isolation/isolation.h"
 #include "tasks/journal.h"
 
 #define TICK_MS 250
@@ -112,9 +113,12 @@ static void fail(struct vg_link *link, const struct vg_error *err, long retry_af
 	link->next_try_ms = vg_now_ms() + delay_ms;
 }
 
+/* A successful exchange with the server: isolation's "no contact" release timer starts again. */
 static void contact(struct vg_link *link)
 {
 	link->last_contact = time(NULL);
+	if (link->agent)
+		vg_isolation_note_contact(link->agent);
 }
 
 static void make_url(const struct vg_link *link, const char *path, char *url, size_t size)

@@ -100,10 +100,13 @@ struct task {
 	int rc;
 	struct vg_task_ctx ctx;
 	struct waiter *waiters;
+	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this task answers, "" when local */
 	struct task *next;                 /* newest first */
 };
 
 enum { PHASE_QUEUED, PHASE_BEGAN, PHASE_CANCELLED };
+
+#define JOURNAL_SERVER_TASK "server-task"  /* journal source of a task run for an OpenC2 command */
 
 struct vg_tasks {
 	struct vg_agent *agent;
@@ -273,6 +276,45 @@ static void emit_event(struct vg_tasks *tasks, const struct task *t, const json_
 	vg_event_emit(tasks->agent, ev);
 }
 
+/* OpenC2 status of a task's end: 200 done, 404 its target does not exist, 400 refused (it would
+ * harm the host, or a check such as the SHA-256 did not match), 500 it failed while running. */
+static int openc2_status(const struct task *t)
+{
+	if (t->state == ST_SUCCEEDED)
+		return 200;
+	if (t->err.code == -ENOENT || t->err.code == -ESRCH)
+		return 404;
+	if (t->state == ST_REFUSED || t->err.code == -EINVAL)
+		return 400;
+	return 500;
+}
+
+/* A server's task ended: its OpenC2 response goes into the journal entry of the request, which
+ * the link reports (lib/link/link.c, send_response). */
+static void answer_openc2(struct vg_tasks *tasks, const struct task *t, const json_t *result)
+{
+	struct vg_error err = { 0 };
+	int status = openc2_status(t);
+	json_t *resp, *copy = json_is_object(result) ? json_copy((json_t *)result) : NULL;
+
+	/* The server reads status_text; the error's translation details stay in the journal. */
+	if (copy) {
+		json_object_del(copy, "error_detail");
+		result = copy;
+	}
+	resp = json_pack("{s:i, s:s, s:{s:{s:I, s:s, s:s, s:O}}}", "status", status, "status_text",
+			 status == 200 ? "OK" : t->err.message, "results", "x-vigil", "task_id", (json_int_t)t->id,
+			 "task_kind", t->kind->name, "state", state_names[t->state], "result",
+			 result ? result : json_null());
+	if (!resp || vg_journal_set_state(tasks->journal, t->openc2_id,
+					  status == 200 ? VG_TASK_SUCCEEDED : t->state == ST_FAILED || status == 500
+					  ? VG_TASK_FAILED : VG_TASK_REFUSED, resp, &err) < 0)
+		vg_warn("task %" PRId64 ": cannot record the answer to request %s: %s", t->id, t->openc2_id,
+			resp ? err.message : "out of memory");
+	json_decref(resp);
+	json_decref(copy);
+}
+
 /* Writes the task's new state (a final one with its result and error) to the journal.  The
  * queued state was written when the id was taken (task_new_id). */
 static void journal_record(struct vg_tasks *tasks, const struct task *t)
@@ -302,6 +344,8 @@ static void journal_record(struct vg_tasks *tasks, const struct task *t)
 	}
 	if (vg_journal_set_state(tasks->journal, id, (enum vg_task_state)t->state, result, &err) < 0)
 		vg_warn("task %s: cannot record it in the task journal: %s", id, err.message);
+	if (t->openc2_id[0])
+		answer_openc2(tasks, t, result);
 	json_decref(o);
 }
 
@@ -508,8 +552,10 @@ static int task_new_id(struct vg_tasks *tasks, struct task *t, struct vg_error *
 		t->id = tasks->next_id++;
 		return 0;
 	}
-	return vg_journal_add_numbered(tasks->journal, t->source, t->kind->name, t->request, (unsigned)t->uid, &t->id,
-				       err);
+	/* A server's task is journaled apart from the server's request (source "server"), which
+	 * holds the OpenC2 response the link reports: the link must not report the task's row. */
+	return vg_journal_add_numbered(tasks->journal, t->openc2_id[0] ? JOURNAL_SERVER_TASK : t->source,
+				       t->kind->name, t->request, (unsigned)t->uid, &t->id, err);
 }
 
 static const struct task_kind *kind_named(const char *name)
@@ -520,8 +566,8 @@ static const struct task_kind *kind_named(const char *name)
 	return NULL;
 }
 
-int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
-		    int64_t *id, struct vg_error *err)
+static int submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
+		  const char *openc2_id, int64_t *id, struct vg_error *err)
 {
 	struct vg_tasks *tasks = agent->tasks;
 	const struct task_kind *k = kind_named(kind);
@@ -536,6 +582,8 @@ int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source
 	if (!(t = calloc(1, sizeof(*t))))
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	t->owner = tasks;
+	if (openc2_id)
+		snprintf(t->openc2_id, sizeof(t->openc2_id), "%s", openc2_id);
 	t->kind = k;
 	snprintf(t->source, sizeof(t->source), "%s", source);
 	t->uid = uid;
@@ -566,6 +614,20 @@ int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source
 	}
 	*id = t->id;
 	return 0;
+}
+
+int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
+		    int64_t *id, struct vg_error *err)
+{
+	return submit(agent, kind, source, uid, request, NULL, id, err);
+}
+
+int vg_tasks_submit_openc2(struct vg_agent *agent, const char *kind, const json_t *request, const char *request_id,
+			   int64_t *id, struct vg_error *err)
+{
+	if (!request_id[0] || strlen(request_id) > VG_TASK_ID_MAX)
+		return vg_error_set(err, -EINVAL, N_("invalid task id"));
+	return submit(agent, kind, "server", 0, request, request_id, id, err);
 }
 
 static void on_wait_timeout(struct vg_watch *timer, int fd, uint32_t events, void *data)
@@ -631,6 +693,7 @@ static json_t *journal_task_json(const json_t *row)
 	const char *id = json_string_value(json_object_get(row, "id"));
 	const char *kind = json_string_value(json_object_get(row, "kind"));
 	json_t *o, *result = json_object_get(row, "result"), *detail;
+	const char *source;
 	char *end;
 	long long n;
 
@@ -640,8 +703,9 @@ static json_t *journal_task_json(const json_t *row)
 	n = strtoll(id, &end, 10);
 	if (errno || *end || n <= 0)
 		return NULL;
-	o = json_pack("{s:I, s:s, s:O, s:O, s:O, s:O, s:O}", "id", (json_int_t)n, "kind", kind_named(kind)->name,
-		      "source", json_object_get(row, "source"), "state", json_object_get(row, "state"),
+	source = json_string_value(json_object_get(row, "source"));
+	o = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:O}", "id", (json_int_t)n, "kind", kind_named(kind)->name,
+		      "source", source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "", "state", json_object_get(row, "state"),
 		      "uid", json_object_get(row, "uid"), "request", json_object_get(row, "request"),
 		      "created", json_object_get(row, "created"));
 	if (!o)

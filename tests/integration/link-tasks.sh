@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# OpenC2 commands from the reference central server carried out by the tasks executors and
+# answered with OpenC2 responses: start file (run), delete file with a wrong SHA-256, stop process
+# by pid and start time.
+. "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+. "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
+plan 9
+
+marker="vigil-link-tasks-$$"
+on_exit 'for p in $(pgrep -f "^$marker"); do kill -KILL "$p"; done'
+make_pki
+start_agent || exit 1
+PORT=$(free_port)
+ADMIN=$(free_port)
+start_central main "$PORT" --poll-wait 2 --admin-port "$ADMIN"
+setup_link "$PORT"
+
+# response RID: waits for the server to hold the response to RID and prints it (JSON).
+response() {
+	python3 - "$TEST_DIR/central-main/responses.jsonl" "$1" <<'PY'
+import json, os, sys, time
+end = time.time() + 30
+while time.time() < end:
+    if os.path.exists(sys.argv[1]):
+        for line in open(sys.argv[1]):
+            r = json.loads(line)
+            if r["request_id"] == sys.argv[2]:
+                print(json.dumps(r["response"]))
+                sys.exit(0)
+    time.sleep(0.2)
+sys.exit(1)
+PY
+}
+field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d'"$1"')'; }
+
+# start file: the program's stdout and exit code come back.
+rid=$(central_queue "$ADMIN" '{"action": "start", "target": {"file": {"path": "/bin/sh"}},
+	"args": {"x-vigil": {"args": ["-c", "echo vigil-said-hello; exit 3"]}}}')
+resp=$(response "$rid")
+diag "start file: $resp"
+ok "start file is answered 200" test "$(field '["status"]' <<<"$resp")" = 200
+ok "with the program's stdout" test "$(field '["results"]["x-vigil"]["result"]["stdout"]' <<<"$resp")" = vigil-said-hello
+ok "and its exit code" test "$(field '["results"]["x-vigil"]["result"]["exit_code"]' <<<"$resp")" = 3
+
+# delete file with a wrong sha256: nothing is deleted.
+victim="$TEST_DIR/victim.txt"
+echo "evidence" >"$victim"
+rid=$(central_queue "$ADMIN" "{\"action\": \"delete\", \"target\": {\"file\": {\"path\": \"$victim\",
+	\"hashes\": {\"sha256\": \"$(printf '0%.0s' {1..64})\"}}}}")
+resp=$(response "$rid")
+diag "delete file: $resp"
+ok "delete file with a wrong sha256 is refused (400)" test "$(field '["status"]' <<<"$resp")" = 400
+ok "and the file is still there" test -f "$victim"
+
+# stop process by pid and start time: the right process dies, its twin lives.
+bash -c "exec -a $marker-a /bin/sleep 300" &
+target=$!
+bash -c "exec -a $marker-b /bin/sleep 300" &
+twin=$!
+start=$(awk '{print $22}' "/proc/$target/stat")
+rid=$(central_queue "$ADMIN" "{\"action\": \"stop\", \"target\": {\"process\": {\"pid\": $target}},
+	\"args\": {\"x-vigil\": {\"start_time\": $start}}}")
+resp=$(response "$rid")
+diag "stop process: $resp"
+ok "stop process is answered 200" test "$(field '["status"]' <<<"$resp")" = 200
+wait "$target" 2>/dev/null
+ok "the process is gone" test ! -d "/proc/$target"
+ok "its twin is untouched" test -d "/proc/$twin"
+kill "$twin"
+
+ok "the server's tasks are in the task list" \
+	test "$(ctl --json task list | python3 -c 'import json,sys; print(sum(t["source"] == "server" for t in json.load(sys.stdin)))')" = 3
+finish
