@@ -759,6 +759,17 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	step(link);
 }
 
+/* Two-way TLS cannot be turned on without a client certificate to present. */
+static int veto_setting(const char *key, const char *value, void *data, struct vg_error *err)
+{
+	struct vg_link *link = data;
+
+	if (strcmp(key, "link.client_certificate") == 0 && strcmp(value, "yes") == 0 && !file_exists(link->client_cert))
+		return vg_error_set(err, -EPERM,
+				    N_("link.client_certificate cannot be turned on: no client certificate is imported (vigilctl cert client import FILE)"));
+	return 0;
+}
+
 int vg_link_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_link *link;
@@ -786,6 +797,8 @@ int vg_link_start(struct vg_agent *agent, struct vg_error *err)
 	}
 	agent->link = link;
 	vg_link_reset(link);
+	if (vg_settings_add_veto(agent->settings, veto_setting, link) < 0)
+		vg_warn("link: no room for its settings check");
 	return 0;
 }
 
@@ -795,6 +808,7 @@ void vg_link_stop(struct vg_agent *agent)
 
 	if (!link)
 		return;
+	vg_settings_remove_veto(agent->settings, veto_setting, link);
 	cancel_all(link);
 	vg_http_free(link->http);
 	vg_watch_remove(link->tick);
