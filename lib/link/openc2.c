@@ -14,6 +14,7 @@
 #include "link/link.h"
 #include "log.h"
 #include "nls.h"
+#include "isolation/isolation.h"
 #include "tasks/journal.h"
 #include "tasks/tasks.h"
 
@@ -171,7 +172,75 @@ static int run_stop_process(struct vg_link *link, const char *request_id, json_t
 	return queue_task(link, request_id, "terminate", req, text);
 }
 
+#define MAX_PERMITTED 256
+
+/* contain device {args.er.device_containment: "network_isolation", args.er.permitted_addresses}:
+ * isolation on; each permitted address (a string, or {ipv4_net|ipv6_net: "ADDR[/PREFIX]"})
+ * becomes an isolation exception.  The server's own addresses always stay reachable. */
+static int run_contain_device(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			      const char **text)
+{
+	json_t *er = json_object_get(json_object_get(command, "args"), "er");
+	const char *how = json_string_value(json_object_get(er, "device_containment"));
+	json_t *list = json_object_get(er, "permitted_addresses"), *item;
+	const char *addrs[MAX_PERMITTED];
+	struct vg_error err = { 0 };
+	size_t n = 0, i;
+	int r;
+
+	(void)request_id;
+	if (how && strcmp(how, "network_isolation") != 0) {
+		*text = "only device_containment network_isolation is supported";
+		return 501;
+	}
+	if (list && (!json_is_array(list) || json_array_size(list) > MAX_PERMITTED)) {
+		*text = "malformed command: permitted_addresses must be an array of at most 256 addresses";
+		return 400;
+	}
+	json_array_foreach(list, i, item) {
+		const char *a = json_string_value(item);
+
+		if (!a)
+			a = json_string_value(json_object_get(item, "ipv4_net"));
+		if (!a)
+			a = json_string_value(json_object_get(item, "ipv6_net"));
+		if (!a) {
+			*text = "malformed command: a permitted address must be an ipv4_net or ipv6_net";
+			return 400;
+		}
+		addrs[n++] = a;
+	}
+	if (!link->agent) {
+		*text = "the isolation subsystem is not running";
+		return 500;
+	}
+	if ((r = vg_isolation_set(link->agent, true, "contained by the server", addrs, n, results, &err)) < 0) {
+		vg_warn("link: command %s: %s", request_id, err.message);
+		*text = r == -EINVAL || r == -E2BIG ? "invalid permitted address" : "isolation failed";
+		return r == -EINVAL || r == -E2BIG ? 400 : 500;
+	}
+	*text = "OK";
+	return 200;
+}
+
+static int run_allow_device(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			    const char **text)
+{
+	struct vg_error err = { 0 };
+
+	(void)command;
+	if (!link->agent || vg_isolation_set(link->agent, false, NULL, NULL, 0, results, &err) < 0) {
+		vg_warn("link: command %s: %s", request_id, link->agent ? err.message : "no agent");
+		*text = "releasing the isolation failed";
+		return 500;
+	}
+	*text = "OK";
+	return 200;
+}
+
 static const struct openc2_pair pairs[] = {
+	{ "contain", "device", run_contain_device },
+	{ "allow", "device", run_allow_device },
 	{ "query", "features", run_query_features },
 	{ "start", "file", run_start_file },
 	{ "stop", "process", run_stop_process },
