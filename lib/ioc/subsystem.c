@@ -15,6 +15,8 @@
 #include <time.h>
 
 #include "agent.h"
+#include "isolation/isolation.h"
+#include "tasks/tasks.h"
 #include "events.h"
 #include "ioc-report.h"
 #include "log.h"
@@ -69,6 +71,7 @@ struct scan_job {
 	char current[512];
 	json_t *skipped;                    /* filled by the worker, read after it */
 	time_t started;
+	int action;                         /* index in actions[]: 0 skip */
 };
 
 static const struct vg_migration migrations[] = {
@@ -336,6 +339,82 @@ static void store_result(struct vg_agent *agent, struct scan_job *j, const char 
 	sqlite3_finalize(st);
 }
 
+static const char *const actions[] = { "skip", "quarantine", "terminate", "isolate" };
+enum { ACTION_SKIP, ACTION_QUARANTINE, ACTION_TERMINATE, ACTION_ISOLATE };
+
+/* One response to a match, carried out by the tasks subsystem (its task id is recorded; the task's
+ * outcome is in `vigilctl task show`) or by isolation. */
+static json_t *act_on_item(struct vg_agent *agent, struct scan_job *j, const json_t *item)
+{
+	const char *doc = json_string_value(json_object_get(item, "document"));
+	const char *path = json_string_value(json_object_get(item, "path"));
+	const json_t *pid = json_object_get(item, "pid");
+	struct vg_error err = { 0 };
+	json_t *req, *out;
+	const char *kind;
+	int64_t id;
+
+	if (j->action == ACTION_QUARANTINE && doc && strcmp(doc, "FileItem") == 0 && path) {
+		kind = "delete-file";
+		req = json_pack("{s:s, s:b}", "path", path, "quarantine", 1);
+		out = json_pack("{s:s, s:s}", "action", "quarantine", "path", path);
+	} else if (j->action == ACTION_TERMINATE && doc && strcmp(doc, "ProcessItem") == 0 && json_is_integer(pid)) {
+		kind = "terminate";
+		req = json_pack("{s:O}", "pid", pid);
+		out = json_pack("{s:s, s:O}", "action", "terminate", "pid", pid);
+	} else {
+		return NULL;
+	}
+	if (!req || !out) {
+		json_decref(req);
+		json_decref(out);
+		return NULL;
+	}
+	if (vg_tasks_submit(agent, kind, "ioc", 0, req, &id, &err) < 0) {
+		json_object_set_new(out, "error", json_string(err.message));
+		vg_warn("ioc: scan %lld: %s failed: %s", j->id, kind, err.message);
+	} else {
+		json_object_set_new(out, "task_id", json_integer((json_int_t)id));
+		vg_notice("ioc: scan %lld: %s is task %lld", j->id, kind, (long long)id);
+	}
+	json_decref(req);
+	return out;
+}
+
+/* The scan's --action on its matches; what was done is listed in the result's "actions". */
+static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j, const json_t *iocs)
+{
+	json_t *done = json_array(), *r, *m, *item, *a;
+	size_t i, k, n;
+	bool any = false;
+
+	json_array_foreach(iocs, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "result")) ? json_string_value(json_object_get(r, "result"))
+									  : "", "match") != 0)
+			continue;
+		any = true;
+		json_array_foreach(json_object_get(r, "matches"), k, m)
+			json_array_foreach(json_object_get(m, "items"), n, item)
+				if ((a = act_on_item(agent, j, item)))
+					json_array_append_new(done, a);
+	}
+	if (any && j->action == ACTION_ISOLATE) {
+		struct vg_error err = { 0 };
+		char reason[64];
+		json_t *state = NULL;
+
+		snprintf(reason, sizeof(reason), "IOC scan %lld matched", j->id);
+		a = json_pack("{s:s}", "action", "isolate");
+		if (vg_isolation_set(agent, true, reason, NULL, 0, &state, &err) < 0)
+			json_object_set_new(a, "error", json_string(err.message));
+		else
+			json_object_set_new(a, "state", json_string("on"));
+		json_decref(state);
+		json_array_append_new(done, a);
+	}
+	return done;
+}
+
 static void scan_done(struct vg_job *job, void *data)
 {
 	struct scan_job *j = data;
@@ -363,6 +442,10 @@ static void scan_done(struct vg_job *job, void *data)
 				"stats", ioc_report_stats(&j->scan.stats), "skipped", j->skipped);
 	if (j->rc < 0 && j->rc != -ECANCELED)
 		json_object_set_new(res, "error", json_string(j->err.message));
+	if (j->action != ACTION_SKIP && j->rc == 0) {
+		json_object_set_new(res, "action", json_string(actions[j->action]));
+		json_object_set_new(res, "actions", act_on_matches(agent, j, iocs));
+	}
 	store_result(agent, j, state, matched, res);
 	json_t *fin = progress_json(j, state);
 	json_object_set_new(fin, "finished", json_true());
@@ -373,12 +456,11 @@ static void scan_done(struct vg_job *job, void *data)
 	job_free(j);
 }
 
-static const char *const actions[] = { "skip", "quarantine", "terminate", "isolate" };
-
 static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	struct vg_ioc_service *svc = agent->ioc;
 	const char *action = json_string_value(json_object_get(req->args, "action"));
+	size_t k = 0;
 	int r;
 
 	if (svc->running) {
@@ -387,21 +469,23 @@ static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		return vg_error_set(err, -EBUSY, N_("an IOC scan is already running (scan %s)"), n);
 	}
 	if (action) {
-		size_t k;
 		for (k = 0; k < sizeof(actions) / sizeof(actions[0]); k++)
 			if (strcmp(action, actions[k]) == 0)
 				break;
 		if (k == sizeof(actions) / sizeof(actions[0]))
 			return vg_error_set(err, -EINVAL, N_("unknown action %s (skip, quarantine, terminate or isolate)"),
 					    action);
-		/* Responses go through the tasks and isolation subsystems, which this agent lacks. */
-		if (k > 0)
-			return vg_error_set(err, -EOPNOTSUPP, N_("the action %s is not available in this agent"), action);
+		/* Responses go through the tasks and isolation subsystems. */
+		if ((k == ACTION_QUARANTINE || k == ACTION_TERMINATE) && !agent->tasks)
+			return vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
+		if (k == ACTION_ISOLATE && !agent->isolation)
+			return vg_error_set(err, -EAGAIN, N_("the isolation subsystem is not running"));
 	}
 	struct scan_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	pthread_mutex_init(&j->lock, NULL);
+	j->action = (int)k;
 	atomic_init(&j->cancel, false);
 	j->failed = json_array();
 	j->skipped = json_array();
