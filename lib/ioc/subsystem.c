@@ -16,6 +16,7 @@
 
 #include "agent.h"
 #include "isolation/isolation.h"
+#include "tasks/journal.h"
 #include "tasks/tasks.h"
 #include "events.h"
 #include "ioc-report.h"
@@ -72,6 +73,7 @@ struct scan_job {
 	json_t *skipped;                    /* filled by the worker, read after it */
 	time_t started;
 	int action;                         /* index in actions[]: 0 skip */
+	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this scan answers, "" when local */
 };
 
 static const struct vg_migration migrations[] = {
@@ -452,14 +454,21 @@ static void scan_done(struct vg_job *job, void *data)
 	vg_ctl_server_publish(agent->ctl, "ioc.progress", fin);
 	json_decref(fin);
 	vg_info("ioc: scan %lld %s, %d of %zu documents matched", j->id, state, matched, j->scan.niocs);
-	vg_ctl_server_reply(agent->ctl, j->conn_id, j->req_id, res, NULL);
+	if (j->openc2_id[0]) {
+		/* The server's scan device: the result is the response to its request. */
+		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == 0 ? 200 : 500, j->rc == 0 ? "OK" : state, res);
+		json_decref(res);
+	} else {
+		vg_ctl_server_reply(agent->ctl, j->conn_id, j->req_id, res, NULL);
+	}
 	job_free(j);
 }
 
-static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_request *req, const char *openc2_id,
+		      struct vg_error *err)
 {
 	struct vg_ioc_service *svc = agent->ioc;
-	const char *action = json_string_value(json_object_get(req->args, "action"));
+	const char *action = json_string_value(json_object_get(args, "action"));
 	size_t k = 0;
 	int r;
 
@@ -496,26 +505,26 @@ static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		goto fail;
 	}
 	struct add_ctx a = { j, err };
-	if ((r = each_document(agent, req->args, err, add_one, &a)) < 0)
+	if ((r = each_document(agent, args, err, add_one, &a)) < 0)
 		goto fail;
-	if ((r = string_list(req->args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
-	    (r = string_list(req->args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
+	if ((r = string_list(args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
+	    (r = string_list(args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
 		goto fail;
-	const char *hint = json_string_value(json_object_get(req->args, "hint"));
+	const char *hint = json_string_value(json_object_get(args, "hint"));
 	if (hint && (strlen(hint) > 4096 || !(j->hint = strdup(hint)))) {
 		r = vg_error_set(err, -EINVAL, N_("the hint is too long"));
 		goto fail;
 	}
-	json_int_t hl = json_integer_value(json_object_get(req->args, "hash_limit"));
+	json_int_t hl = json_integer_value(json_object_get(args, "hash_limit"));
 	j->scan.paths = (const char *const *)j->paths;
 	j->scan.excludes = (const char *const *)j->excludes;
 	j->scan.hint = j->hint;
-	j->scan.no_files = json_is_true(json_object_get(req->args, "no_files"));
-	j->scan.no_processes = json_is_true(json_object_get(req->args, "no_processes"));
-	j->scan.no_ports = json_is_true(json_object_get(req->args, "no_ports"));
-	j->scan.no_system = json_is_true(json_object_get(req->args, "no_system"));
-	j->scan.containers = json_is_true(json_object_get(req->args, "containers"));
-	j->scan.strings = json_is_true(json_object_get(req->args, "strings")) ||
+	j->scan.no_files = json_is_true(json_object_get(args, "no_files"));
+	j->scan.no_processes = json_is_true(json_object_get(args, "no_processes"));
+	j->scan.no_ports = json_is_true(json_object_get(args, "no_ports"));
+	j->scan.no_system = json_is_true(json_object_get(args, "no_system"));
+	j->scan.containers = json_is_true(json_object_get(args, "containers"));
+	j->scan.strings = json_is_true(json_object_get(args, "strings")) ||
 			  vg_settings_get_bool(agent->settings, "ioc.file_strings");
 	j->scan.hash_limit = hl > 0 ? (uint64_t)hl
 				    : (uint64_t)vg_settings_get_int(agent->settings, "ioc.hash_limit_mib") << 20;
@@ -538,9 +547,13 @@ static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	sqlite3_finalize(st);
 	j->id = (long long)sqlite3_last_insert_rowid(db);
 	j->svc = svc;
-	j->conn_id = req->conn_id;
-	j->req_id = req->id;
-	if (json_is_true(json_object_get(req->args, "follow")))
+	if (req) {
+		j->conn_id = req->conn_id;
+		j->req_id = req->id;
+	}
+	if (openc2_id)
+		snprintf(j->openc2_id, sizeof(j->openc2_id), "%s", openc2_id);
+	if (req && json_is_true(json_object_get(args, "follow")))
 		vg_ctl_server_subscribe(agent->ctl, req->conn_id, "ioc.progress");
 	j->timer = vg_loop_timer(agent->loop, 200, 500, progress_tick, j);
 	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j)) {
@@ -553,11 +566,36 @@ static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	json_t *o = progress_json(j, "running");
 	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
 	json_decref(o);
-	*result = NULL;
 	return VG_CTL_DEFERRED;
 fail:
 	job_free(j);
 	return r;
+}
+
+static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	*result = NULL;
+	return start_scan(agent, req->args, req, NULL, err);
+}
+
+int vg_ioc_scan_openc2(struct vg_agent *agent, const char *request_id, const char *document, const json_t *options,
+		       struct vg_error *err)
+{
+	json_t *args;
+	int r;
+
+	if (!agent->ioc)
+		return vg_error_set(err, -EAGAIN, N_("the IOC subsystem is not running"));
+	args = json_is_object(options) ? json_deep_copy(options) : json_object();
+	if (!args)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	/* Only these options come from the server; the documents are the one given. */
+	json_object_del(args, "documents");
+	json_object_del(args, "follow");
+	json_object_set_new(args, "documents", json_pack("[{s:s, s:s}]", "file", "openc2", "content", document));
+	r = start_scan(agent, args, NULL, request_id, err);
+	json_decref(args);
+	return r == VG_CTL_DEFERRED ? 0 : r;
 }
 
 static int cmd_cancel(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)

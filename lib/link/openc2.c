@@ -14,6 +14,7 @@
 #include "link/link.h"
 #include "log.h"
 #include "nls.h"
+#include "ioc/scan.h"
 #include "isolation/isolation.h"
 #include "tasks/journal.h"
 #include "tasks/tasks.h"
@@ -238,7 +239,40 @@ static int run_allow_device(struct vg_link *link, const char *request_id, json_t
 	return 200;
 }
 
+/* scan device {args.x-vigil.ioc: an OpenIOC document; other args.x-vigil keys are the options of
+ * `ioc.scan` (paths, excludes, hint, no_files, no_processes, no_ports, no_system, action)}. */
+static int run_scan_device(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			   const char **text)
+{
+	json_t *x = xargs(command), *options;
+	const char *doc = json_string_value(json_object_get(x, "ioc"));
+	struct vg_error err = { 0 };
+	int r;
+
+	(void)results;
+	if (!doc) {
+		*text = "malformed command: args.x-vigil.ioc must hold an OpenIOC document";
+		return 400;
+	}
+	if (!link->agent) {
+		*text = "the IOC subsystem is not running";
+		return 500;
+	}
+	options = json_copy(x);
+	json_object_del(options, "ioc");
+	r = vg_ioc_scan_openc2(link->agent, request_id, doc, options, &err);
+	json_decref(options);
+	if (r < 0) {
+		vg_warn("link: command %s: %s", request_id, err.message);
+		*text = r == -EBUSY ? "an IOC scan is already running" : r == -EAGAIN || r == -ENOMEM
+			? "the scan could not be started" : "the OpenIOC document or an option was refused";
+		return r == -EBUSY || r == -EAGAIN || r == -ENOMEM ? 500 : 400;
+	}
+	return OPENC2_PENDING;
+}
+
 static const struct openc2_pair pairs[] = {
+	{ "scan", "device", run_scan_device },
 	{ "contain", "device", run_contain_device },
 	{ "allow", "device", run_allow_device },
 	{ "query", "features", run_query_features },

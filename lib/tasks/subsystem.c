@@ -315,6 +315,28 @@ static void answer_openc2(struct vg_tasks *tasks, const struct task *t, const js
 	json_decref(copy);
 }
 
+int vg_tasks_answer_openc2(struct vg_agent *agent, const char *request_id, int status, const char *text,
+			   const json_t *results)
+{
+	struct vg_error err = { 0 };
+	json_t *resp;
+	int r;
+
+	if (!agent->tasks || !agent->tasks->journal)
+		return -EAGAIN;
+	resp = json_pack("{s:i, s:s}", "status", status, "status_text", text);
+	if (resp && results)
+		json_object_set(resp, "results", (json_t *)results);
+	r = resp ? vg_journal_set_state(agent->tasks->journal, request_id,
+					 status == 200 ? VG_TASK_SUCCEEDED : status >= 500 ? VG_TASK_FAILED : VG_TASK_REFUSED,
+					 resp, &err)
+		 : -ENOMEM;
+	if (r < 0)
+		vg_warn("cannot record the answer to request %s: %s", request_id, resp ? err.message : "out of memory");
+	json_decref(resp);
+	return r;
+}
+
 /* Writes the task's new state (a final one with its result and error) to the journal.  The
  * queued state was written when the id was taken (task_new_id). */
 static void journal_record(struct vg_tasks *tasks, const struct task *t)

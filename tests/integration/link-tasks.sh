@@ -5,7 +5,7 @@
 # by pid and start time.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 9
+plan 11
 
 marker="vigil-link-tasks-$$"
 on_exit 'for p in $(pgrep -f "^$marker"); do kill -KILL "$p"; done'
@@ -68,6 +68,29 @@ wait "$target" 2>/dev/null
 ok "the process is gone" test ! -d "/proc/$target"
 ok "its twin is untouched" test -d "/proc/$twin"
 kill "$twin"
+
+# scan device: an OpenIOC document as an artifact; the scan result is the response.
+mkdir -p "$TEST_DIR/scan"
+printf 'link scan payload %s' "$$" >"$TEST_DIR/scan/evil.bin"
+sha=$(sha256sum "$TEST_DIR/scan/evil.bin" | cut -d' ' -f1)
+cmd=$(python3 - "$sha" "$TEST_DIR/scan" <<'PY'
+import json, sys
+doc = ('<?xml version="1.0" encoding="utf-8"?><OpenIOC xmlns="http://openioc.org/schemas/OpenIOC_1.1" id="link-scan"'
+       ' last-modified="2024-01-01T00:00:00" published-date="2024-01-01T00:00:00"><metadata><short_description>s'
+       '</short_description><authored_date>2024-01-01T00:00:00</authored_date></metadata><criteria>'
+       '<Indicator id="top" operator="OR"><IndicatorItem id="i1" condition="is" negate="false" preserve-case="false">'
+       '<Context document="FileItem" search="FileItem/Sha256sum" type="mir"/><Content type="sha256">%s</Content>'
+       '</IndicatorItem></Indicator></criteria><parameters/></OpenIOC>' % sys.argv[1])
+print(json.dumps({"action": "scan", "target": {"device": {}}, "args": {"x-vigil": {"ioc": doc,
+      "paths": [sys.argv[2]], "no_processes": True, "no_ports": True, "no_system": True}}}))
+PY
+)
+rid=$(central_queue "$ADMIN" "$cmd")
+resp=$(response "$rid")
+diag "scan device: $resp"
+ok "scan device is answered 200" test "$(field '["status"]' <<<"$resp")" = 200
+ok "with the IOC result: the file matched" \
+	test "$(field '["results"]["iocs"][0]["matches"][0]["items"][0]["path"]' <<<"$resp")" = "$TEST_DIR/scan/evil.bin"
 
 ok "the server's tasks are in the task list" \
 	test "$(ctl --json task list | python3 -c 'import json,sys; print(sum(t["source"] == "server" for t in json.load(sys.stdin)))')" = 3
