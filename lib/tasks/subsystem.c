@@ -366,7 +366,7 @@ static void journal_record(struct vg_tasks *tasks, const struct task *t)
 	}
 	if (vg_journal_set_state(tasks->journal, id, (enum vg_task_state)t->state, result, &err) < 0)
 		vg_warn("task %s: cannot record it in the task journal: %s", id, err.message);
-	if (t->openc2_id[0])
+	if (t->openc2_id[0] && final_state(t->state))
 		answer_openc2(tasks, t, result);
 	json_decref(o);
 }

@@ -5,7 +5,7 @@
 # by pid and start time.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 11
+plan 15
 
 marker="vigil-link-tasks-$$"
 on_exit 'for p in $(pgrep -f "^$marker"); do kill -KILL "$p"; done'
@@ -69,6 +69,21 @@ ok "the process is gone" test ! -d "/proc/$target"
 ok "its twin is untouched" test -d "/proc/$twin"
 kill "$twin"
 
+# get-file (x-vigil extension): a file larger than one upload chunk (64 KiB) reaches the server
+# intact, streamed before the response that announces it.
+head -c 3145728 /dev/urandom >"$TEST_DIR/evidence.bin"
+want=$(sha256sum "$TEST_DIR/evidence.bin" | cut -d' ' -f1)
+rid=$(central_queue "$ADMIN" "{\"action\": \"x-vigil:get_file\", \"target\": {\"file\": {\"path\": \"$TEST_DIR/evidence.bin\"}}}")
+resp=$(response "$rid")
+diag "get-file: $(cut -c1-400 <<<"$resp")"
+ok "get-file is answered 200" test "$(field '["status"]' <<<"$resp")" = 200
+ok "the server acknowledged the upload with the right SHA-256" \
+	test "$(field '["results"]["x-vigil"]["upload"]["sha256"]' <<<"$resp")" = "$want"
+ok "the server holds the 3 MiB file, identical" \
+	test "$(sha256sum "$TEST_DIR/central-main/files/$want" 2>/dev/null | cut -d' ' -f1)" = "$want"
+ok "the collected copy was removed after the upload" \
+	test ! -e "$(field '["results"]["x-vigil"]["result"]["copy"]' <<<"$resp")"
+
 # scan device: an OpenIOC document as an artifact; the scan result is the response.
 mkdir -p "$TEST_DIR/scan"
 printf 'link scan payload %s' "$$" >"$TEST_DIR/scan/evil.bin"
@@ -93,5 +108,5 @@ ok "with the IOC result: the file matched" \
 	test "$(field '["results"]["iocs"][0]["matches"][0]["items"][0]["path"]' <<<"$resp")" = "$TEST_DIR/scan/evil.bin"
 
 ok "the server's tasks are in the task list" \
-	test "$(ctl --json task list | python3 -c 'import json,sys; print(sum(t["source"] == "server" for t in json.load(sys.stdin)))')" = 3
+	test "$(ctl --json task list | python3 -c 'import json,sys; print(sum(t["source"] == "server" for t in json.load(sys.stdin)))')" = 4
 finish
