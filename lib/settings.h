@@ -102,4 +102,13 @@ json_t *vg_settings_history(struct vg_settings *s, unsigned limit, struct vg_err
 typedef void (*vg_settings_change_fn)(const char *const *keys, size_t n, void *data);
 void vg_settings_on_change(struct vg_settings *s, vg_settings_change_fn fn, void *data);
 
+/* A veto: asked before a change is written, for each setting whose value would change
+ * (value is canonical).  Returns 0 to allow, or a negative code with err filled (a message
+ * for the person making the change) to refuse the whole change.  A subsystem registers its
+ * vetoes while it runs (at most VG_SETTINGS_MAX_VETOES in all). */
+#define VG_SETTINGS_MAX_VETOES 8
+typedef int (*vg_settings_veto_fn)(const char *key, const char *value, void *data, struct vg_error *err);
+int vg_settings_add_veto(struct vg_settings *s, vg_settings_veto_fn fn, void *data);
+void vg_settings_remove_veto(struct vg_settings *s, vg_settings_veto_fn fn, void *data);
+
 #endif

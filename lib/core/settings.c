@@ -27,6 +27,10 @@ struct vg_settings {
 	char **values;          /* parallel to defs; NULL means the default */
 	vg_settings_change_fn on_change;
 	void *on_change_data;
+	struct {
+		vg_settings_veto_fn fn;
+		void *data;
+	} vetoes[VG_SETTINGS_MAX_VETOES];
 };
 
 static const struct vg_migration migrations[] = {
@@ -323,6 +327,11 @@ int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, 
 			}
 		if ((r = vg_setting_normalize(defs[i], pairs[i].value, canon[i], sizeof(canon[i]), err)) < 0)
 			goto out;
+		if (strcmp(vg_settings_get(s, defs[i]->key), canon[i]) == 0)
+			continue;
+		for (size_t v = 0; v < VG_SETTINGS_MAX_VETOES; v++)
+			if (s->vetoes[v].fn && (r = s->vetoes[v].fn(defs[i]->key, canon[i], s->vetoes[v].data, err)) < 0)
+				goto out;
 	}
 	if ((r = vg_store_begin(s->store, err)) < 0)
 		goto out;
@@ -565,4 +574,22 @@ void vg_settings_on_change(struct vg_settings *s, vg_settings_change_fn fn, void
 {
 	s->on_change = fn;
 	s->on_change_data = data;
+}
+
+int vg_settings_add_veto(struct vg_settings *s, vg_settings_veto_fn fn, void *data)
+{
+	for (size_t i = 0; i < VG_SETTINGS_MAX_VETOES; i++)
+		if (!s->vetoes[i].fn) {
+			s->vetoes[i].fn = fn;
+			s->vetoes[i].data = data;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+void vg_settings_remove_veto(struct vg_settings *s, vg_settings_veto_fn fn, void *data)
+{
+	for (size_t i = 0; i < VG_SETTINGS_MAX_VETOES; i++)
+		if (s->vetoes[i].fn == fn && s->vetoes[i].data == data)
+			s->vetoes[i].fn = NULL;
 }

@@ -7,6 +7,7 @@
 #ifndef VIGIL_IOC_SCAN_H
 #define VIGIL_IOC_SCAN_H
 
+#include <jansson.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -93,5 +94,12 @@ int ioc_items_system(struct ioc_collect *c);
 int ioc_emit_str(vg_ioc_emit_fn emit, void *sink, const char *s);
 int ioc_emit_u64(vg_ioc_emit_fn emit, void *sink, uint64_t v);
 int ioc_emit_time(vg_ioc_emit_fn emit, void *sink, int64_t t);
+
+/* subsystem.c: an IOC scan for the server's OpenC2 "scan device" request_id (already in the task
+ * journal, running) over the OpenIOC document (text), with the scan options of `ioc.scan` in
+ * options (may be NULL).  When it ends, its result is the OpenC2 response to request_id. */
+struct vg_agent;
+int vg_ioc_scan_openc2(struct vg_agent *agent, const char *request_id, const char *document, const json_t *options,
+		       struct vg_error *err);
 
 #endif

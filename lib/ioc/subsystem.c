@@ -15,6 +15,9 @@
 #include <time.h>
 
 #include "agent.h"
+#include "isolation/isolation.h"
+#include "tasks/journal.h"
+#include "tasks/tasks.h"
 #include "events.h"
 #include "ioc-report.h"
 #include "log.h"
@@ -69,6 +72,8 @@ struct scan_job {
 	char current[512];
 	json_t *skipped;                    /* filled by the worker, read after it */
 	time_t started;
+	int action;                         /* index in actions[]: 0 skip */
+	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this scan answers, "" when local */
 };
 
 static const struct vg_migration migrations[] = {
@@ -336,6 +341,82 @@ static void store_result(struct vg_agent *agent, struct scan_job *j, const char 
 	sqlite3_finalize(st);
 }
 
+static const char *const actions[] = { "skip", "quarantine", "terminate", "isolate" };
+enum { ACTION_SKIP, ACTION_QUARANTINE, ACTION_TERMINATE, ACTION_ISOLATE };
+
+/* One response to a match, carried out by the tasks subsystem (its task id is recorded; the task's
+ * outcome is in `vigilctl task show`) or by isolation. */
+static json_t *act_on_item(struct vg_agent *agent, struct scan_job *j, const json_t *item)
+{
+	const char *doc = json_string_value(json_object_get(item, "document"));
+	const char *path = json_string_value(json_object_get(item, "path"));
+	const json_t *pid = json_object_get(item, "pid");
+	struct vg_error err = { 0 };
+	json_t *req, *out;
+	const char *kind;
+	int64_t id;
+
+	if (j->action == ACTION_QUARANTINE && doc && strcmp(doc, "FileItem") == 0 && path) {
+		kind = "delete-file";
+		req = json_pack("{s:s, s:b}", "path", path, "quarantine", 1);
+		out = json_pack("{s:s, s:s}", "action", "quarantine", "path", path);
+	} else if (j->action == ACTION_TERMINATE && doc && strcmp(doc, "ProcessItem") == 0 && json_is_integer(pid)) {
+		kind = "terminate";
+		req = json_pack("{s:O}", "pid", pid);
+		out = json_pack("{s:s, s:O}", "action", "terminate", "pid", pid);
+	} else {
+		return NULL;
+	}
+	if (!req || !out) {
+		json_decref(req);
+		json_decref(out);
+		return NULL;
+	}
+	if (vg_tasks_submit(agent, kind, "ioc", 0, req, &id, &err) < 0) {
+		json_object_set_new(out, "error", json_string(err.message));
+		vg_warn("ioc: scan %lld: %s failed: %s", j->id, kind, err.message);
+	} else {
+		json_object_set_new(out, "task_id", json_integer((json_int_t)id));
+		vg_notice("ioc: scan %lld: %s is task %lld", j->id, kind, (long long)id);
+	}
+	json_decref(req);
+	return out;
+}
+
+/* The scan's --action on its matches; what was done is listed in the result's "actions". */
+static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j, const json_t *iocs)
+{
+	json_t *done = json_array(), *r, *m, *item, *a;
+	size_t i, k, n;
+	bool any = false;
+
+	json_array_foreach(iocs, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "result")) ? json_string_value(json_object_get(r, "result"))
+									  : "", "match") != 0)
+			continue;
+		any = true;
+		json_array_foreach(json_object_get(r, "matches"), k, m)
+			json_array_foreach(json_object_get(m, "items"), n, item)
+				if ((a = act_on_item(agent, j, item)))
+					json_array_append_new(done, a);
+	}
+	if (any && j->action == ACTION_ISOLATE) {
+		struct vg_error err = { 0 };
+		char reason[64];
+		json_t *state = NULL;
+
+		snprintf(reason, sizeof(reason), "IOC scan %lld matched", j->id);
+		a = json_pack("{s:s}", "action", "isolate");
+		if (vg_isolation_set(agent, true, reason, NULL, 0, &state, &err) < 0)
+			json_object_set_new(a, "error", json_string(err.message));
+		else
+			json_object_set_new(a, "state", json_string("on"));
+		json_decref(state);
+		json_array_append_new(done, a);
+	}
+	return done;
+}
+
 static void scan_done(struct vg_job *job, void *data)
 {
 	struct scan_job *j = data;
@@ -363,22 +444,32 @@ static void scan_done(struct vg_job *job, void *data)
 				"stats", ioc_report_stats(&j->scan.stats), "skipped", j->skipped);
 	if (j->rc < 0 && j->rc != -ECANCELED)
 		json_object_set_new(res, "error", json_string(j->err.message));
+	if (j->action != ACTION_SKIP && j->rc == 0) {
+		json_object_set_new(res, "action", json_string(actions[j->action]));
+		json_object_set_new(res, "actions", act_on_matches(agent, j, iocs));
+	}
 	store_result(agent, j, state, matched, res);
 	json_t *fin = progress_json(j, state);
 	json_object_set_new(fin, "finished", json_true());
 	vg_ctl_server_publish(agent->ctl, "ioc.progress", fin);
 	json_decref(fin);
 	vg_info("ioc: scan %lld %s, %d of %zu documents matched", j->id, state, matched, j->scan.niocs);
-	vg_ctl_server_reply(agent->ctl, j->conn_id, j->req_id, res, NULL);
+	if (j->openc2_id[0]) {
+		/* The server's scan device: the result is the response to its request. */
+		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == 0 ? 200 : 500, j->rc == 0 ? "OK" : state, res);
+		json_decref(res);
+	} else {
+		vg_ctl_server_reply(agent->ctl, j->conn_id, j->req_id, res, NULL);
+	}
 	job_free(j);
 }
 
-static const char *const actions[] = { "skip", "quarantine", "terminate", "isolate" };
-
-static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_request *req, const char *openc2_id,
+		      struct vg_error *err)
 {
 	struct vg_ioc_service *svc = agent->ioc;
-	const char *action = json_string_value(json_object_get(req->args, "action"));
+	const char *action = json_string_value(json_object_get(args, "action"));
+	size_t k = 0;
 	int r;
 
 	if (svc->running) {
@@ -387,21 +478,23 @@ static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		return vg_error_set(err, -EBUSY, N_("an IOC scan is already running (scan %s)"), n);
 	}
 	if (action) {
-		size_t k;
 		for (k = 0; k < sizeof(actions) / sizeof(actions[0]); k++)
 			if (strcmp(action, actions[k]) == 0)
 				break;
 		if (k == sizeof(actions) / sizeof(actions[0]))
 			return vg_error_set(err, -EINVAL, N_("unknown action %s (skip, quarantine, terminate or isolate)"),
 					    action);
-		/* Responses go through the tasks and isolation subsystems, which this agent lacks. */
-		if (k > 0)
-			return vg_error_set(err, -EOPNOTSUPP, N_("the action %s is not available in this agent"), action);
+		/* Responses go through the tasks and isolation subsystems. */
+		if ((k == ACTION_QUARANTINE || k == ACTION_TERMINATE) && !agent->tasks)
+			return vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
+		if (k == ACTION_ISOLATE && !agent->isolation)
+			return vg_error_set(err, -EAGAIN, N_("the isolation subsystem is not running"));
 	}
 	struct scan_job *j = calloc(1, sizeof(*j));
 	if (!j)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	pthread_mutex_init(&j->lock, NULL);
+	j->action = (int)k;
 	atomic_init(&j->cancel, false);
 	j->failed = json_array();
 	j->skipped = json_array();
@@ -412,26 +505,26 @@ static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		goto fail;
 	}
 	struct add_ctx a = { j, err };
-	if ((r = each_document(agent, req->args, err, add_one, &a)) < 0)
+	if ((r = each_document(agent, args, err, add_one, &a)) < 0)
 		goto fail;
-	if ((r = string_list(req->args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
-	    (r = string_list(req->args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
+	if ((r = string_list(args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
+	    (r = string_list(args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
 		goto fail;
-	const char *hint = json_string_value(json_object_get(req->args, "hint"));
+	const char *hint = json_string_value(json_object_get(args, "hint"));
 	if (hint && (strlen(hint) > 4096 || !(j->hint = strdup(hint)))) {
 		r = vg_error_set(err, -EINVAL, N_("the hint is too long"));
 		goto fail;
 	}
-	json_int_t hl = json_integer_value(json_object_get(req->args, "hash_limit"));
+	json_int_t hl = json_integer_value(json_object_get(args, "hash_limit"));
 	j->scan.paths = (const char *const *)j->paths;
 	j->scan.excludes = (const char *const *)j->excludes;
 	j->scan.hint = j->hint;
-	j->scan.no_files = json_is_true(json_object_get(req->args, "no_files"));
-	j->scan.no_processes = json_is_true(json_object_get(req->args, "no_processes"));
-	j->scan.no_ports = json_is_true(json_object_get(req->args, "no_ports"));
-	j->scan.no_system = json_is_true(json_object_get(req->args, "no_system"));
-	j->scan.containers = json_is_true(json_object_get(req->args, "containers"));
-	j->scan.strings = json_is_true(json_object_get(req->args, "strings")) ||
+	j->scan.no_files = json_is_true(json_object_get(args, "no_files"));
+	j->scan.no_processes = json_is_true(json_object_get(args, "no_processes"));
+	j->scan.no_ports = json_is_true(json_object_get(args, "no_ports"));
+	j->scan.no_system = json_is_true(json_object_get(args, "no_system"));
+	j->scan.containers = json_is_true(json_object_get(args, "containers"));
+	j->scan.strings = json_is_true(json_object_get(args, "strings")) ||
 			  vg_settings_get_bool(agent->settings, "ioc.file_strings");
 	j->scan.hash_limit = hl > 0 ? (uint64_t)hl
 				    : (uint64_t)vg_settings_get_int(agent->settings, "ioc.hash_limit_mib") << 20;
@@ -454,9 +547,13 @@ static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	sqlite3_finalize(st);
 	j->id = (long long)sqlite3_last_insert_rowid(db);
 	j->svc = svc;
-	j->conn_id = req->conn_id;
-	j->req_id = req->id;
-	if (json_is_true(json_object_get(req->args, "follow")))
+	if (req) {
+		j->conn_id = req->conn_id;
+		j->req_id = req->id;
+	}
+	if (openc2_id)
+		snprintf(j->openc2_id, sizeof(j->openc2_id), "%s", openc2_id);
+	if (req && json_is_true(json_object_get(args, "follow")))
 		vg_ctl_server_subscribe(agent->ctl, req->conn_id, "ioc.progress");
 	j->timer = vg_loop_timer(agent->loop, 200, 500, progress_tick, j);
 	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j)) {
@@ -469,11 +566,36 @@ static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	json_t *o = progress_json(j, "running");
 	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
 	json_decref(o);
-	*result = NULL;
 	return VG_CTL_DEFERRED;
 fail:
 	job_free(j);
 	return r;
+}
+
+static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	*result = NULL;
+	return start_scan(agent, req->args, req, NULL, err);
+}
+
+int vg_ioc_scan_openc2(struct vg_agent *agent, const char *request_id, const char *document, const json_t *options,
+		       struct vg_error *err)
+{
+	json_t *args;
+	int r;
+
+	if (!agent->ioc)
+		return vg_error_set(err, -EAGAIN, N_("the IOC subsystem is not running"));
+	args = json_is_object(options) ? json_deep_copy(options) : json_object();
+	if (!args)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	/* Only these options come from the server; the documents are the one given. */
+	json_object_del(args, "documents");
+	json_object_del(args, "follow");
+	json_object_set_new(args, "documents", json_pack("[{s:s, s:s}]", "file", "openc2", "content", document));
+	r = start_scan(agent, args, NULL, request_id, err);
+	json_decref(args);
+	return r == VG_CTL_DEFERRED ? 0 : r;
 }
 
 static int cmd_cancel(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)

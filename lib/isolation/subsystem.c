@@ -652,6 +652,56 @@ static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **
 	return request_apply(iso, req, event_draft(3, "off", "isolation released", (uid_t)iso->st.who), NULL, err);
 }
 
+int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
+		     json_t **result, struct vg_error *err)
+{
+	struct vg_isolation *iso = agent->isolation;
+	struct vg_iso_exception *ex = NULL;
+	long long seconds;
+	int rc;
+
+	if (!iso)
+		return vg_error_set(err, -EAGAIN, N_("the isolation subsystem is not running"));
+	if (n > VG_ISO_MAX_EXCEPTIONS)
+		return vg_error_set(err, -E2BIG, N_("too many permitted addresses"));
+	/* Every permitted address is checked before anything changes. */
+	if (n && !(ex = calloc(n, sizeof(*ex))))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	for (size_t i = 0; i < n; i++)
+		if ((rc = vg_iso_exception_parse(&ex[i], "both", NULL, permitted[i], NULL, NULL, "permitted by the server",
+						 err)) < 0) {
+			free(ex);
+			return rc;
+		}
+	for (size_t i = 0; i < n; i++)
+		if ((rc = vg_iso_exception_insert(agent->store, &ex[i], err)) < 0) {
+			free(ex);
+			return rc;
+		}
+	free(ex);
+	if (reason && strlen(reason) >= sizeof(iso->st.reason))
+		return vg_error_set(err, -EINVAL, N_("the reason is too long (at most 511 bytes)"));
+	seconds = on ? vg_settings_get_int(agent->settings, "isolation.auto_release_hours") * 3600 : 0;
+	if (on && !iso->st.on)
+		iso->st.since = time(NULL);
+	if (!on)
+		iso->st.since = time(NULL);
+	iso->st.on = on;
+	iso->st.until = seconds ? time(NULL) + seconds : 0;
+	iso->st.who = -1;
+	snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", on && reason ? reason : "");
+	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
+		return rc;
+	arm_release(iso);
+	vg_notice("isolation %s requested by the server", on ? "on" : "off");
+	rc = request_apply(iso, NULL, on ? event_draft(1, "on", iso->st.reason, 0)
+					 : event_draft(3, "off", "isolation released", 0), NULL, err);
+	if (rc < 0 && rc != VG_CTL_DEFERRED)
+		return rc;
+	*result = state_json(iso);
+	return 0;
+}
+
 static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	struct vg_isolation *iso = agent->isolation;

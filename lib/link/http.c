@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/epoll.h>
+#include <unistd.h>
 
 #include "link/http.h"
 #include "log.h"
@@ -29,6 +30,8 @@ static void free_req(struct vg_http_req *req)
 		curl_easy_cleanup(req->easy);
 	curl_slist_free_all(req->headers);
 	free(req->body);
+	if (req->body_fd >= 0)
+		close(req->body_fd);
 	free(req->resp);
 	free(req);
 }
@@ -291,6 +294,7 @@ struct vg_http_req *vg_http_start(struct vg_http *h, const struct vg_http_conf *
 
 	if (!req)
 		return NULL;
+	req->body_fd = -1;
 	req->http = h;
 	req->resp_max = resp_max;
 	req->done = done;
@@ -325,6 +329,63 @@ struct vg_http_req *vg_http_start(struct vg_http *h, const struct vg_http_conf *
 		if (strcmp(method, "POST") != 0)
 			curl_easy_setopt(req->easy, CURLOPT_CUSTOMREQUEST, method);
 	}
+	if (curl_multi_add_handle(h->multi, req->easy) != CURLM_OK)
+		goto fail;
+	req->next = h->reqs;
+	if (h->reqs)
+		h->reqs->prev = req;
+	h->reqs = req;
+	return req;
+fail:
+	free_req(req);
+	return NULL;
+}
+
+/* curl asks for the next piece of a streamed body (one upload buffer, 64 KiB by default). */
+static size_t read_body(char *buf, size_t size, size_t n, void *data)
+{
+	struct vg_http_req *req = data;
+	ssize_t got;
+
+	do
+		got = read(req->body_fd, buf, size * n);
+	while (got < 0 && errno == EINTR);
+	return got < 0 ? CURL_READFUNC_ABORT : (size_t)got;
+}
+
+struct vg_http_req *vg_http_start_file(struct vg_http *h, const struct vg_http_conf *conf, const char *url,
+				       int fd, uint64_t size, const char *const *extra, size_t nextra, size_t resp_max,
+				       vg_http_done_fn done, void *data)
+{
+	struct vg_http_req *req = calloc(1, sizeof(*req));
+	char hdr[160];
+
+	if (!req) {
+		close(fd);
+		return NULL;
+	}
+	req->body_fd = fd;
+	req->http = h;
+	req->resp_max = resp_max;
+	req->done = done;
+	req->data = data;
+	if (!(req->easy = curl_easy_init()) || nextra > 4)
+		goto fail;
+	vg_http_setup(req->easy, conf, url, req);
+	snprintf(hdr, sizeof(hdr), "X-Vigil-Agent: %s", conf->agent_id);
+	req->headers = curl_slist_append(NULL, hdr);
+	req->headers = curl_slist_append(req->headers, "Accept: application/json");
+	req->headers = curl_slist_append(req->headers, "Expect:");
+	req->headers = curl_slist_append(req->headers, "Content-Type: application/octet-stream");
+	for (size_t i = 0; i < nextra; i++)
+		req->headers = curl_slist_append(req->headers, extra[i]);
+	if (!req->headers)
+		goto fail;
+	curl_easy_setopt(req->easy, CURLOPT_HTTPHEADER, req->headers);
+	curl_easy_setopt(req->easy, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(req->easy, CURLOPT_READFUNCTION, read_body);
+	curl_easy_setopt(req->easy, CURLOPT_READDATA, req);
+	curl_easy_setopt(req->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)size);
 	if (curl_multi_add_handle(h->multi, req->easy) != CURLM_OK)
 		goto fail;
 	req->next = h->reqs;

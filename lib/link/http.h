@@ -37,6 +37,7 @@ struct vg_http_req {
 	struct vg_http *http;
 	struct curl_slist *headers;
 	char *body;                 /* request body, owned */
+	int body_fd;                /* or a file streamed as the body (vg_http_start_file), owned; -1 */
 	size_t body_len;
 	char *resp;                 /* response body, NUL-terminated */
 	size_t resp_len, resp_cap, resp_max;
@@ -65,6 +66,12 @@ void vg_http_free(struct vg_http *http);
 struct vg_http_req *vg_http_start(struct vg_http *http, const struct vg_http_conf *conf, const char *method,
 				  const char *url, const void *body, size_t len, const char *content_type,
 				  bool gzip, size_t resp_max, vg_http_done_fn done, void *data);
+
+/* Starts a PUT whose body is streamed from fd (size bytes; fd is owned by the request and
+ * closed with it, also on failure) in curl's upload chunks, with up to 4 extra header lines. */
+struct vg_http_req *vg_http_start_file(struct vg_http *http, const struct vg_http_conf *conf, const char *url,
+				       int fd, uint64_t size, const char *const *extra, size_t nextra, size_t resp_max,
+				       vg_http_done_fn done, void *data);
 
 /* Stops a request without calling done, and frees it.  NULL is allowed. */
 void vg_http_cancel(struct vg_http_req *req);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -32,6 +33,7 @@
 #include "nls.h"
 #include "settings.h"
 #include "spool.h"
+#include "isolation/isolation.h"
 #include "tasks/journal.h"
 
 #define TICK_MS 250
@@ -112,9 +114,12 @@ static void fail(struct vg_link *link, const struct vg_error *err, long retry_af
 	link->next_try_ms = vg_now_ms() + delay_ms;
 }
 
+/* A successful exchange with the server: isolation's "no contact" release timer starts again. */
 static void contact(struct vg_link *link)
 {
 	link->last_contact = time(NULL);
+	if (link->agent)
+		vg_isolation_note_contact(link->agent);
 }
 
 static void make_url(const struct vg_link *link, const char *path, char *url, size_t size)
@@ -334,9 +339,110 @@ static void resp_done(struct vg_http_req *req, void *data)
 	step(link);
 }
 
+/* The collected copy of a get-file waiting to be uploaded before its response, or NULL. */
+static json_t *pending_upload(json_t *row)
+{
+	json_t *x = json_object_get(json_object_get(json_object_get(row, "result"), "results"), "x-vigil");
+	const char *kind = json_string_value(json_object_get(x, "task_kind"));
+
+	if (!kind || strcmp(kind, "get-file") != 0 || json_integer_value(json_object_get(json_object_get(row, "result"),
+											 "status")) != 200 ||
+	    json_object_get(x, "upload"))
+		return NULL;
+	return json_object_get(x, "result");
+}
+
+/* Records how the upload of request id ended in its response (status 500 when it failed). */
+static void record_upload(struct vg_link *link, const char *id, json_t *upload, const char *failure)
+{
+	json_t *row = vg_journal_get(link->journal, id), *resp, *x, *res;
+	struct vg_error err = { 0 };
+	const char *copy;
+
+	if (!row) {
+		json_decref(upload);
+		return;
+	}
+	resp = json_deep_copy(json_object_get(row, "result"));
+	x = json_object_get(json_object_get(resp, "results"), "x-vigil");
+	res = json_object_get(x, "result");
+	if ((copy = json_string_value(json_object_get(res, "copy"))) && !failure)
+		unlink(copy); /* uploaded: the server holds the evidence now */
+	json_object_set_new(x, "upload", upload ? upload : json_pack("{s:s}", "error", failure ? failure : "?"));
+	if (failure) {
+		json_object_set_new(resp, "status", json_integer(500));
+		json_object_set_new(resp, "status_text", json_string(failure));
+	}
+	if (vg_journal_set_state(link->journal, id, failure ? VG_TASK_FAILED : VG_TASK_SUCCEEDED, resp, &err) < 0)
+		record_error(link, &err);
+	json_decref(resp);
+	json_decref(row);
+}
+
+static void upload_done(struct vg_http_req *req, void *data)
+{
+	struct vg_link *link = data;
+	struct vg_error err = { 0 };
+	json_t *obj;
+
+	link->resp_req = NULL;
+	if (vg_http_describe(req, server_name(link), link->pinned, &err) < 0) {
+		/* The server refused the content (400: the digest did not match): say so, do not retry. */
+		if (req->status == 400) {
+			record_upload(link, link->resp_id, NULL, "the server refused the uploaded file");
+			step(link);
+			return;
+		}
+		fail(link, &err, req->retry_after);
+		return;
+	}
+	if (!(obj = parse_answer(link, req, &err))) {
+		fail(link, &err, 0);
+		return;
+	}
+	contact(link);
+	record_upload(link, link->resp_id, obj, NULL);
+	step(link);
+}
+
+/* Streams the collected copy to PUT /api/v1/files/REQUEST-ID with its SHA-256. */
+static void send_upload(struct vg_link *link, const json_t *res)
+{
+	const char *copy = json_string_value(json_object_get(res, "copy"));
+	const char *sha = json_string_value(json_object_get(res, "sha256"));
+	const char *path = json_string_value(json_object_get(res, "path"));
+	char url[512], h_sha[128], h_path[4200];
+	const char *extra[2];
+	size_t nextra = 0;
+	struct stat st;
+	int fd;
+
+	if (!copy || !sha || strlen(sha) != 64 ||
+	    (fd = open(copy, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		record_upload(link, link->resp_id, NULL, "the collected copy of the file is missing");
+		return;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		record_upload(link, link->resp_id, NULL, "the collected copy of the file is missing");
+		return;
+	}
+	snprintf(h_sha, sizeof(h_sha), "X-Vigil-SHA256: %s", sha);
+	extra[nextra++] = h_sha;
+	/* A header carries printable ASCII only: a stranger path is left out (it is in the response). */
+	if (path && strlen(path) < 4096 && strspn(path, " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						     "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~") == strlen(path)) {
+		snprintf(h_path, sizeof(h_path), "X-Vigil-Path: %s", path);
+		extra[nextra++] = h_path;
+	}
+	snprintf(url, sizeof(url), "%s/api/v1/files/%s", link->url_base, link->resp_id);
+	link->resp_req = vg_http_start_file(link->http, &link->conf, url, fd, (uint64_t)st.st_size, extra, nextra,
+					    VG_LINK_MAX_RESPONSE, upload_done, link);
+}
+
 static void send_response(struct vg_link *link)
 {
-	json_t *list = vg_journal_unreported(link->journal, "server", 1), *t = json_array_get(list, 0), *body;
+	json_t *list = vg_journal_unreported(link->journal, "server", 1), *t = json_array_get(list, 0), *body, *up;
 	char url[512], *text;
 
 	if (!t) {
@@ -344,6 +450,12 @@ static void send_response(struct vg_link *link)
 		return;
 	}
 	snprintf(link->resp_id, sizeof(link->resp_id), "%s", json_string_value(json_object_get(t, "id")));
+	/* A collected file goes to the server before the response that announces it. */
+	if ((up = pending_upload(t))) {
+		send_upload(link, up);
+		json_decref(list);
+		return;
+	}
 	body = json_pack("{s:s, s:O}", "request_id", link->resp_id, "response", json_object_get(t, "result"));
 	json_decref(list);
 	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
@@ -755,6 +867,17 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	step(link);
 }
 
+/* Two-way TLS cannot be turned on without a client certificate to present. */
+static int veto_setting(const char *key, const char *value, void *data, struct vg_error *err)
+{
+	struct vg_link *link = data;
+
+	if (strcmp(key, "link.client_certificate") == 0 && strcmp(value, "yes") == 0 && !file_exists(link->client_cert))
+		return vg_error_set(err, -EPERM,
+				    N_("link.client_certificate cannot be turned on: no client certificate is imported (vigilctl cert client import FILE)"));
+	return 0;
+}
+
 int vg_link_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_link *link;
@@ -782,6 +905,8 @@ int vg_link_start(struct vg_agent *agent, struct vg_error *err)
 	}
 	agent->link = link;
 	vg_link_reset(link);
+	if (vg_settings_add_veto(agent->settings, veto_setting, link) < 0)
+		vg_warn("link: no room for its settings check");
 	return 0;
 }
 
@@ -791,6 +916,7 @@ void vg_link_stop(struct vg_agent *agent)
 
 	if (!link)
 		return;
+	vg_settings_remove_veto(agent->settings, veto_setting, link);
 	cancel_all(link);
 	vg_http_free(link->http);
 	vg_watch_remove(link->tick);

@@ -21,6 +21,8 @@ static const struct vg_migration migrations[] = {
 	     " created_ms INTEGER NOT NULL, started_ms INTEGER, ended_ms INTEGER,"
 	     " reported INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL DEFAULT 0);"
 	     "CREATE INDEX tasks_journal_unreported ON tasks_journal(reported, state, seq);" },
+	/* Local tasks say who asked for them. */
+	{ 2, "ALTER TABLE tasks_journal ADD COLUMN uid INTEGER NOT NULL DEFAULT 0;" },
 };
 
 static const char *const state_names[] = {
@@ -120,6 +122,44 @@ int vg_journal_add(struct vg_journal *j, const char *id, const char *source, con
 	return 0;
 }
 
+int vg_journal_add_numbered(struct vg_journal *j, const char *source, const char *kind, const json_t *request,
+			    unsigned uid, int64_t *id, struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	char *text;
+	int rc, r;
+
+	text = json_dumps(request, JSON_COMPACT);
+	if (!text)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	/* The id is the row's sequence number: it grows across restarts, so an id is never reused. */
+	if ((r = prepare(j, "INSERT INTO tasks_journal(id, source, kind, request, state, created_ms, seq, uid)"
+			    " VALUES (CAST((SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks_journal) AS TEXT), ?1, ?2, ?3, 0, ?4,"
+			    " (SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks_journal), ?5)",
+			 &st, err)) < 0) {
+		free(text);
+		return r;
+	}
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, vg_time_ms());
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)uid);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(text);
+	if (rc != SQLITE_DONE)
+		return vg_store_error(j->store, N_("updating the task journal"), err);
+	if ((r = prepare(j, "SELECT seq FROM tasks_journal WHERE rowid = last_insert_rowid()", &st, err)) < 0)
+		return r;
+	rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return vg_store_error(j->store, N_("reading the task journal"), err);
+	return 0;
+}
+
 int vg_journal_set_state(struct vg_journal *j, const char *id, enum vg_task_state state, const json_t *result,
 			 struct vg_error *err)
 {
@@ -152,7 +192,7 @@ int vg_journal_set_state(struct vg_journal *j, const char *id, enum vg_task_stat
 	return 0;
 }
 
-#define COLUMNS "id, source, kind, state, request, result, created_ms, started_ms, ended_ms, reported"
+#define COLUMNS "id, source, kind, state, request, result, created_ms, started_ms, ended_ms, reported, uid"
 
 static json_t *parse_column(sqlite3_stmt *st, int col)
 {
@@ -164,7 +204,7 @@ static json_t *parse_column(sqlite3_stmt *st, int col)
 
 static json_t *row(sqlite3_stmt *st)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:b}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:I, s:I, s:I, s:b, s:I}",
 			 "id", (const char *)sqlite3_column_text(st, 0),
 			 "source", (const char *)sqlite3_column_text(st, 1),
 			 "kind", (const char *)sqlite3_column_text(st, 2),
@@ -173,7 +213,8 @@ static json_t *row(sqlite3_stmt *st)
 			 "created", (json_int_t)sqlite3_column_int64(st, 6),
 			 "started", (json_int_t)sqlite3_column_int64(st, 7),
 			 "ended", (json_int_t)sqlite3_column_int64(st, 8),
-			 "reported", sqlite3_column_int(st, 9) != 0);
+			 "reported", sqlite3_column_int(st, 9) != 0,
+			 "uid", (json_int_t)sqlite3_column_int64(st, 10));
 }
 
 json_t *vg_journal_get(struct vg_journal *j, const char *id)

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct vg_error;
 struct vg_store;
@@ -40,12 +41,16 @@ void vg_journal_close(struct vg_journal *j);
 int vg_journal_add(struct vg_journal *j, const char *id, const char *source, const char *kind,
 		   const json_t *request, struct vg_error *err);
 
+/* Records a new local task in state queued, numbered by the journal: *id grows across restarts. */
+int vg_journal_add_numbered(struct vg_journal *j, const char *source, const char *kind, const json_t *request,
+			    unsigned uid, int64_t *id, struct vg_error *err);
+
 /* Moves a task to state; a final state stores result (borrowed, may be NULL) and the end time,
  * and marks the result as not yet reported. */
 int vg_journal_set_state(struct vg_journal *j, const char *id, enum vg_task_state state, const json_t *result,
 			 struct vg_error *err);
 
-/* One task as {id, source, kind, state, request, result, created, started, ended, reported}
+/* One task as {id, source, kind, state, request, result, created, started, ended, reported, uid}
  * (times in ms since the epoch), a new reference; NULL when unknown. */
 json_t *vg_journal_get(struct vg_journal *j, const char *id);
 

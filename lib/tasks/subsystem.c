@@ -27,6 +27,7 @@
 #include "nls.h"
 #include "settings.h"
 #include "tasks/executors.h"
+#include "tasks/journal.h"
 #include "tasks/tasks.h"
 #include "vigil/error.h"
 #include "workers.h"
@@ -99,10 +100,13 @@ struct task {
 	int rc;
 	struct vg_task_ctx ctx;
 	struct waiter *waiters;
+	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this task answers, "" when local */
 	struct task *next;                 /* newest first */
 };
 
 enum { PHASE_QUEUED, PHASE_BEGAN, PHASE_CANCELLED };
+
+#define JOURNAL_SERVER_TASK "server-task"  /* journal source of a task run for an OpenC2 command */
 
 struct vg_tasks {
 	struct vg_agent *agent;
@@ -114,6 +118,7 @@ struct vg_tasks {
 	struct vg_watch *efd_watch;
 	struct vg_workers *pool;           /* the tasks' own threads (see TASK_THREADS) */
 	uint64_t counts[ST_INTERRUPTED + 1];
+	struct vg_journal *journal;        /* every task, across restarts (ids come from it) */
 };
 
 /* A user name as useradd accepts it, or a uid; whether it exists is checked when a task runs. */
@@ -271,6 +276,101 @@ static void emit_event(struct vg_tasks *tasks, const struct task *t, const json_
 	vg_event_emit(tasks->agent, ev);
 }
 
+/* OpenC2 status of a task's end: 200 done, 404 its target does not exist, 400 refused (it would
+ * harm the host, or a check such as the SHA-256 did not match), 500 it failed while running. */
+static int openc2_status(const struct task *t)
+{
+	if (t->state == ST_SUCCEEDED)
+		return 200;
+	if (t->err.code == -ENOENT || t->err.code == -ESRCH)
+		return 404;
+	if (t->state == ST_REFUSED || t->err.code == -EINVAL)
+		return 400;
+	return 500;
+}
+
+/* A server's task ended: its OpenC2 response goes into the journal entry of the request, which
+ * the link reports (lib/link/link.c, send_response). */
+static void answer_openc2(struct vg_tasks *tasks, const struct task *t, const json_t *result)
+{
+	struct vg_error err = { 0 };
+	int status = openc2_status(t);
+	json_t *resp, *copy = json_is_object(result) ? json_copy((json_t *)result) : NULL;
+
+	/* The server reads status_text; the error's translation details stay in the journal. */
+	if (copy) {
+		json_object_del(copy, "error_detail");
+		result = copy;
+	}
+	resp = json_pack("{s:i, s:s, s:{s:{s:I, s:s, s:s, s:O}}}", "status", status, "status_text",
+			 status == 200 ? "OK" : t->err.message, "results", "x-vigil", "task_id", (json_int_t)t->id,
+			 "task_kind", t->kind->name, "state", state_names[t->state], "result",
+			 result ? result : json_null());
+	if (!resp || vg_journal_set_state(tasks->journal, t->openc2_id,
+					  status == 200 ? VG_TASK_SUCCEEDED : t->state == ST_FAILED || status == 500
+					  ? VG_TASK_FAILED : VG_TASK_REFUSED, resp, &err) < 0)
+		vg_warn("task %" PRId64 ": cannot record the answer to request %s: %s", t->id, t->openc2_id,
+			resp ? err.message : "out of memory");
+	json_decref(resp);
+	json_decref(copy);
+}
+
+int vg_tasks_answer_openc2(struct vg_agent *agent, const char *request_id, int status, const char *text,
+			   const json_t *results)
+{
+	struct vg_error err = { 0 };
+	json_t *resp;
+	int r;
+
+	if (!agent->tasks || !agent->tasks->journal)
+		return -EAGAIN;
+	resp = json_pack("{s:i, s:s}", "status", status, "status_text", text);
+	if (resp && results)
+		json_object_set(resp, "results", (json_t *)results);
+	r = resp ? vg_journal_set_state(agent->tasks->journal, request_id,
+					 status == 200 ? VG_TASK_SUCCEEDED : status >= 500 ? VG_TASK_FAILED : VG_TASK_REFUSED,
+					 resp, &err)
+		 : -ENOMEM;
+	if (r < 0)
+		vg_warn("cannot record the answer to request %s: %s", request_id, resp ? err.message : "out of memory");
+	json_decref(resp);
+	return r;
+}
+
+/* Writes the task's new state (a final one with its result and error) to the journal.  The
+ * queued state was written when the id was taken (task_new_id). */
+static void journal_record(struct vg_tasks *tasks, const struct task *t)
+{
+	struct vg_error err = { 0 };
+	json_t *o, *result;
+	char id[32];
+
+	if (!tasks->journal || t->state == ST_QUEUED)
+		return;
+	snprintf(id, sizeof(id), "%" PRId64, t->id);
+	o = final_state(t->state) ? task_json(t) : NULL;
+	result = o ? json_object_get(o, "result") : NULL;
+	/* The error with its id and arguments, so that a task read back is shown translated. */
+	if (json_is_object(result) && json_object_get(o, "error"))
+		json_object_set(result, "error_detail", json_object_get(o, "error"));
+	if (json_is_object(result)) {
+		/* The whole output, not the piece a reply carries. */
+		json_object_set(result, "stdout", json_object_get(t->result, "stdout"));
+		json_object_set(result, "stderr", json_object_get(t->result, "stderr"));
+		json_object_del(result, "stdout_size");
+		json_object_del(result, "stderr_size");
+		if (!json_object_get(result, "stdout") || json_is_null(json_object_get(result, "stdout")))
+			json_object_del(result, "stdout");
+		if (!json_object_get(result, "stderr") || json_is_null(json_object_get(result, "stderr")))
+			json_object_del(result, "stderr");
+	}
+	if (vg_journal_set_state(tasks->journal, id, (enum vg_task_state)t->state, result, &err) < 0)
+		vg_warn("task %s: cannot record it in the task journal: %s", id, err.message);
+	if (t->openc2_id[0] && final_state(t->state))
+		answer_openc2(tasks, t, result);
+	json_decref(o);
+}
+
 /*
  * The one place where a task changes state.  The journal (lib/tasks/journal.c) records the
  * transition here, before anything else sees it: queued is written before the task runs,
@@ -287,6 +387,7 @@ static void task_transition(struct vg_tasks *tasks, struct task *t, enum task_st
 	if (final_state(to))
 		t->ended = vg_time_ms();
 	tasks->counts[to]++;
+	journal_record(tasks, t);
 	if (final_state(to)) {
 		vg_info("task %" PRId64 " (%s) %s%s%s", t->id, t->kind->name, state_names[to],
 			to == ST_SUCCEEDED ? "" : ": ", to == ST_SUCCEEDED ? "" : t->err.message);
@@ -365,6 +466,8 @@ static void tasks_free(struct vg_tasks *tasks)
 	vg_watch_remove(tasks->efd_watch);
 	if (tasks->efd >= 0)
 		close(tasks->efd);
+	if (tasks->journal)
+		vg_journal_close(tasks->journal);
 	free(tasks);
 }
 
@@ -463,11 +566,18 @@ static void fill_ctx(struct vg_tasks *tasks, struct task *t)
 	t->ctx.terminate_grace = (unsigned)vg_settings_get_int(s, "tasks.terminate_grace_seconds");
 }
 
-/* Ids are unique while the agent runs; the journal, when it records the queued task,
- * gives its own (persistent) id here instead. */
-static int64_t task_new_id(struct vg_tasks *tasks)
+/* The journal records the queued task and numbers it: ids survive restarts.  Without a
+ * journal (it could not be opened), ids are unique while the agent runs. */
+static int task_new_id(struct vg_tasks *tasks, struct task *t, struct vg_error *err)
 {
-	return tasks->next_id++;
+	if (!tasks->journal) {
+		t->id = tasks->next_id++;
+		return 0;
+	}
+	/* A server's task is journaled apart from the server's request (source "server"), which
+	 * holds the OpenC2 response the link reports: the link must not report the task's row. */
+	return vg_journal_add_numbered(tasks->journal, t->openc2_id[0] ? JOURNAL_SERVER_TASK : t->source,
+				       t->kind->name, t->request, (unsigned)t->uid, &t->id, err);
 }
 
 static const struct task_kind *kind_named(const char *name)
@@ -478,8 +588,8 @@ static const struct task_kind *kind_named(const char *name)
 	return NULL;
 }
 
-int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
-		    int64_t *id, struct vg_error *err)
+static int submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
+		  const char *openc2_id, int64_t *id, struct vg_error *err)
 {
 	struct vg_tasks *tasks = agent->tasks;
 	const struct task_kind *k = kind_named(kind);
@@ -494,12 +604,20 @@ int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source
 	if (!(t = calloc(1, sizeof(*t))))
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	t->owner = tasks;
-	t->id = task_new_id(tasks);
+	if (openc2_id)
+		snprintf(t->openc2_id, sizeof(t->openc2_id), "%s", openc2_id);
 	t->kind = k;
 	snprintf(t->source, sizeof(t->source), "%s", source);
 	t->uid = uid;
 	t->request = json_deep_copy(request);
 	json_object_del(t->request, "wait_ms");
+	if (!t->request || task_new_id(tasks, t, err) < 0) {
+		int r = t->request ? err->code : vg_error_set(err, -ENOMEM, N_("out of memory"));
+
+		json_decref(t->request);
+		free(t);
+		return r;
+	}
 	t->created = vg_time_ms();
 	t->state = ST_QUEUED;
 	atomic_init(&t->cancel, false);
@@ -518,6 +636,20 @@ int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source
 	}
 	*id = t->id;
 	return 0;
+}
+
+int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
+		    int64_t *id, struct vg_error *err)
+{
+	return submit(agent, kind, source, uid, request, NULL, id, err);
+}
+
+int vg_tasks_submit_openc2(struct vg_agent *agent, const char *kind, const json_t *request, const char *request_id,
+			   int64_t *id, struct vg_error *err)
+{
+	if (!request_id[0] || strlen(request_id) > VG_TASK_ID_MAX)
+		return vg_error_set(err, -EINVAL, N_("invalid task id"));
+	return submit(agent, kind, "server", 0, request, request_id, id, err);
 }
 
 static void on_wait_timeout(struct vg_watch *timer, int fd, uint32_t events, void *data)
@@ -576,18 +708,82 @@ static int cmd_submit(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	return reply_task(agent->tasks, find_task(agent->tasks, id), req, result, err);
 }
 
-static int task_arg(struct vg_agent *agent, struct vg_ctl_request *req, struct task **out, struct vg_error *err)
+/* A task from the journal (no longer in memory, or from a previous run) as task_json shows it;
+ * NULL when the journal does not know it or it is not a local task. */
+static json_t *journal_task_json(const json_t *row)
+{
+	const char *id = json_string_value(json_object_get(row, "id"));
+	const char *kind = json_string_value(json_object_get(row, "kind"));
+	json_t *o, *result = json_object_get(row, "result"), *detail;
+	const char *source;
+	char *end;
+	long long n;
+
+	if (!id || !kind || !kind_named(kind))
+		return NULL;
+	errno = 0;
+	n = strtoll(id, &end, 10);
+	if (errno || *end || n <= 0)
+		return NULL;
+	source = json_string_value(json_object_get(row, "source"));
+	o = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:O}", "id", (json_int_t)n, "kind", kind_named(kind)->name,
+		      "source", source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "", "state", json_object_get(row, "state"),
+		      "uid", json_object_get(row, "uid"), "request", json_object_get(row, "request"),
+		      "created", json_object_get(row, "created"));
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "started", json_integer_value(json_object_get(row, "started"))
+				  ? json_copy(json_object_get(row, "started")) : json_null());
+	json_object_set_new(o, "ended", json_integer_value(json_object_get(row, "ended"))
+				? json_copy(json_object_get(row, "ended")) : json_null());
+	result = json_is_object(result) ? json_deep_copy(result) : json_null();
+	if (strcmp(json_string_value(json_object_get(row, "state")), "succeeded") != 0 && json_is_object(result)) {
+		/* An interrupted task carries the journal's OpenC2-style text. */
+		if (!json_object_get(result, "error") && json_is_string(json_object_get(result, "status_text")))
+			json_object_set(result, "error", json_object_get(result, "status_text"));
+		detail = json_object_get(result, "error_detail");
+		json_object_set_new(o, "error", detail ? json_incref(detail)
+						       : json_pack("{s:O}", "message", json_object_get(result, "error")));
+		json_object_del(result, "error_detail");
+	}
+	if (json_is_object(result))
+		trim_output(result);
+	json_object_set_new(o, "result", result);
+	return o;
+}
+
+static json_t *journal_find(struct vg_tasks *tasks, json_int_t id)
+{
+	char text[32];
+	json_t *row, *o;
+
+	if (!tasks->journal)
+		return NULL;
+	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, id);
+	row = vg_journal_get(tasks->journal, text);
+	o = row ? journal_task_json(row) : NULL;
+	json_decref(row);
+	return o;
+}
+
+static int task_arg(struct vg_agent *agent, struct vg_ctl_request *req, struct task **out, json_t **old,
+		    struct vg_error *err)
 {
 	const json_t *jid = json_object_get(req->args, "id");
 	struct task *t;
 	char text[32];
 
+	*out = NULL;
+	*old = NULL;
 	if (!agent->tasks)
 		return vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
 	if (!json_is_integer(jid))
 		return vg_error_set(err, -EINVAL, N_("missing argument \"%s\" (a task id)"), "id");
 	if (!(t = find_task(agent->tasks, json_integer_value(jid)))) {
 		snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(jid));
+		/* Ended long ago, or in a previous run of the agent: the journal knows it. */
+		if ((*old = journal_find(agent->tasks, json_integer_value(jid))))
+			return 0;
 		return vg_error_set(err, -ENOENT, N_("no task %s"), text);
 	}
 	*out = t;
@@ -597,10 +793,15 @@ static int task_arg(struct vg_agent *agent, struct vg_ctl_request *req, struct t
 static int cmd_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	struct task *t;
+	json_t *old;
 	int r;
 
-	if ((r = task_arg(agent, req, &t, err)) < 0)
+	if ((r = task_arg(agent, req, &t, &old, err)) < 0)
 		return r;
+	if (old) {
+		*result = old;
+		return 0;
+	}
 	return reply_task(agent->tasks, t, req, result, err);
 }
 
@@ -614,31 +815,57 @@ static int cmd_output(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	struct task *t;
 	size_t len, n;
 	const char *text;
+	json_t *old, *res;
 	int r;
 
-	if ((r = task_arg(agent, req, &t, err)) < 0)
+	if ((r = task_arg(agent, req, &t, &old, err)) < 0)
 		return r;
 	if (!stream || (strcmp(stream, "stdout") != 0 && strcmp(stream, "stderr") != 0))
 		return vg_error_set(err, -EINVAL, N_("\"stream\" must be stdout or stderr"));
-	v = json_object_get(t->result, stream);
+	/* A task read back from the journal keeps its whole output there. */
+	res = old ? json_object_get(old, "result") : t->result;
+	if (old) {
+		json_t *row, *full;
+		char idtext[32];
+
+		snprintf(idtext, sizeof(idtext), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(old, "id")));
+		row = vg_journal_get(agent->tasks->journal, idtext);
+		full = row ? json_object_get(row, "result") : NULL;
+		json_decref(old);
+		old = full ? json_incref(full) : NULL;
+		json_decref(row);
+		res = old;
+	}
+	v = json_object_get(res, stream);
 	text = json_string_value(v);
 	len = text ? json_string_length(v) : 0;
-	if (off < 0 || (size_t)off > len)
+	if (off < 0 || (size_t)off > len) {
+		json_decref(old);
 		return vg_error_set(err, -EINVAL, N_("\"offset\" is outside the output"));
+	}
 	n = utf8_cut(text ? text + off : "", len - (size_t)off, REPLY_OUTPUT_MAX);
 	*result = json_pack("{s:s%, s:I, s:I}", "data", text ? text + off : "", n, "offset", off,
 			    "size", (json_int_t)len);
+	json_decref(old);
 	return 0;
 }
 
 static int cmd_cancel(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	struct task *t;
+	json_t *old;
 	char text[32];
 	int r;
 
-	if ((r = task_arg(agent, req, &t, err)) < 0)
+	if ((r = task_arg(agent, req, &t, &old, err)) < 0)
 		return r;
+	if (old) {
+		snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(old, "id")));
+		r = vg_error_set(err, -EINVAL, N_("task %s has already ended (%s)"), text,
+				 json_string_value(json_object_get(old, "state")));
+		json_decref(old);
+		return r;
+	}
 	if (final_state(t->state)) {
 		snprintf(text, sizeof(text), "%" PRId64, t->id);
 		return vg_error_set(err, -EINVAL, N_("task %s has already ended (%s)"), text, state_names[t->state]);
@@ -688,6 +915,38 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		}
 		used += size;
 		json_array_append_new(list, item);
+	}
+	/* Older tasks (and those of previous runs) come from the journal, newest first. */
+	if (agent->tasks->journal && (json_int_t)json_array_size(list) < limit && used <= LIST_BYTES_MAX) {
+		json_t *rows = vg_journal_list(agent->tasks->journal, (unsigned)(limit + (json_int_t)agent->tasks->count),
+					       false), *row;
+		size_t i;
+
+		json_array_foreach(rows, i, row) {
+			json_t *item;
+			size_t size;
+
+			if ((json_int_t)json_array_size(list) >= limit)
+				break;
+			if (state && strcmp(state, json_string_value(json_object_get(row, "state"))) != 0)
+				continue;
+			if (!(item = journal_task_json(row)))
+				continue;
+			if (find_task(agent->tasks, json_integer_value(json_object_get(item, "id")))) {
+				json_decref(item);
+				continue;
+			}
+			json_object_del(json_object_get(item, "result"), "stdout");
+			json_object_del(json_object_get(item, "result"), "stderr");
+			size = json_dumpb(item, NULL, 0, JSON_COMPACT);
+			if (used + size > LIST_BYTES_MAX) {
+				json_decref(item);
+				break;
+			}
+			used += size;
+			json_array_append_new(list, item);
+		}
+		json_decref(rows);
 	}
 	*result = list;
 	return 0;
@@ -786,6 +1045,7 @@ static void find_self(struct vg_agent *agent, struct vg_task_self *self)
 static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_tasks *tasks = calloc(1, sizeof(*tasks));
+	unsigned interrupted = 0;
 	int r = 0;
 
 	if (!tasks)
@@ -801,6 +1061,13 @@ static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 		tasks_free(tasks);
 		return vg_error_set(err, -e, N_("cannot start the tasks subsystem: %s"), strerror(e));
 	}
+	/* Tasks left queued or running by the previous run are marked interrupted (never run again). */
+	if ((r = vg_journal_open(&tasks->journal, agent->store, &interrupted, err)) < 0) {
+		tasks_free(tasks);
+		return r;
+	}
+	if (interrupted)
+		vg_warn("tasks: %u task(s) were running when the agent stopped: marked interrupted", interrupted);
 	find_self(agent, &tasks->self);
 	agent->tasks = tasks;
 	return 0;

@@ -20,4 +20,17 @@ struct vg_error;
 int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
 		    int64_t *id, struct vg_error *err);
 
+/* Queues a task asked for by the server's OpenC2 command request_id (already in the task journal,
+ * state running): when the task ends, its OpenC2 response ({status, status_text, results:
+ * {"x-vigil": {task_id, task_kind, state, result}}}) is written to that journal entry, which the
+ * link reports.  The task itself has source "server". */
+int vg_tasks_submit_openc2(struct vg_agent *agent, const char *kind, const json_t *request, const char *request_id,
+			   int64_t *id, struct vg_error *err);
+
+/* Writes the OpenC2 response {status, status_text, results} to the journal entry of the server's
+ * request_id (final state from status), which the link reports.  For the subsystems that answer
+ * a server's command when their work ends (IOC scans). */
+int vg_tasks_answer_openc2(struct vg_agent *agent, const char *request_id, int status, const char *text,
+			   const json_t *results);
+
 #endif

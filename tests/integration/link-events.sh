@@ -50,7 +50,8 @@ for l in open('$TEST_DIR/central-main/responses.jsonl'):
     if r['request_id'] == '$rid':
         sys.exit(0 if r['response']['status'] == 200 and 'query' in r['response']['results']['pairs'] else 1)
 sys.exit(1)"
-rid2=$(central_queue "$ADMIN" '{"action": "contain", "target": {"device": {}}, "args": {"er": {"device_containment": "network_isolation"}}}')
+# (Not contain device: that is supported now, and would isolate the host this test runs on.)
+rid2=$(central_queue "$ADMIN" '{"action": "deny", "target": {"ipv4_net": "192.0.2.0/24"}}')
 ok "an action not yet supported is answered 501" wait_for 10 python3 -c "
 import json,sys
 for l in open('$TEST_DIR/central-main/responses.jsonl'):

@@ -116,8 +116,7 @@ static void test_not_supported(void **state)
 	struct fixture *f = *state;
 	json_t *t;
 
-	run(f, "[{\"request_id\": \"c1\", \"command\": {\"action\": \"contain\", \"target\": {\"device\": {}},"
-	       " \"args\": {\"er\": {\"device_containment\": \"network_isolation\"}}}}]");
+	run(f, "[{\"request_id\": \"c1\", \"command\": {\"action\": \"deny\", \"target\": {\"ipv4_net\": \"192.0.2.0/24\"}}}]");
 	assert_int_equal(status_of(f, "c1"), 501);
 	t = vg_journal_get(f->link.journal, "c1");
 	assert_string_equal(json_string_value(json_object_get(t, "state")), "refused");
