@@ -15,7 +15,8 @@ start_agent || exit 1
 PORT=$(free_port)
 ADMIN=$(free_port)
 mkdir -p "$TEST_DIR/central-b"
-in_b python3 "$CENTRAL" --listen "$B4" --port "$PORT" --cert "$PKI/srvb.pem" --key "$PKI/srvb.key" \
+# Started without a function in between, so that $! is the server itself and on_exit stops it.
+ip netns exec "$NS_B" python3 "$CENTRAL" --listen "$B4" --port "$PORT" --cert "$PKI/srvb.pem" --key "$PKI/srvb.key" \
 	--data "$TEST_DIR/central-b" --poll-wait 2 --admin-port "$ADMIN" >>"$TEST_DIR/central-b.log" 2>&1 &
 central=$!
 on_exit "kill $central"
