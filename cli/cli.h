@@ -91,6 +91,9 @@ int vg_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Prints a JSON value on stdout (indented). */
 void vg_cli_print_json(json_t *value);
+/* With --json: prints result, releases it and returns true (the command is done);
+ * otherwise returns false and leaves result to the caller's table. */
+bool vg_cli_json_done(const struct vg_cli *cli, json_t *result);
 
 /* Prints a duration like "2 h 5 min" / "12 s". */
 void vg_cli_format_duration(long long seconds, char *buf, size_t size);

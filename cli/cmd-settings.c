@@ -268,11 +268,8 @@ static int run_history(struct vg_cli *cli, const struct vg_cli_command *cmd, int
 	}
 	if ((rc = vg_cli_call(cli, "settings.history", json_pack("{s:i}", "limit", (int)limit), &r)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json) {
-		vg_cli_print_json(r);
-		json_decref(r);
+	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
-	}
 	if (json_array_size(r) == 0)
 		printf("%s\n", _("No setting was ever changed."));
 	/* Oldest first reads like a log. */

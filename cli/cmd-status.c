@@ -53,11 +53,8 @@ static int run_status(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 	(void)argv;
 	if ((rc = vg_cli_call(cli, "status", NULL, &r)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json) {
-		vg_cli_print_json(r);
-		json_decref(r);
+	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
-	}
 	vg_cli_format_duration(json_integer_value(json_object_get(r, "uptime")), up, sizeof(up));
 	vg_cli_format_time(json_integer_value(json_object_get(r, "started")), started, sizeof(started));
 	printf(_("Vigil agent %s\n"), json_string_value(json_object_get(r, "version")));

@@ -606,11 +606,8 @@ static int run_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	}
 	if ((rc = vg_cli_call(cli, "task.list", args, &list)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json) {
-		vg_cli_print_json(list);
-		json_decref(list);
+	if (vg_cli_json_done(cli, list))
 		return VG_EXIT_OK;
-	}
 	if (json_array_size(list) == 0)
 		printf("%s\n", _("No task."));
 	if (json_array_size(list)) {
@@ -645,11 +642,8 @@ static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_command *
 	(void)argv;
 	if ((rc = vg_cli_call(cli, "quarantine.list", NULL, &list)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json) {
-		vg_cli_print_json(list);
-		json_decref(list);
+	if (vg_cli_json_done(cli, list))
 		return VG_EXIT_OK;
-	}
 	if (json_array_size(list) == 0)
 		printf("%s\n", _("The quarantine is empty."));
 	if (json_array_size(list)) {

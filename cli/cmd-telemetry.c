@@ -281,11 +281,8 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_command *cmd, int a
 	(void)argv;
 	if ((rc = vg_cli_call(cli, "telemetry.stats", NULL, &r)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json) {
-		vg_cli_print_json(r);
-		json_decref(r);
+	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
-	}
 	rates = json_object_get(r, "rates_per_s");
 	counts = json_object_get(r, "events");
 	audit = json_object_get(r, "audit");
@@ -401,11 +398,8 @@ static int run_exclusion_list(struct vg_cli *cli, const struct vg_cli_command *c
 	(void)argv;
 	if ((rc = vg_cli_call(cli, "telemetry.exclusion.list", NULL, &r)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json) {
-		vg_cli_print_json(r);
-		json_decref(r);
+	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
-	}
 	if (json_array_size(r) == 0)
 		printf("%s\n", _("No telemetry exclusion."));
 	json_array_foreach(r, i, x) {

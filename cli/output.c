@@ -18,6 +18,15 @@ void vg_cli_print_json(json_t *value)
 	}
 }
 
+bool vg_cli_json_done(const struct vg_cli *cli, json_t *result)
+{
+	if (!cli->json)
+		return false;
+	vg_cli_print_json(result);
+	json_decref(result);
+	return true;
+}
+
 void vg_cli_format_duration(long long s, char *buf, size_t size)
 {
 	if (s < 60)
