@@ -24,7 +24,7 @@ static int connect_agent(struct vg_cli *cli)
 	return VG_EXIT_OK;
 }
 
-int vg_cli_call(struct vg_cli *cli, const char *cmd, json_t *args, json_t **result)
+int vg_cli_call(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, json_t **result)
 {
 	struct vg_error err;
 	char text[VG_ERROR_MSG_SIZE];

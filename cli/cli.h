@@ -36,9 +36,11 @@ struct vg_cli_command;
 typedef int (*vg_cli_run_fn)(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv);
 /* Completion of argument index argi: returns the state-th candidate starting with text (malloc'd),
  * or NULL when there are no more.  May return the special value VG_CLI_COMPLETE_FILES. */
-typedef char *(*vg_cli_complete_fn)(const char *text, int argi, int state);
+typedef char *(*vg_cli_complete_fn)(struct vg_cli *cli, const char *text, int argi, int state);
 
 #define VG_CLI_COMPLETE_FILES ((char *)1)
+
+#define VG_CLI_NO_CMD (-1) /* a command of the shell itself, no agent command */
 
 #define VG_CLI_SECRET 0x1 /* never written to the history file */
 #define VG_CLI_LOCAL 0x2  /* runs without the agent */
@@ -48,7 +50,7 @@ struct vg_cli_command {
 	const char *synopsis;      /* arguments, e.g. "KEY=VALUE..." */
 	const char *help;          /* N_() one line */
 	const char *details;       /* N_() longer text for "help COMMAND", or NULL */
-	const char *proto;         /* the agent command it runs (its access tag), or NULL */
+	int proto;                 /* the agent command it runs (enum vg_cmd), or VG_CLI_NO_CMD */
 	unsigned flags;
 	int min_args, max_args;    /* max -1: no limit */
 	vg_cli_complete_fn complete;
@@ -82,7 +84,7 @@ int vg_cli_run(struct vg_cli *cli, int argc, char **argv);
 
 /* Talks to the agent: connects when needed, reports errors on stderr in the user's
  * language, and returns an exit code (VG_EXIT_*).  *result is a new reference on success. */
-int vg_cli_call(struct vg_cli *cli, const char *cmd, json_t *args, json_t **result);
+int vg_cli_call(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, json_t **result);
 
 /* Prints a usage error for cmd and returns VG_EXIT_USAGE. */
 int vg_cli_usage(const struct vg_cli_command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -110,6 +112,6 @@ int vg_cli_shell(struct vg_cli *cli);
 int vg_cli_script(struct vg_cli *cli, FILE *in, const char *name);
 
 /* Completion of setting names (shared by settings show/set). */
-char *vg_cli_complete_setting(const char *text, int argi, int state);
+char *vg_cli_complete_setting(struct vg_cli *cli, const char *text, int argi, int state);
 
 #endif

@@ -27,7 +27,7 @@ static int run_quit(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	return VG_EXIT_OK;
 }
 
-static char *complete_command(const char *text, int argi, int state)
+static char *complete_command(struct vg_cli *cli, const char *text, int argi, int state)
 {
 	(void)text;
 	(void)argi;
@@ -36,8 +36,8 @@ static char *complete_command(const char *text, int argi, int state)
 }
 
 const struct vg_cli_command vg_cli_cmds_general[] = {
-	{ "help", "[COMMAND]", N_("List the commands, or explain one"), NULL, NULL, VG_CLI_LOCAL, 0, 8,
+	{ "help", "[COMMAND]", N_("List the commands, or explain one"), NULL, VG_CLI_NO_CMD, VG_CLI_LOCAL, 0, 8,
 	  complete_command, run_help },
-	{ "quit", "", N_("Leave the shell"), NULL, NULL, VG_CLI_LOCAL, 0, 0, NULL, run_quit },
+	{ "quit", "", N_("Leave the shell"), NULL, VG_CLI_NO_CMD, VG_CLI_LOCAL, 0, 0, NULL, run_quit },
 	{ NULL },
 };

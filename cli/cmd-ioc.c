@@ -29,7 +29,7 @@ static void on_sigint(int sig)
 	interrupted = 1;
 }
 
-static char *complete_files(const char *text, int argi, int state)
+static char *complete_files(struct vg_cli *cli, const char *text, int argi, int state)
 {
 	(void)text;
 	(void)argi;
@@ -88,7 +88,7 @@ static int run_check(struct vg_cli *cli, const struct vg_cli_command *cmd, int a
 
 	if ((rc = read_documents(argc, argv, &docs)) != VG_EXIT_OK)
 		return rc;
-	if ((rc = vg_cli_call(cli, "ioc.check", json_pack("{s:o}", "documents", docs), &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_IOC_CHECK, json_pack("{s:o}", "documents", docs), &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
 		vg_cli_print_json(r);
@@ -360,7 +360,7 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	struct follow f = { .cli = cli, .tty = isatty(STDERR_FILENO) };
 	vg_client_on_response(cli->client, on_response, &f);
 	vg_client_on_stream(cli->client, on_stream, &f);
-	if (vg_client_send(cli->client, "ioc.scan", args, &f.req_id, &err) < 0) {
+	if (vg_client_send(cli->client, VG_CMD_IOC_SCAN, args, &f.req_id, &err) < 0) {
 		fprintf(stderr, "vigilctl: %s\n", vg_error_text(&err, text, sizeof(text)));
 		return VG_EXIT_UNREACHABLE;
 	}
@@ -379,7 +379,7 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 			cancel_sent = true;
 			if (f.tty)
 				fprintf(stderr, "%s", _("\ncancelling the scan...\n"));
-			vg_client_send(cli->client, "ioc.cancel", f.scan_id ? json_pack("{s:I}", "scan_id", (json_int_t)f.scan_id)
+			vg_client_send(cli->client, VG_CMD_IOC_CANCEL, f.scan_id ? json_pack("{s:I}", "scan_id", (json_int_t)f.scan_id)
 								    : json_object(), &cid, &err);
 		}
 		if (n > 0 && vg_client_process(cli->client, &err) < 0) {
@@ -424,7 +424,7 @@ static int run_results(struct vg_cli *cli, const struct vg_cli_command *cmd, int
 		long long id = strtoll(argv[0], &end, 10);
 		if (*end || id <= 0)
 			return vg_cli_usage(cmd, _("SCAN_ID is a number"));
-		if ((rc = vg_cli_call(cli, "ioc.results", json_pack("{s:I}", "scan_id", (json_int_t)id), &r)) != VG_EXIT_OK)
+		if ((rc = vg_cli_call(cli, VG_CMD_IOC_RESULTS, json_pack("{s:I}", "scan_id", (json_int_t)id), &r)) != VG_EXIT_OK)
 			return rc;
 		if (cli->json)
 			vg_cli_print_json(r);
@@ -433,7 +433,7 @@ static int run_results(struct vg_cli *cli, const struct vg_cli_command *cmd, int
 		json_decref(r);
 		return VG_EXIT_OK;
 	}
-	if ((rc = vg_cli_call(cli, "ioc.results", json_object(), &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_IOC_RESULTS, json_object(), &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
 		vg_cli_print_json(r);
@@ -459,7 +459,7 @@ static int run_terms(struct vg_cli *cli, const struct vg_cli_command *cmd, int a
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	if ((rc = vg_cli_call(cli, "ioc.terms", json_object(), &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_IOC_TERMS, json_object(), &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
 		vg_cli_print_json(r);
@@ -475,7 +475,7 @@ static int run_terms(struct vg_cli *cli, const struct vg_cli_command *cmd, int a
 
 const struct vg_cli_command vg_cli_cmds_ioc[] = {
 	{ "ioc check", "FILE...", N_("Parse OpenIOC documents and report their terms and defects (no scan)"), NULL,
-	  "ioc.check", 0, 1, 64, complete_files, run_check },
+	  VG_CMD_IOC_CHECK, 0, 1, 64, complete_files, run_check },
 	{ "ioc scan",
 	  "FILE... [--path DIR]... [--exclude DIR]... [--hint REGEX] [--no-processes] [--no-ports] [--no-files] "
 	  "[--no-system] [--action skip|quarantine|terminate|isolate] [--containers] [--hash-limit SIZE] [--strings]",
@@ -485,10 +485,10 @@ const struct vg_cli_command vg_cli_cmds_ioc[] = {
 	     "200M) are listed as not hashed.  Ctrl-C cancels the scan in the agent.  The result says, for each\n"
 	     "document, match, no match or unknown (tests that could not be evaluated).  --strings evaluates\n"
 	     "FileItem/StringList/string, reading whole files."),
-	  "ioc.scan", 0, 1, -1, complete_files, run_scan },
-	{ "ioc results", "[SCAN_ID]", N_("List past IOC scans, or show one scan's result"), NULL, "ioc.results", 0, 0, 1,
+	  VG_CMD_IOC_SCAN, 0, 1, -1, complete_files, run_scan },
+	{ "ioc results", "[SCAN_ID]", N_("List past IOC scans, or show one scan's result"), NULL, VG_CMD_IOC_RESULTS, 0, 0, 1,
 	  NULL, run_results },
-	{ "ioc terms", "", N_("List the OpenIOC terms this agent can evaluate"), NULL, "ioc.terms", 0, 0, 0, NULL,
+	{ "ioc terms", "", N_("List the OpenIOC terms this agent can evaluate"), NULL, VG_CMD_IOC_TERMS, 0, 0, 0, NULL,
 	  run_terms },
 	{ NULL },
 };

@@ -163,7 +163,7 @@ static int run_on(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc
 			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
 		}
 	}
-	if ((rc = vg_cli_call(cli, "isolation.on", args, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_ON, args, &r)) != VG_EXIT_OK)
 		return rc;
 	print_warnings(r);
 	if (cli->json)
@@ -174,7 +174,7 @@ static int run_on(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc
 	return VG_EXIT_OK;
 }
 
-static int run_simple(struct vg_cli *cli, const char *proto, json_t *args, bool full)
+static int run_simple(struct vg_cli *cli, enum vg_cmd proto, json_t *args, bool full)
 {
 	json_t *r;
 	int rc;
@@ -194,7 +194,7 @@ static int run_off(struct vg_cli *cli, const struct vg_cli_command *cmd, int arg
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	return run_simple(cli, "isolation.off", NULL, false);
+	return run_simple(cli, VG_CMD_ISOLATION_OFF, NULL, false);
 }
 
 static int run_status(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
@@ -202,7 +202,7 @@ static int run_status(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	return run_simple(cli, "isolation.status", NULL, true);
+	return run_simple(cli, VG_CMD_ISOLATION_STATUS, NULL, true);
 }
 
 static int run_exception_add(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
@@ -226,7 +226,7 @@ static int run_exception_add(struct vg_cli *cli, const struct vg_cli_command *cm
 		}
 		json_object_set_new(args, options[k][1], json_string(argv[++i]));
 	}
-	if ((rc = vg_cli_call(cli, "isolation.exception.add", args, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_ADD, args, &r)) != VG_EXIT_OK)
 		return rc;
 	print_warnings(r);
 	if (cli->json)
@@ -252,7 +252,7 @@ static int run_exception_remove(struct vg_cli *cli, const struct vg_cli_command 
 	id = strtoll(argv[0], &end, 10);
 	if (*end || errno || id <= 0)
 		return vg_cli_usage(cmd, _("\"%s\" is not an exception number"), argv[0]);
-	if ((rc = vg_cli_call(cli, "isolation.exception.remove", json_pack("{s:I}", "id", (json_int_t)id), &r)) !=
+	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_REMOVE, json_pack("{s:I}", "id", (json_int_t)id), &r)) !=
 	    VG_EXIT_OK)
 		return rc;
 	if (cli->json)
@@ -271,7 +271,7 @@ static int run_exception_list(struct vg_cli *cli, const struct vg_cli_command *c
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	if ((rc = vg_cli_call(cli, "isolation.exception.list", NULL, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
 		vg_cli_print_json(r);
@@ -305,7 +305,7 @@ static int run_profile_list(struct vg_cli *cli, const struct vg_cli_command *cmd
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	if ((rc = vg_cli_call(cli, "isolation.profile.list", NULL, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_PROFILE_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	return print_profiles(cli, r);
 }
@@ -317,7 +317,7 @@ static int run_profile_set(struct vg_cli *cli, const struct vg_cli_command *cmd,
 	int rc;
 
 	(void)argc;
-	if ((rc = vg_cli_call(cli, "isolation.profile.set", json_pack("{s:s, s:b}", "name", argv[0], "enabled", enable),
+	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_PROFILE_SET, json_pack("{s:s, s:b}", "name", argv[0], "enabled", enable),
 			      &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
@@ -328,7 +328,7 @@ static int run_profile_set(struct vg_cli *cli, const struct vg_cli_command *cmd,
 	return VG_EXIT_OK;
 }
 
-static char *complete_profile(const char *text, int argi, int state)
+static char *complete_profile(struct vg_cli *cli, const char *text, int argi, int state)
 {
 	static const char *const names[] = { "dhcp", "dns", "ipv6-nd" };
 	static size_t next;
@@ -350,12 +350,12 @@ const struct vg_cli_command vg_cli_cmds_isolation[] = {
 	     "--for takes hours (12) or a number with s, m, h or d (90m, 2d), from 1 h to 9999 h;\n"
 	     "--duration HOURS is the same in hours.  Without either, isolation.auto_release_hours applies.\n"
 	     "Warnings say what the isolation would cut that the agent needs (proxy, resolvers)."),
-	  "isolation.on", 0, 0, 6, NULL, run_on },
-	{ "isolation off", "", N_("End the network isolation"), NULL, "isolation.off", 0, 0, 0, NULL, run_off },
+	  VG_CMD_ISOLATION_ON, 0, 0, 6, NULL, run_on },
+	{ "isolation off", "", N_("End the network isolation"), NULL, VG_CMD_ISOLATION_OFF, 0, 0, 0, NULL, run_off },
 	{ "isolation status", "", N_("Show the isolation state, its exceptions and the rules' check"),
 	  N_("The rules' check compares the table in the kernel with what the agent meant.\n"
 	     "With --json, \"state\" is \"on\" or \"off\"."),
-	  "isolation.status", 0, 0, 0, NULL, run_status },
+	  VG_CMD_ISOLATION_STATUS, 0, 0, 0, NULL, run_status },
 	{ "isolation exception add",
 	  "[--direction in|out|both] [--protocol tcp|udp|icmp|icmpv6|any|NUM] [--remote ADDR[/PREFIX]] "
 	  "[--local-port N[-M]] [--remote-port N[-M]] [--comment TEXT]",
@@ -363,16 +363,16 @@ const struct vg_cli_command vg_cli_cmds_isolation[] = {
 	  N_("--direction says who may open the flow: out (this host), in (the remote end) or both\n"
 	     "(the default); the answers of an allowed flow always pass.  Addresses are IPv4 or IPv6,\n"
 	     "with an optional prefix.  Ports need tcp, udp or sctp; invalid combinations are refused."),
-	  "isolation.exception.add", 0, 0, 12, NULL, run_exception_add },
-	{ "isolation exception remove", "ID", N_("Remove an isolation exception"), NULL, "isolation.exception.remove",
+	  VG_CMD_ISOLATION_EXCEPTION_ADD, 0, 0, 12, NULL, run_exception_add },
+	{ "isolation exception remove", "ID", N_("Remove an isolation exception"), NULL, VG_CMD_ISOLATION_EXCEPTION_REMOVE,
 	  0, 1, 1, NULL, run_exception_remove },
-	{ "isolation exception list", "", N_("List the isolation exceptions"), NULL, "isolation.exception.list", 0, 0,
+	{ "isolation exception list", "", N_("List the isolation exceptions"), NULL, VG_CMD_ISOLATION_EXCEPTION_LIST, 0, 0,
 	  0, NULL, run_exception_list },
 	{ "isolation profile list", "", N_("Show which predefined profiles are enabled"), NULL,
-	  "isolation.profile.list", 0, 0, 0, NULL, run_profile_list },
+	  VG_CMD_ISOLATION_PROFILE_LIST, 0, 0, 0, NULL, run_profile_list },
 	{ "isolation profile enable", "dhcp|dns|ipv6-nd", N_("Allow a predefined profile while isolated"), NULL,
-	  "isolation.profile.set", 0, 1, 1, complete_profile, run_profile_set },
+	  VG_CMD_ISOLATION_PROFILE_SET, 0, 1, 1, complete_profile, run_profile_set },
 	{ "isolation profile disable", "dhcp|dns|ipv6-nd", N_("Stop allowing a predefined profile while isolated"),
-	  NULL, "isolation.profile.set", 0, 1, 1, complete_profile, run_profile_set },
+	  NULL, VG_CMD_ISOLATION_PROFILE_SET, 0, 1, 1, complete_profile, run_profile_set },
 	{ NULL },
 };

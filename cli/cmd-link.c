@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* vigilctl commands of the link family: cert server|client, server, proxy, link test-emit. */
+/* vigilctl commands of the link family: cert server|client, server, proxy. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base64.h"
 #include "cli.h"
 #include "fileio.h"
 #include "nls.h"
@@ -20,7 +19,7 @@
 #define MAX_CERT_FILE (256 * 1024)
 #define MAX_PASSWORD 1024
 
-static char *complete_files(const char *text, int argi, int state)
+static char *complete_files(struct vg_cli *cli, const char *text, int argi, int state)
 {
 	(void)text;
 	(void)argi;
@@ -31,7 +30,7 @@ static char *complete_files(const char *text, int argi, int state)
 static void wipe(char *p, size_t len)
 {
 	if (p) {
-		OPENSSL_cleanse(p, len);
+		explicit_bzero(p, len);
 		free(p);
 	}
 }
@@ -45,13 +44,10 @@ static int file_b64(const char *path, char **b64)
 
 	if (vg_file_read_all(path, MAX_CERT_FILE, &data, &len, &err) < 0)
 		return vg_cli_fail("%s", vg_error_text(&err, text, sizeof(text)));
-	*b64 = malloc(4 * ((len + 2) / 3) + 1);
-	if (!*b64) {
-		wipe(data, len);
-		return vg_cli_fail("%s", _("out of memory"));
-	}
-	EVP_EncodeBlock((unsigned char *)*b64, (const unsigned char *)data, (int)len);
+	*b64 = vg_base64_encode(data, len);
 	wipe(data, len);
+	if (!*b64)
+		return vg_cli_fail("%s", _("out of memory"));
 	return VG_EXIT_OK;
 }
 
@@ -88,7 +84,7 @@ static int get_password(const char *file, const char *prompt, char **out)
 	fclose(tty);
 	buf[strcspn(buf, "\r\n")] = '\0';
 	*out = strdup(buf);
-	OPENSSL_cleanse(buf, sizeof(buf));
+	explicit_bzero(buf, sizeof(buf));
 	return *out ? VG_EXIT_OK : vg_cli_fail("%s", _("out of memory"));
 }
 
@@ -135,12 +131,12 @@ static int run_server_import(struct vg_cli *cli, const struct vg_cli_command *cm
 	(void)argc;
 	if ((rc = file_b64(argv[0], &b64)) != VG_EXIT_OK)
 		return rc;
-	rc = vg_cli_call(cli, "cert.server.import", json_pack("{s:s}", "data", b64), &r);
+	rc = vg_cli_call(cli, VG_CMD_CERT_SERVER_IMPORT, json_pack("{s:s}", "data", b64), &r);
 	free(b64);
 	return show_result(cli, rc, r, _("Server certificate imported:"));
 }
 
-static int run_simple(struct vg_cli *cli, const char *proto, const char *title)
+static int run_simple(struct vg_cli *cli, enum vg_cmd proto, const char *title)
 {
 	json_t *r = NULL;
 	int rc = vg_cli_call(cli, proto, NULL, &r);
@@ -153,7 +149,7 @@ static int run_server_show(struct vg_cli *cli, const struct vg_cli_command *cmd,
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	return run_simple(cli, "cert.server.show", _("Server certificate:"));
+	return run_simple(cli, VG_CMD_CERT_SERVER_SHOW, _("Server certificate:"));
 }
 
 static int run_client_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
@@ -161,10 +157,10 @@ static int run_client_show(struct vg_cli *cli, const struct vg_cli_command *cmd,
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	return run_simple(cli, "cert.client.show", _("Client certificate:"));
+	return run_simple(cli, VG_CMD_CERT_CLIENT_SHOW, _("Client certificate:"));
 }
 
-static int run_remove(struct vg_cli *cli, const char *proto, const char *done)
+static int run_remove(struct vg_cli *cli, enum vg_cmd proto, const char *done)
 {
 	json_t *r;
 	int rc = vg_cli_call(cli, proto, NULL, &r);
@@ -186,7 +182,7 @@ static int run_server_remove(struct vg_cli *cli, const struct vg_cli_command *cm
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	return run_remove(cli, "cert.server.remove", _("Server certificate removed."));
+	return run_remove(cli, VG_CMD_CERT_SERVER_REMOVE, _("Server certificate removed."));
 }
 
 static int run_client_remove(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
@@ -194,7 +190,7 @@ static int run_client_remove(struct vg_cli *cli, const struct vg_cli_command *cm
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	return run_remove(cli, "cert.client.remove", _("Client certificate removed."));
+	return run_remove(cli, VG_CMD_CERT_CLIENT_REMOVE, _("Client certificate removed."));
 }
 
 static int run_client_import(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
@@ -240,7 +236,7 @@ static int run_client_import(struct vg_cli *cli, const struct vg_cli_command *cm
 	free(b64);
 	wipe(kb64, kb64 ? strlen(kb64) : 0);
 	wipe(pw, pw ? strlen(pw) : 0);
-	rc = vg_cli_call(cli, "cert.client.import", args, &r);
+	rc = vg_cli_call(cli, VG_CMD_CERT_CLIENT_IMPORT, args, &r);
 	return show_result(cli, rc, r, _("Client certificate imported:"));
 }
 
@@ -260,7 +256,7 @@ static void print_servers(json_t *r)
 	printf(_("Default port: %lld\n"), (long long)json_integer_value(json_object_get(r, "port")));
 }
 
-static int run_servers(struct vg_cli *cli, const char *proto, json_t *args)
+static int run_servers(struct vg_cli *cli, enum vg_cmd proto, json_t *args)
 {
 	json_t *r;
 	int rc = vg_cli_call(cli, proto, args, &r);
@@ -279,14 +275,14 @@ static int run_server_add(struct vg_cli *cli, const struct vg_cli_command *cmd, 
 {
 	(void)cmd;
 	(void)argc;
-	return run_servers(cli, "server.add", json_pack("{s:s}", "server", argv[0]));
+	return run_servers(cli, VG_CMD_SERVER_ADD, json_pack("{s:s}", "server", argv[0]));
 }
 
 static int run_server_del(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
 {
 	(void)cmd;
 	(void)argc;
-	return run_servers(cli, "server.remove", json_pack("{s:s}", "server", argv[0]));
+	return run_servers(cli, VG_CMD_SERVER_REMOVE, json_pack("{s:s}", "server", argv[0]));
 }
 
 static int run_server_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
@@ -294,7 +290,7 @@ static int run_server_list(struct vg_cli *cli, const struct vg_cli_command *cmd,
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	return run_servers(cli, "server.list", NULL);
+	return run_servers(cli, VG_CMD_SERVER_LIST, NULL);
 }
 
 static int run_server_check(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
@@ -309,7 +305,7 @@ static int run_server_check(struct vg_cli *cli, const struct vg_cli_command *cmd
 	int rc;
 
 	(void)cmd;
-	rc = vg_cli_call(cli, "server.check", argc ? json_pack("{s:s}", "server", argv[0]) : NULL, &r);
+	rc = vg_cli_call(cli, VG_CMD_SERVER_CHECK, argc ? json_pack("{s:s}", "server", argv[0]) : NULL, &r);
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
@@ -395,7 +391,7 @@ static int run_proxy_set(struct vg_cli *cli, const struct vg_cli_command *cmd, i
 	if (pw && pw[0])
 		json_object_set_new(args, "password", json_string(pw));
 	wipe(pw, pw ? strlen(pw) : 0);
-	rc = vg_cli_call(cli, "proxy.set", args, &r);
+	rc = vg_cli_call(cli, VG_CMD_PROXY_SET, args, &r);
 	return print_proxy(cli, rc, r);
 }
 
@@ -406,7 +402,7 @@ static int run_proxy_show(struct vg_cli *cli, const struct vg_cli_command *cmd, 
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	int rc = vg_cli_call(cli, "proxy.show", NULL, &r);
+	int rc = vg_cli_call(cli, VG_CMD_PROXY_SHOW, NULL, &r);
 
 	return print_proxy(cli, rc, r);
 }
@@ -418,75 +414,45 @@ static int run_proxy_clear(struct vg_cli *cli, const struct vg_cli_command *cmd,
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	int rc = vg_cli_call(cli, "proxy.clear", NULL, &r);
+	int rc = vg_cli_call(cli, VG_CMD_PROXY_CLEAR, NULL, &r);
 
 	return print_proxy(cli, rc, r);
-}
-
-/* ---- test only ---- */
-
-static int run_test_emit(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
-{
-	char *end;
-	long count = strtol(argv[0], &end, 10), cls = 0;
-	json_t *r;
-	int rc;
-
-	if (*end || count < 1 || count > 100000)
-		return vg_cli_usage(cmd, _("COUNT must be a number from 1 to 100000"));
-	if (argc > 1) {
-		cls = strtol(argv[1], &end, 10);
-		if (*end || cls < 1 || cls > 99999)
-			return vg_cli_usage(cmd, _("CLASS must be an OCSF class number"));
-	}
-	rc = vg_cli_call(cli, "link.test-emit", json_pack("{s:i, s:i}", "count", (int)count, "class_uid", (int)cls), &r);
-	if (rc != VG_EXIT_OK)
-		return rc;
-	if (cli->json)
-		vg_cli_print_json(r);
-	else
-		printf(_("%lld test events emitted.\n"), (long long)json_integer_value(json_object_get(r, "emitted")));
-	json_decref(r);
-	return VG_EXIT_OK;
 }
 
 const struct vg_cli_command vg_cli_cmds_link[] = {
 	{ "cert server import", "FILE", N_("Import the server certificate the link trusts (PEM or DER, a chain is fine)"),
 	  N_("The certificate (or the CA that signed the server's) becomes the only trust anchor of the link.\n"
 	     "It must parse and be valid now; a warning is printed when it expires within 30 days."),
-	  "cert.server.import", 0, 1, 1, complete_files, run_server_import },
-	{ "cert server show", "", N_("Show the imported server certificate"), NULL, "cert.server.show", 0, 0, 0, NULL,
+	  VG_CMD_CERT_SERVER_IMPORT, 0, 1, 1, complete_files, run_server_import },
+	{ "cert server show", "", N_("Show the imported server certificate"), NULL, VG_CMD_CERT_SERVER_SHOW, 0, 0, 0, NULL,
 	  run_server_show },
-	{ "cert server remove", "", N_("Remove the imported server certificate"), NULL, "cert.server.remove", 0, 0, 0,
+	{ "cert server remove", "", N_("Remove the imported server certificate"), NULL, VG_CMD_CERT_SERVER_REMOVE, 0, 0, 0,
 	  NULL, run_server_remove },
 	{ "cert client import", "FILE [--key KEY.pem] [--password-file F]",
 	  N_("Import the client certificate for two-way TLS (PKCS#12, or PEM with --key)"),
 	  N_("A PKCS#12 file's password is asked without echo, or read from --password-file.\n"
 	     "The key must match the certificate, which must be valid now."),
-	  "cert.client.import", VG_CLI_SECRET, 1, 5, complete_files, run_client_import },
-	{ "cert client show", "", N_("Show the imported client certificate"), NULL, "cert.client.show", 0, 0, 0, NULL,
+	  VG_CMD_CERT_CLIENT_IMPORT, VG_CLI_SECRET, 1, 5, complete_files, run_client_import },
+	{ "cert client show", "", N_("Show the imported client certificate"), NULL, VG_CMD_CERT_CLIENT_SHOW, 0, 0, 0, NULL,
 	  run_client_show },
-	{ "cert client remove", "", N_("Remove the imported client certificate"), NULL, "cert.client.remove", 0, 0, 0,
+	{ "cert client remove", "", N_("Remove the imported client certificate"), NULL, VG_CMD_CERT_CLIENT_REMOVE, 0, 0, 0,
 	  NULL, run_client_remove },
-	{ "server add", "HOST[:PORT]", N_("Add a central server at the end of the failover list"), NULL, "server.add", 0,
+	{ "server add", "HOST[:PORT]", N_("Add a central server at the end of the failover list"), NULL, VG_CMD_SERVER_ADD, 0,
 	  1, 1, NULL, run_server_add },
-	{ "server remove", "HOST[:PORT]", N_("Remove a central server from the list"), NULL, "server.remove", 0, 1, 1,
+	{ "server remove", "HOST[:PORT]", N_("Remove a central server from the list"), NULL, VG_CMD_SERVER_REMOVE, 0, 1, 1,
 	  NULL, run_server_del },
-	{ "server list", "", N_("List the central servers in failover order"), NULL, "server.list", 0, 0, 0, NULL,
+	{ "server list", "", N_("List the central servers in failover order"), NULL, VG_CMD_SERVER_LIST, 0, 0, 0, NULL,
 	  run_server_list },
 	{ "server check", "[HOST[:PORT]]", N_("Connect to a server now and report each step"),
 	  N_("Steps: DNS, TCP, TLS, certificate verdict, HTTP, protocol.  The first server when none is named."),
-	  "server.check", 0, 0, 1, NULL, run_server_check },
+	  VG_CMD_SERVER_CHECK, 0, 0, 1, NULL, run_server_check },
 	{ "proxy set", "URL [--user USER] [--password-file F] [--bypass LIST]",
 	  N_("Reach the servers through a proxy (http://, https://, socks5://, socks5h://)"),
 	  N_("With --user, the password is asked without echo or read from --password-file; it is kept\n"
 	     "in a file only root can read and never shown back."),
-	  "proxy.set", VG_CLI_SECRET, 1, 7, NULL, run_proxy_set },
-	{ "proxy show", "", N_("Show the proxy settings (never the password)"), NULL, "proxy.show", 0, 0, 0, NULL,
+	  VG_CMD_PROXY_SET, VG_CLI_SECRET, 1, 7, NULL, run_proxy_set },
+	{ "proxy show", "", N_("Show the proxy settings (never the password)"), NULL, VG_CMD_PROXY_SHOW, 0, 0, 0, NULL,
 	  run_proxy_show },
-	{ "proxy clear", "", N_("Stop using a proxy"), NULL, "proxy.clear", 0, 0, 0, NULL, run_proxy_clear },
-	{ "link test-emit", "COUNT [CLASS]", N_("(test only) Emit COUNT synthetic events into the spool"),
-	  N_("For tests and demonstrations: the events are marked as test events."), "link.test-emit", 0, 1, 2, NULL,
-	  run_test_emit },
+	{ "proxy clear", "", N_("Stop using a proxy"), NULL, VG_CMD_PROXY_CLEAR, 0, 0, 0, NULL, run_proxy_clear },
 	{ NULL },
 };

@@ -14,30 +14,49 @@
 #include "cli.h"
 #include "fileio.h"
 #include "nls.h"
-#include "settings.h"
 
 #define MAX_SETTINGS_FILE (1024 * 1024)
 
-char *vg_cli_complete_setting(const char *text, int argi, int state)
+/* The setting keys, asked of the agent once per session (the agent owns the definitions, so a
+ * shell of another version completes what this agent has). */
+static json_t *setting_keys(struct vg_cli *cli)
+{
+	static json_t *keys;
+	struct vg_error err;
+	json_t *list = NULL, *s;
+	size_t i;
+
+	if (keys || !cli)
+		return keys;
+	if (!cli->client && vg_client_connect(&cli->client, cli->socket_path, &err) < 0)
+		return NULL;
+	if (vg_client_call(cli->client, VG_CMD_SETTINGS_SHOW, NULL, VG_CLI_TIMEOUT_MS, &list, &err) < 0)
+		return NULL;
+	keys = json_array();
+	json_array_foreach(list, i, s)
+		json_array_append(keys, json_object_get(s, "key"));
+	json_decref(list);
+	return keys;
+}
+
+char *vg_cli_complete_setting(struct vg_cli *cli, const char *text, int argi, int state)
 {
 	static size_t next;
-	const struct vg_setting_def *defs;
-	size_t n;
+	json_t *keys = setting_keys(cli);
 
 	(void)argi;
 	if (state == 0)
 		next = 0;
-	defs = vg_setting_defs(&n);
-	while (next < n) {
-		const char *key = defs[next++].key;
+	while (next < json_array_size(keys)) {
+		const char *key = json_string_value(json_array_get(keys, next++));
 
-		if (strncmp(key, text, strlen(text)) == 0)
+		if (key && strncmp(key, text, strlen(text)) == 0)
 			return strdup(key);
 	}
 	return NULL;
 }
 
-static char *complete_files(const char *text, int argi, int state)
+static char *complete_files(struct vg_cli *cli, const char *text, int argi, int state)
 {
 	(void)text;
 	(void)argi;
@@ -72,7 +91,7 @@ static void print_settings_table(json_t *list)
 	json_t *s;
 
 	json_array_foreach(list, i, s) {
-		char value[VG_SETTING_MAX_VALUE];
+		char value[4096];
 
 		value_text(json_object_get(s, "value"), value, sizeof(value));
 		printf("%-28s %s%s\n", json_string_value(json_object_get(s, "key")), value,
@@ -82,7 +101,7 @@ static void print_settings_table(json_t *list)
 
 static void print_setting_detail(json_t *s)
 {
-	char value[VG_SETTING_MAX_VALUE], def[VG_SETTING_MAX_VALUE];
+	char value[4096], def[4096];
 	const char *unit = json_string_value(json_object_get(s, "unit"));
 
 	value_text(json_object_get(s, "value"), value, sizeof(value));
@@ -102,7 +121,7 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	int rc;
 
 	(void)cmd;
-	rc = vg_cli_call(cli, "settings.show", argc ? json_pack("{s:s}", "key", argv[0]) : NULL, &r);
+	rc = vg_cli_call(cli, VG_CMD_SETTINGS_SHOW, argc ? json_pack("{s:s}", "key", argv[0]) : NULL, &r);
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
@@ -130,7 +149,7 @@ static int run_set(struct vg_cli *cli, const struct vg_cli_command *cmd, int arg
 		json_array_append_new(pairs, json_pack("{s:s%, s:s}", "key", argv[i], (size_t)(eq - argv[i]),
 						       "value", eq + 1));
 	}
-	rc = vg_cli_call(cli, "settings.set", json_pack("{s:o}", "pairs", pairs), &r);
+	rc = vg_cli_call(cli, VG_CMD_SETTINGS_SET, json_pack("{s:o}", "pairs", pairs), &r);
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
@@ -144,12 +163,10 @@ static int run_set(struct vg_cli *cli, const struct vg_cli_command *cmd, int arg
 /* --format ini|json, or guessed from the file name. */
 static int pick_format(const struct vg_cli_command *cmd, const char *given, const char *file, const char **format)
 {
-	enum vg_settings_format f;
-
 	if (given) {
-		if (vg_settings_format_parse(given, &f) < 0)
+		if (strcasecmp(given, "ini") != 0 && strcasecmp(given, "json") != 0)
 			return vg_cli_usage(cmd, _("unknown format \"%s\" (ini or json)"), given);
-		*format = f == VG_SETTINGS_JSON ? "json" : "ini";
+		*format = strcasecmp(given, "json") == 0 ? "json" : "ini";
 		return VG_EXIT_OK;
 	}
 	*format = "ini";
@@ -191,7 +208,7 @@ static int run_export(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 
 	if ((rc = parse_format_args(cmd, argc, argv, &format, &file)) != VG_EXIT_OK)
 		return rc;
-	if ((rc = vg_cli_call(cli, "settings.export", json_pack("{s:s}", "format", format), &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_SETTINGS_EXPORT, json_pack("{s:s}", "format", format), &r)) != VG_EXIT_OK)
 		return rc;
 	content = json_string_value(json_object_get(r, "content"));
 	if (!content) {
@@ -235,7 +252,7 @@ static int run_import(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 		if (*p == '{')
 			format = "json";
 	}
-	rc = vg_cli_call(cli, "settings.import",
+	rc = vg_cli_call(cli, VG_CMD_SETTINGS_IMPORT,
 			 json_pack("{s:s, s:s%, s:s}", "format", format, "content", content, len, "source", file), &r);
 	free(content);
 	if (rc != VG_EXIT_OK)
@@ -266,7 +283,7 @@ static int run_history(struct vg_cli *cli, const struct vg_cli_command *cmd, int
 			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[a]);
 		}
 	}
-	if ((rc = vg_cli_call(cli, "settings.history", json_pack("{s:i}", "limit", (int)limit), &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_SETTINGS_HISTORY, json_pack("{s:i}", "limit", (int)limit), &r)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
@@ -292,19 +309,19 @@ static int run_history(struct vg_cli *cli, const struct vg_cli_command *cmd, int
 }
 
 const struct vg_cli_command vg_cli_cmds_settings[] = {
-	{ "settings show", "[KEY]", N_("Show every setting, or one in detail"), NULL, "settings.show", 0, 0, 1,
+	{ "settings show", "[KEY]", N_("Show every setting, or one in detail"), NULL, VG_CMD_SETTINGS_SHOW, 0, 0, 1,
 	  vg_cli_complete_setting, run_show },
 	{ "settings set", "KEY=VALUE...", N_("Change settings, all or none"),
 	  N_("Each value is checked (type, range); one bad value and nothing changes.\n"
 	     "Booleans take yes/no, true/false, on/off or 1/0; lists are comma-separated."),
-	  "settings.set", 0, 1, -1, vg_cli_complete_setting, run_set },
+	  VG_CMD_SETTINGS_SET, 0, 1, -1, vg_cli_complete_setting, run_set },
 	{ "settings export", "[--format ini|json] [FILE]", N_("Write every setting to FILE or standard output"),
-	  NULL, "settings.export", 0, 0, 3, complete_files, run_export },
+	  NULL, VG_CMD_SETTINGS_EXPORT, 0, 0, 3, complete_files, run_export },
 	{ "settings import", "[--format ini|json] FILE", N_("Load settings from FILE, all or none"),
 	  N_("The format follows the file name (.json) or the content; an unknown key or a bad value\n"
 	     "is reported with its line and nothing changes."),
-	  "settings.import", 0, 1, 3, complete_files, run_import },
+	  VG_CMD_SETTINGS_IMPORT, 0, 1, 3, complete_files, run_import },
 	{ "settings history", "[--limit N]", N_("Show who changed which setting, and when"), NULL,
-	  "settings.history", 0, 0, 2, NULL, run_history },
+	  VG_CMD_SETTINGS_HISTORY, 0, 0, 2, NULL, run_history },
 	{ NULL },
 };

@@ -51,7 +51,7 @@ static int run_status(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	if ((rc = vg_cli_call(cli, "status", NULL, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_STATUS, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
@@ -76,7 +76,7 @@ static int run_status(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 }
 
 const struct vg_cli_command vg_cli_cmds_status[] = {
-	{ "status", "", N_("Show the agent's state, one section per subsystem"), NULL, "status", 0, 0, 0,
+	{ "status", "", N_("Show the agent's state, one section per subsystem"), NULL, VG_CMD_STATUS, 0, 0, 0,
 	  NULL, run_status },
 	{ NULL },
 };

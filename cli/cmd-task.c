@@ -15,7 +15,7 @@
 
 #define WAIT_MS 20000 /* each call waits this long at most, under the client's own timeout */
 
-static char *complete_files(const char *text, int argi, int state)
+static char *complete_files(struct vg_cli *cli, const char *text, int argi, int state)
 {
 	(void)text;
 	(void)argi;
@@ -205,7 +205,7 @@ static int fetch_output(struct vg_cli *cli, json_t *task)
 			json_t *piece;
 			size_t n;
 
-			rc = vg_cli_call(cli, "task.output",
+			rc = vg_cli_call(cli, VG_CMD_TASK_OUTPUT,
 					 json_pack("{s:O, s:s, s:I}", "id", json_object_get(task, "id"), "stream", streams[i],
 						   "offset", (json_int_t)len), &piece);
 			if (rc != VG_EXIT_OK) {
@@ -265,7 +265,7 @@ static void catch_interrupt(struct sigaction *old)
 
 /* Sends a task command (it answers at once with the task's id); unless no_wait, waits in
  * steps (task.show) for the task to end, and cancels it on Ctrl-C. */
-static int submit(struct vg_cli *cli, const char *cmd, json_t *args, bool no_wait)
+static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wait)
 {
 	struct sigaction old;
 	bool cancel_sent = false;
@@ -292,9 +292,9 @@ static int submit(struct vg_cli *cli, const char *cmd, json_t *args, bool no_wai
 		if (interrupted && !cancel_sent) {
 			fprintf(stderr, _("vigilctl: cancelling task %lld\n"), (long long)id);
 			cancel_sent = true;
-			rc = vg_cli_call(cli, "task.cancel", json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &next);
+			rc = vg_cli_call(cli, VG_CMD_TASK_CANCEL, json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &next);
 		} else {
-			rc = vg_cli_call(cli, "task.show", json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &next);
+			rc = vg_cli_call(cli, VG_CMD_TASK_SHOW, json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &next);
 			if (rc != VG_EXIT_OK && interrupted && !cancel_sent)
 				continue; /* the wait was interrupted: cancel now */
 		}
@@ -350,7 +350,7 @@ static int run_get_file(struct vg_cli *cli, const struct vg_cli_command *cmd, in
 	args = json_pack("{s:o}", "path", abs_path(path));
 	if (sha)
 		json_object_set_new(args, "sha256", json_string(sha));
-	return submit(cli, "task.get-file", args, no_wait);
+	return submit(cli, VG_CMD_TASK_GET_FILE, args, no_wait);
 }
 
 static int run_delete_file(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
@@ -378,7 +378,7 @@ static int run_delete_file(struct vg_cli *cli, const struct vg_cli_command *cmd,
 	args = json_pack("{s:o, s:b}", "path", abs_path(path), "quarantine", quarantine);
 	if (sha)
 		json_object_set_new(args, "sha256", json_string(sha));
-	return submit(cli, "task.delete-file", args, no_wait);
+	return submit(cli, VG_CMD_TASK_DELETE_FILE, args, no_wait);
 }
 
 /* Options come before the executable; everything after it is the program's. */
@@ -441,7 +441,7 @@ static int run_run(struct vg_cli *cli, const struct vg_cli_command *cmd, int arg
 		json_array_append_new(pargs, json_string(argv[i]));
 	json_object_set_new(args, "args", pargs);
 	json_object_set_new(args, "env", env);
-	return submit(cli, "task.run", args, no_wait);
+	return submit(cli, VG_CMD_TASK_RUN, args, no_wait);
 usage_env:
 	json_decref(args);
 	json_decref(env);
@@ -497,7 +497,7 @@ static int run_terminate(struct vg_cli *cli, const struct vg_cli_command *cmd, i
 		json_object_set_new(args, "exe", abs_path(exe));
 	if (sha)
 		json_object_set_new(args, "sha256", json_string(sha));
-	return submit(cli, "task.terminate", args, no_wait);
+	return submit(cli, VG_CMD_TASK_TERMINATE, args, no_wait);
 }
 
 static int parse_id(const struct vg_cli_command *cmd, const char *text, json_int_t *id)
@@ -520,7 +520,7 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	(void)argc;
 	if ((rc = parse_id(cmd, argv[0], &id)) != VG_EXIT_OK)
 		return rc;
-	if ((rc = vg_cli_call(cli, "task.show", json_pack("{s:I}", "id", id), &task)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_TASK_SHOW, json_pack("{s:I}", "id", id), &task)) != VG_EXIT_OK)
 		return rc;
 	if ((rc = fetch_output(cli, task)) != VG_EXIT_OK) {
 		json_decref(task);
@@ -549,7 +549,7 @@ static int run_cancel(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 	(void)argc;
 	if ((rc = parse_id(cmd, argv[0], &id)) != VG_EXIT_OK)
 		return rc;
-	if ((rc = vg_cli_call(cli, "task.cancel", json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &task)) !=
+	if ((rc = vg_cli_call(cli, VG_CMD_TASK_CANCEL, json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &task)) !=
 	    VG_EXIT_OK)
 		return rc;
 	if (cli->json)
@@ -604,7 +604,7 @@ static int run_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 		}
 		json_object_set_new(args, "limit", json_integer(n));
 	}
-	if ((rc = vg_cli_call(cli, "task.list", args, &list)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_TASK_LIST, args, &list)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, list))
 		return VG_EXIT_OK;
@@ -640,7 +640,7 @@ static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_command *
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	if ((rc = vg_cli_call(cli, "quarantine.list", NULL, &list)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_QUARANTINE_LIST, NULL, &list)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, list))
 		return VG_EXIT_OK;
@@ -691,35 +691,35 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	  N_("Regular files only, up to tasks.get_file_max_mb.  Without a server, the copy goes into the\n"
 	     "agent's collection directory (STATE_DIR/collected, 0600).  With --sha256 the copy is kept\n"
 	     "only when the content matches."),
-	  "task.get-file", 0, 1, 4, complete_files, run_get_file },
+	  VG_CMD_TASK_GET_FILE, 0, 1, 4, complete_files, run_get_file },
 	{ "task delete-file", "PATH [--sha256 HEX] [--quarantine] [--no-wait]",
 	  N_("Delete a file or a symbolic link (never its target)"),
 	  N_("With --sha256 nothing is deleted unless the content matches; with --quarantine a copy goes\n"
 	     "first into the quarantine (see \"quarantine list\").  Directories, device files, files under\n"
 	     "/proc, /sys and /dev and the agent's own files are refused."),
-	  "task.delete-file", 0, 1, 5, complete_files, run_delete_file },
+	  VG_CMD_TASK_DELETE_FILE, 0, 1, 5, complete_files, run_delete_file },
 	{ "task run", "[--cwd DIR] [--user USER] [--timeout SECONDS] [--env NAME=VALUE]... [--no-wait] [--] EXE [ARGS...]",
 	  N_("Run a program on the host, without a shell"),
 	  N_("Options come before the program; everything after it is the program's own.  The program runs\n"
 	     "as USER (default: tasks.run_default_user) in a process group of its own, killed at the\n"
 	     "timeout (default: tasks.run_default_timeout); the first MiB of stdout and stderr is kept."),
-	  "task.run", 0, 1, -1, complete_files, run_run },
+	  VG_CMD_TASK_RUN, 0, 1, -1, complete_files, run_run },
 	{ "task terminate", "PID [--start-time TICKS] | --exe PATH | --sha256 HEX [--no-wait]",
 	  N_("Terminate a process, or every process running a given executable"),
 	  N_("SIGTERM, then SIGKILL after tasks.terminate_grace_seconds.  With --start-time (clock ticks\n"
 	     "after boot, field 22 of /proc/PID/stat) a pid now used by another process is left alone.\n"
 	     "Pid 1, kernel threads and the agent itself are refused."),
-	  "task.terminate", 0, 1, 5, NULL, run_terminate },
-	{ "task list", "[--state STATE] [--limit N]", N_("List the tasks, newest first"), NULL, "task.list", 0, 0, 4,
+	  VG_CMD_TASK_TERMINATE, 0, 1, 5, NULL, run_terminate },
+	{ "task list", "[--state STATE] [--limit N]", N_("List the tasks, newest first"), NULL, VG_CMD_TASK_LIST, 0, 0, 4,
 	  NULL, run_list },
-	{ "task show", "ID", N_("Show a task and its result"), NULL, "task.show", 0, 1, 1, NULL, run_show },
-	{ "task cancel", "ID", N_("Cancel a queued or running task"), NULL, "task.cancel", 0, 1, 1, NULL, run_cancel },
-	{ "quarantine list", "", N_("List the files in quarantine"), NULL, "quarantine.list", 0, 0, 0, NULL,
+	{ "task show", "ID", N_("Show a task and its result"), NULL, VG_CMD_TASK_SHOW, 0, 1, 1, NULL, run_show },
+	{ "task cancel", "ID", N_("Cancel a queued or running task"), NULL, VG_CMD_TASK_CANCEL, 0, 1, 1, NULL, run_cancel },
+	{ "quarantine list", "", N_("List the files in quarantine"), NULL, VG_CMD_QUARANTINE_LIST, 0, 0, 0, NULL,
 	  run_quarantine_list },
 	{ "quarantine restore", "ID [--no-wait]", N_("Put a quarantined file back, with its mode and owner"),
 	  N_("The original path must not exist; the entry leaves the quarantine once restored."),
-	  "quarantine.restore", 0, 1, 2, NULL, run_quarantine_entry },
-	{ "quarantine purge", "ID [--no-wait]", N_("Delete a quarantined file for good"), NULL, "quarantine.purge", 0,
+	  VG_CMD_QUARANTINE_RESTORE, 0, 1, 2, NULL, run_quarantine_entry },
+	{ "quarantine purge", "ID [--no-wait]", N_("Delete a quarantined file for good"), NULL, VG_CMD_QUARANTINE_PURGE, 0,
 	  1, 2, NULL, run_quarantine_entry },
 	{ NULL },
 };

@@ -172,7 +172,7 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 			json_object_set_new(args, "grep", json_string(argv[++a]));
 		}
 	}
-	if ((rc = vg_cli_call(cli, "telemetry.show", args, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_SHOW, args, &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
 		vg_cli_print_json(r);
@@ -232,7 +232,7 @@ static int run_follow(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 	if (fs.type && strcmp(fs.type, "process") && strcmp(fs.type, "network") && strcmp(fs.type, "file") &&
 	    strcmp(fs.type, "other"))
 		return vg_cli_usage(cmd, _("unknown event type \"%s\" (process, network, file or other)"), fs.type);
-	if ((rc = vg_cli_call(cli, "telemetry.follow", NULL, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_FOLLOW, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	json_decref(r);
 	vg_client_on_stream(cli->client, on_stream, &fs);
@@ -279,7 +279,7 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_command *cmd, int a
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	if ((rc = vg_cli_call(cli, "telemetry.stats", NULL, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_STATS, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
@@ -352,7 +352,7 @@ static int run_exclusion_add(struct vg_cli *cli, const struct vg_cli_command *cm
 			json_object_set_new(args, exclusion_options[k].key, json_string(argv[a]));
 		}
 	}
-	if ((rc = vg_cli_call(cli, "telemetry.exclusion.add", args, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_ADD, args, &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
 		vg_cli_print_json(r);
@@ -376,7 +376,7 @@ static int run_exclusion_remove(struct vg_cli *cli, const struct vg_cli_command 
 	(void)argc;
 	if (*end || id <= 0)
 		return vg_cli_usage(cmd, _("\"%s\" is not an exclusion number"), argv[0]);
-	if ((rc = vg_cli_call(cli, "telemetry.exclusion.remove", json_pack("{s:I}", "id", (json_int_t)id), &r)) !=
+	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_REMOVE, json_pack("{s:I}", "id", (json_int_t)id), &r)) !=
 	    VG_EXIT_OK)
 		return rc;
 	if (cli->json)
@@ -396,7 +396,7 @@ static int run_exclusion_list(struct vg_cli *cli, const struct vg_cli_command *c
 	(void)cmd;
 	(void)argc;
 	(void)argv;
-	if ((rc = vg_cli_call(cli, "telemetry.exclusion.list", NULL, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
@@ -423,10 +423,10 @@ const struct vg_cli_command vg_cli_cmds_telemetry[] = {
 	  N_("Show stored events, newest last"),
 	  N_("TIME is a duration back from now (30s, 10m, 2h, 7d) or a local date (YYYY-MM-DD [HH:MM[:SS]]).\n"
 	     "--grep keeps the events whose JSON text contains TEXT; --json prints them as OCSF JSON."),
-	  "telemetry.show", 0, 0, 9, NULL, run_show },
+	  VG_CMD_TELEMETRY_SHOW, 0, 0, 9, NULL, run_show },
 	{ "telemetry follow", "[--type process|network|file|other] [--json]", N_("Show new events as they come, until Ctrl-C"),
-	  NULL, "telemetry.follow", 0, 0, 3, NULL, run_follow },
-	{ "telemetry stats", "", N_("Show event rates, losses and the spool's size"), NULL, "telemetry.stats", 0, 0, 0,
+	  NULL, VG_CMD_TELEMETRY_FOLLOW, 0, 0, 3, NULL, run_follow },
+	{ "telemetry stats", "", N_("Show event rates, losses and the spool's size"), NULL, VG_CMD_TELEMETRY_STATS, 0, 0, 0,
 	  NULL, run_stats },
 	{ "telemetry exclusion add",
 	  "[--exe GLOB] [--cmdline GLOB] [--user USER] [--sha256 HASH] [--type TYPE] [--remote-ip IP] "
@@ -434,10 +434,10 @@ const struct vg_cli_command vg_cli_cmds_telemetry[] = {
 	  N_("Stop storing the events that match every condition given"),
 	  N_("Globs follow the shell's rules (* ? [...]); --remote-ip and --remote-port apply to network\n"
 	     "events, --path-prefix to file events.  Excluded events are never stored."),
-	  "telemetry.exclusion.add", 0, 2, 18, NULL, run_exclusion_add },
-	{ "telemetry exclusion remove", "ID", N_("Remove a telemetry exclusion"), NULL, "telemetry.exclusion.remove", 0,
+	  VG_CMD_TELEMETRY_EXCLUSION_ADD, 0, 2, 18, NULL, run_exclusion_add },
+	{ "telemetry exclusion remove", "ID", N_("Remove a telemetry exclusion"), NULL, VG_CMD_TELEMETRY_EXCLUSION_REMOVE, 0,
 	  1, 1, NULL, run_exclusion_remove },
-	{ "telemetry exclusion list", "", N_("List the telemetry exclusions"), NULL, "telemetry.exclusion.list", 0, 0,
+	{ "telemetry exclusion list", "", N_("List the telemetry exclusions"), NULL, VG_CMD_TELEMETRY_EXCLUSION_LIST, 0, 0,
 	  0, NULL, run_exclusion_list },
 	{ NULL },
 };

@@ -197,8 +197,8 @@ int vg_cli_help_command(FILE *out, int argc, char **argv)
 	fprintf(out, "\n  %s\n", _(c->help));
 	if (c->details)
 		fprintf(out, "\n%s\n", _(c->details));
-	if (c->proto && vg_proto_command_find(c->proto))
-		fprintf(out, "\n%s\n", vg_proto_command_find(c->proto)->access == VG_ACCESS_ADMIN
+	if (c->proto != VG_CLI_NO_CMD)
+		fprintf(out, "\n%s\n", vg_proto_command(c->proto)->access == VG_ACCESS_ADMIN
 			? _("Needs root.") : _("Root and members of group vigil may run it."));
 	return VG_EXIT_OK;
 }
@@ -225,8 +225,8 @@ void vg_cli_print_roff(FILE *out)
 			}
 			fputc('\n', out);
 		}
-		if (c->proto && vg_proto_command_find(c->proto))
-			fprintf(out, ".br\n%s\n", vg_proto_command_find(c->proto)->access == VG_ACCESS_ADMIN
+		if (c->proto != VG_CLI_NO_CMD)
+			fprintf(out, ".br\n%s\n", vg_proto_command(c->proto)->access == VG_ACCESS_ADMIN
 				? "Needs root." : "Root and members of group vigil may run it.");
 	}
 }

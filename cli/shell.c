@@ -139,7 +139,7 @@ static int arg_index;
 
 static char *argument_generator(const char *text, int state)
 {
-	char *r = arg_command->complete(text, arg_index, state);
+	char *r = arg_command->complete(shell_cli, text, arg_index, state);
 
 	return r == VG_CLI_COMPLETE_FILES ? NULL : r;
 }
@@ -164,7 +164,7 @@ static char **complete(const char *text, int start, int end)
 	if (cmd && consumed > 0 && consumed <= n && cmd->complete) {
 		arg_command = cmd;
 		arg_index = n - consumed;
-		if (cmd->complete(text, arg_index, 0) == VG_CLI_COMPLETE_FILES) {
+		if (cmd->complete(shell_cli, text, arg_index, 0) == VG_CLI_COMPLETE_FILES) {
 			rl_attempted_completion_over = 0;
 			return NULL;
 		}
@@ -188,7 +188,7 @@ int vg_cli_shell(struct vg_cli *cli)
 		history_path[0] = '\0';
 
 	printf(_("Vigil shell %s. Type \"help\" for the commands, \"quit\" to leave.\n"), PACKAGE_VERSION);
-	if (vg_cli_call(cli, "hello", NULL, &hello) == VG_EXIT_OK) {
+	if (vg_cli_call(cli, VG_CMD_HELLO, NULL, &hello) == VG_EXIT_OK) {
 		if (strcmp(json_string_value(json_object_get(hello, "access")) ?: "", "admin") != 0)
 			printf("%s\n", _("You may read but not change: changes need root."));
 		json_decref(hello);

@@ -159,7 +159,7 @@ bool vg_conn_tick(struct vg_console *con)
 	vg_client_on_stream(con->client, on_stream, con);
 	con->up = true;
 	con->last_error[0] = '\0';
-	vg_console_request(con, "hello", NULL, on_hello, con);
+	vg_console_request(con, VG_CMD_HELLO, NULL, on_hello, con);
 	return true;
 }
 
@@ -187,7 +187,7 @@ bool vg_conn_readable(struct vg_console *con)
 	return false;
 }
 
-static int request(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn, void *ctx,
+static int request(struct vg_console *con, enum vg_cmd cmd, json_t *args, vg_console_reply_fn fn, void *ctx,
 		   bool lasting)
 {
 	struct vg_error err = { 0 };
@@ -222,12 +222,12 @@ static int request(struct vg_console *con, const char *cmd, json_t *args, vg_con
 	return 0;
 }
 
-int vg_console_request(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn, void *ctx)
+int vg_console_request(struct vg_console *con, enum vg_cmd cmd, json_t *args, vg_console_reply_fn fn, void *ctx)
 {
 	return request(con, cmd, args, fn, ctx, false);
 }
 
-int vg_console_request_lasting(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn,
+int vg_console_request_lasting(struct vg_console *con, enum vg_cmd cmd, json_t *args, vg_console_reply_fn fn,
 			       void *ctx)
 {
 	return request(con, cmd, args, fn, ctx, true);

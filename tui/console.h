@@ -54,40 +54,40 @@ enum vg_action {
 	VG_ACT_DEFAULT,       /* reset the selected setting to its default */
 	VG_ACT_FILTER,        /* type a filter for the rows */
 	VG_ACT_TOGGLE,        /* switch a yes/no value */
-	VG_ACT_COMMAND,       /* a screen's own command; arg: which (the screen's VG_CMD_*) */
+	VG_ACT_COMMAND,       /* a screen's own command; arg: which (the screen's VG_UI_*) */
 };
 
 /* The screens' own commands (VG_ACT_COMMAND's arg). */
 enum {
-	VG_CMD_GET_FILE = 1,
-	VG_CMD_DELETE_FILE,
-	VG_CMD_RUN,
-	VG_CMD_TERMINATE,
-	VG_CMD_CANCEL,
-	VG_CMD_QUARANTINE,    /* the quarantine view, and back */
-	VG_CMD_RESTORE,
-	VG_CMD_PURGE,
-	VG_CMD_FILES,         /* IOC: the file picker */
-	VG_CMD_OPTIONS,       /* IOC: the options of the scan */
-	VG_CMD_START,         /* IOC: start the scan */
-	VG_CMD_PAST,          /* IOC: the past scans, and back to the results */
-	VG_CMD_SHOW_PROCESS,  /* telemetry: show or hide a type (these four in this order) */
-	VG_CMD_SHOW_NETWORK,
-	VG_CMD_SHOW_FILE,
-	VG_CMD_SHOW_OTHER,
-	VG_CMD_CLEAR,         /* telemetry: forget the events shown */
-	VG_CMD_ADD,           /* isolation: a new exception */
-	VG_CMD_REMOVE,        /* isolation: remove the selected exception */
-	VG_CMD_ISOLATE,       /* isolation: turn it on */
-	VG_CMD_RELEASE,       /* isolation: turn it off */
-	VG_CMD_PROFILE,       /* isolation: switch the selected profile */
-	VG_CMD_CHECK,         /* servers: check the selected server now */
-	VG_CMD_IMPORT_SERVER, /* servers: import the server's CA (file picker) */
-	VG_CMD_IMPORT_CLIENT, /* servers: import the client certificate (picker, then key and password) */
-	VG_CMD_REMOVE_SERVER_CERT,
-	VG_CMD_REMOVE_CLIENT_CERT,
-	VG_CMD_PROXY,         /* servers: the proxy form */
-	VG_CMD_PROXY_CLEAR,
+	VG_UI_GET_FILE = 1,
+	VG_UI_DELETE_FILE,
+	VG_UI_RUN,
+	VG_UI_TERMINATE,
+	VG_UI_CANCEL,
+	VG_UI_QUARANTINE,    /* the quarantine view, and back */
+	VG_UI_RESTORE,
+	VG_UI_PURGE,
+	VG_UI_FILES,         /* IOC: the file picker */
+	VG_UI_OPTIONS,       /* IOC: the options of the scan */
+	VG_UI_START,         /* IOC: start the scan */
+	VG_UI_PAST,          /* IOC: the past scans, and back to the results */
+	VG_UI_SHOW_PROCESS,  /* telemetry: show or hide a type (these four in this order) */
+	VG_UI_SHOW_NETWORK,
+	VG_UI_SHOW_FILE,
+	VG_UI_SHOW_OTHER,
+	VG_UI_CLEAR,         /* telemetry: forget the events shown */
+	VG_UI_ADD,           /* isolation: a new exception */
+	VG_UI_REMOVE,        /* isolation: remove the selected exception */
+	VG_UI_ISOLATE,       /* isolation: turn it on */
+	VG_UI_RELEASE,       /* isolation: turn it off */
+	VG_UI_PROFILE,       /* isolation: switch the selected profile */
+	VG_UI_CHECK,         /* servers: check the selected server now */
+	VG_UI_IMPORT_SERVER, /* servers: import the server's CA (file picker) */
+	VG_UI_IMPORT_CLIENT, /* servers: import the client certificate (picker, then key and password) */
+	VG_UI_REMOVE_SERVER_CERT,
+	VG_UI_REMOVE_CLIENT_CERT,
+	VG_UI_PROXY,         /* servers: the proxy form */
+	VG_UI_PROXY_CLEAR,
 };
 
 enum vg_screen_id {
@@ -169,10 +169,10 @@ typedef void (*vg_console_reply_fn)(void *ctx, json_t *result, const struct vg_e
 /* Sends cmd with args (stolen) to the agent; fn(ctx, ...) runs later on the main loop with the
  * result (borrowed) or the error.  Returns 0, or -ENOTCONN when the agent is not connected
  * (fn is not called then). */
-int vg_console_request(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn, void *ctx);
+int vg_console_request(struct vg_console *con, enum vg_cmd cmd, json_t *args, vg_console_reply_fn fn, void *ctx);
 /* The same for a request whose answer comes when a long job ends (an IOC scan): the title bar
  * does not count it as the agent being slow. */
-int vg_console_request_lasting(struct vg_console *con, const char *cmd, json_t *args, vg_console_reply_fn fn,
+int vg_console_request_lasting(struct vg_console *con, enum vg_cmd cmd, json_t *args, vg_console_reply_fn fn,
 			       void *ctx);
 bool vg_console_connected(const struct vg_console *con);
 /* True when the agent said this user may only read (a member of group vigil, not root). */
@@ -262,28 +262,5 @@ int vg_form_key(struct vg_form *f, const struct vg_key *k);
 /* Draws the form over the middle of the view, and leaves the cursor in the focused field. */
 void vg_form_draw(const struct vg_form *f, const struct vg_view *v);
 
-/* probe.c: the view of a part that may not exist in this agent yet. */
-enum vg_probe_state { VG_PROBE_IDLE, VG_PROBE_LOADING, VG_PROBE_OK, VG_PROBE_UNAVAILABLE, VG_PROBE_ERROR };
-
-struct vg_probe {
-	struct vg_console *con;
-	const char *cmd;          /* the agent command that lists what the screen shows */
-	const char *missing;      /* N_(): the sentence shown when the agent does not have it */
-	enum vg_probe_state state;
-	char **lines;             /* the answer, one line each */
-	size_t nlines;
-	int scroll;
-	int page;                 /* rows seen at the last draw */
-	char error[VG_ERROR_MSG_SIZE];
-};
-
-/* cmd and missing are static strings (missing an N_() sentence); fini frees the answer. */
-void vg_probe_init(struct vg_probe *p, struct vg_console *con, const char *cmd, const char *missing);
-void vg_probe_fini(struct vg_probe *p);
-/* Asks the agent for cmd (once at a time); the state follows the answer. */
-void vg_probe_request(struct vg_probe *p);
-void vg_probe_draw(struct vg_probe *p, const struct vg_view *v);
-/* Scrolls the answer; returns VG_KEY_* flags. */
-int vg_probe_key(struct vg_probe *p, const struct vg_key *k);
 
 #endif

@@ -72,7 +72,7 @@ static void show(void *self)
 
 	if (d->loading)
 		return;
-	if (vg_console_request(d->con, "status", NULL, on_status, d) == 0)
+	if (vg_console_request(d->con, VG_CMD_STATUS, NULL, on_status, d) == 0)
 		d->loading = true;
 	d->ticks = 0;
 }

@@ -78,7 +78,7 @@ static void show(void *self)
 {
 	struct exclusions_screen *s = self;
 
-	if (!s->loading && vg_console_request(s->con, "telemetry.exclusion.list", NULL, on_list, s) == 0)
+	if (!s->loading && vg_console_request(s->con, VG_CMD_TELEMETRY_EXCLUSION_LIST, NULL, on_list, s) == 0)
 		s->loading = true;
 }
 
@@ -107,7 +107,7 @@ static void submit(struct exclusions_screen *s)
 	s->form.error[0] = '\0';
 	if (s->kind == F_REMOVE) {
 		args = json_pack("{s:I}", "id", s->remove_id);
-		r = vg_console_request(s->con, "telemetry.exclusion.remove", args, on_change, s);
+		r = vg_console_request(s->con, VG_CMD_TELEMETRY_EXCLUSION_REMOVE, args, on_change, s);
 	} else {
 		args = json_object();
 		for (size_t i = 0; i < NFIELDS; i++) {
@@ -132,7 +132,7 @@ static void submit(struct exclusions_screen *s)
 				json_object_set_new(args, fields[i].key, json_string(v));
 			}
 		}
-		r = vg_console_request(s->con, "telemetry.exclusion.add", args, on_change, s);
+		r = vg_console_request(s->con, VG_CMD_TELEMETRY_EXCLUSION_ADD, args, on_change, s);
 	}
 	if (r == 0)
 		s->form.busy = true;
@@ -163,12 +163,12 @@ static int key(void *self, const struct vg_key *k)
 		}
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	if (k->action == VG_ACT_COMMAND && (k->arg == VG_CMD_ADD || k->arg == VG_CMD_REMOVE)) {
+	if (k->action == VG_ACT_COMMAND && (k->arg == VG_UI_ADD || k->arg == VG_UI_REMOVE)) {
 		if (vg_console_read_only(s->con)) {
 			vg_console_read_only_message(s->con);
 			return VG_KEY_HANDLED | VG_KEY_REDRAW;
 		}
-		if (k->arg == VG_CMD_ADD) {
+		if (k->arg == VG_UI_ADD) {
 			s->kind = F_ADD;
 			vg_form_open(&s->form, _(" Add a telemetry exclusion "));
 			for (size_t i = 0; i < NFIELDS; i++)

@@ -61,7 +61,7 @@ static void show(void *self)
 		json_decref(args);
 		return;
 	}
-	if (vg_console_request(h->con, "settings.history", args, on_list, h) == 0)
+	if (vg_console_request(h->con, VG_CMD_SETTINGS_HISTORY, args, on_list, h) == 0)
 		h->loading = true;
 }
 

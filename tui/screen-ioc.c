@@ -229,7 +229,7 @@ static void on_past(void *ctx, json_t *result, const struct vg_error *err)
 
 static void reload_past(struct ioc_screen *s)
 {
-	if (!s->past_loading && vg_console_request(s->con, "ioc.results", NULL, on_past, s) == 0)
+	if (!s->past_loading && vg_console_request(s->con, VG_CMD_IOC_RESULTS, NULL, on_past, s) == 0)
 		s->past_loading = true;
 }
 
@@ -294,7 +294,7 @@ static void start(struct ioc_screen *s)
 		vg_console_message(s->con, true, msg);
 		return;
 	}
-	if (vg_console_request_lasting(s->con, "ioc.scan", args, on_scan, s) < 0) {
+	if (vg_console_request_lasting(s->con, VG_CMD_IOC_SCAN, args, on_scan, s) < 0) {
 		vg_console_message(s->con, true, _("The agent is not reachable."));
 		return;
 	}
@@ -335,7 +335,7 @@ static void cancel(struct ioc_screen *s)
 		vg_console_message(s->con, true, _("No scan started here is running."));
 		return;
 	}
-	if (vg_console_request(s->con, "ioc.cancel", s->scan_id ? json_pack("{s:I}", "scan_id", s->scan_id) : NULL,
+	if (vg_console_request(s->con, VG_CMD_IOC_CANCEL, s->scan_id ? json_pack("{s:I}", "scan_id", s->scan_id) : NULL,
 			       on_cancel, s) == 0) {
 		s->cancelling = true;
 		vg_console_message(s->con, false, _("Cancelling the scan…"));
@@ -409,7 +409,7 @@ static void open_past(struct ioc_screen *s)
 {
 	json_t *e = json_array_get(s->past, (size_t)s->psel);
 
-	if (e && vg_console_request(s->con, "ioc.results", json_pack("{s:O}", "scan_id", json_object_get(e, "scan_id")),
+	if (e && vg_console_request(s->con, VG_CMD_IOC_RESULTS, json_pack("{s:O}", "scan_id", json_object_get(e, "scan_id")),
 				    on_one_result, s) < 0)
 		vg_console_message(s->con, true, _("The agent is not reachable."));
 }
@@ -425,19 +425,19 @@ static int key(void *self, const struct vg_key *k)
 		return form_key(s, k);
 	if (k->action == VG_ACT_COMMAND) {
 		switch (k->arg) {
-		case VG_CMD_FILES:
+		case VG_UI_FILES:
 			vg_picker_open(&s->picker);
 			break;
-		case VG_CMD_OPTIONS:
+		case VG_UI_OPTIONS:
 			open_options(s);
 			break;
-		case VG_CMD_START:
+		case VG_UI_START:
 			start(s);
 			break;
-		case VG_CMD_CANCEL:
+		case VG_UI_CANCEL:
 			cancel(s);
 			break;
-		case VG_CMD_PAST:
+		case VG_UI_PAST:
 			s->past_view = !s->past_view;
 			if (s->past_view)
 				reload_past(s);

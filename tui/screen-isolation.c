@@ -104,9 +104,9 @@ static void reload(struct isolation_screen *s)
 {
 	if (s->loading)
 		return;
-	if (vg_console_request(s->con, "isolation.status", NULL, on_status, s) == 0)
+	if (vg_console_request(s->con, VG_CMD_ISOLATION_STATUS, NULL, on_status, s) == 0)
 		s->loading = true;
-	vg_console_request(s->con, "isolation.profile.list", NULL, on_profiles, s);
+	vg_console_request(s->con, VG_CMD_ISOLATION_PROFILE_LIST, NULL, on_profiles, s);
 }
 
 static void show(void *self)
@@ -149,7 +149,7 @@ static void on_change(void *ctx, json_t *result, const struct vg_error *err)
 	reload(s);
 }
 
-static void send_change(struct isolation_screen *s, const char *cmd, json_t *args)
+static void send_change(struct isolation_screen *s, enum vg_cmd cmd, json_t *args)
 {
 	if (vg_console_request(s->con, cmd, args, on_change, s) == 0)
 		s->form.busy = true;
@@ -246,20 +246,20 @@ static void submit(struct isolation_screen *s)
 		args = json_pack("{s:s}", "reason", s->reason);
 		if (s->duration)
 			json_object_set_new(args, "duration_seconds", json_integer(s->duration));
-		send_change(s, "isolation.on", args);
+		send_change(s, VG_CMD_ISOLATION_ON, args);
 		return;
 	case F_OFF:
-		send_change(s, "isolation.off", NULL);
+		send_change(s, VG_CMD_ISOLATION_OFF, NULL);
 		return;
 	case F_ADD:
 		args = json_object();
 		for (int i = 0; i < 6; i++)
 			if (s->form.fields[i].value[0])
 				json_object_set_new(args, keys[i], json_string(s->form.fields[i].value));
-		send_change(s, "isolation.exception.add", args);
+		send_change(s, VG_CMD_ISOLATION_EXCEPTION_ADD, args);
 		return;
 	case F_REMOVE:
-		send_change(s, "isolation.exception.remove", json_pack("{s:I}", "id", s->remove_id));
+		send_change(s, VG_CMD_ISOLATION_EXCEPTION_REMOVE, json_pack("{s:I}", "id", s->remove_id));
 		return;
 	default:
 		return;
@@ -290,7 +290,7 @@ static void toggle_profile(struct isolation_screen *s)
 
 	if (!p)
 		return;
-	if (vg_console_request(s->con, "isolation.profile.set",
+	if (vg_console_request(s->con, VG_CMD_ISOLATION_PROFILE_SET,
 			       json_pack("{s:s, s:b}", "name", str(p, "name"), "enabled",
 					 !json_is_true(json_object_get(p, "enabled"))),
 			       on_change, s) < 0)
@@ -308,20 +308,20 @@ static int command(struct isolation_screen *s, int cmd)
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
 	switch (cmd) {
-	case VG_CMD_ISOLATE:
+	case VG_UI_ISOLATE:
 		open_form(s, F_ON);
 		break;
-	case VG_CMD_RELEASE:
+	case VG_UI_RELEASE:
 		if (!on) {
 			vg_console_message(s->con, false, _("The host is not isolated."));
 			break;
 		}
 		open_form(s, F_OFF);
 		break;
-	case VG_CMD_ADD:
+	case VG_UI_ADD:
 		open_form(s, F_ADD);
 		break;
-	case VG_CMD_REMOVE:
+	case VG_UI_REMOVE:
 		if ((size_t)s->sel >= nexceptions(s)) {
 			vg_console_message(s->con, false, _("Select an exception first."));
 			break;
@@ -329,7 +329,7 @@ static int command(struct isolation_screen *s, int cmd)
 		s->remove_id = json_integer_value(json_object_get(json_array_get(exceptions(s), (size_t)s->sel), "id"));
 		open_form(s, F_REMOVE);
 		break;
-	case VG_CMD_PROFILE:
+	case VG_UI_PROFILE:
 		if ((size_t)s->sel < nexceptions(s)) {
 			vg_console_message(s->con, false, _("Select a profile first."));
 			break;

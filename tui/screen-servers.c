@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base64.h"
 #include "console.h"
 #include "fileio.h"
 #include "ioc.h"
@@ -117,10 +118,10 @@ static void show(void *self)
 {
 	struct servers_screen *s = self;
 
-	vg_console_request(s->con, "server.list", NULL, on_servers, s);
-	vg_console_request(s->con, "cert.server.show", NULL, on_scert, s);
-	vg_console_request(s->con, "cert.client.show", NULL, on_ccert, s);
-	vg_console_request(s->con, "proxy.show", NULL, on_proxy, s);
+	vg_console_request(s->con, VG_CMD_SERVER_LIST, NULL, on_servers, s);
+	vg_console_request(s->con, VG_CMD_CERT_SERVER_SHOW, NULL, on_scert, s);
+	vg_console_request(s->con, VG_CMD_CERT_CLIENT_SHOW, NULL, on_ccert, s);
+	vg_console_request(s->con, VG_CMD_PROXY_SHOW, NULL, on_proxy, s);
 }
 
 static void on_change(void *ctx, json_t *result, const struct vg_error *err)
@@ -166,7 +167,7 @@ static json_t *selected_server(const struct servers_screen *s)
 	return json_array_get(json_object_get(s->servers, "servers"), (size_t)s->sel);
 }
 
-static void send_change(struct servers_screen *s, const char *cmd, json_t *args)
+static void send_change(struct servers_screen *s, enum vg_cmd cmd, json_t *args)
 {
 	if (vg_console_request(s->con, cmd, args, on_change, s) == 0)
 		s->form.busy = true;
@@ -177,31 +178,15 @@ static void send_change(struct servers_screen *s, const char *cmd, json_t *args)
 /* The content of path in base64 (the caller frees), or NULL with the reason in msg. */
 static char *file_b64(const char *path, char *msg, size_t size)
 {
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	struct vg_error err;
 	char *data = NULL, *out;
-	size_t len = 0, o = 0;
+	size_t len = 0;
 
 	if (vg_file_read_all(path, MAX_CERT_FILE, &data, &len, &err) < 0) {
 		vg_error_text(&err, msg, size);
 		return NULL;
 	}
-	out = malloc(4 * ((len + 2) / 3) + 1);
-	for (size_t i = 0; out && i < len; i += 3) {
-		unsigned v = (unsigned char)data[i] << 16;
-
-		if (i + 1 < len)
-			v |= (unsigned char)data[i + 1] << 8;
-		if (i + 2 < len)
-			v |= (unsigned char)data[i + 2];
-		out[o++] = tab[(v >> 18) & 63];
-		out[o++] = tab[(v >> 12) & 63];
-		out[o++] = i + 1 < len ? tab[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < len ? tab[v & 63] : '=';
-	}
-	if (out)
-		out[o] = '\0';
-	else
+	if (!(out = vg_base64_encode(data, len)))
 		snprintf(msg, size, "%s", _("out of memory"));
 	/* A key file may be in it. */
 	explicit_bzero(data, len);
@@ -225,19 +210,19 @@ static void submit(struct servers_screen *s)
 	s->form.error[0] = '\0';
 	switch (s->kind) {
 	case F_ADD:
-		send_change(s, "server.add", json_pack("{s:s}", "server", s->form.fields[0].value));
+		send_change(s, VG_CMD_SERVER_ADD, json_pack("{s:s}", "server", s->form.fields[0].value));
 		return;
 	case F_REMOVE:
-		send_change(s, "server.remove", json_pack("{s:s}", "server", s->target));
+		send_change(s, VG_CMD_SERVER_REMOVE, json_pack("{s:s}", "server", s->target));
 		return;
 	case F_RM_SCERT:
-		send_change(s, "cert.server.remove", NULL);
+		send_change(s, VG_CMD_CERT_SERVER_REMOVE, NULL);
 		return;
 	case F_RM_CCERT:
-		send_change(s, "cert.client.remove", NULL);
+		send_change(s, VG_CMD_CERT_CLIENT_REMOVE, NULL);
 		return;
 	case F_PROXY_CLEAR:
-		send_change(s, "proxy.clear", NULL);
+		send_change(s, VG_CMD_PROXY_CLEAR, NULL);
 		return;
 	case F_PROXY:
 		args = json_pack("{s:s, s:s, s:s}", "url", s->form.fields[0].value, "user", s->form.fields[1].value,
@@ -246,7 +231,7 @@ static void submit(struct servers_screen *s)
 			json_object_set_new(args, "password", json_string(s->form.fields[2].value));
 		if (!s->form.fields[1].value[0])
 			json_object_del(args, "user");
-		send_change(s, "proxy.set", args);
+		send_change(s, VG_CMD_PROXY_SET, args);
 		return;
 	case F_CLIENT: {
 		char *cert = file_b64(s->chosen, msg, sizeof(msg)), *key = NULL;
@@ -263,7 +248,7 @@ static void submit(struct servers_screen *s)
 			json_object_set_new(args, "password", json_string(pw));
 		wipe_free(cert);
 		wipe_free(key);
-		send_change(s, "cert.client.import", args);
+		send_change(s, VG_CMD_CERT_CLIENT_IMPORT, args);
 		return;
 	}
 	default:
@@ -291,7 +276,7 @@ static void picked(struct servers_screen *s)
 			vg_console_message(s->con, true, msg);
 			return;
 		}
-		if (vg_console_request(s->con, "cert.server.import", json_pack("{s:s}", "data", b64), on_change, s) < 0)
+		if (vg_console_request(s->con, VG_CMD_CERT_SERVER_IMPORT, json_pack("{s:s}", "data", b64), on_change, s) < 0)
 			vg_console_message(s->con, true, _("The agent is not reachable."));
 		free(b64);
 		return;
@@ -309,17 +294,17 @@ static int command(struct servers_screen *s, int cmd)
 	json_t *srv = selected_server(s);
 	char title[512];
 
-	if (cmd != VG_CMD_CHECK && vg_console_read_only(s->con)) {
+	if (cmd != VG_UI_CHECK && vg_console_read_only(s->con)) {
 		vg_console_read_only_message(s->con);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
 	switch (cmd) {
-	case VG_CMD_ADD:
+	case VG_UI_ADD:
 		s->kind = F_ADD;
 		vg_form_open(&s->form, _(" Add a server "));
 		vg_form_add(&s->form, N_("Server (HOST or HOST:PORT)"), "", false);
 		break;
-	case VG_CMD_REMOVE:
+	case VG_UI_REMOVE:
 		if (!srv) {
 			vg_console_message(s->con, false, _("Select a server first."));
 			break;
@@ -328,7 +313,7 @@ static int command(struct servers_screen *s, int cmd)
 		snprintf(title, sizeof(title), _(" Remove the server %s? Enter: yes, Esc: no "), s->target);
 		confirm(s, F_REMOVE, title);
 		break;
-	case VG_CMD_CHECK: {
+	case VG_UI_CHECK: {
 		json_t *args = NULL;
 
 		if (vg_console_read_only(s->con)) {
@@ -340,22 +325,22 @@ static int command(struct servers_screen *s, int cmd)
 			args = json_pack("{s:s}", "server", s->target);
 		json_decref(s->check);
 		s->check = NULL;
-		if (vg_console_request_lasting(s->con, "server.check", args, on_check, s) == 0)
+		if (vg_console_request_lasting(s->con, VG_CMD_SERVER_CHECK, args, on_check, s) == 0)
 			s->checking = true;
 		break;
 	}
-	case VG_CMD_IMPORT_SERVER:
-	case VG_CMD_IMPORT_CLIENT:
-		s->picking = cmd == VG_CMD_IMPORT_SERVER ? PICK_SERVER : PICK_CLIENT;
+	case VG_UI_IMPORT_SERVER:
+	case VG_UI_IMPORT_CLIENT:
+		s->picking = cmd == VG_UI_IMPORT_SERVER ? PICK_SERVER : PICK_CLIENT;
 		vg_picker_open(&s->picker);
 		break;
-	case VG_CMD_REMOVE_SERVER_CERT:
+	case VG_UI_REMOVE_SERVER_CERT:
 		confirm(s, F_RM_SCERT, _(" Remove the server's CA certificate? Enter: yes, Esc: no "));
 		break;
-	case VG_CMD_REMOVE_CLIENT_CERT:
+	case VG_UI_REMOVE_CLIENT_CERT:
 		confirm(s, F_RM_CCERT, _(" Remove the client certificate? Enter: yes, Esc: no "));
 		break;
-	case VG_CMD_PROXY:
+	case VG_UI_PROXY:
 		s->kind = F_PROXY;
 		vg_form_open(&s->form, _(" Proxy "));
 		vg_form_add(&s->form, N_("URL (http://host:port)"), str(s->proxy, "url"), false);
@@ -366,7 +351,7 @@ static int command(struct servers_screen *s, int cmd)
 		snprintf(s->form.note, sizeof(s->form.note), "%s",
 			 _("The password is never shown back; leave it empty for none."));
 		break;
-	case VG_CMD_PROXY_CLEAR:
+	case VG_UI_PROXY_CLEAR:
 		confirm(s, F_PROXY_CLEAR, _(" Use no proxy? Enter: yes, Esc: no "));
 		break;
 	default:

@@ -88,7 +88,7 @@ static void show(void *self)
 {
 	struct settings_screen *s = self;
 
-	if (!s->loading && vg_console_request(s->con, "settings.show", NULL, on_list, s) == 0)
+	if (!s->loading && vg_console_request(s->con, VG_CMD_SETTINGS_SHOW, NULL, on_list, s) == 0)
 		s->loading = true;
 }
 
@@ -129,7 +129,7 @@ static void submit(struct settings_screen *s, const char *value)
 
 	if (!args)
 		return;
-	if (vg_console_request(s->con, "settings.set", args, on_set, s) < 0) {
+	if (vg_console_request(s->con, VG_CMD_SETTINGS_SET, args, on_set, s) < 0) {
 		snprintf(s->form.error, sizeof(s->form.error), "%s", _("The agent is not reachable."));
 		return;
 	}

@@ -259,7 +259,7 @@ static void request_output(struct tasks_screen *s, int stream)
 	if (stream >= 2 || !(c = calloc(1, sizeof(*c))))
 		return;
 	*c = (struct detail_ctx){ .s = s, .gen = s->gen, .stream = stream };
-	if (vg_console_request(s->con, "task.output",
+	if (vg_console_request(s->con, VG_CMD_TASK_OUTPUT,
 			       json_pack("{s:O, s:s, s:I}", "id", json_object_get(s->detail, "id"), "stream",
 					 names[stream], "offset", (json_int_t)s->outlen[stream]),
 			       on_output, c) < 0)
@@ -330,7 +330,7 @@ static void request_detail(struct tasks_screen *s, json_int_t id)
 	s->detail_id = id;
 	s->gen++;
 	*c = (struct detail_ctx){ .s = s, .gen = s->gen };
-	if (vg_console_request(s->con, "task.show", json_pack("{s:I}", "id", id), on_show, c) < 0)
+	if (vg_console_request(s->con, VG_CMD_TASK_SHOW, json_pack("{s:I}", "id", id), on_show, c) < 0)
 		free(c);
 }
 
@@ -387,7 +387,7 @@ static void on_list(void *ctx, json_t *result, const struct vg_error *err)
 void vg_tasks_reload(struct tasks_screen *s)
 {
 	if (!s->loading &&
-	    vg_console_request(s->con, "task.list", json_pack("{s:i}", "limit", LIST_LIMIT), on_list, s) == 0)
+	    vg_console_request(s->con, VG_CMD_TASK_LIST, json_pack("{s:i}", "limit", LIST_LIMIT), on_list, s) == 0)
 		s->loading = true;
 	if (s->quarantine)
 		vg_tasks_quarantine_reload(s);

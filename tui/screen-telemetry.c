@@ -197,7 +197,7 @@ static void on_stats(void *ctx, json_t *result, const struct vg_error *err)
 
 static void ask_stats(struct telemetry_screen *s)
 {
-	if (!s->stats_loading && vg_console_request(s->con, "telemetry.stats", NULL, on_stats, s) == 0)
+	if (!s->stats_loading && vg_console_request(s->con, VG_CMD_TELEMETRY_STATS, NULL, on_stats, s) == 0)
 		s->stats_loading = true;
 }
 
@@ -206,7 +206,7 @@ static void show(void *self)
 	struct telemetry_screen *s = self;
 
 	/* show() runs again when the agent comes back: a new connection has no subscription. */
-	if (!s->subscribing && vg_console_request(s->con, "telemetry.follow", NULL, on_follow, s) == 0) {
+	if (!s->subscribing && vg_console_request(s->con, VG_CMD_TELEMETRY_FOLLOW, NULL, on_follow, s) == 0) {
 		s->subscribing = true;
 		s->subscribed = false;
 	}
@@ -427,9 +427,9 @@ static int key(void *self, const struct vg_key *k)
 			s->missed = 0;
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	case VG_ACT_COMMAND:
-		if (k->arg >= VG_CMD_SHOW_PROCESS && k->arg <= VG_CMD_SHOW_OTHER)
-			s->hide[k->arg - VG_CMD_SHOW_PROCESS] = !s->hide[k->arg - VG_CMD_SHOW_PROCESS];
-		else if (k->arg == VG_CMD_CLEAR)
+		if (k->arg >= VG_UI_SHOW_PROCESS && k->arg <= VG_UI_SHOW_OTHER)
+			s->hide[k->arg - VG_UI_SHOW_PROCESS] = !s->hide[k->arg - VG_UI_SHOW_PROCESS];
+		else if (k->arg == VG_UI_CLEAR)
 			clear_events(s);
 		else
 			return VG_KEY_IGNORED;

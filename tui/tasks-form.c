@@ -140,7 +140,7 @@ static void on_submitted(void *ctx, json_t *result, const struct vg_error *err)
 }
 
 /* The request of the open form, or NULL with the form's error set. */
-static json_t *build(struct tasks_screen *s, const char **cmd)
+static json_t *build(struct tasks_screen *s, enum vg_cmd *cmd)
 {
 	json_t *args = json_object(), *words;
 	long long n;
@@ -148,7 +148,7 @@ static json_t *build(struct tasks_screen *s, const char **cmd)
 	switch (s->form_kind) {
 	case TF_GET:
 	case TF_DELETE:
-		*cmd = s->form_kind == TF_GET ? "task.get-file" : "task.delete-file";
+		*cmd = s->form_kind == TF_GET ? VG_CMD_TASK_GET_FILE : VG_CMD_TASK_DELETE_FILE;
 		if (!value(s, 0)[0]) {
 			form_error(s, _("Which file? Give its absolute path."));
 			goto fail;
@@ -165,7 +165,7 @@ static json_t *build(struct tasks_screen *s, const char **cmd)
 		}
 		return args;
 	case TF_RUN:
-		*cmd = "task.run";
+		*cmd = VG_CMD_TASK_RUN;
 		if (!value(s, 0)[0]) {
 			form_error(s, _("Which program? Give the absolute path of the executable."));
 			goto fail;
@@ -196,7 +196,7 @@ static json_t *build(struct tasks_screen *s, const char **cmd)
 	case TF_TERMINATE: {
 		int given = (value(s, 0)[0] != 0) + (value(s, 1)[0] != 0) + (value(s, 2)[0] != 0);
 
-		*cmd = "task.terminate";
+		*cmd = VG_CMD_TASK_TERMINATE;
 		if (given != 1) {
 			form_error(s, _("Fill exactly one of the three: a process id, an executable or a SHA-256."));
 			goto fail;
@@ -215,12 +215,12 @@ static json_t *build(struct tasks_screen *s, const char **cmd)
 		return args;
 	}
 	case TF_CANCEL:
-		*cmd = "task.cancel";
+		*cmd = VG_CMD_TASK_CANCEL;
 		json_object_set_new(args, "id", json_integer(s->form_task));
 		return args;
 	case TF_RESTORE:
 	case TF_PURGE:
-		*cmd = s->form_kind == TF_RESTORE ? "quarantine.restore" : "quarantine.purge";
+		*cmd = s->form_kind == TF_RESTORE ? VG_CMD_QUARANTINE_RESTORE : VG_CMD_QUARANTINE_PURGE;
 		json_object_set_new(args, "id", json_string(s->form_entry));
 		return args;
 	case TF_NONE:
@@ -233,7 +233,7 @@ fail:
 
 static void submit(struct tasks_screen *s)
 {
-	const char *cmd = NULL;
+	enum vg_cmd cmd = VG_CMD_COUNT;
 	json_t *args;
 
 	s->form.error[0] = '\0';
@@ -274,12 +274,12 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 	json_t *t = json_array_get(s->list, (size_t)s->sel), *e;
 	char title[256], id[32];
 
-	if (vg_console_read_only(s->con) && cmd != VG_CMD_QUARANTINE) {
+	if (vg_console_read_only(s->con) && cmd != VG_UI_QUARANTINE) {
 		vg_console_read_only_message(s->con);
 		return;
 	}
 	switch (cmd) {
-	case VG_CMD_GET_FILE:
+	case VG_UI_GET_FILE:
 		vg_form_open(&s->form, _(" Collect a file (get-file) "));
 		vg_form_add(&s->form, N_("Path"), "", false);
 		vg_form_add(&s->form, N_("SHA-256 (optional)"), "", false);
@@ -287,7 +287,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 			 _("The copy goes to the agent's collection directory; with a SHA-256 only if it matches."));
 		s->form_kind = TF_GET;
 		break;
-	case VG_CMD_DELETE_FILE:
+	case VG_UI_DELETE_FILE:
 		vg_form_open(&s->form, _(" Delete a file (delete-file) "));
 		vg_form_add(&s->form, N_("Path"), "", false);
 		vg_form_add(&s->form, N_("SHA-256 (optional)"), "", false);
@@ -296,7 +296,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 			 _("With a SHA-256 nothing is deleted unless the content matches."));
 		s->form_kind = TF_DELETE;
 		break;
-	case VG_CMD_RUN:
+	case VG_UI_RUN:
 		vg_form_open(&s->form, _(" Run a program (run) "));
 		vg_form_add(&s->form, N_("Executable"), "", false);
 		vg_form_add(&s->form, N_("Arguments"), "", false);
@@ -308,7 +308,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 			 _("No shell: an absolute path; words split at blanks, quotes group; NAME=VALUE for the environment."));
 		s->form_kind = TF_RUN;
 		break;
-	case VG_CMD_TERMINATE:
+	case VG_UI_TERMINATE:
 		vg_form_open(&s->form, _(" Terminate processes (terminate) "));
 		vg_form_add(&s->form, N_("Process id"), "", false);
 		vg_form_add(&s->form, N_("or executable"), "", false);
@@ -317,7 +317,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 			 _("One of the three: SIGTERM, then SIGKILL after the grace period."));
 		s->form_kind = TF_TERMINATE;
 		break;
-	case VG_CMD_CANCEL:
+	case VG_UI_CANCEL:
 		if (s->quarantine || !t)
 			return;
 		if (vg_tasks_final(json_string_value(json_object_get(t, "state")))) {
@@ -332,14 +332,14 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 		snprintf(s->form.note, sizeof(s->form.note), "%s", _("Enter cancels the task; Esc leaves it running."));
 		s->form_kind = TF_CANCEL;
 		break;
-	case VG_CMD_QUARANTINE:
+	case VG_UI_QUARANTINE:
 		s->quarantine = !s->quarantine;
 		s->zoom = false;
 		if (s->quarantine)
 			vg_tasks_quarantine_reload(s);
 		break;
-	case VG_CMD_RESTORE:
-	case VG_CMD_PURGE:
+	case VG_UI_RESTORE:
+	case VG_UI_PURGE:
 		if (!s->quarantine) {
 			vg_console_message(s->con, true, _("Q first: restore and purge act on the quarantine."));
 			return;
@@ -347,13 +347,13 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 		if (!(e = selected_entry(s)) || !json_string_value(json_object_get(e, "id")))
 			return;
 		snprintf(s->form_entry, sizeof(s->form_entry), "%s", json_string_value(json_object_get(e, "id")));
-		snprintf(title, sizeof(title), cmd == VG_CMD_RESTORE ? _(" Restore %s? ") : _(" Delete %s for good? "),
+		snprintf(title, sizeof(title), cmd == VG_UI_RESTORE ? _(" Restore %s? ") : _(" Delete %s for good? "),
 			 json_string_value(json_object_get(e, "path")) ?: s->form_entry);
 		vg_form_open(&s->form, title);
 		snprintf(s->form.note, sizeof(s->form.note), "%s",
-			 cmd == VG_CMD_RESTORE ? _("The file goes back to its path, which must not exist.")
+			 cmd == VG_UI_RESTORE ? _("The file goes back to its path, which must not exist.")
 					       : _("The quarantined copy is deleted; this cannot be undone."));
-		s->form_kind = cmd == VG_CMD_RESTORE ? TF_RESTORE : TF_PURGE;
+		s->form_kind = cmd == VG_UI_RESTORE ? TF_RESTORE : TF_PURGE;
 		break;
 	default:
 		break;
@@ -378,7 +378,7 @@ static void on_quarantine(void *ctx, json_t *result, const struct vg_error *err)
 
 void vg_tasks_quarantine_reload(struct tasks_screen *s)
 {
-	if (!s->qloading && vg_console_request(s->con, "quarantine.list", NULL, on_quarantine, s) == 0)
+	if (!s->qloading && vg_console_request(s->con, VG_CMD_QUARANTINE_LIST, NULL, on_quarantine, s) == 0)
 		s->qloading = true;
 }
 

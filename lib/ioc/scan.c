@@ -28,7 +28,7 @@ static bool any_needs(const struct vg_ioc_scan *scan, enum vg_ioc_doc doc)
 	return false;
 }
 
-int ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
+int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
 {
 	struct ioc_collect c = { .scan = scan, .emit = feed, .data = scan };
 	static atomic_bool never;
@@ -86,7 +86,7 @@ out:
 	return r;
 }
 
-void ioc_scan_release(struct vg_ioc_scan *scan)
+void vg_ioc_scan_release(struct vg_ioc_scan *scan)
 {
 	for (size_t i = 0; scan->evals && i < scan->niocs; i++)
 		vg_ioc_eval_free(scan->evals[i]);

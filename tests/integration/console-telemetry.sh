@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The telemetry screen: events made by the test (link test-emit, no audit needed) appear in the
-# live view; the filter narrows them; the type toggle hides them; pause holds them back.
+# The telemetry screen: events made by the test (the test agent's test.emit, no audit needed)
+# appear in the live view; the filter narrows them; the type toggle hides them; pause holds them back.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
 plan 11
+use_test_agent
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -12,10 +13,10 @@ wait_screen 20 "agent .* connected" >/dev/null
 keys F3
 ok "F3 shows the live view, subscribed" wait_screen 15 "Waiting for events"
 # Two events of the class "other" (their line shows the message); their uids tell them apart.
-uids=$("$VIGILCTL" --socket "$SOCKET" --json link test-emit 2 9999 | tr -d ' \n' | grep -o '"test-[^"]*"' | tr -d '"')
+uids=$(test_emit 2 9999 | tr -d ' \n' | grep -o '"test-[^"]*"' | tr -d '"')
 first=$(echo "$uids" | sed -n 1p)
 second=$(echo "$uids" | sed -n 2p)
-[ -n "$first" ] && [ -n "$second" ] || diag "link test-emit gave no uids: $uids"
+[ -n "$first" ] && [ -n "$second" ] || diag "test.emit gave no uids: $uids"
 ok "the events made by the test appear in the live view" \
 	wait_for 15 sh -c "[ \$(tmux -L '$TMUX_NAME' capture-pane -p -t console | grep -c 'other .*test event') -ge 2 ]"
 ok "the detail pane shows the selected (newest) event" wait_screen 10 '"message": "test event'
@@ -40,7 +41,7 @@ ok "the type toggle hides the other events" wait_screen 10 "No event matches the
 keys o
 # Pause: a new event is held back and counted.
 keys Space
-"$VIGILCTL" --socket "$SOCKET" link test-emit 1 9999 >/dev/null
+test_emit 1 9999 >/dev/null
 ok "pause holds new events back and counts them" wait_screen 10 "PAUSED (1 not shown)"
 keys Space
 # The mouse: one click on the first event selects it, a second one shows it whole.

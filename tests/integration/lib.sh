@@ -113,6 +113,20 @@ kill_agent() {
 	return 0
 }
 
+# use_test_agent: the tests that need the test agent's test.* commands (tests/agent/) call this
+# before start_agent: the same agent plus commands that no product binary has.
+use_test_agent() { VIGILD="${VIGILD_TEST:?VIGILD_TEST must point at the test agent}"; }
+
+# test_emit COUNT [CLASS_UID]: the test agent emits COUNT events as a collector would; prints
+# {emitted, uids} as JSON.
+test_emit() {
+	python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" test.emit \
+		"{\"count\": $1, \"class_uid\": ${2:-0}}"
+}
+
+# agent_exe: the running agent's executable (the build tree's $VIGILD may be a libtool wrapper).
+agent_exe() { readlink "/proc/$AGENT_PID/exe"; }
+
 # ctl ARGS...: vigilctl against the test agent.
 ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }
 

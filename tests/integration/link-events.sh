@@ -16,13 +16,13 @@ start_agent
 ok "servers added, certificate imported" setup_link "$DEAD" "$PORT"
 ok "failover: the second server serves" wait_for 15 bash -c "[ \"\$(link_field server)\" = 127.0.0.1:$PORT ] && [ \"\$(link_field state)\" = connected ]"
 
-ctl link test-emit 50 >/dev/null
+test_emit 50 >/dev/null
 ok "events reach the server" wait_for 15 bash -c "[ \$(central_events main | wc -l) -ge 50 ]"
 
 # Outage: the server goes away, events pile up in the spool, the server comes back.
 stop_central main
-ctl link test-emit 3000 >/dev/null
-ctl link test-emit 500 4001 >/dev/null
+test_emit 3000 >/dev/null
+test_emit 500 4001 >/dev/null
 sleep 2
 waiting=$(link_field events_waiting)
 ok "events wait in the spool while the server is down ($waiting)" test "$waiting" -ge 3500
@@ -61,7 +61,7 @@ sys.exit(1)"
 
 # The agent killed (SIGKILL) during an outage: its spool survives, nothing is lost or doubled.
 stop_central main
-ctl link test-emit 200 >/dev/null
+test_emit 200 >/dev/null
 # Emitted events are stored by the spool writer within a second: kill once they are stored.
 wait_for 10 bash -c "[ \"\$(link_field events_waiting)\" -ge 200 ]"
 kill_agent
@@ -79,8 +79,8 @@ ok "the agent never resent an acknowledged event ($dups duplicates seen by the s
 # Send-side limits: 10 events per type and hour; detections are never held back.
 before=$(central_events main | wc -l)
 ctl settings set link.request_limits=yes link.max_events_per_hour=100 link.type_share_percent=10 >/dev/null
-ctl link test-emit 30 >/dev/null
-ctl link test-emit 30 2004 >/dev/null
+test_emit 30 >/dev/null
+test_emit 30 2004 >/dev/null
 wait_for 15 bash -c "[ \$(central_events main | wc -l) -ge $((before + 40)) ]"
 sleep 3
 after=$(central_events main | wc -l)

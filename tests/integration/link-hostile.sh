@@ -47,7 +47,7 @@ ADMIN=$(free_port)
 start_central slow "$PORT" --fail-events --retry-after 6 --admin-port "$ADMIN"
 ctl server add "127.0.0.1:$PORT" >/dev/null
 ctl settings set link.max_transfer_delay=1 >/dev/null
-ctl link test-emit 5 >/dev/null
+test_emit 5 >/dev/null
 ok "a 503 with Retry-After is reported" wait_for 15 link_error_has "asked the agent to slow down"
 sleep 9
 tries=$(python3 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('http://127.0.0.1:$ADMIN/stats', timeout=5))['refused_batches'])")

@@ -7,6 +7,8 @@
 CENTRAL="$VIGIL_TOP_SRCDIR/tests/central/server.py"
 PKI="$TEST_DIR/pki"
 declare -A CENTRAL_PIDS=()
+# The link tests fill the spool with the test agent's test.emit.
+use_test_agent
 
 # free_port: prints a TCP port that nothing listens on now (the kernel picks it).
 free_port() {

@@ -37,7 +37,7 @@ ok "proxy show never shows the password" bash -c "ctl proxy show | grep -q '(set
 ok "the password file is 0600" test "$(stat -c %a "$STATE_DIR/link-proxy-password")" = 600
 setup_link "$PORT"
 ok "the link connects through the proxy" wait_for 15 bash -c "[ \"\$(link_field state)\" = connected ]"
-ctl link test-emit 20 >/dev/null
+test_emit 20 >/dev/null
 ok "events arrive through the proxy" wait_for 15 bash -c "[ \$(central_events main | wc -l) -ge 20 ]"
 ok "tinyproxy carried the connection" grep -q "CONNECT" "$TEST_DIR/tinyproxy.log"
 ok "server check goes through the proxy" bash -c "ctl server check | grep -q 'through the proxy'"
@@ -54,7 +54,7 @@ on_exit "kill $!"
 wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $SX), 1)"
 echo "socks-pass" >"$TEST_DIR/socks.pass"
 ctl proxy set "socks5://127.0.0.1:$SX" --user vigil --password-file "$TEST_DIR/socks.pass" >/dev/null
-ctl link test-emit 7 >/dev/null
+test_emit 7 >/dev/null
 ok "the link works through a SOCKS5 proxy" wait_for 15 bash -c "[ \$(central_events main | wc -l) -ge 27 ]"
 ok "the SOCKS5 proxy carried it" grep -q "CONNECT 127.0.0.1:$PORT" "$TEST_DIR/socks5.log"
 echo "wrong" >"$TEST_DIR/socks.pass"

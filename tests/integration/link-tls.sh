@@ -74,7 +74,7 @@ ok "a key that does not match the certificate is refused" bash -c "
 	grep -q 'does not match' '$TEST_DIR/err'"
 ok "the key file is 0600" test "$(stat -c %a "$STATE_DIR/link-client.pem")" = 600
 ok "two-way TLS connects" wait_for 15 bash -c "[ \"\$(link_field state)\" = connected ]"
-ctl link test-emit 5 >/dev/null
+test_emit 5 >/dev/null
 ok "events arrive over two-way TLS" wait_for 15 bash -c "[ \$(central_events mtls | wc -l) -ge 5 ]"
 ok "the agent stops cleanly (no leak under the sanitizers)" stop_agent
 finish

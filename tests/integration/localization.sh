@@ -14,7 +14,7 @@ ok "an error from the agent is shown in French" bash -c '[[ "$1" == *"doit être
 ok "and in English without LANGUAGE" bash -c 'LANGUAGE= LANG=C.UTF-8 "$VIGILCTL" settings set link.port=0 2>&1 | grep -q "must be between 1 and 65535"'
 
 # Every source file that marks strings is listed for translation...
-missing=$(cd "$top" && grep -rlE '\b(N?_|P_)\(' --include='*.c' lib agent cli tui 2>/dev/null | sort |
+missing=$(cd "$top" && grep -rlE '\b(N?_|P_)\(' --include='*.c' lib common agent cli tui 2>/dev/null | sort |
 	comm -23 - <(grep -v '^#' po/POTFILES.in | sort))
 [ -z "$missing" ] || diag "missing from po/POTFILES.in: $missing"
 ok "po/POTFILES.in lists every file that uses _()" test -z "$missing"

@@ -39,7 +39,7 @@ ok "the agent's database is refused" refused "$STATE_DIR/vigil.db"
 ok "the agent's socket is refused" refused "$SOCKET"
 ok "the agent's configuration file is refused" refused "$AGENT_CONFIG"
 # A hard link to the running binary is the binary itself (same inode).
-ln -f "$VIGILD" "$TEST_DIR/vigild-hardlink"
+ln -f "$(agent_exe)" "$TEST_DIR/vigild-hardlink"
 refused "$TEST_DIR/vigild-hardlink"
 r=$?
 ok "a hard link to the agent's binary is refused" test $r = 0

@@ -29,7 +29,7 @@ ok "the environment is clean (nothing of the agent's)" \
 	test "$(ctl task run /usr/bin/env 2>/dev/null | grep -c '^VIGIL_SOCKET=')" = 0
 state_of() { "$VIGILCTL" --socket "$SOCKET" --json task run "$@" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])'; }
 ok "/proc/self/exe (the agent itself) is refused" test "$(state_of /proc/self/exe --help)" = refused
-ok "the agent's binary is refused" test "$(state_of "$VIGILD" --version)" = refused
+ok "the agent's binary is refused" test "$(state_of "$(agent_exe)" --version)" = refused
 ok "an unknown user is refused" test "$(ctl --json task run --user no-such-user-$$ /bin/true 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')" = refused
 
 head -c 3000000 /dev/zero | tr '\0' a >"$TEST_DIR/zeros"

@@ -94,7 +94,7 @@ static enum vg_ioc_truth scan1(const char *body, bool files_only, uint64_t hash_
 	struct vg_ioc_scan s = { .paths = paths, .npaths = 1, .excludes = excl, .nexcludes = 1,
 				 .no_processes = files_only, .no_ports = files_only, .hash_limit = hash_limit,
 				 .skipped = on_skip, .iocs = &ioc, .niocs = 1, .strings = want_strings };
-	assert_int_equal(ioc_scan_run(&s, &err), 0);
+	assert_int_equal(vg_ioc_scan_run(&s, &err), 0);
 	enum vg_ioc_truth t = s.results[0];
 	if (nmatch)
 		*nmatch = vg_ioc_eval_match_count(s.evals[0]);
@@ -103,7 +103,7 @@ static enum vg_ioc_truth scan1(const char *body, bool files_only, uint64_t hash_
 			      vg_ioc_eval_match(s.evals[0], i)->label_key[0], vg_ioc_eval_match(s.evals[0], i)->label[0]);
 	if (stats)
 		*stats = s.stats;
-	ioc_scan_release(&s);
+	vg_ioc_scan_release(&s);
 	vg_ioc_free(ioc);
 	free(xml);
 	return t;

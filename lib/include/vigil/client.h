@@ -26,11 +26,11 @@ int vg_client_connect(struct vg_client **out, const char *path, struct vg_error 
 void vg_client_close(struct vg_client *c);
 int vg_client_fd(const struct vg_client *c);
 
-/* Sends cmd with args (a JSON object, or NULL; the reference is stolen) and waits at most
+/* Sends cmd (a command of the protocol table, vigil/protocol.h) with args (a JSON object, or NULL; the reference is stolen) and waits at most
  * timeout_ms for its response.  On success *result holds a new reference (may be JSON null).
  * An error from the agent fills err with its code, message and message id (so that
  * vg_error_text shows it in the caller's language); a lost connection is -ECONNRESET. */
-int vg_client_call(struct vg_client *c, const char *cmd, json_t *args, int timeout_ms,
+int vg_client_call(struct vg_client *c, enum vg_cmd cmd, json_t *args, int timeout_ms,
 		   json_t **result, struct vg_error *err);
 
 /* Asynchronous use.  The response handler gets the request id, and either the result
@@ -42,7 +42,7 @@ void vg_client_on_response(struct vg_client *c, vg_client_response_fn fn, void *
 void vg_client_on_stream(struct vg_client *c, vg_client_stream_fn fn, void *data);
 
 /* Queues a request; *id receives its id.  The args reference is stolen. */
-int vg_client_send(struct vg_client *c, const char *cmd, json_t *args, uint64_t *id, struct vg_error *err);
+int vg_client_send(struct vg_client *c, enum vg_cmd cmd, json_t *args, uint64_t *id, struct vg_error *err);
 
 /* Reads what the agent sent and runs the handlers; call when the fd is readable.
  * Returns 0, or a negative code when the connection is lost or broken. */

@@ -16,6 +16,7 @@
 #ifndef VIGIL_IOC_H
 #define VIGIL_IOC_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -172,5 +173,58 @@ size_t vg_ioc_eval_warning_count(const struct vg_ioc_eval *ev);
 const struct vg_error *vg_ioc_eval_warning(const struct vg_ioc_eval *ev, size_t i);
 
 const char *vg_ioc_truth_name(enum vg_ioc_truth t);  /* "match", "no-match", "unknown" */
+
+/*
+ * Scanning the live host: the collectors walk files, processes, ports and the system, and give
+ * every object to each document's evaluation.  Runs on the calling thread, which should be a
+ * worker; the progress callback and the cancel flag let the caller watch and stop it.
+ */
+struct vg_ioc_scan_stats {
+	uint64_t files_seen;
+	uint64_t files_total;           /* known before the walk only for hashing scans, else 0 */
+	uint64_t files_hashed;
+	uint64_t files_skipped;         /* over the hash limit or unreadable */
+	uint64_t bytes_read;
+	uint64_t bytes_total;           /* of the files seen (estimate for the ETA) */
+	uint64_t processes;
+	uint64_t ports;
+	uint64_t objects;               /* of the other documents */
+	double seconds;
+};
+
+struct vg_ioc_scan {
+	/* What to scan. */
+	const char *const *paths;       /* default "/" */
+	size_t npaths;
+	const char *const *excludes;
+	size_t nexcludes;
+	const char *hint;               /* PCRE2: only files whose full path matches */
+	bool no_files, no_processes, no_ports, no_system;
+	bool containers;                /* also walk container storage (/var/lib/docker ...) */
+	bool strings;                   /* FileItem/StringList/string: extract strings (costly) */
+	uint64_t hash_limit;            /* bytes; 0: 200 MiB */
+
+	/* How it is watched. */
+	atomic_bool *cancel;
+	void (*progress)(const struct vg_ioc_scan_stats *st, const char *current, void *data);
+	void (*skipped)(const char *path, const char *why, void *data);   /* each file not hashed */
+	void *data;
+
+	/* The documents, and one evaluation each (filled by the scan). */
+	struct vg_ioc *const *iocs;
+	size_t niocs;
+	struct vg_ioc_eval **evals;
+	enum vg_ioc_truth *results;
+	unsigned collected;             /* documents whose objects were all given */
+	struct vg_ioc_scan_stats stats;
+};
+
+/* Runs the scan on the calling thread (a worker: it walks the file
+ * systems); returns 0, -ECANCELED when cancelled (results then unknown), or another negative
+ * code with err filled. */
+int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err);
+/* Frees what the scan filled (evals, results); the caller's documents stay. */
+void vg_ioc_scan_release(struct vg_ioc_scan *scan);
+
 
 #endif

@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <libgen.h>
+#include <limits.h>
+#include <sys/epoll.h>
+
+#include "ctl-server.h"
+#include "fileio.h"
+#include "linebuf.h"
+#include "log.h"
+#include "loop.h"
+#include "nls.h"
+#include "vigil/error.h"
+
+#define MAX_STREAMS 8
+#define MAX_STREAM_NAME 32
+
+struct conn {
+	struct vg_ctl_server *srv;
+	uint64_t id;
+	int fd;
+	struct vg_watch *watch;
+	struct vg_linebuf in;
+	char *out;
+	size_t out_len, out_cap;
+	struct vg_ctl_peer peer;
+	char streams[MAX_STREAMS][MAX_STREAM_NAME];
+	struct conn *next;
+};
+
+struct vg_ctl_server {
+	struct vg_loop *loop;
+	int fd;
+	struct vg_watch *watch;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	gid_t gid;
+	char group[64];
+	vg_ctl_handler_fn handler;
+	void *data;
+	const struct vg_proto_command *(*extra_find)(const char *name);
+	struct conn *conns;
+	unsigned nconns;
+	uint64_t next_conn_id;
+	struct vg_ctl_stats stats;
+};
+
+json_t *vg_ctl_error_json(const struct vg_error *err)
+{
+	json_t *args = json_array();
+
+	for (int i = 0; args && i < err->nargs; i++)
+		json_array_append_new(args, json_string(err->args[i]));
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "code", vg_proto_error_name(err->code),
+			 "message", err->message, "msgid", err->msgid, "prefix", err->prefix,
+			 "args", args ? args : json_array());
+}
+
+static void conn_close(struct conn *c)
+{
+	struct vg_ctl_server *srv = c->srv;
+
+	for (struct conn **p = &srv->conns; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	srv->nconns--;
+	vg_watch_remove(c->watch);
+	close(c->fd);
+	vg_linebuf_fini(&c->in);
+	free(c->out);
+	free(c);
+}
+
+static struct conn *conn_find(struct vg_ctl_server *srv, uint64_t id)
+{
+	for (struct conn *c = srv->conns; c; c = c->next)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+/* Sends what is queued; returns -1 when the connection had to be closed. */
+static int conn_flush(struct conn *c)
+{
+	while (c->out_len) {
+		ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n <= 0) {
+			conn_close(c);
+			return -1;
+		}
+		memmove(c->out, c->out + n, c->out_len - (size_t)n);
+		c->out_len -= (size_t)n;
+	}
+	vg_watch_set_events(c->watch, EPOLLIN | (c->out_len ? EPOLLOUT : 0));
+	return 0;
+}
+
+/* Queues one message.  droppable: a stream message, lost (and counted) when the queue is full;
+ * otherwise a full queue means the peer does not read, and it is cut off. */
+static int conn_send(struct conn *c, json_t *msg, bool droppable)
+{
+	char *text = json_dumps(msg, JSON_COMPACT);
+	size_t len;
+
+	if (!text)
+		return 0;
+	len = strlen(text);
+	if (c->out_len + len + 1 > VG_CTL_MAX_OUTPUT) {
+		free(text);
+		if (droppable) {
+			c->srv->stats.stream_drops++;
+			return 0;
+		}
+		vg_warn("control: client pid %d does not read its replies; disconnecting", (int)c->peer.pid);
+		c->srv->stats.disconnected++;
+		conn_close(c);
+		return -1;
+	}
+	if (c->out_cap < c->out_len + len + 1) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		char *p;
+
+		while (cap < c->out_len + len + 1)
+			cap *= 2;
+		p = realloc(c->out, cap);
+		if (!p) {
+			free(text);
+			conn_close(c);
+			return -1;
+		}
+		c->out = p;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, text, len);
+	c->out[c->out_len + len] = '\n';
+	c->out_len += len + 1;
+	free(text);
+	return conn_flush(c);
+}
+
+static int conn_reply(struct conn *c, json_int_t id, bool has_id, json_t *result, const struct vg_error *err)
+{
+	json_t *msg;
+	int r;
+
+	if (err)
+		msg = json_pack("{s:i, s:o, s:b, s:o}", "v", VG_PROTO_VERSION,
+				"id", has_id ? json_integer(id) : json_null(), "ok", 0, "error", vg_ctl_error_json(err));
+	else
+		msg = json_pack("{s:i, s:I, s:b, s:o}", "v", VG_PROTO_VERSION, "id", id, "ok", 1,
+				"result", result ? result : json_null());
+	if (!msg)
+		return 0;
+	r = conn_send(c, msg, false);
+	json_decref(msg);
+	return r;
+}
+
+void vg_ctl_server_reply(struct vg_ctl_server *srv, uint64_t conn_id, json_int_t id, json_t *result,
+			 const struct vg_error *err)
+{
+	struct conn *c = conn_find(srv, conn_id);
+
+	if (!c) {
+		json_decref(result);
+		return;
+	}
+	conn_reply(c, id, true, result, err);
+}
+
+/* Handles one line; returns -1 when the connection was closed. */
+static int conn_request(struct conn *c, const char *line, size_t len)
+{
+	struct vg_ctl_server *srv = c->srv;
+	struct vg_error err;
+	json_error_t jerr;
+	json_t *msg, *jid, *args, *result = NULL;
+	const char *cmd;
+	const struct vg_proto_command *def;
+	struct vg_ctl_request req;
+	json_int_t id = 0;
+	bool has_id;
+	int r;
+
+	srv->stats.requests++;
+	msg = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(msg)) {
+		json_decref(msg);
+		vg_error_set(&err, -EPROTO, N_("malformed request: %s"), msg ? _("not a JSON object") : jerr.text);
+		return conn_reply(c, 0, false, NULL, &err);
+	}
+	jid = json_object_get(msg, "id");
+	has_id = json_is_integer(jid);
+	if (has_id)
+		id = json_integer_value(jid);
+	cmd = json_string_value(json_object_get(msg, "cmd"));
+	args = json_object_get(msg, "args");
+	if (!has_id || !cmd || (args && !json_is_object(args))) {
+		vg_error_set(&err, -EPROTO, N_("malformed request: it needs an integer \"id\", a string \"cmd\" and an object \"args\""));
+		r = conn_reply(c, id, has_id, NULL, &err);
+		goto out;
+	}
+	if (json_integer_value(json_object_get(msg, "v")) > VG_PROTO_VERSION) {
+		char v[16];
+
+		snprintf(v, sizeof(v), "%d", VG_PROTO_VERSION);
+		vg_error_set(&err, -EPROTONOSUPPORT, N_("this agent speaks protocol version %s only"), v);
+		r = conn_reply(c, id, true, NULL, &err);
+		goto out;
+	}
+	def = vg_proto_command_find(cmd);
+	if (!def && srv->extra_find)
+		def = srv->extra_find(cmd);
+	if (!def) {
+		vg_error_set(&err, -ENOSYS, N_("unknown command \"%s\""), cmd);
+		r = conn_reply(c, id, true, NULL, &err);
+		goto out;
+	}
+	if (c->peer.access < def->access) {
+		char uid[16], gname[64];
+
+		snprintf(uid, sizeof(uid), "%u", (unsigned)c->peer.uid);
+		snprintf(gname, sizeof(gname), "%s", srv->group);
+		srv->stats.refused++;
+		vg_notice("control: refused \"%s\" to uid %u (pid %d)", cmd, (unsigned)c->peer.uid, (int)c->peer.pid);
+		if (c->peer.access == VG_ACCESS_NONE)
+			vg_error_set(&err, -EACCES, N_("permission denied: uid %s is neither root nor a member of group %s"),
+				     uid, gname);
+		else
+			vg_error_set(&err, -EACCES,
+				     N_("permission denied: this command changes the agent and needs root (uid %s may only read)"),
+				     uid);
+		r = conn_reply(c, id, true, NULL, &err);
+		goto out;
+	}
+	if (vg_proto_check_args(def, args, &err) < 0) {
+		r = conn_reply(c, id, true, NULL, &err);
+		goto out;
+	}
+	vg_error_clear(&err);
+	req = (struct vg_ctl_request){
+		.server = srv, .conn_id = c->id, .id = id, .cmd = cmd, .def = def,
+		.args = args ? args : json_object(), .peer = &c->peer,
+	};
+	r = srv->handler(&req, &result, &err, srv->data);
+	if (!args)
+		json_decref(req.args);
+	if (r == VG_CTL_DEFERRED) {
+		r = 0;
+		goto out;
+	}
+	/* The handler may have closed nothing, but be safe: the connection might be gone. */
+	if (!conn_find(srv, c->id)) {
+		json_decref(result);
+		r = -1;
+		goto out;
+	}
+	if (r < 0) {
+		if (!err.code)
+			vg_error_set(&err, r, N_("the command failed: %s"), strerror(-r));
+		r = conn_reply(c, id, true, NULL, &err);
+	} else {
+		r = conn_reply(c, id, true, result, NULL);
+	}
+out:
+	json_decref(msg);
+	return r;
+}
+
+static void conn_event(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct conn *c = data;
+	struct vg_error err;
+	char *line;
+	size_t len, room;
+	int r;
+
+	(void)w;
+	if (events & EPOLLOUT) {
+		if (conn_flush(c) < 0)
+			return;
+	}
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	char *p = vg_linebuf_space(&c->in, &room);
+	ssize_t n;
+
+	if (!p) {
+		conn_close(c);
+		return;
+	}
+	n = recv(fd, p, room, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		/* A peer gone mid-message: whatever it half sent is dropped with it. */
+		conn_close(c);
+		return;
+	}
+	vg_linebuf_commit(&c->in, (size_t)n);
+	while ((r = vg_linebuf_next(&c->in, &line, &len)) > 0) {
+		if (len == 0)
+			continue;
+		if (conn_request(c, line, len) < 0)
+			return;
+	}
+	if (r < 0) {
+		char max[16];
+
+		snprintf(max, sizeof(max), "%d", VG_PROTO_MAX_MESSAGE);
+		if (r == -EMSGSIZE)
+			vg_error_set(&err, -EMSGSIZE, N_("message larger than %s bytes; disconnecting"), max);
+		else
+			vg_error_set(&err, -EPROTO, N_("message with a NUL byte; disconnecting"));
+		vg_notice("control: client pid %d broke the framing; disconnecting", (int)c->peer.pid);
+		c->srv->stats.disconnected++;
+		if (conn_reply(c, 0, false, NULL, &err) == 0) {
+			/* Best effort: the error was queued; the peer is cut off now. */
+			conn_close(c);
+		}
+	}
+}
+
+static bool peer_in_group(int fd, gid_t pgid, gid_t gid)
+{
+	gid_t groups[256];
+	socklen_t len = sizeof(groups);
+
+	if (gid == (gid_t)-1)
+		return false;
+	if (pgid == gid)
+		return true;
+	/* Supplementary groups of the peer, as the kernel saw them at connect time.
+	 * Any failure counts as "not a member": fail closed. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
+		return false;
+	for (size_t i = 0; i < len / sizeof(gid_t); i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+static void accept_one(struct vg_ctl_server *srv, int cfd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct conn *c;
+
+	if (srv->nconns >= VG_CTL_MAX_CLIENTS) {
+		static const char busy[] = "{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"busy\","
+					   "\"message\":\"too many clients\",\"msgid\":\"too many clients\","
+					   "\"prefix\":\"\",\"args\":[]}}\n";
+
+		if (send(cfd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			vg_debug("control: could not tell a client it is one too many");
+		srv->stats.refused++;
+		close(cfd);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(cfd);
+		return;
+	}
+	c->srv = srv;
+	c->fd = cfd;
+	c->id = ++srv->next_conn_id;
+	vg_linebuf_init(&c->in, VG_PROTO_MAX_MESSAGE);
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof(cred)) {
+		c->peer.access = VG_ACCESS_NONE;
+		c->peer.uid = (uid_t)-1;
+		c->peer.pid = -1;
+	} else {
+		c->peer.pid = cred.pid;
+		c->peer.uid = cred.uid;
+		c->peer.gid = cred.gid;
+		c->peer.access = cred.uid == 0 ? VG_ACCESS_ADMIN
+			       : peer_in_group(cfd, cred.gid, srv->gid) ? VG_ACCESS_READ : VG_ACCESS_NONE;
+	}
+	c->watch = vg_loop_watch(srv->loop, cfd, EPOLLIN, conn_event, c);
+	if (!c->watch) {
+		vg_linebuf_fini(&c->in);
+		close(cfd);
+		free(c);
+		return;
+	}
+	c->next = srv->conns;
+	srv->conns = c;
+	srv->nconns++;
+}
+
+static void server_accept(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	(void)w;
+	(void)events;
+	/* Drain the backlog: a crowd of clients arriving at once is served in one round. */
+	for (int i = 0; i < 1024; i++) {
+		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (cfd < 0)
+			return;
+		accept_one(data, cfd);
+	}
+}
+
+/* The socket's directory: ours, not writable by anyone else (created 0755 so that the group
+ * can reach the socket). */
+static int check_socket_dir(const char *path, struct vg_error *err)
+{
+	char copy[PATH_MAX];
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	return vg_dir_ensure_private(dirname(copy), 0755, err);
+}
+
+/* A socket file already there: another agent (refused) or a stale file (removed). */
+static int clear_stale_socket(const char *path, struct vg_error *err)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, live;
+
+	if (lstat(path, &st) < 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		return vg_error_set(err, -EEXIST, N_("%s exists and is not a socket"), path);
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return vg_error_set(err, -errno, N_("cannot create a socket: %s"), strerror(errno));
+	live = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+	close(fd);
+	if (live)
+		return vg_error_set(err, -EADDRINUSE, N_("another agent is already running on %s"), path);
+	if (unlink(path) < 0)
+		return vg_error_set(err, -errno, N_("cannot remove the stale socket %s: %s"), path, strerror(errno));
+	return 0;
+}
+
+int vg_ctl_server_new(struct vg_ctl_server **out, struct vg_loop *loop, const char *path,
+		      const char *group, gid_t gid,
+		      vg_ctl_handler_fn handler, void *data, struct vg_error *err)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct vg_ctl_server *srv;
+	mode_t old;
+	int r;
+
+	if (strlen(path) >= sizeof(addr.sun_path))
+		return vg_error_set(err, -ENAMETOOLONG, N_("socket path too long: %s"), path);
+	if ((r = check_socket_dir(path, err)) < 0 || (r = clear_stale_socket(path, err)) < 0)
+		return r;
+	srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	srv->loop = loop;
+	srv->gid = gid;
+	snprintf(srv->group, sizeof(srv->group), "%s", group);
+	srv->handler = handler;
+	srv->data = data;
+	memcpy(srv->path, path, strlen(path) + 1);
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (srv->fd < 0) {
+		r = vg_error_set(err, -errno, N_("cannot create a socket: %s"), strerror(errno));
+		free(srv);
+		return r;
+	}
+	/* Created without any access for others, then opened to the group: no window. */
+	old = umask(0177);
+	r = bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr));
+	umask(old);
+	if (r < 0 || listen(srv->fd, SOMAXCONN) < 0) {
+		r = vg_error_set(err, -errno, N_("cannot listen on %s: %s"), path, strerror(errno));
+		goto fail;
+	}
+	if (gid != (gid_t)-1 && (chown(path, geteuid(), gid) < 0 || chmod(path, 0660) < 0)) {
+		r = vg_error_set(err, -errno, N_("cannot set the owner of %s: %s"), path, strerror(errno));
+		goto fail;
+	}
+	srv->watch = vg_loop_watch(loop, srv->fd, EPOLLIN, server_accept, srv);
+	if (!srv->watch) {
+		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
+		goto fail;
+	}
+	*out = srv;
+	return 0;
+fail:
+	close(srv->fd);
+	unlink(path);
+	free(srv);
+	return r;
+}
+
+void vg_ctl_server_free(struct vg_ctl_server *srv)
+{
+	if (!srv)
+		return;
+	while (srv->conns)
+		conn_close(srv->conns);
+	vg_watch_remove(srv->watch);
+	close(srv->fd);
+	unlink(srv->path);
+	free(srv);
+}
+
+void vg_ctl_server_set_extra(struct vg_ctl_server *srv, const struct vg_proto_command *(*find)(const char *name))
+{
+	srv->extra_find = find;
+}
+
+void vg_ctl_server_set_group(struct vg_ctl_server *srv, const char *group, gid_t gid)
+{
+	srv->gid = gid;
+	snprintf(srv->group, sizeof(srv->group), "%s", group);
+	if (gid != (gid_t)-1 && (chown(srv->path, geteuid(), gid) < 0 || chmod(srv->path, 0660) < 0))
+		vg_warn("control: cannot give group %u access to %s", (unsigned)gid, srv->path);
+}
+
+int vg_ctl_server_subscribe(struct vg_ctl_server *srv, uint64_t conn_id, const char *stream)
+{
+	struct conn *c = conn_find(srv, conn_id);
+
+	if (!c)
+		return -ENOENT;
+	if (strlen(stream) >= MAX_STREAM_NAME)
+		return -EINVAL;
+	for (int i = 0; i < MAX_STREAMS; i++) {
+		if (strcmp(c->streams[i], stream) == 0)
+			return 0;
+		if (!c->streams[i][0]) {
+			memcpy(c->streams[i], stream, strlen(stream) + 1);
+			return 0;
+		}
+	}
+	return -E2BIG;
+}
+
+void vg_ctl_server_publish(struct vg_ctl_server *srv, const char *stream, json_t *data)
+{
+	json_t *msg = NULL;
+	struct conn *c, *next;
+
+	for (c = srv->conns; c; c = next) {
+		next = c->next;
+		for (int i = 0; i < MAX_STREAMS && c->streams[i][0]; i++) {
+			if (strcmp(c->streams[i], stream) != 0)
+				continue;
+			if (!msg)
+				msg = json_pack("{s:i, s:s, s:O}", "v", VG_PROTO_VERSION, "stream", stream, "data", data);
+			if (msg)
+				conn_send(c, msg, true);
+			break;
+		}
+	}
+	json_decref(msg);
+}
+
+void vg_ctl_server_stats(const struct vg_ctl_server *srv, struct vg_ctl_stats *stats)
+{
+	*stats = srv->stats;
+	stats->clients = srv->nconns;
+}

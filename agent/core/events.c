@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "agent.h"
+#include "clock.h"
+#include "ctl-server.h"
+#include "events.h"
+
+void vg_event_set_sink(struct vg_agent *agent, vg_event_sink_fn sink, void *data)
+{
+	agent->event_sink = sink;
+	agent->event_sink_data = data;
+}
+
+void vg_event_emit(struct vg_agent *agent, json_t *event)
+{
+	json_t *metadata, *device;
+
+	if (!event)
+		return;
+	if (!json_object_get(event, "time"))
+		json_object_set_new(event, "time", json_integer(vg_time_ms()));
+	metadata = json_object_get(event, "metadata");
+	if (!metadata) {
+		metadata = json_object();
+		json_object_set_new(event, "metadata", metadata);
+	}
+	json_object_set_new(metadata, "version", json_string(VG_OCSF_VERSION));
+	json_object_set_new(metadata, "product",
+			    json_pack("{s:s, s:s, s:s}", "name", "Vigil", "vendor_name", "Vigil", "version", PACKAGE_VERSION));
+	device = json_object_get(event, "device");
+	if (!device) {
+		device = json_object();
+		json_object_set_new(event, "device", device);
+	}
+	json_object_set_new(device, "uid", json_string(vg_agent_id(agent)));
+	json_object_set_new(device, "hostname", json_string(vg_agent_hostname(agent)));
+	json_object_set_new(device, "type_id", json_integer(0));
+	if (!json_object_get(event, "type_uid")) {
+		json_int_t cls = json_integer_value(json_object_get(event, "class_uid"));
+		json_int_t act = json_integer_value(json_object_get(event, "activity_id"));
+
+		json_object_set_new(event, "type_uid", json_integer(cls * 100 + act));
+	}
+	if (agent->ctl)
+		vg_ctl_server_publish(agent->ctl, "events", event);
+	if (agent->event_sink)
+		agent->event_sink(agent, event, agent->event_sink_data);
+	else
+		json_decref(event);
+}

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+#include "nls.h"
+#include "spool.h"
+#include "store.h"
+#include "vigil/error.h"
+
+struct vg_spool {
+	struct vg_store *store;
+	sqlite3_stmt *insert;
+	sqlite3_stmt *add_bytes;
+	/* The stored size lives in spool_counters, updated in the same transaction as the rows:
+	 * several connections (the writer thread, the loop's views, the uploader) share the
+	 * spool, so a copy kept in one connection's memory would go stale. */
+	uint64_t bytes;
+};
+
+static const struct vg_migration migrations[] = {
+	{ 1, "CREATE TABLE spool_events (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	     " time_ms INTEGER NOT NULL, class_uid INTEGER NOT NULL, size INTEGER NOT NULL,"
+	     " acked INTEGER NOT NULL DEFAULT 0, event TEXT NOT NULL);"
+	     "CREATE INDEX spool_events_pending ON spool_events(acked, seq);"
+	     "CREATE INDEX spool_events_time ON spool_events(time_ms);"
+	     "CREATE TABLE spool_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	     "INSERT INTO spool_counters VALUES ('dropped', 0);" },
+	{ 2, "INSERT INTO spool_counters SELECT 'bytes', COALESCE(SUM(size), 0) FROM spool_events;" },
+};
+
+#define BYTES_SQL "SELECT value FROM spool_counters WHERE name = 'bytes'"
+
+static int query_u64(struct vg_spool *spool, const char *sql, uint64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(vg_store_db(spool->store), sql, -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+int vg_spool_open(struct vg_spool **out, struct vg_store *store, struct vg_error *err)
+{
+	struct vg_spool *spool;
+	int r;
+
+	if ((r = vg_store_migrate(store, "spool", migrations, sizeof(migrations) / sizeof(migrations[0]), err)) < 0)
+		return r;
+	spool = calloc(1, sizeof(*spool));
+	if (!spool)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	spool->store = store;
+	if (sqlite3_prepare_v3(vg_store_db(store),
+			       "INSERT INTO spool_events(time_ms, class_uid, size, event) VALUES (?1, ?2, ?3, ?4)",
+			       -1, SQLITE_PREPARE_PERSISTENT, &spool->insert, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(vg_store_db(store), "UPDATE spool_counters SET value = MAX(0, value + ?1) WHERE name = 'bytes'",
+			       -1, SQLITE_PREPARE_PERSISTENT, &spool->add_bytes, NULL) != SQLITE_OK ||
+	    query_u64(spool, BYTES_SQL, &spool->bytes) < 0) {
+		r = vg_store_error(store, N_("opening the spool"), err);
+		vg_spool_close(spool);
+		return r;
+	}
+	*out = spool;
+	return 0;
+}
+
+void vg_spool_close(struct vg_spool *spool)
+{
+	if (!spool)
+		return;
+	sqlite3_finalize(spool->insert);
+	sqlite3_finalize(spool->add_bytes);
+	free(spool);
+}
+
+struct vg_store *vg_spool_store(struct vg_spool *spool)
+{
+	return spool->store;
+}
+
+/* Adds delta to the stored size, inside the caller's transaction. */
+static int add_bytes(struct vg_spool *spool, int64_t delta)
+{
+	int rc;
+
+	if (delta == 0)
+		return 0;
+	sqlite3_reset(spool->add_bytes);
+	sqlite3_bind_int64(spool->add_bytes, 1, delta);
+	rc = sqlite3_step(spool->add_bytes);
+	sqlite3_reset(spool->add_bytes);
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+int vg_spool_append(struct vg_spool *spool, json_t *const *events, size_t n, struct vg_error *err)
+{
+	uint64_t added = 0;
+	int r;
+
+	if (n == 0)
+		return 0;
+	if ((r = vg_store_begin(spool->store, err)) < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		char *text = json_dumps(events[i], JSON_COMPACT);
+		json_t *t = json_object_get(events[i], "time");
+		size_t len;
+
+		if (!text)
+			continue;
+		len = strlen(text);
+		sqlite3_reset(spool->insert);
+		sqlite3_bind_int64(spool->insert, 1, json_is_integer(t) ? json_integer_value(t) : vg_time_ms());
+		sqlite3_bind_int64(spool->insert, 2, json_integer_value(json_object_get(events[i], "class_uid")));
+		sqlite3_bind_int64(spool->insert, 3, (sqlite3_int64)len);
+		sqlite3_bind_text(spool->insert, 4, text, (int)len, free);
+		if (sqlite3_step(spool->insert) != SQLITE_DONE) {
+			r = vg_store_error(spool->store, N_("storing events"), err);
+			sqlite3_reset(spool->insert);
+			vg_store_rollback(spool->store);
+			return r;
+		}
+		added += len;
+	}
+	sqlite3_reset(spool->insert);
+	if ((r = add_bytes(spool, (int64_t)added)) < 0) {
+		r = vg_store_error(spool->store, N_("storing events"), err);
+		vg_store_rollback(spool->store);
+		return r;
+	}
+	return vg_store_commit(spool->store, err);
+}
+
+void vg_spool_batch_free(struct vg_spool_batch *batch)
+{
+	for (size_t i = 0; i < batch->n; i++)
+		free(batch->texts[i]);
+	free(batch->texts);
+	free(batch->seqs);
+	memset(batch, 0, sizeof(*batch));
+}
+
+int vg_spool_read_pending(struct vg_spool *spool, uint64_t after_seq, size_t max_events, size_t max_bytes,
+			  struct vg_spool_batch *batch, struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(batch, 0, sizeof(*batch));
+	if (max_events == 0)
+		return 0;
+	batch->seqs = calloc(max_events, sizeof(*batch->seqs));
+	batch->texts = calloc(max_events, sizeof(*batch->texts));
+	if (!batch->seqs || !batch->texts) {
+		vg_spool_batch_free(batch);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	if (sqlite3_prepare_v2(vg_store_db(spool->store),
+			       "SELECT seq, event FROM spool_events WHERE acked = 0 AND seq > ?1 ORDER BY seq LIMIT ?2",
+			       -1, &st, NULL) != SQLITE_OK) {
+		vg_spool_batch_free(batch);
+		return vg_store_error(spool->store, N_("reading events"), err);
+	}
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)after_seq);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max_events);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+
+		if (batch->n > 0 && batch->bytes + len > max_bytes)
+			break;
+		batch->texts[batch->n] = strndup((const char *)sqlite3_column_text(st, 1), len);
+		if (!batch->texts[batch->n])
+			break;
+		batch->seqs[batch->n] = (uint64_t)sqlite3_column_int64(st, 0);
+		batch->bytes += len;
+		batch->n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		vg_spool_batch_free(batch);
+		return vg_store_error(spool->store, N_("reading events"), err);
+	}
+	return 0;
+}
+
+int vg_spool_ack(struct vg_spool *spool, uint64_t first, uint64_t last, struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(vg_store_db(spool->store),
+			       "UPDATE spool_events SET acked = 1 WHERE seq BETWEEN ?1 AND ?2 AND acked = 0",
+			       -1, &st, NULL) != SQLITE_OK)
+		return vg_store_error(spool->store, N_("acknowledging events"), err);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)first);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)last);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return vg_store_error(spool->store, N_("acknowledging events"), err);
+	return 0;
+}
+
+/* Deletes rows chosen by sql (bound to param); adds the unacknowledged ones to *dropped. */
+static int delete_where(struct vg_spool *spool, const char *where, sqlite3_int64 param, uint64_t *dropped)
+{
+	char sql[512];
+	sqlite3_stmt *st;
+	uint64_t lost = 0, freed = 0;
+	int rc;
+
+	snprintf(sql, sizeof(sql),
+		 "DELETE FROM spool_events WHERE %s RETURNING size, acked", where);
+	if (sqlite3_prepare_v2(vg_store_db(spool->store), sql, -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, param);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		freed += (uint64_t)sqlite3_column_int64(st, 0);
+		lost += sqlite3_column_int(st, 1) == 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || add_bytes(spool, -(int64_t)freed) < 0)
+		return -EIO;
+	spool->bytes -= freed < spool->bytes ? freed : spool->bytes;
+	*dropped += lost;
+	return 0;
+}
+
+int vg_spool_enforce(struct vg_spool *spool, uint64_t max_bytes, uint64_t max_age_s, uint64_t *dropped,
+		     struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	*dropped = 0;
+	if ((r = vg_store_begin(spool->store, err)) < 0)
+		return r;
+	/* Another connection may have appended since: start from the committed size. */
+	if (query_u64(spool, BYTES_SQL, &spool->bytes) < 0)
+		goto fail;
+	if (max_age_s && delete_where(spool, "time_ms < ?1", vg_time_ms() - (sqlite3_int64)max_age_s * 1000,
+				      dropped) < 0)
+		goto fail;
+	/* Over the size cap: acknowledged events first, oldest first, then the rest; exactly as
+	 * many as free the excess (a running sum), not whole slices, which would drop more. */
+	for (int pass = 0; max_bytes && spool->bytes > max_bytes && pass < 2; pass++) {
+		if (delete_where(spool, pass == 0
+			? "acked = 1 AND seq <= COALESCE((SELECT seq FROM (SELECT seq, SUM(size) OVER (ORDER BY seq) AS run"
+			  " FROM spool_events WHERE acked = 1) WHERE run >= ?1 ORDER BY seq LIMIT 1),"
+			  " (SELECT MAX(seq) FROM spool_events))"
+			: "seq <= COALESCE((SELECT seq FROM (SELECT seq, SUM(size) OVER (ORDER BY seq) AS run"
+			  " FROM spool_events) WHERE run >= ?1 ORDER BY seq LIMIT 1),"
+			  " (SELECT MAX(seq) FROM spool_events))",
+			(sqlite3_int64)(spool->bytes - max_bytes), dropped) < 0)
+			goto fail;
+	}
+	if (*dropped) {
+		if (sqlite3_prepare_v2(vg_store_db(spool->store),
+				       "UPDATE spool_counters SET value = value + ?1 WHERE name = 'dropped'", -1, &st,
+				       NULL) != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)*dropped);
+		r = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (r != SQLITE_DONE)
+			goto fail;
+	}
+	return vg_store_commit(spool->store, err);
+fail:
+	r = vg_store_error(spool->store, N_("trimming the spool"), err);
+	vg_store_rollback(spool->store);
+	/* The in-memory size may be off after a rollback: read it again. */
+	query_u64(spool, BYTES_SQL, &spool->bytes);
+	*dropped = 0;
+	return r;
+}
+
+int vg_spool_stats(struct vg_spool *spool, struct vg_spool_stats *stats, struct vg_error *err)
+{
+	uint64_t oldest = 0, oldest_pending = 0;
+
+	memset(stats, 0, sizeof(*stats));
+	if (query_u64(spool, "SELECT COUNT(*) FROM spool_events", &stats->events) < 0 ||
+	    query_u64(spool, "SELECT COUNT(*) FROM spool_events WHERE acked = 0", &stats->pending) < 0 ||
+	    query_u64(spool, "SELECT COALESCE(MIN(time_ms), 0) FROM spool_events", &oldest) < 0 ||
+	    query_u64(spool, "SELECT COALESCE(MIN(time_ms), 0) FROM spool_events WHERE acked = 0", &oldest_pending) < 0 ||
+	    query_u64(spool, "SELECT value FROM spool_counters WHERE name = 'dropped'", &stats->dropped) < 0 ||
+	    query_u64(spool, "SELECT COALESCE(MAX(seq), 0) FROM spool_events", &stats->last_seq) < 0 ||
+	    query_u64(spool, BYTES_SQL, &stats->bytes) < 0)
+		return vg_store_error(spool->store, N_("reading spool statistics"), err);
+	stats->oldest_ms = (int64_t)oldest;
+	stats->oldest_pending_ms = (int64_t)oldest_pending;
+	return 0;
+}

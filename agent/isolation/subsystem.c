@@ -1,0 +1,958 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The isolation subsystem's place in the agent: its settings, commands, start, stop and status.
+ *
+ * State changes are written to the database first and applied after, so that a crash in
+ * between re-applies at the next start (fail-closed).  Applying runs on a worker (it resolves
+ * the server names and reads resolv.conf); requests that arrive meanwhile wait for the next
+ * apply, which takes the newest state.  The rules stay in the kernel when the agent stops.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "agent.h"
+#include "events.h"
+#include "isolation.h"
+#include "log.h"
+#include "loop.h"
+#include "nls.h"
+#include "settings.h"
+#include "store.h"
+#include "vigil/error.h"
+#include "workers.h"
+
+#define MAX_WAITERS 32
+#define TICK_MS (15 * 1000) /* re-resolve the servers, check the kernel still holds the table */
+#define MAX_PROXY_ADDRS 8
+
+const struct vg_setting_def vg_isolation_settings[] = {
+	{ "isolation.auto_release_hours", VG_SETTING_INT, "0", 0, 9999, "hours",
+	  N_("Release isolation by itself after this many hours when `isolation on` gives no duration (0: never)"), 0,
+	  NULL },
+	{ "isolation.release_after_no_contact_hours", VG_SETTING_INT, "0", 0, 9999, "hours",
+	  N_("Release isolation when the central server has not been reached for this many hours (0: never)"), 0,
+	  NULL },
+	{ "isolation.profile.dhcp", VG_SETTING_BOOL, "yes", 0, 0, NULL,
+	  N_("While isolated, let the DHCP client (v4 and v6) renew its lease"), 0, NULL },
+	{ "isolation.profile.dns", VG_SETTING_BOOL, "yes", 0, 0, NULL,
+	  N_("While isolated, allow DNS to the host's resolvers"), 0, NULL },
+	{ "isolation.profile.ipv6_nd", VG_SETTING_BOOL, "yes", 0, 0, NULL,
+	  N_("While isolated, allow IPv6 router and neighbour discovery"), 0, NULL },
+	{ "isolation.test_short_durations", VG_SETTING_BOOL, "no", 0, 0, NULL,
+	  N_("For tests only: accept isolation durations in seconds, below the one-hour minimum"), 0, NULL },
+	{ NULL },
+};
+
+struct waiter {
+	bool reply;              /* a client waits for this */
+	uint64_t conn;
+	json_int_t id;
+	json_t *event;           /* what to report once applied (OCSF 7001 draft) */
+	json_t *extra;           /* an "exception" to add to the reply, or NULL */
+};
+
+struct apply_job {
+	struct vg_isolation *iso;
+	bool on;
+	bool refresh;                       /* periodic: apply only when something changed */
+	bool skipped, repaired;
+	struct vg_iso_state state;          /* what is being applied */
+	struct vg_iso_exception *ex;
+	size_t nex;
+	struct vg_iso_extras x;             /* profiles set on the loop, servers and resolvers on the worker */
+	struct vg_iso_extras old;           /* the servers resolved last time, the fallback */
+	char servers_setting[VG_SETTING_MAX_VALUE];
+	long long link_port;
+	char proxy_host[256];
+	uint16_t proxy_port;
+	struct waiter waiters[MAX_WAITERS];
+	size_t nwaiters;
+	/* results */
+	int rc;
+	struct vg_error err;
+	size_t nrules;
+	char servers_out[2048];
+	json_t *names;                      /* server names resolved (array of strings) */
+	struct vg_iso_addr proxy_addrs[MAX_PROXY_ADDRS];
+	size_t nproxy;
+	struct vg_iso_rule *rules;
+	size_t nr;
+};
+
+struct vg_isolation {
+	struct vg_agent *agent;
+	struct vg_iso_state st;
+	struct vg_watch *release_timer, *tick;
+	bool busy, pending, stopping;
+	bool refresh_only;     /* the pending apply was asked by the periodic check alone */
+	struct waiter next[MAX_WAITERS];
+	size_t nnext;
+	size_t expected_rules;
+	char last_error[VG_ERROR_MSG_SIZE];
+	char fingerprint[VG_SETTING_MAX_VALUE];
+	long long last_contact;
+	json_t *warnings;
+};
+
+static void start_apply(struct vg_isolation *iso);
+
+/* ---- helpers ---- */
+
+static const char *setting(struct vg_isolation *iso, const char *key)
+{
+	const char *v = vg_settings_get(iso->agent->settings, key);
+
+	return v ? v : "";
+}
+
+/* "host", "host:port", "[v6]:port" or a URL "scheme://host:port/path" into host and port. */
+static void split_host_port(const char *item, char *host, size_t size, uint16_t *port)
+{
+	const char *p = strstr(item, "://"), *end;
+	size_t len;
+
+	*port = 0;
+	p = p ? p + 3 : item;
+	if (strchr(p, '@'))
+		p = strchr(p, '@') + 1;
+	if (*p == '[') {
+		end = strchr(p, ']');
+		len = end ? (size_t)(end - p - 1) : 0;
+		snprintf(host, size, "%.*s", (int)(len < size ? len : size - 1), p + 1);
+		p = end ? end + 1 : p + strlen(p);
+	} else {
+		len = strcspn(p, ":/");
+		/* A bare IPv6 address has several colons: no port then. */
+		if (p[len] == ':' && strchr(p + len + 1, ':') && !strchr(p, '/'))
+			len = strlen(p);
+		snprintf(host, size, "%.*s", (int)(len < size ? len : size - 1), p);
+		p += len;
+	}
+	if (*p == ':') {
+		unsigned long n = strtoul(p + 1, NULL, 10);
+
+		if (n > 0 && n < 65536)
+			*port = (uint16_t)n;
+	}
+}
+
+static size_t resolve(const char *host, struct vg_iso_addr *out, size_t max)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG }, *res = NULL, *ai;
+	size_t n = 0;
+
+	if (!host[0])
+		return 0;
+	if (vg_iso_addr_parse(host, &out[0], NULL) == 0)
+		return 1;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return 0;
+	for (ai = res; ai && n < max; ai = ai->ai_next) {
+		char text[INET6_ADDRSTRLEN];
+		const void *a = ai->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr
+							: (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+		bool dup = false;
+
+		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+		    !inet_ntop(ai->ai_family, a, text, sizeof(text)) || vg_iso_addr_parse(text, &out[n], NULL) < 0)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			dup |= memcmp(&out[i], &out[n], sizeof(out[n])) == 0;
+		if (!dup)
+			n++;
+	}
+	freeaddrinfo(res);
+	return n;
+}
+
+static void addr_text(const struct vg_iso_addr *a, char *buf, size_t size)
+{
+	if (!inet_ntop(a->family, a->bytes, buf, (socklen_t)size))
+		snprintf(buf, size, "?");
+}
+
+/* ---- the worker ---- */
+
+static void apply_work(struct vg_job *job, void *data)
+{
+	struct apply_job *j = data;
+	char list[VG_SETTING_MAX_VALUE], *save = NULL, *item;
+	size_t used = 0;
+
+	(void)job;
+	if (!j->on) {
+		j->rc = vg_iso_nft_remove(&j->err);
+		return;
+	}
+	/* The servers: resolved now; a name that does not resolve keeps its last known addresses. */
+	snprintf(list, sizeof(list), "%s", j->servers_setting);
+	for (item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		struct vg_iso_addr addrs[8];
+		char host[256];
+		uint16_t port;
+		size_t n;
+
+		while (*item == ' ')
+			item++;
+		split_host_port(item, host, sizeof(host), &port);
+		if (!port)
+			port = j->link_port > 0 && j->link_port < 65536 ? (uint16_t)j->link_port : 0;
+		if (!port || !host[0])
+			continue;
+		n = resolve(host, addrs, 8);
+		if (n && vg_iso_addr_parse(host, &addrs[0], NULL) < 0)
+			json_array_append_new(j->names, json_string(host));
+		for (size_t i = 0; i < n && j->x.nservers < VG_ISO_MAX_SERVERS; i++) {
+			char text[INET6_ADDRSTRLEN];
+
+			j->x.servers[j->x.nservers] = addrs[i];
+			j->x.server_ports[j->x.nservers++] = port;
+			addr_text(&addrs[i], text, sizeof(text));
+			used += (size_t)snprintf(j->servers_out + used, used < sizeof(j->servers_out) ? sizeof(j->servers_out) - used : 0,
+						 "%s%s %u", used ? "," : "", text, port);
+		}
+	}
+	if (used >= sizeof(j->servers_out))
+		j->servers_out[0] = '\0';
+	if (j->x.nservers == 0 && j->state.servers[0]) {
+		/* Nothing resolved (DNS already cut?): keep the addresses that worked last time. */
+		memcpy(j->x.servers, j->old.servers, sizeof(j->old.servers));
+		memcpy(j->x.server_ports, j->old.server_ports, sizeof(j->old.server_ports));
+		j->x.nservers = j->old.nservers;
+		snprintf(j->servers_out, sizeof(j->servers_out), "%s", j->state.servers);
+	}
+	j->x.nresolvers = vg_iso_resolvers_read(j->x.resolvers, VG_ISO_MAX_RESOLVERS);
+	j->nproxy = resolve(j->proxy_host, j->proxy_addrs, MAX_PROXY_ADDRS);
+	if (vg_iso_rules_build(&j->x, j->ex, j->nex, &j->rules, &j->nr) < 0) {
+		j->rc = vg_error_set(&j->err, -ENOMEM, N_("out of memory"));
+		return;
+	}
+	j->nrules = vg_iso_nft_rule_count(j->rules, j->nr);
+	if (j->refresh && strcmp(j->servers_out, j->state.servers) == 0) {
+		/* Same servers, same settings: leave the table alone if the kernel still holds it
+		 * whole; put it back if someone removed or changed it. */
+		size_t have = 0;
+		bool present = false;
+		struct vg_error ignored;
+
+		if (vg_iso_nft_inspect(&present, &have, &ignored) == 0 && present && have == j->nrules) {
+			j->skipped = true;
+			return;
+		}
+		j->repaired = true;
+	}
+	j->rc = vg_iso_nft_apply(j->rules, j->nr, &j->err);
+}
+
+/* ---- state, events, replies ---- */
+
+static json_t *state_json(struct vg_isolation *iso)
+{
+	const struct vg_iso_state *s = &iso->st;
+	json_t *o = json_pack("{s:b, s:s, s:s, s:I, s:I}", "available", true, "state", s->on ? "on" : "off",
+			      "reason", s->reason, "since", (json_int_t)s->since, "who", (json_int_t)s->who);
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "until", s->until ? json_integer(s->until) : json_null());
+	json_object_set_new(o, "applying", json_boolean(iso->busy));
+	if (iso->last_error[0])
+		json_object_set_new(o, "last_error", json_string(iso->last_error));
+	return o;
+}
+
+static json_t *event_draft(int activity, const char *action, const char *message, uid_t uid)
+{
+	return json_pack("{s:i, s:i, s:i, s:s, s:{s:{s:I}}, s:{s:{s:s}}}", "class_uid", VG_OCSF_REMEDIATION_ACTIVITY,
+			 "category_uid", 7, "activity_id", activity, "message", message, "actor", "user", "uid",
+			 (json_int_t)uid, "unmapped", "isolation", "action", action);
+}
+
+static void emit(struct vg_isolation *iso, json_t *event, int rc, const char *detail)
+{
+	json_t *iso_part;
+
+	if (!event)
+		return;
+	json_object_set_new(event, "status_id", json_integer(rc == 0 ? 1 : 2));
+	json_object_set_new(event, "status", json_string(rc == 0 ? "Success" : "Failure"));
+	if (detail)
+		json_object_set_new(event, "status_detail", json_string(detail));
+	iso_part = json_object_get(json_object_get(event, "unmapped"), "isolation");
+	json_object_set_new(iso_part, "state", json_string(iso->st.on ? "on" : "off"));
+	vg_event_emit(iso->agent, event);
+}
+
+static void add_warning(json_t *list, const char *msgid, const char *arg)
+{
+	char text[512];
+	const char *args[1] = { arg };
+
+	vg_error_format(text, sizeof(text), msgid, args, arg ? 1 : 0);
+	json_array_append_new(list, json_pack("{s:s, s:s, s:[s?]}", "message", text, "msgid", msgid, "args", arg));
+}
+
+/* What isolation cuts that the agent or the host needs. */
+static json_t *warnings_for(struct apply_job *j)
+{
+	json_t *w = json_array();
+	size_t i;
+	json_t *name;
+
+	if (j->x.nservers == 0)
+		add_warning(w, N_("no central server address is known: the agent has no line to its server while isolated"),
+			    NULL);
+	json_array_foreach(j->names, i, name)
+		add_warning(w, N_("the server %s is given by name: its addresses may change while the host is isolated"),
+			    json_string_value(name));
+	if (j->proxy_host[0]) {
+		bool ok = j->nproxy > 0;
+
+		for (size_t k = 0; k < j->nproxy; k++)
+			ok &= vg_iso_rules_allow_out(j->rules, j->nr, &j->proxy_addrs[k], j->proxy_port);
+		if (!ok)
+			add_warning(w, N_("the proxy %s is not excepted: the agent cannot reach its server through it while isolated"),
+				    j->proxy_host);
+	}
+	for (size_t k = 0; k < j->x.nresolvers; k++) {
+		char text[INET6_ADDRSTRLEN];
+
+		if (j->x.dns)
+			break;
+		addr_text(&j->x.resolvers[k], text, sizeof(text));
+		add_warning(w, N_("the DNS resolver %s is not excepted: name resolution stops while isolated"), text);
+	}
+	return w;
+}
+
+static void apply_done(struct vg_job *job, void *data)
+{
+	struct apply_job *j = data;
+	struct vg_isolation *iso = j->iso;
+	struct vg_error serr;
+	json_t *warnings = NULL;
+
+	(void)job;
+	if (iso->stopping) {
+		/* The agent stopped while this ran: nobody to tell any more. */
+		for (size_t k = 0; k < j->nwaiters; k++) {
+			json_decref(j->waiters[k].event);
+			json_decref(j->waiters[k].extra);
+		}
+		json_decref(j->names);
+		free(j->rules);
+		free(j->ex);
+		free(j);
+		free(iso);
+		return;
+	}
+	if (j->rc == 0) {
+		iso->last_error[0] = '\0';
+		iso->expected_rules = j->on ? j->nrules : 0;
+		if (j->skipped) {
+			/* nothing changed */
+		} else if (j->on) {
+			warnings = warnings_for(j);
+			if (j->repaired)
+				vg_warn("isolation: the table inet %s was missing or altered in the kernel: put back", VG_ISO_TABLE);
+			if (j->servers_out[0] && strcmp(j->servers_out, iso->st.servers) != 0) {
+				snprintf(iso->st.servers, sizeof(iso->st.servers), "%s", j->servers_out);
+				if (vg_iso_state_save(iso->agent->store, &iso->st, &serr) < 0)
+					vg_warn("isolation: %s", serr.message);
+			}
+			vg_notice("isolation applied: %zu rules in table inet %s", j->nrules, VG_ISO_TABLE);
+		} else {
+			vg_notice("isolation removed: table inet %s deleted", VG_ISO_TABLE);
+		}
+		if (!j->skipped) {
+			json_decref(iso->warnings);
+			iso->warnings = warnings ? json_incref(warnings) : NULL;
+		}
+		for (size_t k = 0; warnings && k < json_array_size(warnings); k++)
+			vg_warn("isolation: %s",
+				json_string_value(json_object_get(json_array_get(warnings, k), "message")));
+	} else {
+		snprintf(iso->last_error, sizeof(iso->last_error), "%s", j->err.message);
+		vg_error_log("isolation: %s", j->err.message);
+	}
+	iso->busy = false;
+	for (size_t k = 0; k < j->nwaiters; k++) {
+		struct waiter *w = &j->waiters[k];
+
+		emit(iso, w->event, j->rc, j->rc ? j->err.message : NULL);
+		w->event = NULL;
+		if (w->reply) {
+			json_t *r = j->rc ? NULL : state_json(iso);
+
+			if (r)
+				json_object_set_new(r, "warnings", warnings ? json_incref(warnings) : json_array());
+			if (r && w->extra)
+				json_object_set(r, "exception", w->extra);
+			vg_ctl_server_reply(iso->agent->ctl, w->conn, w->id, r, j->rc ? &j->err : NULL);
+		}
+		json_decref(w->extra);
+	}
+	json_decref(warnings);
+	json_decref(j->names);
+	free(j->rules);
+	free(j->ex);
+	free(j);
+	if (iso->pending)
+		start_apply(iso);
+}
+
+static void settings_fingerprint(struct vg_isolation *iso, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s|%s|%s|%s|%s|%s", setting(iso, "isolation.profile.dhcp"),
+		 setting(iso, "isolation.profile.dns"), setting(iso, "isolation.profile.ipv6_nd"),
+		 setting(iso, "link.servers"), setting(iso, "link.port"), setting(iso, "proxy.url"));
+}
+
+static void start_apply(struct vg_isolation *iso)
+{
+	struct apply_job *j = calloc(1, sizeof(*j));
+	struct vg_error err;
+
+	if (j)
+		j->refresh = iso->refresh_only;
+	iso->refresh_only = false;
+	iso->pending = false;
+	if (!j)
+		goto fail;
+	j->iso = iso;
+	j->on = iso->st.on;
+	j->state = iso->st;
+	j->names = json_array();
+	memcpy(j->waiters, iso->next, iso->nnext * sizeof(iso->next[0]));
+	j->nwaiters = iso->nnext;
+	iso->nnext = 0;
+	if (j->on) {
+		struct vg_iso_extras x;
+
+		if (vg_iso_exceptions_load(iso->agent->store, &j->ex, &j->nex, &err) < 0) {
+			j->rc = err.code;
+			j->err = err;
+			apply_done(NULL, j);
+			return;
+		}
+		vg_iso_extras_from_settings(iso->agent->settings, &iso->st, &x);
+		j->old = x;
+		j->x.dhcp = x.dhcp;
+		j->x.dns = x.dns;
+		j->x.ipv6_nd = x.ipv6_nd;
+		snprintf(j->servers_setting, sizeof(j->servers_setting), "%s", setting(iso, "link.servers"));
+		j->link_port = vg_settings_get_int(iso->agent->settings, "link.port");
+		split_host_port(setting(iso, "proxy.url"), j->proxy_host, sizeof(j->proxy_host), &j->proxy_port);
+		if (j->proxy_host[0] && !j->proxy_port)
+			j->proxy_port = 3128;
+	}
+	settings_fingerprint(iso, iso->fingerprint, sizeof(iso->fingerprint));
+	iso->busy = true;
+	if (!vg_workers_submit(iso->agent->workers, apply_work, apply_done, j)) {
+		iso->busy = false;
+		json_decref(j->names);
+		free(j->ex);
+		free(j);
+		goto fail;
+	}
+	return;
+fail:
+	vg_error_log("isolation: out of memory, cannot apply");
+}
+
+/* Queues an apply of the current state; reply and event belong to the requester. */
+static int request_apply(struct vg_isolation *iso, struct vg_ctl_request *req, json_t *event, json_t *extra,
+			 struct vg_error *err)
+{
+	struct waiter *w;
+
+	if (iso->nnext >= MAX_WAITERS) {
+		json_decref(event);
+		json_decref(extra);
+		return vg_error_set(err, -EBUSY, N_("too many isolation changes are waiting; try again"));
+	}
+	w = &iso->next[iso->nnext++];
+	memset(w, 0, sizeof(*w));
+	w->event = event;
+	w->extra = extra;
+	if (req) {
+		w->reply = true;
+		w->conn = req->conn_id;
+		w->id = req->id;
+	}
+	iso->refresh_only = false;
+	iso->pending = true;
+	if (!iso->busy)
+		start_apply(iso);
+	return VG_CTL_DEFERRED;
+}
+
+/* ---- auto-release and the periodic check ---- */
+
+static void release(struct vg_isolation *iso, const char *action, const char *why)
+{
+	struct vg_error err;
+
+	iso->st.on = false;
+	iso->st.until = 0;
+	iso->st.since = time(NULL);
+	iso->st.who = -1;
+	snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", why);
+	if (vg_iso_state_save(iso->agent->store, &iso->st, &err) < 0)
+		vg_error_log("isolation: %s", err.message);
+	vg_notice("isolation released: %s", why);
+	request_apply(iso, NULL, event_draft(3, action, why, 0), NULL, &err);
+}
+
+static void arm_release(struct vg_isolation *iso)
+{
+	long long now = time(NULL);
+
+	if (!iso->release_timer)
+		return;
+	if (iso->st.on && iso->st.until)
+		vg_timer_arm(iso->release_timer, iso->st.until > now ? (uint64_t)(iso->st.until - now) * 1000 : 1, 0);
+	else
+		vg_timer_disarm(iso->release_timer);
+}
+
+static void on_release_timer(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct vg_isolation *iso = data;
+
+	(void)w;
+	(void)fd;
+	(void)events;
+	if (iso->st.on && iso->st.until && iso->st.until <= time(NULL))
+		release(iso, "auto-release", "auto-release time reached");
+	else
+		arm_release(iso);
+}
+
+void vg_isolation_note_contact(struct vg_agent *agent)
+{
+	if (agent->isolation)
+		agent->isolation->last_contact = time(NULL);
+}
+
+static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct vg_isolation *iso = data;
+	long long hours = vg_settings_get_int(iso->agent->settings, "isolation.release_after_no_contact_hours");
+	char fp[VG_SETTING_MAX_VALUE];
+
+	(void)w;
+	(void)fd;
+	(void)events;
+	if (!iso->st.on)
+		return;
+	{
+		/* vigild --release-isolation may have run beside us (the break-glass when this
+		 * agent does not answer): the database says off, so off it is, not put back. */
+		struct vg_iso_state db;
+		struct vg_error err;
+
+		if (vg_iso_state_load(iso->agent->store, &db, &err) == 0 && !db.on) {
+			iso->st = db;
+			arm_release(iso);
+			vg_notice("isolation: released outside the agent (vigild --release-isolation)");
+			request_apply(iso, NULL, event_draft(3, "external-release", "released with vigild --release-isolation", 0),
+				      NULL, NULL);
+			return;
+		}
+	}
+	if (hours > 0) {
+		long long last = iso->last_contact > iso->st.since ? iso->last_contact : iso->st.since;
+
+		if (time(NULL) - last >= hours * 3600) {
+			release(iso, "no-contact-release", "no contact with the server");
+			return;
+		}
+	}
+	/* Settings changed (profiles, servers, proxy): apply again.  Otherwise re-resolve the
+	 * servers and check that the kernel still holds the table; the worker applies only when
+	 * something differs. */
+	settings_fingerprint(iso, fp, sizeof(fp));
+	if (strcmp(fp, iso->fingerprint) != 0) {
+		request_apply(iso, NULL, NULL, NULL, NULL);
+	} else if (!iso->busy && !iso->pending) {
+		iso->refresh_only = true;
+		start_apply(iso);
+	}
+}
+
+/* ---- commands ---- */
+
+static const char *arg_str(struct vg_ctl_request *req, const char *key)
+{
+	return json_string_value(json_object_get(req->args, key));
+}
+
+static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	struct vg_isolation *iso = agent->isolation;
+	json_t *dur = json_object_get(req->args, "duration_seconds");
+	const char *reason = arg_str(req, "reason");
+	long long seconds = 0, min = VG_ISO_MIN_DURATION;
+	char text[64];
+	int rc;
+
+	(void)result;
+	if (vg_settings_get_bool(agent->settings, "isolation.test_short_durations"))
+		min = 1;
+	if (dur && !json_is_null(dur)) {
+		if (!json_is_integer(dur))
+			return vg_error_set(err, -EINVAL, N_("the duration must be a number of seconds"));
+		seconds = json_integer_value(dur);
+		if (seconds < min || seconds > VG_ISO_MAX_DURATION)
+			return vg_error_set(err, -EINVAL, N_("the duration must be from 1 hour to 9999 hours"));
+	} else {
+		seconds = vg_settings_get_int(agent->settings, "isolation.auto_release_hours") * 3600;
+	}
+	if (reason && strlen(reason) >= sizeof(iso->st.reason))
+		return vg_error_set(err, -EINVAL, N_("the reason is too long (at most 511 bytes)"));
+	if (!iso->st.on)
+		iso->st.since = time(NULL);
+	iso->st.on = true;
+	iso->st.until = seconds ? time(NULL) + seconds : 0;
+	iso->st.who = req->peer ? (long long)req->peer->uid : -1;
+	snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", reason ? reason : "");
+	/* Stored before applying: a crash in between still comes back isolated. */
+	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
+		return rc;
+	arm_release(iso);
+	snprintf(text, sizeof(text), "%lld", seconds);
+	vg_notice("isolation on requested by uid %lld (reason \"%s\", auto-release after %s s)", iso->st.who,
+		  iso->st.reason, text);
+	return request_apply(iso, req, event_draft(1, "on", iso->st.reason, (uid_t)iso->st.who), NULL, err);
+}
+
+static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	struct vg_isolation *iso = agent->isolation;
+	int rc;
+
+	(void)result;
+	iso->st.on = false;
+	iso->st.until = 0;
+	iso->st.since = time(NULL);
+	iso->st.who = req->peer ? (long long)req->peer->uid : -1;
+	iso->st.reason[0] = '\0';
+	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
+		return rc;
+	arm_release(iso);
+	vg_notice("isolation off requested by uid %lld", iso->st.who);
+	return request_apply(iso, req, event_draft(3, "off", "isolation released", (uid_t)iso->st.who), NULL, err);
+}
+
+int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
+		     json_t **result, struct vg_error *err)
+{
+	struct vg_isolation *iso = agent->isolation;
+	struct vg_iso_exception *ex = NULL;
+	long long seconds;
+	int rc;
+
+	if (!iso)
+		return vg_error_set(err, -EAGAIN, N_("the isolation subsystem is not running"));
+	if (n > VG_ISO_MAX_EXCEPTIONS)
+		return vg_error_set(err, -E2BIG, N_("too many permitted addresses"));
+	/* Every permitted address is checked before anything changes. */
+	if (n && !(ex = calloc(n, sizeof(*ex))))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	for (size_t i = 0; i < n; i++)
+		if ((rc = vg_iso_exception_parse(&ex[i], "both", NULL, permitted[i], NULL, NULL, "permitted by the server",
+						 err)) < 0) {
+			free(ex);
+			return rc;
+		}
+	for (size_t i = 0; i < n; i++)
+		if ((rc = vg_iso_exception_insert(agent->store, &ex[i], err)) < 0) {
+			free(ex);
+			return rc;
+		}
+	free(ex);
+	if (reason && strlen(reason) >= sizeof(iso->st.reason))
+		return vg_error_set(err, -EINVAL, N_("the reason is too long (at most 511 bytes)"));
+	seconds = on ? vg_settings_get_int(agent->settings, "isolation.auto_release_hours") * 3600 : 0;
+	if (on && !iso->st.on)
+		iso->st.since = time(NULL);
+	if (!on)
+		iso->st.since = time(NULL);
+	iso->st.on = on;
+	iso->st.until = seconds ? time(NULL) + seconds : 0;
+	iso->st.who = -1;
+	snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", on && reason ? reason : "");
+	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
+		return rc;
+	arm_release(iso);
+	vg_notice("isolation %s requested by the server", on ? "on" : "off");
+	rc = request_apply(iso, NULL, on ? event_draft(1, "on", iso->st.reason, 0)
+					 : event_draft(3, "off", "isolation released", 0), NULL, err);
+	if (rc < 0 && rc != VG_CTL_DEFERRED)
+		return rc;
+	*result = state_json(iso);
+	return 0;
+}
+
+static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	struct vg_isolation *iso = agent->isolation;
+	struct vg_iso_exception *ex = NULL;
+	struct vg_error ierr;
+	size_t nex = 0, nrules = 0;
+	bool present = false;
+	json_t *o, *list, *check;
+	int rc;
+
+	(void)req;
+	if ((rc = vg_iso_exceptions_load(agent->store, &ex, &nex, err)) < 0)
+		return rc;
+	o = state_json(iso);
+	list = json_array();
+	for (size_t i = 0; i < nex; i++)
+		json_array_append_new(list, vg_iso_exception_json(&ex[i]));
+	free(ex);
+	json_object_set_new(o, "exceptions", list);
+	json_object_set_new(o, "servers", json_string(iso->st.servers));
+	json_object_set_new(o, "warnings", iso->warnings ? json_incref(iso->warnings) : json_array());
+	/* The rules' check: does the kernel hold what the agent meant? */
+	if (vg_iso_nft_inspect(&present, &nrules, &ierr) < 0) {
+		check = json_pack("{s:b, s:s}", "ok", false, "error", ierr.message);
+	} else {
+		bool ok = iso->busy || (iso->st.on ? present && nrules == iso->expected_rules : !present);
+
+		check = json_pack("{s:b, s:b, s:I, s:I}", "ok", ok, "table_present", present, "rules_in_kernel",
+				  (json_int_t)nrules, "rules_expected", (json_int_t)(iso->st.on ? iso->expected_rules : 0));
+	}
+	json_object_set_new(o, "check", check);
+	*result = o;
+	return 0;
+}
+
+static int cmd_exception_add(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
+			     struct vg_error *err)
+{
+	struct vg_isolation *iso = agent->isolation;
+	struct vg_iso_exception ex;
+	json_t *ev;
+	int rc;
+
+	if ((rc = vg_iso_exception_parse(&ex, arg_str(req, "direction"), arg_str(req, "protocol"),
+					 arg_str(req, "remote"), arg_str(req, "local_port"), arg_str(req, "remote_port"),
+					 arg_str(req, "comment"), err)) < 0)
+		return rc;
+	if ((rc = vg_iso_exception_insert(agent->store, &ex, err)) < 0)
+		return rc;
+	vg_notice("isolation exception %lld added: %s %s remote %s local port %s remote port %s", ex.id, ex.direction,
+		  ex.protocol, ex.remote[0] ? ex.remote : "any", ex.local_port[0] ? ex.local_port : "any",
+		  ex.remote_port[0] ? ex.remote_port : "any");
+	ev = event_draft(4, "exception.add", "isolation exception added", req->peer ? req->peer->uid : 0);
+	json_object_set_new(json_object_get(json_object_get(ev, "unmapped"), "isolation"), "exception",
+			    vg_iso_exception_json(&ex));
+	if (!iso->st.on) {
+		emit(iso, ev, 0, NULL);
+		*result = vg_iso_exception_json(&ex);
+		return 0;
+	}
+	return request_apply(iso, req, ev, vg_iso_exception_json(&ex), err);
+}
+
+static int cmd_exception_remove(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
+				struct vg_error *err)
+{
+	struct vg_isolation *iso = agent->isolation;
+	json_t *id = json_object_get(req->args, "id");
+	json_t *ev;
+	int rc;
+
+	if (!json_is_integer(id))
+		return vg_error_set(err, -EINVAL, N_("which exception? give its number"));
+	if ((rc = vg_iso_exception_delete(agent->store, json_integer_value(id), err)) < 0)
+		return rc;
+	vg_notice("isolation exception %lld removed", (long long)json_integer_value(id));
+	ev = event_draft(4, "exception.remove", "isolation exception removed", req->peer ? req->peer->uid : 0);
+	json_object_set_new(json_object_get(json_object_get(ev, "unmapped"), "isolation"), "exception_id",
+			    json_integer(json_integer_value(id)));
+	if (!iso->st.on) {
+		emit(iso, ev, 0, NULL);
+		*result = json_pack("{s:I}", "removed", json_integer_value(id));
+		return 0;
+	}
+	return request_apply(iso, req, ev, NULL, err);
+}
+
+static int cmd_exception_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
+			      struct vg_error *err)
+{
+	struct vg_iso_exception *ex = NULL;
+	size_t n = 0;
+	int rc;
+
+	(void)req;
+	if ((rc = vg_iso_exceptions_load(agent->store, &ex, &n, err)) < 0)
+		return rc;
+	*result = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(*result, vg_iso_exception_json(&ex[i]));
+	free(ex);
+	return 0;
+}
+
+static const char *const profiles[] = { "dhcp", "dns", "ipv6-nd" };
+
+static void profile_key(const char *name, char *key, size_t size)
+{
+	snprintf(key, size, "isolation.profile.%s", strcmp(name, "ipv6-nd") == 0 ? "ipv6_nd" : name);
+}
+
+static int cmd_profile_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
+			    struct vg_error *err)
+{
+	(void)req;
+	(void)err;
+	*result = json_array();
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
+		char key[64];
+
+		profile_key(profiles[i], key, sizeof(key));
+		json_array_append_new(*result, json_pack("{s:s, s:b}", "name", profiles[i], "enabled",
+							 vg_settings_get_bool(agent->settings, key)));
+	}
+	return 0;
+}
+
+static int cmd_profile_set(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
+			   struct vg_error *err)
+{
+	struct vg_isolation *iso = agent->isolation;
+	const char *name = arg_str(req, "name");
+	json_t *enabled = json_object_get(req->args, "enabled"), *ev;
+	struct vg_setting_pair pair;
+	char key[64];
+	bool known = false;
+	int rc;
+
+	for (size_t i = 0; name && i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		known |= strcmp(name, profiles[i]) == 0;
+	if (!known)
+		return vg_error_set(err, -EINVAL, N_("unknown profile \"%s\" (dhcp, dns or ipv6-nd)"), name ? name : "");
+	if (!json_is_boolean(enabled))
+		return vg_error_set(err, -EINVAL, N_("say whether the profile is enabled"));
+	profile_key(name, key, sizeof(key));
+	pair.key = key;
+	pair.value = json_is_true(enabled) ? "yes" : "no";
+	if ((rc = vg_settings_set(agent->settings, &pair, 1, req->peer ? req->peer->uid : 0, err)) < 0)
+		return rc;
+	vg_notice("isolation profile %s %s", name, json_is_true(enabled) ? "enabled" : "disabled");
+	ev = event_draft(4, json_is_true(enabled) ? "profile.enable" : "profile.disable", name,
+			 req->peer ? req->peer->uid : 0);
+	if (!iso->st.on) {
+		emit(iso, ev, 0, NULL);
+		return cmd_profile_list(agent, req, result, err);
+	}
+	return request_apply(iso, req, ev, NULL, err);
+}
+
+static const struct vg_agent_command commands[] = {
+	{ VG_CMD_ISOLATION_ON, cmd_on },
+	{ VG_CMD_ISOLATION_OFF, cmd_off },
+	{ VG_CMD_ISOLATION_STATUS, cmd_status },
+	{ VG_CMD_ISOLATION_EXCEPTION_ADD, cmd_exception_add },
+	{ VG_CMD_ISOLATION_EXCEPTION_REMOVE, cmd_exception_remove },
+	{ VG_CMD_ISOLATION_EXCEPTION_LIST, cmd_exception_list },
+	{ VG_CMD_ISOLATION_PROFILE_LIST, cmd_profile_list },
+	{ VG_CMD_ISOLATION_PROFILE_SET, cmd_profile_set },
+	{ VG_CMD_COUNT, NULL },
+};
+
+/* ---- start, stop, status ---- */
+
+static int start(struct vg_agent *agent, struct vg_error *err)
+{
+	struct vg_isolation *iso = calloc(1, sizeof(*iso));
+	size_t nrules = 0;
+	int rc;
+
+	if (!iso)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	iso->agent = agent;
+	agent->isolation = iso;
+	if ((rc = vg_iso_store_migrate(agent->store, err)) < 0)
+		return rc;
+	if ((rc = vg_iso_state_load(agent->store, &iso->st, err)) < 0)
+		return rc;
+	if (iso->st.on && iso->st.until && iso->st.until <= time(NULL)) {
+		iso->st.on = false;
+		iso->st.since = time(NULL);
+		snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", "auto-release time reached");
+		if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
+			return rc;
+	}
+	/* First thing: put the kernel back in the stored state, from the last known server
+	 * addresses (no DNS here).  A failure to isolate is logged, not fatal: the agent must
+	 * stay up to be reachable and to retry. */
+	if (iso->st.on) {
+		struct vg_iso_state tmp;
+		struct vg_error aerr;
+
+		if (vg_iso_apply_stored(agent->store, agent->settings, &tmp, &nrules, &aerr) < 0) {
+			snprintf(iso->last_error, sizeof(iso->last_error), "%s", aerr.message);
+			vg_error_log("isolation: cannot re-apply at start: %s", aerr.message);
+		} else {
+			iso->expected_rules = nrules;
+			vg_notice("isolation re-applied at start: %zu rules", nrules);
+		}
+	}
+	settings_fingerprint(iso, iso->fingerprint, sizeof(iso->fingerprint));
+	iso->release_timer = vg_loop_timer(agent->loop, 0, 0, on_release_timer, iso);
+	iso->tick = vg_loop_timer(agent->loop, TICK_MS, TICK_MS, on_tick, iso);
+	if (!iso->release_timer || !iso->tick)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	arm_release(iso);
+	/* Then refresh the server addresses in the background. */
+	if (iso->st.on)
+		request_apply(iso, NULL, NULL, NULL, NULL);
+	return 0;
+}
+
+static void stop(struct vg_agent *agent)
+{
+	struct vg_isolation *iso = agent->isolation;
+
+	if (!iso)
+		return;
+	/* The table stays in the kernel: stopping the agent never ends isolation. */
+	vg_watch_remove(iso->release_timer);
+	vg_watch_remove(iso->tick);
+	for (size_t k = 0; k < iso->nnext; k++) {
+		json_decref(iso->next[k].event);
+		json_decref(iso->next[k].extra);
+	}
+	json_decref(iso->warnings);
+	agent->isolation = NULL;
+	if (iso->busy)
+		iso->stopping = true; /* apply_done frees it */
+	else
+		free(iso);
+}
+
+static json_t *status(struct vg_agent *agent)
+{
+	return agent->isolation ? state_json(agent->isolation) : NULL;
+}
+
+const struct vg_subsystem vg_subsystem_isolation = {
+	.name = "isolation",
+	.start = start,
+	.stop = stop,
+	.status = status,
+	.commands = commands,
+};

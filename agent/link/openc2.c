@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * OpenC2 commands from the server (Language Specification 1.0, Endpoint Response profile):
+ * each is written to the task journal before anything runs, then dispatched through a table
+ * of action-target pairs.  A pair without an executor is answered 501; the tasks and
+ * isolation subsystems add their entries to the table.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "agent.h"
+#include "link/link.h"
+#include "log.h"
+#include "nls.h"
+#include "scan/scan.h"
+#include "isolation/isolation.h"
+#include "tasks/journal.h"
+#include "tasks/tasks.h"
+
+/* A pair's run returns this when it queued a task: the task writes the response when it ends. */
+#define OPENC2_PENDING 0
+
+struct openc2_pair {
+	const char *action;
+	const char *target;
+	/* Returns an OpenC2 status; fills *results (may stay NULL) and *text. */
+	int (*run)(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+		   const char **text);
+};
+
+static int run_query_features(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			      const char **text)
+{
+	(void)link;
+	(void)request_id;
+	(void)command;
+	*results = vg_openc2_features();
+	*text = "OK";
+	return 200;
+}
+
+/* Queues the task that carries the command out (lib/tasks); its end answers the request. */
+static int queue_task(struct vg_link *link, const char *request_id, const char *kind, json_t *request,
+		      const char **text)
+{
+	struct vg_error err = { 0 };
+	int64_t id;
+	int r;
+
+	if (!request) {
+		*text = "out of memory";
+		return 500;
+	}
+	r = link->agent && link->agent->tasks
+		    ? vg_tasks_submit_openc2(link->agent, kind, request, request_id, &id, &err)
+		    : vg_error_set(&err, -EAGAIN, N_("the tasks subsystem is not running"));
+	json_decref(request);
+	if (r < 0) {
+		vg_warn("link: command %s: %s", request_id, err.message);
+		*text = r == -EINVAL ? "invalid arguments" : "the task could not be queued";
+		return r == -EINVAL ? 400 : 500;
+	}
+	vg_info("link: command %s is task %lld", request_id, (long long)id);
+	return OPENC2_PENDING;
+}
+
+/* The x-vigil arguments of a command (an object, or NULL). */
+static json_t *xargs(json_t *command)
+{
+	json_t *x = json_object_get(json_object_get(command, "args"), "x-vigil");
+
+	return json_is_object(x) ? x : NULL;
+}
+
+/* target.file {path, hashes: {sha256}} into {path, sha256?}; NULL with *text when malformed. */
+static json_t *file_request(json_t *command, const char **text)
+{
+	json_t *file = json_object_get(json_object_get(command, "target"), "file");
+	const char *path = json_string_value(json_object_get(file, "path"));
+	json_t *sha = json_object_get(json_object_get(file, "hashes"), "sha256"), *req;
+
+	if (!path || (sha && !json_is_string(sha))) {
+		*text = "malformed command: target file needs a path (and hashes.sha256 as a string)";
+		return NULL;
+	}
+	req = json_pack("{s:s}", "path", path);
+	if (req && sha)
+		json_object_set(req, "sha256", sha);
+	return req;
+}
+
+static int run_delete_file(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			   const char **text)
+{
+	json_t *req = file_request(command, text);
+
+	(void)results;
+	return req ? queue_task(link, request_id, "delete-file", req, text) : 400;
+}
+
+static int run_contain_file(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			    const char **text)
+{
+	json_t *req = file_request(command, text);
+
+	(void)results;
+	if (!req)
+		return 400;
+	json_object_set_new(req, "quarantine", json_true());
+	return queue_task(link, request_id, "delete-file", req, text);
+}
+
+static int run_get_file(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			const char **text)
+{
+	json_t *req = file_request(command, text);
+
+	(void)results;
+	return req ? queue_task(link, request_id, "get-file", req, text) : 400;
+}
+
+/* start file: runs target.file.path; args.x-vigil may give arguments, cwd, user, timeout, env. */
+static int run_start_file(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			  const char **text)
+{
+	json_t *req = file_request(command, text), *x = xargs(command);
+	static const char *const keys[] = { "args", "cwd", "user", "timeout", "env" };
+
+	(void)results;
+	if (!req)
+		return 400;
+	if (json_object_get(req, "sha256")) {
+		/* The run executor cannot check a digest: refuse rather than run something else. */
+		json_decref(req);
+		*text = "start file with hashes is not supported";
+		return 501;
+	}
+	json_object_set(req, "exe", json_object_get(req, "path"));
+	json_object_del(req, "path");
+	json_object_set_new(req, "args", json_array());
+	json_object_set_new(req, "env", json_array());
+	for (size_t i = 0; x && i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_object_get(x, keys[i]))
+			json_object_set(req, keys[i], json_object_get(x, keys[i]));
+	return queue_task(link, request_id, "run", req, text);
+}
+
+/* stop process: target.process {pid} (with args.x-vigil.start_time, field 22 of /proc/PID/stat),
+ * or {executable: {path}} or {executable: {hashes: {sha256}}}. */
+static int run_stop_process(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			    const char **text)
+{
+	json_t *proc = json_object_get(json_object_get(command, "target"), "process");
+	json_t *pid = json_object_get(proc, "pid"), *exe = json_object_get(proc, "executable");
+	json_t *start = json_object_get(xargs(command), "start_time"), *req = NULL;
+	json_t *path = json_object_get(exe, "path"), *sha = json_object_get(json_object_get(exe, "hashes"), "sha256");
+
+	(void)results;
+	if (json_is_integer(pid)) {
+		req = json_pack("{s:O}", "pid", pid);
+		if (req && json_is_integer(start))
+			json_object_set(req, "start_time", start);
+	} else if (json_is_string(path)) {
+		req = json_pack("{s:O}", "exe", path);
+	} else if (json_is_string(sha)) {
+		req = json_pack("{s:O}", "sha256", sha);
+	} else {
+		*text = "malformed command: target process needs a pid, executable.path or executable.hashes.sha256";
+		return 400;
+	}
+	return queue_task(link, request_id, "terminate", req, text);
+}
+
+#define MAX_PERMITTED 256
+
+/* contain device {args.er.device_containment: "network_isolation", args.er.permitted_addresses}:
+ * isolation on; each permitted address (a string, or {ipv4_net|ipv6_net: "ADDR[/PREFIX]"})
+ * becomes an isolation exception.  The server's own addresses always stay reachable. */
+static int run_contain_device(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			      const char **text)
+{
+	json_t *er = json_object_get(json_object_get(command, "args"), "er");
+	const char *how = json_string_value(json_object_get(er, "device_containment"));
+	json_t *list = json_object_get(er, "permitted_addresses"), *item;
+	const char *addrs[MAX_PERMITTED];
+	struct vg_error err = { 0 };
+	size_t n = 0, i;
+	int r;
+
+	(void)request_id;
+	if (how && strcmp(how, "network_isolation") != 0) {
+		*text = "only device_containment network_isolation is supported";
+		return 501;
+	}
+	if (list && (!json_is_array(list) || json_array_size(list) > MAX_PERMITTED)) {
+		*text = "malformed command: permitted_addresses must be an array of at most 256 addresses";
+		return 400;
+	}
+	json_array_foreach(list, i, item) {
+		const char *a = json_string_value(item);
+
+		if (!a)
+			a = json_string_value(json_object_get(item, "ipv4_net"));
+		if (!a)
+			a = json_string_value(json_object_get(item, "ipv6_net"));
+		if (!a) {
+			*text = "malformed command: a permitted address must be an ipv4_net or ipv6_net";
+			return 400;
+		}
+		addrs[n++] = a;
+	}
+	if (!link->agent) {
+		*text = "the isolation subsystem is not running";
+		return 500;
+	}
+	if ((r = vg_isolation_set(link->agent, true, "contained by the server", addrs, n, results, &err)) < 0) {
+		vg_warn("link: command %s: %s", request_id, err.message);
+		*text = r == -EINVAL || r == -E2BIG ? "invalid permitted address" : "isolation failed";
+		return r == -EINVAL || r == -E2BIG ? 400 : 500;
+	}
+	*text = "OK";
+	return 200;
+}
+
+static int run_allow_device(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			    const char **text)
+{
+	struct vg_error err = { 0 };
+
+	(void)command;
+	if (!link->agent || vg_isolation_set(link->agent, false, NULL, NULL, 0, results, &err) < 0) {
+		vg_warn("link: command %s: %s", request_id, link->agent ? err.message : "no agent");
+		*text = "releasing the isolation failed";
+		return 500;
+	}
+	*text = "OK";
+	return 200;
+}
+
+/* scan device {args.x-vigil.ioc: an OpenIOC document; other args.x-vigil keys are the options of
+ * `ioc.scan` (paths, excludes, hint, no_files, no_processes, no_ports, no_system, action)}. */
+static int run_scan_device(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			   const char **text)
+{
+	json_t *x = xargs(command), *options;
+	const char *doc = json_string_value(json_object_get(x, "ioc"));
+	struct vg_error err = { 0 };
+	int r;
+
+	(void)results;
+	if (!doc) {
+		*text = "malformed command: args.x-vigil.ioc must hold an OpenIOC document";
+		return 400;
+	}
+	if (!link->agent) {
+		*text = "the IOC subsystem is not running";
+		return 500;
+	}
+	options = json_copy(x);
+	json_object_del(options, "ioc");
+	r = vg_ioc_scan_openc2(link->agent, request_id, doc, options, &err);
+	json_decref(options);
+	if (r < 0) {
+		vg_warn("link: command %s: %s", request_id, err.message);
+		*text = r == -EBUSY ? "an IOC scan is already running" : r == -EAGAIN || r == -ENOMEM
+			? "the scan could not be started" : "the OpenIOC document or an option was refused";
+		return r == -EBUSY || r == -EAGAIN || r == -ENOMEM ? 500 : 400;
+	}
+	return OPENC2_PENDING;
+}
+
+static const struct openc2_pair pairs[] = {
+	{ "scan", "device", run_scan_device },
+	{ "contain", "device", run_contain_device },
+	{ "allow", "device", run_allow_device },
+	{ "query", "features", run_query_features },
+	{ "start", "file", run_start_file },
+	{ "stop", "process", run_stop_process },
+	{ "delete", "file", run_delete_file },
+	{ "contain", "file", run_contain_file },
+	{ "x-vigil:get_file", "file", run_get_file },
+	{ NULL, NULL, NULL },
+};
+
+/* The actions of the Language Specification, to tell a malformed command from an unsupported one. */
+static const char *const ls_actions[] = {
+	"scan", "locate", "query", "deny", "contain", "allow", "start", "stop", "restart", "cancel", "set",
+	"update", "redirect", "create", "delete", "detonate", "restore", "copy", "investigate", "remediate",
+};
+
+json_t *vg_openc2_features(void)
+{
+	json_t *p = json_object();
+
+	for (const struct openc2_pair *e = pairs; e->action; e++) {
+		json_t *list = json_object_get(p, e->action);
+
+		if (!list) {
+			list = json_array();
+			json_object_set_new(p, e->action, list);
+		}
+		json_array_append_new(list, json_string(e->target));
+	}
+	return json_pack("{s:[s], s:[s, s], s:o, s:i}", "versions", "1.0", "profiles", "er", "x-vigil",
+			 "pairs", p, "rate_limit", 60);
+}
+
+static bool valid_id(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > VG_TASK_ID_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-", s[i]))
+			return false;
+	return true;
+}
+
+static int dispatch(struct vg_link *link, const char *id, json_t *command, json_t **results, const char **text)
+{
+	const char *action = json_string_value(json_object_get(command, "action"));
+	json_t *target = json_object_get(command, "target");
+	const char *tname;
+	bool known = false;
+
+	if (!json_is_object(command) || !action || !json_is_object(target) || json_object_size(target) != 1) {
+		*text = "malformed command: an action and a target with exactly one key are required";
+		return 400;
+	}
+	tname = json_object_iter_key(json_object_iter(target));
+	for (size_t i = 0; i < sizeof(ls_actions) / sizeof(ls_actions[0]); i++)
+		known |= strcmp(ls_actions[i], action) == 0;
+	known |= strncmp(action, "x-vigil:", 8) == 0; /* the agent's own extension actions */
+	if (!known) {
+		*text = "unknown action";
+		return 400;
+	}
+	for (const struct openc2_pair *e = pairs; e->action; e++)
+		if (strcmp(e->action, action) == 0 && strcmp(e->target, tname) == 0)
+			return e->run(link, id, command, results, text);
+	*text = "not supported";
+	return 501;
+}
+
+static void handle_one(struct vg_link *link, json_t *item)
+{
+	const char *id = json_string_value(json_object_get(item, "request_id"));
+	json_t *command = json_object_get(item, "command"), *results = NULL, *result, *existing;
+	const char *action, *tname = "?", *text = "";
+	struct vg_error err = { 0 };
+	enum vg_task_state final;
+	char kind[160];
+	int status;
+
+	if (!valid_id(id)) {
+		vg_warn("link: a command without a valid request_id was ignored");
+		return;
+	}
+	link->commands_received++;
+	if ((existing = vg_journal_get(link->journal, id))) {
+		/* Seen before: never run twice; report the stored result again once it is final. */
+		if (json_is_object(json_object_get(existing, "result")))
+			vg_journal_set_reported(link->journal, id, false, NULL);
+		json_decref(existing);
+		return;
+	}
+	action = json_string_value(json_object_get(command, "action"));
+	if (json_is_object(json_object_get(command, "target")) && json_object_size(json_object_get(command, "target")))
+		tname = json_object_iter_key(json_object_iter(json_object_get(command, "target")));
+	snprintf(kind, sizeof(kind), "%.60s %.60s", action ? action : "?", tname);
+	if (vg_journal_add(link->journal, id, "server", kind, item, &err) < 0 ||
+	    vg_journal_set_state(link->journal, id, VG_TASK_RUNNING, NULL, &err) < 0) {
+		vg_warn("link: cannot journal command %s: %s", id, err.message);
+		return;
+	}
+	status = dispatch(link, id, command, &results, &text);
+	if (status == OPENC2_PENDING)
+		return; /* the task answers when it ends */
+	vg_info("link: command %s (%s) answered %d", id, kind, status);
+	result = json_pack("{s:i, s:s}", "status", status, "status_text", text);
+	if (results)
+		json_object_set_new(result, "results", results);
+	final = status == 200 ? VG_TASK_SUCCEEDED : status == 500 ? VG_TASK_FAILED : VG_TASK_REFUSED;
+	if (vg_journal_set_state(link->journal, id, final, result, &err) < 0)
+		vg_warn("link: cannot journal the result of %s: %s", id, err.message);
+	json_decref(result);
+}
+
+void vg_link_handle_commands(struct vg_link *link, json_t *commands)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(commands, i, item) {
+		if (i >= VG_LINK_MAX_COMMANDS) {
+			vg_warn("link: the server sent more than %d commands at once; the rest were ignored",
+				VG_LINK_MAX_COMMANDS);
+			break;
+		}
+		if (json_is_object(item))
+			handle_one(link, item);
+	}
+}

@@ -1,0 +1,710 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The ioc subsystem's place in the agent: its settings, commands, start, stop and status.
+ * ioc.check parses documents; ioc.scan runs a scan on a worker, publishes its progress on the
+ * "ioc.progress" stream, answers when it ends, keeps the result in the database and emits
+ * each hit as an OCSF Detection Finding; ioc.cancel stops it; ioc.results lists past scans.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent.h"
+#include "isolation/isolation.h"
+#include "tasks/journal.h"
+#include "tasks/tasks.h"
+#include "events.h"
+#include "scan/report.h"
+#include "scan/scan.h"
+#include "log.h"
+#include "loop.h"
+#include "nls.h"
+#include "settings.h"
+#include "store.h"
+#include "workers.h"
+
+#define MAX_DOCUMENTS 64
+#define MAX_PATHS 64
+#define MAX_SKIPPED_LISTED 1000
+
+const struct vg_setting_def vg_ioc_settings[] = {
+	{ "ioc.hash_limit_mib", VG_SETTING_INT, "200", 1, 1048576, "MiB",
+	  N_("files larger than this are not hashed by IOC scans (each one is reported)"), 0, NULL },
+	{ "ioc.max_document_kib", VG_SETTING_INT, "1024", 1, 4096, "KiB",
+	  N_("largest OpenIOC document accepted"), 0, NULL },
+	{ "ioc.file_strings", VG_SETTING_BOOL, "no", 0, 0, NULL,
+	  N_("evaluate FileItem/StringList/string by reading whole files (slow)"), 0, NULL },
+	{ "ioc.keep_scans", VG_SETTING_INT, "100", 1, 100000, NULL,
+	  N_("number of past IOC scans kept in the database"), 0, NULL },
+	{ NULL },
+};
+
+struct scan_job;
+
+struct vg_ioc_service {
+	struct vg_agent *agent;
+	struct scan_job *running;
+	uint64_t scans_run;
+};
+
+struct scan_job {
+	struct vg_ioc_service *svc;         /* NULL once the subsystem stopped */
+	long long id;
+	uint64_t conn_id;
+	json_int_t req_id;
+	struct vg_ctl_server *ctl;
+	struct vg_ioc_scan scan;
+	struct vg_ioc **iocs;
+	char **files;
+	json_t *failed;                     /* reports of the documents not used */
+	char **paths, **excludes;
+	char *hint;
+	atomic_bool cancel;
+	int rc;
+	struct vg_error err;
+	struct vg_watch *timer;
+	pthread_mutex_t lock;               /* guards snap and current */
+	struct vg_ioc_scan_stats snap;
+	char current[512];
+	json_t *skipped;                    /* filled by the worker, read after it */
+	time_t started;
+	int action;                         /* index in actions[]: 0 skip */
+	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this scan answers, "" when local */
+};
+
+static const struct vg_migration migrations[] = {
+	{ 1, "CREATE TABLE ioc_scans (id INTEGER PRIMARY KEY AUTOINCREMENT, started INTEGER NOT NULL,"
+	     " finished INTEGER, state TEXT NOT NULL, matched INTEGER NOT NULL DEFAULT 0, result TEXT);" },
+};
+
+static void job_free(struct scan_job *j)
+{
+	if (!j)
+		return;
+	vg_ioc_scan_release(&j->scan);
+	for (size_t i = 0; i < j->scan.niocs; i++) {
+		vg_ioc_free(j->iocs[i]);
+		free(j->files[i]);
+	}
+	free(j->iocs);
+	free(j->files);
+	for (size_t i = 0; j->paths && i < j->scan.npaths; i++)
+		free(j->paths[i]);
+	for (size_t i = 0; j->excludes && i < j->scan.nexcludes; i++)
+		free(j->excludes[i]);
+	free(j->paths);
+	free(j->excludes);
+	free(j->hint);
+	json_decref(j->failed);
+	json_decref(j->skipped);
+	vg_watch_remove(j->timer);
+	pthread_mutex_destroy(&j->lock);
+	free(j);
+}
+
+/* Documents come as [{"file": NAME, "content": TEXT}], read by the client. */
+static int each_document(struct vg_agent *agent, json_t *args, struct vg_error *err,
+			 int (*fn)(const char *file, const char *content, size_t len, void *data), void *data)
+{
+	json_t *docs = json_object_get(args, "documents"), *d;
+	size_t i;
+	long long max = vg_settings_get_int(agent->settings, "ioc.max_document_kib") * 1024;
+	int r;
+
+	if (!json_is_array(docs) || json_array_size(docs) == 0)
+		return vg_error_set(err, -EINVAL, N_("no OpenIOC document given"));
+	if (json_array_size(docs) > MAX_DOCUMENTS)
+		return vg_error_set(err, -E2BIG, N_("too many OpenIOC documents (at most %s)"), "64");
+	json_array_foreach(docs, i, d) {
+		const char *file = json_string_value(json_object_get(d, "file"));
+		json_t *c = json_object_get(d, "content");
+		if (!file || !json_is_string(c))
+			return vg_error_set(err, -EINVAL, N_("each document needs a file name and a content"));
+		if ((long long)json_string_length(c) > max) {
+			char n[32];
+			snprintf(n, sizeof(n), "%lld", max);
+			return vg_error_set(err, -EFBIG, N_("%s is larger than the limit of %s bytes"), file, n);
+		}
+		if ((r = fn(file, json_string_value(c), json_string_length(c), data)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int check_one(const char *file, const char *content, size_t len, void *data)
+{
+	json_t *list = data;
+	struct vg_ioc *ioc;
+	struct vg_error e;
+	vg_error_clear(&e);
+	if (vg_ioc_load_memory(content, len, file, NULL, &ioc, &e) < 0) {
+		json_array_append_new(list, json_pack("{s:s, s:b, s:s, s:o}", "file", file, "loaded", 0, "error",
+						      e.message, "error_json", vg_ctl_error_json(&e)));
+		return 0;
+	}
+	json_t *rep = vg_scan_report_check(ioc, file);
+	json_object_set_new(rep, "loaded", json_true());
+	json_array_append_new(list, rep);
+	vg_ioc_free(ioc);
+	return 0;
+}
+
+/* Parsing is bounded (size, elements, items) and quick: it runs here. */
+static int cmd_check(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	json_t *list = json_array();
+	int r = each_document(agent, req->args, err, check_one, list);
+	if (r < 0) {
+		json_decref(list);
+		return r;
+	}
+	*result = json_pack("{s:o}", "documents", list);
+	return 0;
+}
+
+static int cmd_terms(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	static const char *const types[] = { "string", "int", "date", "duration", "bool", "hash", "IP" };
+	json_t *list = json_array();
+	(void)agent;
+	(void)req;
+	(void)err;
+	for (size_t i = 0; i < vg_ioc_term_count(); i++) {
+		const struct vg_ioc_term *t = vg_ioc_term_at(i);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "term", t->search, "document",
+						      vg_ioc_doc_name(t->doc), "type", types[t->type], "multi",
+						      (t->flags & VG_IOC_TERM_MULTI) != 0));
+	}
+	*result = list;
+	return 0;
+}
+
+struct add_ctx {
+	struct scan_job *j;
+	struct vg_error *err;
+};
+
+static int add_one(const char *file, const char *content, size_t len, void *data)
+{
+	struct add_ctx *a = data;
+	struct scan_job *j = a->j;
+	struct vg_ioc *ioc;
+	struct vg_error e;
+	vg_error_clear(&e);
+	if (vg_ioc_load_memory(content, len, file, NULL, &ioc, &e) < 0) {
+		json_array_append_new(j->failed, vg_scan_report_failed(file, NULL, e.message));
+		return 0;
+	}
+	struct vg_ioc_info info;
+	vg_ioc_get_info(ioc, &info);
+	/* IOC ids must be unique in a scan: a duplicate is reported and skipped. */
+	for (size_t i = 0; i < j->scan.niocs; i++) {
+		struct vg_ioc_info o;
+		vg_ioc_get_info(j->iocs[i], &o);
+		if (info.id[0] && strcmp(o.id, info.id) == 0) {
+			struct vg_error d;
+			vg_error_set(&d, -EEXIST, N_("duplicate IOC id %s: this document is skipped"), info.id);
+			json_array_append_new(j->failed, vg_scan_report_failed(file, info.id, d.message));
+			vg_ioc_free(ioc);
+			return 0;
+		}
+	}
+	j->iocs[j->scan.niocs] = ioc;
+	if (!(j->files[j->scan.niocs] = strdup(file))) {
+		vg_ioc_free(ioc);
+		return vg_error_set(a->err, -ENOMEM, N_("out of memory"));
+	}
+	j->scan.niocs++;
+	return 0;
+}
+
+static int string_list(json_t *args, const char *key, char ***out, size_t *n, struct vg_error *err)
+{
+	json_t *a = json_object_get(args, key), *v;
+	size_t i;
+	*n = 0;
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > MAX_PATHS)
+		return vg_error_set(err, -EINVAL, N_("%s must be a list of at most %s paths"), key, "64");
+	*out = calloc(json_array_size(a) + 1, sizeof(**out));
+	if (!*out)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	json_array_foreach(a, i, v) {
+		const char *s = json_string_value(v);
+		if (!s || s[0] != '/' || strlen(s) >= 4096)
+			return vg_error_set(err, -EINVAL, N_("the path %s is not absolute"), s ? s : "");
+		if (!((*out)[(*n)++] = strdup(s)))
+			return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	return 0;
+}
+
+static void on_progress(const struct vg_ioc_scan_stats *st, const char *current, void *data)
+{
+	struct scan_job *j = data;
+	pthread_mutex_lock(&j->lock);
+	j->snap = *st;
+	snprintf(j->current, sizeof(j->current), "%s", current ? current : "");
+	pthread_mutex_unlock(&j->lock);
+}
+
+static void on_skipped(const char *path, const char *why, void *data)
+{
+	struct scan_job *j = data;
+	if (json_array_size(j->skipped) < MAX_SKIPPED_LISTED)
+		json_array_append_new(j->skipped, json_pack("{s:s, s:s}", "path", path, "reason", why));
+}
+
+static json_t *progress_json(struct scan_job *j, const char *state)
+{
+	pthread_mutex_lock(&j->lock);
+	json_t *o = vg_scan_report_stats(&j->snap);
+	json_object_set_new(o, "current", json_string(j->current));
+	pthread_mutex_unlock(&j->lock);
+	json_object_set_new(o, "scan_id", json_integer(j->id));
+	json_object_set_new(o, "state", json_string(state));
+	json_object_set_new(o, "elapsed", json_integer((json_int_t)(time(NULL) - j->started)));
+	return o;
+}
+
+static void progress_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct scan_job *j = data;
+	(void)w;
+	(void)fd;
+	(void)events;
+	if (!j->svc)
+		return;
+	json_t *o = progress_json(j, "running");
+	vg_ctl_server_publish(j->svc->agent->ctl, "ioc.progress", o);
+	json_decref(o);
+}
+
+static void scan_work(struct vg_job *job, void *data)
+{
+	struct scan_job *j = data;
+	(void)job;
+	j->rc = vg_ioc_scan_run(&j->scan, &j->err);
+}
+
+static void emit_findings(struct vg_agent *agent, struct scan_job *j, json_t *ioc_result)
+{
+	const char *id = json_string_value(json_object_get(ioc_result, "id"));
+	json_t *matches = json_object_get(ioc_result, "matches"), *m;
+	size_t i;
+	json_array_foreach(matches, i, m) {
+		char uid[160];
+		snprintf(uid, sizeof(uid), "ioc-scan-%lld-%s-%zu", j->id, id ? id : "", i);
+		json_t *ev = json_pack("{s:i, s:i, s:i, s:i, s:i, s:s, s:{s:s, s:s, s:{s:s, s:i}, s:[s]},"
+				       " s:O, s:{s:I, s:s, s:s}}",
+				       "class_uid", VG_OCSF_DETECTION_FINDING, "category_uid", 2, "activity_id", 1,
+				       "type_uid", VG_OCSF_DETECTION_FINDING * 100 + 1, "severity_id", 4,
+				       "message", "OpenIOC indicator matched",
+				       "finding_info", "uid", uid, "title", id ? id : "", "analytic", "name",
+				       json_string_value(json_object_get(m, "indicator")), "type_id", 1, "types",
+				       "OpenIOC", "evidences", json_object_get(m, "items"), "unmapped", "scan_id",
+				       (json_int_t)j->id, "ioc_file", json_string_value(json_object_get(ioc_result, "file")),
+				       "ioc_id", id ? id : "");
+		if (ev)
+			vg_event_emit(agent, ev);
+	}
+}
+
+static void store_result(struct vg_agent *agent, struct scan_job *j, const char *state, int matched, json_t *res)
+{
+	sqlite3 *db = vg_store_db(agent->store);
+	sqlite3_stmt *st = NULL;
+	char *text = json_dumps(res, JSON_COMPACT);
+	if (sqlite3_prepare_v2(db, "UPDATE ioc_scans SET finished = ?, state = ?, matched = ?, result = ? WHERE id = ?",
+			       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)time(NULL));
+		sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 3, matched);
+		sqlite3_bind_text(st, 4, text ? text : "{}", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, j->id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			vg_warn("ioc: cannot store the result of scan %lld: %s", j->id, sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(st);
+	free(text);
+	long long keep = vg_settings_get_int(agent->settings, "ioc.keep_scans");
+	if (sqlite3_prepare_v2(db, "DELETE FROM ioc_scans WHERE id <= (SELECT max(id) FROM ioc_scans) - ?", -1, &st,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, keep);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+}
+
+static const char *const actions[] = { "skip", "quarantine", "terminate", "isolate" };
+enum { ACTION_SKIP, ACTION_QUARANTINE, ACTION_TERMINATE, ACTION_ISOLATE };
+
+/* One response to a match, carried out by the tasks subsystem (its task id is recorded; the task's
+ * outcome is in `vigilctl task show`) or by isolation. */
+static json_t *act_on_item(struct vg_agent *agent, struct scan_job *j, const json_t *item)
+{
+	const char *doc = json_string_value(json_object_get(item, "document"));
+	const char *path = json_string_value(json_object_get(item, "path"));
+	const json_t *pid = json_object_get(item, "pid");
+	struct vg_error err = { 0 };
+	json_t *req, *out;
+	const char *kind;
+	int64_t id;
+
+	if (j->action == ACTION_QUARANTINE && doc && strcmp(doc, "FileItem") == 0 && path) {
+		kind = "delete-file";
+		req = json_pack("{s:s, s:b}", "path", path, "quarantine", 1);
+		out = json_pack("{s:s, s:s}", "action", "quarantine", "path", path);
+	} else if (j->action == ACTION_TERMINATE && doc && strcmp(doc, "ProcessItem") == 0 && json_is_integer(pid)) {
+		kind = "terminate";
+		req = json_pack("{s:O}", "pid", pid);
+		out = json_pack("{s:s, s:O}", "action", "terminate", "pid", pid);
+	} else {
+		return NULL;
+	}
+	if (!req || !out) {
+		json_decref(req);
+		json_decref(out);
+		return NULL;
+	}
+	if (vg_tasks_submit(agent, kind, "ioc", 0, req, &id, &err) < 0) {
+		json_object_set_new(out, "error", json_string(err.message));
+		vg_warn("ioc: scan %lld: %s failed: %s", j->id, kind, err.message);
+	} else {
+		json_object_set_new(out, "task_id", json_integer((json_int_t)id));
+		vg_notice("ioc: scan %lld: %s is task %lld", j->id, kind, (long long)id);
+	}
+	json_decref(req);
+	return out;
+}
+
+/* The scan's --action on its matches; what was done is listed in the result's "actions". */
+static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j, const json_t *iocs)
+{
+	json_t *done = json_array(), *r, *m, *item, *a;
+	size_t i, k, n;
+	bool any = false;
+
+	json_array_foreach(iocs, i, r) {
+		if (strcmp(json_string_value(json_object_get(r, "result")) ? json_string_value(json_object_get(r, "result"))
+									  : "", "match") != 0)
+			continue;
+		any = true;
+		json_array_foreach(json_object_get(r, "matches"), k, m)
+			json_array_foreach(json_object_get(m, "items"), n, item)
+				if ((a = act_on_item(agent, j, item)))
+					json_array_append_new(done, a);
+	}
+	if (any && j->action == ACTION_ISOLATE) {
+		struct vg_error err = { 0 };
+		char reason[64];
+		json_t *state = NULL;
+
+		snprintf(reason, sizeof(reason), "IOC scan %lld matched", j->id);
+		a = json_pack("{s:s}", "action", "isolate");
+		if (vg_isolation_set(agent, true, reason, NULL, 0, &state, &err) < 0)
+			json_object_set_new(a, "error", json_string(err.message));
+		else
+			json_object_set_new(a, "state", json_string("on"));
+		json_decref(state);
+		json_array_append_new(done, a);
+	}
+	return done;
+}
+
+static void scan_done(struct vg_job *job, void *data)
+{
+	struct scan_job *j = data;
+	(void)job;
+	if (!j->svc) {
+		job_free(j);
+		return;
+	}
+	struct vg_agent *agent = j->svc->agent;
+	j->svc->running = NULL;
+	const char *state = j->rc == 0 ? "done" : j->rc == -ECANCELED ? "cancelled" : "failed";
+	json_t *iocs = json_array();
+	int matched = 0;
+	for (size_t i = 0; j->scan.results && i < j->scan.niocs; i++) {
+		enum vg_ioc_truth t = j->rc == 0 || j->rc == -ECANCELED ? j->scan.results[i] : VG_IOC_UNKNOWN;
+		json_t *r = vg_scan_report_eval(j->iocs[i], j->files[i], j->scan.evals[i], t);
+		if (t == VG_IOC_TRUE) {
+			matched++;
+			emit_findings(agent, j, r);
+		}
+		json_array_append_new(iocs, r);
+	}
+	json_array_extend(iocs, j->failed);
+	json_t *res = json_pack("{s:I, s:s, s:o, s:o, s:O}", "scan_id", (json_int_t)j->id, "state", state, "iocs", iocs,
+				"stats", vg_scan_report_stats(&j->scan.stats), "skipped", j->skipped);
+	if (j->rc < 0 && j->rc != -ECANCELED)
+		json_object_set_new(res, "error", json_string(j->err.message));
+	if (j->action != ACTION_SKIP && j->rc == 0) {
+		json_object_set_new(res, "action", json_string(actions[j->action]));
+		json_object_set_new(res, "actions", act_on_matches(agent, j, iocs));
+	}
+	store_result(agent, j, state, matched, res);
+	json_t *fin = progress_json(j, state);
+	json_object_set_new(fin, "finished", json_true());
+	vg_ctl_server_publish(agent->ctl, "ioc.progress", fin);
+	json_decref(fin);
+	vg_info("ioc: scan %lld %s, %d of %zu documents matched", j->id, state, matched, j->scan.niocs);
+	if (j->openc2_id[0]) {
+		/* The server's scan device: the result is the response to its request. */
+		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == 0 ? 200 : 500, j->rc == 0 ? "OK" : state, res);
+		json_decref(res);
+	} else {
+		vg_ctl_server_reply(agent->ctl, j->conn_id, j->req_id, res, NULL);
+	}
+	job_free(j);
+}
+
+static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_request *req, const char *openc2_id,
+		      struct vg_error *err)
+{
+	struct vg_ioc_service *svc = agent->ioc;
+	const char *action = json_string_value(json_object_get(args, "action"));
+	size_t k = 0;
+	int r;
+
+	if (svc->running) {
+		char n[32];
+		snprintf(n, sizeof(n), "%lld", svc->running->id);
+		return vg_error_set(err, -EBUSY, N_("an IOC scan is already running (scan %s)"), n);
+	}
+	if (action) {
+		for (k = 0; k < sizeof(actions) / sizeof(actions[0]); k++)
+			if (strcmp(action, actions[k]) == 0)
+				break;
+		if (k == sizeof(actions) / sizeof(actions[0]))
+			return vg_error_set(err, -EINVAL, N_("unknown action %s (skip, quarantine, terminate or isolate)"),
+					    action);
+		/* Responses go through the tasks and isolation subsystems. */
+		if ((k == ACTION_QUARANTINE || k == ACTION_TERMINATE) && !agent->tasks)
+			return vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
+		if (k == ACTION_ISOLATE && !agent->isolation)
+			return vg_error_set(err, -EAGAIN, N_("the isolation subsystem is not running"));
+	}
+	struct scan_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	pthread_mutex_init(&j->lock, NULL);
+	j->action = (int)k;
+	atomic_init(&j->cancel, false);
+	j->failed = json_array();
+	j->skipped = json_array();
+	j->iocs = calloc(MAX_DOCUMENTS, sizeof(*j->iocs));
+	j->files = calloc(MAX_DOCUMENTS, sizeof(*j->files));
+	if (!j->failed || !j->skipped || !j->iocs || !j->files) {
+		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
+		goto fail;
+	}
+	struct add_ctx a = { j, err };
+	if ((r = each_document(agent, args, err, add_one, &a)) < 0)
+		goto fail;
+	if ((r = string_list(args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
+	    (r = string_list(args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
+		goto fail;
+	const char *hint = json_string_value(json_object_get(args, "hint"));
+	if (hint && (strlen(hint) > 4096 || !(j->hint = strdup(hint)))) {
+		r = vg_error_set(err, -EINVAL, N_("the hint is too long"));
+		goto fail;
+	}
+	json_int_t hl = json_integer_value(json_object_get(args, "hash_limit"));
+	j->scan.paths = (const char *const *)j->paths;
+	j->scan.excludes = (const char *const *)j->excludes;
+	j->scan.hint = j->hint;
+	j->scan.no_files = json_is_true(json_object_get(args, "no_files"));
+	j->scan.no_processes = json_is_true(json_object_get(args, "no_processes"));
+	j->scan.no_ports = json_is_true(json_object_get(args, "no_ports"));
+	j->scan.no_system = json_is_true(json_object_get(args, "no_system"));
+	j->scan.containers = json_is_true(json_object_get(args, "containers"));
+	j->scan.strings = json_is_true(json_object_get(args, "strings")) ||
+			  vg_settings_get_bool(agent->settings, "ioc.file_strings");
+	j->scan.hash_limit = hl > 0 ? (uint64_t)hl
+				    : (uint64_t)vg_settings_get_int(agent->settings, "ioc.hash_limit_mib") << 20;
+	j->scan.cancel = &j->cancel;
+	j->scan.progress = on_progress;
+	j->scan.skipped = on_skipped;
+	j->scan.data = j;
+	j->scan.iocs = j->iocs;
+	j->started = time(NULL);
+
+	sqlite3 *db = vg_store_db(agent->store);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "INSERT INTO ioc_scans (started, state) VALUES (?, 'running')", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, (sqlite3_int64)j->started) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		r = vg_store_error(agent->store, "ioc scan", err);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	j->id = (long long)sqlite3_last_insert_rowid(db);
+	j->svc = svc;
+	if (req) {
+		j->conn_id = req->conn_id;
+		j->req_id = req->id;
+	}
+	if (openc2_id)
+		snprintf(j->openc2_id, sizeof(j->openc2_id), "%s", openc2_id);
+	if (req && json_is_true(json_object_get(args, "follow")))
+		vg_ctl_server_subscribe(agent->ctl, req->conn_id, "ioc.progress");
+	j->timer = vg_loop_timer(agent->loop, 200, 500, progress_tick, j);
+	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j)) {
+		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
+		goto fail;
+	}
+	svc->running = j;
+	svc->scans_run++;
+	/* The first progress message names the scan, so that the client can cancel it. */
+	json_t *o = progress_json(j, "running");
+	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
+	json_decref(o);
+	return VG_CTL_DEFERRED;
+fail:
+	job_free(j);
+	return r;
+}
+
+static int cmd_scan(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	*result = NULL;
+	return start_scan(agent, req->args, req, NULL, err);
+}
+
+int vg_ioc_scan_openc2(struct vg_agent *agent, const char *request_id, const char *document, const json_t *options,
+		       struct vg_error *err)
+{
+	json_t *args;
+	int r;
+
+	if (!agent->ioc)
+		return vg_error_set(err, -EAGAIN, N_("the IOC subsystem is not running"));
+	args = json_is_object(options) ? json_deep_copy(options) : json_object();
+	if (!args)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	/* Only these options come from the server; the documents are the one given. */
+	json_object_del(args, "documents");
+	json_object_del(args, "follow");
+	json_object_set_new(args, "documents", json_pack("[{s:s, s:s}]", "file", "openc2", "content", document));
+	r = start_scan(agent, args, NULL, request_id, err);
+	json_decref(args);
+	return r == VG_CTL_DEFERRED ? 0 : r;
+}
+
+static int cmd_cancel(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	struct vg_ioc_service *svc = agent->ioc;
+	json_t *id = json_object_get(req->args, "scan_id");
+	if (!svc->running || (id && json_integer_value(id) != svc->running->id))
+		return vg_error_set(err, -ENOENT, N_("no IOC scan is running"));
+	atomic_store(&svc->running->cancel, true);
+	*result = json_pack("{s:I, s:s}", "scan_id", (json_int_t)svc->running->id, "state", "cancelling");
+	return 0;
+}
+
+static int cmd_results(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	sqlite3 *db = vg_store_db(agent->store);
+	sqlite3_stmt *st = NULL;
+	json_t *id = json_object_get(req->args, "scan_id");
+	if (id) {
+		if (sqlite3_prepare_v2(db, "SELECT state, result FROM ioc_scans WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+			return vg_store_error(agent->store, "ioc results", err);
+		sqlite3_bind_int64(st, 1, json_integer_value(id));
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			char n[32];
+			snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(id));
+			return vg_error_set(err, -ENOENT, N_("no IOC scan %s"), n);
+		}
+		const char *text = (const char *)sqlite3_column_text(st, 1);
+		*result = text ? json_loads(text, 0, NULL) : NULL;
+		if (!*result)
+			*result = json_pack("{s:I, s:s}", "scan_id", json_integer_value(id), "state",
+					    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		return 0;
+	}
+	json_t *list = json_array();
+	if (sqlite3_prepare_v2(db, "SELECT id, started, finished, state, matched FROM ioc_scans ORDER BY id DESC LIMIT 1000",
+			       -1, &st, NULL) != SQLITE_OK) {
+		json_decref(list);
+		return vg_store_error(agent->store, "ioc results", err);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:I, s:I, s:s, s:i}", "scan_id",
+						      (json_int_t)sqlite3_column_int64(st, 0), "started",
+						      (json_int_t)sqlite3_column_int64(st, 1), "finished",
+						      (json_int_t)sqlite3_column_int64(st, 2), "state",
+						      (const char *)sqlite3_column_text(st, 3), "matched",
+						      sqlite3_column_int(st, 4)));
+	sqlite3_finalize(st);
+	*result = list;
+	return 0;
+}
+
+static int ioc_start(struct vg_agent *agent, struct vg_error *err)
+{
+	int r;
+	if ((r = vg_store_migrate(agent->store, "ioc", migrations, sizeof(migrations) / sizeof(migrations[0]), err)) < 0)
+		return r;
+	/* A scan that was running when the agent stopped never finished. */
+	sqlite3_exec(vg_store_db(agent->store), "UPDATE ioc_scans SET state = 'interrupted' WHERE state = 'running'",
+		     NULL, NULL, NULL);
+	agent->ioc = calloc(1, sizeof(*agent->ioc));
+	if (!agent->ioc)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	agent->ioc->agent = agent;
+	return 0;
+}
+
+static void ioc_stop(struct vg_agent *agent)
+{
+	struct vg_ioc_service *svc = agent->ioc;
+	if (!svc)
+		return;
+	if (svc->running) {
+		/* The worker finishes on its own; its done function then only frees. */
+		atomic_store(&svc->running->cancel, true);
+		vg_watch_remove(svc->running->timer);
+		svc->running->timer = NULL;
+		svc->running->svc = NULL;
+	}
+	free(svc);
+	agent->ioc = NULL;
+}
+
+static json_t *ioc_status(struct vg_agent *agent)
+{
+	struct vg_ioc_service *svc = agent->ioc;
+	json_t *o = json_pack("{s:b, s:I, s:I}", "available", 1, "terms", (json_int_t)vg_ioc_term_count(), "scans_run",
+			      (json_int_t)(svc ? svc->scans_run : 0));
+	if (svc && svc->running)
+		json_object_set_new(o, "running_scan", json_integer(svc->running->id));
+	return o;
+}
+
+static const struct vg_agent_command commands[] = {
+	{ VG_CMD_IOC_CHECK, cmd_check },
+	{ VG_CMD_IOC_TERMS, cmd_terms },
+	{ VG_CMD_IOC_SCAN, cmd_scan },
+	{ VG_CMD_IOC_CANCEL, cmd_cancel },
+	{ VG_CMD_IOC_RESULTS, cmd_results },
+	{ VG_CMD_COUNT, NULL },
+};
+
+const struct vg_subsystem vg_subsystem_ioc = {
+	.name = "ioc",
+	.start = ioc_start,
+	.stop = ioc_stop,
+	.status = ioc_status,
+	.commands = commands,
+};

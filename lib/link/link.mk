@@ -1,8 +1,0 @@
-# SPDX-License-Identifier: GPL-3.0-or-later
-libvigil_core_la_SOURCES += link/subsystem.c link/link.h link/link.c link/http.h link/http.c \
-	link/certs.h link/certs.c link/throttle.c link/openc2.c link/cmds.c
-libvigil_core_la_LIBADD += $(CURL_LIBS) $(OPENSSL_LIBS) $(ZLIB_LIBS)
-AM_CFLAGS += $(CURL_CFLAGS) $(OPENSSL_CFLAGS) $(ZLIB_CFLAGS)
-# The task journal lives with the tasks subsystem; it is built here so that the link's commands
-# are journaled whether or not the tasks subsystem uses it yet.
-libvigil_core_la_SOURCES += tasks/journal.h tasks/journal.c
