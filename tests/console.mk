@@ -35,7 +35,9 @@ console_scripts = \
 	integration/console-telemetry.sh \
 	integration/console-isolation.sh \
 	integration/console-exclusions.sh \
-	integration/console-servers.sh
+	integration/console-servers.sh \
+	integration/console-lists.sh \
+	integration/console-forms.sh
 TESTS += $(console_scripts)
 EXTRA_DIST += $(console_scripts) integration/console-lib.sh
 TESTS_ENVIRONMENT += VIGIL_CONSOLE='$(abs_top_builddir)/tui/vigil-console'
