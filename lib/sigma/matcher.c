@@ -183,7 +183,8 @@ static void hashes_value(struct vg_sigma_matcher *m, const struct sg_field *f)
 		m->oom = true;
 		return;
 	}
-	memcpy(alg, m->tmp, nalg * sizeof(*alg));
+	if (nalg)
+		memcpy(alg, m->tmp, nalg * sizeof(*alg));
 	m->ntmp = 0;
 	if (m->ev->get(m->ev, f->aux[1], collect, m) != 1 || m->ntmp != nalg) {
 		m->ntmp = 0;
@@ -297,7 +298,8 @@ static const struct sg_val *keywords(struct vg_sigma_matcher *m, size_t *n)
 					if (!set->fields[f].in_table || !(set->fields[f].sources & (1u << m->src)))
 						continue;
 					fv = sg_matcher_values(m, (int)f, &k);
-					memcpy(v + c->n, fv, k * sizeof(*v));
+					if (k)
+						memcpy(v + c->n, fv, k * sizeof(*v));
 					c->n += k;
 				}
 				c->v = v;

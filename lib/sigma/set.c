@@ -745,33 +745,46 @@ static int check_correlations(struct vg_sigma_set *set)
 	bool changed = true;
 
 	while (changed) {
+		struct vg_sigma_rule *bad = NULL;
+		const char *why = NULL, *a1 = NULL, *a2 = NULL;
+		int rc = 0;
+
 		changed = false;
-		for (size_t i = 0; i < set->nrules; i++) {
+		/* References first (the sources of a chain need them all), then cycles and fields. */
+		for (size_t i = 0; i < set->nrules && !bad; i++) {
 			struct vg_sigma_rule *r = set->rules[i];
-			const char *why = NULL, *a1 = NULL, *a2 = NULL;
-			int rc;
+
+			if (r->corr && (rc = resolve_refs(set, r, &why, &a1)) != 0)
+				bad = r;
+		}
+		for (size_t i = 0; i < set->nrules && !bad && rc == 0; i++) {
+			struct vg_sigma_rule *r = set->rules[i];
 
 			if (!r->corr)
 				continue;
-			rc = resolve_refs(set, r, &why, &a1);
-			if (rc == 0 && reaches(r, r, 0)) {
+			if (reaches(r, r, 0)) {
 				rc = 1;
 				why = N_("the correlation is part of a cycle of references");
-			}
-			if (rc == 0)
+			} else {
 				rc = resolve_fields(set, r, &why, &a1, &a2);
-			if (rc < 0)
-				return rc;
-			if (rc == 0)
-				continue;
-			if (refuse_loaded(set, r, why, a1, a2) < 0)
-				return -ENOMEM;
-			sg_rule_free(r);
-			memmove(&set->rules[i], &set->rules[i + 1], (set->nrules - i - 1) * sizeof(*set->rules));
-			set->nrules--;
-			changed = true;
-			break;
+			}
+			if (rc != 0)
+				bad = r;
 		}
+		if (rc < 0)
+			return rc;
+		if (!bad)
+			break;
+		if (refuse_loaded(set, bad, why, a1, a2) < 0)
+			return -ENOMEM;
+		for (size_t i = 0; i < set->nrules; i++)
+			if (set->rules[i] == bad) {
+				memmove(&set->rules[i], &set->rules[i + 1], (set->nrules - i - 1) * sizeof(*set->rules));
+				break;
+			}
+		set->nrules--;
+		sg_rule_free(bad);
+		changed = true;
 	}
 	for (size_t i = 0; i < set->nrules; i++)
 		set->rules[i]->index = (unsigned)i;

@@ -24,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct vg_error;
+#include "vigil/error.h"
+
 struct vg_sigma_set;
 struct vg_sigma_rule;
 struct vg_sigma_matcher;
