@@ -10,7 +10,9 @@
  *
  * The atoms go into hash tables per source and field: the exact values, and the prefixes and
  * suffixes bucketed by their length, so that an event's value is looked up once per distinct
- * length.  An event marks the rules whose atoms fire; only those (and the unguarded) are
+ * length.  Substrings (contains) are found by their first three bytes: a bit filter of 65536
+ * bits says at which positions of the value a literal may start, and a table of those
+ * three-byte heads gives the literals to compare there.  An event marks the rules whose atoms fire; only those (and the unguarded) are
  * evaluated.  The guard is a necessary condition, compared case-insensitively, so it never
  * hides a match (a unit test checks it against evaluating every rule).
  */
@@ -23,8 +25,9 @@
 #include "sigma/sigma-int.h"
 
 #define MIN_AFFIX 2     /* a shorter prefix or suffix selects nothing */
+#define HEAD 3          /* a substring atom is found by its first HEAD bytes */
 
-enum atom_kind { A_EXACT = 0, A_PREFIX, A_SUFFIX };
+enum atom_kind { A_EXACT = 0, A_PREFIX, A_SUFFIX, A_CONTAINS };
 
 struct atom {
 	int field;
@@ -149,11 +152,28 @@ struct affix {
 	struct hmap map;
 };
 
+/* The substrings of one field: their literals (each with its rules), their heads. */
+struct clit {
+	const char *lit;
+	size_t len;
+	uint32_t *rules;
+	size_t n, cap;
+};
+
+struct contains {
+	uint64_t filter[1024];  /* bit h(head) set: some literal starts with that head */
+	struct hmap heads;      /* head -> indexes of the literals (in the slot's rules) */
+	struct hmap ids;        /* literal -> its index (rules[0]) */
+	struct clit *lits;
+	size_t nlits;
+};
+
 struct fidx {
 	int field;
 	struct hmap exact;
 	struct affix *pre, *suf;
 	size_t npre, nsuf;
+	struct contains *sub;
 };
 
 struct sg_index {
@@ -169,7 +189,7 @@ struct sg_index {
 static unsigned atom_cost(const struct vg_sigma_set *set, const struct atom *a)
 {
 	const char *name = set->fields[a->field].sigma;
-	unsigned c = 2 + (a->kind != A_EXACT) + (a->len < 4 ? 4 : 0);
+	unsigned c = 2 + (a->kind != A_EXACT) + 2 * (a->kind == A_CONTAINS) + (a->len < 4 ? 4 : 0);
 
 	/* A record type or name type is shared by most records: a weak guard. */
 	if (set->fields[a->field].sources == VG_SIGMA_SRC_AUDITD &&
@@ -247,23 +267,40 @@ static bool test_atom(const struct sg_test *t, int field, struct atom *a)
 		a->lit = t->lit;
 		a->len = t->len;
 		return a->len >= MIN_AFFIX;
+	case SG_T_CONTAINS:
+		a->kind = A_CONTAINS;
+		a->lit = t->lit;
+		a->len = t->len;
+		return a->len >= HEAD;
 	case SG_T_GLOB: {
-		size_t head = 0, tail = 0;
+		size_t head = 0, tail = 0, best = 0, best_at = 0;
 
 		while (head < t->len && !t->wild[head])
 			head++;
 		while (tail < t->len && !t->wild[t->len - 1 - tail])
 			tail++;
-		if (head >= tail) {
-			a->kind = A_PREFIX;
-			a->lit = t->lit;
-			a->len = head;
-		} else {
-			a->kind = A_SUFFIX;
-			a->lit = t->lit + t->len - tail;
-			a->len = tail;
+		/* The longest run of plain bytes between wildcards. */
+		for (size_t i = 0, run = 0; i <= t->len; i++) {
+			if (i < t->len && !t->wild[i]) {
+				run++;
+				continue;
+			}
+			if (run > best) {
+				best = run;
+				best_at = i - run;
+			}
+			run = 0;
 		}
-		return a->len >= MIN_AFFIX;
+		if (head >= HEAD || tail >= HEAD || best < HEAD) {
+			a->kind = head >= tail ? A_PREFIX : A_SUFFIX;
+			a->lit = head >= tail ? t->lit : t->lit + t->len - tail;
+			a->len = head >= tail ? head : tail;
+			return a->len >= MIN_AFFIX;
+		}
+		a->kind = A_CONTAINS;
+		a->lit = t->lit + best_at;
+		a->len = best;
+		return true;
 	}
 	default:
 		return false;
@@ -424,6 +461,54 @@ static struct fidx *fidx_get(struct sg_index *ix, int field)
 	return &v[ix->nf++];
 }
 
+static unsigned head_bit(const char *p)
+{
+	uint32_t x = (uint32_t)(unsigned char)p[0] | (uint32_t)(unsigned char)p[1] << 8 | (uint32_t)(unsigned char)p[2] << 16;
+
+	return (x * 2654435761u) >> 16;
+}
+
+static int contains_add(struct sg_index *ix, struct fidx *f, const char *lit, size_t len, uint32_t rule)
+{
+	struct contains *c = f->sub;
+	struct slot *s;
+	struct clit *l;
+	uint32_t id;
+
+	if (!c && !(c = f->sub = calloc(1, sizeof(*c))))
+		return -ENOMEM;
+	s = hmap_find(&c->ids, lit, len);
+	if (s) {
+		id = s->rules[0];
+	} else {
+		struct clit *v = realloc(c->lits, (c->nlits + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		c->lits = v;
+		id = (uint32_t)c->nlits;
+		if (hmap_add(&c->ids, &ix->arena, lit, len, id) < 0 || hmap_add(&c->heads, &ix->arena, lit, HEAD, id) < 0)
+			return -ENOMEM;
+		v[id] = (struct clit){ .lit = hmap_find(&c->ids, lit, len)->key, .len = len };
+		c->nlits++;
+		c->filter[head_bit(lit) / 64] |= 1ull << (head_bit(lit) % 64);
+	}
+	l = &c->lits[id];
+	if (l->n && l->rules[l->n - 1] == rule)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 2;
+		uint32_t *v = realloc(l->rules, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->rules = v;
+		l->cap = cap;
+	}
+	l->rules[l->n++] = rule;
+	return 0;
+}
+
 static struct hmap *affix_get(struct affix **v, size_t *n, size_t len)
 {
 	for (size_t i = 0; i < *n; i++)
@@ -459,6 +544,8 @@ static int index_atom(struct sg_index *ix, const struct atom *a, uint32_t rule)
 		sg_lower(low, a->lit, a->len);
 		lit = low;
 	}
+	if (a->kind == A_CONTAINS)
+		return contains_add(ix, f, lit, a->len, rule);
 	if (a->kind == A_EXACT)
 		m = &f->exact;
 	else if (a->kind == A_PREFIX)
@@ -529,6 +616,16 @@ void sg_prefilter_free(struct vg_sigma_set *set)
 				hmap_free(&ix->f[i].suf[k].map);
 			free(ix->f[i].pre);
 			free(ix->f[i].suf);
+			if (ix->f[i].sub) {
+				struct contains *c = ix->f[i].sub;
+
+				for (size_t k = 0; k < c->nlits; k++)
+					free(c->lits[k].rules);
+				free(c->lits);
+				hmap_free(&c->heads);
+				hmap_free(&c->ids);
+				free(c);
+			}
 		}
 		free(ix->f);
 		free(ix->rules);
@@ -546,6 +643,27 @@ static void mark(const struct slot *s, uint32_t *stamp, uint32_t gen)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		stamp[s->rules[i]] = gen;
+}
+
+/* Every literal found inside the value marks its rules. */
+static void mark_substrings(const struct contains *c, const struct sg_val *v, uint32_t *stamp, uint32_t gen)
+{
+	for (size_t i = 0; i + HEAD <= v->len; i++) {
+		unsigned b = head_bit(v->lv + i);
+		const struct slot *s;
+
+		if (!(c->filter[b / 64] >> (b % 64) & 1))
+			continue;
+		if (!(s = hmap_find(&c->heads, v->lv + i, HEAD)))
+			continue;
+		for (size_t k = 0; k < s->n; k++) {
+			const struct clit *l = &c->lits[s->rules[k]];
+
+			if (l->len <= v->len - i && memcmp(v->lv + i, l->lit, l->len) == 0)
+				for (size_t r = 0; r < l->n; r++)
+					stamp[l->rules[r]] = gen;
+		}
+	}
 }
 
 void sg_prefilter_mark(const struct vg_sigma_set *set, unsigned src_index, sg_values_fn values, void *m,
@@ -569,6 +687,8 @@ void sg_prefilter_mark(const struct vg_sigma_set *set, unsigned src_index, sg_va
 				if (f->suf[p].len <= v[k].len)
 					mark(hmap_find(&f->suf[p].map, v[k].lv + v[k].len - f->suf[p].len,
 						       f->suf[p].len), stamp, gen);
+			if (f->sub)
+				mark_substrings(f->sub, &v[k], stamp, gen);
 		}
 	}
 }
