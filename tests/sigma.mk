@@ -12,3 +12,14 @@ unit_test_sigma_hostile_SOURCES = unit/test-sigma-hostile.c unit/sigma-test.h
 unit_test_sigma_corpus_SOURCES = unit/test-sigma-corpus.c
 unit_test_sigma_prefilter_SOURCES = unit/test-sigma-prefilter.c
 unit_test_sigma_ocsf_SOURCES = unit/test-sigma-ocsf.c unit/sigma-test.h
+
+# libFuzzer target of the Sigma loader (./configure CC=clang --enable-fuzzing), seeded from
+# fuzz/corpus/sigma-load/ and, in CI, the shared Sigma corpus.
+if ENABLE_FUZZING
+noinst_PROGRAMS += fuzz/fuzz-sigma-load
+fuzz_fuzz_sigma_load_SOURCES = fuzz/fuzz-sigma-load.c
+fuzz_fuzz_sigma_load_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
+EXTRA_DIST += fuzz/fuzz-sigma-load.c fuzz/corpus/sigma-load/process-modifiers.yml fuzz/corpus/sigma-load/network.yml \
+	fuzz/corpus/sigma-load/correlation.yml fuzz/corpus/sigma-load/auditd-collection.yml \
+	fuzz/corpus/sigma-load/refused.yml
