@@ -562,8 +562,11 @@ static void matched(struct vg_sigma_matcher *m, const struct vg_sigma_rule *r, i
 		add_detection(m, r);
 	for (size_t u = 0; u < r->nusers && !m->oom; u++) {
 		struct sg_corr_fire fire;
-		int rc = sg_corr_feed(m->cs, m, r->users[u].corr, r->users[u].ref, m->src, m->ev->id, t, &fire);
+		int rc;
 
+		if (!r->users[u].corr->evaluated)
+			continue;   /* a correlation nobody hears (disabled, not counted by another) */
+		rc = sg_corr_feed(m->cs, m, r->users[u].corr, r->users[u].ref, m->src, m->ev->id, t, &fire);
 		if (rc < 0) {
 			m->oom = true;
 			return;

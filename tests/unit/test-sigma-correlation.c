@@ -127,6 +127,35 @@ static void generate(void **state)
 	stop(&r);
 }
 
+/* A disabled correlation counts nothing; the rules it alone counted are not evaluated. */
+static void disabled(void **state)
+{
+	const char *yaml = BASE("fail", "su ") CORR("many", "    type: event_count\n    rules: [fail]\n"
+						   "    timespan: 1m\n    condition:\n        gte: 1\n");
+	struct vg_sigma_set *set;
+	struct vg_sigma_matcher *m;
+	struct vg_sigma_stats st;
+	struct vg_error err;
+	json_t *ev = sigma_json(PROC("'cmd_line':'su root'"));
+
+	(void)state;
+	assert_int_equal(vg_sigma_set_new(NULL, &set), 0);
+	assert_int_equal(vg_sigma_set_disable(set, "many"), 0);
+	assert_int_equal(vg_sigma_set_add_memory(set, yaml, strlen(yaml), "c.yml", &err), 2);
+	assert_int_equal(vg_sigma_set_compile(set, &err), 0);
+	assert_false(vg_sigma_rule_info(vg_sigma_set_find(set, "many"))->reported);
+	assert_false(vg_sigma_rule_info(vg_sigma_set_find(set, "fail"))->reported);
+	assert_int_equal(vg_sigma_set_sources(set), 0);
+	assert_int_equal(vg_sigma_matcher_new(set, &m), 0);
+	assert_int_equal(vg_sigma_matcher_eval_ocsf(m, ev, 1, 0), 0);
+	vg_sigma_matcher_stats(m, &st);
+	assert_int_equal(st.candidates, 0);
+	assert_int_equal(st.corr_groups, 0);
+	json_decref(ev);
+	vg_sigma_matcher_free(m);
+	vg_sigma_set_free(set);
+}
+
 static void value_count(void **state)
 {
 	struct run r;
@@ -326,6 +355,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(event_count),
 		cmocka_unit_test(generate),
+		cmocka_unit_test(disabled),
 		cmocka_unit_test(value_count),
 		cmocka_unit_test(temporal),
 		cmocka_unit_test(temporal_ordered),
