@@ -29,6 +29,7 @@
 #define SG_MAX_GROUP_BY 8
 #define SG_MAX_CORR_REFS 64
 #define SG_MAX_DIR_DEPTH 16
+#define SG_MAX_PLACEHOLDERS 16          /* in one value under expand */
 
 /* --- arena.c --- */
 struct sg_chunk;

@@ -115,7 +115,8 @@ struct piece {
 static int scan(const char *text, size_t len, bool expand, const struct sg_place_ctx *pc, struct piece **pieces,
 		size_t *npieces, const char **why, char *arg)
 {
-	struct piece *p = calloc(len + 2, sizeof(*p));   /* at most one piece per byte, and one */
+	/* Text, then a placeholder and the text after it, for each placeholder. */
+	struct piece *p = calloc(2 * SG_MAX_PLACEHOLDERS + 1, sizeof(*p));
 	size_t np = 1;
 	int r = 0;
 
@@ -154,9 +155,15 @@ static int scan(const char *text, size_t len, bool expand, const struct sg_place
 				r = -EINVAL;
 				break;
 			}
+			if (np >= 2 * SG_MAX_PLACEHOLDERS + 1) {
+				*why = N_("a value holds more than %s placeholders");
+				snprintf(arg, VG_ERROR_ARG_SIZE, "%d", SG_MAX_PLACEHOLDERS);
+				r = -EINVAL;
+				break;
+			}
 			p[np].ph = ph;
 			np++;
-			if (str_alloc(&p[np].s, len) < 0) {
+			if (str_alloc(&p[np].s, len - i) < 0) {
 				r = -ENOMEM;
 				break;
 			}

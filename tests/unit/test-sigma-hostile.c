@@ -177,6 +177,17 @@ static void expansions(void **state)
 	assert_int_equal(load(dashes, strlen(dashes), buf, sizeof(buf), NULL), 0);
 	assert_non_null(strstr(buf, "expands into more than 4096 values"));
 	free(dashes);
+	/* Many placeholders of one value each: refused before anything is built for them. */
+	char *many = repeat(PC("    sel:\n        CommandLine|expand: '"), "%one%", 12000, "'\n    condition: sel\n");
+	const char *one[] = { "x" };
+
+	assert_int_equal(vg_sigma_set_new(NULL, &set), 0);
+	assert_int_equal(vg_sigma_set_placeholder(set, "one", one, 1), 0);
+	assert_int_equal(vg_sigma_set_add_memory(set, many, strlen(many), "hostile.yml", &err), 0);
+	assert_int_equal(vg_sigma_set_compile(set, &err), 0);
+	assert_non_null(strstr(vg_sigma_set_reject(set, 0)->error.message, "more than 16 placeholders"));
+	vg_sigma_set_free(set);
+	free(many);
 }
 
 static void deep_conditions(void **state)
