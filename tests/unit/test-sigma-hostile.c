@@ -55,6 +55,32 @@ static char *repeat(const char *head, const char *unit, size_t times, const char
 	return s;
 }
 
+/* Loads text (then frees it): the load returns rc and the first reject says why. */
+static void refused(char *text, int rc, const char *why)
+{
+	char buf[1024];
+
+	assert_int_equal(load(text, strlen(text), buf, sizeof(buf), NULL), rc);
+	if (!strstr(buf, why))
+		fail_msg("expected \"%s\" in \"%s\"", why, buf);
+	free(text);
+}
+
+/* A rule refused although the set has values for its placeholder. */
+static void refused_with_placeholder(char *rule, const char *name, const char *const *vals, size_t n, const char *why)
+{
+	struct vg_sigma_set *set;
+	struct vg_error err;
+
+	assert_int_equal(vg_sigma_set_new(NULL, &set), 0);
+	assert_int_equal(vg_sigma_set_placeholder(set, name, vals, n), 0);
+	assert_int_equal(vg_sigma_set_add_memory(set, rule, strlen(rule), "hostile.yml", &err), 0);
+	assert_int_equal(vg_sigma_set_compile(set, &err), 0);
+	assert_non_null(strstr(vg_sigma_set_reject(set, 0)->error.message, why));
+	vg_sigma_set_free(set);
+	free(rule);
+}
+
 static void huge_file(void **state)
 {
 	char buf[1024];
@@ -155,73 +181,46 @@ static void bad_bytes(void **state)
 
 static void expansions(void **state)
 {
-	struct vg_sigma_set *set;
-	struct vg_error err;
 	const char *vals[100];
 	char names[100][8];
-	const char *rule = PC("    sel:\n        CommandLine|expand: '%a%%a%%a%'\n    condition: sel\n");
-	char buf[1024];
-	char *dashes = repeat(PC("    sel:\n        CommandLine|windash: 'x"), " -a", 40, "'\n    condition: sel\n");
+	const char *one[] = { "x" };
 
 	(void)state;
 	for (int i = 0; i < 100; i++) {
 		snprintf(names[i], sizeof(names[i]), "v%d", i);
 		vals[i] = names[i];
 	}
-	assert_int_equal(vg_sigma_set_new(NULL, &set), 0);
-	assert_int_equal(vg_sigma_set_placeholder(set, "a", vals, 100), 0);
-	assert_int_equal(vg_sigma_set_add_memory(set, rule, strlen(rule), "hostile.yml", &err), 0);
-	assert_int_equal(vg_sigma_set_compile(set, &err), 0);
-	assert_non_null(strstr(vg_sigma_set_reject(set, 0)->error.message, "expands into more than 4096 values"));
-	vg_sigma_set_free(set);
-	assert_int_equal(load(dashes, strlen(dashes), buf, sizeof(buf), NULL), 0);
-	assert_non_null(strstr(buf, "expands into more than 4096 values"));
-	free(dashes);
+	refused_with_placeholder(strdup(PC("    sel:\n        CommandLine|expand: '%a%%a%%a%'\n    condition: sel\n")), "a",
+				 vals, 100, "expands into more than 4096 values");
+	refused(repeat(PC("    sel:\n        CommandLine|windash: 'x"), " -a", 40, "'\n    condition: sel\n"), 0,
+		"expands into more than 4096 values");
 	/* Many placeholders of one value each: refused before anything is built for them. */
-	char *many = repeat(PC("    sel:\n        CommandLine|expand: '"), "%one%", 12000, "'\n    condition: sel\n");
-	const char *one[] = { "x" };
-
-	assert_int_equal(vg_sigma_set_new(NULL, &set), 0);
-	assert_int_equal(vg_sigma_set_placeholder(set, "one", one, 1), 0);
-	assert_int_equal(vg_sigma_set_add_memory(set, many, strlen(many), "hostile.yml", &err), 0);
-	assert_int_equal(vg_sigma_set_compile(set, &err), 0);
-	assert_non_null(strstr(vg_sigma_set_reject(set, 0)->error.message, "more than 16 placeholders"));
-	vg_sigma_set_free(set);
-	free(many);
+	refused_with_placeholder(repeat(PC("    sel:\n        CommandLine|expand: '"), "%one%", 12000, "'\n    condition: sel\n"),
+				 "one", one, 1, "more than 16 placeholders");
 }
 
 static void deep_conditions(void **state)
 {
 	char buf[1024];
-	char *parens = repeat(PC("    sel:\n        Image: x\n    condition: "), "(", 5000, "sel\n");
-	char *nots = repeat(PC("    sel:\n        Image: x\n    condition: "), "not ", 5000, "sel\n");
 	char *wide = repeat(PC("    sel:\n        Image: x\n    condition: sel"), " or sel", 8000, "\n");
 
 	(void)state;
-	assert_int_equal(load(parens, strlen(parens), buf, sizeof(buf), NULL), 0);
-	assert_non_null(strstr(buf, "the condition is nested deeper than 64"));
-	assert_int_equal(load(nots, strlen(nots), buf, sizeof(buf), NULL), 0);
-	assert_non_null(strstr(buf, "the condition is nested deeper than 64"));
+	refused(repeat(PC("    sel:\n        Image: x\n    condition: "), "(", 5000, "sel\n"), 0,
+		"the condition is nested deeper than 64");
+	refused(repeat(PC("    sel:\n        Image: x\n    condition: "), "not ", 5000, "sel\n"), 0,
+		"the condition is nested deeper than 64");
 	/* Long but flat: accepted. */
 	assert_int_equal(load(wide, strlen(wide), buf, sizeof(buf), NULL), 1);
-	free(parens);
-	free(nots);
 	free(wide);
 }
 
 static void hostile_regexes(void **state)
 {
-	char buf[1024];
-	char *longre = repeat(PC("    sel:\n        CommandLine|re: '"), "a", 5000, "'\n    condition: sel\n");
-	char *nested = repeat(PC("    sel:\n        CommandLine|re: '"), "(", 300, "a'\n    condition: sel\n");
-
 	(void)state;
-	assert_int_equal(load(longre, strlen(longre), buf, sizeof(buf), NULL), 0);
-	assert_non_null(strstr(buf, "a regular expression is longer than 4096 bytes"));
-	assert_int_equal(load(nested, strlen(nested), buf, sizeof(buf), NULL), 0);
-	assert_non_null(strstr(buf, "bad regular expression"));
-	free(longre);
-	free(nested);
+	refused(repeat(PC("    sel:\n        CommandLine|re: '"), "a", 5000, "'\n    condition: sel\n"), 0,
+		"a regular expression is longer than 4096 bytes");
+	refused(repeat(PC("    sel:\n        CommandLine|re: '"), "(", 300, "a'\n    condition: sel\n"), 0,
+		"bad regular expression");
 }
 
 /* A catastrophic pattern stops at the match limit: no match, counted. */
