@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +301,44 @@ static void user_name(struct vg_hash_cache *c, json_t *user)
 		json_object_set_new(user, "name", json_string(e->name));
 }
 
+/* The parent of a process start, when the sensor named only its pid: its executable and
+ * command line from /proc, read now (the parent usually still runs the program that started
+ * the child; one that has exited or exec'd since is what /proc shows, or nothing).  Sigma's
+ * ParentImage and ParentCommandLine read these. */
+static void parent_info(json_t *proc)
+{
+	json_t *parent = json_object_get(proc, "parent_process");
+	json_int_t ppid = json_integer_value(json_object_get(parent, "pid"));
+	char path[64], exe[PATH_MAX], cmd[4096];
+	const char *slash;
+	ssize_t n;
+	int fd;
+
+	if (ppid <= 0 || json_object_get(parent, "file"))
+		return;
+	snprintf(path, sizeof(path), "/proc/%lld/exe", (long long)ppid);
+	if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
+		return;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	json_object_set_new(parent, "file", json_pack("{s:s, s:s, s:i, s:s}", "path", exe, "name", slash ? slash + 1 : exe,
+						      "type_id", 1, "type", "Regular File"));
+	snprintf(path, sizeof(path), "/proc/%lld/cmdline", (long long)ppid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, cmd, sizeof(cmd) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	while (n > 0 && cmd[n - 1] == '\0')
+		n--;
+	for (ssize_t i = 0; i < n; i++)
+		if (cmd[i] == '\0')
+			cmd[i] = ' ';
+	cmd[n] = '\0';
+	json_object_set_new(parent, "cmd_line", json_string(cmd));
+}
+
 void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 {
 	json_t *hints = json_object_get(event, "_vg");
@@ -315,9 +354,11 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 	json_object_del(event, "_vg");
 	switch (vg_tel_type_of(event)) {
 	case VG_TEL_PROCESS:
-		if (json_integer_value(json_object_get(event, "activity_id")) == 1)
+		if (json_integer_value(json_object_get(event, "activity_id")) == 1) {
 			hash_into(tel, json_object_get(proc, "file"),
 				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")));
+			parent_info(proc);
+		}
 		break;
 	case VG_TEL_NETWORK:
 		network_local(event, hints);

@@ -17,6 +17,7 @@
 #include "nls.h"
 #include "settings.h"
 #include "store.h"
+#include "telemetry/audit-records.h"
 #include "telemetry/audit.h"
 #include "telemetry/enrich.h"
 #include "telemetry/exclusions.h"
@@ -95,13 +96,25 @@ bool vg_tel_submit(struct vg_telemetry *tel, json_t *event)
 	return vg_tq_push(tel->in, event);
 }
 
+/* Detections and the responses to them are sent at once: the writer stores them without
+ * waiting for its batch. */
+static bool urgent(const json_t *event)
+{
+	json_int_t cls = json_integer_value(json_object_get(event, "class_uid"));
+
+	return cls == VG_OCSF_DETECTION_FINDING || (cls >= VG_OCSF_REMEDIATION_ACTIVITY && cls <= VG_OCSF_NETWORK_REMEDIATION);
+}
+
 static void sink(struct vg_agent *agent, json_t *event, void *data)
 {
 	struct vg_telemetry *tel = data;
 
 	(void)agent;
 	tel->emitted[vg_tel_type_of(event)]++;
-	vg_tel_writer_push(tel->writer, event);
+	if (urgent(event))
+		vg_tel_writer_push_urgent(tel->writer, event);
+	else
+		vg_tel_writer_push(tel->writer, event);
 }
 
 static void on_out(struct vg_watch *w, int fd, uint32_t events, void *data)
@@ -143,8 +156,14 @@ static void *enrich_main(void *data)
 				json_decref(batch[i]);
 				continue;
 			}
+			/* Detection sees what is kept, before the spool (and drops what it alone needed). */
+			if (!vg_tel_stage_run(tel, batch[i])) {
+				json_decref(batch[i]);
+				continue;
+			}
 			vg_tq_push(tel->out, batch[i]);
 		}
+		vg_tel_stage_idle(tel);
 	}
 	return NULL;
 }
@@ -176,7 +195,7 @@ static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
 	bool network = vg_settings_get_bool(s, "telemetry.network");
 	struct vg_error err = { 0 };
 
-	if (!process && !network && !files_need_audit) {
+	if (!process && !network && !files_need_audit && !vg_audit_records_active(tel->records)) {
 		if (tel->audit)
 			vg_info("telemetry: no source needs audit any more; releasing it");
 		vg_tel_audit_stop(tel->audit);
@@ -199,6 +218,12 @@ static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
 		return;
 	}
 	tel->audit_error[0] = '\0';
+	vg_tel_detect_audit_apply(tel);
+}
+
+void vg_tel_apply_audit(struct vg_telemetry *tel)
+{
+	apply_audit(tel, tel->files_watching);
 }
 
 /* (Re)starts the file collector when its settings changed: fanotify, or audit directory
@@ -324,6 +349,11 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 	tel->self = getpid();
 	tel->out_fd = -1;
 	atomic_init(&tel->stopping, false);
+	pthread_mutex_init(&tel->stage_lock, NULL);
+	if ((r = vg_audit_records_new(&tel->records)) < 0) {
+		r = vg_error_set(err, r, N_("out of memory"));
+		goto fail;
+	}
 	wc.db_path = vg_store_path(agent->store);
 	wc.queue_max = (size_t)vg_settings_get_int(agent->settings, "telemetry.queue_max_events");
 	wc.batch_max = 1024;
@@ -394,6 +424,14 @@ static void telemetry_stop(struct vg_agent *agent)
 		close(tel->out_fd);
 	vg_hash_cache_free(tel->hashes);
 	vg_tel_exclusions_close(tel->excl);
+	vg_audit_records_free(tel->records);
+	for (size_t i = 0; i < tel->ndetect_syscalls; i++)
+		free(tel->detect_syscalls[i]);
+	free(tel->detect_syscalls);
+	for (size_t i = 0; i < tel->ndetect_reads; i++)
+		free(tel->detect_reads[i]);
+	free(tel->detect_reads);
+	pthread_mutex_destroy(&tel->stage_lock);
 	free(tel);
 	agent->telemetry = NULL;
 }

@@ -29,6 +29,7 @@ struct vg_tel_writer {
 	pthread_t thread;
 	bool started;
 	atomic_bool stop;
+	atomic_bool urgent;      /* an event that must not wait for the flush interval is queued */
 	pthread_mutex_t lock; /* guards the counters and caps below */
 	uint64_t stored, spool_dropped, errors, lost_on_error;
 	int64_t last_commit_ms;
@@ -87,19 +88,20 @@ static void *writer_main(void *data)
 		return NULL;
 	for (;;) {
 		uint64_t deadline = vg_now_ms() + w->cfg.flush_ms;
-		bool stopping;
+		bool stopping, now_please = false;
 		size_t n = 0;
 
-		/* Gather for one flush interval, or until the batch is full. */
+		/* Gather for one flush interval, or until the batch is full or an urgent event came. */
 		for (;;) {
 			uint64_t now = vg_now_ms();
 
 			stopping = atomic_load(&w->stop);
-			if (n == cap || now >= deadline || stopping)
+			now_please = atomic_exchange(&w->urgent, false);
+			if (n == cap || now >= deadline || stopping || now_please)
 				break;
 			n += vg_tq_pop(w->queue, batch + n, cap - n, (unsigned)(deadline - now));
 		}
-		if (stopping)
+		if (stopping || now_please)
 			n += vg_tq_pop(w->queue, batch + n, cap - n, 0);
 		if (n)
 			flush(w, batch, n);
@@ -130,6 +132,7 @@ int vg_tel_writer_new(struct vg_tel_writer **out, const struct vg_tel_writer_con
 	w->max_age_s = cfg->max_age_s;
 	pthread_mutex_init(&w->lock, NULL);
 	atomic_init(&w->stop, false);
+	atomic_init(&w->urgent, false);
 	if ((r = vg_store_open(&w->store, cfg->db_path, err)) < 0 ||
 	    (r = vg_spool_open(&w->spool, w->store, err)) < 0)
 		goto fail;
@@ -168,6 +171,13 @@ void vg_tel_writer_free(struct vg_tel_writer *w)
 void vg_tel_writer_push(struct vg_tel_writer *w, json_t *ev)
 {
 	vg_tq_push(w->queue, ev);
+}
+
+void vg_tel_writer_push_urgent(struct vg_tel_writer *w, json_t *ev)
+{
+	vg_tq_push(w->queue, ev);
+	atomic_store(&w->urgent, true);
+	vg_tq_wake(w->queue);
 }
 
 void vg_tel_writer_set_caps(struct vg_tel_writer *w, uint64_t max_bytes, uint64_t max_age_s, size_t queue_max)

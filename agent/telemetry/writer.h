@@ -39,6 +39,8 @@ void vg_tel_writer_free(struct vg_tel_writer *w);
 
 /* Queues ev (reference taken); never blocks. */
 void vg_tel_writer_push(struct vg_tel_writer *w, json_t *ev);
+/* The same, and the batch under way is stored now rather than at the end of its interval. */
+void vg_tel_writer_push_urgent(struct vg_tel_writer *w, json_t *ev);
 
 void vg_tel_writer_set_caps(struct vg_tel_writer *w, uint64_t max_bytes, uint64_t max_age_s, size_t queue_max);
 void vg_tel_writer_stats(struct vg_tel_writer *w, struct vg_tel_writer_stats *st);
