@@ -708,6 +708,8 @@ static bool upload_due(struct vg_link *link)
 		return false;
 	if (link->batch.ready)
 		return true;
+	if (now < link->urgent_until_ms && first_pending(link, link->cursor, &seq, &t))
+		return true;
 	if (now < link->next_scan_ms)
 		return false;
 	/* A new hour lets held events go: look from the start again. */
@@ -851,6 +853,18 @@ static void step(struct vg_link *link)
 		send_events(link);
 	if (!link->resp_req)
 		send_response(link);
+}
+
+#define URGENT_MS 3000
+
+void vg_link_send_soon(struct vg_agent *agent)
+{
+	struct vg_link *link = agent->link;
+
+	if (!link)
+		return;
+	link->urgent_until_ms = vg_now_ms() + URGENT_MS;
+	step(link);
 }
 
 static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
