@@ -145,6 +145,7 @@ extern const struct vg_cli_command vg_cli_cmds_link[];
 extern const struct vg_cli_command vg_cli_cmds_isolation[];
 extern const struct vg_cli_command vg_cli_cmds_task[];
 extern const struct vg_cli_command vg_cli_cmds_ioc[];
+extern const struct vg_cli_command vg_cli_cmds_detection[];
 
 /* vigilctl itself: its options, read by the same parser (main.c). */
 extern const struct vg_cli_command vg_cli_program;
@@ -252,6 +253,11 @@ int vg_cli_usage(struct vg_cli *cli, const struct vg_cli_command *cmd, const cha
 	__attribute__((format(printf, 3, 4)));
 /* A failure (message id with %s arguments only); returns VG_EXIT_FAILED. */
 int vg_cli_fail(struct vg_cli *cli, const char *msgid, ...) __attribute__((format(printf, 2, 3)));
+
+/* Subscribes to a stream with cmd (telemetry follow, detection follow) and hands each message to
+ * on_message until Ctrl-C or the agent goes; banner (translated) is said first on stderr.
+ * Returns an exit code (follow.c). */
+int vg_cli_follow(struct vg_cli *cli, enum vg_cmd cmd, vg_client_stream_fn on_message, void *data, const char *banner);
 
 /* Prints a JSON value on stdout: indented, or on one line (JSON Lines), as cli says. */
 void vg_cli_print_json(const struct vg_cli *cli, json_t *value);

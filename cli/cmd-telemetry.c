@@ -13,17 +13,6 @@
 #include "cli.h"
 #include "nls.h"
 
-#define FOLLOW_POLL_MS 250
-
-/* Ctrl-C during follow only sets this; the loop notices it. */
-static volatile sig_atomic_t follow_interrupted;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	follow_interrupted = 1;
-}
-
 static const char *type_label(json_int_t cls)
 {
 	switch (cls) {
@@ -147,41 +136,8 @@ static void on_stream(const char *stream, json_t *data, void *user)
 static int run_follow(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	struct follow_state fs = { .cli = cli, .type = vg_cli_opt_str(args, "type") };
-	struct sigaction sa, old;
-	struct vg_error err;
-	json_t *r;
-	int rc;
 
-	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_FOLLOW, NULL, &r)) != VG_EXIT_OK)
-		return rc;
-	json_decref(r);
-	vg_client_on_stream(cli->client, on_stream, &fs);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	follow_interrupted = 0;
-	sigaction(SIGINT, &sa, &old);
-	if (!cli->json)
-		fprintf(stderr, "%s\n", _("Following new events; Ctrl-C stops."));
-	rc = VG_EXIT_OK;
-	while (!follow_interrupted) {
-		struct pollfd p = { .fd = vg_client_fd(cli->client), .events = POLLIN };
-		int n = poll(&p, 1, FOLLOW_POLL_MS);
-
-		if (n < 0 && errno != EINTR) {
-			rc = VG_EXIT_FAILED;
-			break;
-		}
-		if (n > 0 && vg_client_process(cli->client, &err) < 0) {
-			rc = vg_cli_report(cli, VG_EXIT_UNREACHABLE, &err);
-			break;
-		}
-	}
-	sigaction(SIGINT, &old, NULL);
-	/* The subscription ends with the connection; the next command opens a fresh one. */
-	vg_client_close(cli->client);
-	cli->client = NULL;
-	return rc;
+	return vg_cli_follow(cli, VG_CMD_TELEMETRY_FOLLOW, on_stream, &fs, _("Following new events; Ctrl-C stops."));
 }
 
 static void print_counter(const char *label, json_t *obj, const char *key)

@@ -92,6 +92,7 @@ static const struct vg_setting_def *const families[] = {
 	vg_isolation_settings,
 	vg_tasks_settings,
 	vg_ioc_settings,
+	vg_detect_settings,
 };
 
 #define MAX_SETTINGS 256

@@ -53,6 +53,7 @@ extern const struct vg_setting_def vg_link_settings[];
 extern const struct vg_setting_def vg_isolation_settings[];
 extern const struct vg_setting_def vg_tasks_settings[];
 extern const struct vg_setting_def vg_ioc_settings[];
+extern const struct vg_setting_def vg_detect_settings[];
 
 /* The definition table, every family gathered. */
 const struct vg_setting_def *vg_setting_defs(size_t *count);

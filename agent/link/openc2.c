@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "detect/detect.h"
 #include "link/link.h"
 #include "log.h"
 #include "nls.h"
@@ -271,6 +272,44 @@ static int run_scan_device(struct vg_link *link, const char *request_id, json_t 
 	return OPENC2_PENDING;
 }
 
+/* update x-vigil:rules {name, content}: a Sigma rule file of the server's, stored by the agent
+ * (content null removes it); update x-vigil:ioc_watch {document} arms an OpenIOC document for
+ * live evaluation ({id, document: null} disarms it).  Both answer once the rules in force
+ * include the change, with what was refused and why. */
+static int run_update_detection(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+				const char **text, bool rules)
+{
+	json_t *spec = json_object_get(json_object_get(command, "target"), rules ? "x-vigil:rules" : "x-vigil:ioc_watch");
+	struct vg_error err = { 0 };
+	int r;
+
+	(void)results;
+	if (!link->agent) {
+		*text = "the detection subsystem is not running";
+		return 500;
+	}
+	r = rules ? vg_detect_server_rules(link->agent, request_id, spec, &err)
+		  : vg_detect_server_watch(link->agent, request_id, spec, &err);
+	if (r < 0) {
+		vg_warn("link: command %s: %s", request_id, err.message);
+		*text = r == -EAGAIN || r == -ENOMEM ? "the detection subsystem cannot take it now" : "malformed command";
+		return r == -EAGAIN || r == -ENOMEM ? 500 : 400;
+	}
+	return OPENC2_PENDING;
+}
+
+static int run_update_rules(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			    const char **text)
+{
+	return run_update_detection(link, request_id, command, results, text, true);
+}
+
+static int run_update_ioc_watch(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+				const char **text)
+{
+	return run_update_detection(link, request_id, command, results, text, false);
+}
+
 static const struct openc2_pair pairs[] = {
 	{ "scan", "device", run_scan_device },
 	{ "contain", "device", run_contain_device },
@@ -281,6 +320,8 @@ static const struct openc2_pair pairs[] = {
 	{ "delete", "file", run_delete_file },
 	{ "contain", "file", run_contain_file },
 	{ "x-vigil:get_file", "file", run_get_file },
+	{ "update", "x-vigil:rules", run_update_rules },
+	{ "update", "x-vigil:ioc_watch", run_update_ioc_watch },
 	{ NULL, NULL, NULL },
 };
 
