@@ -835,7 +835,7 @@ static int cmd_profile_set(struct vg_agent *agent, struct vg_ctl_request *req, j
 	struct vg_isolation *iso = agent->isolation;
 	const char *name = arg_str(req, "name");
 	json_t *enabled = json_object_get(req->args, "enabled"), *ev;
-	struct vg_setting_pair pair;
+	struct vg_setting_key_pair pair;
 	char key[64];
 	bool known = false;
 	int rc;
@@ -849,7 +849,7 @@ static int cmd_profile_set(struct vg_agent *agent, struct vg_ctl_request *req, j
 	profile_key(name, key, sizeof(key));
 	pair.key = key;
 	pair.value = json_is_true(enabled) ? "yes" : "no";
-	if ((rc = vg_settings_set(agent->settings, &pair, 1, req->peer ? req->peer->uid : 0, err)) < 0)
+	if ((rc = vg_settings_set_keys(agent->settings, &pair, 1, req->peer ? req->peer->uid : 0, err)) < 0)
 		return rc;
 	vg_notice("isolation profile %s %s", name, json_is_true(enabled) ? "enabled" : "disabled");
 	ev = event_draft(4, json_is_true(enabled) ? "profile.enable" : "profile.disable", name,

@@ -239,9 +239,9 @@ static int cmd_cert_client_remove(struct vg_agent *agent, struct vg_ctl_request 
 static int set_one(struct vg_agent *agent, struct vg_ctl_request *req, const char *key, const char *value,
 		   struct vg_error *err)
 {
-	struct vg_setting_pair p = { key, value };
+	struct vg_setting_key_pair p = { key, value };
 
-	return vg_settings_set(agent->settings, &p, 1, req->peer->uid, err);
+	return vg_settings_set_keys(agent->settings, &p, 1, req->peer->uid, err);
 }
 
 /* The list with server added (add) or removed; -EEXIST / -ENOENT. */
@@ -545,23 +545,23 @@ static int cmd_proxy_set(struct vg_agent *agent, struct vg_ctl_request *req, jso
 	/* Without a password: keep the stored one (a form that never shows it back), or none. */
 	bool keep = json_is_true(json_object_get(req->args, "keep_password"));
 	char *pw = take_password(req->args);
-	struct vg_setting_pair p[3];
+	struct vg_setting_key_pair p[3];
 	int r;
 
 	if (!link || !url || !url[0]) {
 		free_password(pw);
 		return link ? vg_error_set(err, -EINVAL, N_("missing argument \"%s\""), "url") : err->code;
 	}
-	p[0] = (struct vg_setting_pair){ "proxy.url", url };
-	p[1] = (struct vg_setting_pair){ "proxy.user", user ? user : "" };
-	p[2] = (struct vg_setting_pair){ "proxy.bypass", bypass ? bypass : "" };
+	p[0] = (struct vg_setting_key_pair){ "proxy.url", url };
+	p[1] = (struct vg_setting_key_pair){ "proxy.user", user ? user : "" };
+	p[2] = (struct vg_setting_key_pair){ "proxy.bypass", bypass ? bypass : "" };
 	if ((pw && !user) ||
 	    (!pw && keep && (!user || !user[0]) && access(link->proxy_password_file, F_OK) == 0)) {
 		free_password(pw);
 		return vg_error_set(err, -EINVAL, N_("a proxy password needs a user (--user)"));
 	}
 	/* Settings first (validated all together), then the password file. */
-	if ((r = vg_settings_set(agent->settings, p, 3, req->peer->uid, err)) < 0) {
+	if ((r = vg_settings_set_keys(agent->settings, p, 3, req->peer->uid, err)) < 0) {
 		free_password(pw);
 		return r;
 	}
@@ -590,12 +590,12 @@ static int cmd_proxy_clear(struct vg_agent *agent, struct vg_ctl_request *req, j
 			   struct vg_error *err)
 {
 	struct vg_link *link = get_link(agent, err);
-	struct vg_setting_pair p[3] = { { "proxy.url", "" }, { "proxy.user", "" }, { "proxy.bypass", "" } };
+	struct vg_setting_key_pair p[3] = { { "proxy.url", "" }, { "proxy.user", "" }, { "proxy.bypass", "" } };
 	int r;
 
 	if (!link)
 		return err->code;
-	if ((r = vg_settings_set(agent->settings, p, 3, req->peer->uid, err)) < 0)
+	if ((r = vg_settings_set_keys(agent->settings, p, 3, req->peer->uid, err)) < 0)
 		return r;
 	if (unlink(link->proxy_password_file) < 0 && errno != ENOENT)
 		return vg_error_set(err, -errno, N_("cannot remove %s"), link->proxy_password_file);

@@ -868,11 +868,11 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 }
 
 /* Two-way TLS cannot be turned on without a client certificate to present. */
-static int veto_setting(const char *key, const char *value, void *data, struct vg_error *err)
+static int veto_setting(const struct vg_setting_def *def, const char *value, void *data, struct vg_error *err)
 {
 	struct vg_link *link = data;
 
-	if (strcmp(key, "link.client_certificate") == 0 && strcmp(value, "yes") == 0 && !file_exists(link->client_cert))
+	if (strcmp(def->key, "link.client_certificate") == 0 && strcmp(value, "yes") == 0 && !file_exists(link->client_cert))
 		return vg_error_set(err, -EPERM,
 				    N_("link.client_certificate cannot be turned on: no client certificate is imported (vigilctl cert client import FILE)"));
 	return 0;
