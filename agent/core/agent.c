@@ -56,7 +56,6 @@ static const struct {
 	const struct vg_setting_def *defs;
 } legacy_settings[] = {
 	{ "core", vg_legacy_core_settings },
-	{ "telemetry", vg_telemetry_settings },
 	{ "link", vg_link_settings },
 	{ "isolation", vg_isolation_settings },
 	{ "tasks", vg_tasks_settings },

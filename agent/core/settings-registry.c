@@ -332,7 +332,5 @@ const struct vg_setting_def vg_legacy_core_settings[] = {
 	  N_("Maximum events sent per hour when limits are on"), 0, NULL },
 	{ "link.type_share_percent", VG_SETTING_INT, "15", 1, 100, N_("percent"),
 	  N_("Share of the hourly limit above which one event type is held back"), 0, NULL },
-	{ "telemetry.enabled", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Send telemetry to the central server"), 0, NULL },
 	{ NULL },
 };

@@ -208,7 +208,6 @@ int vg_setting_registry_add_array(struct vg_setting_registry *reg, const char *o
 				  const struct vg_setting_def *defs, struct vg_error *err);
 
 extern const struct vg_setting_def vg_legacy_core_settings[];
-extern const struct vg_setting_def vg_telemetry_settings[];
 extern const struct vg_setting_def vg_link_settings[];
 extern const struct vg_setting_def vg_isolation_settings[];
 extern const struct vg_setting_def vg_tasks_settings[];
