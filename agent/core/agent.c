@@ -55,8 +55,6 @@ static const struct {
 	const char *owner;
 	const struct vg_setting_def *defs;
 } legacy_settings[] = {
-	{ "core", vg_legacy_core_settings },
-	{ "link", vg_link_settings },
 	{ "isolation", vg_isolation_settings },
 	{ "tasks", vg_tasks_settings },
 	{ "ioc", vg_ioc_settings },

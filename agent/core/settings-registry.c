@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -266,71 +265,3 @@ int vg_setting_registry_add_array(struct vg_setting_registry *reg, const char *o
 	return 0;
 }
 
-/* HOST[:PORT], HOST being a DNS name, an IPv4 address or a bracketed IPv6 address. */
-static int validate_server(const char *value, struct vg_error *err)
-{
-	const char *host_end, *port = NULL;
-	size_t hlen;
-
-	if (value[0] == '[') {
-		host_end = strchr(value, ']');
-		if (!host_end || host_end == value + 1)
-			goto bad;
-		for (const char *p = value + 1; p < host_end; p++)
-			if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
-				goto bad;
-		if (host_end[1] == ':')
-			port = host_end + 2;
-		else if (host_end[1])
-			goto bad;
-	} else {
-		host_end = strchr(value, ':');
-		if (host_end)
-			port = host_end + 1;
-		else
-			host_end = value + strlen(value);
-		hlen = (size_t)(host_end - value);
-		if (hlen == 0 || hlen > 253)
-			goto bad;
-		for (const char *p = value; p < host_end; p++)
-			if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
-				goto bad;
-	}
-	if (port) {
-		char *end;
-		long v;
-
-		errno = 0;
-		v = strtol(port, &end, 10);
-		if (!*port || *end || errno || v < 1 || v > 65535 || !isdigit((unsigned char)*port))
-			goto bad;
-	}
-	return 0;
-bad:
-	return vg_error_set(err, -EINVAL,
-		N_("\"%s\" is not a server address (HOST, HOST:PORT or [IPv6]:PORT)"), value);
-}
-
-const struct vg_setting_def vg_legacy_core_settings[] = {
-	{ "link.servers", VG_SETTING_LIST, "", 0, 16, NULL,
-	  N_("Central servers, tried in this order (HOST[:PORT], comma-separated)"), 0, validate_server },
-	{ "link.port", VG_SETTING_INT, "443", 1, 65535, NULL,
-	  N_("Port of the central server when an address names none"), 0, NULL },
-	{ "link.client_certificate", VG_SETTING_BOOL, "no", 0, 0, NULL,
-	  N_("Two-way TLS: present the imported client certificate"), 0, NULL },
-	{ "link.sync_period", VG_SETTING_INT, "5", 1, 1440, N_("minutes"),
-	  N_("Period of synchronization with the server"), 0, NULL },
-	{ "link.connect_timeout", VG_SETTING_INT, "10", 1, 600, N_("seconds"),
-	  N_("Maximum wait for a connection to the server"), 0, NULL },
-	{ "link.request_timeout", VG_SETTING_INT, "10", 1, 600, N_("seconds"),
-	  N_("Maximum wait for an answer from the server"), 0, NULL },
-	{ "link.max_transfer_delay", VG_SETTING_INT, "30", 1, 3600, N_("seconds"),
-	  N_("Maximum delay before collected events are sent"), 0, NULL },
-	{ "link.request_limits", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Limit the number of events sent per hour"), 0, NULL },
-	{ "link.max_events_per_hour", VG_SETTING_INT, "3000", 1, 10000000, NULL,
-	  N_("Maximum events sent per hour when limits are on"), 0, NULL },
-	{ "link.type_share_percent", VG_SETTING_INT, "15", 1, 100, N_("percent"),
-	  N_("Share of the hourly limit above which one event type is held back"), 0, NULL },
-	{ NULL },
-};
