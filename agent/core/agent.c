@@ -55,7 +55,6 @@ static const struct {
 	const char *owner;
 	const struct vg_setting_def *defs;
 } legacy_settings[] = {
-	{ "tasks", vg_tasks_settings },
 	{ "ioc", vg_ioc_settings },
 };
 
