@@ -50,14 +50,6 @@ static const struct vg_setting_table core_settings = {
 	.defs = core_setting_defs,
 };
 
-/* Transitional: the tables of the subsystems not yet on handles, in their former order. */
-static const struct {
-	const char *owner;
-	const struct vg_setting_def *defs;
-} legacy_settings[] = {
-	{ "ioc", vg_ioc_settings },
-};
-
 int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error *err)
 {
 	struct vg_setting_registry *reg;
@@ -67,9 +59,6 @@ int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error 
 		return vg_error_set(err, r, N_("out of memory"));
 	if ((r = vg_setting_registry_add(reg, "core", &core_settings, err)) < 0)
 		goto fail;
-	for (size_t i = 0; i < sizeof(legacy_settings) / sizeof(legacy_settings[0]); i++)
-		if ((r = vg_setting_registry_add_array(reg, legacy_settings[i].owner, legacy_settings[i].defs, err)) < 0)
-			goto fail;
 	for (size_t i = 0; i < sizeof(subsystems) / sizeof(subsystems[0]); i++)
 		if (subsystems[i]->settings &&
 		    (r = vg_setting_registry_add(reg, subsystems[i]->name, subsystems[i]->settings, err)) < 0)

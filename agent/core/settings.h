@@ -207,6 +207,5 @@ int vg_settings_set_keys(struct vg_settings *s, const struct vg_setting_key_pair
 int vg_setting_registry_add_array(struct vg_setting_registry *reg, const char *owner,
 				  const struct vg_setting_def *defs, struct vg_error *err);
 
-extern const struct vg_setting_def vg_ioc_settings[];
 
 #endif
