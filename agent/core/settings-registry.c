@@ -170,7 +170,7 @@ static int add_prefixes(struct vg_setting_registry *reg, const char *owner, cons
 }
 
 static int add_defs(struct vg_setting_registry *reg, const char *owner, const struct vg_setting_table *table,
-		    bool check_prefix, struct vg_error *err)
+		    struct vg_error *err)
 {
 	char limit[16];
 	int r;
@@ -182,7 +182,7 @@ static int add_defs(struct vg_setting_registry *reg, const char *owner, const st
 			return vg_error_set(err, -EINVAL,
 					    N_("settings of %s: the key \"%s\" is malformed (lower-case words joined by dots)"),
 					    owner, def->key ? def->key : "");
-		if (check_prefix && !in_prefixes(table, def->key))
+		if (!in_prefixes(table, def->key))
 			return vg_error_set(err, -EINVAL, N_("settings of %s: %s is outside the prefixes of its table"),
 					    owner, def->key);
 		for (size_t i = 0; i < reg->n; i++)
@@ -207,7 +207,7 @@ int vg_setting_registry_add(struct vg_setting_registry *reg, const char *owner,
 	size_t n = reg->n, nprefixes = reg->nprefixes;
 	int r;
 
-	if ((r = add_prefixes(reg, owner, table, err)) < 0 || (r = add_defs(reg, owner, table, true, err)) < 0) {
+	if ((r = add_prefixes(reg, owner, table, err)) < 0 || (r = add_defs(reg, owner, table, err)) < 0) {
 		/* All or nothing: the table's part goes. */
 		reg->n = n;
 		reg->nprefixes = nprefixes;
@@ -241,27 +241,3 @@ ssize_t vg_setting_registry_index(const struct vg_setting_registry *reg, const s
 
 	return hit ? (ssize_t)hit->index : -1;
 }
-
-/* ---- transitional ---- */
-
-int vg_setting_registry_add_array(struct vg_setting_registry *reg, const char *owner,
-				  const struct vg_setting_def *defs, struct vg_error *err)
-{
-	const struct vg_setting_def *ptrs[MAX_SETTINGS + 1];
-	struct vg_setting_table table = { NULL, ptrs };
-	size_t n = 0, before = reg->n;
-	int r;
-
-	while (defs[n].key && n < MAX_SETTINGS) {
-		ptrs[n] = &defs[n];
-		n++;
-	}
-	ptrs[n] = NULL;
-	if ((r = add_defs(reg, owner, &table, false, err)) < 0) {
-		reg->n = before;
-		return r;
-	}
-	sort_by_addr(reg);
-	return 0;
-}
-

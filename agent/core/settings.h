@@ -188,24 +188,4 @@ typedef int (*vg_settings_veto_fn)(const struct vg_setting_def *def, const char 
 int vg_settings_add_veto(struct vg_settings *s, vg_settings_veto_fn fn, void *data);
 void vg_settings_remove_veto(struct vg_settings *s, vg_settings_veto_fn fn, void *data);
 
-/* ---- transitional: reads and changes by key, and tables as arrays of definitions, for the
- * subsystems not yet on handles.  Removed once the last one moved. ---- */
-
-/* The value of key; an unknown key is a programming error (logged, then abort). */
-const char *vg_settings_get(const struct vg_settings *s, const char *key);
-bool vg_settings_get_bool(const struct vg_settings *s, const char *key);
-long long vg_settings_get_int(const struct vg_settings *s, const char *key);
-
-struct vg_setting_key_pair {
-	const char *key;
-	const char *value;
-};
-int vg_settings_set_keys(struct vg_settings *s, const struct vg_setting_key_pair *pairs, size_t n, uid_t uid,
-			 struct vg_error *err);
-
-/* Adds an array of definitions ending with a NULL key, without prefixes. */
-int vg_setting_registry_add_array(struct vg_setting_registry *reg, const char *owner,
-				  const struct vg_setting_def *defs, struct vg_error *err);
-
-
 #endif

@@ -16,8 +16,10 @@
 #include <cmocka.h>
 
 #include "agent.h"
+#include "link/link-settings.h"
 #include "settings.h"
 #include "store.h"
+#include "telemetry/telemetry-settings.h"
 #include "vigil/error.h"
 
 struct fixture {
@@ -91,17 +93,17 @@ static void test_defaults(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_string_equal(vg_settings_get(f->settings, "link.servers"), "");
-	assert_int_equal(vg_settings_get_int(f->settings, "link.port"), 443);
-	assert_false(vg_settings_get_bool(f->settings, "link.client_certificate"));
-	assert_int_equal(vg_settings_get_int(f->settings, "link.sync_period"), 5);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.connect_timeout"), 10);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.request_timeout"), 10);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.max_transfer_delay"), 30);
-	assert_true(vg_settings_get_bool(f->settings, "link.request_limits"));
-	assert_int_equal(vg_settings_get_int(f->settings, "link.max_events_per_hour"), 3000);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.type_share_percent"), 15);
-	assert_true(vg_settings_get_bool(f->settings, "telemetry.enabled"));
+	assert_string_equal(vg_setting_list(f->settings, VG_S_LINK_SERVERS), "");
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_PORT), 443);
+	assert_false(vg_setting_bool(f->settings, VG_S_LINK_CLIENT_CERTIFICATE));
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_SYNC_PERIOD), 5);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_CONNECT_TIMEOUT), 10);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_REQUEST_TIMEOUT), 10);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_MAX_TRANSFER_DELAY), 30);
+	assert_true(vg_setting_bool(f->settings, VG_S_LINK_REQUEST_LIMITS));
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_MAX_EVENTS_PER_HOUR), 3000);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_TYPE_SHARE_PERCENT), 15);
+	assert_true(vg_setting_bool(f->settings, VG_S_TELEMETRY_ENABLED));
 	assert_null(vg_setting_registry_find(f->reg, "no.such.key", NULL));
 }
 
@@ -115,51 +117,50 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		const char *def;
 		long long min, max;
 	} expected[] = {
-	{ "link.servers", VG_SETTING_LIST, "", 0, 16 },
-	{ "link.port", VG_SETTING_INT, "443", 1, 65535 },
-	{ "link.client_certificate", VG_SETTING_BOOL, "no", 0, 0 },
-	{ "link.sync_period", VG_SETTING_INT, "5", 1, 1440 },
-	{ "link.connect_timeout", VG_SETTING_INT, "10", 1, 600 },
-	{ "link.request_timeout", VG_SETTING_INT, "10", 1, 600 },
-	{ "link.max_transfer_delay", VG_SETTING_INT, "30", 1, 3600 },
-	{ "link.request_limits", VG_SETTING_BOOL, "yes", 0, 0 },
-	{ "link.max_events_per_hour", VG_SETTING_INT, "3000", 1, 10000000 },
-	{ "link.type_share_percent", VG_SETTING_INT, "15", 1, 100 },
-	{ "link.system_ca", VG_SETTING_BOOL, "no", 0, 0 },
-	{ "link.poll_wait", VG_SETTING_INT, "25", 1, 60 },
-	{ "proxy.url", VG_SETTING_STRING, "", 0, 0 },
-	{ "proxy.user", VG_SETTING_STRING, "", 0, 0 },
-	{ "proxy.bypass", VG_SETTING_LIST, "", 0, 64 },
-	{ "telemetry.enabled", VG_SETTING_BOOL, "yes", 0, 0 },
-	{ "telemetry.process", VG_SETTING_BOOL, "yes", 0, 0 },
-	{ "telemetry.network", VG_SETTING_BOOL, "yes", 0, 0 },
-	{ "telemetry.files", VG_SETTING_BOOL, "yes", 0, 0 },
-	{ "telemetry.file_paths", VG_SETTING_LIST, "/etc,/usr,/bin,/sbin,/lib,/lib64,/opt,/root,/home,/srv,/boot,/tmp,/var/tmp", 0, 32 },
-	{ "telemetry.file_backend", VG_SETTING_STRING, "auto", 0, 0 },
-	{ "telemetry.spool_max_mb", VG_SETTING_INT, "512", 1, 1048576 },
-	{ "telemetry.spool_max_days", VG_SETTING_INT, "21", 1, 3650 },
-	{ "telemetry.queue_max_events", VG_SETTING_INT, "65536", 1024, 4194304 },
-	{ "telemetry.hash_max_mb", VG_SETTING_INT, "200", 0, 65536 },
-	{ "isolation.auto_release_hours", VG_SETTING_INT, "0", 0, 9999 },
-	{ "isolation.release_after_no_contact_hours", VG_SETTING_INT, "0", 0, 9999 },
-	{ "isolation.profile.dhcp", VG_SETTING_BOOL, "yes", 0, 0 },
-	{ "isolation.profile.dns", VG_SETTING_BOOL, "yes", 0, 0 },
-	{ "isolation.profile.ipv6_nd", VG_SETTING_BOOL, "yes", 0, 0 },
-	{ "isolation.test_short_durations", VG_SETTING_BOOL, "no", 0, 0 },
-	{ "tasks.get_file_max_mb", VG_SETTING_INT, "100", 1, 16384 },
-	{ "tasks.run_default_user", VG_SETTING_STRING, "root", 0, 0 },
-	{ "tasks.run_default_timeout", VG_SETTING_INT, "600", 1, 86400 },
-	{ "tasks.terminate_grace_seconds", VG_SETTING_INT, "5", 0, 300 },
-	{ "ioc.hash_limit_mib", VG_SETTING_INT, "200", 1, 1048576 },
-	{ "ioc.max_document_kib", VG_SETTING_INT, "1024", 1, 4096 },
-	{ "ioc.file_strings", VG_SETTING_BOOL, "no", 0, 0 },
-	{ "ioc.keep_scans", VG_SETTING_INT, "100", 1, 100000 },
+		{ "link.servers", VG_SETTING_LIST, "", 0, 16 },
+		{ "link.port", VG_SETTING_INT, "443", 1, 65535 },
+		{ "link.client_certificate", VG_SETTING_BOOL, "no", 0, 0 },
+		{ "link.sync_period", VG_SETTING_INT, "5", 1, 1440 },
+		{ "link.connect_timeout", VG_SETTING_INT, "10", 1, 600 },
+		{ "link.request_timeout", VG_SETTING_INT, "10", 1, 600 },
+		{ "link.max_transfer_delay", VG_SETTING_INT, "30", 1, 3600 },
+		{ "link.request_limits", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "link.max_events_per_hour", VG_SETTING_INT, "3000", 1, 10000000 },
+		{ "link.type_share_percent", VG_SETTING_INT, "15", 1, 100 },
+		{ "link.system_ca", VG_SETTING_BOOL, "no", 0, 0 },
+		{ "link.poll_wait", VG_SETTING_INT, "25", 1, 60 },
+		{ "proxy.url", VG_SETTING_STRING, "", 0, 0 },
+		{ "proxy.user", VG_SETTING_STRING, "", 0, 0 },
+		{ "proxy.bypass", VG_SETTING_LIST, "", 0, 64 },
+		{ "telemetry.enabled", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "telemetry.process", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "telemetry.network", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "telemetry.files", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "telemetry.file_paths", VG_SETTING_LIST, "/etc,/usr,/bin,/sbin,/lib,/lib64,/opt,/root,/home,/srv,/boot,/tmp,/var/tmp", 0, 32 },
+		{ "telemetry.file_backend", VG_SETTING_STRING, "auto", 0, 0 },
+		{ "telemetry.spool_max_mb", VG_SETTING_INT, "512", 1, 1048576 },
+		{ "telemetry.spool_max_days", VG_SETTING_INT, "21", 1, 3650 },
+		{ "telemetry.queue_max_events", VG_SETTING_INT, "65536", 1024, 4194304 },
+		{ "telemetry.hash_max_mb", VG_SETTING_INT, "200", 0, 65536 },
+		{ "isolation.auto_release_hours", VG_SETTING_INT, "0", 0, 9999 },
+		{ "isolation.release_after_no_contact_hours", VG_SETTING_INT, "0", 0, 9999 },
+		{ "isolation.profile.dhcp", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "isolation.profile.dns", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "isolation.profile.ipv6_nd", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "isolation.test_short_durations", VG_SETTING_BOOL, "no", 0, 0 },
+		{ "tasks.get_file_max_mb", VG_SETTING_INT, "100", 1, 16384 },
+		{ "tasks.run_default_user", VG_SETTING_STRING, "root", 0, 0 },
+		{ "tasks.run_default_timeout", VG_SETTING_INT, "600", 1, 86400 },
+		{ "tasks.terminate_grace_seconds", VG_SETTING_INT, "5", 0, 300 },
+		{ "ioc.hash_limit_mib", VG_SETTING_INT, "200", 1, 1048576 },
+		{ "ioc.max_document_kib", VG_SETTING_INT, "1024", 1, 4096 },
+		{ "ioc.file_strings", VG_SETTING_BOOL, "no", 0, 0 },
+		{ "ioc.keep_scans", VG_SETTING_INT, "100", 1, 100000 },
 	};
 	struct fixture *f = *state;
-	const struct vg_setting_def *const *defs;
 	size_t n;
 
-	defs = vg_setting_registry_defs(f->reg, &n);
+	vg_setting_registry_defs(f->reg, &n);
 	assert_int_equal(n, sizeof(expected) / sizeof(expected[0]));
 	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
 		const struct vg_setting_def *def = vg_setting_registry_find(f->reg, expected[i].key, NULL);
@@ -172,58 +173,87 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		assert_int_equal(def->max, expected[i].max);
 		assert_false(def->flags & VG_SETTING_SECRET);
 	}
-	(void)defs;
+}
+
+/* The agent's registry is the core's table, then each subsystem's in start order: no list of
+ * settings anywhere else. */
+static void test_agent_registry_from_subsystem_tables(void **state)
+{
+	struct fixture *f = *state;
+	const struct vg_subsystem *const *subs;
+	const struct vg_setting_def *const *defs;
+	size_t n, nsubs, at = 0;
+
+	defs = vg_setting_registry_defs(f->reg, &n);
+	subs = vg_agent_subsystems(&nsubs);
+	for (size_t i = 0; i < nsubs; i++) {
+		if (!subs[i]->settings)
+			continue;
+		for (const struct vg_setting_def *const *d = subs[i]->settings->defs; *d; d++, at++) {
+			assert_true(at < n);
+			assert_ptr_equal(defs[at], *d);
+		}
+	}
+	assert_int_equal(at, n);
+	/* Each subsystem owns its keys: isolation starts first, so its settings come first. */
+	assert_string_equal(defs[0]->key, "isolation.auto_release_hours");
+	assert_int_equal(vg_setting_registry_index(f->reg, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), 6);
+	assert_ptr_equal(vg_setting_registry_find(f->reg, "link.port", NULL), VG_SETTING_DEF(VG_S_LINK_PORT));
 }
 
 static void test_validation_all_or_nothing(void **state)
 {
 	struct fixture *f = *state;
 	struct vg_error err;
-	const struct vg_setting_key_pair good_then_bad[] = {
-		{ "link.port", "8443" },
-		{ "link.sync_period", "0" },
+	const struct vg_setting_pair good_then_bad[] = {
+		{ VG_SETTING_DEF(VG_S_LINK_PORT), "8443" },
+		{ VG_SETTING_DEF(VG_S_LINK_SYNC_PERIOD), "0" },
 	};
-	const struct vg_setting_key_pair bools[] = {
-		{ "link.client_certificate", "ON" },
-		{ "link.request_limits", "0" },
-		{ "telemetry.enabled", "false" },
+	const struct vg_setting_pair bools[] = {
+		{ VG_SETTING_DEF(VG_S_LINK_CLIENT_CERTIFICATE), "ON" },
+		{ VG_SETTING_DEF(VG_S_LINK_REQUEST_LIMITS), "0" },
+		{ VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED), "false" },
 	};
-	const struct vg_setting_key_pair unknown[] = { { "link.colour", "red" } };
-	const struct vg_setting_key_pair twice[] = { { "link.port", "1" }, { "link.port", "2" } };
-	const struct vg_setting_key_pair badbool[] = { { "telemetry.enabled", "maybe" } };
-	const struct vg_setting_key_pair badint[] = { { "link.port", "44x" } };
-	const struct vg_setting_key_pair badserver[] = { { "link.servers", "good.example,bad host" } };
-	const struct vg_setting_key_pair servers[] = { { "link.servers", " a.example:8443 , [::1]:443,10.0.0.1 " } };
+	const struct vg_setting_pair twice[] = {
+		{ VG_SETTING_DEF(VG_S_LINK_PORT), "1" },
+		{ VG_SETTING_DEF(VG_S_LINK_PORT), "2" },
+	};
+	const struct vg_setting_pair badbool[] = { { VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED), "maybe" } };
+	const struct vg_setting_pair badint[] = { { VG_SETTING_DEF(VG_S_LINK_PORT), "44x" } };
+	const struct vg_setting_pair badserver[] = { { VG_SETTING_DEF(VG_S_LINK_SERVERS), "good.example,bad host" } };
+	const struct vg_setting_pair servers[] = {
+		{ VG_SETTING_DEF(VG_S_LINK_SERVERS), " a.example:8443 , [::1]:443,10.0.0.1 " },
+	};
 
-	assert_int_equal(vg_settings_set_keys(f->settings, good_then_bad, 2, 0, &err), -ERANGE);
+	assert_int_equal(vg_settings_set(f->settings, good_then_bad, 2, 0, &err), -ERANGE);
 	assert_non_null(strstr(err.message, "link.sync_period must be between 1 and 1440"));
-	assert_int_equal(vg_settings_get_int(f->settings, "link.port"), 443);
-	assert_int_equal(vg_settings_set_keys(f->settings, unknown, 1, 0, &err), -ENOENT);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_PORT), 443);
+	assert_null(vg_setting_registry_find(f->reg, "link.colour", &err));
 	assert_non_null(strstr(err.message, "unknown setting \"link.colour\""));
-	assert_true(vg_settings_set_keys(f->settings, twice, 2, 0, &err) < 0);
-	assert_true(vg_settings_set_keys(f->settings, badbool, 1, 0, &err) < 0);
-	assert_true(vg_settings_set_keys(f->settings, badint, 1, 0, &err) < 0);
-	assert_true(vg_settings_set_keys(f->settings, badserver, 1, 0, &err) < 0);
+	assert_true(vg_settings_set(f->settings, twice, 2, 0, &err) < 0);
+	assert_true(vg_settings_set(f->settings, badbool, 1, 0, &err) < 0);
+	assert_true(vg_settings_set(f->settings, badint, 1, 0, &err) < 0);
+	assert_true(vg_settings_set(f->settings, badserver, 1, 0, &err) < 0);
 	assert_non_null(strstr(err.message, "\"bad host\" is not a server address"));
 
-	assert_int_equal(vg_settings_set_keys(f->settings, bools, 3, 0, &err), 0);
-	assert_string_equal(vg_settings_get(f->settings, "link.client_certificate"), "yes");
-	assert_string_equal(vg_settings_get(f->settings, "link.request_limits"), "no");
-	assert_string_equal(vg_settings_get(f->settings, "telemetry.enabled"), "no");
-	assert_int_equal(vg_settings_set_keys(f->settings, servers, 1, 0, &err), 0);
-	assert_string_equal(vg_settings_get(f->settings, "link.servers"), "a.example:8443,[::1]:443,10.0.0.1");
+	assert_int_equal(vg_settings_set(f->settings, bools, 3, 0, &err), 0);
+	assert_string_equal(vg_setting_text(f->settings, VG_SETTING_DEF(VG_S_LINK_CLIENT_CERTIFICATE)), "yes");
+	assert_string_equal(vg_setting_text(f->settings, VG_SETTING_DEF(VG_S_LINK_REQUEST_LIMITS)), "no");
+	assert_string_equal(vg_setting_text(f->settings, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), "no");
+	assert_int_equal(vg_settings_set(f->settings, servers, 1, 0, &err), 0);
+	assert_string_equal(vg_setting_list(f->settings, VG_S_LINK_SERVERS), "a.example:8443,[::1]:443,10.0.0.1");
 }
 
 static void test_change_log_and_persistence(void **state)
 {
 	struct fixture *f = *state;
 	struct vg_error err;
-	const struct vg_setting_key_pair a[] = { { "link.port", "8443" } };
-	const struct vg_setting_key_pair same[] = { { "link.port", "8443" } };
+	const struct vg_setting_pair a[] = { { VG_SETTING_DEF(VG_S_LINK_PORT), "8443" } };
+	const struct vg_setting_pair same[] = { { VG_SETTING_DEF(VG_S_LINK_PORT), "8443" } };
 	json_t *log, *e;
 
-	assert_int_equal(vg_settings_set_keys(f->settings, a, 1, 1234, &err), 0);
-	assert_int_equal(vg_settings_set_keys(f->settings, same, 1, 1234, &err), 0); /* no change, no entry */
+	assert_int_equal(vg_settings_set(f->settings, a, 1, 1234, &err), 0);
+	assert_int_equal(vg_settings_set(f->settings, same, 1, 1234, &err), 0); /* no change, no entry */
 	log = vg_settings_history(f->settings, 10, &err);
 	assert_non_null(log);
 	assert_int_equal(json_array_size(log), 1);
@@ -237,28 +267,32 @@ static void test_change_log_and_persistence(void **state)
 
 	close_settings(f);
 	assert_int_equal(open_settings(f), 0);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.port"), 8443);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_PORT), 8443);
 }
 
 static void round_trip(struct fixture *f, enum vg_settings_format format)
 {
 	struct vg_error err;
-	const struct vg_setting_key_pair change[] = {
-		{ "link.port", "9443" }, { "link.servers", "a.example,b.example:444" }, { "telemetry.enabled", "no" },
+	const struct vg_setting_pair change[] = {
+		{ VG_SETTING_DEF(VG_S_LINK_PORT), "9443" },
+		{ VG_SETTING_DEF(VG_S_LINK_SERVERS), "a.example,b.example:444" },
+		{ VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED), "no" },
 	};
-	const struct vg_setting_key_pair reset[] = {
-		{ "link.port", "443" }, { "link.servers", "" }, { "telemetry.enabled", "yes" },
+	const struct vg_setting_pair reset[] = {
+		{ VG_SETTING_DEF(VG_S_LINK_PORT), "443" },
+		{ VG_SETTING_DEF(VG_S_LINK_SERVERS), "" },
+		{ VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED), "yes" },
 	};
 	char *text = NULL, *again = NULL;
 
-	assert_int_equal(vg_settings_set_keys(f->settings, change, 3, 0, &err), 0);
+	assert_int_equal(vg_settings_set(f->settings, change, 3, 0, &err), 0);
 	assert_int_equal(vg_settings_export(f->settings, format, &text, &err), 0);
-	assert_int_equal(vg_settings_set_keys(f->settings, reset, 3, 0, &err), 0);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.port"), 443);
+	assert_int_equal(vg_settings_set(f->settings, reset, 3, 0, &err), 0);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_PORT), 443);
 	assert_int_equal(vg_settings_import(f->settings, format, text, strlen(text), "exported", 0, &err), 0);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.port"), 9443);
-	assert_string_equal(vg_settings_get(f->settings, "link.servers"), "a.example,b.example:444");
-	assert_false(vg_settings_get_bool(f->settings, "telemetry.enabled"));
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_PORT), 9443);
+	assert_string_equal(vg_setting_list(f->settings, VG_S_LINK_SERVERS), "a.example,b.example:444");
+	assert_false(vg_setting_bool(f->settings, VG_S_TELEMETRY_ENABLED));
 	assert_int_equal(vg_settings_export(f->settings, format, &again, &err), 0);
 	assert_string_equal(text, again);
 	free(text);
@@ -296,8 +330,8 @@ static void test_bad_import_changes_nothing(void **state)
 				       &err) < 0);
 	assert_non_null(strstr(err.message, "c.json:2: invalid JSON"));
 	assert_true(vg_settings_import(f->settings, VG_SETTINGS_JSON, json_dup, strlen(json_dup), "d.json", 0, &err) < 0);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.port"), 443);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.sync_period"), 5);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_PORT), 443);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_SYNC_PERIOD), 5);
 	{
 		json_t *log = vg_settings_history(f->settings, 10, &err);
 
@@ -315,7 +349,7 @@ static void test_damaged_row_falls_back_to_default(void **state)
 				      " ('gone.key', 'x')", NULL, NULL, NULL), SQLITE_OK);
 	close_settings(f);
 	assert_int_equal(open_settings(f), 0);
-	assert_int_equal(vg_settings_get_int(f->settings, "link.port"), 443);
+	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_PORT), 443);
 }
 
 static void test_newer_schema_is_refused(void **state)
@@ -602,6 +636,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_agent_registry_keeps_every_setting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_registry_from_subsystem_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_change_log_and_persistence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_import_ini, setup, teardown),
