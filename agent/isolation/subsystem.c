@@ -85,6 +85,7 @@ struct apply_job {
 	struct vg_iso_elems elems;          /* what the kernel holds now */
 	bool updated;                       /* only elements changed */
 	size_t changed;
+	size_t elems_seen;                  /* set elements the kernel holds, as last counted */
 	char servers_out[2048];
 	json_t *names;                      /* server names resolved (array of strings) */
 	struct vg_iso_addr proxy_addrs[MAX_PROXY_ADDRS];
@@ -102,6 +103,7 @@ struct vg_isolation {
 	struct waiter next[MAX_WAITERS];
 	size_t nnext;
 	size_t expected_rules, expected_elems;
+	size_t elems_seen;     /* counted by the last apply or check (a count is too slow for the loop) */
 	/* The exceptions' rules by id, kept here so that an apply never reads them all from the
 	 * database on the loop; and what the last apply put in the kernel's sets. */
 	long long *ex_ids;
@@ -324,6 +326,7 @@ static void apply_work(struct vg_job *job, void *data)
 		if (vg_iso_nft_inspect(&present, &have, &nelems, &ignored) == 0 && present && have == VG_ISO_NFT_RULES &&
 		    nelems == j->elems.n) {
 			j->skipped = true;
+			j->elems_seen = nelems;
 			return;
 		}
 		j->repaired = true;
@@ -334,10 +337,12 @@ static void apply_work(struct vg_job *job, void *data)
 
 		if (vg_iso_nft_update(j->held, &j->elems, &j->changed, &ignored) == 0) {
 			j->updated = true;
+			j->elems_seen = j->elems.n;
 			return;
 		}
 	}
 	j->rc = vg_iso_nft_replace(&j->elems, &j->err);
+	j->elems_seen = j->elems.n;
 }
 
 /* ---- state, events, replies ---- */
@@ -454,6 +459,7 @@ static void apply_done(struct vg_job *job, void *data)
 		iso->last_error[0] = '\0';
 		iso->expected_rules = j->on ? VG_ISO_NFT_RULES : 0;
 		iso->expected_elems = j->on ? iso->applied.n : 0;
+		iso->elems_seen = j->on ? j->elems_seen : 0;
 		if (j->skipped) {
 			/* nothing changed */
 		} else if (j->on) {
@@ -818,7 +824,7 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	struct vg_isolation *iso = agent->isolation;
 	struct vg_iso_exception *ex = NULL;
 	struct vg_error ierr;
-	size_t nex = 0, nrules = 0, nelems = 0;
+	size_t nex = 0, nrules = 0;
 	bool present = false;
 	json_t *o, *list, *check;
 	int rc;
@@ -837,9 +843,12 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	json_object_set_new(o, "servers", json_string(iso->st.servers));
 	json_object_set_new(o, "warnings", iso->warnings ? json_incref(iso->warnings) : json_array());
 	/* The rules' check: does the kernel hold what the agent meant? */
-	if (vg_iso_nft_inspect(&present, &nrules, &nelems, &ierr) < 0) {
+	/* The rules are counted now; the set elements at the last apply or periodic check (a
+	 * hundred thousand take a good part of a second to count: a worker's job). */
+	if (vg_iso_nft_inspect(&present, &nrules, NULL, &ierr) < 0) {
 		check = json_pack("{s:b, s:s}", "ok", false, "error", ierr.message);
 	} else {
+		size_t nelems = present ? iso->elems_seen : 0;
 		bool ok = iso->busy || (iso->st.on ? present && nrules == iso->expected_rules &&
 							 nelems == iso->expected_elems
 						   : !present);
@@ -1033,7 +1042,7 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		} else {
 			iso->applied_valid = true;
 			iso->expected_rules = VG_ISO_NFT_RULES;
-			iso->expected_elems = iso->applied.n;
+			iso->expected_elems = iso->elems_seen = iso->applied.n;
 			vg_notice("isolation re-applied at start: %d rules and %zu set elements", VG_ISO_NFT_RULES,
 				  iso->applied.n);
 		}
