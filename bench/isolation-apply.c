@@ -4,7 +4,8 @@
  * exceptions, through libnftnl in one batch (what the agent does: the rules made into set
  * elements, then the whole table), against `nft -f` loading the very same table, in the same
  * run; then how long adding and removing one exception takes at that size (one batch of
- * set elements).  It works in a network namespace of its own, so the host's rules are never
+ * set elements).  Twice: exceptions with one remote port (hash sets), then with a port range
+ * (the kernel's sets of concatenated ranges, slower to fill).  It works in a network namespace of its own, so the host's rules are never
  * touched.  Goal: 10000 exceptions applied in under 50 ms.
  * Run as root:  bench/isolation-apply [ROUNDS] (from the build tree)
  */
@@ -53,26 +54,30 @@ static int run_nft(const char *file)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-/* Distinct exceptions of the usual kind: one host, one TCP port, outbound. */
-static int make_rule(size_t i, struct vg_iso_rule *r)
+/* Distinct exceptions, outbound TCP to one host: of the usual kind (one port: a hash set's
+ * element) or with a port range (an element of the set of concatenated ranges). */
+static int make_rule(size_t i, bool range, struct vg_iso_rule *r)
 {
 	struct vg_iso_exception ex;
 	char remote[64], port[16];
 
 	snprintf(remote, sizeof(remote), "10.%zu.%zu.%zu", (i >> 16) & 255, (i >> 8) & 255, i & 255);
-	snprintf(port, sizeof(port), "%zu", 1000 + i % 60000);
+	if (range)
+		snprintf(port, sizeof(port), "%zu-%zu", 1000 + i % 60000, 1001 + i % 60000);
+	else
+		snprintf(port, sizeof(port), "%zu", 1000 + i % 60000);
 	if (vg_iso_exception_parse(&ex, "out", "tcp", remote, NULL, port, NULL, NULL) < 0)
 		return -1;
 	*r = ex.rule;
 	return 0;
 }
 
-static struct vg_iso_rule *make_rules(size_t n)
+static struct vg_iso_rule *make_rules(size_t n, bool range)
 {
 	struct vg_iso_rule *r = calloc(n + 1, sizeof(*r));
 
 	for (size_t i = 0; r && i < n + 1; i++)
-		if (make_rule(i, &r[i]) < 0) {
+		if (make_rule(i, range, &r[i]) < 0) {
 			free(r);
 			return NULL;
 		}
@@ -111,10 +116,12 @@ int main(int argc, char **argv)
 	printf("# isolation apply, median of %d rounds (ms): the whole table through libnftnl (rules made into\n"
 	       "# set elements, then one batch) vs nft -f of the same table; then one exception added and\n"
 	       "# removed (one batch of set elements each).  Goal: 10000 exceptions in under 50 ms.\n", rounds);
-	printf("%11s %6s %9s %13s %10s %7s %9s %9s\n", "exceptions", "rules", "elements", "libnftnl_ms", "nft_f_ms",
-	       "ratio", "add1_ms", "del1_ms");
-	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-		struct vg_iso_rule *ex = make_rules(sizes[s]);
+	printf("%7s %11s %6s %9s %13s %10s %7s %9s %9s\n", "ports", "exceptions", "rules", "elements", "libnftnl_ms",
+	       "nft_f_ms", "ratio", "add1_ms", "del1_ms");
+	for (size_t k = 0; k < 2 * sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t s = k % (sizeof(sizes) / sizeof(sizes[0]));
+		bool range = k >= sizeof(sizes) / sizeof(sizes[0]);
+		struct vg_iso_rule *ex = make_rules(sizes[s], range);
 		struct vg_iso_elems e = { 0 }, plus = { 0 };
 		double lib[100], nft[100], add[100], del[100];
 		size_t changed = 0;
@@ -168,7 +175,8 @@ int main(int argc, char **argv)
 		qsort(nft, (size_t)rounds, sizeof(double), cmp_double);
 		qsort(add, (size_t)rounds, sizeof(double), cmp_double);
 		qsort(del, (size_t)rounds, sizeof(double), cmp_double);
-		printf("%11zu %6d %9zu %13.2f %10.2f %7.2f %9.2f %9.2f\n", sizes[s], VG_ISO_NFT_RULES, e.n,
+		printf("%7s %11zu %6d %9zu %13.2f %10.2f %7.2f %9.2f %9.2f\n", range ? "range" : "one", sizes[s],
+		       VG_ISO_NFT_RULES, e.n,
 		       lib[rounds / 2], nft[rounds / 2], nft[rounds / 2] / lib[rounds / 2], add[rounds / 2],
 		       del[rounds / 2]);
 		unlink(file);
