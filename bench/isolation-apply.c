@@ -5,8 +5,9 @@
  * elements, then the whole table), against `nft -f` loading the very same table, in the same
  * run; then how long adding and removing one exception takes at that size (one batch of
  * set elements).  Twice: exceptions with one remote port (hash sets), then with a port range
- * (the kernel's sets of concatenated ranges, slower to fill).  It works in a network namespace of its own, so the host's rules are never
- * touched.  Goal: 10000 exceptions applied in under 50 ms.
+ * (the kernel's sets of concatenated ranges, slower to fill).  It works in a network
+ * namespace of its own, so the host's rules are never touched.  Goal: 10000 exceptions
+ * applied in under 50 ms.
  * Run as root:  bench/isolation-apply [ROUNDS] (from the build tree)
  */
 #include "config.h"

@@ -9,15 +9,15 @@
  * "any"), and, in the sets with ports, of local and remote ports.  The kernel's set for
  * concatenated ranges (pipapo) refuses an element whose first or last point lies inside
  * another element, so boxes are made disjoint here: a box inside another one is dropped (both
- * only accept), and a box that overlaps another in part is cut into the pieces outside it.  The result is sorted, so that two results can be
- * compared element by element: adding or removing one exception then changes only the
- * elements that differ.
+ * only accept), and a box that overlaps another in part is cut into the pieces outside it.
+ * The result is sorted, so that two results can be compared element by element: adding or
+ * removing one exception then changes only the elements that differ.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>

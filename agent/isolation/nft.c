@@ -203,6 +203,7 @@ static int load_key(struct nftnl_rule *r, enum vg_iso_set set, enum pkt dir)
 	const struct vg_iso_set_def *d = &vg_iso_sets[set];
 	bool v4 = d->family == AF_INET;
 	uint32_t addr_off = v4 ? (dir == PKT_IN ? 12 : 16) : (dir == PKT_IN ? 8 : 24);
+	uint32_t lport_off = dir == PKT_OUT ? 0 : 2, rport_off = dir == PKT_OUT ? 2 : 0;
 	int rc;
 
 	if ((rc = match_u8(r, NFT_META_NFPROTO, v4 ? NFPROTO_IPV4 : NFPROTO_IPV6)) < 0 ||
@@ -212,10 +213,10 @@ static int load_key(struct nftnl_rule *r, enum vg_iso_set set, enum pkt dir)
 	if (d->key == VG_ISO_KEY_ADDR_PROTO)
 		return 0;
 	if (d->key == VG_ISO_KEY_ADDR_PROTO_RPORT)
-		return payload_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, dir == PKT_OUT ? 2 : 0, 2, NFT_REG32_00 + d->off[2] / 4);
-	if ((rc = payload_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, dir == PKT_OUT ? 0 : 2, 2, NFT_REG32_00 + d->off[2] / 4)) < 0)
+		return payload_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, rport_off, 2, NFT_REG32_00 + d->off[2] / 4);
+	if ((rc = payload_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, lport_off, 2, NFT_REG32_00 + d->off[2] / 4)) < 0)
 		return rc;
-	return payload_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, dir == PKT_OUT ? 2 : 0, 2, NFT_REG32_00 + d->off[3] / 4);
+	return payload_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, rport_off, 2, NFT_REG32_00 + d->off[3] / 4);
 }
 
 static int batch_rule(struct batch *b, const char *chain, enum pkt dir, int set, bool reply)

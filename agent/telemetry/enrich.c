@@ -111,7 +111,8 @@ static int hash_fd(struct vg_hash_cache *c, int fd, uint64_t max_bytes, char *sh
 			return -errno;
 		if ((total += (uint64_t)got) > max_bytes)
 			return -EFBIG;
-		if (!EVP_DigestUpdate(c->sha256_ctx, c->buf, (size_t)got) || !EVP_DigestUpdate(c->md5_ctx, c->buf, (size_t)got))
+		if (!EVP_DigestUpdate(c->sha256_ctx, c->buf, (size_t)got) ||
+		    !EVP_DigestUpdate(c->md5_ctx, c->buf, (size_t)got))
 			return -ENOMEM;
 	}
 	if (!EVP_DigestFinal_ex(c->sha256_ctx, ds, &ls) || !EVP_DigestFinal_ex(c->md5_ctx, dm, &lm))
