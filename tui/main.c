@@ -12,7 +12,6 @@
 #include "app.h"
 #include "nls.h"
 
-volatile sig_atomic_t vg_console_winch, vg_console_stop;
 static volatile sig_atomic_t curses_active;
 
 static void on_winch(int sig)
@@ -67,7 +66,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, _("Usage: %s [OPTION]...\n"), "vigil-console");
 	fputs(_("The dashboard and management console of the Vigil agent.\n\n"), out);
-	fputs(_("  -s, --socket PATH   the agent's control socket (or $VIGIL_SOCKET)\n"
+	fputs(_("  -S, --socket PATH   the agent's control socket (or $VIGIL_SOCKET)\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"), out);
 	fputs(_("\nPress F1 in the console for the keys.  NO_COLOR turns the colours off.\n"), out);
@@ -76,13 +75,14 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "socket", required_argument, NULL, 's' },
+		{ "socket", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vg_console con;
 	const char *socket_path, *dir;
+	char fault[256];
 	int opt, rc;
 
 	vg_nls_init();
@@ -91,9 +91,13 @@ int main(int argc, char **argv)
 	if (dir && dir[0])
 		bindtextdomain(VG_TEXT_DOMAIN, dir);
 	socket_path = vg_client_default_socket();
-	while ((opt = getopt_long(argc, argv, "s:hV", options, NULL)) != -1) {
+	/* -S as in vigild and vigilctl; -s, its old letter, still works for a release. */
+	while ((opt = getopt_long(argc, argv, "S:s:hV", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
+			fprintf(stderr, _("%s: -s is deprecated and will be removed: use -S (--socket)\n"), "vigil-console");
+			/* fall through */
+		case 'S':
 			socket_path = optarg;
 			break;
 		case 'h':
@@ -116,6 +120,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* A screen or a key that names a screen not in the table is a fault of this build. */
+	if (vg_console_check_tables(fault, sizeof(fault)) < 0) {
+		fprintf(stderr, "vigil-console: %s\n", fault);
+		return 70;
+	}
 	memset(&con, 0, sizeof(con));
 	vg_conn_init(&con, socket_path);
 	/* Short Esc: the forms close at once. */
@@ -133,25 +142,24 @@ int main(int argc, char **argv)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
 	vg_ui_init();
 
-	for (int i = 0; i < VG_SCR_COUNT; i++) {
-		const struct vg_screen_class *cls = vg_console_screen_class((enum vg_screen_id)i);
-
-		con.screens[i] = cls->create(&con);
+	for (size_t i = 0; i < vg_console_screen_count(); i++) {
+		con.screens[i] = vg_console_screen(i)->cls->create(&con);
 		if (!con.screens[i]) {
 			restore_terminal();
 			fprintf(stderr, "vigil-console: %s\n", _("out of memory"));
 			return 1;
 		}
 	}
-	con.active = VG_SCR_DASHBOARD;
+	/* The first tab is where the console opens. */
+	con.active = 0;
 	rc = vg_console_run(&con);
 	vg_conn_fini(&con);
-	for (int i = VG_SCR_COUNT - 1; i >= 0; i--)
-		vg_console_screen_class((enum vg_screen_id)i)->destroy(con.screens[i]);
+	for (size_t i = vg_console_screen_count(); i-- > 0;)
+		vg_console_screen(i)->cls->destroy(con.screens[i]);
 	restore_terminal();
 	return rc;
 }
