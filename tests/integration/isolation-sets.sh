@@ -8,7 +8,7 @@
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/isolation-net.sh"
 
-plan 25
+plan 26
 
 CALL="$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py"
 NFT_JSON="$TEST_DIR/nft.json"
@@ -60,6 +60,8 @@ ok "status counts 10,000 exceptions and lists the first page" eval 'test "$(tota
 	test "$(ctl --json isolation status | python3 -c "import json,sys; print(len(json.load(sys.stdin)[\"exceptions\"]))")" = 1000'
 ok "the list's last page has the flow's exception" eval 'python3 "$CALL" "$SOCKET" isolation.exception.list "{\"offset\": 9990, \"limit\": 100}" |
 	python3 -c "import json,sys; l=json.load(sys.stdin); sys.exit(0 if len(l) == 10 and l[-1][\"remote\"] == \"10.77.1.0/30\" else 1)"'
+ok "a page of 5000 arrives whole (in parts)" eval 'test "$(python3 "$CALL" "$SOCKET" isolation.exception.list "{\"offset\": 1000, \"limit\": 5000}" |
+	python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 5000'
 ok "a page over 5000 is refused" test "$(status_of python3 "$CALL" "$SOCKET" isolation.exception.list '{"limit": 6000}')" -ne 0
 
 ok "isolation on with 10,000 exceptions" ctl isolation on --reason "sets test"
