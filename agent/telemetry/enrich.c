@@ -16,6 +16,7 @@
 
 #include "events.h"
 #include "telemetry/enrich.h"
+#include "telemetry/ocsf.h"
 #include "telemetry/telemetry.h"
 
 #define HASH_CHUNK (256 * 1024)
@@ -172,13 +173,21 @@ json_t *vg_tel_hashes_json(const char *sha256, const char *md5)
 			 "algorithm_id", 1, "algorithm", "MD5", "value", md5);
 }
 
-/* Adds hashes to the file object at path, when it is small enough. */
-static void hash_into(struct vg_telemetry *tel, json_t *file, const char *path)
+/* Adds hashes to the file object at path, when it is small enough.  When the sensor read the
+ * executable's identity in the kernel (hints "dev" and "ino"), a file now at that path that is
+ * another one is not hashed: its hashes would describe a program that did not run. */
+static void hash_into(struct vg_telemetry *tel, json_t *file, const char *path, const json_t *hints)
 {
+	json_t *dev = json_object_get(hints, "dev"), *ino = json_object_get(hints, "ino");
 	char sha[65], md5[33];
+	struct stat st;
 	int r;
 
 	if (!file || !path)
+		return;
+	if (json_is_integer(dev) && json_is_integer(ino) &&
+	    (stat(path, &st) < 0 || (json_int_t)st.st_dev != json_integer_value(dev) ||
+	     (json_int_t)st.st_ino != json_integer_value(ino)))
 		return;
 	r = vg_hash_file(tel->hashes, path, atomic_load(&tel->hash_max_bytes), sha, md5);
 	if (r == 0)
@@ -215,9 +224,9 @@ static bool proc_addr(const char *hexaddr, char *out, size_t size, int *family)
 	return false;
 }
 
-/* Finds the socket inode in /proc/PID/net/{tcp,tcp6,udp,udp6}: protocol and local end. */
+/* Finds the socket inode in /proc/PID/net/{tcp,tcp6,udp,udp6}: protocol, local end and state. */
 static bool socket_local(pid_t pid, unsigned long inode, char *proto, size_t psize, char *ip, size_t isize,
-			 unsigned *port)
+			 unsigned *port, unsigned *state)
 {
 	static const char *const tables[] = { "tcp", "tcp6", "udp", "udp6" };
 
@@ -242,6 +251,7 @@ static bool socket_local(pid_t pid, unsigned long inode, char *proto, size_t psi
 			fclose(f);
 			snprintf(proto, psize, "%.3s", tables[t]);
 			*port = lport;
+			*state = st;
 			return proc_addr(local, ip, isize, &family);
 		}
 		fclose(f);
@@ -256,7 +266,7 @@ static void network_local(json_t *event, json_t *hints)
 	const char *side = json_string_value(json_object_get(hints, "local"));
 	char link[64], target[64], proto[8], ip[INET6_ADDRSTRLEN];
 	unsigned long inode;
-	unsigned port;
+	unsigned port, state;
 	ssize_t n;
 
 	if (pid <= 0 || fd < 0 || !side)
@@ -268,8 +278,15 @@ static void network_local(json_t *event, json_t *hints)
 	target[n] = '\0';
 	if (sscanf(target, "socket:[%lu]", &inode) != 1)
 		return;
-	if (!socket_local(pid, inode, proto, sizeof(proto), ip, sizeof(ip), &port))
+	if (!socket_local(pid, inode, proto, sizeof(proto), ip, sizeof(ip), &port, &state))
 		return;
+	/* A non-blocking connect whose socket got past the handshake (established, or closing
+	 * after it) did open. */
+	if (json_is_true(json_object_get(hints, "pending")) && strcmp(proto, "tcp") == 0 && state != 2 && state != 3 &&
+	    state != 7 && state != 10) {
+		json_object_set_new(event, "activity_id", json_integer(VG_NET_OPEN));
+		json_object_set_new(event, "activity_name", json_string("Open"));
+	}
 	json_object_set_new(event, side, json_pack("{s:s, s:i}", "ip", ip, "port", (int)port));
 	json_object_set_new(json_object_get(event, "connection_info"), "protocol_name", json_string(proto));
 	json_object_set_new(json_object_get(event, "connection_info"), "protocol_num",
@@ -317,12 +334,12 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 	case VG_TEL_PROCESS:
 		if (json_integer_value(json_object_get(event, "activity_id")) == 1)
 			hash_into(tel, json_object_get(proc, "file"),
-				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")));
+				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")), hints);
 		break;
 	case VG_TEL_NETWORK:
 		network_local(event, hints);
 		hash_into(tel, json_object_get(proc, "file"),
-			  json_string_value(json_object_get(json_object_get(proc, "file"), "path")));
+			  json_string_value(json_object_get(json_object_get(proc, "file"), "path")), hints);
 		break;
 	case VG_TEL_FILE: {
 		json_t *file = json_object_get(event, "file");
@@ -333,7 +350,7 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 		if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 			json_object_set_new(file, "size", json_integer((json_int_t)st.st_size));
 			if (json_is_true(json_object_get(hints, "hash")))
-				hash_into(tel, file, path);
+				hash_into(tel, file, path, NULL);
 		}
 		break;
 	}
