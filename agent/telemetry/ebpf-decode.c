@@ -208,13 +208,16 @@ static json_t *net_event(struct vg_ebpf_decoder *d, const struct vg_bpf_net *n)
 		json_object_set_new(e, "src_endpoint", remote);
 		json_object_set_new(e, "dst_endpoint", local);
 	} else if (direction == 2) {
-		/* A connection that failed has already given its local port back. */
+		/* A connection that failed has already given its local port back, and an unconnected
+		 * UDP socket has no local address of its own: what is not known is left out. */
 		if (err && n->local_port == 0)
 			json_object_del(local, "port");
-		if (err && is_unspecified(addr_family, n->local_addr))
-			json_decref(local);
-		else
+		if (is_unspecified(addr_family, n->local_addr))
+			json_object_del(local, "ip");
+		if (json_object_size(local))
 			json_object_set_new(e, "src_endpoint", local);
+		else
+			json_decref(local);
 		json_object_set_new(e, "dst_endpoint", remote);
 	} else {
 		json_object_set_new(e, "src_endpoint", local);

@@ -47,3 +47,9 @@ json_t *vg_tel_ebpf_status(struct vg_tel_ebpf *e)
 	(void)e;
 	return json_object();
 }
+
+void vg_tel_ebpf_hold(struct vg_tel_ebpf *e, bool hold)
+{
+	(void)e;
+	(void)hold;
+}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -40,7 +41,7 @@ struct vg_tel_ebpf {
 	int ncpus;
 	pthread_t thread;
 	bool thread_started;
-	atomic_bool stop;
+	atomic_bool stop, hold;
 	atomic_uint_fast64_t events, malformed, processes, processes_refused;
 	uint64_t counters[VG_BPF_NCOUNTERS];   /* last read (loop thread) */
 	bool process, network;
@@ -92,7 +93,15 @@ static void *reader_main(void *data)
 	 * records wait in the ring buffer meanwhile. */
 	vg_proctable_seed(e->dec.procs, "/proc");
 	while (!atomic_load(&e->stop)) {
-		int r = ring_buffer__poll(e->ring, POLL_MS);
+		int r;
+
+		if (atomic_load(&e->hold)) {
+			struct timespec pause = { 0, 20 * 1000000 };
+
+			nanosleep(&pause, NULL);
+			continue;
+		}
+		r = ring_buffer__poll(e->ring, POLL_MS);
 
 		if (r < 0 && r != -EINTR) {
 			vg_warn("ebpf: reading the ring buffer failed: %s", strerror(-r));
@@ -133,6 +142,7 @@ int vg_tel_ebpf_start(struct vg_tel_ebpf **out, struct vg_telemetry *tel, bool p
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	e->tel = tel;
 	atomic_init(&e->stop, false);
+	atomic_init(&e->hold, false);
 	if ((r = vg_ebpf_decoder_init(&e->dec, MAX_PROCESSES)) < 0) {
 		r = vg_error_set(err, r, N_("out of memory"));
 		goto fail;
@@ -160,7 +170,7 @@ int vg_tel_ebpf_start(struct vg_tel_ebpf **out, struct vg_telemetry *tel, bool p
 		r = vg_error_set(err, r, N_("cannot attach the eBPF programs to their tracepoints: %s"), strerror(-r));
 		goto fail;
 	}
-	if (!(e->ring = ring_buffer__new(bpf_map__fd(e->skel->maps.events), on_record, e, NULL))) {
+	if (!(e->ring = ring_buffer__new(bpf_map__fd(e->skel->maps.vigil_events), on_record, e, NULL))) {
 		r = vg_error_set(err, -errno, N_("cannot read the eBPF ring buffer: %s"), strerror(errno));
 		goto fail;
 	}
@@ -207,7 +217,7 @@ void vg_tel_ebpf_configure(struct vg_tel_ebpf *e, bool process, bool network)
 static void read_counters(struct vg_tel_ebpf *e)
 {
 	uint64_t *per_cpu = calloc((size_t)e->ncpus, sizeof(*per_cpu));
-	int fd = bpf_map__fd(e->skel->maps.counters);
+	int fd = bpf_map__fd(e->skel->maps.vigil_counters);
 
 	if (!per_cpu)
 		return;
@@ -234,7 +244,7 @@ json_t *vg_tel_ebpf_status(struct vg_tel_ebpf *e)
 	read_counters(e);
 	return json_pack("{s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			 "state", "running", "process", e->process, "network", e->network,
-			 "ring_buffer_bytes", (json_int_t)bpf_map__max_entries(e->skel->maps.events),
+			 "ring_buffer_bytes", (json_int_t)bpf_map__max_entries(e->skel->maps.vigil_events),
 			 "records", (json_int_t)e->counters[VG_BPF_CNT_SUBMITTED],
 			 "kernel_lost", (json_int_t)e->counters[VG_BPF_CNT_RING_FULL],
 			 "tables_full", (json_int_t)e->counters[VG_BPF_CNT_TABLE_FULL],
@@ -243,4 +253,9 @@ json_t *vg_tel_ebpf_status(struct vg_tel_ebpf *e)
 			 "malformed", (json_int_t)atomic_load(&e->malformed),
 			 "processes", (json_int_t)atomic_load(&e->processes),
 			 "processes_untracked", (json_int_t)atomic_load(&e->processes_refused));
+}
+
+void vg_tel_ebpf_hold(struct vg_tel_ebpf *e, bool hold)
+{
+	atomic_store(&e->hold, hold);
 }

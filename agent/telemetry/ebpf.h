@@ -35,4 +35,8 @@ void vg_tel_ebpf_configure(struct vg_tel_ebpf *e, bool process, bool network);
 uint64_t vg_tel_ebpf_lost(struct vg_tel_ebpf *e);
 json_t *vg_tel_ebpf_status(struct vg_tel_ebpf *e);
 
+/* For the test agent only: while held, the reader leaves the ring buffer alone, so that a
+ * test can fill it and see the kernel count what did not fit. */
+void vg_tel_ebpf_hold(struct vg_tel_ebpf *e, bool hold);
+
 #endif

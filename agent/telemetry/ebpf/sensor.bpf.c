@@ -59,14 +59,14 @@ volatile __u32 want_network = 1;
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4 << 20);   /* the agent may resize it before loading */
-} events SEC(".maps");
+} vigil_events SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, VG_BPF_NCOUNTERS);
 	__type(key, __u32);
 	__type(value, __u64);
-} counters SEC(".maps");
+} vigil_counters SEC(".maps");
 
 /* An exec record is built here, then copied into the ring buffer with its real size. */
 #define EXEC_DATA (VG_BPF_PATH_MAX * 2 + VG_BPF_ARGV_MAX)
@@ -96,14 +96,14 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct exec_scratch);
-} exec_buf SEC(".maps");
+} vigil_exec_buf SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct path_scratch);
-} path_buf SEC(".maps");
+} vigil_path_buf SEC(".maps");
 
 /* Outgoing TCP connections under way: who started them, until they succeed or fail
  * (the outcome arrives in any context, often a softirq where "current" is unrelated). */
@@ -112,7 +112,7 @@ struct {
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct vg_bpf_proc);
-} connecting SEC(".maps");
+} vigil_connect SEC(".maps");
 
 /* A followed syscall in progress, from its entry to its exit, per thread. */
 enum call_kind { CALL_ACCEPT = 1, CALL_UDP_SEND = 2 };
@@ -128,7 +128,7 @@ struct {
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct call);
-} calls SEC(".maps");
+} vigil_calls SEC(".maps");
 
 /* The last destination reported for each UDP socket, so that a socket sending to the same
  * place is reported once, not for every datagram. */
@@ -147,11 +147,11 @@ struct {
 	__uint(max_entries, 16384);
 	__type(key, struct udp_key);
 	__type(value, struct udp_dest);
-} udp_seen SEC(".maps");
+} vigil_udp_seen SEC(".maps");
 
 static __always_inline void count(__u32 which)
 {
-	__u64 *c = bpf_map_lookup_elem(&counters, &which);
+	__u64 *c = bpf_map_lookup_elem(&vigil_counters, &which);
 
 	if (c)
 		*c += 1;
@@ -160,7 +160,7 @@ static __always_inline void count(__u32 which)
 /* Copies a finished record into the ring buffer; a full buffer is counted. */
 static __always_inline void submit(void *rec, __u64 size)
 {
-	if (bpf_ringbuf_output(&events, rec, size, 0) < 0)
+	if (bpf_ringbuf_output(&vigil_events, rec, size, 0) < 0)
 		count(VG_BPF_CNT_RING_FULL);
 	else
 		count(VG_BPF_CNT_SUBMITTED);
@@ -208,7 +208,7 @@ static __always_inline void fill_proc(struct vg_bpf_proc *p, struct task_struct 
 static long path_step(__u32 i, void *data)
 {
 	__u32 zero = 0, len, off;
-	struct path_scratch *s = bpf_map_lookup_elem(&path_buf, &zero);
+	struct path_scratch *s = bpf_map_lookup_elem(&vigil_path_buf, &zero);
 	struct dentry *d, *root, *parent;
 	struct vfsmount *vm;
 	struct mount *m;
@@ -284,7 +284,7 @@ static __always_inline __u32 read_path(struct path_scratch *s, const struct path
 static __always_inline __u32 append_path(struct exec_scratch *x, __u32 *pos, const struct path *p, bool *truncated)
 {
 	__u32 zero = 0, off, len;
-	struct path_scratch *s = bpf_map_lookup_elem(&path_buf, &zero);
+	struct path_scratch *s = bpf_map_lookup_elem(&vigil_path_buf, &zero);
 
 	if (!s)
 		return 0;
@@ -298,7 +298,7 @@ static __always_inline __u32 append_path(struct exec_scratch *x, __u32 *pos, con
 }
 
 SEC("raw_tp/sched_process_exec")
-int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 zero = 0, pos = 0, len;
 	struct exec_scratch *x;
@@ -309,7 +309,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 
 	if (!want_process || (__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
 		return 0;
-	x = bpf_map_lookup_elem(&exec_buf, &zero);
+	x = bpf_map_lookup_elem(&vigil_exec_buf, &zero);
 	if (!x)
 		return 0;
 	x->ev.h.kind = VG_BPF_EXEC;
@@ -357,13 +357,13 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid, struct linux_binp
 }
 
 SEC("raw_tp/sched_process_exit")
-int BPF_PROG(on_exit, struct task_struct *task)
+int BPF_PROG(vigil_exit, struct task_struct *task)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct vg_bpf_exit ev;
 
 	/* A thread that dies inside a followed call leaves nothing behind. */
-	bpf_map_delete_elem(&calls, &tid);
+	bpf_map_delete_elem(&vigil_calls, &tid);
 	if (!want_process || BPF_CORE_READ(task, tgid) == self_tgid)
 		return 0;
 	/* Only the end of the whole process: the last thread (live reached zero before this). */
@@ -411,7 +411,7 @@ static __always_inline void net_record(__u32 kind, const struct vg_bpf_proc *who
 }
 
 SEC("raw_tp/inet_sock_set_state")
-int BPF_PROG(on_sock_state, const struct sock *sk, const int oldstate, const int newstate)
+int BPF_PROG(vigil_sock, const struct sock *sk, const int oldstate, const int newstate)
 {
 	__u64 key = (__u64)sk;
 	struct vg_bpf_proc who, *started;
@@ -428,7 +428,7 @@ int BPF_PROG(on_sock_state, const struct sock *sk, const int oldstate, const int
 		fill_proc(&who, task);
 		if (newstate == TCP_LISTEN) {
 			net_record(VG_BPF_LISTEN, &who, sk, 0);
-		} else if (bpf_map_update_elem(&connecting, &key, &who, BPF_ANY) < 0) {
+		} else if (bpf_map_update_elem(&vigil_connect, &key, &who, BPF_ANY) < 0) {
 			count(VG_BPF_CNT_TABLE_FULL);
 		}
 		return 0;
@@ -437,12 +437,12 @@ int BPF_PROG(on_sock_state, const struct sock *sk, const int oldstate, const int
 	 * (ECONNREFUSED for a reset, ETIMEDOUT, EHOSTUNREACH...). */
 	if (oldstate != TCP_SYN_SENT && oldstate != TCP_SYN_RECV)
 		return 0;
-	started = bpf_map_lookup_elem(&connecting, &key);
+	started = bpf_map_lookup_elem(&vigil_connect, &key);
 	if (!started)
 		return 0;
 	if (newstate == TCP_ESTABLISHED) {
 		who = *started;
-		bpf_map_delete_elem(&connecting, &key);
+		bpf_map_delete_elem(&vigil_connect, &key);
 		net_record(VG_BPF_CONNECT, &who, sk, 0);
 	} else if (newstate == TCP_CLOSE) {
 		/* No error: the caller closed the socket, or the connection could not even start
@@ -450,7 +450,7 @@ int BPF_PROG(on_sock_state, const struct sock *sk, const int oldstate, const int
 		__s32 err = BPF_CORE_READ(sk, sk_err);
 
 		who = *started;
-		bpf_map_delete_elem(&connecting, &key);
+		bpf_map_delete_elem(&vigil_connect, &key);
 		net_record(VG_BPF_CONNECT, &who, sk, err ? err : ECONNABORTED);
 	}
 	return 0;
@@ -516,7 +516,7 @@ static __always_inline bool user_sockaddr(struct call *c, const void *uaddr, lon
 }
 
 SEC("raw_tp/sys_enter")
-int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+int BPF_PROG(vigil_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task;
 	struct call c;
@@ -571,7 +571,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		}
 	}
 	tid = (__u32)bpf_get_current_pid_tgid();
-	if (bpf_map_update_elem(&calls, &tid, &c, BPF_ANY) < 0)
+	if (bpf_map_update_elem(&vigil_calls, &tid, &c, BPF_ANY) < 0)
 		count(VG_BPF_CNT_TABLE_FULL);
 	return 0;
 }
@@ -589,11 +589,11 @@ static __always_inline void udp_sent(struct task_struct *task, const struct call
 	dest.family = c->family;
 	dest.port = c->port;
 	__builtin_memcpy(dest.addr, c->addr, 16);
-	last = bpf_map_lookup_elem(&udp_seen, &key);
+	last = bpf_map_lookup_elem(&vigil_udp_seen, &key);
 	if (last && last->family == dest.family && last->port == dest.port &&
 	    *(__u64 *)last->addr == *(__u64 *)dest.addr && *(__u64 *)&last->addr[8] == *(__u64 *)&dest.addr[8])
 		return;
-	bpf_map_update_elem(&udp_seen, &key, &dest, BPF_ANY);
+	bpf_map_update_elem(&vigil_udp_seen, &key, &dest, BPF_ANY);
 	__builtin_memset(&ev, 0, sizeof(ev));
 	ev.h.kind = VG_BPF_UDP_SEND;
 	ev.h.size = sizeof(ev);
@@ -613,18 +613,18 @@ static __always_inline void udp_sent(struct task_struct *task, const struct call
 }
 
 SEC("raw_tp/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+int BPF_PROG(vigil_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct task_struct *task;
 	struct call *pending, c;
 	struct sock *sk, *listener;
 
-	pending = bpf_map_lookup_elem(&calls, &tid);
+	pending = bpf_map_lookup_elem(&vigil_calls, &tid);
 	if (!pending)
 		return 0;
 	c = *pending;
-	bpf_map_delete_elem(&calls, &tid);
+	bpf_map_delete_elem(&vigil_calls, &tid);
 	if (ret < 0)
 		return 0;
 	task = (void *)bpf_get_current_task();
