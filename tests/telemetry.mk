@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Tests of the telemetry subsystem (added to check_PROGRAMS, TESTS and EXTRA_DIST).
-check_PROGRAMS += unit/test-spool unit/test-telemetry
-TESTS += unit/test-spool unit/test-telemetry
+check_PROGRAMS += unit/test-spool unit/test-telemetry unit/test-ebpf-decode
+TESTS += unit/test-spool unit/test-telemetry unit/test-ebpf-decode
 unit_test_spool_SOURCES = unit/test-spool.c
 unit_test_telemetry_SOURCES = unit/test-telemetry.c
+unit_test_ebpf_decode_SOURCES = unit/test-ebpf-decode.c
 telemetry_scripts = integration/telemetry-process.sh integration/telemetry-network.sh \
 	integration/telemetry-exclusion.sh integration/telemetry-auditd.sh integration/telemetry-crash.sh \
 	integration/telemetry-file.sh \

@@ -131,8 +131,13 @@ static json_t *exec_event(struct vg_ebpf_decoder *d, const struct vg_bpf_exec *x
 	unmapped = json_object_get(e, "unmapped");
 	json_object_set_new(unmapped, "argv", argv);
 	json_object_set_new(unmapped, "cwd", vg_ocsf_text(cwd));
+	/* Longer than the kernel side reads: the arguments lose their end, a path its start. */
 	if (x->flags & VG_BPF_ARGV_TRUNCATED)
 		json_object_set_new(unmapped, "argv_truncated", json_true());
+	if (x->flags & VG_BPF_EXE_TRUNCATED)
+		json_object_set_new(unmapped, "exe_truncated", json_true());
+	if (x->flags & VG_BPF_CWD_TRUNCATED)
+		json_object_set_new(unmapped, "cwd_truncated", json_true());
 	json_object_set_new(e, "_vg", exe_hints(&x->h.proc));
 	return e;
 }
