@@ -23,17 +23,6 @@
 #define MAX_FIELD 4096
 #define MAX_PATHS 5 /* a rename has four */
 
-struct vg_audit_parser {
-	struct vg_telemetry *tel;
-	auparse_state_t *au;
-	int machine;
-	unsigned long arch;      /* the ELF machine of our syscall numbers, as in "arch=" */
-	int nr_execve, nr_execveat, nr_exit_group, nr_connect, nr_accept, nr_accept4, nr_bind;
-	atomic_uint_fast64_t records, events, overruns;
-	atomic_bool watching;    /* directory watches are on: PATH records matter */
-	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
-};
-
 /* What one audit event says, gathered over its records. */
 struct audit_event {
 	int syscall;
@@ -54,6 +43,19 @@ struct audit_event {
 	size_t npath;
 	int64_t time_ms;
 	unsigned long serial;
+};
+
+struct vg_audit_parser {
+	struct vg_telemetry *tel;
+	auparse_state_t *au;
+	int machine;
+	unsigned long arch;      /* the ELF machine of our syscall numbers, as in "arch=" */
+	int nr_execve, nr_execveat, nr_exit_group, nr_connect, nr_accept, nr_accept4, nr_bind;
+	atomic_uint_fast64_t records, events, overruns;
+	atomic_bool watching;    /* directory watches are on: PATH records matter */
+	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
+	/* The event being read, reused: tens of KiB allocated for every event cost more. */
+	struct audit_event ev;
 };
 
 static bool our_syscall(const struct vg_audit_parser *p, int nr)
@@ -347,9 +349,8 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 		return;
 	if (auparse_get_type(au) != AUDIT_SYSCALL)
 		return;
-	ev = calloc(1, sizeof(*ev));
-	if (!ev)
-		return;
+	ev = &p->ev;
+	memset(ev, 0, sizeof(*ev));
 	ev->argv = json_array();
 	ev->syscall = -1;
 	do {
@@ -381,7 +382,7 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 	}
 out:
 	json_decref(ev->argv);
-	free(ev);
+	ev->argv = NULL;
 }
 
 int vg_audit_parser_new(struct vg_audit_parser **out, struct vg_telemetry *tel)

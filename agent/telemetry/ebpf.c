@@ -29,15 +29,18 @@
 #include "sensor.skel.h"
 
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
-#define POLL_MS 250
+#define POLL_MS 100
 #define CLOCK_SYNC_MS 10000
 #define MAX_PROCESSES 65536
+#define HANDOFF 256             /* events handed to enrichment at once */
 
 struct vg_tel_ebpf {
 	struct vg_telemetry *tel;
 	struct vigil_sensor *skel;
 	struct ring_buffer *ring;
 	struct vg_ebpf_decoder dec;      /* the reader thread's */
+	json_t *ready[HANDOFF];          /* decoded, not yet handed over (reader thread) */
+	size_t nready;
 	int ncpus;
 	pthread_t thread;
 	bool thread_started;
@@ -72,14 +75,25 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return 0;
 }
 
+/* Hands the decoded events to enrichment in one go: one lock and one wakeup per batch. */
+static void hand_over(struct vg_tel_ebpf *e)
+{
+	if (!e->nready)
+		return;
+	atomic_fetch_add(&e->events, e->nready);
+	vg_tel_submit_many(e->tel, e->ready, e->nready);
+	e->nready = 0;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct vg_tel_ebpf *e = ctx;
 	json_t *ev = vg_ebpf_decode(&e->dec, data, size);
 
 	if (ev) {
-		atomic_fetch_add(&e->events, 1);
-		vg_tel_submit(e->tel, ev);
+		e->ready[e->nready++] = ev;
+		if (e->nready == HANDOFF)
+			hand_over(e);
 	}
 	return 0;
 }
@@ -101,7 +115,12 @@ static void *reader_main(void *data)
 			nanosleep(&pause, NULL);
 			continue;
 		}
+		/* The programs wake the reader only for a batch: what is below it is read when the
+		 * wait times out. */
 		r = ring_buffer__poll(e->ring, POLL_MS);
+		if (r >= 0)
+			r = ring_buffer__consume(e->ring);
+		hand_over(e);
 
 		if (r < 0 && r != -EINTR) {
 			vg_warn("ebpf: reading the ring buffer failed: %s", strerror(-r));
@@ -117,6 +136,7 @@ static void *reader_main(void *data)
 	}
 	/* What the kernel wrote before the stop is still read. */
 	ring_buffer__consume(e->ring);
+	hand_over(e);
 	return NULL;
 }
 
@@ -178,6 +198,7 @@ int vg_tel_ebpf_start(struct vg_tel_ebpf **out, struct vg_telemetry *tel, bool p
 		r = vg_error_set(err, r, N_("cannot start the eBPF reader: %s"), strerror(-r));
 		goto fail;
 	}
+	pthread_setname_np(e->thread, "vg-ebpf");
 	e->thread_started = true;
 	vg_info("ebpf: sensor attached (processes %s, network %s)", process ? "on" : "off", network ? "on" : "off");
 	*out = e;

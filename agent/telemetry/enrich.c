@@ -29,6 +29,7 @@ struct hash_entry {
 	int64_t mtime_ns;
 	char sha256[65];
 	char md5[33];
+	json_t *json;         /* the OCSF "hashes" array, shared by the events of this file */
 	bool used;
 };
 
@@ -67,6 +68,8 @@ void vg_hash_cache_free(struct vg_hash_cache *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->n; i++)
+		json_decref(c->slots[i].json);
 	free(c->slots);
 	free(c);
 }
@@ -117,45 +120,52 @@ static bool same_file(const struct hash_entry *e, const struct stat *st)
 	       e->mtime_ns == (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
-int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, char *sha256, char *md5)
+/* The cache entry of the file at path, hashed now if the cache does not know it (as it is
+ * now: size and modification time are part of the key); NULL with *r set on failure. */
+static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, int *r)
 {
+	char sha256[65], md5[33];
 	struct hash_entry *e;
 	struct stat st;
-	int fd, r;
+	int fd;
 	uint64_t k;
 
 	/* A stat decides a cache hit: the file is opened only when it must be read. */
-	if (stat(path, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if ((uint64_t)st.st_size > max_bytes)
-		return -EFBIG;
+	if (stat(path, &st) < 0) {
+		*r = -errno;
+		return NULL;
+	}
+	*r = !S_ISREG(st.st_mode) ? -EINVAL : (uint64_t)st.st_size > max_bytes ? -EFBIG : 0;
+	if (*r < 0)
+		return NULL;
 	k = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ull ^ (uint64_t)st.st_ino * 0xff51afd7ed558ccdull ^
 	    (uint64_t)st.st_size;
 	e = &c->slots[k % c->n];
 	if (same_file(e, &st)) {
 		c->hits++;
-		memcpy(sha256, e->sha256, sizeof(e->sha256));
-		memcpy(md5, e->md5, sizeof(e->md5));
-		return 0;
+		return e;
 	}
 	c->misses++;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		*r = -errno;
+		return NULL;
+	}
 	/* What is read is what is keyed: the file may have changed since the stat. */
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max_bytes) {
 		close(fd);
-		return -EINVAL;
+		*r = -EINVAL;
+		return NULL;
 	}
-	r = hash_fd(fd, sha256, md5);
+	*r = hash_fd(fd, sha256, md5);
 	close(fd);
-	if (r < 0)
-		return r;
+	if (*r < 0)
+		return NULL;
 	k = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ull ^ (uint64_t)st.st_ino * 0xff51afd7ed558ccdull ^
 	    (uint64_t)st.st_size;
 	e = &c->slots[k % c->n];
+	json_decref(e->json);
+	e->json = NULL;
 	e->used = true;
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
@@ -163,6 +173,18 @@ int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, 
 	e->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	memcpy(e->sha256, sha256, sizeof(e->sha256));
 	memcpy(e->md5, md5, sizeof(e->md5));
+	return e;
+}
+
+int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, char *sha256, char *md5)
+{
+	int r;
+	struct hash_entry *e = hashed(c, path, max_bytes, &r);
+
+	if (!e)
+		return r;
+	memcpy(sha256, e->sha256, sizeof(e->sha256));
+	memcpy(md5, e->md5, sizeof(e->md5));
 	return 0;
 }
 
@@ -175,11 +197,12 @@ json_t *vg_tel_hashes_json(const char *sha256, const char *md5)
 
 /* Adds hashes to the file object at path, when it is small enough.  When the sensor read the
  * executable's identity in the kernel (hints "dev" and "ino"), a file now at that path that is
- * another one is not hashed: its hashes would describe a program that did not run. */
+ * another one is not hashed: its hashes would describe a program that did not run.  The
+ * "hashes" array is built once per file and shared by its events (never changed after). */
 static void hash_into(struct vg_telemetry *tel, json_t *file, const char *path, const json_t *hints)
 {
 	json_t *dev = json_object_get(hints, "dev"), *ino = json_object_get(hints, "ino");
-	char sha[65], md5[33];
+	struct hash_entry *e;
 	struct stat st;
 	int r;
 
@@ -189,9 +212,11 @@ static void hash_into(struct vg_telemetry *tel, json_t *file, const char *path, 
 	    (stat(path, &st) < 0 || (json_int_t)st.st_dev != json_integer_value(dev) ||
 	     (json_int_t)st.st_ino != json_integer_value(ino)))
 		return;
-	r = vg_hash_file(tel->hashes, path, atomic_load(&tel->hash_max_bytes), sha, md5);
-	if (r == 0)
-		json_object_set_new(file, "hashes", vg_tel_hashes_json(sha, md5));
+	if (!(e = hashed(tel->hashes, path, atomic_load(&tel->hash_max_bytes), &r)))
+		return;
+	if (!e->json)
+		e->json = vg_tel_hashes_json(e->sha256, e->md5);
+	json_object_set(file, "hashes", e->json);
 }
 
 /* IPv4 in /proc/net/tcp is the 32-bit word in host order; IPv6 is four such words. */

@@ -59,17 +59,22 @@ json_t *vg_ocsf_process(long long pid, const char *comm, const char *exe, long l
 
 char *vg_ocsf_cmd_line(const json_t *argv)
 {
-	size_t used = 0, i;
-	char *out = malloc(MAX_CMDLINE + 1);
+	size_t used = 0, size = 1, i;
 	json_t *a;
+	char *out;
 
-	if (!out)
+	/* The exact size: a large allocation for every event costs more than its copy. */
+	json_array_foreach(argv, i, a)
+		size += json_string_length(a) + 1;
+	if (size > MAX_CMDLINE + 1)
+		size = MAX_CMDLINE + 1;
+	if (!(out = malloc(size)))
 		return NULL;
 	out[0] = '\0';
 	json_array_foreach(argv, i, a) {
-		int n = snprintf(out + used, MAX_CMDLINE + 1 - used, "%s%s", i ? " " : "", json_string_value(a));
+		int n = snprintf(out + used, size - used, "%s%s", i ? " " : "", json_string_value(a));
 
-		if (n < 0 || (size_t)n >= MAX_CMDLINE + 1 - used)
+		if (n < 0 || (size_t)n >= size - used)
 			break;
 		used += (size_t)n;
 	}

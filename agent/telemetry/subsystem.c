@@ -107,6 +107,11 @@ bool vg_tel_submit(struct vg_telemetry *tel, json_t *event)
 	return vg_tq_push(tel->in, event);
 }
 
+void vg_tel_submit_many(struct vg_telemetry *tel, json_t **events, size_t n)
+{
+	vg_tq_push_many(tel->in, events, n);
+}
+
 static void sink(struct vg_agent *agent, json_t *event, void *data)
 {
 	struct vg_telemetry *tel = data;
@@ -454,6 +459,7 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 		r = vg_error_set(err, r, N_("cannot start the enrichment thread: %s"), strerror(-r));
 		goto fail;
 	}
+	pthread_setname_np(tel->enrich_thread, "vg-enrich");
 	tel->enrich_started = true;
 	apply_sensor(tel, false);
 	apply_file_settings(tel);

@@ -83,6 +83,8 @@ const char *vg_tel_type_name(enum vg_tel_type t);
 
 /* Hands a collected event (reference taken) to enrichment; thread-safe, never blocks. */
 bool vg_tel_submit(struct vg_telemetry *tel, json_t *event);
+/* The same for n events at once (references taken). */
+void vg_tel_submit_many(struct vg_telemetry *tel, json_t **events, size_t n);
 
 /* The agent commands (commands.c). */
 extern const struct vg_agent_command vg_telemetry_commands[];

@@ -58,7 +58,9 @@ volatile __u32 want_network = 1;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);   /* the agent may resize it before loading */
+	/* 2 MiB: seconds of the fastest exec storm; mapped twice in the agent (8 KiB records
+	 * wrap), so it counts twice in its RSS. */
+	__uint(max_entries, 2 << 20);
 } vigil_events SEC(".maps");
 
 struct {
@@ -157,10 +159,17 @@ static __always_inline void count(__u32 which)
 		*c += 1;
 }
 
+/* The reader is woken once this much waits; below it, it reads at its next poll (it polls
+ * every 100 ms).  A storm of events costs it a wakeup per batch, not per record. */
+#define WAKEUP_BYTES (256 << 10)
+
 /* Copies a finished record into the ring buffer; a full buffer is counted. */
 static __always_inline void submit(void *rec, __u64 size)
 {
-	if (bpf_ringbuf_output(&vigil_events, rec, size, 0) < 0)
+	__u64 flags = bpf_ringbuf_query(&vigil_events, BPF_RB_AVAIL_DATA) >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
+											   : BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_output(&vigil_events, rec, size, flags) < 0)
 		count(VG_BPF_CNT_RING_FULL);
 	else
 		count(VG_BPF_CNT_SUBMITTED);
