@@ -35,7 +35,7 @@ ok "the audit rules are untouched" test "$(auditctl -l)" = "$before"
 child=$!
 wait $child
 ok "a process is seen" wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 1 and e['process']['pid'] == $child and e['process']['file']['path'] == '$EXE'" "$MARK-one"
-ok "and its exit with its code" wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child and e['exit_code'] == 4" "Terminate"
+ok "and its exit with its code" wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child and e['exit_code'] == 4" "\"pid\":$child,"
 
 # The ring buffer (4 MiB) while the agent does not read it: 700 programs with 8000 bytes of
 # arguments each need more than it holds.

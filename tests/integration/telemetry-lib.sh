@@ -99,8 +99,10 @@ agent_rules() { auditctl -l | grep -c -- "-F pid!=${AGENT_PID:-none} -F key=vigi
 # show_json ARGS...: the stored events as a JSON array (vigilctl telemetry show --json).
 show_json() { ctl --json telemetry show --limit 10000 "$@"; }
 
-# wait_event SECONDS JQ-LIKE-PYTHON-EXPR: waits until an event satisfies the Python expression
-# over `e` (one event), printing the first match as JSON.
+# wait_event SECONDS JQ-LIKE-PYTHON-EXPR [TEXT]: waits until an event satisfies the Python
+# expression over `e` (one event), printing the first match as JSON.  TEXT narrows the search
+# to the events whose stored text holds it: make it specific (a mark, '"pid":N,'), since a busy
+# host's events may be more than one answer of the control socket holds.
 wait_event() {
 	local limit=$1 expr=$2 i=0
 	while [ "$i" -lt $((limit * 4)) ]; do
