@@ -276,6 +276,9 @@ void vg_agent_stop(struct vg_agent *agent)
 	agent->store = NULL;
 	vg_loop_free(agent->loop);
 	agent->loop = NULL;
+	json_decref(agent->event_metadata);
+	json_decref(agent->event_device);
+	agent->event_metadata = agent->event_device = NULL;
 }
 
 int vg_agent_add_initial_setting(struct vg_agent *agent, const char *assignment, struct vg_error *err)

@@ -96,6 +96,7 @@ struct vg_agent {
 	char hostname[256];
 	void (*event_sink)(struct vg_agent *agent, json_t *event, void *data); /* events.h */
 	void *event_sink_data;
+	json_t *event_metadata, *event_device; /* shared by the events that have none of their own */
 	int signal_fd;
 	struct vg_watch *signal_watch;
 	struct vg_watch *watchdog;
