@@ -222,6 +222,7 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 
 	if ((r = vg_workers_new(&agent->workers, agent->loop, WORKER_THREADS)) < 0)
 		return vg_error_set(err, r, N_("cannot start the worker threads: %s"), strerror(-r));
+	vg_ctl_server_set_workers(agent->ctl, agent->workers);
 	for (size_t i = 0; i < sizeof(subsystems) / sizeof(subsystems[0]); i++) {
 		if (subsystems[i]->start && (r = subsystems[i]->start(agent, err)) < 0)
 			return r;
