@@ -44,20 +44,32 @@ static int validate_path(const char *value, struct vg_error *err)
 	return 0;
 }
 
-const struct vg_setting_def vg_detect_settings[] = {
-	{ "detection.enabled", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Evaluate every collected event against the detection rules and the armed OpenIOC documents"), 0, NULL },
-	{ "detection.rules_dirs", VG_SETTING_LIST, DEFAULT_RULES_DIRS, 0, VG_DET_MAX_DIRS, NULL,
-	  N_("Directories of Sigma rules (*.yml and *.yaml, read recursively), comma-separated"), 0, validate_path },
-	{ "detection.policies", VG_SETTING_LIST, "", 0, 128, NULL,
-	  N_("Responses to detections, SELECTOR=ACTION comma-separated: the selector is id:RULE, tag:TAG, level:LEVEL, "
-	     "level:LEVEL+ or *, the action alert, block, terminate, quarantine or isolate"), 0, vg_det_policy_validate },
-	{ "detection.read_watches", VG_SETTING_LIST, "/etc/shadow,/etc/gshadow", 0, 32, NULL,
-	  N_("Files whose reads are audited (key vigil-read) while a loaded rule looks at that key"), 0, validate_path },
-	{ "detection.keep", VG_SETTING_INT, "10000", 100, 1000000, NULL,
-	  N_("Detections kept in the agent's database, the newest"), 0, NULL },
-	{ NULL },
+VG_BOOL_SETTING(VG_S_DETECTION_ENABLED, .key = "detection.enabled", .def = "yes",
+		.help = N_("Evaluate every collected event against the detection rules and the armed OpenIOC documents"));
+VG_LIST_SETTING(VG_S_DETECTION_RULES_DIRS, .key = "detection.rules_dirs", .def = DEFAULT_RULES_DIRS,
+		.max = VG_DET_MAX_DIRS,
+		.help = N_("Directories of Sigma rules (*.yml and *.yaml, read recursively), comma-separated"),
+		.validate = validate_path);
+VG_LIST_SETTING(VG_S_DETECTION_POLICIES, .key = "detection.policies", .def = "", .max = 128,
+		.help = N_("Responses to detections, SELECTOR=ACTION comma-separated: the selector is id:RULE, tag:TAG, "
+			   "level:LEVEL, level:LEVEL+ or *, the action alert, block, terminate, quarantine or isolate"),
+		.validate = vg_det_policy_validate);
+VG_LIST_SETTING(VG_S_DETECTION_READ_WATCHES, .key = "detection.read_watches", .def = "/etc/shadow,/etc/gshadow",
+		.max = 32, .help = N_("Files whose reads are audited (key vigil-read) while a loaded rule looks at that key"),
+		.validate = validate_path);
+VG_INT_SETTING(VG_S_DETECTION_KEEP, .key = "detection.keep", .def = "10000", .min = 100, .max = 1000000,
+	       .help = N_("Detections kept in the agent's database, the newest"));
+
+static const char *const setting_prefixes[] = { "detection", NULL };
+static const struct vg_setting_def *const setting_defs[] = {
+	VG_SETTING_DEF(VG_S_DETECTION_ENABLED),
+	VG_SETTING_DEF(VG_S_DETECTION_RULES_DIRS),
+	VG_SETTING_DEF(VG_S_DETECTION_POLICIES),
+	VG_SETTING_DEF(VG_S_DETECTION_READ_WATCHES),
+	VG_SETTING_DEF(VG_S_DETECTION_KEEP),
+	NULL,
 };
+static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
 
 /* What jobs on workers share with the subsystem: when it stops before they end, their done
  * functions find it gone and only clean up; the last one closes the database. */
@@ -148,8 +160,8 @@ static void fingerprint(struct vg_detect *d, char *out, size_t size)
 {
 	const struct vg_settings *s = d->agent->settings;
 
-	snprintf(out, size, "%s|%s|%s", vg_settings_get(s, "detection.rules_dirs"),
-		 vg_settings_get(s, "detection.read_watches"), vg_settings_get_bool(s, "detection.enabled") ? "on" : "off");
+	snprintf(out, size, "%s|%s|%s", vg_setting_list(s, VG_S_DETECTION_RULES_DIRS),
+		 vg_setting_list(s, VG_S_DETECTION_READ_WATCHES), vg_setting_bool(s, VG_S_DETECTION_ENABLED) ? "on" : "off");
 }
 
 static bool contains(const char *const *v, size_t n, const char *s)
@@ -169,7 +181,7 @@ static void want_audit(struct vg_detect *d)
 	const char *files[32];
 	char list[VG_SETTING_MAX_VALUE], *save = NULL, *tok;
 
-	if (d->rules && d->rules->set && vg_settings_get_bool(d->agent->settings, "detection.enabled"))
+	if (d->rules && d->rules->set && vg_setting_bool(d->agent->settings, VG_S_DETECTION_ENABLED))
 		vg_sigma_set_audit_needs(d->rules->set, &needs);
 	w.any_type = needs.any_type;
 	w.types = needs.types;
@@ -179,7 +191,7 @@ static void want_audit(struct vg_detect *d)
 	w.keys = needs.keys;
 	w.nkeys = needs.nkeys;
 	if (contains(needs.keys, needs.nkeys, VG_TEL_READ_KEY)) {
-		snprintf(list, sizeof(list), "%s", vg_settings_get(d->agent->settings, "detection.read_watches"));
+		snprintf(list, sizeof(list), "%s", vg_setting_list(d->agent->settings, VG_S_DETECTION_READ_WATCHES));
 		for (tok = strtok_r(list, ",", &save); tok && w.nread_files < 32; tok = strtok_r(NULL, ",", &save))
 			files[w.nread_files++] = tok;
 		w.read_files = files;
@@ -192,7 +204,7 @@ static void install_stage(struct vg_detect *d)
 {
 	struct vg_tel_stage st = { vg_det_stage_event, vg_det_stage_idle, d->stage };
 
-	vg_tel_set_stage(d->agent, vg_settings_get_bool(d->agent->settings, "detection.enabled") ? &st : NULL);
+	vg_tel_set_stage(d->agent, vg_setting_bool(d->agent->settings, VG_S_DETECTION_ENABLED) ? &st : NULL);
 }
 
 static void answer_waiters(struct det_waiter *w, struct vg_detect *d, const struct vg_error *err)
@@ -272,7 +284,7 @@ static void start_load(struct vg_detect *d)
 		goto oom;
 	l->build = b;
 	b->generation = ++d->generation;
-	if ((n = list_items(vg_settings_get(d->agent->settings, "detection.rules_dirs"), b->dirs, VG_DET_MAX_DIRS)) < 0)
+	if ((n = list_items(vg_setting_list(d->agent->settings, VG_S_DETECTION_RULES_DIRS), b->dirs, VG_DET_MAX_DIRS)) < 0)
 		goto oom;
 	b->ndirs = (size_t)n;
 	if (!(b->server_dir = strdup(d->server_dir)) ||
@@ -365,7 +377,7 @@ static const struct {
 static void handle_finding(struct vg_detect *d, json_t *f)
 {
 	struct vg_agent *agent = d->agent;
-	enum vg_det_action a = vg_det_policy_action(vg_settings_get(agent->settings, "detection.policies"), f);
+	enum vg_det_action a = vg_det_policy_action(vg_setting_list(agent->settings, VG_S_DETECTION_POLICIES), f);
 	json_t *resp = vg_det_respond(agent, a, f), *det, *summary;
 	const json_t *fi = json_object_get(f, "finding_info");
 	bool failed = json_object_get(resp, "error") != NULL;
@@ -398,7 +410,7 @@ static void handle_finding(struct vg_detect *d, json_t *f)
 	d->last_finding_ms = vg_time_ms();
 	if ((s = calloc(1, sizeof(*s)))) {
 		s->finding = json_deep_copy(f);
-		s->keep = (unsigned)vg_settings_get_int(agent->settings, "detection.keep");
+		s->keep = (unsigned)vg_setting_int(agent->settings, VG_S_DETECTION_KEEP);
 		if (!s->finding || vg_det_db_job(d, store_work, store_done, s) < 0) {
 			json_decref(s->finding);
 			free(s);
@@ -531,7 +543,7 @@ static void detect_stop(struct vg_agent *agent)
 			json_object_del(batch[i], "_vg_target");
 			if (sh->db)
 				vg_det_db_store(sh->db, batch[i], vg_time_ms(),
-						(unsigned)vg_settings_get_int(agent->settings, "detection.keep"), NULL);
+						(unsigned)vg_setting_int(agent->settings, VG_S_DETECTION_KEEP), NULL);
 			vg_event_emit(agent, batch[i]);
 		}
 	vg_watch_remove(d->tick);
@@ -586,7 +598,7 @@ static json_t *detect_status(struct vg_agent *agent)
 	audit = vg_tel_audit_running(agent, &why);
 	o = json_pack("{s:b, s:b, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
 		      " s:I, s:f, s:I, s:{s:b, s:b}}",
-		      "available", 1, "enabled", vg_settings_get_bool(agent->settings, "detection.enabled"),
+		      "available", 1, "enabled", vg_setting_bool(agent->settings, VG_S_DETECTION_ENABLED),
 		      "state", d->loading ? "loading" : d->rules ? "ready" : "failed",
 		      "rules", "enabled", (json_int_t)enabled, "disabled", (json_int_t)disabled, "correlated",
 		      (json_int_t)correlated, "refused", (json_int_t)(total_rejects - unsupported), "unsupported",
@@ -613,4 +625,5 @@ const struct vg_subsystem vg_subsystem_detect = {
 	.stop = detect_stop,
 	.status = detect_status,
 	.commands = vg_detect_commands,
+	.settings = &settings,
 };
