@@ -33,6 +33,7 @@ static const struct {
 	{ "isolation", N_("Isolation") },
 	{ "tasks", N_("Tasks") },
 	{ "ioc", N_("IOC scans") },
+	{ "detection", N_("Detection") },
 };
 
 static void *create(struct vg_console *con)
@@ -225,6 +226,28 @@ static void draw(void *self, const struct vg_view *v)
 		 (long long)json_integer_value(json_object_get(control, "refused")));
 	field(y++, 3, w, _("Control clients"), buf);
 	field(y++, 3, w, _("State directory"), vg_ui_str_or(st, "state_dir", "?"));
+	sec = json_object_get(sections, "detection");
+	if (json_is_true(json_object_get(sec, "available"))) {
+		json_int_t n = json_integer_value(json_object_get(sec, "detections"));
+		time_t last = (time_t)(json_integer_value(json_object_get(sec, "last_detection")) / 1000);
+		char when[64];
+		struct tm tm;
+
+		/* The detections the agent holds (the Detections screen, F12, lists them); the time of
+		 * the last one made since the agent started. */
+		if (last > 0 && localtime_r(&last, &tm) && strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+			snprintf(buf, sizeof(buf), _("%lld stored, the last at %s"), (long long)n, when);
+		else
+			snprintf(buf, sizeof(buf), _("%lld stored"), (long long)n);
+		field(y, 3, w, _("Detections"), buf);
+		if (n > 0) {
+			/* Drawn again, in the warning colour: a detection is what the reader looks for. */
+			attrset(vg_ui_attr(VG_ROLE_WARN));
+			vg_ui_text(y, 3 + 20, buf, w - 20);
+			attrset(A_NORMAL);
+		}
+		y++;
+	}
 	y++;
 	attrset(vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_text(y++, 1, _("Parts of the agent"), w);
