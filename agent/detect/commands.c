@@ -542,6 +542,13 @@ static void server_rules_work(struct vg_det_db *db, void *data)
 		return;
 	}
 	n = vg_sigma_set_add_memory(set, content, json_string_length(r->documents), r->name, &r->err);
+	/* A file of which no rule loads is refused and not stored: the server hears why at once
+	 * rather than a success with nothing in force.  Some rules of a file may load and others
+	 * not: those are stored, the response lists what was refused. */
+	if (n >= 0 && vg_sigma_set_rule_count(set) == 0 && vg_sigma_set_reject_count(set) > 0) {
+		r->err = vg_sigma_set_reject(set, 0)->error;
+		n = r->err.code < 0 ? r->err.code : -EINVAL;
+	}
 	vg_sigma_set_free(set);
 	if (n < 0) {
 		r->rc = n;
