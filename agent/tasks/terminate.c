@@ -354,11 +354,14 @@ int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **resu
 			goto report;
 		}
 	}
-	signal_all(t, n, SIGTERM);
-	/* A detection's block asks for no grace: SIGKILL follows at once. */
+	/* A detection's block asks for no grace: SIGKILL at once, no SIGTERM that the process
+	 * could catch to go on a little longer. */
 	grace = json_is_integer(jgrace) && json_integer_value(jgrace) >= 0 && json_integer_value(jgrace) < ctx->terminate_grace
 			? (unsigned)json_integer_value(jgrace) : ctx->terminate_grace;
-	wait_all(ctx, t, n, (uint64_t)grace * 1000);
+	if (grace > 0) {
+		signal_all(t, n, SIGTERM);
+		wait_all(ctx, t, n, (uint64_t)grace * 1000);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!t[i].outcome && exited(t[i].pidfd))
 			set_outcome(&t[i], "terminated", R_NONE);
