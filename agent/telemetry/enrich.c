@@ -42,6 +42,16 @@ struct user_entry {
 	bool used;
 };
 
+#define PARENT_SLOTS 1024
+#define PARENT_CMD_MAX 2048
+
+/* What a process runs, from its last exec event: its children name it as their parent even
+ * when it has exited by the time they are enriched. */
+struct parent_entry {
+	long long pid;
+	char *exe, *cmd;
+};
+
 /* Direct-mapped: a collision replaces the older entry.  Bounded, no eviction lists, and
  * only the enrichment thread touches it, so no lock.  User names are cached beside the
  * hashes for the same reason: the passwd lookup would otherwise run for every event. */
@@ -55,6 +65,7 @@ struct vg_hash_cache {
 	EVP_MD *sha256_md, *md5_md;
 	EVP_MD_CTX *sha256_ctx, *md5_ctx;
 	unsigned char *buf;
+	struct parent_entry parents[PARENT_SLOTS];
 };
 
 int vg_hash_cache_new(struct vg_hash_cache **out, size_t slots)
@@ -83,6 +94,10 @@ void vg_hash_cache_free(struct vg_hash_cache *c)
 	free(c->buf);
 	for (size_t i = 0; i < c->n; i++)
 		json_decref(c->slots[i].json);
+	for (size_t i = 0; i < PARENT_SLOTS; i++) {
+		free(c->parents[i].exe);
+		free(c->parents[i].cmd);
+	}
 	free(c->slots);
 	free(c);
 }
@@ -355,42 +370,85 @@ static void user_name(struct vg_hash_cache *c, json_t *user)
 		json_object_set_new(user, "name", json_string(e->name));
 }
 
+static struct parent_entry *parent_slot(struct vg_hash_cache *c, long long pid)
+{
+	return &c->parents[(unsigned long long)pid % PARENT_SLOTS];
+}
+
+/* Remembers what pid runs since its exec (a collision replaces the older entry). */
+static void remember_exec(struct vg_hash_cache *c, const json_t *proc)
+{
+	json_int_t pid = json_integer_value(json_object_get(proc, "pid"));
+	const char *exe = json_string_value(json_object_get(json_object_get(proc, "file"), "path"));
+	const char *cmd = json_string_value(json_object_get(proc, "cmd_line"));
+	struct parent_entry *e;
+
+	if (pid <= 0 || !exe)
+		return;
+	e = parent_slot(c, pid);
+	free(e->exe);
+	free(e->cmd);
+	e->pid = pid;
+	e->exe = strdup(exe);
+	e->cmd = cmd ? strndup(cmd, PARENT_CMD_MAX) : NULL;
+}
+
+static void forget_pid(struct vg_hash_cache *c, long long pid)
+{
+	struct parent_entry *e = parent_slot(c, pid);
+
+	if (e->pid == pid) {
+		free(e->exe);
+		free(e->cmd);
+		memset(e, 0, sizeof(*e));
+	}
+}
+
 /* The parent of a process start, when the sensor named only its pid: its executable and
- * command line from /proc, read now (the parent usually still runs the program that started
- * the child; one that has exited or exec'd since is what /proc shows, or nothing).  Sigma's
- * ParentImage and ParentCommandLine read these. */
-static void parent_info(json_t *proc)
+ * command line from its own exec event when it was seen, else from /proc now (a parent
+ * started before the agent; one that exited since is then unknown).  Sigma's ParentImage and
+ * ParentCommandLine read these. */
+static void parent_info(struct vg_hash_cache *c, json_t *proc)
 {
 	json_t *parent = json_object_get(proc, "parent_process");
 	json_int_t ppid = json_integer_value(json_object_get(parent, "pid"));
-	char path[64], exe[PATH_MAX], cmd[4096];
-	const char *slash;
+	const struct parent_entry *known;
+	char path[64], exe[PATH_MAX], cmd[PARENT_CMD_MAX];
+	const char *slash, *cmdp = NULL;
 	ssize_t n;
 	int fd;
 
 	if (ppid <= 0 || json_object_get(parent, "file"))
 		return;
-	snprintf(path, sizeof(path), "/proc/%lld/exe", (long long)ppid);
-	if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
-		return;
-	exe[n] = '\0';
+	known = parent_slot(c, ppid);
+	if (known->pid == ppid && known->exe) {
+		snprintf(exe, sizeof(exe), "%s", known->exe);
+		cmdp = known->cmd;
+	} else {
+		snprintf(path, sizeof(path), "/proc/%lld/exe", (long long)ppid);
+		if ((n = readlink(path, exe, sizeof(exe) - 1)) <= 0)
+			return;
+		exe[n] = '\0';
+		snprintf(path, sizeof(path), "/proc/%lld/cmdline", (long long)ppid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			n = read(fd, cmd, sizeof(cmd) - 1);
+			close(fd);
+			while (n > 0 && cmd[n - 1] == '\0')
+				n--;
+			for (ssize_t i = 0; i < n; i++)
+				if (cmd[i] == '\0')
+					cmd[i] = ' ';
+			if (n > 0) {
+				cmd[n] = '\0';
+				cmdp = cmd;
+			}
+		}
+	}
 	slash = strrchr(exe, '/');
 	json_object_set_new(parent, "file", json_pack("{s:s, s:s, s:i, s:s}", "path", exe, "name", slash ? slash + 1 : exe,
 						      "type_id", 1, "type", "Regular File"));
-	snprintf(path, sizeof(path), "/proc/%lld/cmdline", (long long)ppid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	n = read(fd, cmd, sizeof(cmd) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	while (n > 0 && cmd[n - 1] == '\0')
-		n--;
-	for (ssize_t i = 0; i < n; i++)
-		if (cmd[i] == '\0')
-			cmd[i] = ' ';
-	cmd[n] = '\0';
-	json_object_set_new(parent, "cmd_line", json_string(cmd));
+	if (cmdp)
+		json_object_set_new(parent, "cmd_line", json_string(cmdp));
 }
 
 void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
@@ -402,6 +460,8 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 		proc = json_object_get(json_object_get(event, "actor"), "process");
 	if (proc)
 		user_name(tel->hashes, json_object_get(proc, "user"));
+	if (vg_tel_type_of(event) == VG_TEL_PROCESS && json_integer_value(json_object_get(event, "activity_id")) == 2)
+		forget_pid(tel->hashes, json_integer_value(json_object_get(proc, "pid")));
 	if (!hints)
 		return;
 	json_incref(hints);
@@ -411,7 +471,8 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 		if (json_integer_value(json_object_get(event, "activity_id")) == 1) {
 			hash_into(tel, json_object_get(proc, "file"),
 				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")), hints);
-			parent_info(proc);
+			parent_info(tel->hashes, proc);
+			remember_exec(tel->hashes, proc);
 		}
 		break;
 	case VG_TEL_NETWORK:
