@@ -124,6 +124,13 @@ test_emit() {
 		"{\"count\": $1, \"class_uid\": ${2:-0}}"
 }
 
+# test_clock SECONDS: the test agent moves its clock (the "now" of its policies: isolation
+# auto-release, release after no contact, the link's hourly limits) forward by SECONDS, and
+# its subsystems re-check their deadlines before it answers; prints {offset, now} as JSON.
+test_clock() {
+	python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" test.clock "{\"advance\": $1}"
+}
+
 # agent_exe: the running agent's executable (the build tree's $VIGILD may be a libtool wrapper).
 agent_exe() { readlink "/proc/$AGENT_PID/exe"; }
 
