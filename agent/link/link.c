@@ -584,7 +584,8 @@ static bool build_batch(struct vg_link *link)
 			int64_t type = json_integer_value(json_object_get(ev, "type_uid"));
 
 			json_decref(ev);
-			if (!vg_link_throttle_allow(&link->throttle, cls, type, limits, per_hour, share, vg_time_ms())) {
+			if (!vg_link_throttle_allow(&link->throttle, cls, type, limits, per_hour, share,
+						    vg_agent_now_ms(link->agent))) {
 				link->cursor = b.seqs[i];
 				continue;
 			}
@@ -711,7 +712,7 @@ static bool upload_due(struct vg_link *link)
 	if (now < link->next_scan_ms)
 		return false;
 	/* A new hour lets held events go: look from the start again. */
-	if (vg_time_ms() - link->throttle.hour_start_ms >= 3600 * 1000)
+	if (vg_agent_now_ms(link->agent) - link->throttle.hour_start_ms >= 3600 * 1000)
 		link->cursor = 0;
 	if (!first_pending(link, link->cursor, &seq, &t))
 		return false;
