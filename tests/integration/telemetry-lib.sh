@@ -18,7 +18,7 @@ tel_start_agent() {
 	"$VIGILD" --foreground --config "$TEL_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
-	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
+	if ! wait_for 60 "$VIGILCTL" --socket "$SOCKET" status; then
 		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20
 		return 1
 	fi
@@ -37,7 +37,7 @@ start_auditd() {
 	fi
 	auditd || return 1
 	_auditd_started=1
-	wait_for 10 auditd_owns
+	wait_for 60 auditd_owns
 }
 auditd_owns() { [ "$(audit_owner)" != 0 ]; }
 auditd_gone() { [ -z "$(pidof auditd)" ]; }
@@ -46,7 +46,7 @@ stop_auditd() {
 	local pid
 	pid=$(pidof auditd)
 	[ -n "$pid" ] && kill -TERM $pid
-	wait_for 10 auditd_gone
+	wait_for 60 auditd_gone
 	_auditd_started=
 }
 
@@ -83,11 +83,12 @@ vigil_rules() { auditctl -l | grep -c 'key=vigil' || true; }
 # show_json ARGS...: the stored events as a JSON array (vigilctl telemetry show --json).
 show_json() { ctl --json telemetry show --limit 10000 "$@"; }
 
-# wait_event SECONDS JQ-LIKE-PYTHON-EXPR: waits until an event satisfies the Python expression
-# over `e` (one event), printing the first match as JSON.
+# wait_event SECONDS JQ-LIKE-PYTHON-EXPR [GREP]: waits until an event (among those that match
+# GREP) satisfies the Python expression over `e` (one event), printing the first match as
+# JSON; SECONDS is a failure limit (see wait_for).
 wait_event() {
-	local limit=$1 expr=$2 i=0
-	while [ "$i" -lt $((limit * 4)) ]; do
+	local deadline=$((SECONDS + $1)) expr=$2
+	while :; do
 		if show_json --grep "${3:-}" 2>/dev/null | python3 -c "
 import json, sys
 events = json.load(sys.stdin)
@@ -101,10 +102,9 @@ for e in events:
 sys.exit(1)"; then
 			return 0
 		fi
-		i=$((i + 1))
+		[ "$SECONDS" -ge "$deadline" ] && return 1
 		sleep 0.25
 	done
-	return 1
 }
 
 # jget JSON PYTHON-EXPR: evaluates an expression over `e` (the parsed JSON).

@@ -28,34 +28,40 @@ ok "the audit daemon is as the test wants" tel_setup_mode
 tel_start_agent
 ok "the agent runs" test -n "$AGENT_PID"
 
-# The listener accepts one connection and holds it a moment, so that its socket is still there.
+# The listener accepts one connection, and both ends hold it until the test has seen the
+# events: the agent reads the local end from the live socket, however late it gets to it.
+hold_until_done="end = time.monotonic() + 300
+while not os.path.exists('$TEST_DIR/done') and time.monotonic() < end:
+    time.sleep(0.05)"
 ip netns exec "$NSB" python3 -c "
-import socket, sys, time
+import os, socket, sys, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('$IPB', $PORT)); s.listen(1)
 open('$TEST_DIR/ready', 'w').close()
-c, _ = s.accept(); time.sleep(2)
+c, _ = s.accept()
+$hold_until_done
 " "$MARK-server" &
 server=$!
 on_exit kill $server
-wait_for 10 test -f "$TEST_DIR/ready"
+wait_for 60 test -f "$TEST_DIR/ready"
 ip netns exec "$NSA" python3 -c "
-import socket, time
+import os, socket, time
 c = socket.create_connection(('$IPB', $PORT))
 print(c.getsockname()[1], flush=True)
-time.sleep(2)
+$hold_until_done
 " "$MARK-client" >"$TEST_DIR/client-port" &
 client=$!
-wait $client
-ok "the client connected" test $? = 0
+on_exit kill $client
+ok "the client connected" wait_for 60 test -s "$TEST_DIR/client-port"
 CPORT=$(cat "$TEST_DIR/client-port")
-wait $server
 
-conn=$(wait_event 15 "e['class_uid'] == 4001 and e['activity_id'] == 1 and e['actor']['process']['pid'] == $client" "$IPB")
+conn=$(wait_event 60 "e['class_uid'] == 4001 and e['activity_id'] == 1 and e['actor']['process']['pid'] == $client" "$IPB")
 ok "the outbound connection is stored" test -n "$conn"
 ok "with the remote end" test "$(jget "${conn:-{\}}" "(e['dst_endpoint']['ip'], e['dst_endpoint']['port'])")" = "('$IPB', $PORT)"
 ok "with the local end" test "$(jget "${conn:-{\}}" "(e['src_endpoint']['ip'], e['src_endpoint']['port'])")" = "('$IPA', $CPORT)"
 ok "with the protocol and the direction" test "$(jget "${conn:-{\}}" "(e['connection_info']['protocol_name'], e['connection_info']['direction_id'])")" = "('tcp', 2)"
-acc=$(wait_event 15 "e['class_uid'] == 4001 and e['actor']['process']['pid'] == $server and e['connection_info']['direction_id'] == 1" "$IPA")
+acc=$(wait_event 60 "e['class_uid'] == 4001 and e['actor']['process']['pid'] == $server and e['connection_info']['direction_id'] == 1" "$IPA")
 ok "the inbound accept is stored with both ends" test "$(jget "${acc:-{\}}" "(e['src_endpoint']['ip'], e['src_endpoint']['port'], e['dst_endpoint']['ip'], e['dst_endpoint']['port'])")" = "('$IPA', $CPORT, '$IPB', $PORT)"
+touch "$TEST_DIR/done"
+wait $client $server
 finish
