@@ -2,10 +2,11 @@
 # Shared by the telemetry integration tests (sourced after lib.sh).
 #
 # Every test that touches audit holds /tmp/vigil-audit-tests.lock for its whole run, so that
-# two of them never fight over the audit socket, auditd or the rules.
+# two of them never fight over the audit socket, auditd or the rules.  Several suites may run
+# on one machine, each with a dozen such tests in the queue: the wait is a failure limit.
 
 exec 9>/tmp/vigil-audit-tests.lock
-if ! flock -w 600 9; then
+if ! flock -w 3600 9; then
 	echo "Bail out! could not take /tmp/vigil-audit-tests.lock"
 	exit 1
 fi
