@@ -17,8 +17,20 @@
 #include "nls.h"
 #include "vigil/client.h"
 
+/* A large result arrives in parts ("more": true); at most this many grow at once, each at most
+ * VG_CLIENT_MAX_RESULT bytes of text. */
+#define MAX_PARTIAL 8
+#define VG_CLIENT_MAX_RESULT (256u * 1024 * 1024)
+
+struct partial {
+	uint64_t id;
+	json_t *items;
+	size_t bytes;
+};
+
 struct vg_client {
 	int fd;
+	struct partial partial[MAX_PARTIAL];
 	uint64_t next_id;
 	struct vg_linebuf in;
 	vg_client_response_fn on_response;
@@ -79,6 +91,8 @@ void vg_client_close(struct vg_client *c)
 	close(c->fd);
 	vg_linebuf_fini(&c->in);
 	json_decref(c->waiting_result);
+	for (size_t i = 0; i < MAX_PARTIAL; i++)
+		json_decref(c->partial[i].items);
 	free(c);
 }
 
@@ -178,11 +192,52 @@ static void error_from_json(json_t *e, struct vg_error *err)
 	}
 }
 
-static void handle_message(struct vg_client *c, json_t *msg)
+static struct partial *partial_find(struct vg_client *c, uint64_t id)
+{
+	for (size_t i = 0; i < MAX_PARTIAL; i++)
+		if (c->partial[i].items && c->partial[i].id == id)
+			return &c->partial[i];
+	return NULL;
+}
+
+/* One part of a large result (an array); returns 0, or -1 when it cannot be kept (the result
+ * then ends as an error). */
+static int partial_add(struct vg_client *c, uint64_t id, json_t *items, size_t bytes)
+{
+	struct partial *p = partial_find(c, id);
+
+	if (!json_is_array(items))
+		return -1;
+	for (size_t i = 0; !p && i < MAX_PARTIAL; i++)
+		if (!c->partial[i].items) {
+			p = &c->partial[i];
+			*p = (struct partial){ .id = id, .items = json_array() };
+		}
+	if (!p || !p->items || p->bytes + bytes > VG_CLIENT_MAX_RESULT)
+		return -1;
+	p->bytes += bytes;
+	return json_array_extend(p->items, items);
+}
+
+/* Takes the parts gathered for id, if any (a new reference, or NULL). */
+static json_t *partial_take(struct vg_client *c, uint64_t id)
+{
+	struct partial *p = partial_find(c, id);
+	json_t *items;
+
+	if (!p)
+		return NULL;
+	items = p->items;
+	*p = (struct partial){ 0 };
+	return items;
+}
+
+static void handle_message(struct vg_client *c, json_t *msg, size_t bytes)
 {
 	json_t *jid = json_object_get(msg, "id");
 	const char *stream = json_string_value(json_object_get(msg, "stream"));
 	struct vg_error err;
+	json_t *parts;
 	uint64_t id;
 
 	if (stream) {
@@ -196,17 +251,33 @@ static void handle_message(struct vg_client *c, json_t *msg)
 	if (json_is_true(json_object_get(msg, "ok"))) {
 		json_t *result = json_object_get(msg, "result");
 
-		if (!result)
-			result = json_null();
-		if (c->waiting_id && id == c->waiting_id) {
-			c->waiting_result = json_incref(result);
-			c->waiting_done = 1;
-		} else if (c->on_response) {
-			c->on_response(id, result, NULL, c->response_data);
+		if (json_is_true(json_object_get(msg, "more"))) {
+			if (partial_add(c, id, result, bytes) == 0)
+				return;
+			json_decref(partial_take(c, id));
+			vg_error_set(&err, -EMSGSIZE, N_("the agent's answer is larger than this client accepts"));
+			goto failed;
 		}
+		parts = partial_take(c, id);
+		if (parts && json_array_extend(parts, result) == 0) {
+			result = parts;
+		} else {
+			json_decref(parts);
+			result = json_incref(result ? result : json_null());
+		}
+		if (c->waiting_id && id == c->waiting_id) {
+			c->waiting_result = result;
+			c->waiting_done = 1;
+			return;
+		}
+		if (c->on_response)
+			c->on_response(id, result, NULL, c->response_data);
+		json_decref(result);
 		return;
 	}
+	json_decref(partial_take(c, id));
 	error_from_json(json_object_get(msg, "error"), &err);
+failed:
 	if (c->waiting_id && id == c->waiting_id) {
 		c->waiting_err = err;
 		c->waiting_done = -1;
@@ -239,7 +310,7 @@ int vg_client_process(struct vg_client *c, struct vg_error *err)
 			json_decref(msg);
 			return vg_error_set(err, -EPROTO, N_("the agent sent a malformed message"));
 		}
-		handle_message(c, msg);
+		handle_message(c, msg, len);
 		json_decref(msg);
 	}
 	if (r < 0)

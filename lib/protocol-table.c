@@ -94,6 +94,7 @@ static const struct vg_proto_arg args_proxy_set[] = {
 	{ "url", VG_ARG_STRING, VG_ARG_REQUIRED, "http, https, socks5 or socks5h URL" },
 	{ "user", VG_ARG_STRING, 0, "the proxy user" },
 	{ "password", VG_ARG_STRING, VG_ARG_SECRET, "the proxy password" },
+	{ "keep_password", VG_ARG_BOOL, 0, "without a password: keep the stored one (else none)" },
 	{ "bypass", VG_ARG_STRING, 0, "hosts reached without the proxy, comma-separated" },
 	{ NULL, 0, 0, NULL },
 };

@@ -16,6 +16,9 @@
 #include "app.h"
 #include "nls.h"
 
+/* Set by the signal handlers (main.c), read by the loop. */
+volatile sig_atomic_t vg_console_winch, vg_console_stop;
+
 #define MIN_COLS 80
 #define MIN_ROWS 24
 #define TICK_MS 1000
@@ -38,19 +41,24 @@ void vg_console_redraw(struct vg_console *con)
 	con->redraw = true;
 }
 
+static const struct vg_screen_class *active_class(const struct vg_console *con)
+{
+	return vg_console_screen(con->active)->cls;
+}
+
 static void show_active(struct vg_console *con)
 {
-	const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+	const struct vg_screen_class *cls = active_class(con);
 
 	if (cls->show && con->up)
 		cls->show(con->screens[con->active]);
 }
 
-void vg_console_goto(struct vg_console *con, enum vg_screen_id id)
+void vg_console_goto(struct vg_console *con, size_t i)
 {
-	if (id >= VG_SCR_COUNT)
+	if (i >= vg_console_screen_count())
 		return;
-	con->active = id;
+	con->active = i;
 	con->message[0] = '\0';
 	con->redraw = true;
 	show_active(con);
@@ -58,7 +66,7 @@ void vg_console_goto(struct vg_console *con, enum vg_screen_id id)
 
 static void draw_title(struct vg_console *con)
 {
-	const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+	const struct vg_screen_class *cls = active_class(con);
 	char left[256], right[VG_ERROR_MSG_SIZE + 64];
 	int rw;
 
@@ -104,28 +112,31 @@ static void draw_title(struct vg_console *con)
 static void draw_tabs(struct vg_console *con)
 {
 	const int y = LINES - 1;
-	int label_max = 32, total;
+	const size_t n = vg_console_screen_count();
+	int label_max = 32, total, x = 0;
 
 	/* Find the longest label width that lets every tab fit. */
 	for (;; label_max--) {
 		total = 0;
-		for (int i = 0; i < VG_SCR_COUNT; i++) {
-			const struct vg_screen_class *cls = vg_console_screen_class((enum vg_screen_id)i);
-			int lw = vg_ui_width(_(cls->label));
+		for (size_t i = 0; i < n; i++) {
+			const struct vg_screen *scr = vg_console_screen(i);
+			int lw = vg_ui_width(_(scr->cls->label));
 
-			total += vg_ui_width(vg_console_key_for(VG_ACT_GOTO, i)) + 1 + (lw < label_max ? lw : label_max) + 1;
+			total += vg_ui_width(vg_console_key_for(VG_ACT_GOTO, 0, scr->name)) + 1 +
+				 (lw < label_max ? lw : label_max) + 1;
 		}
 		if (total <= COLS || label_max <= 2)
 			break;
 	}
 	vg_ui_fill(y, 0, COLS, vg_ui_attr(VG_ROLE_TAB));
-	for (int i = 0, x = 0; i < VG_SCR_COUNT && x < COLS; i++) {
-		const struct vg_screen_class *cls = vg_console_screen_class((enum vg_screen_id)i);
+	for (size_t i = 0; i < n && x < COLS; i++) {
+		const struct vg_screen *scr = vg_console_screen(i);
+		const struct vg_screen_class *cls = scr->cls;
 		int start = x;
 
 		attrset(vg_ui_attr(VG_ROLE_TAB) | A_BOLD);
-		x += vg_ui_text(y, x, vg_console_key_for(VG_ACT_GOTO, i), COLS - x);
-		attrset(vg_ui_attr(i == (int)con->active ? VG_ROLE_TAB_ACTIVE : VG_ROLE_TAB));
+		x += vg_ui_text(y, x, vg_console_key_for(VG_ACT_GOTO, 0, scr->name), COLS - x);
+		attrset(vg_ui_attr(i == con->active ? VG_ROLE_TAB_ACTIVE : VG_ROLE_TAB));
 		x += 1;
 		x += vg_ui_text(y, x, _(cls->label), label_max < COLS - x ? label_max : COLS - x);
 		x += 1;
@@ -154,7 +165,7 @@ static void draw_message(struct vg_console *con)
 
 static void draw(struct vg_console *con)
 {
-	const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+	const struct vg_screen_class *cls = active_class(con);
 
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_ROWS) {
@@ -192,14 +203,18 @@ static void handle_global(struct vg_console *con, const struct vg_key *k)
 	case VG_ACT_QUIT:
 		con->quit = true;
 		break;
-	case VG_ACT_GOTO:
-		vg_console_goto(con, (enum vg_screen_id)k->arg);
+	case VG_ACT_GOTO: {
+		int i = vg_console_screen_find(k->target);
+
+		if (i >= 0)
+			vg_console_goto(con, (size_t)i);
 		break;
+	}
 	case VG_ACT_NEXT_SCREEN:
-		vg_console_goto(con, (enum vg_screen_id)((con->active + 1) % VG_SCR_COUNT));
+		vg_console_goto(con, (con->active + 1) % vg_console_screen_count());
 		break;
 	case VG_ACT_PREV_SCREEN:
-		vg_console_goto(con, (enum vg_screen_id)((con->active + VG_SCR_COUNT - 1) % VG_SCR_COUNT));
+		vg_console_goto(con, (con->active + vg_console_screen_count() - 1) % vg_console_screen_count());
 		break;
 	case VG_ACT_REDRAW:
 		clear();
@@ -221,30 +236,57 @@ static void handle_global(struct vg_console *con, const struct vg_key *k)
 	}
 }
 
+/* The result of a screen's handler. */
+static void apply(struct vg_console *con, int r)
+{
+	if (r & VG_KEY_REDRAW)
+		con->redraw = true;
+	if (r & VG_KEY_QUIT)
+		con->quit = true;
+}
+
+/* A key for the visible screen: its handler first, then the frame's global bindings. */
+static void dispatch_key(struct vg_console *con, struct vg_key *k)
+{
+	const struct vg_screen_class *cls = active_class(con);
+	int res;
+
+	vg_console_resolve_key(k, vg_console_screen(con->active)->name);
+	res = cls->key ? cls->key(con->screens[con->active], k) : VG_KEY_IGNORED;
+	apply(con, res);
+	if (!(res & VG_KEY_HANDLED))
+		handle_global(con, k);
+}
+
 static void handle_mouse(struct vg_console *con)
 {
-	const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+	const struct vg_screen_class *cls = active_class(con);
 	MEVENT ev;
 
+	if (getmouse(&ev) != OK)
+		return;
+	/* The wheel scrolls the list under it as the arrow keys would, three rows a notch. */
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		for (int i = 0; i < 3; i++) {
+			struct vg_key k = { .ch = ev.bstate & BUTTON4_PRESSED ? KEY_UP : KEY_DOWN, .code = true };
+
+			dispatch_key(con, &k);
+		}
+		return;
+	}
 	/* The press only: a release after it would be a second click on the same row. */
-	if (getmouse(&ev) != OK || !(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
+	if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)))
 		return;
 	if (ev.y == LINES - 1) {
-		for (int i = 0; i < VG_SCR_COUNT; i++)
-			if (ev.x >= con->tab_x[i][0] && ev.x < con->tab_x[i][1] && i != (int)con->active) {
-				vg_console_goto(con, (enum vg_screen_id)i);
+		for (size_t i = 0; i < vg_console_screen_count(); i++)
+			if (ev.x >= con->tab_x[i][0] && ev.x < con->tab_x[i][1] && i != con->active) {
+				vg_console_goto(con, i);
 				return;
 			}
 		return;
 	}
-	if (cls->click && ev.y >= con->body.top && ev.y < con->body.top + con->body.rows) {
-		int r = cls->click(con->screens[con->active], ev.y - con->body.top);
-
-		if (r & VG_KEY_REDRAW)
-			con->redraw = true;
-		if (r & VG_KEY_QUIT)
-			con->quit = true;
-	}
+	if (cls->click && ev.y >= con->body.top && ev.y < con->body.top + con->body.rows)
+		apply(con, cls->click(con->screens[con->active], ev.y, ev.x));
 }
 
 static void handle_input(struct vg_console *con)
@@ -254,9 +296,7 @@ static void handle_input(struct vg_console *con)
 
 	/* Everything that is waiting: the terminal is in non-blocking mode. */
 	for (int limit = 0; limit < 256 && (r = get_wch(&ch)) != ERR; limit++) {
-		const struct vg_screen_class *cls = vg_console_screen_class(con->active);
 		struct vg_key k = { .ch = ch, .code = r == KEY_CODE_YES };
-		int res;
 
 		if (k.code && ch == KEY_RESIZE) {
 			vg_console_winch = 1;
@@ -266,14 +306,7 @@ static void handle_input(struct vg_console *con)
 			handle_mouse(con);
 			continue;
 		}
-		vg_console_resolve_key(&k, (int)con->active);
-		res = cls->key ? cls->key(con->screens[con->active], &k) : VG_KEY_IGNORED;
-		if (res & VG_KEY_REDRAW)
-			con->redraw = true;
-		if (res & VG_KEY_QUIT)
-			con->quit = true;
-		if (!(res & VG_KEY_HANDLED))
-			handle_global(con, &k);
+		dispatch_key(con, &k);
 		if (con->quit)
 			return;
 	}
@@ -309,7 +342,7 @@ int vg_console_run(struct vg_console *con)
 		if (con->up && !was_up)
 			show_active(con);
 		if (now >= next_tick) {
-			const struct vg_screen_class *cls = vg_console_screen_class(con->active);
+			const struct vg_screen_class *cls = active_class(con);
 
 			next_tick = now + TICK_MS;
 			if (cls->tick)

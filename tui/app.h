@@ -8,7 +8,6 @@
 #include "console.h"
 
 #define VG_CONSOLE_MAX_PENDING 64
-#define VG_CONSOLE_MAX_TABS VG_SCR_COUNT
 
 struct vg_pending {
 	uint64_t id;              /* 0: free */
@@ -36,10 +35,10 @@ struct vg_console {
 	unsigned nlasting;        /* of them, lasting ones */
 
 	/* The screens. */
-	void *screens[VG_SCR_COUNT];
-	enum vg_screen_id active;
+	void *screens[VG_CONSOLE_MAX_SCREENS];   /* each screen's object, in the order of screens.c */
+	size_t active;
 	struct vg_view body;
-	int tab_x[VG_CONSOLE_MAX_TABS][2];   /* columns of each tab in the bottom bar, from the last draw */
+	int tab_x[VG_CONSOLE_MAX_SCREENS][2];    /* columns of each tab in the bottom bar, from the last draw */
 
 	/* The interface. */
 	bool redraw;
@@ -54,6 +53,8 @@ extern volatile sig_atomic_t vg_console_winch, vg_console_stop;
 
 /* app.c */
 int vg_console_run(struct vg_console *con);
+/* Shows screen i (an index in screens.c). */
+void vg_console_goto(struct vg_console *con, size_t i);
 
 /* conn.c: the link to the agent, with reconnection and back-off. */
 uint64_t vg_console_now_ms(void);

@@ -99,8 +99,8 @@ static void on_stream(const char *stream, json_t *data, void *user)
 {
 	struct vg_console *con = user;
 
-	for (int i = 0; i < VG_SCR_COUNT; i++) {
-		const struct vg_screen_class *cls = vg_console_screen_class((enum vg_screen_id)i);
+	for (size_t i = 0; i < vg_console_screen_count(); i++) {
+		const struct vg_screen_class *cls = vg_console_screen(i)->cls;
 
 		if (cls->stream && con->screens[i])
 			cls->stream(con->screens[i], stream, data);

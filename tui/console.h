@@ -3,9 +3,10 @@
  * vigil-console: the pieces shared by the main loop, the drawing helpers and the screens.
  *
  * Every screen is a small "class" (struct vg_screen_class): create, destroy, show,
- * draw, key, click, tick.  Key handlers return VG_KEY_* flags.  Screens talk to the
- * agent only through vg_console_request(), which never blocks: the answer comes
- * later to a callback, on the main loop.
+ * draw, key, click, tick, listed once in screens.c.  Key handlers return VG_KEY_* flags.
+ * Their lists and forms are the shared widgets of list.c and form.c.  Screens talk to the
+ * agent only through vg_console_request(), which never blocks: the answer comes later to a
+ * callback, on the main loop.
  */
 #ifndef VIGIL_TUI_CONSOLE_H
 #define VIGIL_TUI_CONSOLE_H
@@ -21,111 +22,13 @@
 #include <stdint.h>
 #include <wchar.h>
 
+#include "form.h"
+#include "keys.h"
+#include "list.h"
 #include "vigil/client.h"
 #include "vigil/error.h"
 
 struct vg_console;
-
-/* What a key or click handler did. */
-enum {
-	VG_KEY_IGNORED = 0,
-	VG_KEY_HANDLED = 1 << 0,
-	VG_KEY_REDRAW = 1 << 1,
-	VG_KEY_QUIT = 1 << 2,
-};
-
-/* What a key means, from the binding table. */
-enum vg_action {
-	VG_ACT_NONE = 0,
-	VG_ACT_QUIT,
-	VG_ACT_GOTO,          /* arg: the screen */
-	VG_ACT_NEXT_SCREEN,
-	VG_ACT_PREV_SCREEN,
-	VG_ACT_REDRAW,
-	VG_ACT_RELOAD,
-	VG_ACT_UP,
-	VG_ACT_DOWN,
-	VG_ACT_PAGE_UP,
-	VG_ACT_PAGE_DOWN,
-	VG_ACT_HOME,
-	VG_ACT_END,
-	VG_ACT_ACTIVATE,      /* Enter: edit or open the selected row */
-	VG_ACT_CANCEL,        /* Esc */
-	VG_ACT_DEFAULT,       /* reset the selected setting to its default */
-	VG_ACT_FILTER,        /* type a filter for the rows */
-	VG_ACT_TOGGLE,        /* switch a yes/no value */
-	VG_ACT_COMMAND,       /* a screen's own command; arg: which (the screen's VG_UI_*) */
-};
-
-/* The screens' own commands (VG_ACT_COMMAND's arg). */
-enum {
-	VG_UI_GET_FILE = 1,
-	VG_UI_DELETE_FILE,
-	VG_UI_RUN,
-	VG_UI_TERMINATE,
-	VG_UI_CANCEL,
-	VG_UI_QUARANTINE,    /* the quarantine view, and back */
-	VG_UI_RESTORE,
-	VG_UI_PURGE,
-	VG_UI_FILES,         /* IOC: the file picker */
-	VG_UI_OPTIONS,       /* IOC: the options of the scan */
-	VG_UI_START,         /* IOC: start the scan */
-	VG_UI_PAST,          /* IOC: the past scans, and back to the results */
-	VG_UI_SHOW_PROCESS,  /* telemetry: show or hide a type (these four in this order) */
-	VG_UI_SHOW_NETWORK,
-	VG_UI_SHOW_FILE,
-	VG_UI_SHOW_OTHER,
-	VG_UI_CLEAR,         /* telemetry: forget the events shown */
-	VG_UI_ADD,           /* isolation: a new exception */
-	VG_UI_REMOVE,        /* isolation: remove the selected exception */
-	VG_UI_ISOLATE,       /* isolation: turn it on */
-	VG_UI_RELEASE,       /* isolation: turn it off */
-	VG_UI_PROFILE,       /* isolation: switch the selected profile */
-	VG_UI_CHECK,         /* servers: check the selected server now */
-	VG_UI_IMPORT_SERVER, /* servers: import the server's CA (file picker) */
-	VG_UI_IMPORT_CLIENT, /* servers: import the client certificate (picker, then key and password) */
-	VG_UI_REMOVE_SERVER_CERT,
-	VG_UI_REMOVE_CLIENT_CERT,
-	VG_UI_PROXY,         /* servers: the proxy form */
-	VG_UI_PROXY_CLEAR,
-};
-
-enum vg_screen_id {
-	VG_SCR_DASHBOARD,
-	VG_SCR_TELEMETRY,
-	VG_SCR_TASKS,
-	VG_SCR_IOC,
-	VG_SCR_ISOLATION,
-	VG_SCR_SERVERS,
-	VG_SCR_EXCLUSIONS,
-	VG_SCR_SETTINGS,
-	VG_SCR_HISTORY,
-	VG_SCR_HELP,
-	VG_SCR_COUNT
-};
-
-#define VG_SCOPE_GLOBAL (-1)
-/* The keys of a form: listed in the help; the form reads the raw keys (form.c). */
-#define VG_SCOPE_FORM (-2)
-
-/* One key binding.  The help screen and the bottom bar are generated from the table. */
-struct vg_binding {
-	wint_t key;
-	bool code;             /* key is a KEY_* code, not a character */
-	const char *key_name;  /* N_(): as shown in the help and the bottom bar */
-	int scope;             /* VG_SCOPE_GLOBAL, VG_SCOPE_FORM or an enum vg_screen_id */
-	enum vg_action action;
-	int arg;
-	const char *help;      /* N_(); NULL: an alias, not listed */
-};
-
-/* A key as the screens see it: the raw key and what the table says it means there. */
-struct vg_key {
-	wint_t ch;
-	bool code;
-	enum vg_action action;
-	int arg;
-};
 
 /* The body of the screen, between the title bar and the message line. */
 struct vg_view {
@@ -133,7 +36,6 @@ struct vg_view {
 };
 
 struct vg_screen_class {
-	enum vg_screen_id id;
 	const char *label;     /* N_(): the tab */
 	const char *title;     /* N_(): the title bar */
 	void *(*create)(struct vg_console *con);
@@ -141,7 +43,7 @@ struct vg_screen_class {
 	void (*show)(void *self);                       /* became visible, or the agent came back */
 	void (*draw)(void *self, const struct vg_view *v);
 	int (*key)(void *self, const struct vg_key *k);
-	int (*click)(void *self, int row);              /* row inside the body */
+	int (*click)(void *self, int y, int x);         /* a click in the body, in screen cells */
 	void (*tick)(void *self);                       /* about once a second while visible */
 	/* A stream message from the agent, after a subscription the screen asked for in show().
 	 * A new connection has no subscription: show() runs each time the screen is shown and
@@ -150,18 +52,19 @@ struct vg_screen_class {
 	void (*stream)(void *self, const char *name, json_t *data);
 };
 
-/* The screens, in tab order (screens.c). */
-const struct vg_screen_class *vg_console_screen_class(enum vg_screen_id id);
-extern const struct vg_screen_class vg_screen_dashboard, vg_screen_telemetry, vg_screen_tasks,
-	vg_screen_ioc, vg_screen_isolation, vg_screen_servers, vg_screen_exclusions, vg_screen_settings,
-	vg_screen_history, vg_screen_help;
-
-/* keys.c */
-const struct vg_binding *vg_console_bindings(size_t *n);
-/* Resolves what key means on screen (its own bindings first, then the global ones). */
-void vg_console_resolve_key(struct vg_key *k, int screen);
-/* The name of the first key bound to action/arg (in any scope), translated; "" when none. */
-const char *vg_console_key_for(enum vg_action action, int arg);
+/* screens.c: the screens in tab order, each with its name (the key table's scope). */
+#define VG_CONSOLE_MAX_SCREENS 16
+struct vg_screen {
+	const char *name;
+	const struct vg_screen_class *cls;
+};
+size_t vg_console_screen_count(void);
+const struct vg_screen *vg_console_screen(size_t i);
+/* The index of the screen called name, or -1. */
+int vg_console_screen_find(const char *name);
+/* Checks the screen table and the key table against each other (names unknown or twice, too
+ * many screens, a screen without its class's functions): 0, or -1 with the fault in msg. */
+int vg_console_check_tables(char *msg, size_t size);
 
 /* The agent, seen from a screen (app.c, conn.c). */
 typedef void (*vg_console_reply_fn)(void *ctx, json_t *result, const struct vg_error *err);
@@ -181,7 +84,6 @@ bool vg_console_read_only(const struct vg_console *con);
 void vg_console_message(struct vg_console *con, bool error, const char *text);
 /* The message told to a read-only user who tries to change something. */
 void vg_console_read_only_message(struct vg_console *con);
-void vg_console_goto(struct vg_console *con, enum vg_screen_id id);
 void vg_console_redraw(struct vg_console *con);
 /* True when err means that the agent does not have the command (unknown or not available). */
 bool vg_console_unavailable(const struct vg_error *err);
@@ -224,43 +126,20 @@ const char *vg_ui_spinner(unsigned frame);
 void vg_ui_duration(char *buf, size_t size, long long seconds);
 /* A JSON scalar as text ("" for objects and arrays of objects; arrays joined with ","). */
 void vg_ui_json_text(char *buf, size_t size, const json_t *v);
-
-/* The new selection among n rows after a movement key (page: rows in view), or -1 when k does not move. */
-int vg_ui_move(int sel, int n, const struct vg_key *k, int page);
-
-/* form.c: a small modal form of text fields. */
-#define VG_FORM_MAX_FIELDS 10
-#define VG_FIELD_MAX 1024
-
-struct vg_field {
-	const char *label;        /* N_() */
-	char value[VG_FIELD_MAX];
-	size_t len, cursor;       /* bytes */
-	bool secret;              /* shown as stars */
-};
-
-struct vg_form {
-	bool open;
-	bool busy;                /* waiting for the agent */
-	char title[256];
-	char note[512];           /* information under the fields */
-	char error[VG_ERROR_MSG_SIZE];
-	struct vg_field fields[VG_FORM_MAX_FIELDS];
-	int nfields, focus;
-};
-
-enum { VG_FORM_NONE, VG_FORM_CHANGED, VG_FORM_SUBMIT, VG_FORM_CANCEL };
-
-/* Opens an empty form; vg_form_add adds a field (label an N_() string, value copied; -1 when full). */
-void vg_form_open(struct vg_form *f, const char *title);
-int vg_form_add(struct vg_form *f, const char *label, const char *value, bool secret);
-/* Closes the form and wipes its fields (they may hold a password). */
-void vg_form_close(struct vg_form *f);
-/* Edits the focused field with k; returns VG_FORM_NONE (not for the form: a function key),
- * VG_FORM_CHANGED, VG_FORM_SUBMIT (Enter) or VG_FORM_CANCEL (Esc). */
-int vg_form_key(struct vg_form *f, const struct vg_key *k);
-/* Draws the form over the middle of the view, and leaves the cursor in the focused field. */
-void vg_form_draw(const struct vg_form *f, const struct vg_view *v);
-
+/* The string at key of a JSON object, or fallback when there is none. */
+const char *vg_ui_str_or(const json_t *obj, const char *key, const char *fallback);
+static inline const char *vg_ui_str(const json_t *obj, const char *key)
+{
+	return vg_ui_str_or(obj, key, "");
+}
+/* Draws s as vg_ui_text does, ending with "…" when it does not fit in maxcols. */
+int vg_ui_text_cut(int y, int x, const char *s, int maxcols);
+/* Character wc in the locale's multibyte encoding into out (VG_UI_CHAR_MAX bytes); returns
+ * the bytes, 0 when it has none. */
+#define VG_UI_CHAR_MAX 16
+size_t vg_ui_encode_char(wint_t wc, char out[VG_UI_CHAR_MAX]);
+/* The start of the UTF-8 character before pos, after pos. */
+size_t vg_ui_prev_char(const char *s, size_t pos);
+size_t vg_ui_next_char(const char *s, size_t len, size_t pos);
 
 #endif

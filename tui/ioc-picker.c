@@ -33,6 +33,7 @@ static void clear_entries(struct vg_picker *p)
 void vg_picker_fini(struct vg_picker *p)
 {
 	clear_entries(p);
+	vg_list_fini(&p->rows);
 	for (size_t i = 0; i < p->nchosen; i++)
 		free(p->chosen[i]);
 	p->nchosen = 0;
@@ -87,19 +88,11 @@ static int load(struct vg_picker *p, const char *dir)
 	clear_entries(p);
 	p->names = names;
 	p->n = n;
-	p->sel = p->scroll = 0;
+	vg_list_reset(&p->rows);
 	p->error[0] = '\0';
 	if (dir != p->dir)
 		snprintf(p->dir, sizeof(p->dir), "%s", dir);
 	return 0;
-}
-
-void vg_picker_open(struct vg_picker *p)
-{
-	if (!p->dir[0] && !getcwd(p->dir, sizeof(p->dir)))
-		snprintf(p->dir, sizeof(p->dir), "/");
-	p->open = true;
-	load(p, p->dir);
 }
 
 static int find_chosen(const struct vg_picker *p, const char *path)
@@ -137,6 +130,54 @@ static void join(const struct vg_picker *p, const char *name, char *out, size_t 
 		out[len - 1] = '\0';
 }
 
+static size_t count(void *ctx)
+{
+	struct vg_picker *p = ctx;
+
+	return p->n;
+}
+
+static void draw_heading(void *ctx, int y, int x, int cols)
+{
+	struct vg_picker *p = ctx;
+	char buf[PATH_MAX + 64];
+
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_fill(y, x, cols, vg_ui_attr(VG_ROLE_HEADING));
+	snprintf(buf, sizeof(buf), _("Choose the IOC files in %s"), p->dir);
+	vg_ui_text(y, x + 1, buf, cols - 2);
+}
+
+static void draw_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	struct vg_picker *p = ctx;
+	const char *name = p->names[i];
+	bool dir = name[strlen(name) - 1] == '/';
+	char buf[NAME_MAX + 16], path[PATH_MAX + NAME_MAX + 2];
+
+	join(p, name, path, sizeof(path));
+	snprintf(buf, sizeof(buf), "%s %s", dir ? "   " : find_chosen(p, path) >= 0 ? "[x]" : "[ ]", name);
+	if (dir && !selected)
+		attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_text(y, x + 2, buf, cols - 4);
+}
+
+static const struct vg_list_ops rows_ops = {
+	.count = count,
+	.draw_row = draw_row,
+	.draw_heading = draw_heading,
+};
+
+void vg_picker_open(struct vg_picker *p)
+{
+	if (!p->rows.ops)
+		vg_list_init(&p->rows, &rows_ops, p);
+	if (!p->dir[0] && !getcwd(p->dir, sizeof(p->dir)))
+		snprintf(p->dir, sizeof(p->dir), "/");
+	p->open = true;
+	load(p, p->dir);
+}
+
 static void go_up(struct vg_picker *p)
 {
 	char parent[PATH_MAX];
@@ -155,7 +196,8 @@ static void go_up(struct vg_picker *p)
 
 static void activate(struct vg_picker *p, bool enter)
 {
-	const char *name = p->sel < (int)p->n ? p->names[p->sel] : NULL;
+	long sel = vg_list_selected(&p->rows);
+	const char *name = sel >= 0 && (size_t)sel < p->n ? p->names[sel] : NULL;
 	char path[PATH_MAX + NAME_MAX + 2], *real;
 
 	if (!name)
@@ -176,11 +218,18 @@ static void activate(struct vg_picker *p, bool enter)
 	toggle(p, path);
 }
 
-/* A typed path: a directory is browsed, a file chosen. */
+/* A typed path: a directory is browsed, a file chosen.  An absolute path is taken as it is;
+ * a relative one is in the directory shown. */
 static void go_to(struct vg_picker *p, const char *typed)
 {
-	char *real = realpath(typed, NULL);
+	char full[PATH_MAX + VG_FIELD_MAX + 2], *real;
 	struct stat st;
+
+	if (typed[0] == '/')
+		snprintf(full, sizeof(full), "%s", typed);
+	else
+		snprintf(full, sizeof(full), "%s%s%s", p->dir, strcmp(p->dir, "/") == 0 ? "" : "/", typed);
+	real = realpath(full, NULL);
 
 	if (!real || stat(real, &st) < 0) {
 		snprintf(p->error, sizeof(p->error), "%s: %s", typed, strerror(errno));
@@ -202,48 +251,45 @@ static void go_to(struct vg_picker *p, const char *typed)
 		/* The chosen file becomes the selection. */
 		for (size_t i = 0; slash && i < p->n; i++)
 			if (strcmp(p->names[i], slash == dir ? real + 1 : real + strlen(dir) + 1) == 0)
-				p->sel = (int)i;
+				vg_list_select(&p->rows, i);
 	} else {
 		snprintf(p->error, sizeof(p->error), _("%s is neither a directory nor a regular file."), typed);
 	}
 	free(real);
 }
 
+static void go_submit(void *ctx, struct vg_form *f)
+{
+	struct vg_picker *p = ctx;
+	char typed[VG_FIELD_MAX];
+
+	snprintf(typed, sizeof(typed), "%s", vg_form_value(f, 0));
+	vg_form_close(f);
+	if (typed[0])
+		go_to(p, typed);
+}
+
 int vg_picker_key(struct vg_picker *p, const struct vg_key *k)
 {
-	int last = p->n ? (int)p->n - 1 : 0;
+	struct vg_key down = { .action = VG_ACT_DOWN };
+	int r;
 
-	if (p->go.open) {
-		switch (vg_form_key(&p->go, k)) {
-		case VG_FORM_SUBMIT: {
-			char typed[VG_FIELD_MAX];
-
-			snprintf(typed, sizeof(typed), "%s", p->go.fields[0].value);
-			vg_form_close(&p->go);
-			if (typed[0])
-				go_to(p, typed);
-			break;
-		}
-		case VG_FORM_CANCEL:
-			vg_form_close(&p->go);
-			break;
-		case VG_FORM_NONE:
-			return k->code && k->ch >= KEY_F0 && k->ch <= KEY_F(63) ? VG_KEY_IGNORED : VG_KEY_HANDLED;
-		default:
-			break;
-		}
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	}
-	if ((k->code && k->ch == KEY_BACKSPACE) || (!k->code && (k->ch == 127 || k->ch == 8))) {
+	if (p->go.open)
+		return vg_form_key(&p->go, k);
+	if (vg_key_is_backspace(k)) {
 		go_up(p);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
 	if (!k->code && k->ch == '/') {
-		vg_form_open(&p->go, _(" Go to a directory or choose a file "));
+		/* The directory shown, selected: a path typed replaces it, End or an arrow edits it. */
+		vg_form_open(&p->go, _(" Go to a directory or choose a file "), go_submit, p);
 		vg_form_add(&p->go, N_("Path"), p->dir, false);
-		p->go.fields[0].cursor = p->go.fields[0].len;
+		snprintf(p->go.note, sizeof(p->go.note), "%s",
+			 _("An absolute path, or a path in the directory shown. A directory is opened, a file chosen."));
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
+	if ((r = vg_list_key(&p->rows, k)))
+		return r;
 	switch (k->action) {
 	case VG_ACT_CANCEL:
 		p->open = false;
@@ -253,62 +299,34 @@ int vg_picker_key(struct vg_picker *p, const struct vg_key *k)
 		break;
 	case VG_ACT_TOGGLE:
 		activate(p, false);
-		if (p->sel < last)
-			p->sel++;
-		break;
-	case VG_ACT_UP:
-		p->sel = p->sel > 0 ? p->sel - 1 : 0;
-		break;
-	case VG_ACT_DOWN:
-		p->sel = p->sel < last ? p->sel + 1 : last;
-		break;
-	case VG_ACT_PAGE_UP:
-		p->sel = p->sel > p->page ? p->sel - p->page : 0;
-		break;
-	case VG_ACT_PAGE_DOWN:
-		p->sel = p->sel + p->page < last ? p->sel + p->page : last;
-		break;
-	case VG_ACT_HOME:
-		p->sel = 0;
-		break;
-	case VG_ACT_END:
-		p->sel = last;
+		vg_list_key(&p->rows, &down);
 		break;
 	default:
 		/* Function keys still switch screens; the rest stays in the picker. */
-		return k->code && k->ch >= KEY_F0 && k->ch <= KEY_F(63) ? VG_KEY_IGNORED : VG_KEY_HANDLED;
+		return vg_key_is_function(k) ? VG_KEY_IGNORED : VG_KEY_HANDLED;
 	}
 	return VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
+int vg_picker_click(struct vg_picker *p, int y, int x)
+{
+	if (p->go.open)
+		return vg_form_click(&p->go, y, x);
+	switch (vg_list_click(&p->rows, y, x)) {
+	case VG_LIST_AGAIN:
+		activate(p, true);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	case VG_LIST_SELECTED:
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	default:
+		return VG_KEY_HANDLED;
+	}
+}
+
 void vg_picker_draw(struct vg_picker *p, const struct vg_view *v)
 {
-	int rows = v->rows - 4;
-	char buf[PATH_MAX + 64], path[PATH_MAX + NAME_MAX + 2];
+	char buf[PATH_MAX + 64];
 
-	attrset(vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_fill(v->top, 0, v->cols, vg_ui_attr(VG_ROLE_HEADING));
-	snprintf(buf, sizeof(buf), _("Choose the IOC files in %s"), p->dir);
-	vg_ui_text(v->top, 1, buf, v->cols - 2);
-	attrset(A_NORMAL);
-	p->page = rows > 1 ? rows : 1;
-	if (p->sel < p->scroll)
-		p->scroll = p->sel;
-	if (p->sel >= p->scroll + rows)
-		p->scroll = p->sel - rows + 1;
-	for (int i = 0; i < rows && p->scroll + i < (int)p->n; i++) {
-		const char *name = p->names[p->scroll + i];
-		bool dir = name[strlen(name) - 1] == '/', sel = p->scroll + i == p->sel;
-		int y = v->top + 1 + i;
-
-		join(p, name, path, sizeof(path));
-		snprintf(buf, sizeof(buf), "%s %s", dir ? "   " : find_chosen(p, path) >= 0 ? "[x]" : "[ ]", name);
-		if (sel)
-			vg_ui_fill(y, 0, v->cols, vg_ui_attr(VG_ROLE_SELECTED));
-		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : dir ? vg_ui_attr(VG_ROLE_HEADING) : A_NORMAL);
-		vg_ui_text(y, 2, buf, v->cols - 4);
-		attrset(A_NORMAL);
-	}
 	if (p->error[0]) {
 		attrset(vg_ui_attr(VG_ROLE_ERROR));
 		vg_ui_text(v->top + v->rows - 3, 2, p->error, v->cols - 4);
@@ -322,6 +340,7 @@ void vg_picker_draw(struct vg_picker *p, const struct vg_view *v)
 		   _("Enter: open or choose   Space: choose or drop   Backspace: up   /: type a path   Esc: done"),
 		   v->cols - 4);
 	attrset(A_NORMAL);
+	vg_list_draw(&p->rows, v->top, v->left, v->rows - 3, v->cols);
 	vg_form_draw(&p->go, v);
 }
 

@@ -14,7 +14,7 @@ struct vg_picker {
 	char dir[PATH_MAX];
 	char **names;             /* the entries of dir: directories (ending in '/') first */
 	size_t n;
-	int sel, scroll, page;
+	struct vg_list rows;      /* over names */
 	char error[VG_ERROR_MSG_SIZE];
 	char *chosen[VG_PICKER_MAX_CHOSEN];   /* absolute paths */
 	size_t nchosen;
@@ -27,6 +27,8 @@ void vg_picker_fini(struct vg_picker *p);
 void vg_picker_draw(struct vg_picker *p, const struct vg_view *v);
 /* Returns VG_KEY_* flags; Esc closes the picker (the files stay chosen). */
 int vg_picker_key(struct vg_picker *p, const struct vg_key *k);
+/* A click selects an entry; a click on the selected one opens or chooses it (as Enter). */
+int vg_picker_click(struct vg_picker *p, int y, int x);
 /* "a.ioc, b.ioc" (base names) in buf. */
 void vg_picker_summary(const struct vg_picker *p, char *buf, size_t size);
 

@@ -12,7 +12,6 @@
 #include "app.h"
 #include "nls.h"
 
-volatile sig_atomic_t vg_console_winch, vg_console_stop;
 static volatile sig_atomic_t curses_active;
 
 static void on_winch(int sig)
@@ -83,6 +82,7 @@ int main(int argc, char **argv)
 	};
 	struct vg_console con;
 	const char *socket_path, *dir;
+	char fault[256];
 	int opt, rc;
 
 	vg_nls_init();
@@ -116,6 +116,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	/* A screen or a key that names a screen not in the table is a fault of this build. */
+	if (vg_console_check_tables(fault, sizeof(fault)) < 0) {
+		fprintf(stderr, "vigil-console: %s\n", fault);
+		return 70;
+	}
 	memset(&con, 0, sizeof(con));
 	vg_conn_init(&con, socket_path);
 	/* Short Esc: the forms close at once. */
@@ -133,25 +138,24 @@ int main(int argc, char **argv)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
 	vg_ui_init();
 
-	for (int i = 0; i < VG_SCR_COUNT; i++) {
-		const struct vg_screen_class *cls = vg_console_screen_class((enum vg_screen_id)i);
-
-		con.screens[i] = cls->create(&con);
+	for (size_t i = 0; i < vg_console_screen_count(); i++) {
+		con.screens[i] = vg_console_screen(i)->cls->create(&con);
 		if (!con.screens[i]) {
 			restore_terminal();
 			fprintf(stderr, "vigil-console: %s\n", _("out of memory"));
 			return 1;
 		}
 	}
-	con.active = VG_SCR_DASHBOARD;
+	/* The first tab is where the console opens. */
+	con.active = 0;
 	rc = vg_console_run(&con);
 	vg_conn_fini(&con);
-	for (int i = VG_SCR_COUNT - 1; i >= 0; i--)
-		vg_console_screen_class((enum vg_screen_id)i)->destroy(con.screens[i]);
+	for (size_t i = vg_console_screen_count(); i-- > 0;)
+		vg_console_screen(i)->cls->destroy(con.screens[i]);
 	restore_terminal();
 	return rc;
 }

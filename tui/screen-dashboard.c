@@ -85,13 +85,6 @@ static void tick(void *self)
 		show(d);
 }
 
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "?";
-}
-
 static void field(int y, int x, int w, const char *label, const char *value)
 {
 	int lw;
@@ -189,7 +182,7 @@ static void draw(void *self, const struct vg_view *v)
 	sections = json_object_get(st, "sections");
 	sec = json_object_get(sections, "isolation");
 	if (json_is_true(json_object_get(sec, "isolated")) ||
-	    (json_string_value(json_object_get(sec, "state")) && strcmp(str(sec, "state"), "on") == 0)) {
+	    (json_string_value(json_object_get(sec, "state")) && strcmp(vg_ui_str_or(sec, "state", "?"), "on") == 0)) {
 		json_t *until = json_object_get(sec, "until");
 		char left[64], banner[256];
 
@@ -218,20 +211,20 @@ static void draw(void *self, const struct vg_view *v)
 	attrset(vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_text(y++, 1, _("Agent"), w);
 	attrset(A_NORMAL);
-	field(y, 3, half - 4, _("Version"), str(st, "version"));
+	field(y, 3, half - 4, _("Version"), vg_ui_str_or(st, "version", "?"));
 	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(st, "pid")));
 	field(y++, half, half - 1, _("Process id"), buf);
 	vg_ui_duration(buf, sizeof(buf), json_integer_value(json_object_get(st, "uptime")));
 	field(y, 3, half - 4, _("Uptime"), buf);
-	field(y++, half, half - 1, _("Host"), str(st, "hostname"));
-	field(y++, 3, w, _("Agent id"), str(st, "agent_id"));
+	field(y++, half, half - 1, _("Host"), vg_ui_str_or(st, "hostname", "?"));
+	field(y++, 3, w, _("Agent id"), vg_ui_str_or(st, "agent_id", "?"));
 	control = json_object_get(st, "control");
 	snprintf(buf, sizeof(buf), _("%lld connected, %lld requests, %lld refused"),
 		 (long long)json_integer_value(json_object_get(control, "clients")),
 		 (long long)json_integer_value(json_object_get(control, "requests")),
 		 (long long)json_integer_value(json_object_get(control, "refused")));
 	field(y++, 3, w, _("Control clients"), buf);
-	field(y++, 3, w, _("State directory"), str(st, "state_dir"));
+	field(y++, 3, w, _("State directory"), vg_ui_str_or(st, "state_dir", "?"));
 	y++;
 	attrset(vg_ui_attr(VG_ROLE_HEADING));
 	vg_ui_text(y++, 1, _("Parts of the agent"), w);
@@ -259,7 +252,6 @@ static void draw(void *self, const struct vg_view *v)
 }
 
 const struct vg_screen_class vg_screen_dashboard = {
-	.id = VG_SCR_DASHBOARD,
 	.label = N_("Dashboard"),
 	.title = N_("Dashboard"),
 	.create = create,

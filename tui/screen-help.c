@@ -4,127 +4,136 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "console.h"
 #include "nls.h"
 
+#define MAX_LINES 256
+
+/* One line of the help: a heading, a key with what it does, or a blank. */
+struct help_line {
+	const char *a, *b;        /* translated; b NULL for a heading */
+	enum vg_role role;
+	int x;
+};
+
 struct help_screen {
 	struct vg_console *con;
-	int scroll, page, total;
+	struct help_line lines[MAX_LINES];
+	size_t n;
+	struct vg_list rows;      /* a text to read; "/" finds a key */
+};
+
+static void add(struct help_screen *h, int x, enum vg_role role, const char *a, const char *b)
+{
+	if (h->n < MAX_LINES)
+		h->lines[h->n++] = (struct help_line){ .a = a, .b = b, .role = role, .x = x };
+}
+
+static void add_scope(struct help_screen *h, const char *scope, const char *heading)
+{
+	size_t nb;
+	const struct vg_binding *b = vg_console_bindings(&nb);
+	bool first = true;
+
+	for (size_t i = 0; i < nb; i++) {
+		if (!b[i].help || !(b[i].scope == scope || (b[i].scope && scope && strcmp(b[i].scope, scope) == 0)))
+			continue;
+		if (first) {
+			if (h->n)
+				add(h, 1, VG_ROLE_NORMAL, "", NULL);
+			add(h, 1, VG_ROLE_HEADING, heading, NULL);
+			first = false;
+		}
+		add(h, 3, VG_ROLE_NORMAL, _(b[i].key_name), _(b[i].help));
+	}
+}
+
+/* The lines, made once: the catalog's strings do not move. */
+static void build(struct help_screen *h)
+{
+	add_scope(h, VG_SCOPE_GLOBAL, _("Everywhere"));
+	add_scope(h, VG_SCOPE_FORM, _("In a form"));
+	for (size_t s = 0; s < vg_console_screen_count(); s++)
+		add_scope(h, vg_console_screen(s)->name, _(vg_console_screen(s)->cls->title));
+	add(h, 1, VG_ROLE_NORMAL, "", NULL);
+	add(h, 1, VG_ROLE_DIM,
+	    _("Mouse: click a tab, or a row to select it; click it again to open it. The wheel scrolls."), NULL);
+}
+
+static size_t count(void *ctx)
+{
+	struct help_screen *h = ctx;
+
+	return h->n;
+}
+
+static void draw_row(void *ctx, size_t item, int y, int x, int cols, bool selected)
+{
+	struct help_screen *h = ctx;
+	const struct help_line *l = &h->lines[item];
+
+	(void)selected;
+	attrset(vg_ui_attr(l->role));
+	vg_ui_text(y, x + l->x, l->a, cols - l->x);
+	if (l->b)
+		vg_ui_text(y, x + l->x + 20, l->b, cols - l->x - 20);
+}
+
+static const char *row_text(void *ctx, size_t item, char *buf, size_t size)
+{
+	struct help_screen *h = ctx;
+	const struct help_line *l = &h->lines[item];
+
+	if (!l->b)
+		return NULL;
+	snprintf(buf, size, "%s %s", l->a, l->b);
+	return buf;
+}
+
+static const struct vg_list_ops rows_ops = {
+	.count = count,
+	.draw_row = draw_row,
+	.text = row_text,
 };
 
 static void *create(struct vg_console *con)
 {
 	struct help_screen *h = calloc(1, sizeof(*h));
 
-	if (h)
-		h->con = con;
+	if (!h)
+		return NULL;
+	h->con = con;
+	build(h);
+	vg_list_init(&h->rows, &rows_ops, h);
+	h->rows.viewer = true;
 	return h;
 }
 
 static void destroy(void *self)
 {
-	free(self);
-}
+	struct help_screen *h = self;
 
-static void draw(void *self, const struct vg_view *v);
+	vg_list_fini(&h->rows);
+	free(h);
+}
 
 static int key(void *self, const struct vg_key *k)
 {
 	struct help_screen *h = self;
-	int last;
 
-	/* A key that comes before the first draw (F1 then PgDn at once) needs the sizes too. */
-	if (h->total == 0) {
-		const struct vg_view none = { .top = 0, .rows = 0, .cols = 0 };
-
-		draw(h, &none);
-		h->page = LINES > 3 ? LINES - 3 : 1;
-	}
-	last = h->total > h->page ? h->total - h->page : 0;
-
-	switch (k->action) {
-	case VG_ACT_UP:
-		h->scroll = h->scroll > 0 ? h->scroll - 1 : 0;
-		break;
-	case VG_ACT_DOWN:
-		h->scroll = h->scroll < last ? h->scroll + 1 : last;
-		break;
-	case VG_ACT_PAGE_UP:
-		h->scroll = h->scroll > h->page ? h->scroll - h->page : 0;
-		break;
-	case VG_ACT_PAGE_DOWN:
-		h->scroll = h->scroll + h->page < last ? h->scroll + h->page : last;
-		break;
-	case VG_ACT_HOME:
-		h->scroll = 0;
-		break;
-	case VG_ACT_END:
-		h->scroll = last;
-		break;
-	default:
-		return VG_KEY_IGNORED;
-	}
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
-}
-
-/* Draws line number *line if it is in view; counts every line either way. */
-static void line(struct help_screen *h, const struct vg_view *v, int *n, int x, attr_t attr, const char *a,
-		 const char *b)
-{
-	int y = v->top + *n - h->scroll;
-
-	(*n)++;
-	if (y < v->top || y >= v->top + v->rows)
-		return;
-	attrset(attr);
-	vg_ui_text(y, x, a, v->cols - x);
-	if (b)
-		vg_ui_text(y, x + 20, b, v->cols - x - 20);
-	attrset(A_NORMAL);
+	return vg_list_key(&h->rows, k);
 }
 
 static void draw(void *self, const struct vg_view *v)
 {
 	struct help_screen *h = self;
-	size_t nb;
-	const struct vg_binding *b = vg_console_bindings(&nb);
-	int n = 0;
 
-	h->page = v->rows;
-	line(h, v, &n, 1, vg_ui_attr(VG_ROLE_HEADING), _("Everywhere"), NULL);
-	for (size_t i = 0; i < nb; i++)
-		if (b[i].scope == VG_SCOPE_GLOBAL && b[i].help)
-			line(h, v, &n, 3, A_NORMAL, _(b[i].key_name), _(b[i].help));
-	n++;
-	line(h, v, &n, 1, vg_ui_attr(VG_ROLE_HEADING), _("In a form"), NULL);
-	for (size_t i = 0; i < nb; i++)
-		if (b[i].scope == VG_SCOPE_FORM && b[i].help)
-			line(h, v, &n, 3, A_NORMAL, _(b[i].key_name), _(b[i].help));
-	for (int s = 0; s < VG_SCR_COUNT; s++) {
-		bool first = true;
-
-		for (size_t i = 0; i < nb; i++) {
-			if (b[i].scope != s || !b[i].help)
-				continue;
-			if (first) {
-				n++;
-				line(h, v, &n, 1, vg_ui_attr(VG_ROLE_HEADING),
-				     _(vg_console_screen_class((enum vg_screen_id)s)->title), NULL);
-				first = false;
-			}
-			line(h, v, &n, 3, A_NORMAL, _(b[i].key_name), _(b[i].help));
-		}
-	}
-	n++;
-	line(h, v, &n, 1, vg_ui_attr(VG_ROLE_DIM),
-	     _("Mouse: click a tab, or a row to select it; click it again to open it."),
-	     NULL);
-	h->total = n;
+	vg_list_draw(&h->rows, v->top, v->left, v->rows, v->cols);
 }
 
 const struct vg_screen_class vg_screen_help = {
-	.id = VG_SCR_HELP,
 	.label = N_("Help"),
 	.title = N_("Help"),
 	.create = create,

@@ -14,17 +14,77 @@
 struct history_screen {
 	struct vg_console *con;
 	json_t *list;
+	struct vg_list rows;      /* a text to read: the keys scroll it */
 	bool loading;
 	char error[VG_ERROR_MSG_SIZE];
-	int scroll, page;
+};
+
+static size_t count(void *ctx)
+{
+	struct history_screen *h = ctx;
+
+	return json_array_size(h->list);
+}
+
+/* "link.port: 443 → 8443" */
+static const char *change_text(const json_t *e, char *buf, size_t size)
+{
+	const char *key = vg_ui_str_or(e, "key", "?");
+
+	snprintf(buf, size, vg_ui_utf8() ? "%s: %s → %s" : "%s: %s -> %s", key, vg_ui_str(e, "old"), vg_ui_str(e, "new"));
+	return buf;
+}
+
+static const char *row_text(void *ctx, size_t item, char *buf, size_t size)
+{
+	struct history_screen *h = ctx;
+
+	return change_text(json_array_get(h->list, item), buf, size);
+}
+
+static const struct vg_list_column columns[] = {
+	{ N_("When"), 1, 19 },
+	{ N_("User"), 21, 6 },
+	{ N_("Setting and change"), 28, 0 },
+	{ NULL, 0, 0 },
+};
+
+static void draw_row(void *ctx, size_t item, int y, int x, int cols, bool selected)
+{
+	struct history_screen *h = ctx;
+	json_t *e = json_array_get(h->list, item);
+	time_t t = (time_t)json_integer_value(json_object_get(e, "time"));
+	char when[64], uid[32], change[1024];
+	struct tm tm;
+
+	(void)selected;
+	/* The agent may store seconds or milliseconds; both read as a date. */
+	if (t > 100000000000LL)
+		t /= 1000;
+	if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(when, sizeof(when), "?");
+	snprintf(uid, sizeof(uid), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "uid")));
+	vg_ui_text(y, x + 1, when, 19);
+	vg_ui_text(y, x + 21, uid, 6);
+	vg_ui_text(y, x + 28, change_text(e, change, sizeof(change)), cols - 29);
+}
+
+static const struct vg_list_ops rows_ops = {
+	.count = count,
+	.draw_row = draw_row,
+	.columns = columns,
+	.text = row_text,
 };
 
 static void *create(struct vg_console *con)
 {
 	struct history_screen *h = calloc(1, sizeof(*h));
 
-	if (h)
-		h->con = con;
+	if (!h)
+		return NULL;
+	h->con = con;
+	vg_list_init(&h->rows, &rows_ops, h);
+	h->rows.viewer = true;
 	return h;
 }
 
@@ -33,6 +93,7 @@ static void destroy(void *self)
 	struct history_screen *h = self;
 
 	json_decref(h->list);
+	vg_list_fini(&h->rows);
 	free(h);
 }
 
@@ -50,6 +111,7 @@ static void on_list(void *ctx, json_t *result, const struct vg_error *err)
 	h->error[0] = '\0';
 	json_decref(h->list);
 	h->list = json_incref(result);
+	vg_list_changed(&h->rows);
 }
 
 static void show(void *self)
@@ -68,39 +130,15 @@ static void show(void *self)
 static int key(void *self, const struct vg_key *k)
 {
 	struct history_screen *h = self;
-	int last = h->list && json_array_size(h->list) ? (int)json_array_size(h->list) - 1 : 0;
 
-	switch (k->action) {
-	case VG_ACT_UP:
-		h->scroll = h->scroll > 0 ? h->scroll - 1 : 0;
-		break;
-	case VG_ACT_DOWN:
-		h->scroll = h->scroll < last ? h->scroll + 1 : last;
-		break;
-	case VG_ACT_PAGE_UP:
-		h->scroll = h->scroll > h->page ? h->scroll - h->page : 0;
-		break;
-	case VG_ACT_PAGE_DOWN:
-		h->scroll = h->scroll + h->page < last ? h->scroll + h->page : last;
-		break;
-	case VG_ACT_HOME:
-		h->scroll = 0;
-		break;
-	case VG_ACT_END:
-		h->scroll = last;
-		break;
-	default:
-		return VG_KEY_IGNORED;
-	}
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	return vg_list_key(&h->rows, k);
 }
 
 static void draw(void *self, const struct vg_view *v)
 {
 	struct history_screen *h = self;
-	int n = h->list ? (int)json_array_size(h->list) : 0;
 
-	if (!h->list || n == 0) {
+	if (!h->list || !json_array_size(h->list)) {
 		const char *text = h->error[0]                     ? h->error
 				   : !vg_console_connected(h->con) ? _("The agent is not reachable.")
 				   : h->list                       ? _("No setting has been changed yet.")
@@ -111,39 +149,10 @@ static void draw(void *self, const struct vg_view *v)
 		attrset(A_NORMAL);
 		return;
 	}
-	h->page = v->rows > 2 ? v->rows - 2 : 1;
-	attrset(vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_fill(v->top, 0, v->cols, vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_text(v->top, 1, _("When"), 19);
-	vg_ui_text(v->top, 21, _("User"), 6);
-	vg_ui_text(v->top, 28, _("Setting and change"), v->cols - 29);
-	attrset(A_NORMAL);
-	for (int i = 0; i < v->rows - 1 && h->scroll + i < n; i++) {
-		json_t *e = json_array_get(h->list, (size_t)(h->scroll + i));
-		time_t t = (time_t)json_integer_value(json_object_get(e, "time"));
-		const char *old = json_string_value(json_object_get(e, "old"));
-		const char *new = json_string_value(json_object_get(e, "new"));
-		const char *key = json_string_value(json_object_get(e, "key"));
-		char when[64], uid[32], change[1024];
-		struct tm tm;
-		int y = v->top + 1 + i;
-
-		/* The agent may store seconds or milliseconds; both read as a date. */
-		if (t > 100000000000LL)
-			t /= 1000;
-		if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
-			snprintf(when, sizeof(when), "?");
-		snprintf(uid, sizeof(uid), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "uid")));
-		snprintf(change, sizeof(change), vg_ui_utf8() ? "%s: %s → %s" : "%s: %s -> %s", key ? key : "?",
-			 old ? old : "", new ? new : "");
-		vg_ui_text(y, 1, when, 19);
-		vg_ui_text(y, 21, uid, 6);
-		vg_ui_text(y, 28, change, v->cols - 29);
-	}
+	vg_list_draw(&h->rows, v->top, v->left, v->rows, v->cols);
 }
 
 const struct vg_screen_class vg_screen_history = {
-	.id = VG_SCR_HISTORY,
 	.label = N_("History"),
 	.title = N_("Settings history"),
 	.create = create,

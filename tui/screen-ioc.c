@@ -43,19 +43,118 @@ struct ioc_screen {
 	struct tree_line *lines;
 	size_t nlines;
 	bool folded[MAX_IOCS];
-	int sel, scroll, page;
+	struct vg_list tree;
 	/* The past scans. */
 	bool past_view, past_loading;
 	json_t *past;
-	int psel, pscroll, ppage;
+	struct vg_list past_rows;
+};
+
+static const char *state_text(const char *state);
+
+static size_t tree_count(void *ctx)
+{
+	struct ioc_screen *s = ctx;
+
+	return s->nlines;
+}
+
+static const char *tree_text(void *ctx, size_t i, char *buf, size_t size)
+{
+	struct ioc_screen *s = ctx;
+
+	(void)buf;
+	(void)size;
+	return s->lines[i].text;
+}
+
+/* The title of the results (drawn by the screen: an error may follow it). */
+static void tree_title(struct ioc_screen *s, int y, int x, int cols)
+{
+	char title[256], id[32];
+
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	if (s->result) {
+		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(s->result, "scan_id")));
+		snprintf(title, sizeof(title), _("Results of scan %s (%s)"), id,
+			 state_text(json_string_value(json_object_get(s->result, "state"))));
+	} else {
+		snprintf(title, sizeof(title), "%s", s->running ? _("Results: when the scan ends") : _("Results"));
+	}
+	vg_ui_text(y, x + 1, title, cols - 2);
+	attrset(A_NORMAL);
+}
+
+static void tree_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	struct ioc_screen *s = ctx;
+
+	if (!selected)
+		attrset(vg_ui_attr(s->lines[i].role));
+	vg_ui_text(y, x + 1, s->lines[i].text, cols - 2);
+}
+
+static const struct vg_list_ops tree_ops = {
+	.count = tree_count,
+	.draw_row = tree_row,
+	.text = tree_text,
+};
+
+static size_t past_count(void *ctx)
+{
+	struct ioc_screen *s = ctx;
+
+	return json_array_size(s->past);
+}
+
+static const char *past_text(void *ctx, size_t i, char *buf, size_t size)
+{
+	struct ioc_screen *s = ctx;
+	json_t *e = json_array_get(s->past, i);
+	time_t t = (time_t)json_integer_value(json_object_get(e, "started"));
+	struct tm tm;
+	char when[64], id[32], matched[32];
+
+	if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(when, sizeof(when), "?");
+	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "scan_id")));
+	snprintf(matched, sizeof(matched), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "matched")));
+	snprintf(buf, size, _("scan %s  %s  %s  %s IOC matched"), id, when,
+		 state_text(json_string_value(json_object_get(e, "state"))), matched);
+	return buf;
+}
+
+static void past_heading(void *ctx, int y, int x, int cols)
+{
+	(void)ctx;
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_text(y, x + 1, _("Past scans (Enter: its results)"), cols - 2);
+}
+
+static void past_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	char line[256];
+
+	(void)selected;
+	vg_ui_text(y, x + 1, past_text(ctx, i, line, sizeof(line)), cols - 2);
+}
+
+static const struct vg_list_ops past_ops = {
+	.count = past_count,
+	.draw_row = past_row,
+	.draw_heading = past_heading,
+	.text = past_text,
 };
 
 static void *create(struct vg_console *con)
 {
 	struct ioc_screen *s = calloc(1, sizeof(*s));
 
-	if (s)
-		s->con = con;
+	if (!s)
+		return NULL;
+	s->con = con;
+	vg_list_init(&s->tree, &tree_ops, s);
+	vg_list_init(&s->past_rows, &past_ops, s);
 	return s;
 }
 
@@ -74,6 +173,8 @@ static void destroy(void *self)
 
 	vg_picker_fini(&s->picker);
 	vg_form_close(&s->form);
+	vg_list_fini(&s->tree);
+	vg_list_fini(&s->past_rows);
 	clear_lines(s);
 	json_decref(s->progress);
 	json_decref(s->result);
@@ -196,8 +297,7 @@ static void rebuild(struct ioc_screen *s)
 			 reason ? _(reason) : "?");
 		add(s, -1, false, VG_ROLE_DIM, buf);
 	}
-	if (s->sel >= (int)s->nlines)
-		s->sel = s->nlines ? (int)s->nlines - 1 : 0;
+	vg_list_changed(&s->tree);
 }
 
 static void set_result(struct ioc_screen *s, json_t *result)
@@ -205,7 +305,7 @@ static void set_result(struct ioc_screen *s, json_t *result)
 	json_decref(s->result);
 	s->result = json_incref(result);
 	memset(s->folded, 0, sizeof(s->folded));
-	s->sel = s->scroll = 0;
+	vg_list_reset(&s->tree);
 	rebuild(s);
 }
 
@@ -223,8 +323,7 @@ static void on_past(void *ctx, json_t *result, const struct vg_error *err)
 	s->unavailable = false;
 	json_decref(s->past);
 	s->past = json_is_array(result) ? json_incref(result) : json_array();
-	if (s->psel >= (int)json_array_size(s->past))
-		s->psel = json_array_size(s->past) ? (int)json_array_size(s->past) - 1 : 0;
+	vg_list_changed(&s->past_rows);
 }
 
 static void reload_past(struct ioc_screen *s)
@@ -306,6 +405,7 @@ static void start(struct ioc_screen *s)
 	json_decref(s->result);
 	s->result = NULL;
 	clear_lines(s);
+	vg_list_changed(&s->tree);
 	s->past_view = false;
 	vg_console_message(s->con, false, _("Scan started."));
 }
@@ -342,9 +442,24 @@ static void cancel(struct ioc_screen *s)
 	}
 }
 
+static void options_submit(void *ctx, struct vg_form *f)
+{
+	struct ioc_screen *s = ctx;
+
+	if (vg_form_value(f, 3)[0] && vg_ioc_parse_size(vg_form_value(f, 3)) < 0) {
+		vg_form_error(f, "%s", _("The hash limit is a size such as 200M or 1G."));
+		return;
+	}
+	snprintf(s->opt.paths, sizeof(s->opt.paths), "%s", vg_form_value(f, 0));
+	snprintf(s->opt.excludes, sizeof(s->opt.excludes), "%s", vg_form_value(f, 1));
+	snprintf(s->opt.skip, sizeof(s->opt.skip), "%s", vg_form_value(f, 2));
+	snprintf(s->opt.hash_limit, sizeof(s->opt.hash_limit), "%s", vg_form_value(f, 3));
+	vg_form_close(f);
+}
+
 static void open_options(struct ioc_screen *s)
 {
-	vg_form_open(&s->form, _(" Options of the scan "));
+	vg_form_open(&s->form, _(" Options of the scan "), options_submit, s);
 	vg_form_add(&s->form, N_("Paths"), s->opt.paths, false);
 	vg_form_add(&s->form, N_("Excludes"), s->opt.excludes, false);
 	vg_form_add(&s->form, N_("Skip"), s->opt.skip, false);
@@ -367,47 +482,25 @@ static void on_one_result(void *ctx, json_t *result, const struct vg_error *err)
 	s->past_view = false;
 }
 
-static int form_key(struct ioc_screen *s, const struct vg_key *k)
-{
-	switch (vg_form_key(&s->form, k)) {
-	case VG_FORM_SUBMIT:
-		if (s->form.fields[3].value[0] && vg_ioc_parse_size(s->form.fields[3].value) < 0) {
-			snprintf(s->form.error, sizeof(s->form.error), "%s", _("The hash limit is a size such as 200M or 1G."));
-			return VG_KEY_HANDLED | VG_KEY_REDRAW;
-		}
-		snprintf(s->opt.paths, sizeof(s->opt.paths), "%s", s->form.fields[0].value);
-		snprintf(s->opt.excludes, sizeof(s->opt.excludes), "%s", s->form.fields[1].value);
-		snprintf(s->opt.skip, sizeof(s->opt.skip), "%s", s->form.fields[2].value);
-		snprintf(s->opt.hash_limit, sizeof(s->opt.hash_limit), "%s", s->form.fields[3].value);
-		vg_form_close(&s->form);
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	case VG_FORM_CANCEL:
-		vg_form_close(&s->form);
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	case VG_FORM_CHANGED:
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	default:
-		return k->code && k->ch >= KEY_F0 && k->ch <= KEY_F(63) ? VG_KEY_IGNORED : VG_KEY_HANDLED;
-	}
-}
-
 static void fold(struct ioc_screen *s)
 {
+	long sel = vg_list_selected(&s->tree);
 	int ioc;
 
-	if (s->sel >= (int)s->nlines || (ioc = s->lines[s->sel].ioc) < 0)
+	if (sel < 0 || (size_t)sel >= s->nlines || (ioc = s->lines[sel].ioc) < 0)
 		return;
 	s->folded[ioc] = !s->folded[ioc];
 	rebuild(s);
 	/* The selection stays on the IOC that folded. */
 	for (size_t i = 0; i < s->nlines; i++)
 		if (s->lines[i].head && s->lines[i].ioc == ioc)
-			s->sel = (int)i;
+			vg_list_select(&s->tree, i);
 }
 
 static void open_past(struct ioc_screen *s)
 {
-	json_t *e = json_array_get(s->past, (size_t)s->psel);
+	long sel = vg_list_selected(&s->past_rows);
+	json_t *e = sel < 0 ? NULL : json_array_get(s->past, (size_t)sel);
 
 	if (e && vg_console_request(s->con, VG_CMD_IOC_RESULTS, json_pack("{s:O}", "scan_id", json_object_get(e, "scan_id")),
 				    on_one_result, s) < 0)
@@ -422,7 +515,9 @@ static int key(void *self, const struct vg_key *k)
 	if (s->picker.open)
 		return vg_picker_key(&s->picker, k);
 	if (s->form.open)
-		return form_key(s, k);
+		return vg_form_key(&s->form, k);
+	if ((r = vg_list_key(s->past_view ? &s->past_rows : &s->tree, k)))
+		return r;
 	if (k->action == VG_ACT_COMMAND) {
 		switch (k->arg) {
 		case VG_UI_FILES:
@@ -447,24 +542,15 @@ static int key(void *self, const struct vg_key *k)
 		}
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	if (s->past_view) {
-		if (k->action == VG_ACT_ACTIVATE) {
-			open_past(s);
-			return VG_KEY_HANDLED | VG_KEY_REDRAW;
-		}
-		if ((r = vg_ui_move(s->psel, s->past ? (int)json_array_size(s->past) : 0, k, s->ppage)) < 0)
-			return VG_KEY_IGNORED;
-		s->psel = r;
+	if (s->past_view && k->action == VG_ACT_ACTIVATE) {
+		open_past(s);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	if (k->action == VG_ACT_ACTIVATE || k->action == VG_ACT_TOGGLE) {
+	if (!s->past_view && (k->action == VG_ACT_ACTIVATE || k->action == VG_ACT_TOGGLE)) {
 		fold(s);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	if ((r = vg_ui_move(s->sel, (int)s->nlines, k, s->page)) < 0)
-		return VG_KEY_IGNORED;
-	s->sel = r;
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	return VG_KEY_IGNORED;
 }
 
 static void mib(char *buf, size_t size, double bytes)
@@ -529,87 +615,6 @@ static void draw_progress(struct ioc_screen *s, int y, int cols)
 	vg_ui_text(y + 1, 1, line, cols - 2);
 }
 
-static void draw_past(struct ioc_screen *s, int top, int rows, int cols)
-{
-	int n = s->past ? (int)json_array_size(s->past) : 0;
-
-	attrset(vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_text(top, 1, _("Past scans (Enter: its results)"), cols - 2);
-	attrset(A_NORMAL);
-	rows--;
-	s->ppage = rows > 1 ? rows : 1;
-	if (!n) {
-		attrset(vg_ui_attr(VG_ROLE_DIM));
-		vg_ui_text(top + 1, 2, s->past ? _("No scan yet.") : _("Asking the agent…"), cols - 4);
-		attrset(A_NORMAL);
-		return;
-	}
-	if (s->psel < s->pscroll)
-		s->pscroll = s->psel;
-	if (s->psel >= s->pscroll + rows)
-		s->pscroll = s->psel - rows + 1;
-	for (int i = 0; i < rows && s->pscroll + i < n; i++) {
-		json_t *e = json_array_get(s->past, (size_t)(s->pscroll + i));
-		time_t t = (time_t)json_integer_value(json_object_get(e, "started"));
-		struct tm tm;
-		char when[64], line[256], id[32], matched[32];
-		int y = top + 1 + i;
-		bool sel = s->pscroll + i == s->psel;
-
-		if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
-			snprintf(when, sizeof(when), "?");
-		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "scan_id")));
-		snprintf(matched, sizeof(matched), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "matched")));
-		snprintf(line, sizeof(line), _("scan %s  %s  %s  %s IOC matched"), id, when,
-			 state_text(json_string_value(json_object_get(e, "state"))), matched);
-		if (sel)
-			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
-		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-		vg_ui_text(y, 1, line, cols - 2);
-		attrset(A_NORMAL);
-	}
-}
-
-static void draw_tree(struct ioc_screen *s, int top, int rows, int cols)
-{
-	char title[256], id[32];
-
-	attrset(vg_ui_attr(VG_ROLE_HEADING));
-	if (s->result) {
-		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(s->result, "scan_id")));
-		snprintf(title, sizeof(title), _("Results of scan %s (%s)"), id,
-			 state_text(json_string_value(json_object_get(s->result, "state"))));
-	} else {
-		snprintf(title, sizeof(title), "%s", s->running ? _("Results: when the scan ends") : _("Results"));
-	}
-	vg_ui_text(top, 1, title, cols - 2);
-	attrset(A_NORMAL);
-	rows--;
-	s->page = rows > 1 ? rows : 1;
-	if (s->result && json_is_string(json_object_get(s->result, "error"))) {
-		attrset(vg_ui_attr(VG_ROLE_ERROR));
-		vg_ui_text(top + 1, 2, json_string_value(json_object_get(s->result, "error")), cols - 4);
-		attrset(A_NORMAL);
-		top++;
-		rows--;
-	}
-	if (s->sel < s->scroll)
-		s->scroll = s->sel;
-	if (s->sel >= s->scroll + rows)
-		s->scroll = s->sel - rows + 1;
-	for (int i = 0; i < rows && s->scroll + i < (int)s->nlines; i++) {
-		const struct tree_line *l = &s->lines[s->scroll + i];
-		bool sel = s->scroll + i == s->sel;
-		int y = top + 1 + i;
-
-		if (sel)
-			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
-		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : vg_ui_attr(l->role));
-		vg_ui_text(y, 1, l->text, cols - 2);
-		attrset(A_NORMAL);
-	}
-}
-
 static void draw(void *self, const struct vg_view *v)
 {
 	struct ioc_screen *s = self;
@@ -643,45 +648,41 @@ static void draw(void *self, const struct vg_view *v)
 		vg_ui_text(v->top + 5, 2, s->error, v->cols - 4);
 		attrset(A_NORMAL);
 	} else if (s->past_view) {
-		draw_past(s, v->top + 5, v->rows - 5, v->cols);
+		s->past_rows.empty = s->past ? _("No scan yet.") : _("Asking the agent…");
+		vg_list_draw(&s->past_rows, v->top + 5, v->left, v->rows - 5, v->cols);
 	} else {
-		draw_tree(s, v->top + 5, v->rows - 5, v->cols);
+		int y = v->top + 5;
+
+		tree_title(s, y++, v->left, v->cols);
+		/* A scan that failed: its error under the title. */
+		if (json_is_string(json_object_get(s->result, "error"))) {
+			attrset(vg_ui_attr(VG_ROLE_ERROR));
+			vg_ui_text(y++, 2, vg_ui_str(s->result, "error"), v->cols - 4);
+			attrset(A_NORMAL);
+		}
+		vg_list_draw(&s->tree, y, v->left, v->top + v->rows - y, v->cols);
 	}
 	vg_form_draw(&s->form, v);
 }
 
 /* A click selects a row; a click on the selected row opens it (as Enter). */
-static int click(void *self, int row)
+static int click(void *self, int y, int x)
 {
 	struct ioc_screen *s = self;
 	struct vg_key enter = { .action = VG_ACT_ACTIVATE };
-	int *sel, n, i;
 
-	if (s->form.open || s->picker.go.open)
-		return VG_KEY_IGNORED;
-	if (s->picker.open) {
-		i = s->picker.scroll + row - 1;
-		if (row < 1 || row - 1 >= s->picker.page || i >= (int)s->picker.n)
-			return VG_KEY_IGNORED;
-		if (i != s->picker.sel) {
-			s->picker.sel = i;
-			return VG_KEY_HANDLED | VG_KEY_REDRAW;
-		}
-		return vg_picker_key(&s->picker, &enter);
-	}
-	/* The rows start under the title of the lower part (body row 5). */
-	if (row < 6)
-		return VG_KEY_IGNORED;
-	sel = s->past_view ? &s->psel : &s->sel;
-	n = s->past_view ? (s->past ? (int)json_array_size(s->past) : 0) : (int)s->nlines;
-	i = (s->past_view ? s->pscroll : s->scroll) + row - 6;
-	if (i >= n)
-		return VG_KEY_IGNORED;
-	if (i != *sel) {
-		*sel = i;
+	if (s->picker.open)
+		return vg_picker_click(&s->picker, y, x);
+	if (s->form.open)
+		return vg_form_click(&s->form, y, x);
+	switch (vg_list_click(s->past_view ? &s->past_rows : &s->tree, y, x)) {
+	case VG_LIST_AGAIN:
+		return key(s, &enter);
+	case VG_LIST_SELECTED:
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	default:
+		return VG_KEY_IGNORED;
 	}
-	return key(s, &enter);
 }
 
 static void tick(void *self)
@@ -694,7 +695,6 @@ static void tick(void *self)
 }
 
 const struct vg_screen_class vg_screen_ioc = {
-	.id = VG_SCR_IOC,
 	.label = N_("IOC"),
 	.title = N_("IOC scans"),
 	.create = create,

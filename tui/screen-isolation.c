@@ -25,40 +25,15 @@ struct isolation_screen {
 	json_t *status, *profiles;
 	bool loading, unavailable;
 	char error[VG_ERROR_MSG_SIZE];
-	int sel, scroll, ticks;
-	int row_ex, row_prof;        /* body rows of the first exception and the first profile, from the last draw */
+	int ticks;
+	/* The exceptions, then a blank, the profiles' heading and the profiles: one selection. */
+	struct vg_list rows;
 	struct vg_form form;
 	enum iso_form kind;
 	long long duration;          /* seconds, between the form and its confirmation; 0: the setting */
 	char reason[512];
 	json_int_t remove_id;
 };
-
-static void *create(struct vg_console *con)
-{
-	struct isolation_screen *s = calloc(1, sizeof(*s));
-
-	if (s)
-		s->con = con;
-	return s;
-}
-
-static void destroy(void *self)
-{
-	struct isolation_screen *s = self;
-
-	json_decref(s->status);
-	json_decref(s->profiles);
-	vg_form_close(&s->form);
-	free(s);
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-
-	return v ? v : "";
-}
 
 static json_t *exceptions(const struct isolation_screen *s)
 {
@@ -70,9 +45,140 @@ static size_t nexceptions(const struct isolation_screen *s)
 	return json_array_size(exceptions(s));
 }
 
-static size_t nrows(const struct isolation_screen *s)
+/* The rows: the exceptions (or one that says there is none), then, with profiles, a blank and
+ * their heading before them. */
+static size_t exception_rows(const struct isolation_screen *s)
 {
-	return nexceptions(s) + json_array_size(s->profiles);
+	return nexceptions(s) ? nexceptions(s) : 1;
+}
+
+static size_t count(void *ctx)
+{
+	struct isolation_screen *s = ctx;
+	size_t np = json_array_size(s->profiles);
+
+	return s->status ? exception_rows(s) + (np ? 2 + np : 0) : 0;
+}
+
+/* The exception or the profile on row i (the other NULL). */
+static void row_of(const struct isolation_screen *s, size_t i, json_t **exception, json_t **profile)
+{
+	size_t ex = exception_rows(s);
+
+	*exception = i < nexceptions(s) ? json_array_get(exceptions(s), i) : NULL;
+	*profile = i >= ex + 2 ? json_array_get(s->profiles, i - ex - 2) : NULL;
+}
+
+static bool selectable(void *ctx, size_t i)
+{
+	json_t *e, *p;
+
+	row_of(ctx, i, &e, &p);
+	return e || p;
+}
+
+static void exception_text(const json_t *e, char *buf, size_t size)
+{
+	const char *any = _("any");
+	const char *remote = vg_ui_str(e, "remote"), *rp = vg_ui_str(e, "remote_port"), *lp = vg_ui_str(e, "local_port");
+
+	snprintf(buf, size, "%-5" JSON_INTEGER_FORMAT " %-5s %-7s %-24s %-11s %-11s %s",
+		 json_integer_value(json_object_get(e, "id")), vg_ui_str(e, "direction"), vg_ui_str(e, "protocol"),
+		 remote[0] ? remote : any, rp[0] ? rp : any, lp[0] ? lp : any, vg_ui_str(e, "comment"));
+}
+
+static void profile_text(const json_t *p, char *buf, size_t size)
+{
+	snprintf(buf, size, "[%c] %s", json_is_true(json_object_get(p, "enabled")) ? 'x' : ' ', vg_ui_str(p, "name"));
+}
+
+static const char *row_text(void *ctx, size_t i, char *buf, size_t size)
+{
+	json_t *e, *p;
+
+	row_of(ctx, i, &e, &p);
+	if (e)
+		exception_text(e, buf, size);
+	else if (p)
+		profile_text(p, buf, size);
+	else
+		return NULL;
+	return buf;
+}
+
+static void draw_heading(void *ctx, int y, int x, int cols)
+{
+	char buf[512];
+
+	(void)ctx;
+	attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_fill(y, x, cols, vg_ui_attr(VG_ROLE_HEADING));
+	snprintf(buf, sizeof(buf), "%-5s %-5s %-7s %-24s %-11s %-11s %s", _("No."), _("Dir."), _("Proto."), _("Remote"),
+		 _("Rem. port"), _("Loc. port"), _("Comment"));
+	vg_ui_text(y, x + 1, buf, cols - 2);
+}
+
+static void draw_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	struct isolation_screen *s = ctx;
+	json_t *e, *p;
+	char buf[1024];
+
+	(void)selected;
+	row_of(s, i, &e, &p);
+	if (e) {
+		exception_text(e, buf, sizeof(buf));
+		vg_ui_text(y, x + 1, buf, cols - 2);
+	} else if (p) {
+		profile_text(p, buf, sizeof(buf));
+		vg_ui_text(y, x + 3, buf, cols - 4);
+	} else if (i == 0) {
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(y, x + 2, _("No exception: press a to add one."), cols - 4);
+	} else if (i == exception_rows(s) + 1) {
+		attrset(vg_ui_attr(VG_ROLE_HEADING));
+		vg_ui_text(y, x + 1, _("Profiles (allowed while isolated)"), cols - 4);
+	}
+}
+
+static const struct vg_list_ops rows_ops = {
+	.count = count,
+	.draw_row = draw_row,
+	.draw_heading = draw_heading,
+	.text = row_text,
+	.selectable = selectable,
+};
+
+static void *create(struct vg_console *con)
+{
+	struct isolation_screen *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->con = con;
+	vg_list_init(&s->rows, &rows_ops, s);
+	return s;
+}
+
+static void destroy(void *self)
+{
+	struct isolation_screen *s = self;
+
+	json_decref(s->status);
+	json_decref(s->profiles);
+	vg_list_fini(&s->rows);
+	vg_form_close(&s->form);
+	free(s);
+}
+
+/* The selected exception and profile (at most one of them). */
+static void selection(struct isolation_screen *s, json_t **exception, json_t **profile)
+{
+	long i = vg_list_selected(&s->rows);
+
+	*exception = *profile = NULL;
+	if (i >= 0)
+		row_of(s, (size_t)i, exception, profile);
 }
 
 static void on_status(void *ctx, json_t *result, const struct vg_error *err)
@@ -88,6 +194,7 @@ static void on_status(void *ctx, json_t *result, const struct vg_error *err)
 	s->error[0] = '\0';
 	json_decref(s->status);
 	s->status = json_incref(result);
+	vg_list_changed(&s->rows);
 }
 
 static void on_profiles(void *ctx, json_t *result, const struct vg_error *err)
@@ -98,6 +205,7 @@ static void on_profiles(void *ctx, json_t *result, const struct vg_error *err)
 		return;
 	json_decref(s->profiles);
 	s->profiles = json_incref(result);
+	vg_list_changed(&s->rows);
 }
 
 static void reload(struct isolation_screen *s)
@@ -142,7 +250,7 @@ static void on_change(void *ctx, json_t *result, const struct vg_error *err)
 	vg_form_close(&s->form);
 	s->kind = F_NONE;
 	if (json_array_size(w))
-		vg_console_message(s->con, true, str(json_array_get(w, 0), "message"));
+		vg_console_message(s->con, true, vg_ui_str(json_array_get(w, 0), "message"));
 	else
 		vg_console_message(s->con, false, _("Done."));
 	s->loading = false;
@@ -154,7 +262,7 @@ static void send_change(struct isolation_screen *s, enum vg_cmd cmd, json_t *arg
 	if (vg_console_request(s->con, cmd, args, on_change, s) == 0)
 		s->form.busy = true;
 	else
-		snprintf(s->form.error, sizeof(s->form.error), "%s", _("The agent is not reachable."));
+		vg_form_error(&s->form, "%s", _("The agent is not reachable."));
 }
 
 /* The warnings the agent gave at its last application, one per line, into buf. */
@@ -166,7 +274,7 @@ static void warnings_text(const struct isolation_screen *s, char *buf, size_t si
 	snprintf(buf, size, "%s", _("While isolated, only the central servers, the proxy and the exceptions stay reachable."));
 	json_array_foreach(w, i, one) {
 		len = strlen(buf);
-		snprintf(buf + len, size - len, " %s %s.", _("Warning:"), str(one, "message"));
+		snprintf(buf + len, size - len, " %s %s.", _("Warning:"), vg_ui_str(one, "message"));
 	}
 	if (!json_array_size(w)) {
 		len = strlen(buf);
@@ -175,6 +283,8 @@ static void warnings_text(const struct isolation_screen *s, char *buf, size_t si
 	}
 }
 
+static void submit(void *ctx, struct vg_form *f);
+
 static void open_form(struct isolation_screen *s, enum iso_form kind)
 {
 	char title[256], id[32];
@@ -182,20 +292,20 @@ static void open_form(struct isolation_screen *s, enum iso_form kind)
 	s->kind = kind;
 	switch (kind) {
 	case F_ON:
-		vg_form_open(&s->form, _(" Isolate this host "));
+		vg_form_open(&s->form, _(" Isolate this host "), submit, s);
 		vg_form_add(&s->form, N_("Duration (hours; empty: the setting)"), "", false);
 		vg_form_add(&s->form, N_("Reason"), "", false);
 		warnings_text(s, s->form.note, sizeof(s->form.note));
 		break;
 	case F_ON_CONFIRM:
-		vg_form_open(&s->form, _(" Isolate this host now? Enter: yes, Esc: no "));
+		vg_form_open(&s->form, _(" Isolate this host now? Enter: yes, Esc: no "), submit, s);
 		warnings_text(s, s->form.note, sizeof(s->form.note));
 		break;
 	case F_OFF:
-		vg_form_open(&s->form, _(" End the isolation? Enter: yes, Esc: no "));
+		vg_form_open(&s->form, _(" End the isolation? Enter: yes, Esc: no "), submit, s);
 		break;
 	case F_ADD:
-		vg_form_open(&s->form, _(" Add an exception "));
+		vg_form_open(&s->form, _(" Add an exception "), submit, s);
 		vg_form_add(&s->form, N_("Direction (in, out, both)"), "both", false);
 		vg_form_add(&s->form, N_("Protocol (tcp, udp, icmp, icmpv6, any)"), "any", false);
 		vg_form_add(&s->form, N_("Remote address[/prefix]"), "", false);
@@ -208,36 +318,35 @@ static void open_form(struct isolation_screen *s, enum iso_form kind)
 	case F_REMOVE:
 		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, s->remove_id);
 		snprintf(title, sizeof(title), _(" Remove exception %s? Enter: yes, Esc: no "), id);
-		vg_form_open(&s->form, title);
+		vg_form_open(&s->form, title, submit, s);
 		break;
 	default:
 		break;
 	}
 }
 
-static void submit(struct isolation_screen *s)
+static void submit(void *ctx, struct vg_form *f)
 {
 	static const char *const keys[] = { "direction", "protocol", "remote", "remote_port", "local_port", "comment" };
+	struct isolation_screen *s = ctx;
 	json_t *args;
 	char *end;
 
-	s->form.error[0] = '\0';
 	switch (s->kind) {
 	case F_ON: {
-		const char *d = s->form.fields[0].value;
+		const char *d = vg_form_value(f, 0);
 
 		s->duration = 0;
 		if (d[0]) {
 			errno = 0;
 			s->duration = strtoll(d, &end, 10);
 			if (errno || *end || s->duration < 1 || s->duration > 9999) {
-				snprintf(s->form.error, sizeof(s->form.error), "%s",
-					 _("The duration is a number of hours from 1 to 9999."));
+				vg_form_error(f, "%s", _("The duration is a number of hours from 1 to 9999."));
 				return;
 			}
 			s->duration *= 3600;
 		}
-		snprintf(s->reason, sizeof(s->reason), "%s", s->form.fields[1].value);
+		snprintf(s->reason, sizeof(s->reason), "%s", vg_form_value(f, 1));
 		vg_form_close(&s->form);
 		open_form(s, F_ON_CONFIRM);
 		return;
@@ -254,8 +363,8 @@ static void submit(struct isolation_screen *s)
 	case F_ADD:
 		args = json_object();
 		for (int i = 0; i < 6; i++)
-			if (s->form.fields[i].value[0])
-				json_object_set_new(args, keys[i], json_string(s->form.fields[i].value));
+			if (vg_form_value(f, i)[0])
+				json_object_set_new(args, keys[i], json_string(vg_form_value(f, i)));
 		send_change(s, VG_CMD_ISOLATION_EXCEPTION_ADD, args);
 		return;
 	case F_REMOVE:
@@ -266,32 +375,10 @@ static void submit(struct isolation_screen *s)
 	}
 }
 
-static int form_key(struct isolation_screen *s, const struct vg_key *k)
+static void toggle_profile(struct isolation_screen *s, json_t *p)
 {
-	switch (vg_form_key(&s->form, k)) {
-	case VG_FORM_SUBMIT:
-		submit(s);
-		break;
-	case VG_FORM_CANCEL:
-		vg_form_close(&s->form);
-		s->kind = F_NONE;
-		break;
-	case VG_FORM_NONE:
-		return VG_KEY_HANDLED;
-	default:
-		break;
-	}
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
-}
-
-static void toggle_profile(struct isolation_screen *s)
-{
-	json_t *p = json_array_get(s->profiles, (size_t)s->sel - nexceptions(s));
-
-	if (!p)
-		return;
 	if (vg_console_request(s->con, VG_CMD_ISOLATION_PROFILE_SET,
-			       json_pack("{s:s, s:b}", "name", str(p, "name"), "enabled",
+			       json_pack("{s:s, s:b}", "name", vg_ui_str(p, "name"), "enabled",
 					 !json_is_true(json_object_get(p, "enabled"))),
 			       on_change, s) < 0)
 		vg_console_message(s->con, true, _("The agent is not reachable."));
@@ -299,7 +386,8 @@ static void toggle_profile(struct isolation_screen *s)
 
 static int command(struct isolation_screen *s, int cmd)
 {
-	bool on = strcmp(str(s->status, "state"), "on") == 0;
+	bool on = strcmp(vg_ui_str(s->status, "state"), "on") == 0;
+	json_t *exception, *profile;
 
 	if (!s->status)
 		return VG_KEY_HANDLED;
@@ -322,19 +410,21 @@ static int command(struct isolation_screen *s, int cmd)
 		open_form(s, F_ADD);
 		break;
 	case VG_UI_REMOVE:
-		if ((size_t)s->sel >= nexceptions(s)) {
+		selection(s, &exception, &profile);
+		if (!exception) {
 			vg_console_message(s->con, false, _("Select an exception first."));
 			break;
 		}
-		s->remove_id = json_integer_value(json_object_get(json_array_get(exceptions(s), (size_t)s->sel), "id"));
+		s->remove_id = json_integer_value(json_object_get(exception, "id"));
 		open_form(s, F_REMOVE);
 		break;
 	case VG_UI_PROFILE:
-		if ((size_t)s->sel < nexceptions(s)) {
+		selection(s, &exception, &profile);
+		if (!profile) {
 			vg_console_message(s->con, false, _("Select a profile first."));
 			break;
 		}
-		toggle_profile(s);
+		toggle_profile(s, profile);
 		break;
 	default:
 		return VG_KEY_IGNORED;
@@ -345,31 +435,19 @@ static int command(struct isolation_screen *s, int cmd)
 static int key(void *self, const struct vg_key *k)
 {
 	struct isolation_screen *s = self;
-	int moved;
+	int r;
 
 	if (s->form.open)
-		return form_key(s, k);
+		return vg_form_key(&s->form, k);
+	if ((r = vg_list_key(&s->rows, k)))
+		return r;
 	if (k->action == VG_ACT_COMMAND)
 		return command(s, k->arg);
 	if (k->action == VG_ACT_RELOAD) {
 		reload(s);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	moved = vg_ui_move(s->sel, (int)nrows(s), k, 5);
-	if (moved < 0)
-		return VG_KEY_IGNORED;
-	s->sel = moved;
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
-}
-
-static void row_text(const json_t *e, char *buf, size_t size)
-{
-	const char *any = _("any");
-	const char *remote = str(e, "remote"), *rp = str(e, "remote_port"), *lp = str(e, "local_port");
-
-	snprintf(buf, size, "%-5" JSON_INTEGER_FORMAT " %-5s %-7s %-24s %-11s %-11s %s",
-		 json_integer_value(json_object_get(e, "id")), str(e, "direction"), str(e, "protocol"),
-		 remote[0] ? remote : any, rp[0] ? rp : any, lp[0] ? lp : any, str(e, "comment"));
+	return VG_KEY_IGNORED;
 }
 
 static void draw(void *self, const struct vg_view *v)
@@ -379,7 +457,7 @@ static void draw(void *self, const struct vg_view *v)
 	bool on;
 	char buf[1024], left[64];
 	json_t *e;
-	size_t i, nex;
+	size_t i;
 
 	if (!s->status) {
 		const char *text = s->unavailable                  ? _("Isolation is not available in this agent.")
@@ -390,9 +468,10 @@ static void draw(void *self, const struct vg_view *v)
 		attrset(vg_ui_attr(s->error[0] ? VG_ROLE_WARN : VG_ROLE_DIM));
 		vg_ui_text(y + 1, 2, text, w);
 		attrset(A_NORMAL);
-		goto form;
+		vg_form_draw(&s->form, v);
+		return;
 	}
-	on = strcmp(str(s->status, "state"), "on") == 0;
+	on = strcmp(vg_ui_str(s->status, "state"), "on") == 0;
 	if (on) {
 		json_t *until = json_object_get(s->status, "until");
 
@@ -409,7 +488,7 @@ static void draw(void *self, const struct vg_view *v)
 		vg_ui_text(y, 2, buf, w);
 		attrset(A_NORMAL);
 		y++;
-		snprintf(buf, sizeof(buf), "%s %s", _("Reason:"), str(s->status, "reason"));
+		snprintf(buf, sizeof(buf), "%s %s", _("Reason:"), vg_ui_str(s->status, "reason"));
 		vg_ui_text(y++, 2, buf, w);
 	} else {
 		attrset(vg_ui_attr(VG_ROLE_OK));
@@ -418,83 +497,33 @@ static void draw(void *self, const struct vg_view *v)
 	}
 	if (json_object_get(s->status, "last_error")) {
 		attrset(vg_ui_attr(VG_ROLE_ERROR));
-		vg_ui_text(y++, 2, str(s->status, "last_error"), w);
+		vg_ui_text(y++, 2, vg_ui_str(s->status, "last_error"), w);
 		attrset(A_NORMAL);
 	}
 	json_array_foreach(json_object_get(s->status, "warnings"), i, e) {
 		attrset(vg_ui_attr(VG_ROLE_WARN));
-		snprintf(buf, sizeof(buf), "%s %s", _("Warning:"), str(e, "message"));
+		snprintf(buf, sizeof(buf), "%s %s", _("Warning:"), vg_ui_str(e, "message"));
 		vg_ui_text(y++, 2, buf, w);
 		attrset(A_NORMAL);
 		if (y > v->top + 5)
 			break;
 	}
 	y++;
-	attrset(vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_fill(y, 0, v->cols, vg_ui_attr(VG_ROLE_HEADING));
-	snprintf(buf, sizeof(buf), "%-5s %-5s %-7s %-24s %-11s %-11s %s", _("No."), _("Dir."), _("Proto."),
-		 _("Remote"), _("Rem. port"), _("Loc. port"), _("Comment"));
-	vg_ui_text(y++, 1, buf, v->cols - 2);
-	attrset(A_NORMAL);
-	nex = nexceptions(s);
-	s->row_ex = y - v->top;
-	if (!nex) {
-		attrset(vg_ui_attr(VG_ROLE_DIM));
-		vg_ui_text(y++, 2, _("No exception: press a to add one."), w);
-		attrset(A_NORMAL);
-	}
-	json_array_foreach(exceptions(s), i, e) {
-		if (y >= v->top + v->rows - 5)
-			break;
-		row_text(e, buf, sizeof(buf));
-		if ((int)i == s->sel)
-			vg_ui_fill(y, 0, v->cols, vg_ui_attr(VG_ROLE_SELECTED));
-		attrset((int)i == s->sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-		vg_ui_text(y++, 1, buf, v->cols - 2);
-		attrset(A_NORMAL);
-	}
-	y++;
-	attrset(vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_text(y++, 1, _("Profiles (allowed while isolated)"), w);
-	attrset(A_NORMAL);
-	s->row_prof = y - v->top;
-	json_array_foreach(s->profiles, i, e) {
-		bool sel = (int)(nex + i) == s->sel;
-
-		if (y >= v->top + v->rows)
-			break;
-		snprintf(buf, sizeof(buf), "[%c] %s", json_is_true(json_object_get(e, "enabled")) ? 'x' : ' ',
-			 str(e, "name"));
-		if (sel)
-			vg_ui_fill(y, 0, v->cols, vg_ui_attr(VG_ROLE_SELECTED));
-		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-		vg_ui_text(y++, 3, buf, w);
-		attrset(A_NORMAL);
-	}
-form:
-	if (s->form.open)
-		vg_form_draw(&s->form, v);
+	vg_list_draw(&s->rows, y, v->left, v->top + v->rows - y, v->cols);
+	vg_form_draw(&s->form, v);
 }
 
 /* A click selects an exception or a profile. */
-static int click(void *self, int row)
+static int click(void *self, int y, int x)
 {
 	struct isolation_screen *s = self;
-	int nex = (int)nexceptions(s), np = (int)json_array_size(s->profiles);
 
-	if (s->form.open || !s->status)
-		return VG_KEY_IGNORED;
-	if (row >= s->row_ex && row - s->row_ex < nex)
-		s->sel = row - s->row_ex;
-	else if (row >= s->row_prof && row - s->row_prof < np)
-		s->sel = nex + row - s->row_prof;
-	else
-		return VG_KEY_IGNORED;
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	if (s->form.open)
+		return vg_form_click(&s->form, y, x);
+	return vg_list_click(&s->rows, y, x) == VG_LIST_MISS ? VG_KEY_IGNORED : VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
 const struct vg_screen_class vg_screen_isolation = {
-	.id = VG_SCR_ISOLATION,
 	.label = N_("Isolation"),
 	.title = N_("Network isolation"),
 	.create = create,

@@ -30,8 +30,7 @@ struct servers_screen {
 	char scert_err[VG_ERROR_MSG_SIZE], ccert_err[VG_ERROR_MSG_SIZE];
 	bool unavailable, checking;
 	char error[VG_ERROR_MSG_SIZE];
-	int sel;
-	int row_srv;                   /* body row of the first server, from the last draw */
+	struct vg_list rows;           /* the servers */
 	struct vg_form form;
 	enum srv_form kind;
 	struct vg_picker picker;
@@ -40,12 +39,45 @@ struct servers_screen {
 	char target[VG_FIELD_MAX];     /* the server removed or checked */
 };
 
+#define SERVER_ROWS 5
+
+static json_t *servers(const struct servers_screen *s)
+{
+	return json_object_get(s->servers, "servers");
+}
+
+static size_t count(void *ctx)
+{
+	struct servers_screen *s = ctx;
+
+	return json_array_size(servers(s));
+}
+
+static void draw_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	struct servers_screen *s = ctx;
+	const char *name = json_string_value(json_array_get(servers(s), i));
+	char buf[1024];
+
+	(void)selected;
+	snprintf(buf, sizeof(buf), "%s%s", name ? name : "?",
+		 name && strcmp(name, vg_ui_str(s->servers, "in_use")) == 0 ? _("  (in use)") : "");
+	vg_ui_text(y, x + 3, buf, cols - 4);
+}
+
+static const struct vg_list_ops rows_ops = {
+	.count = count,
+	.draw_row = draw_row,
+};
+
 static void *create(struct vg_console *con)
 {
 	struct servers_screen *s = calloc(1, sizeof(*s));
 
-	if (s)
-		s->con = con;
+	if (!s)
+		return NULL;
+	s->con = con;
+	vg_list_init(&s->rows, &rows_ops, s);
 	return s;
 }
 
@@ -58,16 +90,10 @@ static void destroy(void *self)
 	json_decref(s->ccert);
 	json_decref(s->proxy);
 	json_decref(s->check);
+	vg_list_fini(&s->rows);
 	vg_form_close(&s->form);
 	vg_picker_fini(&s->picker);
 	free(s);
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-
-	return v ? v : "";
 }
 
 static void keep(json_t **slot, json_t *result)
@@ -87,6 +113,7 @@ static void on_servers(void *ctx, json_t *result, const struct vg_error *err)
 	}
 	s->error[0] = '\0';
 	keep(&s->servers, result);
+	vg_list_changed(&s->rows);
 }
 
 static void on_scert(void *ctx, json_t *result, const struct vg_error *err)
@@ -162,9 +189,11 @@ static void on_check(void *ctx, json_t *result, const struct vg_error *err)
 	keep(&s->check, result);
 }
 
-static json_t *selected_server(const struct servers_screen *s)
+static json_t *selected_server(struct servers_screen *s)
 {
-	return json_array_get(json_object_get(s->servers, "servers"), (size_t)s->sel);
+	long i = vg_list_selected(&s->rows);
+
+	return i < 0 ? NULL : json_array_get(servers(s), (size_t)i);
 }
 
 static void send_change(struct servers_screen *s, enum vg_cmd cmd, json_t *args)
@@ -172,7 +201,7 @@ static void send_change(struct servers_screen *s, enum vg_cmd cmd, json_t *args)
 	if (vg_console_request(s->con, cmd, args, on_change, s) == 0)
 		s->form.busy = true;
 	else
-		snprintf(s->form.error, sizeof(s->form.error), "%s", _("The agent is not reachable."));
+		vg_form_error(&s->form, "%s", _("The agent is not reachable."));
 }
 
 /* The content of path in base64 (the caller frees), or NULL with the reason in msg. */
@@ -202,15 +231,15 @@ static void wipe_free(char *p)
 	}
 }
 
-static void submit(struct servers_screen *s)
+static void submit(void *ctx, struct vg_form *f)
 {
+	struct servers_screen *s = ctx;
 	json_t *args;
 	char msg[VG_ERROR_MSG_SIZE];
 
-	s->form.error[0] = '\0';
 	switch (s->kind) {
 	case F_ADD:
-		send_change(s, VG_CMD_SERVER_ADD, json_pack("{s:s}", "server", s->form.fields[0].value));
+		send_change(s, VG_CMD_SERVER_ADD, json_pack("{s:s}", "server", vg_form_value(f, 0)));
 		return;
 	case F_REMOVE:
 		send_change(s, VG_CMD_SERVER_REMOVE, json_pack("{s:s}", "server", s->target));
@@ -225,20 +254,23 @@ static void submit(struct servers_screen *s)
 		send_change(s, VG_CMD_PROXY_CLEAR, NULL);
 		return;
 	case F_PROXY:
-		args = json_pack("{s:s, s:s, s:s}", "url", s->form.fields[0].value, "user", s->form.fields[1].value,
-				 "bypass", s->form.fields[3].value);
-		if (s->form.fields[2].value[0])
-			json_object_set_new(args, "password", json_string(s->form.fields[2].value));
-		if (!s->form.fields[1].value[0])
-			json_object_del(args, "user");
+		args = json_pack("{s:s, s:s}", "url", vg_form_value(f, 0), "bypass", vg_form_value(f, 3));
+		if (vg_form_value(f, 1)[0])
+			json_object_set_new(args, "user", json_string(vg_form_value(f, 1)));
+		/* The password field left as it was: the agent keeps the stored password; emptied:
+		 * none; typed: the new one. */
+		if (vg_form_kept(f, 2))
+			json_object_set_new(args, "keep_password", json_true());
+		else if (vg_form_value(f, 2)[0])
+			json_object_set_new(args, "password", json_string(vg_form_value(f, 2)));
 		send_change(s, VG_CMD_PROXY_SET, args);
 		return;
 	case F_CLIENT: {
 		char *cert = file_b64(s->chosen, msg, sizeof(msg)), *key = NULL;
-		const char *keypath = s->form.fields[0].value, *pw = s->form.fields[1].value;
+		const char *keypath = vg_form_value(f, 0), *pw = vg_form_value(f, 1);
 
 		if (!cert || (keypath[0] && !(key = file_b64(keypath, msg, sizeof(msg))))) {
-			snprintf(s->form.error, sizeof(s->form.error), "%s", msg);
+			vg_form_error(f, "%s", msg);
 			wipe_free(cert);
 			return;
 		}
@@ -259,7 +291,7 @@ static void submit(struct servers_screen *s)
 static void confirm(struct servers_screen *s, enum srv_form kind, const char *title)
 {
 	s->kind = kind;
-	vg_form_open(&s->form, title);
+	vg_form_open(&s->form, title, submit, s);
 }
 
 /* A file was chosen in the picker: the server's CA goes at once; the client's asks for more. */
@@ -283,7 +315,7 @@ static void picked(struct servers_screen *s)
 	}
 	s->picking = PICK_NONE;
 	s->kind = F_CLIENT;
-	vg_form_open(&s->form, _(" Import the client certificate "));
+	vg_form_open(&s->form, _(" Import the client certificate "), submit, s);
 	vg_form_add(&s->form, N_("Key file (PEM; empty for PKCS#12)"), "", false);
 	vg_form_add(&s->form, N_("Password"), "", true);
 	snprintf(s->form.note, sizeof(s->form.note), "%s %s", _("File:"), s->chosen);
@@ -301,7 +333,7 @@ static int command(struct servers_screen *s, int cmd)
 	switch (cmd) {
 	case VG_UI_ADD:
 		s->kind = F_ADD;
-		vg_form_open(&s->form, _(" Add a server "));
+		vg_form_open(&s->form, _(" Add a server "), submit, s);
 		vg_form_add(&s->form, N_("Server (HOST or HOST:PORT)"), "", false);
 		break;
 	case VG_UI_REMOVE:
@@ -342,14 +374,14 @@ static int command(struct servers_screen *s, int cmd)
 		break;
 	case VG_UI_PROXY:
 		s->kind = F_PROXY;
-		vg_form_open(&s->form, _(" Proxy "));
-		vg_form_add(&s->form, N_("URL (http://host:port)"), str(s->proxy, "url"), false);
-		vg_form_add(&s->form, N_("User"), str(s->proxy, "user"), false);
-		/* Never shown back: empty keeps nothing; type it again to set it. */
-		vg_form_add(&s->form, N_("Password"), "", true);
-		vg_form_add(&s->form, N_("Bypass (hosts, comma-separated)"), str(s->proxy, "bypass"), false);
+		vg_form_open(&s->form, _(" Proxy "), submit, s);
+		vg_form_add(&s->form, N_("URL (http://host:port)"), vg_ui_str(s->proxy, "url"), false);
+		vg_form_add(&s->form, N_("User"), vg_ui_str(s->proxy, "user"), false);
+		/* Never shown back: left as it is, the agent keeps it. */
+		vg_form_add_kept(&s->form, N_("Password"), json_is_true(json_object_get(s->proxy, "password")));
+		vg_form_add(&s->form, N_("Bypass (hosts, comma-separated)"), vg_ui_str(s->proxy, "bypass"), false);
 		snprintf(s->form.note, sizeof(s->form.note), "%s",
-			 _("The password is never shown back; leave it empty for none."));
+			 _("The password is never shown back: left as it is, it is kept; typed, it replaces the stored one; emptied (Backspace), there is none."));
 		break;
 	case VG_UI_PROXY_CLEAR:
 		confirm(s, F_PROXY_CLEAR, _(" Use no proxy? Enter: yes, Esc: no "));
@@ -360,46 +392,34 @@ static int command(struct servers_screen *s, int cmd)
 	return VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
+/* After a key or a click in the picker: a file chosen goes on at once. */
+static int after_picker(struct servers_screen *s, int r)
+{
+	if (s->picker.nchosen)
+		picked(s);
+	else if (!s->picker.open)
+		s->picking = PICK_NONE;
+	return r | VG_KEY_REDRAW;
+}
+
 static int key(void *self, const struct vg_key *k)
 {
 	struct servers_screen *s = self;
-	int moved, r;
+	int r;
 
-	if (s->picker.open) {
-		r = vg_picker_key(&s->picker, k);
-		if (s->picker.nchosen)
-			picked(s);
-		else if (!s->picker.open)
-			s->picking = PICK_NONE;
-		return r | VG_KEY_REDRAW;
-	}
-	if (s->form.open) {
-		switch (vg_form_key(&s->form, k)) {
-		case VG_FORM_SUBMIT:
-			submit(s);
-			break;
-		case VG_FORM_CANCEL:
-			vg_form_close(&s->form);
-			s->kind = F_NONE;
-			break;
-		case VG_FORM_NONE:
-			return VG_KEY_HANDLED;
-		default:
-			break;
-		}
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	}
+	if (s->picker.open)
+		return after_picker(s, vg_picker_key(&s->picker, k));
+	if (s->form.open)
+		return vg_form_key(&s->form, k);
+	if ((r = vg_list_key(&s->rows, k)))
+		return r;
 	if (k->action == VG_ACT_COMMAND)
 		return command(s, k->arg);
 	if (k->action == VG_ACT_RELOAD) {
 		show(s);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	moved = vg_ui_move(s->sel, (int)json_array_size(json_object_get(s->servers, "servers")), k, 5);
-	if (moved < 0)
-		return VG_KEY_IGNORED;
-	s->sel = moved;
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	return VG_KEY_IGNORED;
 }
 
 static int heading(int y, const char *text, int cols)
@@ -424,8 +444,8 @@ static int cert_line(int y, const json_t *cert, const char *err, int cols)
 	char d[32];
 
 	snprintf(d, sizeof(d), "%" JSON_INTEGER_FORMAT, days);
-	snprintf(buf, sizeof(buf), "%s %s   %s %s   %s %s", _("subject:"), str(cert, "subject"), _("days left:"), d,
-		 _("SHA-256:"), str(cert, "sha256"));
+	snprintf(buf, sizeof(buf), "%s %s   %s %s   %s %s", _("subject:"), vg_ui_str(cert, "subject"), _("days left:"), d,
+		 _("SHA-256:"), vg_ui_str(cert, "sha256"));
 	/* The warning colour under 30 days. */
 	attrset(days < 30 ? vg_ui_attr(VG_ROLE_WARN) : A_NORMAL);
 	vg_ui_text(y, 3, buf, cols - 4);
@@ -437,7 +457,7 @@ static void draw(void *self, const struct vg_view *v)
 {
 	struct servers_screen *s = self;
 	int y = v->top, w = v->cols - 4;
-	json_t *list = json_object_get(s->servers, "servers"), *e;
+	json_t *e;
 	char buf[1024];
 	size_t i;
 
@@ -459,23 +479,17 @@ static void draw(void *self, const struct vg_view *v)
 	snprintf(buf, sizeof(buf), "%s (%s %" JSON_INTEGER_FORMAT ")", _("Servers"), _("port"),
 		 json_integer_value(json_object_get(s->servers, "port")));
 	y = heading(y, buf, v->cols);
-	s->row_srv = y - v->top;
-	if (!json_array_size(list)) {
+	if (!json_array_size(servers(s))) {
 		attrset(vg_ui_attr(VG_ROLE_DIM));
 		vg_ui_text(y++, 3, _("No server: press a to add one."), w);
 		attrset(A_NORMAL);
-	}
-	json_array_foreach(list, i, e) {
-		bool in_use = strcmp(json_string_value(e), str(s->servers, "in_use")) == 0;
+	} else {
+		int n = (int)json_array_size(servers(s));
 
-		if (y > v->top + 6)
-			break;
-		snprintf(buf, sizeof(buf), "%s%s", json_string_value(e), in_use ? _("  (in use)") : "");
-		if ((int)i == s->sel)
-			vg_ui_fill(y, 0, v->cols, vg_ui_attr(VG_ROLE_SELECTED));
-		attrset((int)i == s->sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-		vg_ui_text(y++, 3, buf, w);
-		attrset(A_NORMAL);
+		/* A few rows; more scroll. */
+		n = n < SERVER_ROWS ? n : SERVER_ROWS;
+		vg_list_draw(&s->rows, y, v->left, n, v->cols);
+		y += n;
 	}
 	y = heading(y + 1, _("Server CA certificate"), v->cols);
 	y = cert_line(y, s->scert, s->scert_err, v->cols);
@@ -483,9 +497,10 @@ static void draw(void *self, const struct vg_view *v)
 	y = cert_line(y, s->ccert, s->ccert_err, v->cols);
 	y = heading(y + 1, _("Proxy"), v->cols);
 	snprintf(buf, sizeof(buf), "%s %s   %s %s   %s %s   %s %s", _("URL:"),
-		 str(s->proxy, "url")[0] ? str(s->proxy, "url") : _("(none)"), _("user:"), str(s->proxy, "user"),
-		 _("password:"), json_is_true(json_object_get(s->proxy, "password")) ? _("(set)") : _("(none)"),
-		 _("bypass:"), str(s->proxy, "bypass"));
+		 vg_ui_str(s->proxy, "url")[0] ? vg_ui_str(s->proxy, "url") : _("(none)"), _("user:"),
+		 vg_ui_str(s->proxy, "user"), _("password:"),
+		 json_is_true(json_object_get(s->proxy, "password")) ? _("(set)") : _("(none)"), _("bypass:"),
+		 vg_ui_str(s->proxy, "bypass"));
 	vg_ui_text(y++, 3, buf, w);
 	y = heading(y + 1, _("Check"), v->cols);
 	if (s->checking) {
@@ -504,8 +519,8 @@ static void draw(void *self, const struct vg_view *v)
 			if (y >= v->top + v->rows)
 				break;
 			attrset(vg_ui_attr(ok ? VG_ROLE_OK : VG_ROLE_ERROR));
-			snprintf(buf, sizeof(buf), "%-4s %-12s %s", ok ? _("ok") : _("FAIL"), str(e, "step"),
-				 str(e, "detail"));
+			snprintf(buf, sizeof(buf), "%-4s %-12s %s", ok ? _("ok") : _("FAIL"), vg_ui_str(e, "step"),
+				 vg_ui_str(e, "detail"));
 			vg_ui_text(y++, 3, buf, w);
 			attrset(A_NORMAL);
 		}
@@ -515,19 +530,18 @@ form:
 		vg_form_draw(&s->form, v);
 }
 
-static int click(void *self, int row)
+static int click(void *self, int y, int x)
 {
 	struct servers_screen *s = self;
-	int n = (int)json_array_size(json_object_get(s->servers, "servers"));
 
-	if (s->form.open || s->picker.open || row < s->row_srv || row - s->row_srv >= n)
-		return VG_KEY_IGNORED;
-	s->sel = row - s->row_srv;
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	if (s->picker.open)
+		return after_picker(s, vg_picker_click(&s->picker, y, x));
+	if (s->form.open)
+		return vg_form_click(&s->form, y, x);
+	return vg_list_click(&s->rows, y, x) == VG_LIST_MISS ? VG_KEY_IGNORED : VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
 const struct vg_screen_class vg_screen_servers = {
-	.id = VG_SCR_SERVERS,
 	.label = N_("Servers"),
 	.title = N_("Certificates, servers and proxy"),
 	.create = create,

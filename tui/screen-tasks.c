@@ -64,12 +64,19 @@ struct detail_ctx {
 	int stream;               /* task.output: 0 stdout, 1 stderr */
 };
 
+static const struct vg_list_ops rows_ops, pane_ops;
+
 static void *create(struct vg_console *con)
 {
 	struct tasks_screen *s = calloc(1, sizeof(*s));
 
-	if (s)
-		s->con = con;
+	if (!s)
+		return NULL;
+	s->con = con;
+	vg_list_init(&s->rows, &rows_ops, s);
+	vg_list_init(&s->pane, &pane_ops, s);
+	s->pane.viewer = true;
+	vg_tasks_quarantine_init(s);
 	return s;
 }
 
@@ -80,6 +87,7 @@ static void clear_detail_lines(struct tasks_screen *s)
 	free(s->dl);
 	s->dl = NULL;
 	s->ndl = 0;
+	vg_list_changed(&s->pane);
 }
 
 static void clear_detail(struct tasks_screen *s)
@@ -102,6 +110,9 @@ static void destroy(void *self)
 	clear_detail(s);
 	json_decref(s->list);
 	json_decref(s->qlist);
+	vg_list_fini(&s->rows);
+	vg_list_fini(&s->pane);
+	vg_list_fini(&s->qrows);
 	vg_form_close(&s->form);
 	free(s);
 }
@@ -120,6 +131,7 @@ static void add_line(struct tasks_screen *s, const char *text, size_t len)
 	if (!(line = strndup(text, len)))
 		return;
 	s->dl[s->ndl++] = line;
+	vg_list_changed(&s->pane);
 }
 
 static void add_text(struct tasks_screen *s, const char *prefix, const char *text)
@@ -156,7 +168,7 @@ static void rebuild_detail(struct tasks_screen *s)
 	if (!t)
 		return;
 	snprintf(buf, sizeof(buf), _("Task %s: %s, %s"), json_string_value(json_object_get(t, "id_text")) ?: "?",
-		 json_string_value(json_object_get(t, "kind")) ?: "?",
+		 vg_ui_str_or(t, "kind", "?"),
 		 state_text(json_string_value(json_object_get(t, "state")), NULL));
 	add_text(s, "", buf);
 	vg_tasks_time(when, sizeof(when), json_object_get(t, "created"));
@@ -324,8 +336,7 @@ static void request_detail(struct tasks_screen *s, json_int_t id)
 		return;
 	if (id != s->detail_id) {
 		clear_detail(s);
-		s->dscroll = 0;
-		s->dfollow = false;
+		vg_list_reset(&s->pane);
 	}
 	s->detail_id = id;
 	s->gen++;
@@ -336,7 +347,9 @@ static void request_detail(struct tasks_screen *s, json_int_t id)
 
 static json_t *selected_task(struct tasks_screen *s)
 {
-	return json_array_get(s->list, (size_t)s->sel);
+	long i = vg_list_selected(&s->rows);
+
+	return i < 0 ? NULL : json_array_get(s->list, (size_t)i);
 }
 
 static void follow_selection(struct tasks_screen *s)
@@ -365,12 +378,13 @@ static void on_list(void *ctx, json_t *result, const struct vg_error *err)
 	s->error[0] = '\0';
 	json_decref(s->list);
 	s->list = json_incref(result);
+	vg_list_changed(&s->rows);
 	json_array_foreach(s->list, i, t) {
 		json_int_t id = json_integer_value(json_object_get(t, "id"));
 
 		/* A task started here becomes the selection. */
 		if (s->want_id && id == s->want_id) {
-			s->sel = (int)i;
+			vg_list_select(&s->rows, i);
 			s->want_id = 0;
 		}
 		/* The task in the pane changed state: its result (or output) is new. */
@@ -379,8 +393,6 @@ static void on_list(void *ctx, json_t *result, const struct vg_error *err)
 			   json_string_value(json_object_get(s->detail, "state")) ?: "") != 0)
 			request_detail(s, id);
 	}
-	if (s->sel >= (int)json_array_size(s->list))
-		s->sel = json_array_size(s->list) ? (int)json_array_size(s->list) - 1 : 0;
 	follow_selection(s);
 }
 
@@ -462,68 +474,100 @@ static void summary(char *buf, size_t size, const json_t *t)
 	snprintf(buf, size, "%s%s%s", target, outcome[0] ? "  " : "", outcome);
 }
 
-static void draw_list(struct tasks_screen *s, int top, int rows, int cols)
+static size_t rows_count(void *ctx)
 {
-	int n = s->list ? (int)json_array_size(s->list) : 0;
+	struct tasks_screen *s = ctx;
 
-	attrset(vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_fill(top, 0, cols, vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_text(top, 1, _("Id"), 6);
-	vg_ui_text(top, 8, _("Task"), 18);
-	vg_ui_text(top, 27, _("State"), 11);
-	vg_ui_text(top, 39, _("Created"), 14);
-	vg_ui_text(top, 54, _("What, and the result"), cols - 55);
-	attrset(A_NORMAL);
-	rows--;
-	s->page = rows > 1 ? rows : 1;
-	if (s->sel < s->scroll)
-		s->scroll = s->sel;
-	if (s->sel >= s->scroll + rows)
-		s->scroll = s->sel - rows + 1;
-	for (int i = 0; i < rows && s->scroll + i < n; i++) {
-		json_t *t = json_array_get(s->list, (size_t)(s->scroll + i));
-		int y = top + 1 + i;
-		char id[32], when[64], what[1024];
-		enum vg_role role;
-		const char *st = state_text(json_string_value(json_object_get(t, "state")), &role);
-		bool sel = s->scroll + i == s->sel;
-
-		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(t, "id")));
-		vg_tasks_time(when, sizeof(when), json_object_get(t, "created"));
-		summary(what, sizeof(what), t);
-		if (sel)
-			vg_ui_fill(y, 0, cols, vg_ui_attr(VG_ROLE_SELECTED));
-		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-		vg_ui_text(y, 1, id, 6);
-		vg_ui_text(y, 8, json_string_value(json_object_get(t, "kind")), 18);
-		if (!sel)
-			attrset(vg_ui_attr(role));
-		vg_ui_text(y, 27, st, 11);
-		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-		/* The list has the day and the time; the pane the whole date. */
-		vg_ui_text(y, 39, strlen(when) > 5 ? when + 5 : when, 14);
-		vg_ui_text(y, 54, what, cols - 55);
-		attrset(A_NORMAL);
-	}
+	return json_array_size(s->list);
 }
+
+static const struct vg_list_column rows_columns[] = {
+	{ N_("Id"), 1, 6 },
+	{ N_("Task"), 8, 18 },
+	{ N_("State"), 27, 11 },
+	{ N_("Created"), 39, 14 },
+	{ N_("What, and the result"), 54, 0 },
+	{ NULL, 0, 0 },
+};
+
+static void task_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	struct tasks_screen *s = ctx;
+	json_t *t = json_array_get(s->list, i);
+	char id[32], when[64], what[1024];
+	enum vg_role role;
+	const char *st = state_text(json_string_value(json_object_get(t, "state")), &role);
+	attr_t normal = selected ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL;
+
+	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(t, "id")));
+	vg_tasks_time(when, sizeof(when), json_object_get(t, "created"));
+	summary(what, sizeof(what), t);
+	vg_ui_text(y, x + 1, id, 6);
+	vg_ui_text(y, x + 8, vg_ui_str(t, "kind"), 18);
+	if (!selected)
+		attrset(vg_ui_attr(role));
+	vg_ui_text(y, x + 27, st, 11);
+	attrset(normal);
+	/* The list has the day and the time; the pane the whole date. */
+	vg_ui_text(y, x + 39, strlen(when) > 5 ? when + 5 : when, 14);
+	vg_ui_text(y, x + 54, what, cols - 55);
+}
+
+static const char *task_text(void *ctx, size_t i, char *buf, size_t size)
+{
+	struct tasks_screen *s = ctx;
+	json_t *t = json_array_get(s->list, i);
+	char what[1024];
+
+	summary(what, sizeof(what), t);
+	snprintf(buf, size, "%" JSON_INTEGER_FORMAT " %s %s %s", json_integer_value(json_object_get(t, "id")),
+		 vg_ui_str(t, "kind"), state_text(json_string_value(json_object_get(t, "state")), NULL), what);
+	return buf;
+}
+
+static const struct vg_list_ops rows_ops = {
+	.count = rows_count,
+	.draw_row = task_row,
+	.columns = rows_columns,
+	.text = task_text,
+};
+
+static size_t pane_count(void *ctx)
+{
+	struct tasks_screen *s = ctx;
+
+	return s->ndl;
+}
+
+static void pane_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	struct tasks_screen *s = ctx;
+
+	(void)selected;
+	if (i == 0)
+		attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_text(y, x + 1, s->dl[i], cols - 2);
+}
+
+static const char *pane_text(void *ctx, size_t i, char *buf, size_t size)
+{
+	struct tasks_screen *s = ctx;
+
+	(void)buf;
+	(void)size;
+	return s->dl[i];
+}
+
+static const struct vg_list_ops pane_ops = {
+	.count = pane_count,
+	.draw_row = pane_row,
+	.text = pane_text,
+};
 
 static void draw_detail(struct tasks_screen *s, int top, int rows, int cols)
 {
-	s->dpage = rows > 1 ? rows : 1;
-	if (s->dfollow || s->dscroll > (int)s->ndl - s->dpage)
-		s->dscroll = (int)s->ndl > s->dpage ? (int)s->ndl - s->dpage : 0;
-	if (!s->detail) {
-		attrset(vg_ui_attr(VG_ROLE_DIM));
-		vg_ui_text(top, 2, s->detail_id ? _("Asking the agent…") : _("No task selected."), cols - 4);
-		attrset(A_NORMAL);
-		return;
-	}
-	for (int i = 0; i < rows && s->dscroll + i < (int)s->ndl; i++) {
-		if (s->dscroll + i == 0)
-			attrset(vg_ui_attr(VG_ROLE_HEADING));
-		vg_ui_text(top + i, 1, s->dl[s->dscroll + i], cols - 2);
-		attrset(A_NORMAL);
-	}
+	s->pane.empty = s->detail_id ? _("Asking the agent…") : _("No task selected.");
+	vg_list_draw(&s->pane, top, 0, rows, cols);
 }
 
 static void draw(void *self, const struct vg_view *v)
@@ -546,19 +590,14 @@ static void draw(void *self, const struct vg_view *v)
 		draw_detail(s, v->top, v->rows, v->cols);
 	} else {
 		list_rows = v->rows * 2 / 5 > 6 ? v->rows * 2 / 5 : 6;
-		draw_list(s, v->top, list_rows, v->cols);
-		if (!json_array_size(s->list)) {
-			attrset(vg_ui_attr(VG_ROLE_DIM));
-			vg_ui_text(v->top + 2, 2, _("No task yet. g: get a file, d: delete a file, x: run a program, t: terminate."),
-				   v->cols - 4);
-			attrset(A_NORMAL);
-		}
 		y = v->top + list_rows;
 		attrset(vg_ui_attr(VG_ROLE_DIM));
 		vg_ui_hline(y, 0, v->cols);
 		vg_ui_text(y, 2, _(" Enter: the whole detail   g d x t: new task   c: cancel   Q: quarantine "), v->cols - 4);
 		attrset(A_NORMAL);
 		draw_detail(s, y + 1, v->rows - list_rows - 1, v->cols);
+		s->rows.empty = _("No task yet. g: get a file, d: delete a file, x: run a program, t: terminate.");
+		vg_list_draw(&s->rows, v->top, v->left, list_rows, v->cols);
 	}
 	vg_form_draw(&s->form, v);
 }
@@ -569,62 +608,58 @@ static int key(void *self, const struct vg_key *k)
 	int r;
 
 	if (s->form.open)
-		return vg_tasks_form_key(s, k);
+		return vg_form_key(&s->form, k);
+	if (s->quarantine) {
+		if ((r = vg_tasks_quarantine_key(s, k)))
+			return r;
+	} else if ((r = vg_list_key(s->zoom ? &s->pane : &s->rows, k))) {
+		if (!s->zoom)
+			follow_selection(s);
+		return r;
+	}
 	if (k->action == VG_ACT_COMMAND) {
 		vg_tasks_command(s, k->arg);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
 	if (s->quarantine)
-		return vg_tasks_quarantine_key(s, k);
+		return VG_KEY_IGNORED;
 	if (s->zoom) {
-		if (k->action == VG_ACT_CANCEL || k->action == VG_ACT_ACTIVATE) {
-			s->zoom = false;
-			return VG_KEY_HANDLED | VG_KEY_REDRAW;
-		}
-		/* The last page ends with the last line. */
-		if ((r = vg_ui_move(s->dscroll, (int)s->ndl > s->dpage ? (int)s->ndl - s->dpage + 1 : 1, k, s->dpage)) < 0)
+		if (k->action != VG_ACT_CANCEL && k->action != VG_ACT_ACTIVATE)
 			return VG_KEY_IGNORED;
-		s->dscroll = r;
-		/* End stays at the end while the rest of the output arrives. */
-		s->dfollow = k->action == VG_ACT_END;
+		s->zoom = false;
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
 	if (k->action == VG_ACT_ACTIVATE && s->detail) {
 		s->zoom = true;
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	if ((r = vg_ui_move(s->sel, s->list ? (int)json_array_size(s->list) : 0, k, s->page)) < 0)
-		return VG_KEY_IGNORED;
-	s->sel = r;
-	follow_selection(s);
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	return VG_KEY_IGNORED;
 }
 
-static int click(void *self, int row)
+static int click(void *self, int y, int x)
 {
 	struct tasks_screen *s = self;
-	int i;
 
-	if (s->form.open || s->zoom)
+	if (s->form.open)
+		return vg_form_click(&s->form, y, x);
+	if (s->zoom)
 		return VG_KEY_IGNORED;
 	if (s->quarantine)
-		return vg_tasks_quarantine_click(s, row);
-	if (!s->list || row < 1)
-		return VG_KEY_IGNORED;
-	i = s->scroll + row - 1;
-	if (i >= (int)json_array_size(s->list) || row - 1 >= s->page)
-		return VG_KEY_IGNORED;
-	if (i == s->sel && s->detail) {
-		s->zoom = true;
-	} else {
-		s->sel = i;
+		return vg_tasks_quarantine_click(s, y, x);
+	switch (vg_list_click(&s->rows, y, x)) {
+	case VG_LIST_AGAIN:
+		if (s->detail)
+			s->zoom = true;
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	case VG_LIST_SELECTED:
 		follow_selection(s);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	default:
+		return VG_KEY_IGNORED;
 	}
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
 }
 
 const struct vg_screen_class vg_screen_tasks = {
-	.id = VG_SCR_TASKS,
 	.label = N_("Tasks"),
 	.title = N_("Response tasks"),
 	.create = create,

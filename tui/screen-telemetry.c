@@ -29,16 +29,18 @@ struct telemetry_screen {
 	bool subscribed, subscribing, unavailable, paused;
 	unsigned long long missed;  /* events that came while paused */
 	bool hide[T_COUNT];
-	char filter[VG_FIELD_MAX];
-	struct vg_form form;
+	struct vg_list events;      /* over the ring, oldest first; follows the newest until moved */
 	json_t *stats;
 	bool stats_loading;
 	unsigned ticks;
 	char error[VG_ERROR_MSG_SIZE];
-	int sel;                    /* index among the shown events, -1: follow the newest */
-	int scroll, page;
-	bool detail_full;
-	int detail_scroll;
+	/* The selected event as indented JSON, one line per row. */
+	struct vg_list detail;
+	json_t *detail_of;          /* the event the lines are of (a reference: it may leave the ring) */
+	char *detail_text;
+	char *detail_lines[DETAIL_LINES];
+	size_t ndetail;
+	bool detail_full;           /* the detail over the whole body */
 };
 
 static int type_of(const json_t *ev)
@@ -62,13 +64,6 @@ static const char *type_label(int t)
 	return _(labels[t]);
 }
 
-static const char *str(const json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
-}
-
 /* What the event is about, in one line. */
 static void summary(const json_t *ev, char *buf, size_t size)
 {
@@ -80,25 +75,25 @@ static void summary(const json_t *ev, char *buf, size_t size)
 	switch (type_of(ev)) {
 	case T_PROCESS:
 		if (json_object_get(ev, "exit_code"))
-			snprintf(buf, size, "%s %s %" JSON_INTEGER_FORMAT, str(json_object_get(proc, "file"), "path"), _("exit"),
+			snprintf(buf, size, "%s %s %" JSON_INTEGER_FORMAT, vg_ui_str(json_object_get(proc, "file"), "path"), _("exit"),
 				 json_integer_value(json_object_get(ev, "exit_code")));
 		else
-			snprintf(buf, size, "%s", str(proc, "cmd_line"));
+			snprintf(buf, size, "%s", vg_ui_str(proc, "cmd_line"));
 		break;
 	case T_NETWORK:
 		src = json_object_get(ev, "src_endpoint");
 		dst = json_object_get(ev, "dst_endpoint");
 		snprintf(buf, size, "%s %s:%" JSON_INTEGER_FORMAT " -> %s:%" JSON_INTEGER_FORMAT " %s",
-			 str(json_object_get(ev, "connection_info"), "protocol_name"), str(src, "ip"),
-			 json_integer_value(json_object_get(src, "port")), str(dst, "ip"),
-			 json_integer_value(json_object_get(dst, "port")), str(json_object_get(proc, "file"), "path"));
+			 vg_ui_str(json_object_get(ev, "connection_info"), "protocol_name"), vg_ui_str(src, "ip"),
+			 json_integer_value(json_object_get(src, "port")), vg_ui_str(dst, "ip"),
+			 json_integer_value(json_object_get(dst, "port")), vg_ui_str(json_object_get(proc, "file"), "path"));
 		break;
 	case T_FILE:
-		snprintf(buf, size, "%s%s%s", str(json_object_get(ev, "file"), "path"),
-			 json_object_get(ev, "file_result") ? " -> " : "", str(json_object_get(ev, "file_result"), "path"));
+		snprintf(buf, size, "%s%s%s", vg_ui_str(json_object_get(ev, "file"), "path"),
+			 json_object_get(ev, "file_result") ? " -> " : "", vg_ui_str(json_object_get(ev, "file_result"), "path"));
 		break;
 	default:
-		snprintf(buf, size, "%s", str(ev, "message"));
+		snprintf(buf, size, "%s", vg_ui_str(ev, "message"));
 		break;
 	}
 }
@@ -108,41 +103,143 @@ static json_t *event_at(const struct telemetry_screen *s, size_t i)
 	return s->ring[(s->head + i) % MAX_EVENTS];
 }
 
-/* The filter matches anywhere in the event's JSON text, ignoring case.  The text is made once
- * per event: every redraw filters the whole ring. */
-static bool shown(struct telemetry_screen *s, size_t i)
+static size_t events_count(void *ctx)
 {
-	size_t slot = (s->head + i) % MAX_EVENTS;
+	struct telemetry_screen *s = ctx;
 
-	if (s->hide[type_of(s->ring[slot])])
-		return false;
-	if (!s->filter[0])
-		return true;
-	if (!s->text[slot])
-		s->text[slot] = json_dumps(s->ring[slot], JSON_COMPACT);
-	return s->text[slot] && strcasestr(s->text[slot], s->filter);
+	return s->count;
 }
 
-/* The indexes (in the ring) of the events shown; the caller frees. */
-static size_t visible(struct telemetry_screen *s, size_t **out)
+static bool event_visible(void *ctx, size_t i)
 {
-	size_t *idx = malloc((s->count ? s->count : 1) * sizeof(*idx)), n = 0;
+	struct telemetry_screen *s = ctx;
 
-	for (size_t i = 0; idx && i < s->count; i++)
-		if (shown(s, i))
-			idx[n++] = i;
-	*out = idx;
-	return n;
+	return !s->hide[type_of(event_at(s, i))];
+}
+
+/* The filter matches anywhere in the event's JSON text, ignoring case.  The text is made once
+ * per event: the list filters the whole ring each time the events change. */
+static const char *event_text(void *ctx, size_t i, char *buf, size_t size)
+{
+	struct telemetry_screen *s = ctx;
+	size_t slot = (s->head + i) % MAX_EVENTS;
+
+	(void)buf;
+	(void)size;
+	if (!s->text[slot])
+		s->text[slot] = json_dumps(s->ring[slot], JSON_COMPACT);
+	return s->text[slot];
+}
+
+static const struct vg_list_column events_columns[] = {
+	{ N_("Time"), 1, 12 },
+	{ N_("Type"), 14, 8 },
+	{ N_("Event"), 23, 0 },
+	{ NULL, 0, 0 },
+};
+
+static void event_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	struct telemetry_screen *s = ctx;
+	const json_t *ev = event_at(s, i);
+	time_t t = (time_t)(json_integer_value(json_object_get(ev, "time")) / 1000);
+	char when[32], buf[1024];
+	struct tm tm;
+
+	(void)selected;
+	if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%H:%M:%S", &tm))
+		snprintf(when, sizeof(when), "?");
+	summary(ev, buf, sizeof(buf));
+	vg_ui_text(y, x + 1, when, 12);
+	vg_ui_text(y, x + 14, type_label(type_of(ev)), 8);
+	vg_ui_text(y, x + 23, buf, cols - 24);
+}
+
+static const struct vg_list_ops events_ops = {
+	.count = events_count,
+	.draw_row = event_row,
+	.columns = events_columns,
+	.text = event_text,
+	.visible = event_visible,
+};
+
+static size_t detail_count(void *ctx)
+{
+	struct telemetry_screen *s = ctx;
+
+	return s->ndetail;
+}
+
+static void detail_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	struct telemetry_screen *s = ctx;
+
+	(void)selected;
+	vg_ui_text(y, x + 1, s->detail_lines[i], cols - 2);
+}
+
+static const char *detail_line_text(void *ctx, size_t i, char *buf, size_t size)
+{
+	struct telemetry_screen *s = ctx;
+
+	(void)buf;
+	(void)size;
+	return s->detail_lines[i];
+}
+
+static const struct vg_list_ops detail_ops = {
+	.count = detail_count,
+	.draw_row = detail_row,
+	.text = detail_line_text,
+};
+
+static void clear_detail(struct telemetry_screen *s)
+{
+	free(s->detail_text);
+	s->detail_text = NULL;
+	s->ndetail = 0;
+	json_decref(s->detail_of);
+	s->detail_of = NULL;
+	vg_list_changed(&s->detail);
+}
+
+/* The lines of the event in the pane, made again when the selection moves to another. */
+static void set_detail(struct telemetry_screen *s, json_t *ev)
+{
+	char *line, *save = NULL;
+
+	if (ev == s->detail_of)
+		return;
+	clear_detail(s);
+	vg_list_reset(&s->detail);
+	s->detail_of = json_incref(ev);
+	if (!ev || !(s->detail_text = json_dumps(ev, JSON_INDENT(2) | JSON_SORT_KEYS)))
+		return;
+	for (line = strtok_r(s->detail_text, "\n", &save); line && s->ndetail < DETAIL_LINES;
+	     line = strtok_r(NULL, "\n", &save))
+		s->detail_lines[s->ndetail++] = line;
+}
+
+static json_t *selected_event(struct telemetry_screen *s)
+{
+	long i = vg_list_selected(&s->events);
+
+	return i < 0 ? NULL : event_at(s, (size_t)i);
 }
 
 static void *create(struct vg_console *con)
 {
 	struct telemetry_screen *s = calloc(1, sizeof(*s));
 
-	if (s) {
-		s->con = con;
-		s->sel = -1;
-	}
+	if (!s)
+		return NULL;
+	s->con = con;
+	vg_list_init(&s->events, &events_ops, s);
+	s->events.follow = true;
+	s->events.filter_label = N_("Filter the events");
+	s->events.no_match = N_("No event matches the filter.");
+	vg_list_init(&s->detail, &detail_ops, s);
+	s->detail.viewer = true;
 	return s;
 }
 
@@ -156,7 +253,9 @@ static void clear_events(struct telemetry_screen *s)
 		s->text[slot] = NULL;
 	}
 	s->head = s->count = 0;
-	s->sel = -1;
+	s->events.follow = true;
+	vg_list_changed(&s->events);
+	clear_detail(s);
 }
 
 static void destroy(void *self)
@@ -165,7 +264,8 @@ static void destroy(void *self)
 
 	clear_events(s);
 	json_decref(s->stats);
-	vg_form_close(&s->form);
+	vg_list_fini(&s->events);
+	vg_list_fini(&s->detail);
 	free(s);
 }
 
@@ -241,11 +341,13 @@ static void stream(void *self, const char *name, json_t *data)
 		s->text[s->head] = NULL;
 		s->head = (s->head + 1) % MAX_EVENTS;
 		s->count--;
-		if (s->sel > 0)
-			s->sel--;
+		/* The rows move up by one: the selection stays on its event. */
+		if (!s->events.follow && s->events.sel > 0)
+			s->events.sel--;
 	}
 	s->ring[(s->head + s->count) % MAX_EVENTS] = json_incref(data);
 	s->count++;
+	vg_list_changed(&s->events);
 }
 
 static void counters_line(const struct telemetry_screen *s, char *buf, size_t size)
@@ -273,7 +375,7 @@ static void status_line(const struct telemetry_screen *s, char *buf, size_t size
 	snprintf(buf, size, "[%c] %s  [%c] %s  [%c] %s  [%c] %s   %s %s%s%s", s->hide[T_PROCESS] ? ' ' : 'x',
 		 type_label(T_PROCESS), s->hide[T_NETWORK] ? ' ' : 'x', type_label(T_NETWORK),
 		 s->hide[T_FILE] ? ' ' : 'x', type_label(T_FILE), s->hide[T_OTHER] ? ' ' : 'x', type_label(T_OTHER),
-		 _("filter:"), s->filter[0] ? s->filter : "-", s->paused ? "   " : "", s->paused ? _("PAUSED") : "");
+		 _("filter:"), s->events.filter[0] ? s->events.filter : "-", s->paused ? "   " : "", s->paused ? _("PAUSED") : "");
 	if (s->paused && s->missed) {
 		size_t len = strlen(buf);
 
@@ -281,27 +383,10 @@ static void status_line(const struct telemetry_screen *s, char *buf, size_t size
 	}
 }
 
-static void draw_detail(struct telemetry_screen *s, const json_t *ev, int top, int rows, int cols)
-{
-	char *text = json_dumps(ev, JSON_INDENT(2) | JSON_SORT_KEYS);
-	char *line, *save = NULL;
-	int n = 0, y = top;
-
-	if (!text)
-		return;
-	for (line = strtok_r(text, "\n", &save); line && y < top + rows; line = strtok_r(NULL, "\n", &save), n++) {
-		if (n < s->detail_scroll)
-			continue;
-		vg_ui_text(y++, 1, line, cols - 2);
-	}
-	free(text);
-}
-
 static void draw(void *self, const struct vg_view *v)
 {
 	struct telemetry_screen *s = self;
-	size_t *idx, n;
-	int list_rows, y;
+	int list_rows;
 	char buf[1024];
 
 	if (!s->subscribed && !s->count) {
@@ -322,105 +407,52 @@ static void draw(void *self, const struct vg_view *v)
 	status_line(s, buf, sizeof(buf));
 	vg_ui_text(v->top + 1, 1, buf, v->cols - 2);
 	attrset(A_NORMAL);
-	n = visible(s, &idx);
-	if (s->sel >= (int)n)
-		s->sel = n ? (int)n - 1 : -1;
-	if (s->detail_full && n) {
-		draw_detail(s, event_at(s, idx[s->sel >= 0 ? (size_t)s->sel : n - 1]), v->top + 2, v->rows - 2, v->cols);
-		free(idx);
+	/* The whole event stays the one opened, while new ones come. */
+	if (!s->detail_full)
+		set_detail(s, selected_event(s));
+	if (s->detail_full && s->ndetail) {
+		vg_list_draw(&s->detail, v->top + 2, v->left, v->rows - 2, v->cols);
 		return;
 	}
+	s->detail_full = false;
 	list_rows = (v->rows - 3) / 2;
 	if (list_rows < 3)
 		list_rows = v->rows - 3;
-	s->page = list_rows;
-	attrset(vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_fill(v->top + 2, 0, v->cols, vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_text(v->top + 2, 1, _("Time"), 12);
-	vg_ui_text(v->top + 2, 14, _("Type"), 8);
-	vg_ui_text(v->top + 2, 23, _("Event"), v->cols - 24);
-	attrset(A_NORMAL);
-	if (!n) {
-		attrset(vg_ui_attr(VG_ROLE_DIM));
-		vg_ui_text(v->top + 3, 2, s->count ? _("No event matches the filter.") : _("Waiting for events…"),
-			   v->cols - 4);
-		attrset(A_NORMAL);
-		free(idx);
+	vg_ui_hline(v->top + 3 + list_rows, 0, v->cols);
+	vg_list_draw(&s->detail, v->top + 4 + list_rows, v->left, v->rows - 4 - list_rows, v->cols);
+	s->events.empty = _("Waiting for events…");
+	vg_list_draw(&s->events, v->top + 2, v->left, list_rows + 1, v->cols);
+}
+
+/* The selected event over the whole body. */
+static void open_detail(struct telemetry_screen *s)
+{
+	json_t *ev = selected_event(s);
+
+	if (!ev)
 		return;
-	}
-	{
-		int sel = s->sel >= 0 ? s->sel : (int)n - 1;
-
-		if (sel < s->scroll)
-			s->scroll = sel;
-		if (sel >= s->scroll + list_rows)
-			s->scroll = sel - list_rows + 1;
-		if (s->sel < 0)
-			s->scroll = (int)n > list_rows ? (int)n - list_rows : 0;
-		for (int i = 0; i < list_rows && s->scroll + i < (int)n; i++) {
-			const json_t *ev = event_at(s, idx[s->scroll + i]);
-			time_t t = (time_t)(json_integer_value(json_object_get(ev, "time")) / 1000);
-			char when[32];
-			struct tm tm;
-
-			y = v->top + 3 + i;
-			if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%H:%M:%S", &tm))
-				snprintf(when, sizeof(when), "?");
-			if (s->scroll + i == sel)
-				vg_ui_fill(y, 0, v->cols, vg_ui_attr(VG_ROLE_SELECTED));
-			attrset(s->scroll + i == sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-			summary(ev, buf, sizeof(buf));
-			vg_ui_text(y, 1, when, 12);
-			vg_ui_text(y, 14, type_label(type_of(ev)), 8);
-			vg_ui_text(y, 23, buf, v->cols - 24);
-			attrset(A_NORMAL);
-		}
-		y = v->top + 3 + list_rows;
-		vg_ui_hline(y, 0, v->cols);
-		draw_detail(s, event_at(s, idx[sel]), y + 1, v->rows - 4 - list_rows, v->cols);
-	}
-	free(idx);
-}
-
-static void open_filter(struct telemetry_screen *s)
-{
-	vg_form_open(&s->form, _("Filter the events"));
-	vg_form_add(&s->form, N_("Text"), s->filter, false);
-	snprintf(s->form.note, sizeof(s->form.note), "%s",
-		 _("Events whose text contains this (any case) are shown; empty shows them all."));
-}
-
-static int form_key(struct telemetry_screen *s, const struct vg_key *k)
-{
-	switch (vg_form_key(&s->form, k)) {
-	case VG_FORM_SUBMIT:
-		snprintf(s->filter, sizeof(s->filter), "%s", s->form.fields[0].value);
-		vg_form_close(&s->form);
-		s->sel = -1;
-		break;
-	case VG_FORM_CANCEL:
-		vg_form_close(&s->form);
-		break;
-	case VG_FORM_NONE:
-		return VG_KEY_HANDLED;
-	default:
-		break;
-	}
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	set_detail(s, ev);
+	vg_list_reset(&s->detail);
+	s->detail_full = true;
 }
 
 static int key(void *self, const struct vg_key *k)
 {
 	struct telemetry_screen *s = self;
-	size_t *idx, n;
-	int moved;
+	int r;
 
-	if (s->form.open)
-		return form_key(s, k);
+	if (s->detail_full) {
+		if ((r = vg_list_key(&s->detail, k)))
+			return r;
+		if (k->action == VG_ACT_CANCEL || k->action == VG_ACT_ACTIVATE) {
+			s->detail_full = false;
+			vg_list_reset(&s->detail);
+			return VG_KEY_HANDLED | VG_KEY_REDRAW;
+		}
+	} else if ((r = vg_list_key(&s->events, k))) {
+		return r;
+	}
 	switch (k->action) {
-	case VG_ACT_FILTER:
-		open_filter(s);
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	case VG_ACT_TOGGLE:
 		s->paused = !s->paused;
 		if (!s->paused)
@@ -433,83 +465,41 @@ static int key(void *self, const struct vg_key *k)
 			clear_events(s);
 		else
 			return VG_KEY_IGNORED;
+		vg_list_changed(&s->events);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	case VG_ACT_ACTIVATE:
-		s->detail_full = !s->detail_full;
-		s->detail_scroll = 0;
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	case VG_ACT_CANCEL:
-		if (s->detail_full) {
-			s->detail_full = false;
-		} else if (s->filter[0]) {
-			s->filter[0] = '\0';
-		} else {
-			return VG_KEY_IGNORED;
-		}
+		open_detail(s);
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	default:
-		break;
-	}
-	if (s->detail_full) {
-		if (k->action == VG_ACT_DOWN || k->action == VG_ACT_PAGE_DOWN)
-			s->detail_scroll += k->action == VG_ACT_DOWN ? 1 : 10;
-		else if (k->action == VG_ACT_UP || k->action == VG_ACT_PAGE_UP)
-			s->detail_scroll -= k->action == VG_ACT_UP ? 1 : 10;
-		else if (k->action == VG_ACT_HOME)
-			s->detail_scroll = 0;
-		else
-			return VG_KEY_IGNORED;
-		if (s->detail_scroll < 0)
-			s->detail_scroll = 0;
-		if (s->detail_scroll > DETAIL_LINES)
-			s->detail_scroll = DETAIL_LINES;
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	}
-	n = visible(s, &idx);
-	free(idx);
-	moved = vg_ui_move(s->sel >= 0 ? s->sel : (int)n - 1, (int)n, k, s->page);
-	if (moved < 0)
 		return VG_KEY_IGNORED;
-	/* End follows the newest again. */
-	s->sel = k->action == VG_ACT_END ? -1 : moved;
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	}
 }
 
 /* A click selects an event; a second click on it shows the whole event. */
-static int click(void *self, int row)
+static int click(void *self, int y, int x)
 {
 	struct telemetry_screen *s = self;
-	size_t *idx, n = visible(s, &idx);
-	int target = s->scroll + row - 3;
 
-	free(idx);
-	if (s->form.open || s->detail_full || row < 3 || row - 3 >= s->page || target >= (int)n)
+	if (s->detail_full)
 		return VG_KEY_IGNORED;
-	if (target == (s->sel >= 0 ? s->sel : (int)n - 1)) {
-		s->detail_full = true;
-		s->detail_scroll = 0;
+	switch (vg_list_click(&s->events, y, x)) {
+	case VG_LIST_AGAIN:
+		open_detail(s);
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	case VG_LIST_SELECTED:
+		return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	default:
+		return VG_KEY_IGNORED;
 	}
-	s->sel = target;
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
-}
-
-static void draw_all(void *self, const struct vg_view *v)
-{
-	struct telemetry_screen *s = self;
-
-	draw(self, v);
-	if (s->form.open)
-		vg_form_draw(&s->form, v);
 }
 
 const struct vg_screen_class vg_screen_telemetry = {
-	.id = VG_SCR_TELEMETRY,
 	.label = N_("Telemetry"),
 	.title = N_("Live telemetry"),
 	.create = create,
 	.destroy = destroy,
 	.show = show,
-	.draw = draw_all,
+	.draw = draw,
 	.key = key,
 	.click = click,
 	.tick = tick,

@@ -97,12 +97,12 @@ static bool number(const char *v, long long min, long long max, long long *out)
 
 static const char *value(struct tasks_screen *s, int i)
 {
-	return s->form.fields[i].value;
+	return vg_form_value(&s->form, i);
 }
 
 static void form_error(struct tasks_screen *s, const char *text)
 {
-	snprintf(s->form.error, sizeof(s->form.error), "%s", text);
+	vg_form_error(&s->form, "%s", text);
 }
 
 static void on_submitted(void *ctx, json_t *result, const struct vg_error *err)
@@ -231,12 +231,13 @@ fail:
 	return NULL;
 }
 
-static void submit(struct tasks_screen *s)
+static void submit(void *ctx, struct vg_form *f)
 {
+	struct tasks_screen *s = ctx;
 	enum vg_cmd cmd = VG_CMD_COUNT;
 	json_t *args;
 
-	s->form.error[0] = '\0';
+	(void)f;
 	if (!(args = build(s, &cmd)))
 		return;
 	if (vg_console_request(s->con, cmd, args, on_submitted, s) < 0) {
@@ -246,32 +247,17 @@ static void submit(struct tasks_screen *s)
 	s->form.busy = true;
 }
 
-int vg_tasks_form_key(struct tasks_screen *s, const struct vg_key *k)
-{
-	switch (vg_form_key(&s->form, k)) {
-	case VG_FORM_SUBMIT:
-		submit(s);
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	case VG_FORM_CANCEL:
-		vg_form_close(&s->form);
-		s->form_kind = TF_NONE;
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	case VG_FORM_CHANGED:
-		return VG_KEY_HANDLED | VG_KEY_REDRAW;
-	default:
-		/* Function keys switch screens; every other key stays in the form. */
-		return k->code && k->ch >= KEY_F0 && k->ch <= KEY_F(63) ? VG_KEY_IGNORED : VG_KEY_HANDLED;
-	}
-}
-
 static json_t *selected_entry(struct tasks_screen *s)
 {
-	return json_array_get(s->qlist, (size_t)s->qsel);
+	long i = vg_list_selected(&s->qrows);
+
+	return i < 0 ? NULL : json_array_get(s->qlist, (size_t)i);
 }
 
 void vg_tasks_command(struct tasks_screen *s, int cmd)
 {
-	json_t *t = json_array_get(s->list, (size_t)s->sel), *e;
+	long sel = vg_list_selected(&s->rows);
+	json_t *t = sel < 0 ? NULL : json_array_get(s->list, (size_t)sel), *e;
 	char title[256], id[32];
 
 	if (vg_console_read_only(s->con) && cmd != VG_UI_QUARANTINE) {
@@ -280,7 +266,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 	}
 	switch (cmd) {
 	case VG_UI_GET_FILE:
-		vg_form_open(&s->form, _(" Collect a file (get-file) "));
+		vg_form_open(&s->form, _(" Collect a file (get-file) "), submit, s);
 		vg_form_add(&s->form, N_("Path"), "", false);
 		vg_form_add(&s->form, N_("SHA-256 (optional)"), "", false);
 		snprintf(s->form.note, sizeof(s->form.note), "%s",
@@ -288,7 +274,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 		s->form_kind = TF_GET;
 		break;
 	case VG_UI_DELETE_FILE:
-		vg_form_open(&s->form, _(" Delete a file (delete-file) "));
+		vg_form_open(&s->form, _(" Delete a file (delete-file) "), submit, s);
 		vg_form_add(&s->form, N_("Path"), "", false);
 		vg_form_add(&s->form, N_("SHA-256 (optional)"), "", false);
 		vg_form_add(&s->form, N_("Quarantine (yes/no)"), _("yes"), false);
@@ -297,7 +283,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 		s->form_kind = TF_DELETE;
 		break;
 	case VG_UI_RUN:
-		vg_form_open(&s->form, _(" Run a program (run) "));
+		vg_form_open(&s->form, _(" Run a program (run) "), submit, s);
 		vg_form_add(&s->form, N_("Executable"), "", false);
 		vg_form_add(&s->form, N_("Arguments"), "", false);
 		vg_form_add(&s->form, N_("Directory"), "", false);
@@ -309,7 +295,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 		s->form_kind = TF_RUN;
 		break;
 	case VG_UI_TERMINATE:
-		vg_form_open(&s->form, _(" Terminate processes (terminate) "));
+		vg_form_open(&s->form, _(" Terminate processes (terminate) "), submit, s);
 		vg_form_add(&s->form, N_("Process id"), "", false);
 		vg_form_add(&s->form, N_("or executable"), "", false);
 		vg_form_add(&s->form, N_("or SHA-256"), "", false);
@@ -328,7 +314,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 		snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, s->form_task);
 		snprintf(title, sizeof(title), _(" Cancel task %s (%s)? "), id,
 			 json_string_value(json_object_get(t, "kind")) ?: "?");
-		vg_form_open(&s->form, title);
+		vg_form_open(&s->form, title, submit, s);
 		snprintf(s->form.note, sizeof(s->form.note), "%s", _("Enter cancels the task; Esc leaves it running."));
 		s->form_kind = TF_CANCEL;
 		break;
@@ -349,7 +335,7 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 		snprintf(s->form_entry, sizeof(s->form_entry), "%s", json_string_value(json_object_get(e, "id")));
 		snprintf(title, sizeof(title), cmd == VG_UI_RESTORE ? _(" Restore %s? ") : _(" Delete %s for good? "),
 			 json_string_value(json_object_get(e, "path")) ?: s->form_entry);
-		vg_form_open(&s->form, title);
+		vg_form_open(&s->form, title, submit, s);
 		snprintf(s->form.note, sizeof(s->form.note), "%s",
 			 cmd == VG_UI_RESTORE ? _("The file goes back to its path, which must not exist.")
 					       : _("The quarantined copy is deleted; this cannot be undone."));
@@ -358,6 +344,65 @@ void vg_tasks_command(struct tasks_screen *s, int cmd)
 	default:
 		break;
 	}
+}
+
+static size_t q_count(void *ctx)
+{
+	struct tasks_screen *s = ctx;
+
+	return json_array_size(s->qlist);
+}
+
+static const struct vg_list_column q_columns[] = {
+	{ N_("Quarantine"), 1, 17 },
+	{ N_("Size"), 19, 10 },
+	{ N_("Quarantined"), 30, 19 },
+	{ N_("Original path"), 50, 0 },
+	{ NULL, 0, 0 },
+};
+
+static void q_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	struct tasks_screen *s = ctx;
+	json_t *e = json_array_get(s->qlist, i);
+	json_t *at = json_object_get(e, "quarantined_at");
+	char size[32], when[64];
+
+	(void)selected;
+	snprintf(size, sizeof(size), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "size")));
+	if (json_is_integer(at)) {
+		json_t *ms = json_integer(json_integer_value(at) * 1000);
+
+		vg_tasks_time(when, sizeof(when), ms);
+		json_decref(ms);
+	} else {
+		snprintf(when, sizeof(when), "-");
+	}
+	vg_ui_text(y, x + 1, vg_ui_str(e, "id"), 17);
+	vg_ui_text(y, x + 19, size, 10);
+	vg_ui_text(y, x + 30, when, 19);
+	vg_ui_text(y, x + 50, vg_ui_str(e, "path"), cols - 51);
+}
+
+static const char *q_text(void *ctx, size_t i, char *buf, size_t size)
+{
+	struct tasks_screen *s = ctx;
+	json_t *e = json_array_get(s->qlist, i);
+
+	snprintf(buf, size, "%s %s", vg_ui_str(e, "id"), vg_ui_str(e, "path"));
+	return buf;
+}
+
+static const struct vg_list_ops q_ops = {
+	.count = q_count,
+	.draw_row = q_row,
+	.columns = q_columns,
+	.text = q_text,
+};
+
+void vg_tasks_quarantine_init(struct tasks_screen *s)
+{
+	vg_list_init(&s->qrows, &q_ops, s);
 }
 
 static void on_quarantine(void *ctx, json_t *result, const struct vg_error *err)
@@ -372,8 +417,7 @@ static void on_quarantine(void *ctx, json_t *result, const struct vg_error *err)
 	s->qerror[0] = '\0';
 	json_decref(s->qlist);
 	s->qlist = json_is_array(result) ? json_incref(result) : json_array();
-	if (s->qsel >= (int)json_array_size(s->qlist))
-		s->qsel = json_array_size(s->qlist) ? (int)json_array_size(s->qlist) - 1 : 0;
+	vg_list_changed(&s->qrows);
 }
 
 void vg_tasks_quarantine_reload(struct tasks_screen *s)
@@ -384,77 +428,33 @@ void vg_tasks_quarantine_reload(struct tasks_screen *s)
 
 void vg_tasks_quarantine_draw(struct tasks_screen *s, const struct vg_view *v)
 {
-	int n = s->qlist ? (int)json_array_size(s->qlist) : 0, rows = v->rows - 2;
-
-	attrset(vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_fill(v->top, 0, v->cols, vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_text(v->top, 1, _("Quarantine"), 17);
-	vg_ui_text(v->top, 19, _("Size"), 10);
-	vg_ui_text(v->top, 30, _("Quarantined"), 19);
-	vg_ui_text(v->top, 50, _("Original path"), v->cols - 51);
-	attrset(A_NORMAL);
-	if (!s->qlist || !n) {
-		attrset(vg_ui_attr(s->qerror[0] ? VG_ROLE_ERROR : VG_ROLE_DIM));
-		vg_ui_text(v->top + 2, 2,
-			   s->qerror[0] ? s->qerror : s->qlist ? _("The quarantine is empty.") : _("Asking the agent…"),
-			   v->cols - 4);
-		attrset(A_NORMAL);
-	}
-	s->qpage = rows > 1 ? rows : 1;
-	if (s->qsel < s->qscroll)
-		s->qscroll = s->qsel;
-	if (s->qsel >= s->qscroll + rows)
-		s->qscroll = s->qsel - rows + 1;
-	for (int i = 0; i < rows && s->qscroll + i < n; i++) {
-		json_t *e = json_array_get(s->qlist, (size_t)(s->qscroll + i));
-		json_t *at = json_object_get(e, "quarantined_at");
-		char size[32], when[64];
-		int y = v->top + 1 + i;
-		bool sel = s->qscroll + i == s->qsel;
-
-		snprintf(size, sizeof(size), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "size")));
-		if (json_is_integer(at)) {
-			json_t *ms = json_integer(json_integer_value(at) * 1000);
-
-			vg_tasks_time(when, sizeof(when), ms);
-			json_decref(ms);
-		} else {
-			snprintf(when, sizeof(when), "-");
-		}
-		if (sel)
-			vg_ui_fill(y, 0, v->cols, vg_ui_attr(VG_ROLE_SELECTED));
-		attrset(sel ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL);
-		vg_ui_text(y, 1, json_string_value(json_object_get(e, "id")), 17);
-		vg_ui_text(y, 19, size, 10);
-		vg_ui_text(y, 30, when, 19);
-		vg_ui_text(y, 50, json_string_value(json_object_get(e, "path")), v->cols - 51);
-		attrset(A_NORMAL);
-	}
 	attrset(vg_ui_attr(VG_ROLE_DIM));
 	vg_ui_text(v->top + v->rows - 1, 2, _("R: restore   P: purge   Q: back to the tasks"), v->cols - 4);
 	attrset(A_NORMAL);
+	if (s->qerror[0] && !s->qlist) {
+		attrset(vg_ui_attr(VG_ROLE_ERROR));
+		vg_ui_text(v->top + 1, 2, s->qerror, v->cols - 4);
+		attrset(A_NORMAL);
+		return;
+	}
+	s->qrows.empty = s->qlist ? _("The quarantine is empty.") : _("Asking the agent…");
+	vg_list_draw(&s->qrows, v->top, v->left, v->rows - 1, v->cols);
 }
 
 int vg_tasks_quarantine_key(struct tasks_screen *s, const struct vg_key *k)
 {
 	int r;
 
+	if ((r = vg_list_key(&s->qrows, k)))
+		return r;
 	if (k->action == VG_ACT_CANCEL) {
 		s->quarantine = false;
 		return VG_KEY_HANDLED | VG_KEY_REDRAW;
 	}
-	if ((r = vg_ui_move(s->qsel, s->qlist ? (int)json_array_size(s->qlist) : 0, k, s->qpage)) < 0)
-		return VG_KEY_IGNORED;
-	s->qsel = r;
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	return VG_KEY_IGNORED;
 }
 
-int vg_tasks_quarantine_click(struct tasks_screen *s, int row)
+int vg_tasks_quarantine_click(struct tasks_screen *s, int y, int x)
 {
-	int i = s->qscroll + row - 1;
-
-	if (row < 1 || row - 1 >= s->qpage || !s->qlist || i >= (int)json_array_size(s->qlist))
-		return VG_KEY_IGNORED;
-	s->qsel = i;
-	return VG_KEY_HANDLED | VG_KEY_REDRAW;
+	return vg_list_click(&s->qrows, y, x) == VG_LIST_MISS ? VG_KEY_IGNORED : VG_KEY_HANDLED | VG_KEY_REDRAW;
 }

@@ -11,9 +11,9 @@ struct tasks_screen {
 	struct vg_console *con;
 	/* The history (task.list, newest first). */
 	json_t *list;
+	struct vg_list rows;
 	bool loading, unavailable, dirty;
 	char error[VG_ERROR_MSG_SIZE];
-	int sel, scroll, page;
 	unsigned ticks;
 	json_int_t want_id;       /* select this task when the list has it */
 	/* The detail pane: task.show, and the run's whole output through task.output. */
@@ -24,14 +24,13 @@ struct tasks_screen {
 	unsigned gen;             /* replies for an older detail are dropped */
 	char **dl;                /* the pane as lines */
 	size_t ndl;
-	int dscroll, dpage;
-	bool dfollow;             /* End: the last page, also while more output arrives */
+	struct vg_list pane;      /* over dl; End stays at the end while more output arrives */
 	bool zoom;                /* the pane over the whole body */
 	/* The quarantine view. */
 	bool quarantine, qloading;
 	json_t *qlist;
+	struct vg_list qrows;
 	char qerror[VG_ERROR_MSG_SIZE];
-	int qsel, qscroll, qpage;
 	/* The form in use. */
 	struct vg_form form;
 	enum tasks_form_kind form_kind;
@@ -46,11 +45,12 @@ void vg_tasks_time(char *buf, size_t size, const json_t *ms);
 
 /* tasks-form.c */
 void vg_tasks_command(struct tasks_screen *s, int cmd);
-int vg_tasks_form_key(struct tasks_screen *s, const struct vg_key *k);
+/* The quarantine view: its list (set up by create), reload, draw, keys and clicks. */
+void vg_tasks_quarantine_init(struct tasks_screen *s);
 void vg_tasks_quarantine_reload(struct tasks_screen *s);
 void vg_tasks_quarantine_draw(struct tasks_screen *s, const struct vg_view *v);
 int vg_tasks_quarantine_key(struct tasks_screen *s, const struct vg_key *k);
-int vg_tasks_quarantine_click(struct tasks_screen *s, int row);
+int vg_tasks_quarantine_click(struct tasks_screen *s, int y, int x);
 /* Splits a command line into words: blanks separate, '…' and "…" quote, \ escapes; -EINVAL when a
  * quote is not closed. */
 int vg_tasks_split(const char *line, json_t **words);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <langinfo.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,24 +261,55 @@ void vg_ui_json_text(char *buf, size_t size, const json_t *v)
 	}
 }
 
-int vg_ui_move(int sel, int n, const struct vg_key *k, int page)
+const char *vg_ui_str_or(const json_t *obj, const char *key, const char *fallback)
 {
-	int last = n ? n - 1 : 0;
+	const char *v = json_string_value(json_object_get(obj, key));
 
-	switch (k->action) {
-	case VG_ACT_UP:
-		return sel > 0 ? sel - 1 : 0;
-	case VG_ACT_DOWN:
-		return sel < last ? sel + 1 : last;
-	case VG_ACT_PAGE_UP:
-		return sel > page ? sel - page : 0;
-	case VG_ACT_PAGE_DOWN:
-		return sel + page < last ? sel + page : last;
-	case VG_ACT_HOME:
+	return v ? v : fallback;
+}
+
+int vg_ui_text_cut(int y, int x, const char *s, int maxcols)
+{
+	int used;
+
+	if (!s || maxcols <= 0)
 		return 0;
-	case VG_ACT_END:
-		return last;
-	default:
-		return -1;
+	if (vg_ui_width(s) <= maxcols)
+		return vg_ui_text(y, x, s, maxcols);
+	/* A wide character that does not fit leaves a column more before the mark. */
+	used = vg_ui_text(y, x, s, maxcols - 1);
+	return used + vg_ui_text(y, x + used, vg_ui_utf8() ? "…" : "~", 1);
+}
+
+size_t vg_ui_encode_char(wint_t wc, char out[VG_UI_CHAR_MAX])
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof(st));
+	n = wcrtomb(mb, (wchar_t)wc, &st);
+	if (n == (size_t)-1 || n == 0 || n > VG_UI_CHAR_MAX)
+		return 0;
+	memcpy(out, mb, n);
+	return n;
+}
+
+size_t vg_ui_prev_char(const char *s, size_t pos)
+{
+	while (pos > 0) {
+		pos--;
+		if (((unsigned char)s[pos] & 0xC0) != 0x80)
+			break;
 	}
+	return pos;
+}
+
+size_t vg_ui_next_char(const char *s, size_t len, size_t pos)
+{
+	if (pos < len)
+		pos++;
+	while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
+		pos++;
+	return pos;
 }

@@ -24,6 +24,18 @@
 
 #define MAX_STREAMS 8
 #define MAX_STREAM_NAME 32
+/* A result larger than one frame travels in parts of about PART_BYTES, made only while less
+ * than PUMP_LOW bytes wait for the peer: a large answer costs the agent one part of buffer. */
+#define PART_BYTES (512u * 1024)
+#define PUMP_LOW (256u * 1024)
+
+/* An array result being sent in parts. */
+struct part_reply {
+	json_int_t id;
+	json_t *items;
+	size_t next;                    /* the first item not sent yet */
+	struct part_reply *after;
+};
 
 struct conn {
 	struct vg_ctl_server *srv;
@@ -35,6 +47,7 @@ struct conn {
 	size_t out_len, out_cap;
 	struct vg_ctl_peer peer;
 	char streams[MAX_STREAMS][MAX_STREAM_NAME];
+	struct part_reply *parts;       /* results waiting to be sent in parts, oldest first */
 	struct conn *next;
 };
 
@@ -79,6 +92,13 @@ static void conn_close(struct conn *c)
 	close(c->fd);
 	vg_linebuf_fini(&c->in);
 	free(c->out);
+	while (c->parts) {
+		struct part_reply *p = c->parts;
+
+		c->parts = p->after;
+		json_decref(p->items);
+		free(p);
+	}
 	free(c);
 }
 
@@ -90,39 +110,43 @@ static struct conn *conn_find(struct vg_ctl_server *srv, uint64_t id)
 	return NULL;
 }
 
-/* Sends what is queued; returns -1 when the connection had to be closed. */
+static int conn_pump(struct conn *c);
+
+/* Sends what is queued, and the next parts of a large result as room appears; returns -1 when
+ * the connection had to be closed. */
 static int conn_flush(struct conn *c)
 {
-	while (c->out_len) {
-		ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	for (;;) {
+		while (c->out_len) {
+			ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n <= 0) {
-			conn_close(c);
-			return -1;
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				break;
+			if (n <= 0) {
+				conn_close(c);
+				return -1;
+			}
+			memmove(c->out, c->out + n, c->out_len - (size_t)n);
+			c->out_len -= (size_t)n;
 		}
-		memmove(c->out, c->out + n, c->out_len - (size_t)n);
-		c->out_len -= (size_t)n;
+		if (!c->parts || c->out_len >= PUMP_LOW)
+			break;
+		if (conn_pump(c) < 0)
+			return -1;
+		if (c->out_len >= PUMP_LOW)
+			break;          /* wait for the peer to read before making more */
 	}
-	vg_watch_set_events(c->watch, EPOLLIN | (c->out_len ? EPOLLOUT : 0));
+	vg_watch_set_events(c->watch, EPOLLIN | (c->out_len || c->parts ? EPOLLOUT : 0));
 	return 0;
 }
 
-/* Queues one message.  droppable: a stream message, lost (and counted) when the queue is full;
- * otherwise a full queue means the peer does not read, and it is cut off. */
-static int conn_send(struct conn *c, json_t *msg, bool droppable)
+/* Appends one line of text to the output queue; a full queue means the peer does not read
+ * (droppable: a stream message, lost and counted instead).  Returns -1 when it was closed. */
+static int conn_queue(struct conn *c, const char *text, size_t len, bool droppable)
 {
-	char *text = json_dumps(msg, JSON_COMPACT);
-	size_t len;
-
-	if (!text)
-		return 0;
-	len = strlen(text);
 	if (c->out_len + len + 1 > VG_CTL_MAX_OUTPUT) {
-		free(text);
 		if (droppable) {
 			c->srv->stats.stream_drops++;
 			return 0;
@@ -140,7 +164,6 @@ static int conn_send(struct conn *c, json_t *msg, bool droppable)
 			cap *= 2;
 		p = realloc(c->out, cap);
 		if (!p) {
-			free(text);
 			conn_close(c);
 			return -1;
 		}
@@ -150,25 +173,130 @@ static int conn_send(struct conn *c, json_t *msg, bool droppable)
 	memcpy(c->out + c->out_len, text, len);
 	c->out[c->out_len + len] = '\n';
 	c->out_len += len + 1;
+	return 0;
+}
+
+/* Queues one message and sends what it can. */
+static int conn_send(struct conn *c, json_t *msg, bool droppable)
+{
+	char *text = json_dumps(msg, JSON_COMPACT);
+	int r;
+
+	if (!text)
+		return 0;
+	r = conn_queue(c, text, strlen(text), droppable);
 	free(text);
+	return r < 0 ? r : conn_flush(c);
+}
+
+/* Queues the next part of the oldest large result: as many items as fit in PART_BYTES, with
+ * "more": true until the last.  An item larger than a frame ends the result with an error. */
+static int conn_pump(struct conn *c)
+{
+	struct part_reply *p = c->parts;
+	json_t *items = json_array(), *msg;
+	size_t bytes = 0, total = json_array_size(p->items);
+	bool last;
+	char *text;
+	int r;
+
+	while (p->next < total) {
+		json_t *item = json_array_get(p->items, p->next);
+		size_t size = json_dumpb(item, NULL, 0, JSON_COMPACT);
+
+		if (size + 256 > VG_PROTO_MAX_MESSAGE) {
+			struct vg_error err;
+
+			json_decref(items);
+			vg_error_set(&err, -EMSGSIZE, N_("one item of the answer is larger than the protocol allows"));
+			msg = json_pack("{s:i, s:I, s:b, s:o}", "v", VG_PROTO_VERSION, "id", p->id, "ok", 0,
+					"error", vg_ctl_error_json(&err));
+			p->next = total;
+			goto queue;
+		}
+		if (json_array_size(items) && bytes + size + 1 > PART_BYTES)
+			break;
+		json_array_append(items, item);
+		bytes += size + 1;
+		p->next++;
+	}
+	last = p->next >= total;
+	msg = json_pack("{s:i, s:I, s:b, s:o}", "v", VG_PROTO_VERSION, "id", p->id, "ok", 1, "result", items);
+	if (msg && !last)
+		json_object_set_new(msg, "more", json_true());
+queue:
+	if (p->next >= total) {
+		c->parts = p->after;
+		json_decref(p->items);
+		free(p);
+	}
+	if (!msg)
+		return 0;
+	text = json_dumps(msg, JSON_COMPACT);
+	json_decref(msg);
+	if (!text)
+		return 0;
+	r = conn_queue(c, text, strlen(text), false);
+	free(text);
+	return r;
+}
+
+/* A result larger than a frame: an array goes in parts (conn_pump), anything else is refused. */
+static int conn_reply_large(struct conn *c, json_int_t id, json_t *result)
+{
+	struct part_reply *p, **tail;
+	struct vg_error err;
+
+	if (!json_is_array(result)) {
+		vg_error_set(&err, -EMSGSIZE, N_("the answer is larger than the protocol allows; ask for less"));
+		json_t *msg = json_pack("{s:i, s:I, s:b, s:o}", "v", VG_PROTO_VERSION, "id", id, "ok", 0,
+					"error", vg_ctl_error_json(&err));
+		int r = msg ? conn_send(c, msg, false) : 0;
+
+		json_decref(msg);
+		return r;
+	}
+	if (!(p = calloc(1, sizeof(*p)))) {
+		conn_close(c);
+		return -1;
+	}
+	p->id = id;
+	p->items = json_incref(result);
+	for (tail = &c->parts; *tail; tail = &(*tail)->after)
+		;
+	*tail = p;
 	return conn_flush(c);
 }
 
+/* Answers request id with result (stolen) or err. */
 static int conn_reply(struct conn *c, json_int_t id, bool has_id, json_t *result, const struct vg_error *err)
 {
 	json_t *msg;
+	char *text;
+	size_t len;
 	int r;
 
 	if (err)
 		msg = json_pack("{s:i, s:o, s:b, s:o}", "v", VG_PROTO_VERSION,
 				"id", has_id ? json_integer(id) : json_null(), "ok", 0, "error", vg_ctl_error_json(err));
 	else
-		msg = json_pack("{s:i, s:I, s:b, s:o}", "v", VG_PROTO_VERSION, "id", id, "ok", 1,
+		msg = json_pack("{s:i, s:I, s:b, s:O}", "v", VG_PROTO_VERSION, "id", id, "ok", 1,
 				"result", result ? result : json_null());
-	if (!msg)
+	if (!msg) {
+		json_decref(result);
 		return 0;
-	r = conn_send(c, msg, false);
+	}
+	text = json_dumps(msg, JSON_COMPACT);
 	json_decref(msg);
+	len = text ? strlen(text) : 0;
+	if (!text)
+		r = 0;
+	else if (!err && len + 1 > VG_PROTO_MAX_MESSAGE)
+		r = conn_reply_large(c, id, result);
+	else if ((r = conn_queue(c, text, len, false)) == 0)
+		r = conn_flush(c);
+	free(text);
+	json_decref(result);
 	return r;
 }
 

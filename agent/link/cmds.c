@@ -542,6 +542,8 @@ static int cmd_proxy_set(struct vg_agent *agent, struct vg_ctl_request *req, jso
 	const char *url = json_string_value(json_object_get(req->args, "url"));
 	const char *user = json_string_value(json_object_get(req->args, "user"));
 	const char *bypass = json_string_value(json_object_get(req->args, "bypass"));
+	/* Without a password: keep the stored one (a form that never shows it back), or none. */
+	bool keep = json_is_true(json_object_get(req->args, "keep_password"));
 	char *pw = take_password(req->args);
 	struct vg_setting_pair p[3];
 	int r;
@@ -553,7 +555,8 @@ static int cmd_proxy_set(struct vg_agent *agent, struct vg_ctl_request *req, jso
 	p[0] = (struct vg_setting_pair){ "proxy.url", url };
 	p[1] = (struct vg_setting_pair){ "proxy.user", user ? user : "" };
 	p[2] = (struct vg_setting_pair){ "proxy.bypass", bypass ? bypass : "" };
-	if (pw && !user) {
+	if ((pw && !user) ||
+	    (!pw && keep && (!user || !user[0]) && access(link->proxy_password_file, F_OK) == 0)) {
 		free_password(pw);
 		return vg_error_set(err, -EINVAL, N_("a proxy password needs a user (--user)"));
 	}
@@ -564,7 +567,7 @@ static int cmd_proxy_set(struct vg_agent *agent, struct vg_ctl_request *req, jso
 	}
 	if (pw)
 		r = vg_file_write_atomic(link->proxy_password_file, pw, strlen(pw), 0600, err);
-	else if (unlink(link->proxy_password_file) < 0 && errno != ENOENT)
+	else if (!keep && unlink(link->proxy_password_file) < 0 && errno != ENOENT)
 		r = vg_error_set(err, -errno, N_("cannot remove %s"), link->proxy_password_file);
 	free_password(pw);
 	if (r < 0)

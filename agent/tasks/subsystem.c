@@ -59,19 +59,19 @@ static const char *const state_names[] = { "queued", "running", "succeeded", "fa
 
 struct task_kind {
 	const char *name;
-	const char *command;
+	enum vg_cmd cmd;      /* the control command that submits it */
 	vg_task_fn fn;
 	int ocsf_class;
 	int activity_id;      /* OCSF remediation: 1 isolate, 2 evict, 3 restore, 99 other */
 };
 
 static const struct task_kind kinds[] = {
-	{ "get-file", "task.get-file", vg_task_get_file, VG_OCSF_FILE_REMEDIATION, 99 },
-	{ "delete-file", "task.delete-file", vg_task_delete_file, VG_OCSF_FILE_REMEDIATION, 2 },
-	{ "run", "task.run", vg_task_run, VG_OCSF_PROCESS_REMEDIATION, 99 },
-	{ "terminate", "task.terminate", vg_task_terminate, VG_OCSF_PROCESS_REMEDIATION, 2 },
-	{ "quarantine-restore", "quarantine.restore", vg_task_quarantine_restore, VG_OCSF_FILE_REMEDIATION, 3 },
-	{ "quarantine-purge", "quarantine.purge", vg_task_quarantine_purge, VG_OCSF_FILE_REMEDIATION, 2 },
+	{ "get-file", VG_CMD_TASK_GET_FILE, vg_task_get_file, VG_OCSF_FILE_REMEDIATION, 99 },
+	{ "delete-file", VG_CMD_TASK_DELETE_FILE, vg_task_delete_file, VG_OCSF_FILE_REMEDIATION, 2 },
+	{ "run", VG_CMD_TASK_RUN, vg_task_run, VG_OCSF_PROCESS_REMEDIATION, 99 },
+	{ "terminate", VG_CMD_TASK_TERMINATE, vg_task_terminate, VG_OCSF_PROCESS_REMEDIATION, 2 },
+	{ "quarantine-restore", VG_CMD_QUARANTINE_RESTORE, vg_task_quarantine_restore, VG_OCSF_FILE_REMEDIATION, 3 },
+	{ "quarantine-purge", VG_CMD_QUARANTINE_PURGE, vg_task_quarantine_purge, VG_OCSF_FILE_REMEDIATION, 2 },
 };
 
 struct waiter {
@@ -583,7 +583,7 @@ static int task_new_id(struct vg_tasks *tasks, struct task *t, struct vg_error *
 static const struct task_kind *kind_named(const char *name)
 {
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i].name, name) == 0 || strcmp(kinds[i].command, name) == 0)
+		if (strcmp(kinds[i].name, name) == 0 || strcmp(vg_proto_name(kinds[i].cmd), name) == 0)
 			return &kinds[i];
 	return NULL;
 }

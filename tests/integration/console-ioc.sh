@@ -55,18 +55,10 @@ ok "the results tree shows the IOC matched" wait_screen 60 "console-$$.ioc (cons
 ok "and the item that matched" wait_screen 60 "FileItem .*dropper-$$.bin"
 # Enter on the IOC folds it: the items go.
 keys Home Enter
-screen_lacks() { ! screen_has "$1"; }
 ok "Enter folds the IOC" wait_for 60 screen_lacks "FileItem .*dropper"
 keys p
 ok "p shows the scan among the past scans" wait_screen 60 "scan 1 .* done .* 1 IOC matched"
 # Two clicks on the past scan (body row 6, screen row 7) open its results.
-click() {
-	local cx cy
-	cx=$(printf '%x' $((33 + $1)))
-	cy=$(printf '%x' $((33 + $2)))
-	keys -H 1b 5b 4d 20 "$cx" "$cy"
-	keys -H 1b 5b 4d 23 "$cx" "$cy"
-}
 # (The console takes the clicks in order: the first selects, the second opens; no pause needed.)
 click 5 7
 click 5 7

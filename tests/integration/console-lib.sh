@@ -8,6 +8,8 @@
 #   keys KEY...                     tmux send-keys
 #   screen                          the text on the screen
 #   wait_screen SECONDS PATTERN     waits until the screen matches the grep pattern
+#   screen_lacks PATTERN            the screen does not match the grep pattern
+#   click X Y                       a click of button 1 at column X, row Y (from 0)
 
 : "${VIGIL_CONSOLE:?VIGIL_CONSOLE must point at the vigil-console binary}"
 command -v tmux >/dev/null || { echo "Bail out! tmux is needed for the console tests"; exit 1; }
@@ -45,6 +47,16 @@ kill_tmux() {
 keys() { tmx send-keys -t console "$@"; }
 screen() { tmx capture-pane -p -t console; }
 screen_has() { screen | grep -q -- "$1"; }
+screen_lacks() { ! screen_has "$1"; }
+
+# click X Y: a press and a release of button 1 at column X, row Y (from 0), as an xterm sends them.
+click() {
+	local cx cy
+	cx=$(printf '%x' $((33 + $1)))
+	cy=$(printf '%x' $((33 + $2)))
+	keys -H 1b 5b 4d 20 "$cx" "$cy"
+	keys -H 1b 5b 4d 23 "$cx" "$cy"
+}
 
 wait_screen() {
 	local limit=$1 pattern=$2

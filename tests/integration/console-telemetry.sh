@@ -45,13 +45,6 @@ test_emit 1 9999 >/dev/null
 ok "pause holds new events back and counts them" wait_screen 60 "PAUSED (1 not shown)"
 keys Space
 # The mouse: one click on the first event selects it, a second one shows it whole.
-click() {
-	local cx cy
-	cx=$(printf '%x' $((33 + $1)))
-	cy=$(printf '%x' $((33 + $2)))
-	keys -H 1b 5b 4d 20 "$cx" "$cy"
-	keys -H 1b 5b 4d 23 "$cx" "$cy"
-}
 click 30 4
 click 30 4
 keys Down Down Down Down Down Down

@@ -5,14 +5,6 @@
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
 plan 10
 
-# click X Y: a press and a release of button 1 at column X, row Y (from 0), as an xterm sends them.
-click() {
-	local cx cy
-	cx=$(printf '%x' $((33 + $1)))
-	cy=$(printf '%x' $((33 + $2)))
-	keys -H 1b 5b 4d 20 "$cx" "$cy"
-	keys -H 1b 5b 4d 23 "$cx" "$cy"
-}
 # The screen with its attributes, and whether it uses colours (SGR 30-37 or 40-47).
 coloured() { tmx capture-pane -e -p -t console | grep -qP '\e\[([0-9]+;)*(3[0-7]|4[0-7])(;[0-9]+)*m'; }
 

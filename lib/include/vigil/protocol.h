@@ -16,6 +16,10 @@
  *                 "message": "English text", "msgid": "format with %s", "args": ["..."]}}
  *   stream    {"v": 2, "stream": "NAME", "data": ...}      (no id; after a subscription)
  *
+ * A result that is an array larger than one frame comes in parts: every message but the last
+ * carries "more": true and a slice of the array; the client joins them (vg_client_call does).
+ * The agent makes the next part only when the client has read the previous ones.
+ *
  * Access: the agent reads the peer's credentials (SO_PEERCRED, SO_PEERGROUPS).
  * root runs every command; members of the agent's group run read-only commands;
  * everyone else is refused.  The agent checks the arguments against the table before a
@@ -26,7 +30,8 @@
  *   1  first version: hello, status, settings.*, telemetry.*, cert.*, server.*, proxy.*,
  *      isolation.*, task.*, quarantine.*, ioc.*, and link.test-emit.
  *   2  one table for every command with typed arguments, checked by the agent before the
- *      handler runs; link.test-emit removed (events are observed, never fabricated).
+ *      handler runs; large array results in parts ("more"); link.test-emit removed (events
+ *      are observed, never fabricated).
  */
 #ifndef VIGIL_PROTOCOL_H
 #define VIGIL_PROTOCOL_H
