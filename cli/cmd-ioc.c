@@ -29,43 +29,35 @@ static void on_sigint(int sig)
 	interrupted = 1;
 }
 
-static char *complete_files(struct vg_cli *cli, const char *text, int argi, int state)
-{
-	(void)text;
-	(void)argi;
-	(void)state;
-	return VG_CLI_COMPLETE_FILES;
-}
-
-/* Reads each file (bounded) into [{"file", "content"}]. */
-static int read_documents(int argc, char **argv, json_t **out)
+/* Reads each file named by the operands (bounded) into [{"file", "content"}]. */
+static int read_documents(struct vg_cli *cli, const struct vg_cli_args *args, json_t **out)
 {
 	json_t *docs = json_array();
 	size_t total = 0;
 	struct vg_error err;
-	char text[VG_ERROR_MSG_SIZE];
 
-	for (int i = 0; i < argc; i++) {
+	for (int i = 0; i < vg_cli_arg_count(args); i++) {
+		const char *file = vg_cli_arg_str(args, i);
 		char *content = NULL;
 		size_t len = 0;
-		if (vg_file_read_all(argv[i], MAX_DOCUMENT, &content, &len, &err) < 0) {
+		if (vg_file_read_all(file, MAX_DOCUMENT, &content, &len, &err) < 0) {
 			json_decref(docs);
-			return vg_cli_fail("%s", vg_error_text(&err, text, sizeof(text)));
+			return vg_cli_report(cli, VG_EXIT_FAILED, &err);
 		}
 		total += len;
 		if (total > MAX_DOCUMENTS_TOTAL) {
 			free(content);
 			json_decref(docs);
-			return vg_cli_fail(_("the IOC documents are larger than %s KiB together: scan them in several runs"),
+			return vg_cli_fail(cli, N_("the IOC documents are larger than %s KiB together: scan them in several runs"),
 					   "1000");
 		}
 		json_t *c = json_stringn(content, len);
 		free(content);
 		if (!c) {
 			json_decref(docs);
-			return vg_cli_fail(_("%s is not UTF-8 text"), argv[i]);
+			return vg_cli_fail(cli, N_("%s is not UTF-8 text"), file);
 		}
-		json_array_append_new(docs, json_pack("{s:s, s:o}", "file", argv[i], "content", c));
+		json_array_append_new(docs, json_pack("{s:s, s:o}", "file", file, "content", c));
 	}
 	*out = docs;
 	return VG_EXIT_OK;
@@ -79,19 +71,18 @@ static void print_strings(json_t *a, const char *indent)
 		printf("%s%s\n", indent, json_string_value(s));
 }
 
-static int run_check(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_check(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *docs, *r, *d;
 	size_t i;
 	int rc, worst = VG_EXIT_OK;
-	(void)cmd;
 
-	if ((rc = read_documents(argc, argv, &docs)) != VG_EXIT_OK)
+	if ((rc = read_documents(cli, args, &docs)) != VG_EXIT_OK)
 		return rc;
 	if ((rc = vg_cli_call(cli, VG_CMD_IOC_CHECK, json_pack("{s:o}", "documents", docs), &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	}
 	json_array_foreach(json_object_get(r, "documents"), i, d) {
 		if (!json_is_true(json_object_get(d, "loaded"))) {
@@ -105,10 +96,10 @@ static int run_check(struct vg_cli *cli, const struct vg_cli_command *cmd, int a
 				/* Show the agent's message in our language when it came with its id. */
 				snprintf(e.message, sizeof(e.message), "%s", json_string_value(json_object_get(d, "error")));
 				if (msgid) {
-					json_t *args = json_object_get(ej, "args"), *a;
+					json_t *eargs = json_object_get(ej, "args"), *a;
 					size_t k;
 					snprintf(e.msgid, sizeof(e.msgid), "%s", msgid);
-					json_array_foreach(args, k, a)
+					json_array_foreach(eargs, k, a)
 						if (k < VG_ERROR_MAX_ARGS) {
 							snprintf(e.args[k], sizeof(e.args[k]), "%s", json_string_value(a));
 							e.nargs = (int)k + 1;
@@ -198,29 +189,6 @@ static void print_result(json_t *r)
 		       json_number_value(json_object_get(st, "seconds")));
 }
 
-static int parse_size(const char *s, long long *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': v *= 1024; end++; break;
-	case 'm': case 'M': v *= 1048576; end++; break;
-	case 'g': case 'G': v *= 1073741824.0; end++; break;
-	default: break;
-	}
-	if (*end == 'i' || *end == 'B')
-		end++;
-	if (*end == 'B')
-		end++;
-	if (*end || v < 1 || v > 1e15)
-		return -EINVAL;
-	*out = (long long)v;
-	return 0;
-}
-
 struct follow {
 	struct vg_cli *cli;
 	bool done;
@@ -282,68 +250,31 @@ static void on_stream(const char *stream, json_t *data, void *user)
 	f->drawn = true;
 }
 
-static int run_scan(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+/* An absolute path for the agent, links resolved when the path exists. */
+static json_t *real_path(const char *path)
+{
+	char *abs = realpath(path, NULL);
+	json_t *j = json_string(abs ? abs : path);
+
+	free(abs);
+	return j;
+}
+
+static int run_scan(struct vg_cli *cli, const struct vg_cli_args *opts)
 {
 	json_t *args = json_object(), *paths = json_array(), *excludes = json_array();
 	json_t *docs;
-	char *files[64];
-	int nfiles = 0, rc;
+	int rc;
 
 	json_object_set_new(args, "paths", paths);
 	json_object_set_new(args, "excludes", excludes);
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--path") == 0 || strcmp(a, "--exclude") == 0 || strcmp(a, "--hint") == 0 ||
-		    strcmp(a, "--action") == 0 || strcmp(a, "--hash-limit") == 0) {
-			if (!val) {
-				json_decref(args);
-				return vg_cli_usage(cmd, _("%s needs a value"), a);
-			}
-			i++;
-			if (strcmp(a, "--path") == 0 || strcmp(a, "--exclude") == 0) {
-				char *abs = realpath(val, NULL);
-				json_array_append_new(strcmp(a, "--path") == 0 ? paths : excludes, json_string(abs ? abs : val));
-				free(abs);
-			} else if (strcmp(a, "--hint") == 0) {
-				json_object_set_new(args, "hint", json_string(val));
-			} else if (strcmp(a, "--action") == 0) {
-				json_object_set_new(args, "action", json_string(val));
-			} else {
-				long long size;
-				if (parse_size(val, &size) < 0) {
-					json_decref(args);
-					return vg_cli_usage(cmd, _("--hash-limit takes a size such as 200M or 1G"));
-				}
-				json_object_set_new(args, "hash_limit", json_integer(size));
-			}
-		} else if (strcmp(a, "--no-processes") == 0) {
-			json_object_set_new(args, "no_processes", json_true());
-		} else if (strcmp(a, "--no-ports") == 0) {
-			json_object_set_new(args, "no_ports", json_true());
-		} else if (strcmp(a, "--no-files") == 0) {
-			json_object_set_new(args, "no_files", json_true());
-		} else if (strcmp(a, "--no-system") == 0) {
-			json_object_set_new(args, "no_system", json_true());
-		} else if (strcmp(a, "--containers") == 0) {
-			json_object_set_new(args, "containers", json_true());
-		} else if (strcmp(a, "--strings") == 0) {
-			json_object_set_new(args, "strings", json_true());
-		} else if (a[0] == '-' && a[1] == '-') {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), a);
-		} else if (nfiles < 64) {
-			files[nfiles++] = argv[i];
-		} else {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("too many IOC files (at most 64)"));
-		}
-	}
-	if (!nfiles) {
-		json_decref(args);
-		return vg_cli_usage(cmd, _("which IOC file?"));
-	}
-	if ((rc = read_documents(nfiles, files, &docs)) != VG_EXIT_OK) {
+	for (int i = 0; i < vg_cli_opt_count(opts, "path"); i++)
+		json_array_append_new(paths, real_path(vg_cli_opt_str_at(opts, "path", i)));
+	for (int i = 0; i < vg_cli_opt_count(opts, "exclude"); i++)
+		json_array_append_new(excludes, real_path(vg_cli_opt_str_at(opts, "exclude", i)));
+	vg_cli_opts_to_json(opts, args, "hint", "action", "hash-limit", "no-processes", "no-ports", "no-files",
+			    "no-system", "containers", "strings", NULL);
+	if ((rc = read_documents(cli, opts, &docs)) != VG_EXIT_OK) {
 		json_decref(args);
 		return rc;
 	}
@@ -351,19 +282,15 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	json_object_set_new(args, "follow", json_true());
 
 	struct vg_error err;
-	char text[VG_ERROR_MSG_SIZE];
-	if (!cli->client && vg_client_connect(&cli->client, cli->socket_path, &err) < 0) {
+	if ((rc = vg_cli_connect(cli)) != VG_EXIT_OK) {
 		json_decref(args);
-		fprintf(stderr, "vigilctl: %s\n", vg_error_text(&err, text, sizeof(text)));
-		return VG_EXIT_UNREACHABLE;
+		return rc;
 	}
 	struct follow f = { .cli = cli, .tty = isatty(STDERR_FILENO) };
 	vg_client_on_response(cli->client, on_response, &f);
 	vg_client_on_stream(cli->client, on_stream, &f);
-	if (vg_client_send(cli->client, VG_CMD_IOC_SCAN, args, &f.req_id, &err) < 0) {
-		fprintf(stderr, "vigilctl: %s\n", vg_error_text(&err, text, sizeof(text)));
-		return VG_EXIT_UNREACHABLE;
-	}
+	if (vg_client_send(cli->client, VG_CMD_IOC_SCAN, args, &f.req_id, &err) < 0)
+		return vg_cli_report(cli, VG_EXIT_UNREACHABLE, &err);
 	/* Ctrl-C asks the agent to cancel the scan; the answer then arrives as usual. */
 	struct sigaction sa = { .sa_handler = on_sigint }, old;
 	sigemptyset(&sa.sa_mask);
@@ -383,7 +310,7 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 								    : json_object(), &cid, &err);
 		}
 		if (n > 0 && vg_client_process(cli->client, &err) < 0) {
-			fprintf(stderr, "vigilctl: %s\n", vg_error_text(&err, text, sizeof(text)));
+			vg_cli_report(cli, VG_EXIT_UNREACHABLE, &err);
 			vg_client_close(cli->client);
 			cli->client = NULL;
 			rc = VG_EXIT_UNREACHABLE;
@@ -399,12 +326,10 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 		fprintf(stderr, "\n");
 	if (rc != VG_EXIT_OK)
 		return rc;
-	if (f.failed) {
-		fprintf(stderr, "vigilctl: %s\n", vg_error_text(&f.err, text, sizeof(text)));
-		return VG_EXIT_FAILED;
-	}
+	if (f.failed)
+		return vg_cli_report(cli, VG_EXIT_FAILED, &f.err);
 	if (cli->json)
-		vg_cli_print_json(f.result);
+		vg_cli_print_json(cli, f.result);
 	else
 		print_result(f.result);
 	const char *state = json_string_value(json_object_get(f.result, "state"));
@@ -413,21 +338,18 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	return rc;
 }
 
-static int run_results(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_results(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r, *e;
 	size_t i;
 	int rc;
-	char *end;
 
-	if (argc == 1) {
-		long long id = strtoll(argv[0], &end, 10);
-		if (*end || id <= 0)
-			return vg_cli_usage(cmd, _("SCAN_ID is a number"));
-		if ((rc = vg_cli_call(cli, VG_CMD_IOC_RESULTS, json_pack("{s:I}", "scan_id", (json_int_t)id), &r)) != VG_EXIT_OK)
+	if (vg_cli_arg_count(args) == 1) {
+		json_int_t id = vg_cli_arg_num(args, 0);
+		if ((rc = vg_cli_call(cli, VG_CMD_IOC_RESULTS, json_pack("{s:I}", "scan_id", id), &r)) != VG_EXIT_OK)
 			return rc;
 		if (cli->json)
-			vg_cli_print_json(r);
+			vg_cli_print_json(cli, r);
 		else
 			print_result(r);
 		json_decref(r);
@@ -436,7 +358,7 @@ static int run_results(struct vg_cli *cli, const struct vg_cli_command *cmd, int
 	if ((rc = vg_cli_call(cli, VG_CMD_IOC_RESULTS, json_object(), &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	} else {
 		printf("%-8s %-20s %-12s %s\n", _("SCAN"), _("STARTED"), _("STATE"), _("MATCHED"));
 		json_array_foreach(r, i, e) {
@@ -451,18 +373,16 @@ static int run_results(struct vg_cli *cli, const struct vg_cli_command *cmd, int
 	return VG_EXIT_OK;
 }
 
-static int run_terms(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_terms(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r, *e;
 	size_t i;
 	int rc;
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_IOC_TERMS, json_object(), &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	} else {
 		json_array_foreach(r, i, e)
 			printf("%-64s %s%s\n", json_string_value(json_object_get(e, "term")),
@@ -473,22 +393,46 @@ static int run_terms(struct vg_cli *cli, const struct vg_cli_command *cmd, int a
 	return VG_EXIT_OK;
 }
 
+static const struct vg_cli_spec ioc_files[] = {
+	{ .name = "FILE", .type = VG_CLI_PATH, .min_count = 1, .max_count = 64 },
+	{ NULL },
+};
+
 const struct vg_cli_command vg_cli_cmds_ioc[] = {
-	{ "ioc check", "FILE...", N_("Parse OpenIOC documents and report their terms and defects (no scan)"), NULL,
-	  VG_CMD_IOC_CHECK, 0, 1, 64, complete_files, run_check },
-	{ "ioc scan",
-	  "FILE... [--path DIR]... [--exclude DIR]... [--hint REGEX] [--no-processes] [--no-ports] [--no-files] "
-	  "[--no-system] [--action skip|quarantine|terminate|isolate] [--containers] [--hash-limit SIZE] [--strings]",
-	  N_("Scan this host with OpenIOC documents"),
-	  N_("Files are walked under each --path (default /), never under /proc, /sys or /dev; only the hashes\n"
-	     "the documents need are computed, in one read per file, and files over the hash limit (default\n"
-	     "200M) are listed as not hashed.  Ctrl-C cancels the scan in the agent.  The result says, for each\n"
-	     "document, match, no match or unknown (tests that could not be evaluated).  --strings evaluates\n"
-	     "FileItem/StringList/string, reading whole files."),
-	  VG_CMD_IOC_SCAN, 0, 1, -1, complete_files, run_scan },
-	{ "ioc results", "[SCAN_ID]", N_("List past IOC scans, or show one scan's result"), NULL, VG_CMD_IOC_RESULTS, 0, 0, 1,
-	  NULL, run_results },
-	{ "ioc terms", "", N_("List the OpenIOC terms this agent can evaluate"), NULL, VG_CMD_IOC_TERMS, 0, 0, 0, NULL,
-	  run_terms },
+	{ .name = "ioc check", .help = N_("Parse OpenIOC documents and report their terms and defects (no scan)"),
+	  .proto = VG_CMD_IOC_CHECK, .operands = ioc_files, .run = run_check },
+	{ .name = "ioc scan", .help = N_("Scan this host with OpenIOC documents"),
+	  .details = N_("Files are walked under each --path (default /), never under /proc, /sys or /dev; only the hashes\n"
+			"the documents need are computed, in one read per file, and files over the hash limit (default\n"
+			"200M) are listed as not hashed.  Ctrl-C cancels the scan in the agent.  The result says, for each\n"
+			"document, match, no match or unknown (tests that could not be evaluated).  --strings evaluates\n"
+			"FileItem/StringList/string, reading whole files."),
+	  .proto = VG_CMD_IOC_SCAN,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "path", .type = VG_CLI_PATH, .metavar = "DIR", .source = VG_CLI_SRC_DIRS,
+		    .flags = VG_CLI_OPT_MULTI, .help = N_("walk DIR (default /); a file may be given too") },
+		  { .name = "exclude", .type = VG_CLI_PATH, .metavar = "DIR", .source = VG_CLI_SRC_DIRS,
+		    .flags = VG_CLI_OPT_MULTI, .help = N_("do not walk DIR") },
+		  { .name = "hint", .type = VG_CLI_STRING, .metavar = "REGEX",
+		    .help = N_("evaluate only the files whose full path matches REGEX (PCRE2)") },
+		  { .name = "no-processes", .help = N_("skip the processes (their tests are then unknown)") },
+		  { .name = "no-ports", .help = N_("skip the ports (their tests are then unknown)") },
+		  { .name = "no-files", .help = N_("skip the files (their tests are then unknown)") },
+		  { .name = "no-system", .help = N_("skip the system facts (their tests are then unknown)") },
+		  { .name = "action", .type = VG_CLI_ENUM,
+		    .words = (const char *const[]){ "skip", "quarantine", "terminate", "isolate", NULL },
+		    .help = N_("what to do on a hit (default skip)") },
+		  { .name = "containers", .help = N_("also walk the container storage") },
+		  { .name = "hash-limit", .type = VG_CLI_SIZE, .help = N_("list files larger than SIZE as not hashed (default ioc.hash_limit_mib)") },
+		  { .name = "strings", .help = N_("evaluate FileItem/StringList/string, reading whole files") },
+		  { NULL } },
+	  .operands = ioc_files, .run = run_scan },
+	{ .name = "ioc results", .help = N_("List past IOC scans, or show one scan's result"), .proto = VG_CMD_IOC_RESULTS,
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "SCAN_ID", .type = VG_CLI_INT, .min = 1, .source = VG_CLI_SRC_SCANS, .max_count = 1 },
+		  { NULL } },
+	  .run = run_results },
+	{ .name = "ioc terms", .help = N_("List the OpenIOC terms this agent can evaluate"), .proto = VG_CMD_IOC_TERMS,
+	  .run = run_terms },
 	{ NULL },
 };

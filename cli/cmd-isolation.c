@@ -13,36 +13,6 @@
 #include "nls.h"
 #include "vigil/error.h"
 
-/* "12" (hours), "90m", "2h", "3d", "30s": seconds, or -1. */
-static long long parse_duration(const char *text, bool hours_only)
-{
-	char *end;
-	long long n;
-
-	if (!isdigit((unsigned char)*text))
-		return -1;
-	errno = 0;
-	n = strtoll(text, &end, 10);
-	if (errno || n < 0 || n > 100000000)
-		return -1;
-	if (!*end)
-		return n * 3600;
-	if (hours_only || end[1])
-		return -1;
-	switch (*end) {
-	case 's':
-		return n;
-	case 'm':
-		return n * 60;
-	case 'h':
-		return n * 3600;
-	case 'd':
-		return n * 86400;
-	default:
-		return -1;
-	}
-}
-
 static void print_warnings(json_t *r)
 {
 	json_t *w, *list = json_object_get(r, "warnings");
@@ -139,35 +109,23 @@ static void print_state(json_t *r, bool full)
 	print_exceptions(json_object_get(r, "exceptions"));
 }
 
-static int run_on(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_on(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *args = json_object(), *r;
+	json_t *req = json_object(), *r;
+	long long n;
 	int rc;
 
-	for (int i = 0; i < argc; i++) {
-		bool is_for = strcmp(argv[i], "--for") == 0, is_hours = strcmp(argv[i], "--duration") == 0;
-
-		if ((is_for || is_hours) && i + 1 < argc) {
-			long long s = parse_duration(argv[++i], is_hours);
-
-			if (s < 0) {
-				json_decref(args);
-				return vg_cli_usage(cmd, _("the duration \"%s\" is not valid (hours, or a number with s, m, h or d)"),
-						    argv[i]);
-			}
-			json_object_set_new(args, "duration_seconds", json_integer(s));
-		} else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
-			json_object_set_new(args, "reason", json_string(argv[++i]));
-		} else {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		}
-	}
-	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_ON, args, &r)) != VG_EXIT_OK)
+	if (vg_cli_opt_num(args, "for", &n))
+		json_object_set_new(req, "duration_seconds", json_integer(n));
+	if (vg_cli_opt_num(args, "duration", &n))
+		json_object_set_new(req, "duration_seconds", json_integer(n * 3600));
+	if (vg_cli_opt_str(args, "reason"))
+		json_object_set_new(req, "reason", json_string(vg_cli_opt_str(args, "reason")));
+	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_ON, req, &r)) != VG_EXIT_OK)
 		return rc;
 	print_warnings(r);
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
 		print_state(r, false);
 	json_decref(r);
@@ -182,55 +140,36 @@ static int run_simple(struct vg_cli *cli, enum vg_cmd proto, json_t *args, bool 
 	if ((rc = vg_cli_call(cli, proto, args, &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
 		print_state(r, full);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
-static int run_off(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_off(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	return run_simple(cli, VG_CMD_ISOLATION_OFF, NULL, false);
 }
 
-static int run_status(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_status(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	return run_simple(cli, VG_CMD_ISOLATION_STATUS, NULL, true);
 }
 
-static int run_exception_add(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_exception_add(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	static const char *const options[][2] = {
-		{ "--direction", "direction" }, { "--protocol", "protocol" }, { "--remote", "remote" },
-		{ "--remote-port", "remote_port" }, { "--local-port", "local_port" }, { "--comment", "comment" },
-	};
-	json_t *args = json_object(), *r;
+	json_t *req = json_object(), *r;
 	int rc;
 
-	for (int i = 0; i < argc; i++) {
-		size_t k;
-
-		for (k = 0; k < sizeof(options) / sizeof(options[0]); k++)
-			if (strcmp(argv[i], options[k][0]) == 0)
-				break;
-		if (k == sizeof(options) / sizeof(options[0]) || i + 1 >= argc) {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		}
-		json_object_set_new(args, options[k][1], json_string(argv[++i]));
-	}
-	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_ADD, args, &r)) != VG_EXIT_OK)
+	vg_cli_opts_to_json(args, req, "direction", "protocol", "remote", "remote-port", "local-port", "comment", NULL);
+	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_ADD, req, &r)) != VG_EXIT_OK)
 		return rc;
 	print_warnings(r);
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else if (json_object_get(r, "state"))
 		printf(_("Exception %lld added and applied.\n"),
 		       (long long)json_integer_value(json_object_get(json_object_get(r, "exception"), "id")));
@@ -240,41 +179,33 @@ static int run_exception_add(struct vg_cli *cli, const struct vg_cli_command *cm
 	return VG_EXIT_OK;
 }
 
-static int run_exception_remove(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_exception_remove(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	char *end;
-	long long id;
+	long long id = vg_cli_arg_num(args, 0);
 	json_t *r;
 	int rc;
 
-	(void)argc;
-	errno = 0;
-	id = strtoll(argv[0], &end, 10);
-	if (*end || errno || id <= 0)
-		return vg_cli_usage(cmd, _("\"%s\" is not an exception number"), argv[0]);
 	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_REMOVE, json_pack("{s:I}", "id", (json_int_t)id), &r)) !=
 	    VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
 		printf(_("Exception %lld removed.\n"), id);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
-static int run_exception_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_exception_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r;
 	int rc;
 
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
 		print_exceptions(r);
 	json_decref(r);
@@ -287,7 +218,7 @@ static int print_profiles(struct vg_cli *cli, json_t *r)
 	size_t i;
 
 	if (cli->json) {
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	} else {
 		json_array_foreach(r, i, p)
 			printf("%-8s %s\n", json_string_value(json_object_get(p, "name")),
@@ -297,82 +228,98 @@ static int print_profiles(struct vg_cli *cli, json_t *r)
 	return VG_EXIT_OK;
 }
 
-static int run_profile_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_profile_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r;
 	int rc;
 
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_PROFILE_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	return print_profiles(cli, r);
 }
 
-static int run_profile_set(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_profile_set(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	bool enable = strstr(cmd->name, "enable") && !strstr(cmd->name, "disable");
+	bool enable = strcmp(args->cmd->name, "isolation profile enable") == 0;
+	const char *name = vg_cli_arg_str(args, 0);
 	json_t *r;
 	int rc;
 
-	(void)argc;
-	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_PROFILE_SET, json_pack("{s:s, s:b}", "name", argv[0], "enabled", enable),
+	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_PROFILE_SET, json_pack("{s:s, s:b}", "name", name, "enabled", enable),
 			      &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
-		printf(enable ? _("Profile %s enabled.\n") : _("Profile %s disabled.\n"), argv[0]);
+		printf(enable ? _("Profile %s enabled.\n") : _("Profile %s disabled.\n"), name);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
-static char *complete_profile(struct vg_cli *cli, const char *text, int argi, int state)
-{
-	static const char *const names[] = { "dhcp", "dns", "ipv6-nd" };
-	static size_t next;
+static const char *const directions[] = { "in", "out", "both", NULL };
+static const char *const protocols[] = { "tcp", "udp", "icmp", "icmpv6", "any", NULL };
 
-	if (state == 0)
-		next = 0;
-	while (argi == 0 && next < sizeof(names) / sizeof(names[0])) {
-		const char *n = names[next++];
+static const struct vg_cli_spec profile[] = {
+	{ .name = "PROFILE", .type = VG_CLI_ENUM, .words = (const char *const[]){ "dhcp", "dns", "ipv6-nd", NULL },
+	  .min_count = 1, .max_count = 1 },
+	{ NULL },
+};
 
-		if (strncmp(n, text, strlen(text)) == 0)
-			return strdup(n);
-	}
-	return NULL;
-}
+static const struct vg_cli_spec exception_id[] = {
+	{ .name = "ID", .type = VG_CLI_INT, .min = 1, .source = VG_CLI_SRC_EXCEPTIONS, .min_count = 1, .max_count = 1 },
+	{ NULL },
+};
 
 const struct vg_cli_command vg_cli_cmds_isolation[] = {
-	{ "isolation on", "[--for DURATION | --duration HOURS] [--reason TEXT]", N_("Cut the host off the network, except what is allowed"),
-	  N_("Allowed while isolated: loopback, the central servers, the exceptions and the enabled profiles.\n"
-	     "--for takes hours (12) or a number with s, m, h or d (90m, 2d), from 1 h to 9999 h;\n"
-	     "--duration HOURS is the same in hours.  Without either, isolation.auto_release_hours applies.\n"
-	     "Warnings say what the isolation would cut that the agent needs (proxy, resolvers)."),
-	  VG_CMD_ISOLATION_ON, 0, 0, 6, NULL, run_on },
-	{ "isolation off", "", N_("End the network isolation"), NULL, VG_CMD_ISOLATION_OFF, 0, 0, 0, NULL, run_off },
-	{ "isolation status", "", N_("Show the isolation state, its exceptions and the rules' check"),
-	  N_("The rules' check compares the table in the kernel with what the agent meant.\n"
-	     "With --json, \"state\" is \"on\" or \"off\"."),
-	  VG_CMD_ISOLATION_STATUS, 0, 0, 0, NULL, run_status },
-	{ "isolation exception add",
-	  "[--direction in|out|both] [--protocol tcp|udp|icmp|icmpv6|any|NUM] [--remote ADDR[/PREFIX]] "
-	  "[--local-port N[-M]] [--remote-port N[-M]] [--comment TEXT]",
-	  N_("Allow a flow while isolated"),
-	  N_("--direction says who may open the flow: out (this host), in (the remote end) or both\n"
-	     "(the default); the answers of an allowed flow always pass.  Addresses are IPv4 or IPv6,\n"
-	     "with an optional prefix.  Ports need tcp, udp or sctp; invalid combinations are refused."),
-	  VG_CMD_ISOLATION_EXCEPTION_ADD, 0, 0, 12, NULL, run_exception_add },
-	{ "isolation exception remove", "ID", N_("Remove an isolation exception"), NULL, VG_CMD_ISOLATION_EXCEPTION_REMOVE,
-	  0, 1, 1, NULL, run_exception_remove },
-	{ "isolation exception list", "", N_("List the isolation exceptions"), NULL, VG_CMD_ISOLATION_EXCEPTION_LIST, 0, 0,
-	  0, NULL, run_exception_list },
-	{ "isolation profile list", "", N_("Show which predefined profiles are enabled"), NULL,
-	  VG_CMD_ISOLATION_PROFILE_LIST, 0, 0, 0, NULL, run_profile_list },
-	{ "isolation profile enable", "dhcp|dns|ipv6-nd", N_("Allow a predefined profile while isolated"), NULL,
-	  VG_CMD_ISOLATION_PROFILE_SET, 0, 1, 1, complete_profile, run_profile_set },
-	{ "isolation profile disable", "dhcp|dns|ipv6-nd", N_("Stop allowing a predefined profile while isolated"),
-	  NULL, VG_CMD_ISOLATION_PROFILE_SET, 0, 1, 1, complete_profile, run_profile_set },
+	{ .name = "isolation on", .help = N_("Cut the host off the network, except what is allowed"),
+	  .details = N_("Allowed while isolated: loopback, the central servers, the exceptions and the enabled profiles.\n"
+			"--for takes hours (12) or a number with s, m, h or d (90m, 2d), from 1 h to 9999 h;\n"
+			"--duration HOURS is the same in hours.  Without either, isolation.auto_release_hours applies.\n"
+			"Warnings say what the isolation would cut that the agent needs (proxy, resolvers)."),
+	  .proto = VG_CMD_ISOLATION_ON,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "for", .type = VG_CLI_DURATION, .unit = 3600, .group = 1,
+		    .help = N_("release by itself after DURATION (a bare number counts hours)") },
+		  { .name = "duration", .type = VG_CLI_INT, .metavar = "HOURS", .min = 1, .group = 1,
+		    .help = N_("release by itself after HOURS hours") },
+		  { .name = "reason", .type = VG_CLI_STRING, .help = N_("why, kept with the state") },
+		  { NULL } },
+	  .run = run_on },
+	{ .name = "isolation off", .help = N_("End the network isolation"), .proto = VG_CMD_ISOLATION_OFF,
+	  .run = run_off },
+	{ .name = "isolation status", .help = N_("Show the isolation state, its exceptions and the rules' check"),
+	  .details = N_("The rules' check compares the table in the kernel with what the agent meant.\n"
+			"With --json, \"state\" is \"on\" or \"off\"."),
+	  .proto = VG_CMD_ISOLATION_STATUS, .run = run_status },
+	{ .name = "isolation exception add", .help = N_("Allow a flow while isolated"),
+	  .details = N_("--direction says who may open the flow: out (this host), in (the remote end) or both\n"
+			"(the default); the answers of an allowed flow always pass.  Addresses are IPv4 or IPv6,\n"
+			"with an optional prefix.  Ports need tcp, udp or sctp; invalid combinations are refused."),
+	  .proto = VG_CMD_ISOLATION_EXCEPTION_ADD,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "direction", .type = VG_CLI_ENUM, .words = directions,
+		    .help = N_("who may open the flow (default both)") },
+		  { .name = "protocol", .type = VG_CLI_STRING, .metavar = "tcp|udp|icmp|icmpv6|any|NUM", .words = protocols,
+		    .help = N_("the protocol, by name or number (default any)") },
+		  { .name = "remote", .type = VG_CLI_STRING, .metavar = "ADDR[/PREFIX]",
+		    .help = N_("the address or network at the other end") },
+		  { .name = "remote-port", .type = VG_CLI_STRING, .metavar = "N[-M]",
+		    .help = N_("the port or port range at the other end") },
+		  { .name = "local-port", .type = VG_CLI_STRING, .metavar = "N[-M]",
+		    .help = N_("the port or port range on this host") },
+		  { .name = "comment", .type = VG_CLI_STRING, .help = N_("why (kept with the exception)") },
+		  { NULL } },
+	  .run = run_exception_add },
+	{ .name = "isolation exception remove", .help = N_("Remove an isolation exception"),
+	  .proto = VG_CMD_ISOLATION_EXCEPTION_REMOVE, .operands = exception_id, .run = run_exception_remove },
+	{ .name = "isolation exception list", .help = N_("List the isolation exceptions"),
+	  .proto = VG_CMD_ISOLATION_EXCEPTION_LIST, .run = run_exception_list },
+	{ .name = "isolation profile list", .help = N_("Show which predefined profiles are enabled"),
+	  .proto = VG_CMD_ISOLATION_PROFILE_LIST, .run = run_profile_list },
+	{ .name = "isolation profile enable", .help = N_("Allow a predefined profile while isolated"),
+	  .proto = VG_CMD_ISOLATION_PROFILE_SET, .operands = profile, .run = run_profile_set },
+	{ .name = "isolation profile disable", .help = N_("Stop allowing a predefined profile while isolated"),
+	  .proto = VG_CMD_ISOLATION_PROFILE_SET, .operands = profile, .run = run_profile_set },
 	{ NULL },
 };

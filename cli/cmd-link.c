@@ -19,14 +19,6 @@
 #define MAX_CERT_FILE (256 * 1024)
 #define MAX_PASSWORD 1024
 
-static char *complete_files(struct vg_cli *cli, const char *text, int argi, int state)
-{
-	(void)text;
-	(void)argi;
-	(void)state;
-	return VG_CLI_COMPLETE_FILES;
-}
-
 static void wipe(char *p, size_t len)
 {
 	if (p) {
@@ -36,26 +28,26 @@ static void wipe(char *p, size_t len)
 }
 
 /* Reads a file and returns it as base64 (a new string) in *b64. */
-static int file_b64(const char *path, char **b64)
+static int file_b64(struct vg_cli *cli, const char *path, char **b64)
 {
 	struct vg_error err;
-	char text[VG_ERROR_MSG_SIZE], *data = NULL;
+	char *data = NULL;
 	size_t len = 0;
 
 	if (vg_file_read_all(path, MAX_CERT_FILE, &data, &len, &err) < 0)
-		return vg_cli_fail("%s", vg_error_text(&err, text, sizeof(text)));
+		return vg_cli_report(cli, VG_EXIT_FAILED, &err);
 	*b64 = vg_base64_encode(data, len);
 	wipe(data, len);
 	if (!*b64)
-		return vg_cli_fail("%s", _("out of memory"));
+		return vg_cli_fail(cli, N_("out of memory"));
 	return VG_EXIT_OK;
 }
 
 /* The password from --password-file (first line), or asked on the terminal without echo. */
-static int get_password(const char *file, const char *prompt, char **out)
+static int get_password(struct vg_cli *cli, const char *file, const char *prompt, char **out)
 {
 	struct vg_error err;
-	char text[VG_ERROR_MSG_SIZE], *data = NULL;
+	char *data = NULL;
 	size_t len = 0;
 	struct termios old, quiet;
 	FILE *tty;
@@ -63,14 +55,14 @@ static int get_password(const char *file, const char *prompt, char **out)
 
 	if (file) {
 		if (vg_file_read_all(file, MAX_PASSWORD, &data, &len, &err) < 0)
-			return vg_cli_fail("%s", vg_error_text(&err, text, sizeof(text)));
+			return vg_cli_report(cli, VG_EXIT_FAILED, &err);
 		data[strcspn(data, "\r\n")] = '\0';
 		*out = data;
 		return VG_EXIT_OK;
 	}
 	tty = fopen("/dev/tty", "r+");
 	if (!tty)
-		return vg_cli_fail("%s", _("no terminal to ask the password on: use --password-file FILE"));
+		return vg_cli_fail(cli, N_("no terminal to ask the password on: use --password-file FILE"));
 	fputs(prompt, tty);
 	fflush(tty);
 	tcgetattr(fileno(tty), &old);
@@ -85,7 +77,7 @@ static int get_password(const char *file, const char *prompt, char **out)
 	buf[strcspn(buf, "\r\n")] = '\0';
 	*out = strdup(buf);
 	explicit_bzero(buf, sizeof(buf));
-	return *out ? VG_EXIT_OK : vg_cli_fail("%s", _("out of memory"));
+	return *out ? VG_EXIT_OK : vg_cli_fail(cli, N_("out of memory"));
 }
 
 static void print_cert(json_t *r)
@@ -112,7 +104,7 @@ static int show_result(struct vg_cli *cli, int rc, json_t *r, const char *title)
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	} else {
 		printf("%s\n", title);
 		print_cert(r);
@@ -121,43 +113,50 @@ static int show_result(struct vg_cli *cli, int rc, json_t *r, const char *title)
 	return VG_EXIT_OK;
 }
 
-static int run_server_import(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_server_import(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	char *b64 = NULL;
 	json_t *r;
 	int rc;
 
-	(void)cmd;
-	(void)argc;
-	if ((rc = file_b64(argv[0], &b64)) != VG_EXIT_OK)
+	if ((rc = file_b64(cli, vg_cli_arg_str(args, 0), &b64)) != VG_EXIT_OK)
 		return rc;
 	rc = vg_cli_call(cli, VG_CMD_CERT_SERVER_IMPORT, json_pack("{s:s}", "data", b64), &r);
 	free(b64);
 	return show_result(cli, rc, r, _("Server certificate imported:"));
 }
 
-static int run_simple(struct vg_cli *cli, enum vg_cmd proto, const char *title)
+/* Nothing imported is an answer, not an error: "none" (null with --json), exit 0. */
+static int run_cert_show(struct vg_cli *cli, enum vg_cmd proto, const char *title, const char *none)
 {
+	struct vg_error err;
 	json_t *r = NULL;
-	int rc = vg_cli_call(cli, proto, NULL, &r);
+	int rc = vg_cli_request(cli, proto, NULL, &r, &err);
 
+	if (rc == VG_EXIT_FAILED && err.code == -ENOENT) {
+		if (cli->json)
+			vg_cli_print_json(cli, json_null());
+		else
+			printf("%s\n", none);
+		return VG_EXIT_OK;
+	}
+	if (rc != VG_EXIT_OK)
+		return vg_cli_report(cli, rc, &err);
 	return show_result(cli, rc, r, title);
 }
 
-static int run_server_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_server_show(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)cmd;
-	(void)argc;
-	(void)argv;
-	return run_simple(cli, VG_CMD_CERT_SERVER_SHOW, _("Server certificate:"));
+	(void)args;
+	return run_cert_show(cli, VG_CMD_CERT_SERVER_SHOW, _("Server certificate:"),
+			     _("No server certificate is imported."));
 }
 
-static int run_client_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_client_show(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)cmd;
-	(void)argc;
-	(void)argv;
-	return run_simple(cli, VG_CMD_CERT_CLIENT_SHOW, _("Client certificate:"));
+	(void)args;
+	return run_cert_show(cli, VG_CMD_CERT_CLIENT_SHOW, _("Client certificate:"),
+			     _("No client certificate is imported."));
 }
 
 static int run_remove(struct vg_cli *cli, enum vg_cmd proto, const char *done)
@@ -168,7 +167,7 @@ static int run_remove(struct vg_cli *cli, enum vg_cmd proto, const char *done)
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
 		printf("%s\n", done);
 	if (json_is_true(json_object_get(r, "two_way")))
@@ -177,52 +176,35 @@ static int run_remove(struct vg_cli *cli, enum vg_cmd proto, const char *done)
 	return VG_EXIT_OK;
 }
 
-static int run_server_remove(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_server_remove(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	return run_remove(cli, VG_CMD_CERT_SERVER_REMOVE, _("Server certificate removed."));
 }
 
-static int run_client_remove(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_client_remove(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	return run_remove(cli, VG_CMD_CERT_CLIENT_REMOVE, _("Client certificate removed."));
 }
 
-static int run_client_import(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_client_import(struct vg_cli *cli, const struct vg_cli_args *opts)
 {
-	const char *file = NULL, *key = NULL, *pwfile = NULL;
+	const char *file = vg_cli_arg_str(opts, 0), *key = vg_cli_opt_str(opts, "key");
+	const char *pwfile = vg_cli_opt_str(opts, "password-file");
 	char *b64 = NULL, *kb64 = NULL, *pw = NULL;
 	json_t *args, *r;
 	int rc;
 
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
-			key = argv[++i];
-		else if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc)
-			pwfile = argv[++i];
-		else if (argv[i][0] == '-')
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		else if (!file)
-			file = argv[i];
-		else
-			return vg_cli_usage(cmd, _("too many arguments"));
-	}
-	if (!file)
-		return vg_cli_usage(cmd, _("which file?"));
-	if ((rc = file_b64(file, &b64)) != VG_EXIT_OK)
+	if ((rc = file_b64(cli, file, &b64)) != VG_EXIT_OK)
 		return rc;
-	if (key && (rc = file_b64(key, &kb64)) != VG_EXIT_OK) {
+	if (key && (rc = file_b64(cli, key, &kb64)) != VG_EXIT_OK) {
 		free(b64);
 		return rc;
 	}
 	/* A PEM key is asked a password only when one is given in a file; a PKCS#12 always. */
 	if ((!key || pwfile) &&
-	    (rc = get_password(pwfile, _("Password of the PKCS#12 file: "), &pw)) != VG_EXIT_OK) {
+	    (rc = get_password(cli, pwfile, _("Password of the PKCS#12 file: "), &pw)) != VG_EXIT_OK) {
 		free(b64);
 		wipe(kb64, kb64 ? strlen(kb64) : 0);
 		return rc;
@@ -264,36 +246,30 @@ static int run_servers(struct vg_cli *cli, enum vg_cmd proto, json_t *args)
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
 		print_servers(r);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
-static int run_server_add(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_server_add(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)cmd;
-	(void)argc;
-	return run_servers(cli, VG_CMD_SERVER_ADD, json_pack("{s:s}", "server", argv[0]));
+	return run_servers(cli, VG_CMD_SERVER_ADD, json_pack("{s:s}", "server", vg_cli_arg_str(args, 0)));
 }
 
-static int run_server_del(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_server_del(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)cmd;
-	(void)argc;
-	return run_servers(cli, VG_CMD_SERVER_REMOVE, json_pack("{s:s}", "server", argv[0]));
+	return run_servers(cli, VG_CMD_SERVER_REMOVE, json_pack("{s:s}", "server", vg_cli_arg_str(args, 0)));
 }
 
-static int run_server_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_server_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	return run_servers(cli, VG_CMD_SERVER_LIST, NULL);
 }
 
-static int run_server_check(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_server_check(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	static const struct { const char *key, *label; } steps[] = {
 		{ "configuration", N_("configuration") }, { "dns", N_("DNS") }, { "tcp", N_("TCP") },
@@ -304,12 +280,12 @@ static int run_server_check(struct vg_cli *cli, const struct vg_cli_command *cmd
 	size_t i;
 	int rc;
 
-	(void)cmd;
-	rc = vg_cli_call(cli, VG_CMD_SERVER_CHECK, argc ? json_pack("{s:s}", "server", argv[0]) : NULL, &r);
+	rc = vg_cli_call(cli, VG_CMD_SERVER_CHECK,
+			 vg_cli_arg_count(args) ? json_pack("{s:s}", "server", vg_cli_arg_str(args, 0)) : NULL, &r);
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	} else {
 		printf(_("Checking %s:\n"), json_string_value(json_object_get(r, "server")));
 		json_array_foreach(json_object_get(r, "steps"), i, s) {
@@ -336,7 +312,7 @@ static int print_proxy(struct vg_cli *cli, int rc, json_t *r)
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	} else {
 		url = json_string_value(json_object_get(r, "url"));
 		if (!url || !url[0]) {
@@ -356,32 +332,17 @@ static int print_proxy(struct vg_cli *cli, int rc, json_t *r)
 	return VG_EXIT_OK;
 }
 
-static int run_proxy_set(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_proxy_set(struct vg_cli *cli, const struct vg_cli_args *opts)
 {
-	const char *url = NULL, *user = NULL, *pwfile = NULL, *bypass = NULL;
+	const char *url = vg_cli_arg_str(opts, 0), *user = vg_cli_opt_str(opts, "user");
+	const char *pwfile = vg_cli_opt_str(opts, "password-file"), *bypass = vg_cli_opt_str(opts, "bypass");
 	char *pw = NULL;
 	json_t *args, *r;
 	int rc;
 
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--user") == 0 && i + 1 < argc)
-			user = argv[++i];
-		else if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc)
-			pwfile = argv[++i];
-		else if (strcmp(argv[i], "--bypass") == 0 && i + 1 < argc)
-			bypass = argv[++i];
-		else if (argv[i][0] == '-')
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		else if (!url)
-			url = argv[i];
-		else
-			return vg_cli_usage(cmd, _("too many arguments"));
-	}
-	if (!url)
-		return vg_cli_usage(cmd, _("which proxy URL?"));
 	if (pwfile && !user)
-		return vg_cli_usage(cmd, _("--password-file needs --user"));
-	if (user && (rc = get_password(pwfile, _("Proxy password: "), &pw)) != VG_EXIT_OK)
+		return vg_cli_usage(cli, opts->cmd, N_("--password-file needs --user"));
+	if (user && (rc = get_password(cli, pwfile, _("Proxy password: "), &pw)) != VG_EXIT_OK)
 		return rc;
 	args = json_pack("{s:s}", "url", url);
 	if (user)
@@ -395,64 +356,100 @@ static int run_proxy_set(struct vg_cli *cli, const struct vg_cli_command *cmd, i
 	return print_proxy(cli, rc, r);
 }
 
-static int run_proxy_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_proxy_show(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r;
 
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	int rc = vg_cli_call(cli, VG_CMD_PROXY_SHOW, NULL, &r);
 
 	return print_proxy(cli, rc, r);
 }
 
-static int run_proxy_clear(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_proxy_clear(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r;
 
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	int rc = vg_cli_call(cli, VG_CMD_PROXY_CLEAR, NULL, &r);
 
 	return print_proxy(cli, rc, r);
 }
 
+#define OPT_PASSWORD_FILE(text)                                                                                  \
+	{ .name = "password-file", .type = VG_CLI_PATH, .metavar = "F", .help = text }
+
+static const struct vg_cli_spec cert_file[] = {
+	{ .name = "FILE", .type = VG_CLI_PATH, .min_count = 1, .max_count = 1 },
+	{ NULL },
+};
+
+static const struct vg_cli_spec one_server[] = {
+	{ .name = "HOST[:PORT]", .type = VG_CLI_STRING, .source = VG_CLI_SRC_SERVERS, .min_count = 1, .max_count = 1 },
+	{ NULL },
+};
+
 const struct vg_cli_command vg_cli_cmds_link[] = {
-	{ "cert server import", "FILE", N_("Import the server certificate the link trusts (PEM or DER, a chain is fine)"),
-	  N_("The certificate (or the CA that signed the server's) becomes the only trust anchor of the link.\n"
-	     "It must parse and be valid now; a warning is printed when it expires within 30 days."),
-	  VG_CMD_CERT_SERVER_IMPORT, 0, 1, 1, complete_files, run_server_import },
-	{ "cert server show", "", N_("Show the imported server certificate"), NULL, VG_CMD_CERT_SERVER_SHOW, 0, 0, 0, NULL,
-	  run_server_show },
-	{ "cert server remove", "", N_("Remove the imported server certificate"), NULL, VG_CMD_CERT_SERVER_REMOVE, 0, 0, 0,
-	  NULL, run_server_remove },
-	{ "cert client import", "FILE [--key KEY.pem] [--password-file F]",
-	  N_("Import the client certificate for two-way TLS (PKCS#12, or PEM with --key)"),
-	  N_("A PKCS#12 file's password is asked without echo, or read from --password-file.\n"
-	     "The key must match the certificate, which must be valid now."),
-	  VG_CMD_CERT_CLIENT_IMPORT, VG_CLI_SECRET, 1, 5, complete_files, run_client_import },
-	{ "cert client show", "", N_("Show the imported client certificate"), NULL, VG_CMD_CERT_CLIENT_SHOW, 0, 0, 0, NULL,
-	  run_client_show },
-	{ "cert client remove", "", N_("Remove the imported client certificate"), NULL, VG_CMD_CERT_CLIENT_REMOVE, 0, 0, 0,
-	  NULL, run_client_remove },
-	{ "server add", "HOST[:PORT]", N_("Add a central server at the end of the failover list"), NULL, VG_CMD_SERVER_ADD, 0,
-	  1, 1, NULL, run_server_add },
-	{ "server remove", "HOST[:PORT]", N_("Remove a central server from the list"), NULL, VG_CMD_SERVER_REMOVE, 0, 1, 1,
-	  NULL, run_server_del },
-	{ "server list", "", N_("List the central servers in failover order"), NULL, VG_CMD_SERVER_LIST, 0, 0, 0, NULL,
-	  run_server_list },
-	{ "server check", "[HOST[:PORT]]", N_("Connect to a server now and report each step"),
-	  N_("Steps: DNS, TCP, TLS, certificate verdict, HTTP, protocol.  The first server when none is named."),
-	  VG_CMD_SERVER_CHECK, 0, 0, 1, NULL, run_server_check },
-	{ "proxy set", "URL [--user USER] [--password-file F] [--bypass LIST]",
-	  N_("Reach the servers through a proxy (http://, https://, socks5://, socks5h://)"),
-	  N_("With --user, the password is asked without echo or read from --password-file; it is kept\n"
-	     "in a file only root can read and never shown back."),
-	  VG_CMD_PROXY_SET, VG_CLI_SECRET, 1, 7, NULL, run_proxy_set },
-	{ "proxy show", "", N_("Show the proxy settings (never the password)"), NULL, VG_CMD_PROXY_SHOW, 0, 0, 0, NULL,
-	  run_proxy_show },
-	{ "proxy clear", "", N_("Stop using a proxy"), NULL, VG_CMD_PROXY_CLEAR, 0, 0, 0, NULL, run_proxy_clear },
+	{ .name = "cert server import",
+	  .help = N_("Import the server certificate the link trusts (PEM or DER, a chain is fine)"),
+	  .details = N_("The certificate (or the CA that signed the server's) becomes the only trust anchor of the link.\n"
+			"It must parse and be valid now; a warning is printed when it expires within 30 days."),
+	  .proto = VG_CMD_CERT_SERVER_IMPORT, .operands = cert_file, .run = run_server_import },
+	{ .name = "cert server show", .help = N_("Show the imported server certificate"),
+	  .details = N_("When none is imported it says so and exits 0 (null with --json)."),
+	  .proto = VG_CMD_CERT_SERVER_SHOW, .run = run_server_show },
+	{ .name = "cert server remove", .help = N_("Remove the imported server certificate"),
+	  .proto = VG_CMD_CERT_SERVER_REMOVE, .run = run_server_remove },
+	{ .name = "cert client import",
+	  .help = N_("Import the client certificate for two-way TLS (PKCS#12, or PEM with --key)"),
+	  .details = N_("A PKCS#12 file's password is asked without echo, or read from --password-file.\n"
+			"The key must match the certificate, which must be valid now."),
+	  .proto = VG_CMD_CERT_CLIENT_IMPORT, .flags = VG_CLI_SECRET,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "key", .type = VG_CLI_PATH, .metavar = "KEY.pem",
+		    .help = N_("the private key, when FILE is a PEM certificate") },
+		  OPT_PASSWORD_FILE(N_("read the password from the first line of F")),
+		  { NULL } },
+	  .operands = cert_file, .run = run_client_import },
+	{ .name = "cert client show", .help = N_("Show the imported client certificate"),
+	  .details = N_("When none is imported it says so and exits 0 (null with --json)."),
+	  .proto = VG_CMD_CERT_CLIENT_SHOW, .run = run_client_show },
+	{ .name = "cert client remove", .help = N_("Remove the imported client certificate"),
+	  .proto = VG_CMD_CERT_CLIENT_REMOVE, .run = run_client_remove },
+	{ .name = "server add", .help = N_("Add a central server at the end of the failover list"),
+	  .proto = VG_CMD_SERVER_ADD,
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "HOST[:PORT]", .type = VG_CLI_STRING, .min_count = 1, .max_count = 1 }, { NULL } },
+	  .run = run_server_add },
+	{ .name = "server remove", .help = N_("Remove a central server from the list"), .proto = VG_CMD_SERVER_REMOVE,
+	  .operands = one_server, .run = run_server_del },
+	{ .name = "server list", .help = N_("List the central servers in failover order"), .proto = VG_CMD_SERVER_LIST,
+	  .run = run_server_list },
+	{ .name = "server check", .help = N_("Connect to a server now and report each step"),
+	  .details = N_("Steps: DNS, TCP, TLS, certificate verdict, HTTP, protocol.  The first server when none is named."),
+	  .proto = VG_CMD_SERVER_CHECK,
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "HOST[:PORT]", .type = VG_CLI_STRING, .source = VG_CLI_SRC_SERVERS, .max_count = 1 },
+		  { NULL } },
+	  .run = run_server_check },
+	{ .name = "proxy set", .help = N_("Reach the servers through a proxy (http://, https://, socks5://, socks5h://)"),
+	  .details = N_("With --user, the password is asked without echo or read from --password-file; it is kept\n"
+			"in a file only root can read and never shown back."),
+	  .proto = VG_CMD_PROXY_SET, .flags = VG_CLI_SECRET,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "user", .type = VG_CLI_STRING, .metavar = "USER", .help = N_("the proxy's user name") },
+		  OPT_PASSWORD_FILE(N_("read the proxy's password from the first line of F")),
+		  { .name = "bypass", .type = VG_CLI_STRING, .metavar = "LIST",
+		    .help = N_("hosts reached directly, comma-separated") },
+		  { NULL } },
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "URL", .type = VG_CLI_STRING, .words = (const char *const[]){ "http://", "https://", "socks5://",
+											  "socks5h://", NULL },
+		    .min_count = 1, .max_count = 1 },
+		  { NULL } },
+	  .run = run_proxy_set },
+	{ .name = "proxy show", .help = N_("Show the proxy settings (never the password)"), .proto = VG_CMD_PROXY_SHOW,
+	  .run = run_proxy_show },
+	{ .name = "proxy clear", .help = N_("Stop using a proxy"), .proto = VG_CMD_PROXY_CLEAR, .run = run_proxy_clear },
 	{ NULL },
 };

@@ -17,53 +17,6 @@
 
 #define MAX_SETTINGS_FILE (1024 * 1024)
 
-/* The setting keys, asked of the agent once per session (the agent owns the definitions, so a
- * shell of another version completes what this agent has). */
-static json_t *setting_keys(struct vg_cli *cli)
-{
-	static json_t *keys;
-	struct vg_error err;
-	json_t *list = NULL, *s;
-	size_t i;
-
-	if (keys || !cli)
-		return keys;
-	if (!cli->client && vg_client_connect(&cli->client, cli->socket_path, &err) < 0)
-		return NULL;
-	if (vg_client_call(cli->client, VG_CMD_SETTINGS_SHOW, NULL, VG_CLI_TIMEOUT_MS, &list, &err) < 0)
-		return NULL;
-	keys = json_array();
-	json_array_foreach(list, i, s)
-		json_array_append(keys, json_object_get(s, "key"));
-	json_decref(list);
-	return keys;
-}
-
-char *vg_cli_complete_setting(struct vg_cli *cli, const char *text, int argi, int state)
-{
-	static size_t next;
-	json_t *keys = setting_keys(cli);
-
-	(void)argi;
-	if (state == 0)
-		next = 0;
-	while (next < json_array_size(keys)) {
-		const char *key = json_string_value(json_array_get(keys, next++));
-
-		if (key && strncmp(key, text, strlen(text)) == 0)
-			return strdup(key);
-	}
-	return NULL;
-}
-
-static char *complete_files(struct vg_cli *cli, const char *text, int argi, int state)
-{
-	(void)text;
-	(void)argi;
-	(void)state;
-	return VG_CLI_COMPLETE_FILES;
-}
-
 static void value_text(json_t *v, char *buf, size_t size)
 {
 	if (json_is_array(v)) {
@@ -115,18 +68,18 @@ static void print_setting_detail(json_t *s)
 		       (long long)json_integer_value(json_object_get(s, "max")));
 }
 
-static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 {
+	const char *key = vg_cli_arg_str(args, 0);
 	json_t *r;
 	int rc;
 
-	(void)cmd;
-	rc = vg_cli_call(cli, VG_CMD_SETTINGS_SHOW, argc ? json_pack("{s:s}", "key", argv[0]) : NULL, &r);
+	rc = vg_cli_call(cli, VG_CMD_SETTINGS_SHOW, key ? json_pack("{s:s}", "key", key) : NULL, &r);
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(argc ? json_array_get(r, 0) : r);
-	else if (argc)
+		vg_cli_print_json(cli, key ? json_array_get(r, 0) : r);
+	else if (key)
 		print_setting_detail(json_array_get(r, 0));
 	else
 		print_settings_table(r);
@@ -134,86 +87,57 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	return VG_EXIT_OK;
 }
 
-static int run_set(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_set(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *pairs = json_array(), *r;
 	int rc;
 
-	for (int i = 0; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
+	for (int i = 0; i < vg_cli_arg_count(args); i++) {
+		const char *pair = vg_cli_arg_str(args, i), *eq = strchr(pair, '=');
 
-		if (!eq || eq == argv[i]) {
+		if (!eq || eq == pair) {
 			json_decref(pairs);
-			return vg_cli_usage(cmd, _("expected KEY=VALUE, found \"%s\""), argv[i]);
+			return vg_cli_usage(cli, args->cmd, N_("expected KEY=VALUE, found \"%s\""), pair);
 		}
-		json_array_append_new(pairs, json_pack("{s:s%, s:s}", "key", argv[i], (size_t)(eq - argv[i]),
-						       "value", eq + 1));
+		json_array_append_new(pairs, json_pack("{s:s%, s:s}", "key", pair, (size_t)(eq - pair), "value", eq + 1));
 	}
 	rc = vg_cli_call(cli, VG_CMD_SETTINGS_SET, json_pack("{s:o}", "pairs", pairs), &r);
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
 		print_settings_table(r);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
-/* --format ini|json, or guessed from the file name. */
-static int pick_format(const struct vg_cli_command *cmd, const char *given, const char *file, const char **format)
+/* --format, or guessed from the file name. */
+static const char *pick_format(const struct vg_cli_args *args, const char *file)
 {
-	if (given) {
-		if (strcasecmp(given, "ini") != 0 && strcasecmp(given, "json") != 0)
-			return vg_cli_usage(cmd, _("unknown format \"%s\" (ini or json)"), given);
-		*format = strcasecmp(given, "json") == 0 ? "json" : "ini";
-		return VG_EXIT_OK;
-	}
-	*format = "ini";
+	const char *given = vg_cli_opt_str(args, "format");
+
+	if (given)
+		return given;
 	if (file && strlen(file) > 5 && strcasecmp(file + strlen(file) - 5, ".json") == 0)
-		*format = "json";
-	return VG_EXIT_OK;
+		return "json";
+	return "ini";
 }
 
-static int parse_format_args(const struct vg_cli_command *cmd, int argc, char **argv, const char **format,
-			     const char **file)
+static int run_export(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	const char *given = NULL;
-
-	*file = NULL;
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			given = argv[++i];
-		} else if (strncmp(argv[i], "--format=", 9) == 0) {
-			given = argv[i] + 9;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		} else if (!*file) {
-			*file = argv[i];
-		} else {
-			return vg_cli_usage(cmd, _("too many arguments"));
-		}
-	}
-	return pick_format(cmd, given, *file, format);
-}
-
-static int run_export(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
-{
-	const char *format, *file;
+	const char *file = vg_cli_arg_str(args, 0), *format = pick_format(args, file);
 	struct vg_error err;
-	char text[VG_ERROR_MSG_SIZE];
 	const char *content;
 	json_t *r;
 	int rc;
 
-	if ((rc = parse_format_args(cmd, argc, argv, &format, &file)) != VG_EXIT_OK)
-		return rc;
 	if ((rc = vg_cli_call(cli, VG_CMD_SETTINGS_EXPORT, json_pack("{s:s}", "format", format), &r)) != VG_EXIT_OK)
 		return rc;
 	content = json_string_value(json_object_get(r, "content"));
 	if (!content) {
 		json_decref(r);
-		return vg_cli_fail(_("the agent sent no content"));
+		return vg_cli_fail(cli, N_("the agent sent no content"));
 	}
 	if (!file || strcmp(file, "-") == 0) {
 		fputs(content, stdout);
@@ -221,7 +145,7 @@ static int run_export(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 			fputc('\n', stdout);
 	} else if (vg_file_write_atomic(file, content, strlen(content), 0644, &err) < 0) {
 		json_decref(r);
-		return vg_cli_fail("%s", vg_error_text(&err, text, sizeof(text)));
+		return vg_cli_report(cli, VG_EXIT_FAILED, &err);
 	} else if (!cli->json) {
 		printf(_("Settings exported to %s (%s).\n"), file, format);
 	}
@@ -229,24 +153,19 @@ static int run_export(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 	return VG_EXIT_OK;
 }
 
-static int run_import(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_import(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	const char *format, *file;
+	const char *file = vg_cli_arg_str(args, 0), *format = pick_format(args, file);
 	struct vg_error err;
-	char text[VG_ERROR_MSG_SIZE];
 	char *content = NULL;
 	size_t len = 0;
 	json_t *r;
 	int rc;
 
-	if ((rc = parse_format_args(cmd, argc, argv, &format, &file)) != VG_EXIT_OK)
-		return rc;
-	if (!file)
-		return vg_cli_usage(cmd, _("which file?"));
 	if (vg_file_read_all(file, MAX_SETTINGS_FILE, &content, &len, &err) < 0)
-		return vg_cli_fail("%s", vg_error_text(&err, text, sizeof(text)));
+		return vg_cli_report(cli, VG_EXIT_FAILED, &err);
 	/* Without --format, a document that starts with "{" is JSON. */
-	if (strcmp(format, "ini") == 0 && !strstr(file, ".ini")) {
+	if (!vg_cli_opt_str(args, "format") && strcmp(format, "ini") == 0 && !strstr(file, ".ini")) {
 		const char *p = content + strspn(content, " \t\r\n");
 
 		if (*p == '{')
@@ -258,32 +177,23 @@ static int run_import(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 	if (rc != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
 		printf(_("Settings imported from %s.\n"), file);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
-static int run_history(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_history(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	long limit = 50;
+	long long limit = 50;
 	json_t *r, *e;
 	size_t i;
 	int rc;
 
-	for (int a = 0; a < argc; a++) {
-		char *end;
-
-		if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc) {
-			limit = strtol(argv[++a], &end, 10);
-			if (*end || limit <= 0 || limit > 10000)
-				return vg_cli_usage(cmd, _("--limit takes a number from 1 to 10000"));
-		} else {
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[a]);
-		}
-	}
-	if ((rc = vg_cli_call(cli, VG_CMD_SETTINGS_HISTORY, json_pack("{s:i}", "limit", (int)limit), &r)) != VG_EXIT_OK)
+	vg_cli_opt_num(args, "limit", &limit);
+	if ((rc = vg_cli_call(cli, VG_CMD_SETTINGS_HISTORY, json_pack("{s:I}", "limit", (json_int_t)limit), &r)) !=
+	    VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
@@ -308,20 +218,45 @@ static int run_history(struct vg_cli *cli, const struct vg_cli_command *cmd, int
 	return VG_EXIT_OK;
 }
 
+static const char *const formats[] = { "ini", "json", NULL };
+
+#define OPT_FORMAT                                                                                               \
+	{ .name = "format", .type = VG_CLI_ENUM, .words = formats,                                                 \
+	  .help = N_("the file's format (default: json for a name ending in .json, else ini)") }
+
 const struct vg_cli_command vg_cli_cmds_settings[] = {
-	{ "settings show", "[KEY]", N_("Show every setting, or one in detail"), NULL, VG_CMD_SETTINGS_SHOW, 0, 0, 1,
-	  vg_cli_complete_setting, run_show },
-	{ "settings set", "KEY=VALUE...", N_("Change settings, all or none"),
-	  N_("Each value is checked (type, range); one bad value and nothing changes.\n"
-	     "Booleans take yes/no, true/false, on/off or 1/0; lists are comma-separated."),
-	  VG_CMD_SETTINGS_SET, 0, 1, -1, vg_cli_complete_setting, run_set },
-	{ "settings export", "[--format ini|json] [FILE]", N_("Write every setting to FILE or standard output"),
-	  NULL, VG_CMD_SETTINGS_EXPORT, 0, 0, 3, complete_files, run_export },
-	{ "settings import", "[--format ini|json] FILE", N_("Load settings from FILE, all or none"),
-	  N_("The format follows the file name (.json) or the content; an unknown key or a bad value\n"
-	     "is reported with its line and nothing changes."),
-	  VG_CMD_SETTINGS_IMPORT, 0, 1, 3, complete_files, run_import },
-	{ "settings history", "[--limit N]", N_("Show who changed which setting, and when"), NULL,
-	  VG_CMD_SETTINGS_HISTORY, 0, 0, 2, NULL, run_history },
+	{ .name = "settings show", .help = N_("Show every setting, or one in detail"), .proto = VG_CMD_SETTINGS_SHOW,
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "KEY", .type = VG_CLI_STRING, .source = VG_CLI_SRC_SETTINGS, .max_count = 1 }, { NULL } },
+	  .run = run_show },
+	{ .name = "settings set", .help = N_("Change settings, all or none"),
+	  .details = N_("Each value is checked (type, range); one bad value and nothing changes.\n"
+			"Booleans take yes/no, true/false, on/off or 1/0; lists are comma-separated."),
+	  .proto = VG_CMD_SETTINGS_SET,
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "KEY=VALUE", .type = VG_CLI_STRING, .source = VG_CLI_SRC_ASSIGN, .min_count = 1,
+		    .max_count = -1 },
+		  { NULL } },
+	  .run = run_set },
+	{ .name = "settings export", .help = N_("Write every setting to FILE or standard output"),
+	  .proto = VG_CMD_SETTINGS_EXPORT,
+	  .options = (const struct vg_cli_spec[]){ OPT_FORMAT, { NULL } },
+	  .operands = (const struct vg_cli_spec[]){ { .name = "FILE", .type = VG_CLI_PATH, .max_count = 1 }, { NULL } },
+	  .run = run_export },
+	{ .name = "settings import", .help = N_("Load settings from FILE, all or none"),
+	  .details = N_("The format follows the file name (.json) or the content; an unknown key or a bad value\n"
+			"is reported with its line and nothing changes."),
+	  .proto = VG_CMD_SETTINGS_IMPORT,
+	  .options = (const struct vg_cli_spec[]){ OPT_FORMAT, { NULL } },
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "FILE", .type = VG_CLI_PATH, .min_count = 1, .max_count = 1 }, { NULL } },
+	  .run = run_import },
+	{ .name = "settings history", .help = N_("Show who changed which setting, and when"),
+	  .proto = VG_CMD_SETTINGS_HISTORY,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "limit", .type = VG_CLI_INT, .min = 1, .max = 10000,
+		    .help = N_("show the last N changes (default 50)") },
+		  { NULL } },
+	  .run = run_history },
 	{ NULL },
 };

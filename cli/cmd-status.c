@@ -42,15 +42,13 @@ static void print_section(const char *label, json_t *sec)
 	}
 }
 
-static int run_status(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_status(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r, *sections, *ctl;
 	char up[64], started[64];
 	int rc;
 
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_STATUS, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, r))
@@ -76,7 +74,7 @@ static int run_status(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 }
 
 const struct vg_cli_command vg_cli_cmds_status[] = {
-	{ "status", "", N_("Show the agent's state, one section per subsystem"), NULL, VG_CMD_STATUS, 0, 0, 0,
-	  NULL, run_status },
+	{ .name = "status", .help = N_("Show the agent's state, one section per subsystem"), .proto = VG_CMD_STATUS,
+	  .run = run_status },
 	{ NULL },
 };

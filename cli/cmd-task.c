@@ -15,14 +15,6 @@
 
 #define WAIT_MS 20000 /* each call waits this long at most, under the client's own timeout */
 
-static char *complete_files(struct vg_cli *cli, const char *text, int argi, int state)
-{
-	(void)text;
-	(void)argi;
-	(void)state;
-	return VG_CLI_COMPLETE_FILES;
-}
-
 /* A path for the agent, whose working directory is not ours: relative names are made
  * absolute here, without resolving links (the agent checks what it opens). */
 static json_t *abs_path(const char *path)
@@ -177,7 +169,7 @@ static void print_task(json_t *task)
 		}
 	}
 	if (is_final(state) && strcmp(state, "succeeded") != 0)
-		fprintf(stderr, "vigilctl: %s\n", error_text(task, text, sizeof(text)));
+		fprintf(stderr, _("vigilctl: %s\n"), error_text(task, text, sizeof(text)));
 }
 
 /* Replaces a run's stdout and stderr, sent in part, by the whole (task.output pieces). */
@@ -198,7 +190,7 @@ static int fetch_output(struct vg_cli *cli, json_t *task)
 			continue;
 		size = json_integer_value(json_object_get(r, key));
 		if (size < 0 || size > 4 * 1024 * 1024 || !(buf = malloc((size_t)size + 1)))
-			return vg_cli_fail(_("the agent sent a bad output size"));
+			return vg_cli_fail(cli, N_("the agent sent a bad output size"));
 		len = json_string_length(json_object_get(r, streams[i]));
 		memcpy(buf, json_string_value(json_object_get(r, streams[i])), len);
 		while ((json_int_t)len < size) {
@@ -216,7 +208,7 @@ static int fetch_output(struct vg_cli *cli, json_t *task)
 			if (n == 0 || len + n > (size_t)size) {
 				json_decref(piece);
 				free(buf);
-				return vg_cli_fail(_("the agent sent a bad output piece"));
+				return vg_cli_fail(cli, N_("the agent sent a bad output piece"));
 			}
 			memcpy(buf + len, json_string_value(json_object_get(piece, "data")), n);
 			len += n;
@@ -238,7 +230,7 @@ static int show_task(struct vg_cli *cli, json_t *task)
 	if (frc != VG_EXIT_OK)
 		return frc;
 	if (cli->json)
-		vg_cli_print_json(task);
+		vg_cli_print_json(cli, task);
 	else
 		print_task(task);
 	return rc;
@@ -279,7 +271,7 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 	id = json_integer_value(json_object_get(task, "id"));
 	if (no_wait) {
 		if (cli->json)
-			vg_cli_print_json(task);
+			vg_cli_print_json(cli, task);
 		else
 			printf(_("Task %lld queued.\n"), (long long)id);
 		json_decref(task);
@@ -312,214 +304,84 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 	return rc;
 }
 
-static bool take_value(int argc, char **argv, int *i, const char *name, const char **value)
+static int run_get_file(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	size_t n = strlen(name);
+	json_t *req = json_pack("{s:o}", "path", abs_path(vg_cli_arg_str(args, 0)));
 
-	if (strcmp(argv[*i], name) == 0 && *i + 1 < argc) {
-		*value = argv[++*i];
-		return true;
-	}
-	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
-		*value = argv[*i] + n + 1;
-		return true;
-	}
-	return false;
+	vg_cli_opts_to_json(args, req, "sha256", NULL);
+	return submit(cli, VG_CMD_TASK_GET_FILE, req, vg_cli_opt_flag(args, "no-wait"));
 }
 
-static int run_get_file(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_delete_file(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	const char *path = NULL, *sha = NULL;
-	bool no_wait = false;
-	json_t *args;
+	bool quarantine = vg_cli_opt_flag(args, "quarantine");
+	const char *path = vg_cli_arg_str(args, 0);
+	char question[VG_CLI_MAX_LINE / 16];
+	json_t *req;
+	int rc;
 
-	for (int i = 0; i < argc; i++) {
-		if (take_value(argc, argv, &i, "--sha256", &sha))
-			continue;
-		if (strcmp(argv[i], "--no-wait") == 0)
-			no_wait = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		else if (!path)
-			path = argv[i];
-		else
-			return vg_cli_usage(cmd, _("too many arguments"));
+	if (!quarantine) {
+		snprintf(question, sizeof(question), _("Delete %s for good (no copy is kept)?"), path);
+		if ((rc = vg_cli_confirm(cli, args, question)) != VG_EXIT_OK)
+			return rc;
 	}
-	if (!path)
-		return vg_cli_usage(cmd, _("which file?"));
-	args = json_pack("{s:o}", "path", abs_path(path));
-	if (sha)
-		json_object_set_new(args, "sha256", json_string(sha));
-	return submit(cli, VG_CMD_TASK_GET_FILE, args, no_wait);
+	req = json_pack("{s:o, s:b}", "path", abs_path(path), "quarantine", quarantine);
+	vg_cli_opts_to_json(args, req, "sha256", NULL);
+	return submit(cli, VG_CMD_TASK_DELETE_FILE, req, vg_cli_opt_flag(args, "no-wait"));
 }
 
-static int run_delete_file(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+/* Options come before the executable (VG_CLI_OPTIONS_FIRST); everything after it is the program's. */
+static int run_run(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	const char *path = NULL, *sha = NULL;
-	bool no_wait = false, quarantine = false;
-	json_t *args;
+	const char *exe = vg_cli_arg_str(args, 0);
+	json_t *req, *env, *pargs;
 
-	for (int i = 0; i < argc; i++) {
-		if (take_value(argc, argv, &i, "--sha256", &sha))
-			continue;
-		if (strcmp(argv[i], "--no-wait") == 0)
-			no_wait = true;
-		else if (strcmp(argv[i], "--quarantine") == 0)
-			quarantine = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		else if (!path)
-			path = argv[i];
-		else
-			return vg_cli_usage(cmd, _("too many arguments"));
+	for (int i = 0; i < vg_cli_opt_count(args, "env"); i++) {
+		const char *value = vg_cli_opt_str_at(args, "env", i);
+
+		if (!strchr(value, '=') || value[0] == '=')
+			return vg_cli_usage(cli, args->cmd, N_("--env takes NAME=VALUE"));
 	}
-	if (!path)
-		return vg_cli_usage(cmd, _("which file?"));
-	args = json_pack("{s:o, s:b}", "path", abs_path(path), "quarantine", quarantine);
-	if (sha)
-		json_object_set_new(args, "sha256", json_string(sha));
-	return submit(cli, VG_CMD_TASK_DELETE_FILE, args, no_wait);
+	if (exe[0] != '/')
+		return vg_cli_usage(cli, args->cmd, N_("give the program's absolute path (no shell looks it up): %s"), exe);
+	req = json_pack("{s:s}", "exe", exe);
+	env = json_array();
+	pargs = json_array();
+	if (vg_cli_opt_str(args, "cwd"))
+		json_object_set_new(req, "cwd", abs_path(vg_cli_opt_str(args, "cwd")));
+	vg_cli_opts_to_json(args, req, "user", "timeout", NULL);
+	for (int i = 0; i < vg_cli_opt_count(args, "env"); i++)
+		json_array_append_new(env, json_string(vg_cli_opt_str_at(args, "env", i)));
+	for (int i = 1; i < vg_cli_arg_count(args); i++)
+		json_array_append_new(pargs, json_string(vg_cli_arg_str(args, i)));
+	json_object_set_new(req, "args", pargs);
+	json_object_set_new(req, "env", env);
+	return submit(cli, VG_CMD_TASK_RUN, req, vg_cli_opt_flag(args, "no-wait"));
 }
 
-/* Options come before the executable; everything after it is the program's. */
-static int run_run(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_terminate(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *args = json_object(), *env = json_array(), *pargs = json_array();
-	const char *value;
-	bool no_wait = false;
-	int i;
+	const char *exe = vg_cli_opt_str(args, "exe"), *sha = vg_cli_opt_str(args, "sha256");
+	bool pid = vg_cli_arg_count(args) > 0;
+	json_t *req;
 
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		if (argv[i][0] != '-' || !argv[i][1])
-			break;
-		if (take_value(argc, argv, &i, "--cwd", &value)) {
-			json_object_set_new(args, "cwd", abs_path(value));
-		} else if (take_value(argc, argv, &i, "--user", &value)) {
-			json_object_set_new(args, "user", json_string(value));
-		} else if (take_value(argc, argv, &i, "--env", &value)) {
-			if (!strchr(value, '=') || value[0] == '=')
-				goto usage_env;
-			json_array_append_new(env, json_string(value));
-		} else if (take_value(argc, argv, &i, "--timeout", &value)) {
-			char *end;
-			long t = strtol(value, &end, 10);
-
-			if (*end || t < 1 || t > 86400) {
-				json_decref(args);
-				json_decref(env);
-				json_decref(pargs);
-				return vg_cli_usage(cmd, _("--timeout takes a number of seconds from 1 to 86400"));
-			}
-			json_object_set_new(args, "timeout", json_integer(t));
-		} else if (strcmp(argv[i], "--no-wait") == 0) {
-			no_wait = true;
-		} else {
-			json_decref(args);
-			json_decref(env);
-			json_decref(pargs);
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		}
-	}
-	if (i >= argc) {
-		json_decref(args);
-		json_decref(env);
-		json_decref(pargs);
-		return vg_cli_usage(cmd, _("which program?"));
-	}
-	if (argv[i][0] != '/') {
-		json_decref(args);
-		json_decref(env);
-		json_decref(pargs);
-		return vg_cli_usage(cmd, _("give the program's absolute path (no shell looks it up): %s"), argv[i]);
-	}
-	json_object_set_new(args, "exe", json_string(argv[i]));
-	for (i++; i < argc; i++)
-		json_array_append_new(pargs, json_string(argv[i]));
-	json_object_set_new(args, "args", pargs);
-	json_object_set_new(args, "env", env);
-	return submit(cli, VG_CMD_TASK_RUN, args, no_wait);
-usage_env:
-	json_decref(args);
-	json_decref(env);
-	json_decref(pargs);
-	return vg_cli_usage(cmd, _("--env takes NAME=VALUE"));
-}
-
-static int run_terminate(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
-{
-	const char *exe = NULL, *sha = NULL, *start = NULL, *pid = NULL;
-	bool no_wait = false;
-	json_t *args = json_object();
-	char *end;
-
-	for (int i = 0; i < argc; i++) {
-		if (take_value(argc, argv, &i, "--exe", &exe) || take_value(argc, argv, &i, "--sha256", &sha) ||
-		    take_value(argc, argv, &i, "--start-time", &start))
-			continue;
-		if (strcmp(argv[i], "--no-wait") == 0) {
-			no_wait = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		} else if (!pid) {
-			pid = argv[i];
-		} else {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("too many arguments"));
-		}
-	}
-	if ((pid != NULL) + (exe != NULL) + (sha != NULL) != 1 || (start && !pid)) {
-		json_decref(args);
-		return vg_cli_usage(cmd, _("give one of PID, --exe PATH and --sha256 HEX"));
-	}
-	if (pid) {
-		long long n = strtoll(pid, &end, 10);
-
-		if (*end || n <= 0) {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("not a process id: %s"), pid);
-		}
-		json_object_set_new(args, "pid", json_integer(n));
-		if (start) {
-			n = strtoll(start, &end, 10);
-			if (*end || n < 0) {
-				json_decref(args);
-				return vg_cli_usage(cmd, _("--start-time takes the start time in clock ticks after boot"));
-			}
-			json_object_set_new(args, "start_time", json_integer(n));
-		}
-	}
+	if (pid + (exe != NULL) + (sha != NULL) != 1 || (vg_cli_opt_flag(args, "start-time") && !pid))
+		return vg_cli_usage(cli, args->cmd, N_("give one of PID, --exe PATH and --sha256 HEX"));
+	req = json_object();
+	if (pid)
+		json_object_set_new(req, "pid", json_integer(vg_cli_arg_num(args, 0)));
+	vg_cli_opts_to_json(args, req, "start-time", "sha256", NULL);
 	if (exe)
-		json_object_set_new(args, "exe", abs_path(exe));
-	if (sha)
-		json_object_set_new(args, "sha256", json_string(sha));
-	return submit(cli, VG_CMD_TASK_TERMINATE, args, no_wait);
+		json_object_set_new(req, "exe", abs_path(exe));
+	return submit(cli, VG_CMD_TASK_TERMINATE, req, vg_cli_opt_flag(args, "no-wait"));
 }
 
-static int parse_id(const struct vg_cli_command *cmd, const char *text, json_int_t *id)
+static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	char *end;
-	long long n = strtoll(text, &end, 10);
-
-	if (*end || n <= 0)
-		return vg_cli_usage(cmd, _("not a task id: %s"), text);
-	*id = n;
-	return VG_EXIT_OK;
-}
-
-static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
-{
-	json_int_t id;
+	json_int_t id = vg_cli_arg_num(args, 0);
 	json_t *task;
 	int rc;
 
-	(void)argc;
-	if ((rc = parse_id(cmd, argv[0], &id)) != VG_EXIT_OK)
-		return rc;
 	if ((rc = vg_cli_call(cli, VG_CMD_TASK_SHOW, json_pack("{s:I}", "id", id), &task)) != VG_EXIT_OK)
 		return rc;
 	if ((rc = fetch_output(cli, task)) != VG_EXIT_OK) {
@@ -527,7 +389,7 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 		return rc;
 	}
 	if (cli->json) {
-		vg_cli_print_json(task);
+		vg_cli_print_json(cli, task);
 	} else {
 		char when[64];
 
@@ -540,20 +402,17 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	return VG_EXIT_OK;
 }
 
-static int run_cancel(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_cancel(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_int_t id;
+	json_int_t id = vg_cli_arg_num(args, 0);
 	json_t *task;
 	int rc;
 
-	(void)argc;
-	if ((rc = parse_id(cmd, argv[0], &id)) != VG_EXIT_OK)
-		return rc;
 	if ((rc = vg_cli_call(cli, VG_CMD_TASK_CANCEL, json_pack("{s:I, s:i}", "id", id, "wait_ms", WAIT_MS), &task)) !=
 	    VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(task);
+		vg_cli_print_json(cli, task);
 	else
 		printf(_("Task %lld: %s.\n"), (long long)id, state_text(str(task, "state")));
 	json_decref(task);
@@ -579,32 +438,14 @@ static void task_subject(json_t *task, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
-static int run_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	const char *state = NULL, *limit_text = NULL;
-	json_t *args = json_object(), *list, *task;
+	json_t *req = json_object(), *list, *task;
 	size_t i;
 	int rc;
 
-	for (int a = 0; a < argc; a++) {
-		if (take_value(argc, argv, &a, "--state", &state) || take_value(argc, argv, &a, "--limit", &limit_text))
-			continue;
-		json_decref(args);
-		return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[a]);
-	}
-	if (state)
-		json_object_set_new(args, "state", json_string(state));
-	if (limit_text) {
-		char *end;
-		long n = strtol(limit_text, &end, 10);
-
-		if (*end || n < 1 || n > 10000) {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("--limit takes a number from 1 to 10000"));
-		}
-		json_object_set_new(args, "limit", json_integer(n));
-	}
-	if ((rc = vg_cli_call(cli, VG_CMD_TASK_LIST, args, &list)) != VG_EXIT_OK)
+	vg_cli_opts_to_json(args, req, "state", "limit", NULL);
+	if ((rc = vg_cli_call(cli, VG_CMD_TASK_LIST, req, &list)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, list))
 		return VG_EXIT_OK;
@@ -631,15 +472,13 @@ static int run_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int ar
 	return VG_EXIT_OK;
 }
 
-static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *list, *e;
 	size_t i;
 	int rc;
 
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_QUARANTINE_LIST, NULL, &list)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, list))
@@ -666,60 +505,122 @@ static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_command *
 	return VG_EXIT_OK;
 }
 
-static int run_quarantine_entry(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_quarantine_restore(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	bool no_wait = false;
-	const char *id = NULL;
-
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--no-wait") == 0)
-			no_wait = true;
-		else if (argv[i][0] == '-')
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[i]);
-		else if (!id)
-			id = argv[i];
-		else
-			return vg_cli_usage(cmd, _("too many arguments"));
-	}
-	if (!id)
-		return vg_cli_usage(cmd, _("which quarantine entry?"));
-	return submit(cli, cmd->proto, json_pack("{s:s}", "id", id), no_wait);
+	return submit(cli, VG_CMD_QUARANTINE_RESTORE, json_pack("{s:s}", "id", vg_cli_arg_str(args, 0)),
+		      vg_cli_opt_flag(args, "no-wait"));
 }
 
+static int run_quarantine_purge(struct vg_cli *cli, const struct vg_cli_args *args)
+{
+	const char *id = vg_cli_arg_str(args, 0);
+	char question[256];
+	int rc;
+
+	snprintf(question, sizeof(question), _("Delete quarantine entry %s for good?"), id);
+	if ((rc = vg_cli_confirm(cli, args, question)) != VG_EXIT_OK)
+		return rc;
+	return submit(cli, VG_CMD_QUARANTINE_PURGE, json_pack("{s:s}", "id", id), vg_cli_opt_flag(args, "no-wait"));
+}
+
+static const char *const task_states[] = { "queued",    "running",   "succeeded",   "failed", "refused",
+					   "cancelled", "timed_out", "interrupted", NULL };
+
+#define OPT_NO_WAIT { .name = "no-wait", .help = N_("return once the task is queued, without waiting for its end") }
+#define OPT_YES { .name = "yes", .help = N_("do not ask for confirmation (needed in scripts)") }
+#define OPT_SHA256(text) { .name = "sha256", .type = VG_CLI_STRING, .metavar = "HEX", .help = text }
+
+static const struct vg_cli_spec one_path[] = {
+	{ .name = "PATH", .type = VG_CLI_PATH, .min_count = 1, .max_count = 1 },
+	{ NULL },
+};
+
+static const struct vg_cli_spec task_id[] = {
+	{ .name = "ID", .type = VG_CLI_INT, .min = 1, .source = VG_CLI_SRC_TASKS, .min_count = 1, .max_count = 1 },
+	{ NULL },
+};
+
+static const struct vg_cli_spec quarantine_id[] = {
+	{ .name = "ID", .type = VG_CLI_STRING, .source = VG_CLI_SRC_QUARANTINE, .min_count = 1, .max_count = 1 },
+	{ NULL },
+};
+
 const struct vg_cli_command vg_cli_cmds_task[] = {
-	{ "task get-file", "PATH [--sha256 HEX] [--no-wait]", N_("Collect a file: its hashes, facts and a copy"),
-	  N_("Regular files only, up to tasks.get_file_max_mb.  Without a server, the copy goes into the\n"
-	     "agent's collection directory (STATE_DIR/collected, 0600).  With --sha256 the copy is kept\n"
-	     "only when the content matches."),
-	  VG_CMD_TASK_GET_FILE, 0, 1, 4, complete_files, run_get_file },
-	{ "task delete-file", "PATH [--sha256 HEX] [--quarantine] [--no-wait]",
-	  N_("Delete a file or a symbolic link (never its target)"),
-	  N_("With --sha256 nothing is deleted unless the content matches; with --quarantine a copy goes\n"
-	     "first into the quarantine (see \"quarantine list\").  Directories, device files, files under\n"
-	     "/proc, /sys and /dev and the agent's own files are refused."),
-	  VG_CMD_TASK_DELETE_FILE, 0, 1, 5, complete_files, run_delete_file },
-	{ "task run", "[--cwd DIR] [--user USER] [--timeout SECONDS] [--env NAME=VALUE]... [--no-wait] [--] EXE [ARGS...]",
-	  N_("Run a program on the host, without a shell"),
-	  N_("Options come before the program; everything after it is the program's own.  The program runs\n"
-	     "as USER (default: tasks.run_default_user) in a process group of its own, killed at the\n"
-	     "timeout (default: tasks.run_default_timeout); the first MiB of stdout and stderr is kept."),
-	  VG_CMD_TASK_RUN, 0, 1, -1, complete_files, run_run },
-	{ "task terminate", "PID [--start-time TICKS] | --exe PATH | --sha256 HEX [--no-wait]",
-	  N_("Terminate a process, or every process running a given executable"),
-	  N_("SIGTERM, then SIGKILL after tasks.terminate_grace_seconds.  With --start-time (clock ticks\n"
-	     "after boot, field 22 of /proc/PID/stat) a pid now used by another process is left alone.\n"
-	     "Pid 1, kernel threads and the agent itself are refused."),
-	  VG_CMD_TASK_TERMINATE, 0, 1, 5, NULL, run_terminate },
-	{ "task list", "[--state STATE] [--limit N]", N_("List the tasks, newest first"), NULL, VG_CMD_TASK_LIST, 0, 0, 4,
-	  NULL, run_list },
-	{ "task show", "ID", N_("Show a task and its result"), NULL, VG_CMD_TASK_SHOW, 0, 1, 1, NULL, run_show },
-	{ "task cancel", "ID", N_("Cancel a queued or running task"), NULL, VG_CMD_TASK_CANCEL, 0, 1, 1, NULL, run_cancel },
-	{ "quarantine list", "", N_("List the files in quarantine"), NULL, VG_CMD_QUARANTINE_LIST, 0, 0, 0, NULL,
-	  run_quarantine_list },
-	{ "quarantine restore", "ID [--no-wait]", N_("Put a quarantined file back, with its mode and owner"),
-	  N_("The original path must not exist; the entry leaves the quarantine once restored."),
-	  VG_CMD_QUARANTINE_RESTORE, 0, 1, 2, NULL, run_quarantine_entry },
-	{ "quarantine purge", "ID [--no-wait]", N_("Delete a quarantined file for good"), NULL, VG_CMD_QUARANTINE_PURGE, 0,
-	  1, 2, NULL, run_quarantine_entry },
+	{ .name = "task get-file", .help = N_("Collect a file: its hashes, facts and a copy"),
+	  .details = N_("Regular files only, up to tasks.get_file_max_mb.  Without a server, the copy goes into the\n"
+			"agent's collection directory (STATE_DIR/collected, 0600).  With --sha256 the copy is kept\n"
+			"only when the content matches."),
+	  .proto = VG_CMD_TASK_GET_FILE,
+	  .options = (const struct vg_cli_spec[]){
+		  OPT_SHA256(N_("keep the copy only when the content has this SHA-256")), OPT_NO_WAIT, { NULL } },
+	  .operands = one_path, .run = run_get_file },
+	{ .name = "task delete-file", .help = N_("Delete a file or a symbolic link (never its target)"),
+	  .details = N_("With --sha256 nothing is deleted unless the content matches; with --quarantine a copy goes\n"
+			"first into the quarantine (see \"quarantine list\").  Directories, device files, files under\n"
+			"/proc, /sys and /dev and the agent's own files are refused.\n\n"
+			"Without --quarantine nothing can bring the file back: a person at a terminal is asked\n"
+			"to confirm; a script gives --yes."),
+	  .proto = VG_CMD_TASK_DELETE_FILE,
+	  .options = (const struct vg_cli_spec[]){
+		  OPT_SHA256(N_("delete only when the content has this SHA-256")),
+		  { .name = "quarantine", .help = N_("keep a copy in the quarantine first") },
+		  OPT_NO_WAIT, OPT_YES, { NULL } },
+	  .operands = one_path, .run = run_delete_file },
+	{ .name = "task run", .help = N_("Run a program on the host, without a shell"),
+	  .details = N_("Options come before the program; everything after it is the program's own.  The program runs\n"
+			"as USER (default: tasks.run_default_user) in a process group of its own, killed at the\n"
+			"timeout (default: tasks.run_default_timeout); the first MiB of stdout and stderr is kept."),
+	  .proto = VG_CMD_TASK_RUN, .flags = VG_CLI_OPTIONS_FIRST,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "cwd", .type = VG_CLI_PATH, .metavar = "DIR", .source = VG_CLI_SRC_DIRS,
+		    .help = N_("the working directory") },
+		  { .name = "user", .type = VG_CLI_STRING, .metavar = "USER", .source = VG_CLI_SRC_USERS,
+		    .help = N_("the user to run as") },
+		  { .name = "timeout", .type = VG_CLI_INT, .metavar = "SECONDS", .min = 1, .max = 86400,
+		    .help = N_("kill the program after SECONDS") },
+		  { .name = "env", .type = VG_CLI_STRING, .metavar = "NAME=VALUE", .flags = VG_CLI_OPT_MULTI,
+		    .help = N_("a variable of the program's environment") },
+		  OPT_NO_WAIT, { NULL } },
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "EXE", .type = VG_CLI_PATH, .min_count = 1, .max_count = 1 },
+		  { .name = "ARGS", .type = VG_CLI_STRING, .source = VG_CLI_SRC_FILES, .max_count = -1 },
+		  { NULL } },
+	  .run = run_run },
+	{ .name = "task terminate", .help = N_("Terminate a process, or every process running a given executable"),
+	  .details = N_("SIGTERM, then SIGKILL after tasks.terminate_grace_seconds.  With --start-time (clock ticks\n"
+			"after boot, field 22 of /proc/PID/stat) a pid now used by another process is left alone.\n"
+			"Pid 1, kernel threads and the agent itself are refused.  Give one of PID, --exe and --sha256."),
+	  .proto = VG_CMD_TASK_TERMINATE,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "exe", .type = VG_CLI_PATH, .metavar = "PATH", .group = 1,
+		    .help = N_("every process running this executable") },
+		  { .name = "sha256", .type = VG_CLI_STRING, .metavar = "HEX", .group = 1,
+		    .help = N_("every process whose executable has this SHA-256") },
+		  { .name = "start-time", .type = VG_CLI_INT, .metavar = "TICKS",
+		    .help = N_("the process's start time, to spare a reused pid") },
+		  OPT_NO_WAIT, { NULL } },
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "PID", .type = VG_CLI_INT, .min = 1, .max_count = 1 }, { NULL } },
+	  .run = run_terminate },
+	{ .name = "task list", .help = N_("List the tasks, newest first"), .proto = VG_CMD_TASK_LIST,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "state", .type = VG_CLI_ENUM, .words = task_states, .help = N_("only the tasks in this state") },
+		  { .name = "limit", .type = VG_CLI_INT, .min = 1, .max = 10000, .help = N_("show the last N tasks") },
+		  { NULL } },
+	  .run = run_list },
+	{ .name = "task show", .help = N_("Show a task and its result"), .proto = VG_CMD_TASK_SHOW, .operands = task_id,
+	  .run = run_show },
+	{ .name = "task cancel", .help = N_("Cancel a queued or running task"), .proto = VG_CMD_TASK_CANCEL,
+	  .operands = task_id, .run = run_cancel },
+	{ .name = "quarantine list", .help = N_("List the files in quarantine"), .proto = VG_CMD_QUARANTINE_LIST,
+	  .run = run_quarantine_list },
+	{ .name = "quarantine restore", .help = N_("Put a quarantined file back, with its mode and owner"),
+	  .details = N_("The original path must not exist; the entry leaves the quarantine once restored."),
+	  .proto = VG_CMD_QUARANTINE_RESTORE, .options = (const struct vg_cli_spec[]){ OPT_NO_WAIT, { NULL } },
+	  .operands = quarantine_id, .run = run_quarantine_restore },
+	{ .name = "quarantine purge", .help = N_("Delete a quarantined file for good"),
+	  .details = N_("A person at a terminal is asked to confirm; a script gives --yes."),
+	  .proto = VG_CMD_QUARANTINE_PURGE, .options = (const struct vg_cli_spec[]){ OPT_NO_WAIT, OPT_YES, { NULL } },
+	  .operands = quarantine_id, .run = run_quarantine_purge },
 	{ NULL },
 };

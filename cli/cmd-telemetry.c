@@ -97,85 +97,17 @@ static void print_event_line(json_t *ev)
 	       (long long)json_integer_value(json_object_get(proc, "pid")), what);
 }
 
-/* --since: a duration back from now (30s, 10m, 2h, 7d) or a local time (YYYY-MM-DD[ HH:MM[:SS]]). */
-static int parse_since(const char *text, long long *ms)
+static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	char *end;
-	long long n = strtoll(text, &end, 10);
-	struct tm tm;
-	const char *rest;
-
-	if (end != text && n >= 0 && end[0] && !end[1] && strchr("smhd", end[0])) {
-		long long unit = end[0] == 's' ? 1 : end[0] == 'm' ? 60 : end[0] == 'h' ? 3600 : 86400;
-
-		if (n > 3650LL * 86400 / unit)
-			return -1;
-		*ms = ((long long)time(NULL) - n * unit) * 1000;
-		return 0;
-	}
-	memset(&tm, 0, sizeof(tm));
-	rest = strptime(text, "%Y-%m-%d", &tm);
-	if (!rest)
-		return -1;
-	if (*rest) {
-		const char *r2 = strptime(rest, " %H:%M:%S", &tm);
-
-		if (!r2)
-			r2 = strptime(rest, " %H:%M", &tm);
-		if (!r2 || *r2)
-			return -1;
-	}
-	tm.tm_isdst = -1;
-	*ms = (long long)mktime(&tm) * 1000;
-	return 0;
-}
-
-static int run_show(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
-{
-	json_t *args = json_object(), *r, *ev;
+	json_t *req = json_object(), *r, *ev;
 	size_t i;
 	int rc;
 
-	for (int a = 0; a < argc; a++) {
-		const char *opt = argv[a];
-		char *end;
-
-		if (strcmp(opt, "--json") == 0) {
-			cli->json = true;
-			continue;
-		}
-		if (a + 1 >= argc || (strcmp(opt, "--type") && strcmp(opt, "--limit") && strcmp(opt, "--since") &&
-				      strcmp(opt, "--grep"))) {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), opt);
-		}
-		if (strcmp(opt, "--type") == 0) {
-			json_object_set_new(args, "type", json_string(argv[++a]));
-		} else if (strcmp(opt, "--limit") == 0) {
-			long limit = strtol(argv[++a], &end, 10);
-
-			if (*end || limit <= 0 || limit > 10000) {
-				json_decref(args);
-				return vg_cli_usage(cmd, _("--limit takes a number from 1 to 10000"));
-			}
-			json_object_set_new(args, "limit", json_integer(limit));
-		} else if (strcmp(opt, "--since") == 0) {
-			long long ms;
-
-			if (parse_since(argv[++a], &ms) < 0) {
-				json_decref(args);
-				return vg_cli_usage(cmd, _("--since takes a duration (30s, 10m, 2h, 7d) or a date (YYYY-MM-DD [HH:MM[:SS]]), not \"%s\""),
-						    argv[a]);
-			}
-			json_object_set_new(args, "since", json_integer(ms));
-		} else {
-			json_object_set_new(args, "grep", json_string(argv[++a]));
-		}
-	}
-	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_SHOW, args, &r)) != VG_EXIT_OK)
+	vg_cli_opts_to_json(args, req, "type", "limit", "since", "grep", NULL);
+	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_SHOW, req, &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	} else if (json_array_size(r) == 0) {
 		printf("%s\n", _("No event."));
 	} else {
@@ -212,26 +144,14 @@ static void on_stream(const char *stream, json_t *data, void *user)
 	fflush(stdout);
 }
 
-static int run_follow(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_follow(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	struct follow_state fs = { .cli = cli };
+	struct follow_state fs = { .cli = cli, .type = vg_cli_opt_str(args, "type") };
 	struct sigaction sa, old;
 	struct vg_error err;
-	char text[VG_ERROR_MSG_SIZE];
 	json_t *r;
 	int rc;
 
-	for (int a = 0; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			cli->json = true;
-		else if (strcmp(argv[a], "--type") == 0 && a + 1 < argc)
-			fs.type = argv[++a];
-		else
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[a]);
-	}
-	if (fs.type && strcmp(fs.type, "process") && strcmp(fs.type, "network") && strcmp(fs.type, "file") &&
-	    strcmp(fs.type, "other"))
-		return vg_cli_usage(cmd, _("unknown event type \"%s\" (process, network, file or other)"), fs.type);
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_FOLLOW, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	json_decref(r);
@@ -253,8 +173,7 @@ static int run_follow(struct vg_cli *cli, const struct vg_cli_command *cmd, int 
 			break;
 		}
 		if (n > 0 && vg_client_process(cli->client, &err) < 0) {
-			fprintf(stderr, "vigilctl: %s\n", vg_error_text(&err, text, sizeof(text)));
-			rc = VG_EXIT_UNREACHABLE;
+			rc = vg_cli_report(cli, VG_EXIT_UNREACHABLE, &err);
 			break;
 		}
 	}
@@ -270,15 +189,13 @@ static void print_counter(const char *label, json_t *obj, const char *key)
 	printf("  %-28s %lld\n", label, (long long)json_integer_value(json_object_get(obj, key)));
 }
 
-static int run_stats(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r, *rates, *counts, *audit, *spool;
 	char when[64];
 	int rc;
 
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_STATS, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, r))
@@ -315,47 +232,26 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_command *cmd, int a
 	return VG_EXIT_OK;
 }
 
-static const struct {
-	const char *option, *key;
-} exclusion_options[] = {
-	{ "--exe", "exe" },           { "--cmdline", "cmdline" },         { "--user", "user" },
-	{ "--sha256", "sha256" },     { "--type", "type" },               { "--remote-ip", "remote_ip" },
-	{ "--remote-port", "remote_port" }, { "--path-prefix", "path_prefix" }, { "--comment", "comment" },
-};
+/* The conditions of an exclusion: option names, also the agent's keys (with "_"). */
+static const char *const exclusion_options[] = { "exe", "cmdline", "user", "sha256", "type", "remote-ip",
+						 "remote-port", "path-prefix", "comment" };
+#define N_EXCLUSION_OPTIONS (sizeof(exclusion_options) / sizeof(exclusion_options[0]))
 
-static int run_exclusion_add(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_exclusion_add(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *args = json_object(), *r;
+	json_t *req = json_object(), *r;
 	int rc;
 
-	for (int a = 0; a < argc; a++) {
-		size_t k, n = sizeof(exclusion_options) / sizeof(exclusion_options[0]);
-
-		for (k = 0; k < n; k++)
-			if (strcmp(argv[a], exclusion_options[k].option) == 0)
-				break;
-		if (k == n || a + 1 >= argc) {
-			json_decref(args);
-			return vg_cli_usage(cmd, _("unknown option \"%s\""), argv[a]);
-		}
-		a++;
-		if (strcmp(exclusion_options[k].key, "remote_port") == 0) {
-			char *end;
-			long port = strtol(argv[a], &end, 10);
-
-			if (*end || port < 1 || port > 65535) {
-				json_decref(args);
-				return vg_cli_usage(cmd, _("--remote-port takes a number from 1 to 65535"));
-			}
-			json_object_set_new(args, "remote_port", json_integer(port));
-		} else {
-			json_object_set_new(args, exclusion_options[k].key, json_string(argv[a]));
-		}
+	vg_cli_opts_to_json(args, req, "exe", "cmdline", "user", "sha256", "type", "remote-ip", "remote-port",
+			    "path-prefix", "comment", NULL);
+	if (json_object_size(req) == 0) {
+		json_decref(req);
+		return vg_cli_usage(cli, args->cmd, N_("give at least one condition"));
 	}
-	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_ADD, args, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_ADD, req, &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json) {
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	} else {
 		char id[32];
 
@@ -366,36 +262,29 @@ static int run_exclusion_add(struct vg_cli *cli, const struct vg_cli_command *cm
 	return VG_EXIT_OK;
 }
 
-static int run_exclusion_remove(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_exclusion_remove(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	char *end;
-	long long id = strtoll(argv[0], &end, 10);
 	json_t *r;
 	int rc;
 
-	(void)argc;
-	if (*end || id <= 0)
-		return vg_cli_usage(cmd, _("\"%s\" is not an exclusion number"), argv[0]);
-	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_REMOVE, json_pack("{s:I}", "id", (json_int_t)id), &r)) !=
-	    VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_REMOVE,
+			      json_pack("{s:I}", "id", (json_int_t)vg_cli_arg_num(args, 0)), &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
-		vg_cli_print_json(r);
+		vg_cli_print_json(cli, r);
 	else
-		printf(_("Exclusion %s removed.\n"), argv[0]);
+		printf(_("Exclusion %s removed.\n"), vg_cli_arg_str(args, 0));
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
-static int run_exclusion_list(struct vg_cli *cli, const struct vg_cli_command *cmd, int argc, char **argv)
+static int run_exclusion_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r, *x;
 	size_t i;
 	int rc;
 
-	(void)cmd;
-	(void)argc;
-	(void)argv;
+	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (vg_cli_json_done(cli, r))
@@ -404,13 +293,18 @@ static int run_exclusion_list(struct vg_cli *cli, const struct vg_cli_command *c
 		printf("%s\n", _("No telemetry exclusion."));
 	json_array_foreach(r, i, x) {
 		printf("%4lld ", (long long)json_integer_value(json_object_get(x, "id")));
-		for (size_t k = 0; k < sizeof(exclusion_options) / sizeof(exclusion_options[0]); k++) {
-			json_t *v = json_object_get(x, exclusion_options[k].key);
+		for (size_t k = 0; k < N_EXCLUSION_OPTIONS; k++) {
+			char key[32];
+			json_t *v;
 
+			snprintf(key, sizeof(key), "%s", exclusion_options[k]);
+			for (char *p = key; (p = strchr(p, '-'));)
+				*p = '_';
+			v = json_object_get(x, key);
 			if (json_is_integer(v))
-				printf(" %s %lld", exclusion_options[k].option, (long long)json_integer_value(v));
+				printf(" --%s %lld", exclusion_options[k], (long long)json_integer_value(v));
 			else if (json_is_string(v))
-				printf(" %s '%s'", exclusion_options[k].option, json_string_value(v));
+				printf(" --%s '%s'", exclusion_options[k], json_string_value(v));
 		}
 		printf("\n");
 	}
@@ -418,26 +312,60 @@ static int run_exclusion_list(struct vg_cli *cli, const struct vg_cli_command *c
 	return VG_EXIT_OK;
 }
 
+static const char *const event_types[] = { "process", "network", "file", "other", NULL };
+static const char *const exclusion_types[] = { "process", "network", "file", NULL };
+
+#define OPT_JSON { .name = "json", .help = N_("print the events as OCSF JSON (as vigilctl --json)") }
+#define OPT_TYPE(types) { .name = "type", .type = VG_CLI_ENUM, .words = types, .help = N_("only events of this type") }
+
 const struct vg_cli_command vg_cli_cmds_telemetry[] = {
-	{ "telemetry show", "[--type process|network|file|other] [--limit N] [--since TIME] [--grep TEXT] [--json]",
-	  N_("Show stored events, newest last"),
-	  N_("TIME is a duration back from now (30s, 10m, 2h, 7d) or a local date (YYYY-MM-DD [HH:MM[:SS]]).\n"
-	     "--grep keeps the events whose JSON text contains TEXT; --json prints them as OCSF JSON."),
-	  VG_CMD_TELEMETRY_SHOW, 0, 0, 9, NULL, run_show },
-	{ "telemetry follow", "[--type process|network|file|other] [--json]", N_("Show new events as they come, until Ctrl-C"),
-	  NULL, VG_CMD_TELEMETRY_FOLLOW, 0, 0, 3, NULL, run_follow },
-	{ "telemetry stats", "", N_("Show event rates, losses and the spool's size"), NULL, VG_CMD_TELEMETRY_STATS, 0, 0, 0,
-	  NULL, run_stats },
-	{ "telemetry exclusion add",
-	  "[--exe GLOB] [--cmdline GLOB] [--user USER] [--sha256 HASH] [--type TYPE] [--remote-ip IP] "
-	  "[--remote-port PORT] [--path-prefix PATH] [--comment TEXT]",
-	  N_("Stop storing the events that match every condition given"),
-	  N_("Globs follow the shell's rules (* ? [...]); --remote-ip and --remote-port apply to network\n"
-	     "events, --path-prefix to file events.  Excluded events are never stored."),
-	  VG_CMD_TELEMETRY_EXCLUSION_ADD, 0, 2, 18, NULL, run_exclusion_add },
-	{ "telemetry exclusion remove", "ID", N_("Remove a telemetry exclusion"), NULL, VG_CMD_TELEMETRY_EXCLUSION_REMOVE, 0,
-	  1, 1, NULL, run_exclusion_remove },
-	{ "telemetry exclusion list", "", N_("List the telemetry exclusions"), NULL, VG_CMD_TELEMETRY_EXCLUSION_LIST, 0, 0,
-	  0, NULL, run_exclusion_list },
+	{ .name = "telemetry show", .help = N_("Show stored events, newest last"),
+	  .details = N_("TIME is a duration back from now (30s, 10m, 2h, 7d) or a local date (YYYY-MM-DD [HH:MM[:SS]]).\n"
+			"--grep keeps the events whose JSON text contains TEXT; --json prints them as OCSF JSON."),
+	  .proto = VG_CMD_TELEMETRY_SHOW,
+	  .options = (const struct vg_cli_spec[]){
+		  OPT_TYPE(event_types),
+		  { .name = "limit", .type = VG_CLI_INT, .min = 1, .max = 10000,
+		    .help = N_("show the last N events (default 50)") },
+		  { .name = "since", .type = VG_CLI_SINCE, .help = N_("only events from TIME on") },
+		  { .name = "grep", .type = VG_CLI_STRING, .help = N_("only events whose JSON text contains TEXT") },
+		  OPT_JSON,
+		  { NULL } },
+	  .run = run_show },
+	{ .name = "telemetry follow", .help = N_("Show new events as they come, until Ctrl-C"),
+	  .proto = VG_CMD_TELEMETRY_FOLLOW,
+	  .options = (const struct vg_cli_spec[]){ OPT_TYPE(event_types), OPT_JSON, { NULL } },
+	  .run = run_follow },
+	{ .name = "telemetry stats", .help = N_("Show event rates, losses and the spool's size"),
+	  .proto = VG_CMD_TELEMETRY_STATS, .run = run_stats },
+	{ .name = "telemetry exclusion add", .help = N_("Stop storing the events that match every condition given"),
+	  .details = N_("Globs follow the shell's rules (* ? [...]); --remote-ip and --remote-port apply to network\n"
+			"events, --path-prefix to file events.  Excluded events are never stored."),
+	  .proto = VG_CMD_TELEMETRY_EXCLUSION_ADD,
+	  .options = (const struct vg_cli_spec[]){
+		  { .name = "exe", .type = VG_CLI_STRING, .metavar = "GLOB", .source = VG_CLI_SRC_FILES,
+		    .help = N_("the process's executable") },
+		  { .name = "cmdline", .type = VG_CLI_STRING, .metavar = "GLOB", .help = N_("the process's command line") },
+		  { .name = "user", .type = VG_CLI_STRING, .metavar = "USER", .source = VG_CLI_SRC_USERS,
+		    .help = N_("the process's user (name or uid)") },
+		  { .name = "sha256", .type = VG_CLI_STRING, .metavar = "HASH", .help = N_("the executable's SHA-256") },
+		  { .name = "type", .type = VG_CLI_ENUM, .words = exclusion_types, .help = N_("the event's type") },
+		  { .name = "remote-ip", .type = VG_CLI_STRING, .metavar = "IP", .help = N_("the remote address") },
+		  { .name = "remote-port", .type = VG_CLI_INT, .metavar = "PORT", .min = 1, .max = 65535,
+		    .help = N_("the remote port") },
+		  { .name = "path-prefix", .type = VG_CLI_STRING, .metavar = "PATH", .source = VG_CLI_SRC_FILES,
+		    .help = N_("the file's path starts with PATH") },
+		  { .name = "comment", .type = VG_CLI_STRING, .help = N_("why (kept with the exclusion)") },
+		  { NULL } },
+	  .run = run_exclusion_add },
+	{ .name = "telemetry exclusion remove", .help = N_("Remove a telemetry exclusion"),
+	  .proto = VG_CMD_TELEMETRY_EXCLUSION_REMOVE,
+	  .operands = (const struct vg_cli_spec[]){
+		  { .name = "ID", .type = VG_CLI_INT, .min = 1, .source = VG_CLI_SRC_EXCLUSIONS, .min_count = 1,
+		    .max_count = 1 },
+		  { NULL } },
+	  .run = run_exclusion_remove },
+	{ .name = "telemetry exclusion list", .help = N_("List the telemetry exclusions"),
+	  .proto = VG_CMD_TELEMETRY_EXCLUSION_LIST, .run = run_exclusion_list },
 	{ NULL },
 };

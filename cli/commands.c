@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The command table: lookup with unambiguous prefixes, dispatch, help and the man page section. */
+/* The command table: lookup with unambiguous prefixes, groups of commands, and dispatch. */
 #include "config.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,31 @@ static const struct vg_cli_command *const families[] = {
 	vg_cli_cmds_task,
 	vg_cli_cmds_ioc,
 	vg_cli_cmds_general,
+};
+
+#define MAX_LEVELS 8
+
+/* vigilctl's own options, read by the parser of the commands; they end at the first command word,
+ * so that commands keep theirs. */
+const struct vg_cli_command vg_cli_program = {
+	.name = "vigilctl",
+	.help = N_("Control the Vigil agent"),
+	.proto = VG_CLI_NO_CMD,
+	.flags = VG_CLI_LOCAL | VG_CLI_OPTIONS_FIRST,
+	.options = (const struct vg_cli_spec[]){
+		/* -s was --socket until -S took over, so that a letter means one thing in every program
+		 * (vigild's -s is --state-dir); still accepted for a release, with a warning. */
+		{ .name = "socket", .letter = 'S', .old_letter = 's', .type = VG_CLI_PATH, .metavar = "PATH",
+		  .help = N_("the agent's control socket (or $VIGIL_SOCKET)") },
+		{ .name = "json", .letter = 'j', .help = N_("print results as JSON") },
+		{ .name = "file", .letter = 'f', .type = VG_CLI_PATH, .metavar = "FILE",
+		  .help = N_("run the commands in FILE, stopping at the first failure") },
+		{ .name = "version", .letter = 'V', .help = N_("show the version and exit") },
+		{ .name = "commands-roff", .flags = VG_CLI_OPT_HIDDEN },
+		{ .name = "complete", .flags = VG_CLI_OPT_HIDDEN },
+		{ NULL } },
+	.operands = (const struct vg_cli_spec[]){
+		{ .name = "COMMAND", .type = VG_CLI_STRING, .source = VG_CLI_SRC_COMMANDS, .max_count = -1 }, { NULL } },
 };
 
 const struct vg_cli_command *vg_cli_command_at(size_t i)
@@ -58,6 +82,13 @@ static int name_words(const char *name)
 	return n;
 }
 
+bool vg_cli_in_group(const struct vg_cli_command *cmd, const char *group)
+{
+	size_t n = strlen(group);
+
+	return n == 0 || (strncmp(cmd->name, group, n) == 0 && cmd->name[n] == ' ');
+}
+
 /* Does cmd's name begin with the first level words of chosen? */
 static bool agrees(const struct vg_cli_command *cmd, char chosen[][64], int level)
 {
@@ -69,18 +100,38 @@ static bool agrees(const struct vg_cli_command *cmd, char chosen[][64], int leve
 	return true;
 }
 
-const struct vg_cli_command *vg_cli_lookup(int argc, char **argv, int *consumed, FILE *errors)
+static void group_name(char chosen[][64], int level, char *buf, size_t size)
 {
-	char chosen[8][64];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < level && used < size; i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? " " : "", chosen[i]);
+}
+
+static void unknown(struct vg_error *err, const char *word, const char *group)
+{
+	if (group[0])
+		vg_error_set(err, -EINVAL, N_("unknown command \"%s\"; try \"help %s\""), word, group);
+	else
+		vg_error_set(err, -EINVAL, N_("unknown command \"%s\"; try \"help\""), word);
+}
+
+int vg_cli_resolve(int argc, char **argv, struct vg_cli_match *m, struct vg_error *err)
+{
+	char chosen[MAX_LEVELS][64];
 	const struct vg_cli_command *c;
 
-	for (int level = 0; level < 8; level++) {
+	memset(m, 0, sizeof(*m));
+	for (int level = 0; level < MAX_LEVELS; level++) {
 		const struct vg_cli_command *complete = NULL;
-		char cands[16][64];
+		char cands[16][64], list[512];
 		int ncands = 0, exact = -1;
+		size_t used = 0;
 
 		for (size_t i = 0; (c = vg_cli_command_at(i)); i++) {
 			char w[64];
+			bool seen = false;
 
 			if (!agrees(c, chosen, level))
 				continue;
@@ -92,8 +143,6 @@ const struct vg_cli_command *vg_cli_lookup(int argc, char **argv, int *consumed,
 				continue;
 			if (strncmp(w, argv[level], strlen(argv[level])) != 0)
 				continue;
-			bool seen = false;
-
 			for (int k = 0; k < ncands; k++)
 				seen |= strcmp(cands[k], w) == 0;
 			if (!seen && ncands < 16) {
@@ -102,131 +151,84 @@ const struct vg_cli_command *vg_cli_lookup(int argc, char **argv, int *consumed,
 				snprintf(cands[ncands++], sizeof(cands[0]), "%s", w);
 			}
 		}
-		if (ncands == 0 || (complete && level >= argc)) {
-			if (complete) {
-				*consumed = level;
-				return complete;
-			}
-			if (errors && level >= argc)
-				fprintf(errors, _("vigilctl: incomplete command; try \"help %s\"\n"), argv[0]);
-			else if (errors)
-				fprintf(errors, _("vigilctl: unknown command \"%s\"; try \"help\"\n"), argv[level]);
-			return NULL;
+		if (complete && (level >= argc || ncands == 0)) {
+			m->cmd = complete;
+			m->consumed = level;
+			return 1;
+		}
+		/* The words stop inside a group, or go on with an option ("settings --help"). */
+		if (level >= argc || (ncands == 0 && argv[level][0] == '-')) {
+			m->consumed = level;
+			group_name(chosen, level, m->group, sizeof(m->group));
+			return 0;
+		}
+		if (ncands == 0) {
+			group_name(chosen, level, m->group, sizeof(m->group));
+			unknown(err, argv[level], m->group);
+			return -1;
 		}
 		if (ncands > 1 && exact < 0) {
-			if (errors) {
-				fprintf(errors, _("vigilctl: \"%s\" is ambiguous:"), argv[level]);
-				for (int k = 0; k < ncands; k++)
-					fprintf(errors, " %s", cands[k]);
-				fputc('\n', errors);
-			}
-			return NULL;
+			for (int k = 0; k < ncands && used < sizeof(list); k++)
+				used += (size_t)snprintf(list + used, sizeof(list) - used, " %s", cands[k]);
+			vg_error_set(err, -EINVAL, N_("\"%s\" is ambiguous:%s"), argv[level], list);
+			return -1;
 		}
 		snprintf(chosen[level], sizeof(chosen[0]), "%s", cands[exact >= 0 ? exact : 0]);
 	}
-	return NULL;
+	vg_error_set(err, -EINVAL, N_("unknown command \"%s\"; try \"help\""), argv[0]);
+	return -1;
 }
 
-__attribute__((format(printf, 1, 0))) static void report(const char *fmt, va_list ap)
+static bool is_help(const char *word)
 {
-	fputs("vigilctl: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-int vg_cli_usage(const struct vg_cli_command *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report(fmt, ap);
-	va_end(ap);
-	if (cmd)
-		fprintf(stderr, _("Usage: %s %s\n"), cmd->name, cmd->synopsis ? cmd->synopsis : "");
-	return VG_EXIT_USAGE;
-}
-
-int vg_cli_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	report(fmt, ap);
-	va_end(ap);
-	return VG_EXIT_FAILED;
+	return strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0;
 }
 
 int vg_cli_run(struct vg_cli *cli, int argc, char **argv)
 {
-	const struct vg_cli_command *cmd;
-	int consumed, nargs;
+	struct vg_cli_match m;
+	struct vg_error err;
+	struct vg_cli_args *args;
+	bool json = cli->json;
+	int r, rc;
 
 	if (argc == 0)
 		return VG_EXIT_OK;
-	cmd = vg_cli_lookup(argc, argv, &consumed, stderr);
-	if (!cmd)
-		return VG_EXIT_USAGE;
-	nargs = argc - consumed;
-	if (nargs < cmd->min_args || (cmd->max_args >= 0 && nargs > cmd->max_args))
-		return vg_cli_usage(cmd, _("wrong number of arguments"));
-	return cmd->run(cli, cmd, nargs, argv + consumed);
-}
-
-void vg_cli_help_all(FILE *out)
-{
-	const struct vg_cli_command *c;
-
-	fputs(_("Commands (unambiguous prefixes are accepted):\n"), out);
-	for (size_t i = 0; (c = vg_cli_command_at(i)); i++) {
-		char left[96];
-
-		snprintf(left, sizeof(left), "%s %s", c->name, c->synopsis ? c->synopsis : "");
-		fprintf(out, "  %-40s %s\n", left, _(c->help));
-	}
-	fputs(_("\nType \"help COMMAND\" for details.\n"), out);
-}
-
-int vg_cli_help_command(FILE *out, int argc, char **argv)
-{
-	int consumed;
-	const struct vg_cli_command *c = vg_cli_lookup(argc, argv, &consumed, stderr);
-
-	if (!c)
-		return VG_EXIT_USAGE;
-	fprintf(out, _("Usage: %s %s\n"), c->name, c->synopsis ? c->synopsis : "");
-	fprintf(out, "\n  %s\n", _(c->help));
-	if (c->details)
-		fprintf(out, "\n%s\n", _(c->details));
-	if (c->proto != VG_CLI_NO_CMD)
-		fprintf(out, "\n%s\n", vg_proto_command(c->proto)->access == VG_ACCESS_ADMIN
-			? _("Needs root.") : _("Root and members of group vigil may run it."));
-	return VG_EXIT_OK;
-}
-
-/* The COMMANDS section of vigilctl(8), made from the same table (English). */
-void vg_cli_print_roff(FILE *out)
-{
-	const struct vg_cli_command *c;
-
-	for (size_t i = 0; (c = vg_cli_command_at(i)); i++) {
-		fprintf(out, ".TP\n.B %s", c->name);
-		if (c->synopsis && c->synopsis[0])
-			fprintf(out, " \\fI%s\\fR", c->synopsis);
-		fprintf(out, "\n%s.\n", c->help);
-		if (c->details) {
-			fputs(".br\n", out);
-			for (const char *p = c->details; *p; p++) {
-				if (*p == '\n')
-					fputs("\n.br\n", out);
-				else if (*p == '\\')
-					fputs("\\e", out);
-				else
-					fputc(*p, out);
-			}
-			fputc('\n', out);
+	r = vg_cli_resolve(argc, argv, &m, &err);
+	if (r < 0)
+		return vg_cli_report(cli, VG_EXIT_USAGE, &err);
+	if (r == 0) {
+		/* A group alone, or with --help: its commands. */
+		if (m.consumed == argc || is_help(argv[m.consumed])) {
+			if (m.group[0])
+				vg_cli_help_group(stdout, m.group);
+			else
+				vg_cli_help_all(stdout);
+			return VG_EXIT_OK;
 		}
-		if (c->proto != VG_CLI_NO_CMD)
-			fprintf(out, ".br\n%s\n", vg_proto_command(c->proto)->access == VG_ACCESS_ADMIN
-				? "Needs root." : "Root and members of group vigil may run it.");
+		unknown(&err, argv[m.consumed], m.group);
+		return vg_cli_report(cli, VG_EXIT_USAGE, &err);
 	}
+	/* Large (every word may be an option): on the heap rather than the stack. */
+	args = malloc(sizeof(*args));
+	if (!args)
+		return vg_cli_fail(cli, N_("out of memory"));
+	if (vg_cli_parse(m.cmd, argc - m.consumed, argv + m.consumed, args, &err) < 0) {
+		free(args);
+		vg_cli_report(cli, VG_EXIT_USAGE, &err);
+		vg_cli_print_usage(stderr, m.cmd);
+		return VG_EXIT_USAGE;
+	}
+	if (args->help) {
+		vg_cli_help_command(stdout, m.cmd);
+		free(args);
+		return VG_EXIT_OK;
+	}
+	/* A command's own --json (telemetry show) holds for that command only. */
+	if (vg_cli_find_option(m.cmd->options, "json") && vg_cli_opt_flag(args, "json"))
+		cli->json = true;
+	rc = m.cmd->run(cli, args);
+	cli->json = json;
+	free(args);
+	return rc;
 }

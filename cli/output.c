@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What vigilctl prints besides tables: JSON documents, errors (as text, and as JSON with --json). */
 #include "config.h"
 
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -8,23 +11,100 @@
 #include "cli.h"
 #include "nls.h"
 
-void vg_cli_print_json(json_t *value)
+void vg_cli_print_json(const struct vg_cli *cli, json_t *value)
 {
-	char *text = json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	/* Without indentation jansson writes one line: JSON Lines when several commands print. */
+	char *text = json_dumps(value, (cli->json_indent ? JSON_INDENT(2) : 0) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 
 	if (text) {
 		puts(text);
 		free(text);
 	}
+	fflush(stdout);
 }
 
 bool vg_cli_json_done(const struct vg_cli *cli, json_t *result)
 {
 	if (!cli->json)
 		return false;
-	vg_cli_print_json(result);
+	vg_cli_print_json(cli, result);
 	json_decref(result);
 	return true;
+}
+
+/* The code of an error for scripts: the protocol's names, plus vigilctl's own two. */
+static const char *code_name(int status, const struct vg_error *err)
+{
+	if (status == VG_EXIT_USAGE)
+		return "usage";
+	if (status == VG_EXIT_UNREACHABLE)
+		return "unreachable";
+	return err->code ? vg_proto_error_name(err->code) : "failed";
+}
+
+int vg_cli_report(struct vg_cli *cli, int status, const struct vg_error *err)
+{
+	char text[VG_ERROR_MSG_SIZE];
+	json_t *args, *doc;
+
+	vg_error_text(err, text, sizeof(text));
+	fprintf(stderr, _("vigilctl: %s\n"), text);
+	if (!cli || !cli->json)
+		return status;
+	args = json_array();
+	for (int i = 0; i < err->nargs && i < VG_ERROR_MAX_ARGS; i++)
+		json_array_append_new(args, json_string(err->args[i]));
+	doc = json_pack("{s:{s:s, s:s?, s:s, s:o}}", "error", "code", code_name(status, err), "msgid",
+			err->msgid[0] ? err->msgid : NULL, "message", text, "args", args);
+	if (doc)
+		vg_cli_print_json(cli, doc);
+	json_decref(doc);
+	return status;
+}
+
+/* Fills err from a message id with %s arguments only, as vg_error_set does, from a va_list. */
+static void error_from(struct vg_error *err, int code, const char *msgid, va_list ap)
+{
+	const char *a[VG_ERROR_MAX_ARGS] = { 0 };
+	int n = 0;
+
+	for (const char *p = msgid; *p; p++) {
+		if (p[0] == '%' && p[1] == 's' && n < VG_ERROR_MAX_ARGS)
+			a[n++] = va_arg(ap, const char *);
+		if (p[0] == '%' && p[1])
+			p++;
+	}
+	/* The message id comes from our own callers (checked by their format attribute); vg_error_set
+	 * takes only as many arguments as it has %s. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	vg_error_set(err, code, msgid, a[0], a[1], a[2], a[3]);
+#pragma GCC diagnostic pop
+}
+
+int vg_cli_usage(struct vg_cli *cli, const struct vg_cli_command *cmd, const char *msgid, ...)
+{
+	struct vg_error err;
+	va_list ap;
+
+	va_start(ap, msgid);
+	error_from(&err, -EINVAL, msgid, ap);
+	va_end(ap);
+	vg_cli_report(cli, VG_EXIT_USAGE, &err);
+	if (cmd)
+		vg_cli_print_usage(stderr, cmd);
+	return VG_EXIT_USAGE;
+}
+
+int vg_cli_fail(struct vg_cli *cli, const char *msgid, ...)
+{
+	struct vg_error err;
+	va_list ap;
+
+	va_start(ap, msgid);
+	error_from(&err, 0, msgid, ap);
+	va_end(ap);
+	return vg_cli_report(cli, VG_EXIT_FAILED, &err);
 }
 
 void vg_cli_format_duration(long long s, char *buf, size_t size)

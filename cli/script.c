@@ -18,9 +18,10 @@ int vg_cli_script(struct vg_cli *cli, FILE *in, const char *name)
 	unsigned lineno = 0;
 	int rc = VG_EXIT_OK;
 
+	cli->script = true;
 	buf = malloc(VG_CLI_MAX_LINE + 1);
 	if (!buf)
-		return vg_cli_fail(_("out of memory"));
+		return vg_cli_fail(cli, N_("out of memory"));
 	while (!cli->quit && (n = getline(&line, &cap, in)) >= 0) {
 		const char *error;
 		int argc;

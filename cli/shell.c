@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 
@@ -24,14 +25,25 @@
 static struct vg_cli *shell_cli;
 static char history_path[PATH_MAX];
 
+/* Ctrl-C at the prompt: the handler only sets this; the loop clears the line.  SIGINT is
+ * blocked except while the loop waits (ppoll) and while a command runs. */
+static volatile sig_atomic_t interrupted;
+static sigset_t sigint_only;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 /* Lines that carry secrets, or that start with a space, stay out of the history. */
 static bool keep_in_history(const char *line)
 {
 	char buf[VG_CLI_MAX_LINE + 1];
 	char *words[VG_CLI_MAX_WORDS];
 	const char *error;
-	const struct vg_cli_command *cmd;
-	int argc, consumed;
+	struct vg_cli_match m;
+	int argc;
 
 	if (line[0] == ' ' || !line[0] || strlen(line) > VG_CLI_MAX_LINE)
 		return false;
@@ -39,8 +51,7 @@ static bool keep_in_history(const char *line)
 	if (argc <= 0)
 		return false;
 	/* Resolved quietly: the error, if any, is printed when the line runs. */
-	cmd = vg_cli_lookup(argc, words, &consumed, NULL);
-	return !cmd || !(cmd->flags & VG_CLI_SECRET);
+	return vg_cli_resolve(argc, words, &m, NULL) != 1 || !(m.cmd->flags & VG_CLI_SECRET);
 }
 
 static void on_line(char *line)
@@ -61,127 +72,117 @@ static void on_line(char *line)
 	buf = malloc(strlen(line) + 1);
 	if (buf) {
 		argc = vg_cli_split(line, buf, strlen(line) + 1, words, VG_CLI_MAX_WORDS, &error);
+		interrupted = 0;
+		sigprocmask(SIG_UNBLOCK, &sigint_only, NULL);
 		if (argc < 0)
-			fprintf(stderr, "vigilctl: %s\n", _(error));
+			fprintf(stderr, _("vigilctl: %s\n"), _(error));
 		else
 			vg_cli_run(shell_cli, argc, words);
+		sigprocmask(SIG_BLOCK, &sigint_only, NULL);
+		interrupted = 0;
 		free(buf);
 	}
 	free(line);
 }
 
-/* Completion: command words first, then the command's own arguments. */
-static char *command_word_generator(const char *text, int state)
+/* ---- Completion: the engine of complete.c, handed to readline ---- */
+
+static struct vg_cli_candidates candidates;
+
+static char *candidate_generator(const char *text, int state)
 {
-	static size_t index;
-	static int level;
-	static char prev[8][64];
-	static int nprev;
-	const struct vg_cli_command *c;
+	static size_t next;
 
-	if (state == 0) {
-		char buf[VG_CLI_MAX_LINE + 1];
-		char *words[VG_CLI_MAX_WORDS];
-		const char *error;
-		char upto[VG_CLI_MAX_LINE + 1];
-		int n;
+	(void)text;
+	if (state == 0)
+		next = 0;
+	return next < candidates.n ? strdup(candidates.words[next++]) : NULL;
+}
 
-		index = 0;
-		snprintf(upto, sizeof(upto), "%.*s", rl_point, rl_line_buffer);
-		n = vg_cli_split(upto, buf, sizeof(buf), words, VG_CLI_MAX_WORDS, &error);
-		if (n < 0)
-			n = 0;
-		/* The word being completed is not among the previous ones. */
-		if (n > 0 && text[0] && strcmp(words[n - 1], text) == 0)
-			n--;
-		nprev = n < 8 ? n : 8;
-		for (int i = 0; i < nprev; i++)
-			snprintf(prev[i], sizeof(prev[i]), "%s", words[i]);
-		level = nprev;
-	}
-	while ((c = vg_cli_command_at(index++))) {
-		char name[128], *save = NULL, *w;
-		int i = 0;
-		bool ok = true;
+/* Readline's file names, keeping the directories. */
+static char *dir_generator(const char *text, int state)
+{
+	char *name;
+	struct stat st;
 
-		snprintf(name, sizeof(name), "%s", c->name);
-		for (w = strtok_r(name, " ", &save); w && i < level; w = strtok_r(NULL, " ", &save), i++)
-			if (strcmp(w, prev[i]) != 0)
-				ok = false;
-		if (!ok || !w || i != level)
-			continue;
-		if (strncmp(w, text, strlen(text)) != 0)
-			continue;
-		/* Several commands share their first words: offer each word once. */
-		bool dup = false;
+	while ((name = rl_filename_completion_function(text, state))) {
+		char *path = tilde_expand(name);
+		bool dir = path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 
-		for (size_t k = 0; k + 1 < index; k++) {
-			const struct vg_cli_command *o = vg_cli_command_at(k);
-			char oname[128], *osave = NULL, *ow;
-			int j = 0;
-			bool same = true;
-
-			snprintf(oname, sizeof(oname), "%s", o->name);
-			for (ow = strtok_r(oname, " ", &osave); ow && j < level; ow = strtok_r(NULL, " ", &osave), j++)
-				if (strcmp(ow, prev[j]) != 0)
-					same = false;
-			if (same && ow && j == level && strcmp(ow, w) == 0)
-				dup = true;
-		}
-		if (!dup)
-			return strdup(w);
+		free(path);
+		if (dir)
+			return name;
+		free(name);
+		state = 1;
 	}
 	return NULL;
 }
 
-static const struct vg_cli_command *arg_command;
-static int arg_index;
-
-static char *argument_generator(const char *text, int state)
-{
-	char *r = arg_command->complete(shell_cli, text, arg_index, state);
-
-	return r == VG_CLI_COMPLETE_FILES ? NULL : r;
-}
-
 static char **complete(const char *text, int start, int end)
 {
-	char buf[VG_CLI_MAX_LINE + 1];
+	char buf[VG_CLI_MAX_LINE + 1], upto[VG_CLI_MAX_LINE + 1], cur[VG_CLI_MAX_LINE + 1];
 	char *words[VG_CLI_MAX_WORDS];
-	char upto[VG_CLI_MAX_LINE + 1];
 	const char *error;
-	const struct vg_cli_command *cmd;
-	int n, consumed;
+	int n, word_start = start;
 
-	(void)end;
 	rl_attempted_completion_over = 1;
-	snprintf(upto, sizeof(upto), "%.*s", start, rl_line_buffer);
+	/* The whole word, "--format=js" when readline completes "js". */
+	while (word_start > 0 && rl_line_buffer[word_start - 1] != ' ' && rl_line_buffer[word_start - 1] != '\t')
+		word_start--;
+	snprintf(upto, sizeof(upto), "%.*s", word_start, rl_line_buffer);
+	snprintf(cur, sizeof(cur), "%.*s", end - word_start, rl_line_buffer + word_start);
 	n = vg_cli_split(upto, buf, sizeof(buf), words, VG_CLI_MAX_WORDS, &error);
 	if (n < 0)
 		return NULL;
-	cmd = n > 0 ? vg_cli_lookup(n, words, &consumed, NULL) : NULL;
-	/* Past the command's own words: its arguments. */
-	if (cmd && consumed > 0 && consumed <= n && cmd->complete) {
-		arg_command = cmd;
-		arg_index = n - consumed;
-		if (cmd->complete(shell_cli, text, arg_index, 0) == VG_CLI_COMPLETE_FILES) {
-			rl_attempted_completion_over = 0;
-			return NULL;
-		}
-		return rl_completion_matches(text, argument_generator);
+	vg_cli_candidates_free(&candidates);
+	vg_cli_complete(shell_cli, n, words, cur, &candidates);
+	if (candidates.kind == VG_CLI_COMPLETE_FILES) {
+		rl_attempted_completion_over = 0;
+		return NULL;
 	}
-	return rl_completion_matches(text, command_word_generator);
+	if (candidates.kind == VG_CLI_COMPLETE_DIRS)
+		return rl_completion_matches(text, dir_generator);
+	/* "link.port=" goes on with the value: no space after it. */
+	if (candidates.n == 1 && candidates.words[0][strlen(candidates.words[0]) - 1] == '=')
+		rl_completion_suppress_append = 1;
+	return rl_completion_matches(text, candidate_generator);
+}
+
+/* Ctrl-C at the prompt: the line is dropped, the history stays, a new prompt comes (as in bash). */
+static void clear_line(void)
+{
+	rl_free_line_state();
+	rl_callback_sigcleanup();
+	rl_replace_line("", 0);
+	rl_echo_signal_char(SIGINT);
+	rl_crlf();
+	rl_on_new_line();
+	rl_redisplay();
 }
 
 int vg_cli_shell(struct vg_cli *cli)
 {
 	const char *home = getenv("HOME");
 	json_t *hello = NULL;
+	struct sigaction sa = { .sa_handler = on_sigint }, old;
+	sigset_t old_mask, wait_mask;
 
 	shell_cli = cli;
 	cli->interactive = true;
 	rl_readline_name = "vigilctl";
 	rl_attempted_completion_function = complete;
+	/* "=" ends a word, so that "--format=" and "KEY=" complete what follows. */
+	rl_completer_word_break_characters = " \t\n=";
+	/* Our handler, without SA_RESTART: Ctrl-C wakes the poll below (or a call waiting on the
+	 * agent, which then fails as interrupted) instead of ending the shell. */
+	rl_catch_signals = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+	sigemptyset(&sigint_only);
+	sigaddset(&sigint_only, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigint_only, &old_mask);
+	wait_mask = old_mask;
+	sigdelset(&wait_mask, SIGINT);
 	if (home && snprintf(history_path, sizeof(history_path), "%s/%s", home, HISTORY_FILE) < (int)sizeof(history_path))
 		read_history(history_path);
 	else
@@ -202,7 +203,12 @@ int vg_cli_shell(struct vg_cli *cli)
 			pfd[1].fd = vg_client_fd(cli->client);
 			pfd[1].events = POLLIN;
 		}
-		r = poll(pfd, 2, -1);
+		r = ppoll(pfd, 2, NULL, &wait_mask);
+		if (interrupted) {
+			interrupted = 0;
+			clear_line();
+			continue;
+		}
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -226,6 +232,9 @@ int vg_cli_shell(struct vg_cli *cli)
 		}
 	}
 	rl_callback_handler_remove();
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	sigaction(SIGINT, &old, NULL);
+	vg_cli_candidates_free(&candidates);
 	if (history_path[0]) {
 		stifle_history(HISTORY_MAX);
 		write_history(history_path);

@@ -66,7 +66,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, _("Usage: %s [OPTION]...\n"), "vigil-console");
 	fputs(_("The dashboard and management console of the Vigil agent.\n\n"), out);
-	fputs(_("  -s, --socket PATH   the agent's control socket (or $VIGIL_SOCKET)\n"
+	fputs(_("  -S, --socket PATH   the agent's control socket (or $VIGIL_SOCKET)\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"), out);
 	fputs(_("\nPress F1 in the console for the keys.  NO_COLOR turns the colours off.\n"), out);
@@ -75,7 +75,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "socket", required_argument, NULL, 's' },
+		{ "socket", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -91,9 +91,13 @@ int main(int argc, char **argv)
 	if (dir && dir[0])
 		bindtextdomain(VG_TEXT_DOMAIN, dir);
 	socket_path = vg_client_default_socket();
-	while ((opt = getopt_long(argc, argv, "s:hV", options, NULL)) != -1) {
+	/* -S as in vigild and vigilctl; -s, its old letter, still works for a release. */
+	while ((opt = getopt_long(argc, argv, "S:s:hV", options, NULL)) != -1) {
 		switch (opt) {
 		case 's':
+			fprintf(stderr, _("%s: -s is deprecated and will be removed: use -S (--socket)\n"), "vigil-console");
+			/* fall through */
+		case 'S':
 			socket_path = optarg;
 			break;
 		case 'h':

@@ -4,7 +4,7 @@
 # unsupported terms, duplicate ids, refused actions, results kept, Ctrl-C cancelling.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 
-plan 17
+plan 18
 
 # jcheck FILE PYTHON-EXPRESSION: the expression over the JSON document d is true.
 jcheck() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"; }
@@ -89,8 +89,11 @@ ok "a duplicate IOC id is reported and skipped" jcheck "$TEST_DIR/s5.json" \
 	'len(d["iocs"])==2 and d["iocs"][1]["result"]=="unknown" and "duplicate" in d["iocs"][1]["warnings"][0]'
 
 out=$(ctl ioc scan "$TEST_DIR/file.ioc" --path "$TREE" --action explode 2>&1)
-ok "an unknown action is refused" test $? -ne 0
-ok "... saying so" grep -q "unknown action explode" <<<"$out"
+ok "an unknown action is refused (a usage error, before the agent is asked)" test $? -eq 2
+ok "... saying so" grep -q -- '--action takes skip, quarantine, terminate or isolate, not "explode"' <<<"$out"
+out=$(python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" ioc.scan \
+	"$(python3 -c 'import json,sys; print(json.dumps({"documents": [{"file": "f.ioc", "content": open(sys.argv[1]).read()}], "paths": [sys.argv[2]], "action": "explode"}))' "$TEST_DIR/file.ioc" "$TREE")" 2>&1)
+ok "the agent refuses it too, saying so" grep -q "unknown action explode" <<<"$out"
 
 ctl --json ioc results >"$TEST_DIR/r.json"
 SID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["scan_id"])' "$TEST_DIR/s1.json")

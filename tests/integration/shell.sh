@@ -7,7 +7,8 @@ plan 8
 export HOME="$TEST_DIR/home"
 mkdir -p "$HOME"
 tm() { tmux -L "vigil-shell-$$" "$@"; }
-on_exit tm kill-server
+# kill-server leaves the socket file behind: remove it too.
+on_exit "tmux -L vigil-shell-$$ kill-server; rm -f \"${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/vigil-shell-$$\""
 screen() { tm capture-pane -p -t shell; }
 screen_has() { screen | grep -qF -- "$1"; }
 

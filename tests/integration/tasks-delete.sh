@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# delete-file and the quarantine through the real agent and vigilctl.
+# delete-file and the quarantine through the real agent and vigilctl (permanent deletes say --yes:
+# a script is never asked, tests/integration/cli-conventions.sh checks the question).
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 
 jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
@@ -16,22 +17,22 @@ outside="$TEST_DIR/outside"
 mkdir -p "$work" "$outside"
 
 echo "keep me" >"$work/a.txt"
-ctl --json task delete-file "$work/a.txt" --sha256 "$(printf '%064d' 1)" >"$TEST_DIR/d.json" 2>/dev/null
+ctl --json task delete-file --yes "$work/a.txt" --sha256 "$(printf '%064d' 1)" >"$TEST_DIR/d.json" 2>/dev/null
 ok "a wrong --sha256 is refused" test "$(jget "$TEST_DIR/d.json" 'd["state"]')" = refused
 ok "and deletes nothing" test "$(cat "$work/a.txt")" = "keep me"
 ok "the result still carries the real hash" \
 	test "$(jget "$TEST_DIR/d.json" 'd["result"]["sha256"]')" = "$(sha256sum "$work/a.txt" | cut -d' ' -f1)"
-ok "the right --sha256 deletes" status_of ctl task delete-file "$work/a.txt" --sha256 "$(sha256sum "$work/a.txt" | cut -d' ' -f1)"
+ok "the right --sha256 deletes" status_of ctl task delete-file --yes "$work/a.txt" --sha256 "$(sha256sum "$work/a.txt" | cut -d' ' -f1)"
 ok "the file is gone" test ! -e "$work/a.txt"
 
 echo "the target" >"$outside/target"
 ln -s "$outside/target" "$work/link"
-ctl --json task delete-file "$work/link" >"$TEST_DIR/l.json"
+ctl --json task delete-file --yes "$work/link" >"$TEST_DIR/l.json"
 ok "a symbolic link to a file outside is deleted" test "$(jget "$TEST_DIR/l.json" 'd["state"], d["result"]["type"]')" = "('succeeded', 'symlink')"
 ok "the link is gone" test ! -L "$work/link"
 ok "its target is untouched" test "$(cat "$outside/target")" = "the target"
 
-refused() { ctl --json task delete-file "$1" >"$TEST_DIR/r.json" 2>/dev/null; test "$(jget "$TEST_DIR/r.json" 'd["state"]')" = refused; }
+refused() { ctl --json task delete-file --yes "$1" >"$TEST_DIR/r.json" 2>/dev/null; test "$(jget "$TEST_DIR/r.json" 'd["state"]')" = refused; }
 ok "a directory is refused" refused "$work"
 ok "/dev/null is refused" refused /dev/null
 ok "/proc/self/status is refused" refused /proc/self/status
@@ -72,5 +73,5 @@ ok "task list --state filters" bash -c '"$VIGILCTL" --socket "$SOCKET" --json ta
 echo junk >"$work/junk"
 ctl --json task delete-file --quarantine "$work/junk" >"$TEST_DIR/q2.json"
 qid=$(jget "$TEST_DIR/q2.json" 'd["result"]["quarantine"]')
-ok "purge removes the entry for good" bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl quarantine purge "$1" >/dev/null && ! ctl quarantine list | grep -q "$1" && test ! -e "$STATE_DIR/quarantine/$1.data"' _ "$qid"
+ok "purge removes the entry for good" bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl quarantine purge --yes "$1" >/dev/null && ! ctl quarantine list | grep -q "$1" && test ! -e "$STATE_DIR/quarantine/$1.data"' _ "$qid"
 finish
