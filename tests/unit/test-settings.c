@@ -149,7 +149,6 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		{ "isolation.profile.dns", VG_SETTING_BOOL, "yes", 0, 0 },
 		{ "isolation.profile.ipv6_nd", VG_SETTING_BOOL, "yes", 0, 0 },
 		{ "isolation.max_exceptions", VG_SETTING_INT, "100000", 1, 1000000 },
-		{ "isolation.test_short_durations", VG_SETTING_BOOL, "no", 0, 0 },
 		{ "tasks.get_file_max_mb", VG_SETTING_INT, "100", 1, 16384 },
 		{ "tasks.run_default_user", VG_SETTING_STRING, "root", 0, 0 },
 		{ "tasks.run_default_timeout", VG_SETTING_INT, "600", 1, 86400 },
