@@ -198,7 +198,7 @@ static void test_agent_registry_from_subsystem_tables(void **state)
 	assert_int_equal(at, n);
 	/* Each subsystem owns its keys: isolation starts first, so its settings come first. */
 	assert_string_equal(defs[0]->key, "isolation.auto_release_hours");
-	assert_int_equal(vg_setting_registry_index(f->reg, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), 7);
+	assert_int_equal(vg_setting_registry_index(f->reg, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), 6);
 	assert_ptr_equal(vg_setting_registry_find(f->reg, "link.port", NULL), VG_SETTING_DEF(VG_S_LINK_PORT));
 }
 
