@@ -160,7 +160,7 @@ cp "$(readlink -f /usr/bin/vim)" "$W/vim"
 as_user "$W/vim" -E -s -N -u NONE -c ":!/bin/true $M" -c ':qa!' >/dev/null 2>&1
 as_user /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$W" 0 >"$TEST_DIR/http.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
-wait_for 10 grep -q "port" "$TEST_DIR/http.log"
+wait_for 30 grep -q "port" "$TEST_DIR/http.log"
 HTTP=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$TEST_DIR/http.log" | head -1)
 as_user wget -q -O "$W/$M.wget" "http://127.0.0.1:$HTTP/$M"
 bg_pid cgroup cat /proc/self/cgroup >/dev/null

@@ -60,7 +60,7 @@ while True:
     c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
 ' "${2:-127.0.0.1}" "$1" &
 	on_exit "kill $! 2>/dev/null"
-	wait_for 10 python3 -c "import socket; socket.create_connection(('${2:-127.0.0.1}', $1), 1).close()"
+	wait_for 30 python3 -c "import socket; socket.create_connection(('${2:-127.0.0.1}', $1), 1).close()"
 }
 
 # det_ns_listener NS: a network namespace NS of the test's own (removed at the end) whose
@@ -77,7 +77,7 @@ s = socket.socket(); s.bind(("192.0.2.1", 4444)); s.listen(8)
 while True:
     c, _ = s.accept(); c.close()' &
 	on_exit "kill $! 2>/dev/null"
-	wait_for 10 ip netns exec "$1" python3 -c "import socket; socket.create_connection(('192.0.2.1', 4444), 1).close()"
+	wait_for 30 ip netns exec "$1" python3 -c "import socket; socket.create_connection(('192.0.2.1', 4444), 1).close()"
 }
 
 # free_port: a TCP port free on loopback now.

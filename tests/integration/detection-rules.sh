@@ -73,7 +73,7 @@ ok "the agent runs with Vigil's rules in force" det_start_agent "$DET_DEFAULT_RU
 ctl --json detection rules list >"$TEST_DIR/rules.json"
 ok "every rule of dist/rules loads, none refused" \
 	test "$(fget "$TEST_DIR/rules.json" "(e['rules'], e['refused'])")" = "($(ls "$DET_DEFAULT_RULES"/*.yml | wc -l), 0)"
-ok "the read watches of the shadow rule are in the kernel" wait_for 10 sh -c 'auditctl -l | grep -q "key=vigil-read"'
+ok "the read watches of the shadow rule are in the kernel" wait_for 30 sh -c 'auditctl -l | grep -q "key=vigil-read"'
 
 det_listen "$PORT"
 ok "a listener runs in the test's namespace, on 192.0.2.1:4444" det_ns_listener "$NS"

@@ -7,7 +7,7 @@
 # link.max_transfer_delay.  File events come from fanotify: no audit needed.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 13
+plan 12
 
 M="vgsrv$$x$RANDOM"
 mkdir -p "$TEST_DIR/watched" "$TEST_DIR/rules"
@@ -76,7 +76,6 @@ ok "a broken rule is refused (400), naming the modifier" \
 	jq_ "d['status'] == 400 and 'nosuchmodifier' in d['status_text'] or exit(1)" <<<"$resp"
 ok "the pushed rule stays in force" test "$(n_rules)" = 1
 
-sent_at=$(date +%s%3N)
 echo payload >"$TEST_DIR/watched/$M.bin"
 finding_at_server() {
 	python3 - "$TEST_DIR/central-main/events.jsonl" "$RID" <<'PY'
@@ -91,7 +90,6 @@ sys.exit(1)
 PY
 }
 ok "the detection reaches the server at once (max_transfer_delay is 600 s)" wait_for 30 finding_at_server
-ok "within 30 s of the write" test $(( $(date +%s%3N) - sent_at )) -lt 30000
 
 cat >"$TEST_DIR/live.ioc" <<XML
 <?xml version="1.0" encoding="utf-8"?>
