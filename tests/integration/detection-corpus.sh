@@ -158,7 +158,7 @@ as_user touch -t 202001010000 "$W/$M.service"
 # vim as the corpus names it (Debian runs vim.basic behind /usr/bin/vim).
 cp "$(readlink -f /usr/bin/vim)" "$W/vim"
 as_user "$W/vim" -E -s -N -u NONE -c ":!/bin/true $M" -c ':qa!' >/dev/null 2>&1
-as_user /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$W" 0 >"$TEST_DIR/http.log" 2>&1 &
+"${AS_USER[@]}" /usr/bin/python3 -m http.server --bind 127.0.0.1 --directory "$W" 0 >"$TEST_DIR/http.log" 2>&1 &
 on_exit "kill $! 2>/dev/null"
 wait_for 30 grep -q "port" "$TEST_DIR/http.log"
 HTTP=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$TEST_DIR/http.log" | head -1)
