@@ -13,7 +13,7 @@ wait_screen 20 "agent .* connected" >/dev/null
 keys F3
 ok "F3 shows the live view, subscribed" wait_screen 15 "Waiting for events"
 # Two events of the class "other" (their line shows the message); their uids tell them apart.
-uids=$(test_emit 2 9999 | tr -d ' \n' | grep -o '"test-[^"]*"' | tr -d '"')
+uids=$(test_emit 2 2004 | tr -d ' \n' | grep -o '"test-[^"]*"' | tr -d '"')
 first=$(echo "$uids" | sed -n 1p)
 second=$(echo "$uids" | sed -n 2p)
 [ -n "$first" ] && [ -n "$second" ] || diag "test.emit gave no uids: $uids"
@@ -41,7 +41,7 @@ ok "the type toggle hides the other events" wait_screen 10 "No event matches the
 keys o
 # Pause: a new event is held back and counted.
 keys Space
-test_emit 1 9999 >/dev/null
+test_emit 1 2004 >/dev/null
 ok "pause holds new events back and counts them" wait_screen 10 "PAUSED (1 not shown)"
 keys Space
 # The mouse: one click on the first event selects it, a second one shows it whole.
