@@ -120,14 +120,21 @@ print(sorted(e['dst_endpoint']['port'] for e in json.load(sys.stdin) if e['class
 	ok "the actor's executable comes from the process table" test "$(jget "${conn:-{\}}" "e['actor']['process']['file']['path'].startswith('/')")" = True
 fi
 
-# net_case NAME PYTHON: runs PYTHON in the first namespace (its loopback has no listener but
-# those it makes), as a process of its own whose pid is printed.
+# net_case NAME PYTHON: starts PYTHON in the first namespace (its loopback has no listener but
+# those it makes) as a process of its own, in case_pid; once PYTHON has run, the process holds
+# its sockets (the agent reads them, however late it gets to it) until NAME.done exists.
 CLOSED=$((PORT + 1))
 net_case() {
-	ip netns exec "$NSA" python3 -c "$2" "$MARK-$1" >"$TEST_DIR/$1.out" 2>&1 &
-	local pid=$!
-	wait $pid || { diag "$1: $(cat "$TEST_DIR/$1.out")"; return 1; }
-	echo $pid
+	ip netns exec "$NSA" python3 -c "$2
+import os, time
+open('$TEST_DIR/$1.ready', 'w').close()
+end = time.monotonic() + 300
+while not os.path.exists('$TEST_DIR/$1.done') and time.monotonic() < end:
+    time.sleep(0.05)
+" "$MARK-$1" >"$TEST_DIR/$1.out" 2>&1 &
+	case_pid=$!
+	on_exit kill $case_pid
+	wait_for 60 test -f "$TEST_DIR/$1.ready" || diag "$1: $(cat "$TEST_DIR/$1.out")"
 }
 # fields PID PORT EXPR: EXPR over the event of PID whose named end has PORT.
 fields() {
@@ -138,16 +145,16 @@ fields() {
 # The descriptor of a refused non-blocking connect, closed at once, goes to a UDP socket:
 # nothing of the UDP socket is the attempt's (audit cannot tell its outcome: it stays an
 # attempt of unknown outcome; eBPF sees the refusal).
-reuse=$(net_case reuse "
-import errno, socket, time
+net_case reuse "
+import errno, socket
 s = socket.socket(); s.setblocking(False); fd = s.fileno()
 assert s.connect_ex(('127.0.0.1', $CLOSED)) == errno.EINPROGRESS
 s.close()
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 assert u.fileno() == fd, (u.fileno(), fd)
 u.connect(('127.0.0.1', 9))
-time.sleep(2)
-")
+"
+reuse=$case_pid
 if [ "$TEL_SENSOR" = ebpf ]; then
 	ok "a non-blocking connect refused after is a Refuse, without the other socket's end" \
 		test "$(fields "$reuse" $CLOSED "(e['activity_id'], e['status_id'], e.get('src_endpoint', {}).get('port'), e['connection_info']['protocol_name'])")" = "(5, 2, None, 'tcp')"
@@ -157,27 +164,23 @@ else
 	ok "and the UDP socket's connect is its own Open, with its local end" \
 		test "$(fields "$reuse" 9 "(e['activity_id'], e['connection_info']['protocol_name'], e['src_endpoint']['ip'])")" = "(1, 'udp', '127.0.0.1')"
 fi
+touch "$TEST_DIR/reuse.done"
 LPORT=$((PORT + 2))
-ip netns exec "$NSA" python3 -c "
-import socket, time
+net_case listener "
+import socket
 s = socket.socket(); s.bind(('127.0.0.1', $LPORT)); s.listen(1)
-open('$TEST_DIR/listening', 'w').close()
-time.sleep(4)
-" "$MARK-listener" &
-listener=$!
-on_exit kill $listener
-wait_for 10 test -f "$TEST_DIR/listening"
-pending=$(net_case pending "
-import errno, select, socket, time
+"
+net_case pending "
+import errno, select, socket
 s = socket.socket(); s.setblocking(False)
 assert s.connect_ex(('127.0.0.1', $LPORT)) == errno.EINPROGRESS
-select.select([], [s], [], 5)
+select.select([], [s], [], 60)
 print(s.getsockname()[1], flush=True)
-time.sleep(2)
-")
+"
+pending=$case_pid
 ok "a non-blocking connect that got through is an Open with its local end" \
-	test "$(fields "$pending" $LPORT "(e['activity_id'], e['status_id'], e['src_endpoint']['port'], e['connection_info']['protocol_name'])")" = "(1, 1, $(cat "$TEST_DIR/pending.out"), 'tcp')"
-wait $listener
+	test "$(fields "$pending" $LPORT "(e['activity_id'], e['status_id'], e['src_endpoint']['port'], e['connection_info']['protocol_name'])")" = "(1, 1, $(head -1 "$TEST_DIR/pending.out"), 'tcp')"
+touch "$TEST_DIR/pending.done" "$TEST_DIR/listener.done"
 touch "$TEST_DIR/done"
 wait $client $server
 finish
