@@ -2,6 +2,8 @@
 # The telemetry screen: events made by the test (the test agent's test.emit, no audit needed)
 # appear in the live view; the filter narrows them; the type toggle hides them; pause holds them back.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+# Room in the detail pane for a whole test event down to its message (OCSF: device, finding).
+CONSOLE_ROWS=50
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
 plan 11
 use_test_agent

@@ -24,7 +24,7 @@ grep -v '^class \|^OCSF ' "$report" | sed 's/^/# /'
 while read -r _ uid rest; do
 	events=$(echo "$rest" | grep -o '[0-9]* events' | cut -d' ' -f1)
 	errors=$(echo "$rest" | grep -o '[0-9]* errors' | cut -d' ' -f1)
-	ok "class $uid $(echo "$rest" | cut -d: -f1): $events events, $errors errors" test "$errors" -eq 0
+	ok "class $uid $(echo "$rest" | cut -d: -f1): $events events kept, $errors errors" test "$errors" -eq 0
 done < <(grep '^class ' "$report")
 total=$(grep '^OCSF ' "$report")
 diag "$total"
