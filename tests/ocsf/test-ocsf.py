@@ -9,6 +9,7 @@ import copy
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -163,6 +164,19 @@ with tempfile.TemporaryDirectory() as tmp:
     ok("and counts the events of each class, an error for every event of its shape",
        "class 1007 Process Activity: 3 events, 2 errors" in run.stdout, run.stdout)
     ok("validating each shape once", "(2 distinct shapes validated)" in run.stdout, run.stdout)
+
+# ---- the examples of doc/telemetry.md ----
+
+with open(os.path.join(HERE, "..", "..", "doc", "telemetry.md"), encoding="utf-8") as f:
+    doc = f.read()
+examples = [json.loads(b) for b in re.findall(r"```json\n(.*?)\n```", doc.split("### Examples", 1)[-1], re.S)]
+ok("doc/telemetry.md has an example of each class Vigil emits",
+   {e.get("class_uid") for e in examples} >= {1001, 1007, 1008, 2004, 4001, 7001, 7002, 7003},
+   sorted({e.get("class_uid") for e in examples}))
+shared = {k: examples[0][k] for k in ("metadata", "device") if examples and k in examples[0]}
+bad = [(e.get("type_uid"), v.validate({**shared, **e}).errors) for e in examples]
+ok("and every example is valid (with the metadata and device of the first)", all(not errs for _, errs in bad),
+   [b for b in bad if b[1]])
 
 # ---- the extractor, on a small schema tree ----
 
