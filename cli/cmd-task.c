@@ -327,6 +327,8 @@ static int run_delete_file(struct vg_cli *cli, const struct vg_cli_args *args)
 	}
 	req = json_pack("{s:o, s:b}", "path", abs_path(path), "quarantine", quarantine);
 	vg_cli_opts_to_json(args, req, "sha256", NULL);
+	if (vg_cli_opt_flag(args, "force"))
+		json_object_set_new(req, "force", json_true());
 	return submit(cli, VG_CMD_TASK_DELETE_FILE, req, vg_cli_opt_flag(args, "no-wait"));
 }
 
@@ -557,13 +559,16 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	{ .name = "task delete-file", .help = N_("Delete a file or a symbolic link (never its target)"),
 	  .details = N_("With --sha256 nothing is deleted unless the content matches; with --quarantine a copy goes\n"
 			"first into the quarantine (see \"quarantine list\").  Directories, device files, files under\n"
-			"/proc, /sys and /dev and the agent's own files are refused.\n\n"
+			"/proc, /sys and /dev, paths through a symbolic link and the agent's own files are refused.\n"
+			"Protected files (the dynamic loader, libc, /etc/passwd, /etc/shadow, /etc/group, packages'\n"
+			"files, /boot, the kernel modules, tasks.protected_paths) need --force.\n\n"
 			"Without --quarantine nothing can bring the file back: a person at a terminal is asked\n"
 			"to confirm; a script gives --yes."),
 	  .proto = VG_CMD_TASK_DELETE_FILE,
 	  .options = (const struct vg_cli_spec[]){
 		  OPT_SHA256(N_("delete only when the content has this SHA-256")),
 		  { .name = "quarantine", .help = N_("keep a copy in the quarantine first") },
+		  { .name = "force", .help = N_("act even on a protected file") },
 		  OPT_NO_WAIT, OPT_YES, { NULL } },
 	  .operands = one_path, .run = run_delete_file },
 	{ .name = "task run", .help = N_("Run a program on the host, without a shell"),

@@ -91,12 +91,20 @@ static json_t *file_request(json_t *command, const char **text)
 	return req;
 }
 
+/* args.x-vigil.force (the x-vigil:force extension argument): act even on a protected file. */
+static void copy_force(json_t *command, json_t *req)
+{
+	if (req && json_is_true(json_object_get(xargs(command), "force")))
+		json_object_set_new(req, "force", json_true());
+}
+
 static int run_delete_file(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
 			   const char **text)
 {
 	json_t *req = file_request(command, text);
 
 	(void)results;
+	copy_force(command, req);
 	return req ? queue_task(link, request_id, "delete-file", req, text) : 400;
 }
 
@@ -109,6 +117,7 @@ static int run_contain_file(struct vg_link *link, const char *request_id, json_t
 	if (!req)
 		return 400;
 	json_object_set_new(req, "quarantine", json_true());
+	copy_force(command, req);
 	return queue_task(link, request_id, "delete-file", req, text);
 }
 

@@ -102,6 +102,7 @@ struct task {
 	struct vg_task_ctx ctx;
 	struct waiter *waiters;
 	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this task answers, "" when local */
+	int pidfd;                         /* terminate: the process an IOC match held, or -1 */
 	struct task *next;                 /* newest first */
 };
 
@@ -120,6 +121,7 @@ struct vg_tasks {
 	struct vg_workers *pool;           /* the tasks' own threads (see TASK_THREADS) */
 	uint64_t counts[ST_INTERRUPTED + 1];
 	struct vg_journal *journal;        /* every task, across restarts (ids come from it) */
+	struct vg_protect *protect;        /* the protected files, shared by the task threads */
 };
 
 /* A user name as useradd accepts it, or a uid; whether it exists is checked when a task runs. */
@@ -133,6 +135,13 @@ static int validate_user(const char *value, struct vg_error *err)
 	return 0;
 }
 
+static int validate_abs_path(const char *value, struct vg_error *err)
+{
+	if (value[0] != '/' || strlen(value) > VG_TASK_PATH_MAX)
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not an absolute path"), value);
+	return 0;
+}
+
 VG_INT_SETTING(VG_S_TASKS_GET_FILE_MAX_MB, .key = "tasks.get_file_max_mb", .def = "100", .min = 1, .max = 16384,
 	       .unit = "MiB", .help = N_("Largest file that get-file collects and that a quarantine copies"));
 VG_STR_SETTING(VG_S_TASKS_RUN_DEFAULT_USER, .key = "tasks.run_default_user", .def = "root",
@@ -142,6 +151,10 @@ VG_INT_SETTING(VG_S_TASKS_RUN_DEFAULT_TIMEOUT, .key = "tasks.run_default_timeout
 VG_INT_SETTING(VG_S_TASKS_TERMINATE_GRACE_SECONDS, .key = "tasks.terminate_grace_seconds", .def = "5", .min = 0,
 	       .max = 300, .unit = "seconds",
 	       .help = N_("Time between SIGTERM and SIGKILL when a task terminates a process"));
+VG_LIST_SETTING(VG_S_TASKS_PROTECTED_PATHS, .key = "tasks.protected_paths", .def = "", .max = 64,
+		.help = N_("Files and directories that delete-file refuses without force, besides the built-in ones "
+			   "(comma-separated absolute paths)"),
+		.validate = validate_abs_path);
 
 static const char *const setting_prefixes[] = { "tasks", NULL };
 static const struct vg_setting_def *const setting_defs[] = {
@@ -149,6 +162,7 @@ static const struct vg_setting_def *const setting_defs[] = {
 	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_USER),
 	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_TIMEOUT),
 	VG_SETTING_DEF(VG_S_TASKS_TERMINATE_GRACE_SECONDS),
+	VG_SETTING_DEF(VG_S_TASKS_PROTECTED_PATHS),
 	NULL,
 };
 static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
@@ -441,6 +455,8 @@ static void task_free(struct task *t)
 	}
 	json_decref(t->request);
 	json_decref(t->result);
+	if (t->pidfd >= 0)
+		close(t->pidfd);
 	free(t);
 }
 
@@ -477,6 +493,7 @@ static void tasks_free(struct vg_tasks *tasks)
 		close(tasks->efd);
 	if (tasks->journal)
 		vg_journal_close(tasks->journal);
+	vg_protect_free(tasks->protect);
 	free(tasks);
 }
 
@@ -497,6 +514,7 @@ static void job_work(struct vg_job *job, void *data)
 	if (write(t->owner->efd, &one, sizeof(one)) < 0) {
 		/* The loop also catches up in job_done. */
 	}
+	vg_task_pause(&t->ctx, t->kind->name);
 	t->rc = t->kind->fn(&t->ctx, t->request, &t->result, &t->err);
 }
 
@@ -573,6 +591,11 @@ static void fill_ctx(struct vg_tasks *tasks, struct task *t)
 	snprintf(t->ctx.run_default_user, sizeof(t->ctx.run_default_user), "%s", user[0] ? user : "root");
 	t->ctx.run_default_timeout = (unsigned)vg_setting_int(s, VG_S_TASKS_RUN_DEFAULT_TIMEOUT);
 	t->ctx.terminate_grace = (unsigned)vg_setting_int(s, VG_S_TASKS_TERMINATE_GRACE_SECONDS);
+	t->ctx.pidfd = t->pidfd;
+	t->ctx.protect = tasks->protect;
+	snprintf(t->ctx.protected_paths, sizeof(t->ctx.protected_paths), "%s",
+		 vg_setting_list(s, VG_S_TASKS_PROTECTED_PATHS));
+	t->ctx.pause = tasks->agent->task_pause;
 }
 
 /* The journal records the queued task and numbers it: ids survive restarts.  Without a
@@ -597,22 +620,33 @@ static const struct task_kind *kind_named(const char *name)
 	return NULL;
 }
 
+/* Queues a task; pidfd (>= 0) is the process a terminate acts on, owned by the task from now
+ * on (closed here when the task cannot be queued). */
 static int submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
-		  const char *openc2_id, int64_t *id, struct vg_error *err)
+		  const char *openc2_id, int pidfd, int64_t *id, struct vg_error *err)
 {
 	struct vg_tasks *tasks = agent->tasks;
 	const struct task_kind *k = kind_named(kind);
 	struct task *t;
+	int r;
 
 	if (!tasks)
-		return vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
-	if (!k)
-		return vg_error_set(err, -EINVAL, N_("unknown task kind \"%s\""), kind);
-	if (!json_is_object(request))
-		return vg_error_set(err, -EINVAL, N_("a task request must be an object"));
-	if (!(t = calloc(1, sizeof(*t))))
-		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+		r = vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
+	else if (!k)
+		r = vg_error_set(err, -EINVAL, N_("unknown task kind \"%s\""), kind);
+	else if (!json_is_object(request))
+		r = vg_error_set(err, -EINVAL, N_("a task request must be an object"));
+	else if (!(t = calloc(1, sizeof(*t))))
+		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
+	else
+		r = 0;
+	if (r < 0) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return r;
+	}
 	t->owner = tasks;
+	t->pidfd = pidfd;
 	if (openc2_id)
 		snprintf(t->openc2_id, sizeof(t->openc2_id), "%s", openc2_id);
 	t->kind = k;
@@ -621,9 +655,10 @@ static int submit(struct vg_agent *agent, const char *kind, const char *source, 
 	t->request = json_deep_copy(request);
 	json_object_del(t->request, "wait_ms");
 	if (!t->request || task_new_id(tasks, t, err) < 0) {
-		int r = t->request ? err->code : vg_error_set(err, -ENOMEM, N_("out of memory"));
-
+		r = t->request ? err->code : vg_error_set(err, -ENOMEM, N_("out of memory"));
 		json_decref(t->request);
+		if (pidfd >= 0)
+			close(pidfd);
 		free(t);
 		return r;
 	}
@@ -650,7 +685,13 @@ static int submit(struct vg_agent *agent, const char *kind, const char *source, 
 int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
 		    int64_t *id, struct vg_error *err)
 {
-	return submit(agent, kind, source, uid, request, NULL, id, err);
+	return submit(agent, kind, source, uid, request, NULL, -1, id, err);
+}
+
+int vg_tasks_submit_held(struct vg_agent *agent, const char *kind, const char *source, uid_t uid,
+			 const json_t *request, int pidfd, int64_t *id, struct vg_error *err)
+{
+	return submit(agent, kind, source, uid, request, NULL, pidfd, id, err);
 }
 
 int vg_tasks_submit_openc2(struct vg_agent *agent, const char *kind, const json_t *request, const char *request_id,
@@ -658,7 +699,7 @@ int vg_tasks_submit_openc2(struct vg_agent *agent, const char *kind, const json_
 {
 	if (!request_id[0] || strlen(request_id) > VG_TASK_ID_MAX)
 		return vg_error_set(err, -EINVAL, N_("invalid task id"));
-	return submit(agent, kind, "server", 0, request, request_id, id, err);
+	return submit(agent, kind, "server", 0, request, request_id, -1, id, err);
 }
 
 static void on_wait_timeout(struct vg_watch *timer, int fd, uint32_t events, void *data)
@@ -1051,6 +1092,12 @@ static void find_self(struct vg_agent *agent, struct vg_task_self *self)
 	self->pid = getpid();
 }
 
+static void protect_refresh_work(struct vg_job *job, void *data)
+{
+	(void)job;
+	vg_protect_refresh(data);
+}
+
 static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_tasks *tasks = calloc(1, sizeof(*tasks));
@@ -1078,6 +1125,12 @@ static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 	if (interrupted)
 		vg_warn("tasks: %u task(s) were running when the agent stopped: marked interrupted", interrupted);
 	find_self(agent, &tasks->self);
+	if ((r = vg_protect_new(&tasks->protect, &(struct vg_protect_config){ 0 })) < 0) {
+		tasks_free(tasks);
+		return vg_error_set(err, r, N_("out of memory"));
+	}
+	/* The package index is read once now, off the loop; deletes refresh it when dpkg ran. */
+	vg_workers_submit(tasks->pool, protect_refresh_work, NULL, tasks->protect);
 	agent->tasks = tasks;
 	return 0;
 }
@@ -1112,6 +1165,7 @@ static json_t *tasks_status(struct vg_agent *agent)
 	json_object_set_new(o, "kept", json_integer((json_int_t)tasks->count));
 	for (size_t i = ST_SUCCEEDED; i < sizeof(state_names) / sizeof(state_names[0]); i++)
 		json_object_set_new(o, state_names[i], json_integer((json_int_t)tasks->counts[i]));
+	json_object_set_new(o, "protected", vg_protect_status(tasks->protect));
 	return o;
 }
 
