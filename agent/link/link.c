@@ -197,7 +197,7 @@ static json_t *addresses(void)
 
 static json_t *task_states(struct vg_link *link)
 {
-	json_t *list = vg_journal_list(link->journal, 256, false), *out = json_array(), *t;
+	json_t *list = vg_journal_list(link->journal, VG_JOURNAL_REQUESTS, 256, false), *out = json_array(), *t;
 	size_t i;
 
 	json_array_foreach(list, i, t)
@@ -357,7 +357,7 @@ static json_t *pending_upload(json_t *row)
 /* Records how the upload of request id ended in its response (status 500 when it failed). */
 static void record_upload(struct vg_link *link, const char *id, json_t *upload, const char *failure)
 {
-	json_t *row = vg_journal_get(link->journal, id), *resp, *x, *res;
+	json_t *row = vg_journal_get(link->journal, VG_JOURNAL_REQUESTS, id), *resp, *x, *res;
 	struct vg_error err = { 0 };
 	const char *copy;
 
@@ -375,7 +375,8 @@ static void record_upload(struct vg_link *link, const char *id, json_t *upload, 
 		json_object_set_new(resp, "status", json_integer(500));
 		json_object_set_new(resp, "status_text", json_string(failure));
 	}
-	if (vg_journal_set_state(link->journal, id, failure ? VG_TASK_FAILED : VG_TASK_SUCCEEDED, resp, &err) < 0)
+	if (vg_journal_set_state(link->journal, VG_JOURNAL_REQUESTS, id, failure ? VG_TASK_FAILED : VG_TASK_SUCCEEDED, resp,
+				 &err) < 0)
 		record_error(link, &err);
 	json_decref(resp);
 	json_decref(row);
@@ -444,7 +445,7 @@ static void send_upload(struct vg_link *link, const json_t *res)
 
 static void send_response(struct vg_link *link)
 {
-	json_t *list = vg_journal_unreported(link->journal, "server", 1), *t = json_array_get(list, 0), *body, *up;
+	json_t *list = vg_journal_unreported(link->journal, 1), *t = json_array_get(list, 0), *body, *up;
 	char url[512], *text;
 
 	if (!t) {

@@ -329,7 +329,7 @@ static void answer_openc2(struct vg_tasks *tasks, const struct task *t, const js
 			 status == 200 ? "OK" : t->err.message, "results", "x-vigil", "task_id", (json_int_t)t->id,
 			 "task_kind", t->kind->name, "state", state_names[t->state], "result",
 			 result ? result : json_null());
-	if (!resp || vg_journal_set_state(tasks->journal, t->openc2_id,
+	if (!resp || vg_journal_set_state(tasks->journal, VG_JOURNAL_REQUESTS, t->openc2_id,
 					  status == 200 ? VG_TASK_SUCCEEDED : t->state == ST_FAILED || status == 500
 					  ? VG_TASK_FAILED : VG_TASK_REFUSED, resp, &err) < 0)
 		vg_warn("task %" PRId64 ": cannot record the answer to request %s: %s", t->id, t->openc2_id,
@@ -350,7 +350,7 @@ int vg_tasks_answer_openc2(struct vg_agent *agent, const char *request_id, int s
 	resp = json_pack("{s:i, s:s}", "status", status, "status_text", text);
 	if (resp && results)
 		json_object_set(resp, "results", (json_t *)results);
-	r = resp ? vg_journal_set_state(agent->tasks->journal, request_id,
+	r = resp ? vg_journal_set_state(agent->tasks->journal, VG_JOURNAL_REQUESTS, request_id,
 					 status == 200 ? VG_TASK_SUCCEEDED : status >= 500 ? VG_TASK_FAILED : VG_TASK_REFUSED,
 					 resp, &err)
 		 : -ENOMEM;
@@ -387,7 +387,7 @@ static void journal_record(struct vg_tasks *tasks, const struct task *t)
 		if (!json_object_get(result, "stderr") || json_is_null(json_object_get(result, "stderr")))
 			json_object_del(result, "stderr");
 	}
-	if (vg_journal_set_state(tasks->journal, id, (enum vg_task_state)t->state, result, &err) < 0)
+	if (vg_journal_set_state(tasks->journal, VG_JOURNAL_TASKS, id, (enum vg_task_state)t->state, result, &err) < 0)
 		vg_warn("task %s: cannot record it in the task journal: %s", id, err.message);
 	if (t->openc2_id[0] && final_state(t->state))
 		answer_openc2(tasks, t, result);
@@ -810,7 +810,7 @@ static json_t *journal_find(struct vg_tasks *tasks, json_int_t id)
 	if (!tasks->journal)
 		return NULL;
 	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, id);
-	row = vg_journal_get(tasks->journal, text);
+	row = vg_journal_get(tasks->journal, VG_JOURNAL_TASKS, text);
 	o = row ? journal_task_json(row) : NULL;
 	json_decref(row);
 	return o;
@@ -879,7 +879,7 @@ static int cmd_output(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 		char idtext[32];
 
 		snprintf(idtext, sizeof(idtext), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(old, "id")));
-		row = vg_journal_get(agent->tasks->journal, idtext);
+		row = vg_journal_get(agent->tasks->journal, VG_JOURNAL_TASKS, idtext);
 		full = row ? json_object_get(row, "result") : NULL;
 		json_decref(old);
 		old = full ? json_incref(full) : NULL;
@@ -968,8 +968,8 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	}
 	/* Older tasks (and those of previous runs) come from the journal, newest first. */
 	if (agent->tasks->journal && (json_int_t)json_array_size(list) < limit && used <= LIST_BYTES_MAX) {
-		json_t *rows = vg_journal_list(agent->tasks->journal, (unsigned)(limit + (json_int_t)agent->tasks->count),
-					       false), *row;
+		json_t *rows = vg_journal_list(agent->tasks->journal, VG_JOURNAL_TASKS,
+					       (unsigned)(limit + (json_int_t)agent->tasks->count), false), *row;
 		size_t i;
 
 		json_array_foreach(rows, i, row) {
