@@ -167,6 +167,8 @@ static void print_task(json_t *task)
 		} else if (json_is_object(r) && strcmp(kind, "run") != 0) {
 			print_file_facts(r);
 		}
+		if (json_is_true(json_object_get(r, "output_withheld")))
+			printf("  %s\n", _("(the output and environment of a run are shown to root only)"));
 	}
 	if (is_final(state) && strcmp(state, "succeeded") != 0)
 		fprintf(stderr, _("vigilctl: %s\n"), error_text(task, text, sizeof(text)));

@@ -80,6 +80,7 @@ struct waiter {
 	struct task *task;
 	uint64_t conn_id;
 	json_int_t req_id;
+	bool reader;                       /* the peer may read, not administer: redacted */
 	struct vg_watch *timer;
 	struct waiter *next;
 };
@@ -92,7 +93,7 @@ struct task {
 	uid_t uid;
 	json_t *request;
 	enum task_state state;
-	json_t *result;
+	json_t *result;                    /* the loop's: set once, by job_done, from work */
 	struct vg_error err;
 	int64_t created, started, ended;   /* ms since the epoch */
 	struct vg_job *job;
@@ -100,6 +101,13 @@ struct task {
 	atomic_int phase;                  /* PHASE_*: who came first, the worker or a cancel */
 	int rc;
 	struct vg_task_ctx ctx;
+	/* The worker's, until job_done hands them over on the loop thread: nothing the loop reads
+	 * is being built by a worker (the loop may show a running task at any time). */
+	struct {
+		json_t *result;
+		struct vg_error err;
+		int rc;
+	} work;
 	struct waiter *waiters;
 	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this task answers, "" when local */
 	int pidfd;                         /* terminate: the process an IOC match held, or -1 */
@@ -224,12 +232,49 @@ static json_t *task_json(const struct task *t)
 	return o;
 }
 
+/* What a member of the read-only group sees of a task: root's secrets are not theirs.  A run's
+ * environment values (API_TOKEN=...) are replaced, and its output withheld (it may print
+ * /etc/shadow); the task's state, exit code and the rest stay. */
+static json_t *redacted(json_t *o)
+{
+	json_t *req = json_object_get(o, "request"), *env, *res = json_object_get(o, "result"), *v;
+	size_t i;
+
+	if (!o)
+		return NULL;
+	if (json_is_array(json_object_get(req, "env"))) {
+		req = json_deep_copy(req);   /* the task's own request stays whole */
+		env = json_object_get(req, "env");
+		json_array_foreach(env, i, v) {
+			const char *text = json_string_value(v), *eq = text ? strchr(text, '=') : NULL;
+
+			if (eq)
+				json_array_set_new(env, i, json_sprintf("%.*s=(hidden)", (int)(eq - text), text));
+		}
+		json_object_set_new(o, "request", req);
+	}
+	if (json_is_object(res) && (json_object_get(res, "stdout") || json_object_get(res, "stderr"))) {
+		static const char *const keys[] = { "stdout", "stderr", "stdout_size", "stderr_size" };
+
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			json_object_del(res, keys[k]);
+		json_object_set_new(res, "output_withheld", json_true());
+	}
+	return o;
+}
+
+static bool reader(const struct vg_ctl_request *req)
+{
+	return !req->peer || req->peer->access < VG_ACCESS_ADMIN;
+}
+
 static void reply_waiter(struct waiter *w)
 {
 	struct vg_ctl_server *srv = w->tasks->agent->ctl;
 
 	if (srv)
-		vg_ctl_server_reply(srv, w->conn_id, w->req_id, task_json(w->task), NULL);
+		vg_ctl_server_reply(srv, w->conn_id, w->req_id,
+				    w->reader ? redacted(task_json(w->task)) : task_json(w->task), NULL);
 	vg_watch_remove(w->timer);
 	free(w);
 }
@@ -455,6 +500,7 @@ static void task_free(struct task *t)
 	}
 	json_decref(t->request);
 	json_decref(t->result);
+	json_decref(t->work.result);
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	free(t);
@@ -515,7 +561,7 @@ static void job_work(struct vg_job *job, void *data)
 		/* The loop also catches up in job_done. */
 	}
 	vg_task_pause(&t->ctx, t->kind->name);
-	t->rc = t->kind->fn(&t->ctx, t->request, &t->result, &t->err);
+	t->work.rc = t->kind->fn(&t->ctx, t->request, &t->work.result, &t->work.err);
 }
 
 static void job_done(struct vg_job *job, void *data)
@@ -537,6 +583,11 @@ static void job_done(struct vg_job *job, void *data)
 	}
 	if (t->state == ST_QUEUED)
 		task_transition(tasks, t, ST_RUNNING);
+	/* The worker is done with them: they become the task's, once. */
+	t->result = t->work.result;
+	t->work.result = NULL;
+	t->err = t->work.err;
+	t->rc = t->work.rc;
 	if (t->rc == 0)
 		to = ST_SUCCEEDED;
 	else if (t->rc == -ECANCELED)
@@ -726,7 +777,7 @@ static int reply_task(struct vg_tasks *tasks, struct task *t, struct vg_ctl_requ
 	struct waiter *w;
 
 	if (wait_ms <= 0 || final_state(t->state)) {
-		*result = task_json(t);
+		*result = reader(req) ? redacted(task_json(t)) : task_json(t);
 		return 0;
 	}
 	if (wait_ms > MAX_WAIT_MS)
@@ -737,6 +788,7 @@ static int reply_task(struct vg_tasks *tasks, struct task *t, struct vg_ctl_requ
 	w->task = t;
 	w->conn_id = req->conn_id;
 	w->req_id = req->id;
+	w->reader = reader(req);
 	w->timer = vg_loop_timer(tasks->agent->loop, (uint64_t)wait_ms, 0, on_wait_timeout, w);
 	if (!w->timer) {
 		free(w);
@@ -849,7 +901,7 @@ static int cmd_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	if ((r = task_arg(agent, req, &t, &old, err)) < 0)
 		return r;
 	if (old) {
-		*result = old;
+		*result = reader(req) ? redacted(old) : old;
 		return 0;
 	}
 	return reply_task(agent->tasks, t, req, result, err);
@@ -870,6 +922,10 @@ static int cmd_output(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 
 	if ((r = task_arg(agent, req, &t, &old, err)) < 0)
 		return r;
+	if (reader(req)) {
+		json_decref(old);
+		return vg_error_set(err, -EPERM, N_("the output of a task is shown to root only"));
+	}
 	if (!stream || (strcmp(stream, "stdout") != 0 && strcmp(stream, "stderr") != 0))
 		return vg_error_set(err, -EINVAL, N_("\"stream\" must be stdout or stderr"));
 	/* A task read back from the journal keeps its whole output there. */
@@ -955,7 +1011,7 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		if (state && strcmp(state, state_names[t->state]) != 0)
 			continue;
 		/* A list shows what each task was; task.show gives a run's output. */
-		item = task_json(t);
+		item = reader(req) ? redacted(task_json(t)) : task_json(t);
 		json_object_del(json_object_get(item, "result"), "stdout");
 		json_object_del(json_object_get(item, "result"), "stderr");
 		size = json_dumpb(item, NULL, 0, JSON_COMPACT);
@@ -982,6 +1038,8 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 				continue;
 			if (!(item = journal_task_json(row)))
 				continue;
+			if (reader(req))
+				redacted(item);
 			if (find_task(agent->tasks, json_integer_value(json_object_get(item, "id")))) {
 				json_decref(item);
 				continue;
