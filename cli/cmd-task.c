@@ -154,6 +154,12 @@ static void print_task(json_t *task)
 				json_is_string(json_object_get(r, "signal")) ? str(r, "signal") : "SIGKILL");
 		if (json_is_true(json_object_get(r, "stdout_truncated")) || json_is_true(json_object_get(r, "stderr_truncated")))
 			fprintf(stderr, "%s\n", _("(output cut at 1 MiB)"));
+		if (json_array_size(json_object_get(r, "killed"))) {
+			unsigned long n = (unsigned long)json_array_size(json_object_get(r, "killed"));
+
+			fprintf(stderr, P_("(%lu process it left running was killed)\n",
+					   "(%lu processes it left running were killed)\n", n), n);
+		}
 	} else {
 		printf(_("Task %lld (%s): %s.\n"), id, kind, state_text(state));
 		if (json_is_array(json_object_get(r, "pids"))) {
@@ -575,8 +581,9 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	  .operands = one_path, .run = run_delete_file },
 	{ .name = "task run", .help = N_("Run a program on the host, without a shell"),
 	  .details = N_("Options come before the program; everything after it is the program's own.  The program runs\n"
-			"as USER (default: tasks.run_default_user) in a process group of its own, killed at the\n"
-			"timeout (default: tasks.run_default_timeout); the first MiB of stdout and stderr is kept."),
+			"as USER (default: tasks.run_default_user) in a cgroup of its own: everything it started is\n"
+			"killed when it ends, at the timeout (default: tasks.run_default_timeout) or on a cancel,\n"
+			"and the task says what.  The first MiB of stdout and stderr is kept."),
 	  .proto = VG_CMD_TASK_RUN, .flags = VG_CLI_OPTIONS_FIRST,
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "cwd", .type = VG_CLI_PATH, .metavar = "DIR", .source = VG_CLI_SRC_DIRS,

@@ -28,6 +28,7 @@
 
 struct vg_error;
 struct vg_protect;
+struct vg_task_cgroups;
 
 #define VG_TASK_PATH_MAX 4095
 #define VG_TASK_OUTPUT_MAX (1024 * 1024) /* stdout and stderr kept of a run, each */
@@ -57,6 +58,9 @@ struct vg_task_ctx {
 	uint64_t file_max;                 /* bytes, get-file and quarantine copies */
 	char run_default_user[64];
 	unsigned run_default_timeout;      /* seconds */
+	const struct vg_task_cgroups *cgroups; /* where runs get a cgroup each (cgroup.c), or NULL */
+	uint64_t run_memory_max;           /* bytes, 0: no limit */
+	uint64_t run_pids_max;             /* 0: no limit */
 	unsigned terminate_grace;          /* seconds between TERM and KILL */
 	int pidfd;                         /* terminate: the process held since an IOC match, or -1 */
 	struct vg_protect *protect;        /* the protected files (protect.c), shared, may be NULL */
@@ -79,8 +83,10 @@ int vg_task_get_file(struct vg_task_ctx *ctx, const json_t *args, json_t **resul
  * result: path, type, size, hashes, times, owner, deleted, quarantine id. */
 int vg_task_delete_file(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err);
 
-/* run {exe, argv[], cwd?, env[]?, user?, timeout?}: fork and exec without a shell.
- * result: pid, exit_code or signal, stdout, stderr (first MiB each), truncated flags, duration_ms. */
+/* run {exe, argv[], cwd?, env[]?, user?, timeout?}: fork and exec without a shell, in a cgroup of
+ * its own (cgroup.c) killed when the program ends, times out or is cancelled.  result: pid,
+ * exit_code or signal, stdout, stderr (first MiB each), truncated flags, duration_ms, killed[]
+ * (what the cgroup still held: {pid, name}, at most 64). */
 int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err);
 
 /* terminate {pid, start_time?} | {exe} | {sha256}: TERM, then KILL after the grace period,
@@ -121,6 +127,27 @@ bool vg_protect_match(struct vg_protect *p, const char *extra, const char *path,
 		      size_t size);
 /* For status: {package_files, indexed_at, dpkg}. */
 json_t *vg_protect_status(struct vg_protect *p);
+
+/* Task cgroups (cgroup.c): ROOT/vigil-tasks/AGENT-PID, outside the agent's own cgroup and
+ * limits, with one task-ID cgroup per run. */
+int vg_task_cgroups_open(struct vg_task_cgroups **out, struct vg_error *err);
+void vg_task_cgroups_close(struct vg_task_cgroups *cg);
+/* For status: {available, path, limits {memory_max, pids_max}} (a limit the host's controllers
+ * cannot apply is absent). */
+json_t *vg_task_cgroups_status(const struct vg_task_cgroups *cg, uint64_t memory_max, uint64_t pids_max);
+
+struct vg_task_cgroup {
+	char dir[VG_TASK_PATH_MAX + 1];    /* "" when runs have no cgroup */
+	int procs_fd;                      /* its cgroup.procs, for the child to move itself in */
+};
+/* Makes the cgroup of task id with its limits (0: none).  Without cgroups (cg NULL) tc stays
+ * empty and 0 is returned. */
+int vg_task_cgroup_make(const struct vg_task_cgroups *cg, const char *id, uint64_t memory_max, uint64_t pids_max,
+			struct vg_task_cgroup *tc, struct vg_error *err);
+/* Kills everything in it (cgroup.kill) and waits until it is empty; returns what was in it
+ * ({pid, name} each, at most 64), NULL without a cgroup. */
+json_t *vg_task_cgroup_kill(struct vg_task_cgroup *tc);
+void vg_task_cgroup_remove(struct vg_task_cgroup *tc);
 
 /* Shared helpers (path.c, hash.c). */
 static inline bool vg_task_cancelled(const struct vg_task_ctx *ctx)

@@ -130,6 +130,7 @@ struct vg_tasks {
 	uint64_t counts[ST_INTERRUPTED + 1];
 	struct vg_journal *journal;        /* every task, across restarts (ids come from it) */
 	struct vg_protect *protect;        /* the protected files, shared by the task threads */
+	struct vg_task_cgroups *cgroups;   /* where runs get their cgroups; NULL without cgroup v2 */
 };
 
 /* A user name as useradd accepts it, or a uid; whether it exists is checked when a task runs. */
@@ -159,6 +160,13 @@ VG_INT_SETTING(VG_S_TASKS_RUN_DEFAULT_TIMEOUT, .key = "tasks.run_default_timeout
 VG_INT_SETTING(VG_S_TASKS_TERMINATE_GRACE_SECONDS, .key = "tasks.terminate_grace_seconds", .def = "5", .min = 0,
 	       .max = 300, .unit = "seconds",
 	       .help = N_("Time between SIGTERM and SIGKILL when a task terminates a process"));
+VG_INT_SETTING(VG_S_TASKS_RUN_MEMORY_MAX_MB, .key = "tasks.run_memory_max_mb", .def = "1024", .min = 0,
+	       .max = 1048576, .unit = "MiB",
+	       .help = N_("Memory that the programs of one run task may use together (their cgroup's memory.max; "
+			  "0: no limit)"));
+VG_INT_SETTING(VG_S_TASKS_RUN_TASKS_MAX, .key = "tasks.run_tasks_max", .def = "512", .min = 0, .max = 4194304,
+	       .help = N_("Processes and threads that one run task may have at once (its cgroup's pids.max; "
+			  "0: no limit)"));
 VG_LIST_SETTING(VG_S_TASKS_PROTECTED_PATHS, .key = "tasks.protected_paths", .def = "", .max = 64,
 		.help = N_("Files and directories that delete-file refuses without force, besides the built-in ones "
 			   "(comma-separated absolute paths)"),
@@ -170,6 +178,8 @@ static const struct vg_setting_def *const setting_defs[] = {
 	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_USER),
 	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_TIMEOUT),
 	VG_SETTING_DEF(VG_S_TASKS_TERMINATE_GRACE_SECONDS),
+	VG_SETTING_DEF(VG_S_TASKS_RUN_MEMORY_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_RUN_TASKS_MAX),
 	VG_SETTING_DEF(VG_S_TASKS_PROTECTED_PATHS),
 	NULL,
 };
@@ -540,6 +550,7 @@ static void tasks_free(struct vg_tasks *tasks)
 	if (tasks->journal)
 		vg_journal_close(tasks->journal);
 	vg_protect_free(tasks->protect);
+	vg_task_cgroups_close(tasks->cgroups);
 	free(tasks);
 }
 
@@ -647,6 +658,9 @@ static void fill_ctx(struct vg_tasks *tasks, struct task *t)
 	snprintf(t->ctx.protected_paths, sizeof(t->ctx.protected_paths), "%s",
 		 vg_setting_list(s, VG_S_TASKS_PROTECTED_PATHS));
 	t->ctx.pause = tasks->agent->task_pause;
+	t->ctx.cgroups = tasks->cgroups;
+	t->ctx.run_memory_max = (uint64_t)vg_setting_int(s, VG_S_TASKS_RUN_MEMORY_MAX_MB) * 1024 * 1024;
+	t->ctx.run_pids_max = (uint64_t)vg_setting_int(s, VG_S_TASKS_RUN_TASKS_MAX);
 }
 
 /* The journal records the queued task and numbers it: ids survive restarts.  Without a
@@ -1159,6 +1173,7 @@ static void protect_refresh_work(struct vg_job *job, void *data)
 static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_tasks *tasks = calloc(1, sizeof(*tasks));
+	struct vg_error cg_err = { 0 };
 	unsigned interrupted = 0;
 	int r = 0;
 
@@ -1187,6 +1202,9 @@ static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 		tasks_free(tasks);
 		return vg_error_set(err, r, N_("out of memory"));
 	}
+	/* Without cgroup v2 a run's process group is what is killed, and status says so. */
+	if (vg_task_cgroups_open(&tasks->cgroups, &cg_err) < 0)
+		vg_warn("tasks: runs get no cgroup of their own: %s", cg_err.message);
 	/* The package index is read once now, off the loop; deletes refresh it when dpkg ran. */
 	vg_workers_submit(tasks->pool, protect_refresh_work, NULL, tasks->protect);
 	agent->tasks = tasks;
@@ -1224,6 +1242,10 @@ static json_t *tasks_status(struct vg_agent *agent)
 	for (size_t i = ST_SUCCEEDED; i < sizeof(state_names) / sizeof(state_names[0]); i++)
 		json_object_set_new(o, state_names[i], json_integer((json_int_t)tasks->counts[i]));
 	json_object_set_new(o, "protected", vg_protect_status(tasks->protect));
+	json_object_set_new(o, "run_cgroups",
+			    vg_task_cgroups_status(tasks->cgroups,
+						   (uint64_t)vg_setting_int(agent->settings, VG_S_TASKS_RUN_MEMORY_MAX_MB) << 20,
+						   (uint64_t)vg_setting_int(agent->settings, VG_S_TASKS_RUN_TASKS_MAX)));
 	return o;
 }
 
