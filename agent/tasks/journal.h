@@ -43,6 +43,9 @@ bool vg_task_state_final(enum vg_task_state state);
 /* Opens the journal over store (migrating its tables) and marks running tasks interrupted;
  * *interrupted receives how many (may be NULL). */
 int vg_journal_open(struct vg_journal **out, struct vg_store *store, unsigned *interrupted, struct vg_error *err);
+/* A journal over a read-only connection (vg_store_open_reader), for reading on a worker the
+ * rows whose results may be large; no migration, no change. */
+int vg_journal_view(struct vg_journal **out, struct vg_store *store, struct vg_error *err);
 void vg_journal_close(struct vg_journal *j);
 
 /* Records a new entry of ns in state queued.  -EEXIST when the id is already known there. */
@@ -68,6 +71,12 @@ json_t *vg_journal_get(struct vg_journal *j, enum vg_journal_ns ns, const char *
 json_t *vg_journal_unreported(struct vg_journal *j, unsigned limit);
 /* Marks the response to the server's request id as reported (or to report again). */
 int vg_journal_set_reported(struct vg_journal *j, const char *id, bool reported, struct vg_error *err);
+/* Whether vg_journal_unreported would find a request (one indexed lookup; no result read). */
+bool vg_journal_has_unreported(struct vg_journal *j);
+
+/* The server's newest requests first, at most limit, as [{request_id, kind, state}]: their
+ * requests and results are not read. */
+json_t *vg_journal_states(struct vg_journal *j, unsigned limit);
 
 /* The newest entries of ns first, at most limit; with active_only, only those not in a final
  * state. */
