@@ -3,7 +3,8 @@
 TASKS_INTEGRATION = integration/tasks-getfile.sh integration/tasks-delete.sh integration/tasks-run.sh \
 	integration/tasks-terminate.sh integration/tasks-crash.sh \
 	integration/tasks-hostile.sh integration/tasks-protected.sh integration/tasks-readers.sh \
-	integration/tasks-cgroup.sh integration/dist-units.sh
+	integration/tasks-cgroup.sh integration/dist-units.sh \
+	integration/tasks-retention.sh
 TESTS += $(TASKS_INTEGRATION)
 EXTRA_DIST += $(TASKS_INTEGRATION)
 check_PROGRAMS += unit/test-tasks-executors

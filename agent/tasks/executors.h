@@ -196,4 +196,13 @@ int vg_task_make_dir(const char *dir, struct vg_error *err);
 /* The usual file facts of st: size, times, uid, gid, owner name, mode. */
 json_t *vg_task_stat_json(const struct stat *st);
 
+/* Retention of collected/ (get-file copies kept for the server or the administrator): removes
+ * the copies older than max_age_s and, newest kept first, those past max_bytes (0: no cap).
+ * Adds to usage->removed; sets files and bytes to what stays.  No directory: nothing kept. */
+struct vg_collected_usage {
+	uint64_t files, bytes, removed;
+};
+int vg_task_collected_enforce(const char *dir, uint64_t max_bytes, uint64_t max_age_s, struct vg_collected_usage *usage,
+			      struct vg_error *err);
+
 #endif

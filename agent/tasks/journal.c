@@ -329,3 +329,58 @@ json_t *vg_journal_list(struct vg_journal *j, enum vg_journal_ns ns, unsigned li
 					  : "SELECT " COLUMNS " FROM tasks_journal WHERE ns = ?2 ORDER BY seq DESC LIMIT ?1",
 			   ns, limit);
 }
+
+/* What may go: a task or request in a final state whose response, for a request, reached the
+ * server; never the newest row, whose seq numbers the next task (ids never come back). */
+#define REMOVABLE "state >= 2 AND (ns = 0 OR reported = 1) AND seq < (SELECT MAX(seq) FROM tasks_journal)"
+#define ROW_BYTES "(length(CAST(request AS BLOB)) + COALESCE(length(CAST(result AS BLOB)), 0))"
+
+static int delete_bound(struct vg_journal *j, const char *sql, int64_t bound, uint64_t *removed, struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if ((r = prepare(j, sql, &st, err)) < 0)
+		return r;
+	sqlite3_bind_int64(st, 1, bound);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return vg_store_error(j->store, N_("trimming the task journal"), err);
+	*removed += (uint64_t)sqlite3_changes(vg_store_db(j->store));
+	return 0;
+}
+
+int vg_journal_enforce(struct vg_journal *j, uint64_t max_bytes, uint64_t max_age_s, struct vg_journal_usage *usage,
+		       struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = vg_store_begin(j->store, err)) < 0)
+		return r;
+	if (max_age_s &&
+	    (r = delete_bound(j, "DELETE FROM tasks_journal WHERE ended_ms < ?1 AND " REMOVABLE,
+			      vg_time_ms() - (int64_t)max_age_s * 1000, &usage->removed, err)) < 0)
+		goto fail;
+	/* Newest first, the rows past max_bytes (counting those that must stay) go. */
+	if (max_bytes &&
+	    (r = delete_bound(j, "DELETE FROM tasks_journal WHERE rowid IN (SELECT rowid FROM (SELECT rowid, SUM(" ROW_BYTES
+				 ") OVER (ORDER BY seq DESC ROWS UNBOUNDED PRECEDING) AS total FROM tasks_journal)"
+				 " WHERE total > ?1) AND " REMOVABLE,
+			      (int64_t)max_bytes, &usage->removed, err)) < 0)
+		goto fail;
+	if ((r = vg_store_commit(j->store, err)) < 0)
+		return r;
+	if ((r = prepare(j, "SELECT COUNT(*), COALESCE(SUM(" ROW_BYTES "), 0) FROM tasks_journal", &st, err)) < 0)
+		return r;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		usage->rows = (uint64_t)sqlite3_column_int64(st, 0);
+		usage->bytes = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	vg_store_rollback(j->store);
+	return r;
+}

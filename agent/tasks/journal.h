@@ -43,8 +43,8 @@ bool vg_task_state_final(enum vg_task_state state);
 /* Opens the journal over store (migrating its tables) and marks running tasks interrupted;
  * *interrupted receives how many (may be NULL). */
 int vg_journal_open(struct vg_journal **out, struct vg_store *store, unsigned *interrupted, struct vg_error *err);
-/* A journal over a read-only connection (vg_store_open_reader), for reading on a worker the
- * rows whose results may be large; no migration, no change. */
+/* A journal over a connection of a worker's own: read-only (vg_store_open_reader) to read the
+ * rows whose results may be large, or the worker's writer for vg_journal_enforce; no migration. */
 int vg_journal_view(struct vg_journal **out, struct vg_store *store, struct vg_error *err);
 void vg_journal_close(struct vg_journal *j);
 
@@ -81,5 +81,17 @@ json_t *vg_journal_states(struct vg_journal *j, unsigned limit);
 /* The newest entries of ns first, at most limit; with active_only, only those not in a final
  * state. */
 json_t *vg_journal_list(struct vg_journal *j, enum vg_journal_ns ns, unsigned limit, bool active_only);
+
+/* The journal's size: rows, bytes of their requests and results, rows removed so far. */
+struct vg_journal_usage {
+	uint64_t rows, bytes, removed;
+};
+
+/* Applies the caps (0: none): no task or request that ended more than max_age_s ago, at most
+ * max_bytes of requests and results, oldest first.  What must stay stays: an entry not ended
+ * yet, a request whose response the server has not had, and the newest row (it numbers the next
+ * task).  Adds to usage->removed and sets its rows and bytes.  Reads every row: on a worker. */
+int vg_journal_enforce(struct vg_journal *j, uint64_t max_bytes, uint64_t max_age_s, struct vg_journal_usage *usage,
+		       struct vg_error *err);
 
 #endif

@@ -41,6 +41,7 @@
 #define KEEP_FINISHED 1000    /* finished tasks kept in memory for task.list / task.show */
 #define MAX_WAIT_MS 25000     /* a client's call times out after 30 s: answer before */
 #define MAX_LIST 10000
+#define RETENTION_PERIOD_MS (3600 * 1000)
 /* Replies stay small: a run's output (up to 1 MiB each, and JSON escapes may grow it) travels
  * in pieces of this size; the rest is read with task.output. */
 #define REPLY_OUTPUT_MAX (64 * 1024)
@@ -133,7 +134,16 @@ struct vg_tasks {
 	struct vg_journal *journal;        /* every task, across restarts (ids come from it) */
 	struct vg_protect *protect;        /* the protected files, shared by the task threads */
 	struct vg_task_cgroups *cgroups;   /* where runs get their cgroups; NULL without cgroup v2 */
+	struct retention_job *retention;   /* the retention pass under way, or NULL */
+	bool retention_again;              /* a task ended during it: one more pass after it */
+	struct vg_watch *retention_timer;  /* the hourly pass (the age caps) */
+	struct vg_collected_usage collected;
+	struct vg_journal_usage journal_usage;
+	int64_t retention_checked;         /* ms, the end of the last pass; 0 before the first */
+	struct vg_error retention_err;     /* what the last pass could not do */
 };
+
+static void retention_request(struct vg_tasks *tasks);
 
 /* A user name as useradd accepts it, or a uid; whether it exists is checked when a task runs. */
 static int validate_user(const char *value, struct vg_error *err)
@@ -169,6 +179,16 @@ VG_INT_SETTING(VG_S_TASKS_RUN_MEMORY_MAX_MB, .key = "tasks.run_memory_max_mb", .
 VG_INT_SETTING(VG_S_TASKS_RUN_TASKS_MAX, .key = "tasks.run_tasks_max", .def = "512", .min = 0, .max = 4194304,
 	       .help = N_("Processes and threads that one run task may have at once (its cgroup's pids.max; "
 			  "0: no limit)"));
+VG_INT_SETTING(VG_S_TASKS_COLLECTED_MAX_MB, .key = "tasks.collected_max_mb", .def = "2048", .min = 1,
+	       .max = 1048576, .unit = "MiB",
+	       .help = N_("Disk space that the get-file copies kept in the state directory may take; the oldest go first"));
+VG_INT_SETTING(VG_S_TASKS_COLLECTED_MAX_DAYS, .key = "tasks.collected_max_days", .def = "14", .min = 1, .max = 3650,
+	       .unit = "days", .help = N_("Age after which a get-file copy kept in the state directory is removed"));
+VG_INT_SETTING(VG_S_TASKS_JOURNAL_MAX_MB, .key = "tasks.journal_max_mb", .def = "256", .min = 1, .max = 1048576,
+	       .unit = "MiB",
+	       .help = N_("Size of the requests and results that the task journal keeps; the oldest tasks go first"));
+VG_INT_SETTING(VG_S_TASKS_JOURNAL_MAX_DAYS, .key = "tasks.journal_max_days", .def = "90", .min = 1, .max = 3650,
+	       .unit = "days", .help = N_("Age after which an ended task leaves the task journal"));
 VG_LIST_SETTING(VG_S_TASKS_PROTECTED_PATHS, .key = "tasks.protected_paths", .def = "", .max = 64,
 		.help = N_("Files and directories that delete-file refuses without force, besides the built-in ones "
 			   "(comma-separated absolute paths)"),
@@ -183,6 +203,10 @@ static const struct vg_setting_def *const setting_defs[] = {
 	VG_SETTING_DEF(VG_S_TASKS_RUN_MEMORY_MAX_MB),
 	VG_SETTING_DEF(VG_S_TASKS_RUN_TASKS_MAX),
 	VG_SETTING_DEF(VG_S_TASKS_PROTECTED_PATHS),
+	VG_SETTING_DEF(VG_S_TASKS_COLLECTED_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_COLLECTED_MAX_DAYS),
+	VG_SETTING_DEF(VG_S_TASKS_JOURNAL_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_JOURNAL_MAX_DAYS),
 	NULL,
 };
 static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
@@ -483,6 +507,7 @@ static void task_transition(struct vg_tasks *tasks, struct task *t, enum task_st
 	}
 	if (!final_state(to))
 		return;
+	retention_request(tasks);
 	if (t->kind->ocsf_class == VG_OCSF_PROCESS_REMEDIATION && strcmp(t->kind->name, "terminate") == 0 &&
 	    json_array_size(json_object_get(t->result, "pids"))) {
 		size_t i;
@@ -537,9 +562,125 @@ static void prune(struct vg_tasks *tasks)
 	}
 }
 
+/* ---- retention: collected/ and the task journal within their caps (doc/tasks.md) ---- */
+
+struct retention_job {
+	struct vg_tasks *tasks;            /* NULL once the subsystem stopped */
+	char db[PATH_MAX];
+	char collect_dir[VG_TASK_PATH_MAX + 1];
+	uint64_t collected_max_bytes, collected_max_age_s, journal_max_bytes, journal_max_age_s;
+	struct vg_collected_usage collected;
+	struct vg_journal_usage journal;
+	struct vg_error err;
+};
+
+/* On a worker, with a connection of its own: it reads every row of the journal. */
+static void retention_work(struct vg_job *job, void *data)
+{
+	struct retention_job *rj = data;
+	struct vg_store *store = NULL;
+	struct vg_journal *view = NULL;
+	struct vg_error err = { 0 };
+
+	(void)job;
+	vg_task_collected_enforce(rj->collect_dir, rj->collected_max_bytes, rj->collected_max_age_s, &rj->collected,
+				  &rj->err);
+	if (vg_store_open(&store, rj->db, &err) < 0 || vg_journal_view(&view, store, &err) < 0 ||
+	    vg_journal_enforce(view, rj->journal_max_bytes, rj->journal_max_age_s, &rj->journal, &err) < 0)
+		rj->err = err;
+	vg_journal_close(view);
+	vg_store_close(store);
+}
+
+static void retention_done(struct vg_job *job, void *data)
+{
+	struct retention_job *rj = data;
+	struct vg_tasks *tasks = rj->tasks;
+
+	(void)job;
+	if (tasks) {
+		tasks->retention = NULL;
+		if (rj->collected.removed || rj->journal.removed)
+			vg_info("tasks: retention removed %" PRIu64 " collected file(s) and %" PRIu64
+				" task journal entr(ies)", rj->collected.removed, rj->journal.removed);
+		if (rj->err.code && strcmp(rj->err.message, tasks->retention_err.message) != 0)
+			vg_warn("tasks: retention: %s", rj->err.message);
+		tasks->retention_err = rj->err;
+		rj->collected.removed += tasks->collected.removed;
+		rj->journal.removed += tasks->journal_usage.removed;
+		tasks->collected = rj->collected;
+		tasks->journal_usage = rj->journal;
+		tasks->retention_checked = vg_time_ms();
+		if (tasks->retention_again) {
+			tasks->retention_again = false;
+			retention_request(tasks);
+		}
+	}
+	free(rj);
+}
+
+/* Starts a pass with the caps as set now, or asks for one more after the pass under way. */
+static void retention_request(struct vg_tasks *tasks)
+{
+	const struct vg_settings *s = tasks->agent->settings;
+	struct retention_job *rj;
+
+	if (tasks->retention) {
+		tasks->retention_again = true;
+		return;
+	}
+	if (!tasks->agent->workers || !(rj = calloc(1, sizeof(*rj))))
+		return;
+	rj->tasks = tasks;
+	snprintf(rj->db, sizeof(rj->db), "%s", vg_store_path(tasks->agent->store));
+	snprintf(rj->collect_dir, sizeof(rj->collect_dir), "%s/collected", tasks->agent->cfg.state_dir);
+	rj->collected_max_bytes = (uint64_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_MB) << 20;
+	rj->collected_max_age_s = (uint64_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_DAYS) * 86400;
+	rj->journal_max_bytes = (uint64_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_MB) << 20;
+	rj->journal_max_age_s = (uint64_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_DAYS) * 86400;
+	if (!vg_workers_submit(tasks->agent->workers, retention_work, retention_done, rj)) {
+		free(rj);
+		return;
+	}
+	tasks->retention = rj;
+}
+
+static void on_retention_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	(void)w;
+	(void)fd;
+	(void)events;
+	retention_request(data);
+}
+
+static json_t *retention_status(struct vg_tasks *tasks)
+{
+	const struct vg_settings *s = tasks->agent->settings;
+	json_t *o;
+
+	o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I, s:I}}", "collected", "files",
+		      (json_int_t)tasks->collected.files, "bytes", (json_int_t)tasks->collected.bytes, "removed",
+		      (json_int_t)tasks->collected.removed, "max_bytes",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_MB) << 20, "max_days",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_DAYS), "journal", "entries",
+		      (json_int_t)tasks->journal_usage.rows, "bytes", (json_int_t)tasks->journal_usage.bytes, "removed",
+		      (json_int_t)tasks->journal_usage.removed, "max_bytes",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_MB) << 20, "max_days",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_DAYS));
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "checked", tasks->retention_checked ? json_integer(tasks->retention_checked) : json_null());
+	if (tasks->retention_err.code)
+		json_object_set_new(o, "error", json_string(tasks->retention_err.message));
+	return o;
+}
+
 static void tasks_free(struct vg_tasks *tasks)
 {
 	vg_workers_free(tasks->pool);
+	if (tasks->retention)
+		tasks->retention->tasks = NULL;
+	vg_watch_remove(tasks->retention_timer);
 	while (tasks->list) {
 		struct task *t = tasks->list;
 
@@ -1323,6 +1464,10 @@ static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 		vg_warn("tasks: runs get no cgroup of their own: %s", cg_err.message);
 	/* The package index is read once now, off the loop; deletes refresh it when dpkg ran. */
 	vg_workers_submit(tasks->pool, protect_refresh_work, NULL, tasks->protect);
+	/* The caps are applied now, after every task that ends, and every hour (the ages). */
+	tasks->retention_timer = vg_loop_timer(agent->loop, RETENTION_PERIOD_MS, RETENTION_PERIOD_MS, on_retention_tick,
+					       tasks);
+	retention_request(tasks);
 	agent->tasks = tasks;
 	return 0;
 }
@@ -1362,6 +1507,7 @@ static json_t *tasks_status(struct vg_agent *agent)
 			    vg_task_cgroups_status(tasks->cgroups,
 						   (uint64_t)vg_setting_int(agent->settings, VG_S_TASKS_RUN_MEMORY_MAX_MB) << 20,
 						   (uint64_t)vg_setting_int(agent->settings, VG_S_TASKS_RUN_TASKS_MAX)));
+	json_object_set_new(o, "retention", retention_status(tasks));
 	return o;
 }
 

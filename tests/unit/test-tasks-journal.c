@@ -165,12 +165,81 @@ static void test_migration(void **state)
 	vg_store_close(store);
 }
 
+/* The caps remove ended tasks and reported requests, oldest first; never what must stay. */
+static void test_enforce(void **state)
+{
+	struct vg_error err = { 0 };
+	struct vg_journal_usage usage = { 0 };
+	struct vg_store *store;
+	struct vg_journal *j;
+	json_t *req = json_pack("{s:s}", "action", "query"), *big = json_pack("{s:s}", "stdout", ""), *row;
+	char *text = malloc(100001);
+	int64_t ids[4];
+	char last[32];
+
+	(void)state;
+	memset(text, 'x', 100000);
+	text[100000] = '\0';
+	json_object_set_new(big, "stdout", json_string(text));
+	assert_int_equal(vg_store_open(&store, db, &err), 0);
+	assert_int_equal(vg_journal_open(&j, store, NULL, &err), 0);
+	/* Oldest first: an unreported request, a reported one, an ended task, a running task, then
+	 * two ended tasks; each ended one carries 100 kB. */
+	assert_int_equal(vg_journal_add(j, VG_JOURNAL_REQUESTS, "unreported", "server", "start", req, &err), 0);
+	assert_int_equal(vg_journal_set_state(j, VG_JOURNAL_REQUESTS, "unreported", VG_TASK_SUCCEEDED, big, &err), 0);
+	assert_int_equal(vg_journal_add(j, VG_JOURNAL_REQUESTS, "reported", "server", "start", req, &err), 0);
+	assert_int_equal(vg_journal_set_state(j, VG_JOURNAL_REQUESTS, "reported", VG_TASK_SUCCEEDED, big, &err), 0);
+	assert_int_equal(vg_journal_set_reported(j, "reported", true, &err), 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(vg_journal_add_numbered(j, "local", "run", req, 0, &ids[i], &err), 0);
+	for (int i = 0; i < 4; i++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "%lld", (long long)ids[i]);
+		assert_int_equal(vg_journal_set_state(j, VG_JOURNAL_TASKS, id, i == 1 ? VG_TASK_RUNNING : VG_TASK_SUCCEEDED,
+						      i == 1 ? NULL : big, &err), 0);
+	}
+	/* No cap reached: nothing goes. */
+	assert_int_equal(vg_journal_enforce(j, 1 << 20, 86400, &usage, &err), 0);
+	assert_int_equal(usage.removed, 0);
+	assert_int_equal(usage.rows, 6);
+	assert_true(usage.bytes > 500000);
+	/* 150 kB: only the newest ended task fits; the reported request and the first task go,
+	 * the unreported request and the running task stay. */
+	assert_int_equal(vg_journal_enforce(j, 150000, 0, &usage, &err), 0);
+	assert_int_equal(usage.removed, 3);
+	assert_int_equal(usage.rows, 3);
+	assert_non_null((row = vg_journal_get(j, VG_JOURNAL_REQUESTS, "unreported")));
+	json_decref(row);
+	assert_null(vg_journal_get(j, VG_JOURNAL_REQUESTS, "reported"));
+	/* Age: all ended ten days ago; what goes is the ended task that is not the newest row (which
+	 * numbers the next task); the unreported request and the running task stay. */
+	assert_int_equal(vg_journal_add_numbered(j, "local", "run", req, 0, &ids[0], &err), 0);
+	snprintf(last, sizeof(last), "%lld", (long long)ids[0]);
+	assert_int_equal(vg_journal_set_state(j, VG_JOURNAL_TASKS, last, VG_TASK_SUCCEEDED, NULL, &err), 0);
+	assert_int_equal(sqlite3_exec(vg_store_db(store), "UPDATE tasks_journal SET ended_ms = ended_ms - 86400000 * 10",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(vg_journal_enforce(j, 0, 86400, &usage, &err), 0);
+	assert_int_equal(usage.removed, 4);
+	assert_int_equal(usage.rows, 3);
+	assert_non_null((row = vg_journal_get(j, VG_JOURNAL_TASKS, last)));
+	json_decref(row);
+	assert_int_equal(vg_journal_add_numbered(j, "local", "run", req, 0, &ids[1], &err), 0);
+	assert_true(ids[1] > ids[0]);
+	vg_journal_close(j);
+	vg_store_close(store);
+	json_decref(req);
+	json_decref(big);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_namespaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enforce, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
