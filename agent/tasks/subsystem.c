@@ -716,6 +716,8 @@ static void job_work(struct vg_job *job, void *data)
 	}
 	vg_task_pause(&t->ctx, t->kind->name);
 	t->work.rc = t->kind->fn(&t->ctx, t->request, &t->work.result, &t->work.err);
+	/* The result is built and still the thread's: the loop must not see it yet. */
+	vg_task_pause(&t->ctx, "task:built");
 }
 
 static void job_done(struct vg_job *job, void *data)
