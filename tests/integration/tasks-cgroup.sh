@@ -29,12 +29,17 @@ want=$(python3 -c 'import sys; c=open(sys.argv[1]).read().split(); print(sorted(
 ok "status lists the limits the host can apply ($want)" \
 	test "$(ctl --json status | jget 'sorted(d["sections"]["tasks"]["run_cgroups"]["limits"])')" = "$want"
 
-# The program leaves three descendants behind and exits at once.
+# The program leaves three descendants behind and exits as soon as they run.
 ctl --json task run --user nobody /bin/sh -c "
 	'$TEST_DIR/$mark-bg' 300 &
 	setsid '$TEST_DIR/$mark-sess' 300 &
 	( ( '$TEST_DIR/$mark-dbl' 300 & ) & )
-	sleep 0.5; echo left" >"$TEST_DIR/r1.json"
+	for m in bg sess dbl; do
+		until pgrep -f \"^$TEST_DIR/$mark-\$m\" >/dev/null; do
+			sleep 0.05
+		done
+	done
+	echo left" >"$TEST_DIR/r1.json"
 ok "the program ended and the task succeeded" \
 	test "$(jget 'd["state"], d["result"]["stdout"]' <"$TEST_DIR/r1.json")" = "('succeeded', 'left\n')"
 ok "nothing it started in the background survives" bash -c '! pgrep -f "$1-bg" >/dev/null' _ "$TEST_DIR/$mark"
@@ -51,9 +56,9 @@ ok "a timeout kills what the program started in a new session" \
 	bash -c '[ "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"state\"])" "$1")" = timed_out ] &&
 		! pgrep -f "$2-slow" >/dev/null' _ "$TEST_DIR/r2.json" "$TEST_DIR/$mark"
 id=$(ctl --json task run --no-wait --user nobody /bin/sh -c "setsid '$TEST_DIR/$mark-slow' 300 & wait" | jget 'd["id"]')
-wait_for 10 alive slow
+wait_for 30 alive slow
 ctl task cancel "$id" >/dev/null 2>&1
-ok "a cancel does too" wait_for 10 bash -c '! pgrep -f "$1-slow" >/dev/null' _ "$TEST_DIR/$mark"
+ok "a cancel does too" wait_for 30 bash -c '! pgrep -f "$1-slow" >/dev/null' _ "$TEST_DIR/$mark"
 ok "and the cancelled task says what it killed" \
 	bash -c '"$VIGILCTL" --socket "$SOCKET" --json task show "$1" | grep -q "$2-slow"' _ "$id" "$mark"
 ok "vigilctl's summary counts what was killed" \
@@ -62,13 +67,13 @@ ok "vigilctl's summary counts what was killed" \
 # The agent killed outright: the program dies with it (PDEATHSIG), what it started stays in the
 # cgroup until the next agent starts and kills it.
 id=$(ctl --json task run --no-wait --user nobody /bin/sh -c "setsid '$TEST_DIR/$mark-crash' 300 & wait" | jget 'd["id"]')
-wait_for 10 alive crash
+wait_for 30 alive crash
 old_pid=$AGENT_PID
 kill_agent
 ok "after the agent was killed, the program's child is still there" alive crash
 ok "in the dead agent's cgroup" test -d "$cgroot/vigil-tasks/$old_pid/task-$id"
 start_agent || exit 1
-ok "the next agent kills it" wait_for 10 bash -c '! pgrep -f "$1-crash" >/dev/null' _ "$TEST_DIR/$mark"
+ok "the next agent kills it" wait_for 30 bash -c '! pgrep -f "$1-crash" >/dev/null' _ "$TEST_DIR/$mark"
 ok "and removes the dead agent's cgroups" test ! -e "$cgroot/vigil-tasks/$old_pid"
 new_pid=$AGENT_PID
 stop_agent

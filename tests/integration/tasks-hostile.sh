@@ -52,7 +52,7 @@ ctl --json ioc scan "$TEST_DIR/name.ioc" --path "$A" --no-processes --no-ports -
 tid=$(jget 'd["actions"][0]["task_id"]' <"$TEST_DIR/scan1.json")
 ok "the IOC action carries the matched inode" \
 	test "$(jget 'd["iocs"][0]["matches"][0]["items"][0]["inode"]' <"$TEST_DIR/scan1.json")" = "$(stat -c %i "$A/dir/victim.conf")"
-wait_for 10 waiting delete-file
+wait_for 30 waiting delete-file
 as_user mv "$A/dir" "$A/old"
 as_user ln -s "$R" "$A/dir"
 release delete-file
@@ -69,7 +69,7 @@ arm delete-file
 ctl --json ioc scan "$TEST_DIR/name.ioc" --path "$A" --no-processes --no-ports --no-system --action quarantine \
 	>"$TEST_DIR/scan2.json"
 tid=$(jget 'd["actions"][0]["task_id"]' <"$TEST_DIR/scan2.json")
-wait_for 10 waiting delete-file
+wait_for 30 waiting delete-file
 as_user mv "$A/dir" "$A/old"
 as_user mkdir "$A/dir"
 as_user sh -c "echo 'not what matched' >'$A/dir/victim.conf'"
@@ -84,7 +84,7 @@ as_user mkdir "$A/d3"
 as_user sh -c "echo mine >'$A/d3/x'"
 arm delete-file
 tid=$(ctl --json task delete-file --yes --no-wait "$A/d3/x" | jget 'd["id"]')
-wait_for 10 waiting delete-file
+wait_for 30 waiting delete-file
 as_user mv "$A/d3" "$A/d3old"
 as_user ln -s "$R" "$A/d3"
 release delete-file
@@ -95,7 +95,7 @@ as_user rm "$A/d3"
 as_user mv "$A/d3old" "$A/d3"
 arm delete-file:checked
 tid=$(ctl --json task delete-file --yes --no-wait "$A/d3/x" | jget 'd["id"]')
-wait_for 10 waiting delete-file:checked
+wait_for 30 waiting delete-file:checked
 as_user mv "$A/d3" "$A/d3old"
 as_user ln -s "$R" "$A/d3"
 release delete-file:checked
@@ -125,7 +125,7 @@ as_user rmdir "$A/q"
 as_user mv "$A/qold" "$A/q"
 arm quarantine-restore:checked
 tid=$(ctl --json quarantine restore --no-wait "$qid" | jget 'd["id"]')
-wait_for 10 waiting quarantine-restore:checked
+wait_for 30 waiting quarantine-restore:checked
 as_user mv "$A/q" "$A/qnew"
 as_user ln -s "$E" "$A/q"
 release quarantine-restore:checked
@@ -170,13 +170,13 @@ while not done and select.select([fd], [], [], 60)[0]:
 PY
 watcher=$!
 on_exit "kill $watcher"
-wait_for 10 grep -q READY "$TEST_DIR/opens.log"
+wait_for 30 grep -q READY "$TEST_DIR/opens.log"
 ctl --json task get-file "$A/d/null2" >"$TEST_DIR/g1.json" 2>/dev/null
 ok "get-file of a device through a linked directory is refused" test "$(jget 'd["state"]' <"$TEST_DIR/g1.json")" = refused
 ctl --json task get-file "$TEST_DIR/devs/null2" >"$TEST_DIR/g2.json" 2>/dev/null
 ok "get-file of a device node is refused" grep -q "not a regular file" "$TEST_DIR/g2.json"
 echo x >"$TEST_DIR/devs/null2"   # the control: an open the watch must see
-wait_for 10 grep -q CLOSE_WRITE "$TEST_DIR/opens.log"
+wait_for 30 grep -q CLOSE_WRITE "$TEST_DIR/opens.log"
 ok "and the node was never opened (only the control write was)" \
 	test "$(grep -v READY "$TEST_DIR/opens.log" | tr '\n' ' ')" = "OPEN CLOSE_WRITE "
 
@@ -195,13 +195,13 @@ cat >"$TEST_DIR/proc.ioc" <<XML
 <metadata><short_description>hostile</short_description><authored_date>2024-01-01T00:00:00</authored_date></metadata>
 <criteria><Indicator id="top" operator="OR"><IndicatorItem id="p1" condition="is" negate="false" preserve-case="false"><Context document="ProcessItem" search="ProcessItem/name" type="mir"/><Content type="string">vigil-reuse-$$</Content></IndicatorItem></Indicator></criteria><parameters/></OpenIOC>
 XML
-ok "the user's process runs" wait_for 10 grep -q "vigil-reuse" "/proc/$victim/comm"
+ok "the user's process runs" wait_for 30 grep -q "vigil-reuse" "/proc/$victim/comm"
 arm terminate
 ctl --json ioc scan "$TEST_DIR/proc.ioc" --no-files --no-ports --no-system --action terminate >"$TEST_DIR/scan3.json"
 tid=$(jget 'd["actions"][0]["task_id"]' <"$TEST_DIR/scan3.json")
 ok "the terminate action carries the process's start time" \
 	test "$(jget 'd["actions"][0]["start_time"]' <"$TEST_DIR/scan3.json")" = "$(awk '{print $22}' "/proc/$victim/stat")"
-wait_for 10 waiting terminate
+wait_for 30 waiting terminate
 kill -KILL "$victim"
 wait "$victim" 2>/dev/null
 # A process of root's takes the very pid the scan matched.

@@ -27,14 +27,14 @@ ok "status shows the caps, to a member of the read-only group too" test "$member
 ctl settings set tasks.collected_max_mb=1 >/dev/null
 for f in a b c; do head -c 614400 /dev/urandom >"$TEST_DIR/$f.bin"; done
 for f in a b c; do ctl task get-file "$TEST_DIR/$f.bin" >/dev/null; done
-ok "over the size cap the oldest copies go" wait_for 10 is 1 copies
+ok "over the size cap the oldest copies go" wait_for 30 is 1 copies
 ok "the newest stays" bash -c 'ls "$1"/collected | grep -q -- "-c\.bin$"' _ "$STATE_DIR"
-ok "status counts what was removed" wait_for 10 is 2 retention "['collected']['removed']"
+ok "status counts what was removed" wait_for 30 is 2 retention "['collected']['removed']"
 
 # Age: a copy older than tasks.collected_max_days goes at the next pass.
 touch -d '20 days ago' "$STATE_DIR"/collected/*-c.bin
 ctl task run /bin/true >/dev/null
-ok "a copy older than the age cap goes" wait_for 10 is 0 copies
+ok "a copy older than the age cap goes" wait_for 30 is 0 copies
 
 # The journal: 1 MiB, runs printing 400 KB each.
 head -c 409600 /dev/zero | tr '\0' x >"$TEST_DIR/out.txt"
@@ -42,17 +42,17 @@ first=$(ctl --json task run /bin/cat "$TEST_DIR/out.txt" | jget 'd["id"]')
 ok "a run's output is in the journal" test "$(rows "$first")" = 1
 ctl settings set tasks.journal_max_mb=1 >/dev/null
 for i in 1 2 3; do last=$(ctl --json task run /bin/cat "$TEST_DIR/out.txt" | jget 'd["id"]'); done
-ok "over the size cap the oldest run leaves the journal" wait_for 10 is 0 rows "$first"
+ok "over the size cap the oldest run leaves the journal" wait_for 30 is 0 rows "$first"
 ok "the newest stays" test "$(rows "$last")" = 1
 ok "the journal is within its cap" \
-	wait_for 10 journal_within
+	wait_for 30 journal_within
 
 # Age: every row ended 100 days ago; the next agent keeps only the newest.
 stop_agent
 sqlite3 "$STATE_DIR/vigil.db" "UPDATE tasks_journal SET ended_ms = ended_ms - 100 * 86400000"
 start_agent || exit 1
 ok "ended tasks older than the age cap leave the journal" \
-	wait_for 10 is 1 all_rows
+	wait_for 30 is 1 all_rows
 ok "but the newest, which numbers the next task" test "$(rows "$last")" = 1
 next=$(ctl --json task run /bin/true | jget 'd["id"]')
 ok "ids keep growing" test "$next" -gt "$last"
