@@ -17,8 +17,10 @@
  *                                   so that a test can fill it
  *   test.pause {point}              arms a pause point of the task threads: the next task that
  *                                   reaches it waits there (at most 60 s) until released; the
- *                                   points are a task's kind at its start ("delete-file") and
- *                                   KIND:checked between its checks and its action
+ *                                   points are a task's kind at its start ("delete-file"),
+ *                                   KIND:checked between its checks and its action, and
+ *                                   "task:built" when a task's result is built and not yet
+ *                                   handed to the loop
  *   test.paused {point}             whether a task waits at point now: {waiting}
  *   test.release {point}            lets the task waiting at point go on
  *
@@ -229,16 +231,21 @@ static int hold(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 
 static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
-	if (req->def == &test_commands[0])
+	/* In the order of test_commands. */
+	switch (req->def - test_commands) {
+	case 0:
 		return emit(agent, req, result, err);
-	if (req->def == &test_commands[1])
+	case 1:
 		return clock_advance(agent, req, result, err);
-	if (req->def == &test_commands[2])
+	case 2:
 		return hold(agent, req, result, err);
-	for (int i = 0; i < 3; i++)
-		if (req->def == &test_commands[2 + i])
-			return pause_cmd(req, i, result, err);
-	return vg_error_set(err, -EOPNOTSUPP, "no such test command");
+	case 3:
+	case 4:
+	case 5:
+		return pause_cmd(req, (int)(req->def - test_commands) - 3, result, err);
+	default:
+		return vg_error_set(err, -EOPNOTSUPP, "no such test command");
+	}
 }
 
 static void install(struct vg_agent *agent)
