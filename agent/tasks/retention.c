@@ -100,7 +100,8 @@ int vg_task_collected_enforce(const char *dir, uint64_t max_bytes, uint64_t max_
 		return errno == ENOENT ? 0 : vg_error_set(err, -errno, N_("cannot read %s: %s"), dir, strerror(errno));
 	if ((r = read_copies(dir, dfd, &list, &n, err)) < 0)
 		goto out;
-	qsort(list, n, sizeof(*list), by_age);
+	if (n > 1)
+		qsort(list, n, sizeof(*list), by_age);
 	for (size_t i = 0; i < n; i++) {
 		/* Past the first copy that does not fit, every older one goes; the newest stays (a cap
 		 * below one file would else remove each copy as it is made).  A copy being written is
