@@ -154,6 +154,12 @@ static void print_task(json_t *task)
 				json_is_string(json_object_get(r, "signal")) ? str(r, "signal") : "SIGKILL");
 		if (json_is_true(json_object_get(r, "stdout_truncated")) || json_is_true(json_object_get(r, "stderr_truncated")))
 			fprintf(stderr, "%s\n", _("(output cut at 1 MiB)"));
+		if (json_array_size(json_object_get(r, "killed"))) {
+			unsigned long n = (unsigned long)json_array_size(json_object_get(r, "killed"));
+
+			fprintf(stderr, P_("(%lu process it left running was killed)\n",
+					   "(%lu processes it left running were killed)\n", n), n);
+		}
 	} else {
 		printf(_("Task %lld (%s): %s.\n"), id, kind, state_text(state));
 		if (json_is_array(json_object_get(r, "pids"))) {
@@ -167,6 +173,8 @@ static void print_task(json_t *task)
 		} else if (json_is_object(r) && strcmp(kind, "run") != 0) {
 			print_file_facts(r);
 		}
+		if (json_is_true(json_object_get(r, "output_withheld")))
+			printf("  %s\n", _("(the output and environment of a run are shown to root only)"));
 	}
 	if (is_final(state) && strcmp(state, "succeeded") != 0)
 		fprintf(stderr, _("vigilctl: %s\n"), error_text(task, text, sizeof(text)));
@@ -327,6 +335,8 @@ static int run_delete_file(struct vg_cli *cli, const struct vg_cli_args *args)
 	}
 	req = json_pack("{s:o, s:b}", "path", abs_path(path), "quarantine", quarantine);
 	vg_cli_opts_to_json(args, req, "sha256", NULL);
+	if (vg_cli_opt_flag(args, "force"))
+		json_object_set_new(req, "force", json_true());
 	return submit(cli, VG_CMD_TASK_DELETE_FILE, req, vg_cli_opt_flag(args, "no-wait"));
 }
 
@@ -557,19 +567,23 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	{ .name = "task delete-file", .help = N_("Delete a file or a symbolic link (never its target)"),
 	  .details = N_("With --sha256 nothing is deleted unless the content matches; with --quarantine a copy goes\n"
 			"first into the quarantine (see \"quarantine list\").  Directories, device files, files under\n"
-			"/proc, /sys and /dev and the agent's own files are refused.\n\n"
+			"/proc, /sys and /dev, paths through a symbolic link and the agent's own files are refused.\n"
+			"Protected files (the dynamic loader, libc, /etc/passwd, /etc/shadow, /etc/group, packages'\n"
+			"files, /boot, the kernel modules, tasks.protected_paths) need --force.\n\n"
 			"Without --quarantine nothing can bring the file back: a person at a terminal is asked\n"
 			"to confirm; a script gives --yes."),
 	  .proto = VG_CMD_TASK_DELETE_FILE,
 	  .options = (const struct vg_cli_spec[]){
 		  OPT_SHA256(N_("delete only when the content has this SHA-256")),
 		  { .name = "quarantine", .help = N_("keep a copy in the quarantine first") },
+		  { .name = "force", .help = N_("act even on a protected file") },
 		  OPT_NO_WAIT, OPT_YES, { NULL } },
 	  .operands = one_path, .run = run_delete_file },
 	{ .name = "task run", .help = N_("Run a program on the host, without a shell"),
 	  .details = N_("Options come before the program; everything after it is the program's own.  The program runs\n"
-			"as USER (default: tasks.run_default_user) in a process group of its own, killed at the\n"
-			"timeout (default: tasks.run_default_timeout); the first MiB of stdout and stderr is kept."),
+			"as USER (default: tasks.run_default_user) in a cgroup of its own: everything it started is\n"
+			"killed when it ends, at the timeout (default: tasks.run_default_timeout) or on a cancel,\n"
+			"and the task says what.  The first MiB of stdout and stderr is kept."),
 	  .proto = VG_CMD_TASK_RUN, .flags = VG_CLI_OPTIONS_FIRST,
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "cwd", .type = VG_CLI_PATH, .metavar = "DIR", .source = VG_CLI_SRC_DIRS,

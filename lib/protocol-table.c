@@ -143,6 +143,7 @@ static const struct vg_proto_arg args_task_delete_file[] = {
 	{ "path", VG_ARG_STRING, 0, "absolute path of the file" },
 	{ "sha256", VG_ARG_STRING | VG_ARG_NULL, 0, "delete only when the content has this SHA-256" },
 	{ "quarantine", VG_ARG_BOOL, 0, "keep a copy in quarantine first" },
+	{ "force", VG_ARG_BOOL, 0, "act even on a protected file (loader, libc, account files, packages' files...)" },
 	{ "wait_ms", VG_ARG_INT, 0, "wait up to this many ms for the task to end" },
 	{ NULL, 0, 0, NULL },
 };

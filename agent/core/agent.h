@@ -94,6 +94,9 @@ struct vg_agent {
 	/* Commands outside the protocol table: only the test agent (tests/) sets these. */
 	const struct vg_proto_command *(*extra_find)(const char *name);
 	vg_agent_handler_fn extra_dispatch;
+	/* A pause point of the test agent, called by task threads between a check and an action
+	 * (tasks/executors.h): only the test agent sets it. */
+	void (*task_pause)(const char *point);
 	char id[40];                      /* stable agent id (UUID), see identity.c */
 	char hostname[256];
 	void (*event_sink)(struct vg_agent *agent, json_t *event, void *data); /* events.h */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "isolation.h"
@@ -62,6 +63,7 @@ int vg_isolation_release_offline(const char *state_dir, struct vg_error *err)
 
 int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct vg_error *err)
 {
+	char path[4096];
 	struct vg_store *store = NULL;
 	struct vg_setting_registry *reg = NULL;
 	struct vg_settings *settings = NULL;
@@ -70,6 +72,11 @@ int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct v
 	int rc;
 
 	*isolated = false;
+	/* At boot, before the agent ever ran (or with another state directory): nothing to restore,
+	 * and nothing is created. */
+	if (snprintf(path, sizeof(path), "%s/%s", state_dir, DB_FILE) < (int)sizeof(path) && access(path, F_OK) < 0 &&
+	    errno == ENOENT)
+		return 0;
 	if ((rc = open_store(state_dir, &store, err)) < 0)
 		return rc;
 	if ((rc = vg_agent_setting_registry(&reg, err)) < 0 ||

@@ -346,7 +346,7 @@ static json_t *pending_upload(json_t *row)
 /* Records how the upload of request id ended in its response (status 500 when it failed). */
 static void record_upload(struct vg_link *link, const char *id, json_t *upload, const char *failure)
 {
-	json_t *row = vg_journal_get(link->journal, id), *resp, *x, *res;
+	json_t *row = vg_journal_get(link->journal, VG_JOURNAL_REQUESTS, id), *resp, *x, *res;
 	struct vg_error err = { 0 };
 	const char *copy;
 
@@ -364,7 +364,8 @@ static void record_upload(struct vg_link *link, const char *id, json_t *upload, 
 		json_object_set_new(resp, "status", json_integer(500));
 		json_object_set_new(resp, "status_text", json_string(failure));
 	}
-	if (vg_journal_set_state(link->journal, id, failure ? VG_TASK_FAILED : VG_TASK_SUCCEEDED, resp, &err) < 0)
+	if (vg_journal_set_state(link->journal, VG_JOURNAL_REQUESTS, id, failure ? VG_TASK_FAILED : VG_TASK_SUCCEEDED, resp,
+				 &err) < 0)
 		record_error(link, &err);
 	json_decref(resp);
 	json_decref(row);
@@ -454,7 +455,7 @@ static void resp_read_work(struct vg_job *job, void *data)
 		vg_store_close(store);
 		return;
 	}
-	list = vg_journal_unreported(view, "server", 1);
+	list = vg_journal_unreported(view, 1);
 	if ((t = json_array_get(list, 0))) {
 		snprintf(rj->id, sizeof(rj->id), "%s", json_string_value(json_object_get(t, "id")));
 		/* A collected file goes to the server before the response that announces it. */
@@ -504,7 +505,7 @@ static void send_response(struct vg_link *link)
 	struct resp_job *rj;
 
 	/* One indexed lookup here; the row itself is read on a worker. */
-	if (link->resp_job || !vg_journal_has_unreported(link->journal, "server") || !(rj = calloc(1, sizeof(*rj))))
+	if (link->resp_job || !vg_journal_has_unreported(link->journal) || !(rj = calloc(1, sizeof(*rj))))
 		return;
 	rj->link = link;
 	snprintf(rj->db, sizeof(rj->db), "%s", vg_store_path(link->agent->store));

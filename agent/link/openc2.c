@@ -91,12 +91,20 @@ static json_t *file_request(json_t *command, const char **text)
 	return req;
 }
 
+/* args.x-vigil.force (the x-vigil:force extension argument): act even on a protected file. */
+static void copy_force(json_t *command, json_t *req)
+{
+	if (req && json_is_true(json_object_get(xargs(command), "force")))
+		json_object_set_new(req, "force", json_true());
+}
+
 static int run_delete_file(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
 			   const char **text)
 {
 	json_t *req = file_request(command, text);
 
 	(void)results;
+	copy_force(command, req);
 	return req ? queue_task(link, request_id, "delete-file", req, text) : 400;
 }
 
@@ -109,6 +117,7 @@ static int run_contain_file(struct vg_link *link, const char *request_id, json_t
 	if (!req)
 		return 400;
 	json_object_set_new(req, "quarantine", json_true());
+	copy_force(command, req);
 	return queue_task(link, request_id, "delete-file", req, text);
 }
 
@@ -361,7 +370,7 @@ static void handle_one(struct vg_link *link, json_t *item)
 		return;
 	}
 	link->commands_received++;
-	if ((existing = vg_journal_get(link->journal, id))) {
+	if ((existing = vg_journal_get(link->journal, VG_JOURNAL_REQUESTS, id))) {
 		/* Seen before: never run twice; report the stored result again once it is final. */
 		if (json_is_object(json_object_get(existing, "result")))
 			vg_journal_set_reported(link->journal, id, false, NULL);
@@ -372,8 +381,8 @@ static void handle_one(struct vg_link *link, json_t *item)
 	if (json_is_object(json_object_get(command, "target")) && json_object_size(json_object_get(command, "target")))
 		tname = json_object_iter_key(json_object_iter(json_object_get(command, "target")));
 	snprintf(kind, sizeof(kind), "%.60s %.60s", action ? action : "?", tname);
-	if (vg_journal_add(link->journal, id, "server", kind, item, &err) < 0 ||
-	    vg_journal_set_state(link->journal, id, VG_TASK_RUNNING, NULL, &err) < 0) {
+	if (vg_journal_add(link->journal, VG_JOURNAL_REQUESTS, id, "server", kind, item, &err) < 0 ||
+	    vg_journal_set_state(link->journal, VG_JOURNAL_REQUESTS, id, VG_TASK_RUNNING, NULL, &err) < 0) {
 		vg_warn("link: cannot journal command %s: %s", id, err.message);
 		return;
 	}
@@ -385,7 +394,7 @@ static void handle_one(struct vg_link *link, json_t *item)
 	if (results)
 		json_object_set_new(result, "results", results);
 	final = status == 200 ? VG_TASK_SUCCEEDED : status == 500 ? VG_TASK_FAILED : VG_TASK_REFUSED;
-	if (vg_journal_set_state(link->journal, id, final, result, &err) < 0)
+	if (vg_journal_set_state(link->journal, VG_JOURNAL_REQUESTS, id, final, result, &err) < 0)
 		vg_warn("link: cannot journal the result of %s: %s", id, err.message);
 	json_decref(result);
 }

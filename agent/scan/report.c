@@ -46,6 +46,15 @@ static json_t *match_item(const struct vg_ioc_match *m)
 			else
 				json_object_set_new(o, m->label_key[i], json_string(m->label[i]));
 		}
+	/* What an action checks before it acts (a scan with an action). */
+	if (o && m->identity.known && m->doc == VG_IOC_DOC_FILE) {
+		json_object_set_new(o, "dev", json_integer((json_int_t)m->identity.dev));
+		json_object_set_new(o, "inode", json_integer((json_int_t)m->identity.ino));
+		if (m->identity.sha256[0])
+			json_object_set_new(o, "sha256", json_string(m->identity.sha256));
+	} else if (o && m->identity.known && m->doc == VG_IOC_DOC_PROCESS) {
+		json_object_set_new(o, "start_time", json_integer((json_int_t)m->identity.start_time));
+	}
 	return o;
 }
 

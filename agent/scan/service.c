@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -498,25 +499,33 @@ static const char *const actions[] = { "skip", "quarantine", "terminate", "isola
 enum { ACTION_SKIP, ACTION_QUARANTINE, ACTION_TERMINATE, ACTION_ISOLATE };
 
 /* One response to a match, carried out by the tasks subsystem (its task id is recorded; the task's
- * outcome is in `vigilctl task show`) or by isolation. */
-static json_t *act_on_item(struct vg_agent *agent, struct scan_job *j, const json_t *item)
+ * outcome is in `vigilctl task show`) or by isolation.  The task carries what identified the
+ * object when it matched — a file's device, inode and SHA-256, a process's start time and the
+ * pidfd taken then — and acts only on that object. */
+static json_t *act_on_match(struct vg_agent *agent, struct scan_job *j, const struct vg_ioc_match *m)
 {
-	const char *doc = json_string_value(json_object_get(item, "document"));
-	const char *path = json_string_value(json_object_get(item, "path"));
-	const json_t *pid = json_object_get(item, "pid");
+	const struct vg_ioc_identity *id = &m->identity;
+	const char *label = m->label_key[0] && m->label[0] ? m->label[0] : NULL;
 	struct vg_error err = { 0 };
 	json_t *req, *out;
 	const char *kind;
-	int64_t id;
+	int pidfd = -1;
+	int64_t tid;
 
-	if (j->action == ACTION_QUARANTINE && doc && strcmp(doc, "FileItem") == 0 && path) {
+	if (j->action == ACTION_QUARANTINE && m->doc == VG_IOC_DOC_FILE && label) {
 		kind = "delete-file";
-		req = json_pack("{s:s, s:b}", "path", path, "quarantine", 1);
-		out = json_pack("{s:s, s:s}", "action", "quarantine", "path", path);
-	} else if (j->action == ACTION_TERMINATE && doc && strcmp(doc, "ProcessItem") == 0 && json_is_integer(pid)) {
+		out = json_pack("{s:s, s:s}", "action", "quarantine", "path", label);
+		req = json_pack("{s:s, s:b, s:I, s:I}", "path", label, "quarantine", 1, "dev", (json_int_t)id->dev,
+				"inode", (json_int_t)id->ino);
+		if (req && id->sha256[0])
+			json_object_set_new(req, "sha256", json_string(id->sha256));
+	} else if (j->action == ACTION_TERMINATE && m->doc == VG_IOC_DOC_PROCESS && label) {
 		kind = "terminate";
-		req = json_pack("{s:O}", "pid", pid);
-		out = json_pack("{s:s, s:O}", "action", "terminate", "pid", pid);
+		out = json_pack("{s:s, s:I}", "action", "terminate", "pid", (json_int_t)strtoll(label, NULL, 10));
+		req = json_pack("{s:I, s:I}", "pid", (json_int_t)strtoll(label, NULL, 10), "start_time",
+				(json_int_t)id->start_time);
+		if (out)
+			json_object_set_new(out, "start_time", json_integer((json_int_t)id->start_time));
 	} else {
 		return NULL;
 	}
@@ -525,33 +534,41 @@ static json_t *act_on_item(struct vg_agent *agent, struct scan_job *j, const jso
 		json_decref(out);
 		return NULL;
 	}
-	if (vg_tasks_submit(agent, kind, "ioc", 0, req, &id, &err) < 0) {
+	if (!id->known) {
+		/* Gone, or unreadable, by the time it matched: there is nothing sure to act on. */
+		vg_error_set(&err, -ESTALE, N_("the object could not be held when it matched; nothing was done"));
+		json_object_set_new(out, "error", json_string(err.message));
+		json_decref(req);
+		return out;
+	}
+	if (id->pidfd >= 0 && (pidfd = fcntl(id->pidfd, F_DUPFD_CLOEXEC, 0)) < 0)
+		vg_error_set(&err, -errno, N_("the process could not be held: %s"), strerror(errno));
+	else if (vg_tasks_submit_held(agent, kind, "ioc", 0, req, pidfd, &tid, &err) == 0)
+		err.message[0] = '\0';
+	if (err.message[0]) {
 		json_object_set_new(out, "error", json_string(err.message));
 		vg_warn("ioc: scan %lld: %s failed: %s", j->id, kind, err.message);
 	} else {
-		json_object_set_new(out, "task_id", json_integer((json_int_t)id));
-		vg_notice("ioc: scan %lld: %s is task %lld", j->id, kind, (long long)id);
+		json_object_set_new(out, "task_id", json_integer((json_int_t)tid));
+		vg_notice("ioc: scan %lld: %s is task %lld", j->id, kind, (long long)tid);
 	}
 	json_decref(req);
 	return out;
 }
 
 /* The scan's --action on its matches; what was done is listed in the result's "actions". */
-static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j, const json_t *iocs)
+static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j)
 {
-	json_t *done = json_array(), *r, *m, *item, *a;
-	size_t i, k, n;
+	json_t *done = json_array(), *a;
 	bool any = false;
 
-	json_array_foreach(iocs, i, r) {
-		if (strcmp(json_string_value(json_object_get(r, "result")) ? json_string_value(json_object_get(r, "result"))
-									  : "", "match") != 0)
+	for (size_t i = 0; j->scan.results && i < j->scan.niocs; i++) {
+		if (j->scan.results[i] != VG_IOC_TRUE)
 			continue;
 		any = true;
-		json_array_foreach(json_object_get(r, "matches"), k, m)
-			json_array_foreach(json_object_get(m, "items"), n, item)
-				if ((a = act_on_item(agent, j, item)))
-					json_array_append_new(done, a);
+		for (size_t k = 0; k < vg_ioc_eval_match_count(j->scan.evals[i]); k++)
+			if ((a = act_on_match(agent, j, vg_ioc_eval_match(j->scan.evals[i], k))))
+				json_array_append_new(done, a);
 	}
 	if (any && j->action == ACTION_ISOLATE) {
 		struct vg_error err = { 0 };
@@ -602,7 +619,7 @@ static void scan_done(struct vg_job *job, void *data)
 		json_object_set_new(res, "error", json_string(j->err.message));
 	if (j->action != ACTION_SKIP && j->rc == 0) {
 		json_object_set_new(res, "action", json_string(actions[j->action]));
-		json_object_set_new(res, "actions", act_on_matches(agent, j, iocs));
+		json_object_set_new(res, "actions", act_on_matches(agent, j));
 	}
 	store_result(agent, j, state, matched, res);
 	json_t *fin = progress_json(j, state);
@@ -689,6 +706,8 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	j->scan.skipped = on_skipped;
 	j->scan.data = j;
 	j->scan.iocs = j->iocs;
+	/* An action needs to know what matched, to act on that and nothing else. */
+	j->scan.identify = k == ACTION_QUARANTINE || k == ACTION_TERMINATE;
 	j->started = time(NULL);
 
 	sqlite3 *db = vg_store_db(agent->store);

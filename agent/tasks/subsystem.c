@@ -42,6 +42,7 @@
 #define KEEP_FINISHED 1000    /* finished tasks kept in memory for task.list / task.show */
 #define MAX_WAIT_MS 25000     /* a client's call times out after 30 s: answer before */
 #define MAX_LIST 10000
+#define RETENTION_PERIOD_MS (3600 * 1000)
 /* Replies stay small: a run's output (up to 1 MiB each, and JSON escapes may grow it) travels
  * in pieces of this size; the rest is read with task.output. */
 #define REPLY_OUTPUT_MAX (64 * 1024)
@@ -83,6 +84,7 @@ struct waiter {
 	struct task *task;
 	uint64_t conn_id;
 	json_int_t req_id;
+	bool reader;                       /* the peer may read, not administer: redacted */
 	struct vg_watch *timer;
 	struct waiter *next;
 };
@@ -95,7 +97,7 @@ struct task {
 	uid_t uid;
 	json_t *request;
 	enum task_state state;
-	json_t *result;
+	json_t *result;                    /* the loop's: set once, by job_done, from work */
 	struct vg_error err;
 	int64_t created, started, ended;   /* ms since the epoch */
 	struct vg_job *job;
@@ -103,8 +105,16 @@ struct task {
 	atomic_int phase;                  /* PHASE_*: who came first, the worker or a cancel */
 	int rc;
 	struct vg_task_ctx ctx;
+	/* The worker's, until job_done hands them over on the loop thread: nothing the loop reads
+	 * is being built by a worker (the loop may show a running task at any time). */
+	struct {
+		json_t *result;
+		struct vg_error err;
+		int rc;
+	} work;
 	struct waiter *waiters;
 	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this task answers, "" when local */
+	int pidfd;                         /* terminate: the process an IOC match held, or -1 */
 	struct task *next;                 /* newest first */
 };
 
@@ -123,7 +133,18 @@ struct vg_tasks {
 	struct vg_workers *pool;           /* the tasks' own threads (see TASK_THREADS) */
 	uint64_t counts[ST_INTERRUPTED + 1];
 	struct vg_journal *journal;        /* every task, across restarts (ids come from it) */
+	struct vg_protect *protect;        /* the protected files, shared by the task threads */
+	struct vg_task_cgroups *cgroups;   /* where runs get their cgroups; NULL without cgroup v2 */
+	struct retention_job *retention;   /* the retention pass under way, or NULL */
+	bool retention_again;              /* a task ended during it: one more pass after it */
+	struct vg_watch *retention_timer;  /* the hourly pass (the age caps) */
+	struct vg_collected_usage collected;
+	struct vg_journal_usage journal_usage;
+	int64_t retention_checked;         /* ms, the end of the last pass; 0 before the first */
+	struct vg_error retention_err;     /* what the last pass could not do */
 };
+
+static void retention_request(struct vg_tasks *tasks);
 
 /* A user name as useradd accepts it, or a uid; whether it exists is checked when a task runs. */
 static int validate_user(const char *value, struct vg_error *err)
@@ -136,6 +157,13 @@ static int validate_user(const char *value, struct vg_error *err)
 	return 0;
 }
 
+static int validate_abs_path(const char *value, struct vg_error *err)
+{
+	if (value[0] != '/' || strlen(value) > VG_TASK_PATH_MAX)
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not an absolute path"), value);
+	return 0;
+}
+
 VG_INT_SETTING(VG_S_TASKS_GET_FILE_MAX_MB, .key = "tasks.get_file_max_mb", .def = "100", .min = 1, .max = 16384,
 	       .unit = "MiB", .help = N_("Largest file that get-file collects and that a quarantine copies"));
 VG_STR_SETTING(VG_S_TASKS_RUN_DEFAULT_USER, .key = "tasks.run_default_user", .def = "root",
@@ -145,6 +173,27 @@ VG_INT_SETTING(VG_S_TASKS_RUN_DEFAULT_TIMEOUT, .key = "tasks.run_default_timeout
 VG_INT_SETTING(VG_S_TASKS_TERMINATE_GRACE_SECONDS, .key = "tasks.terminate_grace_seconds", .def = "5", .min = 0,
 	       .max = 300, .unit = "seconds",
 	       .help = N_("Time between SIGTERM and SIGKILL when a task terminates a process"));
+VG_INT_SETTING(VG_S_TASKS_RUN_MEMORY_MAX_MB, .key = "tasks.run_memory_max_mb", .def = "1024", .min = 0,
+	       .max = 1048576, .unit = "MiB",
+	       .help = N_("Memory that the programs of one run task may use together (their cgroup's memory.max; "
+			  "0: no limit)"));
+VG_INT_SETTING(VG_S_TASKS_RUN_TASKS_MAX, .key = "tasks.run_tasks_max", .def = "512", .min = 0, .max = 4194304,
+	       .help = N_("Processes and threads that one run task may have at once (its cgroup's pids.max; "
+			  "0: no limit)"));
+VG_INT_SETTING(VG_S_TASKS_COLLECTED_MAX_MB, .key = "tasks.collected_max_mb", .def = "2048", .min = 1,
+	       .max = 1048576, .unit = "MiB",
+	       .help = N_("Disk space that the get-file copies kept in the state directory may take; the oldest go first"));
+VG_INT_SETTING(VG_S_TASKS_COLLECTED_MAX_DAYS, .key = "tasks.collected_max_days", .def = "14", .min = 1, .max = 3650,
+	       .unit = "days", .help = N_("Age after which a get-file copy kept in the state directory is removed"));
+VG_INT_SETTING(VG_S_TASKS_JOURNAL_MAX_MB, .key = "tasks.journal_max_mb", .def = "256", .min = 1, .max = 1048576,
+	       .unit = "MiB",
+	       .help = N_("Size of the requests and results that the task journal keeps; the oldest tasks go first"));
+VG_INT_SETTING(VG_S_TASKS_JOURNAL_MAX_DAYS, .key = "tasks.journal_max_days", .def = "90", .min = 1, .max = 3650,
+	       .unit = "days", .help = N_("Age after which an ended task leaves the task journal"));
+VG_LIST_SETTING(VG_S_TASKS_PROTECTED_PATHS, .key = "tasks.protected_paths", .def = "", .max = 64,
+		.help = N_("Files and directories that delete-file refuses without force, besides the built-in ones "
+			   "(comma-separated absolute paths)"),
+		.validate = validate_abs_path);
 
 static const char *const setting_prefixes[] = { "tasks", NULL };
 static const struct vg_setting_def *const setting_defs[] = {
@@ -152,6 +201,13 @@ static const struct vg_setting_def *const setting_defs[] = {
 	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_USER),
 	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_TIMEOUT),
 	VG_SETTING_DEF(VG_S_TASKS_TERMINATE_GRACE_SECONDS),
+	VG_SETTING_DEF(VG_S_TASKS_RUN_MEMORY_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_RUN_TASKS_MAX),
+	VG_SETTING_DEF(VG_S_TASKS_PROTECTED_PATHS),
+	VG_SETTING_DEF(VG_S_TASKS_COLLECTED_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_COLLECTED_MAX_DAYS),
+	VG_SETTING_DEF(VG_S_TASKS_JOURNAL_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_JOURNAL_MAX_DAYS),
 	NULL,
 };
 static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
@@ -213,12 +269,49 @@ static json_t *task_json(const struct task *t)
 	return o;
 }
 
+/* What a member of the read-only group sees of a task: root's secrets are not theirs.  A run's
+ * environment values (API_TOKEN=...) are replaced, and its output withheld (it may print
+ * /etc/shadow); the task's state, exit code and the rest stay. */
+static json_t *redacted(json_t *o)
+{
+	json_t *req = json_object_get(o, "request"), *env, *res = json_object_get(o, "result"), *v;
+	size_t i;
+
+	if (!o)
+		return NULL;
+	if (json_is_array(json_object_get(req, "env"))) {
+		req = json_deep_copy(req);   /* the task's own request stays whole */
+		env = json_object_get(req, "env");
+		json_array_foreach(env, i, v) {
+			const char *text = json_string_value(v), *eq = text ? strchr(text, '=') : NULL;
+
+			if (eq)
+				json_array_set_new(env, i, json_sprintf("%.*s=(hidden)", (int)(eq - text), text));
+		}
+		json_object_set_new(o, "request", req);
+	}
+	if (json_is_object(res) && (json_object_get(res, "stdout") || json_object_get(res, "stderr"))) {
+		static const char *const keys[] = { "stdout", "stderr", "stdout_size", "stderr_size" };
+
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			json_object_del(res, keys[k]);
+		json_object_set_new(res, "output_withheld", json_true());
+	}
+	return o;
+}
+
+static bool reader(const struct vg_ctl_request *req)
+{
+	return !req->peer || req->peer->access < VG_ACCESS_ADMIN;
+}
+
 static void reply_waiter(struct waiter *w)
 {
 	struct vg_ctl_server *srv = w->tasks->agent->ctl;
 
 	if (srv)
-		vg_ctl_server_reply(srv, w->conn_id, w->req_id, task_json(w->task), NULL);
+		vg_ctl_server_reply(srv, w->conn_id, w->req_id,
+				    w->reader ? redacted(task_json(w->task)) : task_json(w->task), NULL);
 	vg_watch_remove(w->timer);
 	free(w);
 }
@@ -381,7 +474,7 @@ static void answer_openc2(struct vg_tasks *tasks, const struct task *t, const js
 			 status == 200 ? "OK" : t->err.message, "results", "x-vigil", "task_id", (json_int_t)t->id,
 			 "task_kind", t->kind->name, "state", state_names[t->state], "result",
 			 result ? result : json_null());
-	if (!resp || vg_journal_set_state(tasks->journal, t->openc2_id,
+	if (!resp || vg_journal_set_state(tasks->journal, VG_JOURNAL_REQUESTS, t->openc2_id,
 					  status == 200 ? VG_TASK_SUCCEEDED : t->state == ST_FAILED || status == 500
 					  ? VG_TASK_FAILED : VG_TASK_REFUSED, resp, &err) < 0)
 		vg_warn("task %" PRId64 ": cannot record the answer to request %s: %s", t->id, t->openc2_id,
@@ -402,7 +495,7 @@ int vg_tasks_answer_openc2(struct vg_agent *agent, const char *request_id, int s
 	resp = json_pack("{s:i, s:s}", "status", status, "status_text", text);
 	if (resp && results)
 		json_object_set(resp, "results", (json_t *)results);
-	r = resp ? vg_journal_set_state(agent->tasks->journal, request_id,
+	r = resp ? vg_journal_set_state(agent->tasks->journal, VG_JOURNAL_REQUESTS, request_id,
 					 status == 200 ? VG_TASK_SUCCEEDED : status >= 500 ? VG_TASK_FAILED : VG_TASK_REFUSED,
 					 resp, &err)
 		 : -ENOMEM;
@@ -439,7 +532,7 @@ static void journal_record(struct vg_tasks *tasks, const struct task *t)
 		if (!json_object_get(result, "stderr") || json_is_null(json_object_get(result, "stderr")))
 			json_object_del(result, "stderr");
 	}
-	if (vg_journal_set_state(tasks->journal, id, (enum vg_task_state)t->state, result, &err) < 0)
+	if (vg_journal_set_state(tasks->journal, VG_JOURNAL_TASKS, id, (enum vg_task_state)t->state, result, &err) < 0)
 		vg_warn("task %s: cannot record it in the task journal: %s", id, err.message);
 	if (t->openc2_id[0] && final_state(t->state))
 		answer_openc2(tasks, t, result);
@@ -478,6 +571,7 @@ static void task_transition(struct vg_tasks *tasks, struct task *t, enum task_st
 	}
 	if (!final_state(to))
 		return;
+	retention_request(tasks);
 	if (t->kind->ocsf_class == VG_OCSF_PROCESS_REMEDIATION && strcmp(t->kind->name, "terminate") == 0 &&
 	    json_array_size(json_object_get(t->result, "pids"))) {
 		size_t i;
@@ -507,6 +601,9 @@ static void task_free(struct task *t)
 	}
 	json_decref(t->request);
 	json_decref(t->result);
+	json_decref(t->work.result);
+	if (t->pidfd >= 0)
+		close(t->pidfd);
 	free(t);
 }
 
@@ -529,9 +626,125 @@ static void prune(struct vg_tasks *tasks)
 	}
 }
 
+/* ---- retention: collected/ and the task journal within their caps (doc/tasks.md) ---- */
+
+struct retention_job {
+	struct vg_tasks *tasks;            /* NULL once the subsystem stopped */
+	char db[PATH_MAX];
+	char collect_dir[VG_TASK_PATH_MAX + 1];
+	uint64_t collected_max_bytes, collected_max_age_s, journal_max_bytes, journal_max_age_s;
+	struct vg_collected_usage collected;
+	struct vg_journal_usage journal;
+	struct vg_error err;
+};
+
+/* On a worker, with a connection of its own: it reads every row of the journal. */
+static void retention_work(struct vg_job *job, void *data)
+{
+	struct retention_job *rj = data;
+	struct vg_store *store = NULL;
+	struct vg_journal *view = NULL;
+	struct vg_error err = { 0 };
+
+	(void)job;
+	vg_task_collected_enforce(rj->collect_dir, rj->collected_max_bytes, rj->collected_max_age_s, &rj->collected,
+				  &rj->err);
+	if (vg_store_open(&store, rj->db, &err) < 0 || vg_journal_view(&view, store, &err) < 0 ||
+	    vg_journal_enforce(view, rj->journal_max_bytes, rj->journal_max_age_s, &rj->journal, &err) < 0)
+		rj->err = err;
+	vg_journal_close(view);
+	vg_store_close(store);
+}
+
+static void retention_done(struct vg_job *job, void *data)
+{
+	struct retention_job *rj = data;
+	struct vg_tasks *tasks = rj->tasks;
+
+	(void)job;
+	if (tasks) {
+		tasks->retention = NULL;
+		if (rj->collected.removed || rj->journal.removed)
+			vg_info("tasks: retention removed %" PRIu64 " collected file(s) and %" PRIu64
+				" task journal entr(ies)", rj->collected.removed, rj->journal.removed);
+		if (rj->err.code && strcmp(rj->err.message, tasks->retention_err.message) != 0)
+			vg_warn("tasks: retention: %s", rj->err.message);
+		tasks->retention_err = rj->err;
+		rj->collected.removed += tasks->collected.removed;
+		rj->journal.removed += tasks->journal_usage.removed;
+		tasks->collected = rj->collected;
+		tasks->journal_usage = rj->journal;
+		tasks->retention_checked = vg_time_ms();
+		if (tasks->retention_again) {
+			tasks->retention_again = false;
+			retention_request(tasks);
+		}
+	}
+	free(rj);
+}
+
+/* Starts a pass with the caps as set now, or asks for one more after the pass under way. */
+static void retention_request(struct vg_tasks *tasks)
+{
+	const struct vg_settings *s = tasks->agent->settings;
+	struct retention_job *rj;
+
+	if (tasks->retention) {
+		tasks->retention_again = true;
+		return;
+	}
+	if (!tasks->agent->workers || !(rj = calloc(1, sizeof(*rj))))
+		return;
+	rj->tasks = tasks;
+	snprintf(rj->db, sizeof(rj->db), "%s", vg_store_path(tasks->agent->store));
+	snprintf(rj->collect_dir, sizeof(rj->collect_dir), "%s/collected", tasks->agent->cfg.state_dir);
+	rj->collected_max_bytes = (uint64_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_MB) << 20;
+	rj->collected_max_age_s = (uint64_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_DAYS) * 86400;
+	rj->journal_max_bytes = (uint64_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_MB) << 20;
+	rj->journal_max_age_s = (uint64_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_DAYS) * 86400;
+	if (!vg_workers_submit(tasks->agent->workers, retention_work, retention_done, rj)) {
+		free(rj);
+		return;
+	}
+	tasks->retention = rj;
+}
+
+static void on_retention_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	(void)w;
+	(void)fd;
+	(void)events;
+	retention_request(data);
+}
+
+static json_t *retention_status(struct vg_tasks *tasks)
+{
+	const struct vg_settings *s = tasks->agent->settings;
+	json_t *o;
+
+	o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I, s:I}}", "collected", "files",
+		      (json_int_t)tasks->collected.files, "bytes", (json_int_t)tasks->collected.bytes, "removed",
+		      (json_int_t)tasks->collected.removed, "max_bytes",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_MB) << 20, "max_days",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_DAYS), "journal", "entries",
+		      (json_int_t)tasks->journal_usage.rows, "bytes", (json_int_t)tasks->journal_usage.bytes, "removed",
+		      (json_int_t)tasks->journal_usage.removed, "max_bytes",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_MB) << 20, "max_days",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_DAYS));
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "checked", tasks->retention_checked ? json_integer(tasks->retention_checked) : json_null());
+	if (tasks->retention_err.code)
+		json_object_set_new(o, "error", json_string(tasks->retention_err.message));
+	return o;
+}
+
 static void tasks_free(struct vg_tasks *tasks)
 {
 	vg_workers_free(tasks->pool);
+	if (tasks->retention)
+		tasks->retention->tasks = NULL;
+	vg_watch_remove(tasks->retention_timer);
 	while (tasks->list) {
 		struct task *t = tasks->list;
 
@@ -543,6 +756,8 @@ static void tasks_free(struct vg_tasks *tasks)
 		close(tasks->efd);
 	if (tasks->journal)
 		vg_journal_close(tasks->journal);
+	vg_protect_free(tasks->protect);
+	vg_task_cgroups_close(tasks->cgroups);
 	free(tasks);
 }
 
@@ -563,7 +778,10 @@ static void job_work(struct vg_job *job, void *data)
 	if (write(t->owner->efd, &one, sizeof(one)) < 0) {
 		/* The loop also catches up in job_done. */
 	}
-	t->rc = t->kind->fn(&t->ctx, t->request, &t->result, &t->err);
+	vg_task_pause(&t->ctx, t->kind->name);
+	t->work.rc = t->kind->fn(&t->ctx, t->request, &t->work.result, &t->work.err);
+	/* The result is built and still the thread's: the loop must not see it yet. */
+	vg_task_pause(&t->ctx, "task:built");
 }
 
 static void job_done(struct vg_job *job, void *data)
@@ -585,6 +803,11 @@ static void job_done(struct vg_job *job, void *data)
 	}
 	if (t->state == ST_QUEUED)
 		task_transition(tasks, t, ST_RUNNING);
+	/* The worker is done with them: they become the task's, once. */
+	t->result = t->work.result;
+	t->work.result = NULL;
+	t->err = t->work.err;
+	t->rc = t->work.rc;
 	if (t->rc == 0)
 		to = ST_SUCCEEDED;
 	else if (t->rc == -ECANCELED)
@@ -639,6 +862,14 @@ static void fill_ctx(struct vg_tasks *tasks, struct task *t)
 	snprintf(t->ctx.run_default_user, sizeof(t->ctx.run_default_user), "%s", user[0] ? user : "root");
 	t->ctx.run_default_timeout = (unsigned)vg_setting_int(s, VG_S_TASKS_RUN_DEFAULT_TIMEOUT);
 	t->ctx.terminate_grace = (unsigned)vg_setting_int(s, VG_S_TASKS_TERMINATE_GRACE_SECONDS);
+	t->ctx.pidfd = t->pidfd;
+	t->ctx.protect = tasks->protect;
+	snprintf(t->ctx.protected_paths, sizeof(t->ctx.protected_paths), "%s",
+		 vg_setting_list(s, VG_S_TASKS_PROTECTED_PATHS));
+	t->ctx.pause = tasks->agent->task_pause;
+	t->ctx.cgroups = tasks->cgroups;
+	t->ctx.run_memory_max = (uint64_t)vg_setting_int(s, VG_S_TASKS_RUN_MEMORY_MAX_MB) * 1024 * 1024;
+	t->ctx.run_pids_max = (uint64_t)vg_setting_int(s, VG_S_TASKS_RUN_TASKS_MAX);
 }
 
 /* The journal records the queued task and numbers it: ids survive restarts.  Without a
@@ -663,22 +894,33 @@ static const struct task_kind *kind_named(const char *name)
 	return NULL;
 }
 
+/* Queues a task; pidfd (>= 0) is the process a terminate acts on, owned by the task from now
+ * on (closed here when the task cannot be queued). */
 static int submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
-		  const char *openc2_id, int64_t *id, struct vg_error *err)
+		  const char *openc2_id, int pidfd, int64_t *id, struct vg_error *err)
 {
 	struct vg_tasks *tasks = agent->tasks;
 	const struct task_kind *k = kind_named(kind);
 	struct task *t;
+	int r;
 
 	if (!tasks)
-		return vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
-	if (!k)
-		return vg_error_set(err, -EINVAL, N_("unknown task kind \"%s\""), kind);
-	if (!json_is_object(request))
-		return vg_error_set(err, -EINVAL, N_("a task request must be an object"));
-	if (!(t = calloc(1, sizeof(*t))))
-		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+		r = vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
+	else if (!k)
+		r = vg_error_set(err, -EINVAL, N_("unknown task kind \"%s\""), kind);
+	else if (!json_is_object(request))
+		r = vg_error_set(err, -EINVAL, N_("a task request must be an object"));
+	else if (!(t = calloc(1, sizeof(*t))))
+		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
+	else
+		r = 0;
+	if (r < 0) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return r;
+	}
 	t->owner = tasks;
+	t->pidfd = pidfd;
 	if (openc2_id)
 		snprintf(t->openc2_id, sizeof(t->openc2_id), "%s", openc2_id);
 	t->kind = k;
@@ -687,9 +929,10 @@ static int submit(struct vg_agent *agent, const char *kind, const char *source, 
 	t->request = json_deep_copy(request);
 	json_object_del(t->request, "wait_ms");
 	if (!t->request || task_new_id(tasks, t, err) < 0) {
-		int r = t->request ? err->code : vg_error_set(err, -ENOMEM, N_("out of memory"));
-
+		r = t->request ? err->code : vg_error_set(err, -ENOMEM, N_("out of memory"));
 		json_decref(t->request);
+		if (pidfd >= 0)
+			close(pidfd);
 		free(t);
 		return r;
 	}
@@ -716,7 +959,13 @@ static int submit(struct vg_agent *agent, const char *kind, const char *source, 
 int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
 		    int64_t *id, struct vg_error *err)
 {
-	return submit(agent, kind, source, uid, request, NULL, id, err);
+	return submit(agent, kind, source, uid, request, NULL, -1, id, err);
+}
+
+int vg_tasks_submit_held(struct vg_agent *agent, const char *kind, const char *source, uid_t uid,
+			 const json_t *request, int pidfd, int64_t *id, struct vg_error *err)
+{
+	return submit(agent, kind, source, uid, request, NULL, pidfd, id, err);
 }
 
 int vg_tasks_submit_openc2(struct vg_agent *agent, const char *kind, const json_t *request, const char *request_id,
@@ -724,7 +973,7 @@ int vg_tasks_submit_openc2(struct vg_agent *agent, const char *kind, const json_
 {
 	if (!request_id[0] || strlen(request_id) > VG_TASK_ID_MAX)
 		return vg_error_set(err, -EINVAL, N_("invalid task id"));
-	return submit(agent, kind, "server", 0, request, request_id, id, err);
+	return submit(agent, kind, "server", 0, request, request_id, -1, id, err);
 }
 
 static void on_wait_timeout(struct vg_watch *timer, int fd, uint32_t events, void *data)
@@ -751,7 +1000,7 @@ static int reply_task(struct vg_tasks *tasks, struct task *t, struct vg_ctl_requ
 	struct waiter *w;
 
 	if (wait_ms <= 0 || final_state(t->state)) {
-		*result = task_json(t);
+		*result = reader(req) ? redacted(task_json(t)) : task_json(t);
 		return 0;
 	}
 	if (wait_ms > MAX_WAIT_MS)
@@ -762,6 +1011,7 @@ static int reply_task(struct vg_tasks *tasks, struct task *t, struct vg_ctl_requ
 	w->task = t;
 	w->conn_id = req->conn_id;
 	w->req_id = req->id;
+	w->reader = reader(req);
 	w->timer = vg_loop_timer(tasks->agent->loop, (uint64_t)wait_ms, 0, on_wait_timeout, w);
 	if (!w->timer) {
 		free(w);
@@ -802,7 +1052,8 @@ static json_t *journal_task_json(const json_t *row)
 		return NULL;
 	source = json_string_value(json_object_get(row, "source"));
 	o = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:O}", "id", (json_int_t)n, "kind", kind_named(kind)->name,
-		      "source", source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "", "state", json_object_get(row, "state"),
+		      "source", source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "",
+		      "state", json_object_get(row, "state"),
 		      "uid", json_object_get(row, "uid"), "request", json_object_get(row, "request"),
 		      "created", json_object_get(row, "created"));
 	if (!o)
@@ -843,6 +1094,7 @@ struct journal_job {
 	json_int_t offset;
 	char state[16];                    /* list: a state to keep, "" for all */
 	json_int_t limit;
+	bool reader;                       /* show, list: redacted for the read-only group */
 	json_t *list;                      /* list: the tasks in memory, then those read here */
 	size_t used;                       /* bytes of list so far */
 	int64_t *skip;                     /* list: the ids in memory, not listed twice */
@@ -862,7 +1114,7 @@ static bool skipped(const struct journal_job *jj, int64_t id)
 /* The older tasks of task.list, newest first, after those in memory. */
 static void journal_list_rows(struct journal_job *jj, struct vg_journal *view)
 {
-	json_t *rows = vg_journal_list(view, (unsigned)(jj->limit + (json_int_t)jj->nskip), false), *row;
+	json_t *rows = vg_journal_list(view, VG_JOURNAL_TASKS, (unsigned)(jj->limit + (json_int_t)jj->nskip), false), *row;
 	size_t i;
 
 	json_array_foreach(rows, i, row) {
@@ -875,6 +1127,8 @@ static void journal_list_rows(struct journal_job *jj, struct vg_journal *view)
 			continue;
 		if (!(item = journal_task_json(row)))
 			continue;
+		if (jj->reader)
+			redacted(item);
 		if (skipped(jj, json_integer_value(json_object_get(item, "id")))) {
 			json_decref(item);
 			continue;
@@ -925,14 +1179,14 @@ static void journal_work(struct vg_job *job, void *data)
 		goto out;
 	}
 	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, jj->id);
-	row = vg_journal_get(view, text);
+	row = vg_journal_get(view, VG_JOURNAL_TASKS, text);
 	if (!row || !(old = journal_task_json(row))) {
 		vg_error_set(&jj->err, -ENOENT, N_("no task %s"), text);
 		goto out;
 	}
 	switch (jj->op) {
 	case JOURNAL_SHOW:
-		jj->result = json_incref(old);
+		jj->result = jj->reader ? redacted(json_incref(old)) : json_incref(old);
 		break;
 	case JOURNAL_OUTPUT:
 		journal_output(jj, row);
@@ -973,6 +1227,7 @@ static struct journal_job *journal_job_new(struct vg_agent *agent, struct vg_ctl
 	jj->req_id = req->id;
 	jj->op = op;
 	jj->id = id;
+	jj->reader = reader(req);
 	snprintf(jj->db, sizeof(jj->db), "%s", vg_store_path(agent->store));
 	return jj;
 }
@@ -1049,6 +1304,8 @@ static int cmd_output(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 
 	if ((r = task_arg(agent, req, &t, err)) < 0)
 		return r;
+	if (reader(req))
+		return vg_error_set(err, -EPERM, N_("the output of a task is shown to root only"));
 	if (!stream || (strcmp(stream, "stdout") != 0 && strcmp(stream, "stderr") != 0))
 		return vg_error_set(err, -EINVAL, N_("\"stream\" must be stdout or stderr"));
 	if (!t)
@@ -1114,7 +1371,7 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		if (state && strcmp(state, state_names[t->state]) != 0)
 			continue;
 		/* A list shows what each task was; task.show gives a run's output. */
-		item = task_json(t);
+		item = reader(req) ? redacted(task_json(t)) : task_json(t);
 		json_object_del(json_object_get(item, "result"), "stdout");
 		json_object_del(json_object_get(item, "result"), "stderr");
 		size = json_dumpb(item, NULL, 0, JSON_COMPACT);
@@ -1230,9 +1487,16 @@ static void find_self(struct vg_agent *agent, struct vg_task_self *self)
 	self->pid = getpid();
 }
 
+static void protect_refresh_work(struct vg_job *job, void *data)
+{
+	(void)job;
+	vg_protect_refresh(data);
+}
+
 static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_tasks *tasks = calloc(1, sizeof(*tasks));
+	struct vg_error cg_err = { 0 };
 	unsigned interrupted = 0;
 	int r = 0;
 
@@ -1257,6 +1521,19 @@ static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 	if (interrupted)
 		vg_warn("tasks: %u task(s) were running when the agent stopped: marked interrupted", interrupted);
 	find_self(agent, &tasks->self);
+	if ((r = vg_protect_new(&tasks->protect, &(struct vg_protect_config){ 0 })) < 0) {
+		tasks_free(tasks);
+		return vg_error_set(err, r, N_("out of memory"));
+	}
+	/* Without cgroup v2 a run's process group is what is killed, and status says so. */
+	if (vg_task_cgroups_open(&tasks->cgroups, &cg_err) < 0)
+		vg_warn("tasks: runs get no cgroup of their own: %s", cg_err.message);
+	/* The package index is read once now, off the loop; deletes refresh it when dpkg ran. */
+	vg_workers_submit(tasks->pool, protect_refresh_work, NULL, tasks->protect);
+	/* The caps are applied now, after every task that ends, and every hour (the ages). */
+	tasks->retention_timer = vg_loop_timer(agent->loop, RETENTION_PERIOD_MS, RETENTION_PERIOD_MS, on_retention_tick,
+					       tasks);
+	retention_request(tasks);
 	agent->tasks = tasks;
 	return 0;
 }
@@ -1291,6 +1568,12 @@ static json_t *tasks_status(struct vg_agent *agent)
 	json_object_set_new(o, "kept", json_integer((json_int_t)tasks->count));
 	for (size_t i = ST_SUCCEEDED; i < sizeof(state_names) / sizeof(state_names[0]); i++)
 		json_object_set_new(o, state_names[i], json_integer((json_int_t)tasks->counts[i]));
+	json_object_set_new(o, "protected", vg_protect_status(tasks->protect));
+	json_object_set_new(o, "run_cgroups",
+			    vg_task_cgroups_status(tasks->cgroups,
+						   (uint64_t)vg_setting_int(agent->settings, VG_S_TASKS_RUN_MEMORY_MAX_MB) << 20,
+						   (uint64_t)vg_setting_int(agent->settings, VG_S_TASKS_RUN_TASKS_MAX)));
+	json_object_set_new(o, "retention", retention_status(tasks));
 	return o;
 }
 

@@ -28,6 +28,16 @@ static void probe(const struct vg_ioc_object *obj, void *data)
 			ioc_eval_probe(scan->evals[i], obj);
 }
 
+/* The objects a scan feeds its evaluations all come from the collectors of this library. */
+static void identify(const struct vg_ioc_object *obj, struct vg_ioc_identity *id, void *data)
+{
+	(void)data;
+	if (obj->doc == VG_IOC_DOC_FILE)
+		ioc_file_identify(obj, id);
+	else if (obj->doc == VG_IOC_DOC_PROCESS)
+		ioc_proc_identify(obj, id);
+}
+
 static bool any_needs(const struct vg_ioc_scan *scan, enum vg_ioc_doc doc)
 {
 	for (size_t i = 0; i < scan->niocs; i++)
@@ -54,6 +64,8 @@ int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
 	for (size_t i = 0; i < scan->niocs; i++) {
 		if (vg_ioc_eval_new(scan->iocs[i], &scan->evals[i]) < 0)
 			return vg_error_set(err, -ENOMEM, N_("out of memory"));
+		if (scan->identify)
+			ioc_eval_set_identify(scan->evals[i], identify, scan);
 		for (unsigned f = 0; f < F_FIELD_COUNT; f++)
 			if (vg_ioc_needs_field(scan->iocs[i], f))
 				c.need_fields[f] = true;

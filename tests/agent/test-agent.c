@@ -18,15 +18,28 @@
  *                                   release.  Event times stay on the wall clock.
  *   test.sensor.hold {on}           stops (or resumes) reading the eBPF sensor's ring buffer,
  *                                   so that a test can fill it
+ *   test.pause {point}              arms a pause point of the task threads: the next task that
+ *                                   reaches it waits there (at most 60 s) until released; the
+ *                                   points are a task's kind at its start ("delete-file"),
+ *                                   KIND:checked between its checks and its action, and
+ *                                   "task:built" when a task's result is built and not yet
+ *                                   handed to the loop
+ *   test.paused {point}             whether a task waits at point now: {waiting}
+ *   test.release {point}            lets the task waiting at point go on
+ *
+ * The pause points make a race deterministic: a test arms one, starts the task, waits until
+ * the task is there, changes the files as an attacker would, and releases it.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -57,13 +70,92 @@ static const struct vg_proto_arg hold_args[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct vg_proto_arg point_args[] = {
+	{ "point", VG_ARG_STRING, VG_ARG_REQUIRED, "the pause point" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct vg_proto_command test_commands[] = {
 	{ VG_CMD_COUNT, "test.emit", VG_ACCESS_ADMIN, 0, 0, NULL, "emit test events", "{emitted, uids}", emit_args },
 	{ VG_CMD_COUNT, "test.clock", VG_ACCESS_ADMIN, 0, 0, NULL, "move the agent's clock forward", "{offset, now}",
 	  clock_args },
 	{ VG_CMD_COUNT, "test.sensor.hold", VG_ACCESS_ADMIN, 0, 0, NULL, "hold the eBPF ring buffer", "{held}",
 	  hold_args },
+	{ VG_CMD_COUNT, "test.pause", VG_ACCESS_ADMIN, 0, 0, NULL, "arm a pause point", "{armed}", point_args },
+	{ VG_CMD_COUNT, "test.paused", VG_ACCESS_ADMIN, 0, 0, NULL, "whether a task waits at a point", "{waiting}",
+	  point_args },
+	{ VG_CMD_COUNT, "test.release", VG_ACCESS_ADMIN, 0, 0, NULL, "release a pause point", "{released}",
+	  point_args },
 };
+
+/* The pause points (the test agent's only global state, shared by the loop and the task
+ * threads under pause_lock). */
+#define MAX_POINTS 8
+#define PAUSE_MAX_S 60
+
+static struct {
+	char name[64];
+	bool armed, waiting, released;
+} points[MAX_POINTS];
+static pthread_mutex_t pause_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pause_cond = PTHREAD_COND_INITIALIZER;
+
+/* Called by task threads (agent->task_pause): waits at an armed point until released. */
+static void task_pause(const char *point)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += PAUSE_MAX_S;
+	pthread_mutex_lock(&pause_lock);
+	for (size_t i = 0; i < MAX_POINTS; i++) {
+		if (!points[i].armed || strcmp(points[i].name, point) != 0)
+			continue;
+		points[i].armed = false;
+		points[i].waiting = true;
+		pthread_cond_broadcast(&pause_cond);
+		while (!points[i].released && pthread_cond_timedwait(&pause_cond, &pause_lock, &until) == 0)
+			;
+		points[i].waiting = false;
+		break;
+	}
+	pthread_mutex_unlock(&pause_lock);
+}
+
+static int pause_cmd(struct vg_ctl_request *req, int which, json_t **result, struct vg_error *err)
+{
+	const char *point = json_string_value(json_object_get(req->args, "point"));
+	size_t i, free_slot = MAX_POINTS;
+
+	if (!point || strlen(point) >= sizeof(points[0].name))
+		return vg_error_set(err, -EINVAL, "a pause point is a name of at most 63 bytes");
+	pthread_mutex_lock(&pause_lock);
+	for (i = 0; i < MAX_POINTS && strcmp(points[i].name, point) != 0; i++)
+		if (!points[i].name[0] && free_slot == MAX_POINTS)
+			free_slot = i;
+	if (i == MAX_POINTS && which == 0 && free_slot < MAX_POINTS) {
+		i = free_slot;
+		snprintf(points[i].name, sizeof(points[i].name), "%s", point);
+	}
+	if (i == MAX_POINTS) {
+		pthread_mutex_unlock(&pause_lock);
+		return vg_error_set(err, -ENOENT, "no such pause point");
+	}
+	if (which == 0) {
+		points[i].armed = true;
+		points[i].released = false;
+		*result = json_pack("{s:b}", "armed", 1);
+	} else if (which == 1) {
+		*result = json_pack("{s:b}", "waiting", points[i].waiting);
+	} else {
+		points[i].released = true;
+		points[i].armed = false;
+		pthread_cond_broadcast(&pause_cond);
+		*result = json_pack("{s:b}", "released", 1);
+	}
+	pthread_mutex_unlock(&pause_lock);
+	return 0;
+}
 
 static const struct vg_proto_command *find(const char *name)
 {
@@ -182,19 +274,28 @@ static int hold(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 
 static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
-	if (req->def == &test_commands[0])
+	/* In the order of test_commands. */
+	switch (req->def - test_commands) {
+	case 0:
 		return emit(agent, req, result, err);
-	if (req->def == &test_commands[1])
+	case 1:
 		return clock_advance(agent, req, result, err);
-	if (req->def == &test_commands[2])
+	case 2:
 		return hold(agent, req, result, err);
-	return vg_error_set(err, -EOPNOTSUPP, "no such test command");
+	case 3:
+	case 4:
+	case 5:
+		return pause_cmd(req, (int)(req->def - test_commands) - 3, result, err);
+	default:
+		return vg_error_set(err, -EOPNOTSUPP, "no such test command");
+	}
 }
 
 static void install(struct vg_agent *agent)
 {
 	agent->extra_find = find;
 	agent->extra_dispatch = dispatch;
+	agent->task_pause = task_pause;
 }
 
 int main(int argc, char **argv)

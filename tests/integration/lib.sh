@@ -147,6 +147,17 @@ test_emit() {
 		"{\"count\": $1, \"class_uid\": ${2:-0}}"
 }
 
+# reader_group: a group of its own for the agent's read-only access (removed at exit), named in
+# $AGENT_CONFIG; sets $group and $gid.  as_reader ARGS...: vigilctl as user nobody in that group.
+reader_group() {
+	group="vgr$$"
+	groupadd "$group" || { echo "Bail out! cannot create a test group"; exit 1; }
+	on_exit groupdel "$group"
+	gid=$(getent group "$group" | cut -d: -f3)
+	printf '[agent]\ngroup = %s\n' "$group" >"$AGENT_CONFIG"
+}
+as_reader() { setpriv --reuid=65534 --regid=65534 --groups="$gid" -- "$VIGILCTL" --socket "$SOCKET" "$@"; }
+
 # test_clock SECONDS: the test agent moves its clock (the "now" of its policies: isolation
 # auto-release, release after no contact, the link's hourly limits) forward by SECONDS, and
 # its subsystems re-check their deadlines before it answers; prints {offset, now} as JSON.

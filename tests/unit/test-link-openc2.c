@@ -64,7 +64,7 @@ static void run(struct fixture *f, const char *json)
 
 static int status_of(struct fixture *f, const char *id)
 {
-	json_t *t = vg_journal_get(f->link.journal, id);
+	json_t *t = vg_journal_get(f->link.journal, VG_JOURNAL_REQUESTS, id);
 	int status;
 
 	if (!t)
@@ -81,7 +81,7 @@ static void test_query_features(void **state)
 
 	run(f, "[{\"request_id\": \"q1\", \"command\": {\"action\": \"query\", \"target\": {\"features\": []}}}]");
 	assert_int_equal(status_of(f, "q1"), 200);
-	t = vg_journal_get(f->link.journal, "q1");
+	t = vg_journal_get(f->link.journal, VG_JOURNAL_REQUESTS, "q1");
 	assert_string_equal(json_string_value(json_object_get(t, "state")), "succeeded");
 	assert_string_equal(json_string_value(json_object_get(t, "kind")), "query features");
 	pairs = json_object_get(json_object_get(json_object_get(t, "result"), "results"), "pairs");
@@ -118,7 +118,7 @@ static void test_not_supported(void **state)
 
 	run(f, "[{\"request_id\": \"c1\", \"command\": {\"action\": \"deny\", \"target\": {\"ipv4_net\": \"192.0.2.0/24\"}}}]");
 	assert_int_equal(status_of(f, "c1"), 501);
-	t = vg_journal_get(f->link.journal, "c1");
+	t = vg_journal_get(f->link.journal, VG_JOURNAL_REQUESTS, "c1");
 	assert_string_equal(json_string_value(json_object_get(t, "state")), "refused");
 	json_decref(t);
 }
@@ -134,7 +134,7 @@ static void test_never_twice(void **state)
 	/* The same id again, with another command: not run, its stored response is reported again. */
 	run(f, "[{\"request_id\": \"d1\", \"command\": {\"action\": \"contain\", \"target\": {\"device\": {}}}}]");
 	assert_int_equal(status_of(f, "d1"), 200);
-	list = vg_journal_unreported(f->link.journal, "server", 10);
+	list = vg_journal_unreported(f->link.journal, 10);
 	assert_int_equal(json_array_size(list), 1);
 	json_decref(list);
 }
@@ -153,7 +153,7 @@ static void test_bounded_count(void **state)
 	}
 	vg_link_handle_commands(&f->link, cmds);
 	json_decref(cmds);
-	list = vg_journal_list(f->link.journal, 1000, false);
+	list = vg_journal_list(f->link.journal, VG_JOURNAL_REQUESTS, 1000, false);
 	assert_int_equal(json_array_size(list), VG_LINK_MAX_COMMANDS);
 	json_decref(list);
 }
