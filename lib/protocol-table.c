@@ -127,14 +127,14 @@ static const struct vg_proto_arg args_isolation_profile_set[] = {
 };
 
 static const struct vg_proto_arg args_task_get_file[] = {
-	{ "path", VG_ARG_STRING, 0, "absolute path of a regular file" },
+	{ "path", VG_ARG_STRING, VG_ARG_REQUIRED, "absolute path of a regular file" },
 	{ "sha256", VG_ARG_STRING | VG_ARG_NULL, 0, "expected SHA-256" },
 	{ "wait_ms", VG_ARG_INT, 0, "wait up to this many ms (at most 25000) for the task to end" },
 	{ NULL, 0, 0, NULL },
 };
 
 static const struct vg_proto_arg args_task_delete_file[] = {
-	{ "path", VG_ARG_STRING, 0, "absolute path of the file" },
+	{ "path", VG_ARG_STRING, VG_ARG_REQUIRED, "absolute path of the file" },
 	{ "sha256", VG_ARG_STRING | VG_ARG_NULL, 0, "delete only when the content has this SHA-256" },
 	{ "quarantine", VG_ARG_BOOL, 0, "keep a copy in quarantine first" },
 	{ "wait_ms", VG_ARG_INT, 0, "wait up to this many ms for the task to end" },
@@ -142,7 +142,7 @@ static const struct vg_proto_arg args_task_delete_file[] = {
 };
 
 static const struct vg_proto_arg args_task_run[] = {
-	{ "exe", VG_ARG_STRING, 0, "absolute path of the program" },
+	{ "exe", VG_ARG_STRING, VG_ARG_REQUIRED, "absolute path of the program" },
 	{ "args", VG_ARG_ARRAY, 0, "its arguments" },
 	{ "cwd", VG_ARG_STRING, 0, "absolute working directory (default /)" },
 	{ "user", VG_ARG_STRING | VG_ARG_NULL, 0, "user name or uid to run as" },
@@ -192,13 +192,13 @@ static const struct vg_proto_arg args_quarantine_list[] = {
 };
 
 static const struct vg_proto_arg args_quarantine_restore[] = {
-	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the entry's id" },
+	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the entry's id, or a prefix of it that names one entry" },
 	{ "wait_ms", VG_ARG_INT, 0, "wait up to this many ms for the task to end" },
 	{ NULL, 0, 0, NULL },
 };
 
 static const struct vg_proto_arg args_quarantine_purge[] = {
-	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the entry's id" },
+	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the entry's id, or a prefix of it that names one entry" },
 	{ "wait_ms", VG_ARG_INT, 0, "wait up to this many ms for the task to end" },
 	{ NULL, 0, 0, NULL },
 };
