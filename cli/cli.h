@@ -247,6 +247,9 @@ int vg_cli_connect(struct vg_cli *cli);
 /* Reports an error on stderr in the user's language and, with --json, as an object
  * {"error": {code, msgid, message, args}} on stdout; returns status. */
 int vg_cli_report(struct vg_cli *cli, int status, const struct vg_error *err);
+/* Prints each warning of list (errors in the wire form) on stderr, "vigilctl: warning: TEXT", in
+ * the user's language. */
+void vg_cli_print_warnings(json_t *list);
 /* A usage error (message id with %s arguments only), with cmd's synopsis; returns VG_EXIT_USAGE. */
 int vg_cli_usage(struct vg_cli *cli, const struct vg_cli_command *cmd, const char *msgid, ...)
 	__attribute__((format(printf, 3, 4)));

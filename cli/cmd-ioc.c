@@ -90,21 +90,9 @@ static int run_check(struct vg_cli *cli, const struct vg_cli_args *args)
 			if (!cli->json) {
 				struct vg_error e;
 				char text[VG_ERROR_MSG_SIZE];
-				vg_error_clear(&e);
-				json_t *ej = json_object_get(d, "error_json");
-				const char *msgid = json_string_value(json_object_get(ej, "msgid"));
-				/* Show the agent's message in our language when it came with its id. */
-				snprintf(e.message, sizeof(e.message), "%s", json_string_value(json_object_get(d, "error")));
-				if (msgid) {
-					json_t *eargs = json_object_get(ej, "args"), *a;
-					size_t k;
-					snprintf(e.msgid, sizeof(e.msgid), "%s", msgid);
-					json_array_foreach(eargs, k, a)
-						if (k < VG_ERROR_MAX_ARGS) {
-							snprintf(e.args[k], sizeof(e.args[k]), "%s", json_string_value(a));
-							e.nargs = (int)k + 1;
-						}
-				}
+
+				/* The agent's message in our language, from its id. */
+				vg_client_error_of(json_object_get(d, "error_json"), &e);
 				fprintf(stderr, _("%s: refused: %s\n"), json_string_value(json_object_get(d, "file")),
 					vg_error_text(&e, text, sizeof(text)));
 			}

@@ -15,26 +15,7 @@
 
 static void print_warnings(json_t *r)
 {
-	json_t *w, *list = json_object_get(r, "warnings");
-	size_t i;
-
-	json_array_foreach(list, i, w) {
-		struct vg_error err = { 0 };
-		const char *msgid = json_string_value(json_object_get(w, "msgid"));
-		json_t *args = json_object_get(w, "args"), *a;
-		size_t k;
-		char text[VG_ERROR_MSG_SIZE];
-
-		/* Shown in the user's language, from the message id and its arguments. */
-		if (!msgid)
-			continue;
-		snprintf(err.msgid, sizeof(err.msgid), "%s", msgid);
-		json_array_foreach(args, k, a)
-			if (k < VG_ERROR_MAX_ARGS && json_is_string(a))
-				snprintf(err.args[err.nargs++], VG_ERROR_ARG_SIZE, "%s", json_string_value(a));
-		snprintf(err.message, sizeof(err.message), "%s", json_string_value(json_object_get(w, "message")));
-		fprintf(stderr, _("warning: %s\n"), vg_error_text(&err, text, sizeof(text)));
-	}
+	vg_cli_print_warnings(json_object_get(r, "warnings"));
 }
 
 static void print_exception(json_t *e)

@@ -104,6 +104,9 @@ static int run_set(struct vg_cli *cli, const struct vg_cli_args *args)
 	rc = vg_cli_call(cli, VG_CMD_SETTINGS_SET, json_pack("{s:o}", "pairs", pairs), &r);
 	if (rc != VG_EXIT_OK)
 		return rc;
+	/* Accepted, with what it names that is not on the host (a directory still to be made). */
+	for (size_t i = 0; i < json_array_size(r); i++)
+		vg_cli_print_warnings(json_object_get(json_array_get(r, i), "warnings"));
 	if (cli->json)
 		vg_cli_print_json(cli, r);
 	else

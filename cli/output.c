@@ -62,6 +62,19 @@ int vg_cli_report(struct vg_cli *cli, int status, const struct vg_error *err)
 	return status;
 }
 
+void vg_cli_print_warnings(json_t *list)
+{
+	char text[VG_ERROR_MSG_SIZE];
+	struct vg_error w;
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(list, i, e) {
+		vg_client_error_of(e, &w);
+		fprintf(stderr, _("vigilctl: warning: %s\n"), vg_error_text(&w, text, sizeof(text)));
+	}
+}
+
 /* Fills err from a message id with %s arguments only, as vg_error_set does, from a va_list. */
 static void error_from(struct vg_error *err, int code, const char *msgid, va_list ap)
 {

@@ -247,7 +247,7 @@ const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 		"array of {key, type, value, default, changed, help, min?, max?, unit?}", args_settings_show },
 	[VG_CMD_SETTINGS_SET] = { VG_CMD_SETTINGS_SET, "settings.set", VG_ACCESS_ADMIN, 1, 0, NULL,
 		"Change settings, all or nothing",
-		"the changed settings, as settings.show", args_settings_set },
+		"the changed settings, as settings.show; one naming a path that does not exist carries warnings[] (errors in the wire form)", args_settings_set },
 	[VG_CMD_SETTINGS_EXPORT] = { VG_CMD_SETTINGS_EXPORT, "settings.export", VG_ACCESS_READ, 1, 0, NULL,
 		"Export every setting that is not a secret",
 		"{format, content}", args_settings_export },

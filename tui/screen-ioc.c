@@ -445,7 +445,12 @@ static void cancel(struct ioc_screen *s)
 static void options_submit(void *ctx, struct vg_form *f)
 {
 	struct ioc_screen *s = ctx;
+	char msg[256];
 
+	if (vg_ioc_skip_args(vg_form_value(f, 2), NULL, msg, sizeof(msg)) < 0) {
+		vg_form_error(f, "%s", msg);
+		return;
+	}
 	if (vg_form_value(f, 3)[0] && vg_ioc_parse_size(vg_form_value(f, 3)) < 0) {
 		vg_form_error(f, "%s", _("The hash limit is a size such as 200M or 1G."));
 		return;

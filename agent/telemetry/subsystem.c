@@ -55,7 +55,7 @@ const struct vg_setting_def vg_telemetry_settings[] = {
 	{ "telemetry.files", VG_SETTING_BOOL, "yes", 0, 0, NULL,
 	  N_("Collect file creations, writes, renames and deletions (fanotify)"), 0, NULL },
 	{ "telemetry.file_paths", VG_SETTING_LIST, DEFAULT_FILE_PATHS, 0, 32, NULL,
-	  N_("Directories whose file changes are collected (comma-separated)"), 0, validate_path },
+	  N_("Directories whose file changes are collected (comma-separated)"), VG_SETTING_PATHS, validate_path },
 	{ "telemetry.file_backend", VG_SETTING_STRING, "auto", 0, 0, NULL,
 	  N_("File collector: fanotify, audit watches, or auto (fanotify, else audit watches)"), 0, validate_backend },
 	{ "telemetry.spool_max_mb", VG_SETTING_INT, "512", 1, 1048576, N_("MiB"),
