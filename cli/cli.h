@@ -22,6 +22,12 @@ enum {
 	VG_EXIT_FAILED = 1,
 	VG_EXIT_USAGE = 2,
 	VG_EXIT_UNREACHABLE = 3,
+	VG_EXIT_MATCHED = 4,      /* ioc scan: a document matched (as clamscan's 1 on a find) */
+	/* task run passes its program's status through (as ssh and docker exec): 0-255, 128+N for
+	 * a signal, VG_EXIT_TIMED_OUT at its timeout; VG_EXIT_NOT_RUN when the program did not run
+	 * (refused, failed to start, usage error, agent unreachable) or its status is not known. */
+	VG_EXIT_TIMED_OUT = 124,  /* as timeout(1) */
+	VG_EXIT_NOT_RUN = 125,    /* as env(1), timeout(1) and docker run for their own failures */
 };
 
 #define VG_CLI_MAX_WORDS 256
@@ -124,6 +130,7 @@ typedef int (*vg_cli_run_fn)(struct vg_cli *cli, const struct vg_cli_args *args)
 #define VG_CLI_SECRET 0x1        /* never written to the history file */
 #define VG_CLI_LOCAL 0x2         /* runs without the agent */
 #define VG_CLI_OPTIONS_FIRST 0x4 /* options end at the first operand (the rest belongs to a program) */
+#define VG_CLI_PROGRAM_STATUS 0x8 /* exits with a program's status: vigilctl's own failures are VG_EXIT_NOT_RUN */
 
 struct vg_cli_command {
 	const char *name;          /* words, e.g. "settings set" */

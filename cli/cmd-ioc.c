@@ -177,6 +177,21 @@ static void print_result(json_t *r)
 		       json_number_value(json_object_get(st, "seconds")));
 }
 
+/* The exit status of a scan, as clamscan's tells a find from a clean host (vigilctl(8)):
+ * VG_EXIT_MATCHED when a document matched (even in a scan cut short), else 0 for a scan that
+ * went to its end, 1 for one cancelled or failed. */
+static int scan_status(json_t *result)
+{
+	const char *state = json_string_value(json_object_get(result, "state"));
+	json_t *ioc;
+	size_t i;
+
+	json_array_foreach(json_object_get(result, "iocs"), i, ioc)
+		if (strcmp(json_string_value(json_object_get(ioc, "result")) ?: "", "match") == 0)
+			return VG_EXIT_MATCHED;
+	return state && strcmp(state, "done") == 0 ? VG_EXIT_OK : VG_EXIT_FAILED;
+}
+
 struct follow {
 	struct vg_cli *cli;
 	bool done;
@@ -187,6 +202,7 @@ struct follow {
 	uint64_t req_id;
 	bool tty;
 	bool drawn;
+	unsigned ticks;                     /* redraws, to move the block of an unknown total */
 };
 
 static void on_response(uint64_t id, json_t *result, const struct vg_error *err, void *data)
@@ -204,48 +220,98 @@ static void on_response(uint64_t id, json_t *result, const struct vg_error *err,
 	}
 }
 
+/* A bar of BAR_WIDTH: filled to seen/total, or, while the total is not known, a block that
+ * moves at each redraw (as the console draws it). */
+#define BAR_WIDTH 20
+
+static void draw_bar(char *bar, long long seen, long long total, unsigned tick)
+{
+	for (int i = 0; i < BAR_WIDTH; i++) {
+		bool on = total > 0 ? i < (int)(BAR_WIDTH * seen / total)
+				    : (i + BAR_WIDTH - (int)(tick % BAR_WIDTH)) % BAR_WIDTH < BAR_WIDTH / 5;
+
+		bar[i] = on ? '#' : '.';
+	}
+	bar[BAR_WIDTH] = '\0';
+}
+
+/* What the scan does now, for the progress line: the agent's phase (a word of the protocol). */
+static const char *phase_text(const char *phase)
+{
+	static const struct {
+		const char *word, *text;
+	} phases[] = {
+		{ "start", N_("starting") },
+		{ "system", N_("reading the system facts") },
+		{ "processes", N_("reading the processes") },
+		{ "ports", N_("reading the ports") },
+		{ "counting", N_("counting the files") },
+		{ "files", N_("reading the files") },
+		{ "done", N_("done") },
+	};
+
+	for (size_t i = 0; phase && i < sizeof(phases) / sizeof(phases[0]); i++)
+		if (strcmp(phase, phases[i].word) == 0)
+			return _(phases[i].text);
+	return _("starting");
+}
+
+/* The progress line, redrawn in place on a terminal: a bar (exact once the files are counted, a
+ * moving block before), what the scan does, and the figures that go with it. */
 static void on_stream(const char *stream, json_t *data, void *user)
 {
 	struct follow *f = user;
+	const char *phase = json_string_value(json_object_get(data, "phase"));
+	long long seen = json_integer_value(json_object_get(data, "files_seen"));
+	long long total = json_integer_value(json_object_get(data, "files_total"));
+	long long el = json_integer_value(json_object_get(data, "elapsed"));
+	double mib = (double)json_integer_value(json_object_get(data, "bytes_read")) / 1048576.0;
+	bool finished = json_is_true(json_object_get(data, "finished"));
+	char bar[BAR_WIDTH + 1], dur[64], eta[64];
+
 	if (strcmp(stream, "ioc.progress") != 0)
 		return;
 	f->scan_id = json_integer_value(json_object_get(data, "scan_id"));
 	if (!f->tty || f->cli->json)
 		return;
-	double mib = (double)json_integer_value(json_object_get(data, "bytes_read")) / 1048576.0;
-	long long el = json_integer_value(json_object_get(data, "elapsed"));
-	char dur[64];
+	if (finished && strcmp(json_string_value(json_object_get(data, "state")) ?: "", "done") == 0 && total > 0)
+		seen = total;
+	draw_bar(bar, seen, total > 0 && (seen > 0 || finished) ? total : 0, f->ticks++);
 	vg_cli_format_duration(el, dur, sizeof(dur));
-	/* One line redrawn in place: files, bytes, rate, elapsed. */
-	long long seen = json_integer_value(json_object_get(data, "files_seen"));
-	long long total = json_integer_value(json_object_get(data, "files_total"));
 	fputs("\r\033[K", stderr);
-	if (total > 0 && seen > 0 && seen <= total) {
-		/* A bar when the number of files is known (hashing scans), with the time left. */
-		char bar[21], eta[64];
-		int fill = (int)(20 * seen / total);
-		for (int i = 0; i < 20; i++)
-			bar[i] = i < fill ? '#' : '.';
-		bar[20] = '\0';
+	if (phase && strcmp(phase, "counting") == 0) {
+		fprintf(stderr, _("scan %lld [%s] %s: %lld so far, %s"), f->scan_id, bar, phase_text(phase),
+			(long long)json_integer_value(json_object_get(data, "files_counted")), dur);
+	} else if (finished && total > 0) {
+		fprintf(stderr, _("scan %lld [%s] %lld/%lld files, %.1f MiB, %.1f MiB/s, %s"), f->scan_id, bar, seen, total,
+			mib, el > 0 ? mib / (double)el : mib, dur);
+	} else if (total > 0 && seen > 0 && seen <= total) {
+		/* The files are counted (a hashing scan): how far, and the time left. */
 		vg_cli_format_duration((long long)((double)el * (double)(total - seen) / (double)seen), eta, sizeof(eta));
-		fprintf(stderr, _("scan %lld [%s] %lld/%lld files, %.1f MiB, %.1f MiB/s, %s left"), f->scan_id, bar,
-			seen, total, mib, el > 0 ? mib / (double)el : mib, eta);
-	} else {
-		fprintf(stderr, _("scan %lld: %lld files, %lld hashed, %.1f MiB, %.1f MiB/s, %s"), f->scan_id, seen,
+		fprintf(stderr, _("scan %lld [%s] %lld/%lld files, %.1f MiB, %.1f MiB/s, %s left"), f->scan_id, bar, seen,
+			total, mib, el > 0 ? mib / (double)el : mib, eta);
+	} else if (seen > 0) {
+		fprintf(stderr, _("scan %lld [%s] %lld files, %lld hashed, %.1f MiB, %.1f MiB/s, %s"), f->scan_id, bar, seen,
 			(long long)json_integer_value(json_object_get(data, "files_hashed")), mib,
 			el > 0 ? mib / (double)el : mib, dur);
+	} else {
+		fprintf(stderr, _("scan %lld [%s] %s, %s"), f->scan_id, bar, phase_text(phase), dur);
 	}
 	f->drawn = true;
 }
 
-/* An absolute path for the agent, links resolved when the path exists. */
-static json_t *real_path(const char *path)
+/* The absolute path of a --path or --exclude, links resolved, appended to list.  A --path
+ * that is not there is an error before the scan (a typo would look like a clean host); an
+ * --exclude that is not there is harmless and goes as it was typed. */
+static int add_path(struct vg_cli *cli, json_t *list, const char *path, bool must_exist)
 {
 	char *abs = realpath(path, NULL);
-	json_t *j = json_string(abs ? abs : path);
 
+	if (!abs && must_exist)
+		return vg_cli_fail(cli, N_("the path %s cannot be scanned: %s"), path, strerror(errno));
+	json_array_append_new(list, json_string(abs ? abs : path));
 	free(abs);
-	return j;
+	return VG_EXIT_OK;
 }
 
 static int run_scan(struct vg_cli *cli, const struct vg_cli_args *opts)
@@ -257,9 +323,12 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_args *opts)
 	json_object_set_new(args, "paths", paths);
 	json_object_set_new(args, "excludes", excludes);
 	for (int i = 0; i < vg_cli_opt_count(opts, "path"); i++)
-		json_array_append_new(paths, real_path(vg_cli_opt_str_at(opts, "path", i)));
+		if ((rc = add_path(cli, paths, vg_cli_opt_str_at(opts, "path", i), true)) != VG_EXIT_OK) {
+			json_decref(args);
+			return rc;
+		}
 	for (int i = 0; i < vg_cli_opt_count(opts, "exclude"); i++)
-		json_array_append_new(excludes, real_path(vg_cli_opt_str_at(opts, "exclude", i)));
+		add_path(cli, excludes, vg_cli_opt_str_at(opts, "exclude", i), false);
 	vg_cli_opts_to_json(opts, args, "hint", "action", "hash-limit", "no-processes", "no-ports", "no-files",
 			    "no-system", "containers", "strings", NULL);
 	if ((rc = read_documents(cli, opts, &docs)) != VG_EXIT_OK) {
@@ -320,8 +389,7 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_args *opts)
 		vg_cli_print_json(cli, f.result);
 	else
 		print_result(f.result);
-	const char *state = json_string_value(json_object_get(f.result, "state"));
-	rc = state && strcmp(state, "done") == 0 ? VG_EXIT_OK : VG_EXIT_FAILED;
+	rc = scan_status(f.result);
 	json_decref(f.result);
 	return rc;
 }
@@ -394,7 +462,9 @@ const struct vg_cli_command vg_cli_cmds_ioc[] = {
 			"the documents need are computed, in one read per file, and files over the hash limit (default\n"
 			"200M) are listed as not hashed.  Ctrl-C cancels the scan in the agent.  The result says, for each\n"
 			"document, match, no match or unknown (tests that could not be evaluated).  --strings evaluates\n"
-			"FileItem/StringList/string, reading whole files."),
+			"FileItem/StringList/string, reading whole files.  A --path that does not exist and a document\n"
+			"that does not load are errors before the scan.  Exit status: 0 nothing matched, 4 a document\n"
+			"matched, 1 the scan failed or was cancelled (see vigilctl(8))."),
 	  .proto = VG_CMD_IOC_SCAN,
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "path", .type = VG_CLI_PATH, .metavar = "DIR", .source = VG_CLI_SRC_DIRS,

@@ -221,14 +221,36 @@ static int fetch_output(struct vg_cli *cli, json_t *task)
 	return VG_EXIT_OK;
 }
 
-static int show_task(struct vg_cli *cli, json_t *task)
+/* A run's exit status, passed through as ssh and docker exec do: the program's own code, 128+N
+ * when signal N killed it, VG_EXIT_TIMED_OUT at its timeout, VG_EXIT_NOT_RUN when it never ran
+ * (refused, failed to start) or its end is not known (interrupted by a restart of the agent). */
+static int program_status(json_t *task)
+{
+	json_t *r = json_object_get(task, "result"), *code = json_object_get(r, "exit_code");
+	const char *sig = json_string_value(json_object_get(r, "signal"));
+
+	if (json_is_integer(code))
+		return (int)(json_integer_value(code) & 0xff);
+	if (strcmp(str(task, "state"), "timed_out") == 0)
+		return VG_EXIT_TIMED_OUT;
+	for (int n = 1; sig && strncmp(sig, "SIG", 3) == 0 && n < NSIG; n++)
+		if (sigabbrev_np(n) && strcmp(sig + 3, sigabbrev_np(n)) == 0)
+			return 128 + n;
+	return VG_EXIT_NOT_RUN;
+}
+
+/* Prints a task that ended; its exit status: 0 succeeded, 1 otherwise, or with program the
+ * program's status (program_status). */
+static int show_task(struct vg_cli *cli, json_t *task, bool program)
 {
 	const char *state = str(task, "state");
 	int rc = !is_final(state) || strcmp(state, "succeeded") == 0 ? VG_EXIT_OK : VG_EXIT_FAILED;
 	int frc = fetch_output(cli, task);
 
 	if (frc != VG_EXIT_OK)
-		return frc;
+		return program ? VG_EXIT_NOT_RUN : frc;
+	if (program)
+		rc = program_status(task);
 	if (cli->json)
 		vg_cli_print_json(cli, task);
 	else
@@ -256,8 +278,9 @@ static void catch_interrupt(struct sigaction *old)
 }
 
 /* Sends a task command (it answers at once with the task's id); unless no_wait, waits in
- * steps (task.show) for the task to end, and cancels it on Ctrl-C. */
-static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wait)
+ * steps (task.show) for the task to end, and cancels it on Ctrl-C.  With program (task run)
+ * the exit status is the program's, and vigilctl's own failures are VG_EXIT_NOT_RUN. */
+static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wait, bool program)
 {
 	struct sigaction old;
 	bool cancel_sent = false;
@@ -267,7 +290,7 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 
 	json_object_set_new(args, "wait_ms", json_integer(0));
 	if ((rc = vg_cli_call(cli, cmd, args, &task)) != VG_EXIT_OK)
-		return rc;
+		return program ? VG_EXIT_NOT_RUN : rc;
 	id = json_integer_value(json_object_get(task, "id"));
 	if (no_wait) {
 		if (cli->json)
@@ -293,13 +316,13 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 		if (rc != VG_EXIT_OK) {
 			json_decref(task);
 			sigaction(SIGINT, &old, NULL);
-			return rc;
+			return program ? VG_EXIT_NOT_RUN : rc;
 		}
 		json_decref(task);
 		task = next;
 	}
 	sigaction(SIGINT, &old, NULL);
-	rc = show_task(cli, task);
+	rc = show_task(cli, task, program);
 	json_decref(task);
 	return rc;
 }
@@ -309,7 +332,7 @@ static int run_get_file(struct vg_cli *cli, const struct vg_cli_args *args)
 	json_t *req = json_pack("{s:o}", "path", abs_path(vg_cli_arg_str(args, 0)));
 
 	vg_cli_opts_to_json(args, req, "sha256", NULL);
-	return submit(cli, VG_CMD_TASK_GET_FILE, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_GET_FILE, req, vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static int run_delete_file(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -327,7 +350,7 @@ static int run_delete_file(struct vg_cli *cli, const struct vg_cli_args *args)
 	}
 	req = json_pack("{s:o, s:b}", "path", abs_path(path), "quarantine", quarantine);
 	vg_cli_opts_to_json(args, req, "sha256", NULL);
-	return submit(cli, VG_CMD_TASK_DELETE_FILE, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_DELETE_FILE, req, vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 /* Options come before the executable (VG_CLI_OPTIONS_FIRST); everything after it is the program's. */
@@ -339,11 +362,15 @@ static int run_run(struct vg_cli *cli, const struct vg_cli_args *args)
 	for (int i = 0; i < vg_cli_opt_count(args, "env"); i++) {
 		const char *value = vg_cli_opt_str_at(args, "env", i);
 
-		if (!strchr(value, '=') || value[0] == '=')
-			return vg_cli_usage(cli, args->cmd, N_("--env takes NAME=VALUE"));
+		if (!strchr(value, '=') || value[0] == '=') {
+			vg_cli_usage(cli, args->cmd, N_("--env takes NAME=VALUE"));
+			return VG_EXIT_NOT_RUN;
+		}
 	}
-	if (exe[0] != '/')
-		return vg_cli_usage(cli, args->cmd, N_("give the program's absolute path (no shell looks it up): %s"), exe);
+	if (exe[0] != '/') {
+		vg_cli_usage(cli, args->cmd, N_("give the program's absolute path (no shell looks it up): %s"), exe);
+		return VG_EXIT_NOT_RUN;
+	}
 	req = json_pack("{s:s}", "exe", exe);
 	env = json_array();
 	pargs = json_array();
@@ -356,7 +383,7 @@ static int run_run(struct vg_cli *cli, const struct vg_cli_args *args)
 		json_array_append_new(pargs, json_string(vg_cli_arg_str(args, i)));
 	json_object_set_new(req, "args", pargs);
 	json_object_set_new(req, "env", env);
-	return submit(cli, VG_CMD_TASK_RUN, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_RUN, req, vg_cli_opt_flag(args, "no-wait"), true);
 }
 
 static int run_terminate(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -373,7 +400,7 @@ static int run_terminate(struct vg_cli *cli, const struct vg_cli_args *args)
 	vg_cli_opts_to_json(args, req, "start-time", "sha256", NULL);
 	if (exe)
 		json_object_set_new(req, "exe", abs_path(exe));
-	return submit(cli, VG_CMD_TASK_TERMINATE, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_TERMINATE, req, vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -508,7 +535,7 @@ static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_args *arg
 static int run_quarantine_restore(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	return submit(cli, VG_CMD_QUARANTINE_RESTORE, json_pack("{s:s}", "id", vg_cli_arg_str(args, 0)),
-		      vg_cli_opt_flag(args, "no-wait"));
+		      vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static int run_quarantine_purge(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -520,7 +547,7 @@ static int run_quarantine_purge(struct vg_cli *cli, const struct vg_cli_args *ar
 	snprintf(question, sizeof(question), _("Delete quarantine entry %s for good?"), id);
 	if ((rc = vg_cli_confirm(cli, args, question)) != VG_EXIT_OK)
 		return rc;
-	return submit(cli, VG_CMD_QUARANTINE_PURGE, json_pack("{s:s}", "id", id), vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_QUARANTINE_PURGE, json_pack("{s:s}", "id", id), vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static const char *const task_states[] = { "queued",    "running",   "succeeded",   "failed", "refused",
@@ -569,8 +596,11 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	{ .name = "task run", .help = N_("Run a program on the host, without a shell"),
 	  .details = N_("Options come before the program; everything after it is the program's own.  The program runs\n"
 			"as USER (default: tasks.run_default_user) in a process group of its own, killed at the\n"
-			"timeout (default: tasks.run_default_timeout); the first MiB of stdout and stderr is kept."),
-	  .proto = VG_CMD_TASK_RUN, .flags = VG_CLI_OPTIONS_FIRST,
+			"timeout (default: tasks.run_default_timeout); the first MiB of stdout and stderr is kept.\n\n"
+			"vigilctl exits with the program's status, as ssh does: its exit code, 128+N when signal N\n"
+			"killed it, 124 at the timeout, and 125 when it did not run (the reason is on stderr: refused,\n"
+			"failed to start, usage error, agent unreachable).  With --no-wait, 0 once it is queued."),
+	  .proto = VG_CMD_TASK_RUN, .flags = VG_CLI_OPTIONS_FIRST | VG_CLI_PROGRAM_STATUS,
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "cwd", .type = VG_CLI_PATH, .metavar = "DIR", .source = VG_CLI_SRC_DIRS,
 		    .help = N_("the working directory") },

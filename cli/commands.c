@@ -217,7 +217,8 @@ int vg_cli_run(struct vg_cli *cli, int argc, char **argv)
 		free(args);
 		vg_cli_report(cli, VG_EXIT_USAGE, &err);
 		vg_cli_print_usage(stderr, m.cmd);
-		return VG_EXIT_USAGE;
+		/* A command that passes its program's status through keeps the others for it. */
+		return m.cmd->flags & VG_CLI_PROGRAM_STATUS ? VG_EXIT_NOT_RUN : VG_EXIT_USAGE;
 	}
 	if (args->help) {
 		vg_cli_help_command(stdout, m.cmd);

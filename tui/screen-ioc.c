@@ -614,9 +614,14 @@ static void draw_progress(struct ioc_screen *s, int y, int cols)
 
 		snprintf(a + l, sizeof(a) - l, "/%s", b);
 	}
-	snprintf(line, sizeof(line), _("%s: files %s, %s MiB, %s MiB/s, %s elapsed, %s left  %s"),
-		 s->cancelling ? _("cancelling") : s->running ? _("running") : state_text(state), a, c, e, f, d,
-		 s->running ? json_string_value(json_object_get(p, "current")) ?: "" : "");
+	/* Before a hashing walk the agent counts the files: how many so far, while the block moves. */
+	if (s->running && !s->cancelling && strcmp(vg_ui_str(p, "phase"), "counting") == 0)
+		snprintf(line, sizeof(line), _("counting the files: %lld so far, %s elapsed"),
+			 (long long)json_integer_value(json_object_get(p, "files_counted")), f);
+	else
+		snprintf(line, sizeof(line), _("%s: files %s, %s MiB, %s MiB/s, %s elapsed, %s left  %s"),
+			 s->cancelling ? _("cancelling") : s->running ? _("running") : state_text(state), a, c, e, f, d,
+			 s->running ? json_string_value(json_object_get(p, "current")) ?: "" : "");
 	vg_ui_text(y + 1, 1, line, cols - 2);
 }
 

@@ -12,7 +12,11 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "isolation/isolation.h"
@@ -68,9 +72,15 @@ struct scan_job {
 	int rc;
 	struct vg_error err;
 	struct vg_watch *timer;
-	pthread_mutex_t lock;               /* guards snap and current */
+	pthread_mutex_t lock;               /* guards snap, current, entered and entered_mask */
 	struct vg_ioc_scan_stats snap;
 	char current[512];
+	/* Each phase the scan entered, as it was then, until the loop has published it: a phase
+	 * shorter than a tick (counting a small tree) is still told to the clients. */
+	struct vg_ioc_scan_stats entered[VG_IOC_PHASE_DONE + 1];
+	unsigned entered_mask;
+	int efd;                            /* the worker wakes the loop when a phase begins */
+	struct vg_watch *efd_watch;
 	json_t *skipped;                    /* filled by the worker, read after it */
 	time_t started;
 	int action;                         /* index in actions[]: 0 skip */
@@ -103,6 +113,9 @@ static void job_free(struct scan_job *j)
 	json_decref(j->failed);
 	json_decref(j->skipped);
 	vg_watch_remove(j->timer);
+	vg_watch_remove(j->efd_watch);
+	if (j->efd >= 0)
+		close(j->efd);
 	pthread_mutex_destroy(&j->lock);
 	free(j);
 }
@@ -197,8 +210,10 @@ static int add_one(const char *file, const char *content, size_t len, void *data
 	struct vg_error e;
 	vg_error_clear(&e);
 	if (vg_ioc_load_memory(content, len, file, NULL, &ioc, &e) < 0) {
-		json_array_append_new(j->failed, vg_scan_report_failed(file, NULL, e.message));
-		return 0;
+		/* A document that does not load is an error before the scan (its message names it):
+		 * a scan without it would look like a clean host. */
+		*a->err = e;
+		return e.code < 0 ? e.code : -EINVAL;
 	}
 	struct vg_ioc_info info;
 	vg_ioc_get_info(ioc, &info);
@@ -223,7 +238,7 @@ static int add_one(const char *file, const char *content, size_t len, void *data
 	return 0;
 }
 
-static int string_list(json_t *args, const char *key, char ***out, size_t *n, struct vg_error *err)
+static int string_list(json_t *args, const char *key, bool must_exist, char ***out, size_t *n, struct vg_error *err)
 {
 	json_t *a = json_object_get(args, key), *v;
 	size_t i;
@@ -237,8 +252,12 @@ static int string_list(json_t *args, const char *key, char ***out, size_t *n, st
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	json_array_foreach(a, i, v) {
 		const char *s = json_string_value(v);
+		struct stat st;
 		if (!s || s[0] != '/' || strlen(s) >= 4096)
 			return vg_error_set(err, -EINVAL, N_("the path %s is not absolute"), s ? s : "");
+		/* A path to walk that is not there is a typo, not a clean host. */
+		if (must_exist && lstat(s, &st) < 0)
+			return vg_error_set(err, -errno, N_("the path %s cannot be scanned: %s"), s, strerror(errno));
 		if (!((*out)[(*n)++] = strdup(s)))
 			return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	}
@@ -248,10 +267,21 @@ static int string_list(json_t *args, const char *key, char ***out, size_t *n, st
 static void on_progress(const struct vg_ioc_scan_stats *st, const char *current, void *data)
 {
 	struct scan_job *j = data;
+	bool begins = false;
+	uint64_t one = 1;
+
 	pthread_mutex_lock(&j->lock);
+	if (st->phase != j->snap.phase && st->phase <= VG_IOC_PHASE_DONE) {
+		j->entered[st->phase] = *st;
+		j->entered_mask |= 1u << st->phase;
+		begins = true;
+	}
 	j->snap = *st;
 	snprintf(j->current, sizeof(j->current), "%s", current ? current : "");
 	pthread_mutex_unlock(&j->lock);
+	if (begins && write(j->efd, &one, sizeof(one)) < 0) {
+		/* The eventfd is full: the loop has a wake-up pending anyway. */
+	}
 }
 
 static void on_skipped(const char *path, const char *why, void *data)
@@ -261,16 +291,50 @@ static void on_skipped(const char *path, const char *why, void *data)
 		json_array_append_new(j->skipped, json_pack("{s:s, s:s}", "path", path, "reason", why));
 }
 
-static json_t *progress_json(struct scan_job *j, const char *state)
+/* A progress message from stats (a copy taken under the lock). */
+static json_t *stats_progress(struct scan_job *j, const struct vg_ioc_scan_stats *st, const char *current,
+			      const char *state)
 {
-	pthread_mutex_lock(&j->lock);
-	json_t *o = vg_scan_report_stats(&j->snap);
-	json_object_set_new(o, "current", json_string(j->current));
-	pthread_mutex_unlock(&j->lock);
+	json_t *o = vg_scan_report_stats(st);
+
+	json_object_set_new(o, "current", json_string(current));
 	json_object_set_new(o, "scan_id", json_integer(j->id));
 	json_object_set_new(o, "state", json_string(state));
 	json_object_set_new(o, "elapsed", json_integer((json_int_t)(time(NULL) - j->started)));
 	return o;
+}
+
+static json_t *progress_json(struct scan_job *j, const char *state)
+{
+	struct vg_ioc_scan_stats st;
+	char current[sizeof(j->current)];
+
+	pthread_mutex_lock(&j->lock);
+	st = j->snap;
+	memcpy(current, j->current, sizeof(current));
+	pthread_mutex_unlock(&j->lock);
+	return stats_progress(j, &st, current, state);
+}
+
+/* Publishes each phase the worker entered since the last time, in order, as it was at its start:
+ * before any later figure, so that the clients see the phases in the order they came. */
+static void publish_phases(struct scan_job *j)
+{
+	struct vg_ioc_scan_stats entered[VG_IOC_PHASE_DONE + 1];
+	unsigned mask;
+
+	pthread_mutex_lock(&j->lock);
+	mask = j->entered_mask;
+	j->entered_mask = 0;
+	memcpy(entered, j->entered, sizeof(entered));
+	pthread_mutex_unlock(&j->lock);
+	for (unsigned p = 0; j->svc && p <= VG_IOC_PHASE_DONE; p++)
+		if (mask & (1u << p)) {
+			json_t *o = stats_progress(j, &entered[p], "", "running");
+
+			vg_ctl_server_publish(j->svc->agent->ctl, "ioc.progress", o);
+			json_decref(o);
+		}
 }
 
 static void progress_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
@@ -281,9 +345,23 @@ static void progress_tick(struct vg_watch *w, int fd, uint32_t events, void *dat
 	(void)events;
 	if (!j->svc)
 		return;
+	publish_phases(j);
 	json_t *o = progress_json(j, "running");
 	vg_ctl_server_publish(j->svc->agent->ctl, "ioc.progress", o);
 	json_decref(o);
+}
+
+/* The worker entered a phase: told at once rather than at the next tick. */
+static void phase_begun(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	uint64_t n;
+
+	(void)w;
+	(void)events;
+	if (read(fd, &n, sizeof(n)) < 0) {
+		/* EAGAIN: already read. */
+	}
+	publish_phases(data);
 }
 
 static void scan_work(struct vg_job *job, void *data)
@@ -450,7 +528,9 @@ static void scan_done(struct vg_job *job, void *data)
 		json_object_set_new(res, "actions", act_on_matches(agent, j, iocs));
 	}
 	store_result(agent, j, state, matched, res);
-	json_t *fin = progress_json(j, state);
+	/* The phases not told yet, then the end with the scan's final figures. */
+	publish_phases(j);
+	json_t *fin = stats_progress(j, &j->scan.stats, "", state);
 	json_object_set_new(fin, "finished", json_true());
 	vg_ctl_server_publish(agent->ctl, "ioc.progress", fin);
 	json_decref(fin);
@@ -495,6 +575,7 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	if (!j)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	pthread_mutex_init(&j->lock, NULL);
+	j->efd = -1;
 	j->action = (int)k;
 	atomic_init(&j->cancel, false);
 	j->failed = json_array();
@@ -508,8 +589,8 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	struct add_ctx a = { j, err };
 	if ((r = each_document(agent, args, err, add_one, &a)) < 0)
 		goto fail;
-	if ((r = string_list(args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
-	    (r = string_list(args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
+	if ((r = string_list(args, "paths", true, &j->paths, &j->scan.npaths, err)) < 0 ||
+	    (r = string_list(args, "excludes", false, &j->excludes, &j->scan.nexcludes, err)) < 0)
 		goto fail;
 	const char *hint = json_string_value(json_object_get(args, "hint"));
 	if (hint && (strlen(hint) > 4096 || !(j->hint = strdup(hint)))) {
@@ -535,6 +616,11 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	j->scan.data = j;
 	j->scan.iocs = j->iocs;
 	j->started = time(NULL);
+	if ((j->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
+	    !(j->efd_watch = vg_loop_watch(agent->loop, j->efd, EPOLLIN, phase_begun, j))) {
+		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
+		goto fail;
+	}
 
 	sqlite3 *db = vg_store_db(agent->store);
 	sqlite3_stmt *st = NULL;
@@ -563,8 +649,9 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	}
 	svc->running = j;
 	svc->scans_run++;
-	/* The first progress message names the scan, so that the client can cancel it. */
-	json_t *o = progress_json(j, "running");
+	/* The first progress message names the scan, so that the client can cancel it; it is the
+	 * start, whatever the worker has done already (the phases follow). */
+	json_t *o = stats_progress(j, &(struct vg_ioc_scan_stats){ .phase = VG_IOC_PHASE_START }, "", "running");
 	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
 	json_decref(o);
 	return VG_CTL_DEFERRED;
@@ -676,6 +763,8 @@ static void ioc_stop(struct vg_agent *agent)
 		atomic_store(&svc->running->cancel, true);
 		vg_watch_remove(svc->running->timer);
 		svc->running->timer = NULL;
+		vg_watch_remove(svc->running->efd_watch);
+		svc->running->efd_watch = NULL;
 		svc->running->svc = NULL;
 	}
 	free(svc);

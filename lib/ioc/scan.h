@@ -40,6 +40,9 @@ struct ioc_collect {
 	bool need_fields[256];
 };
 
+/* Enters a phase of the scan and tells the caller's progress callback at once. */
+void ioc_scan_phase(struct vg_ioc_scan *scan, enum vg_ioc_phase p);
+
 int ioc_items_files(struct ioc_collect *c, struct vg_error *err);
 int ioc_items_processes(struct ioc_collect *c);
 int ioc_items_ports(struct ioc_collect *c);

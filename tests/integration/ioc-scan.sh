@@ -118,8 +118,11 @@ CTL_PID=$!
 sleep 0.7
 kill -INT "$CTL_PID"
 wait "$CTL_PID"
-ok "Ctrl-C: the scan ends cancelled, its result unknown" jcheck "$TEST_DIR/s6.json" \
-	'd["state"]=="cancelled" and d["iocs"][0]["result"]=="unknown"'
-ok "the agent takes a new scan after a cancel" ctl --json ioc scan "$TEST_DIR/file.ioc" --path "$TREE" --no-processes --no-ports
+rc=$?
+ok "Ctrl-C: the scan ends cancelled, its result unknown, exit status 1 ($rc)" jcheck "$TEST_DIR/s6.json" \
+	'd["state"]=="cancelled" and d["iocs"][0]["result"]=="unknown" and '"$rc"' == 1'
+# It matches: exit status 4 (see ioc-status.sh).
+ok "the agent takes a new scan after a cancel" \
+	test "$(status_of ctl --json ioc scan "$TEST_DIR/file.ioc" --path "$TREE" --no-processes --no-ports)" = 4
 
 finish

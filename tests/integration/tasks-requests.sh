@@ -10,7 +10,8 @@ start_agent || exit 1
 work="$TEST_DIR/files"
 mkdir -p "$work"
 tasks() { ctl --json task list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
-# refused_before EXPECTED-TEXT VIGILCTL-ARGS...: exit status 1, the text on stderr, no new task.
+# refused_before EXPECTED-TEXT VIGILCTL-ARGS...: exit status 1 (WANT_RC), the text on stderr, no
+# new task.
 refused_before() {
 	local want=$1 before after rc
 	shift
@@ -18,11 +19,14 @@ refused_before() {
 	ctl "$@" >"$TEST_DIR/out" 2>"$TEST_DIR/err"
 	rc=$?
 	after=$(tasks)
-	if [ $rc != 1 ] || ! grep -q -- "$want" "$TEST_DIR/err" || [ "$before" != "$after" ]; then
+	if [ $rc != "${WANT_RC:-1}" ] || ! grep -q -- "$want" "$TEST_DIR/err" || [ "$before" != "$after" ]; then
 		diag "rc $rc, tasks $before -> $after, stderr: $(cat "$TEST_DIR/err")"
 		return 1
 	fi
 }
+
+# task run exits with its program's status, and 125 when the program did not run.
+refused_run() { WANT_RC=125 refused_before "$@"; }
 
 ok "no task yet" test "$(tasks)" = 0
 ok "get-file --sha256 abc is refused before a task exists" \
@@ -36,9 +40,9 @@ ok "quarantine restore 4c94 with an empty quarantine: no such entry" \
 ok "quarantine purge of a whole id that does not exist" \
 	refused_before "no quarantine entry 0123456789abcdef" quarantine purge --yes 0123456789abcdef
 ok "task run as a user that does not exist" \
-	refused_before 'no user "nosuchuser4711"' task run --user nosuchuser4711 /bin/true
+	refused_run 'no user "nosuchuser4711"' task run --user nosuchuser4711 /bin/true
 ok "task run as a malformed user name" \
-	refused_before 'is not a user name' task run --user 'bad;user' /bin/true
+	refused_run 'is not a user name' task run --user 'bad;user' /bin/true
 ok "the journal holds no task either" test "$(ctl --json task list --limit 100 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 0
 
 # The server's path checks the same: a raw request without the required path is refused by the
