@@ -278,6 +278,9 @@ int vg_cli_confirm(struct vg_cli *cli, const struct vg_cli_args *args, const cha
 void vg_cli_format_duration(long long seconds, char *buf, size_t size);
 /* Prints a time (seconds since the epoch) in local time. */
 void vg_cli_format_time(long long when, char *buf, size_t size);
+/* The time an agent's result gives under key (its key_ms, milliseconds since the epoch) in local
+ * time; false, with buf "", when it is null or missing (never). */
+bool vg_cli_time_of(json_t *obj, const char *key, char *buf, size_t size);
 
 /* ---- Modes ---- */
 int vg_cli_shell(struct vg_cli *cli);

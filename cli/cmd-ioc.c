@@ -174,7 +174,7 @@ static void print_result(json_t *r)
 		       (long long)json_integer_value(json_object_get(st, "files_hashed")),
 		       (long long)json_integer_value(json_object_get(st, "files_skipped")),
 		       (double)json_integer_value(json_object_get(st, "bytes_read")) / 1048576.0,
-		       json_number_value(json_object_get(st, "seconds")));
+		       (double)json_integer_value(json_object_get(st, "duration_ms")) / 1000.0);
 }
 
 /* The exit status of a scan, as clamscan's tells a find from a clean host (vigilctl(8)):
@@ -264,7 +264,7 @@ static void on_stream(const char *stream, json_t *data, void *user)
 	const char *phase = json_string_value(json_object_get(data, "phase"));
 	long long seen = json_integer_value(json_object_get(data, "files_seen"));
 	long long total = json_integer_value(json_object_get(data, "files_total"));
-	long long el = json_integer_value(json_object_get(data, "elapsed"));
+	long long el = json_integer_value(json_object_get(data, "elapsed_ms")) / 1000;
 	double mib = (double)json_integer_value(json_object_get(data, "bytes_read")) / 1048576.0;
 	bool finished = json_is_true(json_object_get(data, "finished"));
 	char bar[BAR_WIDTH + 1], dur[64], eta[64];
@@ -419,7 +419,7 @@ static int run_results(struct vg_cli *cli, const struct vg_cli_args *args)
 		printf("%-8s %-20s %-12s %s\n", _("SCAN"), _("STARTED"), _("STATE"), _("MATCHED"));
 		json_array_foreach(r, i, e) {
 			char when[64];
-			vg_cli_format_time(json_integer_value(json_object_get(e, "started")), when, sizeof(when));
+			vg_cli_time_of(e, "started", when, sizeof(when));
 			printf("%-8lld %-20s %-12s %lld\n", (long long)json_integer_value(json_object_get(e, "scan_id")), when,
 			       json_string_value(json_object_get(e, "state")),
 			       (long long)json_integer_value(json_object_get(e, "matched")));

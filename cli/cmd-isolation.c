@@ -48,15 +48,16 @@ static void print_exceptions(json_t *list)
 static void print_state(json_t *r, bool full)
 {
 	bool on = strcmp(json_string_value(json_object_get(r, "state")) ?: "", "on") == 0;
-	json_t *until = json_object_get(r, "until"), *check = json_object_get(r, "check");
+	json_t *check = json_object_get(r, "check");
 	const char *reason = json_string_value(json_object_get(r, "reason"));
 	long long who = json_integer_value(json_object_get(r, "who"));
 	char since[64], when[64];
 
-	vg_cli_format_time(json_integer_value(json_object_get(r, "since")), since, sizeof(since));
-	printf(on ? _("Isolation: on since %s\n") : _("Isolation: off since %s\n"), since);
-	if (on && json_is_integer(until)) {
-		vg_cli_format_time(json_integer_value(until), when, sizeof(when));
+	if (vg_cli_time_of(r, "since", since, sizeof(since)))
+		printf(on ? _("Isolation: on since %s\n") : _("Isolation: off since %s\n"), since);
+	else
+		printf("%s\n", on ? _("Isolation: on") : _("Isolation: off"));
+	if (on && vg_cli_time_of(r, "until", when, sizeof(when))) {
 		printf(_("  Auto-release:  %s\n"), when);
 	} else if (on) {
 		printf(_("  Auto-release:  %s\n"), _("never"));

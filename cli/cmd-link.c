@@ -84,8 +84,8 @@ static void print_cert(json_t *r)
 {
 	char from[64], to[64];
 
-	vg_cli_format_time(json_integer_value(json_object_get(r, "not_before")), from, sizeof(from));
-	vg_cli_format_time(json_integer_value(json_object_get(r, "not_after")), to, sizeof(to));
+	vg_cli_time_of(r, "not_before", from, sizeof(from));
+	vg_cli_time_of(r, "not_after", to, sizeof(to));
 	printf("  %-20s %s\n", _("Subject:"), json_string_value(json_object_get(r, "subject")));
 	printf("  %-20s %s\n", _("Issuer:"), json_string_value(json_object_get(r, "issuer")));
 	printf("  %-20s %s\n", _("Valid from:"), from);

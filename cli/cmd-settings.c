@@ -204,7 +204,7 @@ static int run_history(struct vg_cli *cli, const struct vg_cli_args *args)
 		printf("%s\n", _("No setting was ever changed."));
 	/* Oldest first reads like a log. */
 	for (i = json_array_size(r); i-- > 0;) {
-		char when[64], who[64];
+		char when[64], who[64], old[4096], new[4096];
 		struct passwd *pw;
 		json_int_t uid;
 
@@ -212,10 +212,11 @@ static int run_history(struct vg_cli *cli, const struct vg_cli_args *args)
 		uid = json_integer_value(json_object_get(e, "uid"));
 		pw = getpwuid((uid_t)uid);
 		snprintf(who, sizeof(who), "%s", pw ? pw->pw_name : "?");
-		vg_cli_format_time(json_integer_value(json_object_get(e, "time")), when, sizeof(when));
+		vg_cli_time_of(e, "time", when, sizeof(when));
+		value_text(json_object_get(e, "old"), old, sizeof(old));
+		value_text(json_object_get(e, "new"), new, sizeof(new));
 		printf("%s  %-8s (%lld)  %s: %s -> %s\n", when, who, (long long)uid,
-		       json_string_value(json_object_get(e, "key")), json_string_value(json_object_get(e, "old")),
-		       json_string_value(json_object_get(e, "new")));
+		       json_string_value(json_object_get(e, "key")), old, new);
 	}
 	json_decref(r);
 	return VG_EXIT_OK;

@@ -109,10 +109,8 @@ static void print_file_facts(json_t *r)
 		printf("  %-10s %s %s (%lld:%lld)\n", _("owner:"), str(r, "mode"), str(r, "owner"),
 		       (long long)json_integer_value(json_object_get(r, "uid")),
 		       (long long)json_integer_value(json_object_get(r, "gid")));
-	if (json_is_integer(json_object_get(r, "mtime"))) {
-		vg_cli_format_time(json_integer_value(json_object_get(r, "mtime")), when, sizeof(when));
+	if (vg_cli_time_of(r, "mtime", when, sizeof(when)))
 		printf("  %-10s %s\n", _("modified:"), when);
-	}
 	if (json_is_string(json_object_get(r, "copy")))
 		printf("  %-10s %s\n", _("copy:"), str(r, "copy"));
 	if (json_is_string(json_object_get(r, "quarantine")))
@@ -421,7 +419,7 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 		char when[64];
 
 		print_task(task);
-		vg_cli_format_time(json_integer_value(json_object_get(task, "created")) / 1000, when, sizeof(when));
+		vg_cli_time_of(task, "created", when, sizeof(when));
 		printf("  %-10s %s (uid %lld, %s)\n", _("requested:"), when,
 		       (long long)json_integer_value(json_object_get(task, "uid")), str(task, "source"));
 	}
@@ -488,7 +486,7 @@ static int run_list(struct vg_cli *cli, const struct vg_cli_args *args)
 	json_array_foreach(list, i, task) {
 		char when[64], subject[512];
 
-		vg_cli_format_time(json_integer_value(json_object_get(task, "created")) / 1000, when, sizeof(when));
+		vg_cli_time_of(task, "created", when, sizeof(when));
 		task_subject(task, subject, sizeof(subject));
 		printf("%-6lld %-19s ", (long long)json_integer_value(json_object_get(task, "id")), str(task, "kind"));
 		print_cell(state_text(str(task, "state")), 12);
@@ -522,7 +520,7 @@ static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_args *arg
 	json_array_foreach(list, i, e) {
 		char when[64];
 
-		vg_cli_format_time(json_integer_value(json_object_get(e, "quarantined_at")), when, sizeof(when));
+		vg_cli_time_of(e, "quarantined_at", when, sizeof(when));
 		printf("%-16s ", str(e, "id"));
 		print_cell(when, 19);
 		printf("%-10lld %.16s %s\n",

@@ -221,10 +221,8 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	print_counter(_("events stored:"), spool, "events");
 	print_counter(_("events not yet sent:"), spool, "pending");
 	printf("  %-28s %.1f MiB\n", _("size:"), (double)json_integer_value(json_object_get(spool, "bytes")) / 1048576.0);
-	if (json_integer_value(json_object_get(spool, "oldest")) > 0) {
-		vg_cli_format_time(json_integer_value(json_object_get(spool, "oldest")) / 1000, when, sizeof(when));
+	if (vg_cli_time_of(spool, "oldest", when, sizeof(when)))
 		printf("  %-28s %s\n", _("oldest event:"), when);
-	}
 	printf("%s\n", _("Audit:"));
 	printf("  %-28s %s%s\n", _("mode:"), str(audit, "mode"),
 	       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");

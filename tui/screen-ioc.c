@@ -111,12 +111,9 @@ static const char *past_text(void *ctx, size_t i, char *buf, size_t size)
 {
 	struct ioc_screen *s = ctx;
 	json_t *e = json_array_get(s->past, i);
-	time_t t = (time_t)json_integer_value(json_object_get(e, "started"));
-	struct tm tm;
 	char when[64], id[32], matched[32];
 
-	if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(when, sizeof(when), "?");
+	vg_ui_time_of(when, sizeof(when), e, "started");
 	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "scan_id")));
 	snprintf(matched, sizeof(matched), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "matched")));
 	snprintf(buf, size, _("scan %s  %s  %s  %s IOC matched"), id, when,
@@ -572,8 +569,7 @@ static void draw_progress(struct ioc_screen *s, int y, int cols)
 	long long seen = json_integer_value(json_object_get(p, "files_seen"));
 	long long total = json_integer_value(json_object_get(p, "files_total"));
 	double bytes = (double)json_integer_value(json_object_get(p, "bytes_read"));
-	double el = s->progress ? (double)json_integer_value(json_object_get(p, "elapsed"))
-				: json_number_value(json_object_get(p, "seconds"));
+	double el = (double)json_integer_value(json_object_get(p, s->progress ? "elapsed_ms" : "duration_ms")) / 1000.0;
 	bool done = state && strcmp(state, "done") == 0;
 	int pct = done ? 100 : total > 0 ? (int)(seen * 100 / total) : 0, barw = cols - 14;
 	char line[1024], a[64], b[32], c[32], d[64], e[32], f[32];

@@ -211,8 +211,24 @@ int vg_cmd_settings_history(struct vg_agent *agent, struct vg_ctl_request *req, 
 	json_t *jlimit = json_object_get(req->args, "limit");
 	json_int_t limit = jlimit ? json_integer_value(jlimit) : 100;
 
+	json_t *e;
+	size_t i;
+
 	if (limit <= 0 || limit > MAX_HISTORY)
 		limit = MAX_HISTORY;
 	*result = vg_settings_history(agent->settings, (unsigned)limit, err);
-	return *result ? 0 : -EIO;
+	if (!*result)
+		return -EIO;
+	/* In the protocol's forms, as settings.show and the JSON export give them: the time in RFC 3339
+	 * (and time_ms), old and new typed (true, not "yes"); a secret stays masked. */
+	json_array_foreach(*result, i, e) {
+		const struct vg_setting_def *def = vg_setting_find(json_string_value(json_object_get(e, "key")));
+
+		vg_ctl_set_time(e, "time", (int64_t)json_integer_value(json_object_get(e, "time")) * 1000);
+		if (!def || (def->flags & VG_SETTING_SECRET))
+			continue;
+		json_object_set_new(e, "old", vg_setting_to_json(def, json_string_value(json_object_get(e, "old")) ?: ""));
+		json_object_set_new(e, "new", vg_setting_to_json(def, json_string_value(json_object_get(e, "new")) ?: ""));
+	}
+	return 0;
 }

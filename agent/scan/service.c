@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "clock.h"
 #include "isolation/isolation.h"
 #include "tasks/journal.h"
 #include "tasks/tasks.h"
@@ -83,6 +84,7 @@ struct scan_job {
 	struct vg_watch *efd_watch;
 	json_t *skipped;                    /* filled by the worker, read after it */
 	time_t started;
+	int64_t started_ms;
 	int action;                         /* index in actions[]: 0 skip */
 	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this scan answers, "" when local */
 };
@@ -300,7 +302,7 @@ static json_t *stats_progress(struct scan_job *j, const struct vg_ioc_scan_stats
 	json_object_set_new(o, "current", json_string(current));
 	json_object_set_new(o, "scan_id", json_integer(j->id));
 	json_object_set_new(o, "state", json_string(state));
-	json_object_set_new(o, "elapsed", json_integer((json_int_t)(time(NULL) - j->started)));
+	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)(vg_time_ms() - j->started_ms)));
 	return o;
 }
 
@@ -616,6 +618,7 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	j->scan.data = j;
 	j->scan.iocs = j->iocs;
 	j->started = time(NULL);
+	j->started_ms = vg_time_ms();
 	if ((j->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
 	    !(j->efd_watch = vg_loop_watch(agent->loop, j->efd, EPOLLIN, phase_begun, j))) {
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
@@ -726,13 +729,15 @@ static int cmd_results(struct vg_agent *agent, struct vg_ctl_request *req, json_
 		json_decref(list);
 		return vg_store_error(agent->store, "ioc results", err);
 	}
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:I, s:I, s:s, s:i}", "scan_id",
-						      (json_int_t)sqlite3_column_int64(st, 0), "started",
-						      (json_int_t)sqlite3_column_int64(st, 1), "finished",
-						      (json_int_t)sqlite3_column_int64(st, 2), "state",
-						      (const char *)sqlite3_column_text(st, 3), "matched",
-						      sqlite3_column_int(st, 4)));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_pack("{s:I, s:n, s:n, s:s, s:i}", "scan_id", (json_int_t)sqlite3_column_int64(st, 0),
+				      "started", "finished", "state", (const char *)sqlite3_column_text(st, 3), "matched",
+				      sqlite3_column_int(st, 4));
+
+		vg_ctl_set_time(o, "started", (int64_t)sqlite3_column_int64(st, 1) * 1000);
+		vg_ctl_set_time(o, "finished", (int64_t)sqlite3_column_int64(st, 2) * 1000);
+		json_array_append_new(list, o);
+	}
 	sqlite3_finalize(st);
 	*result = list;
 	return 0;

@@ -174,17 +174,33 @@ static void trim_output(json_t *result)
 	}
 }
 
+/* The times of a result in the protocol's form: the executors give a file's mtime, ctime, atime
+ * and a quarantine entry's quarantined_at in seconds; each becomes RFC 3339 text with its _ms
+ * beside it (vg_ctl_set_time).  A value already converted (a string) is left alone. */
+static void result_times(json_t *result)
+{
+	static const char *const keys[] = { "mtime", "ctime", "atime", "quarantined_at" };
+
+	for (size_t i = 0; json_is_object(result) && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(result, keys[i]);
+
+		if (json_is_integer(v))
+			vg_ctl_set_time(result, keys[i], (int64_t)json_integer_value(v) * 1000);
+	}
+}
+
 static json_t *task_json(const struct task *t)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:O, s:I}", "id", (json_int_t)t->id, "kind", t->kind->name,
-			      "source", t->source, "state", state_names[t->state], "uid", (int)t->uid,
-			      "request", t->request, "created", (json_int_t)t->created);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:O, s:n, s:n, s:n}", "id", (json_int_t)t->id, "kind",
+			      t->kind->name, "source", t->source, "state", state_names[t->state], "uid", (int)t->uid,
+			      "request", t->request, "created", "started", "ended");
 	json_t *result = t->result ? json_deep_copy(t->result) : NULL;
 
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "started", t->started ? json_integer(t->started) : json_null());
-	json_object_set_new(o, "ended", t->ended ? json_integer(t->ended) : json_null());
+	vg_ctl_set_time(o, "created", t->created);
+	vg_ctl_set_time(o, "started", t->started);
+	vg_ctl_set_time(o, "ended", t->ended);
 	if (final_state(t->state) && t->state != ST_SUCCEEDED) {
 		if (!result)
 			result = json_object();
@@ -518,6 +534,7 @@ static void job_done(struct vg_job *job, void *data)
 		to = ST_FAILED;
 	if (t->rc != 0 && !t->err.message[0])
 		vg_error_set(&t->err, t->rc, N_("the task failed: %s"), strerror(-t->rc));
+	result_times(t->result);
 	task_transition(tasks, t, to);
 	prune(tasks);
 }
@@ -827,17 +844,18 @@ static json_t *journal_task_json(const json_t *row)
 	if (errno || *end || n <= 0)
 		return NULL;
 	source = json_string_value(json_object_get(row, "source"));
-	o = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:O}", "id", (json_int_t)n, "kind", kind_named(kind)->name,
-		      "source", source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "", "state", json_object_get(row, "state"),
-		      "uid", json_object_get(row, "uid"), "request", json_object_get(row, "request"),
-		      "created", json_object_get(row, "created"));
+	o = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:n, s:n, s:n}", "id", (json_int_t)n, "kind",
+		      kind_named(kind)->name, "source",
+		      source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "", "state",
+		      json_object_get(row, "state"), "uid", json_object_get(row, "uid"), "request",
+		      json_object_get(row, "request"), "created", "started", "ended");
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "started", json_integer_value(json_object_get(row, "started"))
-				  ? json_copy(json_object_get(row, "started")) : json_null());
-	json_object_set_new(o, "ended", json_integer_value(json_object_get(row, "ended"))
-				? json_copy(json_object_get(row, "ended")) : json_null());
+	vg_ctl_set_time(o, "created", (int64_t)json_integer_value(json_object_get(row, "created")));
+	vg_ctl_set_time(o, "started", (int64_t)json_integer_value(json_object_get(row, "started")));
+	vg_ctl_set_time(o, "ended", (int64_t)json_integer_value(json_object_get(row, "ended")));
 	result = json_is_object(result) ? json_deep_copy(result) : json_null();
+	result_times(result);
 	if (strcmp(json_string_value(json_object_get(row, "state")), "succeeded") != 0 && json_is_object(result)) {
 		/* An interrupted task carries the journal's OpenC2-style text. */
 		if (!json_object_get(result, "error") && json_is_string(json_object_get(result, "status_text")))
@@ -1078,6 +1096,8 @@ static void quarantine_list_done(struct vg_job *job, void *data)
 
 	if (vg_job_cancelled(job) && !lj->result)
 		vg_error_set(&lj->err, -ECANCELED, N_("cancelled"));
+	for (size_t i = 0; i < json_array_size(lj->result); i++)
+		result_times(json_array_get(lj->result, i));
 	if (lj->agent->ctl)
 		vg_ctl_server_reply(lj->agent->ctl, lj->conn_id, lj->req_id, lj->result, lj->result ? NULL : &lj->err);
 	else

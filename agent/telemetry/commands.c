@@ -183,7 +183,7 @@ static int cmd_follow(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 static int cmd_stats(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	struct vg_spool_stats ss;
-	json_t *st;
+	json_t *st, *spool;
 	int r;
 
 	(void)req;
@@ -192,11 +192,12 @@ static int cmd_stats(struct vg_agent *agent, struct vg_ctl_request *req, json_t 
 	if ((r = vg_spool_stats(agent->spool, &ss, err)) < 0)
 		return r;
 	st = vg_subsystem_telemetry.status(agent);
-	json_object_set_new(st, "spool", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-						   "events", (json_int_t)ss.events, "pending", (json_int_t)ss.pending,
-						   "bytes", (json_int_t)ss.bytes, "oldest", (json_int_t)ss.oldest_ms,
-						   "oldest_pending", (json_int_t)ss.oldest_pending_ms,
-						   "dropped", (json_int_t)ss.dropped, "last_seq", (json_int_t)ss.last_seq));
+	spool = json_pack("{s:I, s:I, s:I, s:n, s:n, s:I, s:I}", "events", (json_int_t)ss.events, "pending",
+			  (json_int_t)ss.pending, "bytes", (json_int_t)ss.bytes, "oldest", "oldest_pending", "dropped",
+			  (json_int_t)ss.dropped, "last_seq", (json_int_t)ss.last_seq);
+	vg_ctl_set_time(spool, "oldest", ss.oldest_ms);
+	vg_ctl_set_time(spool, "oldest_pending", ss.oldest_pending_ms);
+	json_object_set_new(st, "spool", spool);
 	*result = st;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl-server.h"
 #include "events.h"
 #include "nls.h"
 #include "store.h"
@@ -279,8 +280,9 @@ json_t *vg_tel_exclusions_list(struct vg_tel_exclusions *x, struct vg_error *err
 		return NULL;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_pack("{s:I, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-				      "created", (json_int_t)sqlite3_column_int64(st, 1));
+		json_t *o = json_pack("{s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0));
+
+		vg_ctl_set_time(o, "created", (int64_t)sqlite3_column_int64(st, 1) * 1000);
 
 		for (size_t k = 0; k < NTEXT; k++)
 			if (sqlite3_column_type(st, 2 + (int)k) == SQLITE_TEXT)

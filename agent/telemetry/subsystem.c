@@ -419,7 +419,8 @@ static json_t *telemetry_status(struct vg_agent *agent)
 		       "spool_dropped", (json_int_t)ws.spool_dropped,
 		       "write_errors", (json_int_t)ws.errors,
 		       "excluded", (json_int_t)atomic_load(&tel->excluded),
-		       "last_commit", (json_int_t)ws.last_commit_ms);
+		       "last_commit", (json_int_t)0);
+	vg_ctl_set_time(st, "last_commit", ws.last_commit_ms);
 	json_object_set_new(st, "audit", tel->audit ? vg_tel_audit_status(tel->audit)
 						    : json_pack("{s:s, s:s}", "state", tel->audit_error[0] ? "unavailable" : "off",
 								"error", tel->audit_error));

@@ -60,7 +60,7 @@ ok "name + hash on one file: match" jcheck "$TEST_DIR/s1.json" \
 ok "the match names the file and the indicator, and not the excluded copy" jcheck "$TEST_DIR/s1.json" \
 	'd["iocs"][0]["matches"]==[{"indicator":"file-ioc-and","items":[{"document":"FileItem","path":"'"$TREE"'/a/dropper.bin"}]}]'
 ok "stats: 2 files seen, 1 hashed" jcheck "$TEST_DIR/s1.json" \
-	'd["stats"]["files_seen"]==2 and d["stats"]["files_hashed"]==1 and "seconds" in d["stats"]'
+	'd["stats"]["files_seen"]==2 and d["stats"]["files_hashed"]==1 and "duration_ms" in d["stats"]'
 
 ctl --json ioc scan "$TEST_DIR/file.ioc" --path "$TREE" --hint '/b/' --no-processes --no-ports --no-system >"$TEST_DIR/s1h.json"
 ok "--hint limits the files evaluated" jcheck "$TEST_DIR/s1h.json" \
