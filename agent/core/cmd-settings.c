@@ -32,7 +32,7 @@ static const char *type_name(enum vg_setting_type t)
 
 static json_t *describe(const struct vg_settings *s, const struct vg_setting_def *def)
 {
-	const char *value = vg_settings_get(s, def->key);
+	const char *value = vg_setting_text(s, def);
 	bool secret = def->flags & VG_SETTING_SECRET;
 	json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:b, s:s}", "key", def->key, "type", type_name(def->type),
 			      "value", secret ? json_string(value[0] ? "********" : "") : vg_setting_to_json(def, value),
@@ -51,22 +51,23 @@ static json_t *describe(const struct vg_settings *s, const struct vg_setting_def
 int vg_cmd_settings_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	const char *key = json_string_value(json_object_get(req->args, "key"));
-	const struct vg_setting_def *defs;
+	const struct vg_setting_registry *reg = vg_settings_registry(agent->settings);
+	const struct vg_setting_def *const *defs;
 	size_t n;
 	json_t *list;
 
 	if (key) {
-		const struct vg_setting_def *def = vg_setting_find(key);
+		const struct vg_setting_def *def = vg_setting_registry_find(reg, key, err);
 
 		if (!def)
-			return vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), key);
+			return -ENOENT;
 		*result = json_pack("[o]", describe(agent->settings, def));
 		return 0;
 	}
-	defs = vg_setting_defs(&n);
+	defs = vg_setting_registry_defs(reg, &n);
 	list = json_array();
 	for (size_t i = 0; list && i < n; i++)
-		json_array_append_new(list, describe(agent->settings, &defs[i]));
+		json_array_append_new(list, describe(agent->settings, defs[i]));
 	*result = list;
 	return 0;
 }
@@ -82,7 +83,7 @@ static json_t *host_warnings(const struct vg_settings *s, const struct vg_settin
 
 	if (!(def->flags & VG_SETTING_PATHS))
 		return warnings;
-	snprintf(value, sizeof(value), "%s", vg_settings_get(s, def->key));
+	snprintf(value, sizeof(value), "%s", vg_setting_text(s, def));
 	snprintf(prefix, sizeof(prefix), "%s: ", def->key);
 	for (char *item = list ? strtok_r(value, ",", &save) : value; item && item[0];
 	     item = list ? strtok_r(NULL, ",", &save) : NULL) {
@@ -126,9 +127,9 @@ int vg_cmd_settings_set(struct vg_agent *agent, struct vg_ctl_request *req, json
 			r = vg_error_set(err, -EINVAL, N_("each pair needs a \"key\" and a \"value\""));
 			goto out;
 		}
-		def = vg_setting_find(key);
+		def = vg_setting_registry_find(vg_settings_registry(agent->settings), key, err);
 		if (!def) {
-			r = vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), key);
+			r = -ENOENT;
 			goto out;
 		}
 		if (json_is_string(value)) {
@@ -140,15 +141,14 @@ int vg_cmd_settings_set(struct vg_agent *agent, struct vg_ctl_request *req, json
 		} else if ((r = vg_setting_from_json(def, value, text[i], sizeof(text[i]), err)) < 0) {
 			goto out;
 		}
-		p[i].key = key;
+		p[i].def = def;
 		p[i].value = text[i];
 	}
 	if ((r = vg_settings_set(agent->settings, p, n, req->peer->uid, err)) < 0)
 		goto out;
 	*result = json_array();
 	for (i = 0; i < n; i++) {
-		const struct vg_setting_def *def = vg_setting_find(p[i].key);
-		json_t *o = describe(agent->settings, def), *warnings = host_warnings(agent->settings, def);
+		json_t *o = describe(agent->settings, p[i].def), *warnings = host_warnings(agent->settings, p[i].def);
 
 		if (json_array_size(warnings))
 			json_object_set_new(o, "warnings", warnings);
@@ -222,7 +222,8 @@ int vg_cmd_settings_history(struct vg_agent *agent, struct vg_ctl_request *req, 
 	/* In the protocol's forms, as settings.show and the JSON export give them: the time in RFC 3339
 	 * (and time_ms), old and new typed (true, not "yes"); a secret stays masked. */
 	json_array_foreach(*result, i, e) {
-		const struct vg_setting_def *def = vg_setting_find(json_string_value(json_object_get(e, "key")));
+		const struct vg_setting_def *def = vg_setting_registry_find(vg_settings_registry(agent->settings),
+									    json_string_value(json_object_get(e, "key")), NULL);
 
 		vg_ctl_set_time(e, "time", (int64_t)json_integer_value(json_object_get(e, "time")) * 1000);
 		if (!def || (def->flags & VG_SETTING_SECRET))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "isolation.h"
+#include "isolation-settings.h"
 #include "nls.h"
 #include "settings.h"
 #include "vigil/error.h"
@@ -18,9 +19,9 @@ int vg_iso_extras_from_settings(const struct vg_settings *s, const struct vg_iso
 	char list[sizeof(st->servers)], *save = NULL, *item;
 
 	memset(x, 0, sizeof(*x));
-	x->dhcp = vg_settings_get_bool(s, "isolation.profile.dhcp");
-	x->dns = vg_settings_get_bool(s, "isolation.profile.dns");
-	x->ipv6_nd = vg_settings_get_bool(s, "isolation.profile.ipv6_nd");
+	x->dhcp = vg_setting_bool(s, VG_S_ISOLATION_PROFILE_DHCP);
+	x->dns = vg_setting_bool(s, VG_S_ISOLATION_PROFILE_DNS);
+	x->ipv6_nd = vg_setting_bool(s, VG_S_ISOLATION_PROFILE_IPV6_ND);
 	snprintf(list, sizeof(list), "%s", st->servers);
 	for (item = strtok_r(list, ",", &save); item && x->nservers < VG_ISO_MAX_SERVERS;
 	     item = strtok_r(NULL, ",", &save)) {

@@ -20,6 +20,8 @@
 #include "agent.h"
 #include "events.h"
 #include "isolation.h"
+#include "isolation-settings.h"
+#include "link/link-settings.h"
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
@@ -32,23 +34,32 @@
 #define TICK_MS (15 * 1000) /* re-resolve the servers, check the kernel still holds the table */
 #define MAX_PROXY_ADDRS 8
 
-const struct vg_setting_def vg_isolation_settings[] = {
-	{ "isolation.auto_release_hours", VG_SETTING_INT, "0", 0, 9999, "hours",
-	  N_("Release isolation by itself after this many hours when `isolation on` gives no duration (0: never)"), 0,
-	  NULL },
-	{ "isolation.release_after_no_contact_hours", VG_SETTING_INT, "0", 0, 9999, "hours",
-	  N_("Release isolation when the central server has not been reached for this many hours (0: never)"), 0,
-	  NULL },
-	{ "isolation.profile.dhcp", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("While isolated, let the DHCP client (v4 and v6) renew its lease"), 0, NULL },
-	{ "isolation.profile.dns", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("While isolated, allow DNS to the host's resolvers"), 0, NULL },
-	{ "isolation.profile.ipv6_nd", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("While isolated, allow IPv6 router and neighbour discovery"), 0, NULL },
-	{ "isolation.test_short_durations", VG_SETTING_BOOL, "no", 0, 0, NULL,
-	  N_("For tests only: accept isolation durations in seconds, below the one-hour minimum"), 0, NULL },
-	{ NULL },
+VG_INT_SETTING(VG_S_ISOLATION_AUTO_RELEASE_HOURS, .key = "isolation.auto_release_hours", .def = "0", .min = 0,
+	       .max = 9999, .unit = "hours",
+	       .help = N_("Release isolation by itself after this many hours when `isolation on` gives no duration (0: never)"));
+VG_INT_SETTING(VG_S_ISOLATION_RELEASE_AFTER_NO_CONTACT_HOURS, .key = "isolation.release_after_no_contact_hours",
+	       .def = "0", .min = 0, .max = 9999, .unit = "hours",
+	       .help = N_("Release isolation when the central server has not been reached for this many hours (0: never)"));
+VG_BOOL_SETTING(VG_S_ISOLATION_PROFILE_DHCP, .key = "isolation.profile.dhcp", .def = "yes",
+		.help = N_("While isolated, let the DHCP client (v4 and v6) renew its lease"));
+VG_BOOL_SETTING(VG_S_ISOLATION_PROFILE_DNS, .key = "isolation.profile.dns", .def = "yes",
+		.help = N_("While isolated, allow DNS to the host's resolvers"));
+VG_BOOL_SETTING(VG_S_ISOLATION_PROFILE_IPV6_ND, .key = "isolation.profile.ipv6_nd", .def = "yes",
+		.help = N_("While isolated, allow IPv6 router and neighbour discovery"));
+VG_BOOL_SETTING(VG_S_ISOLATION_TEST_SHORT_DURATIONS, .key = "isolation.test_short_durations", .def = "no",
+		.help = N_("For tests only: accept isolation durations in seconds, below the one-hour minimum"));
+
+static const char *const setting_prefixes[] = { "isolation", NULL };
+static const struct vg_setting_def *const setting_defs[] = {
+	VG_SETTING_DEF(VG_S_ISOLATION_AUTO_RELEASE_HOURS),
+	VG_SETTING_DEF(VG_S_ISOLATION_RELEASE_AFTER_NO_CONTACT_HOURS),
+	VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_DHCP),
+	VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_DNS),
+	VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_IPV6_ND),
+	VG_SETTING_DEF(VG_S_ISOLATION_TEST_SHORT_DURATIONS),
+	NULL,
 };
+static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
 
 struct waiter {
 	bool reply;              /* a client waits for this */
@@ -104,13 +115,6 @@ struct vg_isolation {
 static void start_apply(struct vg_isolation *iso);
 
 /* ---- helpers ---- */
-
-static const char *setting(struct vg_isolation *iso, const char *key)
-{
-	const char *v = vg_settings_get(iso->agent->settings, key);
-
-	return v ? v : "";
-}
 
 /* "host", "host:port", "[v6]:port" or a URL "scheme://host:port/path" into host and port. */
 static void split_host_port(const char *item, char *host, size_t size, uint16_t *port)
@@ -412,9 +416,13 @@ static void apply_done(struct vg_job *job, void *data)
 
 static void settings_fingerprint(struct vg_isolation *iso, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s|%s|%s|%s|%s|%s", setting(iso, "isolation.profile.dhcp"),
-		 setting(iso, "isolation.profile.dns"), setting(iso, "isolation.profile.ipv6_nd"),
-		 setting(iso, "link.servers"), setting(iso, "link.port"), setting(iso, "proxy.url"));
+	const struct vg_settings *s = iso->agent->settings;
+
+	snprintf(buf, size, "%s|%s|%s|%s|%s|%s", vg_setting_text(s, VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_DHCP)),
+		 vg_setting_text(s, VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_DNS)),
+		 vg_setting_text(s, VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_IPV6_ND)),
+		 vg_setting_text(s, VG_SETTING_DEF(VG_S_LINK_SERVERS)), vg_setting_text(s, VG_SETTING_DEF(VG_S_LINK_PORT)),
+		 vg_setting_text(s, VG_SETTING_DEF(VG_S_PROXY_URL)));
 }
 
 static void start_apply(struct vg_isolation *iso)
@@ -449,9 +457,11 @@ static void start_apply(struct vg_isolation *iso)
 		j->x.dhcp = x.dhcp;
 		j->x.dns = x.dns;
 		j->x.ipv6_nd = x.ipv6_nd;
-		snprintf(j->servers_setting, sizeof(j->servers_setting), "%s", setting(iso, "link.servers"));
-		j->link_port = vg_settings_get_int(iso->agent->settings, "link.port");
-		split_host_port(setting(iso, "proxy.url"), j->proxy_host, sizeof(j->proxy_host), &j->proxy_port);
+		snprintf(j->servers_setting, sizeof(j->servers_setting), "%s",
+			 vg_setting_list(iso->agent->settings, VG_S_LINK_SERVERS));
+		j->link_port = vg_setting_int(iso->agent->settings, VG_S_LINK_PORT);
+		split_host_port(vg_setting_str(iso->agent->settings, VG_S_PROXY_URL), j->proxy_host, sizeof(j->proxy_host),
+				&j->proxy_port);
 		if (j->proxy_host[0] && !j->proxy_port)
 			j->proxy_port = 3128;
 	}
@@ -547,7 +557,7 @@ void vg_isolation_note_contact(struct vg_agent *agent)
 static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 {
 	struct vg_isolation *iso = data;
-	long long hours = vg_settings_get_int(iso->agent->settings, "isolation.release_after_no_contact_hours");
+	long long hours = vg_setting_int(iso->agent->settings, VG_S_ISOLATION_RELEASE_AFTER_NO_CONTACT_HOURS);
 	char fp[VG_SETTING_MAX_VALUE];
 
 	(void)w;
@@ -607,7 +617,7 @@ static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	int rc;
 
 	(void)result;
-	if (vg_settings_get_bool(agent->settings, "isolation.test_short_durations"))
+	if (vg_setting_bool(agent->settings, VG_S_ISOLATION_TEST_SHORT_DURATIONS))
 		min = 1;
 	if (dur && !json_is_null(dur)) {
 		if (!json_is_integer(dur))
@@ -616,7 +626,7 @@ static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 		if (seconds < min || seconds > VG_ISO_MAX_DURATION)
 			return vg_error_set(err, -EINVAL, N_("the duration must be from 1 hour to 9999 hours"));
 	} else {
-		seconds = vg_settings_get_int(agent->settings, "isolation.auto_release_hours") * 3600;
+		seconds = vg_setting_int(agent->settings, VG_S_ISOLATION_AUTO_RELEASE_HOURS) * 3600;
 	}
 	if (reason && strlen(reason) >= sizeof(iso->st.reason))
 		return vg_error_set(err, -EINVAL, N_("the reason is too long (at most 511 bytes)"));
@@ -683,7 +693,7 @@ int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const 
 	free(ex);
 	if (reason && strlen(reason) >= sizeof(iso->st.reason))
 		return vg_error_set(err, -EINVAL, N_("the reason is too long (at most 511 bytes)"));
-	seconds = on ? vg_settings_get_int(agent->settings, "isolation.auto_release_hours") * 3600 : 0;
+	seconds = on ? vg_setting_int(agent->settings, VG_S_ISOLATION_AUTO_RELEASE_HOURS) * 3600 : 0;
 	if (on && !iso->st.on)
 		iso->st.since = time(NULL);
 	if (!on)
@@ -808,12 +818,14 @@ static int cmd_exception_list(struct vg_agent *agent, struct vg_ctl_request *req
 	return 0;
 }
 
-static const char *const profiles[] = { "dhcp", "dns", "ipv6-nd" };
-
-static void profile_key(const char *name, char *key, size_t size)
-{
-	snprintf(key, size, "isolation.profile.%s", strcmp(name, "ipv6-nd") == 0 ? "ipv6_nd" : name);
-}
+static const struct {
+	const char *name;
+	const struct vg_bool_setting *setting;
+} profiles[] = {
+	{ "dhcp", VG_S_ISOLATION_PROFILE_DHCP },
+	{ "dns", VG_S_ISOLATION_PROFILE_DNS },
+	{ "ipv6-nd", VG_S_ISOLATION_PROFILE_IPV6_ND },
+};
 
 static int cmd_profile_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
 			    struct vg_error *err)
@@ -821,13 +833,9 @@ static int cmd_profile_list(struct vg_agent *agent, struct vg_ctl_request *req, 
 	(void)req;
 	(void)err;
 	*result = json_array();
-	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
-		char key[64];
-
-		profile_key(profiles[i], key, sizeof(key));
-		json_array_append_new(*result, json_pack("{s:s, s:b}", "name", profiles[i], "enabled",
-							 vg_settings_get_bool(agent->settings, key)));
-	}
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		json_array_append_new(*result, json_pack("{s:s, s:b}", "name", profiles[i].name, "enabled",
+							 vg_setting_bool(agent->settings, profiles[i].setting)));
 	return 0;
 }
 
@@ -837,19 +845,18 @@ static int cmd_profile_set(struct vg_agent *agent, struct vg_ctl_request *req, j
 	struct vg_isolation *iso = agent->isolation;
 	const char *name = arg_str(req, "name");
 	json_t *enabled = json_object_get(req->args, "enabled"), *ev;
+	const struct vg_bool_setting *setting = NULL;
 	struct vg_setting_pair pair;
-	char key[64];
-	bool known = false;
 	int rc;
 
 	for (size_t i = 0; name && i < sizeof(profiles) / sizeof(profiles[0]); i++)
-		known |= strcmp(name, profiles[i]) == 0;
-	if (!known)
+		if (strcmp(name, profiles[i].name) == 0)
+			setting = profiles[i].setting;
+	if (!setting)
 		return vg_error_set(err, -EINVAL, N_("unknown profile \"%s\" (dhcp, dns or ipv6-nd)"), name ? name : "");
 	if (!json_is_boolean(enabled))
 		return vg_error_set(err, -EINVAL, N_("say whether the profile is enabled"));
-	profile_key(name, key, sizeof(key));
-	pair.key = key;
+	pair.def = VG_SETTING_DEF(setting);
 	pair.value = json_is_true(enabled) ? "yes" : "no";
 	if ((rc = vg_settings_set(agent->settings, &pair, 1, req->peer ? req->peer->uid : 0, err)) < 0)
 		return rc;
@@ -957,4 +964,5 @@ const struct vg_subsystem vg_subsystem_isolation = {
 	.stop = stop,
 	.status = status,
 	.commands = commands,
+	.settings = &settings,
 };

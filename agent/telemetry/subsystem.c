@@ -23,6 +23,7 @@
 #include "telemetry/fanotify.h"
 #include "telemetry/queue.h"
 #include "telemetry/telemetry.h"
+#include "telemetry/telemetry-settings.h"
 #include "telemetry/writer.h"
 #include "vigil/error.h"
 
@@ -47,27 +48,44 @@ static int validate_backend(const char *value, struct vg_error *err)
 	return 0;
 }
 
-const struct vg_setting_def vg_telemetry_settings[] = {
-	{ "telemetry.process", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Collect process starts and exits (audit)"), 0, NULL },
-	{ "telemetry.network", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Collect network connections: connect, accept and bind (audit)"), 0, NULL },
-	{ "telemetry.files", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Collect file creations, writes, renames and deletions (fanotify)"), 0, NULL },
-	{ "telemetry.file_paths", VG_SETTING_LIST, DEFAULT_FILE_PATHS, 0, 32, NULL,
-	  N_("Directories whose file changes are collected (comma-separated)"), VG_SETTING_PATHS, validate_path },
-	{ "telemetry.file_backend", VG_SETTING_STRING, "auto", 0, 0, NULL,
-	  N_("File collector: fanotify, audit watches, or auto (fanotify, else audit watches)"), 0, validate_backend },
-	{ "telemetry.spool_max_mb", VG_SETTING_INT, "512", 1, 1048576, N_("MiB"),
-	  N_("Largest size of the event spool; the oldest events go first"), 0, NULL },
-	{ "telemetry.spool_max_days", VG_SETTING_INT, "21", 1, 3650, N_("days"),
-	  N_("Oldest event kept in the spool"), 0, NULL },
-	{ "telemetry.queue_max_events", VG_SETTING_INT, "65536", 1024, 4194304, NULL,
-	  N_("Events held in memory on their way to the spool before new ones are dropped"), 0, NULL },
-	{ "telemetry.hash_max_mb", VG_SETTING_INT, "200", 0, 65536, N_("MiB"),
-	  N_("Largest file whose SHA-256 and MD5 are computed (0: none)"), 0, NULL },
-	{ NULL },
+VG_BOOL_SETTING(VG_S_TELEMETRY_ENABLED, .key = "telemetry.enabled", .def = "yes",
+		.help = N_("Send telemetry to the central server"));
+VG_BOOL_SETTING(VG_S_TELEMETRY_PROCESS, .key = "telemetry.process", .def = "yes",
+		.help = N_("Collect process starts and exits (audit)"));
+VG_BOOL_SETTING(VG_S_TELEMETRY_NETWORK, .key = "telemetry.network", .def = "yes",
+		.help = N_("Collect network connections: connect, accept and bind (audit)"));
+VG_BOOL_SETTING(VG_S_TELEMETRY_FILES, .key = "telemetry.files", .def = "yes",
+		.help = N_("Collect file creations, writes, renames and deletions (fanotify)"));
+VG_LIST_SETTING(VG_S_TELEMETRY_FILE_PATHS, .key = "telemetry.file_paths", .def = DEFAULT_FILE_PATHS, .max = 32,
+		.help = N_("Directories whose file changes are collected (comma-separated)"), .flags = VG_SETTING_PATHS,
+		.validate = validate_path);
+VG_STR_SETTING(VG_S_TELEMETRY_FILE_BACKEND, .key = "telemetry.file_backend", .def = "auto",
+	       .help = N_("File collector: fanotify, audit watches, or auto (fanotify, else audit watches)"),
+	       .validate = validate_backend);
+VG_INT_SETTING(VG_S_TELEMETRY_SPOOL_MAX_MB, .key = "telemetry.spool_max_mb", .def = "512", .min = 1, .max = 1048576,
+	       .unit = N_("MiB"), .help = N_("Largest size of the event spool; the oldest events go first"));
+VG_INT_SETTING(VG_S_TELEMETRY_SPOOL_MAX_DAYS, .key = "telemetry.spool_max_days", .def = "21", .min = 1, .max = 3650,
+	       .unit = N_("days"), .help = N_("Oldest event kept in the spool"));
+VG_INT_SETTING(VG_S_TELEMETRY_QUEUE_MAX_EVENTS, .key = "telemetry.queue_max_events", .def = "65536", .min = 1024,
+	       .max = 4194304, .help = N_("Events held in memory on their way to the spool before new ones are dropped"));
+VG_INT_SETTING(VG_S_TELEMETRY_HASH_MAX_MB, .key = "telemetry.hash_max_mb", .def = "200", .min = 0, .max = 65536,
+	       .unit = N_("MiB"), .help = N_("Largest file whose SHA-256 and MD5 are computed (0: none)"));
+
+static const char *const setting_prefixes[] = { "telemetry", NULL };
+static const struct vg_setting_def *const setting_defs[] = {
+	VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED),
+	VG_SETTING_DEF(VG_S_TELEMETRY_PROCESS),
+	VG_SETTING_DEF(VG_S_TELEMETRY_NETWORK),
+	VG_SETTING_DEF(VG_S_TELEMETRY_FILES),
+	VG_SETTING_DEF(VG_S_TELEMETRY_FILE_PATHS),
+	VG_SETTING_DEF(VG_S_TELEMETRY_FILE_BACKEND),
+	VG_SETTING_DEF(VG_S_TELEMETRY_SPOOL_MAX_MB),
+	VG_SETTING_DEF(VG_S_TELEMETRY_SPOOL_MAX_DAYS),
+	VG_SETTING_DEF(VG_S_TELEMETRY_QUEUE_MAX_EVENTS),
+	VG_SETTING_DEF(VG_S_TELEMETRY_HASH_MAX_MB),
+	NULL,
 };
+static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
 
 const char *vg_tel_type_name(enum vg_tel_type t)
 {
@@ -172,8 +190,8 @@ static void emit_dropped(struct vg_telemetry *tel, const char *source, const cha
 static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
 {
 	const struct vg_settings *s = tel->agent->settings;
-	bool process = vg_settings_get_bool(s, "telemetry.process");
-	bool network = vg_settings_get_bool(s, "telemetry.network");
+	bool process = vg_setting_bool(s, VG_S_TELEMETRY_PROCESS);
+	bool network = vg_setting_bool(s, VG_S_TELEMETRY_NETWORK);
 	struct vg_error err = { 0 };
 
 	if (!process && !network && !files_need_audit) {
@@ -206,15 +224,11 @@ static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
 static void apply_file_settings(struct vg_telemetry *tel)
 {
 	const struct vg_settings *s = tel->agent->settings;
-	bool on = vg_settings_get_bool(s, "telemetry.files");
-	const char *paths = vg_settings_get(s, "telemetry.file_paths");
-	const char *backend = vg_settings_get(s, "telemetry.file_backend");
+	bool on = vg_setting_bool(s, VG_S_TELEMETRY_FILES);
+	const char *paths = vg_setting_list(s, VG_S_TELEMETRY_FILE_PATHS);
+	const char *backend = vg_setting_str(s, VG_S_TELEMETRY_FILE_BACKEND);
 	struct vg_error err = { 0 };
 
-	if (!paths)
-		paths = "";
-	if (!backend)
-		backend = "auto";
 	if (on == tel->files_on && strcmp(paths, tel->file_paths) == 0 && strcmp(backend, tel->file_backend) == 0)
 		return;
 	vg_tel_fanotify_stop(tel->fan);
@@ -249,10 +263,10 @@ static void apply_settings(struct vg_telemetry *tel)
 	const struct vg_settings *s = tel->agent->settings;
 
 	apply_file_settings(tel);
-	vg_tel_writer_set_caps(tel->writer, (uint64_t)vg_settings_get_int(s, "telemetry.spool_max_mb") << 20,
-			       (uint64_t)vg_settings_get_int(s, "telemetry.spool_max_days") * 86400,
-			       (size_t)vg_settings_get_int(s, "telemetry.queue_max_events"));
-	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_settings_get_int(s, "telemetry.hash_max_mb") << 20);
+	vg_tel_writer_set_caps(tel->writer, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
+			       (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
+			       (size_t)vg_setting_int(s, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
+	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_HASH_MAX_MB) << 20);
 	apply_audit(tel, tel->files_watching);
 }
 
@@ -325,11 +339,11 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 	tel->out_fd = -1;
 	atomic_init(&tel->stopping, false);
 	wc.db_path = vg_store_path(agent->store);
-	wc.queue_max = (size_t)vg_settings_get_int(agent->settings, "telemetry.queue_max_events");
+	wc.queue_max = (size_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_QUEUE_MAX_EVENTS);
 	wc.batch_max = 1024;
 	wc.flush_ms = 1000;
-	wc.max_bytes = (uint64_t)vg_settings_get_int(agent->settings, "telemetry.spool_max_mb") << 20;
-	wc.max_age_s = (uint64_t)vg_settings_get_int(agent->settings, "telemetry.spool_max_days") * 86400;
+	wc.max_bytes = (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20;
+	wc.max_age_s = (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400;
 	if ((r = vg_tel_writer_new(&tel->writer, &wc, err)) < 0)
 		goto fail;
 	vg_event_set_sink(agent, sink, tel);
@@ -347,8 +361,7 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto fail;
 	}
-	atomic_store(&tel->hash_max_bytes,
-		     (uint64_t)vg_settings_get_int(agent->settings, "telemetry.hash_max_mb") << 20);
+	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_HASH_MAX_MB) << 20);
 	if ((r = -pthread_create(&tel->enrich_thread, NULL, enrich_main, tel)) < 0) {
 		r = vg_error_set(err, r, N_("cannot start the enrichment thread: %s"), strerror(-r));
 		goto fail;
@@ -437,4 +450,5 @@ const struct vg_subsystem vg_subsystem_telemetry = {
 	.stop = telemetry_stop,
 	.status = telemetry_status,
 	.commands = vg_telemetry_commands,
+	.settings = &settings,
 };
