@@ -269,6 +269,43 @@ void vg_cli_print_json(const struct vg_cli *cli, json_t *value);
  * otherwise returns false and leaves result to the caller's table. */
 bool vg_cli_json_done(const struct vg_cli *cli, json_t *result);
 
+/* ---- Lists (table.c): --format table|json|csv ---- */
+
+enum vg_cli_format { VG_CLI_FORMAT_TABLE, VG_CLI_FORMAT_JSON, VG_CLI_FORMAT_CSV };
+
+/* The words of a list command's --format and its help (VG_CLI_OPT_LIST_FORMAT declares it). */
+extern const char *const vg_cli_list_formats[];
+extern const char vg_cli_list_format_help[];
+#define VG_CLI_OPT_LIST_FORMAT                                                                                  \
+	{ .name = "format", .type = VG_CLI_ENUM, .words = vg_cli_list_formats, .help = vg_cli_list_format_help }
+
+/* A column: key names it in CSV (the result's field), title heads it in the table (N_()). */
+struct vg_cli_column {
+	const char *key;
+	const char *title;
+	bool right;                /* a number: aligned on the right in the table */
+};
+
+struct vg_cli_list {
+	const struct vg_cli_column *columns;     /* the table's, ended by { NULL } */
+	const struct vg_cli_column *csv_columns; /* CSV's when they differ (more, raw), or NULL */
+	/* The text of column col of item into buf: for a person (local times, words translated),
+	 * or with csv for a program (the agent's values: RFC 3339 times, words as sent). */
+	void (*cell)(json_t *item, int col, bool csv, char *buf, size_t size);
+	/* The order of the rows in the table and CSV (JSON keeps the agent's): sorted by compare,
+	 * or the agent's order reversed (its newest first read as a log), or the agent's. */
+	int (*compare)(json_t *a, json_t *b);
+	bool reverse;
+	const char *empty;                       /* N_(): what the table says of an empty list */
+};
+
+/* The format a list command was asked for: --format, else JSON with --json, else a table. */
+enum vg_cli_format vg_cli_list_format(const struct vg_cli *cli, const struct vg_cli_args *args);
+/* Prints the items of list as the format says; JSON prints result (the agent's whole answer,
+ * when the list is part of it) or list.  Returns an exit code. */
+int vg_cli_print_list(struct vg_cli *cli, const struct vg_cli_args *args, json_t *list, json_t *result,
+		      const struct vg_cli_list *spec);
+
 /* Asks "question [y/N]" when a person is there (a terminal on stdin, not a script); returns
  * VG_EXIT_OK to go on.  --yes (given) skips it; without a person and without --yes, a usage
  * error saying so.  A refusal returns VG_EXIT_FAILED. */

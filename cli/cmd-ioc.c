@@ -394,39 +394,77 @@ static int run_scan(struct vg_cli *cli, const struct vg_cli_args *opts)
 	return rc;
 }
 
+static const struct vg_cli_column scan_columns[] = {
+	{ "scan_id", N_("SCAN"), true },     { "started", N_("STARTED"), false }, { "finished", N_("FINISHED"), false },
+	{ "state", N_("STATE"), false },     { "matched", N_("MATCHED"), true },  { NULL, NULL, false },
+};
+
+static void scan_cell(json_t *e, int col, bool csv, char *buf, size_t size)
+{
+	const char *key = scan_columns[col].key;
+	json_t *v = json_object_get(e, key);
+
+	if (col == 1 || col == 2) {
+		if (csv)
+			snprintf(buf, size, "%s", json_string_value(v) ?: "");
+		else
+			vg_cli_time_of(e, key, buf, size);
+	} else if (json_is_integer(v)) {
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	} else {
+		snprintf(buf, size, "%s", json_string_value(v) ?: "");
+	}
+}
+
+/* Newest first, as the agent gives them. */
+static const struct vg_cli_list scan_list = {
+	.columns = scan_columns, .cell = scan_cell, .empty = N_("No IOC scan yet."),
+};
+
+/* One scan as rows: its documents and what each gave. */
+static const struct vg_cli_column document_columns[] = {
+	{ "file", N_("FILE"), false },   { "id", N_("ID"), false },           { "version", N_("VERSION"), false },
+	{ "result", N_("RESULT"), false }, { "matches", N_("INDICATORS"), true }, { NULL, NULL, false },
+};
+
+static void document_cell(json_t *d, int col, bool csv, char *buf, size_t size)
+{
+	const char *key = document_columns[col].key;
+
+	if (strcmp(key, "matches") == 0)
+		snprintf(buf, size, "%zu", json_array_size(json_object_get(d, key)));
+	else if (strcmp(key, "result") == 0 && !csv)
+		snprintf(buf, size, "%s", result_text(json_string_value(json_object_get(d, key)) ?: ""));
+	else
+		snprintf(buf, size, "%s", json_string_value(json_object_get(d, key)) ?: "");
+}
+
+static const struct vg_cli_list document_list = {
+	.columns = document_columns, .cell = document_cell,
+};
+
 static int run_results(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *r, *e;
-	size_t i;
+	json_t *r;
 	int rc;
 
 	if (vg_cli_arg_count(args) == 1) {
 		json_int_t id = vg_cli_arg_num(args, 0);
 		if ((rc = vg_cli_call(cli, VG_CMD_IOC_RESULTS, json_pack("{s:I}", "scan_id", id), &r)) != VG_EXIT_OK)
 			return rc;
-		if (cli->json)
-			vg_cli_print_json(cli, r);
-		else
+		/* A scan in a table is its report; as CSV, a row a document. */
+		if (vg_cli_list_format(cli, args) == VG_CLI_FORMAT_TABLE)
 			print_result(r);
+		else
+			rc = vg_cli_print_list(cli, args, json_object_get(r, "iocs"), r, &document_list);
 		json_decref(r);
-		return VG_EXIT_OK;
+		return rc;
 	}
 	if ((rc = vg_cli_call(cli, VG_CMD_IOC_RESULTS, json_object(), &r)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json) {
-		vg_cli_print_json(cli, r);
-	} else {
-		printf("%-8s %-20s %-12s %s\n", _("SCAN"), _("STARTED"), _("STATE"), _("MATCHED"));
-		json_array_foreach(r, i, e) {
-			char when[64];
-			vg_cli_time_of(e, "started", when, sizeof(when));
-			printf("%-8lld %-20s %-12s %lld\n", (long long)json_integer_value(json_object_get(e, "scan_id")), when,
-			       json_string_value(json_object_get(e, "state")),
-			       (long long)json_integer_value(json_object_get(e, "matched")));
-		}
-	}
+	rc = vg_cli_print_list(cli, args, r, NULL, &scan_list);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static int run_terms(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -486,6 +524,8 @@ const struct vg_cli_command vg_cli_cmds_ioc[] = {
 		  { NULL } },
 	  .operands = ioc_files, .run = run_scan },
 	{ .name = "ioc results", .help = N_("List past IOC scans, or show one scan's result"), .proto = VG_CMD_IOC_RESULTS,
+	  .details = N_("With SCAN_ID, --format csv gives a row for each document of the scan."),
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } },
 	  .operands = (const struct vg_cli_spec[]){
 		  { .name = "SCAN_ID", .type = VG_CLI_INT, .min = 1, .source = VG_CLI_SRC_SCANS, .max_count = 1 },
 		  { NULL } },

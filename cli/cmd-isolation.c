@@ -18,34 +18,43 @@ static void print_warnings(json_t *r)
 	vg_cli_print_warnings(json_object_get(r, "warnings"));
 }
 
-static void print_exception(json_t *e)
-{
-	const char *remote = json_string_value(json_object_get(e, "remote"));
-	const char *lp = json_string_value(json_object_get(e, "local_port"));
-	const char *rp = json_string_value(json_object_get(e, "remote_port"));
-	const char *comment = json_string_value(json_object_get(e, "comment"));
+static const struct vg_cli_column exception_columns[] = {
+	{ "id", N_("ID"), true },
+	{ "direction", N_("DIR"), false },
+	{ "protocol", N_("PROTO"), false },
+	{ "remote", N_("REMOTE"), false },
+	{ "local_port", N_("LOCAL PORT"), false },
+	{ "remote_port", N_("REMOTE PORT"), false },
+	{ "comment", N_("COMMENT"), false },
+	{ NULL, NULL, false },
+};
 
-	printf("%4lld  %-4s  %-6s  %-24s  %-11s  %-11s  %s\n", (long long)json_integer_value(json_object_get(e, "id")),
-	       json_string_value(json_object_get(e, "direction")), json_string_value(json_object_get(e, "protocol")),
-	       remote ? remote : _("any"), lp ? lp : _("any"), rp ? rp : _("any"), comment ? comment : "");
+static const struct vg_cli_column exception_csv_columns[] = {
+	{ "id", NULL, false },          { "direction", NULL, false },   { "protocol", NULL, false },
+	{ "remote", NULL, false },      { "local_port", NULL, false },  { "remote_port", NULL, false },
+	{ "comment", NULL, false },     { "created", NULL, false },     { NULL, NULL, false },
+};
+
+/* A cell of an exception: what is not restricted reads "any" in the table, empty in CSV. */
+static void exception_cell(json_t *e, int col, bool csv, char *buf, size_t size)
+{
+	const char *key = (csv ? exception_csv_columns : exception_columns)[col].key;
+	json_t *v = json_object_get(e, key);
+
+	if (json_is_integer(v))
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	else if (json_is_string(v))
+		snprintf(buf, size, "%s", json_string_value(v));
+	else
+		snprintf(buf, size, "%s", csv || strcmp(key, "comment") == 0 ? "" : _("any"));
 }
 
-static void print_exceptions(json_t *list)
-{
-	json_t *e;
-	size_t i;
+static const struct vg_cli_list exception_list = {
+	.columns = exception_columns, .csv_columns = exception_csv_columns, .cell = exception_cell,
+	.empty = N_("No isolation exception."),
+};
 
-	if (json_array_size(list) == 0) {
-		printf("%s\n", _("No isolation exception."));
-		return;
-	}
-	printf("%4s  %-4s  %-6s  %-24s  %-11s  %-11s  %s\n", _("ID"), _("DIR"), _("PROTO"), _("REMOTE"), _("LOCAL PORT"),
-	       _("REMOTE PORT"), _("COMMENT"));
-	json_array_foreach(list, i, e)
-		print_exception(e);
-}
-
-static void print_state(json_t *r, bool full)
+static void print_state(struct vg_cli *cli, const struct vg_cli_args *args, json_t *r, bool full)
 {
 	bool on = strcmp(json_string_value(json_object_get(r, "state")) ?: "", "on") == 0;
 	json_t *check = json_object_get(r, "check");
@@ -88,7 +97,7 @@ static void print_state(json_t *r, bool full)
 			       (long long)json_integer_value(json_object_get(check, "rules_expected")));
 	}
 	printf("\n");
-	print_exceptions(json_object_get(r, "exceptions"));
+	vg_cli_print_list(cli, args, json_object_get(r, "exceptions"), NULL, &exception_list);
 }
 
 static int run_on(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -109,36 +118,34 @@ static int run_on(struct vg_cli *cli, const struct vg_cli_args *args)
 	if (cli->json)
 		vg_cli_print_json(cli, r);
 	else
-		print_state(r, false);
+		print_state(cli, args, r, false);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
-static int run_simple(struct vg_cli *cli, enum vg_cmd proto, json_t *args, bool full)
+static int run_simple(struct vg_cli *cli, const struct vg_cli_args *args, enum vg_cmd proto, bool full)
 {
 	json_t *r;
 	int rc;
 
-	if ((rc = vg_cli_call(cli, proto, args, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, proto, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
 		vg_cli_print_json(cli, r);
 	else
-		print_state(r, full);
+		print_state(cli, args, r, full);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
 static int run_off(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)args;
-	return run_simple(cli, VG_CMD_ISOLATION_OFF, NULL, false);
+	return run_simple(cli, args, VG_CMD_ISOLATION_OFF, false);
 }
 
 static int run_status(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)args;
-	return run_simple(cli, VG_CMD_ISOLATION_STATUS, NULL, true);
+	return run_simple(cli, args, VG_CMD_ISOLATION_STATUS, true);
 }
 
 static int run_exception_add(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -183,15 +190,12 @@ static int run_exception_list(struct vg_cli *cli, const struct vg_cli_args *args
 	json_t *r;
 	int rc;
 
-	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json)
-		vg_cli_print_json(cli, r);
-	else
-		print_exceptions(r);
+	/* In the order they were added (their ids), as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, r, NULL, &exception_list);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static int print_profiles(struct vg_cli *cli, json_t *r)
@@ -296,7 +300,8 @@ const struct vg_cli_command vg_cli_cmds_isolation[] = {
 	{ .name = "isolation exception remove", .help = N_("Remove an isolation exception"),
 	  .proto = VG_CMD_ISOLATION_EXCEPTION_REMOVE, .operands = exception_id, .run = run_exception_remove },
 	{ .name = "isolation exception list", .help = N_("List the isolation exceptions"),
-	  .proto = VG_CMD_ISOLATION_EXCEPTION_LIST, .run = run_exception_list },
+	  .proto = VG_CMD_ISOLATION_EXCEPTION_LIST,
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_exception_list },
 	{ .name = "isolation profile list", .help = N_("Show which predefined profiles are enabled"),
 	  .proto = VG_CMD_ISOLATION_PROFILE_LIST, .run = run_profile_list },
 	{ .name = "isolation profile enable", .help = N_("Allow a predefined profile while isolated"),

@@ -27,19 +27,6 @@ static json_t *abs_path(const char *path)
 	return json_string(buf);
 }
 
-/* Prints s left-aligned in width columns, counting characters rather than bytes ("ÉTAT"). */
-static void print_cell(const char *s, int width)
-{
-	size_t chars = mbstowcs(NULL, s, 0);
-
-	if (chars == (size_t)-1)
-		chars = strlen(s);
-	fputs(s, stdout);
-	for (size_t i = chars; i < (size_t)width; i++)
-		putchar(' ');
-	putchar(' ');
-}
-
 static bool is_final(const char *state)
 {
 	return state && strcmp(state, "queued") != 0 && strcmp(state, "running") != 0;
@@ -463,71 +450,98 @@ static void task_subject(json_t *task, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
+static const struct vg_cli_column task_columns[] = {
+	{ "id", N_("ID"), true }, { "kind", N_("KIND"), false }, { "state", N_("STATE"), false },
+	{ "created", N_("REQUESTED"), false }, { "subject", N_("SUBJECT"), false }, { NULL, NULL, false },
+};
+
+static void task_cell(json_t *task, int col, bool csv, char *buf, size_t size)
+{
+	switch (col) {
+	case 0:
+		snprintf(buf, size, "%lld", (long long)json_integer_value(json_object_get(task, "id")));
+		break;
+	case 1:
+		snprintf(buf, size, "%s", str(task, "kind"));
+		break;
+	case 2:
+		snprintf(buf, size, "%s", csv ? str(task, "state") : state_text(str(task, "state")));
+		break;
+	case 3:
+		if (csv)
+			snprintf(buf, size, "%s", str(task, "created"));
+		else
+			vg_cli_time_of(task, "created", buf, size);
+		break;
+	default:
+		task_subject(task, buf, size);
+		break;
+	}
+}
+
+static const struct vg_cli_list task_list = {
+	.columns = task_columns, .cell = task_cell, .empty = N_("No task."),
+};
+
 static int run_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *req = json_object(), *list, *task;
-	size_t i;
+	json_t *req = json_object(), *list;
 	int rc;
 
 	vg_cli_opts_to_json(args, req, "state", "limit", NULL);
 	if ((rc = vg_cli_call(cli, VG_CMD_TASK_LIST, req, &list)) != VG_EXIT_OK)
 		return rc;
-	if (vg_cli_json_done(cli, list))
-		return VG_EXIT_OK;
-	if (json_array_size(list) == 0)
-		printf("%s\n", _("No task."));
-	if (json_array_size(list)) {
-		print_cell(_("ID"), 6);
-		print_cell(_("KIND"), 19);
-		print_cell(_("STATE"), 12);
-		print_cell(_("REQUESTED"), 19);
-		printf("%s\n", _("SUBJECT"));
-	}
-	json_array_foreach(list, i, task) {
-		char when[64], subject[512];
-
-		vg_cli_time_of(task, "created", when, sizeof(when));
-		task_subject(task, subject, sizeof(subject));
-		printf("%-6lld %-19s ", (long long)json_integer_value(json_object_get(task, "id")), str(task, "kind"));
-		print_cell(state_text(str(task, "state")), 12);
-		print_cell(when, 19);
-		printf("%s\n", subject);
-	}
+	/* Newest first, as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, list, NULL, &task_list);
 	json_decref(list);
-	return VG_EXIT_OK;
+	return rc;
 }
+
+static const struct vg_cli_column quarantine_columns[] = {
+	{ "id", N_("ID"), false }, { "quarantined_at", N_("QUARANTINED"), false }, { "size", N_("SIZE"), true },
+	{ "sha256", "SHA-256", false }, { "path", N_("ORIGINAL PATH"), false }, { NULL, NULL, false },
+};
+
+static void quarantine_cell(json_t *e, int col, bool csv, char *buf, size_t size)
+{
+	switch (col) {
+	case 0:
+		snprintf(buf, size, "%s", str(e, "id"));
+		break;
+	case 1:
+		if (csv)
+			snprintf(buf, size, "%s", str(e, "quarantined_at"));
+		else
+			vg_cli_time_of(e, "quarantined_at", buf, size);
+		break;
+	case 2:
+		snprintf(buf, size, "%lld", (long long)json_integer_value(json_object_get(e, "size")));
+		break;
+	case 3:
+		/* The table shows enough of the hash to tell entries apart; CSV all of it. */
+		snprintf(buf, size, csv ? "%s" : "%.16s", str(e, "sha256"));
+		break;
+	default:
+		snprintf(buf, size, "%s", str(e, "path"));
+		break;
+	}
+}
+
+static const struct vg_cli_list quarantine_list = {
+	.columns = quarantine_columns, .cell = quarantine_cell, .empty = N_("The quarantine is empty."),
+};
 
 static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *list, *e;
-	size_t i;
+	json_t *list;
 	int rc;
 
-	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_QUARANTINE_LIST, NULL, &list)) != VG_EXIT_OK)
 		return rc;
-	if (vg_cli_json_done(cli, list))
-		return VG_EXIT_OK;
-	if (json_array_size(list) == 0)
-		printf("%s\n", _("The quarantine is empty."));
-	if (json_array_size(list)) {
-		print_cell(_("ID"), 16);
-		print_cell(_("QUARANTINED"), 19);
-		print_cell(_("SIZE"), 10);
-		print_cell("SHA-256", 16);
-		printf("%s\n", _("ORIGINAL PATH"));
-	}
-	json_array_foreach(list, i, e) {
-		char when[64];
-
-		vg_cli_time_of(e, "quarantined_at", when, sizeof(when));
-		printf("%-16s ", str(e, "id"));
-		print_cell(when, 19);
-		printf("%-10lld %.16s %s\n",
-		       (long long)json_integer_value(json_object_get(e, "size")), str(e, "sha256"), str(e, "path"));
-	}
+	/* Newest first, as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, list, NULL, &quarantine_list);
 	json_decref(list);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static int run_quarantine_restore(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -634,14 +648,14 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "state", .type = VG_CLI_ENUM, .words = task_states, .help = N_("only the tasks in this state") },
 		  { .name = "limit", .type = VG_CLI_INT, .min = 1, .max = 10000, .help = N_("show the last N tasks") },
-		  { NULL } },
+		  VG_CLI_OPT_LIST_FORMAT, { NULL } },
 	  .run = run_list },
 	{ .name = "task show", .help = N_("Show a task and its result"), .proto = VG_CMD_TASK_SHOW, .operands = task_id,
 	  .run = run_show },
 	{ .name = "task cancel", .help = N_("Cancel a queued or running task"), .proto = VG_CMD_TASK_CANCEL,
 	  .operands = task_id, .run = run_cancel },
 	{ .name = "quarantine list", .help = N_("List the files in quarantine"), .proto = VG_CMD_QUARANTINE_LIST,
-	  .run = run_quarantine_list },
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_quarantine_list },
 	{ .name = "quarantine restore", .help = N_("Put a quarantined file back, with its mode and owner"),
 	  .details = N_("The original path must not exist; the entry leaves the quarantine once restored."),
 	  .proto = VG_CMD_QUARANTINE_RESTORE, .options = (const struct vg_cli_spec[]){ OPT_NO_WAIT, { NULL } },

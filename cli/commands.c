@@ -228,6 +228,9 @@ int vg_cli_run(struct vg_cli *cli, int argc, char **argv)
 	/* A command's own --json (telemetry show) holds for that command only. */
 	if (vg_cli_find_option(m.cmd->options, "json") && vg_cli_opt_flag(args, "json"))
 		cli->json = true;
+	/* So does a list's --format json (errors then come as JSON too). */
+	if (vg_cli_list_format(cli, args) == VG_CLI_FORMAT_JSON)
+		cli->json = true;
 	rc = m.cmd->run(cli, args);
 	cli->json = json;
 	free(args);
