@@ -244,7 +244,7 @@ static void print_counter(const char *label, json_t *obj, const char *key)
 
 static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *r, *rates, *counts, *audit, *spool;
+	json_t *r, *rates, *counts, *audit, *sensor, *spool;
 	char when[64];
 	int rc;
 
@@ -256,6 +256,7 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	rates = json_object_get(r, "rates_per_s");
 	counts = json_object_get(r, "events");
 	audit = json_object_get(r, "audit");
+	sensor = json_object_get(r, "sensor");
 	spool = json_object_get(r, "spool");
 	printf("%s\n", _("Events since the agent started (rate over the last minute):"));
 	for (int t = 0; t < 3; t++) {
@@ -265,7 +266,7 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 		       json_real_value(json_object_get(rates, types[t])));
 	}
 	printf("%s\n", _("Losses:"));
-	print_counter(_("kernel (audit lost):"), audit, "kernel_lost");
+	print_counter(_("kernel (sensor lost):"), r, "kernel_lost");
 	print_counter(_("audit socket overruns:"), audit, "socket_overruns");
 	print_counter(_("agent queues full:"), r, "queue_dropped");
 	print_counter(_("spool full (oldest dropped):"), spool, "dropped");
@@ -276,9 +277,11 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	printf("  %-28s %.1f MiB\n", _("size:"), (double)json_integer_value(json_object_get(spool, "bytes")) / 1048576.0);
 	if (vg_cli_time_of(spool, "oldest", when, sizeof(when)))
 		printf("  %-28s %s\n", _("oldest event:"), when);
-	printf("%s\n", _("Audit:"));
-	printf("  %-28s %s%s\n", _("mode:"), str(audit, "mode"),
-	       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
+	printf("%s\n", _("Sensor:"));
+	printf("  %-28s %s (%s)\n", _("processes and network:"), str(sensor, "running"), str(sensor, "reason"));
+	if (strcmp(str(sensor, "running"), "audit") == 0)
+		printf("  %-28s %s%s\n", _("audit mode:"), str(audit, "mode"),
+		       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
 	json_decref(r);
 	return VG_EXIT_OK;
 }

@@ -66,7 +66,7 @@ int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct v
 	struct vg_setting_registry *reg = NULL;
 	struct vg_settings *settings = NULL;
 	struct vg_iso_state st;
-	size_t nrules = 0;
+	struct vg_iso_elems elems = { 0 };
 	int rc;
 
 	*isolated = false;
@@ -85,12 +85,14 @@ int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct v
 		if ((rc = vg_iso_state_save(store, &st, err)) < 0)
 			goto out;
 	}
-	rc = vg_iso_apply_stored(store, settings, &st, &nrules, err);
+	rc = vg_iso_apply_stored(store, settings, &st, &elems, err);
 	if (rc == 0) {
 		*isolated = st.on;
 		if (st.on)
-			vg_notice("isolation restored: %zu rules in table inet %s", nrules, VG_ISO_TABLE);
+			vg_notice("isolation restored: %d rules and %zu set elements in table inet %s", VG_ISO_NFT_RULES,
+				  elems.n, VG_ISO_TABLE);
 	}
+	vg_iso_elems_free(&elems);
 out:
 	if (settings)
 		vg_settings_close(settings);

@@ -16,15 +16,16 @@
 #include "loop.h"
 #include "nls.h"
 #include "settings.h"
+#include "spooler.h"
 #include "store.h"
 #include "telemetry/audit.h"
+#include "telemetry/ebpf.h"
 #include "telemetry/enrich.h"
 #include "telemetry/exclusions.h"
 #include "telemetry/fanotify.h"
 #include "telemetry/queue.h"
 #include "telemetry/telemetry.h"
 #include "telemetry/telemetry-settings.h"
-#include "telemetry/writer.h"
 #include "vigil/error.h"
 
 #define IN_QUEUE_MAX 65536
@@ -48,12 +49,24 @@ static int validate_backend(const char *value, struct vg_error *err)
 	return 0;
 }
 
+static int validate_sensor(const char *value, struct vg_error *err)
+{
+	if (strcmp(value, "auto") && strcmp(value, "ebpf") && strcmp(value, "audit"))
+		return vg_error_set(err, -EINVAL, N_("the process and network sensor is auto, ebpf or audit, not \"%s\""),
+				    value);
+	return 0;
+}
+
 VG_BOOL_SETTING(VG_S_TELEMETRY_ENABLED, .key = "telemetry.enabled", .def = "yes",
 		.help = N_("Send telemetry to the central server"));
 VG_BOOL_SETTING(VG_S_TELEMETRY_PROCESS, .key = "telemetry.process", .def = "yes",
-		.help = N_("Collect process starts and exits (audit)"));
+		.help = N_("Collect process starts and exits"));
 VG_BOOL_SETTING(VG_S_TELEMETRY_NETWORK, .key = "telemetry.network", .def = "yes",
-		.help = N_("Collect network connections: connect, accept and bind (audit)"));
+		.help = N_("Collect network connections: connects, accepts, listening sockets and UDP destinations"));
+VG_STR_SETTING(VG_S_TELEMETRY_SENSOR, .key = "telemetry.sensor", .def = "auto",
+	       .help = N_("Sensor of processes and network: ebpf, audit, or auto (eBPF when the kernel and privileges "
+			  "allow it, else audit)"),
+	       .validate = validate_sensor);
 VG_BOOL_SETTING(VG_S_TELEMETRY_FILES, .key = "telemetry.files", .def = "yes",
 		.help = N_("Collect file creations, writes, renames and deletions (fanotify)"));
 VG_LIST_SETTING(VG_S_TELEMETRY_FILE_PATHS, .key = "telemetry.file_paths", .def = DEFAULT_FILE_PATHS, .max = 32,
@@ -76,6 +89,7 @@ static const struct vg_setting_def *const setting_defs[] = {
 	VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED),
 	VG_SETTING_DEF(VG_S_TELEMETRY_PROCESS),
 	VG_SETTING_DEF(VG_S_TELEMETRY_NETWORK),
+	VG_SETTING_DEF(VG_S_TELEMETRY_SENSOR),
 	VG_SETTING_DEF(VG_S_TELEMETRY_FILES),
 	VG_SETTING_DEF(VG_S_TELEMETRY_FILE_PATHS),
 	VG_SETTING_DEF(VG_S_TELEMETRY_FILE_BACKEND),
@@ -113,13 +127,17 @@ bool vg_tel_submit(struct vg_telemetry *tel, json_t *event)
 	return vg_tq_push(tel->in, event);
 }
 
+void vg_tel_submit_many(struct vg_telemetry *tel, json_t **events, size_t n)
+{
+	vg_tq_push_many(tel->in, events, n);
+}
+
 static void sink(struct vg_agent *agent, json_t *event, void *data)
 {
 	struct vg_telemetry *tel = data;
 
-	(void)agent;
 	tel->emitted[vg_tel_type_of(event)]++;
-	vg_tel_writer_push(tel->writer, event);
+	vg_spooler_push(agent->spooler, event);
 }
 
 static void on_out(struct vg_watch *w, int fd, uint32_t events, void *data)
@@ -186,12 +204,10 @@ static void emit_dropped(struct vg_telemetry *tel, const char *source, const cha
 #define AUDIT_RETRY_MS 60000
 
 /* The audit collector is host-wide (its rules, the netlink socket): it runs only while a
- * source needs it — processes, network, or file changes through audit watches. */
-static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
+ * source needs it — processes and network when audit is their sensor, or file changes through
+ * audit watches. */
+static void apply_audit(struct vg_telemetry *tel, bool process, bool network, bool files_need_audit)
 {
-	const struct vg_settings *s = tel->agent->settings;
-	bool process = vg_setting_bool(s, VG_S_TELEMETRY_PROCESS);
-	bool network = vg_setting_bool(s, VG_S_TELEMETRY_NETWORK);
 	struct vg_error err = { 0 };
 
 	if (!process && !network && !files_need_audit) {
@@ -217,6 +233,88 @@ static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
 		return;
 	}
 	tel->audit_error[0] = '\0';
+}
+
+static void stop_ebpf(struct vg_telemetry *tel)
+{
+	if (!tel->ebpf)
+		return;
+	vg_tel_ebpf_stop(tel->ebpf);
+	tel->ebpf = NULL;
+	vg_info("telemetry: eBPF sensor stopped");
+}
+
+/*
+ * Chooses and runs the sensor of processes and network (telemetry.sensor): eBPF when it is
+ * chosen or, with auto, when it loads (the kernel has BTF and the tracepoints, the agent the
+ * privileges), else audit.  An eBPF sensor that failed is tried again only when the setting
+ * changes.  While eBPF runs, audit runs only for the file collector's directory watches.
+ */
+static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
+{
+	const struct vg_settings *s = tel->agent->settings;
+	bool process = vg_setting_bool(s, VG_S_TELEMETRY_PROCESS);
+	bool network = vg_setting_bool(s, VG_S_TELEMETRY_NETWORK);
+	const char *setting = vg_setting_str(s, VG_S_TELEMETRY_SENSOR);
+	struct vg_error err = { 0 };
+	bool use_ebpf = false;
+
+	if (!setting)
+		setting = "auto";
+	if (strcmp(setting, tel->sensor_setting) != 0) {
+		snprintf(tel->sensor_setting, sizeof(tel->sensor_setting), "%s", setting);
+		tel->ebpf_failed = false;
+		tel->ebpf_error[0] = '\0';
+	}
+	if (!process && !network) {
+		stop_ebpf(tel);
+		apply_audit(tel, false, false, files_need_audit);
+		tel->sensor = VG_TEL_SENSOR_NONE;
+		snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "process and network telemetry are off");
+		return;
+	}
+	if (strcmp(setting, "audit") == 0) {
+		stop_ebpf(tel);
+	} else if (tel->ebpf) {
+		vg_tel_ebpf_configure(tel->ebpf, process, network);
+		use_ebpf = true;
+	} else if (!tel->ebpf_failed) {
+		if (vg_tel_ebpf_start(&tel->ebpf, tel, process, network, &err) == 0) {
+			use_ebpf = true;
+			tel->reported_ebpf_lost = 0;
+			tel->ebpf_error[0] = '\0';
+		} else {
+			tel->ebpf = NULL;
+			tel->ebpf_failed = true;
+			snprintf(tel->ebpf_error, sizeof(tel->ebpf_error), "%s", err.message);
+			vg_warn("telemetry: eBPF sensor unavailable: %s", err.message);
+		}
+	}
+	if (use_ebpf) {
+		apply_audit(tel, false, false, files_need_audit);
+		tel->sensor = VG_TEL_SENSOR_EBPF;
+		snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "%s",
+			 strcmp(setting, "ebpf") == 0 ? "chosen by telemetry.sensor"
+						      : "auto: the kernel and the agent's privileges allow eBPF");
+	} else if (strcmp(setting, "ebpf") == 0) {
+		/* Asked for eBPF only: no fallback, and status says why nothing runs. */
+		apply_audit(tel, false, false, files_need_audit);
+		tel->sensor = VG_TEL_SENSOR_NONE;
+		snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "telemetry.sensor is ebpf, which cannot run: %s",
+			 tel->ebpf_error);
+	} else {
+		apply_audit(tel, process, network, files_need_audit);
+		tel->sensor = tel->audit ? VG_TEL_SENSOR_AUDIT : VG_TEL_SENSOR_NONE;
+		if (strcmp(setting, "audit") == 0)
+			snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "chosen by telemetry.sensor");
+		else
+			snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "auto: eBPF unavailable (%s)",
+				 tel->ebpf_error);
+		if (!tel->audit)
+			snprintf(tel->sensor_reason + strlen(tel->sensor_reason),
+				 sizeof(tel->sensor_reason) - strlen(tel->sensor_reason), "; audit unavailable (%s)",
+				 tel->audit_error);
+	}
 }
 
 /* (Re)starts the file collector when its settings changed: fanotify, or audit directory
@@ -251,7 +349,8 @@ static void apply_file_settings(struct vg_telemetry *tel)
 			return;
 	}
 	if (!tel->audit)
-		apply_audit(tel, true);
+		apply_audit(tel, tel->sensor == VG_TEL_SENSOR_AUDIT && vg_setting_bool(s, VG_S_TELEMETRY_PROCESS),
+			    tel->sensor == VG_TEL_SENSOR_AUDIT && vg_setting_bool(s, VG_S_TELEMETRY_NETWORK), true);
 	if (tel->audit && vg_tel_audit_set_watches(tel->audit, tel->file_paths) == 0) {
 		tel->files_watching = true;
 		vg_info("telemetry: file changes through audit directory watches");
@@ -263,17 +362,17 @@ static void apply_settings(struct vg_telemetry *tel)
 	const struct vg_settings *s = tel->agent->settings;
 
 	apply_file_settings(tel);
-	vg_tel_writer_set_caps(tel->writer, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
-			       (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
-			       (size_t)vg_setting_int(s, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
+	vg_spooler_set_caps(tel->agent->spooler, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
+			    (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
+			    (size_t)vg_setting_int(s, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
 	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_HASH_MAX_MB) << 20);
-	apply_audit(tel, tel->files_watching);
+	apply_sensor(tel, tel->files_watching);
 }
 
 static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 {
 	struct vg_telemetry *tel = data;
-	struct vg_tel_writer_stats ws;
+	struct vg_spooler_stats ws;
 	uint64_t now = vg_now_ms(), qd;
 
 	(void)w;
@@ -282,7 +381,7 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	apply_settings(tel);
 	if (tel->audit)
 		vg_tel_audit_tick(tel->audit);
-	vg_tel_writer_stats(tel->writer, &ws);
+	vg_spooler_stats(tel->agent->spooler, &ws);
 	qd = ws.queue_dropped + vg_tq_dropped(tel->in) + vg_tq_dropped(tel->out) + ws.lost_on_error;
 	if (qd > tel->reported_queue_drops) {
 		emit_dropped(tel, "agent", "queue full", qd - tel->reported_queue_drops, qd);
@@ -308,6 +407,14 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 			tel->reported_lost = lost;
 		}
 	}
+	if (tel->ebpf) {
+		uint64_t lost = vg_tel_ebpf_lost(tel->ebpf);
+
+		if (lost > tel->reported_ebpf_lost) {
+			emit_dropped(tel, "kernel", "eBPF ring buffer full", lost - tel->reported_ebpf_lost, lost);
+			tel->reported_ebpf_lost = lost;
+		}
+	}
 	/* Rates over the current window (up to a minute), so that they show from the first second. */
 	if (tel->rate_base_ms == 0) {
 		memcpy(tel->rate_base, tel->emitted, sizeof(tel->rate_base));
@@ -328,7 +435,6 @@ static void telemetry_stop(struct vg_agent *agent);
 static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_telemetry *tel = calloc(1, sizeof(*tel));
-	struct vg_tel_writer_config wc = { 0 };
 	int r;
 
 	if (!tel)
@@ -338,14 +444,9 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 	tel->self = getpid();
 	tel->out_fd = -1;
 	atomic_init(&tel->stopping, false);
-	wc.db_path = vg_store_path(agent->store);
-	wc.queue_max = (size_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_QUEUE_MAX_EVENTS);
-	wc.batch_max = 1024;
-	wc.flush_ms = 1000;
-	wc.max_bytes = (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20;
-	wc.max_age_s = (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400;
-	if ((r = vg_tel_writer_new(&tel->writer, &wc, err)) < 0)
-		goto fail;
+	vg_spooler_set_caps(agent->spooler, (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
+			    (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
+			    (size_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
 	vg_event_set_sink(agent, sink, tel);
 	if ((r = vg_tel_exclusions_open(&tel->excl, agent->store, err)) < 0)
 		goto fail;
@@ -366,8 +467,9 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 		r = vg_error_set(err, r, N_("cannot start the enrichment thread: %s"), strerror(-r));
 		goto fail;
 	}
+	pthread_setname_np(tel->enrich_thread, "vg-enrich");
 	tel->enrich_started = true;
-	apply_audit(tel, false);
+	apply_sensor(tel, false);
 	apply_file_settings(tel);
 	return 0;
 fail:
@@ -381,6 +483,7 @@ static void telemetry_stop(struct vg_agent *agent)
 
 	if (!tel)
 		return;
+	vg_tel_ebpf_stop(tel->ebpf);
 	vg_tel_audit_stop(tel->audit);
 	vg_tel_fanotify_stop(tel->fan);
 	atomic_store(&tel->stopping, true);
@@ -400,7 +503,6 @@ static void telemetry_stop(struct vg_agent *agent)
 	vg_watch_remove(tel->tick);
 	vg_watch_remove(tel->out_watch);
 	vg_event_set_sink(agent, NULL, NULL);
-	vg_tel_writer_free(tel->writer);
 	vg_tq_free(tel->in);
 	vg_tq_free(tel->out);
 	if (tel->out_fd >= 0)
@@ -413,13 +515,14 @@ static void telemetry_stop(struct vg_agent *agent)
 
 static json_t *telemetry_status(struct vg_agent *agent)
 {
+	static const char *const sensor_names[] = { "none", "ebpf", "audit" };
 	struct vg_telemetry *tel = agent->telemetry;
-	struct vg_tel_writer_stats ws;
+	struct vg_spooler_stats ws;
 	json_t *st, *rates = json_object(), *counts = json_object();
 
 	if (!tel)
 		return NULL;
-	vg_tel_writer_stats(tel->writer, &ws);
+	vg_spooler_stats(agent->spooler, &ws);
 	for (int t = 0; t < VG_TEL_OTHER; t++) {
 		json_object_set_new(rates, vg_tel_type_name(t), json_real(tel->rate[t]));
 		json_object_set_new(counts, vg_tel_type_name(t), json_integer((json_int_t)tel->emitted[t]));
@@ -434,6 +537,15 @@ static json_t *telemetry_status(struct vg_agent *agent)
 		       "excluded", (json_int_t)atomic_load(&tel->excluded),
 		       "last_commit", (json_int_t)0);
 	vg_ctl_set_time(st, "last_commit", ws.last_commit_ms);
+	json_object_set_new(st, "sensor", json_pack("{s:s, s:s, s:s, s:b}", "setting", tel->sensor_setting,
+						    "running", sensor_names[tel->sensor], "reason", tel->sensor_reason,
+						    "ebpf_built", vg_tel_ebpf_built()));
+	json_object_set_new(st, "kernel_lost",
+			    json_integer((json_int_t)((tel->audit ? vg_tel_audit_kernel_lost(tel->audit) : 0) +
+						      (tel->ebpf ? vg_tel_ebpf_lost(tel->ebpf) : 0))));
+	json_object_set_new(st, "ebpf", tel->ebpf ? vg_tel_ebpf_status(tel->ebpf)
+						  : json_pack("{s:s, s:s}", "state", tel->ebpf_error[0] ? "unavailable" : "off",
+							      "error", tel->ebpf_error));
 	json_object_set_new(st, "audit", tel->audit ? vg_tel_audit_status(tel->audit)
 						    : json_pack("{s:s, s:s}", "state", tel->audit_error[0] ? "unavailable" : "off",
 								"error", tel->audit_error));

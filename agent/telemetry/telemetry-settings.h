@@ -8,6 +8,7 @@
 extern const struct vg_bool_setting VG_S_TELEMETRY_ENABLED[1];
 extern const struct vg_bool_setting VG_S_TELEMETRY_PROCESS[1];
 extern const struct vg_bool_setting VG_S_TELEMETRY_NETWORK[1];
+extern const struct vg_str_setting VG_S_TELEMETRY_SENSOR[1];
 extern const struct vg_bool_setting VG_S_TELEMETRY_FILES[1];
 extern const struct vg_list_setting VG_S_TELEMETRY_FILE_PATHS[1];
 extern const struct vg_str_setting VG_S_TELEMETRY_FILE_BACKEND[1];

@@ -6,6 +6,8 @@
  *
  *   test.emit {count, class_uid?}   emits count events as a collector would, each with a
  *                                   unique metadata.uid, and returns those uids (up to 1000)
+ *   test.sensor.hold {on}           stops (or resumes) reading the eBPF sensor's ring buffer,
+ *                                   so that a test can fill it
  */
 #include "config.h"
 
@@ -16,7 +18,9 @@
 #include "agent.h"
 #include "clock.h"
 #include "events.h"
-#include "spool.h"
+#include "spooler.h"
+#include "telemetry/ebpf.h"
+#include "telemetry/telemetry.h"
 #include "vigil/error.h"
 
 #define MAX_TEST_EVENTS 100000
@@ -27,8 +31,15 @@ static const struct vg_proto_arg emit_args[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct vg_proto_arg hold_args[] = {
+	{ "on", VG_ARG_BOOL, VG_ARG_REQUIRED, "hold (true) or resume (false)" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct vg_proto_command test_commands[] = {
 	{ VG_CMD_COUNT, "test.emit", VG_ACCESS_ADMIN, 0, 0, NULL, "emit test events", "{emitted, uids}", emit_args },
+	{ VG_CMD_COUNT, "test.sensor.hold", VG_ACCESS_ADMIN, 0, 0, NULL, "hold the eBPF ring buffer", "{held}",
+	  hold_args },
 };
 
 static const struct vg_proto_command *find(const char *name)
@@ -44,8 +55,6 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 	static unsigned long long serial;
 	json_int_t count = json_integer_value(json_object_get(req->args, "count"));
 	json_int_t cls = json_integer_value(json_object_get(req->args, "class_uid"));
-	json_t *pending[256];
-	size_t np = 0;
 	json_t *uids = json_array();
 	int r = 0;
 
@@ -71,21 +80,11 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 			json_array_append_new(uids, json_string(uid));
 		json_incref(ev);
 		vg_event_emit(agent, ev);
-		if (sink) {
-			json_decref(ev);
-			continue;
-		}
-		/* No collector's sink in this agent: store it in the spool ourselves. */
-		pending[np++] = ev;
-		if (np == sizeof(pending) / sizeof(pending[0]) || i + 1 == count) {
-			r = vg_spool_append(agent->spool, pending, np, err);
-			for (size_t k = 0; k < np; k++)
-				json_decref(pending[k]);
-			np = 0;
-		}
+		/* No collector's sink in this agent: hand it to the spool thread ourselves. */
+		if (!sink)
+			vg_spooler_push(agent->spooler, json_incref(ev));
+		json_decref(ev);
 	}
-	for (size_t k = 0; k < np; k++)
-		json_decref(pending[k]);
 	if (r < 0) {
 		json_decref(uids);
 		return r;
@@ -94,10 +93,23 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 	return 0;
 }
 
+static int hold(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	bool on = json_is_true(json_object_get(req->args, "on"));
+
+	if (!agent->telemetry || !agent->telemetry->ebpf)
+		return vg_error_set(err, -ENODEV, "the eBPF sensor is not running");
+	vg_tel_ebpf_hold(agent->telemetry->ebpf, on);
+	*result = json_pack("{s:b}", "held", on);
+	return 0;
+}
+
 static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	if (req->def == &test_commands[0])
 		return emit(agent, req, result, err);
+	if (req->def == &test_commands[1])
+		return hold(agent, req, result, err);
 	return vg_error_set(err, -EOPNOTSUPP, "no such test command");
 }
 

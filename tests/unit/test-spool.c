@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "events.h"
+#include "json-compact.h"
 #include "spool.h"
 #include "store.h"
 #include "vigil/error.h"
@@ -105,6 +106,35 @@ static void test_append_read_ack(void **state)
 	vg_spool_batch_free(&b);
 }
 
+/* The uploader's acknowledgement: runs and gaps in one transaction; twice changes nothing. */
+static void test_ack_seqs(void **state)
+{
+	struct fixture *f = *state;
+	static const uint64_t sent[] = { 1, 2, 3, 5, 8 };
+	struct vg_spool_batch b;
+	struct vg_spool_stats st;
+	struct vg_error err;
+	int64_t t0 = vg_time_ms();
+
+	append(f->spool, 10, 10, t0);
+	assert_int_equal(vg_spool_ack_seqs(f->spool, sent, 5, &err), 0);
+	assert_int_equal(vg_spool_stats(f->spool, &st, &err), 0);
+	assert_int_equal(st.events, 10);
+	assert_int_equal(st.pending, 5);
+	assert_int_equal(vg_spool_ack_seqs(f->spool, sent, 5, &err), 0);
+	assert_int_equal(vg_spool_stats(f->spool, &st, &err), 0);
+	assert_int_equal(st.pending, 5);
+	/* What is left pending: 4, 6, 7, 9, 10; the oldest waiting is the 4th. */
+	assert_int_equal(st.oldest_pending_ms, t0 + 3);
+	assert_int_equal(st.oldest_ms, t0);
+	assert_int_equal(vg_spool_read_pending(f->spool, 0, 100, 1 << 20, &b, &err), 0);
+	assert_int_equal(b.n, 5);
+	assert_int_equal(b.seqs[0], 4);
+	assert_int_equal(b.seqs[1], 6);
+	assert_int_equal(b.seqs[4], 10);
+	vg_spool_batch_free(&b);
+}
+
 static void test_size_cap_acked_first(void **state)
 {
 	struct fixture *f = *state;
@@ -146,7 +176,7 @@ static void test_age_cap(void **state)
 	assert_int_equal(st.dropped, 5);
 }
 
-/* The writer thread appends on its own connection; the size seen by another must follow. */
+/* Another connection (a reader, or an older agent's) sees the sizes and counts that one writes. */
 static void test_two_connections(void **state)
 {
 	struct fixture *f = *state;
@@ -188,14 +218,55 @@ static void test_persists(void **state)
 	assert_true(st.bytes > 30);
 }
 
+/* The spool's text is json_dumps's, byte for byte, for every kind of value. */
+static void test_json_text(void **state)
+{
+	static const char *const docs[] = {
+		"{\"a\": 1, \"b\": [true, false, null, -9223372036854775807, 0, 1.5, 100.0, 1e-300, -0.25],"
+		" \"c\": {\"nested\": {\"deep\": []}, \"empty\": {}}}",
+		"[\"quote \\\" backslash \\\\ slash / tab \\t nl \\n cr \\r bs \\b ff \\f\","
+		" \"ctl \\u0001 \\u001f del \\u007f\", \"utf-8 \u00e9\u00e8 \u2028 \u20ac\", \"\"]",
+		"{\"z\": 1, \"a\": 2, \"m\": {\"k\\\"ey\": \"v\"}}",
+		"\"a lone string\"", "12345", "-0.0", "3.141592653589793",
+	};
+	struct vg_json_buf buf = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		json_t *v = json_loads(docs[i], JSON_DECODE_ANY, NULL);
+		char *expected;
+
+		assert_non_null(v);
+		expected = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_int_equal(vg_json_compact(&buf, v), 0);
+		assert_string_equal(buf.data, expected);
+		assert_int_equal(buf.len, strlen(expected));
+		free(expected);
+		json_decref(v);
+	}
+	/* Keys keep their insertion order, as jansson's own text does. */
+	{
+		json_t *o = json_object();
+
+		json_object_set_new(o, "second", json_integer(2));
+		json_object_set_new(o, "first", json_integer(1));
+		assert_int_equal(vg_json_compact(&buf, o), 0);
+		assert_string_equal(buf.data, "{\"second\":2,\"first\":1}");
+		json_decref(o);
+	}
+	vg_json_buf_free(&buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_append_read_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ack_seqs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_size_cap_acked_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_age_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_connections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persists, setup, teardown),
+		cmocka_unit_test(test_json_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
