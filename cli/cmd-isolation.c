@@ -185,16 +185,32 @@ static int run_exception_remove(struct vg_cli *cli, const struct vg_cli_args *ar
 	return VG_EXIT_OK;
 }
 
+/* The most exceptions the agent gives in one answer (isolation.exception.list's limit). */
+#define EXCEPTION_PAGE 5000
+
 static int run_exception_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *r;
+	json_t *all = json_array(), *page;
+	size_t n;
 	int rc;
 
-	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_LIST, NULL, &r)) != VG_EXIT_OK)
-		return rc;
+	if (!all)
+		return VG_EXIT_FAILED;
+	/* Every page, until one is not full: a list is whole, however long. */
+	do {
+		json_t *req = json_pack("{s:I, s:i}", "offset", (json_int_t)json_array_size(all), "limit", EXCEPTION_PAGE);
+
+		if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_LIST, req, &page)) != VG_EXIT_OK) {
+			json_decref(all);
+			return rc;
+		}
+		n = json_array_size(page);
+		json_array_extend(all, page);
+		json_decref(page);
+	} while (n == EXCEPTION_PAGE);
 	/* In the order they were added (their ids), as the agent gives them. */
-	rc = vg_cli_print_list(cli, args, r, NULL, &exception_list);
-	json_decref(r);
+	rc = vg_cli_print_list(cli, args, all, NULL, &exception_list);
+	json_decref(all);
 	return rc;
 }
 
