@@ -97,6 +97,7 @@ struct scan_job {
 	int64_t started_ms;
 	int action;                         /* index in actions[]: 0 skip */
 	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this scan answers, "" when local */
+	bool follow;                        /* the client asked for the progress stream */
 };
 
 static const struct vg_migration migrations[] = {
@@ -311,7 +312,7 @@ static int add_one(const char *file, const char *content, size_t len, void *data
 	return 0;
 }
 
-static int string_list(json_t *args, const char *key, bool must_exist, char ***out, size_t *n, struct vg_error *err)
+static int string_list(json_t *args, const char *key, char ***out, size_t *n, struct vg_error *err)
 {
 	json_t *a = json_object_get(args, key), *v;
 	size_t i;
@@ -325,12 +326,8 @@ static int string_list(json_t *args, const char *key, bool must_exist, char ***o
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	json_array_foreach(a, i, v) {
 		const char *s = json_string_value(v);
-		struct stat st;
 		if (!s || s[0] != '/' || strlen(s) >= 4096)
 			return vg_error_set(err, -EINVAL, N_("the path %s is not absolute"), s ? s : "");
-		/* A path to walk that is not there is a typo, not a clean host. */
-		if (must_exist && lstat(s, &st) < 0)
-			return vg_error_set(err, -errno, N_("the path %s cannot be scanned: %s"), s, strerror(errno));
 		if (!((*out)[(*n)++] = strdup(s)))
 			return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	}
@@ -437,14 +434,30 @@ static void phase_begun(struct vg_watch *w, int fd, uint32_t events, void *data)
 	publish_phases(data);
 }
 
-static void scan_work(struct vg_job *job, void *data)
+/* Before a scan exists, on a worker: the documents are parsed (up to 64 of several MiB each) and
+ * the paths looked at (the disk may be slow).  A document that does not load or a path that is
+ * not there refuses the scan, naming it: a scan without them would look like a clean host. */
+static void prepare_work(struct vg_job *job, void *data)
 {
 	struct scan_job *j = data;
 	struct add_ctx a = { j, &j->err };
+	struct stat st;
+
 	(void)job;
-	/* The documents are parsed here, not on the loop: up to 64 of several MiB each. */
 	if ((j->rc = each_document(j->docs, add_one, &a)) < 0)
 		return;
+	for (size_t i = 0; i < j->scan.npaths; i++)
+		if (lstat(j->paths[i], &st) < 0) {
+			j->rc = vg_error_set(&j->err, -errno, N_("the path %s cannot be scanned: %s"), j->paths[i],
+					     strerror(errno));
+			return;
+		}
+}
+
+static void scan_work(struct vg_job *job, void *data)
+{
+	struct scan_job *j = data;
+	(void)job;
 	j->rc = vg_ioc_scan_run(&j->scan, &j->err);
 }
 
@@ -622,6 +635,70 @@ static void scan_done(struct vg_job *job, void *data)
 	job_free(j);
 }
 
+/* The documents loaded and the paths are there: the scan begins, with its id. */
+static int begin_scan(struct vg_agent *agent, struct scan_job *j, struct vg_error *err)
+{
+	j->started = time(NULL);
+	j->started_ms = vg_time_ms();
+	if ((j->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
+	    !(j->efd_watch = vg_loop_watch(agent->loop, j->efd, EPOLLIN, phase_begun, j)))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+
+	sqlite3 *db = vg_store_db(agent->store);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "INSERT INTO ioc_scans (started, state) VALUES (?, 'running')", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, (sqlite3_int64)j->started) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return vg_store_error(agent->store, "ioc scan", err);
+	}
+	sqlite3_finalize(st);
+	j->id = (long long)sqlite3_last_insert_rowid(db);
+	if (j->follow)
+		vg_ctl_server_subscribe(agent->ctl, j->conn_id, "ioc.progress");
+	j->timer = vg_loop_timer(agent->loop, 200, 500, progress_tick, j);
+	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	j->svc->scans_run++;
+	/* The first progress message names the scan, so that the client can cancel it; it is the
+	 * start, whatever the worker has done already (the phases follow). */
+	json_t *o = stats_progress(j, &(struct vg_ioc_scan_stats){ .phase = VG_IOC_PHASE_START }, "", "running");
+	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
+	json_decref(o);
+	return 0;
+}
+
+static void prepare_done(struct vg_job *job, void *data)
+{
+	struct scan_job *j = data;
+	struct vg_agent *agent;
+
+	if (!j->svc) {
+		/* The subsystem stopped meanwhile. */
+		job_free(j);
+		return;
+	}
+	agent = j->svc->agent;
+	if (j->rc == 0 && (vg_job_cancelled(job) || atomic_load(&j->cancel)))
+		j->rc = vg_error_set(&j->err, -ECANCELED, N_("the IOC scan was cancelled before it began"));
+	if (j->rc == 0 && (j->rc = begin_scan(agent, j, &j->err)) == 0)
+		return;
+	j->svc->running = NULL;
+	vg_warn("ioc: scan refused: %s", j->err.message);
+	if (j->openc2_id[0]) {
+		json_t *res = json_pack("{s:s}", "error", j->err.message);
+
+		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == -ENOMEM ? 500 : 400,
+				       j->rc == -ENOMEM ? "the scan could not be started"
+							: "the OpenIOC document or an option was refused",
+				       res);
+		json_decref(res);
+	} else {
+		vg_agent_reply(agent, j->conn_id, j->req_id, NULL, &j->err, false);
+	}
+	job_free(j);
+}
+
 static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_request *req, const char *openc2_id,
 		      struct vg_error *err)
 {
@@ -666,8 +743,8 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	if ((r = check_documents(agent, args, err)) < 0)
 		goto fail;
 	j->docs = json_incref(json_object_get(args, "documents"));
-	if ((r = string_list(args, "paths", true, &j->paths, &j->scan.npaths, err)) < 0 ||
-	    (r = string_list(args, "excludes", false, &j->excludes, &j->scan.nexcludes, err)) < 0)
+	if ((r = string_list(args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
+	    (r = string_list(args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
 		goto fail;
 	const char *hint = json_string_value(json_object_get(args, "hint"));
 	if (hint && (strlen(hint) > 4096 || !(j->hint = strdup(hint)))) {
@@ -692,46 +769,20 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	j->scan.skipped = on_skipped;
 	j->scan.data = j;
 	j->scan.iocs = j->iocs;
-	j->started = time(NULL);
-	j->started_ms = vg_time_ms();
-	if ((j->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
-	    !(j->efd_watch = vg_loop_watch(agent->loop, j->efd, EPOLLIN, phase_begun, j))) {
-		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
-		goto fail;
-	}
-
-	sqlite3 *db = vg_store_db(agent->store);
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "INSERT INTO ioc_scans (started, state) VALUES (?, 'running')", -1, &st, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, (sqlite3_int64)j->started) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		r = vg_store_error(agent->store, "ioc scan", err);
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	j->id = (long long)sqlite3_last_insert_rowid(db);
-	j->svc = svc;
 	if (req) {
 		j->conn_id = req->conn_id;
 		j->req_id = req->id;
+		j->follow = json_is_true(json_object_get(args, "follow"));
 	}
 	if (openc2_id)
 		snprintf(j->openc2_id, sizeof(j->openc2_id), "%s", openc2_id);
-	if (req && json_is_true(json_object_get(args, "follow")))
-		vg_ctl_server_subscribe(agent->ctl, req->conn_id, "ioc.progress");
-	j->timer = vg_loop_timer(agent->loop, 200, 500, progress_tick, j);
-	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j)) {
+	if (!vg_workers_submit(agent->workers, prepare_work, prepare_done, j)) {
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto fail;
 	}
+	/* The scan is the one running from now on: a second one is refused while this one prepares. */
+	j->svc = svc;
 	svc->running = j;
-	svc->scans_run++;
-	/* The first progress message names the scan, so that the client can cancel it; it is the
-	 * start, whatever the worker has done already (the phases follow). */
-	json_t *o = stats_progress(j, &(struct vg_ioc_scan_stats){ .phase = VG_IOC_PHASE_START }, "", "running");
-	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
-	json_decref(o);
 	return VG_CTL_DEFERRED;
 fail:
 	job_free(j);
@@ -907,7 +958,7 @@ static json_t *ioc_status(struct vg_agent *agent)
 	struct vg_ioc_service *svc = agent->ioc;
 	json_t *o = json_pack("{s:b, s:I, s:I}", "available", 1, "terms", (json_int_t)vg_ioc_term_count(), "scans_run",
 			      (json_int_t)(svc ? svc->scans_run : 0));
-	if (svc && svc->running)
+	if (svc && svc->running && svc->running->id)
 		json_object_set_new(o, "running_scan", json_integer(svc->running->id));
 	return o;
 }
