@@ -214,31 +214,38 @@ static int run_exception_list(struct vg_cli *cli, const struct vg_cli_args *args
 	return rc;
 }
 
-static int print_profiles(struct vg_cli *cli, json_t *r)
-{
-	json_t *p;
-	size_t i;
+static const struct vg_cli_column profile_columns[] = {
+	{ "name", N_("PROFILE"), false },
+	{ "enabled", N_("STATE"), false },
+	{ NULL, NULL, false },
+};
 
-	if (cli->json) {
-		vg_cli_print_json(cli, r);
-	} else {
-		json_array_foreach(r, i, p)
-			printf("%-8s %s\n", json_string_value(json_object_get(p, "name")),
-			       json_is_true(json_object_get(p, "enabled")) ? _("enabled") : _("disabled"));
-	}
-	json_decref(r);
-	return VG_EXIT_OK;
+/* A profile's cell: its state a word in the table, true or false in CSV. */
+static void profile_cell(json_t *p, int col, bool csv, char *buf, size_t size)
+{
+	bool on = json_is_true(json_object_get(p, "enabled"));
+
+	if (col == 0)
+		snprintf(buf, size, "%s", json_string_value(json_object_get(p, "name")) ?: "");
+	else
+		snprintf(buf, size, "%s", csv ? (on ? "true" : "false") : on ? _("enabled") : _("disabled"));
 }
+
+static const struct vg_cli_list profile_list = {
+	.columns = profile_columns, .cell = profile_cell, .empty = N_("No isolation profile."),
+};
 
 static int run_profile_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r;
 	int rc;
 
-	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_PROFILE_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
-	return print_profiles(cli, r);
+	/* In the agent's order (a fixed one). */
+	rc = vg_cli_print_list(cli, args, r, NULL, &profile_list);
+	json_decref(r);
+	return rc;
 }
 
 static int run_profile_set(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -319,7 +326,8 @@ const struct vg_cli_command vg_cli_cmds_isolation[] = {
 	  .proto = VG_CMD_ISOLATION_EXCEPTION_LIST,
 	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_exception_list },
 	{ .name = "isolation profile list", .help = N_("Show which predefined profiles are enabled"),
-	  .proto = VG_CMD_ISOLATION_PROFILE_LIST, .run = run_profile_list },
+	  .proto = VG_CMD_ISOLATION_PROFILE_LIST,
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_profile_list },
 	{ .name = "isolation profile enable", .help = N_("Allow a predefined profile while isolated"),
 	  .proto = VG_CMD_ISOLATION_PROFILE_SET, .operands = profile, .run = run_profile_set },
 	{ .name = "isolation profile disable", .help = N_("Stop allowing a predefined profile while isolated"),

@@ -3,7 +3,7 @@
 # The list commands print a table (columns aligned by the width text takes on a terminal, not
 # by bytes), CSV (RFC 4180) or JSON (--format json, the same as --json); settings sorted by key.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 23
+plan 25
 
 use_test_agent
 start_agent || exit 1
@@ -59,7 +59,6 @@ import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
 assert rows[0]["remote"] == "192.0.2.7/32" and rows[0]["remote_port"] == "" and rows[0]["comment"] == "ünïcode", rows
 assert rows[1]["remote_port"] == "443", rows' <(ctl isolation exception list --format csv)
-
 ctl settings show >"$TEST_DIR/settings.txt"
 ok "settings show: sorted by key" python3 -c '
 import sys
@@ -85,6 +84,13 @@ assert rows and rows[-1]["old"] == "5" and rows[-1]["new"] == "9" and rows[-1]["
 	"$TEST_DIR/hist.csv"
 ok "settings history: a table, oldest first" \
 	eval 'ctl settings history | head -1 | grep -q "^WHEN  *USER  *UID  *SETTING  *OLD  *NEW" && ctl settings history | tail -1 | grep -q "tasks.terminate_grace_seconds  *5  *9"'
+
+# After the history's tests: a profile is a setting.
+ctl isolation profile disable dns >/dev/null
+ok "profile list: a table of each profile and its state" \
+	eval 'test "$(ctl isolation profile list | tr -s " ")" = "$(printf "PROFILE STATE\ndhcp enabled\ndns disabled\nipv6-nd enabled")"'
+ok "profile list --format csv: the state true or false" \
+	eval 'test "$(ctl isolation profile list --format csv | tr -d "\r")" = "$(printf "name,enabled\ndhcp,true\ndns,false\nipv6-nd,true")"'
 
 ok "server list: in failover order, the default port after the table" \
 	eval 'ctl server list | sed -n "2p;3p;4p" | tr -s " " | paste -sd "|" | grep -q "^ *1 edr1.example.com *| *2 edr2.example.com:8443 *|Default port: 443"'
