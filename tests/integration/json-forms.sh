@@ -49,7 +49,7 @@ ok "a telemetry exclusion's created" times "$TEST_DIR/excl.json" '[0]["created"]
 
 test_emit 3 >/dev/null
 has_oldest() { ctl --json telemetry stats >"$TEST_DIR/stats.json" && times "$TEST_DIR/stats.json" '["spool"]["oldest"]'; }
-ok "telemetry stats: the spool's oldest event" wait_for 20 has_oldest
+ok "telemetry stats: the spool's oldest event" wait_for 60 has_oldest
 
 echo "some content" >"$TEST_DIR/f.txt"
 ctl --json task get-file "$TEST_DIR/f.txt" >"$TEST_DIR/task.json"
