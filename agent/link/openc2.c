@@ -215,7 +215,8 @@ static int run_contain_device(struct vg_link *link, const char *request_id, json
 		*text = "the isolation subsystem is not running";
 		return 500;
 	}
-	if ((r = vg_isolation_set(link->agent, true, "contained by the server", addrs, n, results, &err)) < 0) {
+	r = vg_isolation_set(link->agent, true, "contained by the server", addrs, n, request_id, results, &err);
+	if (r < 0) {
 		vg_warn("link: command %s: %s", request_id, err.message);
 		*text = r == -EINVAL || r == -E2BIG ? "invalid permitted address" : "isolation failed";
 		return r == -EINVAL || r == -E2BIG ? 400 : 500;
@@ -230,7 +231,7 @@ static int run_allow_device(struct vg_link *link, const char *request_id, json_t
 	struct vg_error err = { 0 };
 
 	(void)command;
-	if (!link->agent || vg_isolation_set(link->agent, false, NULL, NULL, 0, results, &err) < 0) {
+	if (!link->agent || vg_isolation_set(link->agent, false, NULL, NULL, 0, request_id, results, &err) < 0) {
 		vg_warn("link: command %s: %s", request_id, link->agent ? err.message : "no agent");
 		*text = "releasing the isolation failed";
 		return 500;
