@@ -84,8 +84,8 @@ static void print_cert(json_t *r)
 {
 	char from[64], to[64];
 
-	vg_cli_format_time(json_integer_value(json_object_get(r, "not_before")), from, sizeof(from));
-	vg_cli_format_time(json_integer_value(json_object_get(r, "not_after")), to, sizeof(to));
+	vg_cli_time_of(r, "not_before", from, sizeof(from));
+	vg_cli_time_of(r, "not_after", to, sizeof(to));
 	printf("  %-20s %s\n", _("Subject:"), json_string_value(json_object_get(r, "subject")));
 	printf("  %-20s %s\n", _("Issuer:"), json_string_value(json_object_get(r, "issuer")));
 	printf("  %-20s %s\n", _("Valid from:"), from);
@@ -224,49 +224,71 @@ static int run_client_import(struct vg_cli *cli, const struct vg_cli_args *opts)
 
 /* ---- servers ---- */
 
-static void print_servers(json_t *r)
-{
-	json_t *list = json_object_get(r, "servers"), *s;
-	const char *in_use = json_string_value(json_object_get(r, "in_use"));
-	size_t i;
+static const struct vg_cli_column server_columns[] = {
+	{ "order", "#", true }, { "server", N_("SERVER"), false }, { "in_use", N_("IN USE"), false },
+	{ NULL, NULL, false },
+};
 
-	if (json_array_size(list) == 0)
-		printf("%s\n", _("No server is configured."));
-	json_array_foreach(list, i, s)
-		printf("%zu. %s%s\n", i + 1, json_string_value(s),
-		       in_use && strcmp(in_use, json_string_value(s)) == 0 ? _("  (in use)") : "");
-	printf(_("Default port: %lld\n"), (long long)json_integer_value(json_object_get(r, "port")));
+static void server_cell(json_t *s, int col, bool csv, char *buf, size_t size)
+{
+	bool in_use = json_is_true(json_object_get(s, "in_use"));
+
+	if (col == 0)
+		snprintf(buf, size, "%lld", (long long)json_integer_value(json_object_get(s, "order")));
+	else if (col == 1)
+		snprintf(buf, size, "%s", json_string_value(json_object_get(s, "server")) ?: "");
+	else
+		snprintf(buf, size, "%s", csv ? (in_use ? "true" : "false") : in_use ? _("in use") : "");
 }
 
-static int run_servers(struct vg_cli *cli, enum vg_cmd proto, json_t *args)
+/* In failover order: the order is the point, so never sorted. */
+static const struct vg_cli_list server_list = {
+	.columns = server_columns, .cell = server_cell, .empty = N_("No server is configured."),
+};
+
+/* The servers (the agent's list of names) as rows: their place in the order, and which is in use. */
+static int print_servers(struct vg_cli *cli, const struct vg_cli_args *args, json_t *r)
+{
+	const char *in_use = json_string_value(json_object_get(r, "in_use"));
+	json_t *rows = json_array(), *s;
+	size_t i;
+	int rc;
+
+	json_array_foreach(json_object_get(r, "servers"), i, s)
+		json_array_append_new(rows, json_pack("{s:I, s:O, s:b}", "order", (json_int_t)i + 1, "server", s, "in_use",
+						      in_use && json_is_string(s) && strcmp(in_use, json_string_value(s)) == 0));
+	rc = vg_cli_print_list(cli, args, rows, r, &server_list);
+	if (rc == VG_EXIT_OK && vg_cli_list_format(cli, args) == VG_CLI_FORMAT_TABLE)
+		printf(_("Default port: %lld\n"), (long long)json_integer_value(json_object_get(r, "port")));
+	json_decref(rows);
+	return rc;
+}
+
+static int run_servers(struct vg_cli *cli, const struct vg_cli_args *args, enum vg_cmd proto, json_t *req)
 {
 	json_t *r;
-	int rc = vg_cli_call(cli, proto, args, &r);
+	int rc = vg_cli_call(cli, proto, req, &r);
 
 	if (rc != VG_EXIT_OK)
 		return rc;
-	if (cli->json)
-		vg_cli_print_json(cli, r);
-	else
-		print_servers(r);
+	rc = print_servers(cli, args, r);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static int run_server_add(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	return run_servers(cli, VG_CMD_SERVER_ADD, json_pack("{s:s}", "server", vg_cli_arg_str(args, 0)));
+	return run_servers(cli, args, VG_CMD_SERVER_ADD, json_pack("{s:s}", "server", vg_cli_arg_str(args, 0)));
 }
 
 static int run_server_del(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	return run_servers(cli, VG_CMD_SERVER_REMOVE, json_pack("{s:s}", "server", vg_cli_arg_str(args, 0)));
+	return run_servers(cli, args, VG_CMD_SERVER_REMOVE, json_pack("{s:s}", "server", vg_cli_arg_str(args, 0)));
 }
 
 static int run_server_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)args;
-	return run_servers(cli, VG_CMD_SERVER_LIST, NULL);
+	return run_servers(cli, args, VG_CMD_SERVER_LIST, NULL);
 }
 
 static int run_server_check(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -424,7 +446,7 @@ const struct vg_cli_command vg_cli_cmds_link[] = {
 	{ .name = "server remove", .help = N_("Remove a central server from the list"), .proto = VG_CMD_SERVER_REMOVE,
 	  .operands = one_server, .run = run_server_del },
 	{ .name = "server list", .help = N_("List the central servers in failover order"), .proto = VG_CMD_SERVER_LIST,
-	  .run = run_server_list },
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_server_list },
 	{ .name = "server check", .help = N_("Connect to a server now and report each step"),
 	  .details = N_("Steps: DNS, TCP, TLS, certificate verdict, HTTP, protocol.  The first server when none is named."),
 	  .proto = VG_CMD_SERVER_CHECK,

@@ -54,7 +54,7 @@ static int run_status(struct vg_cli *cli, const struct vg_cli_args *args)
 	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
 	vg_cli_format_duration(json_integer_value(json_object_get(r, "uptime")), up, sizeof(up));
-	vg_cli_format_time(json_integer_value(json_object_get(r, "started")), started, sizeof(started));
+	vg_cli_time_of(r, "started", started, sizeof(started));
 	printf(_("Vigil agent %s\n"), json_string_value(json_object_get(r, "version")));
 	printf("  %-24s %lld\n", _("PID:"), (long long)json_integer_value(json_object_get(r, "pid")));
 	printf("  %-24s %s (%s)\n", _("Uptime:"), up, started);

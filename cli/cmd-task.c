@@ -27,19 +27,6 @@ static json_t *abs_path(const char *path)
 	return json_string(buf);
 }
 
-/* Prints s left-aligned in width columns, counting characters rather than bytes ("ÉTAT"). */
-static void print_cell(const char *s, int width)
-{
-	size_t chars = mbstowcs(NULL, s, 0);
-
-	if (chars == (size_t)-1)
-		chars = strlen(s);
-	fputs(s, stdout);
-	for (size_t i = chars; i < (size_t)width; i++)
-		putchar(' ');
-	putchar(' ');
-}
-
 static bool is_final(const char *state)
 {
 	return state && strcmp(state, "queued") != 0 && strcmp(state, "running") != 0;
@@ -109,10 +96,8 @@ static void print_file_facts(json_t *r)
 		printf("  %-10s %s %s (%lld:%lld)\n", _("owner:"), str(r, "mode"), str(r, "owner"),
 		       (long long)json_integer_value(json_object_get(r, "uid")),
 		       (long long)json_integer_value(json_object_get(r, "gid")));
-	if (json_is_integer(json_object_get(r, "mtime"))) {
-		vg_cli_format_time(json_integer_value(json_object_get(r, "mtime")), when, sizeof(when));
+	if (vg_cli_time_of(r, "mtime", when, sizeof(when)))
 		printf("  %-10s %s\n", _("modified:"), when);
-	}
 	if (json_is_string(json_object_get(r, "copy")))
 		printf("  %-10s %s\n", _("copy:"), str(r, "copy"));
 	if (json_is_string(json_object_get(r, "quarantine")))
@@ -229,14 +214,36 @@ static int fetch_output(struct vg_cli *cli, json_t *task)
 	return VG_EXIT_OK;
 }
 
-static int show_task(struct vg_cli *cli, json_t *task)
+/* A run's exit status, passed through as ssh and docker exec do: the program's own code, 128+N
+ * when signal N killed it, VG_EXIT_TIMED_OUT at its timeout, VG_EXIT_NOT_RUN when it never ran
+ * (refused, failed to start) or its end is not known (interrupted by a restart of the agent). */
+static int program_status(json_t *task)
+{
+	json_t *r = json_object_get(task, "result"), *code = json_object_get(r, "exit_code");
+	const char *sig = json_string_value(json_object_get(r, "signal"));
+
+	if (json_is_integer(code))
+		return (int)(json_integer_value(code) & 0xff);
+	if (strcmp(str(task, "state"), "timed_out") == 0)
+		return VG_EXIT_TIMED_OUT;
+	for (int n = 1; sig && strncmp(sig, "SIG", 3) == 0 && n < NSIG; n++)
+		if (sigabbrev_np(n) && strcmp(sig + 3, sigabbrev_np(n)) == 0)
+			return 128 + n;
+	return VG_EXIT_NOT_RUN;
+}
+
+/* Prints a task that ended; its exit status: 0 succeeded, 1 otherwise, or with program the
+ * program's status (program_status). */
+static int show_task(struct vg_cli *cli, json_t *task, bool program)
 {
 	const char *state = str(task, "state");
 	int rc = !is_final(state) || strcmp(state, "succeeded") == 0 ? VG_EXIT_OK : VG_EXIT_FAILED;
 	int frc = fetch_output(cli, task);
 
 	if (frc != VG_EXIT_OK)
-		return frc;
+		return program ? VG_EXIT_NOT_RUN : frc;
+	if (program)
+		rc = program_status(task);
 	if (cli->json)
 		vg_cli_print_json(cli, task);
 	else
@@ -264,8 +271,9 @@ static void catch_interrupt(struct sigaction *old)
 }
 
 /* Sends a task command (it answers at once with the task's id); unless no_wait, waits in
- * steps (task.show) for the task to end, and cancels it on Ctrl-C. */
-static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wait)
+ * steps (task.show) for the task to end, and cancels it on Ctrl-C.  With program (task run)
+ * the exit status is the program's, and vigilctl's own failures are VG_EXIT_NOT_RUN. */
+static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wait, bool program)
 {
 	struct sigaction old;
 	bool cancel_sent = false;
@@ -275,7 +283,7 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 
 	json_object_set_new(args, "wait_ms", json_integer(0));
 	if ((rc = vg_cli_call(cli, cmd, args, &task)) != VG_EXIT_OK)
-		return rc;
+		return program ? VG_EXIT_NOT_RUN : rc;
 	id = json_integer_value(json_object_get(task, "id"));
 	if (no_wait) {
 		if (cli->json)
@@ -301,13 +309,13 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 		if (rc != VG_EXIT_OK) {
 			json_decref(task);
 			sigaction(SIGINT, &old, NULL);
-			return rc;
+			return program ? VG_EXIT_NOT_RUN : rc;
 		}
 		json_decref(task);
 		task = next;
 	}
 	sigaction(SIGINT, &old, NULL);
-	rc = show_task(cli, task);
+	rc = show_task(cli, task, program);
 	json_decref(task);
 	return rc;
 }
@@ -317,7 +325,7 @@ static int run_get_file(struct vg_cli *cli, const struct vg_cli_args *args)
 	json_t *req = json_pack("{s:o}", "path", abs_path(vg_cli_arg_str(args, 0)));
 
 	vg_cli_opts_to_json(args, req, "sha256", NULL);
-	return submit(cli, VG_CMD_TASK_GET_FILE, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_GET_FILE, req, vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static int run_delete_file(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -337,7 +345,7 @@ static int run_delete_file(struct vg_cli *cli, const struct vg_cli_args *args)
 	vg_cli_opts_to_json(args, req, "sha256", NULL);
 	if (vg_cli_opt_flag(args, "force"))
 		json_object_set_new(req, "force", json_true());
-	return submit(cli, VG_CMD_TASK_DELETE_FILE, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_DELETE_FILE, req, vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 /* Options come before the executable (VG_CLI_OPTIONS_FIRST); everything after it is the program's. */
@@ -349,11 +357,15 @@ static int run_run(struct vg_cli *cli, const struct vg_cli_args *args)
 	for (int i = 0; i < vg_cli_opt_count(args, "env"); i++) {
 		const char *value = vg_cli_opt_str_at(args, "env", i);
 
-		if (!strchr(value, '=') || value[0] == '=')
-			return vg_cli_usage(cli, args->cmd, N_("--env takes NAME=VALUE"));
+		if (!strchr(value, '=') || value[0] == '=') {
+			vg_cli_usage(cli, args->cmd, N_("--env takes NAME=VALUE"));
+			return VG_EXIT_NOT_RUN;
+		}
 	}
-	if (exe[0] != '/')
-		return vg_cli_usage(cli, args->cmd, N_("give the program's absolute path (no shell looks it up): %s"), exe);
+	if (exe[0] != '/') {
+		vg_cli_usage(cli, args->cmd, N_("give the program's absolute path (no shell looks it up): %s"), exe);
+		return VG_EXIT_NOT_RUN;
+	}
 	req = json_pack("{s:s}", "exe", exe);
 	env = json_array();
 	pargs = json_array();
@@ -366,7 +378,7 @@ static int run_run(struct vg_cli *cli, const struct vg_cli_args *args)
 		json_array_append_new(pargs, json_string(vg_cli_arg_str(args, i)));
 	json_object_set_new(req, "args", pargs);
 	json_object_set_new(req, "env", env);
-	return submit(cli, VG_CMD_TASK_RUN, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_RUN, req, vg_cli_opt_flag(args, "no-wait"), true);
 }
 
 static int run_terminate(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -383,7 +395,7 @@ static int run_terminate(struct vg_cli *cli, const struct vg_cli_args *args)
 	vg_cli_opts_to_json(args, req, "start-time", "sha256", NULL);
 	if (exe)
 		json_object_set_new(req, "exe", abs_path(exe));
-	return submit(cli, VG_CMD_TASK_TERMINATE, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_TERMINATE, req, vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -404,7 +416,7 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 		char when[64];
 
 		print_task(task);
-		vg_cli_format_time(json_integer_value(json_object_get(task, "created")) / 1000, when, sizeof(when));
+		vg_cli_time_of(task, "created", when, sizeof(when));
 		printf("  %-10s %s (uid %lld, %s)\n", _("requested:"), when,
 		       (long long)json_integer_value(json_object_get(task, "uid")), str(task, "source"));
 	}
@@ -448,77 +460,104 @@ static void task_subject(json_t *task, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
+static const struct vg_cli_column task_columns[] = {
+	{ "id", N_("ID"), true }, { "kind", N_("KIND"), false }, { "state", N_("STATE"), false },
+	{ "created", N_("REQUESTED"), false }, { "subject", N_("SUBJECT"), false }, { NULL, NULL, false },
+};
+
+static void task_cell(json_t *task, int col, bool csv, char *buf, size_t size)
+{
+	switch (col) {
+	case 0:
+		snprintf(buf, size, "%lld", (long long)json_integer_value(json_object_get(task, "id")));
+		break;
+	case 1:
+		snprintf(buf, size, "%s", str(task, "kind"));
+		break;
+	case 2:
+		snprintf(buf, size, "%s", csv ? str(task, "state") : state_text(str(task, "state")));
+		break;
+	case 3:
+		if (csv)
+			snprintf(buf, size, "%s", str(task, "created"));
+		else
+			vg_cli_time_of(task, "created", buf, size);
+		break;
+	default:
+		task_subject(task, buf, size);
+		break;
+	}
+}
+
+static const struct vg_cli_list task_list = {
+	.columns = task_columns, .cell = task_cell, .empty = N_("No task."),
+};
+
 static int run_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *req = json_object(), *list, *task;
-	size_t i;
+	json_t *req = json_object(), *list;
 	int rc;
 
 	vg_cli_opts_to_json(args, req, "state", "limit", NULL);
 	if ((rc = vg_cli_call(cli, VG_CMD_TASK_LIST, req, &list)) != VG_EXIT_OK)
 		return rc;
-	if (vg_cli_json_done(cli, list))
-		return VG_EXIT_OK;
-	if (json_array_size(list) == 0)
-		printf("%s\n", _("No task."));
-	if (json_array_size(list)) {
-		print_cell(_("ID"), 6);
-		print_cell(_("KIND"), 19);
-		print_cell(_("STATE"), 12);
-		print_cell(_("REQUESTED"), 19);
-		printf("%s\n", _("SUBJECT"));
-	}
-	json_array_foreach(list, i, task) {
-		char when[64], subject[512];
-
-		vg_cli_format_time(json_integer_value(json_object_get(task, "created")) / 1000, when, sizeof(when));
-		task_subject(task, subject, sizeof(subject));
-		printf("%-6lld %-19s ", (long long)json_integer_value(json_object_get(task, "id")), str(task, "kind"));
-		print_cell(state_text(str(task, "state")), 12);
-		print_cell(when, 19);
-		printf("%s\n", subject);
-	}
+	/* Newest first, as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, list, NULL, &task_list);
 	json_decref(list);
-	return VG_EXIT_OK;
+	return rc;
 }
+
+static const struct vg_cli_column quarantine_columns[] = {
+	{ "id", N_("ID"), false }, { "quarantined_at", N_("QUARANTINED"), false }, { "size", N_("SIZE"), true },
+	{ "sha256", "SHA-256", false }, { "path", N_("ORIGINAL PATH"), false }, { NULL, NULL, false },
+};
+
+static void quarantine_cell(json_t *e, int col, bool csv, char *buf, size_t size)
+{
+	switch (col) {
+	case 0:
+		snprintf(buf, size, "%s", str(e, "id"));
+		break;
+	case 1:
+		if (csv)
+			snprintf(buf, size, "%s", str(e, "quarantined_at"));
+		else
+			vg_cli_time_of(e, "quarantined_at", buf, size);
+		break;
+	case 2:
+		snprintf(buf, size, "%lld", (long long)json_integer_value(json_object_get(e, "size")));
+		break;
+	case 3:
+		/* The table shows enough of the hash to tell entries apart; CSV all of it. */
+		snprintf(buf, size, csv ? "%s" : "%.16s", str(e, "sha256"));
+		break;
+	default:
+		snprintf(buf, size, "%s", str(e, "path"));
+		break;
+	}
+}
+
+static const struct vg_cli_list quarantine_list = {
+	.columns = quarantine_columns, .cell = quarantine_cell, .empty = N_("The quarantine is empty."),
+};
 
 static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *list, *e;
-	size_t i;
+	json_t *list;
 	int rc;
 
-	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_QUARANTINE_LIST, NULL, &list)) != VG_EXIT_OK)
 		return rc;
-	if (vg_cli_json_done(cli, list))
-		return VG_EXIT_OK;
-	if (json_array_size(list) == 0)
-		printf("%s\n", _("The quarantine is empty."));
-	if (json_array_size(list)) {
-		print_cell(_("ID"), 16);
-		print_cell(_("QUARANTINED"), 19);
-		print_cell(_("SIZE"), 10);
-		print_cell("SHA-256", 16);
-		printf("%s\n", _("ORIGINAL PATH"));
-	}
-	json_array_foreach(list, i, e) {
-		char when[64];
-
-		vg_cli_format_time(json_integer_value(json_object_get(e, "quarantined_at")), when, sizeof(when));
-		printf("%-16s ", str(e, "id"));
-		print_cell(when, 19);
-		printf("%-10lld %.16s %s\n",
-		       (long long)json_integer_value(json_object_get(e, "size")), str(e, "sha256"), str(e, "path"));
-	}
+	/* Newest first, as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, list, NULL, &quarantine_list);
 	json_decref(list);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static int run_quarantine_restore(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	return submit(cli, VG_CMD_QUARANTINE_RESTORE, json_pack("{s:s}", "id", vg_cli_arg_str(args, 0)),
-		      vg_cli_opt_flag(args, "no-wait"));
+		      vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static int run_quarantine_purge(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -530,7 +569,7 @@ static int run_quarantine_purge(struct vg_cli *cli, const struct vg_cli_args *ar
 	snprintf(question, sizeof(question), _("Delete quarantine entry %s for good?"), id);
 	if ((rc = vg_cli_confirm(cli, args, question)) != VG_EXIT_OK)
 		return rc;
-	return submit(cli, VG_CMD_QUARANTINE_PURGE, json_pack("{s:s}", "id", id), vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_QUARANTINE_PURGE, json_pack("{s:s}", "id", id), vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static const char *const task_states[] = { "queued",    "running",   "succeeded",   "failed", "refused",
@@ -583,8 +622,11 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	  .details = N_("Options come before the program; everything after it is the program's own.  The program runs\n"
 			"as USER (default: tasks.run_default_user) in a cgroup of its own: everything it started is\n"
 			"killed when it ends, at the timeout (default: tasks.run_default_timeout) or on a cancel,\n"
-			"and the task says what.  The first MiB of stdout and stderr is kept."),
-	  .proto = VG_CMD_TASK_RUN, .flags = VG_CLI_OPTIONS_FIRST,
+			"and the task says what.  The first MiB of stdout and stderr is kept.\n\n"
+			"vigilctl exits with the program's status, as ssh does: its exit code, 128+N when signal N\n"
+			"killed it, 124 at the timeout, and 125 when it did not run (the reason is on stderr: refused,\n"
+			"failed to start, usage error, agent unreachable).  With --no-wait, 0 once it is queued."),
+	  .proto = VG_CMD_TASK_RUN, .flags = VG_CLI_OPTIONS_FIRST | VG_CLI_PROGRAM_STATUS,
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "cwd", .type = VG_CLI_PATH, .metavar = "DIR", .source = VG_CLI_SRC_DIRS,
 		    .help = N_("the working directory") },
@@ -620,14 +662,14 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "state", .type = VG_CLI_ENUM, .words = task_states, .help = N_("only the tasks in this state") },
 		  { .name = "limit", .type = VG_CLI_INT, .min = 1, .max = 10000, .help = N_("show the last N tasks") },
-		  { NULL } },
+		  VG_CLI_OPT_LIST_FORMAT, { NULL } },
 	  .run = run_list },
 	{ .name = "task show", .help = N_("Show a task and its result"), .proto = VG_CMD_TASK_SHOW, .operands = task_id,
 	  .run = run_show },
 	{ .name = "task cancel", .help = N_("Cancel a queued or running task"), .proto = VG_CMD_TASK_CANCEL,
 	  .operands = task_id, .run = run_cancel },
 	{ .name = "quarantine list", .help = N_("List the files in quarantine"), .proto = VG_CMD_QUARANTINE_LIST,
-	  .run = run_quarantine_list },
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_quarantine_list },
 	{ .name = "quarantine restore", .help = N_("Put a quarantined file back, with its mode and owner"),
 	  .details = N_("The original path must not exist; the entry leaves the quarantine once restored."),
 	  .proto = VG_CMD_QUARANTINE_RESTORE, .options = (const struct vg_cli_spec[]){ OPT_NO_WAIT, { NULL } },

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "nls.h"
 
 #define FOLLOW_POLL_MS 250
@@ -57,66 +58,118 @@ static void endpoint_text(json_t *ep, char *buf, size_t size)
 		snprintf(buf, size, "%s:%lld", ip, (long long)json_integer_value(json_object_get(ep, "port")));
 }
 
-/* One event as one line: time, type, activity, pid, and what it is about. */
-static void print_event_line(json_t *ev)
+/* What an event is about: the command line, the connection, the file, or the message. */
+static void event_details(json_t *ev, char *what, size_t size)
 {
-	json_int_t cls = json_integer_value(json_object_get(ev, "class_uid"));
 	json_t *proc = json_object_get(ev, "process");
-	char when[64], what[1024], a[128], b[128];
-	long long ms = json_integer_value(json_object_get(ev, "time"));
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
+	char a[128], b[128];
 
 	if (!proc)
 		proc = json_object_get(json_object_get(ev, "actor"), "process");
-	localtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	switch (cls) {
+	switch (json_integer_value(json_object_get(ev, "class_uid"))) {
 	case 1007:
 		if (json_object_get(ev, "exit_code"))
-			snprintf(what, sizeof(what), "%s %s %lld", str(json_object_get(proc, "file"), "path"), _("exit"),
+			snprintf(what, size, "%s %s %lld", str(json_object_get(proc, "file"), "path"), _("exit"),
 				 (long long)json_integer_value(json_object_get(ev, "exit_code")));
 		else
-			snprintf(what, sizeof(what), "%s", str(proc, "cmd_line"));
+			snprintf(what, size, "%s", str(proc, "cmd_line"));
 		break;
 	case 4001:
 		endpoint_text(json_object_get(ev, "src_endpoint"), a, sizeof(a));
 		endpoint_text(json_object_get(ev, "dst_endpoint"), b, sizeof(b));
-		snprintf(what, sizeof(what), "%s %s -> %s %s", str(json_object_get(ev, "connection_info"), "protocol_name"),
+		snprintf(what, size, "%s %s -> %s %s", str(json_object_get(ev, "connection_info"), "protocol_name"),
 			 a, b, str(json_object_get(proc, "file"), "path"));
 		break;
 	case 1001:
-		snprintf(what, sizeof(what), "%s%s%s", str(json_object_get(ev, "file"), "path"),
+		snprintf(what, size, "%s%s%s", str(json_object_get(ev, "file"), "path"),
 			 json_object_get(ev, "file_result") ? " -> " : "", str(json_object_get(ev, "file_result"), "path"));
 		break;
 	default:
-		snprintf(what, sizeof(what), "%s", str(ev, "message"));
+		snprintf(what, size, "%s", str(ev, "message"));
 		break;
 	}
-	printf("%s.%03lld  %-8s %-10s %7lld  %s\n", when, ms % 1000, type_label(cls), str(ev, "activity_name"),
-	       (long long)json_integer_value(json_object_get(proc, "pid")), what);
+}
+
+static long long event_pid(json_t *ev)
+{
+	json_t *proc = json_object_get(ev, "process");
+
+	if (!proc)
+		proc = json_object_get(json_object_get(ev, "actor"), "process");
+	return (long long)json_integer_value(json_object_get(proc, "pid"));
+}
+
+/* An event's time: local, to the millisecond, for a person; RFC 3339 for a program. */
+static void event_time(json_t *ev, bool machine, char *buf, size_t size)
+{
+	long long ms = json_integer_value(json_object_get(ev, "time"));
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	char when[64];
+
+	if (machine) {
+		if (vg_time_rfc3339(ms, buf, size) < 0)
+			buf[0] = '\0';
+		return;
+	}
+	localtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%03lld", when, ms % 1000);
+}
+
+static const struct vg_cli_column event_columns[] = {
+	{ "time", N_("TIME"), false },   { "type", N_("TYPE"), false }, { "activity", N_("ACTIVITY"), false },
+	{ "pid", N_("PID"), true },      { "details", N_("DETAILS"), false }, { NULL, NULL, false },
+};
+
+static void event_cell(json_t *ev, int col, bool csv, char *buf, size_t size)
+{
+	switch (col) {
+	case 0:
+		event_time(ev, csv, buf, size);
+		break;
+	case 1:
+		snprintf(buf, size, "%s", type_label(json_integer_value(json_object_get(ev, "class_uid"))));
+		break;
+	case 2:
+		snprintf(buf, size, "%s", str(ev, "activity_name"));
+		break;
+	case 3:
+		snprintf(buf, size, "%lld", event_pid(ev));
+		break;
+	default:
+		event_details(ev, buf, size);
+		break;
+	}
+}
+
+static const struct vg_cli_list event_list = {
+	.columns = event_columns, .cell = event_cell, .empty = N_("No event."),
+};
+
+/* One event as one line (telemetry follow): time, type, activity, pid, and what it is about. */
+static void print_event_line(json_t *ev)
+{
+	char when[64], what[1024];
+
+	event_time(ev, false, when, sizeof(when));
+	event_details(ev, what, sizeof(what));
+	printf("%-23s  %-8s %-10s %7lld  %s\n", when, type_label(json_integer_value(json_object_get(ev, "class_uid"))),
+	       str(ev, "activity_name"), event_pid(ev), what);
 }
 
 static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *req = json_object(), *r, *ev;
-	size_t i;
+	json_t *req = json_object(), *r;
 	int rc;
 
 	vg_cli_opts_to_json(args, req, "type", "limit", "since", "grep", NULL);
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_SHOW, req, &r)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json) {
-		vg_cli_print_json(cli, r);
-	} else if (json_array_size(r) == 0) {
-		printf("%s\n", _("No event."));
-	} else {
-		printf("%-23s  %-8s %-10s %7s  %s\n", _("TIME"), _("TYPE"), _("ACTIVITY"), _("PID"), _("DETAILS"));
-		json_array_foreach(r, i, ev)
-			print_event_line(ev);
-	}
+	/* Oldest first, newest last, as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, r, NULL, &event_list);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 struct follow_state {
@@ -222,10 +275,8 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	print_counter(_("events stored:"), spool, "events");
 	print_counter(_("events not yet sent:"), spool, "pending");
 	printf("  %-28s %.1f MiB\n", _("size:"), (double)json_integer_value(json_object_get(spool, "bytes")) / 1048576.0);
-	if (json_integer_value(json_object_get(spool, "oldest")) > 0) {
-		vg_cli_format_time(json_integer_value(json_object_get(spool, "oldest")) / 1000, when, sizeof(when));
+	if (vg_cli_time_of(spool, "oldest", when, sizeof(when)))
 		printf("  %-28s %s\n", _("oldest event:"), when);
-	}
 	printf("%s\n", _("Sensor:"));
 	printf("  %-28s %s (%s)\n", _("processes and network:"), str(sensor, "running"), str(sensor, "reason"));
 	if (strcmp(str(sensor, "running"), "audit") == 0)
@@ -281,38 +332,80 @@ static int run_exclusion_remove(struct vg_cli *cli, const struct vg_cli_args *ar
 	return VG_EXIT_OK;
 }
 
+static const struct vg_cli_column exclusion_columns[] = {
+	{ "id", N_("ID"), true }, { "conditions", N_("CONDITIONS"), false }, { "comment", N_("COMMENT"), false },
+	{ NULL, NULL, false },
+};
+
+/* CSV: one field a condition, named as the agent names them. */
+static const struct vg_cli_column exclusion_csv_columns[] = {
+	{ "id", NULL, false },        { "created", NULL, false }, { "exe", NULL, false },
+	{ "cmdline", NULL, false },   { "user", NULL, false },    { "sha256", NULL, false },
+	{ "type", NULL, false },      { "remote_ip", NULL, false }, { "remote_port", NULL, false },
+	{ "path_prefix", NULL, false }, { "comment", NULL, false }, { NULL, NULL, false },
+};
+
+static void json_field(json_t *v, char *buf, size_t size)
+{
+	if (json_is_integer(v))
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	else
+		snprintf(buf, size, "%s", json_is_string(v) ? json_string_value(v) : "");
+}
+
+static void exclusion_cell(json_t *x, int col, bool csv, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	if (csv) {
+		json_field(json_object_get(x, exclusion_csv_columns[col].key), buf, size);
+		return;
+	}
+	if (col == 0) {
+		json_field(json_object_get(x, "id"), buf, size);
+		return;
+	}
+	if (col == 2) {
+		json_field(json_object_get(x, "comment"), buf, size);
+		return;
+	}
+	/* The conditions as the options that make them, to be read or typed again. */
+	buf[0] = '\0';
+	for (size_t k = 0; k < N_EXCLUSION_OPTIONS && used < size; k++) {
+		char key[32];
+		json_t *v;
+
+		if (strcmp(exclusion_options[k], "comment") == 0)
+			continue;
+		snprintf(key, sizeof(key), "%s", exclusion_options[k]);
+		for (char *p = key; (p = strchr(p, '-'));)
+			*p = '_';
+		v = json_object_get(x, key);
+		if (json_is_integer(v))
+			used += (size_t)snprintf(buf + used, size - used, "%s--%s %lld", used ? " " : "", exclusion_options[k],
+						 (long long)json_integer_value(v));
+		else if (json_is_string(v))
+			used += (size_t)snprintf(buf + used, size - used, "%s--%s '%s'", used ? " " : "", exclusion_options[k],
+						 json_string_value(v));
+	}
+}
+
+static const struct vg_cli_list exclusion_list = {
+	.columns = exclusion_columns, .csv_columns = exclusion_csv_columns, .cell = exclusion_cell,
+	.empty = N_("No telemetry exclusion."),
+};
+
 static int run_exclusion_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *r, *x;
-	size_t i;
+	json_t *r;
 	int rc;
 
-	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
-	if (vg_cli_json_done(cli, r))
-		return VG_EXIT_OK;
-	if (json_array_size(r) == 0)
-		printf("%s\n", _("No telemetry exclusion."));
-	json_array_foreach(r, i, x) {
-		printf("%4lld ", (long long)json_integer_value(json_object_get(x, "id")));
-		for (size_t k = 0; k < N_EXCLUSION_OPTIONS; k++) {
-			char key[32];
-			json_t *v;
-
-			snprintf(key, sizeof(key), "%s", exclusion_options[k]);
-			for (char *p = key; (p = strchr(p, '-'));)
-				*p = '_';
-			v = json_object_get(x, key);
-			if (json_is_integer(v))
-				printf(" --%s %lld", exclusion_options[k], (long long)json_integer_value(v));
-			else if (json_is_string(v))
-				printf(" --%s '%s'", exclusion_options[k], json_string_value(v));
-		}
-		printf("\n");
-	}
+	/* In the order they were added (their ids), as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, r, NULL, &exclusion_list);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static const char *const event_types[] = { "process", "network", "file", "other", NULL };
@@ -332,7 +425,7 @@ const struct vg_cli_command vg_cli_cmds_telemetry[] = {
 		    .help = N_("show the last N events (default 50)") },
 		  { .name = "since", .type = VG_CLI_SINCE, .help = N_("only events from TIME on") },
 		  { .name = "grep", .type = VG_CLI_STRING, .help = N_("only events whose JSON text contains TEXT") },
-		  OPT_JSON,
+		  OPT_JSON, VG_CLI_OPT_LIST_FORMAT,
 		  { NULL } },
 	  .run = run_show },
 	{ .name = "telemetry follow", .help = N_("Show new events as they come, until Ctrl-C"),
@@ -369,6 +462,7 @@ const struct vg_cli_command vg_cli_cmds_telemetry[] = {
 		  { NULL } },
 	  .run = run_exclusion_remove },
 	{ .name = "telemetry exclusion list", .help = N_("List the telemetry exclusions"),
-	  .proto = VG_CMD_TELEMETRY_EXCLUSION_LIST, .run = run_exclusion_list },
+	  .proto = VG_CMD_TELEMETRY_EXCLUSION_LIST,
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_exclusion_list },
 	{ NULL },
 };

@@ -22,7 +22,8 @@ static void usage(FILE *out)
 	fputc('\n', out);
 	vg_cli_help_options(out, &vg_cli_program, width);
 	fputc('\n', out);
-	vg_cli_wrap(out, _("\nExit status: 0 ok, 1 the command failed, 2 usage error, 3 the agent cannot be reached.\n\n"),
+	vg_cli_wrap(out, _("\nExit status: 0 ok, 1 the command failed, 2 usage error, 3 the agent cannot be reached;\n"
+			   "ioc scan: 4 a document matched; task run: the program's own status, 125 when it did not run.\n\n"),
 		    0, 0, width, 0);
 	fputc('\n', out);
 	vg_cli_help_all(out);

@@ -62,6 +62,19 @@ int vg_cli_report(struct vg_cli *cli, int status, const struct vg_error *err)
 	return status;
 }
 
+void vg_cli_print_warnings(json_t *list)
+{
+	char text[VG_ERROR_MSG_SIZE];
+	struct vg_error w;
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(list, i, e) {
+		vg_client_error_of(e, &w);
+		fprintf(stderr, _("vigilctl: warning: %s\n"), vg_error_text(&w, text, sizeof(text)));
+	}
+}
+
 /* Fills err from a message id with %s arguments only, as vg_error_set does, from a va_list. */
 static void error_from(struct vg_error *err, int code, const char *msgid, va_list ap)
 {
@@ -117,6 +130,20 @@ void vg_cli_format_duration(long long s, char *buf, size_t size)
 		snprintf(buf, size, _("%lld h %lld min"), s / 3600, (s % 3600) / 60);
 	else
 		snprintf(buf, size, _("%lld d %lld h"), s / 86400, (s % 86400) / 3600);
+}
+
+bool vg_cli_time_of(json_t *obj, const char *key, char *buf, size_t size)
+{
+	char key_ms[96];
+	json_t *ms;
+
+	snprintf(key_ms, sizeof(key_ms), "%s_ms", key);
+	ms = json_object_get(obj, key_ms);
+	buf[0] = '\0';
+	if (!json_is_integer(ms))
+		return false;
+	vg_cli_format_time(json_integer_value(ms) / 1000, buf, size);
+	return true;
 }
 
 void vg_cli_format_time(long long when, char *buf, size_t size)

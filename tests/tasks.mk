@@ -4,7 +4,8 @@ TASKS_INTEGRATION = integration/tasks-getfile.sh integration/tasks-delete.sh int
 	integration/tasks-terminate.sh integration/tasks-crash.sh \
 	integration/tasks-hostile.sh integration/tasks-protected.sh integration/tasks-readers.sh \
 	integration/tasks-cgroup.sh integration/dist-units.sh \
-	integration/tasks-retention.sh integration/tasks-handover.sh
+	integration/tasks-retention.sh integration/tasks-handover.sh \
+	integration/tasks-requests.sh
 TESTS += $(TASKS_INTEGRATION)
 EXTRA_DIST += $(TASKS_INTEGRATION)
 check_PROGRAMS += unit/test-tasks-executors

@@ -126,6 +126,9 @@ const char *vg_ui_spinner(unsigned frame);
 void vg_ui_duration(char *buf, size_t size, long long seconds);
 /* A JSON scalar as text ("" for objects and arrays of objects; arrays joined with ","). */
 void vg_ui_json_text(char *buf, size_t size, const json_t *v);
+/* The time an agent's result gives under key (its key_ms, milliseconds since the epoch) in local
+ * time, "YYYY-MM-DD HH:MM:SS"; "-" and false when it is null or missing (never). */
+bool vg_ui_time_of(char *buf, size_t size, const json_t *obj, const char *key);
 /* The string at key of a JSON object, or fallback when there is none. */
 const char *vg_ui_str_or(const json_t *obj, const char *key, const char *fallback);
 static inline const char *vg_ui_str(const json_t *obj, const char *key)

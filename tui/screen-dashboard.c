@@ -183,12 +183,12 @@ static void draw(void *self, const struct vg_view *v)
 	sec = json_object_get(sections, "isolation");
 	if (json_is_true(json_object_get(sec, "isolated")) ||
 	    (json_string_value(json_object_get(sec, "state")) && strcmp(vg_ui_str_or(sec, "state", "?"), "on") == 0)) {
-		json_t *until = json_object_get(sec, "until");
+		json_t *until = json_object_get(sec, "until_ms");
 		char left[64], banner[256];
 
 		/* The time left counts from the status the agent gave (asked again every few seconds). */
 		if (json_is_integer(until)) {
-			long long l = json_integer_value(until) - (long long)time(NULL);
+			long long l = json_integer_value(until) / 1000 - (long long)time(NULL);
 
 			vg_ui_duration(left, sizeof(left), l > 0 ? l : 0);
 		} else {

@@ -171,7 +171,7 @@ static void rebuild_detail(struct tasks_screen *s)
 		 vg_ui_str_or(t, "kind", "?"),
 		 state_text(json_string_value(json_object_get(t, "state")), NULL));
 	add_text(s, "", buf);
-	vg_tasks_time(when, sizeof(when), json_object_get(t, "created"));
+	vg_ui_time_of(when, sizeof(when), t, "created");
 	snprintf(buf, sizeof(buf), _("created %s by uid %s (%s)"), when,
 		 json_string_value(json_object_get(t, "uid_text")) ?: "?",
 		 json_string_value(json_object_get(t, "source")) ?: "?");
@@ -430,20 +430,6 @@ static void stream(void *self, const char *name, json_t *data)
 		s->dirty = true;
 }
 
-void vg_tasks_time(char *buf, size_t size, const json_t *ms)
-{
-	time_t t;
-	struct tm tm;
-
-	if (!json_is_integer(ms)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	t = (time_t)(json_integer_value(ms) / 1000);
-	if (!localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(buf, size, "?");
-}
-
 /* One line on what a task was asked to do and what came of it. */
 static void summary(char *buf, size_t size, const json_t *t)
 {
@@ -500,7 +486,7 @@ static void task_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
 	attr_t normal = selected ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL;
 
 	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(t, "id")));
-	vg_tasks_time(when, sizeof(when), json_object_get(t, "created"));
+	vg_ui_time_of(when, sizeof(when), t, "created");
 	summary(what, sizeof(what), t);
 	vg_ui_text(y, x + 1, id, 6);
 	vg_ui_text(y, x + 8, vg_ui_str(t, "kind"), 18);

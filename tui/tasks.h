@@ -41,7 +41,6 @@ struct tasks_screen {
 /* screen-tasks.c */
 void vg_tasks_reload(struct tasks_screen *s);
 bool vg_tasks_final(const char *state);
-void vg_tasks_time(char *buf, size_t size, const json_t *ms);
 
 /* tasks-form.c */
 void vg_tasks_command(struct tasks_screen *s, int cmd);

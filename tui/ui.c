@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "console.h"
 #include "nls.h"
@@ -218,6 +219,25 @@ void vg_ui_duration(char *buf, size_t size, long long seconds)
 		snprintf(buf, size, _("%lld d %02d:%02d:%02d"), d, h, m, s);
 	else
 		snprintf(buf, size, "%02d:%02d:%02d", h, m, s);
+}
+
+bool vg_ui_time_of(char *buf, size_t size, const json_t *obj, const char *key)
+{
+	char key_ms[96];
+	const json_t *ms;
+	time_t t;
+	struct tm tm;
+
+	snprintf(key_ms, sizeof(key_ms), "%s_ms", key);
+	ms = json_object_get(obj, key_ms);
+	if (!json_is_integer(ms)) {
+		snprintf(buf, size, "-");
+		return false;
+	}
+	t = (time_t)(json_integer_value(ms) / 1000);
+	if (!localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, size, "?");
+	return true;
 }
 
 void vg_ui_json_text(char *buf, size_t size, const json_t *v)

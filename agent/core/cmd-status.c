@@ -41,18 +41,24 @@ int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	(void)req;
 	(void)err;
 	vg_ctl_server_stats(agent->ctl, &cs);
-	*result = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I}, s:o}",
+	int64_t up_ms = (int64_t)(vg_now_ms() - agent->started_ms);
+
+	*result = json_pack("{s:s, s:s, s:s, s:I, s:n, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I}, s:o}",
 			    "version", PACKAGE_VERSION,
 			    "agent_id", vg_agent_id(agent),
 			    "hostname", vg_agent_hostname(agent),
 			    "pid", (json_int_t)getpid(),
-			    "started", (json_int_t)agent->started_at,
-			    "uptime", (json_int_t)((vg_now_ms() - agent->started_ms) / 1000),
+			    "started",
+			    /* uptime in seconds is kept for the clients of version 2 (the protocol's durations
+			     * are *_ms now); started is set below, as every time is. */
+			    "uptime", (json_int_t)(up_ms / 1000), "uptime_ms", (json_int_t)up_ms,
 			    "state_dir", agent->cfg.state_dir,
 			    "socket", agent->cfg.socket_path,
 			    "database", vg_store_path(agent->store),
 			    "control", "clients", (int)cs.clients, "requests", (json_int_t)cs.requests,
 			    "refused", (json_int_t)cs.refused, "disconnected", (json_int_t)cs.disconnected,
 			    "sections", sections(agent));
+	if (*result)
+		vg_ctl_set_time(*result, "started", (int64_t)agent->started_at * 1000);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <sys/epoll.h>
 
+#include "clock.h"
 #include "ctl-server.h"
 #include "fileio.h"
 #include "linebuf.h"
@@ -95,6 +96,20 @@ json_t *vg_ctl_error_json(const struct vg_error *err)
 	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "code", vg_proto_error_name(err->code),
 			 "message", err->message, "msgid", err->msgid, "prefix", err->prefix,
 			 "args", args ? args : json_array());
+}
+
+void vg_ctl_set_time(json_t *obj, const char *key, int64_t ms)
+{
+	char text[40], key_ms[96];
+
+	snprintf(key_ms, sizeof(key_ms), "%s_ms", key);
+	if (ms == 0 || vg_time_rfc3339(ms, text, sizeof(text)) < 0) {
+		json_object_set_new(obj, key, json_null());
+		json_object_set_new(obj, key_ms, json_null());
+		return;
+	}
+	json_object_set_new(obj, key, json_string(text));
+	json_object_set_new(obj, key_ms, json_integer(ms));
 }
 
 static void conn_close(struct conn *c)

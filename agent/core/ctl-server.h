@@ -84,4 +84,9 @@ void vg_ctl_server_stats(const struct vg_ctl_server *srv, struct vg_ctl_stats *s
 /* Serialises an error for the wire (a new reference). */
 json_t *vg_ctl_error_json(const struct vg_error *err);
 
+/* Sets key to the moment ms (milliseconds since the epoch) in the protocol's one form for times,
+ * RFC 3339 in UTC with milliseconds ("2026-11-28T09:15:02.123Z"), and key_ms to the number for
+ * programs that compute with it; both null when ms is 0 (never).  (doc/control-protocol.md) */
+void vg_ctl_set_time(json_t *obj, const char *key, int64_t ms);
+
 #endif

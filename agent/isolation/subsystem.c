@@ -354,12 +354,14 @@ static void apply_work(struct vg_job *job, void *data)
 static json_t *state_json(struct vg_isolation *iso)
 {
 	const struct vg_iso_state *s = &iso->st;
-	json_t *o = json_pack("{s:b, s:s, s:s, s:I, s:I}", "available", true, "state", s->on ? "on" : "off",
-			      "reason", s->reason, "since", (json_int_t)s->since, "who", (json_int_t)s->who);
+	json_t *o = json_pack("{s:b, s:s, s:s, s:n, s:I}", "available", true, "state", s->on ? "on" : "off",
+			      "reason", s->reason, "since", "who", (json_int_t)s->who);
 
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "until", s->until ? json_integer(s->until) : json_null());
+	/* A state never changed (a fresh agent) has no since: null, not 1970. */
+	vg_ctl_set_time(o, "since", (int64_t)s->since * 1000);
+	vg_ctl_set_time(o, "until", (int64_t)s->until * 1000);
 	json_object_set_new(o, "applying", json_boolean(iso->busy));
 	if (iso->last_error[0])
 		json_object_set_new(o, "last_error", json_string(iso->last_error));

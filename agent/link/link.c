@@ -1126,8 +1126,9 @@ static json_t *cert_summary(const char *path)
 
 	if (vg_cert_info(path, &info, NULL) < 0)
 		return json_string("none");
-	brief = json_pack("{s:O, s:O, s:O}", "subject", json_object_get(info, "subject"), "not_after",
-			  json_object_get(info, "not_after"), "expires_in_days", json_object_get(info, "expires_in_days"));
+	brief = json_pack("{s:O, s:O, s:O, s:O}", "subject", json_object_get(info, "subject"), "not_after",
+			  json_object_get(info, "not_after"), "not_after_ms", json_object_get(info, "not_after_ms"),
+			  "expires_in_days", json_object_get(info, "expires_in_days"));
 	json_decref(info);
 	return brief;
 }
@@ -1143,20 +1144,22 @@ json_t *vg_link_status(struct vg_agent *agent)
 		return NULL;
 	/* The spool as the spool thread last saw it: status never waits for the database. */
 	vg_spooler_stats(agent->spooler, &ss);
-	o = json_pack("{s:b, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
+	o = json_pack("{s:b, s:s, s:s, s:n, s:I, s:n, s:I, s:I, s:I, s:I, s:s}",
 		      "available", 1, "state", state_word(link->state), "server", server_name(link),
-		      "last_contact", (json_int_t)link->last_contact,
+		      "last_contact",
 		      "events_waiting", (json_int_t)st->pending,
-		      "oldest_waiting", (json_int_t)(st->oldest_pending_ms / 1000),
+		      "oldest_waiting",
 		      "events_sent", (json_int_t)link->sent_events, "batches_sent", (json_int_t)link->sent_batches,
 		      "events_held", (json_int_t)link->throttle.held,
 		      "commands_received", (json_int_t)link->commands_received,
 		      "proxy", link->proxy[0] ? link->proxy : "none");
 	if (!o)
 		return NULL;
+	vg_ctl_set_time(o, "last_contact", (int64_t)link->last_contact * 1000);
+	vg_ctl_set_time(o, "oldest_waiting", st->oldest_pending_ms);
 	json_object_set_new(o, "last_error", json_string(link->have_error ? link->last_error.message : ""));
 	if (link->have_error) {
-		json_object_set_new(o, "last_error_at", json_integer((json_int_t)link->last_error_at));
+		vg_ctl_set_time(o, "last_error_at", (int64_t)link->last_error_at * 1000);
 		json_object_set_new(o, "last_error_detail", vg_ctl_error_json(&link->last_error));
 	}
 	json_object_set_new(o, "server_certificate", cert_summary(link->server_cert));

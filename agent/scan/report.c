@@ -93,11 +93,21 @@ json_t *vg_scan_report_failed(const char *file, const char *id, const char *why)
 			 "unknown", "matches", "warnings", why);
 }
 
+/* The words of enum vg_ioc_phase on the wire. */
+static const char *phase_name(enum vg_ioc_phase p)
+{
+	static const char *const names[] = { "start", "system", "processes", "ports", "counting", "files", "done" };
+
+	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "start";
+}
+
 json_t *vg_scan_report_stats(const struct vg_ioc_scan_stats *st)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "files_seen", (json_int_t)st->files_seen,
-			 "files_total", (json_int_t)st->files_total,
+	/* Durations in the protocol are whole milliseconds, named so (duration_ms). */
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "phase", phase_name(st->phase),
+			 "files_seen", (json_int_t)st->files_seen, "files_total", (json_int_t)st->files_total,
+			 "files_counted", (json_int_t)st->files_counted,
 			 "files_hashed", (json_int_t)st->files_hashed, "files_skipped", (json_int_t)st->files_skipped,
 			 "bytes_read", (json_int_t)st->bytes_read, "processes", (json_int_t)st->processes,
-			 "ports", (json_int_t)st->ports, "seconds", st->seconds);
+			 "ports", (json_int_t)st->ports, "duration_ms", (json_int_t)(st->seconds * 1000.0 + 0.5));
 }

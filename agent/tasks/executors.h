@@ -106,6 +106,10 @@ int vg_task_quarantine_restore(struct vg_task_ctx *ctx, const json_t *args, json
 /* quarantine-purge {id}: removes an entry for good. */
 int vg_task_quarantine_purge(struct vg_task_ctx *ctx, const json_t *args, json_t **result,
 			     struct vg_error *err);
+/* The entry whose id starts with prefix (1 to 16 hexadecimal digits, any case), as git takes a
+ * short hash: its whole id in id.  -ENOENT when none; -EINVAL, naming a few candidates, when
+ * several start so.  Reads the directory: call it on a worker. */
+int vg_task_quarantine_find(const char *quarantine_dir, const char *prefix, char id[17], struct vg_error *err);
 /* The entries (metadata objects, newest first, at most limit).  Runs on any thread. */
 json_t *vg_task_quarantine_list(const char *quarantine_dir, unsigned limit, struct vg_error *err);
 

@@ -25,6 +25,7 @@
 #include "fileio.h"
 #include "nls.h"
 #include "tasks/executors.h"
+#include "tasks/request.h"
 #include "vigil/error.h"
 
 #define MAX_META (64 * 1024)
@@ -325,4 +326,40 @@ json_t *vg_task_quarantine_list(const char *quarantine_dir, unsigned limit, stru
 	}
 	free(items);
 	return list;
+}
+
+int vg_task_quarantine_find(const char *quarantine_dir, const char *prefix, char id[17], struct vg_error *err)
+{
+	char want[17], list[256] = "";
+	size_t n = strlen(prefix), used = 0, seen = 0, found = 0;
+	DIR *d;
+	struct dirent *de;
+	int r;
+
+	if ((r = vg_task_quarantine_prefix_check(prefix, err)) < 0)
+		return r;
+	for (size_t i = 0; i <= n; i++)
+		want[i] = (char)(prefix[i] >= 'A' && prefix[i] <= 'F' ? prefix[i] - 'A' + 'a' : prefix[i]);
+	if (!(d = opendir(quarantine_dir))) {
+		if (errno == ENOENT)
+			return vg_error_set(err, -ENOENT, N_("no quarantine entry %s"), want);
+		return vg_error_set(err, -errno, N_("cannot read %s: %s"), quarantine_dir, strerror(errno));
+	}
+	while ((de = readdir(d)) && seen++ < MAX_ENTRIES) {
+		if (strlen(de->d_name) != 21 || strcmp(de->d_name + 16, ".json") != 0 || strncmp(de->d_name, want, n) != 0)
+			continue;
+		if (found++ == 0)
+			snprintf(id, 17, "%.16s", de->d_name);
+		/* The candidates, as git names those of a short hash: a few are enough to choose. */
+		if (found <= 8 && used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%.16s", used ? ", " : "", de->d_name);
+		else if (found == 9 && used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, ", …");
+	}
+	closedir(d);
+	if (found == 0)
+		return vg_error_set(err, -ENOENT, N_("no quarantine entry %s"), want);
+	if (found > 1)
+		return vg_error_set(err, -EINVAL, N_("the quarantine id %s is ambiguous: %s"), want, list);
+	return 0;
 }

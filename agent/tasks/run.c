@@ -32,6 +32,7 @@
 #include "loop.h"
 #include "nls.h"
 #include "tasks/executors.h"
+#include "tasks/request.h"
 #include "vigil/error.h"
 
 #define MAX_GROUPS 256
@@ -105,15 +106,10 @@ static int env_put(struct run_spec *s, const char *kv)
 
 static int find_user(struct vg_task_ctx *ctx, const char *name, struct run_spec *s, struct vg_error *err)
 {
-	struct passwd pw, *found = NULL;
-	char buf[4096], *end;
-	unsigned long uid = strtoul(name, &end, 10);
+	struct passwd pw, *found;
+	char buf[4096];
 
-	if (name[0] >= '0' && name[0] <= '9' && !*end)
-		getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &found);
-	else
-		getpwnam_r(name, &pw, buf, sizeof(buf), &found);
-	if (!found) {
+	if (vg_task_user_lookup(name, &pw, buf, sizeof(buf), &found) < 0) {
 		ctx->refused = true;
 		return vg_error_set(err, -ENOENT, N_("no user \"%s\" on this host"), name);
 	}

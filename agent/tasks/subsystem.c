@@ -31,6 +31,7 @@
 #include "store.h"
 #include "tasks/executors.h"
 #include "tasks/journal.h"
+#include "tasks/request.h"
 #include "tasks/tasks.h"
 #include "tasks/tasks-settings.h"
 #include "vigil/error.h"
@@ -149,12 +150,7 @@ static void retention_request(struct vg_tasks *tasks);
 /* A user name as useradd accepts it, or a uid; whether it exists is checked when a task runs. */
 static int validate_user(const char *value, struct vg_error *err)
 {
-	size_t n = strlen(value);
-
-	if (n == 0 || n > 32 || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n ||
-	    value[0] == '-')
-		return vg_error_set(err, -EINVAL, N_("\"%s\" is not a user name or number"), value);
-	return 0;
+	return vg_task_user_name_check(value, err);
 }
 
 static int validate_abs_path(const char *value, struct vg_error *err)
@@ -246,17 +242,33 @@ static void trim_output(json_t *result)
 	}
 }
 
+/* The times of a result in the protocol's form: the executors give a file's mtime, ctime, atime
+ * and a quarantine entry's quarantined_at in seconds; each becomes RFC 3339 text with its _ms
+ * beside it (vg_ctl_set_time).  A value already converted (a string) is left alone. */
+static void result_times(json_t *result)
+{
+	static const char *const keys[] = { "mtime", "ctime", "atime", "quarantined_at" };
+
+	for (size_t i = 0; json_is_object(result) && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(result, keys[i]);
+
+		if (json_is_integer(v))
+			vg_ctl_set_time(result, keys[i], (int64_t)json_integer_value(v) * 1000);
+	}
+}
+
 static json_t *task_json(const struct task *t)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:O, s:I}", "id", (json_int_t)t->id, "kind", t->kind->name,
-			      "source", t->source, "state", state_names[t->state], "uid", (int)t->uid,
-			      "request", t->request, "created", (json_int_t)t->created);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:O, s:n, s:n, s:n}", "id", (json_int_t)t->id, "kind",
+			      t->kind->name, "source", t->source, "state", state_names[t->state], "uid", (int)t->uid,
+			      "request", t->request, "created", "started", "ended");
 	json_t *result = t->result ? json_deep_copy(t->result) : NULL;
 
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "started", t->started ? json_integer(t->started) : json_null());
-	json_object_set_new(o, "ended", t->ended ? json_integer(t->ended) : json_null());
+	vg_ctl_set_time(o, "created", t->created);
+	vg_ctl_set_time(o, "started", t->started);
+	vg_ctl_set_time(o, "ended", t->ended);
 	if (final_state(t->state) && t->state != ST_SUCCEEDED) {
 		if (!result)
 			result = json_object();
@@ -820,6 +832,7 @@ static void job_done(struct vg_job *job, void *data)
 		to = ST_FAILED;
 	if (t->rc != 0 && !t->err.message[0])
 		vg_error_set(&t->err, t->rc, N_("the task failed: %s"), strerror(-t->rc));
+	result_times(t->result);
 	task_transition(tasks, t, to);
 	prune(tasks);
 }
@@ -910,6 +923,9 @@ static int submit(struct vg_agent *agent, const char *kind, const char *source, 
 		r = vg_error_set(err, -EINVAL, N_("unknown task kind \"%s\""), kind);
 	else if (!json_is_object(request))
 		r = vg_error_set(err, -EINVAL, N_("a task request must be an object"));
+	/* A malformed request never becomes a task (nor a line in the journal). */
+	else if (vg_task_request_check(k->name, request, err) < 0)
+		r = err->code;
 	else if (!(t = calloc(1, sizeof(*t))))
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 	else
@@ -1022,7 +1038,7 @@ static int reply_task(struct vg_tasks *tasks, struct task *t, struct vg_ctl_requ
 	return VG_CTL_DEFERRED;
 }
 
-static int cmd_submit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+static int submit_local(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	int64_t id;
 	int r;
@@ -1031,6 +1047,108 @@ static int cmd_submit(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 		return r;
 	vg_notice("task %" PRId64 " (%s) requested by uid %u", id, req->cmd, (unsigned)req->peer->uid);
 	return reply_task(agent->tasks, find_task(agent->tasks, id), req, result, err);
+}
+
+/*
+ * What a request names on the host is looked up before the task is made, on a worker (the
+ * loop never waits for the disk or a user database): the quarantine entry that an id or a
+ * prefix of one names, and the user a run asks for.  A request naming nothing becomes an
+ * error, not a task.
+ */
+struct lookup {
+	struct vg_agent *agent;
+	struct vg_ctl_server *server;
+	uint64_t conn_id;
+	json_int_t req_id;
+	struct vg_ctl_peer peer;
+	const char *cmd;                   /* the protocol table's name: static */
+	json_t *args;                      /* a copy, completed by the worker (the whole id) */
+	char quarantine_dir[VG_TASK_PATH_MAX + 1];
+	int rc;
+	struct vg_error err;
+};
+
+static void lookup_user(const char *name, struct vg_error *err)
+{
+	struct passwd pw, *found;
+	char buf[4096];
+
+	if (vg_task_user_lookup(name, &pw, buf, sizeof(buf), &found) < 0)
+		vg_error_set(err, -ENOENT, N_("no user \"%s\" on this host"), name);
+}
+
+static void lookup_work(struct vg_job *job, void *data)
+{
+	struct lookup *l = data;
+	const char *user = json_string_value(json_object_get(l->args, "user"));
+	char id[17];
+
+	(void)job;
+	if (l->quarantine_dir[0]) {
+		l->rc = vg_task_quarantine_find(l->quarantine_dir, json_string_value(json_object_get(l->args, "id")), id,
+						&l->err);
+		if (l->rc == 0)
+			json_object_set_new(l->args, "id", json_string(id));
+	} else if (user && user[0]) {
+		lookup_user(user, &l->err);
+		l->rc = l->err.code;
+	}
+}
+
+static void lookup_done(struct vg_job *job, void *data)
+{
+	struct lookup *l = data;
+	struct vg_ctl_request req = { .server = l->server, .conn_id = l->conn_id, .id = l->req_id, .cmd = l->cmd,
+				      .args = l->args, .peer = &l->peer };
+	json_t *result = NULL;
+	int r = l->rc;
+
+	if (vg_job_cancelled(job) && r == 0)
+		r = vg_error_set(&l->err, -ECANCELED, N_("cancelled"));
+	if (r == 0 && l->agent->tasks)
+		r = submit_local(l->agent, &req, &result, &l->err);
+	else if (r == 0)
+		r = vg_error_set(&l->err, -EAGAIN, N_("the tasks subsystem is not running"));
+	if (r != VG_CTL_DEFERRED && l->agent->ctl)
+		vg_ctl_server_reply(l->agent->ctl, l->conn_id, l->req_id, r < 0 ? NULL : result, r < 0 ? &l->err : NULL);
+	else if (r != VG_CTL_DEFERRED)
+		json_decref(result);
+	json_decref(l->args);
+	free(l);
+}
+
+static int cmd_submit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	const struct task_kind *k = kind_named(req->cmd);
+	bool quarantine = k && strncmp(k->name, "quarantine-", 11) == 0;
+	const char *user = json_string_value(json_object_get(req->args, "user"));
+	struct lookup *l;
+	int r;
+
+	if (!k || !agent->tasks || (!quarantine && !(user && user[0] && strcmp(k->name, "run") == 0)))
+		return submit_local(agent, req, result, err);
+	/* The form first, at once; then what needs the host. */
+	if ((r = quarantine ? vg_task_quarantine_prefix_check(json_string_value(json_object_get(req->args, "id")), err)
+			    : vg_task_request_check(k->name, req->args, err)) < 0)
+		return r;
+	if (!(l = calloc(1, sizeof(*l))) || !(l->args = json_deep_copy(req->args))) {
+		free(l);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	l->agent = agent;
+	l->server = req->server;
+	l->conn_id = req->conn_id;
+	l->req_id = req->id;
+	l->peer = *req->peer;
+	l->cmd = req->def->name;
+	if (quarantine)
+		snprintf(l->quarantine_dir, sizeof(l->quarantine_dir), "%s/quarantine", agent->cfg.state_dir);
+	if (!vg_workers_submit(agent->workers, lookup_work, lookup_done, l)) {
+		json_decref(l->args);
+		free(l);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	return VG_CTL_DEFERRED;
 }
 
 /* A task from the journal (no longer in memory, or from a previous run) as task_json shows it;
@@ -1051,18 +1169,18 @@ static json_t *journal_task_json(const json_t *row)
 	if (errno || *end || n <= 0)
 		return NULL;
 	source = json_string_value(json_object_get(row, "source"));
-	o = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:O}", "id", (json_int_t)n, "kind", kind_named(kind)->name,
-		      "source", source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "",
-		      "state", json_object_get(row, "state"),
-		      "uid", json_object_get(row, "uid"), "request", json_object_get(row, "request"),
-		      "created", json_object_get(row, "created"));
+	o = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:n, s:n, s:n}", "id", (json_int_t)n, "kind",
+		      kind_named(kind)->name, "source",
+		      source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "", "state",
+		      json_object_get(row, "state"), "uid", json_object_get(row, "uid"), "request",
+		      json_object_get(row, "request"), "created", "started", "ended");
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "started", json_integer_value(json_object_get(row, "started"))
-				  ? json_copy(json_object_get(row, "started")) : json_null());
-	json_object_set_new(o, "ended", json_integer_value(json_object_get(row, "ended"))
-				? json_copy(json_object_get(row, "ended")) : json_null());
+	vg_ctl_set_time(o, "created", (int64_t)json_integer_value(json_object_get(row, "created")));
+	vg_ctl_set_time(o, "started", (int64_t)json_integer_value(json_object_get(row, "started")));
+	vg_ctl_set_time(o, "ended", (int64_t)json_integer_value(json_object_get(row, "ended")));
 	result = json_is_object(result) ? json_deep_copy(result) : json_null();
+	result_times(result);
 	if (strcmp(json_string_value(json_object_get(row, "state")), "succeeded") != 0 && json_is_object(result)) {
 		/* An interrupted task carries the journal's OpenC2-style text. */
 		if (!json_object_get(result, "error") && json_is_string(json_object_get(result, "status_text")))
@@ -1425,6 +1543,8 @@ static void quarantine_list_done(struct vg_job *job, void *data)
 {
 	struct list_job *lj = data;
 
+	for (size_t i = 0; i < json_array_size(lj->result); i++)
+		result_times(json_array_get(lj->result, i));
 	vg_agent_reply(lj->agent, lj->conn_id, lj->req_id, lj->result, &lj->err, vg_job_cancelled(job));
 	free(lj);
 }

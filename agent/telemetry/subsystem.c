@@ -71,7 +71,8 @@ VG_STR_SETTING(VG_S_TELEMETRY_SENSOR, .key = "telemetry.sensor", .def = "auto",
 VG_BOOL_SETTING(VG_S_TELEMETRY_FILES, .key = "telemetry.files", .def = "yes",
 		.help = N_("Collect file creations, writes, renames and deletions (fanotify)"));
 VG_LIST_SETTING(VG_S_TELEMETRY_FILE_PATHS, .key = "telemetry.file_paths", .def = DEFAULT_FILE_PATHS, .max = 32,
-		.help = N_("Directories whose file changes are collected (comma-separated)"), .validate = validate_path);
+		.help = N_("Directories whose file changes are collected (comma-separated)"), .flags = VG_SETTING_PATHS,
+		.validate = validate_path);
 VG_STR_SETTING(VG_S_TELEMETRY_FILE_BACKEND, .key = "telemetry.file_backend", .def = "auto",
 	       .help = N_("File collector: fanotify, audit watches, or auto (fanotify, else audit watches)"),
 	       .validate = validate_backend);
@@ -544,7 +545,8 @@ static json_t *telemetry_status(struct vg_agent *agent)
 		       "spool_dropped", (json_int_t)ws.spool_dropped,
 		       "write_errors", (json_int_t)ws.errors,
 		       "excluded", (json_int_t)atomic_load(&tel->excluded),
-		       "last_commit", (json_int_t)ws.last_commit_ms);
+		       "last_commit", (json_int_t)0);
+	vg_ctl_set_time(st, "last_commit", ws.last_commit_ms);
 	json_object_set_new(st, "sensor", json_pack("{s:s, s:s, s:s, s:b}", "setting", tel->sensor_setting,
 						    "running", sensor_names[tel->sensor], "reason", tel->sensor_reason,
 						    "ebpf_built", vg_tel_ebpf_built()));

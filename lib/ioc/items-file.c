@@ -507,7 +507,11 @@ static void visit_file(struct walker *w, int dirfd, const char *name, size_t dir
 {
 	struct vg_ioc_scan *scan = w->c->scan;
 	if (w->count_only) {
-		w->counted++;
+		/* Counting can take a while on a large tree: say how far it got. */
+		if (++w->counted % 1024 == 0 && scan->progress) {
+			scan->stats.files_counted = w->counted;
+			scan->progress(&scan->stats, NULL, scan->data);
+		}
 		return;
 	}
 	scan->stats.files_seen++;
@@ -669,10 +673,15 @@ int ioc_items_files(struct ioc_collect *c, struct vg_error *err)
 {
 	/* Reading every file takes long enough that knowing how many there are is worth a walk
 	 * of the directories alone (no stat, no open), which the page cache then serves. */
+	struct vg_ioc_scan *scan = c->scan;
+
 	if (c->hashes) {
-		int r = walk_roots(c, true, &c->scan->stats.files_total, err);
+		ioc_scan_phase(scan, VG_IOC_PHASE_COUNTING);
+		int r = walk_roots(c, true, &scan->stats.files_total, err);
 		if (r < 0)
 			return r;
+		scan->stats.files_counted = scan->stats.files_total;
 	}
+	ioc_scan_phase(scan, VG_IOC_PHASE_FILES);
 	return walk_roots(c, false, NULL, err);
 }

@@ -3,7 +3,7 @@
 # output; get-file, a refused cancel, the quarantine view after a delete with quarantine.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 20
+plan 21
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -26,11 +26,14 @@ ok "vigilctl task list has the same task" \
 keys Enter
 ok "Enter shows the whole detail with the result" wait_screen 60 "exit_code: 0"
 keys Escape
-# get-file with a relative path: the agent refuses the task and the list says why.
+# get-file with a relative path: the agent refuses the request before any task exists, and the
+# form says why and stays open.
 keys g
 wait_screen 60 "Collect a file" >/dev/null
 keys relative/path Enter
-ok "a refused task shows the agent's reason" wait_screen 60 "get-file .*refused.*relative/path"
+ok "a malformed request shows the agent's reason in the form" wait_screen 60 "relative/path: not an absolute path"
+ok "and no task was made of it" sh -c "! '$VIGILCTL' --socket '$SOCKET' task list | grep -q relative/path"
+keys Escape
 # delete-file with the quarantine, then the quarantine view lists the file.
 victim="$TEST_DIR/victim-$$.txt"
 echo "evidence" >"$victim"

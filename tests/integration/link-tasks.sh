@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # OpenC2 commands from the reference central server carried out by the tasks executors and
 # answered with OpenC2 responses: start file (run), delete file with a wrong SHA-256, stop process
-# by pid and start time.
+# by pid and start time, scan device (and its refusal of a document that does not load or of a
+# path that is not there).
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 15
+plan 19
 
 marker="vigil-link-tasks-$$"
 on_exit 'for p in $(pgrep -f "^$marker"); do kill -KILL "$p"; done'
@@ -109,4 +110,25 @@ ok "with the IOC result: the file matched" \
 
 ok "the server's tasks are in the task list" \
 	test "$(ctl --json task list | python3 -c 'import json,sys; print(sum(t["source"] == "server" for t in json.load(sys.stdin)))')" = 4
+
+# A scan the server asks for with a document that does not load, or a path that is not there, is
+# refused (400) naming it, and makes no scan: it would look like a clean host.
+scans() { ctl --json ioc results | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+before=$(scans)
+refused_scan() {
+	python3 - "$@" <<'PY'
+import json, sys
+print(json.dumps({"action": "scan", "target": {"device": {}}, "args": {"x-vigil": {"ioc": sys.argv[1],
+      "paths": [sys.argv[2]], "no_processes": True, "no_ports": True, "no_system": True}}}))
+PY
+}
+resp=$(response "$(central_queue "$ADMIN" "$(refused_scan '<?xml version="1.0"?><OpenIOC><broken' "$TEST_DIR/scan")")")
+diag "broken document: $resp"
+ok "a document that does not load: 400" test "$(field '["status"]' <<<"$resp")" = 400
+ok "naming what is wrong" eval 'field "[\"results\"][\"error\"]" <<<"$resp" | grep -q "not well-formed XML"'
+resp=$(response "$(central_queue "$ADMIN" "$(python3 -c 'import json,sys; c = json.loads(sys.argv[1]); c["args"]["x-vigil"]["paths"] = [sys.argv[2]]; print(json.dumps(c))' "$cmd" "$TEST_DIR/nonexistent")")")
+diag "missing path: $resp"
+ok "a path that is not there: 400, naming it" \
+	eval 'test "$(field "[\"status\"]" <<<"$resp")" = 400 && field "[\"results\"][\"error\"]" <<<"$resp" | grep -q "$TEST_DIR/nonexistent cannot be scanned"'
+ok "neither made a scan" test "$(scans)" = "$before"
 finish

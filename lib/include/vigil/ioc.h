@@ -191,6 +191,17 @@ const char *vg_ioc_truth_name(enum vg_ioc_truth t);  /* "match", "no-match", "un
  * every object to each document's evaluation.  Runs on the calling thread, which should be a
  * worker; the progress callback and the cancel flag let the caller watch and stop it.
  */
+/* What a scan is doing, in the order it does it (stats.phase). */
+enum vg_ioc_phase {
+	VG_IOC_PHASE_START = 0,
+	VG_IOC_PHASE_SYSTEM,            /* the system facts, users, routes... */
+	VG_IOC_PHASE_PROCESSES,
+	VG_IOC_PHASE_PORTS,
+	VG_IOC_PHASE_COUNTING,          /* counting the files before a hashing walk (for the ETA) */
+	VG_IOC_PHASE_FILES,             /* the walk proper */
+	VG_IOC_PHASE_DONE,
+};
+
 struct vg_ioc_scan_stats {
 	uint64_t files_seen;
 	uint64_t files_total;           /* known before the walk only for hashing scans, else 0 */
@@ -202,6 +213,8 @@ struct vg_ioc_scan_stats {
 	uint64_t ports;
 	uint64_t objects;               /* of the other documents */
 	double seconds;
+	enum vg_ioc_phase phase;        /* progress is also called when it changes */
+	uint64_t files_counted;         /* in VG_IOC_PHASE_COUNTING: the files counted so far */
 };
 
 struct vg_ioc_scan {
