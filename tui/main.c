@@ -81,15 +81,11 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vg_console con;
-	const char *socket_path, *dir;
+	const char *socket_path;
 	char fault[256];
 	int opt, rc;
 
 	vg_nls_init();
-	/* Lets the tests (and a user trying a catalog) point at a catalog that is not installed. */
-	dir = getenv("TEXTDOMAINDIR");
-	if (dir && dir[0])
-		bindtextdomain(VG_TEXT_DOMAIN, dir);
 	socket_path = vg_client_default_socket();
 	/* -S as in vigild and vigilctl; -s, its old letter, still works for a release. */
 	while ((opt = getopt_long(argc, argv, "S:s:hV", options, NULL)) != -1) {

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# With LANGUAGE=fr the console speaks French (the catalog built for the tests: TEXTDOMAINDIR).
+# With LANGUAGE=fr the console speaks French (the catalog of the build tree, found by itself).
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
 plan 10
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
-start_console LANG=C.UTF-8 LANGUAGE=fr TEXTDOMAINDIR="${TEXTDOMAINDIR:-}" VIGIL_LOCALEDIR="${VIGIL_LOCALEDIR:-}"
+start_console LANG=C.UTF-8 LANGUAGE=fr
 ok "the dashboard is in French" wait_screen 20 "Console Vigil — Tableau de bord"
 ok "the state of the agent is in French" wait_screen 15 "L’agent fonctionne"
 ok "the bottom bar is in French" wait_screen 15 "F1 Aide"

@@ -2,9 +2,19 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # French: the programs speak it, errors from the agent arrive translated, and the catalog is complete.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 7
+plan 12
 
 top="$VIGIL_TOP_SRCDIR"
+# The build tree has its catalogs, and the programs run from it find them with no variable set.
+unset VIGIL_LOCALEDIR TEXTDOMAINDIR
+ok "the build compiles the French catalog into the build tree" test -s "$VIGIL_TOP_BUILDDIR/locale/fr/LC_MESSAGES/vigil.mo"
+ok "LANGUAGE=fr vigil-console --help speaks French, uninstalled" bash -c 'LANGUAGE=fr "$VIGIL_TOP_BUILDDIR/tui/vigil-console" --help | grep -q "Le tableau de bord"'
+# VIGIL_LOCALEDIR names the catalogs: an empty directory means English, a copy elsewhere is used.
+mkdir -p "$TEST_DIR/nocat" "$TEST_DIR/cat/fr/LC_MESSAGES"
+ok "VIGIL_LOCALEDIR without a French catalog: English" bash -c 'VIGIL_LOCALEDIR="$1" LANGUAGE=fr "$VIGILCTL" help | grep -q "Show the agent"' _ "$TEST_DIR/nocat"
+msgfmt -o "$TEST_DIR/cat/fr/LC_MESSAGES/vigil.mo" "$top/po/fr.po"
+ok "VIGIL_LOCALEDIR with a catalog: that catalog" bash -c 'VIGIL_LOCALEDIR="$1" LANGUAGE=fr "$VIGILCTL" help | grep -q "Afficher"' _ "$TEST_DIR/cat"
+ok "the variable is documented in the three man pages" bash -c 'for m in vigilctl.8.in vigil-console.8.in vigild.8.in; do grep -q VIGIL_LOCALEDIR "$1/doc/$m" || exit 1; done' _ "$top"
 ok "LANGUAGE=fr vigilctl help speaks French" bash -c 'LANGUAGE=fr "$VIGILCTL" help | grep -q "Afficher"'
 ok "LANGUAGE=fr vigild --help speaks French" bash -c 'LANGUAGE=fr "$VIGILD" --help | grep -q "rester au premier plan"'
 ok "agent starts" start_agent
