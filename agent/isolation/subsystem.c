@@ -95,7 +95,7 @@ struct vg_isolation {
 	struct waiter next[MAX_WAITERS];
 	size_t nnext;
 	size_t expected_rules;
-	char last_error[VG_ERROR_MSG_SIZE];
+	struct vg_error last_error;       /* code 0: none */
 	char fingerprint[VG_SETTING_MAX_VALUE];
 	long long last_contact;
 	json_t *warnings;
@@ -263,8 +263,11 @@ static json_t *state_json(struct vg_isolation *iso)
 		return NULL;
 	json_object_set_new(o, "until", s->until ? json_integer(s->until) : json_null());
 	json_object_set_new(o, "applying", json_boolean(iso->busy));
-	if (iso->last_error[0])
-		json_object_set_new(o, "last_error", json_string(iso->last_error));
+	/* The English text for logs and scripts, and the message id with its arguments for people. */
+	if (iso->last_error.code) {
+		json_object_set_new(o, "last_error", json_string(iso->last_error.message));
+		json_object_set_new(o, "last_error_detail", vg_ctl_error_json(&iso->last_error));
+	}
 	return o;
 }
 
@@ -354,7 +357,7 @@ static void apply_done(struct vg_job *job, void *data)
 		return;
 	}
 	if (j->rc == 0) {
-		iso->last_error[0] = '\0';
+		vg_error_clear(&iso->last_error);
 		iso->expected_rules = j->on ? j->nrules : 0;
 		if (j->skipped) {
 			/* nothing changed */
@@ -379,7 +382,9 @@ static void apply_done(struct vg_job *job, void *data)
 			vg_warn("isolation: %s",
 				json_string_value(json_object_get(json_array_get(warnings, k), "message")));
 	} else {
-		snprintf(iso->last_error, sizeof(iso->last_error), "%s", j->err.message);
+		iso->last_error = j->err;
+		if (!iso->last_error.code)
+			iso->last_error.code = j->rc < 0 ? j->rc : -EIO;
 		vg_error_log("isolation: %s", j->err.message);
 	}
 	iso->busy = false;
@@ -531,7 +536,7 @@ static void on_release_timer(struct vg_watch *w, int fd, uint32_t events, void *
 	(void)fd;
 	(void)events;
 	if (iso->st.on && iso->st.until && iso->st.until <= time(NULL))
-		release(iso, "auto-release", "auto-release time reached");
+		release(iso, "auto-release", N_("auto-release time reached"));
 	else
 		arm_release(iso);
 }
@@ -572,7 +577,7 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 		long long last = iso->last_contact > iso->st.since ? iso->last_contact : iso->st.since;
 
 		if (time(NULL) - last >= hours * 3600) {
-			release(iso, "no-contact-release", "no contact with the server");
+			release(iso, "no-contact-release", N_("no contact with the server"));
 			return;
 		}
 	}
@@ -892,7 +897,7 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 	if (iso->st.on && iso->st.until && iso->st.until <= time(NULL)) {
 		iso->st.on = false;
 		iso->st.since = time(NULL);
-		snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", "auto-release time reached");
+		snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", N_("auto-release time reached"));
 		if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
 			return rc;
 	}
@@ -904,7 +909,9 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		struct vg_error aerr;
 
 		if (vg_iso_apply_stored(agent->store, agent->settings, &tmp, &nrules, &aerr) < 0) {
-			snprintf(iso->last_error, sizeof(iso->last_error), "%s", aerr.message);
+			iso->last_error = aerr;
+			if (!iso->last_error.code)
+				iso->last_error.code = -EIO;
 			vg_error_log("isolation: cannot re-apply at start: %s", aerr.message);
 		} else {
 			iso->expected_rules = nrules;

@@ -305,7 +305,7 @@ static void emit_findings(struct vg_agent *agent, struct scan_job *j, json_t *io
 				       " s:O, s:{s:I, s:s, s:s}}",
 				       "class_uid", VG_OCSF_DETECTION_FINDING, "category_uid", 2, "activity_id", 1,
 				       "type_uid", VG_OCSF_DETECTION_FINDING * 100 + 1, "severity_id", 4,
-				       "message", "OpenIOC indicator matched",
+				       "message", N_("OpenIOC indicator matched"),
 				       "finding_info", "uid", uid, "title", id ? id : "", "analytic", "name",
 				       json_string_value(json_object_get(m, "indicator")), "type_id", 1, "types",
 				       "OpenIOC", "evidences", json_object_get(m, "items"), "unmapped", "scan_id",

@@ -194,11 +194,13 @@ static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
 		/* The agent still runs without audit (another product may hold it); status says why. */
 		tel->audit = NULL;
 		tel->audit_retry_ms = vg_now_ms() + AUDIT_RETRY_MS;
-		snprintf(tel->audit_error, sizeof(tel->audit_error), "%s", err.message);
+		tel->audit_error = err;
+		if (!tel->audit_error.code)
+			tel->audit_error.code = -EIO;
 		vg_warn("telemetry: audit collector unavailable: %s", err.message);
 		return;
 	}
-	tel->audit_error[0] = '\0';
+	vg_error_clear(&tel->audit_error);
 }
 
 /* (Re)starts the file collector when its settings changed: fanotify, or audit directory
@@ -225,13 +227,15 @@ static void apply_file_settings(struct vg_telemetry *tel)
 	tel->files_watching = false;
 	snprintf(tel->file_paths, sizeof(tel->file_paths), "%s", paths);
 	snprintf(tel->file_backend, sizeof(tel->file_backend), "%s", backend);
-	tel->files_error[0] = '\0';
+	vg_error_clear(&tel->files_error);
 	if (!on)
 		return;
 	if (strcmp(backend, "audit") != 0) {
 		if (vg_tel_fanotify_start(&tel->fan, tel, tel->file_paths, &err) == 0)
 			return;
-		snprintf(tel->files_error, sizeof(tel->files_error), "%s", err.message);
+		tel->files_error = err;
+		if (!tel->files_error.code)
+			tel->files_error.code = -EIO;
 		vg_warn("telemetry: fanotify unavailable: %s", err.message);
 		if (strcmp(backend, "fanotify") == 0)
 			return;
@@ -271,18 +275,18 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	vg_tel_writer_stats(tel->writer, &ws);
 	qd = ws.queue_dropped + vg_tq_dropped(tel->in) + vg_tq_dropped(tel->out) + ws.lost_on_error;
 	if (qd > tel->reported_queue_drops) {
-		emit_dropped(tel, "agent", "queue full", qd - tel->reported_queue_drops, qd);
+		emit_dropped(tel, "agent", N_("queue full"), qd - tel->reported_queue_drops, qd);
 		tel->reported_queue_drops = qd;
 	}
 	if (ws.spool_dropped > tel->reported_spool_drops) {
-		emit_dropped(tel, "spool", "spool full", ws.spool_dropped - tel->reported_spool_drops, ws.spool_dropped);
+		emit_dropped(tel, "spool", N_("spool full"), ws.spool_dropped - tel->reported_spool_drops, ws.spool_dropped);
 		tel->reported_spool_drops = ws.spool_dropped;
 	}
 	if (tel->fan) {
 		uint64_t ov = vg_tel_fanotify_overflows(tel->fan);
 
 		if (ov > tel->reported_fan_overflows) {
-			emit_dropped(tel, "fanotify", "file event queue overflow", ov - tel->reported_fan_overflows, ov);
+			emit_dropped(tel, "fanotify", N_("file event queue overflow"), ov - tel->reported_fan_overflows, ov);
 			tel->reported_fan_overflows = ov;
 		}
 	}
@@ -290,7 +294,7 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 		uint64_t lost = vg_tel_audit_kernel_lost(tel->audit);
 
 		if (lost > tel->reported_lost) {
-			emit_dropped(tel, "kernel", "audit backlog overflow", lost - tel->reported_lost, lost);
+			emit_dropped(tel, "kernel", N_("audit backlog overflow"), lost - tel->reported_lost, lost);
 			tel->reported_lost = lost;
 		}
 	}
@@ -398,6 +402,15 @@ static void telemetry_stop(struct vg_agent *agent)
 	agent->telemetry = NULL;
 }
 
+static json_t *collector_off(const char *state, const struct vg_error *why)
+{
+	json_t *o = json_pack("{s:s, s:s}", "state", state, "error", why->message);
+
+	if (o && why->code)
+		json_object_set_new(o, "error_detail", vg_ctl_error_json(why));
+	return o;
+}
+
 static json_t *telemetry_status(struct vg_agent *agent)
 {
 	struct vg_telemetry *tel = agent->telemetry;
@@ -420,13 +433,15 @@ static json_t *telemetry_status(struct vg_agent *agent)
 		       "write_errors", (json_int_t)ws.errors,
 		       "excluded", (json_int_t)atomic_load(&tel->excluded),
 		       "last_commit", (json_int_t)ws.last_commit_ms);
+	/* A collector that is not running says why: the English text, and the message id with its
+	 * arguments so that the front ends say it in their user's language. */
 	json_object_set_new(st, "audit", tel->audit ? vg_tel_audit_status(tel->audit)
-						    : json_pack("{s:s, s:s}", "state", tel->audit_error[0] ? "unavailable" : "off",
-								"error", tel->audit_error));
+						    : collector_off(tel->audit_error.code ? N_("unavailable") : N_("off"),
+								    &tel->audit_error));
 	json_object_set_new(st, "files", tel->fan ? vg_tel_fanotify_status(tel->fan)
-						  : json_pack("{s:s, s:s}", "state", tel->files_watching ? "audit-watches"
-										     : tel->files_on ? "unavailable" : "off",
-							      "error", tel->files_error));
+						  : collector_off(tel->files_watching ? N_("audit-watches")
+								  : tel->files_on ? N_("unavailable") : N_("off"),
+								  &tel->files_error));
 	return st;
 }
 

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "agent.h"
+#include "vigil/error.h"
 
 struct vg_agent;
 struct vg_error;
@@ -56,14 +57,14 @@ struct vg_telemetry {
 	double rate[VG_TEL_NTYPES];
 	/* Drops already reported as data-dropped events. */
 	uint64_t reported_queue_drops, reported_spool_drops, reported_lost, reported_fan_overflows;
-	char audit_error[256];
+	struct vg_error audit_error;  /* why audit is unavailable; code 0: it is not */
 	uint64_t audit_retry_ms;      /* when a failed audit start may be tried again */
 	/* The file collector's settings in force, to notice changes. */
 	bool files_on;
 	char file_paths[4096];
 	char file_backend[16];
 	bool files_watching;        /* audit directory watches stand in for fanotify */
-	char files_error[256];
+	struct vg_error files_error;  /* why fanotify is unavailable; code 0: it is not */
 };
 
 enum vg_tel_type vg_tel_type_of(const json_t *event);
