@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "nls.h"
+#include "textwidth.h"
 
 #define FOLLOW_POLL_MS 250
 
@@ -45,56 +46,27 @@ static const char *str(json_t *obj, const char *key)
 	return s ? s : "";
 }
 
-static void endpoint_text(json_t *ep, char *buf, size_t size)
-{
-	const char *ip = str(ep, "ip");
-
-	if (!ep)
-		snprintf(buf, size, "?");
-	else if (strchr(ip, ':'))
-		snprintf(buf, size, "[%s]:%lld", ip, (long long)json_integer_value(json_object_get(ep, "port")));
-	else
-		snprintf(buf, size, "%s:%lld", ip, (long long)json_integer_value(json_object_get(ep, "port")));
-}
-
-/* One event as one line: time, type, activity, pid, and what it is about. */
+/* One event as one line: time, type, activity (a create and an update differ), the acting
+ * process, and what it is about (common/present-event.c, the console's words too). */
 static void print_event_line(json_t *ev)
 {
-	json_int_t cls = json_integer_value(json_object_get(ev, "class_uid"));
-	json_t *proc = json_object_get(ev, "process");
-	char when[64], what[1024], a[128], b[128];
-	long long ms = json_integer_value(json_object_get(ev, "time"));
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
+	struct vg_present_event e;
 
-	if (!proc)
-		proc = json_object_get(json_object_get(ev, "actor"), "process");
-	localtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	switch (cls) {
-	case 1007:
-		if (json_object_get(ev, "exit_code"))
-			snprintf(what, sizeof(what), "%s %s %lld", str(json_object_get(proc, "file"), "path"), _("exit"),
-				 (long long)json_integer_value(json_object_get(ev, "exit_code")));
-		else
-			snprintf(what, sizeof(what), "%s", str(proc, "cmd_line"));
-		break;
-	case 4001:
-		endpoint_text(json_object_get(ev, "src_endpoint"), a, sizeof(a));
-		endpoint_text(json_object_get(ev, "dst_endpoint"), b, sizeof(b));
-		snprintf(what, sizeof(what), "%s %s -> %s %s", str(json_object_get(ev, "connection_info"), "protocol_name"),
-			 a, b, str(json_object_get(proc, "file"), "path"));
-		break;
-	case 1001:
-		snprintf(what, sizeof(what), "%s%s%s", str(json_object_get(ev, "file"), "path"),
-			 json_object_get(ev, "file_result") ? " -> " : "", str(json_object_get(ev, "file_result"), "path"));
-		break;
-	default:
-		snprintf(what, sizeof(what), "%s", str(ev, "message"));
-		break;
-	}
-	printf("%s.%03lld  %-8s %-10s %7lld  %s\n", when, ms % 1000, type_label(cls), str(ev, "activity_name"),
-	       (long long)json_integer_value(json_object_get(proc, "pid")), what);
+	vg_present_event(ev, &e);
+	vg_text_pad(stdout, e.time_long, 23);
+	fputs("  ", stdout);
+	vg_text_pad(stdout, e.type, 10);
+	vg_text_pad(stdout, e.activity, 12);
+	printf("%7s  %s\n", e.pid[0] ? e.pid : "-", e.details);
+}
+
+static void print_event_heading(void)
+{
+	vg_text_pad(stdout, _("TIME"), 23);
+	fputs("  ", stdout);
+	vg_text_pad(stdout, _("TYPE"), 10);
+	vg_text_pad(stdout, _("ACTIVITY"), 12);
+	printf("%7s  %s\n", _("PID"), _("DETAILS"));
 }
 
 static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -111,7 +83,7 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 	} else if (json_array_size(r) == 0) {
 		printf("%s\n", _("No event."));
 	} else {
-		printf("%-23s  %-8s %-10s %7s  %s\n", _("TIME"), _("TYPE"), _("ACTIVITY"), _("PID"), _("DETAILS"));
+		print_event_heading();
 		json_array_foreach(r, i, ev)
 			print_event_line(ev);
 	}
@@ -186,7 +158,8 @@ static int run_follow(struct vg_cli *cli, const struct vg_cli_args *args)
 
 static void print_counter(const char *label, json_t *obj, const char *key)
 {
-	printf("  %-28s %lld\n", label, (long long)json_integer_value(json_object_get(obj, key)));
+	vg_cli_label(label, 28);
+	printf("%lld\n", (long long)json_integer_value(json_object_get(obj, key)));
 }
 
 static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -207,9 +180,12 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	printf("%s\n", _("Events since the agent started (rate over the last minute):"));
 	for (int t = 0; t < 3; t++) {
 		static const char *const types[] = { "process", "network", "file" };
+		static const char *const labels[] = { N_("processes:"), N_("network:"), N_("files:") };
+		char rate[32];
 
-		printf("  %-28s %lld  (%.2f/s)\n", types[t], (long long)json_integer_value(json_object_get(counts, types[t])),
-		       json_real_value(json_object_get(rates, types[t])));
+		vg_present_rate(rate, sizeof(rate), json_number_value(json_object_get(rates, types[t])));
+		vg_cli_label(_(labels[t]), 28);
+		printf(_("%lld  (%s/s)\n"), (long long)json_integer_value(json_object_get(counts, types[t])), rate);
 	}
 	printf("%s\n", _("Losses:"));
 	print_counter(_("kernel (audit lost):"), audit, "kernel_lost");
@@ -220,13 +196,16 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	printf("%s\n", _("Spool:"));
 	print_counter(_("events stored:"), spool, "events");
 	print_counter(_("events not yet sent:"), spool, "pending");
-	printf("  %-28s %.1f MiB\n", _("size:"), (double)json_integer_value(json_object_get(spool, "bytes")) / 1048576.0);
+	vg_cli_label(_("size:"), 28);
+	printf("%.1f MiB\n", (double)json_integer_value(json_object_get(spool, "bytes")) / 1048576.0);
 	if (json_integer_value(json_object_get(spool, "oldest")) > 0) {
 		vg_cli_format_time(json_integer_value(json_object_get(spool, "oldest")) / 1000, when, sizeof(when));
-		printf("  %-28s %s\n", _("oldest event:"), when);
+		vg_cli_label(_("oldest event:"), 28);
+		printf("%s\n", when);
 	}
 	printf("%s\n", _("Audit:"));
-	printf("  %-28s %s%s\n", _("mode:"), str(audit, "mode"),
+	vg_cli_label(_("mode:"), 28);
+	printf("%s%s\n", str(audit, "mode")[0] ? str(audit, "mode") : vg_present_msgid(str(audit, "state")),
 	       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
 	json_decref(r);
 	return VG_EXIT_OK;

@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 
 	/* A screen or a key that names a screen not in the table is a fault of this build. */
 	if (vg_console_check_tables(fault, sizeof(fault)) < 0) {
-		fprintf(stderr, "vigil-console: %s\n", fault);
+		fprintf(stderr, _("vigil-console: %s\n"), fault);
 		return 70;
 	}
 	memset(&con, 0, sizeof(con));
@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 		con.screens[i] = vg_console_screen(i)->cls->create(&con);
 		if (!con.screens[i]) {
 			restore_terminal();
-			fprintf(stderr, "vigil-console: %s\n", _("out of memory"));
+			fprintf(stderr, _("vigil-console: %s\n"), _("out of memory"));
 			return 1;
 		}
 	}

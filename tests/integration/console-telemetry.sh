@@ -3,7 +3,7 @@
 # appear in the live view; the filter narrows them; the type toggle hides them; pause holds them back.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 11
+plan 13
 use_test_agent
 
 : >"$TEST_DIR/vigild.conf"
@@ -51,5 +51,10 @@ click 30 4
 keys Down Down Down Down Down Down
 ok "two clicks on the first event show it whole" wait_screen 10 "\"uid\": \"$first\""
 keys Escape
+# Each row says what happened: a create is not an update, and a detection says it is one.
+test_emit 1 1001 >/dev/null
+test_emit 1 2004 >/dev/null
+ok "a file event's row shows its activity" wait_screen 10 "^ [0-9:]*  *file  *create  "
+ok "an event of another class shows its type and activity" wait_screen 10 "^ [0-9:]*  *detection  *create  .*test event"
 ok "q quits cleanly" quit_console
 finish
