@@ -164,7 +164,7 @@ static void print_counter(const char *label, json_t *obj, const char *key)
 
 static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *r, *rates, *counts, *audit, *spool;
+	json_t *r, *rates, *counts, *audit, *sensor, *spool;
 	char when[64];
 	int rc;
 
@@ -176,6 +176,7 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	rates = json_object_get(r, "rates_per_s");
 	counts = json_object_get(r, "events");
 	audit = json_object_get(r, "audit");
+	sensor = json_object_get(r, "sensor");
 	spool = json_object_get(r, "spool");
 	printf("%s\n", _("Events since the agent started (rate over the last minute):"));
 	for (int t = 0; t < 3; t++) {
@@ -188,7 +189,7 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 		printf(_("%lld  (%s/s)\n"), (long long)json_integer_value(json_object_get(counts, types[t])), rate);
 	}
 	printf("%s\n", _("Losses:"));
-	print_counter(_("kernel (audit lost):"), audit, "kernel_lost");
+	print_counter(_("kernel (sensor lost):"), r, "kernel_lost");
 	print_counter(_("audit socket overruns:"), audit, "socket_overruns");
 	print_counter(_("agent queues full:"), r, "queue_dropped");
 	print_counter(_("spool full (oldest dropped):"), spool, "dropped");
@@ -203,10 +204,14 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 		vg_cli_label(_("oldest event:"), 28);
 		printf("%s\n", when);
 	}
-	printf("%s\n", _("Audit:"));
-	vg_cli_label(_("mode:"), 28);
-	printf("%s%s\n", str(audit, "mode")[0] ? str(audit, "mode") : vg_present_msgid(str(audit, "state")),
-	       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
+	printf("%s\n", _("Sensor:"));
+	vg_cli_label(_("processes and network:"), 28);
+	printf("%s (%s)\n", vg_present_msgid(str(sensor, "running")), vg_present_msgid(str(sensor, "reason")));
+	if (strcmp(str(sensor, "running"), "audit") == 0) {
+		vg_cli_label(_("audit mode:"), 28);
+		printf("%s%s\n", str(audit, "mode")[0] ? str(audit, "mode") : vg_present_msgid(str(audit, "state")),
+		       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
+	}
 	json_decref(r);
 	return VG_EXIT_OK;
 }

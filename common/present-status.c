@@ -236,19 +236,28 @@ static void telemetry_part(const json_t *sec, int64_t now, struct vg_present_par
 {
 	const json_t *events = json_object_get(sec, "events"), *rates = json_object_get(sec, "rates_per_s");
 	const json_t *audit = json_object_get(sec, "audit"), *files = json_object_get(sec, "files");
-	long long total = 0, lost;
+	const json_t *sensor = json_object_get(sec, "sensor"), *ebpf = json_object_get(sec, "ebpf");
+	const char *running = str(sensor, "running");
+	long long total = 0, lost, kernel_lost;
 	double rate = 0;
-	char r[32], a[96], b[96], when[96];
-	bool runs = collector_runs(audit) || collector_runs(files);
-	bool failed = collector_failed(audit) || collector_failed(files);
+	char r[32], a[96], b[1024], when[96];
+	/* The sensor of processes and network (eBPF or audit), and the file collector. */
+	bool sensor_runs = sensor ? is(running, "ebpf") || is(running, "audit") : collector_runs(audit);
+	bool runs = sensor_runs || collector_runs(files);
+	bool failed = (!sensor_runs && (collector_failed(audit) || collector_failed(ebpf))) || collector_failed(files);
 
 	for (size_t i = 0; i < sizeof(event_types) / sizeof(event_types[0]); i++) {
 		total += num(events, event_types[i].key);
 		rate += real(rates, event_types[i].key);
 	}
-	lost = num(audit, "kernel_lost") + num(audit, "socket_overruns") + num(sec, "queue_dropped") +
-	       num(sec, "spool_dropped") + num(files, "overflows");
-	if (collector_failed(audit))
+	kernel_lost = json_object_get(sec, "kernel_lost") ? num(sec, "kernel_lost") : num(audit, "kernel_lost");
+	lost = kernel_lost + num(audit, "socket_overruns") + num(sec, "queue_dropped") + num(sec, "spool_dropped") +
+	       num(files, "overflows");
+	if (!sensor_runs && sensor && (collector_failed(audit) || collector_failed(ebpf)))
+		/* Neither sensor runs: the agent says why, in one sentence. */
+		append(p->problem, sizeof(p->problem), PROBLEM_SEP,
+		       vg_present_error(json_object_get(sensor, "reason_detail"), b, sizeof(b)));
+	else if (!sensor_runs && collector_failed(audit))
 		collector_problem(p, _("audit"), audit);
 	if (collector_failed(files))
 		collector_problem(p, _("file monitoring"), files);
@@ -282,6 +291,13 @@ static void telemetry_part(const json_t *sec, int64_t now, struct vg_present_par
 		vg_present_rate(r, sizeof(r), real(rates, event_types[i].key));
 		item(p, _(event_types[i].label), _("%lld (%s/s)"), num(events, event_types[i].key), r);
 	}
+	if (sensor) {
+		vg_present_error(json_object_get(sensor, "reason_detail"), b, sizeof(b));
+		if (!b[0])
+			snprintf(b, sizeof(b), "%s", str(sensor, "reason"));
+		/* TRANSLATORS: the sensor in use (eBPF, audit, none), then why. */
+		item(p, _("Sensor"), _("%s (%s)"), is(running, "ebpf") ? "eBPF" : vg_present_msgid(running), b);
+	}
 	if (collector_runs(audit)) {
 		count(a, sizeof(a), P_("%s event lost by the kernel", "%s events lost by the kernel",
 			      plural(num(audit, "kernel_lost"))),
@@ -308,12 +324,11 @@ static void telemetry_part(const json_t *sec, int64_t now, struct vg_present_par
 	item(p, _("Waiting to be stored"), "%lld", num(sec, "queued"));
 	item(p, _("Excluded by rules"), "%lld", num(sec, "excluded"));
 	item(p, _("Lost"), _("kernel %lld, socket %lld, queues %lld, spool full %lld, file monitoring %lld"),
-	     num(audit, "kernel_lost"), num(audit, "socket_overruns"), num(sec, "queue_dropped"),
+	     kernel_lost, num(audit, "socket_overruns"), num(sec, "queue_dropped"),
 	     num(sec, "spool_dropped"), num(files, "overflows"));
 	item(p, _("Write errors"), "%lld", num(sec, "write_errors"));
 	vg_present_when(when, sizeof(when), num(sec, "last_commit") / 1000, now);
 	item(p, _("Last written to the spool"), "%s", when);
-	(void)b;
 }
 
 /* ---- The server link ---- */

@@ -115,6 +115,12 @@ static const struct vg_proto_arg args_isolation_exception_add[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct vg_proto_arg args_isolation_exception_list[] = {
+	{ "offset", VG_ARG_INT, 0, "how many exceptions to skip, in id order (default 0)" },
+	{ "limit", VG_ARG_INT, 0, "how many exceptions, 1 to 5000 (default 1000)" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct vg_proto_arg args_isolation_exception_remove[] = {
 	{ "id", VG_ARG_INT, VG_ARG_REQUIRED, "the exception's id" },
 	{ NULL, 0, 0, NULL },
@@ -330,8 +336,8 @@ const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 		"Remove an isolation exception",
 		"{}", args_isolation_exception_remove },
 	[VG_CMD_ISOLATION_EXCEPTION_LIST] = { VG_CMD_ISOLATION_EXCEPTION_LIST, "isolation.exception.list", VG_ACCESS_READ, 1, 0, NULL,
-		"The isolation exceptions",
-		"array of exceptions", NULL },
+		"The isolation exceptions, a page at a time",
+		"array of exceptions (ask the next page while a page is full)", args_isolation_exception_list },
 	[VG_CMD_ISOLATION_PROFILE_LIST] = { VG_CMD_ISOLATION_PROFILE_LIST, "isolation.profile.list", VG_ACCESS_READ, 1, 0, NULL,
 		"The predefined profiles and whether each is on",
 		"array of {name, enabled, help}", NULL },

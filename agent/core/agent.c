@@ -41,6 +41,41 @@ const struct vg_subsystem *const *vg_agent_subsystems(size_t *count)
 	return subsystems;
 }
 
+/* The core's own settings: those of the agent as a whole, under the prefix "agent".  None
+ * yet; each subsystem declares its own in its struct vg_subsystem. */
+static const char *const core_setting_prefixes[] = { "agent", NULL };
+static const struct vg_setting_def *const core_setting_defs[] = { NULL };
+static const struct vg_setting_table core_settings = {
+	.prefixes = core_setting_prefixes,
+	.defs = core_setting_defs,
+};
+
+int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error *err)
+{
+	struct vg_setting_registry *reg;
+	int r;
+
+	if ((r = vg_setting_registry_new(&reg)) < 0)
+		return vg_error_set(err, r, N_("out of memory"));
+	if ((r = vg_setting_registry_add(reg, "core", &core_settings, err)) < 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof(subsystems) / sizeof(subsystems[0]); i++)
+		if (subsystems[i]->settings &&
+		    (r = vg_setting_registry_add(reg, subsystems[i]->name, subsystems[i]->settings, err)) < 0)
+			goto fail;
+	*out = reg;
+	return 0;
+fail:
+	vg_setting_registry_free(reg);
+	return r;
+}
+
+/* The registry is built once, at the first need: the first --set of the command line or the start. */
+static int setting_registry(struct vg_agent *agent, struct vg_error *err)
+{
+	return agent->setting_registry ? 0 : vg_agent_setting_registry(&agent->setting_registry, err);
+}
+
 static gid_t group_id(const char *name)
 {
 	struct group *g = getgrnam(name);
@@ -144,6 +179,8 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 	agent->signal_fd = -1;
 	if ((r = vg_agent_commands_init(agent->handlers, err)) < 0)
 		return r;
+	if ((r = setting_registry(agent, err)) < 0)
+		return r;
 	/* The state directory holds the database, certificates and quarantine: root only. */
 	if ((r = vg_dir_ensure_private(agent->cfg.state_dir, 0700, err)) < 0)
 		return r;
@@ -155,7 +192,7 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 		return vg_error_set(err, r, N_("cannot create the event loop: %s"), strerror(-r));
 	if ((r = vg_store_open(&agent->store, db, err)) < 0)
 		return r;
-	if ((r = vg_settings_open(&agent->settings, agent->store, err)) < 0)
+	if ((r = vg_settings_open(&agent->settings, agent->store, agent->setting_registry, err)) < 0)
 		return r;
 	if (agent->ninitial &&
 	    (r = vg_settings_set(agent->settings, agent->initial, agent->ninitial, 0, err)) < 0)
@@ -233,10 +270,15 @@ void vg_agent_stop(struct vg_agent *agent)
 	agent->spool = NULL;
 	vg_settings_close(agent->settings);
 	agent->settings = NULL;
+	vg_setting_registry_free(agent->setting_registry);
+	agent->setting_registry = NULL;
 	vg_store_close(agent->store);
 	agent->store = NULL;
 	vg_loop_free(agent->loop);
 	agent->loop = NULL;
+	json_decref(agent->event_metadata);
+	json_decref(agent->event_device);
+	agent->event_metadata = agent->event_device = NULL;
 }
 
 int vg_agent_add_initial_setting(struct vg_agent *agent, const char *assignment, struct vg_error *err)
@@ -250,15 +292,16 @@ int vg_agent_add_initial_setting(struct vg_agent *agent, const char *assignment,
 	if (!eq || eq == assignment || (size_t)(eq - assignment) >= sizeof(key))
 		return vg_error_set(err, -EINVAL, N_("--set takes KEY=VALUE, not \"%s\""), assignment);
 	snprintf(key, sizeof(key), "%.*s", (int)(eq - assignment), assignment);
-	def = vg_setting_find(key);
-	if (!def)
-		return vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), key);
+	if ((r = setting_registry(agent, err)) < 0)
+		return r;
+	if (!(def = vg_setting_registry_find(agent->setting_registry, key, err)))
+		return -ENOENT;
 	if ((r = vg_setting_normalize(def, eq + 1, canon, sizeof(canon), err)) < 0)
 		return r;
 	if (n >= sizeof(agent->initial) / sizeof(agent->initial[0]) || strlen(canon) >= sizeof(agent->initial_text[0]))
 		return vg_error_set(err, -E2BIG, N_("too many settings in one change"));
 	memcpy(agent->initial_text[n], canon, strlen(canon) + 1);
-	agent->initial[n].key = def->key;
+	agent->initial[n].def = def;
 	agent->initial[n].value = agent->initial_text[n];
 	agent->ninitial++;
 	return 0;

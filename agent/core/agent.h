@@ -19,6 +19,7 @@ struct vg_error;
 struct vg_loop;
 struct vg_store;
 struct vg_settings;
+struct vg_setting_registry;
 struct vg_watch;
 struct vg_workers;
 struct vg_agent;
@@ -42,13 +43,15 @@ struct vg_agent_command {
 
 /* A subsystem plugs into the agent through this: started in order after the core,
  * stopped in reverse; status fills its section of "status"; commands are its part of
- * the control protocol.  Any member may be NULL. */
+ * the control protocol; settings its table of settings (settings.h), gathered with the
+ * core's into the registry at start.  Any member may be NULL. */
 struct vg_subsystem {
 	const char *name;
 	int (*start)(struct vg_agent *agent, struct vg_error *err);
 	void (*stop)(struct vg_agent *agent);
 	json_t *(*status)(struct vg_agent *agent);
 	const struct vg_agent_command *commands;
+	const struct vg_setting_table *settings;
 };
 
 extern const struct vg_subsystem vg_subsystem_telemetry;
@@ -60,6 +63,11 @@ extern const struct vg_subsystem vg_subsystem_ioc;
 /* Every subsystem, in start order (agent.c). */
 const struct vg_subsystem *const *vg_agent_subsystems(size_t *count);
 
+/* Builds the registry of every setting: the core's table, then each subsystem's in start
+ * order.  A table that does not hold together fails with err naming its owner and the key
+ * (settings.h).  Freed with vg_setting_registry_free. */
+int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error *err);
+
 struct vg_agent {
 	struct vg_agent_config cfg;
 	char config_path[PATH_MAX];
@@ -69,6 +77,7 @@ struct vg_agent {
 
 	struct vg_loop *loop;
 	struct vg_store *store;
+	struct vg_setting_registry *setting_registry; /* built at start, before the settings open */
 	struct vg_settings *settings;
 	struct vg_ctl_server *ctl;
 	struct vg_workers *workers;
@@ -87,6 +96,7 @@ struct vg_agent {
 	char hostname[256];
 	void (*event_sink)(struct vg_agent *agent, json_t *event, void *data); /* events.h */
 	void *event_sink_data;
+	json_t *event_metadata, *event_device; /* shared by the events that have none of their own */
 	int signal_fd;
 	struct vg_watch *signal_watch;
 	struct vg_watch *watchdog;

@@ -30,7 +30,7 @@ static const char *type_name(enum vg_setting_type t)
 
 static json_t *describe(const struct vg_settings *s, const struct vg_setting_def *def)
 {
-	const char *value = vg_settings_get(s, def->key);
+	const char *value = vg_setting_text(s, def);
 	bool secret = def->flags & VG_SETTING_SECRET;
 	json_t *o = json_pack("{s:s, s:s, s:o, s:o, s:b, s:s}", "key", def->key, "type", type_name(def->type),
 			      "value", secret ? json_string(value[0] ? "********" : "") : vg_setting_to_json(def, value),
@@ -49,22 +49,23 @@ static json_t *describe(const struct vg_settings *s, const struct vg_setting_def
 int vg_cmd_settings_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	const char *key = json_string_value(json_object_get(req->args, "key"));
-	const struct vg_setting_def *defs;
+	const struct vg_setting_registry *reg = vg_settings_registry(agent->settings);
+	const struct vg_setting_def *const *defs;
 	size_t n;
 	json_t *list;
 
 	if (key) {
-		const struct vg_setting_def *def = vg_setting_find(key);
+		const struct vg_setting_def *def = vg_setting_registry_find(reg, key, err);
 
 		if (!def)
-			return vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), key);
+			return -ENOENT;
 		*result = json_pack("[o]", describe(agent->settings, def));
 		return 0;
 	}
-	defs = vg_setting_defs(&n);
+	defs = vg_setting_registry_defs(reg, &n);
 	list = json_array();
 	for (size_t i = 0; list && i < n; i++)
-		json_array_append_new(list, describe(agent->settings, &defs[i]));
+		json_array_append_new(list, describe(agent->settings, defs[i]));
 	*result = list;
 	return 0;
 }
@@ -98,9 +99,9 @@ int vg_cmd_settings_set(struct vg_agent *agent, struct vg_ctl_request *req, json
 			r = vg_error_set(err, -EINVAL, N_("each pair needs a \"key\" and a \"value\""));
 			goto out;
 		}
-		def = vg_setting_find(key);
+		def = vg_setting_registry_find(vg_settings_registry(agent->settings), key, err);
 		if (!def) {
-			r = vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), key);
+			r = -ENOENT;
 			goto out;
 		}
 		if (json_is_string(value)) {
@@ -112,14 +113,14 @@ int vg_cmd_settings_set(struct vg_agent *agent, struct vg_ctl_request *req, json
 		} else if ((r = vg_setting_from_json(def, value, text[i], sizeof(text[i]), err)) < 0) {
 			goto out;
 		}
-		p[i].key = key;
+		p[i].def = def;
 		p[i].value = text[i];
 	}
 	if ((r = vg_settings_set(agent->settings, p, n, req->peer->uid, err)) < 0)
 		goto out;
 	*result = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(*result, describe(agent->settings, vg_setting_find(p[i].key)));
+		json_array_append_new(*result, describe(agent->settings, p[i].def));
 out:
 	free(p);
 	free(text);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "agent.h"
 #include "clock.h"
 #include "ctl-server.h"
@@ -10,6 +12,34 @@ void vg_event_set_sink(struct vg_agent *agent, vg_event_sink_fn sink, void *data
 {
 	agent->event_sink = sink;
 	agent->event_sink_data = data;
+}
+
+static json_t *product(void)
+{
+	return json_pack("{s:s, s:s, s:s}", "name", "Vigil", "vendor_name", "Vigil", "version", PACKAGE_VERSION);
+}
+
+/* The metadata and device objects most events carry: built once and shared (never changed
+ * after), so that a storm of events does not build them again for each. */
+static json_t *shared_metadata(struct vg_agent *agent)
+{
+	if (!agent->event_metadata)
+		agent->event_metadata = json_pack("{s:s, s:o}", "version", VG_OCSF_VERSION, "product", product());
+	return agent->event_metadata;
+}
+
+static json_t *shared_device(struct vg_agent *agent)
+{
+	json_t *d = agent->event_device;
+
+	/* The host name may change: the object follows it. */
+	if (!d || strcmp(json_string_value(json_object_get(d, "uid")), vg_agent_id(agent)) != 0 ||
+	    strcmp(json_string_value(json_object_get(d, "hostname")), vg_agent_hostname(agent)) != 0) {
+		json_decref(d);
+		d = agent->event_device = json_pack("{s:s, s:s, s:i}", "uid", vg_agent_id(agent), "hostname",
+						    vg_agent_hostname(agent), "type_id", 0);
+	}
+	return d;
 }
 
 void vg_event_emit(struct vg_agent *agent, json_t *event)
@@ -22,20 +52,19 @@ void vg_event_emit(struct vg_agent *agent, json_t *event)
 		json_object_set_new(event, "time", json_integer(vg_time_ms()));
 	metadata = json_object_get(event, "metadata");
 	if (!metadata) {
-		metadata = json_object();
-		json_object_set_new(event, "metadata", metadata);
+		json_object_set(event, "metadata", shared_metadata(agent));
+	} else {
+		json_object_set_new(metadata, "version", json_string(VG_OCSF_VERSION));
+		json_object_set_new(metadata, "product", product());
 	}
-	json_object_set_new(metadata, "version", json_string(VG_OCSF_VERSION));
-	json_object_set_new(metadata, "product",
-			    json_pack("{s:s, s:s, s:s}", "name", "Vigil", "vendor_name", "Vigil", "version", PACKAGE_VERSION));
 	device = json_object_get(event, "device");
 	if (!device) {
-		device = json_object();
-		json_object_set_new(event, "device", device);
+		json_object_set(event, "device", shared_device(agent));
+	} else {
+		json_object_set_new(device, "uid", json_string(vg_agent_id(agent)));
+		json_object_set_new(device, "hostname", json_string(vg_agent_hostname(agent)));
+		json_object_set_new(device, "type_id", json_integer(0));
 	}
-	json_object_set_new(device, "uid", json_string(vg_agent_id(agent)));
-	json_object_set_new(device, "hostname", json_string(vg_agent_hostname(agent)));
-	json_object_set_new(device, "type_id", json_integer(0));
 	if (!json_object_get(event, "type_uid")) {
 		json_int_t cls = json_integer_value(json_object_get(event, "class_uid"));
 		json_int_t act = json_integer_value(json_object_get(event, "activity_id"));

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The table of every setting: name, type, default, bounds and help. Scripts rely on these names. */
+/*
+ * The registry: the settings tables of the core and of every subsystem, gathered at start.
+ * A table that does not hold together (a key twice, a key outside its prefixes, a malformed
+ * definition) is refused with a message naming its owner and the key, and the agent does not
+ * start: a definition error shows at the first start, never as a silent default.
+ */
 #include "config.h"
 
-#include <ctype.h>
-#include <pthread.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,113 +17,227 @@
 #include "settings.h"
 #include "vigil/error.h"
 
-/* HOST[:PORT], HOST being a DNS name, an IPv4 address or a bracketed IPv6 address. */
-static int validate_server(const char *value, struct vg_error *err)
+#define MAX_SETTINGS 256
+#define MAX_PREFIXES 64
+#define MAX_PREFIX 32
+
+struct by_addr {
+	uintptr_t addr;
+	size_t index;
+};
+
+struct vg_setting_registry {
+	const struct vg_setting_def *defs[MAX_SETTINGS]; /* in the order shown */
+	const char *owners[MAX_SETTINGS];
+	size_t n;
+	struct by_addr sorted[MAX_SETTINGS];             /* defs by address, for the handles */
+	struct {
+		const char *prefix;
+		const char *owner;
+	} prefixes[MAX_PREFIXES];
+	size_t nprefixes;
+};
+
+int vg_setting_registry_new(struct vg_setting_registry **out)
 {
-	const char *host_end, *port = NULL;
-	size_t hlen;
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : -ENOMEM;
+}
 
-	if (value[0] == '[') {
-		host_end = strchr(value, ']');
-		if (!host_end || host_end == value + 1)
-			goto bad;
-		for (const char *p = value + 1; p < host_end; p++)
-			if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
-				goto bad;
-		if (host_end[1] == ':')
-			port = host_end + 2;
-		else if (host_end[1])
-			goto bad;
-	} else {
-		host_end = strchr(value, ':');
-		if (host_end)
-			port = host_end + 1;
-		else
-			host_end = value + strlen(value);
-		hlen = (size_t)(host_end - value);
-		if (hlen == 0 || hlen > 253)
-			goto bad;
-		for (const char *p = value; p < host_end; p++)
-			if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
-				goto bad;
+void vg_setting_registry_free(struct vg_setting_registry *reg)
+{
+	free(reg);
+}
+
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Lower-case words joined by single dots, at least two words unless a prefix. */
+static bool well_formed(const char *key, bool prefix)
+{
+	size_t len = key ? strlen(key) : 0, words = 1;
+
+	if (len == 0 || len >= (prefix ? MAX_PREFIX : VG_SETTING_MAX_KEY) || key[0] == '.' || key[len - 1] == '.')
+		return false;
+	for (const char *p = key; *p; p++) {
+		if (*p == '.') {
+			if (prefix || p[1] == '.')
+				return false;
+			words++;
+		} else if (!is_word_char(*p)) {
+			return false;
+		}
 	}
-	if (port) {
-		char *end;
-		long v;
+	return prefix || words >= 2;
+}
 
-		errno = 0;
-		v = strtol(port, &end, 10);
-		if (!*port || *end || errno || v < 1 || v > 65535 || !isdigit((unsigned char)*port))
-			goto bad;
+static const char *prefix_owner(const struct vg_setting_registry *reg, const char *prefix)
+{
+	for (size_t i = 0; i < reg->nprefixes; i++)
+		if (strcmp(reg->prefixes[i].prefix, prefix) == 0)
+			return reg->prefixes[i].owner;
+	return NULL;
+}
+
+static bool in_prefixes(const struct vg_setting_table *table, const char *key)
+{
+	for (const char *const *p = table->prefixes; p && *p; p++) {
+		size_t len = strlen(*p);
+
+		if (strncmp(key, *p, len) == 0 && key[len] == '.')
+			return true;
+	}
+	return false;
+}
+
+static int check_def(const struct vg_setting_def *d, const char *owner, struct vg_error *err)
+{
+	char canon[VG_SETTING_MAX_VALUE];
+	struct vg_error inner;
+
+	switch (d->type) {
+	case VG_SETTING_BOOL:
+	case VG_SETTING_STRING:
+		if (d->min || d->max)
+			goto bounds;
+		break;
+	case VG_SETTING_INT:
+		if (d->min > d->max)
+			goto bounds;
+		break;
+	case VG_SETTING_LIST:
+		if (d->min || d->max < 1)
+			goto bounds;
+		break;
+	default:
+		return vg_error_set(err, -EINVAL, N_("settings of %s: %s has an unknown type"), owner, d->key);
+	}
+	if (!d->help || !d->help[0])
+		return vg_error_set(err, -EINVAL, N_("settings of %s: %s has no help text"), owner, d->key);
+	if (d->flags & ~(unsigned)VG_SETTING_SECRET)
+		return vg_error_set(err, -EINVAL, N_("settings of %s: %s has flags that this agent does not know"),
+				    owner, d->key);
+	if (d->validate && (d->type == VG_SETTING_BOOL || d->type == VG_SETTING_INT))
+		return vg_error_set(err, -EINVAL, N_("settings of %s: %s has a check that its type does not use"),
+				    owner, d->key);
+	if (!d->def)
+		return vg_error_set(err, -EINVAL, N_("settings of %s: %s has no default"), owner, d->key);
+	if (vg_setting_normalize(d, d->def, canon, sizeof(canon), &inner) < 0)
+		return vg_error_set(err, -EINVAL, N_("settings of %s: the default of %s is refused by its own checks: %s"),
+				    owner, d->key, inner.message);
+	/* Values are compared as text: a default must be written as every stored value is. */
+	if (strcmp(canon, d->def) != 0)
+		return vg_error_set(err, -EINVAL, N_("settings of %s: the default of %s is not in its canonical form \"%s\""),
+				    owner, d->key, canon);
+	return 0;
+bounds:
+	return vg_error_set(err, -EINVAL, N_("settings of %s: %s has bounds that do not fit its type"), owner, d->key);
+}
+
+static int by_addr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = ((const struct by_addr *)a)->addr, y = ((const struct by_addr *)b)->addr;
+
+	return x < y ? -1 : x > y;
+}
+
+static void sort_by_addr(struct vg_setting_registry *reg)
+{
+	for (size_t i = 0; i < reg->n; i++)
+		reg->sorted[i] = (struct by_addr){ (uintptr_t)reg->defs[i], i };
+	qsort(reg->sorted, reg->n, sizeof(reg->sorted[0]), by_addr_cmp);
+}
+
+static int add_prefixes(struct vg_setting_registry *reg, const char *owner, const struct vg_setting_table *table,
+			struct vg_error *err)
+{
+	for (const char *const *p = table->prefixes; p && *p; p++) {
+		const char *other;
+
+		if (!well_formed(*p, true))
+			return vg_error_set(err, -EINVAL, N_("settings of %s: the prefix \"%s\" is malformed"), owner, *p);
+		if ((other = prefix_owner(reg, *p)))
+			return vg_error_set(err, -EEXIST, N_("settings of %s: the prefix \"%s\" is already claimed by %s"),
+					    owner, *p, other);
+		if (reg->nprefixes >= MAX_PREFIXES)
+			return vg_error_set(err, -E2BIG, N_("settings of %s: too many prefixes"), owner);
+		reg->prefixes[reg->nprefixes].prefix = *p;
+		reg->prefixes[reg->nprefixes++].owner = owner;
 	}
 	return 0;
-bad:
-	return vg_error_set(err, -EINVAL,
-		N_("\"%s\" is not a server address (HOST, HOST:PORT or [IPv6]:PORT)"), value);
 }
 
-static const struct vg_setting_def core_settings[] = {
-	{ "link.servers", VG_SETTING_LIST, "", 0, 16, NULL,
-	  N_("Central servers, tried in this order (HOST[:PORT], comma-separated)"), 0, validate_server },
-	{ "link.port", VG_SETTING_INT, "443", 1, 65535, NULL,
-	  N_("Port of the central server when an address names none"), 0, NULL },
-	{ "link.client_certificate", VG_SETTING_BOOL, "no", 0, 0, NULL,
-	  N_("Two-way TLS: present the imported client certificate"), 0, NULL },
-	{ "link.sync_period", VG_SETTING_INT, "5", 1, 1440, N_("minutes"),
-	  N_("Period of synchronization with the server"), 0, NULL },
-	{ "link.connect_timeout", VG_SETTING_INT, "10", 1, 600, N_("seconds"),
-	  N_("Maximum wait for a connection to the server"), 0, NULL },
-	{ "link.request_timeout", VG_SETTING_INT, "10", 1, 600, N_("seconds"),
-	  N_("Maximum wait for an answer from the server"), 0, NULL },
-	{ "link.max_transfer_delay", VG_SETTING_INT, "30", 1, 3600, N_("seconds"),
-	  N_("Maximum delay before collected events are sent"), 0, NULL },
-	{ "link.request_limits", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Limit the number of events sent per hour"), 0, NULL },
-	{ "link.max_events_per_hour", VG_SETTING_INT, "3000", 1, 10000000, NULL,
-	  N_("Maximum events sent per hour when limits are on"), 0, NULL },
-	{ "link.type_share_percent", VG_SETTING_INT, "15", 1, 100, N_("percent"),
-	  N_("Share of the hourly limit above which one event type is held back"), 0, NULL },
-	{ "telemetry.enabled", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Send telemetry to the central server"), 0, NULL },
-	{ NULL },
-};
-
-/* Each subsystem lists its own settings next to its code. */
-static const struct vg_setting_def *const families[] = {
-	core_settings,
-	vg_telemetry_settings,
-	vg_link_settings,
-	vg_isolation_settings,
-	vg_tasks_settings,
-	vg_ioc_settings,
-};
-
-#define MAX_SETTINGS 256
-static struct vg_setting_def all[MAX_SETTINGS];
-static size_t nall;
-static pthread_once_t gathered = PTHREAD_ONCE_INIT;
-
-static void gather(void)
+static int add_defs(struct vg_setting_registry *reg, const char *owner, const struct vg_setting_table *table,
+		    struct vg_error *err)
 {
-	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++)
-		for (const struct vg_setting_def *d = families[f]; d->key && nall < MAX_SETTINGS; d++)
-			all[nall++] = *d;
+	char limit[16];
+	int r;
+
+	for (const struct vg_setting_def *const *d = table->defs; d && *d; d++) {
+		const struct vg_setting_def *def = *d;
+
+		if (!well_formed(def->key, false))
+			return vg_error_set(err, -EINVAL,
+					    N_("settings of %s: the key \"%s\" is malformed (lower-case words joined by dots)"),
+					    owner, def->key ? def->key : "");
+		if (!in_prefixes(table, def->key))
+			return vg_error_set(err, -EINVAL, N_("settings of %s: %s is outside the prefixes of its table"),
+					    owner, def->key);
+		for (size_t i = 0; i < reg->n; i++)
+			if (reg->defs[i] == def || strcmp(reg->defs[i]->key, def->key) == 0)
+				return vg_error_set(err, -EEXIST, N_("settings of %s: %s is declared twice (also by %s)"),
+						    owner, def->key, reg->owners[i]);
+		if ((r = check_def(def, owner, err)) < 0)
+			return r;
+		if (reg->n >= MAX_SETTINGS) {
+			snprintf(limit, sizeof(limit), "%d", MAX_SETTINGS);
+			return vg_error_set(err, -E2BIG, N_("settings of %s: too many settings (at most %s)"), owner, limit);
+		}
+		reg->owners[reg->n] = owner;
+		reg->defs[reg->n++] = def;
+	}
+	return 0;
 }
 
-const struct vg_setting_def *vg_setting_defs(size_t *count)
+int vg_setting_registry_add(struct vg_setting_registry *reg, const char *owner,
+			    const struct vg_setting_table *table, struct vg_error *err)
 {
-	pthread_once(&gathered, gather);
-	*count = nall;
-	return all;
+	size_t n = reg->n, nprefixes = reg->nprefixes;
+	int r;
+
+	if ((r = add_prefixes(reg, owner, table, err)) < 0 || (r = add_defs(reg, owner, table, err)) < 0) {
+		/* All or nothing: the table's part goes. */
+		reg->n = n;
+		reg->nprefixes = nprefixes;
+		return r;
+	}
+	sort_by_addr(reg);
+	return 0;
 }
 
-const struct vg_setting_def *vg_setting_find(const char *key)
+const struct vg_setting_def *const *vg_setting_registry_defs(const struct vg_setting_registry *reg,
+							      size_t *count)
 {
-	size_t n;
-	const struct vg_setting_def *defs = vg_setting_defs(&n);
+	*count = reg->n;
+	return reg->defs;
+}
 
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(defs[i].key, key) == 0)
-			return &defs[i];
+const struct vg_setting_def *vg_setting_registry_find(const struct vg_setting_registry *reg, const char *key,
+						      struct vg_error *err)
+{
+	for (size_t i = 0; key && i < reg->n; i++)
+		if (strcmp(reg->defs[i]->key, key) == 0)
+			return reg->defs[i];
+	vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), key ? key : "");
 	return NULL;
+}
+
+ssize_t vg_setting_registry_index(const struct vg_setting_registry *reg, const struct vg_setting_def *def)
+{
+	struct by_addr key = { (uintptr_t)def, 0 };
+	const struct by_addr *hit = bsearch(&key, reg->sorted, reg->n, sizeof(reg->sorted[0]), by_addr_cmp);
+
+	return hit ? (ssize_t)hit->index : -1;
 }

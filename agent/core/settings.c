@@ -22,7 +22,8 @@
 
 struct vg_settings {
 	struct vg_store *store;
-	const struct vg_setting_def *defs;
+	const struct vg_setting_registry *reg;
+	const struct vg_setting_def *const *defs; /* the registry's, in order */
 	size_t ndefs;
 	char **values;          /* parallel to defs; NULL means the default */
 	vg_settings_change_fn on_change;
@@ -40,9 +41,17 @@ static const struct vg_migration migrations[] = {
 	     " old TEXT NOT NULL, new TEXT NOT NULL);" },
 };
 
-static size_t def_index(const struct vg_settings *s, const struct vg_setting_def *def)
+/* The place of a setting's value.  Every handle comes from a table of the registry: one that
+ * does not is a programming error, stopped here rather than read as a default. */
+static size_t slot(const struct vg_settings *s, const struct vg_setting_def *def)
 {
-	return (size_t)(def - s->defs);
+	ssize_t i = vg_setting_registry_index(s->reg, def);
+
+	if (i < 0) {
+		vg_error_log("settings: %s is read but no settings table lists it", def->key ? def->key : "?");
+		abort();
+	}
+	return (size_t)i;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -209,7 +218,8 @@ json_t *vg_setting_to_json(const struct vg_setting_def *def, const char *value)
 	return json_string(value);
 }
 
-int vg_settings_open(struct vg_settings **out, struct vg_store *store, struct vg_error *err)
+int vg_settings_open(struct vg_settings **out, struct vg_store *store, const struct vg_setting_registry *reg,
+		     struct vg_error *err)
 {
 	struct vg_settings *s;
 	sqlite3_stmt *st = NULL;
@@ -222,8 +232,9 @@ int vg_settings_open(struct vg_settings **out, struct vg_store *store, struct vg
 	if (!s)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	s->store = store;
-	s->defs = vg_setting_defs(&s->ndefs);
-	s->values = calloc(s->ndefs, sizeof(char *));
+	s->reg = reg;
+	s->defs = vg_setting_registry_defs(reg, &s->ndefs);
+	s->values = calloc(s->ndefs ? s->ndefs : 1, sizeof(char *));
 	if (!s->values) {
 		free(s);
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
@@ -236,7 +247,7 @@ int vg_settings_open(struct vg_settings **out, struct vg_store *store, struct vg
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
 		const char *value = (const char *)sqlite3_column_text(st, 1);
-		const struct vg_setting_def *def = key ? vg_setting_find(key) : NULL;
+		const struct vg_setting_def *def = vg_setting_registry_find(reg, key, NULL);
 		char canon[VG_SETTING_MAX_VALUE];
 		struct vg_error ignored;
 
@@ -246,7 +257,7 @@ int vg_settings_open(struct vg_settings **out, struct vg_store *store, struct vg
 			vg_warn("settings: ignoring stored value of \"%s\"", key ? key : "?");
 			continue;
 		}
-		s->values[def_index(s, def)] = strdup(canon);
+		s->values[slot(s, def)] = strdup(canon);
 	}
 	sqlite3_finalize(st);
 	*out = s;
@@ -263,27 +274,36 @@ void vg_settings_close(struct vg_settings *s)
 	free(s);
 }
 
-const char *vg_settings_get(const struct vg_settings *s, const char *key)
+const struct vg_setting_registry *vg_settings_registry(const struct vg_settings *s)
 {
-	const struct vg_setting_def *def = vg_setting_find(key);
-
-	if (!def)
-		return NULL;
-	return s->values[def_index(s, def)] ? s->values[def_index(s, def)] : def->def;
+	return s->reg;
 }
 
-bool vg_settings_get_bool(const struct vg_settings *s, const char *key)
+const char *vg_setting_text(const struct vg_settings *s, const struct vg_setting_def *def)
 {
-	const char *v = vg_settings_get(s, key);
+	size_t i = slot(s, def);
 
-	return v && strcmp(v, "yes") == 0;
+	return s->values[i] ? s->values[i] : def->def;
 }
 
-long long vg_settings_get_int(const struct vg_settings *s, const char *key)
+bool vg_setting_bool(const struct vg_settings *s, const struct vg_bool_setting *handle)
 {
-	const char *v = vg_settings_get(s, key);
+	return strcmp(vg_setting_text(s, &handle->def), "yes") == 0;
+}
 
-	return v ? strtoll(v, NULL, 10) : 0;
+long long vg_setting_int(const struct vg_settings *s, const struct vg_int_setting *handle)
+{
+	return strtoll(vg_setting_text(s, &handle->def), NULL, 10);
+}
+
+const char *vg_setting_str(const struct vg_settings *s, const struct vg_str_setting *handle)
+{
+	return vg_setting_text(s, &handle->def);
+}
+
+const char *vg_setting_list(const struct vg_settings *s, const struct vg_list_setting *handle)
+{
+	return vg_setting_text(s, &handle->def);
 }
 
 static const char *shown(const struct vg_setting_def *def, const char *value)
@@ -295,8 +315,7 @@ int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, 
 		    struct vg_error *err)
 {
 	char (*canon)[VG_SETTING_MAX_VALUE] = NULL;
-	const struct vg_setting_def **defs = NULL;
-	const char **changed = NULL;
+	const struct vg_setting_def **defs = NULL, **changed = NULL;
 	sqlite3_stmt *put = NULL, *log = NULL;
 	sqlite3 *db = vg_store_db(s->store);
 	size_t nchanged = 0;
@@ -315,22 +334,23 @@ int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, 
 	}
 	/* Validate everything before touching the database. */
 	for (size_t i = 0; i < n; i++) {
-		defs[i] = vg_setting_find(pairs[i].key);
-		if (!defs[i]) {
-			r = vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), pairs[i].key);
+		defs[i] = pairs[i].def;
+		if (!defs[i] || vg_setting_registry_index(s->reg, defs[i]) < 0) {
+			r = vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""),
+					 defs[i] && defs[i]->key ? defs[i]->key : "");
 			goto out;
 		}
 		for (size_t j = 0; j < i; j++)
 			if (defs[j] == defs[i]) {
-				r = vg_error_set(err, -EINVAL, N_("setting \"%s\" is given twice"), pairs[i].key);
+				r = vg_error_set(err, -EINVAL, N_("setting \"%s\" is given twice"), defs[i]->key);
 				goto out;
 			}
 		if ((r = vg_setting_normalize(defs[i], pairs[i].value, canon[i], sizeof(canon[i]), err)) < 0)
 			goto out;
-		if (strcmp(vg_settings_get(s, defs[i]->key), canon[i]) == 0)
+		if (strcmp(vg_setting_text(s, defs[i]), canon[i]) == 0)
 			continue;
 		for (size_t v = 0; v < VG_SETTINGS_MAX_VETOES; v++)
-			if (s->vetoes[v].fn && (r = s->vetoes[v].fn(defs[i]->key, canon[i], s->vetoes[v].data, err)) < 0)
+			if (s->vetoes[v].fn && (r = s->vetoes[v].fn(defs[i], canon[i], s->vetoes[v].data, err)) < 0)
 				goto out;
 	}
 	if ((r = vg_store_begin(s->store, err)) < 0)
@@ -343,7 +363,7 @@ int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, 
 		goto rollback;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *old = vg_settings_get(s, defs[i]->key);
+		const char *old = vg_setting_text(s, defs[i]);
 
 		if (strcmp(old, canon[i]) == 0)
 			continue;
@@ -360,7 +380,7 @@ int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, 
 			r = vg_store_error(s->store, N_("saving settings"), err);
 			goto rollback;
 		}
-		changed[nchanged++] = defs[i]->key;
+		changed[nchanged++] = defs[i];
 	}
 	sqlite3_finalize(put);
 	sqlite3_finalize(log);
@@ -369,9 +389,9 @@ int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, 
 		goto out;
 	/* Committed: now the cache may follow. */
 	for (size_t i = 0; i < n; i++) {
-		size_t k = def_index(s, defs[i]);
+		size_t k = slot(s, defs[i]);
 		char *dup = strdup(canon[i]);
-		const char *old = vg_settings_get(s, defs[i]->key);
+		const char *old = vg_setting_text(s, defs[i]);
 
 		if (strcmp(old, canon[i]) == 0 || !dup) {
 			free(dup);
@@ -414,10 +434,9 @@ int vg_settings_export(const struct vg_settings *s, enum vg_settings_format form
 		json_t *obj = json_object();
 
 		for (size_t i = 0; obj && i < s->ndefs; i++) {
-			if (s->defs[i].flags & VG_SETTING_SECRET)
+			if (s->defs[i]->flags & VG_SETTING_SECRET)
 				continue;
-			json_object_set_new(obj, s->defs[i].key,
-					    vg_setting_to_json(&s->defs[i], vg_settings_get(s, s->defs[i].key)));
+			json_object_set_new(obj, s->defs[i]->key, vg_setting_to_json(s->defs[i], vg_setting_text(s, s->defs[i])));
 		}
 		*out = obj ? json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(obj);
@@ -431,11 +450,11 @@ int vg_settings_export(const struct vg_settings *s, enum vg_settings_format form
 			return vg_error_set(err, -ENOMEM, N_("out of memory"));
 		fprintf(f, "# Vigil agent settings\n");
 		for (size_t i = 0; i < s->ndefs; i++) {
-			const char *key = s->defs[i].key, *dot = strchr(key, '.');
-			const char *value = vg_settings_get(s, key);
+			const char *key = s->defs[i]->key, *dot = strchr(key, '.');
+			const char *value = vg_setting_text(s, s->defs[i]);
 			size_t slen = dot ? (size_t)(dot - key) : 0;
 
-			if (s->defs[i].flags & VG_SETTING_SECRET)
+			if (s->defs[i]->flags & VG_SETTING_SECRET)
 				continue;
 			if (slen && (strlen(section) != slen || strncmp(section, key, slen) != 0)) {
 				snprintf(section, sizeof(section), "%.*s", (int)slen, key);
@@ -455,6 +474,7 @@ int vg_settings_export(const struct vg_settings *s, enum vg_settings_format form
 }
 
 struct import_ctx {
+	const struct vg_setting_registry *reg;
 	struct vg_setting_pair pairs[MAX_IMPORT_PAIRS];
 	char *owned[MAX_IMPORT_PAIRS];
 	size_t n;
@@ -462,23 +482,23 @@ struct import_ctx {
 
 static int import_add(struct import_ctx *ctx, const char *key, const char *value, struct vg_error *err)
 {
-	const struct vg_setting_def *def = vg_setting_find(key);
+	const struct vg_setting_def *def = vg_setting_registry_find(ctx->reg, key, err);
 	char canon[VG_SETTING_MAX_VALUE];
 	int r;
 
 	if (!def)
-		return vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), key);
+		return -ENOENT;
 	if (ctx->n >= MAX_IMPORT_PAIRS)
 		return vg_error_set(err, -E2BIG, N_("too many settings in one change"));
 	for (size_t i = 0; i < ctx->n; i++)
-		if (strcmp(ctx->pairs[i].key, def->key) == 0)
+		if (ctx->pairs[i].def == def)
 			return vg_error_set(err, -EINVAL, N_("setting \"%s\" is given twice"), key);
 	if ((r = vg_setting_normalize(def, value, canon, sizeof(canon), err)) < 0)
 		return r;
 	ctx->owned[ctx->n] = strdup(canon);
 	if (!ctx->owned[ctx->n])
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
-	ctx->pairs[ctx->n].key = def->key;
+	ctx->pairs[ctx->n].def = def;
 	ctx->pairs[ctx->n].value = ctx->owned[ctx->n];
 	ctx->n++;
 	return 0;
@@ -502,6 +522,7 @@ int vg_settings_import(struct vg_settings *s, enum vg_settings_format format, co
 
 	if (!ctx)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	ctx->reg = s->reg;
 	if (format == VG_SETTINGS_INI) {
 		r = vg_ini_parse(text, len, source, import_ini_key, ctx, err);
 	} else {
@@ -518,11 +539,11 @@ int vg_settings_import(struct vg_settings *s, enum vg_settings_format format, co
 			r = vg_error_set(err, -EINVAL, N_("%s: expected a JSON object of settings"), source);
 		} else {
 			json_object_foreach(doc, key, value) {
-				const struct vg_setting_def *def = vg_setting_find(key);
+				const struct vg_setting_def *def = vg_setting_registry_find(s->reg, key, err);
 				char canon[VG_SETTING_MAX_VALUE];
 
 				if (!def) {
-					r = vg_error_set(err, -ENOENT, N_("unknown setting \"%s\""), key);
+					r = -ENOENT;
 				} else if ((r = vg_setting_from_json(def, value, canon, sizeof(canon), err)) == 0) {
 					r = import_add(ctx, key, canon, err);
 				}

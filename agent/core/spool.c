@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "json-compact.h"
 #include "log.h"
 #include "nls.h"
 #include "spool.h"
@@ -20,6 +21,7 @@ struct vg_spool {
 	 * several connections (the writer thread, the loop's views, the uploader) share the
 	 * spool, so a copy kept in one connection's memory would go stale. */
 	uint64_t bytes;
+	struct vg_json_buf text;   /* the event being stored, reused */
 };
 
 static const struct vg_migration migrations[] = {
@@ -79,6 +81,7 @@ void vg_spool_close(struct vg_spool *spool)
 		return;
 	sqlite3_finalize(spool->insert);
 	sqlite3_finalize(spool->add_bytes);
+	vg_json_buf_free(&spool->text);
 	free(spool);
 }
 
@@ -111,18 +114,18 @@ int vg_spool_append(struct vg_spool *spool, json_t *const *events, size_t n, str
 	if ((r = vg_store_begin(spool->store, err)) < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		char *text = json_dumps(events[i], JSON_COMPACT);
 		json_t *t = json_object_get(events[i], "time");
 		size_t len;
 
-		if (!text)
+		if (vg_json_compact(&spool->text, events[i]) < 0)
 			continue;
-		len = strlen(text);
+		len = spool->text.len;
 		sqlite3_reset(spool->insert);
 		sqlite3_bind_int64(spool->insert, 1, json_is_integer(t) ? json_integer_value(t) : vg_time_ms());
 		sqlite3_bind_int64(spool->insert, 2, json_integer_value(json_object_get(events[i], "class_uid")));
 		sqlite3_bind_int64(spool->insert, 3, (sqlite3_int64)len);
-		sqlite3_bind_text(spool->insert, 4, text, (int)len, free);
+		/* The text stays as it is until the step below has stored it. */
+		sqlite3_bind_text(spool->insert, 4, spool->text.data, (int)len, SQLITE_STATIC);
 		if (sqlite3_step(spool->insert) != SQLITE_DONE) {
 			r = vg_store_error(spool->store, N_("storing events"), err);
 			sqlite3_reset(spool->insert);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "isolation.h"
+#include "isolation-settings.h"
 #include "nls.h"
 #include "settings.h"
 #include "vigil/error.h"
@@ -18,9 +19,9 @@ int vg_iso_extras_from_settings(const struct vg_settings *s, const struct vg_iso
 	char list[sizeof(st->servers)], *save = NULL, *item;
 
 	memset(x, 0, sizeof(*x));
-	x->dhcp = vg_settings_get_bool(s, "isolation.profile.dhcp");
-	x->dns = vg_settings_get_bool(s, "isolation.profile.dns");
-	x->ipv6_nd = vg_settings_get_bool(s, "isolation.profile.ipv6_nd");
+	x->dhcp = vg_setting_bool(s, VG_S_ISOLATION_PROFILE_DHCP);
+	x->dns = vg_setting_bool(s, VG_S_ISOLATION_PROFILE_DNS);
+	x->ipv6_nd = vg_setting_bool(s, VG_S_ISOLATION_PROFILE_IPV6_ND);
 	snprintf(list, sizeof(list), "%s", st->servers);
 	for (item = strtok_r(list, ",", &save); item && x->nservers < VG_ISO_MAX_SERVERS;
 	     item = strtok_r(NULL, ",", &save)) {
@@ -38,30 +39,36 @@ int vg_iso_extras_from_settings(const struct vg_settings *s, const struct vg_iso
 	return 0;
 }
 
-int vg_iso_apply_stored(struct vg_store *store, const struct vg_settings *s, struct vg_iso_state *st,
-			size_t *nrules, struct vg_error *err)
+size_t vg_iso_max_exceptions(const struct vg_settings *s)
 {
-	struct vg_iso_exception *ex = NULL;
-	struct vg_iso_rule *rules = NULL;
+	long long v = s ? vg_setting_int(s, VG_S_ISOLATION_MAX_EXCEPTIONS) : 0;
+
+	return v > 0 && v <= VG_ISO_MAX_EXCEPTIONS_LIMIT ? (size_t)v : VG_ISO_MAX_EXCEPTIONS;
+}
+
+int vg_iso_apply_stored(struct vg_store *store, const struct vg_settings *s, struct vg_iso_state *st,
+			struct vg_iso_elems *applied, struct vg_error *err)
+{
+	struct vg_iso_rule *ex = NULL, *rules = NULL;
+	long long *ids = NULL;
 	struct vg_iso_extras x;
-	size_t nex = 0, n = 0;
+	size_t nex = 0, n = 0, max = vg_iso_max_exceptions(s);
 	int rc;
 
 	if ((rc = vg_iso_state_load(store, st, err)) < 0)
 		return rc;
 	if (!st->on)
 		return vg_iso_nft_remove(err);
-	if ((rc = vg_iso_exceptions_load(store, &ex, &nex, err)) < 0)
+	if ((rc = vg_iso_exception_rules_load(store, max, &ids, &ex, &nex, err)) < 0)
 		return rc;
 	vg_iso_extras_from_settings(s, st, &x);
 	x.nresolvers = vg_iso_resolvers_read(x.resolvers, VG_ISO_MAX_RESOLVERS);
 	if ((rc = vg_iso_rules_build(&x, ex, nex, &rules, &n)) < 0)
 		rc = vg_error_set(err, rc, N_("out of memory"));
 	else
-		rc = vg_iso_nft_apply(rules, n, err);
-	if (rc == 0 && nrules)
-		*nrules = vg_iso_nft_rule_count(rules, n);
+		rc = vg_iso_nft_apply(rules, n, max, applied, err);
 	free(rules);
 	free(ex);
+	free(ids);
 	return rc;
 }

@@ -19,7 +19,10 @@ struct vg_store;
 struct vg_settings;
 
 #define VG_ISO_TABLE "vigil"
-#define VG_ISO_MAX_EXCEPTIONS 10000
+#define VG_ISO_MAX_EXCEPTIONS 100000      /* default of isolation.max_exceptions */
+#define VG_ISO_MAX_EXCEPTIONS_LIMIT 1000000 /* the most that setting allows */
+#define VG_ISO_LIST_PAGE 1000              /* exceptions in one answer by default */
+#define VG_ISO_LIST_PAGE_MAX 5000          /* and at most (the answer must fit a control frame) */
 #define VG_ISO_MAX_COMMENT 256
 #define VG_ISO_MAX_REASON 512
 #define VG_ISO_MAX_SERVERS 32
@@ -75,25 +78,85 @@ struct vg_iso_extras {
 	bool dhcp, dns, ipv6_nd;
 };
 
-/* profiles.c: the whole list of rules for the table (servers, profiles, then exceptions).
+/* profiles.c: the whole list of rules for the table (servers, profiles, then the exceptions'
+ * rules).
  * *rules is malloc'd, the caller frees it. */
-int vg_iso_rules_build(const struct vg_iso_extras *x, const struct vg_iso_exception *ex, size_t nex,
+int vg_iso_rules_build(const struct vg_iso_extras *x, const struct vg_iso_rule *ex, size_t nex,
 		       struct vg_iso_rule **rules, size_t *n);
 /* Reads the DNS resolvers of the host (resolv.conf, and the upstream servers of
  * systemd-resolved when it listens on 127.0.0.53).  Blocking file reads: a worker's job. */
 size_t vg_iso_resolvers_read(struct vg_iso_addr *out, size_t max);
 
-/* nft.c: replaces the table with exactly these rules, in one atomic batch. */
-int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, struct vg_error *err);
+/* elements.c: the rules as elements of the table's sets.  For each address family and each
+ * side that opens the flows (out: this host, in: the remote end), four sets:
+ *   hosts        address . protocol                          exact (hash)
+ *   host_ports   address . protocol . remote port            exact (hash)
+ *   nets         address . protocol                          ranges (prefixes, any protocol)
+ *   net_ports    address . protocol . local port . remote port  ranges
+ * The usual exception (one host, one protocol, one remote port) is one hash lookup away
+ * whatever the number of exceptions; the others are found by the kernel's set of
+ * concatenated ranges.  Keys are laid out as the kernel holds them: each field in a 4-byte
+ * register. */
+enum vg_iso_key { VG_ISO_KEY_ADDR_PROTO, VG_ISO_KEY_ADDR_PROTO_RPORT, VG_ISO_KEY_ADDR_PROTO_PORTS };
+enum vg_iso_set {
+	VG_ISO_SET_OUT4_HOSTS, VG_ISO_SET_OUT4_HOST_PORTS, VG_ISO_SET_OUT4_NETS, VG_ISO_SET_OUT4_NET_PORTS,
+	VG_ISO_SET_IN4_HOSTS, VG_ISO_SET_IN4_HOST_PORTS, VG_ISO_SET_IN4_NETS, VG_ISO_SET_IN4_NET_PORTS,
+	VG_ISO_SET_OUT6_HOSTS, VG_ISO_SET_OUT6_HOST_PORTS, VG_ISO_SET_OUT6_NETS, VG_ISO_SET_OUT6_NET_PORTS,
+	VG_ISO_SET_IN6_HOSTS, VG_ISO_SET_IN6_HOST_PORTS, VG_ISO_SET_IN6_NETS, VG_ISO_SET_IN6_NET_PORTS,
+	VG_ISO_SET_COUNT
+};
+#define VG_ISO_KEY_MAX 28
+
+struct vg_iso_set_def {
+	const char *name;
+	int family;          /* AF_INET or AF_INET6 */
+	enum vg_iso_key key;
+	bool interval;       /* ranges (else exact keys) */
+	unsigned dir;        /* VG_ISO_OUT or VG_ISO_IN: who opens the flows it holds */
+	unsigned key_len;    /* bytes, each field rounded up to 4 */
+	unsigned nfields;
+	uint8_t off[4], len[4];
+};
+extern const struct vg_iso_set_def vg_iso_sets[VG_ISO_SET_COUNT];
+
+/* One element: a range of keys [lo, hi] in one set. */
+struct vg_iso_elem {
+	uint8_t set;         /* enum vg_iso_set */
+	uint8_t lo[VG_ISO_KEY_MAX], hi[VG_ISO_KEY_MAX];
+};
+struct vg_iso_elems {
+	struct vg_iso_elem *v;
+	size_t n, cap;
+};
+/* The elements of these rules, disjoint and sorted (vg_iso_elem_cmp); at most max of them
+ * (-E2BIG beyond).  out is the caller's to free with vg_iso_elems_free. */
+int vg_iso_elems_build(const struct vg_iso_rule *rules, size_t n, size_t max, struct vg_iso_elems *out,
+		       struct vg_error *err);
+void vg_iso_elems_free(struct vg_iso_elems *e);
+int vg_iso_elem_cmp(const struct vg_iso_elem *a, const struct vg_iso_elem *b);
+/* How many elements the rules of max exceptions may take (the bound of vg_iso_elems_build). */
+#define VG_ISO_ELEMS_FOR(max) ((size_t)(max) * 4 + 1024)
+
+/* nft.c: the table has a fixed number of rules whatever the number of exceptions. */
+#define VG_ISO_NFT_RULES 34
+/* Replaces the whole table (chains, sets, rules, these elements) in one atomic batch. */
+int vg_iso_nft_replace(const struct vg_iso_elems *e, struct vg_error *err);
+/* Changes only the set elements, from old (what the kernel holds) to new, in one atomic
+ * batch; *changed counts the elements deleted and added.  Fails when the kernel does not
+ * hold old (the caller then replaces the table). */
+int vg_iso_nft_update(const struct vg_iso_elems *old, const struct vg_iso_elems *new, size_t *changed,
+		      struct vg_error *err);
+/* vg_iso_elems_build then vg_iso_nft_replace; *applied (may be NULL) receives the elements. */
+int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, size_t max_exceptions,
+		     struct vg_iso_elems *applied, struct vg_error *err);
 /* Deletes the table in one batch; an absent table is fine. */
 int vg_iso_nft_remove(struct vg_error *err);
-/* Whether the table is in the kernel, and how many rules it holds. */
-int vg_iso_nft_inspect(bool *present, size_t *nrules, struct vg_error *err);
-/* How many kernel rules vg_iso_nft_apply makes out of these rules (for the check). */
-size_t vg_iso_nft_rule_count(const struct vg_iso_rule *rules, size_t n);
+/* Whether the table is in the kernel, how many rules it holds and, when nelems is not NULL,
+ * how many set elements. */
+int vg_iso_nft_inspect(bool *present, size_t *nrules, size_t *nelems, struct vg_error *err);
 
-/* text.c: the same ruleset in nft's language (for `nft -f`, the benchmark and debugging). */
-int vg_iso_nft_text(FILE *out, const struct vg_iso_rule *rules, size_t n);
+/* text.c: the same table in nft's language (for `nft -f`, the benchmark and debugging). */
+int vg_iso_nft_text(FILE *out, const struct vg_iso_elems *e);
 
 /* state.c: what the database remembers. */
 struct vg_iso_state {
@@ -106,10 +169,17 @@ struct vg_iso_state {
 int vg_iso_store_migrate(struct vg_store *store, struct vg_error *err);
 int vg_iso_state_load(struct vg_store *store, struct vg_iso_state *st, struct vg_error *err);
 int vg_iso_state_save(struct vg_store *store, const struct vg_iso_state *st, struct vg_error *err);
-/* Loads every exception (at most VG_ISO_MAX_EXCEPTIONS); *out is malloc'd. */
-int vg_iso_exceptions_load(struct vg_store *store, struct vg_iso_exception **out, size_t *n,
-			   struct vg_error *err);
-int vg_iso_exception_insert(struct vg_store *store, struct vg_iso_exception *ex, struct vg_error *err);
+/* Loads a page of the exceptions in id order: limit from offset; *out is malloc'd. */
+int vg_iso_exceptions_load(struct vg_store *store, size_t offset, size_t limit, struct vg_iso_exception **out,
+			   size_t *n, struct vg_error *err);
+/* How many exceptions are stored. */
+int vg_iso_exceptions_count(struct vg_store *store, size_t *n, struct vg_error *err);
+/* Every exception as its id and rule only (at most max): what applying needs, without the
+ * texts.  *ids and *rules are malloc'd. */
+int vg_iso_exception_rules_load(struct vg_store *store, size_t max, long long **ids, struct vg_iso_rule **rules,
+				size_t *n, struct vg_error *err);
+/* -E2BIG when max exceptions are stored already. */
+int vg_iso_exception_insert(struct vg_store *store, struct vg_iso_exception *ex, size_t max, struct vg_error *err);
 /* -ENOENT when there is no exception with that id. */
 int vg_iso_exception_delete(struct vg_store *store, long long id, struct vg_error *err);
 
@@ -136,7 +206,10 @@ int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct v
  * at boot by --restore-isolation, and by --release-isolation). */
 int vg_iso_extras_from_settings(const struct vg_settings *s, const struct vg_iso_state *st,
 				struct vg_iso_extras *x);
+/* isolation.max_exceptions from s (VG_ISO_MAX_EXCEPTIONS when s is NULL). */
+size_t vg_iso_max_exceptions(const struct vg_settings *s);
+/* *applied (may be NULL) receives the elements put in the kernel. */
 int vg_iso_apply_stored(struct vg_store *store, const struct vg_settings *s, struct vg_iso_state *st,
-			size_t *nrules, struct vg_error *err);
+			struct vg_iso_elems *applied, struct vg_error *err);
 
 #endif

@@ -3,15 +3,29 @@
  * The isolation table in the kernel, through libnftnl and libmnl (never the nft program).
  *
  * One table of our own, `inet vigil`, with base chains input, output and forward whose
- * policy is drop.  The whole table is replaced in one netlink batch — add (a no-op when it
- * exists), delete, add, chains, rules — so the kernel commits all of it or none of it:
- * there is never a moment with half the rules.  Other tables are never touched.
+ * policy is drop, and sixteen sets (elements.c fills them): for each address family, the
+ * flows this host may open (out) and those the remote end may open (in), each in four sets —
+ * exact hosts, exact hosts with their remote port (hashes), networks and networks with port
+ * ranges (concatenated ranges).  The rules are fixed — thirty-four, whatever the number of
+ * exceptions — and each is one set lookup, so a packet costs about the same with one
+ * exception or a hundred thousand:
  *
- * Existing connections: there is no generic "ct state established accept".  Each allowed
- * flow gets a rule for the side that opens it and, in the other chain, a rule for its
- * replies that matches the same addresses and ports plus ct state established/related.
- * A connection that no rule allows therefore loses every packet the moment the batch is
- * committed, while an allowed one carries on.
+ *   output: oifname lo; daddr . l4proto [. dport] @out*_hosts, @out*_host_ports;
+ *           daddr . l4proto [. sport . dport] @out*_nets, @out*_net_ports;
+ *           the answers (ct state established,related, ct direction reply) in the in* sets
+ *   input:  iifname lo; saddr . l4proto [. sport] @in*_hosts, @in*_host_ports;
+ *           saddr . l4proto [. dport . sport] @in*_nets, @in*_net_ports;
+ *           the answers in the out* sets
+ *
+ * The whole table is replaced in one netlink batch — add (a no-op when it exists), delete,
+ * add, chains, sets, elements, rules — so the kernel commits all of it or none of it; a change
+ * of the exceptions is one batch of element deletions and additions only.  Other tables are
+ * never touched.
+ *
+ * Existing connections: there is no generic "ct state established accept".  A packet passes
+ * when its flow is in a set for the side that opened it, or as an answer to a flow in the set
+ * of the other side.  A connection that no element allows therefore loses every packet the
+ * moment the batch is committed, while an allowed one carries on.
  */
 #include "config.h"
 
@@ -23,6 +37,7 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
@@ -42,6 +57,14 @@
 
 #define CHAIN_PRIORITY (-10) /* after conntrack (-200), before the usual filter chains (0) */
 #define RECV_TIMEOUT_S 5
+#define SET_ID(set) ((uint32_t)(set) + 1)
+#define ELEMS_PER_MSG 256    /* a message's attributes must stay under 64 KiB */
+/* nft's type numbers (address, protocol, service) so that `nft list` shows the sets' keys. */
+#define TYPE_IPADDR 7
+#define TYPE_IP6ADDR 8
+#define TYPE_INET_PROTOCOL 12
+#define TYPE_INET_SERVICE 13
+#define TYPE_BITS 6
 
 enum pkt { PKT_IN, PKT_OUT };
 
@@ -59,18 +82,23 @@ static int add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
 	return 0;
 }
 
-static int meta(struct nftnl_rule *r, uint32_t key)
+static int meta_to(struct nftnl_rule *r, uint32_t key, uint32_t reg)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("meta");
 
 	if (e) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, reg);
 	}
 	return add_expr(r, e);
 }
 
-static int payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len)
+static int meta(struct nftnl_rule *r, uint32_t key)
+{
+	return meta_to(r, key, NFT_REG_1);
+}
+
+static int payload_to(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_t len, uint32_t reg)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("payload");
 
@@ -78,7 +106,19 @@ static int payload(struct nftnl_rule *r, uint32_t base, uint32_t offset, uint32_
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, reg);
+	}
+	return add_expr(r, e);
+}
+
+static int lookup(struct nftnl_rule *r, enum vg_iso_set set)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("lookup");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG32_00);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, vg_iso_sets[set].name);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, SET_ID(set));
 	}
 	return add_expr(r, e);
 }
@@ -128,55 +168,6 @@ static int match_u8(struct nftnl_rule *r, uint32_t key, uint8_t value)
 	return rc < 0 ? rc : cmp(r, NFT_CMP_EQ, &value, 1);
 }
 
-/* A port or ICMP type (range) at offset of the transport header, len 1 or 2 bytes. */
-static int match_range(struct nftnl_rule *r, uint32_t offset, uint32_t len, unsigned lo, unsigned hi)
-{
-	uint8_t a[2], b[2];
-	int rc;
-
-	if ((rc = payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, offset, len)) < 0)
-		return rc;
-	if (len == 2) {
-		uint16_t x = htons((uint16_t)lo), y = htons((uint16_t)hi);
-
-		memcpy(a, &x, 2);
-		memcpy(b, &y, 2);
-	} else {
-		a[0] = (uint8_t)lo;
-		b[0] = (uint8_t)hi;
-	}
-	if (lo == hi)
-		return cmp(r, NFT_CMP_EQ, a, len);
-	/* Network order compares correctly byte by byte. */
-	if ((rc = cmp(r, NFT_CMP_GTE, a, len)) < 0)
-		return rc;
-	return cmp(r, NFT_CMP_LTE, b, len);
-}
-
-static int match_addr(struct nftnl_rule *r, const struct vg_iso_addr *a, enum pkt dir)
-{
-	bool v4 = a->family == AF_INET;
-	uint32_t len = v4 ? 4 : 16, full = v4 ? 32 : 128;
-	/* The remote end is the source of incoming packets and the destination of outgoing ones. */
-	uint32_t offset = v4 ? (dir == PKT_IN ? 12 : 16) : (dir == PKT_IN ? 8 : 24);
-	uint8_t mask[16] = { 0 };
-	int rc;
-
-	if ((rc = match_u8(r, NFT_META_NFPROTO, v4 ? NFPROTO_IPV4 : NFPROTO_IPV6)) < 0)
-		return rc;
-	if (a->prefix == 0)
-		return 0;
-	if ((rc = payload(r, NFT_PAYLOAD_NETWORK_HEADER, offset, len)) < 0)
-		return rc;
-	if (a->prefix < full) {
-		for (unsigned bit = 0; bit < a->prefix; bit++)
-			mask[bit / 8] |= (uint8_t)(0x80u >> (bit % 8));
-		if ((rc = bitwise(r, mask, len)) < 0)
-			return rc;
-	}
-	return cmp(r, NFT_CMP_EQ, a->bytes, len);
-}
-
 static int ct(struct nftnl_rule *r, uint32_t key)
 {
 	struct nftnl_expr *e = nftnl_expr_alloc("ct");
@@ -203,31 +194,32 @@ static int match_reply(struct nftnl_rule *r)
 	return cmp(r, NFT_CMP_EQ, &reply, 1);
 }
 
-/* The expressions of one kernel rule for the packets of rule going dir; reply: only packets
- * of connections that are already established (the answers to a flow opened the other way). */
-static int rule_exprs(struct nftnl_rule *nr, const struct vg_iso_rule *r, enum pkt dir, bool reply)
+/* The key of a packet of chain dir for set (see the layout in elements.c): the remote
+ * address, the protocol, and the local and remote ports, each field in its register.  The
+ * remote end is the source of incoming packets and the destination of outgoing ones; the
+ * local port is the source port (bytes 0-1 of the transport header) of outgoing packets. */
+static int load_key(struct nftnl_rule *r, enum vg_iso_set set, enum pkt dir)
 {
-	/* Local is the source of outgoing packets; a reply travels the other way round. */
+	const struct vg_iso_set_def *d = &vg_iso_sets[set];
+	bool v4 = d->family == AF_INET;
+	uint32_t addr_off = v4 ? (dir == PKT_IN ? 12 : 16) : (dir == PKT_IN ? 8 : 24);
 	uint32_t lport_off = dir == PKT_OUT ? 0 : 2, rport_off = dir == PKT_OUT ? 2 : 0;
-	int rc = 0;
+	int rc;
 
-	if (r->remote.family && (rc = match_addr(nr, &r->remote, dir)) < 0)
+	if ((rc = match_u8(r, NFT_META_NFPROTO, v4 ? NFPROTO_IPV4 : NFPROTO_IPV6)) < 0 ||
+	    (rc = payload_to(r, NFT_PAYLOAD_NETWORK_HEADER, addr_off, d->len[0], NFT_REG32_00)) < 0 ||
+	    (rc = meta_to(r, NFT_META_L4PROTO, NFT_REG32_00 + d->off[1] / 4)) < 0)
 		return rc;
-	if (r->proto >= 0 && (rc = match_u8(nr, NFT_META_L4PROTO, (uint8_t)r->proto)) < 0)
+	if (d->key == VG_ISO_KEY_ADDR_PROTO)
+		return 0;
+	if (d->key == VG_ISO_KEY_ADDR_PROTO_RPORT)
+		return payload_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, rport_off, 2, NFT_REG32_00 + d->off[2] / 4);
+	if ((rc = payload_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, lport_off, 2, NFT_REG32_00 + d->off[2] / 4)) < 0)
 		return rc;
-	if (r->lport_lo && (rc = match_range(nr, lport_off, 2, r->lport_lo, r->lport_hi)) < 0)
-		return rc;
-	if (r->rport_lo && (rc = match_range(nr, rport_off, 2, r->rport_lo, r->rport_hi)) < 0)
-		return rc;
-	if (!reply && r->icmp_lo >= 0 && (rc = match_range(nr, 0, 1, (unsigned)r->icmp_lo, (unsigned)r->icmp_hi)) < 0)
-		return rc;
-	if (reply && (rc = match_reply(nr)) < 0)
-		return rc;
-	return accept_verdict(nr);
+	return payload_to(r, NFT_PAYLOAD_TRANSPORT_HEADER, rport_off, 2, NFT_REG32_00 + d->off[3] / 4);
 }
 
-static int batch_rule(struct batch *b, const char *chain, const struct vg_iso_rule *r, enum pkt dir, bool reply,
-		      const char *lo_key)
+static int batch_rule(struct batch *b, const char *chain, enum pkt dir, int set, bool reply)
 {
 	struct nftnl_rule *nr = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
@@ -238,14 +230,18 @@ static int batch_rule(struct batch *b, const char *chain, const struct vg_iso_ru
 	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, VG_ISO_TABLE);
 	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, chain);
 	nftnl_rule_set_u32(nr, NFTNL_RULE_FAMILY, NFPROTO_INET);
-	if (lo_key) {
+	if (set < 0) {
 		char name[IFNAMSIZ] = "lo";
 
-		if ((rc = meta(nr, strcmp(lo_key, "iif") == 0 ? NFT_META_IIFNAME : NFT_META_OIFNAME)) >= 0 &&
+		if ((rc = meta(nr, dir == PKT_IN ? NFT_META_IIFNAME : NFT_META_OIFNAME)) >= 0 &&
 		    (rc = cmp(nr, NFT_CMP_EQ, name, sizeof(name))) >= 0)
 			rc = accept_verdict(nr);
 	} else {
-		rc = rule_exprs(nr, r, dir, reply);
+		/* The cheap conntrack test first: most packets of an answer rule fail it. */
+		rc = reply ? match_reply(nr) : 0;
+		if (rc >= 0 && (rc = load_key(nr, (enum vg_iso_set)set, dir)) >= 0 &&
+		    (rc = lookup(nr, (enum vg_iso_set)set)) >= 0)
+			rc = accept_verdict(nr);
 	}
 	if (rc >= 0) {
 		b->last_seq = b->seq;
@@ -256,6 +252,96 @@ static int batch_rule(struct batch *b, const char *chain, const struct vg_iso_ru
 			rc = -ENOMEM;
 	}
 	nftnl_rule_free(nr);
+	return rc;
+}
+
+static uint32_t key_type(const struct vg_iso_set_def *d)
+{
+	uint32_t t = d->family == AF_INET ? TYPE_IPADDR : TYPE_IP6ADDR;
+
+	t = t << TYPE_BITS | TYPE_INET_PROTOCOL;
+	for (unsigned f = 2; f < d->nfields; f++)
+		t = t << TYPE_BITS | TYPE_INET_SERVICE;
+	return t;
+}
+
+static int batch_set(struct batch *b, enum vg_iso_set set)
+{
+	const struct vg_iso_set_def *d = &vg_iso_sets[set];
+	struct nftnl_set *s = nftnl_set_alloc();
+	uint8_t fields[NFT_REG32_COUNT] = { 0 };
+	struct nlmsghdr *nlh;
+
+	if (!s)
+		return -ENOMEM;
+	for (unsigned f = 0; f < d->nfields; f++)
+		fields[f] = d->len[f];
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, VG_ISO_TABLE);
+	nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
+	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+	nftnl_set_set_u32(s, NFTNL_SET_ID, SET_ID(set));
+	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_CONCAT | (d->interval ? NFT_SET_INTERVAL : 0));
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, key_type(d));
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
+	nftnl_set_set_data(s, NFTNL_SET_DESC_CONCAT, fields, d->nfields);
+	b->last_seq = b->seq;
+	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b->b), NFT_MSG_NEWSET, NFPROTO_INET, NLM_F_CREATE, b->seq++);
+	nftnl_set_nlmsg_build_payload(nlh, s);
+	nftnl_set_free(s);
+	return nftnl_batch_update(b->b) < 0 ? -ENOMEM : 0;
+}
+
+/* Adds (NFT_MSG_NEWSETELEM) or deletes the elements v[0..n) — all of one set — in messages
+ * of at most ELEMS_PER_MSG elements. */
+static int batch_elems(struct batch *b, uint16_t type, const struct vg_iso_elem *v, size_t n)
+{
+	for (size_t i = 0; i < n; i += ELEMS_PER_MSG) {
+		const struct vg_iso_set_def *d = &vg_iso_sets[v[i].set];
+		struct nftnl_set *s = nftnl_set_alloc();
+		struct nlmsghdr *nlh;
+
+		if (!s)
+			return -ENOMEM;
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, VG_ISO_TABLE);
+		nftnl_set_set_str(s, NFTNL_SET_NAME, d->name);
+		nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
+		for (size_t k = i; k < n && k < i + ELEMS_PER_MSG; k++) {
+			struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+
+			if (!e) {
+				nftnl_set_free(s);
+				return -ENOMEM;
+			}
+			nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, v[k].lo, d->key_len);
+			if (d->interval)
+				nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY_END, v[k].hi, d->key_len);
+			nftnl_set_elem_add(s, e);
+		}
+		b->last_seq = b->seq;
+		nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b->b), type, NFPROTO_INET,
+					    type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0, b->seq++);
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+		nftnl_set_free(s);
+		if (nftnl_batch_update(b->b) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The elements of e (sorted, so grouped by set) in messages per set. */
+static int batch_all_elems(struct batch *b, uint16_t type, const struct vg_iso_elem *v, size_t n)
+{
+	size_t i = 0;
+	int rc = 0;
+
+	while (i < n && rc == 0) {
+		size_t j = i;
+
+		while (j < n && v[j].set == v[i].set)
+			j++;
+		rc = batch_elems(b, type, v + i, j - i);
+		i = j;
+	}
 	return rc;
 }
 
@@ -301,7 +387,8 @@ static int batch_chain(struct batch *b, const char *name, uint32_t hook)
 static int batch_start(struct batch *b)
 {
 	memset(b, 0, sizeof(*b));
-	b->b = nftnl_batch_alloc(256 * 1024, MNL_SOCKET_BUFFER_SIZE);
+	/* Element messages run to some 40 KiB: room beyond each page for one of them. */
+	b->b = nftnl_batch_alloc(1024 * 1024, 128 * 1024);
 	if (!b->b)
 		return -ENOMEM;
 	b->seq = (uint32_t)time(NULL);
@@ -407,51 +494,109 @@ out:
 	return rc;
 }
 
-size_t vg_iso_nft_rule_count(const struct vg_iso_rule *rules, size_t n)
+static int batch_fail(struct batch *b, int rc, struct vg_error *err)
 {
-	(void)rules;
-	return 2 + 2 * n;
+	if (b->b)
+		nftnl_batch_free(b->b);
+	return vg_error_set(err, rc, N_("cannot build the nftables batch: %s"), strerror(-rc));
 }
 
-int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, struct vg_error *err)
+int vg_iso_nft_replace(const struct vg_iso_elems *e, struct vg_error *err)
 {
+	static const char *const chains[] = { "input", "output" };
 	struct batch b;
 	int rc;
 
 	if ((rc = batch_start(&b)) < 0)
-		goto fail;
+		return batch_fail(&b, rc, err);
 	/* Add (no-op when present), delete, add: the old table goes in the same transaction. */
 	if ((rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0 || (rc = batch_table(&b, NFT_MSG_DELTABLE)) < 0 ||
 	    (rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0 || (rc = batch_chain(&b, "input", NF_INET_LOCAL_IN)) < 0 ||
 	    (rc = batch_chain(&b, "output", NF_INET_LOCAL_OUT)) < 0 ||
-	    (rc = batch_chain(&b, "forward", NF_INET_FORWARD)) < 0 ||
-	    (rc = batch_rule(&b, "input", NULL, PKT_IN, false, "iif")) < 0 ||
-	    (rc = batch_rule(&b, "output", NULL, PKT_OUT, false, "oif")) < 0)
-		goto fail;
-	for (size_t i = 0; i < n; i++) {
-		const struct vg_iso_rule *r = &rules[i];
+	    (rc = batch_chain(&b, "forward", NF_INET_FORWARD)) < 0)
+		return batch_fail(&b, rc, err);
+	for (unsigned s = 0; s < VG_ISO_SET_COUNT; s++)
+		if ((rc = batch_set(&b, (enum vg_iso_set)s)) < 0)
+			return batch_fail(&b, rc, err);
+	if ((rc = batch_all_elems(&b, NFT_MSG_NEWSETELEM, e->v, e->n)) < 0)
+		return batch_fail(&b, rc, err);
+	for (unsigned c = 0; c < 2; c++) {
+		enum pkt dir = c == 0 ? PKT_IN : PKT_OUT;
+		unsigned opener = dir == PKT_IN ? VG_ISO_IN : VG_ISO_OUT;
 
-		if (r->dir == VG_ISO_BOTH) {
-			if ((rc = batch_rule(&b, "output", r, PKT_OUT, false, NULL)) < 0 ||
-			    (rc = batch_rule(&b, "input", r, PKT_IN, false, NULL)) < 0)
-				goto fail;
-		} else if (r->dir == VG_ISO_OUT) {
-			if ((rc = batch_rule(&b, "output", r, PKT_OUT, false, NULL)) < 0 ||
-			    (rc = batch_rule(&b, "input", r, PKT_IN, true, NULL)) < 0)
-				goto fail;
-		} else {
-			if ((rc = batch_rule(&b, "input", r, PKT_IN, false, NULL)) < 0 ||
-			    (rc = batch_rule(&b, "output", r, PKT_OUT, true, NULL)) < 0)
-				goto fail;
-		}
+		if ((rc = batch_rule(&b, chains[c], dir, -1, false)) < 0)
+			return batch_fail(&b, rc, err);
+		/* The flows opened on this side, then the answers to those opened on the other. */
+		for (int reply = 0; reply < 2; reply++)
+			for (unsigned s = 0; s < VG_ISO_SET_COUNT; s++)
+				if ((vg_iso_sets[s].dir == opener) != (reply == 1) &&
+				    (rc = batch_rule(&b, chains[c], dir, (int)s, reply == 1)) < 0)
+					return batch_fail(&b, rc, err);
 	}
 	rc = batch_send(&b, err);
 	nftnl_batch_free(b.b);
 	return rc;
-fail:
+}
+
+int vg_iso_nft_update(const struct vg_iso_elems *old, const struct vg_iso_elems *new, size_t *changed,
+		      struct vg_error *err)
+{
+	struct vg_iso_elems del = { 0 }, add = { 0 };
+	size_t i = 0, j = 0;
+	struct batch b = { 0 };
+	int rc = 0;
+
+	*changed = 0;
+	/* Both are sorted: one merge finds what goes and what comes. */
+	del.v = malloc((old->n ? old->n : 1) * sizeof(*del.v));
+	add.v = malloc((new->n ? new->n : 1) * sizeof(*add.v));
+	if (!del.v || !add.v) {
+		rc = vg_error_set(err, -ENOMEM, N_("out of memory"));
+		goto out;
+	}
+	while (i < old->n || j < new->n) {
+		int c = i == old->n ? 1 : j == new->n ? -1 : vg_iso_elem_cmp(&old->v[i], &new->v[j]);
+
+		if (c < 0)
+			del.v[del.n++] = old->v[i++];
+		else if (c > 0)
+			add.v[add.n++] = new->v[j++];
+		else
+			i++, j++;
+	}
+	*changed = del.n + add.n;
+	if (!*changed)
+		goto out;
+	/* Deletions first: an added element may take the place of a deleted one. */
+	if ((rc = batch_start(&b)) < 0 || (rc = batch_all_elems(&b, NFT_MSG_DELSETELEM, del.v, del.n)) < 0 ||
+	    (rc = batch_all_elems(&b, NFT_MSG_NEWSETELEM, add.v, add.n)) < 0) {
+		rc = batch_fail(&b, rc, err);
+		b.b = NULL;
+		goto out;
+	}
+	rc = batch_send(&b, err);
+out:
 	if (b.b)
 		nftnl_batch_free(b.b);
-	return vg_error_set(err, rc, N_("cannot build the nftables batch: %s"), strerror(-rc));
+	free(del.v);
+	free(add.v);
+	return rc;
+}
+
+int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, size_t max_exceptions,
+		     struct vg_iso_elems *applied, struct vg_error *err)
+{
+	struct vg_iso_elems e;
+	int rc;
+
+	if ((rc = vg_iso_elems_build(rules, n, VG_ISO_ELEMS_FOR(max_exceptions), &e, err)) < 0)
+		return rc;
+	rc = vg_iso_nft_replace(&e, err);
+	if (rc == 0 && applied)
+		*applied = e;
+	else
+		vg_iso_elems_free(&e);
+	return rc;
 }
 
 int vg_iso_nft_remove(struct vg_error *err)
@@ -460,11 +605,8 @@ int vg_iso_nft_remove(struct vg_error *err)
 	int rc;
 
 	if ((rc = batch_start(&b)) < 0 || (rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0 ||
-	    (rc = batch_table(&b, NFT_MSG_DELTABLE)) < 0) {
-		if (b.b)
-			nftnl_batch_free(b.b);
-		return vg_error_set(err, rc, N_("cannot build the nftables batch: %s"), strerror(-rc));
-	}
+	    (rc = batch_table(&b, NFT_MSG_DELTABLE)) < 0)
+		return batch_fail(&b, rc, err);
 	rc = batch_send(&b, err);
 	nftnl_batch_free(b.b);
 	return rc;
@@ -473,9 +615,16 @@ int vg_iso_nft_remove(struct vg_error *err)
 static int count_cb(const struct nlmsghdr *nlh, void *data)
 {
 	size_t *n = data;
+	const struct nlattr *a, *e;
 
-	if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWRULE)
+	if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWRULE) {
 		(*n)++;
+	} else if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWSETELEM) {
+		mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+			if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_ELEMENTS)
+				mnl_attr_for_each_nested(e, a)
+					(*n)++;
+	}
 	return MNL_CB_OK;
 }
 
@@ -489,10 +638,11 @@ static int dump(struct mnl_socket *nl, uint16_t type, void *obj, size_t *count)
 
 	if (!buf)
 		return -ENOMEM;
-	nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET,
-				    type == NFT_MSG_GETRULE ? NLM_F_DUMP : NLM_F_ACK, seq);
+	nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, type == NFT_MSG_GETTABLE ? NLM_F_ACK : NLM_F_DUMP, seq);
 	if (type == NFT_MSG_GETRULE)
 		nftnl_rule_nlmsg_build_payload(nlh, obj);
+	else if (type == NFT_MSG_GETSETELEM)
+		nftnl_set_elems_nlmsg_build_payload(nlh, obj);
 	else
 		nftnl_table_nlmsg_build_payload(nlh, obj);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
@@ -512,7 +662,25 @@ out:
 	return rc;
 }
 
-int vg_iso_nft_inspect(bool *present, size_t *nrules, struct vg_error *err)
+static int count_elems(struct mnl_socket *nl, size_t *n)
+{
+	int rc = 0;
+
+	for (unsigned s = 0; s < VG_ISO_SET_COUNT && rc == 0; s++) {
+		struct nftnl_set *set = nftnl_set_alloc();
+
+		if (!set)
+			return -ENOMEM;
+		nftnl_set_set_str(set, NFTNL_SET_TABLE, VG_ISO_TABLE);
+		nftnl_set_set_str(set, NFTNL_SET_NAME, vg_iso_sets[s].name);
+		nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
+		rc = dump(nl, NFT_MSG_GETSETELEM, set, n);
+		nftnl_set_free(set);
+	}
+	return rc;
+}
+
+int vg_iso_nft_inspect(bool *present, size_t *nrules, size_t *nelems, struct vg_error *err)
 {
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
 	struct timeval tv = { .tv_sec = RECV_TIMEOUT_S };
@@ -523,6 +691,8 @@ int vg_iso_nft_inspect(bool *present, size_t *nrules, struct vg_error *err)
 
 	*present = false;
 	*nrules = 0;
+	if (nelems)
+		*nelems = 0;
 	if (!t || !r) {
 		rc = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto out;
@@ -547,6 +717,11 @@ int vg_iso_nft_inspect(bool *present, size_t *nrules, struct vg_error *err)
 	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
 	if ((rc = dump(nl, NFT_MSG_GETRULE, r, nrules)) < 0)
 		rc = vg_error_set(err, rc, N_("cannot read the nftables table: %s"), strerror(-rc));
+	/* A set missing from a table that someone altered counts as no elements. */
+	else if (nelems && (rc = count_elems(nl, nelems)) < 0 && rc != -ENOENT)
+		rc = vg_error_set(err, rc, N_("cannot read the nftables table: %s"), strerror(-rc));
+	else
+		rc = 0;
 out:
 	if (nl)
 		mnl_socket_close(nl);

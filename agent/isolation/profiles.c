@@ -23,7 +23,7 @@ static struct vg_iso_rule make(unsigned dir, int proto, const struct vg_iso_addr
 	return r;
 }
 
-int vg_iso_rules_build(const struct vg_iso_extras *x, const struct vg_iso_exception *ex, size_t nex,
+int vg_iso_rules_build(const struct vg_iso_extras *x, const struct vg_iso_rule *ex, size_t nex,
 		       struct vg_iso_rule **rules, size_t *n)
 {
 	size_t max = x->nservers + 2 * x->nresolvers + 8 + nex, k = 0;
@@ -57,7 +57,7 @@ int vg_iso_rules_build(const struct vg_iso_extras *x, const struct vg_iso_except
 		r[k++] = nd;
 	}
 	for (size_t i = 0; i < nex; i++)
-		r[k++] = ex[i].rule;
+		r[k++] = ex[i];
 	*rules = r;
 	*n = k;
 	return 0;

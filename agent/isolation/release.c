@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent.h"
 #include "isolation.h"
 #include "log.h"
 #include "nls.h"
@@ -62,15 +63,17 @@ int vg_isolation_release_offline(const char *state_dir, struct vg_error *err)
 int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct vg_error *err)
 {
 	struct vg_store *store = NULL;
+	struct vg_setting_registry *reg = NULL;
 	struct vg_settings *settings = NULL;
 	struct vg_iso_state st;
-	size_t nrules = 0;
+	struct vg_iso_elems elems = { 0 };
 	int rc;
 
 	*isolated = false;
 	if ((rc = open_store(state_dir, &store, err)) < 0)
 		return rc;
-	if ((rc = vg_settings_open(&settings, store, err)) < 0)
+	if ((rc = vg_agent_setting_registry(&reg, err)) < 0 ||
+	    (rc = vg_settings_open(&settings, store, reg, err)) < 0)
 		goto out;
 	if ((rc = vg_iso_state_load(store, &st, err)) < 0)
 		goto out;
@@ -82,15 +85,18 @@ int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct v
 		if ((rc = vg_iso_state_save(store, &st, err)) < 0)
 			goto out;
 	}
-	rc = vg_iso_apply_stored(store, settings, &st, &nrules, err);
+	rc = vg_iso_apply_stored(store, settings, &st, &elems, err);
 	if (rc == 0) {
 		*isolated = st.on;
 		if (st.on)
-			vg_notice("isolation restored: %zu rules in table inet %s", nrules, VG_ISO_TABLE);
+			vg_notice("isolation restored: %d rules and %zu set elements in table inet %s", VG_ISO_NFT_RULES,
+				  elems.n, VG_ISO_TABLE);
 	}
+	vg_iso_elems_free(&elems);
 out:
 	if (settings)
 		vg_settings_close(settings);
+	vg_setting_registry_free(reg);
 	vg_store_close(store);
 	return rc;
 }

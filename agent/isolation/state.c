@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -94,7 +95,8 @@ int vg_iso_state_save(struct vg_store *store, const struct vg_iso_state *s, stru
 	return rc;
 }
 
-int vg_iso_exceptions_load(struct vg_store *store, struct vg_iso_exception **out, size_t *n, struct vg_error *err)
+int vg_iso_exceptions_load(struct vg_store *store, size_t offset, size_t limit, struct vg_iso_exception **out,
+			   size_t *n, struct vg_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct vg_iso_exception *list = NULL;
@@ -105,10 +107,11 @@ int vg_iso_exceptions_load(struct vg_store *store, struct vg_iso_exception **out
 	*n = 0;
 	if (sqlite3_prepare_v2(vg_store_db(store),
 			       "SELECT id, direction, protocol, remote, local_port, remote_port, comment, created"
-			       " FROM isolation_exceptions ORDER BY id LIMIT ?",
+			       " FROM isolation_exceptions ORDER BY id LIMIT ? OFFSET ?",
 			       -1, &st, NULL) != SQLITE_OK)
 		return vg_store_error(store, N_("keeping the isolation exceptions"), err);
-	sqlite3_bind_int(st, 1, VG_ISO_MAX_EXCEPTIONS);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)offset);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		char f[6][VG_ISO_MAX_COMMENT];
 		struct vg_iso_exception *ex;
@@ -148,7 +151,83 @@ out:
 	return 0;
 }
 
-int vg_iso_exception_insert(struct vg_store *store, struct vg_iso_exception *ex, struct vg_error *err)
+int vg_iso_exceptions_count(struct vg_store *store, size_t *n, struct vg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(vg_store_db(store), "SELECT count(*) FROM isolation_exceptions", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return vg_store_error(store, N_("keeping the isolation exceptions"), err);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	else
+		rc = vg_store_error(store, N_("keeping the isolation exceptions"), err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int vg_iso_exception_rules_load(struct vg_store *store, size_t max, long long **ids, struct vg_iso_rule **rules,
+				size_t *n, struct vg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	long long *idv = NULL;
+	struct vg_iso_rule *rv = NULL;
+	size_t count = 0, cap = 0;
+	int rc = 0, step;
+
+	*ids = NULL;
+	*rules = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(vg_store_db(store),
+			       "SELECT id, direction, protocol, remote, local_port, remote_port"
+			       " FROM isolation_exceptions ORDER BY id LIMIT ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return vg_store_error(store, N_("keeping the isolation exceptions"), err);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		char f[5][64];
+		struct vg_iso_exception ex;
+
+		if (count == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			long long *pi = realloc(idv, ncap * sizeof(*idv));
+			struct vg_iso_rule *pr = pi ? realloc(rv, ncap * sizeof(*rv)) : NULL;
+
+			if (pi)
+				idv = pi;
+			if (!pr) {
+				rc = vg_error_set(err, -ENOMEM, N_("out of memory"));
+				goto out;
+			}
+			rv = pr;
+			cap = ncap;
+		}
+		for (int c = 0; c < 5; c++)
+			copy_text(f[c], sizeof(f[c]), st, c + 1);
+		/* As in vg_iso_exceptions_load: a row that no longer parses is skipped. */
+		if (vg_iso_exception_parse(&ex, f[0], f[1], f[2], f[3], f[4], NULL, NULL) < 0)
+			continue;
+		idv[count] = sqlite3_column_int64(st, 0);
+		rv[count++] = ex.rule;
+	}
+	if (step != SQLITE_DONE)
+		rc = vg_store_error(store, N_("keeping the isolation exceptions"), err);
+out:
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		free(idv);
+		free(rv);
+		return rc;
+	}
+	*ids = idv;
+	*rules = rv;
+	*n = count;
+	return 0;
+}
+
+int vg_iso_exception_insert(struct vg_store *store, struct vg_iso_exception *ex, size_t max, struct vg_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
@@ -168,13 +247,17 @@ int vg_iso_exception_insert(struct vg_store *store, struct vg_iso_exception *ex,
 	sqlite3_bind_text(st, 5, ex->remote_port, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 6, ex->comment, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 7, ex->created);
-	sqlite3_bind_int(st, 8, VG_ISO_MAX_EXCEPTIONS);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)max);
+	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = vg_store_error(store, N_("keeping the isolation exceptions"), err);
-	else if (sqlite3_changes(vg_store_db(store)) == 0)
-		rc = vg_error_set(err, -E2BIG, N_("there are already %s exceptions, the most allowed"), "10000");
-	else
+	} else if (sqlite3_changes(vg_store_db(store)) == 0) {
+		char text[32];
+
+		snprintf(text, sizeof(text), "%zu", max);
+		rc = vg_error_set(err, -E2BIG, N_("there are already %s exceptions, the most allowed"), text);
+	} else {
 		ex->id = sqlite3_last_insert_rowid(vg_store_db(store));
+	}
 	sqlite3_finalize(st);
 	return rc;
 }

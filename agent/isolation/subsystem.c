@@ -20,6 +20,8 @@
 #include "agent.h"
 #include "events.h"
 #include "isolation.h"
+#include "isolation-settings.h"
+#include "link/link-settings.h"
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
@@ -31,24 +33,39 @@
 #define MAX_WAITERS 32
 #define TICK_MS (15 * 1000) /* re-resolve the servers, check the kernel still holds the table */
 #define MAX_PROXY_ADDRS 8
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
-const struct vg_setting_def vg_isolation_settings[] = {
-	{ "isolation.auto_release_hours", VG_SETTING_INT, "0", 0, 9999, "hours",
-	  N_("Release isolation by itself after this many hours when `isolation on` gives no duration (0: never)"), 0,
-	  NULL },
-	{ "isolation.release_after_no_contact_hours", VG_SETTING_INT, "0", 0, 9999, "hours",
-	  N_("Release isolation when the central server has not been reached for this many hours (0: never)"), 0,
-	  NULL },
-	{ "isolation.profile.dhcp", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("While isolated, let the DHCP client (v4 and v6) renew its lease"), 0, NULL },
-	{ "isolation.profile.dns", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("While isolated, allow DNS to the host's resolvers"), 0, NULL },
-	{ "isolation.profile.ipv6_nd", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("While isolated, allow IPv6 router and neighbour discovery"), 0, NULL },
-	{ "isolation.test_short_durations", VG_SETTING_BOOL, "no", 0, 0, NULL,
-	  N_("For tests only: accept isolation durations in seconds, below the one-hour minimum"), 0, NULL },
-	{ NULL },
+VG_INT_SETTING(VG_S_ISOLATION_AUTO_RELEASE_HOURS, .key = "isolation.auto_release_hours", .def = "0", .min = 0,
+	       .max = 9999, .unit = "hours",
+	       .help = N_("Release isolation by itself after this many hours when `isolation on` gives no duration (0: never)"));
+VG_INT_SETTING(VG_S_ISOLATION_RELEASE_AFTER_NO_CONTACT_HOURS, .key = "isolation.release_after_no_contact_hours",
+	       .def = "0", .min = 0, .max = 9999, .unit = "hours",
+	       .help = N_("Release isolation when the central server has not been reached for this many hours (0: never)"));
+VG_BOOL_SETTING(VG_S_ISOLATION_PROFILE_DHCP, .key = "isolation.profile.dhcp", .def = "yes",
+		.help = N_("While isolated, let the DHCP client (v4 and v6) renew its lease"));
+VG_BOOL_SETTING(VG_S_ISOLATION_PROFILE_DNS, .key = "isolation.profile.dns", .def = "yes",
+		.help = N_("While isolated, allow DNS to the host's resolvers"));
+VG_BOOL_SETTING(VG_S_ISOLATION_PROFILE_IPV6_ND, .key = "isolation.profile.ipv6_nd", .def = "yes",
+		.help = N_("While isolated, allow IPv6 router and neighbour discovery"));
+VG_INT_SETTING(VG_S_ISOLATION_MAX_EXCEPTIONS, .key = "isolation.max_exceptions", .def = "100000", .min = 1,
+	       .max = VG_ISO_MAX_EXCEPTIONS_LIMIT,
+	       .help = N_("The most isolation exceptions kept (each costs some 200 bytes of memory while isolated)"));
+VG_BOOL_SETTING(VG_S_ISOLATION_TEST_SHORT_DURATIONS, .key = "isolation.test_short_durations", .def = "no",
+		.help = N_("For tests only: accept isolation durations in seconds, below the one-hour minimum"));
+
+static const char *const setting_prefixes[] = { "isolation", NULL };
+static const struct vg_setting_def *const setting_defs[] = {
+	VG_SETTING_DEF(VG_S_ISOLATION_AUTO_RELEASE_HOURS),
+	VG_SETTING_DEF(VG_S_ISOLATION_RELEASE_AFTER_NO_CONTACT_HOURS),
+	VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_DHCP),
+	VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_DNS),
+	VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_IPV6_ND),
+	VG_SETTING_DEF(VG_S_ISOLATION_MAX_EXCEPTIONS),
+	VG_SETTING_DEF(VG_S_ISOLATION_TEST_SHORT_DURATIONS),
+	NULL,
 };
+static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
 
 struct waiter {
 	bool reply;              /* a client waits for this */
@@ -64,8 +81,9 @@ struct apply_job {
 	bool refresh;                       /* periodic: apply only when something changed */
 	bool skipped, repaired;
 	struct vg_iso_state state;          /* what is being applied */
-	struct vg_iso_exception *ex;
-	size_t nex;
+	struct vg_iso_rule *ex;             /* the exceptions' rules */
+	size_t nex, max_exceptions;
+	const struct vg_iso_elems *held;    /* what the kernel holds (NULL: unknown, replace the table) */
 	struct vg_iso_extras x;             /* profiles set on the loop, servers and resolvers on the worker */
 	struct vg_iso_extras old;           /* the servers resolved last time, the fallback */
 	char servers_setting[VG_SETTING_MAX_VALUE];
@@ -77,7 +95,10 @@ struct apply_job {
 	/* results */
 	int rc;
 	struct vg_error err;
-	size_t nrules;
+	struct vg_iso_elems elems;          /* what the kernel holds now */
+	bool updated;                       /* only elements changed */
+	size_t changed;
+	size_t elems_seen;                  /* set elements the kernel holds, as last counted */
 	char servers_out[2048];
 	json_t *names;                      /* server names resolved (array of strings) */
 	struct vg_iso_addr proxy_addrs[MAX_PROXY_ADDRS];
@@ -94,7 +115,15 @@ struct vg_isolation {
 	bool refresh_only;     /* the pending apply was asked by the periodic check alone */
 	struct waiter next[MAX_WAITERS];
 	size_t nnext;
-	size_t expected_rules;
+	size_t expected_rules, expected_elems;
+	size_t elems_seen;     /* counted by the last apply or check (a count is too slow for the loop) */
+	/* The exceptions' rules by id, kept here so that an apply never reads them all from the
+	 * database on the loop; and what the last apply put in the kernel's sets. */
+	long long *ex_ids;
+	struct vg_iso_rule *ex_rules;
+	size_t nex, ex_cap;
+	struct vg_iso_elems applied;
+	bool applied_valid;
 	struct vg_error last_error;       /* code 0: none */
 	char fingerprint[VG_SETTING_MAX_VALUE];
 	long long last_contact;
@@ -104,13 +133,6 @@ struct vg_isolation {
 static void start_apply(struct vg_isolation *iso);
 
 /* ---- helpers ---- */
-
-static const char *setting(struct vg_isolation *iso, const char *key)
-{
-	const char *v = vg_settings_get(iso->agent->settings, key);
-
-	return v ? v : "";
-}
 
 /* "host", "host:port", "[v6]:port" or a URL "scheme://host:port/path" into host and port. */
 static void split_host_port(const char *item, char *host, size_t size, uint16_t *port)
@@ -178,6 +200,70 @@ static void addr_text(const struct vg_iso_addr *a, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
+/* ---- the exceptions' rules kept in memory ---- */
+
+static int cache_add(struct vg_isolation *iso, long long id, const struct vg_iso_rule *r)
+{
+	if (iso->nex == iso->ex_cap) {
+		size_t cap = iso->ex_cap ? iso->ex_cap * 2 : 64;
+		long long *ids = realloc(iso->ex_ids, cap * sizeof(*ids));
+		struct vg_iso_rule *rules;
+
+		if (!ids)
+			return -ENOMEM;
+		iso->ex_ids = ids;
+		if (!(rules = realloc(iso->ex_rules, cap * sizeof(*rules))))
+			return -ENOMEM;
+		iso->ex_rules = rules;
+		iso->ex_cap = cap;
+	}
+	/* Ids only grow: appending keeps the array sorted. */
+	iso->ex_ids[iso->nex] = id;
+	iso->ex_rules[iso->nex++] = *r;
+	return 0;
+}
+
+static void cache_remove(struct vg_isolation *iso, long long id)
+{
+	size_t lo = 0, hi = iso->nex;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (iso->ex_ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == iso->nex || iso->ex_ids[lo] != id)
+		return;
+	memmove(iso->ex_ids + lo, iso->ex_ids + lo + 1, (iso->nex - lo - 1) * sizeof(*iso->ex_ids));
+	memmove(iso->ex_rules + lo, iso->ex_rules + lo + 1, (iso->nex - lo - 1) * sizeof(*iso->ex_rules));
+	iso->nex--;
+}
+
+static int cache_load(struct vg_isolation *iso, struct vg_error *err)
+{
+	free(iso->ex_ids);
+	free(iso->ex_rules);
+	iso->ex_ids = NULL;
+	iso->ex_rules = NULL;
+	iso->nex = iso->ex_cap = 0;
+	if (vg_iso_exception_rules_load(iso->agent->store, vg_iso_max_exceptions(iso->agent->settings), &iso->ex_ids,
+					&iso->ex_rules, &iso->nex, err) < 0)
+		return err->code;
+	iso->ex_cap = iso->nex;
+	return 0;
+}
+
+static void free_isolation(struct vg_isolation *iso)
+{
+	free(iso->ex_ids);
+	free(iso->ex_rules);
+	vg_iso_elems_free(&iso->applied);
+	free(iso);
+}
+
 /* ---- the worker ---- */
 
 static void apply_work(struct vg_job *job, void *data)
@@ -234,21 +320,35 @@ static void apply_work(struct vg_job *job, void *data)
 		j->rc = vg_error_set(&j->err, -ENOMEM, N_("out of memory"));
 		return;
 	}
-	j->nrules = vg_iso_nft_rule_count(j->rules, j->nr);
+	if ((j->rc = vg_iso_elems_build(j->rules, j->nr, VG_ISO_ELEMS_FOR(j->max_exceptions), &j->elems, &j->err)) < 0)
+		return;
 	if (j->refresh && strcmp(j->servers_out, j->state.servers) == 0) {
 		/* Same servers, same settings: leave the table alone if the kernel still holds it
 		 * whole; put it back if someone removed or changed it. */
-		size_t have = 0;
+		size_t have = 0, nelems = 0;
 		bool present = false;
 		struct vg_error ignored;
 
-		if (vg_iso_nft_inspect(&present, &have, &ignored) == 0 && present && have == j->nrules) {
+		if (vg_iso_nft_inspect(&present, &have, &nelems, &ignored) == 0 && present && have == VG_ISO_NFT_RULES &&
+		    nelems == j->elems.n) {
 			j->skipped = true;
+			j->elems_seen = nelems;
 			return;
 		}
 		j->repaired = true;
+	} else if (j->held) {
+		/* The kernel holds the table: change only the elements that differ.  Should it
+		 * refuse (the table was altered), the whole table is put back. */
+		struct vg_error ignored;
+
+		if (vg_iso_nft_update(j->held, &j->elems, &j->changed, &ignored) == 0) {
+			j->updated = true;
+			j->elems_seen = j->elems.n;
+			return;
+		}
 	}
-	j->rc = vg_iso_nft_apply(j->rules, j->nr, &j->err);
+	j->rc = vg_iso_nft_replace(&j->elems, &j->err);
+	j->elems_seen = j->elems.n;
 }
 
 /* ---- state, events, replies ---- */
@@ -352,13 +452,23 @@ static void apply_done(struct vg_job *job, void *data)
 		json_decref(j->names);
 		free(j->rules);
 		free(j->ex);
+		vg_iso_elems_free(&j->elems);
 		free(j);
-		free(iso);
+		free_isolation(iso);
 		return;
+	}
+	/* What the kernel holds: the new elements when this worked, unknown otherwise. */
+	vg_iso_elems_free(&iso->applied);
+	iso->applied_valid = j->rc == 0 && j->on;
+	if (iso->applied_valid) {
+		iso->applied = j->elems;
+		memset(&j->elems, 0, sizeof(j->elems));
 	}
 	if (j->rc == 0) {
 		vg_error_clear(&iso->last_error);
-		iso->expected_rules = j->on ? j->nrules : 0;
+		iso->expected_rules = j->on ? VG_ISO_NFT_RULES : 0;
+		iso->expected_elems = j->on ? iso->applied.n : 0;
+		iso->elems_seen = j->on ? j->elems_seen : 0;
 		if (j->skipped) {
 			/* nothing changed */
 		} else if (j->on) {
@@ -370,7 +480,12 @@ static void apply_done(struct vg_job *job, void *data)
 				if (vg_iso_state_save(iso->agent->store, &iso->st, &serr) < 0)
 					vg_warn("isolation: %s", serr.message);
 			}
-			vg_notice("isolation applied: %zu rules in table inet %s", j->nrules, VG_ISO_TABLE);
+			if (j->updated)
+				vg_notice("isolation updated: %zu set elements changed in table inet %s", j->changed,
+					  VG_ISO_TABLE);
+			else
+				vg_notice("isolation applied: %d rules and %zu set elements in table inet %s",
+					  VG_ISO_NFT_RULES, iso->applied.n, VG_ISO_TABLE);
 		} else {
 			vg_notice("isolation removed: table inet %s deleted", VG_ISO_TABLE);
 		}
@@ -408,6 +523,7 @@ static void apply_done(struct vg_job *job, void *data)
 	json_decref(j->names);
 	free(j->rules);
 	free(j->ex);
+	vg_iso_elems_free(&j->elems);
 	free(j);
 	if (iso->pending)
 		start_apply(iso);
@@ -415,9 +531,13 @@ static void apply_done(struct vg_job *job, void *data)
 
 static void settings_fingerprint(struct vg_isolation *iso, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s|%s|%s|%s|%s|%s", setting(iso, "isolation.profile.dhcp"),
-		 setting(iso, "isolation.profile.dns"), setting(iso, "isolation.profile.ipv6_nd"),
-		 setting(iso, "link.servers"), setting(iso, "link.port"), setting(iso, "proxy.url"));
+	const struct vg_settings *s = iso->agent->settings;
+
+	snprintf(buf, size, "%s|%s|%s|%s|%s|%s", vg_setting_text(s, VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_DHCP)),
+		 vg_setting_text(s, VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_DNS)),
+		 vg_setting_text(s, VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_IPV6_ND)),
+		 vg_setting_text(s, VG_SETTING_DEF(VG_S_LINK_SERVERS)), vg_setting_text(s, VG_SETTING_DEF(VG_S_LINK_PORT)),
+		 vg_setting_text(s, VG_SETTING_DEF(VG_S_PROXY_URL)));
 }
 
 static void start_apply(struct vg_isolation *iso)
@@ -441,20 +561,27 @@ static void start_apply(struct vg_isolation *iso)
 	if (j->on) {
 		struct vg_iso_extras x;
 
-		if (vg_iso_exceptions_load(iso->agent->store, &j->ex, &j->nex, &err) < 0) {
-			j->rc = err.code;
+		j->max_exceptions = vg_iso_max_exceptions(iso->agent->settings);
+		j->held = iso->applied_valid ? &iso->applied : NULL;
+		if (iso->nex && !(j->ex = malloc(iso->nex * sizeof(*j->ex)))) {
+			j->rc = vg_error_set(&err, -ENOMEM, N_("out of memory"));
 			j->err = err;
 			apply_done(NULL, j);
 			return;
 		}
+		if (iso->nex)
+			memcpy(j->ex, iso->ex_rules, iso->nex * sizeof(*j->ex));
+		j->nex = iso->nex;
 		vg_iso_extras_from_settings(iso->agent->settings, &iso->st, &x);
 		j->old = x;
 		j->x.dhcp = x.dhcp;
 		j->x.dns = x.dns;
 		j->x.ipv6_nd = x.ipv6_nd;
-		snprintf(j->servers_setting, sizeof(j->servers_setting), "%s", setting(iso, "link.servers"));
-		j->link_port = vg_settings_get_int(iso->agent->settings, "link.port");
-		split_host_port(setting(iso, "proxy.url"), j->proxy_host, sizeof(j->proxy_host), &j->proxy_port);
+		snprintf(j->servers_setting, sizeof(j->servers_setting), "%s",
+			 vg_setting_list(iso->agent->settings, VG_S_LINK_SERVERS));
+		j->link_port = vg_setting_int(iso->agent->settings, VG_S_LINK_PORT);
+		split_host_port(vg_setting_str(iso->agent->settings, VG_S_PROXY_URL), j->proxy_host, sizeof(j->proxy_host),
+				&j->proxy_port);
 		if (j->proxy_host[0] && !j->proxy_port)
 			j->proxy_port = 3128;
 	}
@@ -550,7 +677,7 @@ void vg_isolation_note_contact(struct vg_agent *agent)
 static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 {
 	struct vg_isolation *iso = data;
-	long long hours = vg_settings_get_int(iso->agent->settings, "isolation.release_after_no_contact_hours");
+	long long hours = vg_setting_int(iso->agent->settings, VG_S_ISOLATION_RELEASE_AFTER_NO_CONTACT_HOURS);
 	char fp[VG_SETTING_MAX_VALUE];
 
 	(void)w;
@@ -610,7 +737,7 @@ static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	int rc;
 
 	(void)result;
-	if (vg_settings_get_bool(agent->settings, "isolation.test_short_durations"))
+	if (vg_setting_bool(agent->settings, VG_S_ISOLATION_TEST_SHORT_DURATIONS))
 		min = 1;
 	if (dur && !json_is_null(dur)) {
 		if (!json_is_integer(dur))
@@ -619,7 +746,7 @@ static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 		if (seconds < min || seconds > VG_ISO_MAX_DURATION)
 			return vg_error_set(err, -EINVAL, N_("the duration must be from 1 hour to 9999 hours"));
 	} else {
-		seconds = vg_settings_get_int(agent->settings, "isolation.auto_release_hours") * 3600;
+		seconds = vg_setting_int(agent->settings, VG_S_ISOLATION_AUTO_RELEASE_HOURS) * 3600;
 	}
 	if (reason && strlen(reason) >= sizeof(iso->st.reason))
 		return vg_error_set(err, -EINVAL, N_("the reason is too long (at most 511 bytes)"));
@@ -667,7 +794,7 @@ int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const 
 
 	if (!iso)
 		return vg_error_set(err, -EAGAIN, N_("the isolation subsystem is not running"));
-	if (n > VG_ISO_MAX_EXCEPTIONS)
+	if (n > vg_iso_max_exceptions(agent->settings))
 		return vg_error_set(err, -E2BIG, N_("too many permitted addresses"));
 	/* Every permitted address is checked before anything changes. */
 	if (n && !(ex = calloc(n, sizeof(*ex))))
@@ -678,15 +805,17 @@ int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const 
 			free(ex);
 			return rc;
 		}
-	for (size_t i = 0; i < n; i++)
-		if ((rc = vg_iso_exception_insert(agent->store, &ex[i], err)) < 0) {
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = vg_iso_exception_insert(agent->store, &ex[i], vg_iso_max_exceptions(agent->settings), err)) < 0 ||
+		    (rc = cache_add(iso, ex[i].id, &ex[i].rule)) < 0) {
 			free(ex);
-			return rc;
+			return rc == -ENOMEM ? vg_error_set(err, rc, N_("out of memory")) : rc;
 		}
+	}
 	free(ex);
 	if (reason && strlen(reason) >= sizeof(iso->st.reason))
 		return vg_error_set(err, -EINVAL, N_("the reason is too long (at most 511 bytes)"));
-	seconds = on ? vg_settings_get_int(agent->settings, "isolation.auto_release_hours") * 3600 : 0;
+	seconds = on ? vg_setting_int(agent->settings, VG_S_ISOLATION_AUTO_RELEASE_HOURS) * 3600 : 0;
 	if (on && !iso->st.on)
 		iso->st.since = time(NULL);
 	if (!on)
@@ -718,7 +847,8 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	int rc;
 
 	(void)req;
-	if ((rc = vg_iso_exceptions_load(agent->store, &ex, &nex, err)) < 0)
+	/* The first page only: the rest through isolation.exception.list (offset, limit). */
+	if ((rc = vg_iso_exceptions_load(agent->store, 0, VG_ISO_LIST_PAGE, &ex, &nex, err)) < 0)
 		return rc;
 	o = state_json(iso);
 	list = json_array();
@@ -726,16 +856,24 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 		json_array_append_new(list, vg_iso_exception_json(&ex[i]));
 	free(ex);
 	json_object_set_new(o, "exceptions", list);
+	json_object_set_new(o, "exceptions_total", json_integer((json_int_t)iso->nex));
 	json_object_set_new(o, "servers", json_string(iso->st.servers));
 	json_object_set_new(o, "warnings", iso->warnings ? json_incref(iso->warnings) : json_array());
 	/* The rules' check: does the kernel hold what the agent meant? */
-	if (vg_iso_nft_inspect(&present, &nrules, &ierr) < 0) {
+	/* The rules are counted now; the set elements at the last apply or periodic check (a
+	 * hundred thousand take a good part of a second to count: a worker's job). */
+	if (vg_iso_nft_inspect(&present, &nrules, NULL, &ierr) < 0) {
 		check = json_pack("{s:b, s:s}", "ok", false, "error", ierr.message);
 	} else {
-		bool ok = iso->busy || (iso->st.on ? present && nrules == iso->expected_rules : !present);
+		size_t nelems = present ? iso->elems_seen : 0;
+		bool ok = iso->busy || (iso->st.on ? present && nrules == iso->expected_rules &&
+							 nelems == iso->expected_elems
+						   : !present);
 
-		check = json_pack("{s:b, s:b, s:I, s:I}", "ok", ok, "table_present", present, "rules_in_kernel",
-				  (json_int_t)nrules, "rules_expected", (json_int_t)(iso->st.on ? iso->expected_rules : 0));
+		check = json_pack("{s:b, s:b, s:I, s:I, s:I, s:I}", "ok", ok, "table_present", present, "rules_in_kernel",
+				  (json_int_t)nrules, "rules_expected", (json_int_t)(iso->st.on ? iso->expected_rules : 0),
+				  "elements_in_kernel", (json_int_t)nelems, "elements_expected",
+				  (json_int_t)(iso->st.on ? iso->expected_elems : 0));
 	}
 	json_object_set_new(o, "check", check);
 	*result = o;
@@ -754,8 +892,10 @@ static int cmd_exception_add(struct vg_agent *agent, struct vg_ctl_request *req,
 					 arg_str(req, "remote"), arg_str(req, "local_port"), arg_str(req, "remote_port"),
 					 arg_str(req, "comment"), err)) < 0)
 		return rc;
-	if ((rc = vg_iso_exception_insert(agent->store, &ex, err)) < 0)
+	if ((rc = vg_iso_exception_insert(agent->store, &ex, vg_iso_max_exceptions(agent->settings), err)) < 0)
 		return rc;
+	if ((rc = cache_add(iso, ex.id, &ex.rule)) < 0)
+		return vg_error_set(err, rc, N_("out of memory"));
 	vg_notice("isolation exception %lld added: %s %s remote %s local port %s remote port %s", ex.id, ex.direction,
 		  ex.protocol, ex.remote[0] ? ex.remote : "any", ex.local_port[0] ? ex.local_port : "any",
 		  ex.remote_port[0] ? ex.remote_port : "any");
@@ -782,6 +922,7 @@ static int cmd_exception_remove(struct vg_agent *agent, struct vg_ctl_request *r
 		return vg_error_set(err, -EINVAL, N_("which exception? give its number"));
 	if ((rc = vg_iso_exception_delete(agent->store, json_integer_value(id), err)) < 0)
 		return rc;
+	cache_remove(iso, json_integer_value(id));
 	vg_notice("isolation exception %lld removed", (long long)json_integer_value(id));
 	ev = event_draft(4, "exception.remove", "isolation exception removed", req->peer ? req->peer->uid : 0);
 	json_object_set_new(json_object_get(json_object_get(ev, "unmapped"), "isolation"), "exception_id",
@@ -797,12 +938,17 @@ static int cmd_exception_remove(struct vg_agent *agent, struct vg_ctl_request *r
 static int cmd_exception_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
 			      struct vg_error *err)
 {
+	json_t *joff = json_object_get(req->args, "offset"), *jlim = json_object_get(req->args, "limit");
+	json_int_t offset = joff ? json_integer_value(joff) : 0, limit = jlim ? json_integer_value(jlim) : VG_ISO_LIST_PAGE;
 	struct vg_iso_exception *ex = NULL;
 	size_t n = 0;
 	int rc;
 
-	(void)req;
-	if ((rc = vg_iso_exceptions_load(agent->store, &ex, &n, err)) < 0)
+	if (offset < 0)
+		return vg_error_set(err, -EINVAL, N_("the offset must be 0 or more"));
+	if (limit < 1 || limit > VG_ISO_LIST_PAGE_MAX)
+		return vg_error_set(err, -EINVAL, N_("the limit must be from 1 to %s"), STR(VG_ISO_LIST_PAGE_MAX));
+	if ((rc = vg_iso_exceptions_load(agent->store, (size_t)offset, (size_t)limit, &ex, &n, err)) < 0)
 		return rc;
 	*result = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -811,12 +957,14 @@ static int cmd_exception_list(struct vg_agent *agent, struct vg_ctl_request *req
 	return 0;
 }
 
-static const char *const profiles[] = { "dhcp", "dns", "ipv6-nd" };
-
-static void profile_key(const char *name, char *key, size_t size)
-{
-	snprintf(key, size, "isolation.profile.%s", strcmp(name, "ipv6-nd") == 0 ? "ipv6_nd" : name);
-}
+static const struct {
+	const char *name;
+	const struct vg_bool_setting *setting;
+} profiles[] = {
+	{ "dhcp", VG_S_ISOLATION_PROFILE_DHCP },
+	{ "dns", VG_S_ISOLATION_PROFILE_DNS },
+	{ "ipv6-nd", VG_S_ISOLATION_PROFILE_IPV6_ND },
+};
 
 static int cmd_profile_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
 			    struct vg_error *err)
@@ -824,13 +972,9 @@ static int cmd_profile_list(struct vg_agent *agent, struct vg_ctl_request *req, 
 	(void)req;
 	(void)err;
 	*result = json_array();
-	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
-		char key[64];
-
-		profile_key(profiles[i], key, sizeof(key));
-		json_array_append_new(*result, json_pack("{s:s, s:b}", "name", profiles[i], "enabled",
-							 vg_settings_get_bool(agent->settings, key)));
-	}
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		json_array_append_new(*result, json_pack("{s:s, s:b}", "name", profiles[i].name, "enabled",
+							 vg_setting_bool(agent->settings, profiles[i].setting)));
 	return 0;
 }
 
@@ -840,19 +984,18 @@ static int cmd_profile_set(struct vg_agent *agent, struct vg_ctl_request *req, j
 	struct vg_isolation *iso = agent->isolation;
 	const char *name = arg_str(req, "name");
 	json_t *enabled = json_object_get(req->args, "enabled"), *ev;
+	const struct vg_bool_setting *setting = NULL;
 	struct vg_setting_pair pair;
-	char key[64];
-	bool known = false;
 	int rc;
 
 	for (size_t i = 0; name && i < sizeof(profiles) / sizeof(profiles[0]); i++)
-		known |= strcmp(name, profiles[i]) == 0;
-	if (!known)
+		if (strcmp(name, profiles[i].name) == 0)
+			setting = profiles[i].setting;
+	if (!setting)
 		return vg_error_set(err, -EINVAL, N_("unknown profile \"%s\" (dhcp, dns or ipv6-nd)"), name ? name : "");
 	if (!json_is_boolean(enabled))
 		return vg_error_set(err, -EINVAL, N_("say whether the profile is enabled"));
-	profile_key(name, key, sizeof(key));
-	pair.key = key;
+	pair.def = VG_SETTING_DEF(setting);
 	pair.value = json_is_true(enabled) ? "yes" : "no";
 	if ((rc = vg_settings_set(agent->settings, &pair, 1, req->peer ? req->peer->uid : 0, err)) < 0)
 		return rc;
@@ -883,7 +1026,6 @@ static const struct vg_agent_command commands[] = {
 static int start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_isolation *iso = calloc(1, sizeof(*iso));
-	size_t nrules = 0;
 	int rc;
 
 	if (!iso)
@@ -892,7 +1034,7 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 	agent->isolation = iso;
 	if ((rc = vg_iso_store_migrate(agent->store, err)) < 0)
 		return rc;
-	if ((rc = vg_iso_state_load(agent->store, &iso->st, err)) < 0)
+	if ((rc = vg_iso_state_load(agent->store, &iso->st, err)) < 0 || (rc = cache_load(iso, err)) < 0)
 		return rc;
 	if (iso->st.on && iso->st.until && iso->st.until <= time(NULL)) {
 		iso->st.on = false;
@@ -908,14 +1050,17 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		struct vg_iso_state tmp;
 		struct vg_error aerr;
 
-		if (vg_iso_apply_stored(agent->store, agent->settings, &tmp, &nrules, &aerr) < 0) {
+		if (vg_iso_apply_stored(agent->store, agent->settings, &tmp, &iso->applied, &aerr) < 0) {
 			iso->last_error = aerr;
 			if (!iso->last_error.code)
 				iso->last_error.code = -EIO;
 			vg_error_log("isolation: cannot re-apply at start: %s", aerr.message);
 		} else {
-			iso->expected_rules = nrules;
-			vg_notice("isolation re-applied at start: %zu rules", nrules);
+			iso->applied_valid = true;
+			iso->expected_rules = VG_ISO_NFT_RULES;
+			iso->expected_elems = iso->elems_seen = iso->applied.n;
+			vg_notice("isolation re-applied at start: %d rules and %zu set elements", VG_ISO_NFT_RULES,
+				  iso->applied.n);
 		}
 	}
 	settings_fingerprint(iso, iso->fingerprint, sizeof(iso->fingerprint));
@@ -948,7 +1093,7 @@ static void stop(struct vg_agent *agent)
 	if (iso->busy)
 		iso->stopping = true; /* apply_done frees it */
 	else
-		free(iso);
+		free_isolation(iso);
 }
 
 static json_t *status(struct vg_agent *agent)
@@ -962,4 +1107,5 @@ const struct vg_subsystem vg_subsystem_isolation = {
 	.stop = stop,
 	.status = status,
 	.commands = commands,
+	.settings = &settings,
 };

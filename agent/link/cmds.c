@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "link/certs.h"
 #include "link/link.h"
+#include "link/link-settings.h"
 #include "log.h"
 #include "nls.h"
 #include "settings.h"
@@ -192,7 +193,7 @@ static int cmd_cert_client_import(struct vg_agent *agent, struct vg_ctl_request 
 	if (r == 0) {
 		vg_notice("link: client certificate imported by uid %u", (unsigned)req->peer->uid);
 		json_object_set_new(*result, "two_way",
-				    json_boolean(vg_settings_get_bool(agent->settings, "link.client_certificate")));
+				    json_boolean(vg_setting_bool(agent->settings, VG_S_LINK_CLIENT_CERTIFICATE)));
 		link->generation++;
 	}
 out:
@@ -214,7 +215,7 @@ static int cmd_cert_client_show(struct vg_agent *agent, struct vg_ctl_request *r
 		return err->code;
 	if ((r = show(link->client_cert, N_("no client certificate is imported"), result, err)) == 0)
 		json_object_set_new(*result, "two_way",
-				    json_boolean(vg_settings_get_bool(agent->settings, "link.client_certificate")));
+				    json_boolean(vg_setting_bool(agent->settings, VG_S_LINK_CLIENT_CERTIFICATE)));
 	return r;
 }
 
@@ -230,16 +231,16 @@ static int cmd_cert_client_remove(struct vg_agent *agent, struct vg_ctl_request 
 		return r;
 	vg_notice("link: client certificate removed by uid %u", (unsigned)req->peer->uid);
 	*result = json_pack("{s:b, s:b}", "removed", 1, "two_way",
-			    vg_settings_get_bool(agent->settings, "link.client_certificate"));
+			    vg_setting_bool(agent->settings, VG_S_LINK_CLIENT_CERTIFICATE));
 	return 0;
 }
 
 /* ---- servers ---- */
 
-static int set_one(struct vg_agent *agent, struct vg_ctl_request *req, const char *key, const char *value,
-		   struct vg_error *err)
+static int set_one(struct vg_agent *agent, struct vg_ctl_request *req, const struct vg_setting_def *def,
+		   const char *value, struct vg_error *err)
 {
-	struct vg_setting_pair p = { key, value };
+	struct vg_setting_pair p = { def, value };
 
 	return vg_settings_set(agent->settings, &p, 1, req->peer->uid, err);
 }
@@ -275,7 +276,7 @@ static int edit_list(const char *list, const char *server, bool add, char *out, 
 static json_t *server_list(struct vg_agent *agent)
 {
 	struct vg_link *link = agent->link;
-	const char *list = vg_settings_get(agent->settings, "link.servers");
+	const char *list = vg_setting_list(agent->settings, VG_S_LINK_SERVERS);
 	json_t *arr = json_array();
 
 	for (const char *p = list; p && *p;) {
@@ -288,7 +289,7 @@ static json_t *server_list(struct vg_agent *agent)
 			p++;
 	}
 	return json_pack("{s:o, s:I, s:s}", "servers", arr, "port",
-			 (json_int_t)vg_settings_get_int(agent->settings, "link.port"), "in_use",
+			 (json_int_t)vg_setting_int(agent->settings, VG_S_LINK_PORT), "in_use",
 			 link && link->state == VG_LINK_CONNECTED ? link->servers[link->current] : "");
 }
 
@@ -301,8 +302,8 @@ static int cmd_server_edit(struct vg_agent *agent, struct vg_ctl_request *req, j
 
 	if (!server || !server[0])
 		return vg_error_set(err, -EINVAL, N_("missing argument \"%s\""), "server");
-	if ((r = edit_list(vg_settings_get(agent->settings, "link.servers"), server, add, list, sizeof(list), err)) < 0 ||
-	    (r = set_one(agent, req, "link.servers", list, err)) < 0)
+	if ((r = edit_list(vg_setting_list(agent->settings, VG_S_LINK_SERVERS), server, add, list, sizeof(list), err)) < 0 ||
+	    (r = set_one(agent, req, VG_SETTING_DEF(VG_S_LINK_SERVERS), list, err)) < 0)
 		return r;
 	*result = server_list(agent);
 	return 0;
@@ -542,7 +543,7 @@ static int cmd_server_check(struct vg_agent *agent, struct vg_ctl_request *req, 
 	if (colon)
 		snprintf(job->port, sizeof(job->port), "%s", colon + (server[0] == '[' ? 2 : 1));
 	else
-		snprintf(job->port, sizeof(job->port), "%lld", vg_settings_get_int(agent->settings, "link.port"));
+		snprintf(job->port, sizeof(job->port), "%lld", vg_setting_int(agent->settings, VG_S_LINK_PORT));
 	snprintf(job->url, sizeof(job->url), "https://%s%s%s", server, colon ? "" : ":", colon ? "" : job->port);
 	snprintf(job->ca, sizeof(job->ca), "%s", cur->server_cert);
 	snprintf(job->client, sizeof(job->client), "%s", cur->client_cert);
@@ -571,9 +572,9 @@ static json_t *proxy_info(struct vg_agent *agent)
 {
 	struct vg_link *link = agent->link;
 
-	return json_pack("{s:s, s:s, s:s, s:b}", "url", vg_settings_get(agent->settings, "proxy.url"), "user",
-			 vg_settings_get(agent->settings, "proxy.user"), "bypass",
-			 vg_settings_get(agent->settings, "proxy.bypass"), "password",
+	return json_pack("{s:s, s:s, s:s, s:b}", "url", vg_setting_str(agent->settings, VG_S_PROXY_URL), "user",
+			 vg_setting_str(agent->settings, VG_S_PROXY_USER), "bypass",
+			 vg_setting_list(agent->settings, VG_S_PROXY_BYPASS), "password",
 			 link && access(link->proxy_password_file, F_OK) == 0);
 }
 
@@ -593,9 +594,9 @@ static int cmd_proxy_set(struct vg_agent *agent, struct vg_ctl_request *req, jso
 		free_password(pw);
 		return link ? vg_error_set(err, -EINVAL, N_("missing argument \"%s\""), "url") : err->code;
 	}
-	p[0] = (struct vg_setting_pair){ "proxy.url", url };
-	p[1] = (struct vg_setting_pair){ "proxy.user", user ? user : "" };
-	p[2] = (struct vg_setting_pair){ "proxy.bypass", bypass ? bypass : "" };
+	p[0] = (struct vg_setting_pair){ VG_SETTING_DEF(VG_S_PROXY_URL), url };
+	p[1] = (struct vg_setting_pair){ VG_SETTING_DEF(VG_S_PROXY_USER), user ? user : "" };
+	p[2] = (struct vg_setting_pair){ VG_SETTING_DEF(VG_S_PROXY_BYPASS), bypass ? bypass : "" };
 	if ((pw && !user) ||
 	    (!pw && keep && (!user || !user[0]) && access(link->proxy_password_file, F_OK) == 0)) {
 		free_password(pw);
@@ -631,7 +632,11 @@ static int cmd_proxy_clear(struct vg_agent *agent, struct vg_ctl_request *req, j
 			   struct vg_error *err)
 {
 	struct vg_link *link = get_link(agent, err);
-	struct vg_setting_pair p[3] = { { "proxy.url", "" }, { "proxy.user", "" }, { "proxy.bypass", "" } };
+	const struct vg_setting_pair p[3] = {
+		{ VG_SETTING_DEF(VG_S_PROXY_URL), "" },
+		{ VG_SETTING_DEF(VG_S_PROXY_USER), "" },
+		{ VG_SETTING_DEF(VG_S_PROXY_BYPASS), "" },
+	};
 	int r;
 
 	if (!link)

@@ -28,6 +28,7 @@
 #include "fileio.h"
 #include "link/certs.h"
 #include "link/link.h"
+#include "link/link-settings.h"
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
@@ -35,6 +36,7 @@
 #include "spool.h"
 #include "isolation/isolation.h"
 #include "tasks/journal.h"
+#include "telemetry/telemetry-settings.h"
 
 #define TICK_MS 250
 #define FAILOVER_DELAY_MS 200
@@ -141,7 +143,7 @@ static void set_base(struct vg_link *link)
 		snprintf(link->url_base, sizeof(link->url_base), "https://%s", s);
 	else
 		snprintf(link->url_base, sizeof(link->url_base), "https://%s:%lld", s,
-			 vg_settings_get_int(link->agent->settings, "link.port"));
+			 vg_setting_int(link->agent->settings, VG_S_LINK_PORT));
 }
 
 /* Parses a JSON object answer; a failure is described against the server. */
@@ -553,9 +555,9 @@ static void sb_printf(struct strbuf *sb, const char *fmt, ...)
 static bool build_batch(struct vg_link *link)
 {
 	struct vg_settings *s = link->agent->settings;
-	bool limits = vg_settings_get_bool(s, "link.request_limits");
-	uint64_t per_hour = (uint64_t)vg_settings_get_int(s, "link.max_events_per_hour");
-	unsigned share = (unsigned)vg_settings_get_int(s, "link.type_share_percent");
+	bool limits = vg_setting_bool(s, VG_S_LINK_REQUEST_LIMITS);
+	uint64_t per_hour = (uint64_t)vg_setting_int(s, VG_S_LINK_MAX_EVENTS_PER_HOUR);
+	unsigned share = (unsigned)vg_setting_int(s, VG_S_LINK_TYPE_SHARE_PERCENT);
 	struct strbuf sb = { 0 };
 	uint64_t *seqs;
 	size_t n = 0;
@@ -702,7 +704,7 @@ static bool first_pending(struct vg_link *link, uint64_t after, uint64_t *seq, i
 static bool upload_due(struct vg_link *link)
 {
 	uint64_t now = vg_now_ms(), seq, more;
-	int64_t delay_ms = vg_settings_get_int(link->agent->settings, "link.max_transfer_delay") * 1000, t;
+	int64_t delay_ms = vg_setting_int(link->agent->settings, VG_S_LINK_MAX_TRANSFER_DELAY) * 1000, t;
 
 	if (link->min_interval && now - link->last_upload_ms < (uint64_t)link->min_interval * 1000)
 		return false;
@@ -725,7 +727,7 @@ static void send_events(struct vg_link *link)
 {
 	char url[512];
 
-	if (!vg_settings_get_bool(link->agent->settings, "telemetry.enabled") || !upload_due(link))
+	if (!vg_setting_bool(link->agent->settings, VG_S_TELEMETRY_ENABLED) || !upload_due(link))
 		return;
 	if (!link->batch.ready && !build_batch(link)) {
 		link->next_scan_ms = vg_now_ms() + 1000;
@@ -741,23 +743,22 @@ static void send_events(struct vg_link *link)
 
 static void fingerprint(struct vg_link *link, char *out, size_t size)
 {
-	static const char *const keys[] = {
-		"link.servers", "link.port", "link.client_certificate", "link.system_ca", "link.connect_timeout",
-		"link.request_timeout", "proxy.url", "proxy.user", "proxy.bypass",
+	static const struct vg_setting_def *const defs[] = {
+		VG_SETTING_DEF(VG_S_LINK_SERVERS), VG_SETTING_DEF(VG_S_LINK_PORT),
+		VG_SETTING_DEF(VG_S_LINK_CLIENT_CERTIFICATE), VG_SETTING_DEF(VG_S_LINK_SYSTEM_CA),
+		VG_SETTING_DEF(VG_S_LINK_CONNECT_TIMEOUT), VG_SETTING_DEF(VG_S_LINK_REQUEST_TIMEOUT),
+		VG_SETTING_DEF(VG_S_PROXY_URL), VG_SETTING_DEF(VG_S_PROXY_USER), VG_SETTING_DEF(VG_S_PROXY_BYPASS),
 	};
 	size_t used = (size_t)snprintf(out, size, "%u", link->generation);
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && used < size; i++) {
-		const char *v = vg_settings_get(link->agent->settings, keys[i]);
-
-		used += (size_t)snprintf(out + used, size - used, "|%s", v ? v : "");
-	}
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]) && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "|%s", vg_setting_text(link->agent->settings, defs[i]));
 }
 
 int vg_link_configure(struct vg_link *link, struct vg_error *err)
 {
 	struct vg_settings *s = link->agent->settings;
-	const char *servers = vg_settings_get(s, "link.servers");
+	const char *servers = vg_setting_list(s, VG_S_LINK_SERVERS);
 	const char *dir = link->agent->cfg.state_dir;
 	char *pw = NULL;
 	size_t len;
@@ -775,9 +776,9 @@ int vg_link_configure(struct vg_link *link, struct vg_error *err)
 	snprintf(link->server_cert, sizeof(link->server_cert), "%s/%s", dir, VG_LINK_SERVER_CERT);
 	snprintf(link->client_cert, sizeof(link->client_cert), "%s/%s", dir, VG_LINK_CLIENT_CERT);
 	snprintf(link->proxy_password_file, sizeof(link->proxy_password_file), "%s/%s", dir, VG_LINK_PROXY_PASSWORD);
-	snprintf(link->proxy, sizeof(link->proxy), "%s", vg_settings_get(s, "proxy.url"));
-	snprintf(link->proxy_user, sizeof(link->proxy_user), "%s", vg_settings_get(s, "proxy.user"));
-	snprintf(link->noproxy, sizeof(link->noproxy), "%s", vg_settings_get(s, "proxy.bypass"));
+	snprintf(link->proxy, sizeof(link->proxy), "%s", vg_setting_str(s, VG_S_PROXY_URL));
+	snprintf(link->proxy_user, sizeof(link->proxy_user), "%s", vg_setting_str(s, VG_S_PROXY_USER));
+	snprintf(link->noproxy, sizeof(link->noproxy), "%s", vg_setting_list(s, VG_S_PROXY_BYPASS));
 	wipe_password(link);
 	if (link->proxy[0] && link->proxy_user[0] &&
 	    vg_file_read_all(link->proxy_password_file, VG_LINK_SECRET_MAX, &pw, &len, NULL) == 0) {
@@ -785,7 +786,7 @@ int vg_link_configure(struct vg_link *link, struct vg_error *err)
 		link->proxy_password = pw;
 	}
 	link->pinned = file_exists(link->server_cert);
-	link->two_way = vg_settings_get_bool(s, "link.client_certificate");
+	link->two_way = vg_setting_bool(s, VG_S_LINK_CLIENT_CERTIFICATE);
 	memset(&link->conf, 0, sizeof(link->conf));
 	link->conf.ca_file = link->pinned ? link->server_cert : NULL;
 	link->conf.client_file = link->two_way ? link->client_cert : NULL;
@@ -793,13 +794,13 @@ int vg_link_configure(struct vg_link *link, struct vg_error *err)
 	link->conf.proxy_user = link->proxy_user[0] ? link->proxy_user : NULL;
 	link->conf.proxy_password = link->proxy_password;
 	link->conf.noproxy = link->noproxy[0] ? link->noproxy : NULL;
-	link->conf.connect_timeout_ms = (long)vg_settings_get_int(s, "link.connect_timeout") * 1000;
-	link->conf.timeout_ms = (long)vg_settings_get_int(s, "link.request_timeout") * 1000;
-	link->conf.low_speed_time_s = (long)vg_settings_get_int(s, "link.request_timeout");
+	link->conf.connect_timeout_ms = (long)vg_setting_int(s, VG_S_LINK_CONNECT_TIMEOUT) * 1000;
+	link->conf.timeout_ms = (long)vg_setting_int(s, VG_S_LINK_REQUEST_TIMEOUT) * 1000;
+	link->conf.low_speed_time_s = (long)vg_setting_int(s, VG_S_LINK_REQUEST_TIMEOUT);
 	link->conf.agent_id = vg_agent_id(link->agent);
 	if (link->nservers == 0)
 		return 0;
-	if (!link->pinned && !vg_settings_get_bool(s, "link.system_ca"))
+	if (!link->pinned && !vg_setting_bool(s, VG_S_LINK_SYSTEM_CA))
 		return vg_error_set(err, -EPERM,
 				    N_("no server certificate is imported (vigilctl cert server import FILE), and link.system_ca is off"));
 	if (link->two_way && !file_exists(link->client_cert))
@@ -819,7 +820,7 @@ void vg_link_reset(struct vg_link *link)
 	link->current = 0;
 	link->failures = 0;
 	link->next_try_ms = 0;
-	link->poll_wait = (unsigned)vg_settings_get_int(link->agent->settings, "link.poll_wait");
+	link->poll_wait = (unsigned)vg_setting_int(link->agent->settings, VG_S_LINK_POLL_WAIT);
 	fingerprint(link, link->fingerprint, sizeof(link->fingerprint));
 	if (vg_link_configure(link, &err) < 0) {
 		record_error(link, &err);
@@ -843,7 +844,7 @@ static void step(struct vg_link *link)
 		return;
 	}
 	if (!link->hello_req &&
-	    now - link->last_hello_ms >= (uint64_t)vg_settings_get_int(link->agent->settings, "link.sync_period") * 60000)
+	    now - link->last_hello_ms >= (uint64_t)vg_setting_int(link->agent->settings, VG_S_LINK_SYNC_PERIOD) * 60000)
 		send_hello(link);
 	if (!link->poll_req)
 		start_poll(link);
@@ -868,11 +869,11 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 }
 
 /* Two-way TLS cannot be turned on without a client certificate to present. */
-static int veto_setting(const char *key, const char *value, void *data, struct vg_error *err)
+static int veto_setting(const struct vg_setting_def *def, const char *value, void *data, struct vg_error *err)
 {
 	struct vg_link *link = data;
 
-	if (strcmp(key, "link.client_certificate") == 0 && strcmp(value, "yes") == 0 && !file_exists(link->client_cert))
+	if (def == VG_SETTING_DEF(VG_S_LINK_CLIENT_CERTIFICATE) && strcmp(value, "yes") == 0 && !file_exists(link->client_cert))
 		return vg_error_set(err, -EPERM,
 				    N_("link.client_certificate cannot be turned on: no client certificate is imported (vigilctl cert client import FILE)"));
 	return 0;

@@ -9,8 +9,54 @@
 
 #include "agent.h"
 #include "link/link.h"
+#include "link/link-settings.h"
 #include "nls.h"
 #include "settings.h"
+
+/* HOST[:PORT], HOST being a DNS name, an IPv4 address or a bracketed IPv6 address. */
+static int validate_server(const char *value, struct vg_error *err)
+{
+	const char *host_end, *port = NULL;
+	size_t hlen;
+
+	if (value[0] == '[') {
+		host_end = strchr(value, ']');
+		if (!host_end || host_end == value + 1)
+			goto bad;
+		for (const char *p = value + 1; p < host_end; p++)
+			if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+				goto bad;
+		if (host_end[1] == ':')
+			port = host_end + 2;
+		else if (host_end[1])
+			goto bad;
+	} else {
+		host_end = strchr(value, ':');
+		if (host_end)
+			port = host_end + 1;
+		else
+			host_end = value + strlen(value);
+		hlen = (size_t)(host_end - value);
+		if (hlen == 0 || hlen > 253)
+			goto bad;
+		for (const char *p = value; p < host_end; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+				goto bad;
+	}
+	if (port) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(port, &end, 10);
+		if (!*port || *end || errno || v < 1 || v > 65535 || !isdigit((unsigned char)*port))
+			goto bad;
+	}
+	return 0;
+bad:
+	return vg_error_set(err, -EINVAL,
+		N_("\"%s\" is not a server address (HOST, HOST:PORT or [IPv6]:PORT)"), value);
+}
 
 /* http://, https://, socks5:// or socks5h:// HOST[:PORT], without credentials in it. */
 static int validate_proxy(const char *value, struct vg_error *err)
@@ -46,20 +92,60 @@ static int validate_user(const char *value, struct vg_error *err)
 	return strlen(value) > 200 ? vg_error_set(err, -EINVAL, N_("the proxy user name is too long")) : 0;
 }
 
-const struct vg_setting_def vg_link_settings[] = {
-	{ "link.system_ca", VG_SETTING_BOOL, "no", 0, 0, NULL,
-	  N_("Trust the system CAs for the server when no server certificate is imported"), 0, NULL },
-	{ "link.poll_wait", VG_SETTING_INT, "25", 1, 60, N_("seconds"),
-	  N_("How long the server may hold a request for commands (long poll)"), 0, NULL },
-	{ "proxy.url", VG_SETTING_STRING, "", 0, 0, NULL,
-	  N_("Proxy to the central server (http://, https://, socks5:// or socks5h:// HOST:PORT; empty: none)"), 0,
-	  validate_proxy },
-	{ "proxy.user", VG_SETTING_STRING, "", 0, 0, NULL,
-	  N_("User name for the proxy (its password is set with vigilctl proxy set)"), 0, validate_user },
-	{ "proxy.bypass", VG_SETTING_LIST, "", 0, 64, NULL,
-	  N_("Hosts reached without the proxy (comma-separated names, domains or addresses)"), 0, NULL },
-	{ NULL },
+VG_LIST_SETTING(VG_S_LINK_SERVERS, .key = "link.servers", .def = "", .max = 16,
+		.help = N_("Central servers, tried in this order (HOST[:PORT], comma-separated)"),
+		.validate = validate_server);
+VG_INT_SETTING(VG_S_LINK_PORT, .key = "link.port", .def = "443", .min = 1, .max = 65535,
+	       .help = N_("Port of the central server when an address names none"));
+VG_BOOL_SETTING(VG_S_LINK_CLIENT_CERTIFICATE, .key = "link.client_certificate", .def = "no",
+		.help = N_("Two-way TLS: present the imported client certificate"));
+VG_INT_SETTING(VG_S_LINK_SYNC_PERIOD, .key = "link.sync_period", .def = "5", .min = 1, .max = 1440,
+	       .unit = N_("minutes"), .help = N_("Period of synchronization with the server"));
+VG_INT_SETTING(VG_S_LINK_CONNECT_TIMEOUT, .key = "link.connect_timeout", .def = "10", .min = 1, .max = 600,
+	       .unit = N_("seconds"), .help = N_("Maximum wait for a connection to the server"));
+VG_INT_SETTING(VG_S_LINK_REQUEST_TIMEOUT, .key = "link.request_timeout", .def = "10", .min = 1, .max = 600,
+	       .unit = N_("seconds"), .help = N_("Maximum wait for an answer from the server"));
+VG_INT_SETTING(VG_S_LINK_MAX_TRANSFER_DELAY, .key = "link.max_transfer_delay", .def = "30", .min = 1, .max = 3600,
+	       .unit = N_("seconds"), .help = N_("Maximum delay before collected events are sent"));
+VG_BOOL_SETTING(VG_S_LINK_REQUEST_LIMITS, .key = "link.request_limits", .def = "yes",
+		.help = N_("Limit the number of events sent per hour"));
+VG_INT_SETTING(VG_S_LINK_MAX_EVENTS_PER_HOUR, .key = "link.max_events_per_hour", .def = "3000", .min = 1,
+	       .max = 10000000, .help = N_("Maximum events sent per hour when limits are on"));
+VG_INT_SETTING(VG_S_LINK_TYPE_SHARE_PERCENT, .key = "link.type_share_percent", .def = "15", .min = 1, .max = 100,
+	       .unit = N_("percent"), .help = N_("Share of the hourly limit above which one event type is held back"));
+VG_BOOL_SETTING(VG_S_LINK_SYSTEM_CA, .key = "link.system_ca", .def = "no",
+		.help = N_("Trust the system CAs for the server when no server certificate is imported"));
+VG_INT_SETTING(VG_S_LINK_POLL_WAIT, .key = "link.poll_wait", .def = "25", .min = 1, .max = 60,
+	       .unit = N_("seconds"), .help = N_("How long the server may hold a request for commands (long poll)"));
+VG_STR_SETTING(VG_S_PROXY_URL, .key = "proxy.url", .def = "",
+	       .help = N_("Proxy to the central server (http://, https://, socks5:// or socks5h:// HOST:PORT; empty: none)"),
+	       .validate = validate_proxy);
+VG_STR_SETTING(VG_S_PROXY_USER, .key = "proxy.user", .def = "",
+	       .help = N_("User name for the proxy (its password is set with vigilctl proxy set)"),
+	       .validate = validate_user);
+VG_LIST_SETTING(VG_S_PROXY_BYPASS, .key = "proxy.bypass", .def = "", .max = 64,
+		.help = N_("Hosts reached without the proxy (comma-separated names, domains or addresses)"));
+
+static const char *const setting_prefixes[] = { "link", "proxy", NULL };
+static const struct vg_setting_def *const setting_defs[] = {
+	VG_SETTING_DEF(VG_S_LINK_SERVERS),
+	VG_SETTING_DEF(VG_S_LINK_PORT),
+	VG_SETTING_DEF(VG_S_LINK_CLIENT_CERTIFICATE),
+	VG_SETTING_DEF(VG_S_LINK_SYNC_PERIOD),
+	VG_SETTING_DEF(VG_S_LINK_CONNECT_TIMEOUT),
+	VG_SETTING_DEF(VG_S_LINK_REQUEST_TIMEOUT),
+	VG_SETTING_DEF(VG_S_LINK_MAX_TRANSFER_DELAY),
+	VG_SETTING_DEF(VG_S_LINK_REQUEST_LIMITS),
+	VG_SETTING_DEF(VG_S_LINK_MAX_EVENTS_PER_HOUR),
+	VG_SETTING_DEF(VG_S_LINK_TYPE_SHARE_PERCENT),
+	VG_SETTING_DEF(VG_S_LINK_SYSTEM_CA),
+	VG_SETTING_DEF(VG_S_LINK_POLL_WAIT),
+	VG_SETTING_DEF(VG_S_PROXY_URL),
+	VG_SETTING_DEF(VG_S_PROXY_USER),
+	VG_SETTING_DEF(VG_S_PROXY_BYPASS),
+	NULL,
 };
+static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
 
 static int start(struct vg_agent *agent, struct vg_error *err)
 {
@@ -72,4 +158,5 @@ const struct vg_subsystem vg_subsystem_link = {
 	.stop = vg_link_stop,
 	.status = vg_link_status,
 	.commands = vg_link_commands,
+	.settings = &settings,
 };

@@ -21,6 +21,7 @@
 #include "events.h"
 #include "scan/report.h"
 #include "scan/scan.h"
+#include "scan/scan-settings.h"
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
@@ -32,17 +33,24 @@
 #define MAX_PATHS 64
 #define MAX_SKIPPED_LISTED 1000
 
-const struct vg_setting_def vg_ioc_settings[] = {
-	{ "ioc.hash_limit_mib", VG_SETTING_INT, "200", 1, 1048576, "MiB",
-	  N_("files larger than this are not hashed by IOC scans (each one is reported)"), 0, NULL },
-	{ "ioc.max_document_kib", VG_SETTING_INT, "1024", 1, 4096, "KiB",
-	  N_("largest OpenIOC document accepted"), 0, NULL },
-	{ "ioc.file_strings", VG_SETTING_BOOL, "no", 0, 0, NULL,
-	  N_("evaluate FileItem/StringList/string by reading whole files (slow)"), 0, NULL },
-	{ "ioc.keep_scans", VG_SETTING_INT, "100", 1, 100000, NULL,
-	  N_("number of past IOC scans kept in the database"), 0, NULL },
-	{ NULL },
+VG_INT_SETTING(VG_S_IOC_HASH_LIMIT_MIB, .key = "ioc.hash_limit_mib", .def = "200", .min = 1, .max = 1048576,
+	       .unit = "MiB", .help = N_("files larger than this are not hashed by IOC scans (each one is reported)"));
+VG_INT_SETTING(VG_S_IOC_MAX_DOCUMENT_KIB, .key = "ioc.max_document_kib", .def = "1024", .min = 1, .max = 4096,
+	       .unit = "KiB", .help = N_("largest OpenIOC document accepted"));
+VG_BOOL_SETTING(VG_S_IOC_FILE_STRINGS, .key = "ioc.file_strings", .def = "no",
+		.help = N_("evaluate FileItem/StringList/string by reading whole files (slow)"));
+VG_INT_SETTING(VG_S_IOC_KEEP_SCANS, .key = "ioc.keep_scans", .def = "100", .min = 1, .max = 100000,
+	       .help = N_("number of past IOC scans kept in the database"));
+
+static const char *const setting_prefixes[] = { "ioc", NULL };
+static const struct vg_setting_def *const setting_defs[] = {
+	VG_SETTING_DEF(VG_S_IOC_HASH_LIMIT_MIB),
+	VG_SETTING_DEF(VG_S_IOC_MAX_DOCUMENT_KIB),
+	VG_SETTING_DEF(VG_S_IOC_FILE_STRINGS),
+	VG_SETTING_DEF(VG_S_IOC_KEEP_SCANS),
+	NULL,
 };
+static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
 
 struct scan_job;
 
@@ -113,7 +121,7 @@ static int each_document(struct vg_agent *agent, json_t *args, struct vg_error *
 {
 	json_t *docs = json_object_get(args, "documents"), *d;
 	size_t i;
-	long long max = vg_settings_get_int(agent->settings, "ioc.max_document_kib") * 1024;
+	long long max = vg_setting_int(agent->settings, VG_S_IOC_MAX_DOCUMENT_KIB) * 1024;
 	int r;
 
 	if (!json_is_array(docs) || json_array_size(docs) == 0)
@@ -333,7 +341,7 @@ static void store_result(struct vg_agent *agent, struct scan_job *j, const char 
 	}
 	sqlite3_finalize(st);
 	free(text);
-	long long keep = vg_settings_get_int(agent->settings, "ioc.keep_scans");
+	long long keep = vg_setting_int(agent->settings, VG_S_IOC_KEEP_SCANS);
 	if (sqlite3_prepare_v2(db, "DELETE FROM ioc_scans WHERE id <= (SELECT max(id) FROM ioc_scans) - ?", -1, &st,
 			       NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, keep);
@@ -526,9 +534,9 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	j->scan.no_system = json_is_true(json_object_get(args, "no_system"));
 	j->scan.containers = json_is_true(json_object_get(args, "containers"));
 	j->scan.strings = json_is_true(json_object_get(args, "strings")) ||
-			  vg_settings_get_bool(agent->settings, "ioc.file_strings");
+			  vg_setting_bool(agent->settings, VG_S_IOC_FILE_STRINGS);
 	j->scan.hash_limit = hl > 0 ? (uint64_t)hl
-				    : (uint64_t)vg_settings_get_int(agent->settings, "ioc.hash_limit_mib") << 20;
+				    : (uint64_t)vg_setting_int(agent->settings, VG_S_IOC_HASH_LIMIT_MIB) << 20;
 	j->scan.cancel = &j->cancel;
 	j->scan.progress = on_progress;
 	j->scan.skipped = on_skipped;
@@ -707,4 +715,5 @@ const struct vg_subsystem vg_subsystem_ioc = {
 	.stop = ioc_stop,
 	.status = ioc_status,
 	.commands = commands,
+	.settings = &settings,
 };

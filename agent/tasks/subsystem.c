@@ -29,6 +29,7 @@
 #include "tasks/executors.h"
 #include "tasks/journal.h"
 #include "tasks/tasks.h"
+#include "tasks/tasks-settings.h"
 #include "vigil/error.h"
 #include "workers.h"
 
@@ -132,17 +133,25 @@ static int validate_user(const char *value, struct vg_error *err)
 	return 0;
 }
 
-const struct vg_setting_def vg_tasks_settings[] = {
-	{ "tasks.get_file_max_mb", VG_SETTING_INT, "100", 1, 16384, "MiB",
-	  N_("Largest file that get-file collects and that a quarantine copies"), 0, NULL },
-	{ "tasks.run_default_user", VG_SETTING_STRING, "root", 0, 0, NULL,
-	  N_("User that runs a process when the task names none"), 0, validate_user },
-	{ "tasks.run_default_timeout", VG_SETTING_INT, "600", 1, 86400, "seconds",
-	  N_("Time a run task may take when the task sets no timeout"), 0, NULL },
-	{ "tasks.terminate_grace_seconds", VG_SETTING_INT, "5", 0, 300, "seconds",
-	  N_("Time between SIGTERM and SIGKILL when a task terminates a process"), 0, NULL },
-	{ NULL },
+VG_INT_SETTING(VG_S_TASKS_GET_FILE_MAX_MB, .key = "tasks.get_file_max_mb", .def = "100", .min = 1, .max = 16384,
+	       .unit = "MiB", .help = N_("Largest file that get-file collects and that a quarantine copies"));
+VG_STR_SETTING(VG_S_TASKS_RUN_DEFAULT_USER, .key = "tasks.run_default_user", .def = "root",
+	       .help = N_("User that runs a process when the task names none"), .validate = validate_user);
+VG_INT_SETTING(VG_S_TASKS_RUN_DEFAULT_TIMEOUT, .key = "tasks.run_default_timeout", .def = "600", .min = 1,
+	       .max = 86400, .unit = "seconds", .help = N_("Time a run task may take when the task sets no timeout"));
+VG_INT_SETTING(VG_S_TASKS_TERMINATE_GRACE_SECONDS, .key = "tasks.terminate_grace_seconds", .def = "5", .min = 0,
+	       .max = 300, .unit = "seconds",
+	       .help = N_("Time between SIGTERM and SIGKILL when a task terminates a process"));
+
+static const char *const setting_prefixes[] = { "tasks", NULL };
+static const struct vg_setting_def *const setting_defs[] = {
+	VG_SETTING_DEF(VG_S_TASKS_GET_FILE_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_USER),
+	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_TIMEOUT),
+	VG_SETTING_DEF(VG_S_TASKS_TERMINATE_GRACE_SECONDS),
+	NULL,
 };
+static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
 
 static bool final_state(enum task_state s)
 {
@@ -553,17 +562,17 @@ static struct task *find_task(struct vg_tasks *tasks, int64_t id)
 static void fill_ctx(struct vg_tasks *tasks, struct task *t)
 {
 	const struct vg_settings *s = tasks->agent->settings;
-	const char *user = vg_settings_get(s, "tasks.run_default_user");
+	const char *user = vg_setting_str(s, VG_S_TASKS_RUN_DEFAULT_USER);
 
 	t->ctx.cancel = &t->cancel;
 	t->ctx.self = &tasks->self;
 	snprintf(t->ctx.id, sizeof(t->ctx.id), "%" PRId64, t->id);
 	snprintf(t->ctx.collect_dir, sizeof(t->ctx.collect_dir), "%s/collected", tasks->agent->cfg.state_dir);
 	snprintf(t->ctx.quarantine_dir, sizeof(t->ctx.quarantine_dir), "%s/quarantine", tasks->agent->cfg.state_dir);
-	t->ctx.file_max = (uint64_t)vg_settings_get_int(s, "tasks.get_file_max_mb") * 1024 * 1024;
-	snprintf(t->ctx.run_default_user, sizeof(t->ctx.run_default_user), "%s", user && user[0] ? user : "root");
-	t->ctx.run_default_timeout = (unsigned)vg_settings_get_int(s, "tasks.run_default_timeout");
-	t->ctx.terminate_grace = (unsigned)vg_settings_get_int(s, "tasks.terminate_grace_seconds");
+	t->ctx.file_max = (uint64_t)vg_setting_int(s, VG_S_TASKS_GET_FILE_MAX_MB) * 1024 * 1024;
+	snprintf(t->ctx.run_default_user, sizeof(t->ctx.run_default_user), "%s", user[0] ? user : "root");
+	t->ctx.run_default_timeout = (unsigned)vg_setting_int(s, VG_S_TASKS_RUN_DEFAULT_TIMEOUT);
+	t->ctx.terminate_grace = (unsigned)vg_setting_int(s, VG_S_TASKS_TERMINATE_GRACE_SECONDS);
 }
 
 /* The journal records the queued task and numbers it: ids survive restarts.  Without a
@@ -1112,4 +1121,5 @@ const struct vg_subsystem vg_subsystem_tasks = {
 	.stop = tasks_stop,
 	.status = tasks_status,
 	.commands = commands,
+	.settings = &settings,
 };

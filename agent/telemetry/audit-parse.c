@@ -15,23 +15,13 @@
 #include "events.h"
 #include "telemetry/audit-parse.h"
 #include "telemetry/audit.h"
+#include "telemetry/ocsf.h"
 #include "telemetry/telemetry.h"
 
 #define MAX_ARGS 256
-#define MAX_CMDLINE 8192
+#define MAX_ARG_BYTES 8192
 #define MAX_FIELD 4096
 #define MAX_PATHS 5 /* a rename has four */
-
-struct vg_audit_parser {
-	struct vg_telemetry *tel;
-	auparse_state_t *au;
-	int machine;
-	unsigned long arch;      /* the ELF machine of our syscall numbers, as in "arch=" */
-	int nr_execve, nr_execveat, nr_exit_group, nr_connect, nr_accept, nr_accept4, nr_bind;
-	atomic_uint_fast64_t records, events, overruns;
-	atomic_bool watching;    /* directory watches are on: PATH records matter */
-	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
-};
 
 /* What one audit event says, gathered over its records. */
 struct audit_event {
@@ -53,6 +43,19 @@ struct audit_event {
 	size_t npath;
 	int64_t time_ms;
 	unsigned long serial;
+};
+
+struct vg_audit_parser {
+	struct vg_telemetry *tel;
+	auparse_state_t *au;
+	int machine;
+	unsigned long arch;      /* the ELF machine of our syscall numbers, as in "arch=" */
+	int nr_execve, nr_execveat, nr_exit_group, nr_connect, nr_accept, nr_accept4, nr_bind;
+	atomic_uint_fast64_t records, events, overruns;
+	atomic_bool watching;    /* directory watches are on: PATH records matter */
+	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
+	/* The event being read, reused: tens of KiB allocated for every event cost more. */
+	struct audit_event ev;
 };
 
 static bool our_syscall(const struct vg_audit_parser *p, int nr)
@@ -95,26 +98,6 @@ static void decode_value(char *dst, size_t size, const char *raw)
 	len = unhex(raw, (unsigned char *)dst, size - 1);
 	dst[len] = '\0';
 	/* A NUL inside the value (it does not happen for paths) would cut it there. */
-}
-
-/* A JSON string of text from the kernel, which need not be UTF-8: bytes that are not
- * become '?' rather than losing the whole value. */
-static json_t *text_json(const char *text)
-{
-	json_t *j = json_string(text);
-	char *copy;
-
-	if (j)
-		return j;
-	copy = strdup(text);
-	if (!copy)
-		return json_string("");
-	for (char *c = copy; *c; c++)
-		if ((unsigned char)*c >= 0x80 || (unsigned char)*c < 0x20)
-			*c = '?';
-	j = json_string(copy);
-	free(copy);
-	return j;
 }
 
 /* Reads the fields of the current record into ev. */
@@ -167,13 +150,13 @@ static void read_record(struct vg_audit_parser *p, struct audit_event *ev)
 					json_t *last = json_array_get(ev->argv, json_array_size(ev->argv) - 1);
 					char *joined;
 
-					if (json_string_length(last) < MAX_CMDLINE &&
+					if (json_string_length(last) < MAX_ARG_BYTES &&
 					    asprintf(&joined, "%s%s", json_string_value(last), val) >= 0) {
-						json_array_set_new(ev->argv, json_array_size(ev->argv) - 1, text_json(joined));
+						json_array_set_new(ev->argv, json_array_size(ev->argv) - 1, vg_ocsf_text(joined));
 						free(joined);
 					}
 				} else {
-					json_array_append_new(ev->argv, text_json(val));
+					json_array_append_new(ev->argv, vg_ocsf_text(val));
 				}
 			}
 		} else if (type == AUDIT_PATH && ev->npath < MAX_PATHS) {
@@ -189,53 +172,19 @@ static void read_record(struct vg_audit_parser *p, struct audit_event *ev)
 	} while (auparse_next_field(p->au) > 0);
 }
 
-static json_t *user_json(long long uid)
-{
-	char s[24];
-
-	snprintf(s, sizeof(s), "%lld", uid);
-	return json_pack("{s:s}", "uid", s);
-}
-
 static json_t *process_json(const struct audit_event *ev)
 {
-	json_t *proc = json_pack("{s:I, s:o, s:{s:o}, s:o, s:{s:I}}", "pid", (json_int_t)ev->pid, "name",
-				 text_json(ev->comm), "file", "path", text_json(ev->exe), "user", user_json(ev->uid),
-				 "parent_process", "pid", (json_int_t)ev->ppid);
-	const char *slash = strrchr(ev->exe, '/');
-
-	if (slash && slash[1])
-		json_object_set_new(json_object_get(proc, "file"), "name", text_json(slash + 1));
-	return proc;
+	return vg_ocsf_process(ev->pid, ev->comm, ev->exe, ev->uid, ev->ppid);
 }
 
 static json_t *base_event(int class_uid, int activity_id, const char *activity, const struct audit_event *ev)
 {
-	return json_pack("{s:i, s:i, s:i, s:s, s:i, s:I, s:{s:I, s:I}}", "class_uid", class_uid,
-			 "category_uid", class_uid / 1000, "activity_id", activity_id, "activity_name", activity,
-			 "severity_id", 1, "time", (json_int_t)ev->time_ms,
-			 "unmapped", "audit_serial", (json_int_t)ev->serial, "auid", (json_int_t)ev->auid);
-}
+	json_t *e = vg_ocsf_event(class_uid, activity_id, activity, ev->time_ms);
+	json_t *unmapped = json_object_get(e, "unmapped");
 
-static char *join_argv(json_t *argv)
-{
-	size_t used = 0, i;
-	char *out = malloc(MAX_CMDLINE + 1);
-	json_t *a;
-
-	if (!out)
-		return NULL;
-	out[0] = '\0';
-	json_array_foreach(argv, i, a) {
-		int n = snprintf(out + used, MAX_CMDLINE + 1 - used, "%s%s", i ? " " : "", json_string_value(a));
-
-		if (n < 0 || (size_t)n >= MAX_CMDLINE + 1 - used) {
-			used = MAX_CMDLINE;
-			break;
-		}
-		used += (size_t)n;
-	}
-	return out;
+	json_object_set_new(unmapped, "audit_serial", json_integer((json_int_t)ev->serial));
+	json_object_set_new(unmapped, "auid", json_integer((json_int_t)ev->auid));
+	return e;
 }
 
 static json_t *process_event(struct vg_audit_parser *p, struct audit_event *ev)
@@ -254,13 +203,13 @@ static json_t *process_event(struct vg_audit_parser *p, struct audit_event *ev)
 		return NULL;
 	e = base_event(VG_OCSF_PROCESS_ACTIVITY, 1, "Launch", ev);
 	proc = process_json(ev);
-	cmd = join_argv(ev->argv);
-	json_object_set_new(proc, "cmd_line", text_json(cmd ? cmd : ""));
+	cmd = vg_ocsf_cmd_line(ev->argv);
+	json_object_set_new(proc, "cmd_line", vg_ocsf_text(cmd ? cmd : ""));
 	free(cmd);
 	json_object_set_new(proc, "created_time", json_integer(ev->time_ms));
 	json_object_set_new(e, "process", proc);
 	json_object_set(json_object_get(e, "unmapped"), "argv", ev->argv);
-	json_object_set_new(json_object_get(e, "unmapped"), "cwd", text_json(ev->cwd));
+	json_object_set_new(json_object_get(e, "unmapped"), "cwd", vg_ocsf_text(ev->cwd));
 	json_object_set_new(e, "_vg", json_object());
 	return e;
 }
@@ -268,7 +217,6 @@ static json_t *process_event(struct vg_audit_parser *p, struct audit_event *ev)
 /* An IPv4 or IPv6 socket address as an OCSF endpoint; NULL for other families. */
 static json_t *endpoint_json(const unsigned char *sa, size_t len)
 {
-	char ip[INET6_ADDRSTRLEN];
 	uint16_t family, port;
 
 	if (len < 2)
@@ -276,45 +224,54 @@ static json_t *endpoint_json(const unsigned char *sa, size_t len)
 	memcpy(&family, sa, 2);
 	if (family == AF_INET && len >= 8) {
 		memcpy(&port, sa + 2, 2);
-		inet_ntop(AF_INET, sa + 4, ip, sizeof(ip));
-	} else if (family == AF_INET6 && len >= 24) {
-		memcpy(&port, sa + 2, 2);
-		inet_ntop(AF_INET6, sa + 8, ip, sizeof(ip));
-	} else {
-		return NULL;
+		return vg_ocsf_endpoint(AF_INET, sa + 4, ntohs(port));
 	}
-	return json_pack("{s:s, s:i}", "ip", ip, "port", (int)ntohs(port));
+	if (family == AF_INET6 && len >= 24) {
+		memcpy(&port, sa + 2, 2);
+		return vg_ocsf_endpoint(AF_INET6, sa + 8, ntohs(port));
+	}
+	return NULL;
 }
 
+/*
+ * connect, accept and bind as Network Activity.  A connect that succeeded is an Open; one the
+ * peer refused a Refuse, another error a Fail.  A non-blocking connect answers EINPROGRESS
+ * and audit never sees how it ends: the event says "Connecting" (Other), and enrichment makes
+ * it an Open when it finds the socket established.
+ */
 static json_t *network_event(struct vg_audit_parser *p, struct audit_event *ev)
 {
 	json_t *e, *remote = endpoint_json(ev->saddr, ev->saddr_len);
 	bool accept = ev->syscall == p->nr_accept || ev->syscall == p->nr_accept4;
-	bool bind = ev->syscall == p->nr_bind;
+	bool bind = ev->syscall == p->nr_bind, connect = ev->syscall == p->nr_connect;
+	bool pending = connect && !ev->success && ev->exit == -EINPROGRESS;
 	long long fd = accept ? ev->exit : (long long)ev->a0;
-	int activity;
+	int activity, err = 0;
 	const char *name;
 
 	if (!remote)
 		return NULL;
-	/* A non-blocking connect answers EINPROGRESS: the attempt is under way. */
-	if (ev->success || (ev->syscall == p->nr_connect && ev->exit == -EINPROGRESS)) {
-		activity = bind ? 7 : 1;
+	if (pending) {
+		activity = VG_NET_OTHER;
+		name = "Connecting";
+	} else if (connect) {
+		err = ev->success ? 0 : (int)-ev->exit;
+		activity = vg_ocsf_connect_activity(err, &name);
+	} else if (ev->success) {
+		activity = bind ? VG_NET_LISTEN : VG_NET_OPEN;
 		name = bind ? "Listen" : "Open";
-	} else if (ev->syscall == p->nr_connect) {
-		activity = 4;
-		name = "Fail";
 	} else {
 		json_decref(remote);
 		return NULL;
 	}
 	e = base_event(VG_OCSF_NETWORK_ACTIVITY, activity, name, ev);
 	json_object_set_new(e, "actor", json_pack("{s:o}", "process", process_json(ev)));
-	json_object_set_new(e, "connection_info", json_pack("{s:i, s:s}", "direction_id", accept ? 1 : bind ? 0 : 2,
-							    "direction", accept ? "Inbound" : bind ? "Unknown" : "Outbound"));
+	vg_ocsf_connection_info(e, accept ? 1 : bind ? 0 : 2, 0);
+	if (err)
+		vg_ocsf_status_error(e, err);
 	json_object_set_new(e, accept ? "src_endpoint" : bind ? "src_endpoint" : "dst_endpoint", remote);
-	json_object_set_new(e, "_vg", json_pack("{s:I, s:I, s:s}", "pid", (json_int_t)ev->pid, "fd", (json_int_t)fd,
-						"local", accept ? "dst_endpoint" : "src_endpoint"));
+	json_object_set_new(e, "_vg", json_pack("{s:I, s:I, s:s, s:b}", "pid", (json_int_t)ev->pid, "fd", (json_int_t)fd,
+						"local", accept ? "dst_endpoint" : "src_endpoint", "pending", pending));
 	return e;
 }
 
@@ -329,10 +286,10 @@ static json_t *watched_file(const struct audit_event *ev, const char *name)
 		snprintf(full, sizeof(full), "%s", name);
 	else
 		snprintf(full, sizeof(full), "%s/%s", ev->cwd, name);
-	f = json_pack("{s:o}", "path", text_json(full));
+	f = json_pack("{s:o}", "path", vg_ocsf_text(full));
 	slash = strrchr(full, '/');
 	if (slash && slash[1])
-		json_object_set_new(f, "name", text_json(slash + 1));
+		json_object_set_new(f, "name", vg_ocsf_text(slash + 1));
 	return f;
 }
 
@@ -392,9 +349,8 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 		return;
 	if (auparse_get_type(au) != AUDIT_SYSCALL)
 		return;
-	ev = calloc(1, sizeof(*ev));
-	if (!ev)
-		return;
+	ev = &p->ev;
+	memset(ev, 0, sizeof(*ev));
 	ev->argv = json_array();
 	ev->syscall = -1;
 	do {
@@ -426,7 +382,7 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 	}
 out:
 	json_decref(ev->argv);
-	free(ev);
+	ev->argv = NULL;
 }
 
 int vg_audit_parser_new(struct vg_audit_parser **out, struct vg_telemetry *tel)

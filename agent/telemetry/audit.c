@@ -513,6 +513,7 @@ int vg_tel_audit_start(struct vg_tel_audit **out, struct vg_telemetry *tel, bool
 		r = vg_error_set(err, r, N_("cannot start the audit reader: %s"), strerror(-r));
 		goto fail;
 	}
+	pthread_setname_np(a->thread, "vg-audit");
 	a->thread_started = true;
 	*out = a;
 	return 0;

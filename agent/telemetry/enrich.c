@@ -16,9 +16,10 @@
 
 #include "events.h"
 #include "telemetry/enrich.h"
+#include "telemetry/ocsf.h"
 #include "telemetry/telemetry.h"
 
-#define HASH_CHUNK (256 * 1024)
+#define HASH_CHUNK (256 * 1024) /* the read size bench/ioc-scan found best with a warm page cache */
 #define PROC_NET_MAX_LINES 65536
 
 struct hash_entry {
@@ -28,6 +29,7 @@ struct hash_entry {
 	int64_t mtime_ns;
 	char sha256[65];
 	char md5[33];
+	json_t *json;         /* the OCSF "hashes" array, shared by the events of this file */
 	bool used;
 };
 
@@ -47,14 +49,21 @@ struct vg_hash_cache {
 	size_t n;
 	uint64_t hits, misses;
 	struct user_entry users[USER_SLOTS];
+	/* Made once: fetching the digests at every file would take the provider's locks, and
+	 * the contexts and the buffer are reused from file to file. */
+	EVP_MD *sha256_md, *md5_md;
+	EVP_MD_CTX *sha256_ctx, *md5_ctx;
+	unsigned char *buf;
 };
 
 int vg_hash_cache_new(struct vg_hash_cache **out, size_t slots)
 {
 	struct vg_hash_cache *c = calloc(1, sizeof(*c));
 
-	if (!c || !(c->slots = calloc(slots ? slots : 1, sizeof(*c->slots)))) {
-		free(c);
+	if (!c || !(c->slots = calloc(slots ? slots : 1, sizeof(*c->slots))) || !(c->buf = malloc(HASH_CHUNK)) ||
+	    !(c->sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL)) || !(c->md5_md = EVP_MD_fetch(NULL, "MD5", NULL)) ||
+	    !(c->sha256_ctx = EVP_MD_CTX_new()) || !(c->md5_ctx = EVP_MD_CTX_new())) {
+		vg_hash_cache_free(c);
 		return -ENOMEM;
 	}
 	c->n = slots ? slots : 1;
@@ -66,6 +75,13 @@ void vg_hash_cache_free(struct vg_hash_cache *c)
 {
 	if (!c)
 		return;
+	EVP_MD_CTX_free(c->sha256_ctx);
+	EVP_MD_CTX_free(c->md5_ctx);
+	EVP_MD_free(c->sha256_md);
+	EVP_MD_free(c->md5_md);
+	free(c->buf);
+	for (size_t i = 0; i < c->n; i++)
+		json_decref(c->slots[i].json);
 	free(c->slots);
 	free(c);
 }
@@ -81,33 +97,33 @@ static void hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int hash_fd(int fd, char *sha256, char *md5)
+/* One read of fd to its end, at most max_bytes (a file that grew past them is refused). */
+static int hash_fd(struct vg_hash_cache *c, int fd, uint64_t max_bytes, char *sha256, char *md5)
 {
-	EVP_MD_CTX *s = EVP_MD_CTX_new(), *m = EVP_MD_CTX_new();
-	unsigned char *buf = malloc(HASH_CHUNK), ds[EVP_MAX_MD_SIZE], dm[EVP_MAX_MD_SIZE];
+	unsigned char ds[EVP_MAX_MD_SIZE], dm[EVP_MAX_MD_SIZE];
 	unsigned ls = 0, lm = 0;
+	uint64_t total = 0;
 	ssize_t got;
-	int r = -ENOMEM;
 
-	if (!s || !m || !buf || !EVP_DigestInit_ex(s, EVP_sha256(), NULL) || !EVP_DigestInit_ex(m, EVP_md5(), NULL))
-		goto out;
-	while ((got = read(fd, buf, HASH_CHUNK)) > 0)
-		if (!EVP_DigestUpdate(s, buf, (size_t)got) || !EVP_DigestUpdate(m, buf, (size_t)got))
-			goto out;
-	if (got < 0) {
-		r = -errno;
-		goto out;
+	if (!EVP_DigestInit_ex2(c->sha256_ctx, c->sha256_md, NULL) || !EVP_DigestInit_ex2(c->md5_ctx, c->md5_md, NULL))
+		return -ENOMEM;
+	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	while ((got = read(fd, c->buf, HASH_CHUNK)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		if ((total += (uint64_t)got) > max_bytes)
+			return -EFBIG;
+		if (!EVP_DigestUpdate(c->sha256_ctx, c->buf, (size_t)got) ||
+		    !EVP_DigestUpdate(c->md5_ctx, c->buf, (size_t)got))
+			return -ENOMEM;
 	}
-	if (!EVP_DigestFinal_ex(s, ds, &ls) || !EVP_DigestFinal_ex(m, dm, &lm))
-		goto out;
+	if (!EVP_DigestFinal_ex(c->sha256_ctx, ds, &ls) || !EVP_DigestFinal_ex(c->md5_ctx, dm, &lm))
+		return -ENOMEM;
 	hex(ds, ls, sha256);
 	hex(dm, lm, md5);
-	r = 0;
-out:
-	free(buf);
-	EVP_MD_CTX_free(s);
-	EVP_MD_CTX_free(m);
-	return r;
+	return 0;
 }
 
 static bool same_file(const struct hash_entry *e, const struct stat *st)
@@ -116,45 +132,52 @@ static bool same_file(const struct hash_entry *e, const struct stat *st)
 	       e->mtime_ns == (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
-int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, char *sha256, char *md5)
+/* The cache entry of the file at path, hashed now if the cache does not know it (as it is
+ * now: size and modification time are part of the key); NULL with *r set on failure. */
+static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, int *r)
 {
+	char sha256[65], md5[33];
 	struct hash_entry *e;
 	struct stat st;
-	int fd, r;
+	int fd;
 	uint64_t k;
 
 	/* A stat decides a cache hit: the file is opened only when it must be read. */
-	if (stat(path, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if ((uint64_t)st.st_size > max_bytes)
-		return -EFBIG;
+	if (stat(path, &st) < 0) {
+		*r = -errno;
+		return NULL;
+	}
+	*r = !S_ISREG(st.st_mode) ? -EINVAL : (uint64_t)st.st_size > max_bytes ? -EFBIG : 0;
+	if (*r < 0)
+		return NULL;
 	k = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ull ^ (uint64_t)st.st_ino * 0xff51afd7ed558ccdull ^
 	    (uint64_t)st.st_size;
 	e = &c->slots[k % c->n];
 	if (same_file(e, &st)) {
 		c->hits++;
-		memcpy(sha256, e->sha256, sizeof(e->sha256));
-		memcpy(md5, e->md5, sizeof(e->md5));
-		return 0;
+		return e;
 	}
 	c->misses++;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		*r = -errno;
+		return NULL;
+	}
 	/* What is read is what is keyed: the file may have changed since the stat. */
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max_bytes) {
 		close(fd);
-		return -EINVAL;
+		*r = -EINVAL;
+		return NULL;
 	}
-	r = hash_fd(fd, sha256, md5);
+	*r = hash_fd(c, fd, max_bytes, sha256, md5);
 	close(fd);
-	if (r < 0)
-		return r;
+	if (*r < 0)
+		return NULL;
 	k = (uint64_t)st.st_dev * 0x9e3779b97f4a7c15ull ^ (uint64_t)st.st_ino * 0xff51afd7ed558ccdull ^
 	    (uint64_t)st.st_size;
 	e = &c->slots[k % c->n];
+	json_decref(e->json);
+	e->json = NULL;
 	e->used = true;
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
@@ -162,6 +185,18 @@ int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, 
 	e->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	memcpy(e->sha256, sha256, sizeof(e->sha256));
 	memcpy(e->md5, md5, sizeof(e->md5));
+	return e;
+}
+
+int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, char *sha256, char *md5)
+{
+	int r;
+	struct hash_entry *e = hashed(c, path, max_bytes, &r);
+
+	if (!e)
+		return r;
+	memcpy(sha256, e->sha256, sizeof(e->sha256));
+	memcpy(md5, e->md5, sizeof(e->md5));
 	return 0;
 }
 
@@ -172,17 +207,28 @@ json_t *vg_tel_hashes_json(const char *sha256, const char *md5)
 			 "algorithm_id", 1, "algorithm", "MD5", "value", md5);
 }
 
-/* Adds hashes to the file object at path, when it is small enough. */
-static void hash_into(struct vg_telemetry *tel, json_t *file, const char *path)
+/* Adds hashes to the file object at path, when it is small enough.  When the sensor read the
+ * executable's identity in the kernel (hints "dev" and "ino"), a file now at that path that is
+ * another one is not hashed: its hashes would describe a program that did not run.  The
+ * "hashes" array is built once per file and shared by its events (never changed after). */
+static void hash_into(struct vg_telemetry *tel, json_t *file, const char *path, const json_t *hints)
 {
-	char sha[65], md5[33];
+	json_t *dev = json_object_get(hints, "dev"), *ino = json_object_get(hints, "ino");
+	struct hash_entry *e;
+	struct stat st;
 	int r;
 
 	if (!file || !path)
 		return;
-	r = vg_hash_file(tel->hashes, path, atomic_load(&tel->hash_max_bytes), sha, md5);
-	if (r == 0)
-		json_object_set_new(file, "hashes", vg_tel_hashes_json(sha, md5));
+	if (json_is_integer(dev) && json_is_integer(ino) &&
+	    (stat(path, &st) < 0 || (json_int_t)st.st_dev != json_integer_value(dev) ||
+	     (json_int_t)st.st_ino != json_integer_value(ino)))
+		return;
+	if (!(e = hashed(tel->hashes, path, atomic_load(&tel->hash_max_bytes), &r)))
+		return;
+	if (!e->json)
+		e->json = vg_tel_hashes_json(e->sha256, e->md5);
+	json_object_set(file, "hashes", e->json);
 }
 
 /* IPv4 in /proc/net/tcp is the 32-bit word in host order; IPv6 is four such words. */
@@ -215,9 +261,9 @@ static bool proc_addr(const char *hexaddr, char *out, size_t size, int *family)
 	return false;
 }
 
-/* Finds the socket inode in /proc/PID/net/{tcp,tcp6,udp,udp6}: protocol and local end. */
+/* Finds the socket inode in /proc/PID/net/{tcp,tcp6,udp,udp6}: protocol, local end and state. */
 static bool socket_local(pid_t pid, unsigned long inode, char *proto, size_t psize, char *ip, size_t isize,
-			 unsigned *port)
+			 unsigned *port, unsigned *state)
 {
 	static const char *const tables[] = { "tcp", "tcp6", "udp", "udp6" };
 
@@ -242,6 +288,7 @@ static bool socket_local(pid_t pid, unsigned long inode, char *proto, size_t psi
 			fclose(f);
 			snprintf(proto, psize, "%.3s", tables[t]);
 			*port = lport;
+			*state = st;
 			return proc_addr(local, ip, isize, &family);
 		}
 		fclose(f);
@@ -256,7 +303,7 @@ static void network_local(json_t *event, json_t *hints)
 	const char *side = json_string_value(json_object_get(hints, "local"));
 	char link[64], target[64], proto[8], ip[INET6_ADDRSTRLEN];
 	unsigned long inode;
-	unsigned port;
+	unsigned port, state;
 	ssize_t n;
 
 	if (pid <= 0 || fd < 0 || !side)
@@ -268,8 +315,15 @@ static void network_local(json_t *event, json_t *hints)
 	target[n] = '\0';
 	if (sscanf(target, "socket:[%lu]", &inode) != 1)
 		return;
-	if (!socket_local(pid, inode, proto, sizeof(proto), ip, sizeof(ip), &port))
+	if (!socket_local(pid, inode, proto, sizeof(proto), ip, sizeof(ip), &port, &state))
 		return;
+	/* A non-blocking connect whose socket got past the handshake (established, or closing
+	 * after it) did open. */
+	if (json_is_true(json_object_get(hints, "pending")) && strcmp(proto, "tcp") == 0 && state != 2 && state != 3 &&
+	    state != 7 && state != 10) {
+		json_object_set_new(event, "activity_id", json_integer(VG_NET_OPEN));
+		json_object_set_new(event, "activity_name", json_string("Open"));
+	}
 	json_object_set_new(event, side, json_pack("{s:s, s:i}", "ip", ip, "port", (int)port));
 	json_object_set_new(json_object_get(event, "connection_info"), "protocol_name", json_string(proto));
 	json_object_set_new(json_object_get(event, "connection_info"), "protocol_num",
@@ -317,12 +371,12 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 	case VG_TEL_PROCESS:
 		if (json_integer_value(json_object_get(event, "activity_id")) == 1)
 			hash_into(tel, json_object_get(proc, "file"),
-				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")));
+				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")), hints);
 		break;
 	case VG_TEL_NETWORK:
 		network_local(event, hints);
 		hash_into(tel, json_object_get(proc, "file"),
-			  json_string_value(json_object_get(json_object_get(proc, "file"), "path")));
+			  json_string_value(json_object_get(json_object_get(proc, "file"), "path")), hints);
 		break;
 	case VG_TEL_FILE: {
 		json_t *file = json_object_get(event, "file");
@@ -333,7 +387,7 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 		if (path && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 			json_object_set_new(file, "size", json_integer((json_int_t)st.st_size));
 			if (json_is_true(json_object_get(hints, "hash")))
-				hash_into(tel, file, path);
+				hash_into(tel, file, path, NULL);
 		}
 		break;
 	}

@@ -323,6 +323,7 @@ int vg_tel_fanotify_start(struct vg_tel_fanotify **out, struct vg_telemetry *tel
 		r = vg_error_set(err, r, N_("cannot start the file event reader: %s"), strerror(-r));
 		goto fail;
 	}
+	pthread_setname_np(f->thread, "vg-fanotify");
 	f->thread_started = true;
 	*out = f;
 	return 0;

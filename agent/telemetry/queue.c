@@ -15,6 +15,7 @@ struct vg_tq {
 	pthread_cond_t cond;
 	json_t **ring;
 	size_t alloc, head, len, cap;
+	size_t want;        /* the waiting consumer is woken once this many are queued */
 	uint64_t dropped;
 	bool woken;
 	int notify_fd;
@@ -33,6 +34,7 @@ int vg_tq_new(struct vg_tq **out, size_t cap, int notify_fd)
 	pthread_cond_init(&q->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	q->cap = cap ? cap : 1;
+	q->want = 1;
 	q->notify_fd = notify_fd;
 	*out = q;
 	return 0;
@@ -72,37 +74,59 @@ static bool grow(struct vg_tq *q)
 	return true;
 }
 
-bool vg_tq_push(struct vg_tq *q, json_t *ev)
+/* Queues one event with the lock held; false when there is no room. */
+static bool put(struct vg_tq *q, json_t *ev)
 {
-	bool was_empty;
-
-	pthread_mutex_lock(&q->lock);
 	if (q->len >= q->cap || (q->len == q->alloc && !grow(q))) {
 		q->dropped++;
-		pthread_mutex_unlock(&q->lock);
-		json_decref(ev);
 		return false;
 	}
 	q->ring[(q->head + q->len) % q->alloc] = ev;
-	was_empty = q->len++ == 0;
-	pthread_cond_signal(&q->cond);
+	q->len++;
+	return true;
+}
+
+size_t vg_tq_push_many(struct vg_tq *q, json_t **evs, size_t n)
+{
+	size_t queued = 0;
+	bool was_empty;
+
+	pthread_mutex_lock(&q->lock);
+	was_empty = q->len == 0;
+	for (size_t i = 0; i < n; i++) {
+		if (put(q, evs[i]))
+			queued++;
+		else
+			json_decref(evs[i]);
+	}
+	if (q->len >= q->want)
+		pthread_cond_signal(&q->cond);
 	pthread_mutex_unlock(&q->lock);
-	if (was_empty && q->notify_fd >= 0) {
+	if (was_empty && queued && q->notify_fd >= 0) {
 		uint64_t one = 1;
 
 		if (write(q->notify_fd, &one, sizeof(one)) < 0) {
 			/* A full eventfd counter still wakes the reader: nothing to do. */
 		}
 	}
-	return true;
+	return queued;
 }
 
-size_t vg_tq_pop(struct vg_tq *q, json_t **out, size_t max, unsigned wait_ms)
+bool vg_tq_push(struct vg_tq *q, json_t *ev)
+{
+	return vg_tq_push_many(q, &ev, 1) == 1;
+}
+
+size_t vg_tq_pop_batch(struct vg_tq *q, json_t **out, size_t max, size_t want, unsigned wait_ms)
 {
 	size_t n = 0;
 
+	if (want < 1)
+		want = 1;
+	if (want > max)
+		want = max;
 	pthread_mutex_lock(&q->lock);
-	if (q->len == 0 && wait_ms && !q->woken) {
+	if (q->len < want && wait_ms && !q->woken) {
 		struct timespec ts;
 
 		clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -112,9 +136,11 @@ size_t vg_tq_pop(struct vg_tq *q, json_t **out, size_t max, unsigned wait_ms)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000;
 		}
-		while (q->len == 0 && !q->woken)
+		q->want = want;
+		while (q->len < want && !q->woken)
 			if (pthread_cond_timedwait(&q->cond, &q->lock, &ts) == ETIMEDOUT)
 				break;
+		q->want = 1;
 	}
 	q->woken = false;
 	while (n < max && q->len) {
@@ -124,6 +150,11 @@ size_t vg_tq_pop(struct vg_tq *q, json_t **out, size_t max, unsigned wait_ms)
 	}
 	pthread_mutex_unlock(&q->lock);
 	return n;
+}
+
+size_t vg_tq_pop(struct vg_tq *q, json_t **out, size_t max, unsigned wait_ms)
+{
+	return vg_tq_pop_batch(q, out, max, 1, wait_ms);
 }
 
 void vg_tq_wake(struct vg_tq *q)

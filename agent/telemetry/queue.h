@@ -22,10 +22,16 @@ void vg_tq_free(struct vg_tq *q);
 
 /* Takes the reference of ev; returns false (and drops ev, counted) when full. */
 bool vg_tq_push(struct vg_tq *q, json_t *ev);
+/* Pushes n events at once (one lock, one wakeup); those that do not fit are dropped and
+ * counted.  Returns how many were queued. */
+size_t vg_tq_push_many(struct vg_tq *q, json_t **evs, size_t n);
 
 /* Moves up to max events into out (the caller owns them); waits at most wait_ms for the
  * first one (0: no wait) or until vg_tq_wake.  Returns the count. */
 size_t vg_tq_pop(struct vg_tq *q, json_t **out, size_t max, unsigned wait_ms);
+/* The same, waiting until at least want events are queued (or the time is up): a consumer
+ * that gathers batches is woken once per batch, not once per event.  One consumer per queue. */
+size_t vg_tq_pop_batch(struct vg_tq *q, json_t **out, size_t max, size_t want, unsigned wait_ms);
 
 /* Wakes a waiting consumer (shutdown). */
 void vg_tq_wake(struct vg_tq *q);

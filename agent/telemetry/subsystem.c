@@ -18,11 +18,13 @@
 #include "settings.h"
 #include "store.h"
 #include "telemetry/audit.h"
+#include "telemetry/ebpf.h"
 #include "telemetry/enrich.h"
 #include "telemetry/exclusions.h"
 #include "telemetry/fanotify.h"
 #include "telemetry/queue.h"
 #include "telemetry/telemetry.h"
+#include "telemetry/telemetry-settings.h"
 #include "telemetry/writer.h"
 #include "vigil/error.h"
 
@@ -47,27 +49,56 @@ static int validate_backend(const char *value, struct vg_error *err)
 	return 0;
 }
 
-const struct vg_setting_def vg_telemetry_settings[] = {
-	{ "telemetry.process", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Collect process starts and exits (audit)"), 0, NULL },
-	{ "telemetry.network", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Collect network connections: connect, accept and bind (audit)"), 0, NULL },
-	{ "telemetry.files", VG_SETTING_BOOL, "yes", 0, 0, NULL,
-	  N_("Collect file creations, writes, renames and deletions (fanotify)"), 0, NULL },
-	{ "telemetry.file_paths", VG_SETTING_LIST, DEFAULT_FILE_PATHS, 0, 32, NULL,
-	  N_("Directories whose file changes are collected (comma-separated)"), 0, validate_path },
-	{ "telemetry.file_backend", VG_SETTING_STRING, "auto", 0, 0, NULL,
-	  N_("File collector: fanotify, audit watches, or auto (fanotify, else audit watches)"), 0, validate_backend },
-	{ "telemetry.spool_max_mb", VG_SETTING_INT, "512", 1, 1048576, N_("MiB"),
-	  N_("Largest size of the event spool; the oldest events go first"), 0, NULL },
-	{ "telemetry.spool_max_days", VG_SETTING_INT, "21", 1, 3650, N_("days"),
-	  N_("Oldest event kept in the spool"), 0, NULL },
-	{ "telemetry.queue_max_events", VG_SETTING_INT, "65536", 1024, 4194304, NULL,
-	  N_("Events held in memory on their way to the spool before new ones are dropped"), 0, NULL },
-	{ "telemetry.hash_max_mb", VG_SETTING_INT, "200", 0, 65536, N_("MiB"),
-	  N_("Largest file whose SHA-256 and MD5 are computed (0: none)"), 0, NULL },
-	{ NULL },
+static int validate_sensor(const char *value, struct vg_error *err)
+{
+	if (strcmp(value, "auto") && strcmp(value, "ebpf") && strcmp(value, "audit"))
+		return vg_error_set(err, -EINVAL, N_("the process and network sensor is auto, ebpf or audit, not \"%s\""),
+				    value);
+	return 0;
+}
+
+VG_BOOL_SETTING(VG_S_TELEMETRY_ENABLED, .key = "telemetry.enabled", .def = "yes",
+		.help = N_("Send telemetry to the central server"));
+VG_BOOL_SETTING(VG_S_TELEMETRY_PROCESS, .key = "telemetry.process", .def = "yes",
+		.help = N_("Collect process starts and exits"));
+VG_BOOL_SETTING(VG_S_TELEMETRY_NETWORK, .key = "telemetry.network", .def = "yes",
+		.help = N_("Collect network connections: connects, accepts, listening sockets and UDP destinations"));
+VG_STR_SETTING(VG_S_TELEMETRY_SENSOR, .key = "telemetry.sensor", .def = "auto",
+	       .help = N_("Sensor of processes and network: ebpf, audit, or auto (eBPF when the kernel and privileges "
+			  "allow it, else audit)"),
+	       .validate = validate_sensor);
+VG_BOOL_SETTING(VG_S_TELEMETRY_FILES, .key = "telemetry.files", .def = "yes",
+		.help = N_("Collect file creations, writes, renames and deletions (fanotify)"));
+VG_LIST_SETTING(VG_S_TELEMETRY_FILE_PATHS, .key = "telemetry.file_paths", .def = DEFAULT_FILE_PATHS, .max = 32,
+		.help = N_("Directories whose file changes are collected (comma-separated)"), .validate = validate_path);
+VG_STR_SETTING(VG_S_TELEMETRY_FILE_BACKEND, .key = "telemetry.file_backend", .def = "auto",
+	       .help = N_("File collector: fanotify, audit watches, or auto (fanotify, else audit watches)"),
+	       .validate = validate_backend);
+VG_INT_SETTING(VG_S_TELEMETRY_SPOOL_MAX_MB, .key = "telemetry.spool_max_mb", .def = "512", .min = 1, .max = 1048576,
+	       .unit = N_("MiB"), .help = N_("Largest size of the event spool; the oldest events go first"));
+VG_INT_SETTING(VG_S_TELEMETRY_SPOOL_MAX_DAYS, .key = "telemetry.spool_max_days", .def = "21", .min = 1, .max = 3650,
+	       .unit = N_("days"), .help = N_("Oldest event kept in the spool"));
+VG_INT_SETTING(VG_S_TELEMETRY_QUEUE_MAX_EVENTS, .key = "telemetry.queue_max_events", .def = "65536", .min = 1024,
+	       .max = 4194304, .help = N_("Events held in memory on their way to the spool before new ones are dropped"));
+VG_INT_SETTING(VG_S_TELEMETRY_HASH_MAX_MB, .key = "telemetry.hash_max_mb", .def = "200", .min = 0, .max = 65536,
+	       .unit = N_("MiB"), .help = N_("Largest file whose SHA-256 and MD5 are computed (0: none)"));
+
+static const char *const setting_prefixes[] = { "telemetry", NULL };
+static const struct vg_setting_def *const setting_defs[] = {
+	VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED),
+	VG_SETTING_DEF(VG_S_TELEMETRY_PROCESS),
+	VG_SETTING_DEF(VG_S_TELEMETRY_NETWORK),
+	VG_SETTING_DEF(VG_S_TELEMETRY_SENSOR),
+	VG_SETTING_DEF(VG_S_TELEMETRY_FILES),
+	VG_SETTING_DEF(VG_S_TELEMETRY_FILE_PATHS),
+	VG_SETTING_DEF(VG_S_TELEMETRY_FILE_BACKEND),
+	VG_SETTING_DEF(VG_S_TELEMETRY_SPOOL_MAX_MB),
+	VG_SETTING_DEF(VG_S_TELEMETRY_SPOOL_MAX_DAYS),
+	VG_SETTING_DEF(VG_S_TELEMETRY_QUEUE_MAX_EVENTS),
+	VG_SETTING_DEF(VG_S_TELEMETRY_HASH_MAX_MB),
+	NULL,
 };
+static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
 
 const char *vg_tel_type_name(enum vg_tel_type t)
 {
@@ -93,6 +124,11 @@ enum vg_tel_type vg_tel_type_of(const json_t *event)
 bool vg_tel_submit(struct vg_telemetry *tel, json_t *event)
 {
 	return vg_tq_push(tel->in, event);
+}
+
+void vg_tel_submit_many(struct vg_telemetry *tel, json_t **events, size_t n)
+{
+	vg_tq_push_many(tel->in, events, n);
 }
 
 static void sink(struct vg_agent *agent, json_t *event, void *data)
@@ -168,12 +204,10 @@ static void emit_dropped(struct vg_telemetry *tel, const char *source, const cha
 #define AUDIT_RETRY_MS 60000
 
 /* The audit collector is host-wide (its rules, the netlink socket): it runs only while a
- * source needs it — processes, network, or file changes through audit watches. */
-static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
+ * source needs it — processes and network when audit is their sensor, or file changes through
+ * audit watches. */
+static void apply_audit(struct vg_telemetry *tel, bool process, bool network, bool files_need_audit)
 {
-	const struct vg_settings *s = tel->agent->settings;
-	bool process = vg_settings_get_bool(s, "telemetry.process");
-	bool network = vg_settings_get_bool(s, "telemetry.network");
 	struct vg_error err = { 0 };
 
 	if (!process && !network && !files_need_audit) {
@@ -203,20 +237,102 @@ static void apply_audit(struct vg_telemetry *tel, bool files_need_audit)
 	vg_error_clear(&tel->audit_error);
 }
 
+static void stop_ebpf(struct vg_telemetry *tel)
+{
+	if (!tel->ebpf)
+		return;
+	vg_tel_ebpf_stop(tel->ebpf);
+	tel->ebpf = NULL;
+	vg_info("telemetry: eBPF sensor stopped");
+}
+
+/*
+ * Chooses and runs the sensor of processes and network (telemetry.sensor): eBPF when it is
+ * chosen or, with auto, when it loads (the kernel has BTF and the tracepoints, the agent the
+ * privileges), else audit.  An eBPF sensor that failed is tried again only when the setting
+ * changes.  While eBPF runs, audit runs only for the file collector's directory watches.
+ */
+static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
+{
+	const struct vg_settings *s = tel->agent->settings;
+	bool process = vg_setting_bool(s, VG_S_TELEMETRY_PROCESS);
+	bool network = vg_setting_bool(s, VG_S_TELEMETRY_NETWORK);
+	const char *setting = vg_setting_str(s, VG_S_TELEMETRY_SENSOR);
+	struct vg_error err = { 0 };
+	bool use_ebpf = false;
+
+	if (!setting)
+		setting = "auto";
+	if (strcmp(setting, tel->sensor_setting) != 0) {
+		snprintf(tel->sensor_setting, sizeof(tel->sensor_setting), "%s", setting);
+		tel->ebpf_failed = false;
+		vg_error_clear(&tel->ebpf_error);
+	}
+	if (!process && !network) {
+		stop_ebpf(tel);
+		apply_audit(tel, false, false, files_need_audit);
+		tel->sensor = VG_TEL_SENSOR_NONE;
+		vg_error_set(&tel->sensor_reason, 0, N_("process and network telemetry are off"));
+		return;
+	}
+	if (strcmp(setting, "audit") == 0) {
+		stop_ebpf(tel);
+	} else if (tel->ebpf) {
+		vg_tel_ebpf_configure(tel->ebpf, process, network);
+		use_ebpf = true;
+	} else if (!tel->ebpf_failed) {
+		if (vg_tel_ebpf_start(&tel->ebpf, tel, process, network, &err) == 0) {
+			use_ebpf = true;
+			tel->reported_ebpf_lost = 0;
+			vg_error_clear(&tel->ebpf_error);
+		} else {
+			tel->ebpf = NULL;
+			tel->ebpf_failed = true;
+			tel->ebpf_error = err;
+			if (!tel->ebpf_error.code)
+				tel->ebpf_error.code = -EIO;
+			vg_warn("telemetry: eBPF sensor unavailable: %s", err.message);
+		}
+	}
+	if (use_ebpf) {
+		apply_audit(tel, false, false, files_need_audit);
+		tel->sensor = VG_TEL_SENSOR_EBPF;
+		if (strcmp(setting, "ebpf") == 0)
+			vg_error_set(&tel->sensor_reason, 0, N_("chosen by telemetry.sensor"));
+		else
+			vg_error_set(&tel->sensor_reason, 0, N_("auto: the kernel and the agent's privileges allow eBPF"));
+	} else if (strcmp(setting, "ebpf") == 0) {
+		/* Asked for eBPF only: no fallback, and status says why nothing runs. */
+		apply_audit(tel, false, false, files_need_audit);
+		tel->sensor = VG_TEL_SENSOR_NONE;
+		vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("telemetry.sensor is ebpf, which cannot run: %s"),
+			     tel->ebpf_error.message);
+	} else {
+		apply_audit(tel, process, network, files_need_audit);
+		tel->sensor = tel->audit ? VG_TEL_SENSOR_AUDIT : VG_TEL_SENSOR_NONE;
+		if (strcmp(setting, "audit") == 0 && tel->audit)
+			vg_error_set(&tel->sensor_reason, 0, N_("chosen by telemetry.sensor"));
+		else if (strcmp(setting, "audit") == 0)
+			vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("chosen by telemetry.sensor; audit unavailable (%s)"),
+				     tel->audit_error.message);
+		else if (tel->audit)
+			vg_error_set(&tel->sensor_reason, 0, N_("auto: eBPF unavailable (%s)"), tel->ebpf_error.message);
+		else
+			vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("auto: eBPF unavailable (%s); audit unavailable (%s)"),
+				     tel->ebpf_error.message, tel->audit_error.message);
+	}
+}
+
 /* (Re)starts the file collector when its settings changed: fanotify, or audit directory
  * watches when fanotify is unavailable (or chosen). */
 static void apply_file_settings(struct vg_telemetry *tel)
 {
 	const struct vg_settings *s = tel->agent->settings;
-	bool on = vg_settings_get_bool(s, "telemetry.files");
-	const char *paths = vg_settings_get(s, "telemetry.file_paths");
-	const char *backend = vg_settings_get(s, "telemetry.file_backend");
+	bool on = vg_setting_bool(s, VG_S_TELEMETRY_FILES);
+	const char *paths = vg_setting_list(s, VG_S_TELEMETRY_FILE_PATHS);
+	const char *backend = vg_setting_str(s, VG_S_TELEMETRY_FILE_BACKEND);
 	struct vg_error err = { 0 };
 
-	if (!paths)
-		paths = "";
-	if (!backend)
-		backend = "auto";
 	if (on == tel->files_on && strcmp(paths, tel->file_paths) == 0 && strcmp(backend, tel->file_backend) == 0)
 		return;
 	vg_tel_fanotify_stop(tel->fan);
@@ -241,7 +357,8 @@ static void apply_file_settings(struct vg_telemetry *tel)
 			return;
 	}
 	if (!tel->audit)
-		apply_audit(tel, true);
+		apply_audit(tel, tel->sensor == VG_TEL_SENSOR_AUDIT && vg_setting_bool(s, VG_S_TELEMETRY_PROCESS),
+			    tel->sensor == VG_TEL_SENSOR_AUDIT && vg_setting_bool(s, VG_S_TELEMETRY_NETWORK), true);
 	if (tel->audit && vg_tel_audit_set_watches(tel->audit, tel->file_paths) == 0) {
 		tel->files_watching = true;
 		vg_info("telemetry: file changes through audit directory watches");
@@ -253,11 +370,11 @@ static void apply_settings(struct vg_telemetry *tel)
 	const struct vg_settings *s = tel->agent->settings;
 
 	apply_file_settings(tel);
-	vg_tel_writer_set_caps(tel->writer, (uint64_t)vg_settings_get_int(s, "telemetry.spool_max_mb") << 20,
-			       (uint64_t)vg_settings_get_int(s, "telemetry.spool_max_days") * 86400,
-			       (size_t)vg_settings_get_int(s, "telemetry.queue_max_events"));
-	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_settings_get_int(s, "telemetry.hash_max_mb") << 20);
-	apply_audit(tel, tel->files_watching);
+	vg_tel_writer_set_caps(tel->writer, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
+			       (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
+			       (size_t)vg_setting_int(s, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
+	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_HASH_MAX_MB) << 20);
+	apply_sensor(tel, tel->files_watching);
 }
 
 static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
@@ -298,6 +415,14 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 			tel->reported_lost = lost;
 		}
 	}
+	if (tel->ebpf) {
+		uint64_t lost = vg_tel_ebpf_lost(tel->ebpf);
+
+		if (lost > tel->reported_ebpf_lost) {
+			emit_dropped(tel, "kernel", "eBPF ring buffer full", lost - tel->reported_ebpf_lost, lost);
+			tel->reported_ebpf_lost = lost;
+		}
+	}
 	/* Rates over the current window (up to a minute), so that they show from the first second. */
 	if (tel->rate_base_ms == 0) {
 		memcpy(tel->rate_base, tel->emitted, sizeof(tel->rate_base));
@@ -329,11 +454,11 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 	tel->out_fd = -1;
 	atomic_init(&tel->stopping, false);
 	wc.db_path = vg_store_path(agent->store);
-	wc.queue_max = (size_t)vg_settings_get_int(agent->settings, "telemetry.queue_max_events");
+	wc.queue_max = (size_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_QUEUE_MAX_EVENTS);
 	wc.batch_max = 1024;
 	wc.flush_ms = 1000;
-	wc.max_bytes = (uint64_t)vg_settings_get_int(agent->settings, "telemetry.spool_max_mb") << 20;
-	wc.max_age_s = (uint64_t)vg_settings_get_int(agent->settings, "telemetry.spool_max_days") * 86400;
+	wc.max_bytes = (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20;
+	wc.max_age_s = (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400;
 	if ((r = vg_tel_writer_new(&tel->writer, &wc, err)) < 0)
 		goto fail;
 	vg_event_set_sink(agent, sink, tel);
@@ -351,14 +476,14 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto fail;
 	}
-	atomic_store(&tel->hash_max_bytes,
-		     (uint64_t)vg_settings_get_int(agent->settings, "telemetry.hash_max_mb") << 20);
+	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_HASH_MAX_MB) << 20);
 	if ((r = -pthread_create(&tel->enrich_thread, NULL, enrich_main, tel)) < 0) {
 		r = vg_error_set(err, r, N_("cannot start the enrichment thread: %s"), strerror(-r));
 		goto fail;
 	}
+	pthread_setname_np(tel->enrich_thread, "vg-enrich");
 	tel->enrich_started = true;
-	apply_audit(tel, false);
+	apply_sensor(tel, false);
 	apply_file_settings(tel);
 	return 0;
 fail:
@@ -372,6 +497,7 @@ static void telemetry_stop(struct vg_agent *agent)
 
 	if (!tel)
 		return;
+	vg_tel_ebpf_stop(tel->ebpf);
 	vg_tel_audit_stop(tel->audit);
 	vg_tel_fanotify_stop(tel->fan);
 	atomic_store(&tel->stopping, true);
@@ -413,6 +539,7 @@ static json_t *collector_off(const char *state, const struct vg_error *why)
 
 static json_t *telemetry_status(struct vg_agent *agent)
 {
+	static const char *const sensor_names[] = { N_("none"), "ebpf", "audit" };
 	struct vg_telemetry *tel = agent->telemetry;
 	struct vg_tel_writer_stats ws;
 	json_t *st, *rates = json_object(), *counts = json_object();
@@ -433,8 +560,18 @@ static json_t *telemetry_status(struct vg_agent *agent)
 		       "write_errors", (json_int_t)ws.errors,
 		       "excluded", (json_int_t)atomic_load(&tel->excluded),
 		       "last_commit", (json_int_t)ws.last_commit_ms);
-	/* A collector that is not running says why: the English text, and the message id with its
-	 * arguments so that the front ends say it in their user's language. */
+	/* What is not running says why: the English text, and the message id with its arguments so
+	 * that the front ends say it in their user's language. */
+	json_object_set_new(st, "sensor", json_pack("{s:s, s:s, s:s, s:o, s:b}", "setting", tel->sensor_setting,
+						    "running", sensor_names[tel->sensor], "reason",
+						    tel->sensor_reason.message, "reason_detail",
+						    vg_ctl_error_json(&tel->sensor_reason), "ebpf_built", vg_tel_ebpf_built()));
+	json_object_set_new(st, "kernel_lost",
+			    json_integer((json_int_t)((tel->audit ? vg_tel_audit_kernel_lost(tel->audit) : 0) +
+						      (tel->ebpf ? vg_tel_ebpf_lost(tel->ebpf) : 0))));
+	json_object_set_new(st, "ebpf", tel->ebpf ? vg_tel_ebpf_status(tel->ebpf)
+						  : collector_off(tel->ebpf_error.code ? N_("unavailable") : N_("off"),
+								  &tel->ebpf_error));
 	json_object_set_new(st, "audit", tel->audit ? vg_tel_audit_status(tel->audit)
 						    : collector_off(tel->audit_error.code ? N_("unavailable") : N_("off"),
 								    &tel->audit_error));
@@ -451,4 +588,5 @@ const struct vg_subsystem vg_subsystem_telemetry = {
 	.stop = telemetry_stop,
 	.status = telemetry_status,
 	.commands = vg_telemetry_commands,
+	.settings = &settings,
 };

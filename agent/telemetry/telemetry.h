@@ -25,9 +25,13 @@ struct vg_watch;
 struct vg_tq;
 struct vg_tel_writer;
 struct vg_tel_audit;
+struct vg_tel_ebpf;
 struct vg_tel_fanotify;
 struct vg_tel_exclusions;
 struct vg_hash_cache;
+
+/* The sensor of processes and network that runs (the setting telemetry.sensor chooses). */
+enum vg_tel_sensor { VG_TEL_SENSOR_NONE, VG_TEL_SENSOR_EBPF, VG_TEL_SENSOR_AUDIT };
 
 /* Event types, as counted and filtered. */
 enum vg_tel_type { VG_TEL_PROCESS, VG_TEL_NETWORK, VG_TEL_FILE, VG_TEL_OTHER, VG_TEL_NTYPES };
@@ -45,6 +49,7 @@ struct vg_telemetry {
 	atomic_bool stopping;
 	struct vg_tel_writer *writer;
 	struct vg_tel_audit *audit;
+	struct vg_tel_ebpf *ebpf;
 	struct vg_tel_fanotify *fan;
 	struct vg_tel_exclusions *excl;
 	struct vg_hash_cache *hashes;
@@ -57,7 +62,15 @@ struct vg_telemetry {
 	double rate[VG_TEL_NTYPES];
 	/* Drops already reported as data-dropped events. */
 	uint64_t reported_queue_drops, reported_spool_drops, reported_lost, reported_fan_overflows;
+	uint64_t reported_ebpf_lost;
 	struct vg_error audit_error;  /* why audit is unavailable; code 0: it is not */
+	/* The sensor in force, the setting it was chosen by, and why (shown in status, with its
+	 * message id so that the front ends say it in their user's language). */
+	enum vg_tel_sensor sensor;
+	char sensor_setting[16];
+	struct vg_error sensor_reason;
+	struct vg_error ebpf_error;   /* why eBPF is unavailable; code 0: it is not */
+	bool ebpf_failed;             /* tried with this setting and failed: not again until it changes */
 	uint64_t audit_retry_ms;      /* when a failed audit start may be tried again */
 	/* The file collector's settings in force, to notice changes. */
 	bool files_on;
@@ -72,6 +85,8 @@ const char *vg_tel_type_name(enum vg_tel_type t);
 
 /* Hands a collected event (reference taken) to enrichment; thread-safe, never blocks. */
 bool vg_tel_submit(struct vg_telemetry *tel, json_t *event);
+/* The same for n events at once (references taken). */
+void vg_tel_submit_many(struct vg_telemetry *tel, json_t **events, size_t n);
 
 /* The agent commands (commands.c). */
 extern const struct vg_agent_command vg_telemetry_commands[];

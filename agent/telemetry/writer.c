@@ -97,7 +97,8 @@ static void *writer_main(void *data)
 			stopping = atomic_load(&w->stop);
 			if (n == cap || now >= deadline || stopping)
 				break;
-			n += vg_tq_pop(w->queue, batch + n, cap - n, (unsigned)(deadline - now));
+			/* Woken once the batch can be filled, or at the deadline: not per event. */
+			n += vg_tq_pop_batch(w->queue, batch + n, cap - n, cap - n, (unsigned)(deadline - now));
 		}
 		if (stopping)
 			n += vg_tq_pop(w->queue, batch + n, cap - n, 0);
@@ -141,6 +142,7 @@ int vg_tel_writer_new(struct vg_tel_writer **out, const struct vg_tel_writer_con
 		r = vg_error_set(err, r, N_("cannot start the spool writer: %s"), strerror(-r));
 		goto fail;
 	}
+	pthread_setname_np(w->thread, "vg-spool");
 	w->started = true;
 	*out = w;
 	return 0;

@@ -13,6 +13,7 @@
 
 #include "ioc-int.h"
 #include "nls.h"
+#include "scan.h"
 
 struct unit_state {
 	bool any_true, any_unknown;
@@ -231,6 +232,18 @@ enum vg_ioc_truth vg_ioc_eval_object(struct vg_ioc_eval *ev, const struct vg_ioc
 		}
 	}
 	return any;
+}
+
+void ioc_eval_probe(struct vg_ioc_eval *ev, const struct vg_ioc_object *obj)
+{
+	const struct vg_ioc *ioc = ev->ioc;
+
+	for (size_t u = 0; u < ioc->nunits; u++) {
+		const struct ioc_unit *unit = &ioc->units[u];
+
+		if (unit->doc == (int)obj->doc && unit->collectable)
+			(void)eval_node(ev, unit->node, obj, unit->synthetic ? (int)u : -1);
+	}
 }
 
 static enum vg_ioc_truth unit_result(struct vg_ioc_eval *ev, int u, unsigned collected)

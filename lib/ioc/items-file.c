@@ -4,6 +4,13 @@
  * systems, never through symbolic links) and gives each regular file to the evaluations.
  * Metadata and hashes are read lazily, when an item asks: a file whose name rules it out
  * is never opened, and the hashes it needs come from one read.
+ *
+ * When the documents need hashes, reading and hashing run on several threads (hashing.c
+ * holds the pool) while this thread walks and evaluates: each file is first evaluated as a
+ * probe that only notes which fields the evaluation asks for; a file whose probe asks for a
+ * hash (or its strings) is opened and queued for the hashing threads; files are then
+ * evaluated for good in the walk's order, each once its hashes are ready.  Progress, the
+ * statistics and the skipped callback stay on this thread.
  */
 #include "config.h"
 
@@ -27,12 +34,16 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "hashing.h"
 #include "nls.h"
 #include "scan.h"
 #include "terms.h"
 #include "vigil/error.h"
 
 #define MAX_DEPTH 128
+#define WINDOW_PER_THREAD 8         /* files in flight per hashing thread */
+
+struct file_obj;
 
 struct walker {
 	struct ioc_collect *c;
@@ -42,18 +53,28 @@ struct walker {
 	unsigned since_progress;
 	bool count_only;            /* the first pass of a hashing scan, for the ETA */
 	uint64_t counted;
+	/* Hashing on several threads: the files in flight, oldest first (a ring). */
+	struct ioc_hashing *pool;
+	struct file_obj **window;
+	size_t wsize, whead, wcount;
+	struct ioc_hasher hasher;   /* hashing on this thread alone (made at first use) */
 };
 
 struct file_obj {
 	struct vg_ioc_object obj;
 	struct walker *w;
-	int dirfd;
-	const char *name;
+	int dirfd;                  /* -1 once the walk has left its directory */
+	const char *path, *name;
 	size_t dirlen;
 	int st_state;               /* 0 not read, 1 read, <0 errno */
 	struct statx stx;
-	int hash_state;
+	int hash_state;             /* 0 not yet, 1 done, <0 errno */
 	struct ioc_hashes h;
+	struct ioc_pending *pending; /* queued for the hashing threads, or NULL */
+	bool probing;               /* only note what the evaluation asks for */
+	bool want_hash;
+	struct ioc_pending pend;
+	char pathbuf[];             /* a file in flight keeps its own path */
 };
 
 int ioc_emit_str(vg_ioc_emit_fn emit, void *sink, const char *s)
@@ -85,8 +106,13 @@ int ioc_emit_time(vg_ioc_emit_fn emit, void *sink, int64_t t)
 static int need_stat(struct file_obj *f)
 {
 	if (f->st_state == 0) {
-		if (statx(f->dirfd, f->name, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
-			  STATX_BASIC_STATS | STATX_BTIME, &f->stx) < 0)
+		/* Out of its directory, a queued file is reached through what it opened, or its
+		 * path (an evaluation asks for no field its probe did not, see ioc_eval_probe). */
+		int dirfd = f->dirfd >= 0 ? f->dirfd : f->pending && f->pending->fd >= 0 ? f->pending->fd : AT_FDCWD;
+		const char *name = f->dirfd >= 0 ? f->name : dirfd == AT_FDCWD ? f->path : "";
+		unsigned flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | (name[0] ? 0 : AT_EMPTY_PATH);
+
+		if (statx(dirfd, name, (int)flags, STATX_BASIC_STATS | STATX_BTIME, &f->stx) < 0)
 			f->st_state = -errno;
 		else
 			f->st_state = 1;
@@ -94,53 +120,94 @@ static int need_stat(struct file_obj *f)
 	return f->st_state < 0 ? f->st_state : 0;
 }
 
-static int need_hashes(struct file_obj *f)
+/* Opens f for reading (never through a symbolic link), without changing its access time
+ * when allowed; -errno. */
+static int open_file(struct file_obj *f)
 {
-	struct walker *w = f->w;
-	struct vg_ioc_scan *scan = w->c->scan;
-	int r;
+	int dirfd = f->dirfd >= 0 ? f->dirfd : AT_FDCWD;
+	const char *name = f->dirfd >= 0 ? f->name : f->path;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | O_NOATIME);
 
-	if (f->hash_state)
-		return f->hash_state < 0 ? f->hash_state : 0;
-	if ((r = need_stat(f)) < 0) {
-		f->hash_state = r;
-		return r;
-	}
-	if (f->stx.stx_size > scan->hash_limit) {
-		scan->stats.files_skipped++;
-		if (scan->skipped)
-			scan->skipped(w->path, N_("larger than the hash limit"), scan->data);
-		return f->hash_state = -EFBIG;
-	}
-	int fd = openat(f->dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
-		fd = openat(f->dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		scan->stats.files_skipped++;
-		if (scan->skipped)
-			scan->skipped(w->path, N_("cannot be opened"), scan->data);
-		return f->hash_state = r;
-	}
+		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static void skip(struct file_obj *f, const char *why)
+{
+	struct vg_ioc_scan *scan = f->w->c->scan;
+
+	scan->stats.files_skipped++;
+	if (scan->skipped)
+		scan->skipped(f->path, why, scan->data);
+}
+
+/* Opens f for hashing: -EFBIG over the hash limit, another -errno when it cannot be opened or
+ * is no regular file (each said through the skipped callback but the last). */
+static int open_for_hash(struct file_obj *f)
+{
+	struct vg_ioc_scan *scan = f->w->c->scan;
 	struct stat st;
+	int r, fd;
+
+	if ((r = need_stat(f)) < 0)
+		return r;
+	if (f->stx.stx_size > scan->hash_limit) {
+		skip(f, N_("larger than the hash limit"));
+		return -EFBIG;
+	}
+	if ((fd = open_file(f)) < 0) {
+		skip(f, N_("cannot be opened"));
+		return fd;
+	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return f->hash_state = -EINVAL;
+		return -EINVAL;
 	}
-	r = ioc_hash_fd(fd, w->c->hashes, scan->hash_limit, scan->cancel, &f->h, &scan->stats.bytes_read);
-	close(fd);
+	return fd;
+}
+
+/* Counts what hashing f gave (r: its result) and keeps it. */
+static int hashed(struct file_obj *f, int r)
+{
+	struct vg_ioc_scan *scan = f->w->c->scan;
+
 	if (r < 0) {
-		if (r != -ECANCELED) {
-			scan->stats.files_skipped++;
-			if (scan->skipped)
-				scan->skipped(w->path, r == -EFBIG ? N_("larger than the hash limit") : N_("cannot be read"),
-					      scan->data);
-		}
+		if (r != -ECANCELED)
+			skip(f, r == -EFBIG ? N_("larger than the hash limit") : N_("cannot be read"));
 		return f->hash_state = r;
 	}
 	scan->stats.files_hashed++;
 	f->hash_state = 1;
 	return 0;
+}
+
+static int need_hashes(struct file_obj *f)
+{
+	struct walker *w = f->w;
+	struct vg_ioc_scan *scan = w->c->scan;
+	int r, fd;
+
+	if (f->probing) {
+		f->want_hash = true;
+		return -EAGAIN;
+	}
+	if (f->hash_state)
+		return f->hash_state < 0 ? f->hash_state : 0;
+	if (f->pending && f->pending->state == IOC_PENDING_DONE) {
+		scan->stats.bytes_read += f->pending->bytes;
+		f->h = f->pending->h;
+		return hashed(f, f->pending->rc);
+	}
+	if ((fd = open_for_hash(f)) < 0)
+		return f->hash_state = fd;
+	if (!w->hasher.buf && (r = ioc_hasher_init(&w->hasher, w->c->hashes)) < 0) {
+		close(fd);
+		return hashed(f, r);
+	}
+	r = ioc_hasher_run(&w->hasher, fd, scan->hash_limit, scan->cancel, &f->h, &scan->stats.bytes_read);
+	close(fd);
+	return hashed(f, r);
 }
 
 #define MIN_STRING 4
@@ -159,9 +226,11 @@ static int file_strings(struct file_obj *f, vg_ioc_emit_fn emit, void *sink)
 		return r;
 	if (f->stx.stx_size > scan->hash_limit)
 		return -EFBIG;
-	int fd = openat(f->dirfd, f->name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (f->probing)
+		return -EAGAIN;  /* read at the evaluation for good, through the path */
+	int fd = open_file(f);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	char *buf = malloc(65536), *run = malloc(MAX_STRING);
 	size_t rl = 0;
 	bool stop = false;
@@ -203,7 +272,7 @@ static int file_strings(struct file_obj *f, vg_ioc_emit_fn emit, void *sink)
 static int file_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit_fn emit, void *sink)
 {
 	struct file_obj *f = (struct file_obj *)obj;
-	const char *path = f->w->path;
+	const char *path = f->path;
 	char buf[256];
 	int r;
 
@@ -318,6 +387,79 @@ static bool excluded(struct walker *w, const char *path)
 	return false;
 }
 
+static void progress(struct walker *w, const char *path)
+{
+	struct vg_ioc_scan *scan = w->c->scan;
+
+	if (++w->since_progress >= 64 && scan->progress) {
+		w->since_progress = 0;
+		scan->progress(&scan->stats, path, scan->data);
+	}
+}
+
+/* The oldest file in flight: waits for its hashes, evaluates it for good, frees it. */
+static void finish_oldest(struct walker *w)
+{
+	struct file_obj *f = w->window[w->whead];
+	struct vg_ioc_scan *scan = w->c->scan;
+
+	w->whead = (w->whead + 1) % w->wsize;
+	w->wcount--;
+	if (f->pending)
+		ioc_hashing_wait(w->pool, f->pending);
+	if (!atomic_load(scan->cancel)) {
+		w->c->emit(&f->obj, w->c->data);
+		/* Read for the probe, not asked for in the end: counted all the same. */
+		if (f->pending && !f->hash_state)
+			need_hashes(f);
+		progress(w, f->path);
+	}
+	if (f->pending)
+		close(f->pending->fd);
+	free(f);
+}
+
+/* A file of a hashing scan: probed now, opened and queued when it needs hashes, evaluated
+ * for good in its turn (finish_oldest). */
+static void visit_pipelined(struct walker *w, int dirfd, const char *name, size_t dirlen)
+{
+	size_t len = strlen(w->path);
+	struct file_obj *f = calloc(1, sizeof(*f) + len + 1);
+
+	if (!f) {
+		skip(&(struct file_obj){ .w = w, .path = w->path }, N_("cannot be read"));
+		return;
+	}
+	memcpy(f->pathbuf, w->path, len + 1);
+	*f = (struct file_obj){ .w = w, .dirfd = dirfd, .path = f->pathbuf, .name = f->pathbuf + (name - w->path),
+				.dirlen = dirlen, .probing = true };
+	f->obj.doc = VG_IOC_DOC_FILE;
+	f->obj.get = file_get;
+	f->obj.label_key[0] = "path";
+	f->obj.label[0] = f->path;
+	w->c->probe(&f->obj, w->c->data);
+	f->probing = false;
+	if (f->want_hash) {
+		int fd = open_for_hash(f);
+
+		if (fd < 0) {
+			f->hash_state = fd;
+		} else {
+			f->pend.fd = fd;
+			f->pending = &f->pend;
+			ioc_hashing_queue(w->pool, f->pending);
+		}
+	}
+	f->dirfd = -1;  /* the walk leaves the directory before the file is done */
+	if (w->wcount == w->wsize)
+		finish_oldest(w);
+	w->window[(w->whead + w->wcount++) % w->wsize] = f;
+	/* What needs no hashing, or is hashed already, goes now when nothing older waits. */
+	while (w->wcount && (!w->window[w->whead]->pending ||
+			     atomic_load(&w->window[w->whead]->pending->state) == IOC_PENDING_DONE))
+		finish_oldest(w);
+}
+
 static void visit_file(struct walker *w, int dirfd, const char *name, size_t dirlen)
 {
 	struct vg_ioc_scan *scan = w->c->scan;
@@ -328,16 +470,17 @@ static void visit_file(struct walker *w, int dirfd, const char *name, size_t dir
 	scan->stats.files_seen++;
 	if (w->hint && pcre2_match(w->hint, (PCRE2_SPTR)w->path, strlen(w->path), 0, 0, w->md, NULL) < 0)
 		return;
-	struct file_obj f = { .w = w, .dirfd = dirfd, .name = name, .dirlen = dirlen };
+	if (w->pool) {
+		visit_pipelined(w, dirfd, name, dirlen);
+		return;
+	}
+	struct file_obj f = { .w = w, .dirfd = dirfd, .path = w->path, .name = name, .dirlen = dirlen };
 	f.obj.doc = VG_IOC_DOC_FILE;
 	f.obj.get = file_get;
 	f.obj.label_key[0] = "path";
 	f.obj.label[0] = w->path;
 	w->c->emit(&f.obj, w->c->data);
-	if (++w->since_progress >= 64 && scan->progress) {
-		w->since_progress = 0;
-		scan->progress(&scan->stats, w->path, scan->data);
-	}
+	progress(w, w->path);
 }
 
 static void walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
@@ -382,6 +525,31 @@ static void walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 	closedir(d);
 }
 
+/* Hashing on several threads when the documents need hashes and more than one is asked for. */
+static int start_pool(struct walker *w, struct vg_error *err)
+{
+	struct vg_ioc_scan *scan = w->c->scan;
+	unsigned n = ioc_hashing_threads(scan->threads);
+	int r;
+
+	if (w->count_only || !w->c->hashes || !w->c->probe || n < 2)
+		return 0;
+	w->wsize = n * WINDOW_PER_THREAD;
+	if (!(w->window = calloc(w->wsize, sizeof(*w->window))))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	if ((r = ioc_hashing_start(&w->pool, n, w->c->hashes, scan->hash_limit, scan->cancel)) < 0)
+		return vg_error_set(err, r, N_("out of memory"));
+	return 0;
+}
+
+static void stop_pool(struct walker *w)
+{
+	while (w->wcount)
+		finish_oldest(w);
+	ioc_hashing_stop(w->pool);
+	free(w->window);
+}
+
 static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted, struct vg_error *err)
 {
 	struct vg_ioc_scan *scan = c->scan;
@@ -404,6 +572,11 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 			pcre2_code_free(w.hint);
 			return vg_error_set(err, -ENOMEM, N_("out of memory"));
 		}
+	}
+	if ((r = start_pool(&w, err)) < 0) {
+		pcre2_match_data_free(w.md);
+		pcre2_code_free(w.hint);
+		return r;
 	}
 	for (size_t i = 0; i < npaths && !atomic_load(scan->cancel); i++) {
 		const char *p = paths[i];
@@ -437,6 +610,9 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 		if (fd >= 0)
 			walk_dir(&w, fd, len, 0);
 	}
+	stop_pool(&w);
+	if (w.hasher.buf)
+		ioc_hasher_fini(&w.hasher);
 	pcre2_match_data_free(w.md);
 	pcre2_code_free(w.hint);
 	if (counted)

@@ -20,6 +20,14 @@ static void feed(const struct vg_ioc_object *obj, void *data)
 			vg_ioc_eval_object(scan->evals[i], obj);
 }
 
+static void probe(const struct vg_ioc_object *obj, void *data)
+{
+	struct vg_ioc_scan *scan = data;
+	for (size_t i = 0; i < scan->niocs; i++)
+		if (scan->evals[i] && vg_ioc_needs_doc(scan->iocs[i], obj->doc))
+			ioc_eval_probe(scan->evals[i], obj);
+}
+
 static bool any_needs(const struct vg_ioc_scan *scan, enum vg_ioc_doc doc)
 {
 	for (size_t i = 0; i < scan->niocs; i++)
@@ -30,7 +38,7 @@ static bool any_needs(const struct vg_ioc_scan *scan, enum vg_ioc_doc doc)
 
 int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
 {
-	struct ioc_collect c = { .scan = scan, .emit = feed, .data = scan };
+	struct ioc_collect c = { .scan = scan, .emit = feed, .probe = probe, .data = scan };
 	static atomic_bool never;
 	struct timespec t0, t1;
 	int r = 0;

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
 #include "vigil/ioc.h"
 
 struct vg_error;
@@ -25,16 +27,37 @@ struct ioc_hashes {
 	char md5[33], sha1[41], sha256[65];
 };
 
-/* Reads fd once to its end, computing the hashes in want; -EFBIG over limit bytes, -ECANCELED
- * when *cancel is set. */
+/* A hasher: the digests, contexts and read buffer one thread reuses from file to file. */
+#define IOC_NALGOS 3
+struct ioc_hasher {
+	unsigned want;
+	EVP_MD *md[IOC_NALGOS];
+	EVP_MD_CTX *ctx[IOC_NALGOS];
+	unsigned char *buf;
+	size_t size;
+};
+int ioc_hasher_init(struct ioc_hasher *h, unsigned want);
+void ioc_hasher_fini(struct ioc_hasher *h);
+/* Reads fd once to its end, computing the hashes in h->want; -EFBIG over limit bytes,
+ * -ECANCELED when *cancel is set.  *bytes grows by what was read. */
+int ioc_hasher_run(struct ioc_hasher *h, int fd, uint64_t limit, atomic_bool *cancel, struct ioc_hashes *out,
+		   uint64_t *bytes);
+/* The same with a hasher of its own, for a single file. */
 int ioc_hash_fd(int fd, unsigned want, uint64_t limit, atomic_bool *cancel, struct ioc_hashes *out,
 		   uint64_t *bytes);
+
+/* eval.c: evaluates obj without recording anything, to learn which fields the evaluation
+ * asks for (the collector's get notes them); the answer of a later vg_ioc_eval_object asks
+ * for no field outside them as long as the fields the probe could not read are the only
+ * values that differ. */
+void ioc_eval_probe(struct vg_ioc_eval *ev, const struct vg_ioc_object *obj);
 
 /* The collectors: each calls emit for every object of its document. */
 typedef void (*ioc_object_fn)(const struct vg_ioc_object *obj, void *data);
 struct ioc_collect {
 	struct vg_ioc_scan *scan;
 	ioc_object_fn emit;
+	ioc_object_fn probe;            /* evaluates without recording (ioc_eval_probe) */
 	void *data;
 	unsigned hashes;                /* IOC_HASH_* needed for files and process images */
 	bool need_fields[256];

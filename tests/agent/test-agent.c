@@ -6,6 +6,8 @@
  *
  *   test.emit {count, class_uid?}   emits count events as a collector would, each with a
  *                                   unique metadata.uid, and returns those uids (up to 1000)
+ *   test.sensor.hold {on}           stops (or resumes) reading the eBPF sensor's ring buffer,
+ *                                   so that a test can fill it
  */
 #include "config.h"
 
@@ -17,6 +19,8 @@
 #include "clock.h"
 #include "events.h"
 #include "spool.h"
+#include "telemetry/ebpf.h"
+#include "telemetry/telemetry.h"
 #include "vigil/error.h"
 
 #define MAX_TEST_EVENTS 100000
@@ -27,8 +31,15 @@ static const struct vg_proto_arg emit_args[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct vg_proto_arg hold_args[] = {
+	{ "on", VG_ARG_BOOL, VG_ARG_REQUIRED, "hold (true) or resume (false)" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct vg_proto_command test_commands[] = {
 	{ VG_CMD_COUNT, "test.emit", VG_ACCESS_ADMIN, 0, 0, NULL, "emit test events", "{emitted, uids}", emit_args },
+	{ VG_CMD_COUNT, "test.sensor.hold", VG_ACCESS_ADMIN, 0, 0, NULL, "hold the eBPF ring buffer", "{held}",
+	  hold_args },
 };
 
 static const struct vg_proto_command *find(const char *name)
@@ -94,10 +105,23 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 	return 0;
 }
 
+static int hold(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	bool on = json_is_true(json_object_get(req->args, "on"));
+
+	if (!agent->telemetry || !agent->telemetry->ebpf)
+		return vg_error_set(err, -ENODEV, "the eBPF sensor is not running");
+	vg_tel_ebpf_hold(agent->telemetry->ebpf, on);
+	*result = json_pack("{s:b}", "held", on);
+	return 0;
+}
+
 static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	if (req->def == &test_commands[0])
 		return emit(agent, req, result, err);
+	if (req->def == &test_commands[1])
+		return hold(agent, req, result, err);
 	return vg_error_set(err, -EOPNOTSUPP, "no such test command");
 }
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "agent.h"
 #include "settings.h"
 #include "store.h"
 #include "vigil/error.h"
@@ -16,10 +17,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vg_store *store;
+	static struct vg_setting_registry *reg;
 	static struct vg_settings *settings;
 	struct vg_error err;
 
-	if (!store && (vg_store_open(&store, ":memory:", &err) < 0 || vg_settings_open(&settings, store, &err) < 0))
+	if (!store && (vg_agent_setting_registry(&reg, &err) < 0 || vg_store_open(&store, ":memory:", &err) < 0 ||
+		       vg_settings_open(&settings, store, reg, &err) < 0))
 		abort();
 	vg_settings_import(settings, size && data[0] == '{' ? VG_SETTINGS_JSON : VG_SETTINGS_INI,
 			   (const char *)data, size, "fuzz", 0, &err);

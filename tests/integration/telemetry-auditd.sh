@@ -31,7 +31,7 @@ child=$!
 wait $child
 launch=$(wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 1 and e['process']['pid'] == $child" "$MARK-one")
 ok "a process is seen through the multicast group" test "$(jget "${launch:-{\}}" "e['process']['file']['path']")" = "$EXE"
-ok "and its exit with its code" wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child and e['exit_code'] == 9" "Terminate"
+ok "and its exit with its code" wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child and e['exit_code'] == 9" "\"pid\":$child,"
 
 # What a reload of auditd's rules does: everything is deleted, then auditd's rules come back.
 auditctl -D >/dev/null

@@ -26,7 +26,7 @@ ok "a bad SHA-256 is refused" test "$(status_of ctl telemetry exclusion add --sh
 "$EXE" -c 'exit 3' "$MARK-hidden"
 "$OTHER" -c 'exit 4' "$MARK-shown"
 # The other program's exit comes after the hidden one's: once it is stored, so would the hidden be.
-ok "the other program's events are stored" wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['file']['path'] == '$OTHER'" "Terminate"
+ok "the other program's events are stored" wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['file']['path'] == '$OTHER'" "$OTHER"
 ok "its launch too" wait_event 5 "e['class_uid'] == 1007 and e['activity_id'] == 1" "$MARK-shown"
 sleep 1.5
 ok "the excluded program left no event" test "$(show_json --grep "$MARK-hidden" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 0

@@ -13,10 +13,14 @@ fi
 TEL_CONFIG="$TEST_DIR/telemetry.conf"
 : >"$TEL_CONFIG"
 
+# TEL_SENSOR: the sensor of processes and network the test's agent uses (telemetry.sensor):
+# audit (the default of these tests) or ebpf (the *-ebpf.sh variants).
+TEL_SENSOR=${TEL_SENSOR:-audit}
+
 # tel_start_agent: vigild on the test's state directory, with an empty configuration file.
 tel_start_agent() {
 	"$VIGILD" --foreground --config "$TEL_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
-		--log-level debug "$@" >>"$AGENT_LOG" 2>&1 &
+		--log-level debug --set "telemetry.sensor=$TEL_SENSOR" "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
 		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20
@@ -61,8 +65,17 @@ wait_audit_free() {
 }
 
 # TEL_WITH_AUDITD=1 (the *-auditd.sh variants): the same test with auditd owning the audit
-# socket, so that the agent works in multicast mode.
+# socket, so that the agent works in multicast mode.  With TEL_SENSOR=ebpf the mode is "ebpf":
+# the agent must leave audit alone, whoever owns it.
 tel_setup_mode() {
+	if [ "$TEL_SENSOR" = ebpf ]; then
+		TEL_MODE=ebpf
+		if [ "${TEL_WITH_AUDITD:-0}" = 1 ]; then
+			start_auditd || return 1
+			on_exit stop_auditd
+		fi
+		return 0
+	fi
 	if [ "${TEL_WITH_AUDITD:-0}" = 1 ]; then
 		start_auditd || return 1
 		on_exit stop_auditd
@@ -79,12 +92,17 @@ tel_setup_mode() {
 
 # vigil_rules: how many audit rules carry our key.
 vigil_rules() { auditctl -l | grep -c 'key=vigil' || true; }
+# agent_rules: how many of them the test's agent made (its rules exclude its own pid); agents
+# of other tests running at the same time have theirs.
+agent_rules() { auditctl -l | grep -c -- "-F pid!=${AGENT_PID:-none} -F key=vigil" || true; }
 
 # show_json ARGS...: the stored events as a JSON array (vigilctl telemetry show --json).
 show_json() { ctl --json telemetry show --limit 10000 "$@"; }
 
-# wait_event SECONDS JQ-LIKE-PYTHON-EXPR: waits until an event satisfies the Python expression
-# over `e` (one event), printing the first match as JSON.
+# wait_event SECONDS JQ-LIKE-PYTHON-EXPR [TEXT]: waits until an event satisfies the Python
+# expression over `e` (one event), printing the first match as JSON.  TEXT narrows the search
+# to the events whose stored text holds it: make it specific (a mark, '"pid":N,'), since a busy
+# host's events may be more than one answer of the control socket holds.
 wait_event() {
 	local limit=$1 expr=$2 i=0
 	while [ "$i" -lt $((limit * 4)) ]; do
@@ -112,3 +130,48 @@ jget() { python3 -c "import json,sys; e=json.loads(sys.argv[1]); print($2)" "$1"
 
 # has_vigil_rules: whether the agent's three rules are in the kernel.
 has_vigil_rules() { [ "$(vigil_rules)" -ge 3 ]; }
+
+# sensor_running: which sensor of processes and network the agent runs (ebpf, audit, none).
+sensor_running() {
+	ctl --json status | python3 -c "import json,sys; print(json.load(sys.stdin)['sections']['telemetry']['sensor']['running'])"
+}
+ebpf_runs() { [ "$(sensor_running)" = ebpf ]; }
+
+# vigil_bpf_objects: how many BPF programs and maps of the agent's are in the kernel (their
+# names start with "vigil_"; the skeleton's data maps with "vigil_se.").
+vigil_bpf_objects() {
+	{ bpftool prog list; bpftool map list; } 2>/dev/null | grep -cE '^[0-9]+: .* name vigil_' || true
+}
+no_vigil_bpf_objects() { [ "$(vigil_bpf_objects)" = 0 ]; }
+
+# tel_sensor_checks: the checks of a test's start that depend on the sensor (4 results):
+# audit owns the socket or reads the group and added its rules; eBPF runs and touches neither.
+tel_sensor_checks() {
+	local st
+	if [ "$TEL_SENSOR" = ebpf ]; then
+		ok "the eBPF sensor runs" ebpf_runs
+		ok "audit's owner is untouched" test "$(audit_owner)" = "$OWNER"
+		ok "no audit rule is added" test "$(agent_rules)" = 0
+		ok "the BPF programs are in the kernel" test "$(vigil_bpf_objects)" -ge 5
+		return
+	fi
+	if [ "$TEL_MODE" = unicast ]; then
+		ok "the agent owns the audit socket" test "$(audit_owner)" = "$AGENT_PID"
+	else
+		ok "auditd keeps the audit socket" test "$(audit_owner)" = "$OWNER"
+	fi
+	ok "the agent added its rules" test "$(vigil_rules)" -ge 3
+	st=$(ctl --json status)
+	ok "status shows the $TEL_MODE mode" test "$(jget "$st" "e['sections']['telemetry']['audit']['mode']")" = "$TEL_MODE"
+	ok "status shows the audit sensor" test "$(jget "$st" "e['sections']['telemetry']['sensor']['running']")" = audit
+}
+
+# tel_sensor_cleanup_check: after a clean stop, nothing of the sensor's is left in the kernel.
+tel_sensor_cleanup_check() {
+	if [ "$TEL_SENSOR" = ebpf ]; then
+		# The kernel frees them once the agent's descriptors are closed, a moment after.
+		ok "no BPF program or map is left after a clean stop" wait_for 10 no_vigil_bpf_objects
+	else
+		ok "no rule with key vigil is left after a clean stop" test "$(vigil_rules)" = 0
+	fi
+}

@@ -1,10 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Network telemetry from audit: a TCP connection between two test network namespaces appears
-# with both endpoints, the protocol and the process; the listener's accept appears as inbound.
+# Network telemetry from audit (or, as telemetry-network-ebpf.sh, from eBPF): a TCP connection
+# between two test network namespaces appears with both endpoints, the protocol and the
+# process; the listener's accept appears as inbound and its socket as a Listen; a connection
+# the peer refuses is a Refuse, and a refused non-blocking one is never an Open.  With eBPF,
+# UDP datagrams appear once per destination.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-lib.sh"
-plan 8
+if [ "${TEL_SENSOR:-audit}" = ebpf ]; then plan 16; else plan 12; fi
 
 N=$(( $$ % 250 + 1 ))
 NSA="vgtna-$$"
@@ -58,4 +61,56 @@ ok "with the local end" test "$(jget "${conn:-{\}}" "(e['src_endpoint']['ip'], e
 ok "with the protocol and the direction" test "$(jget "${conn:-{\}}" "(e['connection_info']['protocol_name'], e['connection_info']['direction_id'])")" = "('tcp', 2)"
 acc=$(wait_event 15 "e['class_uid'] == 4001 and e['actor']['process']['pid'] == $server and e['connection_info']['direction_id'] == 1" "$IPA")
 ok "the inbound accept is stored with both ends" test "$(jget "${acc:-{\}}" "(e['src_endpoint']['ip'], e['src_endpoint']['port'], e['dst_endpoint']['ip'], e['dst_endpoint']['port'])")" = "('$IPA', $CPORT, '$IPB', $PORT)"
+ok "the listening socket is a Listen with its local end" wait_event 15 "e['class_uid'] == 4001 and e['activity_id'] == 7 and e['actor']['process']['pid'] == $server and (e['src_endpoint']['ip'], e['src_endpoint']['port']) == ('$IPB', $PORT)" "$IPB"
+
+# Nothing listens on the next port: the peer answers with a reset.
+REFUSED=$((PORT + 1))
+ip netns exec "$NSA" python3 -c "
+import socket
+print(socket.socket().connect_ex(('$IPB', $REFUSED)))
+" "$MARK-refused" >"$TEST_DIR/refused" &
+refuser=$!
+wait $refuser
+ok "the client was refused" test "$(cat "$TEST_DIR/refused")" = 111
+ok "the refused connection is a Refuse" wait_event 15 "e['class_uid'] == 4001 and e['activity_id'] == 5 and e['actor']['process']['pid'] == $refuser and e['status_code'] == 'ECONNREFUSED' and e['dst_endpoint']['port'] == $REFUSED" "$IPB"
+
+# The same without blocking: connect() answers EINPROGRESS, the reset comes after.
+ip netns exec "$NSA" python3 -c "
+import select, socket
+s = socket.socket(); s.setblocking(False)
+s.connect_ex(('$IPB', $REFUSED))
+select.select([], [s], [], 5)
+print(s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+" "$MARK-nonblock" >"$TEST_DIR/nonblock" &
+nonblock=$!
+wait $nonblock
+# Its event (or, for audit, the "Connecting" that stands for it) comes before the marker's.
+/bin/true "$MARK-after-nonblock"
+wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2" "$MARK-after-nonblock" >/dev/null
+wait_event 15 "e['class_uid'] == 4001 and e['actor']['process']['pid'] == $nonblock" "$IPB" >/dev/null
+ok "a refused non-blocking connection is never an Open" test "$(show_json --grep "$IPB" | python3 -c "
+import json, sys
+print(sum(1 for e in json.load(sys.stdin) if e['class_uid'] == 4001 and e['actor']['process']['pid'] == $nonblock and e['activity_id'] == 1))")" = 0
+
+if [ "$TEL_SENSOR" = ebpf ]; then
+	ok "with eBPF it is a Refuse" wait_event 15 "e['class_uid'] == 4001 and e['activity_id'] == 5 and e['actor']['process']['pid'] == $nonblock" "$IPB"
+	# Three datagrams to one destination and one to another: one event per destination.
+	ip netns exec "$NSA" python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for port in ($PORT, $PORT, $PORT, $REFUSED):
+    s.sendto(b'$MARK', ('$IPB', port))
+print(s.getsockname()[1])
+" "$MARK-udp" >"$TEST_DIR/udp-port" &
+	udp=$!
+	wait $udp
+	UPORT=$(cat "$TEST_DIR/udp-port")
+	# The socket is not bound to an address: its local end is a port only.
+	ok "a UDP datagram is an outbound Open with both ends" wait_event 15 "e['class_uid'] == 4001 and e['activity_id'] == 1 and e['actor']['process']['pid'] == $udp and e['connection_info']['protocol_name'] == 'udp' and e['connection_info']['direction_id'] == 2 and (e['src_endpoint'], e['dst_endpoint']['ip'], e['dst_endpoint']['port']) == ({'port': $UPORT}, '$IPB', $PORT)" "$IPB"
+	wait_event 15 "e['class_uid'] == 4001 and e['actor']['process']['pid'] == $udp and e['dst_endpoint']['port'] == $REFUSED" "$IPB" >/dev/null
+	ok "once per destination" test "$(show_json --grep "$IPB" | python3 -c "
+import json, sys
+print(sorted(e['dst_endpoint']['port'] for e in json.load(sys.stdin) if e['class_uid'] == 4001 and e['actor']['process']['pid'] == $udp))")" = "[$PORT, $REFUSED]"
+	ok "the actor's executable comes from the process table" test "$(jget "${conn:-{\}}" "e['actor']['process']['file']['path'].startswith('/')")" = True
+fi
 finish

@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Process telemetry from audit, without an audit daemon (the agent owns the unicast socket) or,
-# as telemetry-process-auditd.sh, beside auditd (multicast):
-# a process started here appears with its executable, argv, parent, user and SHA-256, and its
-# exit with its code; the agent's rules are removed at a clean stop.
+# as telemetry-process-auditd.sh, beside auditd (multicast), or from eBPF
+# (telemetry-process-ebpf.sh, TEL_SENSOR=ebpf): a process started here appears with its
+# executable, argv, working directory, parent, user and SHA-256, and its exit with its code;
+# the sensor leaves nothing in the kernel at a clean stop.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-lib.sh"
-plan 12
+plan 14
 
 MARK="vgproc-$$-$RANDOM"
 EXE="$TEST_DIR/$MARK-sh"
@@ -17,16 +18,9 @@ SHA=$(sha256sum "$EXE" | cut -d' ' -f1)
 ok "the audit daemon is as the test wants" tel_setup_mode
 OWNER=$(audit_owner)
 tel_start_agent
-if [ "$TEL_MODE" = unicast ]; then
-	ok "the agent owns the audit socket" test "$(audit_owner)" = "$AGENT_PID"
-else
-	ok "auditd keeps the audit socket" test "$(audit_owner)" = "$OWNER"
-fi
-ok "the agent added its rules" test "$(vigil_rules)" -ge 3
-st=$(ctl --json status)
-ok "status shows the $TEL_MODE mode" test "$(jget "$st" "e['sections']['telemetry']['audit']['mode']")" = "$TEL_MODE"
+tel_sensor_checks
 
-setpriv --reuid 65534 --regid 65534 --clear-groups "$EXE" -c 'exit 7' "$MARK" arg-two &
+(cd "$TEST_DIR" && exec setpriv --reuid 65534 --regid 65534 --clear-groups "$EXE" -c 'exit 7' "$MARK" arg-two) &
 child=$!
 wait $child
 code=$?
@@ -37,11 +31,12 @@ launch=$(wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 1 and e['
 ok "its launch is stored" test -n "$launch"
 ok "with the executable" test "$(jget "$launch" "e['process']['file']['path']")" = "$EXE"
 ok "with argv" test "$(jget "$launch" "e['unmapped']['argv']")" = "['$EXE', '-c', 'exit 7', '$MARK', 'arg-two']"
+ok "with the working directory" test "$(jget "$launch" "e['unmapped']['cwd']")" = "$TEST_DIR"
 ok "with the parent and the user" test "$(jget "$launch" "(e['process']['parent_process']['pid'], e['process']['user']['uid'], e['process']['user'].get('name'))")" = "($$, '65534', 'nobody')"
 ok "with the SHA-256" test "$(jget "$launch" "[h['value'] for h in e['process']['file']['hashes'] if h['algorithm_id'] == 3][0]")" = "$SHA"
-exit_ev=$(wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child" "Terminate")
+exit_ev=$(wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child" "\"pid\":$child,")
 ok "its exit is stored with code 7" test -n "$exit_ev" -a "$(jget "${exit_ev:-{\}}" "e.get('exit_code')")" = 7
 
 stop_agent
-ok "no rule with key vigil is left after a clean stop" test "$(vigil_rules)" = 0
+tel_sensor_cleanup_check
 finish

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "ioc-fake.h"
 #include "ioc/scan.h"
@@ -222,6 +223,151 @@ static void test_system(void **state)
 	assert_int_equal(scan1(b1, true, 0, NULL, NULL), VG_IOC_TRUE);
 }
 
+/* A tree of files of many sizes (empty, one byte, around the read size, several reads):
+ * hashed on several threads, the scan gives what it gives on one — the same answer, the
+ * same matches in the same order, the same counts. */
+#define TREE_FILES 240
+
+static void tree_path(char *buf, size_t size, int i)
+{
+	snprintf(buf, size, "%s/tree/d%02d/f%03d.bin", root, i / 20, i);
+}
+
+static size_t tree_size(int i)
+{
+	static const size_t sizes[] = { 0, 1, 63, 4096, 65537, 262143, 262144, 262145, 700001 };
+	return sizes[i % 9] + (size_t)i;
+}
+
+static void sha256_hex(const unsigned char *d, size_t n, char *out)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned len = 0;
+	assert_int_equal(EVP_Digest(d, n, md, &len, EVP_sha256(), NULL), 1);
+	for (unsigned k = 0; k < len; k++)
+		snprintf(out + 2 * k, 3, "%02x", md[k]);
+}
+
+struct scan_out {
+	enum vg_ioc_truth t;
+	struct vg_ioc_scan_stats st;
+	char *labels;   /* the matches' paths, one a line, in order */
+};
+
+static void scan_tree(const char *xml, unsigned threads, struct scan_out *out)
+{
+	struct vg_ioc *ioc = NULL;
+	struct vg_error err;
+	char tree[128];
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(tree, sizeof(tree), "%s/tree", root);
+	const char *paths[] = { tree };
+	assert_int_equal(vg_ioc_load_memory(xml, strlen(xml), "t", NULL, &ioc, &err), 0);
+	struct vg_ioc_scan s = { .paths = paths, .npaths = 1, .no_processes = true, .no_ports = true,
+				 .no_system = true, .iocs = &ioc, .niocs = 1, .threads = threads };
+	assert_int_equal(vg_ioc_scan_run(&s, &err), 0);
+	out->t = s.results[0];
+	out->st = s.stats;
+	f = open_memstream(&out->labels, &len);
+	assert_non_null(f);
+	for (size_t i = 0; i < vg_ioc_eval_match_count(s.evals[0]); i++)
+		fprintf(f, "%s %s\n", vg_ioc_eval_match(s.evals[0], i)->indicator, vg_ioc_eval_match(s.evals[0], i)->label[0]);
+	fclose(f);
+	vg_ioc_scan_release(&s);
+	vg_ioc_free(ioc);
+}
+
+static void test_parallel_hashing(void **state)
+{
+	(void)state;
+	char path[256], hex[65], item[1024], *body = calloc(1, 65536), *xml;
+	unsigned char *data = malloc(800000);
+	assert_non_null(body);
+	assert_non_null(data);
+	snprintf(path, sizeof(path), "%s/tree", root);
+	mkdir(path, 0755);
+	for (int i = 0; i < TREE_FILES; i++) {
+		size_t n = tree_size(i);
+		if (i % 20 == 0) {
+			snprintf(path, sizeof(path), "%s/tree/d%02d", root, i / 20);
+			mkdir(path, 0755);
+		}
+		for (size_t k = 0; k < n; k++)
+			data[k] = (unsigned char)(k * 31 + (size_t)i * 7);
+		tree_path(path, sizeof(path), i);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		assert_int_equal(fwrite(data, 1, n, f), n);
+		fclose(f);
+		/* Every 7th file's SHA-256 is looked for; every 11th is looked for by name and
+		 * SHA-256 together, one with a wrong hash (the name alone must not do). */
+		sha256_hex(data, n, hex);
+		if (i % 7 == 0)
+			strcat(body, item11(item, sizeof(item), "is", "false", "false", "FileItem/Sha256sum", "sha256", hex));
+		if (i % 11 == 0) {
+			char name[32];
+			snprintf(name, sizeof(name), "f%03d.bin", i);
+			if (i == 33)
+				hex[0] = hex[0] == '0' ? '1' : '0';
+			snprintf(body + strlen(body), 65536 - strlen(body), "<Indicator id=\"n%d\" operator=\"AND\">%s", i,
+				 item11(item, sizeof(item), "is", "false", "false", "FileItem/FileName", "string", name));
+			snprintf(body + strlen(body), 65536 - strlen(body), "%s</Indicator>",
+				 item11(item, sizeof(item), "is", "false", "false", "FileItem/Sha256sum", "sha256", hex));
+		}
+	}
+	xml = doc11("OR", body);
+	struct scan_out one, many;
+	scan_tree(xml, 1, &one);
+	scan_tree(xml, 4, &many);
+	assert_int_equal(one.t, VG_IOC_TRUE);
+	assert_int_equal(many.t, one.t);
+	assert_string_equal(many.labels, one.labels);
+	assert_int_equal(many.st.files_seen, TREE_FILES);
+	assert_int_equal(many.st.files_seen, one.st.files_seen);
+	assert_int_equal(many.st.files_hashed, TREE_FILES);
+	assert_int_equal(many.st.files_hashed, one.st.files_hashed);
+	assert_int_equal(many.st.bytes_read, one.st.bytes_read);
+	assert_int_equal(many.st.files_skipped, 0);
+	/* 35 SHA-256 matches (0, 7, ... 238) listed up to the per-unit cap of 32, and the
+	 * name-and-hash indicators but n33. */
+	assert_non_null(strstr(one.labels, "/tree/d11/f238.bin"));
+	assert_non_null(strstr(one.labels, "n22 "));
+	assert_null(strstr(one.labels, "n33 "));
+	free(one.labels);
+	free(many.labels);
+
+	/* A document that needs hashes only of files whose name matches: the probe keeps the
+	 * others unread on every thread. */
+	free(xml);
+	tree_path(path, sizeof(path), 44);
+	snprintf(body, 65536, "<Indicator id=\"x\" operator=\"AND\">%s",
+		 item11(item, sizeof(item), "is", "false", "false", "FileItem/FileName", "string", "f044.bin"));
+	snprintf(body + strlen(body), 65536 - strlen(body), "%s</Indicator>",
+		 item11(item, sizeof(item), "is", "false", "false", "FileItem/Md5sum", "md5", "00000000000000000000000000000000"));
+	xml = doc11("OR", body);
+	scan_tree(xml, 4, &many);
+	assert_int_equal(many.t, VG_IOC_FALSE);
+	assert_int_equal(many.st.files_hashed, 1);
+	assert_int_equal(many.st.bytes_read, tree_size(44));
+	free(many.labels);
+
+	for (int i = 0; i < TREE_FILES; i++) {
+		tree_path(path, sizeof(path), i);
+		unlink(path);
+		if (i % 20 == 19) {
+			snprintf(path, sizeof(path), "%s/tree/d%02d", root, i / 20);
+			rmdir(path);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/tree", root);
+	rmdir(path);
+	free(xml);
+	free(body);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_hash_limit),
 		cmocka_unit_test(test_process_and_port),
 		cmocka_unit_test(test_system),
+		cmocka_unit_test(test_parallel_hashing),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -103,8 +103,10 @@ static void test_rules_and_text(void **state)
 {
 	struct vg_iso_extras x = { .dhcp = true, .dns = true, .ipv6_nd = true, .nresolvers = 1, .nservers = 1 };
 	struct vg_iso_exception ex[2];
-	struct vg_iso_rule *rules = NULL;
+	struct vg_iso_rule *rules = NULL, er[2];
+	struct vg_iso_elems e;
 	struct vg_iso_addr a;
+	struct vg_error err;
 	char *text = NULL;
 	size_t n = 0, len = 0;
 	FILE *f;
@@ -115,10 +117,11 @@ static void test_rules_and_text(void **state)
 	assert_int_equal(vg_iso_addr_parse("192.0.2.53", &x.resolvers[0], NULL), 0);
 	assert_int_equal(vg_iso_exception_parse(&ex[0], "out", "tcp", "198.51.100.0/24", NULL, "1000-2000", NULL, NULL), 0);
 	assert_int_equal(vg_iso_exception_parse(&ex[1], "in", "udp", "2001:db8::/32", "53", NULL, NULL, NULL), 0);
-	assert_int_equal(vg_iso_rules_build(&x, ex, 2, &rules, &n), 0);
+	er[0] = ex[0].rule;
+	er[1] = ex[1].rule;
+	assert_int_equal(vg_iso_rules_build(&x, er, 2, &rules, &n), 0);
 	/* server, 2 DNS, 2 DHCP, ND, 2 exceptions */
 	assert_int_equal(n, 8);
-	assert_int_equal(vg_iso_nft_rule_count(rules, n), 18);
 
 	assert_true(vg_iso_rules_allow_out(rules, n, &x.servers[0], 8443));
 	assert_false(vg_iso_rules_allow_out(rules, n, &x.servers[0], 443));
@@ -126,20 +129,28 @@ static void test_rules_and_text(void **state)
 	assert_true(vg_iso_rules_allow_out(rules, n, &a, 1500));
 	assert_false(vg_iso_rules_allow_out(rules, n, &a, 2500));
 
+	assert_int_equal(vg_iso_elems_build(rules, n, 1000, &e, &err), 0);
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
-	assert_int_equal(vg_iso_nft_text(f, rules, n), 0);
+	assert_int_equal(vg_iso_nft_text(f, &e), 0);
 	fclose(f);
 	assert_non_null(strstr(text, "table inet vigil {"));
 	assert_non_null(strstr(text, "policy drop;"));
-	assert_non_null(strstr(text, "ip daddr 192.0.2.10/32 meta l4proto 6 th dport 8443 accept"));
-	assert_non_null(strstr(text, "ip saddr 192.0.2.10/32 meta l4proto 6 th sport 8443 ct state established,related ct direction reply accept"));
-	assert_non_null(strstr(text, "ip daddr 198.51.100.0/24 meta l4proto 6 th dport 1000-2000 accept"));
-	assert_non_null(strstr(text, "ip6 saddr 2001:db8::/32 meta l4proto 17 th dport 53 accept"));
-	assert_non_null(strstr(text, "@th,0,8 133-136 accept"));
-	/* No generic established rule: existing flows are allowed only by their own rules. */
-	assert_null(strstr(text, "\t\tct state established"));
+	/* The server and the resolvers are exact: hash sets. */
+	assert_non_null(strstr(text, "set out4_host_ports {\n\t\ttype ipv4_addr . inet_proto . inet_service\n"
+				     "\t\telements = { 192.0.2.10 . 6 . 8443"));
+	assert_non_null(strstr(text, "192.0.2.53 . 17 . 53"));
+	/* Networks and ranges: sets of concatenated ranges. */
+	assert_non_null(strstr(text, "198.51.100.0-198.51.100.255 . 6-6 . 0-65535 . 1000-2000"));
+	assert_non_null(strstr(text, "2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff . 17-17 . 53-53 . 0-65535"));
+	/* ICMPv6 types 133-136 as bytes 0-1 of the header. */
+	assert_non_null(strstr(text, ". 58-58 . 34048-35071 . 0-65535"));
+	assert_non_null(strstr(text, "\t\tmeta nfproto ipv4 ip daddr . meta l4proto . th dport @out4_host_ports accept"));
+	assert_non_null(strstr(text, "ct state established,related ct direction reply meta nfproto ipv4 ip saddr . meta l4proto . th sport @out4_host_ports accept"));
+	/* No generic established rule: existing flows are allowed only by their own elements. */
+	assert_null(strstr(text, "\t\tct state established,related accept"));
 	free(text);
+	vg_iso_elems_free(&e);
 	free(rules);
 }
 

@@ -91,11 +91,11 @@ static void test_exceptions(void **state)
 	size_t n = 0;
 
 	assert_int_equal(vg_iso_exception_parse(&ex, "out", "tcp", "10.0.0.0/8", NULL, "443", "proxy", &err), 0);
-	assert_int_equal(vg_iso_exception_insert(f->store, &ex, &err), 0);
+	assert_int_equal(vg_iso_exception_insert(f->store, &ex, 100, &err), 0);
 	assert_true(ex.id > 0);
 	assert_int_equal(vg_iso_exception_parse(&ex, "in", "udp", "2001:db8::/32", "53", NULL, NULL, &err), 0);
-	assert_int_equal(vg_iso_exception_insert(f->store, &ex, &err), 0);
-	assert_int_equal(vg_iso_exceptions_load(f->store, &list, &n, &err), 0);
+	assert_int_equal(vg_iso_exception_insert(f->store, &ex, 100, &err), 0);
+	assert_int_equal(vg_iso_exceptions_load(f->store, 0, 100, &list, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(list[0].remote, "10.0.0.0/8");
 	assert_string_equal(list[0].comment, "proxy");
@@ -105,7 +105,7 @@ static void test_exceptions(void **state)
 	assert_int_equal(vg_iso_exception_delete(f->store, list[0].id, &err), 0);
 	assert_int_equal(vg_iso_exception_delete(f->store, list[0].id, &err), -ENOENT);
 	free(list);
-	assert_int_equal(vg_iso_exceptions_load(f->store, &list, &n, &err), 0);
+	assert_int_equal(vg_iso_exceptions_load(f->store, 0, 100, &list, &n, &err), 0);
 	assert_int_equal(n, 1);
 	free(list);
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "events.h"
+#include "json-compact.h"
 #include "spool.h"
 #include "store.h"
 #include "vigil/error.h"
@@ -188,6 +189,45 @@ static void test_persists(void **state)
 	assert_true(st.bytes > 30);
 }
 
+/* The spool's text is json_dumps's, byte for byte, for every kind of value. */
+static void test_json_text(void **state)
+{
+	static const char *const docs[] = {
+		"{\"a\": 1, \"b\": [true, false, null, -9223372036854775807, 0, 1.5, 100.0, 1e-300, -0.25],"
+		" \"c\": {\"nested\": {\"deep\": []}, \"empty\": {}}}",
+		"[\"quote \\\" backslash \\\\ slash / tab \\t nl \\n cr \\r bs \\b ff \\f\","
+		" \"ctl \\u0001 \\u001f del \\u007f\", \"utf-8 \u00e9\u00e8 \u2028 \u20ac\", \"\"]",
+		"{\"z\": 1, \"a\": 2, \"m\": {\"k\\\"ey\": \"v\"}}",
+		"\"a lone string\"", "12345", "-0.0", "3.141592653589793",
+	};
+	struct vg_json_buf buf = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		json_t *v = json_loads(docs[i], JSON_DECODE_ANY, NULL);
+		char *expected;
+
+		assert_non_null(v);
+		expected = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_int_equal(vg_json_compact(&buf, v), 0);
+		assert_string_equal(buf.data, expected);
+		assert_int_equal(buf.len, strlen(expected));
+		free(expected);
+		json_decref(v);
+	}
+	/* Keys keep their insertion order, as jansson's own text does. */
+	{
+		json_t *o = json_object();
+
+		json_object_set_new(o, "second", json_integer(2));
+		json_object_set_new(o, "first", json_integer(1));
+		assert_int_equal(vg_json_compact(&buf, o), 0);
+		assert_string_equal(buf.data, "{\"second\":2,\"first\":1}");
+		json_decref(o);
+	}
+	vg_json_buf_free(&buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +236,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_age_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_connections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persists, setup, teardown),
+		cmocka_unit_test(test_json_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -217,6 +217,11 @@ struct vg_ioc_scan {
 	enum vg_ioc_truth *results;
 	unsigned collected;             /* documents whose objects were all given */
 	struct vg_ioc_scan_stats stats;
+
+	/* How many threads hash files (0: one per online CPU, at most 16).  The calling thread
+	 * walks and evaluates, in the walk's order, and is one of them: it hashes the file the
+	 * evaluation waits for when no other thread has taken it yet.  1: it alone. */
+	unsigned threads;
 };
 
 /* Runs the scan on the calling thread (a worker: it walks the file

@@ -1,0 +1,5 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# telemetry-crash.sh with the eBPF sensor (telemetry.sensor=ebpf).
+export TEL_SENSOR=ebpf
+exec /bin/bash "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-crash.sh"
