@@ -81,7 +81,7 @@ struct vg_agent {
 	struct vg_settings *settings;
 	struct vg_ctl_server *ctl;
 	struct vg_workers *workers;
-	struct vg_spool *spool;           /* every stored event (spool.h) */
+	struct vg_spooler *spooler;       /* the spool thread, owner of the spool (spooler.h) */
 	struct vg_telemetry *telemetry;
 	struct vg_link *link;
 	struct vg_isolation *isolation;
@@ -145,6 +145,11 @@ void vg_agent_apply_cmdline(struct vg_agent *agent);
 int vg_agent_commands_init(vg_agent_handler_fn *handlers, struct vg_error *err);
 /* The control command dispatcher: runs the handler of req->def. */
 int vg_agent_dispatch(struct vg_ctl_request *req, json_t **result, struct vg_error *err, void *data);
+/* The reply to a request deferred to a job (VG_CTL_DEFERRED), from its done function: result
+ * (stolen) when not NULL, else err, or "cancelled" when the job was cancelled before it ran.
+ * Dropped at shutdown, once the control server is gone. */
+void vg_agent_reply(struct vg_agent *agent, uint64_t conn_id, json_int_t id, json_t *result, struct vg_error *err,
+		    bool cancelled);
 int vg_cmd_hello(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err);
 int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err);
 int vg_cmd_settings_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err);

@@ -6,7 +6,7 @@
 #include "agent.h"
 #include "events.h"
 #include "loop.h"
-#include "spool.h"
+#include "spooler.h"
 #include "store.h"
 
 int vg_cmd_hello(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
@@ -35,17 +35,20 @@ static json_t *sections(struct vg_agent *agent)
 	return obj;
 }
 
-/* The spool's depth and backlog, which the console graphs over time. */
+/* The spool's depth and backlog, which the console graphs over time: as the spool thread last
+ * saw them, so that status never waits for the database. */
 static json_t *spool_json(struct vg_agent *agent)
 {
-	struct vg_spool_stats st;
+	struct vg_spooler_stats ss;
+	const struct vg_spool_stats *st = &ss.spool;
 
-	if (!agent->spool || vg_spool_stats(agent->spool, &st, NULL) < 0)
+	if (!agent->spooler)
 		return json_pack("{s:b}", "available", 0);
-	return json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "available", 1, "events", (json_int_t)st.events,
-			 "pending", (json_int_t)st.pending, "bytes", (json_int_t)st.bytes, "oldest_ms",
-			 (json_int_t)st.oldest_ms, "oldest_pending_ms", (json_int_t)st.oldest_pending_ms, "dropped",
-			 (json_int_t)st.dropped);
+	vg_spooler_stats(agent->spooler, &ss);
+	return json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "available", 1, "events", (json_int_t)st->events,
+			 "pending", (json_int_t)st->pending, "bytes", (json_int_t)st->bytes, "oldest_ms",
+			 (json_int_t)st->oldest_ms, "oldest_pending_ms", (json_int_t)st->oldest_pending_ms, "dropped",
+			 (json_int_t)st->dropped);
 }
 
 int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)

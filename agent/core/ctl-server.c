@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "nls.h"
 #include "vigil/error.h"
+#include "workers.h"
 
 #define MAX_STREAMS 8
 #define MAX_STREAM_NAME 32
@@ -28,6 +29,9 @@
  * than PUMP_LOW bytes wait for the peer: a large answer costs the agent one part of buffer. */
 #define PART_BYTES (512u * 1024)
 #define PUMP_LOW (256u * 1024)
+/* A request line longer than this is parsed on a worker: JSON of several MiB (an OpenIOC
+ * document) takes milliseconds that the loop owes to every other client. */
+#define PARSE_ON_WORKER_BYTES (64 * 1024)
 
 /* An array result being sent in parts. */
 struct part_reply {
@@ -48,7 +52,20 @@ struct conn {
 	struct vg_ctl_peer peer;
 	char streams[MAX_STREAMS][MAX_STREAM_NAME];
 	struct part_reply *parts;       /* results waiting to be sent in parts, oldest first */
+	bool parsing;                   /* a request is parsed on a worker: the next ones wait behind it */
+	uint32_t events;                /* what the watch waits for */
 	struct conn *next;
+};
+
+/* A long request line parsed on a worker. */
+struct parse_job {
+	struct vg_ctl_server *srv;  /* NULL once the server is gone */
+	uint64_t conn_id;
+	char *line;
+	size_t len;
+	json_t *msg;
+	json_error_t jerr;
+	struct parse_job *next;     /* the server's jobs under way */
 };
 
 struct vg_ctl_server {
@@ -65,6 +82,8 @@ struct vg_ctl_server {
 	unsigned nconns;
 	uint64_t next_conn_id;
 	struct vg_ctl_stats stats;
+	struct vg_workers *workers;       /* for long requests; NULL: parsed here */
+	struct parse_job *parsing;
 };
 
 json_t *vg_ctl_error_json(const struct vg_error *err)
@@ -112,6 +131,15 @@ static struct conn *conn_find(struct vg_ctl_server *srv, uint64_t id)
 
 static int conn_pump(struct conn *c);
 
+/* Reads while no request waits for a worker; writes while replies or parts of one are queued. */
+static void conn_watch(struct conn *c)
+{
+	uint32_t events = (c->parsing ? 0 : EPOLLIN) | (c->out_len || c->parts ? EPOLLOUT : 0);
+
+	if (events != c->events && vg_watch_set_events(c->watch, events) == 0)
+		c->events = events;
+}
+
 /* Sends what is queued, and the next parts of a large result as room appears; returns -1 when
  * the connection had to be closed. */
 static int conn_flush(struct conn *c)
@@ -138,7 +166,7 @@ static int conn_flush(struct conn *c)
 		if (c->out_len >= PUMP_LOW)
 			break;          /* wait for the peer to read before making more */
 	}
-	vg_watch_set_events(c->watch, EPOLLIN | (c->out_len || c->parts ? EPOLLOUT : 0));
+	conn_watch(c);
 	return 0;
 }
 
@@ -312,13 +340,13 @@ void vg_ctl_server_reply(struct vg_ctl_server *srv, uint64_t conn_id, json_int_t
 	conn_reply(c, id, true, result, err);
 }
 
-/* Handles one line; returns -1 when the connection was closed. */
-static int conn_request(struct conn *c, const char *line, size_t len)
+/* Handles one parsed request (msg is stolen; NULL with jerr when it did not parse); returns
+ * -1 when the connection was closed. */
+static int conn_dispatch(struct conn *c, json_t *msg, const json_error_t *jerr)
 {
 	struct vg_ctl_server *srv = c->srv;
 	struct vg_error err;
-	json_error_t jerr;
-	json_t *msg, *jid, *args, *result = NULL;
+	json_t *jid, *args, *result = NULL;
 	const char *cmd;
 	const struct vg_proto_command *def;
 	struct vg_ctl_request req;
@@ -326,11 +354,9 @@ static int conn_request(struct conn *c, const char *line, size_t len)
 	bool has_id;
 	int r;
 
-	srv->stats.requests++;
-	msg = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(msg)) {
 		json_decref(msg);
-		vg_error_set(&err, -EPROTO, N_("malformed request: %s"), msg ? _("not a JSON object") : jerr.text);
+		vg_error_set(&err, -EPROTO, N_("malformed request: %s"), msg ? _("not a JSON object") : jerr->text);
 		return conn_reply(c, 0, false, NULL, &err);
 	}
 	jid = json_object_get(msg, "id");
@@ -411,18 +437,120 @@ out:
 	return r;
 }
 
+static void conn_lines(struct conn *c);
+
+static void parse_work(struct vg_job *job, void *data)
+{
+	struct parse_job *pj = data;
+
+	(void)job;
+	pj->msg = json_loadb(pj->line, pj->len, JSON_REJECT_DUPLICATES, &pj->jerr);
+}
+
+static void parse_done(struct vg_job *job, void *data)
+{
+	struct parse_job *pj = data;
+	struct vg_ctl_server *srv = pj->srv;
+	struct conn *c;
+
+	(void)job;
+	if (srv) {
+		for (struct parse_job **p = &srv->parsing; *p; p = &(*p)->next)
+			if (*p == pj) {
+				*p = pj->next;
+				break;
+			}
+	}
+	c = srv ? conn_find(srv, pj->conn_id) : NULL;
+	free(pj->line);
+	if (!c) {
+		json_decref(pj->msg);
+		free(pj);
+		return;
+	}
+	c->parsing = false;
+	if (conn_dispatch(c, pj->msg, &pj->jerr) == 0)
+		conn_lines(c); /* the requests that waited behind it, then reading again */
+	free(pj);
+}
+
+/* Handles one line, parsing it here or, when long, on a worker; returns -1 when the
+ * connection was closed. */
+static int conn_request(struct conn *c, const char *line, size_t len)
+{
+	struct vg_ctl_server *srv = c->srv;
+	struct parse_job *pj;
+	json_error_t jerr;
+
+	srv->stats.requests++;
+	if (srv->workers && len >= PARSE_ON_WORKER_BYTES && (pj = calloc(1, sizeof(*pj)))) {
+		if ((pj->line = malloc(len))) {
+			memcpy(pj->line, line, len);
+			pj->len = len;
+			pj->srv = srv;
+			pj->conn_id = c->id;
+			if (vg_workers_submit(srv->workers, parse_work, parse_done, pj)) {
+				pj->next = srv->parsing;
+				srv->parsing = pj;
+				c->parsing = true;
+				return 0;
+			}
+			free(pj->line);
+		}
+		free(pj);
+	}
+	return conn_dispatch(c, json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr), &jerr);
+}
+
+/* Handles the complete lines held, in order, until one goes to a worker; then watches the
+ * socket for what it needs. */
+static void conn_lines(struct conn *c)
+{
+	struct vg_error err;
+	char *line;
+	size_t len;
+	int r = 0;
+
+	while (!c->parsing && (r = vg_linebuf_next(&c->in, &line, &len)) > 0) {
+		if (len == 0)
+			continue;
+		if (conn_request(c, line, len) < 0)
+			return;
+	}
+	if (r < 0) {
+		char max[16];
+
+		snprintf(max, sizeof(max), "%d", VG_PROTO_MAX_REQUEST);
+		if (r == -EMSGSIZE)
+			vg_error_set(&err, -EMSGSIZE, N_("message larger than %s bytes; disconnecting"), max);
+		else
+			vg_error_set(&err, -EPROTO, N_("message with a NUL byte; disconnecting"));
+		vg_notice("control: client pid %d broke the framing; disconnecting", (int)c->peer.pid);
+		c->srv->stats.disconnected++;
+		if (conn_reply(c, 0, false, NULL, &err) == 0) {
+			/* Best effort: the error was queued; the peer is cut off now. */
+			conn_close(c);
+		}
+		return;
+	}
+	conn_watch(c);
+}
+
 static void conn_event(struct vg_watch *w, int fd, uint32_t events, void *data)
 {
 	struct conn *c = data;
-	struct vg_error err;
-	char *line;
-	size_t len, room;
-	int r;
+	size_t room;
 
 	(void)w;
 	if (events & EPOLLOUT) {
 		if (conn_flush(c) < 0)
 			return;
+	}
+	if (c->parsing) {
+		/* Not reading until the request on the worker is handled; a peer gone meanwhile is closed. */
+		if (events & (EPOLLHUP | EPOLLERR))
+			conn_close(c);
+		return;
 	}
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
@@ -442,27 +570,7 @@ static void conn_event(struct vg_watch *w, int fd, uint32_t events, void *data)
 		return;
 	}
 	vg_linebuf_commit(&c->in, (size_t)n);
-	while ((r = vg_linebuf_next(&c->in, &line, &len)) > 0) {
-		if (len == 0)
-			continue;
-		if (conn_request(c, line, len) < 0)
-			return;
-	}
-	if (r < 0) {
-		char max[16];
-
-		snprintf(max, sizeof(max), "%d", VG_PROTO_MAX_MESSAGE);
-		if (r == -EMSGSIZE)
-			vg_error_set(&err, -EMSGSIZE, N_("message larger than %s bytes; disconnecting"), max);
-		else
-			vg_error_set(&err, -EPROTO, N_("message with a NUL byte; disconnecting"));
-		vg_notice("control: client pid %d broke the framing; disconnecting", (int)c->peer.pid);
-		c->srv->stats.disconnected++;
-		if (conn_reply(c, 0, false, NULL, &err) == 0) {
-			/* Best effort: the error was queued; the peer is cut off now. */
-			conn_close(c);
-		}
-	}
+	conn_lines(c);
 }
 
 static bool peer_in_group(int fd, gid_t pgid, gid_t gid)
@@ -509,7 +617,7 @@ static void accept_one(struct vg_ctl_server *srv, int cfd)
 	c->srv = srv;
 	c->fd = cfd;
 	c->id = ++srv->next_conn_id;
-	vg_linebuf_init(&c->in, VG_PROTO_MAX_MESSAGE);
+	vg_linebuf_init(&c->in, VG_PROTO_MAX_REQUEST);
 	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof(cred)) {
 		c->peer.access = VG_ACCESS_NONE;
 		c->peer.uid = (uid_t)-1;
@@ -522,6 +630,7 @@ static void accept_one(struct vg_ctl_server *srv, int cfd)
 			       : peer_in_group(cfd, cred.gid, srv->gid) ? VG_ACCESS_READ : VG_ACCESS_NONE;
 	}
 	c->watch = vg_loop_watch(srv->loop, cfd, EPOLLIN, conn_event, c);
+	c->events = EPOLLIN;
 	if (!c->watch) {
 		vg_linebuf_fini(&c->in);
 		close(cfd);
@@ -640,6 +749,9 @@ void vg_ctl_server_free(struct vg_ctl_server *srv)
 {
 	if (!srv)
 		return;
+	/* Parses still on a worker end without us. */
+	for (struct parse_job *pj = srv->parsing; pj; pj = pj->next)
+		pj->srv = NULL;
 	while (srv->conns)
 		conn_close(srv->conns);
 	vg_watch_remove(srv->watch);
@@ -651,6 +763,11 @@ void vg_ctl_server_free(struct vg_ctl_server *srv)
 void vg_ctl_server_set_extra(struct vg_ctl_server *srv, const struct vg_proto_command *(*find)(const char *name))
 {
 	srv->extra_find = find;
+}
+
+void vg_ctl_server_set_workers(struct vg_ctl_server *srv, struct vg_workers *workers)
+{
+	srv->workers = workers;
 }
 
 void vg_ctl_server_set_group(struct vg_ctl_server *srv, const char *group, gid_t gid)

@@ -18,7 +18,7 @@
 #include "agent.h"
 #include "clock.h"
 #include "events.h"
-#include "spool.h"
+#include "spooler.h"
 #include "telemetry/ebpf.h"
 #include "telemetry/telemetry.h"
 #include "vigil/error.h"
@@ -55,8 +55,6 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 	static unsigned long long serial;
 	json_int_t count = json_integer_value(json_object_get(req->args, "count"));
 	json_int_t cls = json_integer_value(json_object_get(req->args, "class_uid"));
-	json_t *pending[256];
-	size_t np = 0;
 	json_t *uids = json_array();
 	int r = 0;
 
@@ -82,21 +80,11 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 			json_array_append_new(uids, json_string(uid));
 		json_incref(ev);
 		vg_event_emit(agent, ev);
-		if (sink) {
-			json_decref(ev);
-			continue;
-		}
-		/* No collector's sink in this agent: store it in the spool ourselves. */
-		pending[np++] = ev;
-		if (np == sizeof(pending) / sizeof(pending[0]) || i + 1 == count) {
-			r = vg_spool_append(agent->spool, pending, np, err);
-			for (size_t k = 0; k < np; k++)
-				json_decref(pending[k]);
-			np = 0;
-		}
+		/* No collector's sink in this agent: hand it to the spool thread ourselves. */
+		if (!sink)
+			vg_spooler_push(agent->spooler, json_incref(ev));
+		json_decref(ev);
 	}
-	for (size_t k = 0; k < np; k++)
-		json_decref(pending[k]);
 	if (r < 0) {
 		json_decref(uids);
 		return r;

@@ -135,6 +135,7 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		{ "telemetry.enabled", VG_SETTING_BOOL, "yes", 0, 0 },
 		{ "telemetry.process", VG_SETTING_BOOL, "yes", 0, 0 },
 		{ "telemetry.network", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "telemetry.sensor", VG_SETTING_STRING, "auto", 0, 0 },
 		{ "telemetry.files", VG_SETTING_BOOL, "yes", 0, 0 },
 		{ "telemetry.file_paths", VG_SETTING_LIST, "/etc,/usr,/bin,/sbin,/lib,/lib64,/opt,/root,/home,/srv,/boot,/tmp,/var/tmp", 0, 32 },
 		{ "telemetry.file_backend", VG_SETTING_STRING, "auto", 0, 0 },
