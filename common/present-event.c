@@ -132,7 +132,8 @@ static void remediation_details(const json_t *ev, char *buf, size_t size)
 		target = str(json_object_get(acting_process(ev), "file"), "path");
 	snprintf(what, sizeof(what), _("task %s, %s"), str(ev, "command_uid"),
 		 vg_present_task_kind(str(unmapped, "task_kind")));
-	snprintf(buf, size, "%s%s%s: %s", what, target[0] ? " " : "", target,
+	/* TRANSLATORS: a response task's event: the task, its target (may be empty), its outcome. */
+	snprintf(buf, size, _("%s%s%s: %s"), what, target[0] ? " " : "", target,
 		 num(ev, "status_id") == 1 ? _("succeeded") : _("did not succeed"));
 }
 
@@ -183,7 +184,8 @@ void vg_present_event(const json_t *ev, struct vg_present_event *out)
 		finding = json_object_get(ev, "finding_info");
 		if (!str(finding, "title")[0])
 			break;
-		snprintf(out->details, sizeof(out->details), "%s: %s (%s)", vg_present_msgid(str(ev, "message")),
+		/* TRANSLATORS: a detection: what was found, the rule's title, the analytic's name. */
+		snprintf(out->details, sizeof(out->details), _("%s: %s (%s)"), vg_present_msgid(str(ev, "message")),
 			 str(finding, "title"), str(json_object_get(finding, "analytic"), "name"));
 		break;
 	case CLASS_EVENT_LOG:

@@ -67,7 +67,8 @@ static void item(struct vg_present_part *p, const char *label, const char *fmt, 
 	p->nitems++;
 }
 
-/* Appends text to buf (a part's summary or problem), after sep when buf is not empty. */
+/* Appends text to buf (a part's summary or problem), after sep when buf is not empty.  The
+ * separators are translated: French puts a no-break space before ";". */
 static void append(char *buf, size_t size, const char *sep, const char *text)
 {
 	size_t used = strlen(buf);
@@ -76,6 +77,9 @@ static void append(char *buf, size_t size, const char *sep, const char *text)
 		return;
 	snprintf(buf + used, size - used, "%s%s", used ? sep : "", text);
 }
+
+/* TRANSLATORS: between two numbers of a part's summary ("1141 events waiting; ..."). */
+#define SEMICOLON _("; ")
 
 static void set_state(struct vg_present_part *p, const char *state, enum vg_level level)
 {
@@ -389,7 +393,7 @@ static void link_part(const json_t *sec, int64_t now, struct vg_present_part *p)
 	if (is(state, "not configured") && !str(sec, "server")[0]) {
 		snprintf(p->summary, sizeof(p->summary), "%s", _("no central server (vigilctl server add HOST[:PORT])"));
 		if (waiting > 0)
-			append(p->summary, sizeof(p->summary), "; ", a);
+			append(p->summary, sizeof(p->summary), SEMICOLON, a);
 	} else {
 		vg_present_when(when, sizeof(when), num(sec, "last_contact"), now);
 		/* TRANSLATORS: the server link's numbers: the server, its last contact, the events to send. */
@@ -451,7 +455,7 @@ static void isolation_part(const json_t *sec, int64_t now, struct vg_present_par
 		snprintf(p->summary, sizeof(p->summary), _("since %s"), when);
 	}
 	if (reason[0] && on)
-		append(p->summary, sizeof(p->summary), "; ", vg_present_msgid(reason));
+		append(p->summary, sizeof(p->summary), SEMICOLON, vg_present_msgid(reason));
 	if (since > 0) {
 		vg_present_date(when, sizeof(when), since);
 		item(p, on ? _("Isolated since") : _("Released at"), "%s", when);
@@ -516,7 +520,7 @@ static void tasks_part(const json_t *sec, struct vg_present_part *p)
 	if (active > 0) {
 		set_state(p, _("working"), VG_LEVEL_OK);
 		count(a, sizeof(a), P_("%s task running", "%s tasks running", plural(active)), active);
-		append(p->summary, sizeof(p->summary), "; ", a);
+		append(p->summary, sizeof(p->summary), SEMICOLON, a);
 	} else {
 		set_state(p, _("idle"), VG_LEVEL_OFF);
 	}

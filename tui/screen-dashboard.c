@@ -203,6 +203,7 @@ static void make_detail(struct dashboard *d)
 {
 	const struct vg_present_part *p = NULL;
 	int label_w = 0;
+	char what[256];
 
 	d->text.n = 0;
 	for (size_t i = 0; i < d->nparts; i++)
@@ -210,8 +211,8 @@ static void make_detail(struct dashboard *d)
 			p = &d->parts[i];
 	if (!p)
 		return;
-	snprintf(d->detail_buf[d->text.n++], sizeof(d->detail_buf[0]), "%s %s: %s", bullet(p->level), p->label,
-		 p->state);
+	snprintf(what, sizeof(what), _("%s: %s"), p->label, p->state);
+	snprintf(d->detail_buf[d->text.n++], sizeof(d->detail_buf[0]), "%s %s", bullet(p->level), what);
 	if (p->summary[0])
 		snprintf(d->detail_buf[d->text.n++], sizeof(d->detail_buf[0]), "  %s", p->summary);
 	if (p->problem[0])

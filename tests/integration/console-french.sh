@@ -2,7 +2,7 @@
 # With LANGUAGE=fr the console speaks French (the catalog of the build tree, found by itself).
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 18
+plan 20
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -15,6 +15,11 @@ ok "every part's state is in French" sh -c "
 		tmux -L $TMUX_NAME capture-pane -p -t console | grep -q \"^ [●○] \$part\" || exit 1
 	done"
 ok "the graphs are in French" wait_screen 15 "Historique sur .*, une colonne toutes les 2 s"
+# A part's details: its heading with a no-break space before the colon, the start as a noun.
+keys Home Enter
+ok "a part's details: 'Agent : actif', with a no-break space" wait_screen 15 "^ ● Agent"$'\xc2\xa0'": actif$"
+ok "and when it started" wait_screen 15 "^   Démarrage"$'\xc2\xa0'":  *[0-9-]* [0-9:]* (il y a "
+keys Escape
 # The tabs show their labels whole ("Tableau de bord", not "Tableau d"); what does not fit is
 # behind a mark, at 100 columns as at 80.
 ok "the bottom bar is in French, its labels whole" wait_screen 15 "^F2 Tableau de bord F3 Télémétrie F4 Tâches F5 IOC .*▶ *$"

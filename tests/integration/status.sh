@@ -5,7 +5,7 @@
 # --verbose; every field with --json; colour only on a terminal, never with NO_COLOR; French
 # through and through, aligned by display width.  Also the task detail and the event rows.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 26
+plan 27
 
 use_test_agent
 start_agent
@@ -41,6 +41,15 @@ out=$(ctl status)
 ok "the telemetry line counts the events, the rate rounded" bash -c 'grep -qE "^  [●○] Telemetry  .*[0-9.]+ events/s, [0-9]+ events since the start$" <<<"$1" && ! grep -qE "[0-9]\.[0-9]{2}" <<<"$1"' _ "$out"
 spool_in_units() { ctl status -v | grep -qE "^      Spool: *[0-9]+ events, [0-9.]+ (KiB|MiB)$"; }
 ok "the spool in the agent's details, in units" wait_for 15 spool_in_units
+# French typography in what the parts say, the separators between their numbers too.
+waiting_events() { ctl status | grep -q "; [0-9]* events waiting"; }
+wait_for 15 waiting_events
+nbsp_before_punct() { python3 -c '
+import re, sys
+bad = [l for l in sys.argv[1].splitlines() if re.search(r"[^\u00a0\u202f][:;](\s|$)", l)]
+assert not bad, bad
+' "$1"; }
+ok "LANGUAGE=fr: a no-break space before every ; and : (summaries, details)" nbsp_before_punct "$(LANGUAGE=fr ctl status -v)"
 
 # Colour: on a terminal only, and never with NO_COLOR.
 esc=$'\e['
