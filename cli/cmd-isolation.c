@@ -91,7 +91,10 @@ static void print_state(json_t *r, bool full)
 				    (unsigned long)json_integer_value(json_object_get(check, "rules_in_kernel"))),
 				 (long long)json_integer_value(json_object_get(check, "rules_in_kernel")));
 		else
-			snprintf(it->value, sizeof(it->value), _("MISMATCH: %lld rules in the kernel, %lld expected"),
+			snprintf(it->value, sizeof(it->value),
+				 P_("MISMATCH: %lld rule in the kernel, %lld expected",
+				    "MISMATCH: %lld rules in the kernel, %lld expected",
+				    (unsigned long)json_integer_value(json_object_get(check, "rules_in_kernel"))),
 				 (long long)json_integer_value(json_object_get(check, "rules_in_kernel")),
 				 (long long)json_integer_value(json_object_get(check, "rules_expected")));
 	}

@@ -444,13 +444,13 @@ static void isolation_part(const json_t *sec, int64_t now, struct vg_present_par
 	else
 		set_state(p, _("off"), VG_LEVEL_OFF);
 	vg_present_when(when, sizeof(when), since, now);
-	if (on) {
-		if (until > 0)
-			vg_present_when(left, sizeof(left), until, now);
-		else
-			snprintf(left, sizeof(left), "%s", _("released by hand"));
+	if (on && until > 0) {
+		vg_present_when(left, sizeof(left), until, now);
 		/* TRANSLATORS: isolation's numbers: since when, and when it ends. */
 		snprintf(p->summary, sizeof(p->summary), _("since %s; ends %s"), when, left);
+	} else if (on) {
+		/* TRANSLATORS: isolation with no automatic release: since when. */
+		snprintf(p->summary, sizeof(p->summary), _("since %s; until released by hand"), when);
 	} else if (since > 0) {
 		snprintf(p->summary, sizeof(p->summary), _("since %s"), when);
 	}

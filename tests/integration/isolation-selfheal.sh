@@ -6,11 +6,13 @@
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/isolation-net.sh"
 
-plan 10
+plan 13
 
 ok "namespaces and peers are up" net_setup
 ok "the agent starts in namespace A" start_agent
 ok "isolation on" ctl isolation on --reason "self-heal test"
+ok "with no automatic release, status says until when" eval \
+	'ctl isolation status | grep -qE "^Isolation: isolated, since [0-9:]+ \([0-9]+ s ago\); until released by hand; self-heal test$"'
 ok "the table is removed by hand" eval 'in_a nft delete table inet vigil && no_vigil_table'
 ok "traffic flows without the table" flows "$NS_A" tcp "$B4" 9000
 ok "the agent puts the table back within 20 s" wait_for 20 has_vigil_table
@@ -19,4 +21,11 @@ ok "vigild --release-isolation beside the running agent" in_a "$VIGILD" --config
 	--state-dir "$STATE_DIR" --release-isolation
 ok "the agent takes the release over within 20 s" wait_for 20 eval 'test "$(iso_state)" = off'
 ok "and does not put the table back" eval 'sleep 1; no_vigil_table && flows "$NS_A" tcp "$B4" 9000'
+# A table of the agent's name while isolation is off: the check says so, in grammatical French.
+in_a nft add table inet vigil && in_a nft add chain inet vigil stray && in_a nft add rule inet vigil stray accept
+ok "a stray table while off: the check says 1 rule, 0 expected" eval \
+	'ctl isolation status | grep -q "^  Rules check: *MISMATCH: 1 rule in the kernel, 0 expected$"'
+ok "in French: 1 règle, no plural" eval \
+	'LANGUAGE=fr ctl isolation status | grep -q "DIVERGENCE.*: 1 règle dans le noyau au lieu de 0$"'
+in_a nft delete table inet vigil
 finish
