@@ -191,7 +191,8 @@ static void print_result(json_t *r)
 	printf(_("Scan %lld: %s\n"), (long long)json_integer_value(json_object_get(r, "scan_id")),
 	       vg_present_scan_state(json_string_value(json_object_get(r, "state"))));
 	json_array_foreach(json_object_get(r, "iocs"), i, ioc) {
-		printf("%s (%s): %s\n", json_string_value(json_object_get(ioc, "file")),
+		/* TRANSLATORS: an IOC document's result: its file, its id, no match or matched. */
+		printf(_("%s (%s): %s\n"), json_string_value(json_object_get(ioc, "file")),
 		       json_string_value(json_object_get(ioc, "id")),
 		       result_text(json_string_value(json_object_get(ioc, "result"))));
 		json_array_foreach(json_object_get(ioc, "matches"), k, m) {

@@ -389,13 +389,17 @@ static int run_server_check(struct vg_cli *cli, const struct vg_cli_args *args)
 	if (cli->json) {
 		vg_cli_print_json(cli, r);
 	} else {
-		int label_w = 0, word_w = vg_text_width(_("ok")), width = vg_cli_width(stdout);
+		const char *ok = _("ok"), *failed = _("FAILED");
+		int label_w = 0, word_w = vg_text_width(ok, strlen(ok)), width = vg_cli_width(stdout);
 
-		if (vg_text_width(_("FAILED")) > word_w)
-			word_w = vg_text_width(_("FAILED"));
-		for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
-			if (vg_text_width(_(steps[k].label)) > label_w)
-				label_w = vg_text_width(_(steps[k].label));
+		if (vg_text_width(failed, strlen(failed)) > word_w)
+			word_w = vg_text_width(failed, strlen(failed));
+		for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+			const char *step = _(steps[k].label);
+
+			if (vg_text_width(step, strlen(step)) > label_w)
+				label_w = vg_text_width(step, strlen(step));
+		}
 		printf(_("Checking %s:\n"), json_string_value(json_object_get(r, "server")));
 		json_array_foreach(json_object_get(r, "steps"), i, s) {
 			const char *key = json_string_value(json_object_get(s, "step")) ?: "", *label = key;

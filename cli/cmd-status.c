@@ -59,7 +59,7 @@ static void print_coloured(FILE *out, const struct style *s, const char *colour,
 	fputs(text, out);
 	if (s->colour)
 		fputs("\033[0m", out);
-	for (int w = vg_text_width(text); w < width; w++)
+	for (int w = vg_text_width(text, strlen(text)); w < width; w++)
 		fputc(' ', out);
 }
 
@@ -115,7 +115,8 @@ static int run_status(struct vg_cli *cli, const struct vg_cli_args *args)
 	}
 	n = vg_present_status(r, (int64_t)time(NULL), parts, VG_PRESENT_MAX_PARTS);
 	for (size_t i = 0; i < n; i++) {
-		int lw = vg_text_width(parts[i].label), sw = vg_text_width(parts[i].state);
+		int lw = vg_text_width(parts[i].label, strlen(parts[i].label));
+		int sw = vg_text_width(parts[i].state, strlen(parts[i].state));
 
 		label_w = lw > label_w ? lw : label_w;
 		state_w = sw > state_w ? sw : state_w;

@@ -156,17 +156,38 @@ static int run_follow(struct vg_cli *cli, const struct vg_cli_args *args)
 	return rc;
 }
 
-static void print_counter(const char *label, json_t *obj, const char *key)
+/* The labels of telemetry stats, for the width of their column (display columns: French
+ * labels are longer and have accents). */
+static const char *const stats_labels[] = {
+	N_("processes:"), N_("network:"), N_("files:"), N_("kernel (sensor lost):"), N_("audit socket overruns:"),
+	N_("agent queues full:"), N_("spool full (oldest dropped):"), N_("excluded by rules:"), N_("events stored:"),
+	N_("events not yet sent:"), N_("size:"), N_("oldest event:"), N_("processes and network:"), N_("audit mode:"),
+};
+
+static int stats_label_width(void)
 {
-	vg_cli_label(label, 28);
+	int widest = 0;
+
+	for (size_t i = 0; i < sizeof(stats_labels) / sizeof(stats_labels[0]); i++) {
+		const char *label = _(stats_labels[i]);
+		int w = vg_text_width(label, strlen(label));
+
+		widest = w > widest ? w : widest;
+	}
+	return widest;
+}
+
+static void print_counter(const char *label, int width, json_t *obj, const char *key)
+{
+	vg_cli_label(label, width);
 	printf("%lld\n", (long long)json_integer_value(json_object_get(obj, key)));
 }
 
 static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r, *rates, *counts, *audit, *sensor, *spool;
-	char when[64];
-	int rc;
+	char when[64], size[32];
+	int rc, lw;
 
 	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_STATS, NULL, &r)) != VG_EXIT_OK)
@@ -178,37 +199,38 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	audit = json_object_get(r, "audit");
 	sensor = json_object_get(r, "sensor");
 	spool = json_object_get(r, "spool");
+	lw = stats_label_width();
 	printf("%s\n", _("Events since the agent started (rate over the last minute):"));
 	for (int t = 0; t < 3; t++) {
 		static const char *const types[] = { "process", "network", "file" };
-		static const char *const labels[] = { N_("processes:"), N_("network:"), N_("files:") };
 		char rate[32];
 
 		vg_present_rate(rate, sizeof(rate), json_number_value(json_object_get(rates, types[t])));
-		vg_cli_label(_(labels[t]), 28);
+		vg_cli_label(_(stats_labels[t]), lw);
 		printf(_("%lld  (%s/s)\n"), (long long)json_integer_value(json_object_get(counts, types[t])), rate);
 	}
 	printf("%s\n", _("Losses:"));
-	print_counter(_("kernel (sensor lost):"), r, "kernel_lost");
-	print_counter(_("audit socket overruns:"), audit, "socket_overruns");
-	print_counter(_("agent queues full:"), r, "queue_dropped");
-	print_counter(_("spool full (oldest dropped):"), spool, "dropped");
-	print_counter(_("excluded by rules:"), r, "excluded");
+	print_counter(_("kernel (sensor lost):"), lw, r, "kernel_lost");
+	print_counter(_("audit socket overruns:"), lw, audit, "socket_overruns");
+	print_counter(_("agent queues full:"), lw, r, "queue_dropped");
+	print_counter(_("spool full (oldest dropped):"), lw, spool, "dropped");
+	print_counter(_("excluded by rules:"), lw, r, "excluded");
 	printf("%s\n", _("Spool:"));
-	print_counter(_("events stored:"), spool, "events");
-	print_counter(_("events not yet sent:"), spool, "pending");
-	vg_cli_label(_("size:"), 28);
-	printf("%.1f MiB\n", (double)json_integer_value(json_object_get(spool, "bytes")) / 1048576.0);
+	print_counter(_("events stored:"), lw, spool, "events");
+	print_counter(_("events not yet sent:"), lw, spool, "pending");
+	vg_cli_label(_("size:"), lw);
+	vg_present_size(size, sizeof(size), json_integer_value(json_object_get(spool, "bytes")));
+	printf("%s\n", size);
 	if (json_integer_value(json_object_get(spool, "oldest")) > 0) {
 		vg_cli_format_time(json_integer_value(json_object_get(spool, "oldest")) / 1000, when, sizeof(when));
-		vg_cli_label(_("oldest event:"), 28);
+		vg_cli_label(_("oldest event:"), lw);
 		printf("%s\n", when);
 	}
 	printf("%s\n", _("Sensor:"));
-	vg_cli_label(_("processes and network:"), 28);
+	vg_cli_label(_("processes and network:"), lw);
 	printf("%s (%s)\n", vg_present_msgid(str(sensor, "running")), vg_present_msgid(str(sensor, "reason")));
 	if (strcmp(str(sensor, "running"), "audit") == 0) {
-		vg_cli_label(_("audit mode:"), 28);
+		vg_cli_label(_("audit mode:"), lw);
 		printf("%s%s\n", str(audit, "mode")[0] ? str(audit, "mode") : vg_present_msgid(str(audit, "state")),
 		       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
 	}

@@ -121,11 +121,8 @@ void vg_cli_print_items(FILE *out, const struct vg_present_item *items, size_t n
 		/* A word never breaks (a hash, a path): a line is as long as its longest word needs. */
 		for (const char *p = value; *p;) {
 			size_t len = strcspn(p, " ");
-			char word[sizeof(items[i].value)];
-			int w;
+			int w = vg_text_width(p, len);
 
-			snprintf(word, sizeof(word), "%.*s", (int)len, p);
-			w = vg_text_width(word);
 			longest = w > longest ? w : longest;
 			p += len + (p[len] == ' ');
 		}

@@ -152,7 +152,7 @@ int vg_present_label_width(const struct vg_present_item *items, size_t n)
 		int w;
 
 		snprintf(label, sizeof(label), _("%s:"), items[i].label);
-		w = vg_text_width(label);
+		w = vg_text_width(label, strlen(label));
 		widest = w > widest ? w : widest;
 	}
 	return widest;
@@ -165,7 +165,7 @@ const char *vg_present_label(const struct vg_present_item *item, int width, char
 	snprintf(buf, size, _("%s:"), item->label);
 	used = strlen(buf);
 	/* Padded by the columns the label takes, not by its bytes. */
-	for (int w = vg_text_width(buf); w < width && used + 1 < size; w++)
+	for (int w = vg_text_width(buf, strlen(buf)); w < width && used + 1 < size; w++)
 		buf[used++] = ' ';
 	buf[used] = '\0';
 	return buf;

@@ -26,10 +26,9 @@ static size_t next_char(const char *s, size_t len, mbstate_t *st, int *cols)
 	return r;
 }
 
-int vg_text_width(const char *s)
+int vg_text_width(const char *s, size_t len)
 {
 	mbstate_t st;
-	size_t len = s ? strlen(s) : 0;
 	int total = 0;
 
 	memset(&st, 0, sizeof(st));
@@ -47,7 +46,7 @@ int vg_text_width(const char *s)
 void vg_text_pad(FILE *out, const char *s, int width)
 {
 	fputs(s, out);
-	for (int w = vg_text_width(s); w < width; w++)
+	for (int w = vg_text_width(s, strlen(s)); w < width; w++)
 		fputc(' ', out);
 }
 
@@ -67,9 +66,9 @@ int vg_text_cut(char *buf, size_t size, const char *s, int cols)
 
 	if (!size)
 		return 0;
-	if (vg_text_width(s) <= cols) {
+	if (vg_text_width(s, len) <= cols) {
 		snprintf(buf, size, "%s", s);
-		return vg_text_width(buf);
+		return vg_text_width(buf, strlen(buf));
 	}
 	memset(&st, 0, sizeof(st));
 	/* Room for the mark, one column. */

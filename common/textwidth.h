@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* The columns s takes; an invalid byte or a control character counts as one column. */
-int vg_text_width(const char *s);
+/* The columns the first len bytes of s take on a terminal in the current locale (wcwidth): "É"
+ * is 1, "漢" 2, a combining accent 0.  Text that is not valid in the locale counts one column a
+ * byte, a character without a width (a control) one column. */
+int vg_text_width(const char *s, size_t len);
 
 /* Prints s to out, then spaces up to width columns (nothing is cut). */
 void vg_text_pad(FILE *out, const char *s, int width);

@@ -5,7 +5,7 @@
 # sample IOC document of doc/ioc.md works with ioc check and ioc scan, and vigilctl(8) starts
 # each sentence on a line of its own, without a warning from groff.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 9
+plan 10
 
 top=$VIGIL_TOP_SRCDIR
 build=$VIGIL_TOP_BUILDDIR
@@ -47,6 +47,9 @@ found=$(ctl --json ioc scan "$TEST_DIR/sample.ioc" --path "$TEST_DIR/demo" --no-
 ok "ioc scan finds the sample's dropper" test "$found" = match
 found=$(ctl --json ioc scan "$TEST_DIR/sample.ioc" --path "$TEST_DIR/clean" --no-ports --no-system | result)
 ok "and not a file of the same name with other content" test "$found" = no-match
+fr=$(LANGUAGE=fr ctl ioc scan "$TEST_DIR/sample.ioc" --path "$TEST_DIR/clean" --no-ports --no-system)
+ok "LANGUAGE=fr: the document's result with a no-break space before the colon" \
+	grep -q "sample\.ioc (6f1d3c2a-[0-9a-f-]*)"$'\xc2\xa0'": aucune correspondance$" <<<"$fr"
 
 # vigilctl(8): one sentence per line, in the hand-written parts and in the generated COMMANDS.
 sentences() {

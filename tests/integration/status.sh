@@ -5,7 +5,7 @@
 # --verbose; every field with --json; colour only on a terminal, never with NO_COLOR; French
 # through and through, aligned by display width.  Also the task detail and the event rows.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 27
+plan 28
 
 use_test_agent
 start_agent
@@ -86,6 +86,7 @@ cols = {len(re.match(r"^( +\S.*?\u00a0: +)\S", l).group(1)) for l in lines}
 assert len(lines) == int(sys.argv[2]) and len(cols) == 1, (lines, cols)
 ' "$1" "$2"; }
 ok "LANGUAGE=fr --verbose: labels with a no-break space before the colon, values in one column" value_columns "$frv" 10
+ok "LANGUAGE=fr telemetry stats: values in one column, however long the label" value_columns "$(LANGUAGE=fr ctl telemetry stats)" 12
 
 # The task detail: labelled lines, local times, sizes; never raw data.
 printf 'twelve bytes' >"$TEST_DIR/twelve"
