@@ -14,7 +14,7 @@ ok "every part's state is in French" sh -c "
 		'Analyses IOC  *en veille'; do
 		tmux -L $TMUX_NAME capture-pane -p -t console | grep -q \"^ [●○] \$part\" || exit 1
 	done"
-ok "the graphs are in French" wait_screen 15 "Historique sur .*, une colonne toutes les 2 s"
+ok "the graphs are in French, a number and its unit held together" wait_screen 15 "Historique sur .*, une colonne toutes les 2"$'\xc2\xa0'"s"
 # A part's details: its heading with a no-break space before the colon, the start as a noun.
 keys Home Enter
 ok "a part's details: 'Agent : actif', with a no-break space" wait_screen 15 "^ ● Agent"$'\xc2\xa0'": actif$"

@@ -5,7 +5,7 @@
 # --verbose; every field with --json; colour only on a terminal, never with NO_COLOR; French
 # through and through, aligned by display width.  Also the task detail and the event rows.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 28
+plan 29
 
 use_test_agent
 start_agent
@@ -76,6 +76,8 @@ ok "LANGUAGE=fr: every part is in French" bash -c '
 		grep -q "$w" <<<"$1" || { echo "no $w"; exit 1; }
 	done' _ "$fr"
 ok "LANGUAGE=fr: no English word left" bash -c '! grep -qiE "waiting|retry|configured|idle|running|since|events|last contact|scans|terms|task" <<<"$1"' _ "$fr"
+ok "LANGUAGE=fr: a number and its unit never part at the end of a line" \
+	grep -qE "il y a [0-9]+"$'\xc2\xa0'"(s|min)\)" <<<"$fr"
 frv=$(LANGUAGE=fr ctl status --verbose)
 # The values of the agent's details start in one column, counted in characters (not bytes).
 # Python counts characters, and every character here takes one column.
