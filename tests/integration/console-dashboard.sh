@@ -16,8 +16,8 @@ ok "--version names the program" sh -c "'$VIGIL_CONSOLE' --version | grep -q '^v
 ok "--help shows the options" sh -c "'$VIGIL_CONSOLE' --help | grep -q -- '--socket PATH'"
 
 start_console LANG=C.UTF-8
-ok "the title bar says the agent is connected" wait_screen 20 "agent $version connected"
-ok "the agent's row: running, since when, its pid" wait_screen 15 "^ ● Agent  *active  *since [0-9:]* (.* ago), pid $pid"
+ok "the title bar says the agent is connected" wait_screen 60 "agent $version connected"
+ok "the agent's row: running, since when, its pid" wait_screen 60 "^ ● Agent  *active  *since [0-9:]* (.* ago), pid $pid"
 # Every part of the status command has its row, with a state word.
 ok "one row per part, each with its state" sh -c "
 	for part in 'Telemetry  *off' 'Server link  *not configured' 'Isolation  *off' 'Tasks  *idle' 'IOC scans  *idle'; do
@@ -27,42 +27,42 @@ ok "a fresh agent's isolation is off, no date, no raw value" sh -c "
 	s=\$(tmux -L $TMUX_NAME capture-pane -p -t console)
 	printf '%s\n' \"\$s\" | grep -q '^ ○ Isolation  *off *\$' &&
 	! printf '%s\n' \"\$s\" | grep -qE '1970|null| -1|\\{|\"'"
-ok "the graphs' heading says how far back they go" wait_screen 15 "History: the last .*, one column every 2 s"
+ok "the graphs' heading says how far back they go" wait_screen 60 "History: the last .*, one column every 2 s"
 
 # Events make the graphs rise: events per second, the spool, the events waiting to be sent.
 test_emit 300 >/dev/null
 emit_and_look() { test_emit 300 >/dev/null; screen | grep -q '[▁▂▃▄▅▆▇█]'; }
-ok "events draw bars of block characters" wait_for 20 emit_and_look
-ok "the spool's graph shows its depth" wait_for 15 sh -c "tmux -L $TMUX_NAME capture-pane -p -t console | grep -E '^   Spool  .*[▁▂▃▄▅▆▇█] +[0-9]+ *\$' | grep -q ."
-ok "the events waiting to be sent too" wait_for 15 sh -c "tmux -L $TMUX_NAME capture-pane -p -t console | grep -E '^   To send  .*[▁▂▃▄▅▆▇█] +[0-9]+ *\$' | grep -q ."
+ok "events draw bars of block characters" wait_for 60 emit_and_look
+ok "the spool's graph shows its depth" wait_for 60 sh -c "tmux -L $TMUX_NAME capture-pane -p -t console | grep -E '^   Spool  .*[▁▂▃▄▅▆▇█] +[0-9]+ *\$' | grep -q ."
+ok "the events waiting to be sent too" wait_for 60 sh -c "tmux -L $TMUX_NAME capture-pane -p -t console | grep -E '^   To send  .*[▁▂▃▄▅▆▇█] +[0-9]+ *\$' | grep -q ."
 
 # A problem is a sentence under the parts.
 ctl settings set link.system_ca=yes >/dev/null
 ctl server add 127.0.0.1:9 >/dev/null
-ok "the server link waits to retry" wait_screen 20 "^ ● Server link  *waiting to retry  *127.0.0.1:9; last contact never"
-ok "and its problem is a sentence" wait_screen 15 "^   Server link: "
+ok "the server link waits to retry" wait_screen 60 "^ ● Server link  *waiting to retry  *127.0.0.1:9; last contact never"
+ok "and its problem is a sentence" wait_screen 60 "^   Server link: "
 
 # Enter opens a part: every detail, labelled.
 keys Home Enter
-ok "Enter on the agent shows its details" wait_screen 15 "State directory: *$STATE_DIR"
+ok "Enter on the agent shows its details" wait_screen 60 "State directory: *$STATE_DIR"
 keys Escape
 keys Down Enter
-ok "Enter on telemetry shows its counters" wait_screen 15 "Last written to the spool: "
+ok "Enter on telemetry shows its counters" wait_screen 60 "Last written to the spool: "
 ok "with no raw value" sh -c "! tmux -L $TMUX_NAME capture-pane -p -t console | grep -qE '1970|null|\\{'"
 keys Escape
-ok "Esc goes back to the parts" wait_screen 15 "History: the last"
+ok "Esc goes back to the parts" wait_screen 60 "History: the last"
 
 keys F1
-ok "F1 shows the help generated from the key table" wait_screen 15 "F10 *Quit the console"
+ok "F1 shows the help generated from the key table" wait_screen 60 "F10 *Quit the console"
 keys Tab
-ok "Tab goes on to the next screen" wait_screen 15 "Vigil console — Dashboard"
+ok "Tab goes on to the next screen" wait_screen 60 "Vigil console — Dashboard"
 ok "q quits cleanly" quit_console
 
 # Outside UTF-8 the graphs are ASCII.
 kill_tmux
 start_console LANG=C
-wait_screen 20 "Agent  *active" >/dev/null
+wait_screen 60 "Agent  *active" >/dev/null
 test_emit 300 >/dev/null
 ascii_bars() { test_emit 300 >/dev/null; screen | grep -E '^   Spool  ' | grep -q '[.:|#]'; }
-ok "a non-UTF-8 terminal gets ASCII bars" eval 'wait_for 20 ascii_bars && ! screen | grep -q "[▁▂▃▄▅▆▇█]"'
+ok "a non-UTF-8 terminal gets ASCII bars" eval 'wait_for 60 ascii_bars && ! screen | grep -q "[▁▂▃▄▅▆▇█]"'
 finish

@@ -9,9 +9,9 @@ make_pki
 start_agent
 ctl settings set link.max_transfer_delay=1 link.request_timeout=3 link.connect_timeout=3 >/dev/null
 
-ok "no server certificate imported: refused, and status says why" bash -c "
-	ctl server add 127.0.0.1:1 >/dev/null && sleep 0.6 && [ \"\$(link_field state)\" = refused ] &&
-	link_error_has 'no server certificate is imported'"
+no_cert_refused() { [ "$(link_field state)" = refused ] && link_error_has 'no server certificate is imported'; }
+ok "no server certificate imported: refused, and status says why" \
+	eval 'ctl server add 127.0.0.1:1 >/dev/null && wait_for 60 no_cert_refused'
 ctl server remove 127.0.0.1:1 >/dev/null
 ok "import refuses an expired certificate" bash -c "! ctl cert server import '$PKI/expired.pem' 2>'$TEST_DIR/err' && grep -q expired '$TEST_DIR/err'"
 openssl x509 -in "$PKI/ca.pem" -outform DER -out "$PKI/ca.der"
@@ -28,7 +28,7 @@ refuse() {
 	shift 3
 	start_central "$tag" "$port" "$@"
 	ctl server add "127.0.0.1:$port" >/dev/null
-	wait_for 15 link_error_has "$text"
+	wait_for 60 link_error_has "$text"
 	local rc=$?
 	ctl server remove "127.0.0.1:$port" >/dev/null
 	stop_central "$tag"
@@ -60,20 +60,20 @@ ok "server check --verbose adds the library's words" bash -c 'flat <<<"$1" | gre
 HPORT=$(free_port)
 python3 -m http.server "$HPORT" --bind 127.0.0.1 --directory "$TEST_DIR" >/dev/null 2>&1 &
 on_exit "kill $!"
-wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $HPORT), 1)"
+wait_for 60 python3 -c "import socket; socket.create_connection(('127.0.0.1', $HPORT), 1)"
 out=$(ctl server check "127.0.0.1:$HPORT" 2>&1)
 diag "$out"
 ok "plain HTTP on the port: said so" bash -c '
 	flat <<<"$1" | grep -q "TLS FAILED the server 127.0.0.1:$2 answered without TLS (plain HTTP?): check the port, and that the server has TLS on" &&
 	! grep -q "SSL routines\|wrong version number" <<<"$1"' _ "$out" "$HPORT"
 ctl server add "127.0.0.1:$HPORT" >/dev/null
-ok "the link says it in status too" wait_for 15 link_error_has "answered without TLS (plain HTTP?)"
+ok "the link says it in status too" wait_for 60 link_error_has "answered without TLS (plain HTTP?)"
 status=$(ctl status)
 ok "status shows the sentence, not the library's text" bash -c '
 	flat <<<"$1" | grep -q "answered without TLS (plain HTTP?)" && ! grep -q "SSL routines" <<<"$1"' _ "$status"
 ok "status --verbose keeps the library's text as a detail" bash -c '
 	ctl status --verbose | flat | grep -q "Technical detail: .*wrong version number"'
-ok "the log has the library's words" wait_for 5 grep -q "answered without TLS.*wrong version number" "$AGENT_LOG"
+ok "the log has the library's words" wait_for 60 grep -q "answered without TLS.*wrong version number" "$AGENT_LOG"
 status=$(LANGUAGE=fr ctl status)
 ok "in French (item 23): the state and the sentence" bash -c '
 	grep -q "Liaison serveur  *en attente de réessai" <<<"$1" && flat <<<"$1" | grep -q "a répondu sans TLS (HTTP simple"' _ "$status"
@@ -93,7 +93,7 @@ ok "a TLS 1.1-only server is refused" \
 PORT=$(free_port)
 start_central mtls "$PORT" --client-ca "$PKI/ca.pem" --require-client-cert
 ctl server add "127.0.0.1:$PORT" >/dev/null
-ok "without a client certificate the server refuses the agent" wait_for 15 link_error_has "client certificate"
+ok "without a client certificate the server refuses the agent" wait_for 60 link_error_has "client certificate"
 ok "... and nothing got through" test ! -s "$TEST_DIR/central-mtls/hello.jsonl"
 ok "two-way TLS without an imported client certificate: refused with a clear message" bash -c "
 	! ctl settings set link.client_certificate=yes 2>'$TEST_DIR/err' &&
@@ -128,15 +128,15 @@ ok "an encrypted key's password comes from --password-file" bash -c "
 tm() { tmux -L "vigil-tls-$$" -f /dev/null "$@"; }
 on_exit "tmux -L vigil-tls-$$ kill-server; rm -f \"${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/vigil-tls-$$\""
 tm new-session -d -s cli -x 120 -y 20 "env LANG=C.UTF-8 LANGUAGE= '$VIGILCTL' --socket '$SOCKET' cert client import '$PKI/client.pem'; sleep 30"
-ok "at a terminal, the key of a PEM certificate is asked for" wait_for 10 bash -c "tmux -L vigil-tls-$$ capture-pane -p -t cli | grep -q 'The private key of this certificate (a PEM file):'"
+ok "at a terminal, the key of a PEM certificate is asked for" wait_for 60 bash -c "tmux -L vigil-tls-$$ capture-pane -p -t cli | grep -q 'The private key of this certificate (a PEM file):'"
 tm send-keys -t cli "$PKI/client.key" Enter
-ok "and the pair imports" wait_for 10 bash -c "tmux -L vigil-tls-$$ capture-pane -p -t cli | grep -q 'Client certificate imported'"
+ok "and the pair imports" wait_for 60 bash -c "tmux -L vigil-tls-$$ capture-pane -p -t cli | grep -q 'Client certificate imported'"
 ok "a key that does not match the certificate is refused" bash -c "
 	! ctl cert client import '$PKI/client.pem' --key '$PKI/server.key' 2>'$TEST_DIR/err' &&
 	grep -q 'does not match' '$TEST_DIR/err'"
 ok "the key file is 0600" test "$(stat -c %a "$STATE_DIR/link-client.pem")" = 600
-ok "two-way TLS connects" wait_for 15 bash -c "[ \"\$(link_field state)\" = connected ]"
+ok "two-way TLS connects" wait_for 60 bash -c "[ \"\$(link_field state)\" = connected ]"
 test_emit 5 >/dev/null
-ok "events arrive over two-way TLS" wait_for 15 bash -c "[ \$(central_events mtls | wc -l) -ge 5 ]"
+ok "events arrive over two-way TLS" wait_for 60 bash -c "[ \$(central_events mtls | wc -l) -ge 5 ]"
 ok "the agent stops cleanly (no leak under the sanitizers)" stop_agent
 finish

@@ -40,10 +40,10 @@ test_emit 500 >/dev/null
 out=$(ctl status)
 ok "the telemetry line counts the events, the rate rounded" bash -c 'grep -qE "^  [●○] Telemetry  .*[0-9.]+ events/s, [0-9]+ events since the start$" <<<"$1" && ! grep -qE "[0-9]\.[0-9]{2}" <<<"$1"' _ "$out"
 spool_in_units() { ctl status -v | grep -qE "^      Spool: *[0-9]+ events, [0-9.]+ (KiB|MiB)$"; }
-ok "the spool in the agent's details, in units" wait_for 15 spool_in_units
+ok "the spool in the agent's details, in units" wait_for 60 spool_in_units
 # French typography in what the parts say, the separators between their numbers too.
 waiting_events() { ctl status | grep -q "; [0-9]* events waiting"; }
-wait_for 15 waiting_events
+wait_for 60 waiting_events
 nbsp_before_punct() { python3 -c '
 import re, sys
 bad = [l for l in sys.argv[1].splitlines() if re.search(r"[^\u00a0\u202f][:;](\s|$)", l)]
@@ -63,7 +63,7 @@ ok "on a terminal with NO_COLOR: none" bash -c '! grep -qF "$1" <<<"$2" && grep 
 ctl settings set link.system_ca=yes >/dev/null
 ctl server add 127.0.0.1:9 >/dev/null
 waiting() { ctl status | grep -q "Server link  *waiting to retry"; }
-ok "the link waits to retry" wait_for 20 waiting
+ok "the link waits to retry" wait_for 60 waiting
 out=$(ctl status)
 diag "$out"
 ok "its problem is a sentence on the next line" bash -c 'grep -A2 "Server link" <<<"$1" | grep -qE "^ {17}nothing listens on 127\.0\.0\.1:9: check the server.s address and"' _ "$out"
@@ -111,7 +111,7 @@ ok "LANGUAGE=fr task show: values in one column" value_columns "$frshow" 6
 test_emit 1 1001 >/dev/null
 test_emit 1 2004 >/dev/null
 stored() { ctl telemetry show --limit 2 | grep -q detection; }
-wait_for 15 stored
+wait_for 60 stored
 rows=$(ctl telemetry show --limit 2)
 diag "$rows"
 ok "telemetry show: an activity column in words" bash -c 'grep -qE "^[0-9-]+ [0-9:.]+  file +create +- +" <<<"$1"' _ "$rows"
