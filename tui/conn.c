@@ -52,12 +52,14 @@ static void refuse(struct vg_console *con)
 	char buf[4096], gid[32];
 	const char *name = "vigil";
 
-	if (stat(con->socket_path, &st) == 0 && getgrgid_r(st.st_gid, &gr, buf, sizeof(buf), &found) == 0 && found &&
-	    st.st_gid != 0)
-		name = found->gr_name;
-	else if (stat(con->socket_path, &st) == 0 && st.st_gid != 0) {
-		snprintf(gid, sizeof(gid), "%u", (unsigned)st.st_gid);
-		name = gid;
+	/* The socket's group is the agent's; its number when it has no name here. */
+	if (stat(con->socket_path, &st) == 0 && st.st_gid != 0) {
+		if (getgrgid_r(st.st_gid, &gr, buf, sizeof(buf), &found) == 0 && found) {
+			name = found->gr_name;
+		} else {
+			snprintf(gid, sizeof(gid), "%u", (unsigned)st.st_gid);
+			name = gid;
+		}
 	}
 	snprintf(con->refusal, sizeof(con->refusal), _("permission denied: you are not in group %s"), name);
 	con->refused = true;
