@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "present.h"
 #include "vigil/client.h"
 #include "vigil/error.h"
 
@@ -310,6 +311,14 @@ int vg_cli_print_list(struct vg_cli *cli, const struct vg_cli_args *args, json_t
  * VG_EXIT_OK to go on.  --yes (given) skips it; without a person and without --yes, a usage
  * error saying so.  A refusal returns VG_EXIT_FAILED. */
 int vg_cli_confirm(struct vg_cli *cli, const struct vg_cli_args *args, const char *question);
+
+/* Prints labelled lines ("Size:  3.2 MiB", common/present.h) from column indent, the values
+ * aligned by the width the labels take on screen and wrapped at width. */
+void vg_cli_print_items(FILE *out, const struct vg_present_item *items, size_t n, int indent, int width);
+
+/* Starts a labelled line on stdout: two blanks, label padded to width columns (as wide as it
+ * shows, not its bytes), a blank. */
+void vg_cli_label(const char *label, int width);
 
 /* Prints a duration like "2 h 5 min" / "12 s". */
 void vg_cli_format_duration(long long seconds, char *buf, size_t size);

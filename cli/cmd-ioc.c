@@ -16,10 +16,55 @@
 #include "cli.h"
 #include "fileio.h"
 #include "nls.h"
+#include "present.h"
 
 /* The control protocol carries at most 1 MiB per message; the documents travel inside one. */
 #define MAX_DOCUMENT (1000u * 1024)
 #define MAX_DOCUMENTS_TOTAL (1000u * 1024)
+
+/* The number that picks a plural form (P_). */
+static unsigned long plural(long long n)
+{
+	return n < 0 ? 0 : (unsigned long)n;
+}
+
+static long long count_of(json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* "2 indicators, 3 items, 0 with an unsupported term, 1 defect" */
+static void print_document_counts(json_t *d)
+{
+	long long ind = count_of(d, "indicators"), items = count_of(d, "items");
+	long long unsup = count_of(d, "unsupported_items"), defects = count_of(d, "defect_count");
+
+	fputs("  ", stdout);
+	printf(P_("%lld indicator", "%lld indicators", plural(ind)), ind);
+	fputs(", ", stdout);
+	printf(P_("%lld item", "%lld items", plural(items)), items);
+	fputs(", ", stdout);
+	printf(P_("%lld with an unsupported term", "%lld with an unsupported term", plural(unsup)), unsup);
+	fputs(", ", stdout);
+	printf(P_("%lld defect", "%lld defects", plural(defects)), defects);
+	putchar('\n');
+}
+
+/* "12 files seen, 1 hashed, 0 skipped, 0.1 MiB read in 0.2 s" */
+static void print_scan_counts(json_t *st)
+{
+	long long seen = count_of(st, "files_seen"), hashed = count_of(st, "files_hashed");
+	long long skipped = count_of(st, "files_skipped");
+
+	printf(P_("%lld file seen", "%lld files seen", plural(seen)), seen);
+	fputs(", ", stdout);
+	printf(P_("%lld hashed", "%lld hashed", plural(hashed)), hashed);
+	fputs(", ", stdout);
+	printf(P_("%lld skipped", "%lld skipped", plural(skipped)), skipped);
+	fputs(", ", stdout);
+	printf(_("%.1f MiB read in %.1f s\n"), (double)count_of(st, "bytes_read") / 1048576.0,
+	       (double)count_of(st, "duration_ms") / 1000.0);
+}
 
 static volatile sig_atomic_t interrupted;
 
@@ -102,11 +147,7 @@ static int run_check(struct vg_cli *cli, const struct vg_cli_args *args)
 			continue;
 		printf(_("%s: OpenIOC %s, id %s\n"), json_string_value(json_object_get(d, "file")),
 		       json_string_value(json_object_get(d, "version")), json_string_value(json_object_get(d, "id")));
-		printf(_("  %lld indicators, %lld items, %lld with an unsupported term, %lld defects\n"),
-		       (long long)json_integer_value(json_object_get(d, "indicators")),
-		       (long long)json_integer_value(json_object_get(d, "items")),
-		       (long long)json_integer_value(json_object_get(d, "unsupported_items")),
-		       (long long)json_integer_value(json_object_get(d, "defect_count")));
+		print_document_counts(d);
 		json_t *terms = json_object_get(d, "supported_terms"), *t;
 		size_t k;
 		if (json_array_size(terms)) {
@@ -136,9 +177,10 @@ static void print_result(json_t *r)
 	json_t *ioc, *m, *it;
 	size_t i, k, n;
 	printf(_("Scan %lld: %s\n"), (long long)json_integer_value(json_object_get(r, "scan_id")),
-	       json_string_value(json_object_get(r, "state")));
+	       vg_present_scan_state(json_string_value(json_object_get(r, "state"))));
 	json_array_foreach(json_object_get(r, "iocs"), i, ioc) {
-		printf("%s (%s): %s\n", json_string_value(json_object_get(ioc, "file")),
+		/* TRANSLATORS: an IOC document's result: its file, its id, no match or matched. */
+		printf(_("%s (%s): %s\n"), json_string_value(json_object_get(ioc, "file")),
 		       json_string_value(json_object_get(ioc, "id")),
 		       result_text(json_string_value(json_object_get(ioc, "result"))));
 		json_array_foreach(json_object_get(ioc, "matches"), k, m) {
@@ -169,12 +211,7 @@ static void print_result(json_t *r)
 		       _(json_string_value(json_object_get(s, "reason"))));
 	json_t *st = json_object_get(r, "stats");
 	if (st)
-		printf(_("%lld files seen, %lld hashed, %lld skipped, %.1f MiB read in %.1f s\n"),
-		       (long long)json_integer_value(json_object_get(st, "files_seen")),
-		       (long long)json_integer_value(json_object_get(st, "files_hashed")),
-		       (long long)json_integer_value(json_object_get(st, "files_skipped")),
-		       (double)json_integer_value(json_object_get(st, "bytes_read")) / 1048576.0,
-		       (double)json_integer_value(json_object_get(st, "duration_ms")) / 1000.0);
+		print_scan_counts(st);
 }
 
 /* The exit status of a scan, as clamscan's tells a find from a clean host (vigilctl(8)):
@@ -288,12 +325,14 @@ static void on_stream(const char *stream, json_t *data, void *user)
 	} else if (total > 0 && seen > 0 && seen <= total) {
 		/* The files are counted (a hashing scan): how far, and the time left. */
 		vg_cli_format_duration((long long)((double)el * (double)(total - seen) / (double)seen), eta, sizeof(eta));
-		fprintf(stderr, _("scan %lld [%s] %lld/%lld files, %.1f MiB, %.1f MiB/s, %s left"), f->scan_id, bar, seen,
-			total, mib, el > 0 ? mib / (double)el : mib, eta);
+		fprintf(stderr, _("scan %lld [%s] %lld/%lld files, %.1f MiB, %.1f MiB/s, %s left"), f->scan_id, bar,
+			seen, total, mib, el > 0 ? mib / (double)el : mib, eta);
 	} else if (seen > 0) {
-		fprintf(stderr, _("scan %lld [%s] %lld files, %lld hashed, %.1f MiB, %.1f MiB/s, %s"), f->scan_id, bar, seen,
-			(long long)json_integer_value(json_object_get(data, "files_hashed")), mib,
-			el > 0 ? mib / (double)el : mib, dur);
+		long long hashed = (long long)json_integer_value(json_object_get(data, "files_hashed"));
+
+		fprintf(stderr, P_("scan %lld: %lld file", "scan %lld: %lld files", plural(seen)), f->scan_id, seen);
+		fprintf(stderr, P_(", %lld hashed", ", %lld hashed", plural(hashed)), hashed);
+		fprintf(stderr, _(", %.1f MiB, %.1f MiB/s, %s"), mib, el > 0 ? mib / (double)el : mib, dur);
 	} else {
 		fprintf(stderr, _("scan %lld [%s] %s, %s"), f->scan_id, bar, phase_text(phase), dur);
 	}

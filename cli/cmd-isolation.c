@@ -4,10 +4,10 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "nls.h"
@@ -54,48 +54,44 @@ static const struct vg_cli_list exception_list = {
 	.empty = N_("No isolation exception."),
 };
 
+/* The state in the words of "vigilctl status" (common/present-status.c): never an epoch date
+ * for an agent that was never isolated. */
 static void print_state(struct vg_cli *cli, const struct vg_cli_args *args, json_t *r, bool full)
 {
-	bool on = strcmp(json_string_value(json_object_get(r, "state")) ?: "", "on") == 0;
 	json_t *check = json_object_get(r, "check");
-	const char *reason = json_string_value(json_object_get(r, "reason"));
-	long long who = json_integer_value(json_object_get(r, "who"));
-	char since[64], when[64];
-
-	if (vg_cli_time_of(r, "since", since, sizeof(since)))
-		printf(on ? _("Isolation: on since %s\n") : _("Isolation: off since %s\n"), since);
+	struct vg_present_part *p = calloc(1, sizeof(*p));
+	if (!p)
+		return;
+	vg_present_section("isolation", _("Isolation"), r, (int64_t)time(NULL), p);
+	if (p->summary[0])
+		printf(_("Isolation: %s, %s\n"), p->state, p->summary);
 	else
-		printf("%s\n", on ? _("Isolation: on") : _("Isolation: off"));
-	if (on && vg_cli_time_of(r, "until", when, sizeof(when))) {
-		printf(_("  Auto-release:  %s\n"), when);
-	} else if (on) {
-		printf(_("  Auto-release:  %s\n"), _("never"));
-	}
-	if (reason && *reason)
-		printf(_("  Reason:        %s\n"), reason);
-	if (who >= 0) {
-		struct passwd *pw = getpwuid((uid_t)who);
+		printf(_("Isolation: %s\n"), p->state);
+	if (full && check && p->nitems < VG_PRESENT_MAX_ITEMS) {
+		struct vg_present_item *it = &p->items[p->nitems++];
 
-		printf(_("  By:            %s (uid %lld)\n"), pw ? pw->pw_name : "?", who);
+		snprintf(it->label, sizeof(it->label), "%s", _("Rules check"));
+		if (json_object_get(check, "error"))
+			snprintf(it->value, sizeof(it->value), _("cannot read the kernel's rules: %s"),
+				 json_string_value(json_object_get(check, "error")));
+		else if (json_is_true(json_object_get(check, "ok")))
+			snprintf(it->value, sizeof(it->value),
+				 P_("the kernel holds what the agent meant (%lld rule)",
+				    "the kernel holds what the agent meant (%lld rules)",
+				    (unsigned long)json_integer_value(json_object_get(check, "rules_in_kernel"))),
+				 (long long)json_integer_value(json_object_get(check, "rules_in_kernel")));
+		else
+			snprintf(it->value, sizeof(it->value),
+				 P_("MISMATCH: %lld rule in the kernel, %lld expected",
+				    "MISMATCH: %lld rules in the kernel, %lld expected",
+				    (unsigned long)json_integer_value(json_object_get(check, "rules_in_kernel"))),
+				 (long long)json_integer_value(json_object_get(check, "rules_in_kernel")),
+				 (long long)json_integer_value(json_object_get(check, "rules_expected")));
 	}
-	if (json_is_true(json_object_get(r, "applying")))
-		printf("  %s\n", _("Applying the rules..."));
-	if (json_object_get(r, "last_error"))
-		printf(_("  Last error:    %s\n"), json_string_value(json_object_get(r, "last_error")));
+	vg_cli_print_items(stdout, p->items, p->nitems, 2, vg_cli_width(stdout));
+	free(p);
 	if (!full)
 		return;
-	if (check) {
-		if (json_object_get(check, "error"))
-			printf(_("  Rules check:   cannot read the kernel's rules: %s\n"),
-			       json_string_value(json_object_get(check, "error")));
-		else if (json_is_true(json_object_get(check, "ok")))
-			printf(_("  Rules check:   the kernel holds what the agent meant (%lld rules)\n"),
-			       (long long)json_integer_value(json_object_get(check, "rules_in_kernel")));
-		else
-			printf(_("  Rules check:   MISMATCH: %lld rules in the kernel, %lld expected\n"),
-			       (long long)json_integer_value(json_object_get(check, "rules_in_kernel")),
-			       (long long)json_integer_value(json_object_get(check, "rules_expected")));
-	}
 	printf("\n");
 	vg_cli_print_list(cli, args, json_object_get(r, "exceptions"), NULL, &exception_list);
 }

@@ -87,11 +87,15 @@ static void print_setting_detail(json_t *s)
 	value_text(json_object_get(s, "default"), def, sizeof(def));
 	printf("%s\n", json_string_value(json_object_get(s, "key")));
 	printf("  %s\n", _(json_string_value(json_object_get(s, "help"))));
-	printf("  %-12s %s%s%s\n", _("value:"), value, unit ? " " : "", unit ? _(unit) : "");
-	printf("  %-12s %s\n", _("default:"), def);
-	if (json_object_get(s, "min"))
-		printf("  %-12s %lld .. %lld\n", _("range:"), (long long)json_integer_value(json_object_get(s, "min")),
+	vg_cli_label(_("value:"), 12);
+	printf("%s%s%s\n", value, unit ? " " : "", unit ? _(unit) : "");
+	vg_cli_label(_("default:"), 12);
+	printf("%s\n", def);
+	if (json_object_get(s, "min")) {
+		vg_cli_label(_("range:"), 12);
+		printf("%lld .. %lld\n", (long long)json_integer_value(json_object_get(s, "min")),
 		       (long long)json_integer_value(json_object_get(s, "max")));
+	}
 }
 
 static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -32,43 +33,9 @@ static bool is_final(const char *state)
 	return state && strcmp(state, "queued") != 0 && strcmp(state, "running") != 0;
 }
 
-/* The task's error in the user's language, from its message id and arguments. */
-static const char *error_text(json_t *task, char *buf, size_t size)
-{
-	json_t *e = json_object_get(task, "error"), *args = json_object_get(e, "args");
-	const char *msgid = json_string_value(json_object_get(e, "msgid"));
-	const char *argv[8];
-	int n = 0;
-	size_t i, used;
-	json_t *a;
-
-	if (!msgid || !msgid[0]) {
-		snprintf(buf, size, "%s", json_string_value(json_object_get(e, "message")) ?: "?");
-		return buf;
-	}
-	json_array_foreach(args, i, a)
-		if (n < 8)
-			argv[n++] = json_string_value(a) ?: "";
-	used = (size_t)snprintf(buf, size, "%s", json_string_value(json_object_get(e, "prefix")) ?: "");
-	if (used < size)
-		vg_error_format(buf + used, size - used, _(msgid), argv, n);
-	return buf;
-}
-
 static const char *state_text(const char *state)
 {
-	static const struct {
-		const char *name, *text;
-	} names[] = {
-		{ "queued", N_("queued") },       { "running", N_("running") },     { "succeeded", N_("succeeded") },
-		{ "failed", N_("failed") },       { "refused", N_("refused") },     { "cancelled", N_("cancelled") },
-		{ "timed_out", N_("timed out") }, { "interrupted", N_("interrupted by a restart") },
-	};
-
-	for (size_t i = 0; state && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(state, names[i].name) == 0)
-			return _(names[i].text);
-	return state ? state : "?";
+	return vg_present_task_state(state, NULL);
 }
 
 static const char *str(json_t *o, const char *key)
@@ -78,53 +45,31 @@ static const char *str(json_t *o, const char *key)
 	return s ? s : "";
 }
 
-static void print_file_facts(json_t *r)
+/* A task's labelled lines (common/present-task.c), its head and its error aside: the kind, the
+ * request, the times and what the kind produced, with local times and sizes in units. */
+static void print_task_items(json_t *task, bool all)
 {
-	char when[64];
+	struct vg_present_item *items = calloc(VG_PRESENT_MAX_ITEMS, sizeof(*items));
+	size_t n, k = 0;
 
-	if (json_object_get(r, "path"))
-		printf("  %-10s %s\n", _("path:"), str(r, "path"));
-	if (json_is_string(json_object_get(r, "target")))
-		printf("  %-10s %s\n", _("target:"), str(r, "target"));
-	if (json_is_integer(json_object_get(r, "size")))
-		printf("  %-10s %lld\n", _("size:"), (long long)json_integer_value(json_object_get(r, "size")));
-	if (json_is_string(json_object_get(r, "sha256")))
-		printf("  %-10s %s\n", "SHA-256:", str(r, "sha256"));
-	if (json_is_string(json_object_get(r, "md5")))
-		printf("  %-10s %s\n", "MD5:", str(r, "md5"));
-	if (json_is_string(json_object_get(r, "mode")))
-		printf("  %-10s %s %s (%lld:%lld)\n", _("owner:"), str(r, "mode"), str(r, "owner"),
-		       (long long)json_integer_value(json_object_get(r, "uid")),
-		       (long long)json_integer_value(json_object_get(r, "gid")));
-	if (vg_cli_time_of(r, "mtime", when, sizeof(when)))
-		printf("  %-10s %s\n", _("modified:"), when);
-	if (json_is_string(json_object_get(r, "copy")))
-		printf("  %-10s %s\n", _("copy:"), str(r, "copy"));
-	if (json_is_string(json_object_get(r, "quarantine")))
-		printf("  %-10s %s\n", _("quarantine:"), str(r, "quarantine"));
-}
-
-static const char *pid_result_text(const char *r)
-{
-	if (strcmp(r, "terminated") == 0)
-		return _("terminated");
-	if (strcmp(r, "killed") == 0)
-		return _("killed");
-	if (strcmp(r, "refused") == 0)
-		return _("spared");
-	if (strcmp(r, "gone") == 0)
-		return _("gone");
-	return _("not terminated");
+	if (!items)
+		return;
+	n = vg_present_task(task, (int64_t)time(NULL), items, VG_PRESENT_MAX_ITEMS);
+	/* The first two lines (the task, its state) are the heading already printed. */
+	for (size_t i = all ? 0 : 2; i < n; i++)
+		if (all || strcmp(items[i].label, _("Error")) != 0)
+			items[k++] = items[i];
+	vg_cli_print_items(stdout, items, k, 2, vg_cli_width(stdout));
+	free(items);
 }
 
 /* A task for a person: its state, then what its kind produced. */
 static void print_task(json_t *task)
 {
 	const char *kind = str(task, "kind"), *state = str(task, "state");
-	json_t *r = json_object_get(task, "result"), *e;
+	json_t *r = json_object_get(task, "result");
 	long long id = (long long)json_integer_value(json_object_get(task, "id"));
 	char text[VG_ERROR_MSG_SIZE];
-	size_t i;
 
 	if (strcmp(kind, "run") == 0 && json_is_object(r) && json_object_get(r, "stdout")) {
 		/* The program's own output, as it wrote it, then a summary on stderr. */
@@ -147,22 +92,12 @@ static void print_task(json_t *task)
 		}
 	} else {
 		printf(_("Task %lld (%s): %s.\n"), id, kind, state_text(state));
-		if (json_is_array(json_object_get(r, "pids"))) {
-			json_array_foreach(json_object_get(r, "pids"), i, e) {
-				const char *err = str(e, "error");
-
-				printf("  %-8lld %-12s %s%s%s\n", (long long)json_integer_value(json_object_get(e, "pid")),
-				       pid_result_text(str(e, "result")), str(e, "exe"), err[0] ? " — " : "",
-				       err[0] ? _(err) : "");
-			}
-		} else if (json_is_object(r) && strcmp(kind, "run") != 0) {
-			print_file_facts(r);
-		}
+		print_task_items(task, false);
 		if (json_is_true(json_object_get(r, "output_withheld")))
 			printf("  %s\n", _("(the output and environment of a run are shown to root only)"));
 	}
 	if (is_final(state) && strcmp(state, "succeeded") != 0)
-		fprintf(stderr, _("vigilctl: %s\n"), error_text(task, text, sizeof(text)));
+		fprintf(stderr, _("vigilctl: %s\n"), vg_present_error(json_object_get(task, "error"), text, sizeof(text)));
 }
 
 /* Replaces a run's stdout and stderr, sent in part, by the whole (task.output pieces). */
@@ -413,12 +348,17 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 	if (cli->json) {
 		vg_cli_print_json(cli, task);
 	} else {
-		char when[64];
+		json_t *r = json_object_get(task, "result");
 
-		print_task(task);
-		vg_cli_time_of(task, "created", when, sizeof(when));
-		printf("  %-10s %s (uid %lld, %s)\n", _("requested:"), when,
-		       (long long)json_integer_value(json_object_get(task, "uid")), str(task, "source"));
+		/* A run's output as the program wrote it, then every fact of the task. */
+		if (json_is_object(r) && json_is_string(json_object_get(r, "stdout"))) {
+			fputs(str(r, "stdout"), stdout);
+			fputs(str(r, "stderr"), stderr);
+			fflush(stdout);
+		}
+		print_task_items(task, true);
+		if (json_is_true(json_object_get(r, "output_withheld")))
+			printf("  %s\n", _("(the output and environment of a run are shown to root only)"));
 	}
 	json_decref(task);
 	return VG_EXIT_OK;

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "nls.h"
+#include "textwidth.h"
 
 #define FOLLOW_POLL_MS 250
 
@@ -46,75 +47,19 @@ static const char *str(json_t *obj, const char *key)
 	return s ? s : "";
 }
 
-static void endpoint_text(json_t *ep, char *buf, size_t size)
-{
-	const char *ip = str(ep, "ip");
-
-	if (!ep)
-		snprintf(buf, size, "?");
-	else if (strchr(ip, ':'))
-		snprintf(buf, size, "[%s]:%lld", ip, (long long)json_integer_value(json_object_get(ep, "port")));
-	else
-		snprintf(buf, size, "%s:%lld", ip, (long long)json_integer_value(json_object_get(ep, "port")));
-}
-
-/* What an event is about: the command line, the connection, the file, or the message. */
-static void event_details(json_t *ev, char *what, size_t size)
-{
-	json_t *proc = json_object_get(ev, "process");
-	char a[128], b[128];
-
-	if (!proc)
-		proc = json_object_get(json_object_get(ev, "actor"), "process");
-	switch (json_integer_value(json_object_get(ev, "class_uid"))) {
-	case 1007:
-		if (json_object_get(ev, "exit_code"))
-			snprintf(what, size, "%s %s %lld", str(json_object_get(proc, "file"), "path"), _("exit"),
-				 (long long)json_integer_value(json_object_get(ev, "exit_code")));
-		else
-			snprintf(what, size, "%s", str(proc, "cmd_line"));
-		break;
-	case 4001:
-		endpoint_text(json_object_get(ev, "src_endpoint"), a, sizeof(a));
-		endpoint_text(json_object_get(ev, "dst_endpoint"), b, sizeof(b));
-		snprintf(what, size, "%s %s -> %s %s", str(json_object_get(ev, "connection_info"), "protocol_name"),
-			 a, b, str(json_object_get(proc, "file"), "path"));
-		break;
-	case 1001:
-		snprintf(what, size, "%s%s%s", str(json_object_get(ev, "file"), "path"),
-			 json_object_get(ev, "file_result") ? " -> " : "", str(json_object_get(ev, "file_result"), "path"));
-		break;
-	default:
-		snprintf(what, size, "%s", str(ev, "message"));
-		break;
-	}
-}
-
-static long long event_pid(json_t *ev)
-{
-	json_t *proc = json_object_get(ev, "process");
-
-	if (!proc)
-		proc = json_object_get(json_object_get(ev, "actor"), "process");
-	return (long long)json_integer_value(json_object_get(proc, "pid"));
-}
-
 /* An event's time: local, to the millisecond, for a person; RFC 3339 for a program. */
 static void event_time(json_t *ev, bool machine, char *buf, size_t size)
 {
 	long long ms = json_integer_value(json_object_get(ev, "time"));
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
-	char when[64];
+	struct vg_present_event e;
 
 	if (machine) {
 		if (vg_time_rfc3339(ms, buf, size) < 0)
 			buf[0] = '\0';
 		return;
 	}
-	localtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%03lld", when, ms % 1000);
+	vg_present_event(ev, &e);
+	snprintf(buf, size, "%s", e.time_long);
 }
 
 static const struct vg_cli_column event_columns[] = {
@@ -122,23 +67,29 @@ static const struct vg_cli_column event_columns[] = {
 	{ "pid", N_("PID"), true },      { "details", N_("DETAILS"), false }, { NULL, NULL, false },
 };
 
+/* A cell of the list: the words of common/present-event.c (the console's too) in a table; the
+ * agent's own words in CSV. */
 static void event_cell(json_t *ev, int col, bool csv, char *buf, size_t size)
 {
-	switch (col) {
-	case 0:
+	struct vg_present_event e;
+
+	if (col == 0) {
 		event_time(ev, csv, buf, size);
-		break;
+		return;
+	}
+	vg_present_event(ev, &e);
+	switch (col) {
 	case 1:
-		snprintf(buf, size, "%s", type_label(json_integer_value(json_object_get(ev, "class_uid"))));
+		snprintf(buf, size, "%s", csv ? type_label(json_integer_value(json_object_get(ev, "class_uid"))) : e.type);
 		break;
 	case 2:
-		snprintf(buf, size, "%s", str(ev, "activity_name"));
+		snprintf(buf, size, "%s", csv ? str(ev, "activity_name") : e.activity);
 		break;
 	case 3:
-		snprintf(buf, size, "%lld", event_pid(ev));
+		snprintf(buf, size, "%s", e.pid[0] ? e.pid : (csv ? "" : "-"));
 		break;
 	default:
-		event_details(ev, buf, size);
+		snprintf(buf, size, "%s", e.details);
 		break;
 	}
 }
@@ -147,15 +98,18 @@ static const struct vg_cli_list event_list = {
 	.columns = event_columns, .cell = event_cell, .empty = N_("No event."),
 };
 
-/* One event as one line (telemetry follow): time, type, activity, pid, and what it is about. */
+/* One event as one line: time, type, activity (a create and an update differ), the acting
+ * process, and what it is about (common/present-event.c, the console's words too). */
 static void print_event_line(json_t *ev)
 {
-	char when[64], what[1024];
+	struct vg_present_event e;
 
-	event_time(ev, false, when, sizeof(when));
-	event_details(ev, what, sizeof(what));
-	printf("%-23s  %-8s %-10s %7lld  %s\n", when, type_label(json_integer_value(json_object_get(ev, "class_uid"))),
-	       str(ev, "activity_name"), event_pid(ev), what);
+	vg_present_event(ev, &e);
+	vg_text_pad(stdout, e.time_long, 23);
+	fputs("  ", stdout);
+	vg_text_pad(stdout, e.type, 10);
+	vg_text_pad(stdout, e.activity, 12);
+	printf("%7s  %s\n", e.pid[0] ? e.pid : "-", e.details);
 }
 
 static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -237,16 +191,38 @@ static int run_follow(struct vg_cli *cli, const struct vg_cli_args *args)
 	return rc;
 }
 
-static void print_counter(const char *label, json_t *obj, const char *key)
+/* The labels of telemetry stats, for the width of their column (display columns: French
+ * labels are longer and have accents). */
+static const char *const stats_labels[] = {
+	N_("processes:"), N_("network:"), N_("files:"), N_("kernel (sensor lost):"), N_("audit socket overruns:"),
+	N_("agent queues full:"), N_("spool full (oldest dropped):"), N_("excluded by rules:"), N_("events stored:"),
+	N_("events not yet sent:"), N_("size:"), N_("oldest event:"), N_("processes and network:"), N_("audit mode:"),
+};
+
+static int stats_label_width(void)
 {
-	printf("  %-28s %lld\n", label, (long long)json_integer_value(json_object_get(obj, key)));
+	int widest = 0;
+
+	for (size_t i = 0; i < sizeof(stats_labels) / sizeof(stats_labels[0]); i++) {
+		const char *label = _(stats_labels[i]);
+		int w = vg_text_width(label, strlen(label));
+
+		widest = w > widest ? w : widest;
+	}
+	return widest;
+}
+
+static void print_counter(const char *label, int width, json_t *obj, const char *key)
+{
+	vg_cli_label(label, width);
+	printf("%lld\n", (long long)json_integer_value(json_object_get(obj, key)));
 }
 
 static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r, *rates, *counts, *audit, *sensor, *spool;
-	char when[64];
-	int rc;
+	char when[64], size[32];
+	int rc, lw;
 
 	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_STATS, NULL, &r)) != VG_EXIT_OK)
@@ -258,30 +234,40 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	audit = json_object_get(r, "audit");
 	sensor = json_object_get(r, "sensor");
 	spool = json_object_get(r, "spool");
+	lw = stats_label_width();
 	printf("%s\n", _("Events since the agent started (rate over the last minute):"));
 	for (int t = 0; t < 3; t++) {
 		static const char *const types[] = { "process", "network", "file" };
+		char rate[32];
 
-		printf("  %-28s %lld  (%.2f/s)\n", types[t], (long long)json_integer_value(json_object_get(counts, types[t])),
-		       json_real_value(json_object_get(rates, types[t])));
+		vg_present_rate(rate, sizeof(rate), json_number_value(json_object_get(rates, types[t])));
+		vg_cli_label(_(stats_labels[t]), lw);
+		printf(_("%lld  (%s/s)\n"), (long long)json_integer_value(json_object_get(counts, types[t])), rate);
 	}
 	printf("%s\n", _("Losses:"));
-	print_counter(_("kernel (sensor lost):"), r, "kernel_lost");
-	print_counter(_("audit socket overruns:"), audit, "socket_overruns");
-	print_counter(_("agent queues full:"), r, "queue_dropped");
-	print_counter(_("spool full (oldest dropped):"), spool, "dropped");
-	print_counter(_("excluded by rules:"), r, "excluded");
+	print_counter(_("kernel (sensor lost):"), lw, r, "kernel_lost");
+	print_counter(_("audit socket overruns:"), lw, audit, "socket_overruns");
+	print_counter(_("agent queues full:"), lw, r, "queue_dropped");
+	print_counter(_("spool full (oldest dropped):"), lw, spool, "dropped");
+	print_counter(_("excluded by rules:"), lw, r, "excluded");
 	printf("%s\n", _("Spool:"));
-	print_counter(_("events stored:"), spool, "events");
-	print_counter(_("events not yet sent:"), spool, "pending");
-	printf("  %-28s %.1f MiB\n", _("size:"), (double)json_integer_value(json_object_get(spool, "bytes")) / 1048576.0);
-	if (vg_cli_time_of(spool, "oldest", when, sizeof(when)))
-		printf("  %-28s %s\n", _("oldest event:"), when);
+	print_counter(_("events stored:"), lw, spool, "events");
+	print_counter(_("events not yet sent:"), lw, spool, "pending");
+	vg_cli_label(_("size:"), lw);
+	vg_present_size(size, sizeof(size), json_integer_value(json_object_get(spool, "bytes")));
+	printf("%s\n", size);
+	if (vg_cli_time_of(spool, "oldest", when, sizeof(when))) {
+		vg_cli_label(_("oldest event:"), lw);
+		printf("%s\n", when);
+	}
 	printf("%s\n", _("Sensor:"));
-	printf("  %-28s %s (%s)\n", _("processes and network:"), str(sensor, "running"), str(sensor, "reason"));
-	if (strcmp(str(sensor, "running"), "audit") == 0)
-		printf("  %-28s %s%s\n", _("audit mode:"), str(audit, "mode"),
+	vg_cli_label(_("processes and network:"), lw);
+	printf("%s (%s)\n", vg_present_msgid(str(sensor, "running")), vg_present_msgid(str(sensor, "reason")));
+	if (strcmp(str(sensor, "running"), "audit") == 0) {
+		vg_cli_label(_("audit mode:"), lw);
+		printf("%s%s\n", str(audit, "mode")[0] ? str(audit, "mode") : vg_present_msgid(str(audit, "state")),
 		       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
+	}
 	json_decref(r);
 	return VG_EXIT_OK;
 }

@@ -483,16 +483,31 @@ int vg_cli_help_words(struct vg_cli *cli, FILE *out, int argc, char **argv)
 
 /* ---- The man page ---- */
 
-/* Text on roff lines of its own, then suffix: a single "\n" is a space, "\n\n" a new paragraph. */
+/* Text on roff lines of its own, then suffix: a single "\n" is a space, "\n\n" a new paragraph.
+ * Each sentence starts a line (man-pages(7)): roff then knows where sentences end, and the
+ * source never breaks a sentence in the middle. */
 static void roff_text(FILE *out, const char *text, const char *suffix)
 {
 	bool start = true;
+	char prev = 0;
 
 	for (const char *p = text; *p; p++) {
 		if (p[0] == '\n' && p[1] == '\n') {
 			fputs("\n.sp\n", out);
 			start = true;
+			prev = 0;
 			p++;
+			continue;
+		}
+		if ((*p == ' ' || *p == '\n') && (prev == '.' || prev == '?' || prev == '!')) {
+			/* The end of a sentence: the next one on its own line. */
+			while (p[1] == ' ' || (p[1] == '\n' && p[2] != '\n'))
+				p++;
+			if (p[1] && !(p[1] == '\n' && p[2] == '\n')) {
+				fputc('\n', out);
+				start = true;
+				prev = 0;
+			}
 			continue;
 		}
 		if (start && (*p == '.' || *p == '\''))
@@ -506,6 +521,7 @@ static void roff_text(FILE *out, const char *text, const char *suffix)
 			fputs("\\-", out);
 		else
 			fputc(*p, out);
+		prev = *p;
 	}
 	fprintf(out, "%s\n", suffix);
 }

@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "cli.h"
 #include "nls.h"
+#include "textwidth.h"
 
 void vg_cli_print_json(const struct vg_cli *cli, json_t *value)
 {
@@ -118,6 +120,35 @@ int vg_cli_fail(struct vg_cli *cli, const char *msgid, ...)
 	error_from(&err, 0, msgid, ap);
 	va_end(ap);
 	return vg_cli_report(cli, VG_EXIT_FAILED, &err);
+}
+
+void vg_cli_print_items(FILE *out, const struct vg_present_item *items, size_t n, int indent, int width)
+{
+	char label[160];
+	int label_w = vg_present_label_width(items, n);
+
+	for (size_t i = 0; i < n; i++) {
+		const char *value = items[i].value[0] ? items[i].value : "-";
+		int col = indent + label_w + 1, longest = 0;
+
+		/* A word never breaks (a hash, a path): a line is as long as its longest word needs. */
+		for (const char *p = value; *p;) {
+			size_t len = strcspn(p, " ");
+			int w = vg_text_width(p, len);
+
+			longest = w > longest ? w : longest;
+			p += len + (p[len] == ' ');
+		}
+		fprintf(out, "%*s%s", indent, "", vg_present_label(&items[i], label_w + 1, label, sizeof(label)));
+		vg_cli_wrap(out, value, col, col, col + longest > width ? col + longest : width, 0);
+	}
+}
+
+void vg_cli_label(const char *label, int width)
+{
+	fputs("  ", stdout);
+	vg_text_pad(stdout, label, width);
+	fputc(' ', stdout);
 }
 
 void vg_cli_format_duration(long long s, char *buf, size_t size)

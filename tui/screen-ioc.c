@@ -16,6 +16,7 @@
 
 #include "ioc.h"
 #include "nls.h"
+#include "present.h"
 
 #define MAX_LINES 20000
 #define MAX_IOCS 256
@@ -197,20 +198,7 @@ static void add(struct ioc_screen *s, int ioc, bool head, enum vg_role role, con
 /* A scan's state, in words (the agent's are protocol words). */
 static const char *state_text(const char *state)
 {
-	static const struct {
-		const char *name, *text;
-	} states[] = {
-		{ "running", N_("running") },
-		{ "done", N_("done") },
-		{ "cancelled", N_("cancelled") },
-		{ "failed", N_("failed") },
-		{ "interrupted", N_("interrupted") },
-	};
-
-	for (size_t i = 0; state && i < sizeof(states) / sizeof(states[0]); i++)
-		if (strcmp(state, states[i].name) == 0)
-			return _(states[i].text);
-	return state ? state : "?";
+	return vg_present_scan_state(state);
 }
 
 static const char *result_text(const char *r, enum vg_role *role)

@@ -54,7 +54,7 @@ int vg_isolation_release_offline(const char *state_dir, struct vg_error *err)
 		st.on = false;
 		st.until = 0;
 		st.since = time(NULL);
-		snprintf(st.reason, sizeof(st.reason), "%s", "released with vigild --release-isolation");
+		snprintf(st.reason, sizeof(st.reason), "%s", N_("released with vigild --release-isolation"));
 		rc = vg_iso_state_save(store, &st, err);
 	}
 	vg_store_close(store);
@@ -88,7 +88,7 @@ int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct v
 		/* Its auto-release time passed while the host was down. */
 		st.on = false;
 		st.since = time(NULL);
-		snprintf(st.reason, sizeof(st.reason), "%s", "auto-release time reached");
+		snprintf(st.reason, sizeof(st.reason), "%s", N_("auto-release time reached"));
 		if ((rc = vg_iso_state_save(store, &st, err)) < 0)
 			goto out;
 	}

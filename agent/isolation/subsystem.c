@@ -122,7 +122,7 @@ struct vg_isolation {
 	size_t nex, ex_cap;
 	struct vg_iso_elems applied;
 	bool applied_valid;
-	char last_error[VG_ERROR_MSG_SIZE];
+	struct vg_error last_error;       /* code 0: none */
 	char fingerprint[VG_SETTING_MAX_VALUE];
 	long long last_contact;
 	json_t *warnings;
@@ -363,8 +363,11 @@ static json_t *state_json(struct vg_isolation *iso)
 	vg_ctl_set_time(o, "since", (int64_t)s->since * 1000);
 	vg_ctl_set_time(o, "until", (int64_t)s->until * 1000);
 	json_object_set_new(o, "applying", json_boolean(iso->busy));
-	if (iso->last_error[0])
-		json_object_set_new(o, "last_error", json_string(iso->last_error));
+	/* The English text for logs and scripts, and the message id with its arguments for people. */
+	if (iso->last_error.code) {
+		json_object_set_new(o, "last_error", json_string(iso->last_error.message));
+		json_object_set_new(o, "last_error_detail", vg_ctl_error_json(&iso->last_error));
+	}
 	return o;
 }
 
@@ -484,7 +487,7 @@ static void apply_done(struct vg_job *job, void *data)
 		memset(&j->elems, 0, sizeof(j->elems));
 	}
 	if (j->rc == 0) {
-		iso->last_error[0] = '\0';
+		vg_error_clear(&iso->last_error);
 		iso->expected_rules = j->on ? VG_ISO_NFT_RULES : 0;
 		iso->expected_elems = j->on ? iso->applied.n : 0;
 		iso->elems_seen = j->on ? j->elems_seen : 0;
@@ -516,7 +519,9 @@ static void apply_done(struct vg_job *job, void *data)
 			vg_warn("isolation: %s",
 				json_string_value(json_object_get(json_array_get(warnings, k), "message")));
 	} else {
-		snprintf(iso->last_error, sizeof(iso->last_error), "%s", j->err.message);
+		iso->last_error = j->err;
+		if (!iso->last_error.code)
+			iso->last_error.code = j->rc < 0 ? j->rc : -EIO;
 		vg_error_log("isolation: %s", j->err.message);
 	}
 	iso->busy = false;
@@ -676,7 +681,7 @@ static void arm_release(struct vg_isolation *iso)
 static void release_if_due(struct vg_isolation *iso)
 {
 	if (iso->st.on && iso->st.until && iso->st.until <= vg_agent_now(iso->agent))
-		release(iso, "auto-release", "auto-release time reached");
+		release(iso, "auto-release", N_("auto-release time reached"));
 	else
 		arm_release(iso);
 }
@@ -704,7 +709,7 @@ static bool release_if_no_contact(struct vg_isolation *iso)
 
 	if (!iso->st.on || hours <= 0 || vg_agent_now(iso->agent) - last < hours * 3600)
 		return false;
-	release(iso, "no-contact-release", "no contact with the server");
+	release(iso, "no-contact-release", N_("no contact with the server"));
 	return true;
 }
 
@@ -1064,7 +1069,7 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 	if (iso->st.on && iso->st.until && iso->st.until <= vg_agent_now(agent)) {
 		iso->st.on = false;
 		iso->st.since = vg_agent_now(agent);
-		snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", "auto-release time reached");
+		snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", N_("auto-release time reached"));
 		if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
 			return rc;
 	}
@@ -1076,7 +1081,9 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		struct vg_error aerr;
 
 		if (vg_iso_apply_stored(agent->store, agent->settings, &tmp, &iso->applied, &aerr) < 0) {
-			snprintf(iso->last_error, sizeof(iso->last_error), "%s", aerr.message);
+			iso->last_error = aerr;
+			if (!iso->last_error.code)
+				iso->last_error.code = -EIO;
 			vg_error_log("isolation: cannot re-apply at start: %s", aerr.message);
 		} else {
 			iso->applied_valid = true;

@@ -1108,16 +1108,17 @@ void vg_link_stop(struct vg_agent *agent)
 	curl_global_cleanup();
 }
 
+/* Message ids: the front ends show them translated. */
 static const char *state_word(enum vg_link_state s)
 {
 	switch (s) {
-	case VG_LINK_OFF: return "not configured";
-	case VG_LINK_CONNECTING: return "connecting";
-	case VG_LINK_CONNECTED: return "connected";
-	case VG_LINK_WAITING: return "waiting to retry";
-	case VG_LINK_REFUSED: return "refused";
+	case VG_LINK_OFF: return N_("not configured");
+	case VG_LINK_CONNECTING: return N_("connecting");
+	case VG_LINK_CONNECTED: return N_("connected");
+	case VG_LINK_WAITING: return N_("waiting to retry");
+	case VG_LINK_REFUSED: return N_("refused");
 	}
-	return "unknown";
+	return N_("unknown");
 }
 
 static json_t *cert_summary(const char *path)

@@ -546,7 +546,7 @@ static void emit_findings(struct vg_agent *agent, struct scan_job *j, json_t *io
 		json_object_set_new(ev, "status_id", json_integer(1));
 		json_object_set_new(ev, "status", json_string("New"));
 		json_object_set_new(ev, "is_alert", json_true());
-		json_object_set_new(ev, "message", json_string("OpenIOC indicator matched"));
+		json_object_set_new(ev, "message", json_string(N_("OpenIOC indicator matched")));
 		json_object_set_new(ev, "finding_info",
 				    json_pack("{s:s, s:s, s:{s:s, s:i, s:s}, s:[s]}", "uid", uid, "title", id ? id : "",
 					      "analytic", "name", indicator ? indicator : "",

@@ -234,11 +234,13 @@ static void apply_audit(struct vg_telemetry *tel, bool process, bool network, bo
 		/* The agent still runs without audit (another product may hold it); status says why. */
 		tel->audit = NULL;
 		tel->audit_retry_ms = vg_now_ms() + AUDIT_RETRY_MS;
-		snprintf(tel->audit_error, sizeof(tel->audit_error), "%s", err.message);
+		tel->audit_error = err;
+		if (!tel->audit_error.code)
+			tel->audit_error.code = -EIO;
 		vg_warn("telemetry: audit collector unavailable: %s", err.message);
 		return;
 	}
-	tel->audit_error[0] = '\0';
+	vg_error_clear(&tel->audit_error);
 }
 
 static void stop_ebpf(struct vg_telemetry *tel)
@@ -270,13 +272,13 @@ static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 	if (strcmp(setting, tel->sensor_setting) != 0) {
 		snprintf(tel->sensor_setting, sizeof(tel->sensor_setting), "%s", setting);
 		tel->ebpf_failed = false;
-		tel->ebpf_error[0] = '\0';
+		vg_error_clear(&tel->ebpf_error);
 	}
 	if (!process && !network) {
 		stop_ebpf(tel);
 		apply_audit(tel, false, false, files_need_audit);
 		tel->sensor = VG_TEL_SENSOR_NONE;
-		snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "process and network telemetry are off");
+		vg_error_set(&tel->sensor_reason, 0, N_("process and network telemetry are off"));
 		return;
 	}
 	if (strcmp(setting, "audit") == 0) {
@@ -288,38 +290,42 @@ static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 		if (vg_tel_ebpf_start(&tel->ebpf, tel, process, network, &err) == 0) {
 			use_ebpf = true;
 			tel->reported_ebpf_lost = 0;
-			tel->ebpf_error[0] = '\0';
+			vg_error_clear(&tel->ebpf_error);
 		} else {
 			tel->ebpf = NULL;
 			tel->ebpf_failed = true;
-			snprintf(tel->ebpf_error, sizeof(tel->ebpf_error), "%s", err.message);
+			tel->ebpf_error = err;
+			if (!tel->ebpf_error.code)
+				tel->ebpf_error.code = -EIO;
 			vg_warn("telemetry: eBPF sensor unavailable: %s", err.message);
 		}
 	}
 	if (use_ebpf) {
 		apply_audit(tel, false, false, files_need_audit);
 		tel->sensor = VG_TEL_SENSOR_EBPF;
-		snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "%s",
-			 strcmp(setting, "ebpf") == 0 ? "chosen by telemetry.sensor"
-						      : "auto: the kernel and the agent's privileges allow eBPF");
+		if (strcmp(setting, "ebpf") == 0)
+			vg_error_set(&tel->sensor_reason, 0, N_("chosen by telemetry.sensor"));
+		else
+			vg_error_set(&tel->sensor_reason, 0, N_("auto: the kernel and the agent's privileges allow eBPF"));
 	} else if (strcmp(setting, "ebpf") == 0) {
 		/* Asked for eBPF only: no fallback, and status says why nothing runs. */
 		apply_audit(tel, false, false, files_need_audit);
 		tel->sensor = VG_TEL_SENSOR_NONE;
-		snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "telemetry.sensor is ebpf, which cannot run: %s",
-			 tel->ebpf_error);
+		vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("telemetry.sensor is ebpf, which cannot run: %s"),
+			     tel->ebpf_error.message);
 	} else {
 		apply_audit(tel, process, network, files_need_audit);
 		tel->sensor = tel->audit ? VG_TEL_SENSOR_AUDIT : VG_TEL_SENSOR_NONE;
-		if (strcmp(setting, "audit") == 0)
-			snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "chosen by telemetry.sensor");
+		if (strcmp(setting, "audit") == 0 && tel->audit)
+			vg_error_set(&tel->sensor_reason, 0, N_("chosen by telemetry.sensor"));
+		else if (strcmp(setting, "audit") == 0)
+			vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("chosen by telemetry.sensor; audit unavailable (%s)"),
+				     tel->audit_error.message);
+		else if (tel->audit)
+			vg_error_set(&tel->sensor_reason, 0, N_("auto: eBPF unavailable (%s)"), tel->ebpf_error.message);
 		else
-			snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "auto: eBPF unavailable (%s)",
-				 tel->ebpf_error);
-		if (!tel->audit)
-			snprintf(tel->sensor_reason + strlen(tel->sensor_reason),
-				 sizeof(tel->sensor_reason) - strlen(tel->sensor_reason), "; audit unavailable (%s)",
-				 tel->audit_error);
+			vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("auto: eBPF unavailable (%s); audit unavailable (%s)"),
+				     tel->ebpf_error.message, tel->audit_error.message);
 	}
 }
 
@@ -343,13 +349,15 @@ static void apply_file_settings(struct vg_telemetry *tel)
 	tel->files_watching = false;
 	snprintf(tel->file_paths, sizeof(tel->file_paths), "%s", paths);
 	snprintf(tel->file_backend, sizeof(tel->file_backend), "%s", backend);
-	tel->files_error[0] = '\0';
+	vg_error_clear(&tel->files_error);
 	if (!on)
 		return;
 	if (strcmp(backend, "audit") != 0) {
 		if (vg_tel_fanotify_start(&tel->fan, tel, tel->file_paths, &err) == 0)
 			return;
-		snprintf(tel->files_error, sizeof(tel->files_error), "%s", err.message);
+		tel->files_error = err;
+		if (!tel->files_error.code)
+			tel->files_error.code = -EIO;
 		vg_warn("telemetry: fanotify unavailable: %s", err.message);
 		if (strcmp(backend, "fanotify") == 0)
 			return;
@@ -390,11 +398,11 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	vg_spooler_stats(tel->agent->spooler, &ws);
 	qd = ws.queue_dropped + vg_tq_dropped(tel->in) + vg_tq_dropped(tel->out) + ws.lost_on_error;
 	if (qd > tel->reported_queue_drops) {
-		emit_dropped(tel, "agent", "Vigil", false, "queue full", qd - tel->reported_queue_drops, qd);
+		emit_dropped(tel, "agent", "Vigil", false, N_("queue full"), qd - tel->reported_queue_drops, qd);
 		tel->reported_queue_drops = qd;
 	}
 	if (ws.spool_dropped > tel->reported_spool_drops) {
-		emit_dropped(tel, "spool", "Vigil", false, "spool full", ws.spool_dropped - tel->reported_spool_drops,
+		emit_dropped(tel, "spool", "Vigil", false, N_("spool full"), ws.spool_dropped - tel->reported_spool_drops,
 			     ws.spool_dropped);
 		tel->reported_spool_drops = ws.spool_dropped;
 	}
@@ -402,7 +410,7 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 		uint64_t ov = vg_tel_fanotify_overflows(tel->fan);
 
 		if (ov > tel->reported_fan_overflows) {
-			emit_dropped(tel, "fanotify", "fanotify", true, "file event queue overflow",
+			emit_dropped(tel, "fanotify", "fanotify", true, N_("file event queue overflow"),
 				     ov - tel->reported_fan_overflows, ov);
 			tel->reported_fan_overflows = ov;
 		}
@@ -411,7 +419,7 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 		uint64_t lost = vg_tel_audit_kernel_lost(tel->audit);
 
 		if (lost > tel->reported_lost) {
-			emit_dropped(tel, "kernel", "Linux audit", true, "audit backlog overflow",
+			emit_dropped(tel, "kernel", "Linux audit", true, N_("audit backlog overflow"),
 				     lost - tel->reported_lost, lost);
 			tel->reported_lost = lost;
 		}
@@ -523,9 +531,18 @@ static void telemetry_stop(struct vg_agent *agent)
 	agent->telemetry = NULL;
 }
 
+static json_t *collector_off(const char *state, const struct vg_error *why)
+{
+	json_t *o = json_pack("{s:s, s:s}", "state", state, "error", why->message);
+
+	if (o && why->code)
+		json_object_set_new(o, "error_detail", vg_ctl_error_json(why));
+	return o;
+}
+
 static json_t *telemetry_status(struct vg_agent *agent)
 {
-	static const char *const sensor_names[] = { "none", "ebpf", "audit" };
+	static const char *const sensor_names[] = { N_("none"), "ebpf", "audit" };
 	struct vg_telemetry *tel = agent->telemetry;
 	struct vg_spooler_stats ws;
 	json_t *st, *rates = json_object(), *counts = json_object();
@@ -547,22 +564,25 @@ static json_t *telemetry_status(struct vg_agent *agent)
 		       "excluded", (json_int_t)atomic_load(&tel->excluded),
 		       "last_commit", (json_int_t)0);
 	vg_ctl_set_time(st, "last_commit", ws.last_commit_ms);
-	json_object_set_new(st, "sensor", json_pack("{s:s, s:s, s:s, s:b}", "setting", tel->sensor_setting,
-						    "running", sensor_names[tel->sensor], "reason", tel->sensor_reason,
-						    "ebpf_built", vg_tel_ebpf_built()));
+	/* What is not running says why: the English text, and the message id with its arguments so
+	 * that the front ends say it in their user's language. */
+	json_object_set_new(st, "sensor", json_pack("{s:s, s:s, s:s, s:o, s:b}", "setting", tel->sensor_setting,
+						    "running", sensor_names[tel->sensor], "reason",
+						    tel->sensor_reason.message, "reason_detail",
+						    vg_ctl_error_json(&tel->sensor_reason), "ebpf_built", vg_tel_ebpf_built()));
 	json_object_set_new(st, "kernel_lost",
 			    json_integer((json_int_t)((tel->audit ? vg_tel_audit_kernel_lost(tel->audit) : 0) +
 						      (tel->ebpf ? vg_tel_ebpf_lost(tel->ebpf) : 0))));
 	json_object_set_new(st, "ebpf", tel->ebpf ? vg_tel_ebpf_status(tel->ebpf)
-						  : json_pack("{s:s, s:s}", "state", tel->ebpf_error[0] ? "unavailable" : "off",
-							      "error", tel->ebpf_error));
+						  : collector_off(tel->ebpf_error.code ? N_("unavailable") : N_("off"),
+								  &tel->ebpf_error));
 	json_object_set_new(st, "audit", tel->audit ? vg_tel_audit_status(tel->audit)
-						    : json_pack("{s:s, s:s}", "state", tel->audit_error[0] ? "unavailable" : "off",
-								"error", tel->audit_error));
+						    : collector_off(tel->audit_error.code ? N_("unavailable") : N_("off"),
+								    &tel->audit_error));
 	json_object_set_new(st, "files", tel->fan ? vg_tel_fanotify_status(tel->fan)
-						  : json_pack("{s:s, s:s}", "state", tel->files_watching ? "audit-watches"
-										     : tel->files_on ? "unavailable" : "off",
-							      "error", tel->files_error));
+						  : collector_off(tel->files_watching ? N_("audit-watches")
+								  : tel->files_on ? N_("unavailable") : N_("off"),
+								  &tel->files_error));
 	return st;
 }
 

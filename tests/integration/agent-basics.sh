@@ -16,7 +16,7 @@ done
 ok "vigilctl --help lists every option and the commands" bash -c '[ -z "'"${missing:-}"'" ] && "$VIGILCTL" --help | grep -q "settings import"'
 
 ok "agent starts" start_agent
-out=$(ctl status)
+out=$(ctl status --verbose)
 ok "status: exit 0 and the version" bash -c '[[ "$1" == *"Vigil agent "* && "$1" == *"State directory:"*"'"$STATE_DIR"'"* ]]' _ "$out"
 ok "status --json is JSON with pid and sections" bash -c \
 	'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json status | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"pid\"] > 1 and \"link\" in d[\"sections\"] and len(d[\"agent_id\"]) == 36"'

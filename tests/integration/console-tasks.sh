@@ -24,7 +24,11 @@ ok "vigilctl task list has the same task" \
 	sh -c "'$VIGILCTL' --socket '$SOCKET' --json task list | grep -q '\"$marker\"'"
 # Enter opens the whole detail, Esc closes it.
 keys Enter
-ok "Enter shows the whole detail with the result" wait_screen 60 "exit_code: 0"
+ok "Enter shows the whole detail with the result" wait_screen 60 "Exit code:  *0"
+ok "in labelled lines with local times, no raw data" sh -c "
+	s=\$(tmux -L $TMUX_NAME capture-pane -p -t console)
+	printf '%s\n' \"\$s\" | grep -qE 'Requested: +[0-9]{2}:[0-9]{2} \([0-9]+ (s|min) ago\) by uid 0, here' &&
+	! printf '%s\n' \"\$s\" | grep -qE '[{}]|exit_code|1[0-9]{12}'"
 keys Escape
 # get-file with a relative path: the agent refuses the request before any task exists, and the
 # form says why and stays open.

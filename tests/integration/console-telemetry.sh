@@ -5,7 +5,7 @@
 # Room in the detail pane for a whole test event down to its message (OCSF: device, finding).
 CONSOLE_ROWS=50
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 11
+plan 13
 use_test_agent
 
 : >"$TEST_DIR/vigild.conf"
@@ -52,5 +52,10 @@ click 30 4
 keys Down Down Down Down Down Down
 ok "two clicks on the first event show it whole" wait_screen 60 "\"uid\": \"$first\""
 keys Escape
+# Each row says what happened: a create is not an update, and a detection says it is one.
+test_emit 1 1001 >/dev/null
+test_emit 1 2004 >/dev/null
+ok "a file event's row shows its activity" wait_screen 60 "^ [0-9:]*  *file  *create  "
+ok "an event of another class shows its type and activity" wait_screen 60 "^ [0-9:]*  *detection  *create  .*test event"
 ok "q quits cleanly" quit_console
 finish

@@ -31,8 +31,8 @@ _tap_failed=0
 _cleanups=()
 
 export VIGIL_SOCKET="$SOCKET" SOCKET STATE_DIR TEST_DIR AGENT_LOG AGENT_CONFIG
-# VIGIL_LOCALEDIR (set by make check) points the programs at the catalog built for the tests,
-# so that LANGUAGE=fr works before installation.
+# Run from the build tree, the programs find the catalogs compiled there (locale/), so that
+# LANGUAGE=fr works before installation; VIGIL_LOCALEDIR would name another directory.
 
 plan() { echo "1..$1"; }
 
