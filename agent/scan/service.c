@@ -531,9 +531,12 @@ static void scan_done(struct vg_job *job, void *data)
 	json_decref(fin);
 	vg_info("ioc: scan %lld %s, %d of %zu documents matched", j->id, state, matched, j->scan.niocs);
 	if (j->openc2_id[0]) {
-		/* The server's scan device: the result is the response to its request. */
-		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == 0 ? 200 : 500, j->rc == 0 ? "OK" : state, res);
-		json_decref(res);
+		/* The server's scan device: the result is the response to its request, under the
+		 * agent's namespace (results.x-vigil). */
+		json_t *ns = json_pack("{s:o}", "x-vigil", res);
+
+		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == 0 ? 200 : 500, j->rc == 0 ? "OK" : state, ns);
+		json_decref(ns);
 	} else {
 		vg_ctl_server_reply(agent->ctl, j->conn_id, j->req_id, res, NULL);
 	}
