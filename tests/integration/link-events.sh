@@ -4,7 +4,7 @@
 # nothing; failover to the second server; a queued command reaches the agent within seconds.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 16
+plan 18
 
 make_pki
 DEAD=$(free_port)
@@ -87,5 +87,15 @@ after=$(central_events main | wc -l)
 ok "throttled: 10 process events and all 30 detections sent ($((after - before)))" test $((after - before)) -eq 40
 ok "the held events wait in the spool" test "$(link_field events_waiting)" -eq 20
 ok "long polls were never cut short as too slow" bash -c "! grep -q 'did not answer in time' '$AGENT_LOG'"
+
+# A server that forgot the agent (restarted, or another one at the same address) answers 409:
+# the agent says hello again, then sends what it had to send.
+hellos=$(central_stat "$ADMIN" hello)
+central_admin "$ADMIN" /forget
+rid=$(central_queue "$ADMIN" '{"action": "query", "target": {"features": ["versions"]}}')
+ok "after a 409 the agent says hello again and its response arrives" wait_for 30 bash -c \
+	"grep -q '\"$rid\"' '$TEST_DIR/central-main/responses.jsonl' && [ \$(central_stat $ADMIN hello) -gt $hellos ]"
+ok "the server found no breach of the protocol ($(central_stat "$ADMIN" protocol_errors) errors)" \
+	test "$(central_stat "$ADMIN" protocol_errors)" = 0
 ok "the agent stops cleanly (no leak under the sanitizers)" stop_agent
 finish

@@ -4,7 +4,7 @@
 # never ends, a slow-loris server.  The agent stays up, bounded in memory, and says what happened.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 10
+plan 11
 
 make_pki
 start_agent
@@ -52,6 +52,7 @@ ok "a 503 with Retry-After is reported" wait_for 15 link_error_has "asked the ag
 sleep 9
 tries=$(python3 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('http://127.0.0.1:$ADMIN/stats', timeout=5))['refused_batches'])")
 ok "the agent waited as asked: $tries batch attempts in about 10 s" test "$tries" -ge 2 -a "$tries" -le 3
+ok "a 503 is a pause, not a reconnection: one hello" test "$(central_stat "$ADMIN" hello)" = 1
 ctl server remove "127.0.0.1:$PORT" >/dev/null
 stop_central slow
 
