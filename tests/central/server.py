@@ -30,7 +30,8 @@ Admin interface (plain HTTP on 127.0.0.1:--admin-port):
   POST /queue      body: an OpenC2 command {"action", "target", ...} or {"request_id", "command"};
                    answers {"request_id": ...}.  "deliberate": true marks a command a test sends
                    on purpose outside the standards (the conformance test checks only its answer).
-  GET  /stats      counters as JSON
+  GET  /stats      counters as JSON, and refused_at: when (monotonic seconds) each batch was
+                   refused by --fail-events (the first 100)
   POST /forget     forgets which agents said hello, as a restarted server would (their next
                    request is answered 409)
 
@@ -80,6 +81,7 @@ class State:
         self.stats = {"hello": 0, "batches": 0, "events": 0, "duplicates": 0, "responses": 0,
                       "commands_sent": 0, "files": 0, "unknown_responses": 0,
                       "refused_batches": 0, "protocol_errors": 0}
+        self.refused_at = []       # monotonic times of the refusals, for Retry-After checks
         os.makedirs(os.path.join(data_dir, "files"), exist_ok=True)
         path = os.path.join(data_dir, "events.jsonl")
         if os.path.exists(path):
@@ -383,6 +385,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.server.fail_events:
             with st.lock:
                 st.stats["refused_batches"] += 1
+                if len(st.refused_at) < 100:
+                    st.refused_at.append(time.monotonic())
             self.body()
             return self.reply(503, {"error": {"code": "unavailable", "message": "events refused by --fail-events"}},
                               {"Retry-After": str(self.server.retry_after)})
@@ -474,7 +478,8 @@ class AdminHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/stats":
             with self.server.state.lock:
-                return self.reply(200, dict(self.server.state.stats, queued=len(self.server.state.queue)))
+                st = self.server.state
+                return self.reply(200, dict(st.stats, queued=len(st.queue), refused_at=list(st.refused_at)))
         return self.reply(404, {"error": "no such endpoint"})
 
     def do_POST(self):
