@@ -5,7 +5,7 @@
 # the hourly limits hold events back until the next hour (on the test agent's clock).
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 18
+plan 20
 
 make_pki
 DEAD=$(free_port)
