@@ -192,11 +192,13 @@ bool vg_iso_rules_allow_out(const struct vg_iso_rule *rules, size_t n, const str
 struct vg_agent;
 void vg_isolation_note_contact(struct vg_agent *agent);
 
-/* subsystem.c: isolation on or off for the server (OpenC2 contain / allow device).  permitted
- * (n addresses, "ADDR[/PREFIX]") become exceptions, all checked before anything changes.  The
- * rules are applied on a worker right after; *result is the isolation state. */
+/* subsystem.c: isolation on or off for the server (OpenC2 contain / allow device) or a scan's
+ * action.  permitted (n addresses, "ADDR[/PREFIX]") become exceptions, all checked before
+ * anything changes.  command_uid names the command in the Remediation Activity event (the
+ * server's request id; NULL: an id is made).  The rules are applied on a worker right after;
+ * *result is the isolation state. */
 int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
-		     json_t **result, struct vg_error *err);
+		     const char *command_uid, json_t **result, struct vg_error *err);
 
 /* release.c: without a running agent, from the database in state_dir. */
 int vg_isolation_release_offline(const char *state_dir, struct vg_error *err);

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
+#include "ocsf.h"
 #include "settings.h"
 #include "store.h"
 #include "vigil/error.h"
@@ -365,11 +366,34 @@ static json_t *state_json(struct vg_isolation *iso)
 	return o;
 }
 
-static json_t *event_draft(int activity, const char *action, const char *message, uid_t uid)
+/* The uid of the local user behind a control request, -1 when there is none. */
+static long long peer_uid(const struct vg_ctl_request *req)
 {
-	return json_pack("{s:i, s:i, s:i, s:s, s:{s:{s:I}}, s:{s:{s:s}}}", "class_uid", VG_OCSF_REMEDIATION_ACTIVITY,
-			 "category_uid", 7, "activity_id", activity, "message", message, "actor", "user", "uid",
-			 (json_int_t)uid, "unmapped", "isolation", "action", action);
+	return req->peer ? (long long)req->peer->uid : -1;
+}
+
+/* A Remediation Activity (7001) about the isolation.  Its actor is the local user who asked
+ * (uid; -1 when the server or the agent's own timers did: no user of this host), its
+ * command_uid the server's request id, or for a command without one an id made for it. */
+static json_t *event_draft(int activity, const char *action, const char *message, long long uid,
+			   const char *command_uid)
+{
+	static const char *const names[] = { "Unknown", "Isolate", "Evict", "Restore", "Harden" };
+	json_t *e = vg_ocsf_event(VG_OCSF_REMEDIATION_ACTIVITY, activity, names[activity], vg_time_ms());
+	char made[37];
+
+	if (!e)
+		return NULL;
+	if (!command_uid) {
+		vg_ocsf_uuid(made);
+		command_uid = made;
+	}
+	json_object_set_new(e, "command_uid", json_string(command_uid));
+	json_object_set_new(e, "message", vg_ocsf_text(message));
+	if (uid >= 0)
+		json_object_set_new(e, "actor", json_pack("{s:o}", "user", vg_ocsf_user(uid)));
+	json_object_set_new(json_object_get(e, "unmapped"), "isolation", json_pack("{s:s}", "action", action));
+	return e;
 }
 
 static void emit(struct vg_isolation *iso, json_t *event, int rc, const char *detail)
@@ -378,10 +402,9 @@ static void emit(struct vg_isolation *iso, json_t *event, int rc, const char *de
 
 	if (!event)
 		return;
-	json_object_set_new(event, "status_id", json_integer(rc == 0 ? 1 : 2));
-	json_object_set_new(event, "status", json_string(rc == 0 ? "Success" : "Failure"));
-	if (detail)
-		json_object_set_new(event, "status_detail", json_string(detail));
+	vg_ocsf_set_status(event, rc == 0 ? VG_STATUS_SUCCESS : VG_STATUS_FAILURE, NULL, detail);
+	/* A host that could not be isolated (or released) needs someone's attention. */
+	vg_ocsf_set_severity(event, rc == 0 ? VG_SEVERITY_INFORMATIONAL : VG_SEVERITY_MEDIUM);
 	iso_part = json_object_get(json_object_get(event, "unmapped"), "isolation");
 	json_object_set_new(iso_part, "state", json_string(iso->st.on ? "on" : "off"));
 	vg_event_emit(iso->agent, event);
@@ -632,7 +655,7 @@ static void release(struct vg_isolation *iso, const char *action, const char *wh
 	if (vg_iso_state_save(iso->agent->store, &iso->st, &err) < 0)
 		vg_error_log("isolation: %s", err.message);
 	vg_notice("isolation released: %s", why);
-	request_apply(iso, NULL, event_draft(3, action, why, 0), NULL, &err);
+	request_apply(iso, NULL, event_draft(3, action, why, -1, NULL), NULL, &err);
 }
 
 static void arm_release(struct vg_isolation *iso)
@@ -703,7 +726,9 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 			iso->st = db;
 			arm_release(iso);
 			vg_notice("isolation: released outside the agent (vigild --release-isolation)");
-			request_apply(iso, NULL, event_draft(3, "external-release", "released with vigild --release-isolation", 0),
+			request_apply(iso, NULL,
+				      event_draft(3, "external-release", "released with vigild --release-isolation", -1,
+						  NULL),
 				      NULL, NULL);
 			return;
 		}
@@ -764,7 +789,7 @@ static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	snprintf(text, sizeof(text), "%lld", seconds);
 	vg_notice("isolation on requested by uid %lld (reason \"%s\", auto-release after %s s)", iso->st.who,
 		  iso->st.reason, text);
-	return request_apply(iso, req, event_draft(1, "on", iso->st.reason, (uid_t)iso->st.who), NULL, err);
+	return request_apply(iso, req, event_draft(1, "on", iso->st.reason, iso->st.who, NULL), NULL, err);
 }
 
 static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
@@ -782,11 +807,11 @@ static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **
 		return rc;
 	arm_release(iso);
 	vg_notice("isolation off requested by uid %lld", iso->st.who);
-	return request_apply(iso, req, event_draft(3, "off", "isolation released", (uid_t)iso->st.who), NULL, err);
+	return request_apply(iso, req, event_draft(3, "off", "isolation released", iso->st.who, NULL), NULL, err);
 }
 
 int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
-		     json_t **result, struct vg_error *err)
+		     const char *command_uid, json_t **result, struct vg_error *err)
 {
 	struct vg_isolation *iso = agent->isolation;
 	struct vg_iso_exception *ex = NULL;
@@ -827,8 +852,8 @@ int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const 
 		return rc;
 	arm_release(iso);
 	vg_notice("isolation %s requested by the server", on ? "on" : "off");
-	rc = request_apply(iso, NULL, on ? event_draft(1, "on", iso->st.reason, 0)
-					 : event_draft(3, "off", "isolation released", 0), NULL, err);
+	rc = request_apply(iso, NULL, on ? event_draft(1, "on", iso->st.reason, -1, command_uid)
+					 : event_draft(3, "off", "isolation released", -1, command_uid), NULL, err);
 	if (rc < 0 && rc != VG_CTL_DEFERRED)
 		return rc;
 	*result = state_json(iso);
@@ -898,7 +923,7 @@ static int cmd_exception_add(struct vg_agent *agent, struct vg_ctl_request *req,
 	vg_notice("isolation exception %lld added: %s %s remote %s local port %s remote port %s", ex.id, ex.direction,
 		  ex.protocol, ex.remote[0] ? ex.remote : "any", ex.local_port[0] ? ex.local_port : "any",
 		  ex.remote_port[0] ? ex.remote_port : "any");
-	ev = event_draft(4, "exception.add", "isolation exception added", req->peer ? req->peer->uid : 0);
+	ev = event_draft(4, "exception.add", "isolation exception added", peer_uid(req), NULL);
 	json_object_set_new(json_object_get(json_object_get(ev, "unmapped"), "isolation"), "exception",
 			    vg_iso_exception_json(&ex));
 	if (!iso->st.on) {
@@ -923,7 +948,7 @@ static int cmd_exception_remove(struct vg_agent *agent, struct vg_ctl_request *r
 		return rc;
 	cache_remove(iso, json_integer_value(id));
 	vg_notice("isolation exception %lld removed", (long long)json_integer_value(id));
-	ev = event_draft(4, "exception.remove", "isolation exception removed", req->peer ? req->peer->uid : 0);
+	ev = event_draft(4, "exception.remove", "isolation exception removed", peer_uid(req), NULL);
 	json_object_set_new(json_object_get(json_object_get(ev, "unmapped"), "isolation"), "exception_id",
 			    json_integer(json_integer_value(id)));
 	if (!iso->st.on) {
@@ -999,8 +1024,7 @@ static int cmd_profile_set(struct vg_agent *agent, struct vg_ctl_request *req, j
 	if ((rc = vg_settings_set(agent->settings, &pair, 1, req->peer ? req->peer->uid : 0, err)) < 0)
 		return rc;
 	vg_notice("isolation profile %s %s", name, json_is_true(enabled) ? "enabled" : "disabled");
-	ev = event_draft(4, json_is_true(enabled) ? "profile.enable" : "profile.disable", name,
-			 req->peer ? req->peer->uid : 0);
+	ev = event_draft(4, json_is_true(enabled) ? "profile.enable" : "profile.disable", name, peer_uid(req), NULL);
 	if (!iso->st.on) {
 		emit(iso, ev, 0, NULL);
 		return cmd_profile_list(agent, req, result, err);

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
+#include "ocsf.h"
 #include "settings.h"
 #include "store.h"
 #include "workers.h"
@@ -368,26 +369,102 @@ static void scan_work(struct vg_job *job, void *data)
 	j->rc = vg_ioc_scan_run(&j->scan, &j->err);
 }
 
+/* An "ADDR:PORT" or "[ADDR]:PORT" of a PortItem as an endpoint. */
+static json_t *port_endpoint(const char *text)
+{
+	char ip[64];
+	const char *colon = text ? strrchr(text, ':') : NULL;
+	size_t len;
+
+	if (!colon)
+		return NULL;
+	len = (size_t)(colon - text);
+	if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
+		text++;
+		len -= 2;
+	}
+	if (len == 0 || len >= sizeof(ip))
+		return NULL;
+	memcpy(ip, text, len);
+	ip[len] = '\0';
+	return json_pack("{s:s, s:i}", "ip", ip, "port", atoi(colon + 1));
+}
+
+/* One match item as OCSF evidence: its OpenIOC document is the evidence's name, the object it
+ * names (a file, a process, a socket's ends, the host, a user) the evidence itself; the rest of
+ * what the item says is its data. */
+static json_t *evidence_json(const json_t *item)
+{
+	const char *doc = json_string_value(json_object_get(item, "document"));
+	const char *path = json_string_value(json_object_get(item, "path"));
+	const json_t *pid = json_object_get(item, "pid");
+	json_t *ev = json_pack("{s:s}", "name", doc ? doc : ""), *data = json_deep_copy(item);
+
+	if (!ev)
+		return NULL;
+	json_object_del(data, "document");
+	if (doc && strcmp(doc, "FileItem") == 0 && path) {
+		json_object_set_new(ev, "file", vg_ocsf_file(path, VG_FILE_TYPE_REGULAR));
+	} else if (doc && strcmp(doc, "ProcessItem") == 0 && json_is_integer(pid)) {
+		json_object_set_new(ev, "process", json_pack("{s:O}", "pid", pid));
+	} else if (doc && strcmp(doc, "PortItem") == 0) {
+		json_t *local = port_endpoint(json_string_value(json_object_get(item, "local")));
+		json_t *remote = port_endpoint(json_string_value(json_object_get(item, "remote")));
+
+		if (local)
+			json_object_set_new(ev, "src_endpoint", local);
+		if (remote)
+			json_object_set_new(ev, "dst_endpoint", remote);
+	} else if (doc && strcmp(doc, "SystemInfoItem") == 0 && json_object_get(item, "hostname")) {
+		json_object_set_new(ev, "device",
+				    json_pack("{s:O, s:i, s:s}", "hostname", json_object_get(item, "hostname"),
+					      "type_id", 0, "type", "Unknown"));
+	} else if (doc && strcmp(doc, "UserItem") == 0 && json_object_get(item, "user")) {
+		json_object_set_new(ev, "user", json_pack("{s:O}", "name", json_object_get(item, "user")));
+	}
+	/* What no evidence object holds (a group, a route, a module...), and the rest. */
+	if (json_object_size(data) || json_object_size(ev) == 1)
+		json_object_set_new(ev, "data", data);
+	else
+		json_decref(data);
+	return ev;
+}
+
+/* Detection Findings (2004), one per matched indicator: the IOC is the analytic (a rule), the
+ * matched items the evidences. */
 static void emit_findings(struct vg_agent *agent, struct scan_job *j, json_t *ioc_result)
 {
 	const char *id = json_string_value(json_object_get(ioc_result, "id"));
-	json_t *matches = json_object_get(ioc_result, "matches"), *m;
-	size_t i;
+	json_t *matches = json_object_get(ioc_result, "matches"), *m, *item;
+	size_t i, k;
 	json_array_foreach(matches, i, m) {
 		char uid[160];
 		snprintf(uid, sizeof(uid), "ioc-scan-%lld-%s-%zu", j->id, id ? id : "", i);
-		json_t *ev = json_pack("{s:i, s:i, s:i, s:i, s:i, s:s, s:{s:s, s:s, s:{s:s, s:i}, s:[s]},"
-				       " s:O, s:{s:I, s:s, s:s}}",
-				       "class_uid", VG_OCSF_DETECTION_FINDING, "category_uid", 2, "activity_id", 1,
-				       "type_uid", VG_OCSF_DETECTION_FINDING * 100 + 1, "severity_id", 4,
-				       "message", "OpenIOC indicator matched",
-				       "finding_info", "uid", uid, "title", id ? id : "", "analytic", "name",
-				       json_string_value(json_object_get(m, "indicator")), "type_id", 1, "types",
-				       "OpenIOC", "evidences", json_object_get(m, "items"), "unmapped", "scan_id",
-				       (json_int_t)j->id, "ioc_file", json_string_value(json_object_get(ioc_result, "file")),
-				       "ioc_id", id ? id : "");
-		if (ev)
-			vg_event_emit(agent, ev);
+		const char *indicator = json_string_value(json_object_get(m, "indicator"));
+		json_t *ev = vg_ocsf_event(VG_OCSF_DETECTION_FINDING, 1, "Create", vg_time_ms());
+		json_t *evidences = json_array();
+		if (!ev || !evidences) {
+			json_decref(ev);
+			json_decref(evidences);
+			continue;
+		}
+		vg_ocsf_set_severity(ev, VG_SEVERITY_HIGH);
+		json_object_set_new(ev, "status_id", json_integer(1));
+		json_object_set_new(ev, "status", json_string("New"));
+		json_object_set_new(ev, "is_alert", json_true());
+		json_object_set_new(ev, "message", json_string("OpenIOC indicator matched"));
+		json_object_set_new(ev, "finding_info",
+				    json_pack("{s:s, s:s, s:{s:s, s:i, s:s}, s:[s]}", "uid", uid, "title", id ? id : "",
+					      "analytic", "name", indicator ? indicator : "",
+					      "type_id", 1, "type", "Rule", "types", "OpenIOC"));
+		json_array_foreach(json_object_get(m, "items"), k, item)
+			json_array_append_new(evidences, evidence_json(item));
+		json_object_set_new(ev, "evidences", evidences);
+		json_object_update_new(json_object_get(ev, "unmapped"),
+				       json_pack("{s:I, s:s?, s:s}", "scan_id", (json_int_t)j->id, "ioc_file",
+						 json_string_value(json_object_get(ioc_result, "file")), "ioc_id",
+						 id ? id : ""));
+		vg_event_emit(agent, ev);
 	}
 }
 
@@ -481,9 +558,12 @@ static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j, const 
 		char reason[64];
 		json_t *state = NULL;
 
+		char scan_uid[32];
+
 		snprintf(reason, sizeof(reason), "IOC scan %lld matched", j->id);
+		snprintf(scan_uid, sizeof(scan_uid), "ioc-scan-%lld", j->id);
 		a = json_pack("{s:s}", "action", "isolate");
-		if (vg_isolation_set(agent, true, reason, NULL, 0, &state, &err) < 0)
+		if (vg_isolation_set(agent, true, reason, NULL, 0, scan_uid, &state, &err) < 0)
 			json_object_set_new(a, "error", json_string(err.message));
 		else
 			json_object_set_new(a, "state", json_string("on"));

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
+#include "ocsf.h"
 #include "settings.h"
 #include "store.h"
 #include "tasks/executors.h"
@@ -222,68 +223,131 @@ static void reply_waiter(struct waiter *w)
 	free(w);
 }
 
-/* OCSF Remediation Activity: one event per task (per process for terminate). */
+/* The remediation's status: Success, Does Not Exist (the file or process was not there) or
+ * Failure; for one process of a terminate, from its outcome. */
+static int remediation_status(const struct task *t, const char *outcome)
+{
+	if (outcome) {
+		if (strcmp(outcome, "terminated") == 0 || strcmp(outcome, "killed") == 0)
+			return VG_STATUS_SUCCESS;
+		return strcmp(outcome, "gone") == 0 ? VG_STATUS_DOES_NOT_EXIST : VG_STATUS_FAILURE;
+	}
+	if (t->state == ST_SUCCEEDED)
+		return VG_STATUS_SUCCESS;
+	return t->err.code == -ENOENT || t->err.code == -ESRCH ? VG_STATUS_DOES_NOT_EXIST : VG_STATUS_FAILURE;
+}
+
+static const char *activity_name(const struct task *t, int activity)
+{
+	static const char *const names[] = { "Unknown", "Isolate", "Evict", "Restore" };
+
+	if (activity >= 0 && activity <= 3)
+		return names[activity];
+	return strcmp(t->kind->name, "get-file") == 0 ? "Get File" : "Run";
+}
+
+/* The file a file task acted on: where it was (the result's path, else the request's), or for
+ * a quarantine entry that does not exist, the entry's id, which is all the command named. */
+static json_t *task_file(const struct task *t)
+{
+	const json_t *res = t->result;
+	const char *path = json_string_value(json_object_get(res, "path"));
+	json_t *file, *hashes = json_array();
+
+	if (!path)
+		path = json_string_value(json_object_get(t->request, "path"));
+	if (path) {
+		/* The tasks act on regular files only: one they read or removed was one. */
+		file = vg_ocsf_file(path, t->state == ST_SUCCEEDED ? VG_FILE_TYPE_REGULAR : VG_FILE_TYPE_UNKNOWN);
+	} else {
+		const char *id = json_string_value(json_object_get(t->request, "id"));
+
+		file = json_pack("{s:o, s:o}", "name", vg_ocsf_text(id ? id : ""), "uid", vg_ocsf_text(id ? id : ""));
+		vg_ocsf_file_set_type(file, VG_FILE_TYPE_UNKNOWN);
+	}
+	if (json_is_integer(json_object_get(res, "size")))
+		json_object_set(file, "size", json_object_get(res, "size"));
+	if (json_is_string(json_object_get(res, "md5")))
+		json_array_append_new(hashes, json_pack("{s:i, s:s, s:O}", "algorithm_id", 1, "algorithm", "MD5",
+							"value", json_object_get(res, "md5")));
+	if (json_is_string(json_object_get(res, "sha256")))
+		json_array_append_new(hashes, json_pack("{s:i, s:s, s:O}", "algorithm_id", 3, "algorithm", "SHA-256",
+							"value", json_object_get(res, "sha256")));
+	if (json_array_size(hashes))
+		json_object_set(file, "hashes", hashes);
+	json_decref(hashes);
+	return file;
+}
+
+/* The process a process task acted on: its pid, program and, for a run, command line. */
+static json_t *task_process(const struct task *t, const json_t *pid, const char *exe)
+{
+	json_t *proc = json_pack("{s:O}", "pid", pid), *argv;
+
+	if (exe && exe[0])
+		json_object_set_new(proc, "file", vg_ocsf_file(exe, VG_FILE_TYPE_EXECUTABLE));
+	if (strcmp(t->kind->name, "run") == 0 && exe && (argv = json_pack("[s]", exe))) {
+		const json_t *args = json_object_get(t->request, "args");
+		json_t *a;
+		char *cmd;
+		size_t i;
+
+		json_array_foreach(args, i, a)
+			if (json_is_string(a))
+				json_array_append(argv, a);
+		if ((cmd = vg_ocsf_cmd_line(argv)))
+			json_object_set_new(proc, "cmd_line", vg_ocsf_text(cmd));
+		free(cmd);
+		json_decref(argv);
+	}
+	return proc;
+}
+
+/*
+ * OCSF Remediation Activity: one event per task (per process for terminate), File Remediation
+ * (7002) or Process Remediation (7003) by the task's kind.  A run that never started a program
+ * acted on no process: its event is the generic Remediation Activity (7001).  command_uid is
+ * the server's request id for a task it sent, else the task's id.
+ */
 static void emit_event(struct vg_tasks *tasks, const struct task *t, const json_t *pid_entry)
 {
 	const json_t *res = t->result;
-	int activity = t->kind->activity_id;
+	const json_t *pid = pid_entry ? json_object_get(pid_entry, "pid") : json_object_get(res, "pid");
+	const char *outcome = pid_entry ? json_string_value(json_object_get(pid_entry, "result")) : NULL;
+	int cls = t->kind->ocsf_class, activity = t->kind->activity_id, status;
 	json_t *ev, *unmapped;
 
 	if (strcmp(t->kind->name, "delete-file") == 0 && json_is_true(json_object_get(t->request, "quarantine")))
 		activity = 1;
-	ev = json_pack("{s:i, s:i, s:i, s:i, s:i, s:s, s:s}", "class_uid", t->kind->ocsf_class, "category_uid", 7,
-		       "activity_id", activity, "type_uid", t->kind->ocsf_class * 100 + activity,
-		       "status_id", t->state == ST_SUCCEEDED ? 1 : 2, "status", state_names[t->state],
-		       "command_uid", "");
+	if (!pid_entry && !json_is_integer(pid))
+		pid = json_object_get(t->request, "pid");
+	if (cls == VG_OCSF_PROCESS_REMEDIATION && !json_is_integer(pid))
+		cls = VG_OCSF_REMEDIATION_ACTIVITY;
+	ev = vg_ocsf_event(cls, activity, activity_name(t, activity), t->ended ? t->ended : vg_time_ms());
 	if (!ev)
 		return;
-	json_object_set_new(ev, "command_uid", json_sprintf("%" PRId64, t->id));
-	if (t->state != ST_SUCCEEDED)
-		json_object_set_new(ev, "status_detail", json_string(t->err.message));
-	if (t->kind->ocsf_class == VG_OCSF_FILE_REMEDIATION) {
-		const char *path = json_string_value(json_object_get(res, "path"));
-		json_t *file = json_object(), *hashes = json_array();
-
-		if (!path)
-			path = json_string_value(json_object_get(t->request, "path"));
-		if (path) {
-			const char *slash = strrchr(path, '/');
-
-			json_object_set_new(file, "path", json_string(path));
-			json_object_set_new(file, "name", json_string(slash ? slash + 1 : path));
-		}
-		if (json_is_integer(json_object_get(res, "size")))
-			json_object_set(file, "size", json_object_get(res, "size"));
-		if (json_is_string(json_object_get(res, "md5")))
-			json_array_append_new(hashes, json_pack("{s:i, s:O}", "algorithm_id", 1, "value",
-								json_object_get(res, "md5")));
-		if (json_is_string(json_object_get(res, "sha256")))
-			json_array_append_new(hashes, json_pack("{s:i, s:O}", "algorithm_id", 3, "value",
-								json_object_get(res, "sha256")));
-		json_object_set_new(file, "hashes", hashes);
-		json_object_set_new(ev, "file", file);
-	} else {
-		json_t *proc = json_object();
-		const json_t *pid = pid_entry ? json_object_get(pid_entry, "pid") : json_object_get(res, "pid");
-		const char *exe = pid_entry ? json_string_value(json_object_get(pid_entry, "exe"))
-					    : json_string_value(json_object_get(t->request, "exe"));
-
-		if (json_is_integer(pid))
-			json_object_set(proc, "pid", (json_t *)pid);
-		if (exe && exe[0])
-			json_object_set_new(proc, "file", json_pack("{s:s}", "path", exe));
-		json_object_set_new(ev, "process", proc);
-		if (pid_entry) {
-			const char *outcome = json_string_value(json_object_get(pid_entry, "result"));
-			bool ok = outcome && (strcmp(outcome, "terminated") == 0 || strcmp(outcome, "killed") == 0);
-
-			json_object_set_new(ev, "status_id", json_integer(ok ? 1 : 2));
-		}
-	}
-	unmapped = json_pack("{s:s, s:s}", "task_kind", t->kind->name, "source", t->source);
+	if (t->openc2_id[0])
+		json_object_set_new(ev, "command_uid", json_string(t->openc2_id));
+	else
+		json_object_set_new(ev, "command_uid", json_sprintf("%" PRId64, t->id));
+	status = remediation_status(t, outcome);
+	vg_ocsf_set_status(ev, status, outcome ? outcome : state_names[t->state],
+			   pid_entry ? json_string_value(json_object_get(pid_entry, "error"))
+				     : t->state != ST_SUCCEEDED ? t->err.message : NULL);
+	/* A remediation that did not happen leaves the threat it was for. */
+	vg_ocsf_set_severity(ev, status == VG_STATUS_SUCCESS ? VG_SEVERITY_INFORMATIONAL : VG_SEVERITY_MEDIUM);
+	if (cls == VG_OCSF_FILE_REMEDIATION)
+		json_object_set_new(ev, "file", task_file(t));
+	else if (cls == VG_OCSF_PROCESS_REMEDIATION)
+		json_object_set_new(ev, "process", task_process(t, pid, json_string_value(json_object_get(
+								      pid_entry ? pid_entry : t->request, "exe"))));
+	unmapped = json_object_get(ev, "unmapped");
+	json_object_set_new(unmapped, "task_kind", json_string(t->kind->name));
+	json_object_set_new(unmapped, "source", json_string(t->source));
+	if (cls == VG_OCSF_REMEDIATION_ACTIVITY && json_is_string(json_object_get(t->request, "exe")))
+		json_object_set(unmapped, "exe", json_object_get(t->request, "exe"));
 	if (pid_entry)
 		json_object_set(unmapped, "pid_result", (json_t *)pid_entry);
-	json_object_set_new(ev, "unmapped", unmapped);
 	vg_event_emit(tasks->agent, ev);
 }
 

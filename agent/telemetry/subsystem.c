@@ -15,6 +15,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
+#include "ocsf.h"
 #include "settings.h"
 #include "spooler.h"
 #include "store.h"
@@ -185,17 +186,22 @@ static void *enrich_main(void *data)
 }
 
 /* A data-dropped event: how many events of a source were lost since the last report.
- * OCSF has no class for it; it is an Event Log Activity (1008), activity Other. */
-static void emit_dropped(struct vg_telemetry *tel, const char *source, const char *reason, uint64_t count,
-			 uint64_t total)
+ * OCSF has no class for it; it is an Event Log Activity (1008), activity Other, about the log
+ * that lost them: a kernel interface's (the operating system's) or the agent's own. */
+static void emit_dropped(struct vg_telemetry *tel, const char *source, const char *provider, bool os,
+			 const char *reason, uint64_t count, uint64_t total)
 {
-	json_t *ev = json_pack("{s:i, s:i, s:i, s:s, s:i, s:s, s:{s:s, s:s, s:I, s:I}}",
-			       "class_uid", 1008, "category_uid", 1, "activity_id", 99,
-			       "activity_name", "Data Dropped", "severity_id", 3,
-			       "message", reason,
-			       "unmapped", "source", source, "reason", reason,
-			       "count", (json_int_t)count, "total", (json_int_t)total);
+	json_t *ev = vg_ocsf_event(1008, 99, "Data Dropped", vg_time_ms());
 
+	vg_ocsf_set_severity(ev, VG_SEVERITY_MEDIUM);
+	json_object_set_new(ev, "message", json_string(reason));
+	json_object_set_new(ev, "log_name", json_string(source));
+	json_object_set_new(ev, "log_provider", json_string(provider));
+	json_object_set_new(ev, "log_type_id", json_integer(os ? 1 : 2));
+	json_object_set_new(ev, "log_type", json_string(os ? "OS" : "Application"));
+	json_object_update_new(json_object_get(ev, "unmapped"),
+			       json_pack("{s:s, s:s, s:I, s:I}", "source", source, "reason", reason, "count",
+					 (json_int_t)count, "total", (json_int_t)total));
 	vg_warn("telemetry: %llu events lost (%s: %s)", (unsigned long long)count, source, reason);
 	vg_event_emit(tel->agent, ev);
 }
@@ -383,18 +389,20 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	vg_spooler_stats(tel->agent->spooler, &ws);
 	qd = ws.queue_dropped + vg_tq_dropped(tel->in) + vg_tq_dropped(tel->out) + ws.lost_on_error;
 	if (qd > tel->reported_queue_drops) {
-		emit_dropped(tel, "agent", "queue full", qd - tel->reported_queue_drops, qd);
+		emit_dropped(tel, "agent", "Vigil", false, "queue full", qd - tel->reported_queue_drops, qd);
 		tel->reported_queue_drops = qd;
 	}
 	if (ws.spool_dropped > tel->reported_spool_drops) {
-		emit_dropped(tel, "spool", "spool full", ws.spool_dropped - tel->reported_spool_drops, ws.spool_dropped);
+		emit_dropped(tel, "spool", "Vigil", false, "spool full", ws.spool_dropped - tel->reported_spool_drops,
+			     ws.spool_dropped);
 		tel->reported_spool_drops = ws.spool_dropped;
 	}
 	if (tel->fan) {
 		uint64_t ov = vg_tel_fanotify_overflows(tel->fan);
 
 		if (ov > tel->reported_fan_overflows) {
-			emit_dropped(tel, "fanotify", "file event queue overflow", ov - tel->reported_fan_overflows, ov);
+			emit_dropped(tel, "fanotify", "fanotify", true, "file event queue overflow",
+				     ov - tel->reported_fan_overflows, ov);
 			tel->reported_fan_overflows = ov;
 		}
 	}
@@ -402,7 +410,8 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 		uint64_t lost = vg_tel_audit_kernel_lost(tel->audit);
 
 		if (lost > tel->reported_lost) {
-			emit_dropped(tel, "kernel", "audit backlog overflow", lost - tel->reported_lost, lost);
+			emit_dropped(tel, "kernel", "Linux audit", true, "audit backlog overflow",
+				     lost - tel->reported_lost, lost);
 			tel->reported_lost = lost;
 		}
 	}
@@ -410,7 +419,8 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 		uint64_t lost = vg_tel_ebpf_lost(tel->ebpf);
 
 		if (lost > tel->reported_ebpf_lost) {
-			emit_dropped(tel, "kernel", "eBPF ring buffer full", lost - tel->reported_ebpf_lost, lost);
+			emit_dropped(tel, "kernel", "eBPF", true, "eBPF ring buffer full", lost - tel->reported_ebpf_lost,
+				     lost);
 			tel->reported_ebpf_lost = lost;
 		}
 	}

@@ -5,7 +5,10 @@
  * variable that fabricates events or moves its clock.
  *
  *   test.emit {count, class_uid?}   emits count events as a collector would, each with a
- *                                   unique metadata.uid, and returns those uids (up to 1000)
+ *                                   unique metadata.uid, and returns those uids (up to 1000):
+ *                                   Process Activity (1007, the default), Network Activity
+ *                                   (4001) or Detection Finding (2004), about the test agent
+ *                                   itself and valid OCSF like every event (tests/ocsf/)
  *   test.clock {advance}            moves the agent's clock (vg_agent_now) forward by advance
  *                                   seconds, and has the subsystems re-check their deadlines
  *                                   at once (0: only the re-check); returns {offset, now}.
@@ -18,13 +21,18 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "clock.h"
 #include "events.h"
+#include "ocsf.h"
 #include "spooler.h"
 #include "telemetry/ebpf.h"
 #include "telemetry/telemetry.h"
@@ -35,7 +43,7 @@
 
 static const struct vg_proto_arg emit_args[] = {
 	{ "count", VG_ARG_INT, VG_ARG_REQUIRED, "how many events" },
-	{ "class_uid", VG_ARG_INT, 0, "their OCSF class (default 1007)" },
+	{ "class_uid", VG_ARG_INT, 0, "their OCSF class: 1007 (the default), 4001 or 2004" },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -65,6 +73,39 @@ static const struct vg_proto_command *find(const char *name)
 	return NULL;
 }
 
+/* A test event of class cls, about the test agent's own process: it launched, it connected
+ * to the discard port of the loopback, or it found itself.  NULL for another class. */
+static json_t *fabricate(json_int_t cls, const char *uid)
+{
+	char exe[PATH_MAX] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	json_t *self, *ev;
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+
+	exe[n > 0 ? n : 0] = '\0';
+	self = vg_ocsf_process(getpid(), "vigild-test", exe, getuid(), getppid());
+	switch (cls) {
+	case VG_OCSF_PROCESS_ACTIVITY:
+		ev = vg_ocsf_process_activity(1, self, vg_time_ms());
+		break;
+	case VG_OCSF_NETWORK_ACTIVITY:
+		ev = vg_ocsf_network_activity(VG_OCSF_NET_CONNECT, 0, vg_ocsf_endpoint(AF_INET, &lo, 9), self,
+					      vg_time_ms());
+		break;
+	case VG_OCSF_DETECTION_FINDING:
+		json_decref(self);
+		ev = vg_ocsf_event(cls, 1, "Create", vg_time_ms());
+		json_object_set_new(ev, "finding_info", json_pack("{s:s, s:s}", "uid", uid, "title", "test finding"));
+		break;
+	default:
+		json_decref(self);
+		return NULL;
+	}
+	json_object_set_new(ev, "metadata", json_pack("{s:s}", "uid", uid));
+	json_object_set_new(ev, "message", json_string("test event (test agent)"));
+	return ev;
+}
+
 static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	static unsigned long long serial;
@@ -85,10 +126,12 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 		bool sink = agent->event_sink != NULL;
 
 		snprintf(uid, sizeof(uid), "test-%.8s-%lld-%llu", vg_agent_id(agent), (long long)vg_time_ms(), ++serial);
-		ev = json_pack("{s:I, s:i, s:{s:s}, s:s}", "class_uid", cls, "activity_id", 1, "metadata", "uid", uid,
-			       "message", "test event (test agent)");
+		ev = fabricate(cls, uid);
 		if (!ev) {
-			r = vg_error_set(err, -ENOMEM, "out of memory");
+			char text[24];
+
+			snprintf(text, sizeof(text), "%lld", (long long)cls);
+			r = vg_error_set(err, -EINVAL, "no test event of class %s", text);
 			break;
 		}
 		if (count <= 1000)

@@ -14,7 +14,8 @@ set -u
 : "${VIGILD:?VIGILD must point at the vigild binary}"
 : "${VIGILCTL:?VIGILCTL must point at the vigilctl binary}"
 
-TEST_NAME=$(basename "$0" .sh)
+# A variant that runs another test's script (exec) names itself in VIGIL_TEST_NAME.
+TEST_NAME=${VIGIL_TEST_NAME:-$(basename "$0" .sh)}
 TEST_DIR=$(mktemp -d "/tmp/vigil-test.${TEST_NAME}.XXXXXX")
 chmod 755 "$TEST_DIR"
 STATE_DIR="$TEST_DIR/state"
@@ -58,12 +59,26 @@ _cleanup() {
 	local i
 	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[$i]}" >/dev/null 2>&1 || true; done
 	stop_agent >/dev/null 2>&1 || true
+	export_events
 	if [ "$_tap_failed" -gt 0 ] && [ -f "$AGENT_LOG" ]; then
 		diag "agent log:"; sed 's/^/#   /' "$AGENT_LOG" | tail -50
 	fi
 	rm -rf "$TEST_DIR"
 }
 trap _cleanup EXIT
+
+# export_events: keeps what the test's agents emitted (their spools, under $TEST_DIR) in
+# tests/ocsf-events/$TEST_NAME.jsonl of the build tree, where the OCSF conformance test that
+# runs after the suite validates it (tests/ocsf/conformance.sh).  An export that fails leaves
+# a line there that the conformance test reports.
+export_events() {
+	[ -n "${VIGIL_TOP_BUILDDIR:-}" ] || return 0
+	local out="$VIGIL_TOP_BUILDDIR/tests/ocsf-events/$TEST_NAME.jsonl"
+	if ! python3 "$VIGIL_TOP_SRCDIR/tests/ocsf/export-spool.py" "$out" "$TEST_DIR" 2>"$TEST_DIR/export.err"; then
+		mkdir -p "${out%/*}"
+		printf 'export of the spools of %s failed: %s\n' "$TEST_NAME" "$(head -c 300 "$TEST_DIR/export.err" | tr '\n' ' ')" >"$out"
+	fi
+}
 
 # wait_for SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds; fails when it still
 # has not after SECONDS.  SECONDS is a failure limit, not a window: the suite runs on loaded
@@ -96,9 +111,14 @@ start_agent() {
 	fi
 }
 
+# BEFORE_AGENT_STOPS: a command that stop_agent and kill_agent run first, while the agent is
+# still there to be looked at (the telemetry tests note its BPF objects).
+BEFORE_AGENT_STOPS=
+
 # stop_agent: SIGTERM and wait (a clean stop).
 stop_agent() {
 	[ -n "$AGENT_PID" ] || return 0
+	[ -z "$BEFORE_AGENT_STOPS" ] || $BEFORE_AGENT_STOPS
 	kill -TERM "$AGENT_PID" 2>/dev/null
 	wait "$AGENT_PID" 2>/dev/null
 	local rc=$?
@@ -109,6 +129,7 @@ stop_agent() {
 # kill_agent: SIGKILL, no cleanup by the agent.
 kill_agent() {
 	[ -n "$AGENT_PID" ] || return 0
+	[ -z "$BEFORE_AGENT_STOPS" ] || $BEFORE_AGENT_STOPS
 	kill -KILL "$AGENT_PID" 2>/dev/null
 	wait "$AGENT_PID" 2>/dev/null
 	AGENT_PID=
