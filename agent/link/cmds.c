@@ -335,7 +335,7 @@ struct check_job {
 	struct vg_agent *agent;
 	uint64_t conn_id;
 	json_int_t id;
-	char server[300], host[300], port[8], url[400];
+	char server[300], host[300], port[8], url[400], agent_header[80];
 	char ca[PATH_MAX], client[PATH_MAX], proxy[2048], proxy_user[256], noproxy[1024];
 	char *proxy_password;
 	bool pinned, two_way, refused;
@@ -425,6 +425,9 @@ static void check_work(struct vg_job *vj, void *data)
 	conf.low_speed_time_s = job->timeout_ms / 1000;
 	snprintf(url, sizeof(url), "%s/api/v1/ping", job->url);
 	vg_http_setup(req->easy, &conf, url, req);
+	req->headers = curl_slist_append(NULL, job->agent_header);
+	req->headers = curl_slist_append(req->headers, "Accept: application/json");
+	curl_easy_setopt(req->easy, CURLOPT_HTTPHEADER, req->headers);
 	req->code = curl_easy_perform(req->easy);
 	curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &req->status);
 	curl_easy_getinfo(req->easy, CURLINFO_HTTP_CONNECTCODE, &req->connect_code);
@@ -479,6 +482,7 @@ static void check_work(struct vg_job *vj, void *data)
 	json_decref(body);
 out:
 	curl_easy_cleanup(req->easy);
+	curl_slist_free_all(req->headers);
 	free(req->resp);
 	free(req);
 }
@@ -530,6 +534,8 @@ static int cmd_server_check(struct vg_agent *agent, struct vg_ctl_request *req, 
 		return vg_error_set(err, -ENOENT, N_("no server is configured (vigilctl server add HOST[:PORT])"));
 	}
 	job->agent = agent;
+	/* The ping says who asks, like every request (doc/protocol.md). */
+	snprintf(job->agent_header, sizeof(job->agent_header), "X-Vigil-Agent: %s", vg_agent_id(agent));
 	job->conn_id = req->conn_id;
 	job->id = req->id;
 	snprintf(job->server, sizeof(job->server), "%s", server);

@@ -723,9 +723,12 @@ static void scan_done(struct vg_job *job, void *data)
 	json_decref(fin);
 	vg_info("ioc: scan %lld %s, %d of %zu documents matched", j->id, state, matched, j->scan.niocs);
 	if (j->openc2_id[0]) {
-		/* The server's scan device: the result is the response to its request. */
-		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == 0 ? 200 : 500, j->rc == 0 ? "OK" : state, res);
-		json_decref(res);
+		/* The server's scan device: the result is the response to its request, under the
+		 * agent's namespace (results.x-vigil). */
+		json_t *ns = json_pack("{s:o}", "x-vigil", res);
+
+		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == 0 ? 200 : 500, j->rc == 0 ? "OK" : state, ns);
+		json_decref(ns);
 	} else {
 		vg_ctl_server_reply(agent->ctl, j->conn_id, j->req_id, res, NULL);
 	}
@@ -783,13 +786,8 @@ static void prepare_done(struct vg_job *job, void *data)
 	j->svc->running = NULL;
 	vg_warn("ioc: scan refused: %s", j->err.message);
 	if (j->openc2_id[0]) {
-		json_t *res = json_pack("{s:s}", "error", j->err.message);
-
-		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == -ENOMEM ? 500 : 400,
-				       j->rc == -ENOMEM ? "the scan could not be started"
-							: "the OpenIOC document or an option was refused",
-				       res);
-		json_decref(res);
+		/* What was refused is the status text, as the profile says a refusal is told. */
+		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == -ENOMEM ? 500 : 400, j->err.message, NULL);
 	} else {
 		vg_agent_reply(agent, j->conn_id, j->req_id, NULL, &j->err, false);
 	}

@@ -291,15 +291,16 @@ bool vg_journal_has_unreported(struct vg_journal *j)
 	return found;
 }
 
-json_t *vg_journal_states(struct vg_journal *j, unsigned limit)
+json_t *vg_journal_states(struct vg_journal *j, int64_t ended_since_ms, unsigned limit)
 {
 	sqlite3_stmt *st;
 	json_t *list = json_array();
 
-	if (!list || prepare(j, "SELECT id, kind, state FROM tasks_journal WHERE ns = 1 ORDER BY seq DESC LIMIT ?1", &st,
-			     NULL) < 0)
+	if (!list || prepare(j, "SELECT id, kind, state FROM tasks_journal WHERE ns = 1"
+			     " AND (state < 2 OR ended_ms >= ?2) ORDER BY seq DESC LIMIT ?1", &st, NULL) < 0)
 		return list;
 	sqlite3_bind_int(st, 1, (int)limit);
+	sqlite3_bind_int64(st, 2, ended_since_ms);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "request_id", (const char *)sqlite3_column_text(st, 0),
 						      "kind", (const char *)sqlite3_column_text(st, 1), "state",

@@ -74,9 +74,10 @@ int vg_journal_set_reported(struct vg_journal *j, const char *id, bool reported,
 /* Whether vg_journal_unreported would find a request (one indexed lookup; no result read). */
 bool vg_journal_has_unreported(struct vg_journal *j);
 
-/* The server's newest requests first, at most limit, as [{request_id, kind, state}]: their
- * requests and results are not read. */
-json_t *vg_journal_states(struct vg_journal *j, unsigned limit);
+/* The server's commands not in a final state and those that ended at or after ended_since_ms,
+ * newest first, at most limit, as [{request_id, kind, state}]: their requests and results are
+ * not read.  (The tasks that carry them out, numbered locally, are not listed again.) */
+json_t *vg_journal_states(struct vg_journal *j, int64_t ended_since_ms, unsigned limit);
 
 /* The newest entries of ns first, at most limit; with active_only, only those not in a final
  * state. */

@@ -456,14 +456,15 @@ static void emit_event(struct vg_tasks *tasks, const struct task *t, const json_
 	vg_event_emit(tasks->agent, ev);
 }
 
-/* OpenC2 status of a task's end: 200 done, 404 its target does not exist, 400 refused (it would
- * harm the host, or a check such as the SHA-256 did not match), 500 it failed while running. */
+/* OpenC2 status of a task's end, from the codes of the Endpoint Response profile: 200 done, 400
+ * refused (it would harm the host, or a check such as the SHA-256 did not match), 500 it failed
+ * while running, a target that does not exist included ("cannot access", with the error's text). */
 static int openc2_status(const struct task *t)
 {
 	if (t->state == ST_SUCCEEDED)
 		return 200;
 	if (t->err.code == -ENOENT || t->err.code == -ESRCH)
-		return 404;
+		return 500;
 	if (t->state == ST_REFUSED || t->err.code == -EINVAL)
 		return 400;
 	return 500;
