@@ -22,6 +22,7 @@
 #include "store.h"
 #include "vigil/error.h"
 #include "spool.h"
+#include "state-dir.h"
 #include "workers.h"
 
 #define DB_FILE "vigil.db"
@@ -182,7 +183,7 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 	if ((r = setting_registry(agent, err)) < 0)
 		return r;
 	/* The state directory holds the database, certificates and quarantine: root only. */
-	if ((r = vg_dir_ensure_private(agent->cfg.state_dir, 0700, err)) < 0)
+	if ((r = vg_state_dir_secure(agent->cfg.state_dir, err)) < 0)
 		return r;
 	if (snprintf(db, sizeof(db), "%s/%s", agent->cfg.state_dir, DB_FILE) >= (int)sizeof(db))
 		return vg_error_set(err, -ENAMETOOLONG, N_("path too long: %s"), agent->cfg.state_dir);

@@ -8,12 +8,16 @@
  *                                   unique metadata.uid, and returns those uids (up to 1000)
  *   test.sensor.hold {on}           stops (or resumes) reading the eBPF sensor's ring buffer,
  *                                   so that a test can fill it
+ *   test.self                       what the process says of itself: dumpable (prctl) and
+ *                                   umask, which no other process can read
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 
 #include "agent.h"
 #include "clock.h"
@@ -40,6 +44,8 @@ static const struct vg_proto_command test_commands[] = {
 	{ VG_CMD_COUNT, "test.emit", VG_ACCESS_ADMIN, 0, 0, NULL, "emit test events", "{emitted, uids}", emit_args },
 	{ VG_CMD_COUNT, "test.sensor.hold", VG_ACCESS_ADMIN, 0, 0, NULL, "hold the eBPF ring buffer", "{held}",
 	  hold_args },
+	{ VG_CMD_COUNT, "test.self", VG_ACCESS_ADMIN, 0, 0, NULL, "the process's own state", "{dumpable, umask}",
+	  NULL },
 };
 
 static const struct vg_proto_command *find(const char *name)
@@ -116,12 +122,24 @@ static int hold(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 	return 0;
 }
 
+static int self(struct vg_ctl_request *req, json_t **result)
+{
+	mode_t mask = umask(077);
+
+	(void)req;
+	umask(mask);
+	*result = json_pack("{s:i, s:i}", "dumpable", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), "umask", (int)mask);
+	return 0;
+}
+
 static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	if (req->def == &test_commands[0])
 		return emit(agent, req, result, err);
 	if (req->def == &test_commands[1])
 		return hold(agent, req, result, err);
+	if (req->def == &test_commands[2])
+		return self(req, result);
 	return vg_error_set(err, -EOPNOTSUPP, "no such test command");
 }
 
