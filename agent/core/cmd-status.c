@@ -41,7 +41,7 @@ int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	(void)req;
 	(void)err;
 	vg_ctl_server_stats(agent->ctl, &cs);
-	*result = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I}, s:o}",
+	*result = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I, s:I, s:I, s:I}, s:o}",
 			    "version", PACKAGE_VERSION,
 			    "agent_id", vg_agent_id(agent),
 			    "hostname", vg_agent_hostname(agent),
@@ -53,6 +53,8 @@ int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 			    "database", vg_store_path(agent->store),
 			    "control", "clients", (int)cs.clients, "requests", (json_int_t)cs.requests,
 			    "refused", (json_int_t)cs.refused, "disconnected", (json_int_t)cs.disconnected,
+			    "slow_dropped", (json_int_t)cs.slow_dropped, "idle_closed", (json_int_t)cs.idle_closed,
+			    "busy_refused", (json_int_t)cs.busy_refused,
 			    "sections", sections(agent));
 	return 0;
 }

@@ -18,10 +18,11 @@
 
 #define MAX_DEPTH 4        /* collected/, quarantine/ and their entries: deep enough */
 #define MAX_ENTRIES 100000 /* a bound on the walk, whatever the directory holds */
+#define MAX_FILES 65536
 
 void vg_process_private(void)
 {
-	struct rlimit none = { 0, 0 };
+	struct rlimit none = { 0, 0 }, files;
 
 	umask(077);
 	/* Proxy credentials and the client key are in memory: no core file, and /proc/PID/mem
@@ -30,6 +31,12 @@ void vg_process_private(void)
 		vg_warn("cannot make the agent undumpable: %s", strerror(errno));
 	if (setrlimit(RLIMIT_CORE, &none) < 0)
 		vg_warn("cannot turn core dumps off: %s", strerror(errno));
+	/* Room for every client the control socket admits and what they wait for, beyond the
+	 * usual 1024 (the hard limit, or 65536 if it is higher). */
+	if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < MAX_FILES && files.rlim_cur < files.rlim_max) {
+		files.rlim_cur = files.rlim_max < MAX_FILES ? files.rlim_max : MAX_FILES;
+		setrlimit(RLIMIT_NOFILE, &files);
+	}
 }
 
 /* Takes group and others' bits off the entries of the directory dfd (closed here). */

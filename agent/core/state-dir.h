@@ -10,7 +10,8 @@
 struct vg_error;
 
 /* What the process creates is its own (umask 077), it cannot be dumped or traced by a
- * process without CAP_SYS_PTRACE, and it leaves no core file.  Called first thing. */
+ * process without CAP_SYS_PTRACE, and it leaves no core file; its descriptor limit is raised
+ * for the clients it serves.  Called first thing. */
 void vg_process_private(void);
 
 /* Makes sure dir is a directory of the agent's user with mode 0700 (created so when it is
