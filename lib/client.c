@@ -153,7 +153,7 @@ int vg_client_send(struct vg_client *c, enum vg_cmd cmd, json_t *args, uint64_t 
 	if (!text)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	len = strlen(text);
-	if (len + 1 > VG_PROTO_MAX_MESSAGE) {
+	if (len + 1 > VG_PROTO_MAX_REQUEST) {
 		free(text);
 		return vg_error_set(err, -EMSGSIZE, N_("the request is larger than the protocol allows"));
 	}

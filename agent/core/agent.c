@@ -21,7 +21,7 @@
 #include "settings.h"
 #include "store.h"
 #include "vigil/error.h"
-#include "spool.h"
+#include "spooler.h"
 #include "state-dir.h"
 #include "workers.h"
 
@@ -212,12 +212,15 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 		return vg_error_set(err, r, N_("cannot create the event loop: %s"), strerror(-r));
 	if ((r = vg_store_open(&agent->store, db, err)) < 0)
 		return r;
+	/* This connection belongs to the loop thread and writes small rows only: it leaves the
+	 * checkpoints of the shared WAL (mostly the spool's) to the spool thread's connection. */
+	sqlite3_exec(vg_store_db(agent->store), "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
 	if ((r = vg_settings_open(&agent->settings, agent->store, agent->setting_registry, err)) < 0)
 		return r;
 	if (agent->ninitial &&
 	    (r = vg_settings_set(agent->settings, agent->initial, agent->ninitial, 0, err)) < 0)
 		return r;
-	if ((r = vg_spool_open(&agent->spool, agent->store, err)) < 0)
+	if ((r = vg_spooler_new(&agent->spooler, agent->loop, db, err)) < 0)
 		return r;
 
 	sigemptyset(&mask);
@@ -240,6 +243,7 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 
 	if ((r = vg_workers_new(&agent->workers, agent->loop, WORKER_THREADS)) < 0)
 		return vg_error_set(err, r, N_("cannot start the worker threads: %s"), strerror(-r));
+	vg_ctl_server_set_workers(agent->ctl, agent->workers);
 	for (size_t i = 0; i < sizeof(subsystems) / sizeof(subsystems[0]); i++) {
 		if (subsystems[i]->start && (r = subsystems[i]->start(agent, err)) < 0)
 			return r;
@@ -287,8 +291,8 @@ void vg_agent_stop(struct vg_agent *agent)
 	if (agent->signal_fd >= 0)
 		close(agent->signal_fd);
 	agent->signal_fd = -1;
-	vg_spool_close(agent->spool);
-	agent->spool = NULL;
+	vg_spooler_free(agent->spooler);
+	agent->spooler = NULL;
 	vg_settings_close(agent->settings);
 	agent->settings = NULL;
 	vg_setting_registry_free(agent->setting_registry);

@@ -44,7 +44,8 @@ struct vg_agent_command {
 /* A subsystem plugs into the agent through this: started in order after the core,
  * stopped in reverse; status fills its section of "status"; commands are its part of
  * the control protocol; settings its table of settings (settings.h), gathered with the
- * core's into the registry at start.  Any member may be NULL. */
+ * core's into the registry at start; clock_changed re-checks its deadlines at once after the
+ * agent's clock moved (vg_agent_now; only the test agent moves it).  Any member may be NULL. */
 struct vg_subsystem {
 	const char *name;
 	int (*start)(struct vg_agent *agent, struct vg_error *err);
@@ -52,6 +53,7 @@ struct vg_subsystem {
 	json_t *(*status)(struct vg_agent *agent);
 	const struct vg_agent_command *commands;
 	const struct vg_setting_table *settings;
+	void (*clock_changed)(struct vg_agent *agent);
 };
 
 extern const struct vg_subsystem vg_subsystem_telemetry;
@@ -85,7 +87,7 @@ struct vg_agent {
 	struct vg_settings *settings;
 	struct vg_ctl_server *ctl;
 	struct vg_workers *workers;
-	struct vg_spool *spool;           /* every stored event (spool.h) */
+	struct vg_spooler *spooler;       /* the spool thread, owner of the spool (spooler.h) */
 	struct vg_telemetry *telemetry;
 	struct vg_link *link;
 	struct vg_isolation *isolation;
@@ -106,6 +108,7 @@ struct vg_agent {
 	struct vg_watch *watchdog;
 	uint64_t started_ms;
 	time_t started_at;
+	int64_t clock_offset_ms;          /* added to the wall clock by vg_agent_now(): 0 but in tests */
 	int exit_status;
 	/* --set KEY=VALUE from the command line, applied once the settings are open. */
 	struct vg_setting_pair initial[32];
@@ -144,11 +147,24 @@ int vg_agent_identity_load(struct vg_agent *agent, struct vg_error *err);
 /* Applies the command-line options kept in agent->cmdline over agent->cfg. */
 void vg_agent_apply_cmdline(struct vg_agent *agent);
 
+/* The agent's "now" for its policies (isolation auto-release, release after no contact,
+ * the link's hourly limits), in seconds and in milliseconds since the epoch: the wall clock
+ * plus clock_offset_ms, which only the test agent moves (its test.clock command), so that a
+ * test can isolate for an hour and see the release without waiting for it.  Event times are
+ * the wall clock. */
+time_t vg_agent_now(const struct vg_agent *agent);
+int64_t vg_agent_now_ms(const struct vg_agent *agent);
+
 /* Fills handlers (VG_CMD_COUNT entries) from the core's and every subsystem's tables; fails
  * when a command of the protocol has no handler or two (commands.c). */
 int vg_agent_commands_init(vg_agent_handler_fn *handlers, struct vg_error *err);
 /* The control command dispatcher: runs the handler of req->def. */
 int vg_agent_dispatch(struct vg_ctl_request *req, json_t **result, struct vg_error *err, void *data);
+/* The reply to a request deferred to a job (VG_CTL_DEFERRED), from its done function: result
+ * (stolen) when not NULL, else err, or "cancelled" when the job was cancelled before it ran.
+ * Dropped at shutdown, once the control server is gone. */
+void vg_agent_reply(struct vg_agent *agent, uint64_t conn_id, json_int_t id, json_t *result, struct vg_error *err,
+		    bool cancelled);
 int vg_cmd_hello(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err);
 int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err);
 int vg_cmd_settings_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "agent.h"
@@ -69,4 +70,16 @@ int vg_agent_dispatch(struct vg_ctl_request *req, json_t **result, struct vg_err
 	if (agent->extra_dispatch)
 		return agent->extra_dispatch(agent, req, result, err);
 	return vg_error_set(err, -EOPNOTSUPP, N_("command \"%s\" is not available in this agent"), req->cmd);
+}
+
+void vg_agent_reply(struct vg_agent *agent, uint64_t conn_id, json_int_t id, json_t *result, struct vg_error *err,
+		    bool cancelled)
+{
+	if (!agent->ctl) {
+		json_decref(result);
+		return;
+	}
+	if (!result && cancelled && !err->code)
+		vg_error_set(err, -ECANCELED, N_("cancelled"));
+	vg_ctl_server_reply(agent->ctl, conn_id, id, result, result || !err->code ? NULL : err);
 }

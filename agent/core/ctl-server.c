@@ -21,6 +21,7 @@
 #include "loop.h"
 #include "nls.h"
 #include "vigil/error.h"
+#include "workers.h"
 
 #define MAX_STREAMS 8
 #define MAX_STREAM_NAME 32
@@ -32,6 +33,9 @@
 #define TICK_MS 1000              /* idle and stalled connections are looked for this often */
 #define MAX_ON_CLOSE 8
 #define READ_MAX (64u * 1024)     /* bytes taken from one peer in one go */
+/* A request line longer than this is parsed on a worker: JSON of several MiB (an OpenIOC
+ * document) takes milliseconds that the loop owes to every other client. */
+#define PARSE_ON_WORKER_BYTES (64 * 1024)
 
 /* An array result being sent in parts. */
 struct part_reply {
@@ -58,7 +62,20 @@ struct conn {
 	bool input_held;                /* the non-root pool is full: no more reading until the next tick */
 	unsigned pending;               /* deferred requests not answered yet */
 	uint64_t active_ms;             /* the last request, or the last bytes the peer took */
+	bool parsing;                   /* a request is parsed on a worker: the next ones wait behind it */
+	uint32_t events;                /* what the watch waits for */
 	struct conn *next;
+};
+
+/* A long request line parsed on a worker. */
+struct parse_job {
+	struct vg_ctl_server *srv;  /* NULL once the server is gone */
+	uint64_t conn_id;
+	char *line;
+	size_t len;
+	json_t *msg;
+	json_error_t jerr;
+	struct parse_job *next;     /* the server's jobs under way */
 };
 
 struct vg_ctl_server {
@@ -77,6 +94,8 @@ struct vg_ctl_server {
 	uint64_t next_conn_id;
 	struct vg_ctl_stats stats;
 	struct vg_ctl_limits limits;
+	struct vg_workers *workers;       /* for long requests; NULL: parsed here */
+	struct parse_job *parsing;
 	vg_ctl_limits_fn limits_fn;
 	void *limits_data;
 	struct vg_watch *tick;
@@ -147,7 +166,8 @@ static void conn_doom(struct conn *c)
 	c->doomed = true;
 	conn_drop_output(c);
 	shutdown(c->fd, SHUT_RDWR);
-	vg_watch_set_events(c->watch, EPOLLIN);
+	if (vg_watch_set_events(c->watch, EPOLLIN) == 0)
+		c->events = EPOLLIN;
 }
 
 static struct conn *conn_find(struct vg_ctl_server *srv, uint64_t id)
@@ -161,7 +181,7 @@ static struct conn *conn_find(struct vg_ctl_server *srv, uint64_t id)
 /* Reading more requests waits while the peer has many answers to take or to await. */
 static bool conn_paused(const struct conn *c)
 {
-	return c->pending >= VG_CTL_MAX_PENDING || c->out_len >= PUMP_LOW || c->input_held;
+	return c->parsing || c->pending >= VG_CTL_MAX_PENDING || c->out_len >= PUMP_LOW || c->input_held;
 }
 
 /* What the non-root clients hold: their answers queued and their requests being read. */
@@ -175,9 +195,13 @@ static size_t others_held(const struct vg_ctl_server *srv)
 	return n;
 }
 
+/* Reads unless held back; writes while replies or parts of one are queued. */
 static void conn_set_events(struct conn *c)
 {
-	vg_watch_set_events(c->watch, (conn_paused(c) ? 0 : EPOLLIN) | (c->out_len || c->parts ? EPOLLOUT : 0));
+	uint32_t events = (conn_paused(c) ? 0 : EPOLLIN) | (c->out_len || c->parts ? EPOLLOUT : 0);
+
+	if (events != c->events && vg_watch_set_events(c->watch, events) == 0)
+		c->events = events;
 }
 
 static int conn_pump(struct conn *c);
@@ -428,12 +452,13 @@ void vg_ctl_server_reply(struct vg_ctl_server *srv, uint64_t conn_id, json_int_t
 }
 
 /* Handles one line; returns -1 when the connection was closed. */
-static int conn_request(struct conn *c, const char *line, size_t len)
+/* Handles one parsed request (msg is stolen; NULL with jerr when it did not parse); returns
+ * -1 when the connection was closed. */
+static int conn_dispatch(struct conn *c, json_t *msg, const json_error_t *jerr)
 {
 	struct vg_ctl_server *srv = c->srv;
 	struct vg_error err;
-	json_error_t jerr;
-	json_t *msg, *jid, *args, *result = NULL;
+	json_t *jid, *args, *result = NULL;
 	const char *cmd;
 	const struct vg_proto_command *def;
 	struct vg_ctl_request req;
@@ -442,12 +467,9 @@ static int conn_request(struct conn *c, const char *line, size_t len)
 	bool has_id;
 	int r;
 
-	srv->stats.requests++;
-	c->active_ms = vg_now_ms();
-	msg = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(msg)) {
 		json_decref(msg);
-		vg_error_set(&err, -EPROTO, N_("malformed request: %s"), msg ? _("not a JSON object") : jerr.text);
+		vg_error_set(&err, -EPROTO, N_("malformed request: %s"), msg ? _("not a JSON object") : jerr->text);
 		return conn_reply(c, 0, false, NULL, &err);
 	}
 	jid = json_object_get(msg, "id");
@@ -534,8 +556,73 @@ out:
 	return r;
 }
 
-/* Serves the whole requests already read, as long as the peer is not held back; returns -1
- * when the connection was closed. */
+static void parse_work(struct vg_job *job, void *data)
+{
+	struct parse_job *pj = data;
+
+	(void)job;
+	pj->msg = json_loadb(pj->line, pj->len, JSON_REJECT_DUPLICATES, &pj->jerr);
+}
+
+static void parse_done(struct vg_job *job, void *data)
+{
+	struct parse_job *pj = data;
+	struct vg_ctl_server *srv = pj->srv;
+	struct conn *c;
+
+	(void)job;
+	if (srv) {
+		for (struct parse_job **p = &srv->parsing; *p; p = &(*p)->next)
+			if (*p == pj) {
+				*p = pj->next;
+				break;
+			}
+	}
+	c = srv ? conn_find(srv, pj->conn_id) : NULL;
+	free(pj->line);
+	if (!c) {
+		json_decref(pj->msg);
+		free(pj);
+		return;
+	}
+	c->parsing = false;
+	/* Then the requests that waited behind it, and reading again. */
+	if (conn_dispatch(c, pj->msg, &pj->jerr) == 0 && conn_process_input(c) == 0)
+		conn_set_events(c);
+	free(pj);
+}
+
+/* Handles one line, parsing it here or, when long, on a worker; returns -1 when the
+ * connection was closed. */
+static int conn_request(struct conn *c, const char *line, size_t len)
+{
+	struct vg_ctl_server *srv = c->srv;
+	struct parse_job *pj;
+	json_error_t jerr;
+
+	srv->stats.requests++;
+	c->active_ms = vg_now_ms();
+	if (srv->workers && len >= PARSE_ON_WORKER_BYTES && (pj = calloc(1, sizeof(*pj)))) {
+		if ((pj->line = malloc(len))) {
+			memcpy(pj->line, line, len);
+			pj->len = len;
+			pj->srv = srv;
+			pj->conn_id = c->id;
+			if (vg_workers_submit(srv->workers, parse_work, parse_done, pj)) {
+				pj->next = srv->parsing;
+				srv->parsing = pj;
+				c->parsing = true;
+				return 0;
+			}
+			free(pj->line);
+		}
+		free(pj);
+	}
+	return conn_dispatch(c, json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr), &jerr);
+}
+
+/* Serves the whole requests already read, as long as the peer is not held back (nor waiting
+ * for a worker's parse); returns -1 when the connection was closed. */
 static int conn_process_input(struct conn *c)
 {
 	struct vg_error err;
@@ -556,12 +643,12 @@ static int conn_process_input(struct conn *c)
 	if (r == 0 && c->in.start == c->in.len && c->in.cap > SHRINK_ABOVE) {
 		/* Every request read was served: a large buffer goes back. */
 		vg_linebuf_fini(&c->in);
-		vg_linebuf_init(&c->in, VG_PROTO_MAX_MESSAGE);
+		vg_linebuf_init(&c->in, VG_PROTO_MAX_REQUEST);
 	}
 	if (!conn_paused(c) && r < 0) {
 		char max[16];
 
-		snprintf(max, sizeof(max), "%d", VG_PROTO_MAX_MESSAGE);
+		snprintf(max, sizeof(max), "%d", VG_PROTO_MAX_REQUEST);
 		if (r == -EMSGSIZE)
 			vg_error_set(&err, -EMSGSIZE, N_("message larger than %s bytes; disconnecting"), max);
 		else
@@ -698,7 +785,7 @@ static void accept_one(struct vg_ctl_server *srv, int cfd)
 	c->id = ++srv->next_conn_id;
 	c->root = root;
 	c->active_ms = vg_now_ms();
-	vg_linebuf_init(&c->in, VG_PROTO_MAX_MESSAGE);
+	vg_linebuf_init(&c->in, VG_PROTO_MAX_REQUEST);
 	if (!known) {
 		c->peer.access = VG_ACCESS_NONE;
 		c->peer.uid = (uid_t)-1;
@@ -711,6 +798,7 @@ static void accept_one(struct vg_ctl_server *srv, int cfd)
 			       : peer_in_group(cfd, cred.gid, srv->gid) ? VG_ACCESS_READ : VG_ACCESS_NONE;
 	}
 	c->watch = vg_loop_watch(srv->loop, cfd, EPOLLIN, conn_event, c);
+	c->events = EPOLLIN;
 	if (!c->watch) {
 		vg_linebuf_fini(&c->in);
 		close(cfd);
@@ -896,6 +984,9 @@ void vg_ctl_server_free(struct vg_ctl_server *srv)
 {
 	if (!srv)
 		return;
+	/* Parses still on a worker end without us. */
+	for (struct parse_job *pj = srv->parsing; pj; pj = pj->next)
+		pj->srv = NULL;
 	while (srv->conns)
 		conn_close(srv->conns);
 	vg_watch_remove(srv->watch);
@@ -946,6 +1037,11 @@ void vg_ctl_server_remove_on_close(struct vg_ctl_server *srv, vg_ctl_close_fn fn
 void vg_ctl_server_set_extra(struct vg_ctl_server *srv, const struct vg_proto_command *(*find)(const char *name))
 {
 	srv->extra_find = find;
+}
+
+void vg_ctl_server_set_workers(struct vg_ctl_server *srv, struct vg_workers *workers)
+{
+	srv->workers = workers;
 }
 
 void vg_ctl_server_set_group(struct vg_ctl_server *srv, const char *group, gid_t gid)

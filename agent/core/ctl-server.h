@@ -15,6 +15,7 @@
 
 struct vg_error;
 struct vg_loop;
+struct vg_workers;
 struct vg_ctl_server;
 
 /*
@@ -72,6 +73,11 @@ void vg_ctl_server_free(struct vg_ctl_server *srv);
 
 /* Commands outside the protocol table (the test agent's): find returns their definition. */
 void vg_ctl_server_set_extra(struct vg_ctl_server *srv, const struct vg_proto_command *(*find)(const char *name));
+
+/* Workers that parse long requests (the requests after it on the same connection wait, so that
+ * a connection's requests are still handled in order).  Without them, every request is parsed
+ * on the loop. */
+void vg_ctl_server_set_workers(struct vg_ctl_server *srv, struct vg_workers *workers);
 
 /* The group whose members get read access (gid -1: none), named in refusals. */
 void vg_ctl_server_set_group(struct vg_ctl_server *srv, const char *group, gid_t gid);

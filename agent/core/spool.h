@@ -5,6 +5,8 @@
  * acknowledged and acknowledges them once the server has stored them; local views read
  * any stored event.  Bounded by size and age: acknowledged events go first, and when
  * unacknowledged events must go, they are counted as dropped.
+ *
+ * In the agent one thread uses a spool: the spool thread (spooler.h), on its own connection.
  */
 #ifndef VIGIL_SPOOL_H
 #define VIGIL_SPOOL_H
@@ -22,7 +24,7 @@ struct vg_spool_stats {
 	uint64_t pending;         /* rows not yet acknowledged by a server */
 	uint64_t bytes;           /* size of the stored event texts */
 	int64_t oldest_ms;        /* time of the oldest stored event, 0 when empty */
-	int64_t oldest_pending_ms;
+	int64_t oldest_pending_ms;  /* time of the first event not acknowledged (in arrival order) */
 	uint64_t dropped;         /* unacknowledged events removed by the caps, since the spool was made */
 	uint64_t last_seq;
 };
@@ -49,6 +51,8 @@ void vg_spool_batch_free(struct vg_spool_batch *batch);
 
 /* Marks the events with first <= seq <= last as acknowledged by the server. */
 int vg_spool_ack(struct vg_spool *spool, uint64_t first, uint64_t last, struct vg_error *err);
+/* Marks the n events seqs (in ascending order) as acknowledged, in one transaction. */
+int vg_spool_ack_seqs(struct vg_spool *spool, const uint64_t *seqs, size_t n, struct vg_error *err);
 
 /* Applies the caps: at most max_bytes of event text, nothing older than max_age_s (0: no limit).
  * *dropped receives the number of unacknowledged events removed now. */
@@ -57,8 +61,7 @@ int vg_spool_enforce(struct vg_spool *spool, uint64_t max_bytes, uint64_t max_ag
 
 int vg_spool_stats(struct vg_spool *spool, struct vg_spool_stats *stats, struct vg_error *err);
 
-/* The underlying database, for queries of local views (read-only, prepared statements):
- * table spool_events(seq, time_ms, class_uid, size, acked, event). */
-struct vg_store *vg_spool_store(struct vg_spool *spool);
+/* The table that local views query on a read-only connection of their own (prepared statements):
+ * spool_events(seq, time_ms, class_uid, size, acked, event). */
 
 #endif

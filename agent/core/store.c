@@ -29,7 +29,8 @@ static int exec(struct vg_store *store, const char *sql, const char *what, struc
 	return 0;
 }
 
-int vg_store_open(struct vg_store **out, const char *path, struct vg_error *err)
+/* Opens a connection with flags; the caller sets it up. */
+static int open_db(struct vg_store **out, const char *path, int flags, struct vg_error *err)
 {
 	struct vg_store *store;
 	int r;
@@ -39,9 +40,7 @@ int vg_store_open(struct vg_store **out, const char *path, struct vg_error *err)
 		free(store);
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	}
-	if (sqlite3_open_v2(path, &store->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX |
-				    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &store->db, flags | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		r = vg_error_set(err, -EIO, N_("cannot open the database %s: %s"), path,
 				 store->db ? sqlite3_errmsg(store->db) : "?");
 		vg_store_close(store);
@@ -49,6 +48,17 @@ int vg_store_open(struct vg_store **out, const char *path, struct vg_error *err)
 	}
 	sqlite3_extended_result_codes(store->db, 1);
 	sqlite3_busy_timeout(store->db, 5000);
+	*out = store;
+	return 0;
+}
+
+int vg_store_open(struct vg_store **out, const char *path, struct vg_error *err)
+{
+	struct vg_store *store;
+	int r;
+
+	if ((r = open_db(&store, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, err)) < 0)
+		return r;
 	/* WAL keeps readers and the writer apart; FULL makes every commit durable at once,
 	 * so a setting acknowledged to a client survives a crash or a power cut. */
 	if ((r = exec(store, "PRAGMA journal_mode=WAL", N_("opening"), err)) < 0 ||
@@ -62,6 +72,12 @@ int vg_store_open(struct vg_store **out, const char *path, struct vg_error *err)
 	}
 	*out = store;
 	return 0;
+}
+
+int vg_store_open_reader(struct vg_store **out, const char *path, struct vg_error *err)
+{
+	/* One thread uses it, then closes it: no mutex. */
+	return open_db(out, path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, err);
 }
 
 void vg_store_close(struct vg_store *store)

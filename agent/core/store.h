@@ -3,6 +3,10 @@
  * The agent's SQLite database: one file in the state directory, WAL mode.
  * Each module owns its tables and migrates them by its own schema version,
  * so modules evolve independently.  Prepared statements only.
+ *
+ * A connection belongs to one thread, which alone uses it (doc/architecture.md, "Threads
+ * and SQLite connections"): the loop's, the spool thread's, and short-lived readers that a
+ * worker opens for one job and closes at its end.
  */
 #ifndef VIGIL_STORE_H
 #define VIGIL_STORE_H
@@ -20,6 +24,9 @@ struct vg_migration {
 
 /* Opens (creating if needed) the database at path.  The caller frees with vg_store_close. */
 int vg_store_open(struct vg_store **out, const char *path, struct vg_error *err);
+/* Opens the database at path read-only, for one job on one thread (a view of a large table
+ * read on a worker); no migration.  Close with vg_store_close on the same thread. */
+int vg_store_open_reader(struct vg_store **out, const char *path, struct vg_error *err);
 void vg_store_close(struct vg_store *store);
 sqlite3 *vg_store_db(struct vg_store *store);
 const char *vg_store_path(const struct vg_store *store);

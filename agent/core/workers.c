@@ -23,9 +23,11 @@ struct vg_job {
 struct vg_workers {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
+	pthread_cond_t idle;                 /* signalled when a job has finished (vg_workers_drain) */
 	struct vg_job *queue, *queue_tail;   /* waiting for a worker */
 	struct vg_job *finished;             /* waiting for the loop */
 	unsigned pending;
+	unsigned running;                    /* taken by a worker, not finished yet */
 	bool stopping;
 	pthread_t threads[16];
 	unsigned nthreads;
@@ -52,6 +54,7 @@ static void *worker_main(void *arg)
 		pool->queue = job->next;
 		if (!pool->queue)
 			pool->queue_tail = NULL;
+		pool->running++;
 		pthread_mutex_unlock(&pool->lock);
 
 		if (!atomic_load(&job->cancelled))
@@ -60,6 +63,8 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&pool->lock);
 		job->next = pool->finished;
 		pool->finished = job;
+		pool->running--;
+		pthread_cond_broadcast(&pool->idle);
 		pthread_mutex_unlock(&pool->lock);
 		if (write(pool->efd, &one, sizeof(one)) < 0) {
 			/* The counter cannot overflow in practice; the loop drains it. */
@@ -67,16 +72,23 @@ static void *worker_main(void *arg)
 	}
 }
 
-/* On the loop thread: run the done functions of finished jobs. */
+/* On the loop thread: run the done functions of finished jobs, oldest first. */
 static void reap(struct vg_workers *pool)
 {
-	struct vg_job *list, *next;
+	struct vg_job *list, *next, *fifo = NULL;
 
 	pthread_mutex_lock(&pool->lock);
 	list = pool->finished;
 	pool->finished = NULL;
 	pthread_mutex_unlock(&pool->lock);
+	/* The list was pushed newest first: turn it round, so that done functions run in the
+	 * order the work did (a pool of one thread keeps its jobs' order to the end). */
 	for (; list; list = next) {
+		next = list->next;
+		list->next = fifo;
+		fifo = list;
+	}
+	for (list = fifo; list; list = next) {
 		next = list->next;
 		if (list->done)
 			list->done(list, list->data);
@@ -110,6 +122,7 @@ int vg_workers_new(struct vg_workers **out, struct vg_loop *loop, unsigned n)
 		n = 16;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->wake, NULL);
+	pthread_cond_init(&pool->idle, NULL);
 	pool->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (pool->efd < 0 || !(pool->watch = vg_loop_watch(loop, pool->efd, EPOLLIN, on_event, pool))) {
 		if (pool->efd >= 0)
@@ -150,8 +163,18 @@ void vg_workers_free(struct vg_workers *pool)
 	vg_watch_remove(pool->watch);
 	close(pool->efd);
 	pthread_cond_destroy(&pool->wake);
+	pthread_cond_destroy(&pool->idle);
 	pthread_mutex_destroy(&pool->lock);
 	free(pool);
+}
+
+void vg_workers_drain(struct vg_workers *pool)
+{
+	pthread_mutex_lock(&pool->lock);
+	while (pool->queue || pool->running)
+		pthread_cond_wait(&pool->idle, &pool->lock);
+	pthread_mutex_unlock(&pool->lock);
+	reap(pool);
 }
 
 struct vg_job *vg_workers_submit(struct vg_workers *pool, vg_job_fn work, vg_job_fn done, void *data)

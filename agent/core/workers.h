@@ -25,6 +25,10 @@ void vg_workers_free(struct vg_workers *pool);
  * by the pool until done has run, or NULL when out of memory. */
 struct vg_job *vg_workers_submit(struct vg_workers *pool, vg_job_fn work, vg_job_fn done, void *data);
 
+/* On the loop thread, outside the loop (start and stop): waits until every queued job has run,
+ * then runs their done functions.  Jobs that done functions submit are not waited for. */
+void vg_workers_drain(struct vg_workers *pool);
+
 /* Asks a job to stop; long work functions check vg_job_cancelled between steps. */
 void vg_job_cancel(struct vg_job *job);
 bool vg_job_cancelled(const struct vg_job *job);

@@ -14,15 +14,39 @@
 #include "loop.h"
 #include "nls.h"
 #include "vigil/error.h"
+#include "workers.h"
 
 #define FAR_AWAY_MS (3600u * 1000)
+#define FEED_PIECE (256u * 1024) /* read from the file at a time, on a worker */
 
 struct vg_http {
 	struct vg_loop *loop;
+	struct vg_workers *workers;
 	CURLM *multi;
 	struct vg_watch *timer;
 	struct vg_http_req *reqs;
 };
+
+/* A file streamed as a request body: a worker reads the next piece while curl sends this one. */
+struct vg_http_feed {
+	struct vg_http_req *req;    /* NULL once the request is gone: the read under way then frees all */
+	int fd;
+	uint64_t offset, size;      /* read so far, and the size announced */
+	char *buf;                  /* the piece curl takes from: buf[pos..len) */
+	size_t len, pos;
+	char *next;                 /* the piece a worker reads */
+	ssize_t got;                /* what it read: bytes, 0 at an early end, -errno */
+	bool reading, paused, failed;
+};
+
+static void feed_free(struct vg_http_feed *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->buf);
+	free(f->next);
+	free(f);
+}
 
 static void free_req(struct vg_http_req *req)
 {
@@ -30,8 +54,13 @@ static void free_req(struct vg_http_req *req)
 		curl_easy_cleanup(req->easy);
 	curl_slist_free_all(req->headers);
 	free(req->body);
-	if (req->body_fd >= 0)
-		close(req->body_fd);
+	if (req->feed) {
+		/* A read on a worker still uses the file and the buffer: it frees them when it ends. */
+		if (req->feed->reading)
+			req->feed->req = NULL;
+		else
+			feed_free(req->feed);
+	}
 	free(req->resp);
 	free(req);
 }
@@ -145,13 +174,14 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
 	return 0;
 }
 
-int vg_http_new(struct vg_http **out, struct vg_loop *loop)
+int vg_http_new(struct vg_http **out, struct vg_loop *loop, struct vg_workers *workers)
 {
 	struct vg_http *h = calloc(1, sizeof(*h));
 
 	if (!h)
 		return -ENOMEM;
 	h->loop = loop;
+	h->workers = workers;
 	h->multi = curl_multi_init();
 	h->timer = vg_loop_timer(loop, FAR_AWAY_MS, 0, on_timer, h);
 	if (!h->multi || !h->timer) {
@@ -294,7 +324,6 @@ struct vg_http_req *vg_http_start(struct vg_http *h, const struct vg_http_conf *
 
 	if (!req)
 		return NULL;
-	req->body_fd = -1;
 	req->http = h;
 	req->resp_max = resp_max;
 	req->done = done;
@@ -341,16 +370,98 @@ fail:
 	return NULL;
 }
 
-/* curl asks for the next piece of a streamed body (one upload buffer, 64 KiB by default). */
+static void feed_read_work(struct vg_job *job, void *data)
+{
+	struct vg_http_feed *f = data;
+	uint64_t left = f->size - f->offset;
+	size_t want = left < FEED_PIECE ? (size_t)left : FEED_PIECE;
+
+	(void)job;
+	do
+		f->got = pread(f->fd, f->next, want, (off_t)f->offset);
+	while (f->got < 0 && errno == EINTR);
+	if (f->got < 0)
+		f->got = -errno;
+}
+
+static void feed_read_done(struct vg_job *job, void *data);
+
+/* Has a worker read the next piece, unless one is reading, a piece waits, or all is read. */
+static void feed_ahead(struct vg_http_feed *f)
+{
+	if (f->reading || f->got > 0 || f->failed || f->offset >= f->size)
+		return;
+	if ((!f->next && !(f->next = malloc(FEED_PIECE))) ||
+	    !vg_workers_submit(f->req->http->workers, feed_read_work, feed_read_done, f)) {
+		f->failed = true;
+		return;
+	}
+	f->reading = true;
+}
+
+/* Once curl has sent the current piece: the piece read ahead becomes current, and the next
+ * one is read. */
+static void feed_take(struct vg_http_feed *f)
+{
+	char *swap;
+
+	/* got belongs to the worker while it reads. */
+	if (!f->reading && f->got > 0) {
+		swap = f->buf;
+		f->buf = f->next;
+		f->next = swap;
+		f->len = (size_t)f->got;
+		f->pos = 0;
+		f->offset += (uint64_t)f->got;
+		f->got = 0;
+	}
+	feed_ahead(f);
+}
+
+static void feed_read_done(struct vg_job *job, void *data)
+{
+	struct vg_http_feed *f = data;
+
+	f->reading = false;
+	if (!f->req) {
+		feed_free(f);
+		return;
+	}
+	if (vg_job_cancelled(job) || f->got <= 0) {
+		/* A read error, or a file shorter than announced: the upload cannot be whole. */
+		f->failed = true;
+		f->got = 0;
+	} else if (f->pos == f->len) {
+		feed_take(f);
+	}
+	if (f->paused) {
+		/* curl takes the piece (or the failure) now: unpausing arms its timer at once. */
+		f->paused = false;
+		curl_easy_pause(f->req->easy, CURLPAUSE_CONT);
+	}
+}
+
+/* curl asks for more of a streamed body: what a worker read, or a pause until it has. */
 static size_t read_body(char *buf, size_t size, size_t n, void *data)
 {
 	struct vg_http_req *req = data;
-	ssize_t got;
+	struct vg_http_feed *f = req->feed;
+	size_t k;
 
-	do
-		got = read(req->body_fd, buf, size * n);
-	while (got < 0 && errno == EINTR);
-	return got < 0 ? CURL_READFUNC_ABORT : (size_t)got;
+	if (f->pos == f->len)
+		feed_take(f);
+	if (f->pos < f->len) {
+		k = size * n < f->len - f->pos ? size * n : f->len - f->pos;
+		memcpy(buf, f->buf + f->pos, k);
+		f->pos += k;
+		return k;
+	}
+	if (f->failed)
+		return CURL_READFUNC_ABORT;
+	if (f->offset >= f->size && !f->reading)
+		return 0;
+	f->paused = true;
+	return CURL_READFUNC_PAUSE;
 }
 
 struct vg_http_req *vg_http_start_file(struct vg_http *h, const struct vg_http_conf *conf, const char *url,
@@ -360,11 +471,14 @@ struct vg_http_req *vg_http_start_file(struct vg_http *h, const struct vg_http_c
 	struct vg_http_req *req = calloc(1, sizeof(*req));
 	char hdr[160];
 
-	if (!req) {
+	if (!req || !(req->feed = calloc(1, sizeof(*req->feed)))) {
+		free(req);
 		close(fd);
 		return NULL;
 	}
-	req->body_fd = fd;
+	req->feed->fd = fd;
+	req->feed->size = size;
+	req->feed->req = req;
 	req->http = h;
 	req->resp_max = resp_max;
 	req->done = done;
@@ -386,6 +500,8 @@ struct vg_http_req *vg_http_start_file(struct vg_http *h, const struct vg_http_c
 	curl_easy_setopt(req->easy, CURLOPT_READFUNCTION, read_body);
 	curl_easy_setopt(req->easy, CURLOPT_READDATA, req);
 	curl_easy_setopt(req->easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)size);
+	/* The first piece is read before curl asks for it. */
+	feed_ahead(req->feed);
 	if (curl_multi_add_handle(h->multi, req->easy) != CURLM_OK)
 		goto fail;
 	req->next = h->reqs;

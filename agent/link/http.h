@@ -13,8 +13,10 @@
 
 struct vg_error;
 struct vg_loop;
+struct vg_workers;
 struct vg_http;
 struct vg_http_req;
+struct vg_http_feed;
 
 /* How to reach a server: everything a request needs besides its URL and body. */
 struct vg_http_conf {
@@ -37,7 +39,7 @@ struct vg_http_req {
 	struct vg_http *http;
 	struct curl_slist *headers;
 	char *body;                 /* request body, owned */
-	int body_fd;                /* or a file streamed as the body (vg_http_start_file), owned; -1 */
+	struct vg_http_feed *feed;  /* or a file streamed as the body (vg_http_start_file) */
 	size_t body_len;
 	char *resp;                 /* response body, NUL-terminated */
 	size_t resp_len, resp_cap, resp_max;
@@ -56,7 +58,8 @@ struct vg_http_req {
 	struct vg_http_req *next, *prev; /* the requests under way (http.c) */
 };
 
-int vg_http_new(struct vg_http **out, struct vg_loop *loop);
+/* workers read the files that vg_http_start_file streams. */
+int vg_http_new(struct vg_http **out, struct vg_loop *loop, struct vg_workers *workers);
 /* Cancels every request (without calling their done functions) and frees. */
 void vg_http_free(struct vg_http *http);
 
@@ -68,7 +71,8 @@ struct vg_http_req *vg_http_start(struct vg_http *http, const struct vg_http_con
 				  bool gzip, size_t resp_max, vg_http_done_fn done, void *data);
 
 /* Starts a PUT whose body is streamed from fd (size bytes; fd is owned by the request and
- * closed with it, also on failure) in curl's upload chunks, with up to 4 extra header lines. */
+ * closed with it, also on failure), with up to 4 extra header lines.  The file is read on a
+ * worker, a piece ahead of what curl sends: the loop never waits on the disk. */
 struct vg_http_req *vg_http_start_file(struct vg_http *http, const struct vg_http_conf *conf, const char *url,
 				       int fd, uint64_t size, const char *const *extra, size_t nextra, size_t resp_max,
 				       vg_http_done_fn done, void *data);

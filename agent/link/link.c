@@ -2,8 +2,8 @@
 /*
  * The link's state machine: hello, a long poll always open for commands, event batches
  * from the spool, responses from the task journal; failover across servers and
- * exponential back-off with jitter.  All on the loop thread, driven by a tick timer and
- * by the end of each request.
+ * exponential back-off with jitter.  On the loop thread, driven by a tick timer and by the
+ * end of each request; the spool's reads and acknowledgements run on the spool thread.
  */
 #include "config.h"
 
@@ -33,10 +33,12 @@
 #include "loop.h"
 #include "nls.h"
 #include "settings.h"
-#include "spool.h"
+#include "spooler.h"
+#include "store.h"
 #include "isolation/isolation.h"
 #include "tasks/journal.h"
 #include "telemetry/telemetry-settings.h"
+#include "workers.h"
 
 #define TICK_MS 250
 #define FAILOVER_DELAY_MS 200
@@ -195,19 +197,6 @@ static json_t *addresses(void)
 	return list;
 }
 
-static json_t *task_states(struct vg_link *link)
-{
-	json_t *list = vg_journal_list(link->journal, 256, false), *out = json_array(), *t;
-	size_t i;
-
-	json_array_foreach(list, i, t)
-		json_array_append_new(out, json_pack("{s:O, s:O, s:O}", "request_id", json_object_get(t, "id"),
-						     "kind", json_object_get(t, "kind"), "state",
-						     json_object_get(t, "state")));
-	json_decref(list);
-	return out;
-}
-
 static void hello_done(struct vg_http_req *req, void *data)
 {
 	struct vg_link *link = data;
@@ -255,7 +244,7 @@ static void send_hello(struct vg_link *link)
 			 "addresses", addresses(),
 			 "capabilities", "openc2", "versions", "1.0", "profiles", "er", "x-vigil",
 			 "events", "format", "ocsf", "max_batch", VG_LINK_MAX_BATCH,
-			 "tasks", task_states(link));
+			 "tasks", vg_journal_states(link->journal, 256));
 	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (!text)
@@ -442,32 +431,88 @@ static void send_upload(struct vg_link *link, const json_t *res)
 					    VG_LINK_MAX_RESPONSE, upload_done, link);
 }
 
+/* The next response is read from the journal on a worker: a result may carry a run's whole
+ * output (MiB of JSON), which the loop neither parses nor serialises. */
+struct resp_job {
+	struct vg_link *link;             /* NULL once the link stopped */
+	char db[PATH_MAX];
+	char id[160];
+	json_t *upload;                   /* a collected file to upload before the response, or NULL */
+	char *text;                       /* else the response's body */
+	struct vg_error err;
+};
+
+static void resp_read_work(struct vg_job *job, void *data)
+{
+	struct resp_job *rj = data;
+	struct vg_store *store = NULL;
+	struct vg_journal *view = NULL;
+	json_t *list, *t, *body, *up;
+
+	(void)job;
+	if (vg_store_open_reader(&store, rj->db, &rj->err) < 0 || vg_journal_view(&view, store, &rj->err) < 0) {
+		vg_store_close(store);
+		return;
+	}
+	list = vg_journal_unreported(view, "server", 1);
+	if ((t = json_array_get(list, 0))) {
+		snprintf(rj->id, sizeof(rj->id), "%s", json_string_value(json_object_get(t, "id")));
+		/* A collected file goes to the server before the response that announces it. */
+		if ((up = pending_upload(t))) {
+			rj->upload = json_deep_copy(up);
+		} else {
+			body = json_pack("{s:s, s:O}", "request_id", rj->id, "response", json_object_get(t, "result"));
+			rj->text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+			json_decref(body);
+		}
+	}
+	json_decref(list);
+	vg_journal_close(view);
+	vg_store_close(store);
+}
+
+static void resp_read_done(struct vg_job *job, void *data)
+{
+	struct resp_job *rj = data;
+	struct vg_link *link = rj->link;
+	char url[512];
+
+	(void)job;
+	if (link) {
+		link->resp_job = NULL;
+		if (rj->err.code)
+			record_error(link, &rj->err);
+		/* Sent only if the link is still up and nothing else went meanwhile; else the next step reads again. */
+		if (link->state == VG_LINK_CONNECTED && !link->resp_req && rj->id[0] && (rj->upload || rj->text)) {
+			snprintf(link->resp_id, sizeof(link->resp_id), "%s", rj->id);
+			if (rj->upload) {
+				send_upload(link, rj->upload);
+			} else {
+				make_url(link, "/api/v1/responses", url, sizeof(url));
+				link->resp_req = vg_http_start(link->http, &link->conf, "POST", url, rj->text, strlen(rj->text),
+							       "application/json", false, VG_LINK_MAX_RESPONSE, resp_done, link);
+			}
+		}
+	}
+	json_decref(rj->upload);
+	free(rj->text);
+	free(rj);
+}
+
 static void send_response(struct vg_link *link)
 {
-	json_t *list = vg_journal_unreported(link->journal, "server", 1), *t = json_array_get(list, 0), *body, *up;
-	char url[512], *text;
+	struct resp_job *rj;
 
-	if (!t) {
-		json_decref(list);
+	/* One indexed lookup here; the row itself is read on a worker. */
+	if (link->resp_job || !vg_journal_has_unreported(link->journal, "server") || !(rj = calloc(1, sizeof(*rj))))
+		return;
+	rj->link = link;
+	snprintf(rj->db, sizeof(rj->db), "%s", vg_store_path(link->agent->store));
+	if (!vg_workers_submit(link->agent->workers, resp_read_work, resp_read_done, rj)) {
+		free(rj);
 		return;
 	}
-	snprintf(link->resp_id, sizeof(link->resp_id), "%s", json_string_value(json_object_get(t, "id")));
-	/* A collected file goes to the server before the response that announces it. */
-	if ((up = pending_upload(t))) {
-		send_upload(link, up);
-		json_decref(list);
-		return;
-	}
-	body = json_pack("{s:s, s:O}", "request_id", link->resp_id, "response", json_object_get(t, "result"));
-	json_decref(list);
-	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	if (!text)
-		return;
-	make_url(link, "/api/v1/responses", url, sizeof(url));
-	link->resp_req = vg_http_start(link->http, &link->conf, "POST", url, text, strlen(text), "application/json",
-				       false, VG_LINK_MAX_RESPONSE, resp_done, link);
-	free(text);
+	link->resp_job = rj;
 }
 
 /* ---- events ---- */
@@ -550,32 +595,88 @@ static void sb_printf(struct strbuf *sb, const char *fmt, ...)
 		sb_add(sb, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-/* Reads pending events after the cursor, holds back what the limits forbid, and makes the
- * next batch.  Returns true when a batch is ready. */
-static bool build_batch(struct vg_link *link)
+/* The spool belongs to the spool thread (spooler.h): the link asks it for the next batch (a
+ * scan: is an upload due, and which events go) and for the acknowledgements of the batches the
+ * server stored.  Calls run in order there, so a scan made after an acknowledgement never sees
+ * the acknowledged events as pending.  Reading, parsing and compressing a batch (up to 8 MiB)
+ * happen on that thread too, never on the loop. */
+struct scan_call {
+	struct vg_link *link;             /* NULL once the link stopped */
+	unsigned generation;              /* link->scan_generation when asked: a reset discards the answer */
+	/* What the loop knows, copied. */
+	uint64_t cursor;
+	struct vg_link_throttle throttle;
+	bool limits, draining;
+	uint64_t per_hour;
+	unsigned share;
+	int64_t delay_ms;
+	size_t batch_limit;
+	int64_t now_ms;                   /* the agent's clock: the hourly limits count on it */
+	char agent_id[40];
+	/* What the spool thread found. */
+	bool due, built;
+	uint64_t *seqs;
+	size_t n;
+	unsigned char *gz;
+	size_t gz_len;
+	struct vg_error err;
+};
+
+/* The first pending event after seq, if any: its sequence number and time.  One indexed
+ * lookup, however large the spool is. */
+static bool first_pending(struct vg_spool *spool, uint64_t after, uint64_t *seq, int64_t *time_ms)
 {
-	struct vg_settings *s = link->agent->settings;
-	bool limits = vg_setting_bool(s, VG_S_LINK_REQUEST_LIMITS);
-	uint64_t per_hour = (uint64_t)vg_setting_int(s, VG_S_LINK_MAX_EVENTS_PER_HOUR);
-	unsigned share = (unsigned)vg_setting_int(s, VG_S_LINK_TYPE_SHARE_PERCENT);
+	struct vg_spool_batch b = { 0 };
+	bool found = false;
+
+	if (vg_spool_read_pending(spool, after, 1, 1, &b, NULL) == 0 && b.n == 1) {
+		json_t *ev = json_loads(b.texts[0], 0, NULL);
+
+		*seq = b.seqs[0];
+		*time_ms = json_integer_value(json_object_get(ev, "time"));
+		json_decref(ev);
+		found = true;
+	}
+	vg_spool_batch_free(&b);
+	return found;
+}
+
+/* A batch is due when a full packet is pending, when a backlog is being sent, or when the
+ * oldest pending event has waited max_transfer_delay. */
+static bool upload_due(struct vg_spool *spool, struct scan_call *c)
+{
+	uint64_t seq, more;
+	int64_t t;
+
+	/* A new hour lets held events go: look from the start again. */
+	if (c->now_ms - c->throttle.hour_start_ms >= 3600 * 1000)
+		c->cursor = 0;
+	if (!first_pending(spool, c->cursor, &seq, &t))
+		return false;
+	if (vg_time_ms() - t >= c->delay_ms || c->draining)
+		return true;
+	/* Sequence numbers after the cursor are dense: one at first + limit - 1 means a full packet. */
+	return c->batch_limit > 1 && first_pending(spool, seq + c->batch_limit - 2, &more, &t);
+}
+
+/* Reads pending events after the cursor, holds back what the limits forbid, and makes the
+ * next batch, gzipped. */
+static void build_batch(struct vg_spool *spool, struct scan_call *c)
+{
 	struct strbuf sb = { 0 };
 	uint64_t *seqs;
 	size_t n = 0;
-	struct vg_error err = { 0 };
 	bool first = true;
 
-	seqs = calloc(link->batch_limit, sizeof(*seqs));
+	seqs = calloc(c->batch_limit, sizeof(*seqs));
 	if (!seqs)
-		return false;
-	sb_printf(&sb, "{\"agent_id\":\"%s\",\"events\":[", vg_agent_id(link->agent));
-	for (int scan = 0; scan < SCANS_PER_TICK && n < link->batch_limit; scan++) {
+		return;
+	sb_printf(&sb, "{\"agent_id\":\"%s\",\"events\":[", c->agent_id);
+	for (int scan = 0; scan < SCANS_PER_TICK && n < c->batch_limit; scan++) {
 		struct vg_spool_batch b = { 0 };
 
-		if (vg_spool_read_pending(link->agent->spool, link->cursor, link->batch_limit - n, MAX_BATCH_BYTES,
-					  &b, &err) < 0) {
-			record_error(link, &err);
+		if (vg_spool_read_pending(spool, c->cursor, c->batch_limit - n, MAX_BATCH_BYTES, &b, &c->err) < 0)
 			break;
-		}
 		if (b.n == 0) {
 			vg_spool_batch_free(&b);
 			break;
@@ -586,8 +687,9 @@ static bool build_batch(struct vg_link *link)
 			int64_t type = json_integer_value(json_object_get(ev, "type_uid"));
 
 			json_decref(ev);
-			if (!vg_link_throttle_allow(&link->throttle, cls, type, limits, per_hour, share, vg_time_ms())) {
-				link->cursor = b.seqs[i];
+			if (!vg_link_throttle_allow(&c->throttle, cls, type, c->limits, c->per_hour, c->share,
+						    c->now_ms)) {
+				c->cursor = b.seqs[i];
 				continue;
 			}
 			sb_printf(&sb, "%s{\"seq\":%llu,\"event\":", first ? "" : ",", (unsigned long long)b.seqs[i]);
@@ -595,49 +697,154 @@ static bool build_batch(struct vg_link *link)
 			sb_add(&sb, "}", 1);
 			first = false;
 			seqs[n++] = b.seqs[i];
-			if (b.seqs[i] > link->cursor)
-				link->cursor = b.seqs[i];
+			if (b.seqs[i] > c->cursor)
+				c->cursor = b.seqs[i];
 		}
 		vg_spool_batch_free(&b);
 	}
 	if (n == 0 || sb.oom) {
 		free(sb.p);
 		free(seqs);
-		return false;
+		return;
 	}
 	sb_printf(&sb, "],\"batch\":%llu}", (unsigned long long)seqs[n - 1]);
-	if (sb.oom || gzip_buf(sb.p, sb.len, &link->batch.gz, &link->batch.gz_len) < 0) {
+	if (sb.oom || gzip_buf(sb.p, sb.len, &c->gz, &c->gz_len) < 0) {
 		free(sb.p);
 		free(seqs);
-		return false;
+		return;
 	}
 	free(sb.p);
-	link->batch.seqs = seqs;
-	link->batch.n = n;
-	link->batch.number = seqs[n - 1];
-	link->batch.ready = true;
-	/* A full batch: more may be waiting, send the next one without waiting for the delay. */
-	link->draining = n == link->batch_limit;
-	return true;
+	c->seqs = seqs;
+	c->n = n;
+	c->built = true;
 }
 
+static void scan_work(struct vg_spool *spool, void *data)
+{
+	struct scan_call *c = data;
+
+	vg_error_clear(&c->err);
+	c->due = upload_due(spool, c);
+	if (c->due)
+		build_batch(spool, c);
+}
+
+static void scan_done(void *data)
+{
+	struct scan_call *c = data;
+	struct vg_link *link = c->link;
+
+	if (link) {
+		link->scan = NULL;
+		if (c->generation == link->scan_generation) {
+			link->cursor = c->cursor;
+			link->throttle = c->throttle;
+			if (c->err.code)
+				record_error(link, &c->err);
+			if (c->built) {
+				link->batch.seqs = c->seqs;
+				link->batch.gz = c->gz;
+				link->batch.gz_len = c->gz_len;
+				link->batch.n = c->n;
+				link->batch.number = c->seqs[c->n - 1];
+				link->batch.ready = true;
+				/* A full batch: more may be waiting, send the next one without waiting for the delay. */
+				link->draining = c->n == c->batch_limit;
+				c->seqs = NULL;
+				c->gz = NULL;
+			} else if (c->due) {
+				link->next_scan_ms = vg_now_ms() + 1000;
+			}
+			step(link);
+		}
+	}
+	free(c->seqs);
+	free(c->gz);
+	free(c);
+}
+
+static void start_scan(struct vg_link *link)
+{
+	struct vg_settings *s = link->agent->settings;
+	struct scan_call *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return;
+	c->link = link;
+	c->generation = link->scan_generation;
+	c->cursor = link->cursor;
+	c->throttle = link->throttle;
+	c->limits = vg_setting_bool(s, VG_S_LINK_REQUEST_LIMITS);
+	c->per_hour = (uint64_t)vg_setting_int(s, VG_S_LINK_MAX_EVENTS_PER_HOUR);
+	c->share = (unsigned)vg_setting_int(s, VG_S_LINK_TYPE_SHARE_PERCENT);
+	c->delay_ms = vg_setting_int(s, VG_S_LINK_MAX_TRANSFER_DELAY) * 1000;
+	c->draining = link->draining;
+	c->batch_limit = link->batch_limit;
+	c->now_ms = vg_agent_now_ms(link->agent);
+	snprintf(c->agent_id, sizeof(c->agent_id), "%s", vg_agent_id(link->agent));
+	if (vg_spooler_call(link->agent->spooler, scan_work, scan_done, c) < 0) {
+		free(c);
+		return;
+	}
+	link->scan = c;
+}
+
+/* The acknowledgement of a batch the server stored, on the spool thread. */
+struct ack_call {
+	struct vg_link *link;             /* NULL once the link stopped */
+	uint64_t *seqs;
+	size_t n;
+	int r;
+	struct vg_error err;
+	struct ack_call *next;            /* the link's acknowledgements under way */
+};
+
+static void ack_work(struct vg_spool *spool, void *data)
+{
+	struct ack_call *a = data;
+
+	vg_error_clear(&a->err);
+	a->r = vg_spool_ack_seqs(spool, a->seqs, a->n, &a->err);
+}
+
+static void ack_done(void *data)
+{
+	struct ack_call *a = data;
+	struct vg_link *link = a->link;
+
+	if (link) {
+		for (struct ack_call **p = &link->acks; *p; p = &(*p)->next)
+			if (*p == a) {
+				*p = a->next;
+				break;
+			}
+		if (a->r < 0)
+			record_error(link, &a->err);
+		link->sent_events += a->n;
+		link->sent_batches++;
+	}
+	free(a->seqs);
+	free(a);
+}
+
+/* The server stored the batch in flight: it leaves the spool's pending events.  The batch's
+ * sequence numbers go with the call. */
 static void ack_batch(struct vg_link *link)
 {
-	struct vg_error err = { 0 };
-	size_t i = 0;
+	struct ack_call *a = calloc(1, sizeof(*a));
 
-	/* Acknowledge runs of consecutive sequence numbers at once. */
-	while (i < link->batch.n) {
-		size_t j = i;
-
-		while (j + 1 < link->batch.n && link->batch.seqs[j + 1] == link->batch.seqs[j] + 1)
-			j++;
-		if (vg_spool_ack(link->agent->spool, link->batch.seqs[i], link->batch.seqs[j], &err) < 0)
-			record_error(link, &err);
-		i = j + 1;
+	if (!a)
+		return;
+	a->link = link;
+	a->seqs = link->batch.seqs;
+	a->n = link->batch.n;
+	if (vg_spooler_call(link->agent->spooler, ack_work, ack_done, a) < 0) {
+		free(a);
+		return;
 	}
-	link->sent_events += link->batch.n;
-	link->sent_batches++;
+	link->batch.seqs = NULL;
+	a->next = link->acks;
+	link->acks = a;
 }
 
 static void events_done(struct vg_http_req *req, void *data)
@@ -680,61 +887,23 @@ static void events_done(struct vg_http_req *req, void *data)
 	step(link);
 }
 
-/* The first pending event after seq, if any: its sequence number and time.  One indexed
- * lookup, so that the tick stays cheap however large the spool is. */
-static bool first_pending(struct vg_link *link, uint64_t after, uint64_t *seq, int64_t *time_ms)
-{
-	struct vg_spool_batch b = { 0 };
-	bool found = false;
-
-	if (vg_spool_read_pending(link->agent->spool, after, 1, 1, &b, NULL) == 0 && b.n == 1) {
-		json_t *ev = json_loads(b.texts[0], 0, NULL);
-
-		*seq = b.seqs[0];
-		*time_ms = json_integer_value(json_object_get(ev, "time"));
-		json_decref(ev);
-		found = true;
-	}
-	vg_spool_batch_free(&b);
-	return found;
-}
-
-/* A batch is due when one is waiting to be resent, when a full packet is pending, or when
- * the oldest pending event has waited max_transfer_delay. */
-static bool upload_due(struct vg_link *link)
-{
-	uint64_t now = vg_now_ms(), seq, more;
-	int64_t delay_ms = vg_setting_int(link->agent->settings, VG_S_LINK_MAX_TRANSFER_DELAY) * 1000, t;
-
-	if (link->min_interval && now - link->last_upload_ms < (uint64_t)link->min_interval * 1000)
-		return false;
-	if (link->batch.ready)
-		return true;
-	if (now < link->next_scan_ms)
-		return false;
-	/* A new hour lets held events go: look from the start again. */
-	if (vg_time_ms() - link->throttle.hour_start_ms >= 3600 * 1000)
-		link->cursor = 0;
-	if (!first_pending(link, link->cursor, &seq, &t))
-		return false;
-	if (vg_time_ms() - t >= delay_ms || link->draining)
-		return true;
-	/* Sequence numbers after the cursor are dense: one at first + limit - 1 means a full packet. */
-	return link->batch_limit > 1 && first_pending(link, seq + link->batch_limit - 2, &more, &t);
-}
-
 static void send_events(struct vg_link *link)
 {
+	uint64_t now = vg_now_ms();
 	char url[512];
 
-	if (!vg_setting_bool(link->agent->settings, VG_S_TELEMETRY_ENABLED) || !upload_due(link))
+	if (!vg_setting_bool(link->agent->settings, VG_S_TELEMETRY_ENABLED))
 		return;
-	if (!link->batch.ready && !build_batch(link)) {
-		link->next_scan_ms = vg_now_ms() + 1000;
+	if (link->min_interval && now - link->last_upload_ms < (uint64_t)link->min_interval * 1000)
+		return;
+	if (!link->batch.ready) {
+		/* The spool thread looks; its answer comes back through scan_done. */
+		if (!link->scan && now >= link->next_scan_ms)
+			start_scan(link);
 		return;
 	}
 	make_url(link, "/api/v1/events", url, sizeof(url));
-	link->last_upload_ms = vg_now_ms();
+	link->last_upload_ms = now;
 	link->events_req = vg_http_start(link->http, &link->conf, "POST", url, link->batch.gz, link->batch.gz_len,
 					 "application/json", true, VG_LINK_MAX_RESPONSE, events_done, link);
 }
@@ -815,6 +984,7 @@ void vg_link_reset(struct vg_link *link)
 
 	cancel_all(link);
 	batch_clear(link);
+	link->scan_generation++; /* a scan under way answers for the old cursor: its answer is dropped */
 	link->cursor = 0;
 	link->next_scan_ms = 0;
 	link->current = 0;
@@ -898,7 +1068,7 @@ int vg_link_start(struct vg_agent *agent, struct vg_error *err)
 	}
 	if (interrupted)
 		vg_warn("link: %u task(s) were running when the agent stopped: marked interrupted", interrupted);
-	if ((r = vg_http_new(&link->http, agent->loop)) < 0 ||
+	if ((r = vg_http_new(&link->http, agent->loop, agent->workers)) < 0 ||
 	    !(link->tick = vg_loop_timer(agent->loop, TICK_MS, TICK_MS, on_tick, link))) {
 		agent->link = link;
 		vg_link_stop(agent);
@@ -918,6 +1088,14 @@ void vg_link_stop(struct vg_agent *agent)
 	if (!link)
 		return;
 	vg_settings_remove_veto(agent->settings, veto_setting, link);
+	/* Calls still queued on the spool thread run there (an acknowledgement the server earned is
+	 * still written), but their answers no longer come here. */
+	if (link->scan)
+		link->scan->link = NULL;
+	if (link->resp_job)
+		link->resp_job->link = NULL;
+	for (struct ack_call *a = link->acks; a; a = a->next)
+		a->link = NULL;
 	cancel_all(link);
 	vg_http_free(link->http);
 	vg_watch_remove(link->tick);
@@ -956,17 +1134,19 @@ static json_t *cert_summary(const char *path)
 json_t *vg_link_status(struct vg_agent *agent)
 {
 	struct vg_link *link = agent->link;
-	struct vg_spool_stats st = { 0 };
+	struct vg_spooler_stats ss;
+	const struct vg_spool_stats *st = &ss.spool;
 	json_t *o;
 
 	if (!link)
 		return NULL;
-	vg_spool_stats(agent->spool, &st, NULL);
+	/* The spool as the spool thread last saw it: status never waits for the database. */
+	vg_spooler_stats(agent->spooler, &ss);
 	o = json_pack("{s:b, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
 		      "available", 1, "state", state_word(link->state), "server", server_name(link),
 		      "last_contact", (json_int_t)link->last_contact,
-		      "events_waiting", (json_int_t)st.pending,
-		      "oldest_waiting", (json_int_t)(st.oldest_pending_ms / 1000),
+		      "events_waiting", (json_int_t)st->pending,
+		      "oldest_waiting", (json_int_t)(st->oldest_pending_ms / 1000),
 		      "events_sent", (json_int_t)link->sent_events, "batches_sent", (json_int_t)link->sent_batches,
 		      "events_held", (json_int_t)link->throttle.held,
 		      "commands_received", (json_int_t)link->commands_received,

@@ -2,7 +2,8 @@
 /*
  * The server link inside the agent (internal): the state of the connection to the central
  * server, the uploader of spooled events, the long poll for commands and the responses.
- * Everything runs on the loop thread; network I/O goes through http.h.
+ * It runs on the loop thread; network I/O goes through http.h, the spool's reads and
+ * acknowledgements through the spool thread (spooler.h).
  */
 #ifndef VIGIL_LINK_LINK_H
 #define VIGIL_LINK_LINK_H
@@ -19,6 +20,9 @@
 struct vg_agent;
 struct vg_journal;
 struct vg_watch;
+struct scan_call;
+struct ack_call;
+struct resp_job;
 
 #define VG_LINK_MAX_SERVERS 16
 #define VG_LINK_MAX_BATCH 1024
@@ -79,6 +83,7 @@ struct vg_link {
 	unsigned min_interval;
 
 	struct vg_http_req *hello_req, *poll_req, *events_req, *resp_req;
+	struct resp_job *resp_job;        /* the next response, read from the journal on a worker */
 	char resp_id[160];
 
 	/* The batch in flight or waiting to be resent: same number, same events. */
@@ -91,6 +96,9 @@ struct vg_link {
 		size_t gz_len;
 	} batch;
 	uint64_t cursor;                  /* events up to here were batched or held this hour */
+	struct scan_call *scan;           /* the spool thread is looking for the next batch */
+	unsigned scan_generation;         /* bumped by a reset: a scan made before is ignored */
+	struct ack_call *acks;            /* acknowledgements the spool thread has not written yet */
 	uint64_t next_scan_ms;
 	bool draining;                    /* the last batch was full: a backlog is being sent */
 	size_t batch_limit;

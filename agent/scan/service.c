@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -67,6 +68,7 @@ struct scan_job {
 	json_int_t req_id;
 	struct vg_ctl_server *ctl;
 	struct vg_ioc_scan scan;
+	json_t *docs;                       /* the request's documents, parsed on the worker */
 	struct vg_ioc **iocs;
 	char **files;
 	json_t *failed;                     /* reports of the documents not used */
@@ -108,6 +110,7 @@ static void job_free(struct scan_job *j)
 	free(j->paths);
 	free(j->excludes);
 	free(j->hint);
+	json_decref(j->docs);
 	json_decref(j->failed);
 	json_decref(j->skipped);
 	vg_watch_remove(j->timer);
@@ -115,14 +118,13 @@ static void job_free(struct scan_job *j)
 	free(j);
 }
 
-/* Documents come as [{"file": NAME, "content": TEXT}], read by the client. */
-static int each_document(struct vg_agent *agent, json_t *args, struct vg_error *err,
-			 int (*fn)(const char *file, const char *content, size_t len, void *data), void *data)
+/* Documents come as [{"file": NAME, "content": TEXT}], read by the client.  Checks the list's
+ * shape and sizes only (quick, on the loop); parsing comes later, on a worker. */
+static int check_documents(struct vg_agent *agent, json_t *args, struct vg_error *err)
 {
 	json_t *docs = json_object_get(args, "documents"), *d;
 	size_t i;
 	long long max = vg_setting_int(agent->settings, VG_S_IOC_MAX_DOCUMENT_KIB) * 1024;
-	int r;
 
 	if (!json_is_array(docs) || json_array_size(docs) == 0)
 		return vg_error_set(err, -EINVAL, N_("no OpenIOC document given"));
@@ -138,7 +140,23 @@ static int each_document(struct vg_agent *agent, json_t *args, struct vg_error *
 			snprintf(n, sizeof(n), "%lld", max);
 			return vg_error_set(err, -EFBIG, N_("%s is larger than the limit of %s bytes"), file, n);
 		}
-		if ((r = fn(file, json_string_value(c), json_string_length(c), data)) < 0)
+	}
+	return 0;
+}
+
+/* Calls fn on each document of a list that check_documents accepted. */
+static int each_document(const json_t *docs, int (*fn)(const char *file, const char *content, size_t len, void *data),
+			 void *data)
+{
+	const json_t *d;
+	size_t i;
+	int r;
+
+	json_array_foreach(docs, i, d) {
+		const json_t *c = json_object_get(d, "content");
+
+		if ((r = fn(json_string_value(json_object_get(d, "file")), json_string_value(c), json_string_length(c),
+			    data)) < 0)
 			return r;
 	}
 	return 0;
@@ -162,17 +180,62 @@ static int check_one(const char *file, const char *content, size_t len, void *da
 	return 0;
 }
 
-/* Parsing is bounded (size, elements, items) and quick: it runs here. */
+/* ioc.check parses up to 64 documents of several MiB: on a worker, with a reference to the
+ * request's documents (read there, never changed), and the reply once it is done. */
+struct check_job {
+	struct vg_agent *agent;
+	uint64_t conn_id;
+	json_int_t id;
+	json_t *docs;
+	json_t *list;
+};
+
+static void check_work(struct vg_job *job, void *data)
+{
+	struct check_job *cj = data;
+
+	(void)job;
+	each_document(cj->docs, check_one, cj->list);
+}
+
+static void check_done(struct vg_job *job, void *data)
+{
+	struct check_job *cj = data;
+	struct vg_error err = { 0 };
+
+	json_decref(cj->docs);
+	if (vg_job_cancelled(job)) {
+		json_decref(cj->list);
+		cj->list = NULL;
+	}
+	vg_agent_reply(cj->agent, cj->conn_id, cj->id, cj->list ? json_pack("{s:o}", "documents", cj->list) : NULL, &err,
+		       vg_job_cancelled(job));
+	free(cj);
+}
+
 static int cmd_check(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
-	json_t *list = json_array();
-	int r = each_document(agent, req->args, err, check_one, list);
-	if (r < 0) {
-		json_decref(list);
+	struct check_job *cj;
+	int r;
+
+	(void)result;
+	if ((r = check_documents(agent, req->args, err)) < 0)
 		return r;
+	if (!(cj = calloc(1, sizeof(*cj))) || !(cj->list = json_array())) {
+		free(cj);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	}
-	*result = json_pack("{s:o}", "documents", list);
-	return 0;
+	cj->agent = agent;
+	cj->conn_id = req->conn_id;
+	cj->id = req->id;
+	cj->docs = json_incref(json_object_get(req->args, "documents"));
+	if (!vg_workers_submit(agent->workers, check_work, check_done, cj)) {
+		json_decref(cj->docs);
+		json_decref(cj->list);
+		free(cj);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	return VG_CTL_DEFERRED;
 }
 
 static int cmd_terms(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
@@ -297,7 +360,11 @@ static void progress_tick(struct vg_watch *w, int fd, uint32_t events, void *dat
 static void scan_work(struct vg_job *job, void *data)
 {
 	struct scan_job *j = data;
+	struct add_ctx a = { j, &j->err };
 	(void)job;
+	/* The documents are parsed here, not on the loop: up to 64 of several MiB each. */
+	if ((j->rc = each_document(j->docs, add_one, &a)) < 0)
+		return;
 	j->rc = vg_ioc_scan_run(&j->scan, &j->err);
 }
 
@@ -513,9 +580,9 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto fail;
 	}
-	struct add_ctx a = { j, err };
-	if ((r = each_document(agent, args, err, add_one, &a)) < 0)
+	if ((r = check_documents(agent, args, err)) < 0)
 		goto fail;
+	j->docs = json_incref(json_object_get(args, "documents"));
 	if ((r = string_list(args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
 	    (r = string_list(args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
 		goto fail;
@@ -618,29 +685,80 @@ static int cmd_cancel(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	return 0;
 }
 
+/* A stored result may be large (every match, every skipped path): it is read and parsed on a
+ * worker, on a read-only connection of the job's own. */
+struct result_job {
+	struct vg_agent *agent;
+	uint64_t conn_id;
+	json_int_t id;
+	char db[PATH_MAX];
+	json_int_t scan_id;
+	json_t *result;
+	struct vg_error err;
+};
+
+static void result_work(struct vg_job *job, void *data)
+{
+	struct result_job *rj = data;
+	struct vg_store *store = NULL;
+	sqlite3_stmt *st = NULL;
+	char n[32];
+
+	(void)job;
+	if (vg_store_open_reader(&store, rj->db, &rj->err) < 0)
+		return;
+	if (sqlite3_prepare_v2(vg_store_db(store), "SELECT state, result FROM ioc_scans WHERE id = ?", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		vg_store_error(store, "ioc results", &rj->err);
+		vg_store_close(store);
+		return;
+	}
+	sqlite3_bind_int64(st, 1, rj->scan_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(n, sizeof(n), "%lld", (long long)rj->scan_id);
+		vg_error_set(&rj->err, -ENOENT, N_("no IOC scan %s"), n);
+	} else {
+		const char *text = (const char *)sqlite3_column_text(st, 1);
+
+		rj->result = text ? json_loads(text, 0, NULL) : NULL;
+		if (!rj->result)
+			rj->result = json_pack("{s:I, s:s}", "scan_id", rj->scan_id, "state",
+					       (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	vg_store_close(store);
+}
+
+static void result_done(struct vg_job *job, void *data)
+{
+	struct result_job *rj = data;
+
+	vg_agent_reply(rj->agent, rj->conn_id, rj->id, rj->result, &rj->err, vg_job_cancelled(job));
+	free(rj);
+}
+
 static int cmd_results(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	sqlite3 *db = vg_store_db(agent->store);
 	sqlite3_stmt *st = NULL;
 	json_t *id = json_object_get(req->args, "scan_id");
 	if (id) {
-		if (sqlite3_prepare_v2(db, "SELECT state, result FROM ioc_scans WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-			return vg_store_error(agent->store, "ioc results", err);
-		sqlite3_bind_int64(st, 1, json_integer_value(id));
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			sqlite3_finalize(st);
-			char n[32];
-			snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(id));
-			return vg_error_set(err, -ENOENT, N_("no IOC scan %s"), n);
+		struct result_job *rj = calloc(1, sizeof(*rj));
+
+		if (!rj)
+			return vg_error_set(err, -ENOMEM, N_("out of memory"));
+		rj->agent = agent;
+		rj->conn_id = req->conn_id;
+		rj->id = req->id;
+		rj->scan_id = json_integer_value(id);
+		snprintf(rj->db, sizeof(rj->db), "%s", vg_store_path(agent->store));
+		if (!vg_workers_submit(agent->workers, result_work, result_done, rj)) {
+			free(rj);
+			return vg_error_set(err, -ENOMEM, N_("out of memory"));
 		}
-		const char *text = (const char *)sqlite3_column_text(st, 1);
-		*result = text ? json_loads(text, 0, NULL) : NULL;
-		if (!*result)
-			*result = json_pack("{s:I, s:s}", "scan_id", json_integer_value(id), "state",
-					    (const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-		return 0;
+		return VG_CTL_DEFERRED;
 	}
+	/* The list: a few small columns of at most 1000 rows. */
 	json_t *list = json_array();
 	if (sqlite3_prepare_v2(db, "SELECT id, started, finished, state, matched FROM ioc_scans ORDER BY id DESC LIMIT 1000",
 			       -1, &st, NULL) != SQLITE_OK) {

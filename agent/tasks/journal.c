@@ -77,6 +77,17 @@ int vg_journal_open(struct vg_journal **out, struct vg_store *store, unsigned *i
 	return 0;
 }
 
+int vg_journal_view(struct vg_journal **out, struct vg_store *store, struct vg_error *err)
+{
+	struct vg_journal *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	j->store = store;
+	*out = j;
+	return 0;
+}
+
 void vg_journal_close(struct vg_journal *j)
 {
 	free(j);
@@ -251,6 +262,36 @@ json_t *vg_journal_unreported(struct vg_journal *j, const char *source, unsigned
 {
 	return select_list(j, "SELECT " COLUMNS " FROM tasks_journal WHERE reported = 0 AND state >= 2"
 			      " AND source = ?2 ORDER BY seq LIMIT ?1", source, limit);
+}
+
+bool vg_journal_has_unreported(struct vg_journal *j, const char *source)
+{
+	sqlite3_stmt *st;
+	bool found;
+
+	if (prepare(j, "SELECT 1 FROM tasks_journal WHERE reported = 0 AND state >= 2 AND source = ?1 LIMIT 1", &st,
+		    NULL) < 0)
+		return false;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+json_t *vg_journal_states(struct vg_journal *j, unsigned limit)
+{
+	sqlite3_stmt *st;
+	json_t *list = json_array();
+
+	if (!list || prepare(j, "SELECT id, kind, state FROM tasks_journal ORDER BY seq DESC LIMIT ?1", &st, NULL) < 0)
+		return list;
+	sqlite3_bind_int(st, 1, (int)limit);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "request_id", (const char *)sqlite3_column_text(st, 0),
+						      "kind", (const char *)sqlite3_column_text(st, 1), "state",
+						      vg_task_state_name((enum vg_task_state)sqlite3_column_int(st, 2))));
+	sqlite3_finalize(st);
+	return list;
 }
 
 int vg_journal_set_reported(struct vg_journal *j, const char *id, bool reported, struct vg_error *err)

@@ -35,6 +35,9 @@ bool vg_task_state_final(enum vg_task_state state);
 /* Opens the journal over store (migrating its tables) and marks running tasks interrupted;
  * *interrupted receives how many (may be NULL). */
 int vg_journal_open(struct vg_journal **out, struct vg_store *store, unsigned *interrupted, struct vg_error *err);
+/* A journal over a read-only connection (vg_store_open_reader), for reading on a worker the
+ * rows whose results may be large; no migration, no change. */
+int vg_journal_view(struct vg_journal **out, struct vg_store *store, struct vg_error *err);
 void vg_journal_close(struct vg_journal *j);
 
 /* Records a new task in state queued.  -EEXIST when the id is already known. */
@@ -58,6 +61,12 @@ json_t *vg_journal_get(struct vg_journal *j, const char *id);
  * limit), as an array of vg_journal_get objects. */
 json_t *vg_journal_unreported(struct vg_journal *j, const char *source, unsigned limit);
 int vg_journal_set_reported(struct vg_journal *j, const char *id, bool reported, struct vg_error *err);
+/* Whether vg_journal_unreported would find a task of source (one indexed lookup; no result read). */
+bool vg_journal_has_unreported(struct vg_journal *j, const char *source);
+
+/* The newest tasks first, at most limit, as [{request_id, kind, state}]: their requests and
+ * results are not read. */
+json_t *vg_journal_states(struct vg_journal *j, unsigned limit);
 
 /* The newest tasks first, at most limit; with active_only, only tasks not in a final state. */
 json_t *vg_journal_list(struct vg_journal *j, unsigned limit, bool active_only);

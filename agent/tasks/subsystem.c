@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "loop.h"
 #include "nls.h"
 #include "settings.h"
+#include "store.h"
 #include "tasks/executors.h"
 #include "tasks/journal.h"
 #include "tasks/tasks.h"
@@ -39,8 +41,8 @@
 #define KEEP_FINISHED 1000    /* finished tasks kept in memory for task.list / task.show */
 #define MAX_WAIT_MS 25000     /* a client's call times out after 30 s: answer before */
 #define MAX_LIST 10000
-/* A control message is at most 1 MiB: a run's output (up to 1 MiB each, and JSON escapes
- * may grow it) travels in pieces of this size; the rest is read with task.output. */
+/* Replies stay small: a run's output (up to 1 MiB each, and JSON escapes may grow it) travels
+ * in pieces of this size; the rest is read with task.output. */
 #define REPLY_OUTPUT_MAX (64 * 1024)
 #define LIST_BYTES_MAX (768 * 1024) /* task.list stops before its reply would be too large */
 
@@ -761,56 +763,211 @@ static json_t *journal_task_json(const json_t *row)
 	return o;
 }
 
-static json_t *journal_find(struct vg_tasks *tasks, json_int_t id)
-{
-	char text[32];
-	json_t *row, *o;
+/* A task no longer in memory (ended long ago, or in a previous run of the agent) is read from
+ * the journal on a worker, on a read-only connection of the job's own: its result may carry a
+ * run's whole output, which the loop neither reads nor parses.  The reply is made there too. */
+enum journal_op { JOURNAL_SHOW, JOURNAL_OUTPUT, JOURNAL_CANCEL, JOURNAL_LIST };
 
-	if (!tasks->journal)
-		return NULL;
-	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, id);
-	row = vg_journal_get(tasks->journal, text);
-	o = row ? journal_task_json(row) : NULL;
-	json_decref(row);
-	return o;
+struct journal_job {
+	struct vg_agent *agent;
+	uint64_t conn_id;
+	json_int_t req_id;
+	char db[PATH_MAX];
+	enum journal_op op;
+	json_int_t id;                     /* show, output, cancel: the task */
+	char stream[8];                    /* output */
+	json_int_t offset;
+	char state[16];                    /* list: a state to keep, "" for all */
+	json_int_t limit;
+	json_t *list;                      /* list: the tasks in memory, then those read here */
+	size_t used;                       /* bytes of list so far */
+	int64_t *skip;                     /* list: the ids in memory, not listed twice */
+	size_t nskip;
+	json_t *result;
+	struct vg_error err;
+};
+
+static bool skipped(const struct journal_job *jj, int64_t id)
+{
+	for (size_t i = 0; i < jj->nskip; i++)
+		if (jj->skip[i] == id)
+			return true;
+	return false;
 }
 
-static int task_arg(struct vg_agent *agent, struct vg_ctl_request *req, struct task **out, json_t **old,
-		    struct vg_error *err)
+/* The older tasks of task.list, newest first, after those in memory. */
+static void journal_list_rows(struct journal_job *jj, struct vg_journal *view)
 {
-	const json_t *jid = json_object_get(req->args, "id");
-	struct task *t;
+	json_t *rows = vg_journal_list(view, (unsigned)(jj->limit + (json_int_t)jj->nskip), false), *row;
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		json_t *item;
+		size_t size;
+
+		if ((json_int_t)json_array_size(jj->list) >= jj->limit)
+			break;
+		if (jj->state[0] && strcmp(jj->state, json_string_value(json_object_get(row, "state"))) != 0)
+			continue;
+		if (!(item = journal_task_json(row)))
+			continue;
+		if (skipped(jj, json_integer_value(json_object_get(item, "id")))) {
+			json_decref(item);
+			continue;
+		}
+		json_object_del(json_object_get(item, "result"), "stdout");
+		json_object_del(json_object_get(item, "result"), "stderr");
+		size = json_dumpb(item, NULL, 0, JSON_COMPACT);
+		if (jj->used + size > LIST_BYTES_MAX) {
+			json_decref(item);
+			break;
+		}
+		jj->used += size;
+		json_array_append_new(jj->list, item);
+	}
+	json_decref(rows);
+}
+
+/* task.output of a task read back from the journal, which keeps its whole output. */
+static void journal_output(struct journal_job *jj, const json_t *row)
+{
+	const json_t *v = json_object_get(json_object_get(row, "result"), jj->stream);
+	const char *text = json_string_value(v);
+	size_t len = text ? json_string_length(v) : 0, n;
+
+	if (jj->offset < 0 || (size_t)jj->offset > len) {
+		vg_error_set(&jj->err, -EINVAL, N_("\"offset\" is outside the output"));
+		return;
+	}
+	n = utf8_cut(text ? text + jj->offset : "", len - (size_t)jj->offset, REPLY_OUTPUT_MAX);
+	jj->result = json_pack("{s:s%, s:I, s:I}", "data", text ? text + jj->offset : "", n, "offset", jj->offset,
+			       "size", (json_int_t)len);
+}
+
+static void journal_work(struct vg_job *job, void *data)
+{
+	struct journal_job *jj = data;
+	struct vg_store *store = NULL;
+	struct vg_journal *view = NULL;
+	json_t *row = NULL, *old = NULL;
 	char text[32];
 
+	(void)job;
+	if (vg_store_open_reader(&store, jj->db, &jj->err) < 0 || vg_journal_view(&view, store, &jj->err) < 0)
+		goto out;
+	if (jj->op == JOURNAL_LIST) {
+		journal_list_rows(jj, view);
+		jj->result = json_incref(jj->list);
+		goto out;
+	}
+	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, jj->id);
+	row = vg_journal_get(view, text);
+	if (!row || !(old = journal_task_json(row))) {
+		vg_error_set(&jj->err, -ENOENT, N_("no task %s"), text);
+		goto out;
+	}
+	switch (jj->op) {
+	case JOURNAL_SHOW:
+		jj->result = json_incref(old);
+		break;
+	case JOURNAL_OUTPUT:
+		journal_output(jj, row);
+		break;
+	case JOURNAL_CANCEL:
+		vg_error_set(&jj->err, -EINVAL, N_("task %s has already ended (%s)"), text,
+			     json_string_value(json_object_get(old, "state")));
+		break;
+	case JOURNAL_LIST:
+		break;
+	}
+out:
+	json_decref(old);
+	json_decref(row);
+	vg_journal_close(view);
+	vg_store_close(store);
+}
+
+static void journal_done(struct vg_job *job, void *data)
+{
+	struct journal_job *jj = data;
+
+	vg_agent_reply(jj->agent, jj->conn_id, jj->req_id, jj->result, &jj->err, vg_job_cancelled(job));
+	json_decref(jj->list);
+	free(jj->skip);
+	free(jj);
+}
+
+static struct journal_job *journal_job_new(struct vg_agent *agent, struct vg_ctl_request *req, enum journal_op op,
+					   json_int_t id)
+{
+	struct journal_job *jj = calloc(1, sizeof(*jj));
+
+	if (!jj)
+		return NULL;
+	jj->agent = agent;
+	jj->conn_id = req->conn_id;
+	jj->req_id = req->id;
+	jj->op = op;
+	jj->id = id;
+	snprintf(jj->db, sizeof(jj->db), "%s", vg_store_path(agent->store));
+	return jj;
+}
+
+static int journal_submit(struct vg_agent *agent, struct journal_job *jj, struct vg_error *err)
+{
+	if (!vg_workers_submit(agent->workers, journal_work, journal_done, jj)) {
+		json_decref(jj->list);
+		free(jj->skip);
+		free(jj);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	return VG_CTL_DEFERRED;
+}
+
+/* The task of req's "id" when it is in memory (*out), or NULL with 0 when only the journal may
+ * know it. */
+static int task_arg(struct vg_agent *agent, struct vg_ctl_request *req, struct task **out, struct vg_error *err)
+{
+	const json_t *jid = json_object_get(req->args, "id");
+
 	*out = NULL;
-	*old = NULL;
 	if (!agent->tasks)
 		return vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
 	if (!json_is_integer(jid))
 		return vg_error_set(err, -EINVAL, N_("missing argument \"%s\" (a task id)"), "id");
-	if (!(t = find_task(agent->tasks, json_integer_value(jid)))) {
-		snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(jid));
-		/* Ended long ago, or in a previous run of the agent: the journal knows it. */
-		if ((*old = journal_find(agent->tasks, json_integer_value(jid))))
-			return 0;
+	*out = find_task(agent->tasks, json_integer_value(jid));
+	return 0;
+}
+
+/* A task not in memory: asks the journal, on a worker. */
+static int from_journal(struct vg_agent *agent, struct vg_ctl_request *req, enum journal_op op, struct vg_error *err)
+{
+	json_int_t id = json_integer_value(json_object_get(req->args, "id"));
+	struct journal_job *jj;
+	char text[32];
+
+	if (!agent->tasks->journal) {
+		snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, id);
 		return vg_error_set(err, -ENOENT, N_("no task %s"), text);
 	}
-	*out = t;
-	return 0;
+	if (!(jj = journal_job_new(agent, req, op, id)))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	if (op == JOURNAL_OUTPUT) {
+		snprintf(jj->stream, sizeof(jj->stream), "%s", json_string_value(json_object_get(req->args, "stream")));
+		jj->offset = json_integer_value(json_object_get(req->args, "offset"));
+	}
+	return journal_submit(agent, jj, err);
 }
 
 static int cmd_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	struct task *t;
-	json_t *old;
 	int r;
 
-	if ((r = task_arg(agent, req, &t, &old, err)) < 0)
+	if ((r = task_arg(agent, req, &t, err)) < 0)
 		return r;
-	if (old) {
-		*result = old;
-		return 0;
-	}
+	if (!t)
+		return from_journal(agent, req, JOURNAL_SHOW, err);
 	return reply_task(agent->tasks, t, req, result, err);
 }
 
@@ -824,57 +981,35 @@ static int cmd_output(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	struct task *t;
 	size_t len, n;
 	const char *text;
-	json_t *old, *res;
 	int r;
 
-	if ((r = task_arg(agent, req, &t, &old, err)) < 0)
+	if ((r = task_arg(agent, req, &t, err)) < 0)
 		return r;
 	if (!stream || (strcmp(stream, "stdout") != 0 && strcmp(stream, "stderr") != 0))
 		return vg_error_set(err, -EINVAL, N_("\"stream\" must be stdout or stderr"));
-	/* A task read back from the journal keeps its whole output there. */
-	res = old ? json_object_get(old, "result") : t->result;
-	if (old) {
-		json_t *row, *full;
-		char idtext[32];
-
-		snprintf(idtext, sizeof(idtext), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(old, "id")));
-		row = vg_journal_get(agent->tasks->journal, idtext);
-		full = row ? json_object_get(row, "result") : NULL;
-		json_decref(old);
-		old = full ? json_incref(full) : NULL;
-		json_decref(row);
-		res = old;
-	}
-	v = json_object_get(res, stream);
+	if (!t)
+		return from_journal(agent, req, JOURNAL_OUTPUT, err);
+	v = json_object_get(t->result, stream);
 	text = json_string_value(v);
 	len = text ? json_string_length(v) : 0;
-	if (off < 0 || (size_t)off > len) {
-		json_decref(old);
+	if (off < 0 || (size_t)off > len)
 		return vg_error_set(err, -EINVAL, N_("\"offset\" is outside the output"));
-	}
 	n = utf8_cut(text ? text + off : "", len - (size_t)off, REPLY_OUTPUT_MAX);
 	*result = json_pack("{s:s%, s:I, s:I}", "data", text ? text + off : "", n, "offset", off,
 			    "size", (json_int_t)len);
-	json_decref(old);
 	return 0;
 }
 
 static int cmd_cancel(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	struct task *t;
-	json_t *old;
 	char text[32];
 	int r;
 
-	if ((r = task_arg(agent, req, &t, &old, err)) < 0)
+	if ((r = task_arg(agent, req, &t, err)) < 0)
 		return r;
-	if (old) {
-		snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(old, "id")));
-		r = vg_error_set(err, -EINVAL, N_("task %s has already ended (%s)"), text,
-				 json_string_value(json_object_get(old, "state")));
-		json_decref(old);
-		return r;
-	}
+	if (!t)
+		return from_journal(agent, req, JOURNAL_CANCEL, err);
 	if (final_state(t->state)) {
 		snprintf(text, sizeof(text), "%" PRId64, t->id);
 		return vg_error_set(err, -EINVAL, N_("task %s has already ended (%s)"), text, state_names[t->state]);
@@ -894,6 +1029,7 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	const char *state = json_string_value(json_object_get(req->args, "state"));
 	const json_t *jlimit = json_object_get(req->args, "limit");
 	json_int_t limit = json_is_integer(jlimit) ? json_integer_value(jlimit) : 100;
+	struct journal_job *jj;
 	json_t *list;
 	bool known = !state;
 	size_t used = 0;
@@ -925,40 +1061,24 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		used += size;
 		json_array_append_new(list, item);
 	}
-	/* Older tasks (and those of previous runs) come from the journal, newest first. */
-	if (agent->tasks->journal && (json_int_t)json_array_size(list) < limit && used <= LIST_BYTES_MAX) {
-		json_t *rows = vg_journal_list(agent->tasks->journal, (unsigned)(limit + (json_int_t)agent->tasks->count),
-					       false), *row;
-		size_t i;
-
-		json_array_foreach(rows, i, row) {
-			json_t *item;
-			size_t size;
-
-			if ((json_int_t)json_array_size(list) >= limit)
-				break;
-			if (state && strcmp(state, json_string_value(json_object_get(row, "state"))) != 0)
-				continue;
-			if (!(item = journal_task_json(row)))
-				continue;
-			if (find_task(agent->tasks, json_integer_value(json_object_get(item, "id")))) {
-				json_decref(item);
-				continue;
-			}
-			json_object_del(json_object_get(item, "result"), "stdout");
-			json_object_del(json_object_get(item, "result"), "stderr");
-			size = json_dumpb(item, NULL, 0, JSON_COMPACT);
-			if (used + size > LIST_BYTES_MAX) {
-				json_decref(item);
-				break;
-			}
-			used += size;
-			json_array_append_new(list, item);
-		}
-		json_decref(rows);
+	/* Older tasks (and those of previous runs) come from the journal, newest first, on a worker. */
+	if (!agent->tasks->journal || (json_int_t)json_array_size(list) >= limit || used > LIST_BYTES_MAX) {
+		*result = list;
+		return 0;
 	}
-	*result = list;
-	return 0;
+	if (!(jj = journal_job_new(agent, req, JOURNAL_LIST, 0)) ||
+	    !(jj->skip = calloc(agent->tasks->count + 1, sizeof(*jj->skip)))) {
+		free(jj);
+		json_decref(list);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	for (struct task *t = agent->tasks->list; t && jj->nskip < agent->tasks->count + 1; t = t->next)
+		jj->skip[jj->nskip++] = t->id;
+	snprintf(jj->state, sizeof(jj->state), "%s", state ? state : "");
+	jj->limit = limit;
+	jj->list = list;
+	jj->used = used;
+	return journal_submit(agent, jj, err);
 }
 
 /* quarantine.list reads the quarantine directory on a worker. */
@@ -984,12 +1104,7 @@ static void quarantine_list_done(struct vg_job *job, void *data)
 {
 	struct list_job *lj = data;
 
-	if (vg_job_cancelled(job) && !lj->result)
-		vg_error_set(&lj->err, -ECANCELED, N_("cancelled"));
-	if (lj->agent->ctl)
-		vg_ctl_server_reply(lj->agent->ctl, lj->conn_id, lj->req_id, lj->result, lj->result ? NULL : &lj->err);
-	else
-		json_decref(lj->result);
+	vg_agent_reply(lj->agent, lj->conn_id, lj->req_id, lj->result, &lj->err, vg_job_cancelled(job));
 	free(lj);
 }
 

@@ -13,13 +13,12 @@
 #include "events.h"
 #include "loop.h"
 #include "nls.h"
-#include "spool.h"
+#include "spooler.h"
 #include "store.h"
 #include "telemetry/audit.h"
 #include "telemetry/exclusions.h"
 #include "telemetry/queue.h"
 #include "telemetry/telemetry.h"
-#include "telemetry/writer.h"
 #include "workers.h"
 #include "vigil/error.h"
 
@@ -67,19 +66,16 @@ struct show_job {
 static void show_work(struct vg_job *job, void *data)
 {
 	struct show_job *sj = data;
-	sqlite3 *db = NULL;
+	struct vg_store *store = NULL;
+	sqlite3 *db;
 	sqlite3_stmt *st = NULL;
 	json_t *list;
 	int rc;
 
 	(void)job;
-	if (sqlite3_open_v2(sj->db, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		vg_error_set(&sj->err, -EIO, N_("database error while %s: %s"), N_("reading events"),
-			     db ? sqlite3_errmsg(db) : "?");
-		sqlite3_close(db);
+	if (vg_store_open_reader(&store, sj->db, &sj->err) < 0)
 		return;
-	}
-	sqlite3_busy_timeout(db, 5000);
+	db = vg_store_db(store);
 	/* Newest first with the limit, then reversed so that the newest comes last. */
 	if (sqlite3_prepare_v2(db,
 			       "SELECT event FROM spool_events WHERE time_ms >= ?1"
@@ -87,8 +83,8 @@ static void show_work(struct vg_job *job, void *data)
 			       "  OR (?2 < 0 AND class_uid NOT IN (1001, 1007, 4001)))"
 			       " AND (?3 IS NULL OR instr(event, ?3) > 0)"
 			       " ORDER BY seq DESC LIMIT ?4", -1, &st, NULL) != SQLITE_OK) {
-		vg_error_set(&sj->err, -EIO, N_("database error while %s: %s"), N_("reading events"), sqlite3_errmsg(db));
-		sqlite3_close(db);
+		vg_store_error(store, N_("reading events"), &sj->err);
+		vg_store_close(store);
 		return;
 	}
 	sqlite3_bind_int64(st, 1, sj->since);
@@ -105,27 +101,20 @@ static void show_work(struct vg_job *job, void *data)
 			json_array_insert_new(list, 0, ev);
 	}
 	if (rc != SQLITE_DONE) {
-		vg_error_set(&sj->err, -EIO, N_("database error while %s: %s"), N_("reading events"), sqlite3_errmsg(db));
+		vg_store_error(store, N_("reading events"), &sj->err);
 		json_decref(list);
 	} else {
 		sj->result = list;
 	}
 	sqlite3_finalize(st);
-	sqlite3_close(db);
+	vg_store_close(store);
 }
 
 static void show_done(struct vg_job *job, void *data)
 {
 	struct show_job *sj = data;
 
-	(void)job;
-	/* At shutdown the control server goes first: then nobody waits for the answer. */
-	if (!sj->agent->ctl)
-		json_decref(sj->result);
-	else if (sj->result)
-		vg_ctl_server_reply(sj->agent->ctl, sj->conn_id, sj->id, sj->result, NULL);
-	else
-		vg_ctl_server_reply(sj->agent->ctl, sj->conn_id, sj->id, NULL, sj->err.code ? &sj->err : NULL);
+	vg_agent_reply(sj->agent, sj->conn_id, sj->id, sj->result, &sj->err, vg_job_cancelled(job));
 	free(sj->grep);
 	free(sj);
 }
@@ -157,7 +146,7 @@ static int cmd_show(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	sj->agent = agent;
 	sj->conn_id = req->conn_id;
 	sj->id = req->id;
-	snprintf(sj->db, sizeof(sj->db), "%s", vg_store_path(vg_spool_store(agent->spool)));
+	snprintf(sj->db, sizeof(sj->db), "%s", vg_store_path(agent->store));
 	sj->cls = cls;
 	sj->since = since;
 	sj->limit = limit;
@@ -180,25 +169,67 @@ static int cmd_follow(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	return 0;
 }
 
+/* The spool's statistics are read by the spool thread, which owns its connection. */
+struct stats_call {
+	struct vg_agent *agent;
+	uint64_t conn_id;
+	json_int_t id;
+	int r;
+	struct vg_spool_stats ss;
+	struct vg_error err;
+};
+
+static void stats_work(struct vg_spool *spool, void *data)
+{
+	struct stats_call *sc = data;
+
+	vg_error_clear(&sc->err);
+	sc->r = vg_spool_stats(spool, &sc->ss, &sc->err);
+}
+
+static void stats_done(void *data)
+{
+	struct stats_call *sc = data;
+	struct vg_agent *agent = sc->agent;
+	const struct vg_spool_stats *ss = &sc->ss;
+	json_t *st;
+
+	if (!agent->ctl) {
+		/* At shutdown: nobody waits for the answer. */
+	} else if (sc->r < 0) {
+		vg_ctl_server_reply(agent->ctl, sc->conn_id, sc->id, NULL, &sc->err);
+	} else if (!agent->telemetry) {
+		vg_error_set(&sc->err, -ENODEV, N_("telemetry is not running"));
+		vg_ctl_server_reply(agent->ctl, sc->conn_id, sc->id, NULL, &sc->err);
+	} else {
+		st = vg_subsystem_telemetry.status(agent);
+		json_object_set_new(st, "spool", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+							   "events", (json_int_t)ss->events, "pending", (json_int_t)ss->pending,
+							   "bytes", (json_int_t)ss->bytes, "oldest", (json_int_t)ss->oldest_ms,
+							   "oldest_pending", (json_int_t)ss->oldest_pending_ms,
+							   "dropped", (json_int_t)ss->dropped, "last_seq", (json_int_t)ss->last_seq));
+		vg_ctl_server_reply(agent->ctl, sc->conn_id, sc->id, st, NULL);
+	}
+	free(sc);
+}
+
 static int cmd_stats(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
-	struct vg_spool_stats ss;
-	json_t *st;
-	int r;
+	struct stats_call *sc;
 
-	(void)req;
+	(void)result;
 	if (!tel_of(agent, err))
 		return -ENODEV;
-	if ((r = vg_spool_stats(agent->spool, &ss, err)) < 0)
-		return r;
-	st = vg_subsystem_telemetry.status(agent);
-	json_object_set_new(st, "spool", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-						   "events", (json_int_t)ss.events, "pending", (json_int_t)ss.pending,
-						   "bytes", (json_int_t)ss.bytes, "oldest", (json_int_t)ss.oldest_ms,
-						   "oldest_pending", (json_int_t)ss.oldest_pending_ms,
-						   "dropped", (json_int_t)ss.dropped, "last_seq", (json_int_t)ss.last_seq));
-	*result = st;
-	return 0;
+	if (!(sc = calloc(1, sizeof(*sc))))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	sc->agent = agent;
+	sc->conn_id = req->conn_id;
+	sc->id = req->id;
+	if (vg_spooler_call(agent->spooler, stats_work, stats_done, sc) < 0) {
+		free(sc);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	return VG_CTL_DEFERRED;
 }
 
 static int cmd_exclusion_add(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,

@@ -16,6 +16,7 @@
 #include "loop.h"
 #include "nls.h"
 #include "settings.h"
+#include "spooler.h"
 #include "store.h"
 #include "telemetry/audit.h"
 #include "telemetry/ebpf.h"
@@ -25,7 +26,6 @@
 #include "telemetry/queue.h"
 #include "telemetry/telemetry.h"
 #include "telemetry/telemetry-settings.h"
-#include "telemetry/writer.h"
 #include "vigil/error.h"
 
 #define IN_QUEUE_MAX 65536
@@ -135,9 +135,8 @@ static void sink(struct vg_agent *agent, json_t *event, void *data)
 {
 	struct vg_telemetry *tel = data;
 
-	(void)agent;
 	tel->emitted[vg_tel_type_of(event)]++;
-	vg_tel_writer_push(tel->writer, event);
+	vg_spooler_push(agent->spooler, event);
 }
 
 static void on_out(struct vg_watch *w, int fd, uint32_t events, void *data)
@@ -362,9 +361,9 @@ static void apply_settings(struct vg_telemetry *tel)
 	const struct vg_settings *s = tel->agent->settings;
 
 	apply_file_settings(tel);
-	vg_tel_writer_set_caps(tel->writer, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
-			       (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
-			       (size_t)vg_setting_int(s, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
+	vg_spooler_set_caps(tel->agent->spooler, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
+			    (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
+			    (size_t)vg_setting_int(s, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
 	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_HASH_MAX_MB) << 20);
 	apply_sensor(tel, tel->files_watching);
 }
@@ -372,7 +371,7 @@ static void apply_settings(struct vg_telemetry *tel)
 static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 {
 	struct vg_telemetry *tel = data;
-	struct vg_tel_writer_stats ws;
+	struct vg_spooler_stats ws;
 	uint64_t now = vg_now_ms(), qd;
 
 	(void)w;
@@ -381,7 +380,7 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	apply_settings(tel);
 	if (tel->audit)
 		vg_tel_audit_tick(tel->audit);
-	vg_tel_writer_stats(tel->writer, &ws);
+	vg_spooler_stats(tel->agent->spooler, &ws);
 	qd = ws.queue_dropped + vg_tq_dropped(tel->in) + vg_tq_dropped(tel->out) + ws.lost_on_error;
 	if (qd > tel->reported_queue_drops) {
 		emit_dropped(tel, "agent", "queue full", qd - tel->reported_queue_drops, qd);
@@ -435,7 +434,6 @@ static void telemetry_stop(struct vg_agent *agent);
 static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_telemetry *tel = calloc(1, sizeof(*tel));
-	struct vg_tel_writer_config wc = { 0 };
 	int r;
 
 	if (!tel)
@@ -445,14 +443,9 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 	tel->self = getpid();
 	tel->out_fd = -1;
 	atomic_init(&tel->stopping, false);
-	wc.db_path = vg_store_path(agent->store);
-	wc.queue_max = (size_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_QUEUE_MAX_EVENTS);
-	wc.batch_max = 1024;
-	wc.flush_ms = 1000;
-	wc.max_bytes = (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20;
-	wc.max_age_s = (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400;
-	if ((r = vg_tel_writer_new(&tel->writer, &wc, err)) < 0)
-		goto fail;
+	vg_spooler_set_caps(agent->spooler, (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
+			    (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
+			    (size_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
 	vg_event_set_sink(agent, sink, tel);
 	if ((r = vg_tel_exclusions_open(&tel->excl, agent->store, err)) < 0)
 		goto fail;
@@ -509,7 +502,6 @@ static void telemetry_stop(struct vg_agent *agent)
 	vg_watch_remove(tel->tick);
 	vg_watch_remove(tel->out_watch);
 	vg_event_set_sink(agent, NULL, NULL);
-	vg_tel_writer_free(tel->writer);
 	vg_tq_free(tel->in);
 	vg_tq_free(tel->out);
 	if (tel->out_fd >= 0)
@@ -524,12 +516,12 @@ static json_t *telemetry_status(struct vg_agent *agent)
 {
 	static const char *const sensor_names[] = { "none", "ebpf", "audit" };
 	struct vg_telemetry *tel = agent->telemetry;
-	struct vg_tel_writer_stats ws;
+	struct vg_spooler_stats ws;
 	json_t *st, *rates = json_object(), *counts = json_object();
 
 	if (!tel)
 		return NULL;
-	vg_tel_writer_stats(tel->writer, &ws);
+	vg_spooler_stats(agent->spooler, &ws);
 	for (int t = 0; t < VG_TEL_OTHER; t++) {
 		json_object_set_new(rates, vg_tel_type_name(t), json_real(tel->rate[t]));
 		json_object_set_new(counts, vg_tel_type_name(t), json_integer((json_int_t)tel->emitted[t]));

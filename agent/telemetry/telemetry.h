@@ -4,7 +4,7 @@
  *
  * Events flow one way:
  *   collectors (audit reader thread, fanotify) --in--> enrichment thread (hashes, /proc,
- *   exclusions) --out--> loop thread (vg_event_emit) --> spool writer thread (SQLite).
+ *   exclusions) --out--> loop thread (vg_event_emit) --> spool thread (core/spooler.h, SQLite).
  * Every queue is bounded; what does not fit is dropped and counted, never waited for.
  */
 #ifndef VIGIL_TELEMETRY_H
@@ -22,7 +22,6 @@ struct vg_agent;
 struct vg_error;
 struct vg_watch;
 struct vg_tq;
-struct vg_tel_writer;
 struct vg_tel_audit;
 struct vg_tel_ebpf;
 struct vg_tel_fanotify;
@@ -46,7 +45,6 @@ struct vg_telemetry {
 	pthread_t enrich_thread;
 	bool enrich_started;
 	atomic_bool stopping;
-	struct vg_tel_writer *writer;
 	struct vg_tel_audit *audit;
 	struct vg_tel_ebpf *ebpf;
 	struct vg_tel_fanotify *fan;

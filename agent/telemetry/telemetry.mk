@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 libvigil_agent_la_SOURCES += telemetry/subsystem.c telemetry/telemetry.h telemetry/telemetry-settings.h \
-	telemetry/queue.c telemetry/queue.h telemetry/writer.c telemetry/writer.h \
+	telemetry/queue.c telemetry/queue.h \
 	telemetry/enrich.c telemetry/enrich.h telemetry/exclusions.c telemetry/exclusions.h \
 	telemetry/ocsf.c telemetry/ocsf.h \
 	telemetry/audit.c telemetry/audit.h telemetry/audit-parse.c telemetry/audit-parse.h \

@@ -6,6 +6,13 @@
  *
  *   test.emit {count, class_uid?}   emits count events as a collector would, each with a
  *                                   unique metadata.uid, and returns those uids (up to 1000)
+ *   test.clock {advance}            moves the agent's clock (vg_agent_now) forward by advance
+ *                                   seconds, and has the subsystems re-check their deadlines
+ *                                   at once (0: only the re-check); returns {offset, now}.
+ *                                   Time-dependent policies (isolation auto-release, release
+ *                                   after no contact, the link's hourly limits) are tested
+ *                                   with it: isolate for an hour, advance the clock, see the
+ *                                   release.  Event times stay on the wall clock.
  *   test.sensor.hold {on}           stops (or resumes) reading the eBPF sensor's ring buffer,
  *                                   so that a test can fill it
  *   test.self                       what the process says of itself: dumpable (prctl) and
@@ -22,16 +29,22 @@
 #include "agent.h"
 #include "clock.h"
 #include "events.h"
-#include "spool.h"
+#include "spooler.h"
 #include "telemetry/ebpf.h"
 #include "telemetry/telemetry.h"
 #include "vigil/error.h"
 
 #define MAX_TEST_EVENTS 100000
+#define MAX_CLOCK_ADVANCE (100LL * 366 * 86400) /* a century: beyond any policy's hours */
 
 static const struct vg_proto_arg emit_args[] = {
 	{ "count", VG_ARG_INT, VG_ARG_REQUIRED, "how many events" },
 	{ "class_uid", VG_ARG_INT, 0, "their OCSF class (default 1007)" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg clock_args[] = {
+	{ "advance", VG_ARG_INT, VG_ARG_REQUIRED, "seconds to move the agent's clock forward" },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -42,6 +55,8 @@ static const struct vg_proto_arg hold_args[] = {
 
 static const struct vg_proto_command test_commands[] = {
 	{ VG_CMD_COUNT, "test.emit", VG_ACCESS_ADMIN, 0, 0, NULL, "emit test events", "{emitted, uids}", emit_args },
+	{ VG_CMD_COUNT, "test.clock", VG_ACCESS_ADMIN, 0, 0, NULL, "move the agent's clock forward", "{offset, now}",
+	  clock_args },
 	{ VG_CMD_COUNT, "test.sensor.hold", VG_ACCESS_ADMIN, 0, 0, NULL, "hold the eBPF ring buffer", "{held}",
 	  hold_args },
 	{ VG_CMD_COUNT, "test.self", VG_ACCESS_ADMIN, 0, 0, NULL, "the process's own state", "{dumpable, umask}",
@@ -61,8 +76,6 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 	static unsigned long long serial;
 	json_int_t count = json_integer_value(json_object_get(req->args, "count"));
 	json_int_t cls = json_integer_value(json_object_get(req->args, "class_uid"));
-	json_t *pending[256];
-	size_t np = 0;
 	json_t *uids = json_array();
 	int r = 0;
 
@@ -88,26 +101,34 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 			json_array_append_new(uids, json_string(uid));
 		json_incref(ev);
 		vg_event_emit(agent, ev);
-		if (sink) {
-			json_decref(ev);
-			continue;
-		}
-		/* No collector's sink in this agent: store it in the spool ourselves. */
-		pending[np++] = ev;
-		if (np == sizeof(pending) / sizeof(pending[0]) || i + 1 == count) {
-			r = vg_spool_append(agent->spool, pending, np, err);
-			for (size_t k = 0; k < np; k++)
-				json_decref(pending[k]);
-			np = 0;
-		}
+		/* No collector's sink in this agent: hand it to the spool thread ourselves. */
+		if (!sink)
+			vg_spooler_push(agent->spooler, json_incref(ev));
+		json_decref(ev);
 	}
-	for (size_t k = 0; k < np; k++)
-		json_decref(pending[k]);
 	if (r < 0) {
 		json_decref(uids);
 		return r;
 	}
 	*result = json_pack("{s:I, s:o}", "emitted", count, "uids", uids);
+	return 0;
+}
+
+static int clock_advance(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	json_int_t seconds = json_integer_value(json_object_get(req->args, "advance"));
+	size_t count;
+	const struct vg_subsystem *const *subs = vg_agent_subsystems(&count);
+
+	if (seconds < 0 || seconds > MAX_CLOCK_ADVANCE)
+		return vg_error_set(err, -EINVAL, "the clock moves forward only, by at most a century");
+	agent->clock_offset_ms += (int64_t)seconds * 1000;
+	/* Deadlines armed as loop timers were computed from the old "now": re-check them. */
+	for (size_t i = 0; i < agent->started_subsystems && i < count; i++)
+		if (subs[i]->clock_changed)
+			subs[i]->clock_changed(agent);
+	*result = json_pack("{s:I, s:I}", "offset", (json_int_t)(agent->clock_offset_ms / 1000), "now",
+			    (json_int_t)vg_agent_now(agent));
 	return 0;
 }
 
@@ -137,8 +158,10 @@ static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	if (req->def == &test_commands[0])
 		return emit(agent, req, result, err);
 	if (req->def == &test_commands[1])
-		return hold(agent, req, result, err);
+		return clock_advance(agent, req, result, err);
 	if (req->def == &test_commands[2])
+		return hold(agent, req, result, err);
+	if (req->def == &test_commands[3])
 		return self(req, result);
 	return vg_error_set(err, -EOPNOTSUPP, "no such test command");
 }

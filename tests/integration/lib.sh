@@ -65,13 +65,15 @@ _cleanup() {
 }
 trap _cleanup EXIT
 
-# wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.
+# wait_for SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds; fails when it still
+# has not after SECONDS.  SECONDS is a failure limit, not a window: the suite runs on loaded
+# machines (two cores, other builds and tests beside it), so give a minute or more to what
+# takes a tenth of a second on an idle one.  Never sleep a fixed time and then check.
 wait_for() {
-	local limit=$1 i=0
+	local deadline=$((SECONDS + $1))
 	shift
-	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -ge $((limit * 20)) ] && return 1
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
 		sleep 0.05
 	done
 }
@@ -88,7 +90,7 @@ start_agent() {
 	"${AGENT_PREFIX[@]}" "$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug "${quiet[@]}" "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
-	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
+	if ! wait_for 60 "$VIGILCTL" --socket "$SOCKET" status; then
 		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20
 		return 1
 	fi
@@ -122,6 +124,13 @@ use_test_agent() { VIGILD="${VIGILD_TEST:?VIGILD_TEST must point at the test age
 test_emit() {
 	python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" test.emit \
 		"{\"count\": $1, \"class_uid\": ${2:-0}}"
+}
+
+# test_clock SECONDS: the test agent moves its clock (the "now" of its policies: isolation
+# auto-release, release after no contact, the link's hourly limits) forward by SECONDS, and
+# its subsystems re-check their deadlines before it answers; prints {offset, now} as JSON.
+test_clock() {
+	python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" test.clock "{\"advance\": $1}"
 }
 
 # agent_exe: the running agent's executable (the build tree's $VIGILD may be a libtool wrapper).

@@ -2,10 +2,11 @@
 # Shared by the telemetry integration tests (sourced after lib.sh).
 #
 # Every test that touches audit holds /tmp/vigil-audit-tests.lock for its whole run, so that
-# two of them never fight over the audit socket, auditd or the rules.
+# two of them never fight over the audit socket, auditd or the rules.  Several suites may run
+# on one machine, each with a dozen such tests in the queue: the wait is a failure limit.
 
 exec 9>/tmp/vigil-audit-tests.lock
-if ! flock -w 600 9; then
+if ! flock -w 3600 9; then
 	echo "Bail out! could not take /tmp/vigil-audit-tests.lock"
 	exit 1
 fi
@@ -22,7 +23,7 @@ tel_start_agent() {
 	"$VIGILD" --foreground --config "$TEL_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug --set "telemetry.sensor=$TEL_SENSOR" "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
-	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
+	if ! wait_for 60 "$VIGILCTL" --socket "$SOCKET" status; then
 		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20
 		return 1
 	fi
@@ -41,7 +42,7 @@ start_auditd() {
 	fi
 	auditd || return 1
 	_auditd_started=1
-	wait_for 10 auditd_owns
+	wait_for 60 auditd_owns
 }
 auditd_owns() { [ "$(audit_owner)" != 0 ]; }
 auditd_gone() { [ -z "$(pidof auditd)" ]; }
@@ -50,7 +51,7 @@ stop_auditd() {
 	local pid
 	pid=$(pidof auditd)
 	[ -n "$pid" ] && kill -TERM $pid
-	wait_for 10 auditd_gone
+	wait_for 60 auditd_gone
 	_auditd_started=
 }
 
@@ -100,12 +101,13 @@ agent_rules() { auditctl -l | grep -c -- "-F pid!=${AGENT_PID:-none} -F key=vigi
 show_json() { ctl --json telemetry show --limit 10000 "$@"; }
 
 # wait_event SECONDS JQ-LIKE-PYTHON-EXPR [TEXT]: waits until an event satisfies the Python
-# expression over `e` (one event), printing the first match as JSON.  TEXT narrows the search
-# to the events whose stored text holds it: make it specific (a mark, '"pid":N,'), since a busy
-# host's events may be more than one answer of the control socket holds.
+# expression over `e` (one event), printing the first match as JSON; SECONDS is a failure
+# limit (see wait_for).  TEXT narrows the search to the events whose stored text holds it: make
+# it specific (a mark, '"pid":N,'), since a busy host's events may be more than one answer of
+# the control socket holds.
 wait_event() {
-	local limit=$1 expr=$2 i=0
-	while [ "$i" -lt $((limit * 4)) ]; do
+	local deadline=$((SECONDS + $1)) expr=$2
+	while :; do
 		if show_json --grep "${3:-}" 2>/dev/null | python3 -c "
 import json, sys
 events = json.load(sys.stdin)
@@ -119,10 +121,9 @@ for e in events:
 sys.exit(1)"; then
 			return 0
 		fi
-		i=$((i + 1))
+		[ "$SECONDS" -ge "$deadline" ] && return 1
 		sleep 0.25
 	done
-	return 1
 }
 
 # jget JSON PYTHON-EXPR: evaluates an expression over `e` (the parsed JSON).
@@ -170,7 +171,7 @@ tel_sensor_checks() {
 tel_sensor_cleanup_check() {
 	if [ "$TEL_SENSOR" = ebpf ]; then
 		# The kernel frees them once the agent's descriptors are closed, a moment after.
-		ok "no BPF program or map is left after a clean stop" wait_for 10 no_vigil_bpf_objects
+		ok "no BPF program or map is left after a clean stop" wait_for 60 no_vigil_bpf_objects
 	else
 		ok "no rule with key vigil is left after a clean stop" test "$(vigil_rules)" = 0
 	fi

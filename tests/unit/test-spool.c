@@ -106,6 +106,35 @@ static void test_append_read_ack(void **state)
 	vg_spool_batch_free(&b);
 }
 
+/* The uploader's acknowledgement: runs and gaps in one transaction; twice changes nothing. */
+static void test_ack_seqs(void **state)
+{
+	struct fixture *f = *state;
+	static const uint64_t sent[] = { 1, 2, 3, 5, 8 };
+	struct vg_spool_batch b;
+	struct vg_spool_stats st;
+	struct vg_error err;
+	int64_t t0 = vg_time_ms();
+
+	append(f->spool, 10, 10, t0);
+	assert_int_equal(vg_spool_ack_seqs(f->spool, sent, 5, &err), 0);
+	assert_int_equal(vg_spool_stats(f->spool, &st, &err), 0);
+	assert_int_equal(st.events, 10);
+	assert_int_equal(st.pending, 5);
+	assert_int_equal(vg_spool_ack_seqs(f->spool, sent, 5, &err), 0);
+	assert_int_equal(vg_spool_stats(f->spool, &st, &err), 0);
+	assert_int_equal(st.pending, 5);
+	/* What is left pending: 4, 6, 7, 9, 10; the oldest waiting is the 4th. */
+	assert_int_equal(st.oldest_pending_ms, t0 + 3);
+	assert_int_equal(st.oldest_ms, t0);
+	assert_int_equal(vg_spool_read_pending(f->spool, 0, 100, 1 << 20, &b, &err), 0);
+	assert_int_equal(b.n, 5);
+	assert_int_equal(b.seqs[0], 4);
+	assert_int_equal(b.seqs[1], 6);
+	assert_int_equal(b.seqs[4], 10);
+	vg_spool_batch_free(&b);
+}
+
 static void test_size_cap_acked_first(void **state)
 {
 	struct fixture *f = *state;
@@ -147,7 +176,7 @@ static void test_age_cap(void **state)
 	assert_int_equal(st.dropped, 5);
 }
 
-/* The writer thread appends on its own connection; the size seen by another must follow. */
+/* Another connection (a reader, or an older agent's) sees the sizes and counts that one writes. */
 static void test_two_connections(void **state)
 {
 	struct fixture *f = *state;
@@ -232,6 +261,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_append_read_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ack_seqs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_size_cap_acked_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_age_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_connections, setup, teardown),

@@ -7,8 +7,9 @@
  * all keyed by that table; a unit test fails when one of them disagrees with it.
  *
  * Transport: an AF_UNIX stream socket.  Framing: one JSON object per line
- * ("\n"-terminated UTF-8), at most VG_PROTO_MAX_MESSAGE bytes with the newline;
- * a peer that sends a longer line gets an error and is disconnected.
+ * ("\n"-terminated UTF-8), at most VG_PROTO_MAX_REQUEST bytes with the newline from a client,
+ * VG_PROTO_MAX_MESSAGE from the agent; a peer that sends a longer line gets an error and is
+ * disconnected.
  *
  *   request   {"v": 2, "id": 7, "cmd": "settings.set", "args": {...}}
  *   response  {"v": 2, "id": 7, "ok": true, "result": ...}
@@ -43,7 +44,10 @@
 struct vg_error;
 
 #define VG_PROTO_VERSION 2
-#define VG_PROTO_MAX_MESSAGE (1024 * 1024)
+#define VG_PROTO_MAX_MESSAGE (1024 * 1024)       /* a message from the agent (a reply, or one part) */
+/* A request to the agent: room for one OpenIOC document of 4 MiB (the engine's limit) with its
+ * JSON escapes.  The agent parses a long request on a worker. */
+#define VG_PROTO_MAX_REQUEST (8 * 1024 * 1024)
 
 /* Error codes on the wire, and the errno values they stand for. */
 #define VG_PROTO_E_INVALID "invalid-argument"      /* EINVAL */
