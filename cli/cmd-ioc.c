@@ -231,7 +231,7 @@ static void on_stream(const char *stream, json_t *data, void *user)
 	/* One line redrawn in place: files, bytes, rate, elapsed. */
 	long long seen = json_integer_value(json_object_get(data, "files_seen"));
 	long long total = json_integer_value(json_object_get(data, "files_total"));
-	fputs("\r\033[K", stderr);
+	fputs("\r\033[K", f->cli->raw_err ? f->cli->raw_err : stderr); /* ours, not escaped */
 	if (total > 0 && seen > 0 && seen <= total) {
 		/* A bar when the number of files is known (hashing scans), with the time left. */
 		char bar[21], eta[64];
