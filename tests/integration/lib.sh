@@ -96,9 +96,14 @@ start_agent() {
 	fi
 }
 
+# BEFORE_AGENT_STOPS: a command that stop_agent and kill_agent run first, while the agent is
+# still there to be looked at (the telemetry tests note its BPF objects).
+BEFORE_AGENT_STOPS=
+
 # stop_agent: SIGTERM and wait (a clean stop).
 stop_agent() {
 	[ -n "$AGENT_PID" ] || return 0
+	[ -z "$BEFORE_AGENT_STOPS" ] || $BEFORE_AGENT_STOPS
 	kill -TERM "$AGENT_PID" 2>/dev/null
 	wait "$AGENT_PID" 2>/dev/null
 	local rc=$?
@@ -109,6 +114,7 @@ stop_agent() {
 # kill_agent: SIGKILL, no cleanup by the agent.
 kill_agent() {
 	[ -n "$AGENT_PID" ] || return 0
+	[ -z "$BEFORE_AGENT_STOPS" ] || $BEFORE_AGENT_STOPS
 	kill -KILL "$AGENT_PID" 2>/dev/null
 	wait "$AGENT_PID" 2>/dev/null
 	AGENT_PID=

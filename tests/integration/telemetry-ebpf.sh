@@ -11,6 +11,7 @@ plan 22
 
 use_test_agent
 TEL_SENSOR=auto
+BEFORE_AGENT_STOPS=note_agent_bpf
 MARK="vgebpf-$$-$RANDOM"
 EXE="$TEST_DIR/$MARK-sh"
 cp /bin/dash "$EXE" 2>/dev/null || cp /bin/sh "$EXE"
@@ -57,6 +58,7 @@ ok "telemetry stats shows it" stats_show_loss
 ok "a data-dropped event reports it" wait_event 60 "e['class_uid'] == 1008 and e['unmapped']['source'] == 'kernel' and e['unmapped']['reason'] == 'eBPF ring buffer full' and e['unmapped']['count'] > 0" "ring buffer"
 
 # At run time, audit and back.
+note_agent_bpf
 ctl settings set telemetry.sensor=audit >/dev/null
 audit_runs() { [ "$(sensor_running)" = audit ]; }
 ok "telemetry.sensor=audit: the audit sensor takes over" wait_for 60 audit_runs
