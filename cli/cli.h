@@ -44,6 +44,7 @@ struct vg_cli {
 	bool script;                /* the commands come from a file or a pipe */
 	bool quit;
 	json_t *setting_keys;       /* asked of the agent once, for completion */
+	FILE *raw_out, *raw_err;    /* the streams under stdout and stderr once they escape controls */
 };
 
 /* ---- Declarations: options and operands ---- */
@@ -263,6 +264,13 @@ int vg_cli_usage(struct vg_cli *cli, const struct vg_cli_command *cmd, const cha
 	__attribute__((format(printf, 3, 4)));
 /* A failure (message id with %s arguments only); returns VG_EXIT_FAILED. */
 int vg_cli_fail(struct vg_cli *cli, const char *msgid, ...) __attribute__((format(printf, 2, 3)));
+
+/* From here on stdout and stderr escape every control character (common/escape.h): names
+ * chosen by others never drive the terminal.  JSON goes to cli->raw_out exact (jansson
+ * escapes what a terminal would obey), as do the terminal sequences of our own. */
+void vg_cli_escape_output(struct vg_cli *cli);
+/* Writes what the escaping streams still hold (an unfinished character as \xNN). */
+void vg_cli_output_end(struct vg_cli *cli);
 
 /* Prints a JSON value on stdout: indented, or on one line (JSON Lines), as cli says. */
 void vg_cli_print_json(const struct vg_cli *cli, json_t *value);

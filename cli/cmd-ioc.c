@@ -315,7 +315,7 @@ static void on_stream(const char *stream, json_t *data, void *user)
 		seen = total;
 	draw_bar(bar, seen, total > 0 && (seen > 0 || finished) ? total : 0, f->ticks++);
 	vg_cli_format_duration(el, dur, sizeof(dur));
-	fputs("\r\033[K", stderr);
+	fputs("\r\033[K", f->cli->raw_err ? f->cli->raw_err : stderr); /* ours, not escaped */
 	if (phase && strcmp(phase, "counting") == 0) {
 		fprintf(stderr, _("scan %lld [%s] %s: %lld so far, %s"), f->scan_id, bar, phase_text(phase),
 			(long long)json_integer_value(json_object_get(data, "files_counted")), dur);

@@ -28,8 +28,12 @@
 int vg_cli_width(FILE *out)
 {
 	struct winsize ws;
+	int fd = fileno(out);
 
-	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+	/* stdout and stderr escape controls through a stream of their own (no descriptor). */
+	if (fd < 0)
+		fd = out == stderr ? STDERR_FILENO : STDOUT_FILENO;
+	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col < MIN_WIDTH ? MIN_WIDTH : ws.ws_col;
 	return 80;
 }

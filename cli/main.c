@@ -99,6 +99,7 @@ int main(int argc, char **argv)
 		if (vg_cli_opt_str(args, "socket"))
 			cli.socket_path = vg_cli_opt_str(args, "socket");
 		cli.json = vg_cli_opt_flag(args, "json");
+		vg_cli_escape_output(&cli);
 		if (vg_cli_opt_flag(args, "complete"))
 			rc = vg_cli_complete_main(&cli, vg_cli_arg_count(args), argv + 1 + args->first_operand);
 		else
@@ -107,5 +108,6 @@ int main(int argc, char **argv)
 	free(args);
 	json_decref(cli.setting_keys);
 	vg_client_close(cli.client);
+	vg_cli_output_end(&cli);
 	return rc;
 }

@@ -7,22 +7,101 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "nls.h"
 #include "textwidth.h"
+
+/* A stream that escapes what it is given onto the stream under it. */
+struct escaping {
+	FILE *raw;
+	struct vg_escape esc;
+};
+
+static void emit_raw(const char *text, size_t len, void *data)
+{
+	fwrite(text, 1, len, data);
+}
+
+static ssize_t escaping_write(void *cookie, const char *buf, size_t size)
+{
+	struct escaping *e = cookie;
+
+	vg_escape_feed(&e->esc, buf, size, emit_raw, e->raw);
+	/* Nothing stays behind in the raw stream: what is written there directly comes after. */
+	fflush(e->raw);
+	return (ssize_t)size;
+}
+
+static int escaping_close(void *cookie)
+{
+	struct escaping *e = cookie;
+
+	vg_escape_finish(&e->esc, emit_raw, e->raw);
+	fflush(e->raw);
+	free(e);
+	return 0;
+}
+
+static FILE *escaping_open(FILE *raw, int buffering)
+{
+	cookie_io_functions_t io = { .write = escaping_write, .close = escaping_close };
+	struct escaping *e = calloc(1, sizeof(*e));
+	FILE *f;
+
+	if (!e)
+		return NULL;
+	e->raw = raw;
+	if (!(f = fopencookie(e, "w", io))) {
+		free(e);
+		return NULL;
+	}
+	setvbuf(f, NULL, buffering, 0);
+	return f;
+}
+
+void vg_cli_escape_output(struct vg_cli *cli)
+{
+	FILE *out = escaping_open(stdout, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF);
+	FILE *err = escaping_open(stderr, _IONBF);
+
+	cli->raw_out = stdout;
+	cli->raw_err = stderr;
+	if (out)
+		stdout = out;
+	if (err)
+		stderr = err;
+}
+
+void vg_cli_output_end(struct vg_cli *cli)
+{
+	if (cli->raw_out && stdout != cli->raw_out) {
+		fclose(stdout);
+		stdout = cli->raw_out;
+	}
+	if (cli->raw_err && stderr != cli->raw_err) {
+		fclose(stderr);
+		stderr = cli->raw_err;
+	}
+}
 
 void vg_cli_print_json(const struct vg_cli *cli, json_t *value)
 {
 	/* Without indentation jansson writes one line: JSON Lines when several commands print. */
 	char *text = json_dumps(value, (cli->json_indent ? JSON_INDENT(2) : 0) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	FILE *out = cli->raw_out ? cli->raw_out : stdout;
 
+	fflush(stdout); /* what was printed before comes first */
 	if (text) {
-		puts(text);
+		fputs(text, out);
+		fputc('\n', out);
 		free(text);
 	}
-	fflush(stdout);
+	fflush(out);
 }
 
 bool vg_cli_json_done(const struct vg_cli *cli, json_t *result)

@@ -70,6 +70,10 @@ const struct vg_subsystem *const *vg_agent_subsystems(size_t *count);
  * (settings.h).  Freed with vg_setting_registry_free. */
 int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error *err);
 
+/* The core's settings (agent.c): what the control socket allows users other than root. */
+extern const struct vg_int_setting VG_S_AGENT_CONTROL_MAX_PER_USER[1];
+extern const struct vg_int_setting VG_S_AGENT_CONTROL_IDLE_SECONDS[1];
+
 struct vg_agent {
 	struct vg_agent_config cfg;
 	char config_path[PATH_MAX];

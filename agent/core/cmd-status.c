@@ -60,7 +60,7 @@ int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	vg_ctl_server_stats(agent->ctl, &cs);
 	int64_t up_ms = (int64_t)(vg_now_ms() - agent->started_ms);
 
-	*result = json_pack("{s:s, s:s, s:s, s:I, s:n, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I}, s:o, s:o}",
+	*result = json_pack("{s:s, s:s, s:s, s:I, s:n, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
 			    "version", PACKAGE_VERSION,
 			    "agent_id", vg_agent_id(agent),
 			    "hostname", vg_agent_hostname(agent),
@@ -74,6 +74,8 @@ int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 			    "database", vg_store_path(agent->store),
 			    "control", "clients", (int)cs.clients, "requests", (json_int_t)cs.requests,
 			    "refused", (json_int_t)cs.refused, "disconnected", (json_int_t)cs.disconnected,
+			    "slow_dropped", (json_int_t)cs.slow_dropped, "idle_closed", (json_int_t)cs.idle_closed,
+			    "busy_refused", (json_int_t)cs.busy_refused,
 			    "spool", spool_json(agent), "sections", sections(agent));
 	if (*result)
 		vg_ctl_set_time(*result, "started", (int64_t)agent->started_at * 1000);

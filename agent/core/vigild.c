@@ -18,6 +18,7 @@
 #include "log.h"
 #include "nls.h"
 #include "sdnotify.h"
+#include "state-dir.h"
 #include "vigil/error.h"
 
 static void usage(FILE *out)
@@ -161,6 +162,8 @@ int vg_vigild_main(int argc, char **argv, void (*prepare)(struct vg_agent *agent
 	}
 
 	vg_log_set_level(agent.cfg.log_level);
+	/* Before any secret is read or any file is made. */
+	vg_process_private();
 	if (isolation_op) {
 		/* Without the agent: from its database, straight to the kernel. */
 		bool isolated = false;

@@ -78,6 +78,9 @@ struct apply_job {
 	bool on;
 	bool refresh;                       /* periodic: apply only when something changed */
 	bool skipped, repaired;
+	char tampered[160];                 /* repaired: what differed in the kernel */
+	unsigned char rules_digest[32];     /* in: of the rules applied last; out: of those now */
+	bool digest_known;                  /* in and out: rules_digest holds one */
 	struct vg_iso_state state;          /* what is being applied */
 	struct vg_iso_rule *ex;             /* the exceptions' rules */
 	size_t nex, max_exceptions;
@@ -115,6 +118,8 @@ struct vg_isolation {
 	size_t nnext;
 	size_t expected_rules, expected_elems;
 	size_t elems_seen;     /* counted by the last apply or check (a count is too slow for the loop) */
+	unsigned char rules_digest[32]; /* of the rules as the kernel held them after the last apply */
+	bool digest_known;
 	/* The exceptions' rules by id, kept here so that an apply never reads them all from the
 	 * database on the loop; and what the last apply put in the kernel's sets. */
 	long long *ex_ids;
@@ -264,6 +269,26 @@ static void free_isolation(struct vg_isolation *iso)
 
 /* ---- the worker ---- */
 
+/* What the kernel holds right after the agent's batch: the rules' digest that the periodic
+ * check compares with (their kernel form, which only the kernel knows). */
+static void read_back(struct apply_job *j)
+{
+	struct vg_iso_nft_view view;
+	struct vg_error err;
+
+	j->digest_known = false;
+	if (vg_iso_nft_view(&view, &j->elems, NULL, &err) < 0) {
+		vg_warn("isolation: cannot read the table back: %s", err.message);
+		return;
+	}
+	if (view.difference[0]) {
+		vg_warn("isolation: the table read back differs from the one applied: %s", view.difference);
+		return;
+	}
+	memcpy(j->rules_digest, view.rules_digest, sizeof(j->rules_digest));
+	j->digest_known = true;
+}
+
 static void apply_work(struct vg_job *job, void *data)
 {
 	struct apply_job *j = data;
@@ -323,17 +348,18 @@ static void apply_work(struct vg_job *job, void *data)
 	if (j->refresh && strcmp(j->servers_out, j->state.servers) == 0) {
 		/* Same servers, same settings: leave the table alone if the kernel still holds it
 		 * whole; put it back if someone removed or changed it. */
-		size_t have = 0, nelems = 0;
-		bool present = false;
+		struct vg_iso_nft_view view;
 		struct vg_error ignored;
 
-		if (vg_iso_nft_inspect(&present, &have, &nelems, &ignored) == 0 && present && have == VG_ISO_NFT_RULES &&
-		    nelems == j->elems.n) {
+		if (vg_iso_nft_view(&view, &j->elems, j->digest_known ? j->rules_digest : NULL, &ignored) == 0 &&
+		    view.present && !view.difference[0]) {
 			j->skipped = true;
-			j->elems_seen = nelems;
+			j->elems_seen = view.nelems;
 			return;
 		}
 		j->repaired = true;
+		snprintf(j->tampered, sizeof(j->tampered), "%s",
+			 !view.present ? "the table is missing" : view.difference[0] ? view.difference : ignored.message);
 	} else if (j->held) {
 		/* The kernel holds the table: change only the elements that differ.  Should it
 		 * refuse (the table was altered), the whole table is put back. */
@@ -342,11 +368,14 @@ static void apply_work(struct vg_job *job, void *data)
 		if (vg_iso_nft_update(j->held, &j->elems, &j->changed, &ignored) == 0) {
 			j->updated = true;
 			j->elems_seen = j->elems.n;
+			read_back(j);
 			return;
 		}
 	}
 	j->rc = vg_iso_nft_replace(&j->elems, &j->err);
 	j->elems_seen = j->elems.n;
+	if (j->rc == 0)
+		read_back(j);
 }
 
 /* ---- state, events, replies ---- */
@@ -457,6 +486,22 @@ static json_t *warnings_for(struct apply_job *j)
 	return w;
 }
 
+/* Someone with root's rights changed the table behind the agent: the host was not isolated
+ * for a while.  Put back already; this says so loudly (a high-severity event). */
+static void report_tampering(struct vg_isolation *iso, const char *what)
+{
+	char message[256];
+	json_t *ev;
+
+	vg_warn("isolation: the table inet %s was altered in the kernel (%s): put back", VG_ISO_TABLE, what);
+	snprintf(message, sizeof(message), "isolation table altered outside the agent (%s): put back", what);
+	ev = event_draft(1, "repair", message, 0, NULL);
+	if (!ev)
+		return;
+	vg_ocsf_set_severity(ev, VG_SEVERITY_HIGH);
+	emit(iso, ev, 0, what);
+}
+
 static void apply_done(struct vg_job *job, void *data)
 {
 	struct apply_job *j = data;
@@ -488,6 +533,10 @@ static void apply_done(struct vg_job *job, void *data)
 	}
 	if (j->rc == 0) {
 		vg_error_clear(&iso->last_error);
+		if (!j->skipped) {
+			memcpy(iso->rules_digest, j->rules_digest, sizeof(iso->rules_digest));
+			iso->digest_known = j->on && j->digest_known;
+		}
 		iso->expected_rules = j->on ? VG_ISO_NFT_RULES : 0;
 		iso->expected_elems = j->on ? iso->applied.n : 0;
 		iso->elems_seen = j->on ? j->elems_seen : 0;
@@ -496,7 +545,7 @@ static void apply_done(struct vg_job *job, void *data)
 		} else if (j->on) {
 			warnings = warnings_for(j);
 			if (j->repaired)
-				vg_warn("isolation: the table inet %s was missing or altered in the kernel: put back", VG_ISO_TABLE);
+				report_tampering(iso, j->tampered);
 			if (j->servers_out[0] && strcmp(j->servers_out, iso->st.servers) != 0) {
 				snprintf(iso->st.servers, sizeof(iso->st.servers), "%s", j->servers_out);
 				if (vg_iso_state_save(iso->agent->store, &iso->st, &serr) < 0)
@@ -585,6 +634,8 @@ static void start_apply(struct vg_isolation *iso)
 
 		j->max_exceptions = vg_iso_max_exceptions(iso->agent->settings);
 		j->held = iso->applied_valid ? &iso->applied : NULL;
+		memcpy(j->rules_digest, iso->rules_digest, sizeof(j->rules_digest));
+		j->digest_known = iso->digest_known;
 		if (iso->nex && !(j->ex = malloc(iso->nex * sizeof(*j->ex)))) {
 			j->rc = vg_error_set(&err, -ENOMEM, N_("out of memory"));
 			j->err = err;
@@ -872,8 +923,8 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	struct vg_isolation *iso = agent->isolation;
 	struct vg_iso_exception *ex = NULL;
 	struct vg_error ierr;
-	size_t nex = 0, nrules = 0;
-	bool present = false;
+	struct vg_iso_nft_view view;
+	size_t nex = 0;
 	json_t *o, *list, *check;
 	int rc;
 
@@ -890,21 +941,23 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	json_object_set_new(o, "exceptions_total", json_integer((json_int_t)iso->nex));
 	json_object_set_new(o, "servers", json_string(iso->st.servers));
 	json_object_set_new(o, "warnings", iso->warnings ? json_incref(iso->warnings) : json_array());
-	/* The rules' check: does the kernel hold what the agent meant? */
-	/* The rules are counted now; the set elements at the last apply or periodic check (a
-	 * hundred thousand take a good part of a second to count: a worker's job). */
-	if (vg_iso_nft_inspect(&present, &nrules, NULL, &ierr) < 0) {
+	/* The check: does the kernel hold what the agent meant?  Chains, sets and rules are
+	 * compared now; the set elements one by one at the last apply or periodic check (a
+	 * hundred thousand take a good part of a second to read: a worker's job). */
+	if (vg_iso_nft_view(&view, NULL, iso->digest_known ? iso->rules_digest : NULL, &ierr) < 0) {
 		check = json_pack("{s:b, s:s}", "ok", false, "error", ierr.message);
 	} else {
-		size_t nelems = present ? iso->elems_seen : 0;
-		bool ok = iso->busy || (iso->st.on ? present && nrules == iso->expected_rules &&
-							 nelems == iso->expected_elems
-						   : !present);
+		size_t nelems = view.present ? iso->elems_seen : 0;
+		const char *difference = !iso->st.on ? (view.present ? "the table is in the kernel" : "")
+				       : !view.present ? "the table is missing"
+				       : view.difference;
+		bool ok = iso->busy || (!difference[0] && (!iso->st.on || nelems == iso->expected_elems));
 
-		check = json_pack("{s:b, s:b, s:I, s:I, s:I, s:I}", "ok", ok, "table_present", present, "rules_in_kernel",
-				  (json_int_t)nrules, "rules_expected", (json_int_t)(iso->st.on ? iso->expected_rules : 0),
-				  "elements_in_kernel", (json_int_t)nelems, "elements_expected",
-				  (json_int_t)(iso->st.on ? iso->expected_elems : 0));
+		check = json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:s}", "ok", ok, "table_present", view.present,
+				  "rules_in_kernel", (json_int_t)view.nrules, "rules_expected",
+				  (json_int_t)(iso->st.on ? iso->expected_rules : 0), "elements_in_kernel", (json_int_t)nelems,
+				  "elements_expected", (json_int_t)(iso->st.on ? iso->expected_elems : 0), "difference",
+				  iso->busy ? "" : difference);
 	}
 	json_object_set_new(o, "check", check);
 	*result = o;

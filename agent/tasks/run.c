@@ -217,6 +217,7 @@ static __attribute__((noreturn)) void child(const struct run_spec *s, int out, i
 		goto fail;
 	/* The agent's descriptors stay with the agent (the report pipe closes at exec). */
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	umask(022); /* the agent's own is 077: a program run for the administrator gets the usual one */
 	ce.stage = STAGE_CWD;
 	if (chdir(s->cwd) < 0)
 		goto fail;

@@ -1614,6 +1614,26 @@ static void protect_refresh_work(struct vg_job *job, void *data)
 	vg_protect_refresh(data);
 }
 
+/* A connection ended: its waits end with it (their timers are descriptors a crowd of
+ * waiting clients would otherwise keep until wait_ms). */
+static void drop_waiters(uint64_t conn_id, void *data)
+{
+	struct vg_tasks *tasks = data;
+
+	for (struct task *t = tasks->list; t; t = t->next)
+		for (struct waiter **p = &t->waiters; *p;) {
+			struct waiter *w = *p;
+
+			if (w->conn_id != conn_id) {
+				p = &w->next;
+				continue;
+			}
+			*p = w->next;
+			vg_watch_remove(w->timer);
+			free(w);
+		}
+}
+
 static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_tasks *tasks = calloc(1, sizeof(*tasks));
@@ -1655,6 +1675,10 @@ static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 	tasks->retention_timer = vg_loop_timer(agent->loop, RETENTION_PERIOD_MS, RETENTION_PERIOD_MS, on_retention_tick,
 					       tasks);
 	retention_request(tasks);
+	if (agent->ctl && vg_ctl_server_on_close(agent->ctl, drop_waiters, tasks) < 0) {
+		tasks_free(tasks);
+		return vg_error_set(err, -ENOSPC, N_("cannot start the tasks subsystem: %s"), strerror(ENOSPC));
+	}
 	agent->tasks = tasks;
 	return 0;
 }
@@ -1674,6 +1698,7 @@ static void tasks_stop(struct vg_agent *agent)
 	}
 	vg_workers_free(tasks->pool);
 	tasks->pool = NULL;
+	vg_ctl_server_remove_on_close(agent->ctl, drop_waiters, tasks);
 	agent->tasks = NULL;
 	tasks_free(tasks);
 }

@@ -59,7 +59,8 @@ static int validate_sensor(const char *value, struct vg_error *err)
 }
 
 VG_BOOL_SETTING(VG_S_TELEMETRY_ENABLED, .key = "telemetry.enabled", .def = "yes",
-		.help = N_("Send telemetry to the central server"));
+		.help = N_("Telemetry at all: when no, nothing is collected (no audit rules, fanotify marks or eBPF "
+			   "programs) and nothing is sent to the central server"));
 VG_BOOL_SETTING(VG_S_TELEMETRY_PROCESS, .key = "telemetry.process", .def = "yes",
 		.help = N_("Collect process starts and exits"));
 VG_BOOL_SETTING(VG_S_TELEMETRY_NETWORK, .key = "telemetry.network", .def = "yes",
@@ -252,6 +253,13 @@ static void stop_ebpf(struct vg_telemetry *tel)
 	vg_info("telemetry: eBPF sensor stopped");
 }
 
+/* Whether a collector runs: its own setting, under telemetry.enabled (off means nothing is
+ * collected at all, not merely kept from the server). */
+static bool collects(const struct vg_settings *s, const struct vg_bool_setting *which)
+{
+	return vg_setting_bool(s, VG_S_TELEMETRY_ENABLED) && vg_setting_bool(s, which);
+}
+
 /*
  * Chooses and runs the sensor of processes and network (telemetry.sensor): eBPF when it is
  * chosen or, with auto, when it loads (the kernel has BTF and the tracepoints, the agent the
@@ -261,8 +269,9 @@ static void stop_ebpf(struct vg_telemetry *tel)
 static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 {
 	const struct vg_settings *s = tel->agent->settings;
-	bool process = vg_setting_bool(s, VG_S_TELEMETRY_PROCESS);
-	bool network = vg_setting_bool(s, VG_S_TELEMETRY_NETWORK);
+	bool enabled = vg_setting_bool(s, VG_S_TELEMETRY_ENABLED);
+	bool process = collects(s, VG_S_TELEMETRY_PROCESS);
+	bool network = collects(s, VG_S_TELEMETRY_NETWORK);
 	const char *setting = vg_setting_str(s, VG_S_TELEMETRY_SENSOR);
 	struct vg_error err = { 0 };
 	bool use_ebpf = false;
@@ -278,7 +287,10 @@ static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 		stop_ebpf(tel);
 		apply_audit(tel, false, false, files_need_audit);
 		tel->sensor = VG_TEL_SENSOR_NONE;
-		vg_error_set(&tel->sensor_reason, 0, N_("process and network telemetry are off"));
+		if (enabled)
+			vg_error_set(&tel->sensor_reason, 0, N_("process and network telemetry are off"));
+		else
+			vg_error_set(&tel->sensor_reason, 0, N_("telemetry is off (telemetry.enabled)"));
 		return;
 	}
 	if (strcmp(setting, "audit") == 0) {
@@ -334,7 +346,7 @@ static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 static void apply_file_settings(struct vg_telemetry *tel)
 {
 	const struct vg_settings *s = tel->agent->settings;
-	bool on = vg_setting_bool(s, VG_S_TELEMETRY_FILES);
+	bool on = collects(s, VG_S_TELEMETRY_FILES);
 	const char *paths = vg_setting_list(s, VG_S_TELEMETRY_FILE_PATHS);
 	const char *backend = vg_setting_str(s, VG_S_TELEMETRY_FILE_BACKEND);
 	struct vg_error err = { 0 };
@@ -363,8 +375,8 @@ static void apply_file_settings(struct vg_telemetry *tel)
 			return;
 	}
 	if (!tel->audit)
-		apply_audit(tel, tel->sensor == VG_TEL_SENSOR_AUDIT && vg_setting_bool(s, VG_S_TELEMETRY_PROCESS),
-			    tel->sensor == VG_TEL_SENSOR_AUDIT && vg_setting_bool(s, VG_S_TELEMETRY_NETWORK), true);
+		apply_audit(tel, tel->sensor == VG_TEL_SENSOR_AUDIT && collects(s, VG_S_TELEMETRY_PROCESS),
+			    tel->sensor == VG_TEL_SENSOR_AUDIT && collects(s, VG_S_TELEMETRY_NETWORK), true);
 	if (tel->audit && vg_tel_audit_set_watches(tel->audit, tel->file_paths) == 0) {
 		tel->files_watching = true;
 		vg_info("telemetry: file changes through audit directory watches");

@@ -18,6 +18,8 @@
  *                                   release.  Event times stay on the wall clock.
  *   test.sensor.hold {on}           stops (or resumes) reading the eBPF sensor's ring buffer,
  *                                   so that a test can fill it
+ *   test.self                       what the process says of itself: dumpable (prctl) and
+ *                                   umask, which no other process can read
  *   test.pause {point}              arms a pause point of the task threads: the next task that
  *                                   reaches it waits there (at most 60 s) until released; the
  *                                   points are a task's kind at its start ("delete-file"),
@@ -38,7 +40,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,6 +85,8 @@ static const struct vg_proto_command test_commands[] = {
 	  clock_args },
 	{ VG_CMD_COUNT, "test.sensor.hold", VG_ACCESS_ADMIN, 0, 0, NULL, "hold the eBPF ring buffer", "{held}",
 	  hold_args },
+	{ VG_CMD_COUNT, "test.self", VG_ACCESS_ADMIN, 0, 0, NULL, "the process's own state", "{dumpable, umask}",
+	  NULL },
 	{ VG_CMD_COUNT, "test.pause", VG_ACCESS_ADMIN, 0, 0, NULL, "arm a pause point", "{armed}", point_args },
 	{ VG_CMD_COUNT, "test.paused", VG_ACCESS_ADMIN, 0, 0, NULL, "whether a task waits at a point", "{waiting}",
 	  point_args },
@@ -272,6 +278,16 @@ static int hold(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 	return 0;
 }
 
+static int self(struct vg_ctl_request *req, json_t **result)
+{
+	mode_t mask = umask(077);
+
+	(void)req;
+	umask(mask);
+	*result = json_pack("{s:i, s:i}", "dumpable", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), "umask", (int)mask);
+	return 0;
+}
+
 static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	/* In the order of test_commands. */
@@ -283,9 +299,11 @@ static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	case 2:
 		return hold(agent, req, result, err);
 	case 3:
+		return self(req, result);
 	case 4:
 	case 5:
-		return pause_cmd(req, (int)(req->def - test_commands) - 3, result, err);
+	case 6:
+		return pause_cmd(req, (int)(req->def - test_commands) - 4, result, err);
 	default:
 		return vg_error_set(err, -EOPNOTSUPP, "no such test command");
 	}
