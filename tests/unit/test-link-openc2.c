@@ -160,7 +160,7 @@ static void test_bounded_count(void **state)
 
 static const char *text_of(struct fixture *f, const char *id, char *buf, size_t size)
 {
-	json_t *t = vg_journal_get(f->link.journal, id);
+	json_t *t = vg_journal_get(f->link.journal, VG_JOURNAL_REQUESTS, id);
 
 	snprintf(buf, size, "%s", json_string_value(json_object_get(json_object_get(t, "result"), "status_text")) ?: "");
 	json_decref(t);
@@ -239,10 +239,10 @@ static void test_hello_states(void **state)
 	json_t *list, *req = json_object();
 	int64_t id;
 
-	assert_int_equal(vg_journal_add(f->link.journal, "r-running", "server", "start file", req, &err), 0);
-	assert_int_equal(vg_journal_set_state(f->link.journal, "r-running", VG_TASK_RUNNING, NULL, &err), 0);
-	assert_int_equal(vg_journal_add(f->link.journal, "r-done", "server", "delete file", req, &err), 0);
-	assert_int_equal(vg_journal_set_state(f->link.journal, "r-done", VG_TASK_SUCCEEDED, req, &err), 0);
+	assert_int_equal(vg_journal_add(f->link.journal, VG_JOURNAL_REQUESTS, "r-running", "server", "start file", req, &err), 0);
+	assert_int_equal(vg_journal_set_state(f->link.journal, VG_JOURNAL_REQUESTS, "r-running", VG_TASK_RUNNING, NULL, &err), 0);
+	assert_int_equal(vg_journal_add(f->link.journal, VG_JOURNAL_REQUESTS, "r-done", "server", "delete file", req, &err), 0);
+	assert_int_equal(vg_journal_set_state(f->link.journal, VG_JOURNAL_REQUESTS, "r-done", VG_TASK_SUCCEEDED, req, &err), 0);
 	assert_int_equal(vg_journal_add_numbered(f->link.journal, "server-task", "run", req, 0, &id, &err), 0);
 	list = vg_journal_states(f->link.journal, 0, 256);
 	assert_int_equal(json_array_size(list), 2);
