@@ -72,6 +72,10 @@ const struct vg_subsystem *const *vg_agent_subsystems(size_t *count);
  * (settings.h).  Freed with vg_setting_registry_free. */
 int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error *err);
 
+/* The core's settings (agent.c): what the control socket allows users other than root. */
+extern const struct vg_int_setting VG_S_AGENT_CONTROL_MAX_PER_USER[1];
+extern const struct vg_int_setting VG_S_AGENT_CONTROL_IDLE_SECONDS[1];
+
 struct vg_agent {
 	struct vg_agent_config cfg;
 	char config_path[PATH_MAX];
@@ -97,6 +101,9 @@ struct vg_agent {
 	/* Commands outside the protocol table: only the test agent (tests/) sets these. */
 	const struct vg_proto_command *(*extra_find)(const char *name);
 	vg_agent_handler_fn extra_dispatch;
+	/* A pause point of the test agent, called by task threads between a check and an action
+	 * (tasks/executors.h): only the test agent sets it. */
+	void (*task_pause)(const char *point);
 	char id[40];                      /* stable agent id (UUID), see identity.c */
 	char hostname[256];
 	void (*event_sink)(struct vg_agent *agent, json_t *event, void *data); /* events.h */

@@ -394,8 +394,10 @@ static void answer_openc2(struct vg_agent *agent, struct reply *r)
 {
 	json_t *results = json_pack("{s:O}", "x-vigil", r->result ? r->result : json_null());
 
+	/* The codes of the Endpoint Response profile: 500 for what does not exist (an unknown
+	 * watch id) as for a failure, 400 for what the agent refused. */
 	if (r->rc < 0)
-		vg_tasks_answer_openc2(agent, r->request_id, r->rc == -ENOENT ? 404 : r->rc == -ENOMEM ? 500 : 400,
+		vg_tasks_answer_openc2(agent, r->request_id, r->rc == -ENOENT || r->rc == -ENOMEM ? 500 : 400,
 				       r->err.message, results);
 	else
 		vg_tasks_answer_openc2(agent, r->request_id, 200, "OK", results);

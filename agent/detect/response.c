@@ -225,7 +225,7 @@ json_t *vg_det_respond(struct vg_agent *agent, enum vg_det_action action, json_t
 		char reason[512];
 
 		snprintf(reason, sizeof(reason), "detection %s: %s", uid ? uid : "", title ? title : "");
-		if (vg_isolation_set(agent, true, reason, NULL, 0, &state, &err) < 0) {
+		if (vg_isolation_set(agent, true, reason, NULL, 0, NULL, &state, &err) < 0) {
 			json_object_set_new(out, "error", json_string(err.message));
 			vg_warn("detection: isolation failed: %s", err.message);
 		} else {

@@ -114,6 +114,6 @@ bool vg_tel_audit_running(struct vg_agent *agent, const char **why)
 		*why = "telemetry is not running";
 		return false;
 	}
-	*why = tel->audit_error[0] ? tel->audit_error : NULL;
+	*why = tel->audit_error.code ? tel->audit_error.message : NULL;
 	return tel->audit != NULL;
 }

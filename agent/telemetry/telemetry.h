@@ -18,6 +18,7 @@
 
 #include "agent.h"
 #include "telemetry/stage.h"
+#include "vigil/error.h"
 
 struct vg_agent;
 struct vg_error;
@@ -62,12 +63,13 @@ struct vg_telemetry {
 	/* Drops already reported as data-dropped events. */
 	uint64_t reported_queue_drops, reported_spool_drops, reported_lost, reported_fan_overflows;
 	uint64_t reported_ebpf_lost;
-	char audit_error[256];
-	/* The sensor in force, the setting it was chosen by, and why (shown in status). */
+	struct vg_error audit_error;  /* why audit is unavailable; code 0: it is not */
+	/* The sensor in force, the setting it was chosen by, and why (shown in status, with its
+	 * message id so that the front ends say it in their user's language). */
 	enum vg_tel_sensor sensor;
 	char sensor_setting[16];
-	char sensor_reason[512];
-	char ebpf_error[256];
+	struct vg_error sensor_reason;
+	struct vg_error ebpf_error;   /* why eBPF is unavailable; code 0: it is not */
 	bool ebpf_failed;             /* tried with this setting and failed: not again until it changes */
 	uint64_t audit_retry_ms;      /* when a failed audit start may be tried again */
 	/* The file collector's settings in force, to notice changes. */
@@ -75,7 +77,7 @@ struct vg_telemetry {
 	char file_paths[4096];
 	char file_backend[16];
 	bool files_watching;        /* audit directory watches stand in for fanotify */
-	char files_error[256];
+	struct vg_error files_error;  /* why fanotify is unavailable; code 0: it is not */
 	/* The detection's stage and the audit records its rules want (stage.c, stage.h). */
 	pthread_mutex_t stage_lock;     /* held by the enrichment thread while it runs the stage */
 	struct vg_tel_stage stage;

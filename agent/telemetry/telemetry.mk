@@ -2,7 +2,6 @@
 libvigil_agent_la_SOURCES += telemetry/subsystem.c telemetry/telemetry.h telemetry/telemetry-settings.h \
 	telemetry/queue.c telemetry/queue.h \
 	telemetry/enrich.c telemetry/enrich.h telemetry/exclusions.c telemetry/exclusions.h \
-	telemetry/ocsf.c telemetry/ocsf.h \
 	telemetry/audit.c telemetry/audit.h telemetry/audit-parse.c telemetry/audit-parse.h \
 	telemetry/ebpf.h telemetry/ebpf-decode.c telemetry/ebpf-decode.h telemetry/ebpf/records.h \
 	telemetry/proctable.c telemetry/proctable.h \

@@ -26,10 +26,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
+#include <linux/openat2.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -340,6 +342,47 @@ static int file_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 	}
 }
 
+void ioc_file_identify(const struct vg_ioc_object *obj, struct vg_ioc_identity *id)
+{
+	struct file_obj *f = (struct file_obj *)obj;
+	struct vg_ioc_scan *scan = f->w->c->scan;
+	/* Out of its directory (a file that waited for the hashing threads), by its path, never
+	 * through a symbolic link. */
+	struct open_how how = { .flags = O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	struct ioc_hashes h;
+	struct stat st;
+	uint64_t bytes = 0;
+	bool own = true;
+	int fd;
+
+	if (f->pending && f->pending->fd >= 0) {
+		fd = f->pending->fd;
+		own = false;
+	} else if (f->dirfd >= 0) {
+		fd = open_file(f);
+	} else {
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, f->path, &how, sizeof(how));
+	}
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		goto out;
+	id->dev = (uint64_t)st.st_dev;
+	id->ino = (uint64_t)st.st_ino;
+	if (f->hash_state == 1 && (f->w->c->hashes & IOC_HASH_SHA256)) {
+		memcpy(id->sha256, f->h.sha256, sizeof(id->sha256));
+	} else if ((uint64_t)st.st_size <= scan->hash_limit && lseek(fd, 0, SEEK_SET) == 0 &&
+		   ioc_hash_fd(fd, IOC_HASH_SHA256, scan->hash_limit, scan->cancel, &h, &bytes) == 0) {
+		memcpy(id->sha256, h.sha256, sizeof(id->sha256));
+		scan->stats.bytes_read += bytes;
+	}
+	id->known = true;
+out:
+	if (own)
+		close(fd);
+}
+
 static bool under(const char *path, const char *prefix)
 {
 	size_t l = strlen(prefix);
@@ -464,7 +507,11 @@ static void visit_file(struct walker *w, int dirfd, const char *name, size_t dir
 {
 	struct vg_ioc_scan *scan = w->c->scan;
 	if (w->count_only) {
-		w->counted++;
+		/* Counting can take a while on a large tree: say how far it got. */
+		if (++w->counted % 1024 == 0 && scan->progress) {
+			scan->stats.files_counted = w->counted;
+			scan->progress(&scan->stats, NULL, scan->data);
+		}
 		return;
 	}
 	scan->stats.files_seen++;
@@ -626,10 +673,15 @@ int ioc_items_files(struct ioc_collect *c, struct vg_error *err)
 {
 	/* Reading every file takes long enough that knowing how many there are is worth a walk
 	 * of the directories alone (no stat, no open), which the page cache then serves. */
+	struct vg_ioc_scan *scan = c->scan;
+
 	if (c->hashes) {
-		int r = walk_roots(c, true, &c->scan->stats.files_total, err);
+		ioc_scan_phase(scan, VG_IOC_PHASE_COUNTING);
+		int r = walk_roots(c, true, &scan->stats.files_total, err);
 		if (r < 0)
 			return r;
+		scan->stats.files_counted = scan->stats.files_total;
 	}
+	ioc_scan_phase(scan, VG_IOC_PHASE_FILES);
 	return walk_roots(c, false, NULL, err);
 }

@@ -8,9 +8,10 @@
 # The lock is held by a process of its own that ends with the test's shell, not by a
 # descriptor of the shell: every child would inherit that one, and a child left behind (a
 # server a test forgot) would hold the lock after the test and stall every suite on the host.
+# (tail writes to /dev/null: on a pipe whose reader has gone, it would end at once.)
 _audit_lock_ready="$TEST_DIR/audit-lock.fifo"
 mkfifo "$_audit_lock_ready"
-flock -w 3600 /tmp/vigil-audit-tests.lock -c "echo locked; exec tail --pid=$$ -f /dev/null" \
+flock -w 3600 /tmp/vigil-audit-tests.lock -c "echo locked; exec tail --pid=$$ -f /dev/null >/dev/null" \
 	</dev/null >"$_audit_lock_ready" 2>/dev/null &
 read -r _audit_locked <"$_audit_lock_ready" || true
 if [ "$_audit_locked" != locked ]; then
