@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "detect/detect.h"
 #include "events.h"
+#include "ocsf.h"
 #include "tasks/executors.h"
 
 /* The OCSF objects of an event that are evidence of what happened, in the evidences object's
@@ -47,7 +47,6 @@ static const struct {
 	{ "impact", "TA0040", "Impact" },
 };
 
-static const char *const severity_names[] = { "Unknown", "Informational", "Low", "Medium", "High", "Critical" };
 
 int vg_det_severity(enum vg_sigma_level level)
 {
@@ -65,32 +64,6 @@ int vg_det_severity(enum vg_sigma_level level)
 	default:
 		return 0;
 	}
-}
-
-/* A random (version 4) UUID. */
-static void make_uuid(char out[37])
-{
-	unsigned char b[16];
-	size_t got = 0;
-
-	while (got < sizeof(b)) {
-		ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
-
-		if (n <= 0) {
-			/* No entropy source at all: time and a counter still make it unique here. */
-			static atomic_uint_fast64_t counter;
-			uint64_t c = atomic_fetch_add(&counter, 1), t = (uint64_t)vg_time_ms();
-
-			memcpy(b, &t, 8);
-			memcpy(b + 8, &c, 8);
-			break;
-		}
-		got += (size_t)n;
-	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
-		 b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 static json_t *tactic_json(const char *tag)
@@ -176,24 +149,26 @@ json_t *vg_det_evidence(const json_t *event, int record)
 	return ev;
 }
 
-/* The parts every finding shares: class, activity, severity, status and the finding's own uid. */
+/* The parts every finding shares: class, activity, severity, status and the finding's own uid,
+ * which is also the correlation uid of the remediations it leads to (tasks' events). */
 static json_t *finding_base(int severity, const char *title, int64_t now_ms, const char *type)
 {
 	char uid[37];
-	json_t *f;
+	json_t *f = vg_ocsf_event(VG_OCSF_DETECTION_FINDING, 1, "Create", now_ms);
 
-	make_uuid(uid);
-	if (severity < 0 || severity > 5)
-		severity = 0;
-	f = json_pack("{s:i, s:s, s:i, s:s, s:i, s:s, s:i, s:s, s:I, s:i, s:s, s:i, s:s, s:b,"
-		      " s:{s:s, s:s, s:I, s:[s]}, s:{s:[s, s], s:s}}",
-		      "class_uid", VG_OCSF_DETECTION_FINDING, "class_name", "Detection Finding", "category_uid", 2,
-		      "category_name", "Findings", "activity_id", 1, "activity_name", "Create", "type_uid",
-		      VG_OCSF_DETECTION_FINDING * 100 + 1, "type_name", "Detection Finding: Create", "time",
-		      (json_int_t)now_ms, "severity_id", severity, "severity", severity_names[severity], "status_id", 1,
-		      "status", "New", "is_alert", 1,
-		      "finding_info", "uid", uid, "title", title, "created_time", (json_int_t)now_ms, "types", type,
-		      "metadata", "profiles", "host", "security_control", "correlation_uid", uid);
+	if (!f)
+		return NULL;
+	vg_ocsf_uuid(uid);
+	vg_ocsf_set_severity(f, severity >= VG_SEVERITY_UNKNOWN && severity <= VG_SEVERITY_CRITICAL ? severity
+												     : VG_SEVERITY_UNKNOWN);
+	/* A finding's status is its own (New, In Progress...), not an outcome's. */
+	json_object_set_new(f, "status_id", json_integer(1));
+	json_object_set_new(f, "status", json_string("New"));
+	json_object_set_new(f, "is_alert", json_true());
+	json_object_set_new(f, "finding_info", json_pack("{s:s, s:o, s:I, s:[s]}", "uid", uid, "title", vg_ocsf_text(title),
+							 "created_time", (json_int_t)now_ms, "types", type));
+	/* The security_control profile holds the action and disposition (the response). */
+	json_object_set_new(f, "metadata", json_pack("{s:[s], s:s}", "profiles", "security_control", "correlation_uid", uid));
 	return f;
 }
 
