@@ -392,7 +392,8 @@ static void watch_work(struct vg_det_db *db, void *data)
 
 static void answer_openc2(struct vg_agent *agent, struct reply *r)
 {
-	json_t *results = json_pack("{s:O}", "x-vigil", r->result ? r->result : json_null());
+	/* OpenC2 carries no null: without a result, an empty one. */
+	json_t *results = json_pack("{s:o}", "x-vigil", r->result ? json_incref(r->result) : json_object());
 
 	/* The codes of the Endpoint Response profile: 500 for what does not exist (an unknown
 	 * watch id) as for a failure, 400 for what the agent refused. */

@@ -7,7 +7,7 @@
 # link.max_transfer_delay.  File events come from fanotify: no audit needed.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 12
+plan 14
 
 M="vgsrv$$x$RANDOM"
 mkdir -p "$TEST_DIR/watched" "$TEST_DIR/rules"
@@ -39,10 +39,15 @@ sys.exit(1)
 PY
 }
 jq_() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-# push NAME CONTENT-FILE|null: queues update x-vigil:rules; prints the request id.
+# push NAME CONTENT-FILE|null: queues update x-vigil:rules (null: delete x-vigil:rules, the
+# file's removal); prints the request id.
 push() {
-	local content=null
-	[ "$2" != null ] && content=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$2")
+	local content
+	if [ "$2" = null ]; then
+		central_queue "$ADMIN" "{\"action\": \"delete\", \"target\": {\"x-vigil:rules\": {\"name\": \"$1\"}}}"
+		return
+	fi
+	content=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$2")
 	central_queue "$ADMIN" "{\"action\": \"update\", \"target\": {\"x-vigil:rules\": {\"name\": \"$1\", \"content\": $content}}}"
 }
 n_rules() { ctl --json detection rules list | jq_ "d['rules']"; }
@@ -106,9 +111,15 @@ ok "it is listed with the server as its source" \
 echo payload >"$TEST_DIR/watched/$M.ioc"
 ioc_found() { ctl --json detection list | grep -q "$M live"; }
 ok "a file written that the document names is a detection" wait_for 30 ioc_found
+watch_id=$(jq_ "d['results']['x-vigil']['armed'][0]['id']" <<<"$resp")
+resp=$(response "$(central_queue "$ADMIN" "{\"action\": \"delete\", \"target\": {\"x-vigil:ioc_watch\": {\"id\": \"$watch_id\"}}}")")
+diag "delete x-vigil:ioc_watch: $resp"
+ok "the server disarms it (200)" jq_ "d['status'] == 200 or exit(1)" <<<"$resp"
+ok "it is no longer armed" \
+	sh -c "! '$VIGILCTL' --socket '$SOCKET' --json ioc watches | grep -q '\"source\": *\"server\"'"
 
 resp=$(response "$(push pushed.yml null)")
-diag "update x-vigil:rules (remove): $resp"
+diag "delete x-vigil:rules: $resp"
 ok "a pushed rule is removed (200)" jq_ "d['status'] == 200 or exit(1)" <<<"$resp"
 ok "and no longer in force" test "$(n_rules)" = 0
 ok "the agent did not restart" kill -0 "$AGENT_PID"
