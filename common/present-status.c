@@ -576,16 +576,16 @@ static void detection_part(const json_t *sec, int64_t now, struct vg_present_par
 		set_state(p, _("loading"), VG_LEVEL_OK);
 	else
 		set_state(p, _("watching"), n > 0 ? VG_LEVEL_WARN : VG_LEVEL_OK);
-	count(a, sizeof(a), P_("%s stored", "%s stored", plural(n)), n);
+	count(a, sizeof(a), P_("%s detection", "%s detections", plural(n)), n);
 	if (num(sec, "last_detection") > 0) {
 		vg_present_when(when, sizeof(when), num(sec, "last_detection") / 1000, now);
-		/* TRANSLATORS: the detections held, then when the last one was made. */
+		/* TRANSLATORS: the detections held, then when the last one was made ("3 detections,
+		 * the last at 10:42 (3 min ago)"). */
 		snprintf(b, sizeof(b), _("%s, the last at %s"), a, when);
 	} else {
 		snprintf(b, sizeof(b), "%s", a);
 	}
-	/* TRANSLATORS: "Detections: 3 stored, the last at 10:42 (3 min ago)". */
-	snprintf(p->summary, sizeof(p->summary), _("Detections: %s"), b);
+	snprintf(p->summary, sizeof(p->summary), "%s", b);
 	if (str(sec, "error")[0])
 		append(p->problem, sizeof(p->problem), PROBLEM_SEP, str(sec, "error"));
 	item(p, _("Rules in force"), "%lld", num(rules, "enabled"));

@@ -34,14 +34,14 @@ sys.exit(0 if s['detection']['state'] == 'ready' and s['detection']['rules']['en
 ok "the agent runs with the test's rule and fanotify" wait_for 30 ready
 
 start_console LANG=C.UTF-8
-ok "the dashboard counts no detection" wait_screen 30 "Detections  *0 stored"
+ok "the dashboard counts no detection" wait_screen 30 "^ [●○] Detection  *watching  *0 detections *$"
 keys F12
 ok "F12 shows the Detections screen, empty" wait_screen 30 "No detection so far"
 echo payload >"$TEST_DIR/watched/$M.bin"
 ok "the detection shows as it is made, with its severity and rule" wait_screen 30 "high .*Dropper $M written"
 ok "the selected detection's rule is named below" wait_screen 30 "Rule 22222222-0000-4000-8000-000000000001"
 keys F2
-ok "the dashboard counts it" wait_screen 30 "Detections  *[1-9][0-9]* stored, the last at"
-ok "the detection part has its line" wait_screen 30 "^   Detection "
+ok "the dashboard counts it" wait_screen 30 "Detection  *watching  *[1-9][0-9]* detections\?, the last at "
+ok "the detection part has its line, once" test "$(screen | grep -c '^ [●○] Detection ')" -eq 1
 ok "q quits cleanly" quit_console
 finish
