@@ -208,15 +208,15 @@ static void result_items(struct out *o, const json_t *task, int64_t now)
 	if (has_str(res, "mode"))
 		add(o, _("Owner and mode"), _("%s (uid %lld, gid %lld), mode %s"),
 		    has_str(res, "owner") ? str(res, "owner") : "?", num(res, "uid"), num(res, "gid"), str(res, "mode"));
-	if (has_int(res, "mtime")) {
+	if (has_int(res, "mtime_ms")) {
 		vg_present_when(when, sizeof(when), num(res, "mtime_ms") / 1000, now);
 		add(o, _("Modified"), "%s", when);
 	}
-	if (has_int(res, "ctime")) {
+	if (has_int(res, "ctime_ms")) {
 		vg_present_when(when, sizeof(when), num(res, "ctime_ms") / 1000, now);
 		add(o, _("Changed"), "%s", when);
 	}
-	if (has_int(res, "quarantined_at")) {
+	if (has_int(res, "quarantined_at_ms")) {
 		vg_present_when(when, sizeof(when), num(res, "quarantined_at_ms") / 1000, now);
 		add(o, _("Quarantined"), "%s", when);
 	}
