@@ -266,8 +266,8 @@ int vg_cli_usage(struct vg_cli *cli, const struct vg_cli_command *cmd, const cha
 int vg_cli_fail(struct vg_cli *cli, const char *msgid, ...) __attribute__((format(printf, 2, 3)));
 
 /* From here on stdout and stderr escape every control character (common/escape.h): names
- * chosen by others never drive the terminal.  JSON goes to cli->raw_out exact (jansson
- * escapes what a terminal would obey), as do the terminal sequences of our own. */
+ * chosen by others never drive the terminal.  JSON and CSV go to cli->raw_out exact (JSON
+ * all in ASCII on a terminal, CSV escaped there), as do the terminal sequences of our own. */
 void vg_cli_escape_output(struct vg_cli *cli);
 /* Writes what the escaping streams still hold (an unfinished character as \xNN). */
 void vg_cli_output_end(struct vg_cli *cli);

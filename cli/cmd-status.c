@@ -94,11 +94,15 @@ static void print_part(FILE *out, const struct style *s, const struct vg_present
 	}
 	if (p->problem[0]) {
 		fprintf(out, "%*s", col, "");
-		if (s->colour)
-			fputs(level_colour(p->level > VG_LEVEL_OK ? p->level : VG_LEVEL_WARN), out);
+		if (s->colour) {
+			fflush(out);
+			fputs(level_colour(p->level > VG_LEVEL_OK ? p->level : VG_LEVEL_WARN), s->raw);
+		}
 		vg_cli_wrap(out, p->problem, col, col, width, 0);
-		if (s->colour)
-			fputs("\033[0m", out);
+		if (s->colour) {
+			fflush(out);
+			fputs("\033[0m", s->raw);
+		}
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "nls.h"
@@ -212,8 +213,9 @@ int vg_cli_print_list(struct vg_cli *cli, const struct vg_cli_args *args, json_t
 		return vg_cli_fail(cli, N_("out of memory"));
 	if (format == VG_CLI_FORMAT_CSV)
 		fflush(stdout);
-	r = format == VG_CLI_FORMAT_CSV ? print_csv(cli->raw_out ? cli->raw_out : stdout, spec, items, n)
-					: print_table(spec, items, n);
+	/* CSV exact for a program; on a terminal, through the escaping stdout like any text. */
+	FILE *csv_out = cli->raw_out && !isatty(fileno(cli->raw_out)) ? cli->raw_out : stdout;
+	r = format == VG_CLI_FORMAT_CSV ? print_csv(csv_out, spec, items, n) : print_table(spec, items, n);
 	free(items);
 	fflush(stdout);
 	if (cli->raw_out)
