@@ -271,8 +271,8 @@ int vg_cli_fail(struct vg_cli *cli, const char *msgid, ...) __attribute__((forma
  * Returns an exit code (follow.c). */
 int vg_cli_follow(struct vg_cli *cli, enum vg_cmd cmd, vg_client_stream_fn on_message, void *data, const char *banner);
 /* From here on stdout and stderr escape every control character (common/escape.h): names
- * chosen by others never drive the terminal.  JSON goes to cli->raw_out exact (jansson
- * escapes what a terminal would obey), as do the terminal sequences of our own. */
+ * chosen by others never drive the terminal.  JSON and CSV go to cli->raw_out exact (JSON
+ * all in ASCII on a terminal, CSV escaped there), as do the terminal sequences of our own. */
 void vg_cli_escape_output(struct vg_cli *cli);
 /* Writes what the escaping streams still hold (an unfinished character as \xNN). */
 void vg_cli_output_end(struct vg_cli *cli);

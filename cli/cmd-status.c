@@ -25,15 +25,17 @@
 
 struct style {
 	bool colour, utf8;
+	FILE *raw;              /* where our own colour sequences go, never escaped */
 };
 
-/* Colours only for a person at a terminal that has them, and never with NO_COLOR set. */
-static struct style style_of(FILE *out)
+/* Colours only for a person at a terminal that has them, and never with NO_COLOR set.  raw is
+ * the stream under stdout (which escapes every control character the agent's text holds). */
+static struct style style_of(FILE *raw)
 {
 	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM"), *codeset = nl_langinfo(CODESET);
-	struct style s = { 0 };
+	struct style s = { .raw = raw };
 
-	s.colour = isatty(fileno(out)) && !(no_color && no_color[0]) && term && term[0] && strcmp(term, "dumb") != 0;
+	s.colour = isatty(fileno(raw)) && !(no_color && no_color[0]) && term && term[0] && strcmp(term, "dumb") != 0;
 	s.utf8 = codeset && (strcasecmp(codeset, "UTF-8") == 0 || strcasecmp(codeset, "utf8") == 0);
 	return s;
 }
@@ -54,11 +56,16 @@ static const char *level_colour(enum vg_level level)
 
 static void print_coloured(FILE *out, const struct style *s, const char *colour, const char *text, int width)
 {
-	if (s->colour)
-		fputs(colour, out);
+	/* What was written to out reaches raw first, then the sequence: the order holds. */
+	if (s->colour) {
+		fflush(out);
+		fputs(colour, s->raw);
+	}
 	fputs(text, out);
-	if (s->colour)
-		fputs("\033[0m", out);
+	if (s->colour) {
+		fflush(out);
+		fputs("\033[0m", s->raw);
+	}
 	for (int w = vg_text_width(text, strlen(text)); w < width; w++)
 		fputc(' ', out);
 }
@@ -87,18 +94,22 @@ static void print_part(FILE *out, const struct style *s, const struct vg_present
 	}
 	if (p->problem[0]) {
 		fprintf(out, "%*s", col, "");
-		if (s->colour)
-			fputs(level_colour(p->level > VG_LEVEL_OK ? p->level : VG_LEVEL_WARN), out);
+		if (s->colour) {
+			fflush(out);
+			fputs(level_colour(p->level > VG_LEVEL_OK ? p->level : VG_LEVEL_WARN), s->raw);
+		}
 		vg_cli_wrap(out, p->problem, col, col, width, 0);
-		if (s->colour)
-			fputs("\033[0m", out);
+		if (s->colour) {
+			fflush(out);
+			fputs("\033[0m", s->raw);
+		}
 	}
 }
 
 static int run_status(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	bool verbose = vg_cli_opt_flag(args, "verbose");
-	struct style s = style_of(stdout);
+	struct style s = style_of(cli->raw_out ? cli->raw_out : stdout);
 	struct vg_present_part *parts;
 	int label_w = 0, state_w = 0, width = vg_cli_width(stdout);
 	size_t n;

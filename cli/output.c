@@ -92,8 +92,12 @@ void vg_cli_output_end(struct vg_cli *cli)
 void vg_cli_print_json(const struct vg_cli *cli, json_t *value)
 {
 	/* Without indentation jansson writes one line: JSON Lines when several commands print. */
-	char *text = json_dumps(value, (cli->json_indent ? JSON_INDENT(2) : 0) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 	FILE *out = cli->raw_out ? cli->raw_out : stdout;
+	/* On a terminal, non-ASCII as \uXXXX too: jansson escapes the C0 controls, not the C1
+	 * controls (U+009B is a CSI), which a terminal would obey.  A program reads the same value. */
+	size_t ascii = isatty(fileno(out)) ? JSON_ENSURE_ASCII : 0;
+	char *text = json_dumps(value, (cli->json_indent ? JSON_INDENT(2) : 0) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
+					       ascii);
 
 	fflush(stdout); /* what was printed before comes first */
 	if (text) {

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "nls.h"
@@ -124,7 +125,8 @@ static json_t **ordered(const struct vg_cli_list *spec, json_t *list, size_t n)
 	return items;
 }
 
-static int print_csv(const struct vg_cli_list *spec, json_t **items, size_t n)
+/* CSV is for programs, as JSON is: written exact to out, the stream under stdout. */
+static int print_csv(FILE *out, const struct vg_cli_list *spec, json_t **items, size_t n)
 {
 	size_t ncols;
 	const struct vg_cli_column *cols = columns_of(spec, true, &ncols);
@@ -134,18 +136,18 @@ static int print_csv(const struct vg_cli_list *spec, json_t **items, size_t n)
 		return -1;
 	/* RFC 4180: a header of the field names, records ended by CRLF. */
 	for (size_t c = 0; c < ncols; c++) {
-		fputs(c ? "," : "", stdout);
-		csv_field(stdout, cols[c].key);
+		fputs(c ? "," : "", out);
+		csv_field(out, cols[c].key);
 	}
-	fputs("\r\n", stdout);
+	fputs("\r\n", out);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t c = 0; c < ncols; c++) {
 			cell[0] = '\0';
 			spec->cell(items[i], (int)c, true, cell, CELL_MAX);
-			fputs(c ? "," : "", stdout);
-			csv_field(stdout, cell);
+			fputs(c ? "," : "", out);
+			csv_field(out, cell);
 		}
-		fputs("\r\n", stdout);
+		fputs("\r\n", out);
 	}
 	free(cell);
 	return 0;
@@ -209,8 +211,14 @@ int vg_cli_print_list(struct vg_cli *cli, const struct vg_cli_args *args, json_t
 	}
 	if (!(items = ordered(spec, list, n)))
 		return vg_cli_fail(cli, N_("out of memory"));
-	r = format == VG_CLI_FORMAT_CSV ? print_csv(spec, items, n) : print_table(spec, items, n);
+	if (format == VG_CLI_FORMAT_CSV)
+		fflush(stdout);
+	/* CSV exact for a program; on a terminal, through the escaping stdout like any text. */
+	FILE *csv_out = cli->raw_out && !isatty(fileno(cli->raw_out)) ? cli->raw_out : stdout;
+	r = format == VG_CLI_FORMAT_CSV ? print_csv(csv_out, spec, items, n) : print_table(spec, items, n);
 	free(items);
 	fflush(stdout);
+	if (cli->raw_out)
+		fflush(cli->raw_out);
 	return r < 0 ? vg_cli_fail(cli, N_("out of memory")) : VG_EXIT_OK;
 }

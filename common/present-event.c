@@ -23,18 +23,6 @@ enum {
 	CLASS_REMEDIATION_LAST = 7004,
 };
 
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static long long num(const json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
-
 /* OCSF's activity ids of each class, in words. */
 static const char *activity_text(long long cls, long long id, const char *name)
 {
@@ -42,7 +30,8 @@ static const char *activity_text(long long cls, long long id, const char *name)
 					       N_("set user id") };
 	static const char *const file[] = { NULL, N_("create"), N_("read"), N_("update"), N_("delete"), N_("rename"),
 					    N_("set attributes"), N_("set security"), N_("get attributes"),
-					    N_("get security"), N_("encrypt"), N_("decrypt"), N_("mount"), N_("unmount"),
+					    N_("get security"), N_("encrypt"), N_("decrypt"), N_("mount"),
+							N_("unmount"),
 					    N_("open") };
 	static const char *const network[] = { NULL, N_("open"), N_("close"), N_("reset"), N_("fail"), N_("refuse"),
 					       N_("traffic"), N_("listen") };
@@ -95,14 +84,14 @@ static const char *type_text(long long cls)
 
 static void endpoint(const json_t *ep, char *buf, size_t size)
 {
-	const char *ip = str(ep, "ip");
+	const char *ip = vg_present_str(ep, "ip");
 
 	if (!ep)
 		snprintf(buf, size, "?");
 	else if (strchr(ip, ':'))
-		snprintf(buf, size, "[%s]:%lld", ip, num(ep, "port"));
+		snprintf(buf, size, "[%s]:%lld", ip, vg_present_num(ep, "port"));
 	else
-		snprintf(buf, size, "%s:%lld", ip, num(ep, "port"));
+		snprintf(buf, size, "%s:%lld", ip, vg_present_num(ep, "port"));
 }
 
 static const json_t *acting_process(const json_t *ev)
@@ -116,30 +105,32 @@ static const json_t *acting_process(const json_t *ev)
 static void remediation_details(const json_t *ev, char *buf, size_t size)
 {
 	const json_t *unmapped = json_object_get(ev, "unmapped"), *iso = json_object_get(unmapped, "isolation");
-	const char *target = str(json_object_get(ev, "file"), "path");
+	const char *target = vg_present_str(json_object_get(ev, "file"), "path");
 	char what[512];
 
 	if (iso) {
-		snprintf(buf, size, "%s%s%s", vg_present_msgid(str(ev, "message")), str(ev, "message")[0] ? ": " : "",
-			 strcmp(str(iso, "state"), "on") == 0 ? _("the host is isolated") : _("the host is not isolated"));
+		snprintf(buf, size, "%s%s%s", vg_present_msgid(vg_present_str(ev, "message")), vg_present_str(ev,
+				"message")[0] ? ": " : "",
+			 strcmp(vg_present_str(iso, "state"),
+					"on") == 0 ? _("the host is isolated") : _("the host is not isolated"));
 		return;
 	}
-	if (!str(unmapped, "task_kind")[0]) {
-		snprintf(buf, size, "%s", vg_present_msgid(str(ev, "message")));
+	if (!vg_present_str(unmapped, "task_kind")[0]) {
+		snprintf(buf, size, "%s", vg_present_msgid(vg_present_str(ev, "message")));
 		return;
 	}
 	if (!target[0])
-		target = str(json_object_get(acting_process(ev), "file"), "path");
-	snprintf(what, sizeof(what), _("task %s, %s"), str(ev, "command_uid"),
-		 vg_present_task_kind(str(unmapped, "task_kind")));
+		target = vg_present_str(json_object_get(acting_process(ev), "file"), "path");
+	snprintf(what, sizeof(what), _("task %s, %s"), vg_present_str(ev, "command_uid"),
+		 vg_present_task_kind(vg_present_str(unmapped, "task_kind")));
 	/* TRANSLATORS: a response task's event: the task, its target (may be empty), its outcome. */
 	snprintf(buf, size, _("%s%s%s: %s"), what, target[0] ? " " : "", target,
-		 num(ev, "status_id") == 1 ? _("succeeded") : _("did not succeed"));
+		 vg_present_num(ev, "status_id") == 1 ? _("succeeded") : _("did not succeed"));
 }
 
 void vg_present_event(const json_t *ev, struct vg_present_event *out)
 {
-	long long cls = num(ev, "class_uid"), ms = num(ev, "time");
+	long long cls = vg_present_num(ev, "class_uid"), ms = vg_present_num(ev, "time");
 	const json_t *proc = acting_process(ev), *finding;
 	time_t secs = (time_t)(ms / 1000);
 	struct tm tm;
@@ -153,17 +144,19 @@ void vg_present_event(const json_t *ev, struct vg_present_event *out)
 	}
 	snprintf(out->type, sizeof(out->type), "%s", type_text(cls));
 	snprintf(out->activity, sizeof(out->activity), "%s",
-		 activity_text(cls, num(ev, "activity_id"), str(ev, "activity_name")));
+		 activity_text(cls, vg_present_num(ev, "activity_id"), vg_present_str(ev, "activity_name")));
 	if (json_is_integer(json_object_get(proc, "pid")))
-		snprintf(out->pid, sizeof(out->pid), "%lld", num(proc, "pid"));
+		snprintf(out->pid, sizeof(out->pid), "%lld", vg_present_num(proc, "pid"));
 	switch (cls) {
 	case CLASS_PROCESS:
 		if (json_object_get(ev, "exit_code"))
 			snprintf(out->details, sizeof(out->details), _("%s, exit code %lld"),
-				 str(json_object_get(proc, "file"), "path"), num(ev, "exit_code"));
+				 vg_present_str(json_object_get(proc, "file"), "path"), vg_present_num(ev,
+						"exit_code"));
 		else
 			snprintf(out->details, sizeof(out->details), "%s",
-				 str(proc, "cmd_line")[0] ? str(proc, "cmd_line") : str(json_object_get(proc, "file"), "path"));
+				 vg_present_str(proc, "cmd_line")[0] ? vg_present_str(proc,
+						"cmd_line") : vg_present_str(json_object_get(proc, "file"), "path"));
 		break;
 	case CLASS_NETWORK:
 		if (!json_object_get(ev, "src_endpoint") && !json_object_get(ev, "dst_endpoint"))
@@ -171,42 +164,49 @@ void vg_present_event(const json_t *ev, struct vg_present_event *out)
 		endpoint(json_object_get(ev, "src_endpoint"), a, sizeof(a));
 		endpoint(json_object_get(ev, "dst_endpoint"), b, sizeof(b));
 		snprintf(out->details, sizeof(out->details), "%s%s%s -> %s %s",
-			 str(json_object_get(ev, "connection_info"), "protocol_name"),
-			 str(json_object_get(ev, "connection_info"), "protocol_name")[0] ? " " : "",
+			 vg_present_str(json_object_get(ev, "connection_info"), "protocol_name"),
+			 vg_present_str(json_object_get(ev, "connection_info"), "protocol_name")[0] ? " " : "",
 			 json_object_get(ev, "src_endpoint") ? a : "", json_object_get(ev, "dst_endpoint") ? b : "",
-			 str(json_object_get(proc, "file"), "path"));
+			 vg_present_str(json_object_get(proc, "file"), "path"));
 		break;
 	case CLASS_FILE:
-		snprintf(out->details, sizeof(out->details), "%s%s%s", str(json_object_get(ev, "file"), "path"),
-			 json_object_get(ev, "file_result") ? " -> " : "", str(json_object_get(ev, "file_result"), "path"));
+		snprintf(out->details, sizeof(out->details), "%s%s%s", vg_present_str(json_object_get(ev, "file"),
+				"path"),
+			 json_object_get(ev, "file_result") ? " -> " : "", vg_present_str(json_object_get(ev,
+					"file_result"), "path"));
 		break;
 	case CLASS_DETECTION:
 		finding = json_object_get(ev, "finding_info");
-		if (!str(finding, "title")[0])
+		if (!vg_present_str(finding, "title")[0])
 			break;
 		/* TRANSLATORS: a detection: what was found, the rule's title, the analytic's name. */
-		snprintf(out->details, sizeof(out->details), _("%s: %s (%s)"), vg_present_msgid(str(ev, "message")),
-			 str(finding, "title"), str(json_object_get(finding, "analytic"), "name"));
+		snprintf(out->details, sizeof(out->details), _("%s: %s (%s)"), vg_present_msgid(vg_present_str(ev,
+				"message")),
+			 vg_present_str(finding, "title"), vg_present_str(json_object_get(finding, "analytic"),
+					"name"));
 		break;
 	case CLASS_EVENT_LOG:
 		if (!json_is_integer(json_object_get(json_object_get(ev, "unmapped"), "count")))
 			break;
-		snprintf(a, sizeof(a), "%lld", num(json_object_get(ev, "unmapped"), "count"));
+		snprintf(a, sizeof(a), "%lld", vg_present_num(json_object_get(ev, "unmapped"), "count"));
 		snprintf(out->details, sizeof(out->details),
 			 P_("%s event lost (%s: %s)", "%s events lost (%s: %s)",
-			    (unsigned long)num(json_object_get(ev, "unmapped"), "count")),
-			 a, str(json_object_get(ev, "unmapped"), "source"), vg_present_msgid(str(ev, "message")));
+			    (unsigned long)vg_present_num(json_object_get(ev, "unmapped"), "count")),
+			 a, vg_present_str(json_object_get(ev, "unmapped"), "source"),
+					vg_present_msgid(vg_present_str(ev, "message")));
 		break;
 	default:
 		if (cls >= CLASS_REMEDIATION_FIRST && cls <= CLASS_REMEDIATION_LAST)
 			remediation_details(ev, out->details, sizeof(out->details));
-		else if (str(ev, "message")[0])
-			snprintf(out->details, sizeof(out->details), "%s", vg_present_msgid(str(ev, "message")));
+		else if (vg_present_str(ev, "message")[0])
+			snprintf(out->details, sizeof(out->details), "%s", vg_present_msgid(vg_present_str(ev,
+					"message")));
 		break;
 	}
 	/* An event without the fields of its class says what it can. */
-	if (!out->details[0] && str(ev, "message")[0])
-		snprintf(out->details, sizeof(out->details), "%s", vg_present_msgid(str(ev, "message")));
+	if (!out->details[0] && vg_present_str(ev, "message")[0])
+		snprintf(out->details, sizeof(out->details), "%s", vg_present_msgid(vg_present_str(ev, "message")));
 	else if (!out->details[0])
-		snprintf(out->details, sizeof(out->details), _("OCSF class %lld, activity %lld"), cls, num(ev, "activity_id"));
+		snprintf(out->details, sizeof(out->details), _("OCSF class %lld, activity %lld"), cls,
+				vg_present_num(ev, "activity_id"));
 }

@@ -21,27 +21,9 @@
 
 /* ---- Reading the answer ---- */
 
-static long long num(const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (json_is_integer(v))
-		return (long long)json_integer_value(v);
-	if (json_is_real(v))
-		return (long long)json_real_value(v);
-	return 0;
-}
-
 static double real(const json_t *o, const char *key)
 {
 	return json_number_value(json_object_get(o, key));
-}
-
-static const char *str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
 }
 
 static bool is(const char *a, const char *b)
@@ -109,8 +91,8 @@ static void error_lines(struct vg_present_part *p, const json_t *detail, const c
 			int64_t now)
 {
 	char text[1024], english[1024], when[96];
-	const char *msgid = str(detail, "msgid");
-	const char *message = str(detail, "message");
+	const char *msgid = vg_present_str(detail, "msgid");
+	const char *message = vg_present_str(detail, "message");
 
 	if (json_is_object(detail))
 		vg_present_error(detail, text, sizeof(text));
@@ -157,41 +139,45 @@ static void agent_part(const json_t *st, int64_t now, struct vg_present_part *p)
 	snprintf(p->name, sizeof(p->name), "agent");
 	snprintf(p->label, sizeof(p->label), "%s", _("Agent"));
 	set_state(p, _("active"), VG_LEVEL_OK);
-	vg_present_when(since, sizeof(since), num(st, "started_ms") / 1000, now);
-	snprintf(pid, sizeof(pid), "%lld", num(st, "pid"));
+	vg_present_when(since, sizeof(since), vg_present_num(st, "started_ms") / 1000, now);
+	snprintf(pid, sizeof(pid), "%lld", vg_present_num(st, "pid"));
 	/* TRANSLATORS: the agent's line: since when it runs, its process id. */
 	snprintf(p->summary, sizeof(p->summary), _("since %s, pid %s"), since, pid);
-	item(p, _("Version"), "%s", str(st, "version"));
-	item(p, _("Host"), "%s", str(st, "hostname"));
-	item(p, _("Agent id"), "%s", str(st, "agent_id"));
+	item(p, _("Version"), "%s", vg_present_str(st, "version"));
+	item(p, _("Host"), "%s", vg_present_str(st, "hostname"));
+	item(p, _("Agent id"), "%s", vg_present_str(st, "agent_id"));
 	item(p, _("Process id"), "%s", pid);
-	vg_present_date(since, sizeof(since), num(st, "started_ms") / 1000);
-	vg_present_duration(up, sizeof(up), num(st, "uptime"));
+	vg_present_date(since, sizeof(since), vg_present_num(st, "started_ms") / 1000);
+	vg_present_duration(up, sizeof(up), vg_present_num(st, "uptime"));
 	item(p, _("Started"), _("%s (%s ago)"), since, up);
-	item(p, _("State directory"), "%s", str(st, "state_dir"));
-	item(p, _("Control socket"), "%s", str(st, "socket"));
-	item(p, _("Database"), "%s", str(st, "database"));
+	item(p, _("State directory"), "%s", vg_present_str(st, "state_dir"));
+	item(p, _("Control socket"), "%s", vg_present_str(st, "socket"));
+	item(p, _("Database"), "%s", vg_present_str(st, "database"));
 	count(a, sizeof(a), P_("%s client connected", "%s clients connected",
-		      plural(num(ctl, "clients"))),
-	      num(ctl, "clients"));
-	count(b, sizeof(b), P_("%s request", "%s requests", plural(num(ctl, "requests"))), num(ctl, "requests"));
-	count(c, sizeof(c), P_("%s refused", "%s refused", plural(num(ctl, "refused"))), num(ctl, "refused"));
+		      plural(vg_present_num(ctl, "clients"))),
+	      vg_present_num(ctl, "clients"));
+	count(b, sizeof(b), P_("%s request", "%s requests", plural(vg_present_num(ctl, "requests"))),
+			vg_present_num(ctl, "requests"));
+	count(c, sizeof(c), P_("%s refused", "%s refused", plural(vg_present_num(ctl, "refused"))),
+			vg_present_num(ctl, "refused"));
 	item(p, _("Control clients"), "%s, %s, %s", a, b, c);
 	if (json_is_true(json_object_get(spool, "available"))) {
-		vg_present_size(size, sizeof(size), (uint64_t)num(spool, "bytes"));
-		count(a, sizeof(a), P_("%s event", "%s events", plural(num(spool, "events"))), num(spool, "events"));
+		vg_present_size(size, sizeof(size), (uint64_t)vg_present_num(spool, "bytes"));
+		count(a, sizeof(a), P_("%s event", "%s events", plural(vg_present_num(spool, "events"))),
+				vg_present_num(spool, "events"));
 		item(p, _("Spool"), "%s, %s", a, size);
-		count(a, sizeof(a), P_("%s event", "%s events", plural(num(spool, "pending"))), num(spool, "pending"));
-		if (num(spool, "pending") > 0) {
-			vg_present_when(since, sizeof(since), num(spool, "oldest_pending_ms") / 1000, now);
+		count(a, sizeof(a), P_("%s event", "%s events", plural(vg_present_num(spool, "pending"))),
+				vg_present_num(spool, "pending"));
+		if (vg_present_num(spool, "pending") > 0) {
+			vg_present_when(since, sizeof(since), vg_present_num(spool, "oldest_pending_ms") / 1000, now);
 			item(p, _("Not yet sent"), _("%s, the oldest from %s"), a, since);
 		} else {
 			item(p, _("Not yet sent"), "%s", a);
 		}
-		if (num(spool, "dropped") > 0) {
+		if (vg_present_num(spool, "dropped") > 0) {
 			count(a, sizeof(a), P_("%s event", "%s events",
-				      plural(num(spool, "dropped"))),
-			      num(spool, "dropped"));
+				      plural(vg_present_num(spool, "dropped"))),
+			      vg_present_num(spool, "dropped"));
 			item(p, _("Dropped when full"), "%s", a);
 		}
 	}
@@ -210,14 +196,14 @@ static const struct {
 /* A collector that does not run has {state, error, error_detail}; a running audit has its mode. */
 static bool collector_runs(const json_t *c)
 {
-	const char *state = str(c, "state");
+	const char *state = vg_present_str(c, "state");
 
 	return json_is_object(c) && (!state[0] || is(state, "running") || is(state, "audit-watches"));
 }
 
 static bool collector_failed(const json_t *c)
 {
-	return is(str(c, "state"), "unavailable");
+	return is(vg_present_str(c, "state"), "unavailable");
 }
 
 static void collector_problem(struct vg_present_part *p, const char *what, const json_t *c)
@@ -228,7 +214,7 @@ static void collector_problem(struct vg_present_part *p, const char *what, const
 	if (json_is_object(detail))
 		vg_present_error(detail, text, sizeof(text));
 	else
-		snprintf(text, sizeof(text), "%s", str(c, "error"));
+		snprintf(text, sizeof(text), "%s", vg_present_str(c, "error"));
 	if (!text[0])
 		snprintf(text, sizeof(text), "%s", _("no reason given"));
 	/* TRANSLATORS: a collector of events ("audit", "file monitoring") and why it does not run. */
@@ -241,7 +227,7 @@ static void telemetry_part(const json_t *sec, int64_t now, struct vg_present_par
 	const json_t *events = json_object_get(sec, "events"), *rates = json_object_get(sec, "rates_per_s");
 	const json_t *audit = json_object_get(sec, "audit"), *files = json_object_get(sec, "files");
 	const json_t *sensor = json_object_get(sec, "sensor"), *ebpf = json_object_get(sec, "ebpf");
-	const char *running = str(sensor, "running");
+	const char *running = vg_present_str(sensor, "running");
 	long long total = 0, lost, kernel_lost;
 	double rate = 0;
 	char r[32], a[96], b[1024], when[96];
@@ -251,12 +237,14 @@ static void telemetry_part(const json_t *sec, int64_t now, struct vg_present_par
 	bool failed = (!sensor_runs && (collector_failed(audit) || collector_failed(ebpf))) || collector_failed(files);
 
 	for (size_t i = 0; i < sizeof(event_types) / sizeof(event_types[0]); i++) {
-		total += num(events, event_types[i].key);
+		total += vg_present_num(events, event_types[i].key);
 		rate += real(rates, event_types[i].key);
 	}
-	kernel_lost = json_object_get(sec, "kernel_lost") ? num(sec, "kernel_lost") : num(audit, "kernel_lost");
-	lost = kernel_lost + num(audit, "socket_overruns") + num(sec, "queue_dropped") + num(sec, "spool_dropped") +
-	       num(files, "overflows");
+	kernel_lost = json_object_get(sec, "kernel_lost") ? vg_present_num(sec, "kernel_lost") : vg_present_num(audit,
+			"kernel_lost");
+	lost = kernel_lost + vg_present_num(audit, "socket_overruns") + vg_present_num(sec,
+			"queue_dropped") + vg_present_num(sec, "spool_dropped") +
+	       vg_present_num(files, "overflows");
 	if (!sensor_runs && sensor && (collector_failed(audit) || collector_failed(ebpf)))
 		/* Neither sensor runs: the agent says why, in one sentence. */
 		append(p->problem, sizeof(p->problem), PROBLEM_SEP,
@@ -265,10 +253,11 @@ static void telemetry_part(const json_t *sec, int64_t now, struct vg_present_par
 		collector_problem(p, _("audit"), audit);
 	if (collector_failed(files))
 		collector_problem(p, _("file monitoring"), files);
-	if (num(sec, "write_errors") > 0) {
-		count(a, sizeof(a), P_("%s event could not be written to the spool", "%s events could not be written to the spool",
-			      plural(num(sec, "write_errors"))),
-		      num(sec, "write_errors"));
+	if (vg_present_num(sec, "write_errors") > 0) {
+		count(a, sizeof(a), P_("%s event could not be written to the spool",
+				"%s events could not be written to the spool",
+			      plural(vg_present_num(sec, "write_errors"))),
+		      vg_present_num(sec, "write_errors"));
 		append(p->problem, sizeof(p->problem), PROBLEM_SEP, a);
 		set_state(p, _("failing"), VG_LEVEL_ERROR);
 	} else if (!runs && failed) {
@@ -281,7 +270,8 @@ static void telemetry_part(const json_t *sec, int64_t now, struct vg_present_par
 		set_state(p, _("collecting"), lost > 0 ? VG_LEVEL_WARN : VG_LEVEL_OK);
 	}
 	if (lost > 0) {
-		count(a, sizeof(a), P_("%s event was lost since the agent started", "%s events were lost since the agent started",
+		count(a, sizeof(a), P_("%s event was lost since the agent started",
+				"%s events were lost since the agent started",
 			      plural(lost)),
 		      lost);
 		append(p->problem, sizeof(p->problem), PROBLEM_SEP, a);
@@ -293,26 +283,27 @@ static void telemetry_part(const json_t *sec, int64_t now, struct vg_present_par
 		snprintf(p->summary, sizeof(p->summary), _("%s events/s, %s"), r, a);
 	for (size_t i = 0; i < sizeof(event_types) / sizeof(event_types[0]); i++) {
 		vg_present_rate(r, sizeof(r), real(rates, event_types[i].key));
-		item(p, _(event_types[i].label), _("%lld (%s/s)"), num(events, event_types[i].key), r);
+		item(p, _(event_types[i].label), _("%lld (%s/s)"), vg_present_num(events, event_types[i].key), r);
 	}
 	if (sensor) {
 		vg_present_error(json_object_get(sensor, "reason_detail"), b, sizeof(b));
 		if (!b[0])
-			snprintf(b, sizeof(b), "%s", str(sensor, "reason"));
+			snprintf(b, sizeof(b), "%s", vg_present_str(sensor, "reason"));
 		/* TRANSLATORS: the sensor in use (eBPF, audit, none), then why. */
 		item(p, _("Sensor"), _("%s (%s)"), is(running, "ebpf") ? "eBPF" : vg_present_msgid(running), b);
 	}
 	if (collector_runs(audit)) {
 		count(a, sizeof(a), P_("%s event lost by the kernel", "%s events lost by the kernel",
-			      plural(num(audit, "kernel_lost"))),
-		      num(audit, "kernel_lost"));
+			      plural(vg_present_num(audit, "kernel_lost"))),
+		      vg_present_num(audit, "kernel_lost"));
 		item(p, _("Audit"), _("%s (%s)%s; %s"), _("running"),
-		     is(str(audit, "mode"), "unicast") ? _("the agent owns audit") : _("read alongside another audit daemon"),
+		     is(vg_present_str(audit, "mode"),
+				"unicast") ? _("the agent owns audit") : _("read alongside another audit daemon"),
 		     json_is_true(json_object_get(audit, "immutable")) ? _(", immutable configuration") : "", a);
 	} else {
-		item(p, _("Audit"), "%s", vg_present_msgid(str(audit, "state")));
+		item(p, _("Audit"), "%s", vg_present_msgid(vg_present_str(audit, "state")));
 	}
-	if (is(str(files, "state"), "running")) {
+	if (is(vg_present_str(files, "state"), "running")) {
 		json_t *paths = json_object_get(files, "paths"), *path;
 		size_t i;
 
@@ -320,18 +311,18 @@ static void telemetry_part(const json_t *sec, int64_t now, struct vg_present_par
 		json_array_foreach(paths, i, path)
 			append(a, sizeof(a), ", ", json_string_value(path) ?: "");
 		item(p, _("File monitoring"), _("fanotify on %s"), a[0] ? a : "/");
-	} else if (is(str(files, "state"), "audit-watches")) {
+	} else if (is(vg_present_str(files, "state"), "audit-watches")) {
 		item(p, _("File monitoring"), "%s", _("audit watches (fanotify is unavailable)"));
 	} else {
-		item(p, _("File monitoring"), "%s", vg_present_msgid(str(files, "state")));
+		item(p, _("File monitoring"), "%s", vg_present_msgid(vg_present_str(files, "state")));
 	}
-	item(p, _("Waiting to be stored"), "%lld", num(sec, "queued"));
-	item(p, _("Excluded by rules"), "%lld", num(sec, "excluded"));
+	item(p, _("Waiting to be stored"), "%lld", vg_present_num(sec, "queued"));
+	item(p, _("Excluded by rules"), "%lld", vg_present_num(sec, "excluded"));
 	item(p, _("Lost"), _("kernel %lld, socket %lld, queues %lld, spool full %lld, file monitoring %lld"),
-	     kernel_lost, num(audit, "socket_overruns"), num(sec, "queue_dropped"),
-	     num(sec, "spool_dropped"), num(files, "overflows"));
-	item(p, _("Write errors"), "%lld", num(sec, "write_errors"));
-	vg_present_when(when, sizeof(when), num(sec, "last_commit_ms") / 1000, now);
+	     kernel_lost, vg_present_num(audit, "socket_overruns"), vg_present_num(sec, "queue_dropped"),
+	     vg_present_num(sec, "spool_dropped"), vg_present_num(files, "overflows"));
+	item(p, _("Write errors"), "%lld", vg_present_num(sec, "write_errors"));
+	vg_present_when(when, sizeof(when), vg_present_num(sec, "last_commit_ms") / 1000, now);
 	item(p, _("Last written to the spool"), "%s", when);
 }
 
@@ -343,14 +334,14 @@ static void certificate_line(struct vg_present_part *p, bool server, const json_
 {
 	const char *label = server ? _("Server certificate") : _("Client certificate");
 	char until[96], text[256], n[32];
-	long long left = num(cert, "expires_in_days");
+	long long left = vg_present_num(cert, "expires_in_days");
 
 	if (!json_is_object(cert)) {
 		item(p, label, "%s", _("none imported"));
 		return;
 	}
-	vg_present_when(until, sizeof(until), num(cert, "not_after_ms") / 1000, now);
-	item(p, label, _("%s, valid until %s"), str(cert, "subject"), until);
+	vg_present_when(until, sizeof(until), vg_present_num(cert, "not_after_ms") / 1000, now);
+	item(p, label, _("%s, valid until %s"), vg_present_str(cert, "subject"), until);
 	snprintf(n, sizeof(n), "%lld", left);
 	if (left < 0) {
 		snprintf(text, sizeof(text), "%s",
@@ -359,12 +350,14 @@ static void certificate_line(struct vg_present_part *p, bool server, const json_
 	} else if (left < 30) {
 		if (server)
 			snprintf(text, sizeof(text),
-				 P_("the server certificate expires in %s day", "the server certificate expires in %s days",
+				 P_("the server certificate expires in %s day",
+						"the server certificate expires in %s days",
 				    plural(left)),
 				 n);
 		else
 			snprintf(text, sizeof(text),
-				 P_("the client certificate expires in %s day", "the client certificate expires in %s days",
+				 P_("the client certificate expires in %s day",
+						"the client certificate expires in %s days",
 				    plural(left)),
 				 n);
 		if (p->level < VG_LEVEL_WARN)
@@ -377,9 +370,9 @@ static void certificate_line(struct vg_present_part *p, bool server, const json_
 
 static void link_part(const json_t *sec, int64_t now, struct vg_present_part *p)
 {
-	const char *state = str(sec, "state");
+	const char *state = vg_present_str(sec, "state");
 	char when[96], a[96], b[96];
-	long long waiting = num(sec, "events_waiting");
+	long long waiting = vg_present_num(sec, "events_waiting");
 
 	if (is(state, "connected") || is(state, "connecting"))
 		set_state(p, vg_present_msgid(state), VG_LEVEL_OK);
@@ -390,38 +383,44 @@ static void link_part(const json_t *sec, int64_t now, struct vg_present_part *p)
 	else
 		set_state(p, vg_present_msgid(state), VG_LEVEL_WARN);
 	count(a, sizeof(a), P_("%s event waiting", "%s events waiting", plural(waiting)), waiting);
-	if (is(state, "not configured") && !str(sec, "server")[0]) {
-		snprintf(p->summary, sizeof(p->summary), "%s", _("no central server (vigilctl server add HOST[:PORT])"));
+	if (is(state, "not configured") && !vg_present_str(sec, "server")[0]) {
+		snprintf(p->summary, sizeof(p->summary), "%s",
+				_("no central server (vigilctl server add HOST[:PORT])"));
 		if (waiting > 0)
 			append(p->summary, sizeof(p->summary), SEMICOLON, a);
 	} else {
-		vg_present_when(when, sizeof(when), num(sec, "last_contact_ms") / 1000, now);
+		vg_present_when(when, sizeof(when), vg_present_num(sec, "last_contact_ms") / 1000, now);
 		/* TRANSLATORS: the server link's numbers: the server, its last contact, the events to send. */
-		snprintf(p->summary, sizeof(p->summary), _("%s; last contact %s; %s"), str(sec, "server"), when, a);
+		snprintf(p->summary, sizeof(p->summary), _("%s; last contact %s; %s"), vg_present_str(sec, "server"),
+				when, a);
 	}
-	item(p, _("Server"), "%s", str(sec, "server")[0] ? str(sec, "server") : _("none"));
-	item(p, _("Proxy"), "%s", is(str(sec, "proxy"), "none") || !str(sec, "proxy")[0] ? _("none") : str(sec, "proxy"));
-	vg_present_when(when, sizeof(when), num(sec, "last_contact_ms") / 1000, now);
+	item(p, _("Server"), "%s", vg_present_str(sec, "server")[0] ? vg_present_str(sec, "server") : _("none"));
+	item(p, _("Proxy"), "%s", is(vg_present_str(sec, "proxy"), "none") || !vg_present_str(sec,
+			"proxy")[0] ? _("none") : vg_present_str(sec, "proxy"));
+	vg_present_when(when, sizeof(when), vg_present_num(sec, "last_contact_ms") / 1000, now);
 	item(p, _("Last contact"), "%s", when);
 	if (waiting > 0) {
-		vg_present_when(when, sizeof(when), num(sec, "oldest_waiting_ms") / 1000, now);
+		vg_present_when(when, sizeof(when), vg_present_num(sec, "oldest_waiting_ms") / 1000, now);
 		item(p, _("Events waiting"), _("%lld, the oldest from %s"), waiting, when);
 	} else {
 		item(p, _("Events waiting"), "%lld", waiting);
 	}
-	count(a, sizeof(a), P_("%s event", "%s events", plural(num(sec, "events_sent"))), num(sec, "events_sent"));
-	count(b, sizeof(b), P_("%s batch", "%s batches", plural(num(sec, "batches_sent"))), num(sec, "batches_sent"));
+	count(a, sizeof(a), P_("%s event", "%s events", plural(vg_present_num(sec, "events_sent"))),
+			vg_present_num(sec, "events_sent"));
+	count(b, sizeof(b), P_("%s batch", "%s batches", plural(vg_present_num(sec, "batches_sent"))),
+			vg_present_num(sec, "batches_sent"));
 	item(p, _("Sent"), _("%s in %s"), a, b);
-	item(p, _("Held by the send limit"), "%lld", num(sec, "events_held"));
-	item(p, _("Commands received"), "%lld", num(sec, "commands_received"));
+	item(p, _("Held by the send limit"), "%lld", vg_present_num(sec, "events_held"));
+	item(p, _("Commands received"), "%lld", vg_present_num(sec, "commands_received"));
 	certificate_line(p, true, json_object_get(sec, "server_certificate"), now);
 	certificate_line(p, false, json_object_get(sec, "client_certificate"), now);
 	/* The last error matters while the link is not up; once connected it is history. */
-	if (json_object_get(sec, "last_error_detail") || str(sec, "last_error")[0]) {
+	if (json_object_get(sec, "last_error_detail") || vg_present_str(sec, "last_error")[0]) {
 		char saved[sizeof(p->problem)];
 
 		snprintf(saved, sizeof(saved), "%s", p->problem);
-		error_lines(p, json_object_get(sec, "last_error_detail"), str(sec, "last_error"), num(sec, "last_error_at_ms") / 1000,
+		error_lines(p, json_object_get(sec, "last_error_detail"), vg_present_str(sec, "last_error"),
+				vg_present_num(sec, "last_error_at_ms") / 1000,
 			    now);
 		if (is(state, "connected"))
 			snprintf(p->problem, sizeof(p->problem), "%s", saved);
@@ -432,9 +431,10 @@ static void link_part(const json_t *sec, int64_t now, struct vg_present_part *p)
 
 static void isolation_part(const json_t *sec, int64_t now, struct vg_present_part *p)
 {
-	bool on = is(str(sec, "state"), "on");
-	long long since = num(sec, "since_ms") / 1000, until = num(sec, "until_ms") / 1000, who = num(sec, "who");
-	const char *reason = str(sec, "reason");
+	bool on = is(vg_present_str(sec, "state"), "on");
+	long long since = vg_present_num(sec, "since_ms") / 1000, until = vg_present_num(sec, "until_ms") / 1000,
+			who = vg_present_num(sec, "who");
+	const char *reason = vg_present_str(sec, "reason");
 	char when[96], left[96];
 
 	if (json_is_true(json_object_get(sec, "applying")))
@@ -478,8 +478,8 @@ static void isolation_part(const json_t *sec, int64_t now, struct vg_present_par
 			vg_present_when(left, sizeof(left), until, now);
 		item(p, _("Automatic release"), "%s", until > 0 ? left : _("none"));
 	}
-	if (json_object_get(sec, "last_error_detail") || str(sec, "last_error")[0]) {
-		error_lines(p, json_object_get(sec, "last_error_detail"), str(sec, "last_error"), 0, now);
+	if (json_object_get(sec, "last_error_detail") || vg_present_str(sec, "last_error")[0]) {
+		error_lines(p, json_object_get(sec, "last_error_detail"), vg_present_str(sec, "last_error"), 0, now);
 		p->level = VG_LEVEL_ERROR;
 	}
 }
@@ -490,7 +490,8 @@ static const struct {
 	const char *state, *label;
 } task_counts[] = {
 	{ "succeeded", N_("Succeeded") }, { "failed", N_("Failed") },       { "refused", N_("Refused") },
-	{ "cancelled", N_("Cancelled") }, { "timed_out", N_("Timed out") }, { "interrupted", N_("Interrupted by a restart") },
+	{ "cancelled", N_("Cancelled") }, { "timed_out", N_("Timed out") }, { "interrupted",
+			N_("Interrupted by a restart") },
 };
 
 /* "3 failed": the count of tasks that ended in state. */
@@ -514,7 +515,7 @@ static void task_count(char *buf, size_t size, const char *state, long long n)
 
 static void tasks_part(const json_t *sec, struct vg_present_part *p)
 {
-	long long active = num(sec, "active");
+	long long active = vg_present_num(sec, "active");
 	char a[96];
 
 	if (active > 0) {
@@ -525,7 +526,7 @@ static void tasks_part(const json_t *sec, struct vg_present_part *p)
 		set_state(p, _("idle"), VG_LEVEL_OFF);
 	}
 	for (size_t i = 0; i < sizeof(task_counts) / sizeof(task_counts[0]); i++) {
-		long long n = num(sec, task_counts[i].state);
+		long long n = vg_present_num(sec, task_counts[i].state);
 
 		task_count(a, sizeof(a), task_counts[i].state, n);
 		if (n > 0)
@@ -535,7 +536,7 @@ static void tasks_part(const json_t *sec, struct vg_present_part *p)
 	if (!p->summary[0])
 		snprintf(p->summary, sizeof(p->summary), "%s", _("no task since the agent started"));
 	item(p, _("Running"), "%lld", active);
-	item(p, _("Kept in the journal"), "%lld", num(sec, "kept"));
+	item(p, _("Kept in the journal"), "%lld", vg_present_num(sec, "kept"));
 }
 
 static void ioc_part(const json_t *sec, struct vg_present_part *p)
@@ -544,18 +545,19 @@ static void ioc_part(const json_t *sec, struct vg_present_part *p)
 
 	if (json_is_integer(json_object_get(sec, "running_scan"))) {
 		set_state(p, _("scanning"), VG_LEVEL_OK);
-		snprintf(id, sizeof(id), "%lld", num(sec, "running_scan"));
+		snprintf(id, sizeof(id), "%lld", vg_present_num(sec, "running_scan"));
 		item(p, _("Running scan"), "%s", id);
 	} else {
 		set_state(p, _("idle"), VG_LEVEL_OFF);
 	}
 	count(a, sizeof(a), P_("%s scan since the start", "%s scans since the start",
-		      plural(num(sec, "scans_run"))),
-	      num(sec, "scans_run"));
-	count(b, sizeof(b), P_("%s term known", "%s terms known", plural(num(sec, "terms"))), num(sec, "terms"));
+		      plural(vg_present_num(sec, "scans_run"))),
+	      vg_present_num(sec, "scans_run"));
+	count(b, sizeof(b), P_("%s term known", "%s terms known", plural(vg_present_num(sec, "terms"))),
+			vg_present_num(sec, "terms"));
 	snprintf(p->summary, sizeof(p->summary), "%s, %s", a, b);
-	item(p, _("Scans run"), "%lld", num(sec, "scans_run"));
-	item(p, _("Terms known"), "%lld", num(sec, "terms"));
+	item(p, _("Scans run"), "%lld", vg_present_num(sec, "scans_run"));
+	item(p, _("Terms known"), "%lld", vg_present_num(sec, "terms"));
 }
 
 /* Detection: whether its rules are in force, and the detections the agent holds (the console's
@@ -601,10 +603,10 @@ static void other_part(const json_t *sec, struct vg_present_part *p)
 	const char *key;
 	json_t *v;
 
-	if (str(sec, "state")[0])
-		set_state(p, vg_present_msgid(str(sec, "state")),
-			  is(str(sec, "state"), "off") ? VG_LEVEL_OFF
-			  : is(str(sec, "state"), "unavailable") ? VG_LEVEL_ERROR : VG_LEVEL_OK);
+	if (vg_present_str(sec, "state")[0])
+		set_state(p, vg_present_msgid(vg_present_str(sec, "state")),
+			  is(vg_present_str(sec, "state"), "off") ? VG_LEVEL_OFF
+			  : is(vg_present_str(sec, "state"), "unavailable") ? VG_LEVEL_ERROR : VG_LEVEL_OK);
 	else
 		set_state(p, _("available"), VG_LEVEL_OK);
 	json_object_foreach((json_t *)sec, key, v) {

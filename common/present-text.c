@@ -175,3 +175,21 @@ const char *vg_present_msgid(const char *msgid)
 {
 	return msgid && msgid[0] ? _(msgid) : "";
 }
+
+const char *vg_present_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+long long vg_present_num(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (json_is_integer(v))
+		return (long long)json_integer_value(v);
+	if (json_is_real(v))
+		return (long long)json_real_value(v);
+	return 0;
+}

@@ -93,6 +93,12 @@ const char *vg_present_label(const struct vg_present_item *item, int width, char
 
 /* ---- Words (present-text.c) ---- */
 
+/* A member of an agent's answer: its text ("" when it is absent or not text), its number (0
+ * when absent; a real is truncated). */
+const char *vg_present_str(const json_t *o, const char *key);
+long long vg_present_num(const json_t *o, const char *key);
+
+
 /* "42 s", "3 min 12 s", "3 h 5 min", "2 d 4 h". */
 void vg_present_duration(char *buf, size_t size, int64_t seconds);
 /* A moment in local time with its distance from now: "10:42 (3 h ago)", "Mon 10:42 (2 d ago)",

@@ -800,7 +800,6 @@ static void accept_one(struct vg_ctl_server *srv, int cfd)
 	c->id = ++srv->next_conn_id;
 	c->root = root;
 	c->active_ms = vg_now_ms();
-	vg_linebuf_init(&c->in, VG_PROTO_MAX_REQUEST);
 	if (!known) {
 		c->peer.access = VG_ACCESS_NONE;
 		c->peer.uid = (uid_t)-1;
@@ -812,6 +811,9 @@ static void accept_one(struct vg_ctl_server *srv, int cfd)
 		c->peer.access = cred.uid == 0 ? VG_ACCESS_ADMIN
 			       : peer_in_group(cfd, cred.gid, srv->gid) ? VG_ACCESS_READ : VG_ACCESS_NONE;
 	}
+	/* The long requests (OpenIOC documents) are for peers who may send them: a peer with no
+	 * access is refused anyway, after at most an ordinary message. */
+	vg_linebuf_init(&c->in, c->peer.access == VG_ACCESS_NONE ? VG_PROTO_MAX_MESSAGE : VG_PROTO_MAX_REQUEST);
 	c->watch = vg_loop_watch(srv->loop, cfd, EPOLLIN, conn_event, c);
 	c->events = EPOLLIN;
 	if (!c->watch) {

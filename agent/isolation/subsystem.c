@@ -437,8 +437,10 @@ static void emit(struct vg_isolation *iso, json_t *event, int rc, const char *de
 	if (!event)
 		return;
 	vg_ocsf_set_status(event, rc == 0 ? VG_STATUS_SUCCESS : VG_STATUS_FAILURE, NULL, detail);
-	/* A host that could not be isolated (or released) needs someone's attention. */
-	vg_ocsf_set_severity(event, rc == 0 ? VG_SEVERITY_INFORMATIONAL : VG_SEVERITY_MEDIUM);
+	/* A host that could not be isolated (or released) needs someone's attention; a repair of a
+	 * table altered behind the agent's back came with its own, higher, severity. */
+	if (json_integer_value(json_object_get(event, "severity_id")) < VG_SEVERITY_HIGH)
+		vg_ocsf_set_severity(event, rc == 0 ? VG_SEVERITY_INFORMATIONAL : VG_SEVERITY_MEDIUM);
 	iso_part = json_object_get(json_object_get(event, "unmapped"), "isolation");
 	json_object_set_new(iso_part, "state", json_string(iso->st.on ? "on" : "off"));
 	vg_event_emit(iso->agent, event);

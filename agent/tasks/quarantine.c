@@ -245,8 +245,15 @@ int vg_task_quarantine_restore(struct vg_task_ctx *ctx, const json_t *args, json
 	*result = json_incref(entry);
 	r = 0;
 out:
-	if (r < 0 && created)
-		unlinkat(dirfd, name, 0);
+	/* Only the file this restore made: once handed to its owner it may have been renamed
+	 * and another object put at its name. */
+	if (r < 0 && created) {
+		struct stat mine, there;
+
+		if (fstat(out, &mine) == 0 && fstatat(dirfd, name, &there, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    mine.st_dev == there.st_dev && mine.st_ino == there.st_ino)
+			unlinkat(dirfd, name, 0);
+	}
 	if (out >= 0)
 		close(out);
 	if (dirfd >= 0)

@@ -380,7 +380,9 @@ int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **resu
 			goto refuse;
 		}
 		/* An IOC match hands over the pidfd it took: the process it matched, or nothing. */
-		if (ctx->pidfd >= 0 && pidfd_pid(ctx->pidfd) > 0 && pidfd_pid(ctx->pidfd) != (pid_t)pid) {
+		pid_t held = ctx->pidfd >= 0 ? pidfd_pid(ctx->pidfd) : 0;
+
+		if (held > 0 && held != (pid_t)pid) {
 			char text[32];
 
 			snprintf(text, sizeof(text), "%lld", (long long)pid);

@@ -137,7 +137,7 @@ static bool valid_user(const char *v)
 {
 	size_t n = strlen(v);
 
-	return n <= 32 && v[0] != '-' &&
+	return n > 0 && n <= 32 && v[0] != '-' &&
 	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
 }
 

@@ -110,28 +110,52 @@ static int need_stat(struct file_obj *f)
 	if (f->st_state == 0) {
 		/* Out of its directory, a queued file is reached through what it opened, or its
 		 * path (an evaluation asks for no field its probe did not, see ioc_eval_probe). */
-		int dirfd = f->dirfd >= 0 ? f->dirfd : f->pending && f->pending->fd >= 0 ? f->pending->fd : AT_FDCWD;
-		const char *name = f->dirfd >= 0 ? f->name : dirfd == AT_FDCWD ? f->path : "";
+		int dirfd = f->dirfd >= 0 ? f->dirfd : f->pending && f->pending->fd >= 0 ? f->pending->fd : -1;
+		const char *name = f->dirfd >= 0 ? f->name : "";
+		int own = -1;
+
+		/* By its path, as open_file: no symbolic link in any component (O_PATH opens nothing). */
+		if (dirfd < 0) {
+			struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+						.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+
+			dirfd = own = (int)syscall(SYS_openat2, AT_FDCWD, f->path, &how, sizeof(how));
+		}
 		unsigned flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | (name[0] ? 0 : AT_EMPTY_PATH);
 
-		if (statx(dirfd, name, (int)flags, STATX_BASIC_STATS | STATX_BTIME, &f->stx) < 0)
+		if (dirfd < 0 || statx(dirfd, name, (int)flags, STATX_BASIC_STATS | STATX_BTIME, &f->stx) < 0)
 			f->st_state = -errno;
 		else
 			f->st_state = 1;
+		if (own >= 0)
+			close(own);
 	}
 	return f->st_state < 0 ? f->st_state : 0;
 }
 
 /* Opens f for reading (never through a symbolic link), without changing its access time
- * when allowed; -errno. */
+ * when allowed; -errno.  Out of its directory (a file that waited for the hashing threads), by
+ * its path resolved with no symbolic link in any component: O_NOFOLLOW alone guards only the
+ * last one, and a directory swapped for a link would lead the scan out of its tree. */
 static int open_file(struct file_obj *f)
 {
-	int dirfd = f->dirfd >= 0 ? f->dirfd : AT_FDCWD;
-	const char *name = f->dirfd >= 0 ? f->name : f->path;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | O_NOATIME);
+	unsigned flags = O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+	int fd;
 
+	if (f->dirfd < 0) {
+		struct open_how how = { .flags = flags, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+
+		how.flags |= O_NOATIME;
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, f->path, &how, sizeof(how));
+		if (fd < 0 && errno == EPERM) {
+			how.flags = flags;
+			fd = (int)syscall(SYS_openat2, AT_FDCWD, f->path, &how, sizeof(how));
+		}
+		return fd < 0 ? -errno : fd;
+	}
+	fd = openat(f->dirfd, f->name, (int)flags | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
-		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		fd = openat(f->dirfd, f->name, (int)flags);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -346,10 +370,6 @@ void ioc_file_identify(const struct vg_ioc_object *obj, struct vg_ioc_identity *
 {
 	struct file_obj *f = (struct file_obj *)obj;
 	struct vg_ioc_scan *scan = f->w->c->scan;
-	/* Out of its directory (a file that waited for the hashing threads), by its path, never
-	 * through a symbolic link. */
-	struct open_how how = { .flags = O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC,
-				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
 	struct ioc_hashes h;
 	struct stat st;
 	uint64_t bytes = 0;
@@ -359,10 +379,8 @@ void ioc_file_identify(const struct vg_ioc_object *obj, struct vg_ioc_identity *
 	if (f->pending && f->pending->fd >= 0) {
 		fd = f->pending->fd;
 		own = false;
-	} else if (f->dirfd >= 0) {
-		fd = open_file(f);
 	} else {
-		fd = (int)syscall(SYS_openat2, AT_FDCWD, f->path, &how, sizeof(how));
+		fd = open_file(f);
 	}
 	if (fd < 0)
 		return;

@@ -7,8 +7,9 @@
  *   test.emit {count, class_uid?}   emits count events as a collector would, each with a
  *                                   unique metadata.uid, and returns those uids (up to 1000):
  *                                   Process Activity (1007, the default), Network Activity
- *                                   (4001) or Detection Finding (2004), about the test agent
- *                                   itself and valid OCSF like every event (tests/ocsf/)
+ *                                   (4001), File System Activity (1001) or Detection Finding
+ *                                   (2004), about the test agent itself and valid OCSF like
+ *                                   every event (tests/ocsf/)
  *   test.clock {advance}            moves the agent's clock (vg_agent_now) forward by advance
  *                                   seconds, and has the subsystems re-check their deadlines
  *                                   at once (0: only the re-check); returns {offset, now}.
@@ -60,7 +61,7 @@
 
 static const struct vg_proto_arg emit_args[] = {
 	{ "count", VG_ARG_INT, VG_ARG_REQUIRED, "how many events" },
-	{ "class_uid", VG_ARG_INT, 0, "their OCSF class: 1007 (the default), 4001 or 2004" },
+	{ "class_uid", VG_ARG_INT, 0, "their OCSF class: 1007 (the default), 1001, 4001 or 2004" },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -189,6 +190,11 @@ static json_t *fabricate(json_int_t cls, const char *uid)
 	case VG_OCSF_NETWORK_ACTIVITY:
 		ev = vg_ocsf_network_activity(VG_OCSF_NET_CONNECT, 0, vg_ocsf_endpoint(AF_INET, &lo, 9), self,
 					      vg_time_ms());
+		break;
+	case VG_OCSF_FILE_ACTIVITY:
+		ev = vg_ocsf_event(cls, 1, "Create", vg_time_ms());
+		json_object_set_new(ev, "actor", json_pack("{s:o}", "process", self));
+		json_object_set_new(ev, "file", vg_ocsf_file("/nonexistent/vigil-test-event", 1));
 		break;
 	case VG_OCSF_DETECTION_FINDING:
 		json_decref(self);

@@ -3,7 +3,7 @@
 # output; get-file, a refused cancel, the quarantine view after a delete with quarantine.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 21
+plan 22
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"

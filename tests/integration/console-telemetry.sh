@@ -14,13 +14,13 @@ start_console LANG=C.UTF-8
 wait_screen 60 "agent .* connected" >/dev/null
 keys F3
 ok "F3 shows the live view, subscribed" wait_screen 60 "Waiting for events"
-# Two events of the class "other" (their line shows the message); their uids tell them apart.
+# Two detection findings (their line shows the message); their uids tell them apart.
 uids=$(test_emit 2 2004 | tr -d ' \n' | grep -o '"test-[^"]*"' | tr -d '"')
 first=$(echo "$uids" | sed -n 1p)
 second=$(echo "$uids" | sed -n 2p)
 [ -n "$first" ] && [ -n "$second" ] || diag "test.emit gave no uids: $uids"
 ok "the events made by the test appear in the live view" \
-	wait_for 60 sh -c "[ \$(tmux -L '$TMUX_NAME' capture-pane -p -t console | grep -c 'other .*test event') -ge 2 ]"
+	wait_for 60 sh -c "[ \$(tmux -L '$TMUX_NAME' capture-pane -p -t console | grep -c 'detection .*test event') -ge 2 ]"
 ok "the detail pane shows the selected (newest) event" wait_screen 60 '"message": "test event'
 # Enter: the whole event over the screen; Down scrolls it.
 keys Enter Down Down Down Down Down Down
@@ -33,7 +33,7 @@ keys -l "$first"
 keys Enter
 ok "the filter line shows the filter" wait_screen 60 "filter: $first"
 ok "the filter narrows the list to one event" \
-	wait_for 60 sh -c "[ \$(tmux -L '$TMUX_NAME' capture-pane -p -t console | grep -c 'other .*test event') -eq 1 ]"
+	wait_for 60 sh -c "[ \$(tmux -L '$TMUX_NAME' capture-pane -p -t console | grep -c 'detection .*test event') -eq 1 ]"
 keys Enter Down Down Down Down Down Down
 ok "and the detail shows that event" wait_screen 60 "\"uid\": \"$first\""
 keys Escape

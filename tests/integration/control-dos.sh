@@ -61,11 +61,15 @@ kill "${flood_pids[@]}"; wait "${flood_pids[@]}" 2>/dev/null
 # 3. Waits on a task (25 s at most each), from connections that go away at once.
 task=$(ctl --json task run --no-wait /bin/sleep 120 | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 on_exit "'$VIGILCTL' --socket '$SOCKET' task cancel $task"
+# The running task holds descriptors of its own (pipes, pidfd, its cgroup): count from here.
+running() { [ "$(ctl --json task show "$task" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')" = running ]; }
+wait_for 60 running
+fds_task=$(fds)
 t0=$SECONDS
 for round in 1 2 3 4; do as_member 70021 /usr/bin/python3 "$client" "$SOCKET" waits 16 "$task" >"$TEST_DIR/waits.out"; done
-diag "$(cat "$TEST_DIR/waits.out"); descriptors: $fds0 at start, $(fds) after 192 abandoned waits"
+diag "$(cat "$TEST_DIR/waits.out"); descriptors: $fds_task with the task running, $(fds) after 192 abandoned waits"
 ok "the waits went with their connections (no descriptor left behind)" \
-	wait_for 30 bash -c "[ \$(ls /proc/$AGENT_PID/fd | wc -l) -le $((fds0 + 4)) ]"
+	wait_for 30 bash -c "[ \$(ls /proc/$AGENT_PID/fd | wc -l) -le $((fds_task + 4)) ]"
 ok "before their 25 s were up" test $((SECONDS - t0)) -lt 25
 ok "root still gets its status" root_status
 

@@ -55,8 +55,7 @@ ok "the local task $local_id is still the get-file" test "$(ctl --json task show
 last=$(ctl --json task list --limit 1 | jget 'd[0]["id"]')
 next=$((last + 3))
 echo other >"$TEST_DIR/other.txt"
-# The older spelling of copy file, still accepted: deliberately not conformant.
-central_queue "$ADMIN" "{\"request_id\": \"$next\", \"deliberate\": true, \"command\": {\"action\": \"x-vigil:get_file\",
+central_queue "$ADMIN" "{\"request_id\": \"$next\", \"command\": {\"action\": \"copy\",
 	\"target\": {\"file\": {\"path\": \"$TEST_DIR/other.txt\"}}}}" >/dev/null
 ok "request \"$next\" is answered" wait_for 30 answered "$next"
 ctl --json task get-file "$TEST_DIR/evidence.txt" >"$TEST_DIR/t2.json"
