@@ -566,8 +566,8 @@ static void ioc_part(const json_t *sec, struct vg_present_part *p)
 static void detection_part(const json_t *sec, int64_t now, struct vg_present_part *p)
 {
 	const json_t *rules = json_object_get(sec, "rules");
-	const char *state = str(sec, "state");
-	long long n = num(sec, "detections");
+	const char *state = vg_present_str(sec, "state");
+	long long n = vg_present_num(sec, "detections");
 	char a[96], b[96], when[96];
 
 	if (!json_is_true(json_object_get(sec, "enabled")))
@@ -579,8 +579,8 @@ static void detection_part(const json_t *sec, int64_t now, struct vg_present_par
 	else
 		set_state(p, _("watching"), n > 0 ? VG_LEVEL_WARN : VG_LEVEL_OK);
 	count(a, sizeof(a), P_("%s detection", "%s detections", plural(n)), n);
-	if (num(sec, "last_detection") > 0) {
-		vg_present_when(when, sizeof(when), num(sec, "last_detection") / 1000, now);
+	if (vg_present_num(sec, "last_detection") > 0) {
+		vg_present_when(when, sizeof(when), vg_present_num(sec, "last_detection") / 1000, now);
 		/* TRANSLATORS: the detections held, then when the last one was made ("3 detections,
 		 * the last at 10:42 (3 min ago)"). */
 		snprintf(b, sizeof(b), _("%s, the last at %s"), a, when);
@@ -588,13 +588,13 @@ static void detection_part(const json_t *sec, int64_t now, struct vg_present_par
 		snprintf(b, sizeof(b), "%s", a);
 	}
 	snprintf(p->summary, sizeof(p->summary), "%s", b);
-	if (str(sec, "error")[0])
-		append(p->problem, sizeof(p->problem), PROBLEM_SEP, str(sec, "error"));
-	item(p, _("Rules in force"), "%lld", num(rules, "enabled"));
-	item(p, _("Rules disabled"), "%lld", num(rules, "disabled"));
-	item(p, _("Rules refused"), "%lld", num(rules, "refused") + num(rules, "unsupported"));
+	if (vg_present_str(sec, "error")[0])
+		append(p->problem, sizeof(p->problem), PROBLEM_SEP, vg_present_str(sec, "error"));
+	item(p, _("Rules in force"), "%lld", vg_present_num(rules, "enabled"));
+	item(p, _("Rules disabled"), "%lld", vg_present_num(rules, "disabled"));
+	item(p, _("Rules refused"), "%lld", vg_present_num(rules, "refused") + vg_present_num(rules, "unsupported"));
 	item(p, _("Detections"), "%s", b);
-	item(p, _("Events evaluated"), "%lld", num(sec, "evaluated"));
+	item(p, _("Events evaluated"), "%lld", vg_present_num(sec, "evaluated"));
 }
 
 /* A part this client does not know: its state word and its plain fields. */
