@@ -20,13 +20,6 @@
 
 #define MAX_DOCUMENT (1000u * 1024)
 
-static const char *str(const json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
-}
-
 static const char *severity_text(json_int_t id)
 {
 	static const char *const names[] = { N_("unknown"), N_("info"), N_("low"), N_("medium"), N_("high"), N_("critical") };
@@ -42,9 +35,9 @@ static void reject_text(const json_t *j, char *buf, size_t size)
 	size_t k;
 
 	vg_error_clear(&e);
-	snprintf(e.message, sizeof(e.message), "%s", str(j, "reason"));
-	snprintf(e.msgid, sizeof(e.msgid), "%s", str(j, "msgid"));
-	snprintf(e.prefix, sizeof(e.prefix), "%s", str(j, "prefix"));
+	snprintf(e.message, sizeof(e.message), "%s", vg_present_str(j, "reason"));
+	snprintf(e.msgid, sizeof(e.msgid), "%s", vg_present_str(j, "msgid"));
+	snprintf(e.prefix, sizeof(e.prefix), "%s", vg_present_str(j, "prefix"));
 	json_array_foreach(json_object_get(j, "args"), k, a)
 		if (k < VG_ERROR_MAX_ARGS) {
 			snprintf(e.args[k], sizeof(e.args[k]), "%s", json_string_value(a));
@@ -58,9 +51,9 @@ static void print_summary_line(const json_t *d)
 	char when[64], uid[9];
 
 	vg_cli_format_time(json_integer_value(json_object_get(d, "time")) / 1000, when, sizeof(when));
-	snprintf(uid, sizeof(uid), "%s", str(d, "uid"));
+	snprintf(uid, sizeof(uid), "%s", vg_present_str(d, "uid"));
 	printf("%-19s  %-8s  %-9s %-10s %s\n", when, uid, severity_text(json_integer_value(json_object_get(d, "severity_id"))),
-	       str(d, "action"), str(d, "title"));
+	       vg_present_str(d, "action"), vg_present_str(d, "title"));
 }
 
 static int run_list(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -92,13 +85,13 @@ static void print_process(const char *label, const json_t *proc)
 	if (!json_is_object(proc))
 		return;
 	printf("    %-12s %s %lld  %s\n", label, _("pid"), (long long)json_integer_value(json_object_get(proc, "pid")),
-	       str(file, "path"));
+	       vg_present_str(file, "path"));
 	if (json_object_get(proc, "cmd_line"))
-		printf("    %-12s %s\n", "", str(proc, "cmd_line"));
+		printf("    %-12s %s\n", "", vg_present_str(proc, "cmd_line"));
 	if (json_object_get(json_object_get(proc, "user"), "name") || json_object_get(json_object_get(proc, "user"), "uid"))
 		printf("    %-12s %s %s\n", "", _("user"),
-		       json_object_get(json_object_get(proc, "user"), "name") ? str(json_object_get(proc, "user"), "name")
-									  : str(json_object_get(proc, "user"), "uid"));
+		       json_object_get(json_object_get(proc, "user"), "name") ? vg_present_str(json_object_get(proc, "user"), "name")
+									  : vg_present_str(json_object_get(proc, "user"), "uid"));
 }
 
 static void print_evidence(const json_t *ev)
@@ -109,9 +102,9 @@ static void print_evidence(const json_t *ev)
 	print_process(_("process"), json_object_get(ev, "process"));
 	print_process(_("actor"), json_object_get(json_object_get(ev, "actor"), "process"));
 	if (json_is_object(file))
-		printf("    %-12s %s\n", _("file"), str(file, "path"));
+		printf("    %-12s %s\n", _("file"), vg_present_str(file, "path"));
 	if (json_is_object(dst))
-		printf("    %-12s %s:%lld\n", _("destination"), str(dst, "ip"),
+		printf("    %-12s %s:%lld\n", _("destination"), vg_present_str(dst, "ip"),
 		       (long long)json_integer_value(json_object_get(dst, "port")));
 	if (json_is_object(rec)) {
 		char *text = json_dumps(rec, JSON_COMPACT);
@@ -137,28 +130,28 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 	fi = json_object_get(f, "finding_info");
 	vg_cli_format_time(json_integer_value(json_object_get(r, "time")) / 1000, when, sizeof(when));
 	vg_cli_format_time(json_integer_value(json_object_get(r, "event_time")) / 1000, event, sizeof(event));
-	printf("%s\n", str(fi, "title"));
-	printf("  %-14s %s\n", _("Detection"), str(r, "uid"));
-	printf("  %-14s %s (%s)\n", _("Rule"), str(json_object_get(fi, "analytic"), "uid"),
-	       str(json_object_get(json_object_get(f, "unmapped"), "detection"), "rule_file"));
+	printf("%s\n", vg_present_str(fi, "title"));
+	printf("  %-14s %s\n", _("Detection"), vg_present_str(r, "uid"));
+	printf("  %-14s %s (%s)\n", _("Rule"), vg_present_str(json_object_get(fi, "analytic"), "uid"),
+	       vg_present_str(json_object_get(json_object_get(f, "unmapped"), "detection"), "rule_file"));
 	printf("  %-14s %s\n", _("Severity"), severity_text(json_integer_value(json_object_get(f, "severity_id"))));
 	printf("  %-14s %s\n", _("Event"), event);
 	printf(_("  %-14s %s (stored %lld ms after the event)\n"), _("Detected"), when,
 	       (long long)json_integer_value(json_object_get(r, "latency_ms")));
 	resp = json_object_get(json_object_get(json_object_get(f, "unmapped"), "detection"), "response");
 	if (json_object_get(resp, "error"))
-		printf(_("  %-14s %s failed: %s\n"), _("Response"), str(resp, "action"), str(resp, "error"));
+		printf(_("  %-14s %s failed: %s\n"), _("Response"), vg_present_str(resp, "action"), vg_present_str(resp, "error"));
 	else if (json_object_get(resp, "task_id"))
-		printf(_("  %-14s %s, task %lld\n"), _("Response"), str(resp, "action"),
+		printf(_("  %-14s %s, task %lld\n"), _("Response"), vg_present_str(resp, "action"),
 		       (long long)json_integer_value(json_object_get(resp, "task_id")));
 	else
-		printf("  %-14s %s\n", _("Response"), str(resp, "action"));
+		printf("  %-14s %s\n", _("Response"), vg_present_str(resp, "action"));
 	json_array_foreach(json_object_get(fi, "attacks"), i, a) {
 		const json_t *t = json_object_get(a, "sub_technique");
 
 		if (!t)
 			t = json_object_get(a, "technique");
-		printf("  %-14s %s %s\n", i ? "" : _("ATT&CK"), str(t, "uid"), str(json_object_get(a, "tactic"), "name"));
+		printf("  %-14s %s %s\n", i ? "" : _("ATT&CK"), vg_present_str(t, "uid"), vg_present_str(json_object_get(a, "tactic"), "name"));
 	}
 	printf("  %s\n", _("Evidence:"));
 	json_array_foreach(json_object_get(f, "evidences"), i, a)
@@ -235,8 +228,8 @@ static int run_rules_list(struct vg_cli *cli, const struct vg_cli_args *args)
 			json_array_foreach(json_object_get(rule, "sources"), k, s)
 				used += (size_t)snprintf(sources + used, used < sizeof(sources) ? sizeof(sources) - used : 0, "%s%s",
 							 k ? "," : "", json_string_value(s));
-			printf("%-36s  %-9s %-10s %-18s %s\n", str(rule, "id")[0] ? str(rule, "id") : str(rule, "name"),
-			       str(rule, "level"), str(rule, "state"), sources, str(rule, "title"));
+			printf("%-36s  %-9s %-10s %-18s %s\n", vg_present_str(rule, "id")[0] ? vg_present_str(rule, "id") : vg_present_str(rule, "name"),
+			       vg_present_str(rule, "level"), vg_present_str(rule, "state"), sources, vg_present_str(rule, "title"));
 		}
 	}
 	print_rejects(json_object_get(r, "rejects"), false);
@@ -268,17 +261,17 @@ static int run_rules_show(struct vg_cli *cli, const struct vg_cli_args *args)
 		return rc;
 	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
-	printf("%s\n", str(r, "title"));
-	printf("  %-14s %s\n", _("Id"), str(r, "id"));
-	printf("  %-14s %s\n", _("State"), str(r, "state"));
-	printf("  %-14s %s\n", _("Level"), str(r, "level"));
-	printf("  %-14s %s\n", _("Type"), str(r, "type"));
-	printf("  %-14s %s:%lld\n", _("File"), str(r, "file"), (long long)json_integer_value(json_object_get(r, "line")));
+	printf("%s\n", vg_present_str(r, "title"));
+	printf("  %-14s %s\n", _("Id"), vg_present_str(r, "id"));
+	printf("  %-14s %s\n", _("State"), vg_present_str(r, "state"));
+	printf("  %-14s %s\n", _("Level"), vg_present_str(r, "level"));
+	printf("  %-14s %s\n", _("Type"), vg_present_str(r, "type"));
+	printf("  %-14s %s:%lld\n", _("File"), vg_present_str(r, "file"), (long long)json_integer_value(json_object_get(r, "line")));
 	print_list(_("Sources"), json_object_get(r, "sources"));
 	print_list(_("Tags"), json_object_get(r, "tags"));
-	if (str(r, "description")[0])
-		printf("  %-14s %s\n", _("Description"), str(r, "description"));
-	printf("\n%s", str(r, "yaml"));
+	if (vg_present_str(r, "description")[0])
+		printf("  %-14s %s\n", _("Description"), vg_present_str(r, "description"));
+	printf("\n%s", vg_present_str(r, "yaml"));
 	json_decref(r);
 	return VG_EXIT_OK;
 }
@@ -395,9 +388,9 @@ static int toggle(struct vg_cli *cli, const struct vg_cli_args *args, bool disab
 	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
 	if (disable)
-		printf(_("Rule %s disabled.\n"), str(r, "rule"));
+		printf(_("Rule %s disabled.\n"), vg_present_str(r, "rule"));
 	else
-		printf(_("Rule %s enabled.\n"), str(r, "rule"));
+		printf(_("Rule %s enabled.\n"), vg_present_str(r, "rule"));
 	print_totals(r);
 	json_decref(r);
 	return VG_EXIT_OK;
@@ -446,9 +439,9 @@ static int run_watch(struct vg_cli *cli, const struct vg_cli_args *args)
 	if (vg_cli_json_done(cli, r))
 		return rc;
 	json_array_foreach(json_object_get(r, "armed"), i, e)
-		printf(_("%s: armed as %s\n"), str(e, "file"), str(e, "id"));
+		printf(_("%s: armed as %s\n"), vg_present_str(e, "file"), vg_present_str(e, "id"));
 	json_array_foreach(json_object_get(r, "refused"), i, e)
-		fprintf(stderr, _("%s: refused: %s\n"), str(e, "file"), str(e, "error"));
+		fprintf(stderr, _("%s: refused: %s\n"), vg_present_str(e, "file"), vg_present_str(e, "error"));
 	json_decref(r);
 	return rc;
 }
@@ -463,7 +456,7 @@ static int run_unwatch(struct vg_cli *cli, const struct vg_cli_args *args)
 		return rc;
 	if (vg_cli_json_done(cli, r))
 		return VG_EXIT_OK;
-	printf(_("%s disarmed.\n"), str(r, "unwatched"));
+	printf(_("%s disarmed.\n"), vg_present_str(r, "unwatched"));
 	json_decref(r);
 	return VG_EXIT_OK;
 }
@@ -484,8 +477,8 @@ static int run_watches(struct vg_cli *cli, const struct vg_cli_args *args)
 	} else {
 		printf("%-36s %-8s %-8s %s\n", _("ID"), _("SOURCE"), _("ACTIVE"), _("FILE"));
 		json_array_foreach(r, i, w)
-			printf("%-36s %-8s %-8s %s\n", str(w, "id"), str(w, "source"),
-			       json_is_true(json_object_get(w, "active")) ? _("yes") : _("no"), str(w, "file"));
+			printf("%-36s %-8s %-8s %s\n", vg_present_str(w, "id"), vg_present_str(w, "source"),
+			       json_is_true(json_object_get(w, "active")) ? _("yes") : _("no"), vg_present_str(w, "file"));
 	}
 	json_decref(r);
 	return VG_EXIT_OK;

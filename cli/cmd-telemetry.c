@@ -29,13 +29,6 @@ static const char *type_label(json_int_t cls)
 	}
 }
 
-static const char *str(json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
-}
-
 /* An event's time: local, to the millisecond, for a person; RFC 3339 for a program. */
 static void event_time(json_t *ev, bool machine, char *buf, size_t size)
 {
@@ -72,7 +65,7 @@ static void event_cell(json_t *ev, int col, bool csv, char *buf, size_t size)
 		snprintf(buf, size, "%s", csv ? type_label(json_integer_value(json_object_get(ev, "class_uid"))) : e.type);
 		break;
 	case 2:
-		snprintf(buf, size, "%s", csv ? str(ev, "activity_name") : e.activity);
+		snprintf(buf, size, "%s", csv ? vg_present_str(ev, "activity_name") : e.activity);
 		break;
 	case 3:
 		snprintf(buf, size, "%s", e.pid[0] ? e.pid : (csv ? "" : "-"));
@@ -218,10 +211,10 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	}
 	printf("%s\n", _("Sensor:"));
 	vg_cli_label(_("processes and network:"), lw);
-	printf("%s (%s)\n", vg_present_msgid(str(sensor, "running")), vg_present_msgid(str(sensor, "reason")));
-	if (strcmp(str(sensor, "running"), "audit") == 0) {
+	printf("%s (%s)\n", vg_present_msgid(vg_present_str(sensor, "running")), vg_present_msgid(vg_present_str(sensor, "reason")));
+	if (strcmp(vg_present_str(sensor, "running"), "audit") == 0) {
 		vg_cli_label(_("audit mode:"), lw);
-		printf("%s%s\n", str(audit, "mode")[0] ? str(audit, "mode") : vg_present_msgid(str(audit, "state")),
+		printf("%s%s\n", vg_present_str(audit, "mode")[0] ? vg_present_str(audit, "mode") : vg_present_msgid(vg_present_str(audit, "state")),
 		       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
 	}
 	json_decref(r);
