@@ -339,7 +339,7 @@ void vg_cli_format_duration(long long seconds, char *buf, size_t size);
 void vg_cli_format_time(long long when, char *buf, size_t size);
 /* The time an agent's result gives under key (its key_ms, milliseconds since the epoch) in local
  * time; false, with buf "", when it is null or missing (never). */
-bool vg_cli_time_of(json_t *obj, const char *key, char *buf, size_t size);
+bool vg_cli_time_of(const json_t *obj, const char *key, char *buf, size_t size);
 
 /* ---- Modes ---- */
 int vg_cli_shell(struct vg_cli *cli);

@@ -50,7 +50,7 @@ static void print_summary_line(const json_t *d)
 {
 	char when[64], uid[9];
 
-	vg_cli_format_time(json_integer_value(json_object_get(d, "time")) / 1000, when, sizeof(when));
+	vg_cli_time_of(d, "time", when, sizeof(when));
 	snprintf(uid, sizeof(uid), "%s", vg_present_str(d, "uid"));
 	printf("%-19s  %-8s  %-9s %-10s %s\n", when, uid, severity_text(json_integer_value(json_object_get(d, "severity_id"))),
 	       vg_present_str(d, "action"), vg_present_str(d, "title"));
@@ -128,8 +128,8 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 		return VG_EXIT_OK;
 	f = json_object_get(r, "finding");
 	fi = json_object_get(f, "finding_info");
-	vg_cli_format_time(json_integer_value(json_object_get(r, "time")) / 1000, when, sizeof(when));
-	vg_cli_format_time(json_integer_value(json_object_get(r, "event_time")) / 1000, event, sizeof(event));
+	vg_cli_time_of(r, "time", when, sizeof(when));
+	vg_cli_time_of(r, "event_time", event, sizeof(event));
 	printf("%s\n", vg_present_str(fi, "title"));
 	printf("  %-14s %s\n", _("Detection"), vg_present_str(r, "uid"));
 	printf("  %-14s %s (%s)\n", _("Rule"), vg_present_str(json_object_get(fi, "analytic"), "uid"),

@@ -63,12 +63,9 @@ static void draw_row(void *ctx, size_t item, int y, int x, int cols, bool select
 	struct detections_screen *s = ctx;
 	const json_t *d = json_array_get(s->list, item);
 	json_int_t sev = json_integer_value(json_object_get(d, "severity_id"));
-	time_t t = (time_t)(json_integer_value(json_object_get(d, "time")) / 1000);
 	char when[64];
-	struct tm tm;
 
-	if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(when, sizeof(when), "?");
+	vg_ui_time_of(when, sizeof(when), d, "time");
 	vg_ui_text(y, x + 1, when, 19);
 	if (!selected && sev >= 4)
 		attrset(vg_ui_attr(VG_ROLE_ERROR));

@@ -185,11 +185,13 @@ static json_t *rules_summary(struct vg_detect *d)
 {
 	const struct vg_sigma_set *set = d->rules ? d->rules->set : NULL;
 	size_t n = set ? vg_sigma_set_rule_count(set) : 0;
+	json_t *o = json_pack("{s:I, s:I, s:I, s:o}", "generation", (json_int_t)(d->rules ? d->rules->generation : 0),
+			      "rules", (json_int_t)n, "refused", (json_int_t)(set ? vg_sigma_set_reject_total(set) : 0),
+			      "rejects", vg_det_rejects_json(set, REJECTS_LISTED));
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:o}", "generation", (json_int_t)(d->rules ? d->rules->generation : 0),
-			 "rules", (json_int_t)n, "refused", (json_int_t)(set ? vg_sigma_set_reject_total(set) : 0),
-			 "loaded", (json_int_t)(d->rules ? d->rules->loaded_ms : 0), "rejects",
-			 vg_det_rejects_json(set, REJECTS_LISTED));
+	if (o)
+		vg_ctl_set_time(o, "loaded", d->rules ? d->rules->loaded_ms : 0);
+	return o;
 }
 
 static int cmd_rules_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "ctl-server.h"
 #include "detect/detect.h"
 #include "nls.h"
 #include "store.h"
@@ -142,15 +143,21 @@ out:
 	return r;
 }
 
+/* A detection's times go out as every time of the control protocol: RFC 3339 text and _ms. */
 static json_t *summary_row(sqlite3_stmt *st)
 {
 	json_int_t event_ms = sqlite3_column_int64(st, 2), stored_ms = sqlite3_column_int64(st, 3);
+	json_t *o = json_pack("{s:s, s:I, s:s, s:s, s:i, s:s}", "uid", (const char *)sqlite3_column_text(st, 0),
+			      "latency_ms", event_ms > 0 ? stored_ms - event_ms : (json_int_t)0, "rule",
+			      (const char *)sqlite3_column_text(st, 4), "title", (const char *)sqlite3_column_text(st, 5),
+			      "severity_id", sqlite3_column_int(st, 6), "action", (const char *)sqlite3_column_text(st, 7));
 
-	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:s, s:s, s:i, s:s}", "uid", (const char *)sqlite3_column_text(st, 0),
-			 "time", (json_int_t)sqlite3_column_int64(st, 1), "event_time", event_ms, "stored", stored_ms,
-			 "latency_ms", event_ms > 0 ? stored_ms - event_ms : (json_int_t)0, "rule",
-			 (const char *)sqlite3_column_text(st, 4), "title", (const char *)sqlite3_column_text(st, 5),
-			 "severity_id", sqlite3_column_int(st, 6), "action", (const char *)sqlite3_column_text(st, 7));
+	if (!o)
+		return NULL;
+	vg_ctl_set_time(o, "time", sqlite3_column_int64(st, 1));
+	vg_ctl_set_time(o, "event_time", event_ms);
+	vg_ctl_set_time(o, "stored", stored_ms);
+	return o;
 }
 
 json_t *vg_det_db_list(struct vg_det_db *db, unsigned limit, int64_t since_ms, const char *rule, struct vg_error *err)

@@ -224,8 +224,17 @@ json_t *vg_det_respond(struct vg_agent *agent, enum vg_det_action action, json_t
 		json_t *state = NULL;
 		char reason[512];
 
+		/* An isolation in force stays as it was ordered: its reason names the detection (or the
+		 * person) that ordered it, not the latest detection to agree. */
+		if (vg_isolation_is_on(agent)) {
+			json_object_set_new(out, "state", json_string("on"));
+			json_object_set_new(out, "already", json_true());
+			break;
+		}
 		snprintf(reason, sizeof(reason), "detection %s: %s", uid ? uid : "", title ? title : "");
-		if (vg_isolation_set(agent, true, reason, NULL, 0, NULL, &state, &err) < 0) {
+		/* The finding's uid names the order in the Remediation Activity (command_uid), as the
+		 * server's request id does for the server's. */
+		if (vg_isolation_set(agent, true, reason, NULL, 0, uid, &state, &err) < 0) {
 			json_object_set_new(out, "error", json_string(err.message));
 			vg_warn("detection: isolation failed: %s", err.message);
 		} else {

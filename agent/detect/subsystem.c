@@ -396,10 +396,11 @@ static void handle_finding(struct vg_detect *d, json_t *f)
 		  json_string_value(json_object_get(json_object_get(fi, "analytic"), "uid")),
 		  json_string_value(json_object_get(fi, "uid")), vg_det_action_name(a), failed ? ": " : "",
 		  failed ? json_string_value(json_object_get(resp, "error")) : "");
-	summary = json_pack("{s:O, s:O, s:O, s:O, s:O, s:s}", "uid", json_object_get(fi, "uid"), "time",
-			    json_object_get(f, "time"), "rule", json_object_get(json_object_get(fi, "analytic"), "uid"),
-			    "title", json_object_get(fi, "title"), "severity_id", json_object_get(f, "severity_id"),
-			    "action", vg_det_action_name(a));
+	summary = json_pack("{s:O, s:O, s:O, s:O, s:s}", "uid", json_object_get(fi, "uid"), "rule",
+			    json_object_get(json_object_get(fi, "analytic"), "uid"), "title", json_object_get(fi, "title"),
+			    "severity_id", json_object_get(f, "severity_id"), "action", vg_det_action_name(a));
+	if (summary)
+		vg_ctl_set_time(summary, "time", json_integer_value(json_object_get(f, "time")));
 	/* Emitted first: the spool copy carries the metadata and device every event has. */
 	vg_event_emit(agent, json_incref(f));
 	vg_link_send_soon(agent);

@@ -111,8 +111,10 @@ ok "the enabled rule fires again" wait_for 30 at_least $ID_TOGGLE 1
 
 # ---- responses ----
 # Programs named with the mark (a copy of sleep): the rules see the mark in their command line.
-cp /bin/sleep "$W/$M-block"
-cp /bin/sleep "$W/$M-term"
+# Copied with the names out of every command line: the rules would kill a cp naming them.
+for name in block term; do
+	DEST="$W/$M-$name" python3 -c 'import os, shutil; shutil.copy("/bin/sleep", os.environ["DEST"])'
+done
 # block: the process is killed at once (SIGKILL, no grace).
 "${AS_USER[@]}" "$W/$M-block" 300 &
 BLOCK_PID=$!
