@@ -17,6 +17,7 @@ static const struct {
 	{ "isolation", N_("Isolation") },
 	{ "tasks", N_("Tasks") },
 	{ "ioc", N_("IOC scans") },
+	{ "export", N_("Exports") },
 };
 
 static void print_section(const char *label, json_t *sec)

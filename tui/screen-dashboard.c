@@ -33,6 +33,7 @@ static const struct {
 	{ "isolation", N_("Isolation") },
 	{ "tasks", N_("Tasks") },
 	{ "ioc", N_("IOC scans") },
+	{ "export", N_("Exports") },
 };
 
 static void *create(struct vg_console *con)
@@ -149,6 +150,46 @@ static int section_fields(int y, int x, int width, int max_lines, json_t *sec)
 	return w.line + 1;
 }
 
+/* The exports: one line per sink ("relp 127.0.0.1:2514 up to date, 5120 delivered, 0 lost"),
+ * the sinks that are off on one line; returns the lines used. */
+static int export_lines(int y, int x, int width, int max_lines, json_t *sec)
+{
+	char line[512], off[128] = "";
+	json_t *s;
+	size_t i;
+	int used = 0;
+
+	json_array_foreach(json_object_get(sec, "sinks"), i, s) {
+		const char *name = vg_ui_str_or(s, "name", "?");
+
+		if (!json_is_true(json_object_get(s, "enabled"))) {
+			size_t n = strlen(off);
+
+			snprintf(off + n, sizeof(off) - n, "%s%s", n ? ", " : "", name);
+			continue;
+		}
+		if (used >= max_lines - 1)
+			continue;
+		snprintf(line, sizeof(line), _("%s %s: %s, %lld delivered, %lld lost"), name,
+			 vg_ui_str_or(s, "target", "?"), vg_ui_str_or(s, "state", "?"),
+			 (long long)json_integer_value(json_object_get(s, "delivered")),
+			 (long long)json_integer_value(json_object_get(s, "lost")));
+		if (json_string_value(json_object_get(s, "last_error")))
+			attrset(vg_ui_attr(VG_ROLE_ERROR));
+		else if (json_integer_value(json_object_get(s, "lost")) > 0)
+			attrset(vg_ui_attr(VG_ROLE_WARN));
+		else
+			attrset(vg_ui_attr(VG_ROLE_OK));
+		vg_ui_text(y + used++, x, line, width);
+	}
+	if (off[0] && used < max_lines) {
+		snprintf(line, sizeof(line), _("off: %s"), off);
+		attrset(vg_ui_attr(VG_ROLE_DIM));
+		vg_ui_text(y + used++, x, line, width);
+	}
+	return used ? used : 1;
+}
+
 static const char *part_label(const char *name)
 {
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
@@ -241,7 +282,10 @@ static void draw(void *self, const struct vg_view *v)
 			int room = v->top + v->rows - y - parts_left;
 
 			attrset(vg_ui_attr(VG_ROLE_OK));
-			y += section_fields(y, 19, v->cols - 20, room < 1 ? 1 : room < 3 ? room : 3, sec);
+			if (strcmp(name, "export") == 0)
+				y += export_lines(y, 19, v->cols - 20, room < 1 ? 1 : room < 4 ? room : 4, sec);
+			else
+				y += section_fields(y, 19, v->cols - 20, room < 1 ? 1 : room < 3 ? room : 3, sec);
 		} else {
 			attrset(vg_ui_attr(VG_ROLE_DIM));
 			vg_ui_text(y, 19, _("not available in this agent"), v->cols - 20);

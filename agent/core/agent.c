@@ -33,6 +33,7 @@ static const struct vg_subsystem *const subsystems[] = {
 	&vg_subsystem_link,
 	&vg_subsystem_tasks,
 	&vg_subsystem_ioc,
+	&vg_subsystem_export, /* last: stopped first, while the spool thread still runs */
 };
 
 const struct vg_subsystem *const *vg_agent_subsystems(size_t *count)

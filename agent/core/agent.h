@@ -30,6 +30,7 @@ struct vg_link;
 struct vg_isolation;
 struct vg_tasks;
 struct vg_ioc_service;
+struct vg_export;
 
 typedef int (*vg_agent_handler_fn)(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
 				   struct vg_error *err);
@@ -59,6 +60,7 @@ extern const struct vg_subsystem vg_subsystem_link;
 extern const struct vg_subsystem vg_subsystem_isolation;
 extern const struct vg_subsystem vg_subsystem_tasks;
 extern const struct vg_subsystem vg_subsystem_ioc;
+extern const struct vg_subsystem vg_subsystem_export;
 
 /* Every subsystem, in start order (agent.c). */
 const struct vg_subsystem *const *vg_agent_subsystems(size_t *count);
@@ -87,6 +89,7 @@ struct vg_agent {
 	struct vg_isolation *isolation;
 	struct vg_tasks *tasks;
 	struct vg_ioc_service *ioc;
+	struct vg_export *export;
 	unsigned started_subsystems;
 	vg_agent_handler_fn handlers[VG_CMD_COUNT]; /* by command, checked complete at start */
 	/* Commands outside the protocol table: only the test agent (tests/) sets these. */
