@@ -45,7 +45,8 @@ struct vg_agent_command {
 /* A subsystem plugs into the agent through this: started in order after the core,
  * stopped in reverse; status fills its section of "status"; commands are its part of
  * the control protocol; settings its table of settings (settings.h), gathered with the
- * core's into the registry at start.  Any member may be NULL. */
+ * core's into the registry at start; clock_changed re-checks its deadlines at once after the
+ * agent's clock moved (vg_agent_now; only the test agent moves it).  Any member may be NULL. */
 struct vg_subsystem {
 	const char *name;
 	int (*start)(struct vg_agent *agent, struct vg_error *err);
@@ -53,6 +54,7 @@ struct vg_subsystem {
 	json_t *(*status)(struct vg_agent *agent);
 	const struct vg_agent_command *commands;
 	const struct vg_setting_table *settings;
+	void (*clock_changed)(struct vg_agent *agent);
 };
 
 extern const struct vg_subsystem vg_subsystem_telemetry;
@@ -105,6 +107,7 @@ struct vg_agent {
 	struct vg_watch *watchdog;
 	uint64_t started_ms;
 	time_t started_at;
+	int64_t clock_offset_ms;          /* added to the wall clock by vg_agent_now(): 0 but in tests */
 	int exit_status;
 	/* --set KEY=VALUE from the command line, applied once the settings are open. */
 	struct vg_setting_pair initial[32];
@@ -142,6 +145,14 @@ int vg_agent_identity_load(struct vg_agent *agent, struct vg_error *err);
 
 /* Applies the command-line options kept in agent->cmdline over agent->cfg. */
 void vg_agent_apply_cmdline(struct vg_agent *agent);
+
+/* The agent's "now" for its policies (isolation auto-release, release after no contact,
+ * the link's hourly limits), in seconds and in milliseconds since the epoch: the wall clock
+ * plus clock_offset_ms, which only the test agent moves (its test.clock command), so that a
+ * test can isolate for an hour and see the release without waiting for it.  Event times are
+ * the wall clock. */
+time_t vg_agent_now(const struct vg_agent *agent);
+int64_t vg_agent_now_ms(const struct vg_agent *agent);
 
 /* Fills handlers (VG_CMD_COUNT entries) from the core's and every subsystem's tables; fails
  * when a command of the protocol has no handler or two (commands.c). */

@@ -11,6 +11,5 @@ extern const struct vg_bool_setting VG_S_ISOLATION_PROFILE_DHCP[1];
 extern const struct vg_bool_setting VG_S_ISOLATION_PROFILE_DNS[1];
 extern const struct vg_bool_setting VG_S_ISOLATION_PROFILE_IPV6_ND[1];
 extern const struct vg_int_setting VG_S_ISOLATION_MAX_EXCEPTIONS[1];
-extern const struct vg_bool_setting VG_S_ISOLATION_TEST_SHORT_DURATIONS[1];
 
 #endif

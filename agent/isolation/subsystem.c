@@ -51,8 +51,6 @@ VG_BOOL_SETTING(VG_S_ISOLATION_PROFILE_IPV6_ND, .key = "isolation.profile.ipv6_n
 VG_INT_SETTING(VG_S_ISOLATION_MAX_EXCEPTIONS, .key = "isolation.max_exceptions", .def = "100000", .min = 1,
 	       .max = VG_ISO_MAX_EXCEPTIONS_LIMIT,
 	       .help = N_("The most isolation exceptions kept (each costs some 200 bytes of memory while isolated)"));
-VG_BOOL_SETTING(VG_S_ISOLATION_TEST_SHORT_DURATIONS, .key = "isolation.test_short_durations", .def = "no",
-		.help = N_("For tests only: accept isolation durations in seconds, below the one-hour minimum"));
 
 static const char *const setting_prefixes[] = { "isolation", NULL };
 static const struct vg_setting_def *const setting_defs[] = {
@@ -62,7 +60,6 @@ static const struct vg_setting_def *const setting_defs[] = {
 	VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_DNS),
 	VG_SETTING_DEF(VG_S_ISOLATION_PROFILE_IPV6_ND),
 	VG_SETTING_DEF(VG_S_ISOLATION_MAX_EXCEPTIONS),
-	VG_SETTING_DEF(VG_S_ISOLATION_TEST_SHORT_DURATIONS),
 	NULL,
 };
 static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
@@ -629,7 +626,7 @@ static void release(struct vg_isolation *iso, const char *action, const char *wh
 
 	iso->st.on = false;
 	iso->st.until = 0;
-	iso->st.since = time(NULL);
+	iso->st.since = vg_agent_now(iso->agent);
 	iso->st.who = -1;
 	snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", why);
 	if (vg_iso_state_save(iso->agent->store, &iso->st, &err) < 0)
@@ -640,7 +637,7 @@ static void release(struct vg_isolation *iso, const char *action, const char *wh
 
 static void arm_release(struct vg_isolation *iso)
 {
-	long long now = time(NULL);
+	long long now = vg_agent_now(iso->agent);
 
 	if (!iso->release_timer)
 		return;
@@ -650,29 +647,45 @@ static void arm_release(struct vg_isolation *iso)
 		vg_timer_disarm(iso->release_timer);
 }
 
-static void on_release_timer(struct vg_watch *w, int fd, uint32_t events, void *data)
+/* Releases the isolation when its time has come, or arms the timer for that time. */
+static void release_if_due(struct vg_isolation *iso)
 {
-	struct vg_isolation *iso = data;
-
-	(void)w;
-	(void)fd;
-	(void)events;
-	if (iso->st.on && iso->st.until && iso->st.until <= time(NULL))
+	if (iso->st.on && iso->st.until && iso->st.until <= vg_agent_now(iso->agent))
 		release(iso, "auto-release", "auto-release time reached");
 	else
 		arm_release(iso);
 }
 
+static void on_release_timer(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	(void)w;
+	(void)fd;
+	(void)events;
+	release_if_due(data);
+}
+
 void vg_isolation_note_contact(struct vg_agent *agent)
 {
 	if (agent->isolation)
-		agent->isolation->last_contact = time(NULL);
+		agent->isolation->last_contact = vg_agent_now(agent);
+}
+
+/* Releases the isolation when the server has not been reached for the hours set; returns
+ * whether it did. */
+static bool release_if_no_contact(struct vg_isolation *iso)
+{
+	long long hours = vg_setting_int(iso->agent->settings, VG_S_ISOLATION_RELEASE_AFTER_NO_CONTACT_HOURS);
+	long long last = iso->last_contact > iso->st.since ? iso->last_contact : iso->st.since;
+
+	if (!iso->st.on || hours <= 0 || vg_agent_now(iso->agent) - last < hours * 3600)
+		return false;
+	release(iso, "no-contact-release", "no contact with the server");
+	return true;
 }
 
 static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 {
 	struct vg_isolation *iso = data;
-	long long hours = vg_setting_int(iso->agent->settings, VG_S_ISOLATION_RELEASE_AFTER_NO_CONTACT_HOURS);
 	char fp[VG_SETTING_MAX_VALUE];
 
 	(void)w;
@@ -695,14 +708,8 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 			return;
 		}
 	}
-	if (hours > 0) {
-		long long last = iso->last_contact > iso->st.since ? iso->last_contact : iso->st.since;
-
-		if (time(NULL) - last >= hours * 3600) {
-			release(iso, "no-contact-release", "no contact with the server");
-			return;
-		}
-	}
+	if (release_if_no_contact(iso))
+		return;
 	/* Settings changed (profiles, servers, proxy): apply again.  Otherwise re-resolve the
 	 * servers and check that the kernel still holds the table; the worker applies only when
 	 * something differs. */
@@ -727,18 +734,17 @@ static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	struct vg_isolation *iso = agent->isolation;
 	json_t *dur = json_object_get(req->args, "duration_seconds");
 	const char *reason = arg_str(req, "reason");
-	long long seconds = 0, min = VG_ISO_MIN_DURATION;
+	long long seconds = 0;
+	time_t now = vg_agent_now(agent);
 	char text[64];
 	int rc;
 
 	(void)result;
-	if (vg_setting_bool(agent->settings, VG_S_ISOLATION_TEST_SHORT_DURATIONS))
-		min = 1;
 	if (dur && !json_is_null(dur)) {
 		if (!json_is_integer(dur))
 			return vg_error_set(err, -EINVAL, N_("the duration must be a number of seconds"));
 		seconds = json_integer_value(dur);
-		if (seconds < min || seconds > VG_ISO_MAX_DURATION)
+		if (seconds < VG_ISO_MIN_DURATION || seconds > VG_ISO_MAX_DURATION)
 			return vg_error_set(err, -EINVAL, N_("the duration must be from 1 hour to 9999 hours"));
 	} else {
 		seconds = vg_setting_int(agent->settings, VG_S_ISOLATION_AUTO_RELEASE_HOURS) * 3600;
@@ -746,9 +752,9 @@ static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	if (reason && strlen(reason) >= sizeof(iso->st.reason))
 		return vg_error_set(err, -EINVAL, N_("the reason is too long (at most 511 bytes)"));
 	if (!iso->st.on)
-		iso->st.since = time(NULL);
+		iso->st.since = now;
 	iso->st.on = true;
-	iso->st.until = seconds ? time(NULL) + seconds : 0;
+	iso->st.until = seconds ? now + seconds : 0;
 	iso->st.who = req->peer ? (long long)req->peer->uid : -1;
 	snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", reason ? reason : "");
 	/* Stored before applying: a crash in between still comes back isolated. */
@@ -769,7 +775,7 @@ static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **
 	(void)result;
 	iso->st.on = false;
 	iso->st.until = 0;
-	iso->st.since = time(NULL);
+	iso->st.since = vg_agent_now(agent);
 	iso->st.who = req->peer ? (long long)req->peer->uid : -1;
 	iso->st.reason[0] = '\0';
 	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
@@ -811,12 +817,10 @@ int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const 
 	if (reason && strlen(reason) >= sizeof(iso->st.reason))
 		return vg_error_set(err, -EINVAL, N_("the reason is too long (at most 511 bytes)"));
 	seconds = on ? vg_setting_int(agent->settings, VG_S_ISOLATION_AUTO_RELEASE_HOURS) * 3600 : 0;
-	if (on && !iso->st.on)
-		iso->st.since = time(NULL);
-	if (!on)
-		iso->st.since = time(NULL);
+	if (!on || !iso->st.on)
+		iso->st.since = vg_agent_now(agent);
 	iso->st.on = on;
-	iso->st.until = seconds ? time(NULL) + seconds : 0;
+	iso->st.until = seconds ? vg_agent_now(agent) + seconds : 0;
 	iso->st.who = -1;
 	snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", on && reason ? reason : "");
 	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
@@ -1031,9 +1035,9 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		return rc;
 	if ((rc = vg_iso_state_load(agent->store, &iso->st, err)) < 0 || (rc = cache_load(iso, err)) < 0)
 		return rc;
-	if (iso->st.on && iso->st.until && iso->st.until <= time(NULL)) {
+	if (iso->st.on && iso->st.until && iso->st.until <= vg_agent_now(agent)) {
 		iso->st.on = false;
-		iso->st.since = time(NULL);
+		iso->st.since = vg_agent_now(agent);
 		snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", "auto-release time reached");
 		if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
 			return rc;
@@ -1094,6 +1098,16 @@ static json_t *status(struct vg_agent *agent)
 	return agent->isolation ? state_json(agent->isolation) : NULL;
 }
 
+/* The agent's clock moved (the test agent): the release timer was armed from the old "now".
+ * A release that is due happens here, before the clock's mover gets its answer. */
+static void clock_changed(struct vg_agent *agent)
+{
+	struct vg_isolation *iso = agent->isolation;
+
+	if (iso && !release_if_no_contact(iso))
+		release_if_due(iso);
+}
+
 const struct vg_subsystem vg_subsystem_isolation = {
 	.name = "isolation",
 	.start = start,
@@ -1101,4 +1115,5 @@ const struct vg_subsystem vg_subsystem_isolation = {
 	.status = status,
 	.commands = commands,
 	.settings = &settings,
+	.clock_changed = clock_changed,
 };

@@ -611,6 +611,7 @@ struct scan_call {
 	unsigned share;
 	int64_t delay_ms;
 	size_t batch_limit;
+	int64_t now_ms;                   /* the agent's clock: the hourly limits count on it */
 	char agent_id[40];
 	/* What the spool thread found. */
 	bool due, built;
@@ -648,7 +649,7 @@ static bool upload_due(struct vg_spool *spool, struct scan_call *c)
 	int64_t t;
 
 	/* A new hour lets held events go: look from the start again. */
-	if (vg_time_ms() - c->throttle.hour_start_ms >= 3600 * 1000)
+	if (c->now_ms - c->throttle.hour_start_ms >= 3600 * 1000)
 		c->cursor = 0;
 	if (!first_pending(spool, c->cursor, &seq, &t))
 		return false;
@@ -687,7 +688,7 @@ static void build_batch(struct vg_spool *spool, struct scan_call *c)
 
 			json_decref(ev);
 			if (!vg_link_throttle_allow(&c->throttle, cls, type, c->limits, c->per_hour, c->share,
-						    vg_time_ms())) {
+						    c->now_ms)) {
 				c->cursor = b.seqs[i];
 				continue;
 			}
@@ -779,6 +780,7 @@ static void start_scan(struct vg_link *link)
 	c->delay_ms = vg_setting_int(s, VG_S_LINK_MAX_TRANSFER_DELAY) * 1000;
 	c->draining = link->draining;
 	c->batch_limit = link->batch_limit;
+	c->now_ms = vg_agent_now_ms(link->agent);
 	snprintf(c->agent_id, sizeof(c->agent_id), "%s", vg_agent_id(link->agent));
 	if (vg_spooler_call(link->agent->spooler, scan_work, scan_done, c) < 0) {
 		free(c);

@@ -6,6 +6,13 @@
  *
  *   test.emit {count, class_uid?}   emits count events as a collector would, each with a
  *                                   unique metadata.uid, and returns those uids (up to 1000)
+ *   test.clock {advance}            moves the agent's clock (vg_agent_now) forward by advance
+ *                                   seconds, and has the subsystems re-check their deadlines
+ *                                   at once (0: only the re-check); returns {offset, now}.
+ *                                   Time-dependent policies (isolation auto-release, release
+ *                                   after no contact, the link's hourly limits) are tested
+ *                                   with it: isolate for an hour, advance the clock, see the
+ *                                   release.  Event times stay on the wall clock.
  *   test.sensor.hold {on}           stops (or resumes) reading the eBPF sensor's ring buffer,
  *                                   so that a test can fill it
  */
@@ -24,10 +31,16 @@
 #include "vigil/error.h"
 
 #define MAX_TEST_EVENTS 100000
+#define MAX_CLOCK_ADVANCE (100LL * 366 * 86400) /* a century: beyond any policy's hours */
 
 static const struct vg_proto_arg emit_args[] = {
 	{ "count", VG_ARG_INT, VG_ARG_REQUIRED, "how many events" },
 	{ "class_uid", VG_ARG_INT, 0, "their OCSF class (default 1007)" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg clock_args[] = {
+	{ "advance", VG_ARG_INT, VG_ARG_REQUIRED, "seconds to move the agent's clock forward" },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -38,6 +51,8 @@ static const struct vg_proto_arg hold_args[] = {
 
 static const struct vg_proto_command test_commands[] = {
 	{ VG_CMD_COUNT, "test.emit", VG_ACCESS_ADMIN, 0, 0, NULL, "emit test events", "{emitted, uids}", emit_args },
+	{ VG_CMD_COUNT, "test.clock", VG_ACCESS_ADMIN, 0, 0, NULL, "move the agent's clock forward", "{offset, now}",
+	  clock_args },
 	{ VG_CMD_COUNT, "test.sensor.hold", VG_ACCESS_ADMIN, 0, 0, NULL, "hold the eBPF ring buffer", "{held}",
 	  hold_args },
 };
@@ -93,6 +108,24 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 	return 0;
 }
 
+static int clock_advance(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	json_int_t seconds = json_integer_value(json_object_get(req->args, "advance"));
+	size_t count;
+	const struct vg_subsystem *const *subs = vg_agent_subsystems(&count);
+
+	if (seconds < 0 || seconds > MAX_CLOCK_ADVANCE)
+		return vg_error_set(err, -EINVAL, "the clock moves forward only, by at most a century");
+	agent->clock_offset_ms += (int64_t)seconds * 1000;
+	/* Deadlines armed as loop timers were computed from the old "now": re-check them. */
+	for (size_t i = 0; i < agent->started_subsystems && i < count; i++)
+		if (subs[i]->clock_changed)
+			subs[i]->clock_changed(agent);
+	*result = json_pack("{s:I, s:I}", "offset", (json_int_t)(agent->clock_offset_ms / 1000), "now",
+			    (json_int_t)vg_agent_now(agent));
+	return 0;
+}
+
 static int hold(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	bool on = json_is_true(json_object_get(req->args, "on"));
@@ -109,6 +142,8 @@ static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 	if (req->def == &test_commands[0])
 		return emit(agent, req, result, err);
 	if (req->def == &test_commands[1])
+		return clock_advance(agent, req, result, err);
+	if (req->def == &test_commands[2])
 		return hold(agent, req, result, err);
 	return vg_error_set(err, -EOPNOTSUPP, "no such test command");
 }

@@ -17,7 +17,8 @@ Files under DIR:
 Admin interface (plain HTTP on 127.0.0.1:--admin-port):
   POST /queue      body: an OpenC2 command {"action", "target", ...} or {"request_id", "command"};
                    answers {"request_id": ...}
-  GET  /stats      counters as JSON
+  GET  /stats      counters as JSON, and refused_at: when (monotonic seconds) each batch was
+                   refused by --fail-events (the first 100)
 
 --hostile MODE makes GET /commands misbehave, for tests: oversized, invalid-json,
 unknown-command, endless, slowloris.
@@ -56,6 +57,7 @@ class State:
         self.stats = {"hello": 0, "batches": 0, "events": 0, "duplicates": 0, "responses": 0,
                       "commands_sent": 0, "files": 0,
                       "refused_batches": 0}
+        self.refused_at = []       # monotonic times of the refusals, for Retry-After checks
         os.makedirs(os.path.join(data_dir, "files"), exist_ok=True)
         path = os.path.join(data_dir, "events.jsonl")
         if os.path.exists(path):
@@ -277,6 +279,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.server.fail_events:
             with st.lock:
                 st.stats["refused_batches"] += 1
+                if len(st.refused_at) < 100:
+                    st.refused_at.append(time.monotonic())
             self.body()
             return self.reply(503, {"error": {"code": "unavailable", "message": "events refused by --fail-events"}},
                               {"Retry-After": str(self.server.retry_after)})
@@ -356,7 +360,8 @@ class AdminHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/stats":
             with self.server.state.lock:
-                return self.reply(200, dict(self.server.state.stats, queued=len(self.server.state.queue)))
+                st = self.server.state
+                return self.reply(200, dict(st.stats, queued=len(st.queue), refused_at=list(st.refused_at)))
         return self.reply(404, {"error": "no such endpoint"})
 
     def do_POST(self):

@@ -26,5 +26,5 @@ ok "nothing changed" bash -c '"$VIGILCTL" settings show link.port | grep -q 443'
 chmod 666 "$SOCKET"
 out=$(as_nobody status 2>&1); rc=$?
 ok "with the socket opened, the agent still refuses a stranger (exit 1)" bash -c '[ "$1" = 1 ] && [[ "$2" == *"neither root nor a member of group"* ]]' _ "$rc" "$out"
-ok "and logged the refusal with the uid" wait_for 5 grep -q 'refused "status" to uid 65534' "$AGENT_LOG"
+ok "and logged the refusal with the uid" wait_for 60 grep -q 'refused "status" to uid 65534' "$AGENT_LOG"
 finish

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The real vigild driven by the real vigilctl: status, settings round trip, scripts, exit codes, help.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 28
+plan 29
 
 ok "vigild --version" bash -c '"$VIGILD" --version | grep -q "^vigild [0-9]"'
 for opt in --foreground --config --state-dir --socket --pid-file --log-level --check-config --help --version; do
@@ -23,7 +23,7 @@ ok "status --json is JSON with pid and sections" bash -c \
 
 # An idle agent sleeps: under a tenth of a second of CPU in two seconds.
 cpu() { awk '{print $14 + $15}' "/proc/$AGENT_PID/stat"; }
-before=$(cpu); sleep 2; after=$(cpu)
+before=$(cpu); sleep 2; after=$(cpu) # a measured period, not a wait
 diag "CPU ticks while idle for 2 s: $((after - before))"
 ok "an idle agent uses no CPU" test $((after - before)) -le 10
 
@@ -64,6 +64,12 @@ ok "commands from a pipe" bash -c 'printf "settings set link.port=446\nsettings 
 ok "help COMMAND explains it" bash -c '"$VIGILCTL" help settings set | grep -q "Needs root"'
 ok "vigild --check-config names file and line" bash -c '
 	printf "[agent]\nlog_level = loud\n" >"$1"; out=$("$VIGILD" --check-config --config "$1" 2>&1); [ $? -ne 0 ] && [[ "$out" == *"$1:2:"* ]]' _ "$TEST_DIR/bad.conf"
+# The test agent's commands (tests/agent/) are not in the product.
+ok "vigild has no test commands (test.clock, test.emit)" bash -c '
+	for c in test.clock test.emit; do
+		out=$(python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" "$c" "{\"advance\": 1, \"count\": 1}" 2>&1)
+		[ $? -ne 0 ] && [[ "$out" == *"unknown command"* ]] || { echo "$c: $out"; exit 1; }
+	done'
 ok "a second agent on the same socket is refused" bash -c '
 	out=$("$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$1" --socket "$SOCKET" 2>&1); [ $? -ne 0 ] && [[ "$out" == *"already running"* ]]' _ "$TEST_DIR/state2"
 finish

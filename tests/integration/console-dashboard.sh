@@ -13,17 +13,17 @@ ok "--version names the program" sh -c "'$VIGIL_CONSOLE' --version | grep -q '^v
 ok "--help shows the options" sh -c "'$VIGIL_CONSOLE' --help | grep -q -- '--socket PATH'"
 
 start_console LANG=C.UTF-8
-ok "the dashboard shows the agent's version" wait_screen 20 "Version  *$version"
-ok "the title bar says the agent is connected" wait_screen 15 "agent $version connected"
-ok "the dashboard shows the agent's pid" wait_screen 15 "Process id  *$pid"
+ok "the dashboard shows the agent's version" wait_screen 60 "Version  *$version"
+ok "the title bar says the agent is connected" wait_screen 60 "agent $version connected"
+ok "the dashboard shows the agent's pid" wait_screen 60 "Process id  *$pid"
 # Every part of the status command has its line, available or not.
 ok "one line per part of the agent" sh -c "
 	for part in Telemetry 'Server link' Isolation Tasks 'IOC scans'; do
 		tmux -L $TMUX_NAME capture-pane -p -t console | grep -q \"^   \$part \" || exit 1
 	done"
 keys F1
-ok "F1 shows the help generated from the key table" wait_screen 15 "F10 *Quit the console"
+ok "F1 shows the help generated from the key table" wait_screen 60 "F10 *Quit the console"
 keys Tab
-ok "Tab goes on to the next screen" wait_screen 15 "Vigil console — Dashboard"
+ok "Tab goes on to the next screen" wait_screen 60 "Vigil console — Dashboard"
 ok "q quits cleanly" quit_console
 finish

@@ -7,20 +7,20 @@ plan 10
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
 start_console LANG=C.UTF-8 LANGUAGE=fr TEXTDOMAINDIR="${TEXTDOMAINDIR:-}" VIGIL_LOCALEDIR="${VIGIL_LOCALEDIR:-}"
-ok "the dashboard is in French" wait_screen 20 "Console Vigil — Tableau de bord"
-ok "the state of the agent is in French" wait_screen 15 "L’agent fonctionne"
-ok "the bottom bar is in French" wait_screen 15 "F1 Aide"
+ok "the dashboard is in French" wait_screen 60 "Console Vigil — Tableau de bord"
+ok "the state of the agent is in French" wait_screen 60 "L’agent fonctionne"
+ok "the bottom bar is in French" wait_screen 60 "F1 Aide"
 keys F9
-ok "the settings screen is in French" wait_screen 15 "Paramètre  *Valeur"
+ok "the settings screen is in French" wait_screen 60 "Paramètre  *Valeur"
 keys F4
-ok "the tasks screen is in French" wait_screen 15 "Aucune tâche pour l’instant"
+ok "the tasks screen is in French" wait_screen 60 "Aucune tâche pour l’instant"
 keys x
-ok "the run form is in French" wait_screen 15 "Exécuter un programme (run)"
+ok "the run form is in French" wait_screen 60 "Exécuter un programme (run)"
 keys Escape
 keys F5
-ok "the IOC screen is in French" wait_screen 15 "Fichiers IOC : aucun (f : choisir)"
+ok "the IOC screen is in French" wait_screen 60 "Fichiers IOC : aucun (f : choisir)"
 keys F1
-ok "the help is in French" wait_screen 15 "Quitter la console"
+ok "the help is in French" wait_screen 60 "Quitter la console"
 ok "q quits cleanly" quit_console
 
 # Every string of the console has its French translation in po/fr.po (none missing, none fuzzy).

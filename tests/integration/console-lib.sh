@@ -73,6 +73,6 @@ console_pid() { tmx display-message -p -t console '#{pane_pid}'; }
 # quit_console: q, then waits for a clean exit (status 0: with the sanitizers, no leak either).
 quit_console() {
 	keys q
-	wait_for 10 test -s "$CONSOLE_RC" || { diag "the console did not exit"; return 1; }
+	wait_for 60 test -s "$CONSOLE_RC" || { diag "the console did not exit"; return 1; }
 	[ "$(cat "$CONSOLE_RC")" = 0 ] || { diag "console exit status: $(cat "$CONSOLE_RC")"; screen | sed 's/^/#   /'; return 1; }
 }

@@ -19,21 +19,21 @@ check_screen() {
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
 start_console LANG=C.UTF-8
-wait_screen 20 "Version " >/dev/null
+wait_screen 60 "Version " >/dev/null
 ok "100x30: a whole screen" check_screen 30
 tmx resize-window -t console -x 80 -y 24
-ok "80x24: a whole screen" wait_for 15 check_screen 24
+ok "80x24: a whole screen" wait_for 60 check_screen 24
 ok "80x24: the screen stays whole" check_screen 24
 tmx resize-window -t console -x 60 -y 20
-ok "smaller than 80x24: the console says so" wait_screen 15 "too small"
+ok "smaller than 80x24: the console says so" wait_screen 60 "too small"
 tmx resize-window -t console -x 80 -y 24
-ok "back to 80x24" wait_for 15 check_screen 24
+ok "back to 80x24" wait_for 60 check_screen 24
 tmx resize-window -t console -x 132 -y 43
-ok "132x43: a whole screen" wait_for 15 check_screen 43
+ok "132x43: a whole screen" wait_for 60 check_screen 43
 keys F9
-ok "132x43: the settings fill the width" wait_screen 15 "link.port  *443"
+ok "132x43: the settings fill the width" wait_screen 60 "link.port  *443"
 keys F2
 tmx resize-window -t console -x 100 -y 30
-ok "back to 100x30" wait_for 15 check_screen 30
+ok "back to 100x30" wait_for 60 check_screen 30
 ok "q quits cleanly" quit_console
 finish

@@ -14,42 +14,42 @@ keys = [s["key"] for s in json.load(sys.stdin)]
 print(keys.index("link.port"))')
 
 start_console LANG=C.UTF-8
-wait_screen 20 "agent .* connected" >/dev/null
+wait_screen 60 "agent .* connected" >/dev/null
 keys F9
-ok "F9 shows the settings" wait_screen 15 "link.port  *443"
+ok "F9 shows the settings" wait_screen 60 "link.port  *443"
 for ((i = 0; i < row; i++)); do keys Down; done
 keys Enter
-ok "Enter opens the form for the selected setting" wait_screen 15 "Change link.port"
+ok "Enter opens the form for the selected setting" wait_screen 60 "Change link.port"
 # Editing in the field: UTF-8 characters, Backspace erases a whole character, Left moves by one.
 keys C-u 1 é 2
-ok "the field shows what is typed, UTF-8 included" wait_screen 15 "Value 1é2 "
+ok "the field shows what is typed, UTF-8 included" wait_screen 60 "Value 1é2 "
 keys BSpace BSpace
-ok "Backspace erases whole characters" wait_screen 15 "Value 1  "
+ok "Backspace erases whole characters" wait_screen 60 "Value 1  "
 keys 2 Left 5
-ok "Left moves the cursor by one character" wait_screen 15 "Value 152 "
+ok "Left moves the cursor by one character" wait_screen 60 "Value 152 "
 keys C-u 99999 Enter
-ok "a refused value shows the agent's message" wait_screen 15 "must be between 1 and 65535"
+ok "a refused value shows the agent's message" wait_screen 60 "must be between 1 and 65535"
 ok "the refused value did not reach the agent" sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.port | grep -q 'value: *443$'"
 keys C-u 8443 Enter
-ok "the console says the setting changed" wait_screen 15 "link.port is now 8443"
+ok "the console says the setting changed" wait_screen 60 "link.port is now 8443"
 ok "vigilctl settings show has the value set in the form" \
-	wait_for 15 sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.port | grep -q 'value: *8443$'"
+	wait_for 60 sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.port | grep -q 'value: *8443$'"
 # The filter: only the matching settings, Esc shows them all again.
 keys /
 keys p o r t Enter
-ok "/ filters the settings by name" wait_screen 15 "Filter: port"
+ok "/ filters the settings by name" wait_screen 60 "Filter: port"
 ok "only the matching settings stay" sh -c "tmux -L $TMUX_NAME capture-pane -p -t console | grep -q 'link.port' &&
 	! tmux -L $TMUX_NAME capture-pane -p -t console | grep -q 'link.servers'"
 keys Escape
-ok "Esc clears the filter" wait_screen 15 "link.servers"
+ok "Esc clears the filter" wait_screen 60 "link.servers"
 # Space switches a true/false setting at once.
 keys / r e q u e s t _ l i m i t s Enter
-wait_screen 15 "link.request_limits  *true" >/dev/null
+wait_screen 60 "link.request_limits  *true" >/dev/null
 keys Space
-ok "Space switches a true/false setting" wait_screen 15 "link.request_limits is now false"
+ok "Space switches a true/false setting" wait_screen 60 "link.request_limits is now false"
 ok "and the agent has it" sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.request_limits | grep -q 'value: *no$'"
 keys Escape
 keys F11
-ok "the history shows the change" wait_screen 15 "link.port: 443 → 8443"
+ok "the history shows the change" wait_screen 60 "link.port: 443 → 8443"
 ok "q quits cleanly" quit_console
 finish

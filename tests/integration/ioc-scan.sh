@@ -115,7 +115,9 @@ ioc11 "$TEST_DIR/hash.ioc" hash-ioc AND "is|false|FileItem/Sha256sum|sha256|$SHA
 "$VIGILCTL" --socket "$SOCKET" --json ioc scan "$TEST_DIR/hash.ioc" --path "$BIG" --no-processes --no-ports \
 	--no-system >"$TEST_DIR/s6.json" &
 CTL_PID=$!
-sleep 0.7
+# Ctrl-C once the agent runs the scan (2 GB to hash: it runs for seconds, longer on a busy machine).
+scan_running() { ctl --json ioc results | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d and d[0]["state"]=="running" else 1)'; }
+wait_for 60 scan_running
 kill -INT "$CTL_PID"
 wait "$CTL_PID"
 ok "Ctrl-C: the scan ends cancelled, its result unknown" jcheck "$TEST_DIR/s6.json" \

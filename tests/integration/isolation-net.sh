@@ -19,17 +19,20 @@ in_a() { ip netns exec "$NS_A" "$@"; }
 in_b() { ip netns exec "$NS_B" "$@"; }
 in_c() { ip netns exec "$NS_C" "$@"; }
 
-# Whether a flow works: from NS, over tcp|udp, to HOST PORT.
-flows() { ip netns exec "$1" timeout 5 python3 "$PEER" "$2" "$3" "$4"; }
-blocked() { ! flows "$@"; }
-pings() { ip netns exec "$1" timeout 5 python3 "$PEER" ping "$2"; }
-ping_blocked() { ! pings "$@"; }
+# flows NS tcp|udp HOST PORT: the flow from NS works.  A working flow answers at once; the
+# 30 s bound is there so that a busy machine never makes it look cut.
+flows() { ip netns exec "$1" timeout 120 python3 "$PEER" "$2" "$3" "$4" 30; }
+# blocked NS tcp|udp HOST PORT: no answer (for TCP, no connection) within 2 s.  A cut flow
+# never answers, so every such check costs the whole wait: keep it short.
+blocked() { ! ip netns exec "$1" timeout 120 python3 "$PEER" "$2" "$3" "$4" 2; }
+pings() { ip netns exec "$1" timeout 120 python3 "$PEER" ping "$2" 30; }
+ping_blocked() { ! ip netns exec "$1" timeout 120 python3 "$PEER" ping "$2" 2; }
 
 _start_peer() {
 	local ns=$1 tcp=$2 udp=$3 out="$TEST_DIR/peer-$1.out"
 	ip netns exec "$ns" python3 "$PEER" serve "$tcp" "$udp" >"$out" 2>&1 &
 	_peer_pids+=($!)
-	wait_for 10 grep -q ready "$out"
+	wait_for 60 grep -q ready "$out"
 }
 
 _net_cleanup() {

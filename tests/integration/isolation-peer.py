@@ -4,13 +4,19 @@
 
   isolation-peer.py serve TCPPORTS UDPPORTS   answer "pong" on every TCP line and UDP datagram
                                               (ports comma-separated, IPv4 and IPv6)
-  isolation-peer.py tcp HOST PORT             exit 0 when HOST:PORT answers over TCP
-  isolation-peer.py udp HOST PORT             exit 0 when HOST:PORT answers over UDP
-  isolation-peer.py ping HOST                  exit 0 when HOST answers an ICMP echo (raw socket,
-                                              so no ping program is needed)
-  isolation-peer.py hold HOST PORT DIR        open a TCP connection, ping once, touch DIR/ready;
-                                              when DIR/go appears ping again and write
-                                              "alive" or "dead" into DIR/result
+  isolation-peer.py tcp HOST PORT [WAIT]      exit 0 when HOST:PORT accepts a TCP connection
+                                              within WAIT seconds and answers over it (the
+                                              answer is waited for up to a minute)
+  isolation-peer.py udp HOST PORT [WAIT]      exit 0 when HOST:PORT answers over UDP within WAIT
+  isolation-peer.py ping HOST [WAIT]          exit 0 when HOST answers an ICMP echo within WAIT
+                                              (raw socket, so no ping program is needed)
+  isolation-peer.py hold HOST PORT DIR [WAIT] open a TCP connection, ping once, touch DIR/ready;
+                                              when DIR/go appears ping again and write "alive"
+                                              or "dead" (no answer within WAIT) into DIR/result
+
+WAIT is 1.5 seconds unless given.  A check that a flow works gives a long WAIT (a flow that
+works answers at once; a busy machine must not make it look cut); a check that a flow is cut
+gives a short one (a cut flow never answers: the wait is the price of each such check).
 """
 import os
 import selectors
@@ -19,7 +25,8 @@ import struct
 import sys
 import time
 
-TIMEOUT = 1.5
+TIMEOUT = 1.5        # the default WAIT
+ANSWER_TIMEOUT = 60  # once connected, the peer's answer
 
 
 def serve(tcp_ports, udp_ports):
@@ -79,20 +86,21 @@ def ping(sock):
     return sock.recv(64).startswith(b"pong")
 
 
-def tcp(host, port):
+def tcp(host, port, wait):
     try:
         with socket.socket(family(host), socket.SOCK_STREAM) as s:
-            s.settimeout(TIMEOUT)
+            s.settimeout(wait)
             s.connect((host, port))
+            s.settimeout(ANSWER_TIMEOUT)
             return 0 if ping(s) else 1
     except OSError:
         return 1
 
 
-def udp(host, port):
+def udp(host, port, wait):
     try:
         with socket.socket(family(host), socket.SOCK_DGRAM) as s:
-            s.settimeout(TIMEOUT)
+            s.settimeout(wait)
             s.sendto(b"ping\n", (host, port))
             data, _ = s.recvfrom(64)
             return 0 if data.startswith(b"pong") else 1
@@ -109,7 +117,7 @@ def checksum(data):
     return ~total & 0xFFFF
 
 
-def icmp_echo(host):
+def icmp_echo(host, wait):
     v6 = ":" in host
     proto = socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP
     ident = os.getpid() & 0xFFFF
@@ -119,10 +127,10 @@ def icmp_echo(host):
         head = struct.pack("!BBHHH", 8, 0, checksum(head + payload), ident, 1)
     try:
         with socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_RAW, proto) as s:
-            s.settimeout(TIMEOUT)
+            s.settimeout(wait)
             s.sendto(head + payload, (host, 0))
-            deadline = time.time() + TIMEOUT
-            while time.time() < deadline:
+            deadline = time.monotonic() + wait
+            while time.monotonic() < deadline:
                 data, _ = s.recvfrom(2048)
                 icmp = data if v6 else data[(data[0] & 0x0F) * 4:]
                 kind, _, _, rid, _ = struct.unpack("!BBHHH", icmp[:8])
@@ -133,18 +141,19 @@ def icmp_echo(host):
     return 1
 
 
-def hold(host, port, ctl):
+def hold(host, port, ctl, wait):
     s = socket.socket(family(host), socket.SOCK_STREAM)
-    s.settimeout(TIMEOUT)
+    s.settimeout(ANSWER_TIMEOUT)
     s.connect((host, port))
     if not ping(s):
         return 1
     open(os.path.join(ctl, "ready"), "w").close()
-    deadline = time.time() + 120
+    deadline = time.monotonic() + 300
     while not os.path.exists(os.path.join(ctl, "go")):
-        if time.time() > deadline:
+        if time.monotonic() > deadline:
             return 1
         time.sleep(0.05)
+    s.settimeout(wait)
     try:
         result = "alive" if ping(s) else "dead"
     except OSError:
@@ -161,12 +170,13 @@ def ports(text):
 def main(argv):
     if len(argv) == 4 and argv[1] == "serve":
         serve(ports(argv[2]), ports(argv[3]))
-    elif len(argv) == 4 and argv[1] in ("tcp", "udp"):
-        return (tcp if argv[1] == "tcp" else udp)(argv[2], int(argv[3]))
-    elif len(argv) == 3 and argv[1] == "ping":
-        return icmp_echo(argv[2])
-    elif len(argv) == 5 and argv[1] == "hold":
-        return hold(argv[2], int(argv[3]), argv[4])
+    elif len(argv) in (4, 5) and argv[1] in ("tcp", "udp"):
+        wait = float(argv[4]) if len(argv) == 5 else TIMEOUT
+        return (tcp if argv[1] == "tcp" else udp)(argv[2], int(argv[3]), wait)
+    elif len(argv) in (3, 4) and argv[1] == "ping":
+        return icmp_echo(argv[2], float(argv[3]) if len(argv) == 4 else TIMEOUT)
+    elif len(argv) in (5, 6) and argv[1] == "hold":
+        return hold(argv[2], int(argv[3]), argv[4], float(argv[5]) if len(argv) == 6 else TIMEOUT)
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -65,13 +65,15 @@ _cleanup() {
 }
 trap _cleanup EXIT
 
-# wait_for SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds.
+# wait_for SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds; fails when it still
+# has not after SECONDS.  SECONDS is a failure limit, not a window: the suite runs on loaded
+# machines (two cores, other builds and tests beside it), so give a minute or more to what
+# takes a tenth of a second on an idle one.  Never sleep a fixed time and then check.
 wait_for() {
-	local limit=$1 i=0
+	local deadline=$((SECONDS + $1))
 	shift
-	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ "$i" -ge $((limit * 20)) ] && return 1
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
 		sleep 0.05
 	done
 }
@@ -88,15 +90,20 @@ start_agent() {
 	"${AGENT_PREFIX[@]}" "$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug "${quiet[@]}" "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
-	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
+	if ! wait_for 60 "$VIGILCTL" --socket "$SOCKET" status; then
 		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20
 		return 1
 	fi
 }
 
+# BEFORE_AGENT_STOPS: a command that stop_agent and kill_agent run first, while the agent is
+# still there to be looked at (the telemetry tests note its BPF objects).
+BEFORE_AGENT_STOPS=
+
 # stop_agent: SIGTERM and wait (a clean stop).
 stop_agent() {
 	[ -n "$AGENT_PID" ] || return 0
+	[ -z "$BEFORE_AGENT_STOPS" ] || $BEFORE_AGENT_STOPS
 	kill -TERM "$AGENT_PID" 2>/dev/null
 	wait "$AGENT_PID" 2>/dev/null
 	local rc=$?
@@ -107,6 +114,7 @@ stop_agent() {
 # kill_agent: SIGKILL, no cleanup by the agent.
 kill_agent() {
 	[ -n "$AGENT_PID" ] || return 0
+	[ -z "$BEFORE_AGENT_STOPS" ] || $BEFORE_AGENT_STOPS
 	kill -KILL "$AGENT_PID" 2>/dev/null
 	wait "$AGENT_PID" 2>/dev/null
 	AGENT_PID=
@@ -122,6 +130,13 @@ use_test_agent() { VIGILD="${VIGILD_TEST:?VIGILD_TEST must point at the test age
 test_emit() {
 	python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" test.emit \
 		"{\"count\": $1, \"class_uid\": ${2:-0}}"
+}
+
+# test_clock SECONDS: the test agent moves its clock (the "now" of its policies: isolation
+# auto-release, release after no contact, the link's hourly limits) forward by SECONDS, and
+# its subsystems re-check their deadlines before it answers; prints {offset, now} as JSON.
+test_clock() {
+	python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" test.clock "{\"advance\": $1}"
 }
 
 # agent_exe: the running agent's executable (the build tree's $VIGILD may be a libtool wrapper).

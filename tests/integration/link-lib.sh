@@ -86,7 +86,7 @@ start_central() {
 		--data "$TEST_DIR/central-$tag" "$@" >>"$TEST_DIR/central-$tag.log" 2>&1 &
 	CENTRAL_PIDS[$tag]=$!
 	on_exit "kill ${CENTRAL_PIDS[$tag]}"
-	wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
+	wait_for 60 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)"
 }
 
 stop_central() {
@@ -103,7 +103,7 @@ central_queue() {
 	python3 - "$1" "$2" <<'PY'
 import json, sys, urllib.request
 req = urllib.request.Request("http://127.0.0.1:%s/queue" % sys.argv[1], data=sys.argv[2].encode(), method="POST")
-print(json.load(urllib.request.urlopen(req, timeout=5))["request_id"])
+print(json.load(urllib.request.urlopen(req, timeout=60))["request_id"])
 PY
 }
 
@@ -133,6 +133,6 @@ setup_link() {
 	for p in "$@"; do ctl server add "127.0.0.1:$p" >/dev/null || return 1; done
 }
 
-# For checks run through "wait_for 10 bash -c '...'".
+# For checks run through "wait_for 60 bash -c '...'".
 export SOCKET TEST_DIR
 export -f ctl link_field link_error_has central_events

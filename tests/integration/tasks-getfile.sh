@@ -45,7 +45,7 @@ ok "/proc/self/status is refused" refused /proc/self/status
 ln -s /proc/self/status "$work/link-to-proc"
 ok "a symbolic link is refused (no following to /proc)" refused "$work/link-to-proc"
 mkfifo "$work/fifo"
-ok "a FIFO is refused (and the open does not hang)" timeout 10 bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json task get-file "$1" 2>/dev/null | grep -q "\"state\": \"refused\""' _ "$work/fifo"
+ok "a FIFO is refused (and the open does not hang)" timeout 120 bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json task get-file "$1" 2>/dev/null | grep -q "\"state\": \"refused\""' _ "$work/fifo"
 ok "a path through a magic link (/proc/self/root) is refused" refused /proc/self/root/etc/passwd
 ok "the agent's own database is refused" refused "$STATE_DIR/vigil.db"
 ok "a relative path is made absolute by vigilctl" bash -c 'cd "$1" && "$VIGILCTL" task get-file big.bin >/dev/null' _ "$work"

@@ -23,7 +23,7 @@ sleep 300 & bystander=$!
 pids+=("$victim" "$bystander")
 ctl --json task terminate "$victim" >"$TEST_DIR/t.json"
 ok "terminate by pid succeeds" test "$(jget "$TEST_DIR/t.json" 'd["state"], d["result"]["pids"][0]["result"]')" = "('succeeded', 'terminated')"
-ok "the right process is gone" wait_for 5 gone "$victim"
+ok "the right process is gone" wait_for 60 gone "$victim"
 ok "and only that one" alive "$bystander"
 
 # A pid now used by another process: the start time the server knew no longer matches.
@@ -34,7 +34,7 @@ ctl --json task terminate "$reused" --start-time $((real - 1)) >"$TEST_DIR/r.jso
 ok "a pid whose start time differs is refused" test "$(jget "$TEST_DIR/r.json" 'd["state"], d["result"]["pids"][0]["result"]')" = "('refused', 'refused')"
 ok "and the process that has that pid now lives" alive "$reused"
 ok "with the right start time it is terminated" status_of ctl task terminate "$reused" --start-time "$real"
-ok "and gone" wait_for 5 gone "$reused"
+ok "and gone" wait_for 60 gone "$reused"
 
 # A program that ignores SIGTERM, three copies of it, and an ordinary sleep beside them.
 prog="$TEST_DIR/vigil-test-prog"
@@ -45,13 +45,13 @@ for i in 1 2 3; do
 	copies+=($!)
 done
 pids+=("${copies[@]}")
-wait_for 5 bash -c '[ "$(pgrep -c -f "^$1 ")" -ge 3 ]' _ "$prog"
+wait_for 60 bash -c '[ "$(pgrep -c -f "^$1 ")" -ge 3 ]' _ "$prog"
 ctl --json task terminate --exe "$prog" >"$TEST_DIR/e.json"
 ok "--exe names all three copies" \
 	jcheck "$TEST_DIR/e.json" 'sorted(p["pid"] for p in d["result"]["pids"]) == sorted(['"$(IFS=,; echo "${copies[*]}")"'])'
 ok "they ignored SIGTERM and were killed" \
 	jcheck "$TEST_DIR/e.json" 'd["state"] == "succeeded" and all(p["result"] == "killed" for p in d["result"]["pids"])'
-ok "all three are gone" wait_for 5 bash -c 'for p; do kill -0 $p 2>/dev/null && [ "$(sed "s/.*) //" /proc/$p/stat | cut -c1)" != Z ] && exit 1; done; exit 0' _ "${copies[@]}"
+ok "all three are gone" wait_for 60 bash -c 'for p; do kill -0 $p 2>/dev/null && [ "$(sed "s/.*) //" /proc/$p/stat | cut -c1)" != Z ] && exit 1; done; exit 0' _ "${copies[@]}"
 ok "nothing else was touched" alive "$bystander"
 
 # Content unique to this test, so that no other sleep on the host matches.
@@ -60,7 +60,7 @@ printf 'vigil-test-%s' "$$" >>"$prog-2"
 "$prog-2" 300 & h=$!
 pids+=("$h")
 ok "--sha256 finds a copy by content" bash -c 'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json task terminate --sha256 "$1" | grep -q "\"pid\": $2,"' _ "$(sha256sum "$prog-2" | cut -d' ' -f1)" "$h"
-hash_done() { wait_for 5 gone "$h" && alive "$bystander"; }
+hash_done() { wait_for 60 gone "$h" && alive "$bystander"; }
 ok "and terminates it, and nothing else" hash_done
 
 ctl --json task terminate 1 >"$TEST_DIR/1.json" 2>/dev/null

@@ -29,16 +29,16 @@ ok "the agent's rules are beside auditd's" test "$(vigil_rules)" -ge 3
 "$EXE" -c 'exit 9' "$MARK-one" &
 child=$!
 wait $child
-launch=$(wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 1 and e['process']['pid'] == $child" "$MARK-one")
+launch=$(wait_event 60 "e['class_uid'] == 1007 and e['activity_id'] == 1 and e['process']['pid'] == $child" "$MARK-one")
 ok "a process is seen through the multicast group" test "$(jget "${launch:-{\}}" "e['process']['file']['path']")" = "$EXE"
-ok "and its exit with its code" wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child and e['exit_code'] == 9" "\"pid\":$child,"
+ok "and its exit with its code" wait_event 60 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child and e['exit_code'] == 9" "\"pid\":$child,"
 
 # What a reload of auditd's rules does: everything is deleted, then auditd's rules come back.
 auditctl -D >/dev/null
 auditctl -w "$TEST_DIR" -p wa -k "admin-$$"
-ok "the agent puts its rules back after a reload" wait_for 10 has_vigil_rules
+ok "the agent puts its rules back after a reload" wait_for 60 has_vigil_rules
 "$EXE" -c 'exit 0' "$MARK-two"
-ok "events flow again" wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 1" "$MARK-two"
+ok "events flow again" wait_event 60 "e['class_uid'] == 1007 and e['activity_id'] == 1" "$MARK-two"
 
 stop_agent
 ok "no rule with key vigil is left after a clean stop" test "$(vigil_rules)" = 0

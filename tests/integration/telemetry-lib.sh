@@ -2,10 +2,18 @@
 # Shared by the telemetry integration tests (sourced after lib.sh).
 #
 # Every test that touches audit holds /tmp/vigil-audit-tests.lock for its whole run, so that
-# two of them never fight over the audit socket, auditd or the rules.
-
-exec 9>/tmp/vigil-audit-tests.lock
-if ! flock -w 600 9; then
+# two of them never fight over the audit socket, auditd or the rules.  Several suites may run
+# on one machine, each with a dozen such tests in the queue: the wait is a failure limit.
+#
+# The lock is held by a process of its own that ends with the test's shell, not by a
+# descriptor of the shell: every child would inherit that one, and a child left behind (a
+# server a test forgot) would hold the lock after the test and stall every suite on the host.
+_audit_lock_ready="$TEST_DIR/audit-lock.fifo"
+mkfifo "$_audit_lock_ready"
+flock -w 3600 /tmp/vigil-audit-tests.lock -c "echo locked; exec tail --pid=$$ -f /dev/null" \
+	</dev/null >"$_audit_lock_ready" 2>/dev/null &
+read -r _audit_locked <"$_audit_lock_ready" || true
+if [ "$_audit_locked" != locked ]; then
 	echo "Bail out! could not take /tmp/vigil-audit-tests.lock"
 	exit 1
 fi
@@ -22,7 +30,7 @@ tel_start_agent() {
 	"$VIGILD" --foreground --config "$TEL_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug --set "telemetry.sensor=$TEL_SENSOR" "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
-	if ! wait_for 10 "$VIGILCTL" --socket "$SOCKET" status; then
+	if ! wait_for 60 "$VIGILCTL" --socket "$SOCKET" status; then
 		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20
 		return 1
 	fi
@@ -41,7 +49,7 @@ start_auditd() {
 	fi
 	auditd || return 1
 	_auditd_started=1
-	wait_for 10 auditd_owns
+	wait_for 60 auditd_owns
 }
 auditd_owns() { [ "$(audit_owner)" != 0 ]; }
 auditd_gone() { [ -z "$(pidof auditd)" ]; }
@@ -50,7 +58,7 @@ stop_auditd() {
 	local pid
 	pid=$(pidof auditd)
 	[ -n "$pid" ] && kill -TERM $pid
-	wait_for 10 auditd_gone
+	wait_for 60 auditd_gone
 	_auditd_started=
 }
 
@@ -100,12 +108,13 @@ agent_rules() { auditctl -l | grep -c -- "-F pid!=${AGENT_PID:-none} -F key=vigi
 show_json() { ctl --json telemetry show --limit 10000 "$@"; }
 
 # wait_event SECONDS JQ-LIKE-PYTHON-EXPR [TEXT]: waits until an event satisfies the Python
-# expression over `e` (one event), printing the first match as JSON.  TEXT narrows the search
-# to the events whose stored text holds it: make it specific (a mark, '"pid":N,'), since a busy
-# host's events may be more than one answer of the control socket holds.
+# expression over `e` (one event), printing the first match as JSON; SECONDS is a failure
+# limit (see wait_for).  TEXT narrows the search to the events whose stored text holds it: make
+# it specific (a mark, '"pid":N,'), since a busy host's events may be more than one answer of
+# the control socket holds.
 wait_event() {
-	local limit=$1 expr=$2 i=0
-	while [ "$i" -lt $((limit * 4)) ]; do
+	local deadline=$((SECONDS + $1)) expr=$2
+	while :; do
 		if show_json --grep "${3:-}" 2>/dev/null | python3 -c "
 import json, sys
 events = json.load(sys.stdin)
@@ -119,10 +128,9 @@ for e in events:
 sys.exit(1)"; then
 			return 0
 		fi
-		i=$((i + 1))
+		[ "$SECONDS" -ge "$deadline" ] && return 1
 		sleep 0.25
 	done
-	return 1
 }
 
 # jget JSON PYTHON-EXPR: evaluates an expression over `e` (the parsed JSON).
@@ -137,12 +145,33 @@ sensor_running() {
 }
 ebpf_runs() { [ "$(sensor_running)" = ebpf ]; }
 
-# vigil_bpf_objects: how many BPF programs and maps of the agent's are in the kernel (their
-# names start with "vigil_"; the skeleton's data maps with "vigil_se.").
-vigil_bpf_objects() {
-	{ bpftool prog list; bpftool map list; } 2>/dev/null | grep -cE '^[0-9]+: .* name vigil_' || true
+# note_agent_bpf: the ids of the BPF programs and maps the agent holds (from its descriptors'
+# fdinfo), added to AGENT_BPF_IDS; AGENT_BPF_HELD is how many it holds now.  Another agent on
+# the host (a parallel test) loads programs of the same names: only ids tell them apart.  The
+# ids are noted before each stop (BEFORE_AGENT_STOPS) and before a switch of sensor.
+AGENT_BPF_IDS=
+AGENT_BPF_HELD=0
+note_agent_bpf() {
+	local ids
+	[ -n "$AGENT_PID" ] || return 0
+	ids=$(grep -hE '^(prog_id|map_id):' /proc/"$AGENT_PID"/fdinfo/* 2>/dev/null | tr -d ' \t' | sort -u)
+	AGENT_BPF_HELD=$(printf '%s\n' "$ids" | grep -c . || true)
+	AGENT_BPF_IDS=$(printf '%s\n%s\n' "$AGENT_BPF_IDS" "$ids" | grep . | sort -u)
 }
-no_vigil_bpf_objects() { [ "$(vigil_bpf_objects)" = 0 ]; }
+[ "${TEL_SENSOR:-audit}" != ebpf ] || BEFORE_AGENT_STOPS=note_agent_bpf
+
+# no_vigil_bpf_objects: none of the noted programs and maps is in the kernel any more (false
+# when none was noted: there would be nothing to check).
+no_vigil_bpf_objects() {
+	local id
+	[ -n "$AGENT_BPF_IDS" ] || return 1
+	for id in $AGENT_BPF_IDS; do
+		case $id in
+		prog_id:*) ! bpftool prog show id "${id#prog_id:}" >/dev/null 2>&1 || return 1 ;;
+		map_id:*) ! bpftool map show id "${id#map_id:}" >/dev/null 2>&1 || return 1 ;;
+		esac
+	done
+}
 
 # tel_sensor_checks: the checks of a test's start that depend on the sensor (4 results):
 # audit owns the socket or reads the group and added its rules; eBPF runs and touches neither.
@@ -152,7 +181,8 @@ tel_sensor_checks() {
 		ok "the eBPF sensor runs" ebpf_runs
 		ok "audit's owner is untouched" test "$(audit_owner)" = "$OWNER"
 		ok "no audit rule is added" test "$(agent_rules)" = 0
-		ok "the BPF programs are in the kernel" test "$(vigil_bpf_objects)" -ge 5
+		note_agent_bpf
+		ok "the BPF programs are in the kernel ($AGENT_BPF_HELD held)" test "$AGENT_BPF_HELD" -ge 5
 		return
 	fi
 	if [ "$TEL_MODE" = unicast ]; then
@@ -170,7 +200,7 @@ tel_sensor_checks() {
 tel_sensor_cleanup_check() {
 	if [ "$TEL_SENSOR" = ebpf ]; then
 		# The kernel frees them once the agent's descriptors are closed, a moment after.
-		ok "no BPF program or map is left after a clean stop" wait_for 10 no_vigil_bpf_objects
+		ok "no BPF program or map is left after a clean stop" wait_for 60 no_vigil_bpf_objects
 	else
 		ok "no rule with key vigil is left after a clean stop" test "$(vigil_rules)" = 0
 	fi

@@ -27,14 +27,14 @@ code=$?
 ok "the test process exited with 7" test "$code" = 7
 
 # setpriv runs first under the same pid, then execs the test program.
-launch=$(wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 1 and e['process']['pid'] == $child and e['process']['file']['path'] == '$EXE'" "$MARK")
+launch=$(wait_event 60 "e['class_uid'] == 1007 and e['activity_id'] == 1 and e['process']['pid'] == $child and e['process']['file']['path'] == '$EXE'" "$MARK")
 ok "its launch is stored" test -n "$launch"
 ok "with the executable" test "$(jget "$launch" "e['process']['file']['path']")" = "$EXE"
 ok "with argv" test "$(jget "$launch" "e['unmapped']['argv']")" = "['$EXE', '-c', 'exit 7', '$MARK', 'arg-two']"
 ok "with the working directory" test "$(jget "$launch" "e['unmapped']['cwd']")" = "$TEST_DIR"
 ok "with the parent and the user" test "$(jget "$launch" "(e['process']['parent_process']['pid'], e['process']['user']['uid'], e['process']['user'].get('name'))")" = "($$, '65534', 'nobody')"
 ok "with the SHA-256" test "$(jget "$launch" "[h['value'] for h in e['process']['file']['hashes'] if h['algorithm_id'] == 3][0]")" = "$SHA"
-exit_ev=$(wait_event 15 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child" "\"pid\":$child,")
+exit_ev=$(wait_event 60 "e['class_uid'] == 1007 and e['activity_id'] == 2 and e['process']['pid'] == $child" "\"pid\":$child,")
 ok "its exit is stored with code 7" test -n "$exit_ev" -a "$(jget "${exit_ev:-{\}}" "e.get('exit_code')")" = 7
 
 stop_agent

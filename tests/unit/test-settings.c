@@ -149,7 +149,6 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		{ "isolation.profile.dns", VG_SETTING_BOOL, "yes", 0, 0 },
 		{ "isolation.profile.ipv6_nd", VG_SETTING_BOOL, "yes", 0, 0 },
 		{ "isolation.max_exceptions", VG_SETTING_INT, "100000", 1, 1000000 },
-		{ "isolation.test_short_durations", VG_SETTING_BOOL, "no", 0, 0 },
 		{ "tasks.get_file_max_mb", VG_SETTING_INT, "100", 1, 16384 },
 		{ "tasks.run_default_user", VG_SETTING_STRING, "root", 0, 0 },
 		{ "tasks.run_default_timeout", VG_SETTING_INT, "600", 1, 86400 },
@@ -199,7 +198,7 @@ static void test_agent_registry_from_subsystem_tables(void **state)
 	assert_int_equal(at, n);
 	/* Each subsystem owns its keys: isolation starts first, so its settings come first. */
 	assert_string_equal(defs[0]->key, "isolation.auto_release_hours");
-	assert_int_equal(vg_setting_registry_index(f->reg, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), 7);
+	assert_int_equal(vg_setting_registry_index(f->reg, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), 6);
 	assert_ptr_equal(vg_setting_registry_find(f->reg, "link.port", NULL), VG_SETTING_DEF(VG_S_LINK_PORT));
 }
 
