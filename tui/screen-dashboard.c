@@ -150,7 +150,7 @@ static int section_fields(int y, int x, int width, int max_lines, json_t *sec)
 	return w.line + 1;
 }
 
-/* The exports: one line per sink ("relp 127.0.0.1:2514 up to date, 5120 delivered, 0 lost"),
+/* The exports: one line per sink ("relp: up to date, 5120 delivered, 0 lost (127.0.0.1:2514)"),
  * the sinks that are off on one line; returns the lines used. */
 static int export_lines(int y, int x, int width, int max_lines, json_t *sec)
 {
@@ -170,10 +170,9 @@ static int export_lines(int y, int x, int width, int max_lines, json_t *sec)
 		}
 		if (used >= max_lines - 1)
 			continue;
-		snprintf(line, sizeof(line), _("%s %s: %s, %lld delivered, %lld lost"), name,
-			 vg_ui_str_or(s, "target", "?"), vg_ui_str_or(s, "state", "?"),
-			 (long long)json_integer_value(json_object_get(s, "delivered")),
-			 (long long)json_integer_value(json_object_get(s, "lost")));
+		snprintf(line, sizeof(line), _("%s: %s, %lld delivered, %lld lost (%s)"), name,
+			 vg_ui_str_or(s, "state", "?"), (long long)json_integer_value(json_object_get(s, "delivered")),
+			 (long long)json_integer_value(json_object_get(s, "lost")), vg_ui_str_or(s, "target", "?"));
 		if (json_string_value(json_object_get(s, "last_error")))
 			attrset(vg_ui_attr(VG_ROLE_ERROR));
 		else if (json_integer_value(json_object_get(s, "lost")) > 0)

@@ -12,7 +12,7 @@ mkdir -p "$OUT"
 FILE="$OUT/events.jsonl"
 start_agent --set export.jsonl.path="$FILE" --set export.jsonl.max_size=64 --set export.jsonl.keep=1000 \
 	--set export.heartbeat_period=0
-ok "the JSON Lines sink is on" wait_for 10 bash -c "[ \"\$(sink_field jsonl state)\" = 'up to date' ]"
+ok "the JSON Lines sink is on" wait_for 60 bash -c "[ \"\$(sink_field jsonl state)\" = 'up to date' ]"
 
 emit_uids 3000 >"$TEST_DIR/sent"
 ok "every event reaches the file" wait_for 60 bash -c "[ \$(count_uids '$FILE' '$FILE'.*) -ge 3000 ]"
@@ -31,8 +31,8 @@ ok "each event exactly once, none missing" check_once "$TEST_DIR/sent" jsonl_uid
 # kill -9 while events flow: after the restart the sink goes on from its acknowledged position.
 emit_uids 5000 >>"$TEST_DIR/sent"
 # Killed once the events are stored (the spool thread commits within a second), while they flow.
-wait_for 20 bash -c "[ \$(spool_last_seq) -ge 8000 ]"
-wait_for 20 bash -c "[ \$(count_uids '$FILE' '$FILE'.*) -ge 4000 ]"
+wait_for 60 bash -c "[ \$(spool_last_seq) -ge 8000 ]"
+wait_for 60 bash -c "[ \$(count_uids '$FILE' '$FILE'.*) -ge 4000 ]"
 kill_agent
 start_agent
 ok "after kill -9 every event arrives" wait_for 60 bash -c "[ \$(count_uids '$FILE' '$FILE'.*) -ge 8000 ]"
@@ -41,16 +41,16 @@ ok "after kill -9 none is missing (duplicates counted)" check_once "$TEST_DIR/se
 # The sink cannot write (its directory is gone): the position holds, the error shows.
 ctl settings set export.jsonl.path="$TEST_DIR/gone/events.jsonl" >/dev/null
 emit_uids 100 >"$TEST_DIR/sent2"
-ok "a sink that cannot write says why" wait_for 20 bash -c "sink_field jsonl last_error | grep -q 'cannot open'"
+ok "a sink that cannot write says why" wait_for 60 bash -c "sink_field jsonl last_error | grep -q 'cannot open'"
 before=$(sink_field jsonl position)
 mkdir -p "$TEST_DIR/gone"
-ok "it delivers once it can" wait_for 30 bash -c "[ \$(count_uids '$TEST_DIR/gone/events.jsonl') -ge 100 ]"
+ok "it delivers once it can" wait_for 60 bash -c "[ \$(count_uids '$TEST_DIR/gone/events.jsonl') -ge 100 ]"
 ok "from where it stood: none of the 100 missing" check_once "$TEST_DIR/sent2" jsonl_uids "$TEST_DIR/gone/events.jsonl"
 diag "position before: $before, after: $(sink_field jsonl position)"
 
 # The spool's cap removes events the sink has not delivered: they are counted as lost.
 ctl settings set export.jsonl.path="$TEST_DIR/none/events.jsonl" telemetry.spool_max_mb=1 >/dev/null
-wait_for 20 bash -c "sink_field jsonl last_error | grep -q 'cannot open'"
+wait_for 60 bash -c "sink_field jsonl last_error | grep -q 'cannot open'"
 test_emit 20000 >/dev/null
 ok "the cap removed events the sink had not delivered" wait_for 60 bash -c "[ \$(sink_field jsonl lost) -gt 0 ]"
 mkdir -p "$TEST_DIR/none"
@@ -79,5 +79,5 @@ for line in open(sys.argv[1]):
         sys.exit(0)
 sys.exit(1)
 PY
-ok "heartbeat events carry the agent's health" wait_for 20 python3 "$TEST_DIR/heartbeat.py" "$TEST_DIR/none/events.jsonl"
+ok "heartbeat events carry the agent's health" wait_for 60 python3 "$TEST_DIR/heartbeat.py" "$TEST_DIR/none/events.jsonl"
 finish

@@ -112,7 +112,7 @@ CONF
 	rsyslogd -n -f "$RSYSLOG_DIR/rsyslog.conf" -i "$RSYSLOG_DIR/rsyslogd.pid" >>"$RSYSLOG_DIR/stderr.log" 2>&1 &
 	RSYSLOG_PID=$!
 	on_exit "kill $RSYSLOG_PID"
-	wait_for 20 python3 -c "import socket; socket.create_connection(('127.0.0.1', $relp), 1); socket.create_connection(('127.0.0.1', $tcp), 1)"
+	wait_for 60 python3 -c "import socket; socket.create_connection(('127.0.0.1', $relp), 1); socket.create_connection(('127.0.0.1', $tcp), 1)"
 }
 
 # stop_rsyslog: SIGTERM (rsyslog finishes what it received) and wait.

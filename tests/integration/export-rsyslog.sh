@@ -18,7 +18,7 @@ ctl cert server import "$PKI/ca.pem" >/dev/null
 ctl cert client import "$PKI/client.p12" --password-file "$PKI/client.pass" >/dev/null
 ctl settings set export.relp.target=127.0.0.1:$RELP export.syslog.target=127.0.0.1:$TCP \
 	export.client_certificate=yes >/dev/null
-ok "both sinks are up" wait_for 20 bash -c "[ \"\$(sink_field relp state)\" = 'up to date' ] && [ \"\$(sink_field syslog state)\" = 'up to date' ]"
+ok "both sinks are up" wait_for 60 bash -c "[ \"\$(sink_field relp state)\" = 'up to date' ] && [ \"\$(sink_field syslog state)\" = 'up to date' ]"
 
 emit_uids 2000 >"$TEST_DIR/sent"
 ok "RELP: every event reaches rsyslog" wait_for 60 bash -c "[ \$(count_uids '$RSYSLOG_DIR/relp.log') -ge 2000 ]"
@@ -39,7 +39,7 @@ PY
 emit_uids 2000 >>"$TEST_DIR/sent"
 stop_rsyslog
 emit_uids 2000 >>"$TEST_DIR/sent"
-ok "the RELP sink waits while rsyslog is down" wait_for 30 bash -c "sink_field relp last_error | grep -q RELP"
+ok "the RELP sink waits while rsyslog is down" wait_for 60 bash -c "sink_field relp last_error | grep -q RELP"
 start_rsyslog "$RELP" "$TCP"
 ok "RELP: after the restart every event arrives" wait_for 90 bash -c "[ \$(count_uids '$RSYSLOG_DIR/relp.log') -ge 6000 ]"
 ok "RELP across the restart: none missing" check_once "$TEST_DIR/sent" rsyslog_uids "$RSYSLOG_DIR/relp.log"
@@ -47,8 +47,8 @@ ok "RELP across the restart: none missing" check_once "$TEST_DIR/sent" rsyslog_u
 # The agent killed (SIGKILL) while it sends: it goes on from its acknowledged position.
 emit_uids 4000 >>"$TEST_DIR/sent"
 # Killed once the events are stored (the spool thread commits within a second), while they flow.
-wait_for 20 bash -c "[ \$(spool_last_seq) -ge 10000 ]"
-wait_for 20 bash -c "[ \$(count_uids '$RSYSLOG_DIR/relp.log') -ge 7000 ]"
+wait_for 60 bash -c "[ \$(spool_last_seq) -ge 10000 ]"
+wait_for 60 bash -c "[ \$(count_uids '$RSYSLOG_DIR/relp.log') -ge 7000 ]"
 kill_agent
 start_agent
 ok "RELP: after kill -9 every event arrives" wait_for 90 bash -c "[ \$(count_uids '$RSYSLOG_DIR/relp.log') -ge 10000 ]"
@@ -62,7 +62,7 @@ ok "RELP delivers while the syslog sink fails" wait_for 60 bash -c "[ \$(count_u
 ctl cert server import "$PKI/other.pem" >/dev/null
 ctl settings set export.syslog.target=127.0.0.1:$TCP >/dev/null
 ok "syslog: an untrusted receiver certificate is refused" \
-	wait_for 30 bash -c "sink_field syslog last_error | grep -q 'certificate'"
+	wait_for 60 bash -c "sink_field syslog last_error | grep -q 'certificate'"
 out=$(ctl export test relp)
 ok "export test fails on the untrusted RELP receiver" test $? -ne 0
 diag "$out"
