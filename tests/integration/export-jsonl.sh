@@ -10,8 +10,7 @@ plan 16
 OUT="$TEST_DIR/out"
 mkdir -p "$OUT"
 FILE="$OUT/events.jsonl"
-start_agent --set export.jsonl.path="$FILE" --set export.jsonl.max_size=64 --set export.jsonl.keep=1000 \
-	--set export.heartbeat_period=0
+start_agent --set export.jsonl.path="$FILE" --set export.jsonl.max_size=64 --set export.jsonl.keep=1000
 ok "the JSON Lines sink is on" wait_for 60 bash -c "[ \"\$(sink_field jsonl state)\" = 'up to date' ]"
 
 emit_uids 3000 >"$TEST_DIR/sent"

@@ -13,7 +13,7 @@ make_pki
 RELP=$(free_port)
 TCP=$(free_port)
 start_rsyslog "$RELP" "$TCP"
-start_agent --set export.heartbeat_period=0
+start_agent
 ctl cert server import "$PKI/ca.pem" >/dev/null
 ctl cert client import "$PKI/client.p12" --password-file "$PKI/client.pass" >/dev/null
 ctl settings set export.relp.target=127.0.0.1:$RELP export.syslog.target=127.0.0.1:$TCP \
