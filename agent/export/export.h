@@ -43,6 +43,7 @@ struct vg_export_conf {
 	int facility;                       /* syslog and RELP: the facility of the messages */
 	int timeout_s;
 	char hostname[256];                 /* syslog and RELP: HOSTNAME of the messages */
+	bool retrying;                      /* set for one delivery: the one before it failed */
 };
 
 /* One kind of sink: its calls run on the sink's thread, one at a time. */

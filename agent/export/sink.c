@@ -332,6 +332,7 @@ static bool submit(struct vg_export_sink *sink, struct deliver_job *d)
 {
 	d->sink = sink;
 	d->conf = sink->conf;
+	d->conf.retrying = sink->retries > 0;
 	d->reconnect = sink->reconnect;
 	sink->reconnect = false;
 	if (!vg_workers_submit(sink->thread, deliver_work, deliver_done, d)) {
@@ -549,6 +550,7 @@ int vg_export_sink_test(struct vg_export_sink *sink, json_t *event, vg_export_te
 	}
 	d->sink = sink;
 	d->conf = sink->conf;
+	d->conf.retrying = true; /* a test checks the receiver's certificate on its own first */
 	d->test_done = done;
 	d->test_data = data;
 	if (!vg_workers_submit(sink->thread, deliver_work, deliver_done, d)) {

@@ -157,6 +157,17 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		{ "ioc.max_document_kib", VG_SETTING_INT, "1024", 1, 4096 },
 		{ "ioc.file_strings", VG_SETTING_BOOL, "no", 0, 0 },
 		{ "ioc.keep_scans", VG_SETTING_INT, "100", 1, 100000 },
+		{ "export.jsonl.path", VG_SETTING_STRING, "", 0, 0 },
+		{ "export.jsonl.max_size", VG_SETTING_INT, "102400", 16, 16777216 },
+		{ "export.jsonl.keep", VG_SETTING_INT, "5", 1, 1000 },
+		{ "export.syslog.target", VG_SETTING_STRING, "", 0, 0 },
+		{ "export.syslog.tls", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "export.relp.target", VG_SETTING_STRING, "", 0, 0 },
+		{ "export.relp.tls", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "export.facility", VG_SETTING_INT, "13", 0, 23 },
+		{ "export.client_certificate", VG_SETTING_BOOL, "no", 0, 0 },
+		{ "export.timeout", VG_SETTING_INT, "10", 1, 600 },
+		{ "export.heartbeat_period", VG_SETTING_INT, "300", 0, 86400 },
 	};
 	struct fixture *f = *state;
 	size_t n;
