@@ -39,7 +39,7 @@ PY
 emit_uids 2000 >>"$TEST_DIR/sent"
 stop_rsyslog
 emit_uids 2000 >>"$TEST_DIR/sent"
-ok "the RELP sink waits while rsyslog is down" wait_for 60 bash -c "sink_field relp last_error | grep -q RELP"
+ok "the RELP sink waits while rsyslog is down" wait_for 60 bash -c "sink_field relp last_error | grep -q 127.0.0.1:$RELP"
 start_rsyslog "$RELP" "$TCP"
 ok "RELP: after the restart every event arrives" wait_for 90 bash -c "[ \$(count_uids '$RSYSLOG_DIR/relp.log') -ge 6000 ]"
 ok "RELP across the restart: none missing" check_once "$TEST_DIR/sent" rsyslog_uids "$RSYSLOG_DIR/relp.log"
