@@ -7,3 +7,4 @@ include $(srcdir)/isolation/isolation.mk
 include $(srcdir)/tasks/tasks.mk
 include $(srcdir)/scan/scan.mk
 include $(srcdir)/export/export.mk
+include $(srcdir)/detect/detect.mk

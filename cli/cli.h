@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "present.h"
 #include "vigil/client.h"
 #include "vigil/error.h"
 
@@ -22,6 +23,12 @@ enum {
 	VG_EXIT_FAILED = 1,
 	VG_EXIT_USAGE = 2,
 	VG_EXIT_UNREACHABLE = 3,
+	VG_EXIT_MATCHED = 4,      /* ioc scan: a document matched (as clamscan's 1 on a find) */
+	/* task run passes its program's status through (as ssh and docker exec): 0-255, 128+N for
+	 * a signal, VG_EXIT_TIMED_OUT at its timeout; VG_EXIT_NOT_RUN when the program did not run
+	 * (refused, failed to start, usage error, agent unreachable) or its status is not known. */
+	VG_EXIT_TIMED_OUT = 124,  /* as timeout(1) */
+	VG_EXIT_NOT_RUN = 125,    /* as env(1), timeout(1) and docker run for their own failures */
 };
 
 #define VG_CLI_MAX_WORDS 256
@@ -37,6 +44,7 @@ struct vg_cli {
 	bool script;                /* the commands come from a file or a pipe */
 	bool quit;
 	json_t *setting_keys;       /* asked of the agent once, for completion */
+	FILE *raw_out, *raw_err;    /* the streams under stdout and stderr once they escape controls */
 };
 
 /* ---- Declarations: options and operands ---- */
@@ -124,6 +132,7 @@ typedef int (*vg_cli_run_fn)(struct vg_cli *cli, const struct vg_cli_args *args)
 #define VG_CLI_SECRET 0x1        /* never written to the history file */
 #define VG_CLI_LOCAL 0x2         /* runs without the agent */
 #define VG_CLI_OPTIONS_FIRST 0x4 /* options end at the first operand (the rest belongs to a program) */
+#define VG_CLI_PROGRAM_STATUS 0x8 /* exits with a program's status: vigilctl's own failures are VG_EXIT_NOT_RUN */
 
 struct vg_cli_command {
 	const char *name;          /* words, e.g. "settings set" */
@@ -146,6 +155,7 @@ extern const struct vg_cli_command vg_cli_cmds_isolation[];
 extern const struct vg_cli_command vg_cli_cmds_task[];
 extern const struct vg_cli_command vg_cli_cmds_ioc[];
 extern const struct vg_cli_command vg_cli_cmds_export[];
+extern const struct vg_cli_command vg_cli_cmds_detection[];
 
 /* vigilctl itself: its options, read by the same parser (main.c). */
 extern const struct vg_cli_command vg_cli_program;
@@ -248,11 +258,25 @@ int vg_cli_connect(struct vg_cli *cli);
 /* Reports an error on stderr in the user's language and, with --json, as an object
  * {"error": {code, msgid, message, args}} on stdout; returns status. */
 int vg_cli_report(struct vg_cli *cli, int status, const struct vg_error *err);
+/* Prints each warning of list (errors in the wire form) on stderr, "vigilctl: warning: TEXT", in
+ * the user's language. */
+void vg_cli_print_warnings(json_t *list);
 /* A usage error (message id with %s arguments only), with cmd's synopsis; returns VG_EXIT_USAGE. */
 int vg_cli_usage(struct vg_cli *cli, const struct vg_cli_command *cmd, const char *msgid, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A failure (message id with %s arguments only); returns VG_EXIT_FAILED. */
 int vg_cli_fail(struct vg_cli *cli, const char *msgid, ...) __attribute__((format(printf, 2, 3)));
+
+/* Subscribes to a stream with cmd (telemetry follow, detection follow) and hands each message to
+ * on_message until Ctrl-C or the agent goes; banner (translated) is said first on stderr.
+ * Returns an exit code (follow.c). */
+int vg_cli_follow(struct vg_cli *cli, enum vg_cmd cmd, vg_client_stream_fn on_message, void *data, const char *banner);
+/* From here on stdout and stderr escape every control character (common/escape.h): names
+ * chosen by others never drive the terminal.  JSON and CSV go to cli->raw_out exact (JSON
+ * all in ASCII on a terminal, CSV escaped there), as do the terminal sequences of our own. */
+void vg_cli_escape_output(struct vg_cli *cli);
+/* Writes what the escaping streams still hold (an unfinished character as \xNN). */
+void vg_cli_output_end(struct vg_cli *cli);
 
 /* Prints a JSON value on stdout: indented, or on one line (JSON Lines), as cli says. */
 void vg_cli_print_json(const struct vg_cli *cli, json_t *value);
@@ -260,15 +284,63 @@ void vg_cli_print_json(const struct vg_cli *cli, json_t *value);
  * otherwise returns false and leaves result to the caller's table. */
 bool vg_cli_json_done(const struct vg_cli *cli, json_t *result);
 
+/* ---- Lists (table.c): --format table|json|csv ---- */
+
+enum vg_cli_format { VG_CLI_FORMAT_TABLE, VG_CLI_FORMAT_JSON, VG_CLI_FORMAT_CSV };
+
+/* The words of a list command's --format and its help (VG_CLI_OPT_LIST_FORMAT declares it). */
+extern const char *const vg_cli_list_formats[];
+extern const char vg_cli_list_format_help[];
+#define VG_CLI_OPT_LIST_FORMAT                                                                                  \
+	{ .name = "format", .type = VG_CLI_ENUM, .words = vg_cli_list_formats, .help = vg_cli_list_format_help }
+
+/* A column: key names it in CSV (the result's field), title heads it in the table (N_()). */
+struct vg_cli_column {
+	const char *key;
+	const char *title;
+	bool right;                /* a number: aligned on the right in the table */
+};
+
+struct vg_cli_list {
+	const struct vg_cli_column *columns;     /* the table's, ended by { NULL } */
+	const struct vg_cli_column *csv_columns; /* CSV's when they differ (more, raw), or NULL */
+	/* The text of column col of item into buf: for a person (local times, words translated),
+	 * or with csv for a program (the agent's values: RFC 3339 times, words as sent). */
+	void (*cell)(json_t *item, int col, bool csv, char *buf, size_t size);
+	/* The order of the rows in the table and CSV (JSON keeps the agent's): sorted by compare,
+	 * or the agent's order reversed (its newest first read as a log), or the agent's. */
+	int (*compare)(json_t *a, json_t *b);
+	bool reverse;
+	const char *empty;                       /* N_(): what the table says of an empty list */
+};
+
+/* The format a list command was asked for: --format, else JSON with --json, else a table. */
+enum vg_cli_format vg_cli_list_format(const struct vg_cli *cli, const struct vg_cli_args *args);
+/* Prints the items of list as the format says; JSON prints result (the agent's whole answer,
+ * when the list is part of it) or list.  Returns an exit code. */
+int vg_cli_print_list(struct vg_cli *cli, const struct vg_cli_args *args, json_t *list, json_t *result,
+		      const struct vg_cli_list *spec);
+
 /* Asks "question [y/N]" when a person is there (a terminal on stdin, not a script); returns
  * VG_EXIT_OK to go on.  --yes (given) skips it; without a person and without --yes, a usage
  * error saying so.  A refusal returns VG_EXIT_FAILED. */
 int vg_cli_confirm(struct vg_cli *cli, const struct vg_cli_args *args, const char *question);
 
+/* Prints labelled lines ("Size:  3.2 MiB", common/present.h) from column indent, the values
+ * aligned by the width the labels take on screen and wrapped at width. */
+void vg_cli_print_items(FILE *out, const struct vg_present_item *items, size_t n, int indent, int width);
+
+/* Starts a labelled line on stdout: two blanks, label padded to width columns (as wide as it
+ * shows, not its bytes), a blank. */
+void vg_cli_label(const char *label, int width);
+
 /* Prints a duration like "2 h 5 min" / "12 s". */
 void vg_cli_format_duration(long long seconds, char *buf, size_t size);
 /* Prints a time (seconds since the epoch) in local time. */
 void vg_cli_format_time(long long when, char *buf, size_t size);
+/* The time an agent's result gives under key (its key_ms, milliseconds since the epoch) in local
+ * time; false, with buf "", when it is null or missing (never). */
+bool vg_cli_time_of(const json_t *obj, const char *key, char *buf, size_t size);
 
 /* ---- Modes ---- */
 int vg_cli_shell(struct vg_cli *cli);

@@ -4,10 +4,10 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "nls.h"
@@ -15,98 +15,85 @@
 
 static void print_warnings(json_t *r)
 {
-	json_t *w, *list = json_object_get(r, "warnings");
-	size_t i;
-
-	json_array_foreach(list, i, w) {
-		struct vg_error err = { 0 };
-		const char *msgid = json_string_value(json_object_get(w, "msgid"));
-		json_t *args = json_object_get(w, "args"), *a;
-		size_t k;
-		char text[VG_ERROR_MSG_SIZE];
-
-		/* Shown in the user's language, from the message id and its arguments. */
-		if (!msgid)
-			continue;
-		snprintf(err.msgid, sizeof(err.msgid), "%s", msgid);
-		json_array_foreach(args, k, a)
-			if (k < VG_ERROR_MAX_ARGS && json_is_string(a))
-				snprintf(err.args[err.nargs++], VG_ERROR_ARG_SIZE, "%s", json_string_value(a));
-		snprintf(err.message, sizeof(err.message), "%s", json_string_value(json_object_get(w, "message")));
-		fprintf(stderr, _("warning: %s\n"), vg_error_text(&err, text, sizeof(text)));
-	}
+	vg_cli_print_warnings(json_object_get(r, "warnings"));
 }
 
-static void print_exception(json_t *e)
-{
-	const char *remote = json_string_value(json_object_get(e, "remote"));
-	const char *lp = json_string_value(json_object_get(e, "local_port"));
-	const char *rp = json_string_value(json_object_get(e, "remote_port"));
-	const char *comment = json_string_value(json_object_get(e, "comment"));
+static const struct vg_cli_column exception_columns[] = {
+	{ "id", N_("ID"), true },
+	{ "direction", N_("DIR"), false },
+	{ "protocol", N_("PROTO"), false },
+	{ "remote", N_("REMOTE"), false },
+	{ "local_port", N_("LOCAL PORT"), false },
+	{ "remote_port", N_("REMOTE PORT"), false },
+	{ "comment", N_("COMMENT"), false },
+	{ NULL, NULL, false },
+};
 
-	printf("%4lld  %-4s  %-6s  %-24s  %-11s  %-11s  %s\n", (long long)json_integer_value(json_object_get(e, "id")),
-	       json_string_value(json_object_get(e, "direction")), json_string_value(json_object_get(e, "protocol")),
-	       remote ? remote : _("any"), lp ? lp : _("any"), rp ? rp : _("any"), comment ? comment : "");
+static const struct vg_cli_column exception_csv_columns[] = {
+	{ "id", NULL, false },          { "direction", NULL, false },   { "protocol", NULL, false },
+	{ "remote", NULL, false },      { "local_port", NULL, false },  { "remote_port", NULL, false },
+	{ "comment", NULL, false },     { "created", NULL, false },     { NULL, NULL, false },
+};
+
+/* A cell of an exception: what is not restricted reads "any" in the table, empty in CSV. */
+static void exception_cell(json_t *e, int col, bool csv, char *buf, size_t size)
+{
+	const char *key = (csv ? exception_csv_columns : exception_columns)[col].key;
+	json_t *v = json_object_get(e, key);
+
+	if (json_is_integer(v))
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	else if (json_is_string(v))
+		snprintf(buf, size, "%s", json_string_value(v));
+	else
+		snprintf(buf, size, "%s", csv || strcmp(key, "comment") == 0 ? "" : _("any"));
 }
 
-static void print_exceptions(json_t *list)
-{
-	json_t *e;
-	size_t i;
+static const struct vg_cli_list exception_list = {
+	.columns = exception_columns, .csv_columns = exception_csv_columns, .cell = exception_cell,
+	.empty = N_("No isolation exception."),
+};
 
-	if (json_array_size(list) == 0) {
-		printf("%s\n", _("No isolation exception."));
+/* The state in the words of "vigilctl status" (common/present-status.c): never an epoch date
+ * for an agent that was never isolated. */
+static void print_state(struct vg_cli *cli, const struct vg_cli_args *args, json_t *r, bool full)
+{
+	json_t *check = json_object_get(r, "check");
+	struct vg_present_part *p = calloc(1, sizeof(*p));
+	if (!p)
 		return;
-	}
-	printf("%4s  %-4s  %-6s  %-24s  %-11s  %-11s  %s\n", _("ID"), _("DIR"), _("PROTO"), _("REMOTE"), _("LOCAL PORT"),
-	       _("REMOTE PORT"), _("COMMENT"));
-	json_array_foreach(list, i, e)
-		print_exception(e);
-}
+	vg_present_section("isolation", _("Isolation"), r, (int64_t)time(NULL), p);
+	if (p->summary[0])
+		printf(_("Isolation: %s, %s\n"), p->state, p->summary);
+	else
+		printf(_("Isolation: %s\n"), p->state);
+	if (full && check && p->nitems < VG_PRESENT_MAX_ITEMS) {
+		struct vg_present_item *it = &p->items[p->nitems++];
 
-static void print_state(json_t *r, bool full)
-{
-	bool on = strcmp(json_string_value(json_object_get(r, "state")) ?: "", "on") == 0;
-	json_t *until = json_object_get(r, "until"), *check = json_object_get(r, "check");
-	const char *reason = json_string_value(json_object_get(r, "reason"));
-	long long who = json_integer_value(json_object_get(r, "who"));
-	char since[64], when[64];
-
-	vg_cli_format_time(json_integer_value(json_object_get(r, "since")), since, sizeof(since));
-	printf(on ? _("Isolation: on since %s\n") : _("Isolation: off since %s\n"), since);
-	if (on && json_is_integer(until)) {
-		vg_cli_format_time(json_integer_value(until), when, sizeof(when));
-		printf(_("  Auto-release:  %s\n"), when);
-	} else if (on) {
-		printf(_("  Auto-release:  %s\n"), _("never"));
+		snprintf(it->label, sizeof(it->label), "%s", _("Rules check"));
+		if (json_object_get(check, "error"))
+			snprintf(it->value, sizeof(it->value), _("cannot read the kernel's rules: %s"),
+				 json_string_value(json_object_get(check, "error")));
+		else if (json_is_true(json_object_get(check, "ok")))
+			snprintf(it->value, sizeof(it->value),
+				 P_("the kernel holds what the agent meant (%lld rule)",
+				    "the kernel holds what the agent meant (%lld rules)",
+				    (unsigned long)json_integer_value(json_object_get(check, "rules_in_kernel"))),
+				 (long long)json_integer_value(json_object_get(check, "rules_in_kernel")));
+		else
+			snprintf(it->value, sizeof(it->value),
+				 P_("MISMATCH: %lld rule in the kernel, %lld expected",
+				    "MISMATCH: %lld rules in the kernel, %lld expected",
+				    (unsigned long)json_integer_value(json_object_get(check, "rules_in_kernel"))),
+				 (long long)json_integer_value(json_object_get(check, "rules_in_kernel")),
+				 (long long)json_integer_value(json_object_get(check, "rules_expected")));
 	}
-	if (reason && *reason)
-		printf(_("  Reason:        %s\n"), reason);
-	if (who >= 0) {
-		struct passwd *pw = getpwuid((uid_t)who);
-
-		printf(_("  By:            %s (uid %lld)\n"), pw ? pw->pw_name : "?", who);
-	}
-	if (json_is_true(json_object_get(r, "applying")))
-		printf("  %s\n", _("Applying the rules..."));
-	if (json_object_get(r, "last_error"))
-		printf(_("  Last error:    %s\n"), json_string_value(json_object_get(r, "last_error")));
+	vg_cli_print_items(stdout, p->items, p->nitems, 2, vg_cli_width(stdout));
+	free(p);
 	if (!full)
 		return;
-	if (check) {
-		if (json_object_get(check, "error"))
-			printf(_("  Rules check:   cannot read the kernel's rules: %s\n"),
-			       json_string_value(json_object_get(check, "error")));
-		else if (json_is_true(json_object_get(check, "ok")))
-			printf(_("  Rules check:   the kernel holds what the agent meant (%lld rules)\n"),
-			       (long long)json_integer_value(json_object_get(check, "rules_in_kernel")));
-		else
-			printf(_("  Rules check:   MISMATCH: %lld rules in the kernel, %lld expected\n"),
-			       (long long)json_integer_value(json_object_get(check, "rules_in_kernel")),
-			       (long long)json_integer_value(json_object_get(check, "rules_expected")));
-	}
 	printf("\n");
-	print_exceptions(json_object_get(r, "exceptions"));
+	vg_cli_print_list(cli, args, json_object_get(r, "exceptions"), NULL, &exception_list);
 }
 
 static int run_on(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -127,36 +114,34 @@ static int run_on(struct vg_cli *cli, const struct vg_cli_args *args)
 	if (cli->json)
 		vg_cli_print_json(cli, r);
 	else
-		print_state(r, false);
+		print_state(cli, args, r, false);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
-static int run_simple(struct vg_cli *cli, enum vg_cmd proto, json_t *args, bool full)
+static int run_simple(struct vg_cli *cli, const struct vg_cli_args *args, enum vg_cmd proto, bool full)
 {
 	json_t *r;
 	int rc;
 
-	if ((rc = vg_cli_call(cli, proto, args, &r)) != VG_EXIT_OK)
+	if ((rc = vg_cli_call(cli, proto, NULL, &r)) != VG_EXIT_OK)
 		return rc;
 	if (cli->json)
 		vg_cli_print_json(cli, r);
 	else
-		print_state(r, full);
+		print_state(cli, args, r, full);
 	json_decref(r);
 	return VG_EXIT_OK;
 }
 
 static int run_off(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)args;
-	return run_simple(cli, VG_CMD_ISOLATION_OFF, NULL, false);
+	return run_simple(cli, args, VG_CMD_ISOLATION_OFF, false);
 }
 
 static int run_status(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	(void)args;
-	return run_simple(cli, VG_CMD_ISOLATION_STATUS, NULL, true);
+	return run_simple(cli, args, VG_CMD_ISOLATION_STATUS, true);
 }
 
 static int run_exception_add(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -196,47 +181,67 @@ static int run_exception_remove(struct vg_cli *cli, const struct vg_cli_args *ar
 	return VG_EXIT_OK;
 }
 
+/* The most exceptions the agent gives in one answer (isolation.exception.list's limit). */
+#define EXCEPTION_PAGE 5000
+
 static int run_exception_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *r;
+	json_t *all = json_array(), *page;
+	size_t n;
 	int rc;
 
-	(void)args;
-	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_LIST, NULL, &r)) != VG_EXIT_OK)
-		return rc;
-	if (cli->json)
-		vg_cli_print_json(cli, r);
-	else
-		print_exceptions(r);
-	json_decref(r);
-	return VG_EXIT_OK;
+	if (!all)
+		return VG_EXIT_FAILED;
+	/* Every page, until one is not full: a list is whole, however long. */
+	do {
+		json_t *req = json_pack("{s:I, s:i}", "offset", (json_int_t)json_array_size(all), "limit", EXCEPTION_PAGE);
+
+		if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_EXCEPTION_LIST, req, &page)) != VG_EXIT_OK) {
+			json_decref(all);
+			return rc;
+		}
+		n = json_array_size(page);
+		json_array_extend(all, page);
+		json_decref(page);
+	} while (n == EXCEPTION_PAGE);
+	/* In the order they were added (their ids), as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, all, NULL, &exception_list);
+	json_decref(all);
+	return rc;
 }
 
-static int print_profiles(struct vg_cli *cli, json_t *r)
+static const struct vg_cli_column profile_columns[] = {
+	{ "name", N_("PROFILE"), false },
+	{ "enabled", N_("STATE"), false },
+	{ NULL, NULL, false },
+};
+
+/* A profile's cell: its state a word in the table, true or false in CSV. */
+static void profile_cell(json_t *p, int col, bool csv, char *buf, size_t size)
 {
-	json_t *p;
-	size_t i;
+	bool on = json_is_true(json_object_get(p, "enabled"));
 
-	if (cli->json) {
-		vg_cli_print_json(cli, r);
-	} else {
-		json_array_foreach(r, i, p)
-			printf("%-8s %s\n", json_string_value(json_object_get(p, "name")),
-			       json_is_true(json_object_get(p, "enabled")) ? _("enabled") : _("disabled"));
-	}
-	json_decref(r);
-	return VG_EXIT_OK;
+	if (col == 0)
+		snprintf(buf, size, "%s", json_string_value(json_object_get(p, "name")) ?: "");
+	else
+		snprintf(buf, size, "%s", csv ? (on ? "true" : "false") : on ? _("enabled") : _("disabled"));
 }
+
+static const struct vg_cli_list profile_list = {
+	.columns = profile_columns, .cell = profile_cell, .empty = N_("No isolation profile."),
+};
 
 static int run_profile_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r;
 	int rc;
 
-	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_ISOLATION_PROFILE_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
-	return print_profiles(cli, r);
+	/* In the agent's order (a fixed one). */
+	rc = vg_cli_print_list(cli, args, r, NULL, &profile_list);
+	json_decref(r);
+	return rc;
 }
 
 static int run_profile_set(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -314,9 +319,11 @@ const struct vg_cli_command vg_cli_cmds_isolation[] = {
 	{ .name = "isolation exception remove", .help = N_("Remove an isolation exception"),
 	  .proto = VG_CMD_ISOLATION_EXCEPTION_REMOVE, .operands = exception_id, .run = run_exception_remove },
 	{ .name = "isolation exception list", .help = N_("List the isolation exceptions"),
-	  .proto = VG_CMD_ISOLATION_EXCEPTION_LIST, .run = run_exception_list },
+	  .proto = VG_CMD_ISOLATION_EXCEPTION_LIST,
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_exception_list },
 	{ .name = "isolation profile list", .help = N_("Show which predefined profiles are enabled"),
-	  .proto = VG_CMD_ISOLATION_PROFILE_LIST, .run = run_profile_list },
+	  .proto = VG_CMD_ISOLATION_PROFILE_LIST,
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_profile_list },
 	{ .name = "isolation profile enable", .help = N_("Allow a predefined profile while isolated"),
 	  .proto = VG_CMD_ISOLATION_PROFILE_SET, .operands = profile, .run = run_profile_set },
 	{ .name = "isolation profile disable", .help = N_("Stop allowing a predefined profile while isolated"),

@@ -17,7 +17,9 @@
 
 #define MAX_SETTINGS_FILE (1024 * 1024)
 
-static void value_text(json_t *v, char *buf, size_t size)
+/* A setting's value as text: lists comma-separated, booleans yes/no for a person (as they are
+ * typed) or true/false for a program (csv, as JSON has them). */
+static void value_text_as(json_t *v, bool csv, char *buf, size_t size)
 {
 	if (json_is_array(v)) {
 		size_t i, used = 0;
@@ -27,30 +29,54 @@ static void value_text(json_t *v, char *buf, size_t size)
 		json_array_foreach(v, i, item)
 			used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s", i ? "," : "",
 						 json_string_value(item));
-		if (json_array_size(v) == 0)
+		if (json_array_size(v) == 0 && !csv)
 			snprintf(buf, size, "%s", _("(none)"));
 	} else if (json_is_boolean(v)) {
-		snprintf(buf, size, "%s", json_is_true(v) ? "yes" : "no");
+		snprintf(buf, size, "%s", csv ? (json_is_true(v) ? "true" : "false") : json_is_true(v) ? "yes" : "no");
 	} else if (json_is_integer(v)) {
 		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	} else if (csv) {
+		snprintf(buf, size, "%s", json_is_string(v) ? json_string_value(v) : "");
 	} else {
 		snprintf(buf, size, "%s", json_is_string(v) && json_string_length(v) ? json_string_value(v) : _("(none)"));
 	}
 }
 
-static void print_settings_table(json_t *list)
+static void value_text(json_t *v, char *buf, size_t size)
 {
-	size_t i;
-	json_t *s;
-
-	json_array_foreach(list, i, s) {
-		char value[4096];
-
-		value_text(json_object_get(s, "value"), value, sizeof(value));
-		printf("%-28s %s%s\n", json_string_value(json_object_get(s, "key")), value,
-		       json_is_true(json_object_get(s, "changed")) ? "" : _("  (default)"));
-	}
+	value_text_as(v, false, buf, size);
 }
+
+static const struct vg_cli_column setting_columns[] = {
+	{ "key", N_("KEY"), false }, { "value", N_("VALUE"), false }, { "changed", N_("STATE"), false },
+	{ NULL, NULL, false },
+};
+
+static const struct vg_cli_column setting_csv_columns[] = {
+	{ "key", NULL, false },     { "type", NULL, false },    { "value", NULL, false },
+	{ "default", NULL, false }, { "changed", NULL, false }, { NULL, NULL, false },
+};
+
+static void setting_cell(json_t *s, int col, bool csv, char *buf, size_t size)
+{
+	const char *key = (csv ? setting_csv_columns : setting_columns)[col].key;
+	json_t *v = json_object_get(s, key);
+
+	if (strcmp(key, "changed") == 0)
+		snprintf(buf, size, "%s", csv ? (json_is_true(v) ? "true" : "false") : json_is_true(v) ? _("changed") : _("default"));
+	else
+		value_text_as(v, csv, buf, size);
+}
+
+static int by_key(json_t *a, json_t *b)
+{
+	return strcmp(json_string_value(json_object_get(a, "key")) ?: "", json_string_value(json_object_get(b, "key")) ?: "");
+}
+
+/* Sorted by key, so that a setting is found where one looks for it. */
+static const struct vg_cli_list setting_list = {
+	.columns = setting_columns, .csv_columns = setting_csv_columns, .cell = setting_cell, .compare = by_key,
+};
 
 static void print_setting_detail(json_t *s)
 {
@@ -61,11 +87,15 @@ static void print_setting_detail(json_t *s)
 	value_text(json_object_get(s, "default"), def, sizeof(def));
 	printf("%s\n", json_string_value(json_object_get(s, "key")));
 	printf("  %s\n", _(json_string_value(json_object_get(s, "help"))));
-	printf("  %-12s %s%s%s\n", _("value:"), value, unit ? " " : "", unit ? _(unit) : "");
-	printf("  %-12s %s\n", _("default:"), def);
-	if (json_object_get(s, "min"))
-		printf("  %-12s %lld .. %lld\n", _("range:"), (long long)json_integer_value(json_object_get(s, "min")),
+	vg_cli_label(_("value:"), 12);
+	printf("%s%s%s\n", value, unit ? " " : "", unit ? _(unit) : "");
+	vg_cli_label(_("default:"), 12);
+	printf("%s\n", def);
+	if (json_object_get(s, "min")) {
+		vg_cli_label(_("range:"), 12);
+		printf("%lld .. %lld\n", (long long)json_integer_value(json_object_get(s, "min")),
 		       (long long)json_integer_value(json_object_get(s, "max")));
+	}
 }
 
 static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -77,14 +107,15 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 	rc = vg_cli_call(cli, VG_CMD_SETTINGS_SHOW, key ? json_pack("{s:s}", "key", key) : NULL, &r);
 	if (rc != VG_EXIT_OK)
 		return rc;
-	if (cli->json)
-		vg_cli_print_json(cli, key ? json_array_get(r, 0) : r);
-	else if (key)
+	/* One setting in a table is its detail; as JSON, the setting itself. */
+	if (key && vg_cli_list_format(cli, args) == VG_CLI_FORMAT_TABLE)
 		print_setting_detail(json_array_get(r, 0));
+	else if (key && vg_cli_list_format(cli, args) == VG_CLI_FORMAT_JSON)
+		vg_cli_print_json(cli, json_array_get(r, 0));
 	else
-		print_settings_table(r);
+		rc = vg_cli_print_list(cli, args, r, NULL, &setting_list);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static int run_set(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -104,12 +135,12 @@ static int run_set(struct vg_cli *cli, const struct vg_cli_args *args)
 	rc = vg_cli_call(cli, VG_CMD_SETTINGS_SET, json_pack("{s:o}", "pairs", pairs), &r);
 	if (rc != VG_EXIT_OK)
 		return rc;
-	if (cli->json)
-		vg_cli_print_json(cli, r);
-	else
-		print_settings_table(r);
+	/* Accepted, with what it names that is not on the host (a directory still to be made). */
+	for (size_t i = 0; i < json_array_size(r); i++)
+		vg_cli_print_warnings(json_object_get(json_array_get(r, i), "warnings"));
+	rc = vg_cli_print_list(cli, args, r, NULL, &setting_list);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 /* --format, or guessed from the file name. */
@@ -184,38 +215,59 @@ static int run_import(struct vg_cli *cli, const struct vg_cli_args *args)
 	return VG_EXIT_OK;
 }
 
+static const struct vg_cli_column history_columns[] = {
+	{ "time", N_("WHEN"), false }, { "user", N_("USER"), false }, { "uid", N_("UID"), true },
+	{ "key", N_("SETTING"), false }, { "old", N_("OLD"), false }, { "new", N_("NEW"), false },
+	{ NULL, NULL, false },
+};
+
+static void history_cell(json_t *e, int col, bool csv, char *buf, size_t size)
+{
+	json_int_t uid = json_integer_value(json_object_get(e, "uid"));
+	struct passwd *pw;
+
+	switch (col) {
+	case 0:
+		if (csv)
+			snprintf(buf, size, "%s", json_string_value(json_object_get(e, "time")) ?: "");
+		else
+			vg_cli_time_of(e, "time", buf, size);
+		break;
+	case 1:
+		pw = getpwuid((uid_t)uid);
+		snprintf(buf, size, "%s", pw ? pw->pw_name : csv ? "" : "?");
+		break;
+	case 2:
+		snprintf(buf, size, "%lld", (long long)uid);
+		break;
+	case 3:
+		snprintf(buf, size, "%s", json_string_value(json_object_get(e, "key")) ?: "");
+		break;
+	default:
+		value_text_as(json_object_get(e, col == 4 ? "old" : "new"), csv, buf, size);
+		break;
+	}
+}
+
+static const struct vg_cli_list history_list = {
+	/* Oldest first, as a log reads; the agent gives the newest first (the last N). */
+	.columns = history_columns, .cell = history_cell, .reverse = true,
+	.empty = N_("No setting was ever changed."),
+};
+
 static int run_history(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	long long limit = 50;
-	json_t *r, *e;
-	size_t i;
+	json_t *r;
 	int rc;
 
 	vg_cli_opt_num(args, "limit", &limit);
 	if ((rc = vg_cli_call(cli, VG_CMD_SETTINGS_HISTORY, json_pack("{s:I}", "limit", (json_int_t)limit), &r)) !=
 	    VG_EXIT_OK)
 		return rc;
-	if (vg_cli_json_done(cli, r))
-		return VG_EXIT_OK;
-	if (json_array_size(r) == 0)
-		printf("%s\n", _("No setting was ever changed."));
-	/* Oldest first reads like a log. */
-	for (i = json_array_size(r); i-- > 0;) {
-		char when[64], who[64];
-		struct passwd *pw;
-		json_int_t uid;
-
-		e = json_array_get(r, i);
-		uid = json_integer_value(json_object_get(e, "uid"));
-		pw = getpwuid((uid_t)uid);
-		snprintf(who, sizeof(who), "%s", pw ? pw->pw_name : "?");
-		vg_cli_format_time(json_integer_value(json_object_get(e, "time")), when, sizeof(when));
-		printf("%s  %-8s (%lld)  %s: %s -> %s\n", when, who, (long long)uid,
-		       json_string_value(json_object_get(e, "key")), json_string_value(json_object_get(e, "old")),
-		       json_string_value(json_object_get(e, "new")));
-	}
+	rc = vg_cli_print_list(cli, args, r, NULL, &history_list);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static const char *const formats[] = { "ini", "json", NULL };
@@ -226,6 +278,8 @@ static const char *const formats[] = { "ini", "json", NULL };
 
 const struct vg_cli_command vg_cli_cmds_settings[] = {
 	{ .name = "settings show", .help = N_("Show every setting, or one in detail"), .proto = VG_CMD_SETTINGS_SHOW,
+	  .details = N_("Every setting is listed sorted by key, in a table (default), as JSON or as CSV."),
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } },
 	  .operands = (const struct vg_cli_spec[]){
 		  { .name = "KEY", .type = VG_CLI_STRING, .source = VG_CLI_SRC_SETTINGS, .max_count = 1 }, { NULL } },
 	  .run = run_show },
@@ -256,7 +310,7 @@ const struct vg_cli_command vg_cli_cmds_settings[] = {
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "limit", .type = VG_CLI_INT, .min = 1, .max = 10000,
 		    .help = N_("show the last N changes (default 50)") },
-		  { NULL } },
+		  VG_CLI_OPT_LIST_FORMAT, { NULL } },
 	  .run = run_history },
 	{ NULL },
 };

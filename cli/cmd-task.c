@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -27,149 +28,69 @@ static json_t *abs_path(const char *path)
 	return json_string(buf);
 }
 
-/* Prints s left-aligned in width columns, counting characters rather than bytes ("ÉTAT"). */
-static void print_cell(const char *s, int width)
-{
-	size_t chars = mbstowcs(NULL, s, 0);
-
-	if (chars == (size_t)-1)
-		chars = strlen(s);
-	fputs(s, stdout);
-	for (size_t i = chars; i < (size_t)width; i++)
-		putchar(' ');
-	putchar(' ');
-}
-
 static bool is_final(const char *state)
 {
 	return state && strcmp(state, "queued") != 0 && strcmp(state, "running") != 0;
 }
 
-/* The task's error in the user's language, from its message id and arguments. */
-static const char *error_text(json_t *task, char *buf, size_t size)
-{
-	json_t *e = json_object_get(task, "error"), *args = json_object_get(e, "args");
-	const char *msgid = json_string_value(json_object_get(e, "msgid"));
-	const char *argv[8];
-	int n = 0;
-	size_t i, used;
-	json_t *a;
-
-	if (!msgid || !msgid[0]) {
-		snprintf(buf, size, "%s", json_string_value(json_object_get(e, "message")) ?: "?");
-		return buf;
-	}
-	json_array_foreach(args, i, a)
-		if (n < 8)
-			argv[n++] = json_string_value(a) ?: "";
-	used = (size_t)snprintf(buf, size, "%s", json_string_value(json_object_get(e, "prefix")) ?: "");
-	if (used < size)
-		vg_error_format(buf + used, size - used, _(msgid), argv, n);
-	return buf;
-}
-
 static const char *state_text(const char *state)
 {
-	static const struct {
-		const char *name, *text;
-	} names[] = {
-		{ "queued", N_("queued") },       { "running", N_("running") },     { "succeeded", N_("succeeded") },
-		{ "failed", N_("failed") },       { "refused", N_("refused") },     { "cancelled", N_("cancelled") },
-		{ "timed_out", N_("timed out") }, { "interrupted", N_("interrupted by a restart") },
-	};
-
-	for (size_t i = 0; state && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(state, names[i].name) == 0)
-			return _(names[i].text);
-	return state ? state : "?";
+	return vg_present_task_state(state, NULL);
 }
 
-static const char *str(json_t *o, const char *key)
+/* A task's labelled lines (common/present-task.c), its head and its error aside: the kind, the
+ * request, the times and what the kind produced, with local times and sizes in units. */
+static void print_task_items(json_t *task, bool all)
 {
-	const char *s = json_string_value(json_object_get(o, key));
+	struct vg_present_item *items = calloc(VG_PRESENT_MAX_ITEMS, sizeof(*items));
+	size_t n, k = 0;
 
-	return s ? s : "";
-}
-
-static void print_file_facts(json_t *r)
-{
-	char when[64];
-
-	if (json_object_get(r, "path"))
-		printf("  %-10s %s\n", _("path:"), str(r, "path"));
-	if (json_is_string(json_object_get(r, "target")))
-		printf("  %-10s %s\n", _("target:"), str(r, "target"));
-	if (json_is_integer(json_object_get(r, "size")))
-		printf("  %-10s %lld\n", _("size:"), (long long)json_integer_value(json_object_get(r, "size")));
-	if (json_is_string(json_object_get(r, "sha256")))
-		printf("  %-10s %s\n", "SHA-256:", str(r, "sha256"));
-	if (json_is_string(json_object_get(r, "md5")))
-		printf("  %-10s %s\n", "MD5:", str(r, "md5"));
-	if (json_is_string(json_object_get(r, "mode")))
-		printf("  %-10s %s %s (%lld:%lld)\n", _("owner:"), str(r, "mode"), str(r, "owner"),
-		       (long long)json_integer_value(json_object_get(r, "uid")),
-		       (long long)json_integer_value(json_object_get(r, "gid")));
-	if (json_is_integer(json_object_get(r, "mtime"))) {
-		vg_cli_format_time(json_integer_value(json_object_get(r, "mtime")), when, sizeof(when));
-		printf("  %-10s %s\n", _("modified:"), when);
-	}
-	if (json_is_string(json_object_get(r, "copy")))
-		printf("  %-10s %s\n", _("copy:"), str(r, "copy"));
-	if (json_is_string(json_object_get(r, "quarantine")))
-		printf("  %-10s %s\n", _("quarantine:"), str(r, "quarantine"));
-}
-
-static const char *pid_result_text(const char *r)
-{
-	if (strcmp(r, "terminated") == 0)
-		return _("terminated");
-	if (strcmp(r, "killed") == 0)
-		return _("killed");
-	if (strcmp(r, "refused") == 0)
-		return _("spared");
-	if (strcmp(r, "gone") == 0)
-		return _("gone");
-	return _("not terminated");
+	if (!items)
+		return;
+	n = vg_present_task(task, (int64_t)time(NULL), items, VG_PRESENT_MAX_ITEMS);
+	/* The first two lines (the task, its state) are the heading already printed. */
+	for (size_t i = all ? 0 : 2; i < n; i++)
+		if (all || strcmp(items[i].label, _("Error")) != 0)
+			items[k++] = items[i];
+	vg_cli_print_items(stdout, items, k, 2, vg_cli_width(stdout));
+	free(items);
 }
 
 /* A task for a person: its state, then what its kind produced. */
 static void print_task(json_t *task)
 {
-	const char *kind = str(task, "kind"), *state = str(task, "state");
-	json_t *r = json_object_get(task, "result"), *e;
+	const char *kind = vg_present_str(task, "kind"), *state = vg_present_str(task, "state");
+	json_t *r = json_object_get(task, "result");
 	long long id = (long long)json_integer_value(json_object_get(task, "id"));
 	char text[VG_ERROR_MSG_SIZE];
-	size_t i;
 
 	if (strcmp(kind, "run") == 0 && json_is_object(r) && json_object_get(r, "stdout")) {
 		/* The program's own output, as it wrote it, then a summary on stderr. */
-		fputs(str(r, "stdout"), stdout);
+		fputs(vg_present_str(r, "stdout"), stdout);
 		fflush(stdout);
-		fputs(str(r, "stderr"), stderr);
+		fputs(vg_present_str(r, "stderr"), stderr);
 		if (json_is_integer(json_object_get(r, "exit_code")))
 			fprintf(stderr, _("Task %lld (%s): %s, exit code %lld.\n"), id, kind, state_text(state),
 				(long long)json_integer_value(json_object_get(r, "exit_code")));
 		else
 			fprintf(stderr, _("Task %lld (%s): %s, killed by %s.\n"), id, kind, state_text(state),
-				json_is_string(json_object_get(r, "signal")) ? str(r, "signal") : "SIGKILL");
+				json_is_string(json_object_get(r, "signal")) ? vg_present_str(r, "signal") : "SIGKILL");
 		if (json_is_true(json_object_get(r, "stdout_truncated")) || json_is_true(json_object_get(r, "stderr_truncated")))
 			fprintf(stderr, "%s\n", _("(output cut at 1 MiB)"));
+		if (json_array_size(json_object_get(r, "killed"))) {
+			unsigned long n = (unsigned long)json_array_size(json_object_get(r, "killed"));
+
+			fprintf(stderr, P_("(%lu process it left running was killed)\n",
+					   "(%lu processes it left running were killed)\n", n), n);
+		}
 	} else {
 		printf(_("Task %lld (%s): %s.\n"), id, kind, state_text(state));
-		if (json_is_array(json_object_get(r, "pids"))) {
-			json_array_foreach(json_object_get(r, "pids"), i, e) {
-				const char *err = str(e, "error");
-
-				printf("  %-8lld %-12s %s%s%s\n", (long long)json_integer_value(json_object_get(e, "pid")),
-				       pid_result_text(str(e, "result")), str(e, "exe"), err[0] ? " — " : "",
-				       err[0] ? _(err) : "");
-			}
-		} else if (json_is_object(r) && strcmp(kind, "run") != 0) {
-			print_file_facts(r);
-		}
+		print_task_items(task, false);
+		if (json_is_true(json_object_get(r, "output_withheld")))
+			printf("  %s\n", _("(the output and environment of a run are shown to root only)"));
 	}
 	if (is_final(state) && strcmp(state, "succeeded") != 0)
-		fprintf(stderr, _("vigilctl: %s\n"), error_text(task, text, sizeof(text)));
+		fprintf(stderr, _("vigilctl: %s\n"), vg_present_error(json_object_get(task, "error"), text, sizeof(text)));
 }
 
 /* Replaces a run's stdout and stderr, sent in part, by the whole (task.output pieces). */
@@ -221,14 +142,36 @@ static int fetch_output(struct vg_cli *cli, json_t *task)
 	return VG_EXIT_OK;
 }
 
-static int show_task(struct vg_cli *cli, json_t *task)
+/* A run's exit status, passed through as ssh and docker exec do: the program's own code, 128+N
+ * when signal N killed it, VG_EXIT_TIMED_OUT at its timeout, VG_EXIT_NOT_RUN when it never ran
+ * (refused, failed to start) or its end is not known (interrupted by a restart of the agent). */
+static int program_status(json_t *task)
 {
-	const char *state = str(task, "state");
+	json_t *r = json_object_get(task, "result"), *code = json_object_get(r, "exit_code");
+	const char *sig = json_string_value(json_object_get(r, "signal"));
+
+	if (json_is_integer(code))
+		return (int)(json_integer_value(code) & 0xff);
+	if (strcmp(vg_present_str(task, "state"), "timed_out") == 0)
+		return VG_EXIT_TIMED_OUT;
+	for (int n = 1; sig && strncmp(sig, "SIG", 3) == 0 && n < NSIG; n++)
+		if (sigabbrev_np(n) && strcmp(sig + 3, sigabbrev_np(n)) == 0)
+			return 128 + n;
+	return VG_EXIT_NOT_RUN;
+}
+
+/* Prints a task that ended; its exit status: 0 succeeded, 1 otherwise, or with program the
+ * program's status (program_status). */
+static int show_task(struct vg_cli *cli, json_t *task, bool program)
+{
+	const char *state = vg_present_str(task, "state");
 	int rc = !is_final(state) || strcmp(state, "succeeded") == 0 ? VG_EXIT_OK : VG_EXIT_FAILED;
 	int frc = fetch_output(cli, task);
 
 	if (frc != VG_EXIT_OK)
-		return frc;
+		return program ? VG_EXIT_NOT_RUN : frc;
+	if (program)
+		rc = program_status(task);
 	if (cli->json)
 		vg_cli_print_json(cli, task);
 	else
@@ -256,8 +199,9 @@ static void catch_interrupt(struct sigaction *old)
 }
 
 /* Sends a task command (it answers at once with the task's id); unless no_wait, waits in
- * steps (task.show) for the task to end, and cancels it on Ctrl-C. */
-static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wait)
+ * steps (task.show) for the task to end, and cancels it on Ctrl-C.  With program (task run)
+ * the exit status is the program's, and vigilctl's own failures are VG_EXIT_NOT_RUN. */
+static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wait, bool program)
 {
 	struct sigaction old;
 	bool cancel_sent = false;
@@ -267,7 +211,7 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 
 	json_object_set_new(args, "wait_ms", json_integer(0));
 	if ((rc = vg_cli_call(cli, cmd, args, &task)) != VG_EXIT_OK)
-		return rc;
+		return program ? VG_EXIT_NOT_RUN : rc;
 	id = json_integer_value(json_object_get(task, "id"));
 	if (no_wait) {
 		if (cli->json)
@@ -278,7 +222,7 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 		return VG_EXIT_OK;
 	}
 	catch_interrupt(&old);
-	while (!is_final(str(task, "state"))) {
+	while (!is_final(vg_present_str(task, "state"))) {
 		json_t *next = NULL;
 
 		if (interrupted && !cancel_sent) {
@@ -293,13 +237,13 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 		if (rc != VG_EXIT_OK) {
 			json_decref(task);
 			sigaction(SIGINT, &old, NULL);
-			return rc;
+			return program ? VG_EXIT_NOT_RUN : rc;
 		}
 		json_decref(task);
 		task = next;
 	}
 	sigaction(SIGINT, &old, NULL);
-	rc = show_task(cli, task);
+	rc = show_task(cli, task, program);
 	json_decref(task);
 	return rc;
 }
@@ -309,7 +253,7 @@ static int run_get_file(struct vg_cli *cli, const struct vg_cli_args *args)
 	json_t *req = json_pack("{s:o}", "path", abs_path(vg_cli_arg_str(args, 0)));
 
 	vg_cli_opts_to_json(args, req, "sha256", NULL);
-	return submit(cli, VG_CMD_TASK_GET_FILE, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_GET_FILE, req, vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static int run_delete_file(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -327,7 +271,9 @@ static int run_delete_file(struct vg_cli *cli, const struct vg_cli_args *args)
 	}
 	req = json_pack("{s:o, s:b}", "path", abs_path(path), "quarantine", quarantine);
 	vg_cli_opts_to_json(args, req, "sha256", NULL);
-	return submit(cli, VG_CMD_TASK_DELETE_FILE, req, vg_cli_opt_flag(args, "no-wait"));
+	if (vg_cli_opt_flag(args, "force"))
+		json_object_set_new(req, "force", json_true());
+	return submit(cli, VG_CMD_TASK_DELETE_FILE, req, vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 /* Options come before the executable (VG_CLI_OPTIONS_FIRST); everything after it is the program's. */
@@ -339,11 +285,15 @@ static int run_run(struct vg_cli *cli, const struct vg_cli_args *args)
 	for (int i = 0; i < vg_cli_opt_count(args, "env"); i++) {
 		const char *value = vg_cli_opt_str_at(args, "env", i);
 
-		if (!strchr(value, '=') || value[0] == '=')
-			return vg_cli_usage(cli, args->cmd, N_("--env takes NAME=VALUE"));
+		if (!strchr(value, '=') || value[0] == '=') {
+			vg_cli_usage(cli, args->cmd, N_("--env takes NAME=VALUE"));
+			return VG_EXIT_NOT_RUN;
+		}
 	}
-	if (exe[0] != '/')
-		return vg_cli_usage(cli, args->cmd, N_("give the program's absolute path (no shell looks it up): %s"), exe);
+	if (exe[0] != '/') {
+		vg_cli_usage(cli, args->cmd, N_("give the program's absolute path (no shell looks it up): %s"), exe);
+		return VG_EXIT_NOT_RUN;
+	}
 	req = json_pack("{s:s}", "exe", exe);
 	env = json_array();
 	pargs = json_array();
@@ -356,7 +306,7 @@ static int run_run(struct vg_cli *cli, const struct vg_cli_args *args)
 		json_array_append_new(pargs, json_string(vg_cli_arg_str(args, i)));
 	json_object_set_new(req, "args", pargs);
 	json_object_set_new(req, "env", env);
-	return submit(cli, VG_CMD_TASK_RUN, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_RUN, req, vg_cli_opt_flag(args, "no-wait"), true);
 }
 
 static int run_terminate(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -373,7 +323,7 @@ static int run_terminate(struct vg_cli *cli, const struct vg_cli_args *args)
 	vg_cli_opts_to_json(args, req, "start-time", "sha256", NULL);
 	if (exe)
 		json_object_set_new(req, "exe", abs_path(exe));
-	return submit(cli, VG_CMD_TASK_TERMINATE, req, vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_TASK_TERMINATE, req, vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -391,12 +341,17 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 	if (cli->json) {
 		vg_cli_print_json(cli, task);
 	} else {
-		char when[64];
+		json_t *r = json_object_get(task, "result");
 
-		print_task(task);
-		vg_cli_format_time(json_integer_value(json_object_get(task, "created")) / 1000, when, sizeof(when));
-		printf("  %-10s %s (uid %lld, %s)\n", _("requested:"), when,
-		       (long long)json_integer_value(json_object_get(task, "uid")), str(task, "source"));
+		/* A run's output as the program wrote it, then every fact of the task. */
+		if (json_is_object(r) && json_is_string(json_object_get(r, "stdout"))) {
+			fputs(vg_present_str(r, "stdout"), stdout);
+			fputs(vg_present_str(r, "stderr"), stderr);
+			fflush(stdout);
+		}
+		print_task_items(task, true);
+		if (json_is_true(json_object_get(r, "output_withheld")))
+			printf("  %s\n", _("(the output and environment of a run are shown to root only)"));
 	}
 	json_decref(task);
 	return VG_EXIT_OK;
@@ -414,7 +369,7 @@ static int run_cancel(struct vg_cli *cli, const struct vg_cli_args *args)
 	if (cli->json)
 		vg_cli_print_json(cli, task);
 	else
-		printf(_("Task %lld: %s.\n"), (long long)id, state_text(str(task, "state")));
+		printf(_("Task %lld: %s.\n"), (long long)id, state_text(vg_present_str(task, "state")));
 	json_decref(task);
 	return VG_EXIT_OK;
 }
@@ -425,90 +380,117 @@ static void task_subject(json_t *task, char *buf, size_t size)
 	json_t *req = json_object_get(task, "request");
 
 	if (json_is_string(json_object_get(req, "path")))
-		snprintf(buf, size, "%s", str(req, "path"));
+		snprintf(buf, size, "%s", vg_present_str(req, "path"));
 	else if (json_is_string(json_object_get(req, "exe")))
-		snprintf(buf, size, "%s", str(req, "exe"));
+		snprintf(buf, size, "%s", vg_present_str(req, "exe"));
 	else if (json_is_integer(json_object_get(req, "pid")))
 		snprintf(buf, size, "pid %lld", (long long)json_integer_value(json_object_get(req, "pid")));
 	else if (json_is_string(json_object_get(req, "sha256")))
-		snprintf(buf, size, "sha256 %s", str(req, "sha256"));
+		snprintf(buf, size, "sha256 %s", vg_present_str(req, "sha256"));
 	else if (json_is_string(json_object_get(req, "id")))
-		snprintf(buf, size, "%s", str(req, "id"));
+		snprintf(buf, size, "%s", vg_present_str(req, "id"));
 	else
 		buf[0] = '\0';
 }
 
+static const struct vg_cli_column task_columns[] = {
+	{ "id", N_("ID"), true }, { "kind", N_("KIND"), false }, { "state", N_("STATE"), false },
+	{ "created", N_("REQUESTED"), false }, { "subject", N_("SUBJECT"), false }, { NULL, NULL, false },
+};
+
+static void task_cell(json_t *task, int col, bool csv, char *buf, size_t size)
+{
+	switch (col) {
+	case 0:
+		snprintf(buf, size, "%lld", (long long)json_integer_value(json_object_get(task, "id")));
+		break;
+	case 1:
+		snprintf(buf, size, "%s", vg_present_str(task, "kind"));
+		break;
+	case 2:
+		snprintf(buf, size, "%s", csv ? vg_present_str(task, "state") : state_text(vg_present_str(task, "state")));
+		break;
+	case 3:
+		if (csv)
+			snprintf(buf, size, "%s", vg_present_str(task, "created"));
+		else
+			vg_cli_time_of(task, "created", buf, size);
+		break;
+	default:
+		task_subject(task, buf, size);
+		break;
+	}
+}
+
+static const struct vg_cli_list task_list = {
+	.columns = task_columns, .cell = task_cell, .empty = N_("No task."),
+};
+
 static int run_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *req = json_object(), *list, *task;
-	size_t i;
+	json_t *req = json_object(), *list;
 	int rc;
 
 	vg_cli_opts_to_json(args, req, "state", "limit", NULL);
 	if ((rc = vg_cli_call(cli, VG_CMD_TASK_LIST, req, &list)) != VG_EXIT_OK)
 		return rc;
-	if (vg_cli_json_done(cli, list))
-		return VG_EXIT_OK;
-	if (json_array_size(list) == 0)
-		printf("%s\n", _("No task."));
-	if (json_array_size(list)) {
-		print_cell(_("ID"), 6);
-		print_cell(_("KIND"), 19);
-		print_cell(_("STATE"), 12);
-		print_cell(_("REQUESTED"), 19);
-		printf("%s\n", _("SUBJECT"));
-	}
-	json_array_foreach(list, i, task) {
-		char when[64], subject[512];
-
-		vg_cli_format_time(json_integer_value(json_object_get(task, "created")) / 1000, when, sizeof(when));
-		task_subject(task, subject, sizeof(subject));
-		printf("%-6lld %-19s ", (long long)json_integer_value(json_object_get(task, "id")), str(task, "kind"));
-		print_cell(state_text(str(task, "state")), 12);
-		print_cell(when, 19);
-		printf("%s\n", subject);
-	}
+	/* Newest first, as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, list, NULL, &task_list);
 	json_decref(list);
-	return VG_EXIT_OK;
+	return rc;
 }
+
+static const struct vg_cli_column quarantine_columns[] = {
+	{ "id", N_("ID"), false }, { "quarantined_at", N_("QUARANTINED"), false }, { "size", N_("SIZE"), true },
+	{ "sha256", "SHA-256", false }, { "path", N_("ORIGINAL PATH"), false }, { NULL, NULL, false },
+};
+
+static void quarantine_cell(json_t *e, int col, bool csv, char *buf, size_t size)
+{
+	switch (col) {
+	case 0:
+		snprintf(buf, size, "%s", vg_present_str(e, "id"));
+		break;
+	case 1:
+		if (csv)
+			snprintf(buf, size, "%s", vg_present_str(e, "quarantined_at"));
+		else
+			vg_cli_time_of(e, "quarantined_at", buf, size);
+		break;
+	case 2:
+		snprintf(buf, size, "%lld", (long long)json_integer_value(json_object_get(e, "size")));
+		break;
+	case 3:
+		/* The table shows enough of the hash to tell entries apart; CSV all of it. */
+		snprintf(buf, size, csv ? "%s" : "%.16s", vg_present_str(e, "sha256"));
+		break;
+	default:
+		snprintf(buf, size, "%s", vg_present_str(e, "path"));
+		break;
+	}
+}
+
+static const struct vg_cli_list quarantine_list = {
+	.columns = quarantine_columns, .cell = quarantine_cell, .empty = N_("The quarantine is empty."),
+};
 
 static int run_quarantine_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *list, *e;
-	size_t i;
+	json_t *list;
 	int rc;
 
-	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_QUARANTINE_LIST, NULL, &list)) != VG_EXIT_OK)
 		return rc;
-	if (vg_cli_json_done(cli, list))
-		return VG_EXIT_OK;
-	if (json_array_size(list) == 0)
-		printf("%s\n", _("The quarantine is empty."));
-	if (json_array_size(list)) {
-		print_cell(_("ID"), 16);
-		print_cell(_("QUARANTINED"), 19);
-		print_cell(_("SIZE"), 10);
-		print_cell("SHA-256", 16);
-		printf("%s\n", _("ORIGINAL PATH"));
-	}
-	json_array_foreach(list, i, e) {
-		char when[64];
-
-		vg_cli_format_time(json_integer_value(json_object_get(e, "quarantined_at")), when, sizeof(when));
-		printf("%-16s ", str(e, "id"));
-		print_cell(when, 19);
-		printf("%-10lld %.16s %s\n",
-		       (long long)json_integer_value(json_object_get(e, "size")), str(e, "sha256"), str(e, "path"));
-	}
+	/* Newest first, as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, list, NULL, &quarantine_list);
 	json_decref(list);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static int run_quarantine_restore(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	return submit(cli, VG_CMD_QUARANTINE_RESTORE, json_pack("{s:s}", "id", vg_cli_arg_str(args, 0)),
-		      vg_cli_opt_flag(args, "no-wait"));
+		      vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static int run_quarantine_purge(struct vg_cli *cli, const struct vg_cli_args *args)
@@ -520,7 +502,7 @@ static int run_quarantine_purge(struct vg_cli *cli, const struct vg_cli_args *ar
 	snprintf(question, sizeof(question), _("Delete quarantine entry %s for good?"), id);
 	if ((rc = vg_cli_confirm(cli, args, question)) != VG_EXIT_OK)
 		return rc;
-	return submit(cli, VG_CMD_QUARANTINE_PURGE, json_pack("{s:s}", "id", id), vg_cli_opt_flag(args, "no-wait"));
+	return submit(cli, VG_CMD_QUARANTINE_PURGE, json_pack("{s:s}", "id", id), vg_cli_opt_flag(args, "no-wait"), false);
 }
 
 static const char *const task_states[] = { "queued",    "running",   "succeeded",   "failed", "refused",
@@ -557,20 +539,27 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	{ .name = "task delete-file", .help = N_("Delete a file or a symbolic link (never its target)"),
 	  .details = N_("With --sha256 nothing is deleted unless the content matches; with --quarantine a copy goes\n"
 			"first into the quarantine (see \"quarantine list\").  Directories, device files, files under\n"
-			"/proc, /sys and /dev and the agent's own files are refused.\n\n"
+			"/proc, /sys and /dev, paths through a symbolic link and the agent's own files are refused.\n"
+			"Protected files (the dynamic loader, libc, /etc/passwd, /etc/shadow, /etc/group, packages'\n"
+			"files, /boot, the kernel modules, tasks.protected_paths) need --force.\n\n"
 			"Without --quarantine nothing can bring the file back: a person at a terminal is asked\n"
 			"to confirm; a script gives --yes."),
 	  .proto = VG_CMD_TASK_DELETE_FILE,
 	  .options = (const struct vg_cli_spec[]){
 		  OPT_SHA256(N_("delete only when the content has this SHA-256")),
 		  { .name = "quarantine", .help = N_("keep a copy in the quarantine first") },
+		  { .name = "force", .help = N_("act even on a protected file") },
 		  OPT_NO_WAIT, OPT_YES, { NULL } },
 	  .operands = one_path, .run = run_delete_file },
 	{ .name = "task run", .help = N_("Run a program on the host, without a shell"),
 	  .details = N_("Options come before the program; everything after it is the program's own.  The program runs\n"
-			"as USER (default: tasks.run_default_user) in a process group of its own, killed at the\n"
-			"timeout (default: tasks.run_default_timeout); the first MiB of stdout and stderr is kept."),
-	  .proto = VG_CMD_TASK_RUN, .flags = VG_CLI_OPTIONS_FIRST,
+			"as USER (default: tasks.run_default_user) in a cgroup of its own: everything it started is\n"
+			"killed when it ends, at the timeout (default: tasks.run_default_timeout) or on a cancel,\n"
+			"and the task says what.  The first MiB of stdout and stderr is kept.\n\n"
+			"vigilctl exits with the program's status, as ssh does: its exit code, 128+N when signal N\n"
+			"killed it, 124 at the timeout, and 125 when it did not run (the reason is on stderr: refused,\n"
+			"failed to start, usage error, agent unreachable).  With --no-wait, 0 once it is queued."),
+	  .proto = VG_CMD_TASK_RUN, .flags = VG_CLI_OPTIONS_FIRST | VG_CLI_PROGRAM_STATUS,
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "cwd", .type = VG_CLI_PATH, .metavar = "DIR", .source = VG_CLI_SRC_DIRS,
 		    .help = N_("the working directory") },
@@ -606,14 +595,14 @@ const struct vg_cli_command vg_cli_cmds_task[] = {
 	  .options = (const struct vg_cli_spec[]){
 		  { .name = "state", .type = VG_CLI_ENUM, .words = task_states, .help = N_("only the tasks in this state") },
 		  { .name = "limit", .type = VG_CLI_INT, .min = 1, .max = 10000, .help = N_("show the last N tasks") },
-		  { NULL } },
+		  VG_CLI_OPT_LIST_FORMAT, { NULL } },
 	  .run = run_list },
 	{ .name = "task show", .help = N_("Show a task and its result"), .proto = VG_CMD_TASK_SHOW, .operands = task_id,
 	  .run = run_show },
 	{ .name = "task cancel", .help = N_("Cancel a queued or running task"), .proto = VG_CMD_TASK_CANCEL,
 	  .operands = task_id, .run = run_cancel },
 	{ .name = "quarantine list", .help = N_("List the files in quarantine"), .proto = VG_CMD_QUARANTINE_LIST,
-	  .run = run_quarantine_list },
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_quarantine_list },
 	{ .name = "quarantine restore", .help = N_("Put a quarantined file back, with its mode and owner"),
 	  .details = N_("The original path must not exist; the entry leaves the quarantine once restored."),
 	  .proto = VG_CMD_QUARANTINE_RESTORE, .options = (const struct vg_cli_spec[]){ OPT_NO_WAIT, { NULL } },

@@ -11,18 +11,9 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "nls.h"
-
-#define FOLLOW_POLL_MS 250
-
-/* Ctrl-C during follow only sets this; the loop notices it. */
-static volatile sig_atomic_t follow_interrupted;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	follow_interrupted = 1;
-}
+#include "textwidth.h"
 
 static const char *type_label(json_int_t cls)
 {
@@ -38,85 +29,83 @@ static const char *type_label(json_int_t cls)
 	}
 }
 
-static const char *str(json_t *obj, const char *key)
+/* An event's time: local, to the millisecond, for a person; RFC 3339 for a program. */
+static void event_time(json_t *ev, bool machine, char *buf, size_t size)
 {
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
-}
-
-static void endpoint_text(json_t *ep, char *buf, size_t size)
-{
-	const char *ip = str(ep, "ip");
-
-	if (!ep)
-		snprintf(buf, size, "?");
-	else if (strchr(ip, ':'))
-		snprintf(buf, size, "[%s]:%lld", ip, (long long)json_integer_value(json_object_get(ep, "port")));
-	else
-		snprintf(buf, size, "%s:%lld", ip, (long long)json_integer_value(json_object_get(ep, "port")));
-}
-
-/* One event as one line: time, type, activity, pid, and what it is about. */
-static void print_event_line(json_t *ev)
-{
-	json_int_t cls = json_integer_value(json_object_get(ev, "class_uid"));
-	json_t *proc = json_object_get(ev, "process");
-	char when[64], what[1024], a[128], b[128];
 	long long ms = json_integer_value(json_object_get(ev, "time"));
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
+	struct vg_present_event e;
 
-	if (!proc)
-		proc = json_object_get(json_object_get(ev, "actor"), "process");
-	localtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	switch (cls) {
-	case 1007:
-		if (json_object_get(ev, "exit_code"))
-			snprintf(what, sizeof(what), "%s %s %lld", str(json_object_get(proc, "file"), "path"), _("exit"),
-				 (long long)json_integer_value(json_object_get(ev, "exit_code")));
-		else
-			snprintf(what, sizeof(what), "%s", str(proc, "cmd_line"));
+	if (machine) {
+		if (vg_time_rfc3339(ms, buf, size) < 0)
+			buf[0] = '\0';
+		return;
+	}
+	vg_present_event(ev, &e);
+	snprintf(buf, size, "%s", e.time_long);
+}
+
+static const struct vg_cli_column event_columns[] = {
+	{ "time", N_("TIME"), false },   { "type", N_("TYPE"), false }, { "activity", N_("ACTIVITY"), false },
+	{ "pid", N_("PID"), true },      { "details", N_("DETAILS"), false }, { NULL, NULL, false },
+};
+
+/* A cell of the list: the words of common/present-event.c (the console's too) in a table; the
+ * agent's own words in CSV. */
+static void event_cell(json_t *ev, int col, bool csv, char *buf, size_t size)
+{
+	struct vg_present_event e;
+
+	if (col == 0) {
+		event_time(ev, csv, buf, size);
+		return;
+	}
+	vg_present_event(ev, &e);
+	switch (col) {
+	case 1:
+		snprintf(buf, size, "%s", csv ? type_label(json_integer_value(json_object_get(ev, "class_uid"))) : e.type);
 		break;
-	case 4001:
-		endpoint_text(json_object_get(ev, "src_endpoint"), a, sizeof(a));
-		endpoint_text(json_object_get(ev, "dst_endpoint"), b, sizeof(b));
-		snprintf(what, sizeof(what), "%s %s -> %s %s", str(json_object_get(ev, "connection_info"), "protocol_name"),
-			 a, b, str(json_object_get(proc, "file"), "path"));
+	case 2:
+		snprintf(buf, size, "%s", csv ? vg_present_str(ev, "activity_name") : e.activity);
 		break;
-	case 1001:
-		snprintf(what, sizeof(what), "%s%s%s", str(json_object_get(ev, "file"), "path"),
-			 json_object_get(ev, "file_result") ? " -> " : "", str(json_object_get(ev, "file_result"), "path"));
+	case 3:
+		snprintf(buf, size, "%s", e.pid[0] ? e.pid : (csv ? "" : "-"));
 		break;
 	default:
-		snprintf(what, sizeof(what), "%s", str(ev, "message"));
+		snprintf(buf, size, "%s", e.details);
 		break;
 	}
-	printf("%s.%03lld  %-8s %-10s %7lld  %s\n", when, ms % 1000, type_label(cls), str(ev, "activity_name"),
-	       (long long)json_integer_value(json_object_get(proc, "pid")), what);
+}
+
+static const struct vg_cli_list event_list = {
+	.columns = event_columns, .cell = event_cell, .empty = N_("No event."),
+};
+
+/* One event as one line: time, type, activity (a create and an update differ), the acting
+ * process, and what it is about (common/present-event.c, the console's words too). */
+static void print_event_line(json_t *ev)
+{
+	struct vg_present_event e;
+
+	vg_present_event(ev, &e);
+	vg_text_pad(stdout, e.time_long, 23);
+	fputs("  ", stdout);
+	vg_text_pad(stdout, e.type, 10);
+	vg_text_pad(stdout, e.activity, 12);
+	printf("%7s  %s\n", e.pid[0] ? e.pid : "-", e.details);
 }
 
 static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *req = json_object(), *r, *ev;
-	size_t i;
+	json_t *req = json_object(), *r;
 	int rc;
 
 	vg_cli_opts_to_json(args, req, "type", "limit", "since", "grep", NULL);
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_SHOW, req, &r)) != VG_EXIT_OK)
 		return rc;
-	if (cli->json) {
-		vg_cli_print_json(cli, r);
-	} else if (json_array_size(r) == 0) {
-		printf("%s\n", _("No event."));
-	} else {
-		printf("%-23s  %-8s %-10s %7s  %s\n", _("TIME"), _("TYPE"), _("ACTIVITY"), _("PID"), _("DETAILS"));
-		json_array_foreach(r, i, ev)
-			print_event_line(ev);
-	}
+	/* Oldest first, newest last, as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, r, NULL, &event_list);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 struct follow_state {
@@ -147,53 +136,42 @@ static void on_stream(const char *stream, json_t *data, void *user)
 static int run_follow(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	struct follow_state fs = { .cli = cli, .type = vg_cli_opt_str(args, "type") };
-	struct sigaction sa, old;
-	struct vg_error err;
-	json_t *r;
-	int rc;
 
-	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_FOLLOW, NULL, &r)) != VG_EXIT_OK)
-		return rc;
-	json_decref(r);
-	vg_client_on_stream(cli->client, on_stream, &fs);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	follow_interrupted = 0;
-	sigaction(SIGINT, &sa, &old);
-	if (!cli->json)
-		fprintf(stderr, "%s\n", _("Following new events; Ctrl-C stops."));
-	rc = VG_EXIT_OK;
-	while (!follow_interrupted) {
-		struct pollfd p = { .fd = vg_client_fd(cli->client), .events = POLLIN };
-		int n = poll(&p, 1, FOLLOW_POLL_MS);
-
-		if (n < 0 && errno != EINTR) {
-			rc = VG_EXIT_FAILED;
-			break;
-		}
-		if (n > 0 && vg_client_process(cli->client, &err) < 0) {
-			rc = vg_cli_report(cli, VG_EXIT_UNREACHABLE, &err);
-			break;
-		}
-	}
-	sigaction(SIGINT, &old, NULL);
-	/* The subscription ends with the connection; the next command opens a fresh one. */
-	vg_client_close(cli->client);
-	cli->client = NULL;
-	return rc;
+	return vg_cli_follow(cli, VG_CMD_TELEMETRY_FOLLOW, on_stream, &fs, _("Following new events; Ctrl-C stops."));
 }
 
-static void print_counter(const char *label, json_t *obj, const char *key)
+/* The labels of telemetry stats, for the width of their column (display columns: French
+ * labels are longer and have accents). */
+static const char *const stats_labels[] = {
+	N_("processes:"), N_("network:"), N_("files:"), N_("kernel (sensor lost):"), N_("audit socket overruns:"),
+	N_("agent queues full:"), N_("spool full (oldest dropped):"), N_("excluded by rules:"), N_("events stored:"),
+	N_("events not yet sent:"), N_("size:"), N_("oldest event:"), N_("processes and network:"), N_("audit mode:"),
+};
+
+static int stats_label_width(void)
 {
-	printf("  %-28s %lld\n", label, (long long)json_integer_value(json_object_get(obj, key)));
+	int widest = 0;
+
+	for (size_t i = 0; i < sizeof(stats_labels) / sizeof(stats_labels[0]); i++) {
+		const char *label = _(stats_labels[i]);
+		int w = vg_text_width(label, strlen(label));
+
+		widest = w > widest ? w : widest;
+	}
+	return widest;
+}
+
+static void print_counter(const char *label, int width, json_t *obj, const char *key)
+{
+	vg_cli_label(label, width);
+	printf("%lld\n", (long long)json_integer_value(json_object_get(obj, key)));
 }
 
 static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	json_t *r, *rates, *counts, *audit, *sensor, *spool;
-	char when[64];
-	int rc;
+	char when[64], size[32];
+	int rc, lw;
 
 	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_STATS, NULL, &r)) != VG_EXIT_OK)
@@ -205,32 +183,40 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	audit = json_object_get(r, "audit");
 	sensor = json_object_get(r, "sensor");
 	spool = json_object_get(r, "spool");
+	lw = stats_label_width();
 	printf("%s\n", _("Events since the agent started (rate over the last minute):"));
 	for (int t = 0; t < 3; t++) {
 		static const char *const types[] = { "process", "network", "file" };
+		char rate[32];
 
-		printf("  %-28s %lld  (%.2f/s)\n", types[t], (long long)json_integer_value(json_object_get(counts, types[t])),
-		       json_real_value(json_object_get(rates, types[t])));
+		vg_present_rate(rate, sizeof(rate), json_number_value(json_object_get(rates, types[t])));
+		vg_cli_label(_(stats_labels[t]), lw);
+		printf(_("%lld  (%s/s)\n"), (long long)json_integer_value(json_object_get(counts, types[t])), rate);
 	}
 	printf("%s\n", _("Losses:"));
-	print_counter(_("kernel (sensor lost):"), r, "kernel_lost");
-	print_counter(_("audit socket overruns:"), audit, "socket_overruns");
-	print_counter(_("agent queues full:"), r, "queue_dropped");
-	print_counter(_("spool full (oldest dropped):"), spool, "dropped");
-	print_counter(_("excluded by rules:"), r, "excluded");
+	print_counter(_("kernel (sensor lost):"), lw, r, "kernel_lost");
+	print_counter(_("audit socket overruns:"), lw, audit, "socket_overruns");
+	print_counter(_("agent queues full:"), lw, r, "queue_dropped");
+	print_counter(_("spool full (oldest dropped):"), lw, spool, "dropped");
+	print_counter(_("excluded by rules:"), lw, r, "excluded");
 	printf("%s\n", _("Spool:"));
-	print_counter(_("events stored:"), spool, "events");
-	print_counter(_("events not yet sent:"), spool, "pending");
-	printf("  %-28s %.1f MiB\n", _("size:"), (double)json_integer_value(json_object_get(spool, "bytes")) / 1048576.0);
-	if (json_integer_value(json_object_get(spool, "oldest")) > 0) {
-		vg_cli_format_time(json_integer_value(json_object_get(spool, "oldest")) / 1000, when, sizeof(when));
-		printf("  %-28s %s\n", _("oldest event:"), when);
+	print_counter(_("events stored:"), lw, spool, "events");
+	print_counter(_("events not yet sent:"), lw, spool, "pending");
+	vg_cli_label(_("size:"), lw);
+	vg_present_size(size, sizeof(size), json_integer_value(json_object_get(spool, "bytes")));
+	printf("%s\n", size);
+	if (vg_cli_time_of(spool, "oldest", when, sizeof(when))) {
+		vg_cli_label(_("oldest event:"), lw);
+		printf("%s\n", when);
 	}
 	printf("%s\n", _("Sensor:"));
-	printf("  %-28s %s (%s)\n", _("processes and network:"), str(sensor, "running"), str(sensor, "reason"));
-	if (strcmp(str(sensor, "running"), "audit") == 0)
-		printf("  %-28s %s%s\n", _("audit mode:"), str(audit, "mode"),
+	vg_cli_label(_("processes and network:"), lw);
+	printf("%s (%s)\n", vg_present_msgid(vg_present_str(sensor, "running")), vg_present_msgid(vg_present_str(sensor, "reason")));
+	if (strcmp(vg_present_str(sensor, "running"), "audit") == 0) {
+		vg_cli_label(_("audit mode:"), lw);
+		printf("%s%s\n", vg_present_str(audit, "mode")[0] ? vg_present_str(audit, "mode") : vg_present_msgid(vg_present_str(audit, "state")),
 		       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
+	}
 	json_decref(r);
 	return VG_EXIT_OK;
 }
@@ -281,38 +267,80 @@ static int run_exclusion_remove(struct vg_cli *cli, const struct vg_cli_args *ar
 	return VG_EXIT_OK;
 }
 
+static const struct vg_cli_column exclusion_columns[] = {
+	{ "id", N_("ID"), true }, { "conditions", N_("CONDITIONS"), false }, { "comment", N_("COMMENT"), false },
+	{ NULL, NULL, false },
+};
+
+/* CSV: one field a condition, named as the agent names them. */
+static const struct vg_cli_column exclusion_csv_columns[] = {
+	{ "id", NULL, false },        { "created", NULL, false }, { "exe", NULL, false },
+	{ "cmdline", NULL, false },   { "user", NULL, false },    { "sha256", NULL, false },
+	{ "type", NULL, false },      { "remote_ip", NULL, false }, { "remote_port", NULL, false },
+	{ "path_prefix", NULL, false }, { "comment", NULL, false }, { NULL, NULL, false },
+};
+
+static void json_field(json_t *v, char *buf, size_t size)
+{
+	if (json_is_integer(v))
+		snprintf(buf, size, "%lld", (long long)json_integer_value(v));
+	else
+		snprintf(buf, size, "%s", json_is_string(v) ? json_string_value(v) : "");
+}
+
+static void exclusion_cell(json_t *x, int col, bool csv, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	if (csv) {
+		json_field(json_object_get(x, exclusion_csv_columns[col].key), buf, size);
+		return;
+	}
+	if (col == 0) {
+		json_field(json_object_get(x, "id"), buf, size);
+		return;
+	}
+	if (col == 2) {
+		json_field(json_object_get(x, "comment"), buf, size);
+		return;
+	}
+	/* The conditions as the options that make them, to be read or typed again. */
+	buf[0] = '\0';
+	for (size_t k = 0; k < N_EXCLUSION_OPTIONS && used < size; k++) {
+		char key[32];
+		json_t *v;
+
+		if (strcmp(exclusion_options[k], "comment") == 0)
+			continue;
+		snprintf(key, sizeof(key), "%s", exclusion_options[k]);
+		for (char *p = key; (p = strchr(p, '-'));)
+			*p = '_';
+		v = json_object_get(x, key);
+		if (json_is_integer(v))
+			used += (size_t)snprintf(buf + used, size - used, "%s--%s %lld", used ? " " : "", exclusion_options[k],
+						 (long long)json_integer_value(v));
+		else if (json_is_string(v))
+			used += (size_t)snprintf(buf + used, size - used, "%s--%s '%s'", used ? " " : "", exclusion_options[k],
+						 json_string_value(v));
+	}
+}
+
+static const struct vg_cli_list exclusion_list = {
+	.columns = exclusion_columns, .csv_columns = exclusion_csv_columns, .cell = exclusion_cell,
+	.empty = N_("No telemetry exclusion."),
+};
+
 static int run_exclusion_list(struct vg_cli *cli, const struct vg_cli_args *args)
 {
-	json_t *r, *x;
-	size_t i;
+	json_t *r;
 	int rc;
 
-	(void)args;
 	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_EXCLUSION_LIST, NULL, &r)) != VG_EXIT_OK)
 		return rc;
-	if (vg_cli_json_done(cli, r))
-		return VG_EXIT_OK;
-	if (json_array_size(r) == 0)
-		printf("%s\n", _("No telemetry exclusion."));
-	json_array_foreach(r, i, x) {
-		printf("%4lld ", (long long)json_integer_value(json_object_get(x, "id")));
-		for (size_t k = 0; k < N_EXCLUSION_OPTIONS; k++) {
-			char key[32];
-			json_t *v;
-
-			snprintf(key, sizeof(key), "%s", exclusion_options[k]);
-			for (char *p = key; (p = strchr(p, '-'));)
-				*p = '_';
-			v = json_object_get(x, key);
-			if (json_is_integer(v))
-				printf(" --%s %lld", exclusion_options[k], (long long)json_integer_value(v));
-			else if (json_is_string(v))
-				printf(" --%s '%s'", exclusion_options[k], json_string_value(v));
-		}
-		printf("\n");
-	}
+	/* In the order they were added (their ids), as the agent gives them. */
+	rc = vg_cli_print_list(cli, args, r, NULL, &exclusion_list);
 	json_decref(r);
-	return VG_EXIT_OK;
+	return rc;
 }
 
 static const char *const event_types[] = { "process", "network", "file", "other", NULL };
@@ -332,7 +360,7 @@ const struct vg_cli_command vg_cli_cmds_telemetry[] = {
 		    .help = N_("show the last N events (default 50)") },
 		  { .name = "since", .type = VG_CLI_SINCE, .help = N_("only events from TIME on") },
 		  { .name = "grep", .type = VG_CLI_STRING, .help = N_("only events whose JSON text contains TEXT") },
-		  OPT_JSON,
+		  OPT_JSON, VG_CLI_OPT_LIST_FORMAT,
 		  { NULL } },
 	  .run = run_show },
 	{ .name = "telemetry follow", .help = N_("Show new events as they come, until Ctrl-C"),
@@ -369,6 +397,7 @@ const struct vg_cli_command vg_cli_cmds_telemetry[] = {
 		  { NULL } },
 	  .run = run_exclusion_remove },
 	{ .name = "telemetry exclusion list", .help = N_("List the telemetry exclusions"),
-	  .proto = VG_CMD_TELEMETRY_EXCLUSION_LIST, .run = run_exclusion_list },
+	  .proto = VG_CMD_TELEMETRY_EXCLUSION_LIST,
+	  .options = (const struct vg_cli_spec[]){ VG_CLI_OPT_LIST_FORMAT, { NULL } }, .run = run_exclusion_list },
 	{ NULL },
 };

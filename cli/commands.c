@@ -19,6 +19,7 @@ static const struct vg_cli_command *const families[] = {
 	vg_cli_cmds_task,
 	vg_cli_cmds_ioc,
 	vg_cli_cmds_export,
+	vg_cli_cmds_detection,
 	vg_cli_cmds_general,
 };
 
@@ -218,7 +219,8 @@ int vg_cli_run(struct vg_cli *cli, int argc, char **argv)
 		free(args);
 		vg_cli_report(cli, VG_EXIT_USAGE, &err);
 		vg_cli_print_usage(stderr, m.cmd);
-		return VG_EXIT_USAGE;
+		/* A command that passes its program's status through keeps the others for it. */
+		return m.cmd->flags & VG_CLI_PROGRAM_STATUS ? VG_EXIT_NOT_RUN : VG_EXIT_USAGE;
 	}
 	if (args->help) {
 		vg_cli_help_command(stdout, m.cmd);
@@ -227,6 +229,9 @@ int vg_cli_run(struct vg_cli *cli, int argc, char **argv)
 	}
 	/* A command's own --json (telemetry show) holds for that command only. */
 	if (vg_cli_find_option(m.cmd->options, "json") && vg_cli_opt_flag(args, "json"))
+		cli->json = true;
+	/* So does a list's --format json (errors then come as JSON too). */
+	if (vg_cli_list_format(cli, args) == VG_CLI_FORMAT_JSON)
 		cli->json = true;
 	rc = m.cmd->run(cli, args);
 	cli->json = json;

@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 #include "cli.h"
+#include "textwidth.h"
 #include "nls.h"
 
 /* Joins the words that belong together ("--sha256 HEX") in text made for the wrapper. */
@@ -27,38 +28,14 @@
 int vg_cli_width(FILE *out)
 {
 	struct winsize ws;
+	int fd = fileno(out);
 
-	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+	/* stdout and stderr escape controls through a stream of their own (no descriptor). */
+	if (fd < 0)
+		fd = out == stderr ? STDERR_FILENO : STDOUT_FILENO;
+	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col < MIN_WIDTH ? MIN_WIDTH : ws.ws_col;
 	return 80;
-}
-
-/* The columns that the first len bytes of s take on a terminal (one per byte that does not decode). */
-static int text_width(const char *s, size_t len)
-{
-	mbstate_t st;
-	size_t i = 0;
-	int w = 0;
-
-	memset(&st, 0, sizeof(st));
-	while (i < len) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s + i, len - i, &st);
-		int cw;
-
-		if (n == (size_t)-1 || n == (size_t)-2) {
-			memset(&st, 0, sizeof(st));
-			w++;
-			i++;
-			continue;
-		}
-		if (n == 0)
-			break;
-		cw = wcwidth(wc);
-		w += cw < 0 ? 1 : cw;
-		i += n;
-	}
-	return w;
 }
 
 /* The byte length of the character at s (1 when it does not decode). */
@@ -115,7 +92,7 @@ void vg_cli_wrap(FILE *out, const char *text, int col, int indent, int width, ch
 			fresh = true;
 		}
 		len = strcspn(p, " \n\t");
-		w = text_width(p, len);
+		w = vg_text_width(p, len);
 		if (!fresh && col + 1 + w > width) {
 			fputc('\n', out);
 			pad(out, indent);
@@ -330,13 +307,13 @@ void vg_cli_print_usage(FILE *out, const struct vg_cli_command *cmd)
 	vg_cli_synopsis(cmd, GLUE, syn, sizeof(syn));
 	glued_line(line, sizeof(line), _("Usage:"), cmd->name, syn);
 	snprintf(head, sizeof(head), "%s %s ", _("Usage:"), cmd->name);
-	vg_cli_wrap(out, line, 0, text_width(head, strlen(head)), width, GLUE);
+	vg_cli_wrap(out, line, 0, vg_text_width(head, strlen(head)), width, GLUE);
 }
 
 /* Two columns: left (wrapped from column 2) and help (wrapped from column col). */
 static void two_columns(FILE *out, const char *left, const char *help, int col, int width)
 {
-	int lw = text_width(left, strlen(left));
+	int lw = vg_text_width(left, strlen(left));
 
 	if (2 + lw + 2 <= col) {
 		pad(out, 2);
@@ -378,7 +355,7 @@ static void list_commands(FILE *out, const char *group)
 		if (!vg_cli_in_group(c, group))
 			continue;
 		short_left(c, left, sizeof(left));
-		w = text_width(left, strlen(left));
+		w = vg_text_width(left, strlen(left));
 		widest = w > widest ? w : widest;
 	}
 	for (size_t i = 0; (c = vg_cli_command_at(i)); i++) {
@@ -438,14 +415,14 @@ void vg_cli_help_options(FILE *out, const struct vg_cli_command *cmd, int width)
 	int widest = 0, col;
 
 	option_left(&help, left, sizeof(left));
-	widest = text_width(left, strlen(left));
+	widest = vg_text_width(left, strlen(left));
 	for (int i = 0; o && o[i].name; i++) {
 		int w;
 
 		if (o[i].flags & VG_CLI_OPT_HIDDEN)
 			continue;
 		option_left(&o[i], left, sizeof(left));
-		w = text_width(left, strlen(left));
+		w = vg_text_width(left, strlen(left));
 		widest = w > widest ? w : widest;
 	}
 	col = column(widest, width);
@@ -510,16 +487,31 @@ int vg_cli_help_words(struct vg_cli *cli, FILE *out, int argc, char **argv)
 
 /* ---- The man page ---- */
 
-/* Text on roff lines of its own, then suffix: a single "\n" is a space, "\n\n" a new paragraph. */
+/* Text on roff lines of its own, then suffix: a single "\n" is a space, "\n\n" a new paragraph.
+ * Each sentence starts a line (man-pages(7)): roff then knows where sentences end, and the
+ * source never breaks a sentence in the middle. */
 static void roff_text(FILE *out, const char *text, const char *suffix)
 {
 	bool start = true;
+	char prev = 0;
 
 	for (const char *p = text; *p; p++) {
 		if (p[0] == '\n' && p[1] == '\n') {
 			fputs("\n.sp\n", out);
 			start = true;
+			prev = 0;
 			p++;
+			continue;
+		}
+		if ((*p == ' ' || *p == '\n') && (prev == '.' || prev == '?' || prev == '!')) {
+			/* The end of a sentence: the next one on its own line. */
+			while (p[1] == ' ' || (p[1] == '\n' && p[2] != '\n'))
+				p++;
+			if (p[1] && !(p[1] == '\n' && p[2] == '\n')) {
+				fputc('\n', out);
+				start = true;
+				prev = 0;
+			}
 			continue;
 		}
 		if (start && (*p == '.' || *p == '\''))
@@ -533,6 +525,7 @@ static void roff_text(FILE *out, const char *text, const char *suffix)
 			fputs("\\-", out);
 		else
 			fputc(*p, out);
+		prev = *p;
 	}
 	fprintf(out, "%s\n", suffix);
 }

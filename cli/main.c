@@ -22,7 +22,8 @@ static void usage(FILE *out)
 	fputc('\n', out);
 	vg_cli_help_options(out, &vg_cli_program, width);
 	fputc('\n', out);
-	vg_cli_wrap(out, _("\nExit status: 0 ok, 1 the command failed, 2 usage error, 3 the agent cannot be reached.\n\n"),
+	vg_cli_wrap(out, _("\nExit status: 0 ok, 1 the command failed, 2 usage error, 3 the agent cannot be reached;\n"
+			   "ioc scan: 4 a document matched; task run: the program's own status, 125 when it did not run.\n\n"),
 		    0, 0, width, 0);
 	fputc('\n', out);
 	vg_cli_help_all(out);
@@ -98,6 +99,7 @@ int main(int argc, char **argv)
 		if (vg_cli_opt_str(args, "socket"))
 			cli.socket_path = vg_cli_opt_str(args, "socket");
 		cli.json = vg_cli_opt_flag(args, "json");
+		vg_cli_escape_output(&cli);
 		if (vg_cli_opt_flag(args, "complete"))
 			rc = vg_cli_complete_main(&cli, vg_cli_arg_count(args), argv + 1 + args->first_operand);
 		else
@@ -106,5 +108,6 @@ int main(int argc, char **argv)
 	free(args);
 	json_decref(cli.setting_keys);
 	vg_client_close(cli.client);
+	vg_cli_output_end(&cli);
 	return rc;
 }

@@ -194,6 +194,9 @@ int vg_cli_shell(struct vg_cli *cli)
 			printf("%s\n", _("You may read but not change: changes need root."));
 		json_decref(hello);
 	}
+	/* Readline draws with terminal sequences of its own: it writes under the escaping. */
+	if (cli->raw_out)
+		rl_outstream = cli->raw_out;
 	rl_callback_handler_install("vigil> ", on_line);
 	while (!cli->quit) {
 		struct pollfd pfd[2] = { { .fd = 0, .events = POLLIN }, { .fd = -1 } };

@@ -111,15 +111,35 @@ fail:
 int vg_dir_ensure_private(const char *dir, mode_t mode, struct vg_error *err)
 {
 	struct stat st;
+	char have[8], want[8], uid[16], own[16], fix[VG_ERROR_ARG_SIZE];
 
-	if (mkdir(dir, mode) < 0 && errno != EEXIST)
+	if (mkdir(dir, mode) == 0) {
+		/* The umask may have taken bits away (the socket's directory must stay 0755). */
+		if (chmod(dir, mode) < 0)
+			return vg_error_set(err, -errno, N_("cannot set the mode of %s: %s"), dir, strerror(errno));
+	} else if (errno != EEXIST) {
 		return vg_error_set(err, -errno, N_("cannot create the directory %s: %s"), dir, strerror(errno));
+	}
 	if (lstat(dir, &st) < 0)
 		return vg_error_set(err, -errno, N_("cannot use the directory %s: %s"), dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return vg_error_set(err, -ENOTDIR, N_("%s is not a directory"), dir);
-	if (st.st_uid != geteuid() || (st.st_mode & 022))
+	snprintf(uid, sizeof(uid), "%u", (unsigned)st.st_uid);
+	snprintf(own, sizeof(own), "%u", (unsigned)geteuid());
+	if (st.st_uid != geteuid()) {
+		snprintf(fix, sizeof(fix), "chown %s %s", own, dir);
 		return vg_error_set(err, -EPERM,
-			N_("refusing the directory %s: it must be owned by the agent's user and writable by no one else"), dir);
+				    N_("refusing the directory %s: it belongs to uid %s, not to the agent's user (uid %s); "
+				       "fix it with: %s"), dir, uid, own, fix);
+	}
+	/* Group and others get at most what mode gives them, and never the right to write. */
+	if (st.st_mode & 077 & ~(mode & 0755)) {
+		snprintf(have, sizeof(have), "%04o", (unsigned)(st.st_mode & 07777));
+		snprintf(want, sizeof(want), "%04o", (unsigned)(mode & 0755));
+		snprintf(fix, sizeof(fix), "chmod %s %s", want, dir);
+		return vg_error_set(err, -EPERM,
+				    N_("refusing the directory %s: its mode %s lets other users in (it must be %s); "
+				       "fix it with: %s"), dir, have, want, fix);
+	}
 	return 0;
 }

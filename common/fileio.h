@@ -16,9 +16,11 @@ int vg_file_read_all(const char *path, size_t max_size, char **data, size_t *len
  * so that readers see the old or the new content, never a part.  mode is the file's mode. */
 int vg_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct vg_error *err);
 
-/* Makes sure dir is a directory owned by us and writable by no one else, creating it with mode
- * when it is missing (its parent must exist).  A directory that others could write into is
- * refused: whoever can replace its files can feed the agent. */
+/* Makes sure dir is a directory owned by us that gives group and others no more than mode
+ * does (and never the right to write), creating it with exactly mode when it is missing (its
+ * parent must exist).  Whoever can replace its files can feed the agent, and whoever can read
+ * them reads the agent's secrets: a directory that breaks this is refused, with the command
+ * that fixes it in err. */
 int vg_dir_ensure_private(const char *dir, mode_t mode, struct vg_error *err);
 
 #endif

@@ -168,9 +168,9 @@ int vg_client_send(struct vg_client *c, enum vg_cmd cmd, json_t *args, uint64_t 
 	return 0;
 }
 
-/* Builds a vg_error from the error object of a response. */
-static void error_from_json(json_t *e, struct vg_error *err)
+void vg_client_error_of(const json_t *error, struct vg_error *err)
 {
+	json_t *e = (json_t *)error;
 	const char *code = json_string_value(json_object_get(e, "code"));
 	const char *message = json_string_value(json_object_get(e, "message"));
 	const char *msgid = json_string_value(json_object_get(e, "msgid"));
@@ -276,7 +276,7 @@ static void handle_message(struct vg_client *c, json_t *msg, size_t bytes)
 		return;
 	}
 	json_decref(partial_take(c, id));
-	error_from_json(json_object_get(msg, "error"), &err);
+	vg_client_error_of(json_object_get(msg, "error"), &err);
 failed:
 	if (c->waiting_id && id == c->waiting_id) {
 		c->waiting_err = err;

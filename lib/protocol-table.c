@@ -138,22 +138,23 @@ static const struct vg_proto_arg args_isolation_profile_set[] = {
 };
 
 static const struct vg_proto_arg args_task_get_file[] = {
-	{ "path", VG_ARG_STRING, 0, "absolute path of a regular file" },
+	{ "path", VG_ARG_STRING, VG_ARG_REQUIRED, "absolute path of a regular file" },
 	{ "sha256", VG_ARG_STRING | VG_ARG_NULL, 0, "expected SHA-256" },
 	{ "wait_ms", VG_ARG_INT, 0, "wait up to this many ms (at most 25000) for the task to end" },
 	{ NULL, 0, 0, NULL },
 };
 
 static const struct vg_proto_arg args_task_delete_file[] = {
-	{ "path", VG_ARG_STRING, 0, "absolute path of the file" },
+	{ "path", VG_ARG_STRING, VG_ARG_REQUIRED, "absolute path of the file" },
 	{ "sha256", VG_ARG_STRING | VG_ARG_NULL, 0, "delete only when the content has this SHA-256" },
 	{ "quarantine", VG_ARG_BOOL, 0, "keep a copy in quarantine first" },
+	{ "force", VG_ARG_BOOL, 0, "act even on a protected file (loader, libc, account files, packages' files...)" },
 	{ "wait_ms", VG_ARG_INT, 0, "wait up to this many ms for the task to end" },
 	{ NULL, 0, 0, NULL },
 };
 
 static const struct vg_proto_arg args_task_run[] = {
-	{ "exe", VG_ARG_STRING, 0, "absolute path of the program" },
+	{ "exe", VG_ARG_STRING, VG_ARG_REQUIRED, "absolute path of the program" },
 	{ "args", VG_ARG_ARRAY, 0, "its arguments" },
 	{ "cwd", VG_ARG_STRING, 0, "absolute working directory (default /)" },
 	{ "user", VG_ARG_STRING | VG_ARG_NULL, 0, "user name or uid to run as" },
@@ -203,13 +204,13 @@ static const struct vg_proto_arg args_quarantine_list[] = {
 };
 
 static const struct vg_proto_arg args_quarantine_restore[] = {
-	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the entry's id" },
+	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the entry's id, or a prefix of it that names one entry" },
 	{ "wait_ms", VG_ARG_INT, 0, "wait up to this many ms for the task to end" },
 	{ NULL, 0, 0, NULL },
 };
 
 static const struct vg_proto_arg args_quarantine_purge[] = {
-	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the entry's id" },
+	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the entry's id, or a prefix of it that names one entry" },
 	{ "wait_ms", VG_ARG_INT, 0, "wait up to this many ms for the task to end" },
 	{ NULL, 0, 0, NULL },
 };
@@ -246,19 +247,52 @@ static const struct vg_proto_arg args_ioc_results[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct vg_proto_arg args_ioc_watch[] = {
+	{ "documents", VG_ARG_ARRAY, VG_ARG_REQUIRED | VG_ARG_ANY_ITEMS, "[{file, content}], 1 to 64 documents" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_ioc_unwatch[] = {
+	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the armed document's id" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_detection_list[] = {
+	{ "limit", VG_ARG_INT, 0, "how many, 1 to 10000 (default 50)" },
+	{ "since", VG_ARG_INT, 0, "only detections at or after this time (ms since the epoch)" },
+	{ "rule", VG_ARG_STRING, 0, "only the detections of this rule (its id)" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_detection_show[] = {
+	{ "uid", VG_ARG_STRING, VG_ARG_REQUIRED, "the finding's uid, or its first 8 characters or more" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_detection_rules_list[] = {
+	{ "state", VG_ARG_STRING, 0, "\"enabled\", \"disabled\", \"correlated\" or \"refused\"" },
+	{ "limit", VG_ARG_INT, 0, "at most this many rules" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_detection_rule_id[] = {
+	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the rule's id (or name)" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 	[VG_CMD_HELLO] = { VG_CMD_HELLO, "hello", VG_ACCESS_READ, 1, 0, NULL,
 		"Say hello: the protocol and agent versions, and what the caller may do",
 		"{protocol, version, uid, access}", NULL },
 	[VG_CMD_STATUS] = { VG_CMD_STATUS, "status", VG_ACCESS_READ, 1, 0, NULL,
 		"The agent's state, one section per subsystem",
-		"{version, agent_id, hostname, pid, started, uptime, state_dir, socket, database, control, sections{...}}", NULL },
+		"{version, agent_id, hostname, pid, started, started_ms, uptime_ms, uptime (seconds, for version-2 clients), state_dir, socket, database, control, sections{...}}", NULL },
 	[VG_CMD_SETTINGS_SHOW] = { VG_CMD_SETTINGS_SHOW, "settings.show", VG_ACCESS_READ, 1, 0, NULL,
 		"Every setting, or one",
 		"array of {key, type, value, default, changed, help, min?, max?, unit?}", args_settings_show },
 	[VG_CMD_SETTINGS_SET] = { VG_CMD_SETTINGS_SET, "settings.set", VG_ACCESS_ADMIN, 1, 0, NULL,
 		"Change settings, all or nothing",
-		"the changed settings, as settings.show", args_settings_set },
+		"the changed settings, as settings.show; one naming a path that does not exist carries warnings[] (errors in the wire form)", args_settings_set },
 	[VG_CMD_SETTINGS_EXPORT] = { VG_CMD_SETTINGS_EXPORT, "settings.export", VG_ACCESS_READ, 1, 0, NULL,
 		"Export every setting that is not a secret",
 		"{format, content}", args_settings_export },
@@ -267,7 +301,7 @@ const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 		"{}; errors name SOURCE:LINE", args_settings_import },
 	[VG_CMD_SETTINGS_HISTORY] = { VG_CMD_SETTINGS_HISTORY, "settings.history", VG_ACCESS_READ, 1, 0, NULL,
 		"Who changed which setting, and when",
-		"array of {time, uid, key, old, new}, newest first", args_settings_history },
+		"array of {time, time_ms, uid, key, old, new}, newest first; old and new typed as settings.show's value (a secret masked)", args_settings_history },
 	[VG_CMD_TELEMETRY_SHOW] = { VG_CMD_TELEMETRY_SHOW, "telemetry.show", VG_ACCESS_READ, 1, VG_CMD_MAY_WAIT, NULL,
 		"Stored events, newest first",
 		"array of OCSF events", args_telemetry_show },
@@ -333,7 +367,7 @@ const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 		"the isolation state", NULL },
 	[VG_CMD_ISOLATION_STATUS] = { VG_CMD_ISOLATION_STATUS, "isolation.status", VG_ACCESS_READ, 1, 0, NULL,
 		"The isolation state",
-		"{on, since, until, who, reason, ...}", NULL },
+		"{state, since, since_ms, until, until_ms, who, reason, applying, exceptions, servers, warnings, check}", NULL },
 	[VG_CMD_ISOLATION_EXCEPTION_ADD] = { VG_CMD_ISOLATION_EXCEPTION_ADD, "isolation.exception.add", VG_ACCESS_ADMIN, 1, VG_CMD_MAY_WAIT, NULL,
 		"Add an isolation exception",
 		"the exception", args_isolation_exception_add },
@@ -396,7 +430,42 @@ const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 		"{}", args_ioc_cancel },
 	[VG_CMD_IOC_RESULTS] = { VG_CMD_IOC_RESULTS, "ioc.results", VG_ACCESS_READ, 1, 0, NULL,
 		"Past scans, or one scan's result",
-		"array of scans, or the scan", args_ioc_results },
+		"array of {scan_id, started, started_ms, finished, finished_ms, state, matched}, or the scan's result", args_ioc_results },
+	[VG_CMD_IOC_WATCH] = { VG_CMD_IOC_WATCH, "ioc.watch", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Arm OpenIOC documents: evaluated on every process start and file write",
+		"{armed[{id, file}], refused[{file, error}]}", args_ioc_watch },
+	[VG_CMD_IOC_UNWATCH] = { VG_CMD_IOC_UNWATCH, "ioc.unwatch", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Disarm an OpenIOC document",
+		"{unwatched}", args_ioc_unwatch },
+	[VG_CMD_IOC_WATCHES] = { VG_CMD_IOC_WATCHES, "ioc.watches", VG_ACCESS_READ, 2, 0, NULL,
+		"The armed OpenIOC documents",
+		"array of {id, file, source, uid, armed, active, description, indicators, items, documents}", NULL },
+	[VG_CMD_DETECTION_LIST] = { VG_CMD_DETECTION_LIST, "detection.list", VG_ACCESS_READ, 2, VG_CMD_MAY_WAIT, NULL,
+		"Recent detections, newest first",
+		"array of {uid, time, time_ms, event_time, event_time_ms, stored, stored_ms, latency_ms, rule, title, "
+		"severity_id, action}",
+		args_detection_list },
+	[VG_CMD_DETECTION_SHOW] = { VG_CMD_DETECTION_SHOW, "detection.show", VG_ACCESS_READ, 2, VG_CMD_MAY_WAIT, NULL,
+		"One detection with its OCSF Detection Finding",
+		"{uid, time, ..., finding}", args_detection_show },
+	[VG_CMD_DETECTION_FOLLOW] = { VG_CMD_DETECTION_FOLLOW, "detection.follow", VG_ACCESS_READ, 2, VG_CMD_STREAMS, "detections",
+		"Follow the detections as they are made",
+		"{stream: \"detections\"}, then stream messages {uid, time, rule, title, severity_id, action}", NULL },
+	[VG_CMD_DETECTION_RULES_LIST] = { VG_CMD_DETECTION_RULES_LIST, "detection.rules.list", VG_ACCESS_READ, 2, 0, NULL,
+		"The detection rules in force and those refused, with the reason",
+		"{generation, rules, refused, loaded, loaded_ms, loading, list[], rejects[], inputs[]}", args_detection_rules_list },
+	[VG_CMD_DETECTION_RULES_SHOW] = { VG_CMD_DETECTION_RULES_SHOW, "detection.rules.show", VG_ACCESS_READ, 2, 0, NULL,
+		"One rule: what it says of itself and its YAML",
+		"the rule", args_detection_rule_id },
+	[VG_CMD_DETECTION_RULES_RELOAD] = { VG_CMD_DETECTION_RULES_RELOAD, "detection.rules.reload", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Read the rules again; answers when the new rules are in force",
+		"{generation, rules, refused, loaded, loaded_ms, rejects[]}", NULL },
+	[VG_CMD_DETECTION_RULES_DISABLE] = { VG_CMD_DETECTION_RULES_DISABLE, "detection.rules.disable", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Disable a rule (kept across restarts); answers when in force",
+		"{rule, generation, rules, refused, loaded, loaded_ms, rejects[]}", args_detection_rule_id },
+	[VG_CMD_DETECTION_RULES_ENABLE] = { VG_CMD_DETECTION_RULES_ENABLE, "detection.rules.enable", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Enable a disabled rule; answers when in force",
+		"{rule, generation, rules, refused, loaded, loaded_ms, rejects[]}", args_detection_rule_id },
 	[VG_CMD_EXPORT_STATUS] = { VG_CMD_EXPORT_STATUS, "export.status", VG_ACCESS_READ, 2, 0, NULL,
 		"The event exports: each sink's state, position, deliveries and losses",
 		"{sinks[], heartbeat_period}", NULL },

@@ -10,7 +10,7 @@ telemetry_scripts = integration/telemetry-process.sh integration/telemetry-netwo
 	integration/telemetry-file.sh \
 	integration/telemetry-process-auditd.sh integration/telemetry-network-auditd.sh \
 	integration/telemetry-exclusion-auditd.sh integration/telemetry-file-auditd.sh \
-	integration/telemetry-file-watch.sh
+	integration/telemetry-file-watch.sh integration/telemetry-dropped.sh integration/telemetry-off.sh
 # The same tests against the eBPF sensor, and its own (beside auditd, drops, fallback).
 telemetry_ebpf_scripts = integration/telemetry-process-ebpf.sh integration/telemetry-network-ebpf.sh \
 	integration/telemetry-exclusion-ebpf.sh integration/telemetry-crash-ebpf.sh integration/telemetry-ebpf.sh

@@ -83,7 +83,7 @@ static void draw_title(struct vg_console *con)
 			snprintf(right + l, sizeof(right) - l, " (%s)", _("read-only"));
 		}
 	} else {
-		snprintf(right, sizeof(right), "%s", _("agent not reachable"));
+		snprintf(right, sizeof(right), "%s", con->refused ? _("access refused") : _("agent not reachable"));
 	}
 	if (con->npending > con->nlasting) {
 		uint64_t waited = vg_conn_oldest_ms(con);
@@ -108,40 +108,65 @@ static void draw_title(struct vg_console *con)
 	attrset(A_NORMAL);
 }
 
-/* The bottom bar: one tab per screen, "F2 Dashboard", shortened to fit the width. */
+/* The columns tab i takes: "F2 Dashboard" and a blank after it. */
+static int tab_width(size_t i)
+{
+	const struct vg_screen *scr = vg_console_screen(i);
+
+	return vg_ui_width(vg_console_key_for(VG_ACT_GOTO, 0, scr->name)) + 1 + vg_ui_width(_(scr->cls->label)) + 1;
+}
+
+/* The bottom bar: one tab per screen, "F2 Dashboard", each label whole.  When they do not all
+ * fit, the bar scrolls: it shows the tabs around the active one, with a mark on a side where
+ * tabs are hidden (their keys still work). */
 static void draw_tabs(struct vg_console *con)
 {
 	const int y = LINES - 1;
 	const size_t n = vg_console_screen_count();
-	int label_max = 32, total, x = 0;
+	const char *left_mark = vg_ui_utf8() ? "◀ " : "< ", *right_mark = vg_ui_utf8() ? " ▶" : " >";
+	size_t first = 0, last = n; /* the tabs shown: [first, last) */
+	int total = 0, x = 0;
 
-	/* Find the longest label width that lets every tab fit. */
-	for (;; label_max--) {
-		total = 0;
-		for (size_t i = 0; i < n; i++) {
-			const struct vg_screen *scr = vg_console_screen(i);
-			int lw = vg_ui_width(_(scr->cls->label));
+	for (size_t i = 0; i < n; i++)
+		total += tab_width(i);
+	if (total > COLS) {
+		int room = COLS - vg_ui_width(left_mark) - vg_ui_width(right_mark), used;
 
-			total += vg_ui_width(vg_console_key_for(VG_ACT_GOTO, 0, scr->name)) + 1 +
-				 (lw < label_max ? lw : label_max) + 1;
-		}
-		if (total <= COLS || label_max <= 2)
-			break;
+		/* As many tabs before the active one as fit with it, then as many after. */
+		first = con->active;
+		used = tab_width(con->active);
+		while (first > 0 && used + tab_width(first - 1) <= room)
+			used += tab_width(--first);
+		last = con->active + 1;
+		while (last < n && used + tab_width(last) <= room)
+			used += tab_width(last++);
+		/* Room left at the end goes to the tabs before. */
+		while (first > 0 && used + tab_width(first - 1) <= room)
+			used += tab_width(--first);
 	}
 	vg_ui_fill(y, 0, COLS, vg_ui_attr(VG_ROLE_TAB));
-	for (size_t i = 0; i < n && x < COLS; i++) {
+	for (size_t i = 0; i < n; i++)
+		con->tab_x[i][0] = con->tab_x[i][1] = -1;
+	if (first > 0) {
+		attrset(vg_ui_attr(VG_ROLE_TAB) | A_BOLD);
+		x += vg_ui_text(y, x, left_mark, COLS - x);
+	}
+	for (size_t i = first; i < last && x < COLS; i++) {
 		const struct vg_screen *scr = vg_console_screen(i);
-		const struct vg_screen_class *cls = scr->cls;
 		int start = x;
 
 		attrset(vg_ui_attr(VG_ROLE_TAB) | A_BOLD);
 		x += vg_ui_text(y, x, vg_console_key_for(VG_ACT_GOTO, 0, scr->name), COLS - x);
 		attrset(vg_ui_attr(i == con->active ? VG_ROLE_TAB_ACTIVE : VG_ROLE_TAB));
 		x += 1;
-		x += vg_ui_text(y, x, _(cls->label), label_max < COLS - x ? label_max : COLS - x);
+		x += vg_ui_text(y, x, _(scr->cls->label), COLS - x);
 		x += 1;
 		con->tab_x[i][0] = start;
 		con->tab_x[i][1] = x;
+	}
+	if (last < n) {
+		attrset(vg_ui_attr(VG_ROLE_TAB) | A_BOLD);
+		vg_ui_text(y, COLS - vg_ui_width(right_mark), right_mark, vg_ui_width(right_mark));
 	}
 	attrset(A_NORMAL);
 }
@@ -154,6 +179,11 @@ static void draw_message(struct vg_console *con)
 	if (con->message[0]) {
 		attrset(vg_ui_attr(con->message_error ? VG_ROLE_ERROR : VG_ROLE_OK));
 		vg_ui_text(y, 1, con->message, COLS - 2);
+	} else if (con->refused) {
+		attrset(vg_ui_attr(VG_ROLE_ERROR));
+		/* TRANSLATORS: why the agent refuses this user, then the key that asks again. */
+		snprintf(buf, sizeof(buf), _("%s; r: try again"), con->refusal);
+		vg_ui_text(y, 1, buf, COLS - 2);
 	} else if (!con->up) {
 		attrset(vg_ui_attr(VG_ROLE_WARN));
 		snprintf(buf, sizeof(buf), _("Reconnecting to %s: %s"), con->socket_path,
@@ -221,6 +251,7 @@ static void handle_global(struct vg_console *con, const struct vg_key *k)
 		con->redraw = true;
 		break;
 	case VG_ACT_RELOAD:
+		vg_conn_retry(con);
 		con->message[0] = '\0';
 		show_active(con);
 		con->redraw = true;

@@ -27,6 +27,8 @@ struct vg_console {
 	struct vg_error broken_err;
 	bool read_only;
 	uint64_t next_attempt_ms; /* when to try to reconnect */
+	bool refused;             /* the agent is not for this user: no more attempts until r */
+	char refusal[VG_ERROR_MSG_SIZE];
 	unsigned backoff_ms;
 	char agent_version[64];
 	char last_error[VG_ERROR_MSG_SIZE];
@@ -65,6 +67,8 @@ bool vg_conn_tick(struct vg_console *con);
 int vg_conn_fd(const struct vg_console *con);
 /* The socket is readable: runs the handlers; returns true when the state changed. */
 bool vg_conn_readable(struct vg_console *con);
+/* After a refusal, tries again now (the user pressed r). */
+void vg_conn_retry(struct vg_console *con);
 /* How long the oldest request has waited for its answer, in ms (0: none waits). */
 uint64_t vg_conn_oldest_ms(const struct vg_console *con);
 

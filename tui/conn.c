@@ -7,9 +7,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "nls.h"
@@ -33,6 +36,45 @@ bool vg_console_connected(const struct vg_console *con)
 bool vg_console_read_only(const struct vg_console *con)
 {
 	return con->read_only;
+}
+
+const char *vg_console_refusal(const struct vg_console *con)
+{
+	return con->refused ? con->refusal : NULL;
+}
+
+/* The agent is for root and its group (the socket's): another user is told so, in words,
+ * once; trying again every few seconds would only repeat it. */
+static void refuse(struct vg_console *con)
+{
+	struct stat st;
+	struct group gr, *found = NULL;
+	char buf[4096], gid[32];
+	const char *name = "vigil";
+
+	/* The socket's group is the agent's; its number when it has no name here. */
+	if (stat(con->socket_path, &st) == 0 && st.st_gid != 0) {
+		if (getgrgid_r(st.st_gid, &gr, buf, sizeof(buf), &found) == 0 && found) {
+			name = found->gr_name;
+		} else {
+			snprintf(gid, sizeof(gid), "%u", (unsigned)st.st_gid);
+			name = gid;
+		}
+	}
+	snprintf(con->refusal, sizeof(con->refusal), _("permission denied: you are not in group %s"), name);
+	con->refused = true;
+	con->next_attempt_ms = UINT64_MAX;
+	con->redraw = true;
+}
+
+void vg_conn_retry(struct vg_console *con)
+{
+	if (!con->refused)
+		return;
+	con->refused = false;
+	con->refusal[0] = '\0';
+	con->backoff_ms = BACKOFF_MIN_MS;
+	con->next_attempt_ms = 0;
 }
 
 bool vg_console_unavailable(const struct vg_error *err)
@@ -114,8 +156,16 @@ static void on_hello(void *ctx, json_t *result, const struct vg_error *err)
 	const char *version = json_string_value(json_object_get(result, "version"));
 	const char *access = json_string_value(json_object_get(result, "access"));
 
-	if (err)
+	if (err) {
+		/* Connected, but the agent refuses everything to this user (the socket's mode was
+		 * opened to others): the same as a refused connection. */
+		if (err->code == -EACCES || err->code == -EPERM) {
+			con->broken = true;
+			con->broken_err = *err;
+			con->refused = true;
+		}
 		return;
+	}
 	snprintf(con->agent_version, sizeof(con->agent_version), "%s", version ? version : "?");
 	con->read_only = !access || strcmp(access, "admin") != 0;
 	/* A real answer: the next loss starts the back-off from the beginning again. */
@@ -144,6 +194,8 @@ bool vg_conn_tick(struct vg_console *con)
 	if (con->broken) {
 		con->broken = false;
 		disconnect(con, &con->broken_err);
+		if (con->refused)
+			refuse(con);
 		return true;
 	}
 
@@ -153,6 +205,8 @@ bool vg_conn_tick(struct vg_console *con)
 	if (vg_client_connect(&con->client, con->socket_path, &err) < 0) {
 		con->client = NULL;
 		disconnect(con, &err);
+		if (err.code == -EACCES || err.code == -EPERM)
+			refuse(con);
 		return true;
 	}
 	vg_client_on_response(con->client, on_response, con);
@@ -182,6 +236,8 @@ bool vg_conn_readable(struct vg_console *con)
 	if (con->broken) {
 		con->broken = false;
 		disconnect(con, &con->broken_err);
+		if (con->refused)
+			refuse(con);
 		return true;
 	}
 	return false;

@@ -78,6 +78,9 @@ int vg_console_request(struct vg_console *con, enum vg_cmd cmd, json_t *args, vg
 int vg_console_request_lasting(struct vg_console *con, enum vg_cmd cmd, json_t *args, vg_console_reply_fn fn,
 			       void *ctx);
 bool vg_console_connected(const struct vg_console *con);
+/* Why the agent is not for this user (neither root nor in its group), translated, or NULL.
+ * The console stops trying to connect then, until r is pressed. */
+const char *vg_console_refusal(const struct vg_console *con);
 /* True when the agent said this user may only read (a member of group vigil, not root). */
 bool vg_console_read_only(const struct vg_console *con);
 /* The message line: an information or an error, shown until the next one. */
@@ -126,6 +129,9 @@ const char *vg_ui_spinner(unsigned frame);
 void vg_ui_duration(char *buf, size_t size, long long seconds);
 /* A JSON scalar as text ("" for objects and arrays of objects; arrays joined with ","). */
 void vg_ui_json_text(char *buf, size_t size, const json_t *v);
+/* The time an agent's result gives under key (its key_ms, milliseconds since the epoch) in local
+ * time, "YYYY-MM-DD HH:MM:SS"; "-" and false when it is null or missing (never). */
+bool vg_ui_time_of(char *buf, size_t size, const json_t *obj, const char *key);
 /* The string at key of a JSON object, or fallback when there is none. */
 const char *vg_ui_str_or(const json_t *obj, const char *key, const char *fallback);
 static inline const char *vg_ui_str(const json_t *obj, const char *key)
@@ -138,6 +144,10 @@ int vg_ui_text_cut(int y, int x, const char *s, int maxcols);
  * the bytes, 0 when it has none. */
 #define VG_UI_CHAR_MAX 16
 size_t vg_ui_encode_char(wint_t wc, char out[VG_UI_CHAR_MAX]);
+/* A history graph of n values (oldest first; NAN for a moment without a sample) in rows x cols
+ * from y, x: the newest at the right, one column per value, bars of block characters scaled
+ * to max (0: the largest value shown); ASCII outside UTF-8. */
+void vg_ui_graph(int y, int x, int rows, int cols, const double *values, size_t n, double max);
 /* The start of the UTF-8 character before pos, after pos. */
 size_t vg_ui_prev_char(const char *s, size_t pos);
 size_t vg_ui_next_char(const char *s, size_t len, size_t pos);

@@ -63,12 +63,37 @@ long long vg_ioc_parse_size(const char *t)
 	return *end || v > 1e15 ? -1 : (long long)v;
 }
 
-json_t *vg_ioc_scan_args(const struct vg_picker *picker, const struct vg_ioc_options *opt, char *msg, size_t size)
+int vg_ioc_skip_args(const char *skip, json_t *args, char *msg, size_t size)
 {
 	static const char *const skips[] = { "processes", "ports", "files", "system" };
-	json_t *docs = json_array(), *args, *words;
+	json_t *words = comma_list(skip, false), *w;
+	size_t i;
+
+	json_array_foreach(words, i, w) {
+		size_t k;
+		char key[32];
+
+		for (k = 0; k < sizeof(skips) / sizeof(skips[0]); k++)
+			if (strcmp(json_string_value(w), skips[k]) == 0)
+				break;
+		if (k == sizeof(skips) / sizeof(skips[0])) {
+			snprintf(msg, size, _("Skip: \"%s\" is not one of processes, ports, files, system."),
+				 json_string_value(w));
+			json_decref(words);
+			return -EINVAL;
+		}
+		snprintf(key, sizeof(key), "no_%s", skips[k]);
+		if (args)
+			json_object_set_new(args, key, json_true());
+	}
+	json_decref(words);
+	return 0;
+}
+
+json_t *vg_ioc_scan_args(const struct vg_picker *picker, const struct vg_ioc_options *opt, char *msg, size_t size)
+{
+	json_t *docs = json_array(), *args;
 	size_t total = 0, i;
-	json_t *w;
 
 	for (i = 0; i < picker->nchosen; i++) {
 		struct vg_error err;
@@ -96,25 +121,13 @@ json_t *vg_ioc_scan_args(const struct vg_picker *picker, const struct vg_ioc_opt
 	}
 	args = json_pack("{s:o, s:o, s:o, s:b}", "documents", docs, "paths", comma_list(opt->paths, true), "excludes",
 			 comma_list(opt->excludes, true), "follow", 1);
-	words = comma_list(opt->skip, false);
-	json_array_foreach(words, i, w) {
-		size_t k;
-		char key[32];
+	if (vg_ioc_skip_args(opt->skip, args, msg, size) < 0) {
+		size_t used = strlen(msg);
 
-		for (k = 0; k < sizeof(skips) / sizeof(skips[0]); k++)
-			if (strcmp(json_string_value(w), skips[k]) == 0)
-				break;
-		if (k == sizeof(skips) / sizeof(skips[0])) {
-			snprintf(msg, size, _("Skip: \"%s\" is not one of processes, ports, files, system (o: options)."),
-				 json_string_value(w));
-			json_decref(words);
-			json_decref(args);
-			return NULL;
-		}
-		snprintf(key, sizeof(key), "no_%s", skips[k]);
-		json_object_set_new(args, key, json_true());
+		snprintf(msg + used, size - used, " %s", _("(o: options)"));
+		json_decref(args);
+		return NULL;
 	}
-	json_decref(words);
 	if (opt->hash_limit[0]) {
 		long long limit = vg_ioc_parse_size(opt->hash_limit);
 

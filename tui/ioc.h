@@ -37,6 +37,9 @@ struct vg_ioc_options {
 	char paths[VG_FIELD_MAX], excludes[VG_FIELD_MAX], skip[VG_FIELD_MAX], hash_limit[64];
 };
 
+/* Checks the words of the Skip field (processes, ports, files, system, separated by commas) and
+ * sets the matching no_* arguments in args (when not NULL); -EINVAL with the word in msg. */
+int vg_ioc_skip_args(const char *skip, json_t *args, char *msg, size_t size);
 /* The arguments of ioc.scan (with "follow"), or NULL with the reason in msg. */
 json_t *vg_ioc_scan_args(const struct vg_picker *picker, const struct vg_ioc_options *opt, char *msg, size_t size);
 /* A size such as 200M, 1G or 4096 (bytes); -1 when it is not one. */

@@ -400,3 +400,37 @@ void vg_list_draw(struct vg_list *l, int top, int left, int rows, int cols)
 		curs_set(1);
 	}
 }
+
+/* ---- Lines of text ---- */
+
+static size_t text_count(void *ctx)
+{
+	const struct vg_text_lines *t = ctx;
+
+	return t->n;
+}
+
+static void text_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
+{
+	const struct vg_text_lines *t = ctx;
+
+	(void)selected;
+	if (i == 0 && t->heading)
+		attrset(vg_ui_attr(VG_ROLE_HEADING));
+	vg_ui_text(y, x + 1, t->lines[i], cols - 2);
+}
+
+static const char *text_line(void *ctx, size_t i, char *buf, size_t size)
+{
+	const struct vg_text_lines *t = ctx;
+
+	(void)buf;
+	(void)size;
+	return t->lines[i];
+}
+
+const struct vg_list_ops vg_text_lines_ops = {
+	.count = text_count,
+	.draw_row = text_row,
+	.text = text_line,
+};

@@ -69,6 +69,15 @@ struct vg_list {
 
 enum { VG_LIST_MISS, VG_LIST_SELECTED, VG_LIST_AGAIN };
 
+/* Lines of text to read in a list (a detail pane, set .viewer): the list's ctx is a struct
+ * vg_text_lines, the ops are vg_text_lines_ops.  The screen owns the lines. */
+struct vg_text_lines {
+	char **lines;
+	size_t n;
+	bool heading;             /* the first line is drawn as a heading */
+};
+extern const struct vg_list_ops vg_text_lines_ops;
+
 /* Starts an empty list over the screen's items (ops is kept, not copied). */
 void vg_list_init(struct vg_list *l, const struct vg_list_ops *ops, void *ctx);
 void vg_list_fini(struct vg_list *l);

@@ -81,15 +81,11 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vg_console con;
-	const char *socket_path, *dir;
+	const char *socket_path;
 	char fault[256];
 	int opt, rc;
 
 	vg_nls_init();
-	/* Lets the tests (and a user trying a catalog) point at a catalog that is not installed. */
-	dir = getenv("TEXTDOMAINDIR");
-	if (dir && dir[0])
-		bindtextdomain(VG_TEXT_DOMAIN, dir);
 	socket_path = vg_client_default_socket();
 	/* -S as in vigild and vigilctl; -s, its old letter, still works for a release. */
 	while ((opt = getopt_long(argc, argv, "S:s:hV", options, NULL)) != -1) {
@@ -122,7 +118,7 @@ int main(int argc, char **argv)
 
 	/* A screen or a key that names a screen not in the table is a fault of this build. */
 	if (vg_console_check_tables(fault, sizeof(fault)) < 0) {
-		fprintf(stderr, "vigil-console: %s\n", fault);
+		fprintf(stderr, _("vigil-console: %s\n"), fault);
 		return 70;
 	}
 	memset(&con, 0, sizeof(con));
@@ -150,7 +146,7 @@ int main(int argc, char **argv)
 		con.screens[i] = vg_console_screen(i)->cls->create(&con);
 		if (!con.screens[i]) {
 			restore_terminal();
-			fprintf(stderr, "vigil-console: %s\n", _("out of memory"));
+			fprintf(stderr, _("vigil-console: %s\n"), _("out of memory"));
 			return 1;
 		}
 	}

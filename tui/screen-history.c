@@ -30,8 +30,12 @@ static size_t count(void *ctx)
 static const char *change_text(const json_t *e, char *buf, size_t size)
 {
 	const char *key = vg_ui_str_or(e, "key", "?");
+	char old[512], new[512];
 
-	snprintf(buf, size, vg_ui_utf8() ? "%s: %s → %s" : "%s: %s -> %s", key, vg_ui_str(e, "old"), vg_ui_str(e, "new"));
+	/* Old and new come typed (true, 443, a list), as settings.show gives values. */
+	vg_ui_json_text(old, sizeof(old), json_object_get(e, "old"));
+	vg_ui_json_text(new, sizeof(new), json_object_get(e, "new"));
+	snprintf(buf, size, vg_ui_utf8() ? "%s: %s → %s" : "%s: %s -> %s", key, old, new);
 	return buf;
 }
 
@@ -53,16 +57,10 @@ static void draw_row(void *ctx, size_t item, int y, int x, int cols, bool select
 {
 	struct history_screen *h = ctx;
 	json_t *e = json_array_get(h->list, item);
-	time_t t = (time_t)json_integer_value(json_object_get(e, "time"));
 	char when[64], uid[32], change[1024];
-	struct tm tm;
 
 	(void)selected;
-	/* The agent may store seconds or milliseconds; both read as a date. */
-	if (t > 100000000000LL)
-		t /= 1000;
-	if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(when, sizeof(when), "?");
+	vg_ui_time_of(when, sizeof(when), e, "time");
 	snprintf(uid, sizeof(uid), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "uid")));
 	vg_ui_text(y, x + 1, when, 19);
 	vg_ui_text(y, x + 21, uid, 6);

@@ -16,6 +16,7 @@
 
 #include "ioc.h"
 #include "nls.h"
+#include "present.h"
 
 #define MAX_LINES 20000
 #define MAX_IOCS 256
@@ -111,12 +112,9 @@ static const char *past_text(void *ctx, size_t i, char *buf, size_t size)
 {
 	struct ioc_screen *s = ctx;
 	json_t *e = json_array_get(s->past, i);
-	time_t t = (time_t)json_integer_value(json_object_get(e, "started"));
-	struct tm tm;
 	char when[64], id[32], matched[32];
 
-	if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(when, sizeof(when), "?");
+	vg_ui_time_of(when, sizeof(when), e, "started");
 	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "scan_id")));
 	snprintf(matched, sizeof(matched), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "matched")));
 	snprintf(buf, size, _("scan %s  %s  %s  %s IOC matched"), id, when,
@@ -200,20 +198,7 @@ static void add(struct ioc_screen *s, int ioc, bool head, enum vg_role role, con
 /* A scan's state, in words (the agent's are protocol words). */
 static const char *state_text(const char *state)
 {
-	static const struct {
-		const char *name, *text;
-	} states[] = {
-		{ "running", N_("running") },
-		{ "done", N_("done") },
-		{ "cancelled", N_("cancelled") },
-		{ "failed", N_("failed") },
-		{ "interrupted", N_("interrupted") },
-	};
-
-	for (size_t i = 0; state && i < sizeof(states) / sizeof(states[0]); i++)
-		if (strcmp(state, states[i].name) == 0)
-			return _(states[i].text);
-	return state ? state : "?";
+	return vg_present_scan_state(state);
 }
 
 static const char *result_text(const char *r, enum vg_role *role)
@@ -445,7 +430,12 @@ static void cancel(struct ioc_screen *s)
 static void options_submit(void *ctx, struct vg_form *f)
 {
 	struct ioc_screen *s = ctx;
+	char msg[256];
 
+	if (vg_ioc_skip_args(vg_form_value(f, 2), NULL, msg, sizeof(msg)) < 0) {
+		vg_form_error(f, "%s", msg);
+		return;
+	}
 	if (vg_form_value(f, 3)[0] && vg_ioc_parse_size(vg_form_value(f, 3)) < 0) {
 		vg_form_error(f, "%s", _("The hash limit is a size such as 200M or 1G."));
 		return;
@@ -567,8 +557,7 @@ static void draw_progress(struct ioc_screen *s, int y, int cols)
 	long long seen = json_integer_value(json_object_get(p, "files_seen"));
 	long long total = json_integer_value(json_object_get(p, "files_total"));
 	double bytes = (double)json_integer_value(json_object_get(p, "bytes_read"));
-	double el = s->progress ? (double)json_integer_value(json_object_get(p, "elapsed"))
-				: json_number_value(json_object_get(p, "seconds"));
+	double el = (double)json_integer_value(json_object_get(p, s->progress ? "elapsed_ms" : "duration_ms")) / 1000.0;
 	bool done = state && strcmp(state, "done") == 0;
 	int pct = done ? 100 : total > 0 ? (int)(seen * 100 / total) : 0, barw = cols - 14;
 	char line[1024], a[64], b[32], c[32], d[64], e[32], f[32];
@@ -609,9 +598,14 @@ static void draw_progress(struct ioc_screen *s, int y, int cols)
 
 		snprintf(a + l, sizeof(a) - l, "/%s", b);
 	}
-	snprintf(line, sizeof(line), _("%s: files %s, %s MiB, %s MiB/s, %s elapsed, %s left  %s"),
-		 s->cancelling ? _("cancelling") : s->running ? _("running") : state_text(state), a, c, e, f, d,
-		 s->running ? json_string_value(json_object_get(p, "current")) ?: "" : "");
+	/* Before a hashing walk the agent counts the files: how many so far, while the block moves. */
+	if (s->running && !s->cancelling && strcmp(vg_ui_str(p, "phase"), "counting") == 0)
+		snprintf(line, sizeof(line), _("counting the files: %lld so far, %s elapsed"),
+			 (long long)json_integer_value(json_object_get(p, "files_counted")), f);
+	else
+		snprintf(line, sizeof(line), _("%s: files %s, %s MiB, %s MiB/s, %s elapsed, %s left  %s"),
+			 s->cancelling ? _("cancelling") : s->running ? _("running") : state_text(state), a, c, e, f, d,
+			 s->running ? json_string_value(json_object_get(p, "current")) ?: "" : "");
 	vg_ui_text(y + 1, 1, line, cols - 2);
 }
 

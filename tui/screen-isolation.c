@@ -231,7 +231,7 @@ static void tick(void *self)
 		s->ticks = 0;
 		reload(s);
 	}
-	if (json_is_integer(json_object_get(s->status, "until")))
+	if (json_is_integer(json_object_get(s->status, "until_ms")))
 		vg_console_redraw(s->con);
 }
 
@@ -473,10 +473,10 @@ static void draw(void *self, const struct vg_view *v)
 	}
 	on = strcmp(vg_ui_str(s->status, "state"), "on") == 0;
 	if (on) {
-		json_t *until = json_object_get(s->status, "until");
+		json_t *until = json_object_get(s->status, "until_ms");
 
 		if (json_is_integer(until)) {
-			long long l = json_integer_value(until) - (long long)time(NULL);
+			long long l = json_integer_value(until) / 1000 - (long long)time(NULL);
 
 			vg_ui_duration(left, sizeof(left), l > 0 ? l : 0);
 		} else {

@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "ioc.h"
 #include "nls.h"
+#include "present.h"
 
 #define MAX_CERT_FILE (1024 * 1024)
 
@@ -453,6 +454,22 @@ static int cert_line(int y, const json_t *cert, const char *err, int cols)
 	return y + 1;
 }
 
+/* A step of the server check in words (the agent names it by a word of the protocol). */
+static const char *step_label(const char *step)
+{
+	static const struct {
+		const char *key, *label;
+	} steps[] = {
+		{ "configuration", N_("configuration") }, { "dns", N_("DNS") }, { "tcp", N_("TCP") }, { "tls", N_("TLS") },
+		{ "certificate", N_("certificate") },     { "http", N_("HTTP") }, { "protocol", N_("protocol") },
+	};
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (strcmp(steps[i].key, step) == 0)
+			return _(steps[i].label);
+	return step;
+}
+
 static void draw(void *self, const struct vg_view *v)
 {
 	struct servers_screen *s = self;
@@ -513,16 +530,24 @@ static void draw(void *self, const struct vg_view *v)
 		vg_ui_text(y++, 3, _("Press n to check the selected server now."), w);
 		attrset(A_NORMAL);
 	} else {
+		int word_w = vg_ui_width(_("ok")) > vg_ui_width(_("FAIL")) ? vg_ui_width(_("ok")) : vg_ui_width(_("FAIL"));
+
 		json_array_foreach(json_object_get(s->check, "steps"), i, e) {
 			bool ok = json_is_true(json_object_get(e, "ok"));
+			char text[VG_ERROR_MSG_SIZE];
 
 			if (y >= v->top + v->rows)
 				break;
+			/* The agent's words travel as a message id: shown in the user's language. */
+			if (json_is_string(json_object_get(e, "msgid")))
+				vg_present_error(e, text, sizeof(text));
+			else
+				snprintf(text, sizeof(text), "%s", vg_ui_str(e, "detail"));
 			attrset(vg_ui_attr(ok ? VG_ROLE_OK : VG_ROLE_ERROR));
-			snprintf(buf, sizeof(buf), "%-4s %-12s %s", ok ? _("ok") : _("FAIL"), vg_ui_str(e, "step"),
-				 vg_ui_str(e, "detail"));
-			vg_ui_text(y++, 3, buf, w);
+			vg_ui_text(y, 3, ok ? _("ok") : _("FAIL"), word_w);
 			attrset(A_NORMAL);
+			vg_ui_text(y, 3 + word_w + 1, step_label(vg_ui_str(e, "step")), 14);
+			vg_ui_text_cut(y++, 3 + word_w + 1 + 15, text, w - word_w - 16);
 		}
 	}
 form:

@@ -128,7 +128,9 @@ static json_t *selected(struct settings_screen *s)
 static void on_set(void *ctx, json_t *result, const struct vg_error *err)
 {
 	struct settings_screen *s = ctx;
-	char msg[VG_ERROR_MSG_SIZE + 300], value[512];
+	char msg[2 * VG_ERROR_MSG_SIZE + 300], value[512];
+	json_t *warnings, *w;
+	size_t i;
 
 	s->form.busy = false;
 	if (err) {
@@ -146,8 +148,18 @@ static void on_set(void *ctx, json_t *result, const struct vg_error *err)
 	}
 	vg_ui_json_text(value, sizeof(value), json_object_get(json_array_get(result, 0), "value"));
 	snprintf(msg, sizeof(msg), _("%s is now %s."), s->editing, value);
+	/* Accepted, but naming what the host does not have (a directory still to be made). */
+	warnings = json_object_get(json_array_get(result, 0), "warnings");
+	json_array_foreach(warnings, i, w) {
+		struct vg_error e;
+		char text[VG_ERROR_MSG_SIZE];
+		size_t len = strlen(msg);
+
+		vg_client_error_of(w, &e);
+		snprintf(msg + len, sizeof(msg) - len, " %s %s", _("Warning:"), vg_error_text(&e, text, sizeof(text)));
+	}
 	vg_form_close(&s->form);
-	vg_console_message(s->con, false, msg);
+	vg_console_message(s->con, json_array_size(warnings) > 0, msg);
 	show(s);
 }
 

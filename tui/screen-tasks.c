@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "nls.h"
+#include "present.h"
 #include "tasks.h"
 
 #define LIST_LIMIT 500
@@ -24,32 +25,16 @@
 #define OUTPUT_MAX (4u << 20)     /* the most of a run's output the pane keeps */
 #define DETAIL_LINES_MAX 200000  /* 4 MiB of short lines */
 
-static const struct {
-	const char *name;
-	const char *text;
-	enum vg_role role;
-} states[] = {
-	{ "queued", N_("queued"), VG_ROLE_DIM },
-	{ "running", N_("running"), VG_ROLE_WARN },
-	{ "succeeded", N_("succeeded"), VG_ROLE_OK },
-	{ "failed", N_("failed"), VG_ROLE_ERROR },
-	{ "refused", N_("refused"), VG_ROLE_ERROR },
-	{ "cancelled", N_("cancelled"), VG_ROLE_WARN },
-	{ "timed_out", N_("timed out"), VG_ROLE_ERROR },
-	{ "interrupted", N_("interrupted"), VG_ROLE_WARN },
-};
-
+/* A task state in words (common/present-task.c), and the colour of its level. */
 static const char *state_text(const char *state, enum vg_role *role)
 {
-	for (size_t i = 0; state && i < sizeof(states) / sizeof(states[0]); i++)
-		if (strcmp(states[i].name, state) == 0) {
-			if (role)
-				*role = states[i].role;
-			return _(states[i].text);
-		}
+	enum vg_level level;
+	const char *text = vg_present_task_state(state, &level);
+
 	if (role)
-		*role = VG_ROLE_NORMAL;
-	return state ? state : "?";
+		*role = level == VG_LEVEL_OK ? VG_ROLE_OK : level == VG_LEVEL_WARN ? VG_ROLE_WARN
+			: level == VG_LEVEL_ERROR ? VG_ROLE_ERROR : VG_ROLE_DIM;
+	return text;
 }
 
 bool vg_tasks_final(const char *state)
@@ -64,7 +49,7 @@ struct detail_ctx {
 	int stream;               /* task.output: 0 stdout, 1 stderr */
 };
 
-static const struct vg_list_ops rows_ops, pane_ops;
+static const struct vg_list_ops rows_ops;
 
 static void *create(struct vg_console *con)
 {
@@ -74,7 +59,8 @@ static void *create(struct vg_console *con)
 		return NULL;
 	s->con = con;
 	vg_list_init(&s->rows, &rows_ops, s);
-	vg_list_init(&s->pane, &pane_ops, s);
+	s->dl.heading = true;
+	vg_list_init(&s->pane, &vg_text_lines_ops, &s->dl);
 	s->pane.viewer = true;
 	vg_tasks_quarantine_init(s);
 	return s;
@@ -82,11 +68,11 @@ static void *create(struct vg_console *con)
 
 static void clear_detail_lines(struct tasks_screen *s)
 {
-	for (size_t i = 0; i < s->ndl; i++)
-		free(s->dl[i]);
-	free(s->dl);
-	s->dl = NULL;
-	s->ndl = 0;
+	for (size_t i = 0; i < s->dl.n; i++)
+		free(s->dl.lines[i]);
+	free(s->dl.lines);
+	s->dl.lines = NULL;
+	s->dl.n = 0;
 	vg_list_changed(&s->pane);
 }
 
@@ -123,14 +109,14 @@ static void add_line(struct tasks_screen *s, const char *text, size_t len)
 	char **grown;
 	char *line;
 
-	if (s->ndl >= DETAIL_LINES_MAX)
+	if (s->dl.n >= DETAIL_LINES_MAX)
 		return;
-	if (!(grown = realloc(s->dl, (s->ndl + 1) * sizeof(*s->dl))))
+	if (!(grown = realloc(s->dl.lines, (s->dl.n + 1) * sizeof(*s->dl.lines))))
 		return;
-	s->dl = grown;
+	s->dl.lines = grown;
 	if (!(line = strndup(text, len)))
 		return;
-	s->dl[s->ndl++] = line;
+	s->dl.lines[s->dl.n++] = line;
 	vg_list_changed(&s->pane);
 }
 
@@ -158,69 +144,29 @@ static void add_output(struct tasks_screen *s, const char *heading, const char *
 	}
 }
 
+/* The pane: the task's facts as labelled lines (common/present-task.c, the same words as
+ * "vigilctl task show"), then a run's output. */
 static void rebuild_detail(struct tasks_screen *s)
 {
-	json_t *t = s->detail, *result = json_object_get(t, "result"), *v;
-	const char *key;
-	char buf[1024], when[64], value[1024];
+	struct vg_present_item *items;
+	size_t n;
+	int label_w = 0;
+	char buf[1024], label[160];
 
 	clear_detail_lines(s);
-	if (!t)
+	if (!s->detail || !(items = calloc(VG_PRESENT_MAX_ITEMS, sizeof(*items))))
 		return;
-	snprintf(buf, sizeof(buf), _("Task %s: %s, %s"), json_string_value(json_object_get(t, "id_text")) ?: "?",
-		 vg_ui_str_or(t, "kind", "?"),
-		 state_text(json_string_value(json_object_get(t, "state")), NULL));
-	add_text(s, "", buf);
-	vg_tasks_time(when, sizeof(when), json_object_get(t, "created"));
-	snprintf(buf, sizeof(buf), _("created %s by uid %s (%s)"), when,
-		 json_string_value(json_object_get(t, "uid_text")) ?: "?",
-		 json_string_value(json_object_get(t, "source")) ?: "?");
-	add_text(s, "  ", buf);
-	json_object_foreach(json_object_get(t, "request"), key, v) {
-		char *dump = NULL;
-
-		if (json_is_object(v) || json_is_array(v))
-			dump = json_dumps(v, JSON_COMPACT);
-		else
-			vg_ui_json_text(value, sizeof(value), v);
-		snprintf(buf, sizeof(buf), "  %s: %s", key, dump ? dump : value);
-		free(dump);
-		add_text(s, "", buf);
+	n = vg_present_task(s->detail, (int64_t)time(NULL), items, VG_PRESENT_MAX_ITEMS);
+	label_w = vg_present_label_width(items, n);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s%s", vg_present_label(&items[i], label_w + 1, label, sizeof(label)),
+			 items[i].value);
+		add_text(s, i == 0 ? "" : "  ", buf);
 	}
-	/* A run's output first: it is what a person looks for. */
+	free(items);
+	/* A run's output: it is what a person looks for. */
 	add_output(s, _("Standard output:"), s->out[0] ? s->out[0] : "", s->outlen[0]);
 	add_output(s, _("Standard error:"), s->out[1] ? s->out[1] : "", s->outlen[1]);
-	if (json_is_object(result)) {
-		add_text(s, "", _("Result:"));
-		json_object_foreach(result, key, v) {
-			char *dump = NULL;
-
-			if (strcmp(key, "stdout") == 0 || strcmp(key, "stderr") == 0)
-				continue;
-			if (json_is_array(v) && json_array_size(v) && json_is_object(json_array_get(v, 0))) {
-				size_t i;
-				json_t *item;
-
-				snprintf(buf, sizeof(buf), "  %s:", key);
-				add_text(s, "", buf);
-				json_array_foreach(v, i, item) {
-					dump = json_dumps(item, JSON_COMPACT);
-					add_text(s, "    ", dump ? dump : "?");
-					free(dump);
-				}
-				continue;
-			}
-			if (json_is_object(v))
-				dump = json_dumps(v, JSON_COMPACT);
-			else if (json_is_null(v))
-				snprintf(value, sizeof(value), "-");
-			else
-				vg_ui_json_text(value, sizeof(value), v);
-			snprintf(buf, sizeof(buf), "  %s: %s", key, dump ? dump : value);
-			free(dump);
-			add_text(s, "", buf);
-		}
-	}
 }
 
 static void request_output(struct tasks_screen *s, int stream);
@@ -278,17 +224,6 @@ static void request_output(struct tasks_screen *s, int stream)
 		free(c);
 }
 
-/* Text forms of the numbers the pane shows, so that the drawing only reads strings. */
-static void add_texts(json_t *t)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(t, "id")));
-	json_object_set_new(t, "id_text", json_string(buf));
-	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(t, "uid")));
-	json_object_set_new(t, "uid_text", json_string(buf));
-}
-
 static void on_show(void *ctx, json_t *result, const struct vg_error *err)
 {
 	struct detail_ctx *c = ctx;
@@ -311,7 +246,6 @@ static void on_show(void *ctx, json_t *result, const struct vg_error *err)
 		return;
 	clear_detail(s);
 	s->detail = json_deep_copy(result);
-	add_texts(s->detail);
 	res = json_object_get(s->detail, "result");
 	for (int i = 0; i < 2; i++) {
 		json_t *v = json_object_get(res, i ? "stderr" : "stdout");
@@ -430,48 +364,10 @@ static void stream(void *self, const char *name, json_t *data)
 		s->dirty = true;
 }
 
-void vg_tasks_time(char *buf, size_t size, const json_t *ms)
-{
-	time_t t;
-	struct tm tm;
-
-	if (!json_is_integer(ms)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	t = (time_t)(json_integer_value(ms) / 1000);
-	if (!localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
-		snprintf(buf, size, "?");
-}
-
-/* One line on what a task was asked to do and what came of it. */
+/* One line on what a task was asked to do and what came of it, in the user's language. */
 static void summary(char *buf, size_t size, const json_t *t)
 {
-	const json_t *req = json_object_get(t, "request"), *res = json_object_get(t, "result");
-	const char *err = json_string_value(json_object_get(res, "error"));
-	char target[512] = "", outcome[512] = "";
-
-	if (json_object_get(req, "path"))
-		snprintf(target, sizeof(target), "%s", json_string_value(json_object_get(req, "path")));
-	else if (json_object_get(req, "exe"))
-		vg_ui_json_text(target, sizeof(target), json_object_get(req, "exe"));
-	else if (json_object_get(req, "pid"))
-		snprintf(target, sizeof(target), "pid %" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(req, "pid")));
-	else if (json_object_get(req, "sha256"))
-		vg_ui_json_text(target, sizeof(target), json_object_get(req, "sha256"));
-	else if (json_object_get(req, "id"))
-		vg_ui_json_text(target, sizeof(target), json_object_get(req, "id"));
-	if (err)
-		snprintf(outcome, sizeof(outcome), "%s", err);
-	else if (json_is_integer(json_object_get(res, "exit_code"))) {
-		char code[32];
-
-		snprintf(code, sizeof(code), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(res, "exit_code")));
-		snprintf(outcome, sizeof(outcome), _("exit code %s"), code);
-	}
-	else if (json_object_get(res, "sha256"))
-		snprintf(outcome, sizeof(outcome), "sha256 %.16s…", json_string_value(json_object_get(res, "sha256")));
-	snprintf(buf, size, "%s%s%s", target, outcome[0] ? "  " : "", outcome);
+	vg_present_task_summary(t, buf, size);
 }
 
 static size_t rows_count(void *ctx)
@@ -500,7 +396,7 @@ static void task_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
 	attr_t normal = selected ? vg_ui_attr(VG_ROLE_SELECTED) : A_NORMAL;
 
 	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(t, "id")));
-	vg_tasks_time(when, sizeof(when), json_object_get(t, "created"));
+	vg_ui_time_of(when, sizeof(when), t, "created");
 	summary(what, sizeof(what), t);
 	vg_ui_text(y, x + 1, id, 6);
 	vg_ui_text(y, x + 8, vg_ui_str(t, "kind"), 18);
@@ -530,38 +426,6 @@ static const struct vg_list_ops rows_ops = {
 	.draw_row = task_row,
 	.columns = rows_columns,
 	.text = task_text,
-};
-
-static size_t pane_count(void *ctx)
-{
-	struct tasks_screen *s = ctx;
-
-	return s->ndl;
-}
-
-static void pane_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
-{
-	struct tasks_screen *s = ctx;
-
-	(void)selected;
-	if (i == 0)
-		attrset(vg_ui_attr(VG_ROLE_HEADING));
-	vg_ui_text(y, x + 1, s->dl[i], cols - 2);
-}
-
-static const char *pane_text(void *ctx, size_t i, char *buf, size_t size)
-{
-	struct tasks_screen *s = ctx;
-
-	(void)buf;
-	(void)size;
-	return s->dl[i];
-}
-
-static const struct vg_list_ops pane_ops = {
-	.count = pane_count,
-	.draw_row = pane_row,
-	.text = pane_text,
 };
 
 static void draw_detail(struct tasks_screen *s, int top, int rows, int cols)

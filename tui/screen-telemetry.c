@@ -14,6 +14,7 @@
 
 #include "console.h"
 #include "nls.h"
+#include "present.h"
 
 #define MAX_EVENTS 2000
 #define STATS_EVERY_TICKS 3
@@ -39,7 +40,7 @@ struct telemetry_screen {
 	json_t *detail_of;          /* the event the lines are of (a reference: it may leave the ring) */
 	char *detail_text;
 	char *detail_lines[DETAIL_LINES];
-	size_t ndetail;
+	struct vg_text_lines detail_view; /* over detail_lines */
 	bool detail_full;           /* the detail over the whole body */
 };
 
@@ -62,40 +63,6 @@ static const char *type_label(int t)
 	static const char *const labels[T_COUNT] = { N_("process"), N_("network"), N_("file"), N_("other") };
 
 	return _(labels[t]);
-}
-
-/* What the event is about, in one line. */
-static void summary(const json_t *ev, char *buf, size_t size)
-{
-	const json_t *proc = json_object_get(ev, "process");
-	const json_t *src, *dst;
-
-	if (!proc)
-		proc = json_object_get(json_object_get(ev, "actor"), "process");
-	switch (type_of(ev)) {
-	case T_PROCESS:
-		if (json_object_get(ev, "exit_code"))
-			snprintf(buf, size, "%s %s %" JSON_INTEGER_FORMAT, vg_ui_str(json_object_get(proc, "file"), "path"), _("exit"),
-				 json_integer_value(json_object_get(ev, "exit_code")));
-		else
-			snprintf(buf, size, "%s", vg_ui_str(proc, "cmd_line"));
-		break;
-	case T_NETWORK:
-		src = json_object_get(ev, "src_endpoint");
-		dst = json_object_get(ev, "dst_endpoint");
-		snprintf(buf, size, "%s %s:%" JSON_INTEGER_FORMAT " -> %s:%" JSON_INTEGER_FORMAT " %s",
-			 vg_ui_str(json_object_get(ev, "connection_info"), "protocol_name"), vg_ui_str(src, "ip"),
-			 json_integer_value(json_object_get(src, "port")), vg_ui_str(dst, "ip"),
-			 json_integer_value(json_object_get(dst, "port")), vg_ui_str(json_object_get(proc, "file"), "path"));
-		break;
-	case T_FILE:
-		snprintf(buf, size, "%s%s%s", vg_ui_str(json_object_get(ev, "file"), "path"),
-			 json_object_get(ev, "file_result") ? " -> " : "", vg_ui_str(json_object_get(ev, "file_result"), "path"));
-		break;
-	default:
-		snprintf(buf, size, "%s", vg_ui_str(ev, "message"));
-		break;
-	}
 }
 
 static json_t *event_at(const struct telemetry_screen *s, size_t i)
@@ -132,27 +99,28 @@ static const char *event_text(void *ctx, size_t i, char *buf, size_t size)
 }
 
 static const struct vg_list_column events_columns[] = {
-	{ N_("Time"), 1, 12 },
-	{ N_("Type"), 14, 8 },
-	{ N_("Event"), 23, 0 },
+	{ N_("Time"), 1, 9 },
+	{ N_("Type"), 11, 10 },
+	{ N_("Activity"), 22, 11 },
+	{ N_("Pid"), 34, 7 },
+	{ N_("Event"), 42, 0 },
 	{ NULL, 0, 0 },
 };
 
+/* Time, type, activity (a create and an update differ), the acting process and what the event
+ * is about, in the words of "vigilctl telemetry show" (common/present-event.c). */
 static void event_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
 {
 	struct telemetry_screen *s = ctx;
-	const json_t *ev = event_at(s, i);
-	time_t t = (time_t)(json_integer_value(json_object_get(ev, "time")) / 1000);
-	char when[32], buf[1024];
-	struct tm tm;
+	struct vg_present_event e;
 
 	(void)selected;
-	if (!localtime_r(&t, &tm) || !strftime(when, sizeof(when), "%H:%M:%S", &tm))
-		snprintf(when, sizeof(when), "?");
-	summary(ev, buf, sizeof(buf));
-	vg_ui_text(y, x + 1, when, 12);
-	vg_ui_text(y, x + 14, type_label(type_of(ev)), 8);
-	vg_ui_text(y, x + 23, buf, cols - 24);
+	vg_present_event(event_at(s, i), &e);
+	vg_ui_text(y, x + 1, e.time, 9);
+	vg_ui_text_cut(y, x + 11, e.type, 10);
+	vg_ui_text_cut(y, x + 22, e.activity, 11);
+	vg_ui_text(y, x + 34 + (7 - vg_ui_width(e.pid)), e.pid, 7);
+	vg_ui_text(y, x + 42, e.details, cols - 43);
 }
 
 static const struct vg_list_ops events_ops = {
@@ -163,41 +131,11 @@ static const struct vg_list_ops events_ops = {
 	.visible = event_visible,
 };
 
-static size_t detail_count(void *ctx)
-{
-	struct telemetry_screen *s = ctx;
-
-	return s->ndetail;
-}
-
-static void detail_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
-{
-	struct telemetry_screen *s = ctx;
-
-	(void)selected;
-	vg_ui_text(y, x + 1, s->detail_lines[i], cols - 2);
-}
-
-static const char *detail_line_text(void *ctx, size_t i, char *buf, size_t size)
-{
-	struct telemetry_screen *s = ctx;
-
-	(void)buf;
-	(void)size;
-	return s->detail_lines[i];
-}
-
-static const struct vg_list_ops detail_ops = {
-	.count = detail_count,
-	.draw_row = detail_row,
-	.text = detail_line_text,
-};
-
 static void clear_detail(struct telemetry_screen *s)
 {
 	free(s->detail_text);
 	s->detail_text = NULL;
-	s->ndetail = 0;
+	s->detail_view.n = 0;
 	json_decref(s->detail_of);
 	s->detail_of = NULL;
 	vg_list_changed(&s->detail);
@@ -215,9 +153,9 @@ static void set_detail(struct telemetry_screen *s, json_t *ev)
 	s->detail_of = json_incref(ev);
 	if (!ev || !(s->detail_text = json_dumps(ev, JSON_INDENT(2) | JSON_SORT_KEYS)))
 		return;
-	for (line = strtok_r(s->detail_text, "\n", &save); line && s->ndetail < DETAIL_LINES;
+	for (line = strtok_r(s->detail_text, "\n", &save); line && s->detail_view.n < DETAIL_LINES;
 	     line = strtok_r(NULL, "\n", &save))
-		s->detail_lines[s->ndetail++] = line;
+		s->detail_lines[s->detail_view.n++] = line;
 }
 
 static json_t *selected_event(struct telemetry_screen *s)
@@ -238,7 +176,8 @@ static void *create(struct vg_console *con)
 	s->events.follow = true;
 	s->events.filter_label = N_("Filter the events");
 	s->events.no_match = N_("No event matches the filter.");
-	vg_list_init(&s->detail, &detail_ops, s);
+	s->detail_view.lines = s->detail_lines;
+	vg_list_init(&s->detail, &vg_text_lines_ops, &s->detail_view);
 	s->detail.viewer = true;
 	return s;
 }
@@ -410,7 +349,7 @@ static void draw(void *self, const struct vg_view *v)
 	/* The whole event stays the one opened, while new ones come. */
 	if (!s->detail_full)
 		set_detail(s, selected_event(s));
-	if (s->detail_full && s->ndetail) {
+	if (s->detail_full && s->detail_view.n) {
 		vg_list_draw(&s->detail, v->top + 2, v->left, v->rows - 2, v->cols);
 		return;
 	}

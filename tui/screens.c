@@ -29,6 +29,7 @@
 	X(dashboard) \
 	X(telemetry) \
 	X(tasks) \
+	X(detections) \
 	X(ioc) \
 	X(isolation) \
 	X(servers) \

@@ -365,19 +365,11 @@ static void q_row(void *ctx, size_t i, int y, int x, int cols, bool selected)
 {
 	struct tasks_screen *s = ctx;
 	json_t *e = json_array_get(s->qlist, i);
-	json_t *at = json_object_get(e, "quarantined_at");
 	char size[32], when[64];
 
 	(void)selected;
 	snprintf(size, sizeof(size), "%" JSON_INTEGER_FORMAT, json_integer_value(json_object_get(e, "size")));
-	if (json_is_integer(at)) {
-		json_t *ms = json_integer(json_integer_value(at) * 1000);
-
-		vg_tasks_time(when, sizeof(when), ms);
-		json_decref(ms);
-	} else {
-		snprintf(when, sizeof(when), "-");
-	}
+	vg_ui_time_of(when, sizeof(when), e, "quarantined_at");
 	vg_ui_text(y, x + 1, vg_ui_str(e, "id"), 17);
 	vg_ui_text(y, x + 19, size, 10);
 	vg_ui_text(y, x + 30, when, 19);

@@ -22,8 +22,7 @@ struct tasks_screen {
 	char *out[2];
 	size_t outlen[2];
 	unsigned gen;             /* replies for an older detail are dropped */
-	char **dl;                /* the pane as lines */
-	size_t ndl;
+	struct vg_text_lines dl;  /* the pane as lines */
 	struct vg_list pane;      /* over dl; End stays at the end while more output arrives */
 	bool zoom;                /* the pane over the whole body */
 	/* The quarantine view. */
@@ -41,7 +40,6 @@ struct tasks_screen {
 /* screen-tasks.c */
 void vg_tasks_reload(struct tasks_screen *s);
 bool vg_tasks_final(const char *state);
-void vg_tasks_time(char *buf, size_t size, const json_t *ms);
 
 /* tasks-form.c */
 void vg_tasks_command(struct tasks_screen *s, int cmd);

@@ -4,10 +4,12 @@
 
 #include <langinfo.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "console.h"
 #include "nls.h"
@@ -220,6 +222,25 @@ void vg_ui_duration(char *buf, size_t size, long long seconds)
 		snprintf(buf, size, "%02d:%02d:%02d", h, m, s);
 }
 
+bool vg_ui_time_of(char *buf, size_t size, const json_t *obj, const char *key)
+{
+	char key_ms[96];
+	const json_t *ms;
+	time_t t;
+	struct tm tm;
+
+	snprintf(key_ms, sizeof(key_ms), "%s_ms", key);
+	ms = json_object_get(obj, key_ms);
+	if (!json_is_integer(ms)) {
+		snprintf(buf, size, "-");
+		return false;
+	}
+	t = (time_t)(json_integer_value(ms) / 1000);
+	if (!localtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, size, "?");
+	return true;
+}
+
 void vg_ui_json_text(char *buf, size_t size, const json_t *v)
 {
 	size_t used = 0, i;
@@ -312,4 +333,55 @@ size_t vg_ui_next_char(const char *s, size_t len, size_t pos)
 	while (pos < len && ((unsigned char)s[pos] & 0xC0) == 0x80)
 		pos++;
 	return pos;
+}
+
+/* One cell of a graph: units (0..8) eighths of a row filled from the bottom. */
+static void graph_cell(int y, int x, int units, bool utf8)
+{
+	static const char *const blocks[] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	static const char ascii[] = " ..::||##";
+
+	if (utf8)
+		vg_ui_text(y, x, blocks[units], 1);
+	else
+		mvaddch(y, x, (chtype)ascii[units]);
+}
+
+void vg_ui_graph(int y, int x, int rows, int cols, const double *values, size_t n, double max)
+{
+	bool utf8 = vg_ui_utf8();
+	size_t shown = n < (size_t)cols ? n : (size_t)cols;
+	int first = cols - (int)shown;
+
+	if (rows <= 0 || cols <= 0)
+		return;
+	if (max <= 0)
+		for (size_t i = n - shown; i < n; i++)
+			if (!isnan(values[i]) && values[i] > max)
+				max = values[i];
+	/* Columns before the first sample stay blank. */
+	for (int c = first; c < cols; c++) {
+		double v = values[n - shown + (size_t)(c - first)];
+		/* A value above zero shows at least its first eighth. */
+		long units = isnan(v) || v <= 0 || max <= 0 ? 0 : (long)(v / max * rows * 8 + 0.5);
+
+		if (!isnan(v) && v > 0 && units == 0)
+			units = 1;
+		for (int r = 0; r < rows; r++) {
+			long here = units - (long)(rows - 1 - r) * 8;
+
+			if (isnan(v) && r == rows - 1) {
+				/* No sample for this moment (the console was elsewhere, or the agent away). */
+				attr_t old;
+				short pair;
+
+				attr_get(&old, &pair, NULL);
+				attron(vg_ui_attr(VG_ROLE_DIM));
+				mvaddch(y + r, x + c, '.');
+				attrset(old);
+				continue;
+			}
+			graph_cell(y + r, x + c, here <= 0 ? 0 : here >= 8 ? 8 : (int)here, utf8);
+		}
+	}
 }

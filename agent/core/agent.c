@@ -22,6 +22,7 @@
 #include "store.h"
 #include "vigil/error.h"
 #include "spooler.h"
+#include "state-dir.h"
 #include "workers.h"
 
 #define DB_FILE "vigil.db"
@@ -33,6 +34,7 @@ static const struct vg_subsystem *const subsystems[] = {
 	&vg_subsystem_link,
 	&vg_subsystem_tasks,
 	&vg_subsystem_ioc,
+	&vg_subsystem_detect, /* after tasks and isolation: its responses go through them */
 	&vg_subsystem_export, /* last: stopped first, while the spool thread still runs */
 };
 
@@ -42,10 +44,21 @@ const struct vg_subsystem *const *vg_agent_subsystems(size_t *count)
 	return subsystems;
 }
 
-/* The core's own settings: those of the agent as a whole, under the prefix "agent".  None
- * yet; each subsystem declares its own in its struct vg_subsystem. */
+/* The core's own settings: those of the agent as a whole, under the prefix "agent"; each
+ * subsystem declares its own in its struct vg_subsystem. */
+VG_INT_SETTING(VG_S_AGENT_CONTROL_MAX_PER_USER, .key = "agent.control_max_per_user", .def = "16", .min = 1,
+	       .max = VG_CTL_MAX_OTHER_CLIENTS,
+	       .help = N_("Control connections that one user other than root may hold (root is never refused for them)"));
+VG_INT_SETTING(VG_S_AGENT_CONTROL_IDLE_SECONDS, .key = "agent.control_idle_seconds", .def = "300", .min = 5,
+	       .max = 86400, .unit = N_("seconds"),
+	       .help = N_("Time after which a connection of a user other than root that awaits nothing, or takes no "
+			  "answer, is closed"));
 static const char *const core_setting_prefixes[] = { "agent", NULL };
-static const struct vg_setting_def *const core_setting_defs[] = { NULL };
+static const struct vg_setting_def *const core_setting_defs[] = {
+	VG_SETTING_DEF(VG_S_AGENT_CONTROL_MAX_PER_USER),
+	VG_SETTING_DEF(VG_S_AGENT_CONTROL_IDLE_SECONDS),
+	NULL,
+};
 static const struct vg_setting_table core_settings = {
 	.prefixes = core_setting_prefixes,
 	.defs = core_setting_defs,
@@ -75,6 +88,14 @@ fail:
 static int setting_registry(struct vg_agent *agent, struct vg_error *err)
 {
 	return agent->setting_registry ? 0 : vg_agent_setting_registry(&agent->setting_registry, err);
+}
+
+static void control_limits(struct vg_ctl_limits *limits, void *data)
+{
+	const struct vg_agent *agent = data;
+
+	limits->max_per_user = (unsigned)vg_setting_int(agent->settings, VG_S_AGENT_CONTROL_MAX_PER_USER);
+	limits->idle_seconds = (unsigned)vg_setting_int(agent->settings, VG_S_AGENT_CONTROL_IDLE_SECONDS);
 }
 
 static gid_t group_id(const char *name)
@@ -183,7 +204,7 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 	if ((r = setting_registry(agent, err)) < 0)
 		return r;
 	/* The state directory holds the database, certificates and quarantine: root only. */
-	if ((r = vg_dir_ensure_private(agent->cfg.state_dir, 0700, err)) < 0)
+	if ((r = vg_state_dir_secure(agent->cfg.state_dir, err)) < 0)
 		return r;
 	if (snprintf(db, sizeof(db), "%s/%s", agent->cfg.state_dir, DB_FILE) >= (int)sizeof(db))
 		return vg_error_set(err, -ENAMETOOLONG, N_("path too long: %s"), agent->cfg.state_dir);
@@ -220,6 +241,7 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 		return r;
 	if (agent->extra_find)
 		vg_ctl_server_set_extra(agent->ctl, agent->extra_find);
+	vg_ctl_server_set_limits(agent->ctl, control_limits, agent);
 
 	if ((r = vg_workers_new(&agent->workers, agent->loop, WORKER_THREADS)) < 0)
 		return vg_error_set(err, r, N_("cannot start the worker threads: %s"), strerror(-r));

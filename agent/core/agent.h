@@ -31,6 +31,7 @@ struct vg_isolation;
 struct vg_tasks;
 struct vg_ioc_service;
 struct vg_export;
+struct vg_detect;
 
 typedef int (*vg_agent_handler_fn)(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
 				   struct vg_error *err);
@@ -63,6 +64,7 @@ extern const struct vg_subsystem vg_subsystem_isolation;
 extern const struct vg_subsystem vg_subsystem_tasks;
 extern const struct vg_subsystem vg_subsystem_ioc;
 extern const struct vg_subsystem vg_subsystem_export;
+extern const struct vg_subsystem vg_subsystem_detect;
 
 /* Every subsystem, in start order (agent.c). */
 const struct vg_subsystem *const *vg_agent_subsystems(size_t *count);
@@ -71,6 +73,10 @@ const struct vg_subsystem *const *vg_agent_subsystems(size_t *count);
  * order.  A table that does not hold together fails with err naming its owner and the key
  * (settings.h).  Freed with vg_setting_registry_free. */
 int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error *err);
+
+/* The core's settings (agent.c): what the control socket allows users other than root. */
+extern const struct vg_int_setting VG_S_AGENT_CONTROL_MAX_PER_USER[1];
+extern const struct vg_int_setting VG_S_AGENT_CONTROL_IDLE_SECONDS[1];
 
 struct vg_agent {
 	struct vg_agent_config cfg;
@@ -92,11 +98,15 @@ struct vg_agent {
 	struct vg_tasks *tasks;
 	struct vg_ioc_service *ioc;
 	struct vg_export *export;
+	struct vg_detect *detect;
 	unsigned started_subsystems;
 	vg_agent_handler_fn handlers[VG_CMD_COUNT]; /* by command, checked complete at start */
 	/* Commands outside the protocol table: only the test agent (tests/) sets these. */
 	const struct vg_proto_command *(*extra_find)(const char *name);
 	vg_agent_handler_fn extra_dispatch;
+	/* A pause point of the test agent, called by task threads between a check and an action
+	 * (tasks/executors.h): only the test agent sets it. */
+	void (*task_pause)(const char *point);
 	char id[40];                      /* stable agent id (UUID), see identity.c */
 	char hostname[256];
 	void (*event_sink)(struct vg_agent *agent, json_t *event, void *data); /* events.h */

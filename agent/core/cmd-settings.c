@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "agent.h"
 #include "nls.h"
@@ -70,6 +72,32 @@ int vg_cmd_settings_show(struct vg_agent *agent, struct vg_ctl_request *req, jso
 	return 0;
 }
 
+/* The paths of a new value that are not on the host (a directory still to be made): each a
+ * warning {code, message, msgid, args, prefix}, the change kept. */
+static json_t *host_warnings(const struct vg_settings *s, const struct vg_setting_def *def)
+{
+	char value[VG_SETTING_MAX_VALUE], prefix[128], *save = NULL;
+	bool list = def->type == VG_SETTING_LIST;
+	json_t *warnings = json_array();
+	struct stat st;
+
+	if (!(def->flags & VG_SETTING_PATHS))
+		return warnings;
+	snprintf(value, sizeof(value), "%s", vg_setting_text(s, def));
+	snprintf(prefix, sizeof(prefix), "%s: ", def->key);
+	for (char *item = list ? strtok_r(value, ",", &save) : value; item && item[0];
+	     item = list ? strtok_r(NULL, ",", &save) : NULL) {
+		struct vg_error w;
+
+		if (stat(item, &st) == 0 || errno != ENOENT)
+			continue;
+		vg_error_set(&w, -ENOENT, N_("%s does not exist on this host (the value is kept)"), item);
+		vg_error_prefix(&w, prefix);
+		json_array_append_new(warnings, vg_ctl_error_json(&w));
+	}
+	return warnings;
+}
+
 /* args: {"pairs": [{"key": K, "value": V}, ...]}, V a string or a typed JSON value. */
 int vg_cmd_settings_set(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
@@ -119,8 +147,15 @@ int vg_cmd_settings_set(struct vg_agent *agent, struct vg_ctl_request *req, json
 	if ((r = vg_settings_set(agent->settings, p, n, req->peer->uid, err)) < 0)
 		goto out;
 	*result = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(*result, describe(agent->settings, p[i].def));
+	for (i = 0; i < n; i++) {
+		json_t *o = describe(agent->settings, p[i].def), *warnings = host_warnings(agent->settings, p[i].def);
+
+		if (json_array_size(warnings))
+			json_object_set_new(o, "warnings", warnings);
+		else
+			json_decref(warnings);
+		json_array_append_new(*result, o);
+	}
 out:
 	free(p);
 	free(text);
@@ -176,8 +211,25 @@ int vg_cmd_settings_history(struct vg_agent *agent, struct vg_ctl_request *req, 
 	json_t *jlimit = json_object_get(req->args, "limit");
 	json_int_t limit = jlimit ? json_integer_value(jlimit) : 100;
 
+	json_t *e;
+	size_t i;
+
 	if (limit <= 0 || limit > MAX_HISTORY)
 		limit = MAX_HISTORY;
 	*result = vg_settings_history(agent->settings, (unsigned)limit, err);
-	return *result ? 0 : -EIO;
+	if (!*result)
+		return -EIO;
+	/* In the protocol's forms, as settings.show and the JSON export give them: the time in RFC 3339
+	 * (and time_ms), old and new typed (true, not "yes"); a secret stays masked. */
+	json_array_foreach(*result, i, e) {
+		const struct vg_setting_def *def = vg_setting_registry_find(vg_settings_registry(agent->settings),
+									    json_string_value(json_object_get(e, "key")), NULL);
+
+		vg_ctl_set_time(e, "time", (int64_t)json_integer_value(json_object_get(e, "time")) * 1000);
+		if (!def || (def->flags & VG_SETTING_SECRET))
+			continue;
+		json_object_set_new(e, "old", vg_setting_to_json(def, json_string_value(json_object_get(e, "old")) ?: ""));
+		json_object_set_new(e, "new", vg_setting_to_json(def, json_string_value(json_object_get(e, "new")) ?: ""));
+	}
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include "agent.h"
 #include "events.h"
 #include "loop.h"
+#include "spooler.h"
 #include "store.h"
 
 int vg_cmd_hello(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
@@ -34,6 +35,22 @@ static json_t *sections(struct vg_agent *agent)
 	return obj;
 }
 
+/* The spool's depth and backlog, which the console graphs over time: as the spool thread last
+ * saw them, so that status never waits for the database. */
+static json_t *spool_json(struct vg_agent *agent)
+{
+	struct vg_spooler_stats ss;
+	const struct vg_spool_stats *st = &ss.spool;
+
+	if (!agent->spooler)
+		return json_pack("{s:b}", "available", 0);
+	vg_spooler_stats(agent->spooler, &ss);
+	return json_pack("{s:b, s:I, s:I, s:I, s:I, s:I, s:I}", "available", 1, "events", (json_int_t)st->events,
+			 "pending", (json_int_t)st->pending, "bytes", (json_int_t)st->bytes, "oldest_ms",
+			 (json_int_t)st->oldest_ms, "oldest_pending_ms", (json_int_t)st->oldest_pending_ms, "dropped",
+			 (json_int_t)st->dropped);
+}
+
 int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	struct vg_ctl_stats cs;
@@ -41,18 +58,26 @@ int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	(void)req;
 	(void)err;
 	vg_ctl_server_stats(agent->ctl, &cs);
-	*result = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I}, s:o}",
+	int64_t up_ms = (int64_t)(vg_now_ms() - agent->started_ms);
+
+	*result = json_pack("{s:s, s:s, s:s, s:I, s:n, s:I, s:I, s:s, s:s, s:s, s:{s:i, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o}",
 			    "version", PACKAGE_VERSION,
 			    "agent_id", vg_agent_id(agent),
 			    "hostname", vg_agent_hostname(agent),
 			    "pid", (json_int_t)getpid(),
-			    "started", (json_int_t)agent->started_at,
-			    "uptime", (json_int_t)((vg_now_ms() - agent->started_ms) / 1000),
+			    "started",
+			    /* uptime in seconds is kept for the clients of version 2 (the protocol's durations
+			     * are *_ms now); started is set below, as every time is. */
+			    "uptime", (json_int_t)(up_ms / 1000), "uptime_ms", (json_int_t)up_ms,
 			    "state_dir", agent->cfg.state_dir,
 			    "socket", agent->cfg.socket_path,
 			    "database", vg_store_path(agent->store),
 			    "control", "clients", (int)cs.clients, "requests", (json_int_t)cs.requests,
 			    "refused", (json_int_t)cs.refused, "disconnected", (json_int_t)cs.disconnected,
-			    "sections", sections(agent));
+			    "slow_dropped", (json_int_t)cs.slow_dropped, "idle_closed", (json_int_t)cs.idle_closed,
+			    "busy_refused", (json_int_t)cs.busy_refused,
+			    "spool", spool_json(agent), "sections", sections(agent));
+	if (*result)
+		vg_ctl_set_time(*result, "started", (int64_t)agent->started_at * 1000);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <sys/epoll.h>
 
+#include "clock.h"
 #include "ctl-server.h"
 #include "fileio.h"
 #include "linebuf.h"
@@ -29,6 +30,10 @@
  * than PUMP_LOW bytes wait for the peer: a large answer costs the agent one part of buffer. */
 #define PART_BYTES (512u * 1024)
 #define PUMP_LOW (256u * 1024)
+#define SHRINK_ABOVE (64u * 1024) /* an emptied output buffer larger than this is given back */
+#define TICK_MS 1000              /* idle and stalled connections are looked for this often */
+#define MAX_ON_CLOSE 8
+#define READ_MAX (64u * 1024)     /* bytes taken from one peer in one go */
 /* A request line longer than this is parsed on a worker: JSON of several MiB (an OpenIOC
  * document) takes milliseconds that the loop owes to every other client. */
 #define PARSE_ON_WORKER_BYTES (64 * 1024)
@@ -52,6 +57,12 @@ struct conn {
 	struct vg_ctl_peer peer;
 	char streams[MAX_STREAMS][MAX_STREAM_NAME];
 	struct part_reply *parts;       /* results waiting to be sent in parts, oldest first */
+	bool root;                      /* the administrator: never refused or dropped for others */
+	bool doomed;                    /* cut off to make room: closed at its next event */
+	bool processing, in_handler, replied_in_handler;
+	bool input_held;                /* the non-root pool is full: no more reading until the next tick */
+	unsigned pending;               /* deferred requests not answered yet */
+	uint64_t active_ms;             /* the last request, or the last bytes the peer took */
 	bool parsing;                   /* a request is parsed on a worker: the next ones wait behind it */
 	uint32_t events;                /* what the watch waits for */
 	struct conn *next;
@@ -79,11 +90,21 @@ struct vg_ctl_server {
 	void *data;
 	const struct vg_proto_command *(*extra_find)(const char *name);
 	struct conn *conns;
-	unsigned nconns;
+	unsigned nconns, nroot;
+	size_t others_queued;           /* output bytes queued for non-root clients */
 	uint64_t next_conn_id;
 	struct vg_ctl_stats stats;
+	struct vg_ctl_limits limits;
 	struct vg_workers *workers;       /* for long requests; NULL: parsed here */
 	struct parse_job *parsing;
+	vg_ctl_limits_fn limits_fn;
+	void *limits_data;
+	struct vg_watch *tick;
+	int reserve_fd;                 /* given up to accept (and refuse) a client when out of descriptors */
+	struct {
+		vg_ctl_close_fn fn;
+		void *data;
+	} on_close[MAX_ON_CLOSE];
 };
 
 json_t *vg_ctl_error_json(const struct vg_error *err)
@@ -97,6 +118,37 @@ json_t *vg_ctl_error_json(const struct vg_error *err)
 			 "args", args ? args : json_array());
 }
 
+void vg_ctl_set_time(json_t *obj, const char *key, int64_t ms)
+{
+	char text[40], key_ms[96];
+
+	snprintf(key_ms, sizeof(key_ms), "%s_ms", key);
+	if (ms == 0 || vg_time_rfc3339(ms, text, sizeof(text)) < 0) {
+		json_object_set_new(obj, key, json_null());
+		json_object_set_new(obj, key_ms, json_null());
+		return;
+	}
+	json_object_set_new(obj, key, json_string(text));
+	json_object_set_new(obj, key_ms, json_integer(ms));
+}
+
+/* Gives back the output queue (and the large results waiting to be sent). */
+static void conn_drop_output(struct conn *c)
+{
+	if (!c->root)
+		c->srv->others_queued -= c->out_len;
+	free(c->out);
+	c->out = NULL;
+	c->out_len = c->out_cap = 0;
+	while (c->parts) {
+		struct part_reply *p = c->parts;
+
+		c->parts = p->after;
+		json_decref(p->items);
+		free(p);
+	}
+}
+
 static void conn_close(struct conn *c)
 {
 	struct vg_ctl_server *srv = c->srv;
@@ -107,38 +159,67 @@ static void conn_close(struct conn *c)
 			break;
 		}
 	srv->nconns--;
+	if (c->root)
+		srv->nroot--;
 	vg_watch_remove(c->watch);
 	close(c->fd);
 	vg_linebuf_fini(&c->in);
-	free(c->out);
-	while (c->parts) {
-		struct part_reply *p = c->parts;
-
-		c->parts = p->after;
-		json_decref(p->items);
-		free(p);
-	}
+	conn_drop_output(c);
+	/* What waits for this connection goes with it (it can no longer be found). */
+	for (int i = 0; i < MAX_ON_CLOSE; i++)
+		if (srv->on_close[i].fn)
+			srv->on_close[i].fn(c->id, srv->on_close[i].data);
 	free(c);
+}
+
+/* Cuts a connection off while another one is being served: its memory goes now, the rest at
+ * its next event (the hang-up that shutdown causes) or tick. */
+static void conn_doom(struct conn *c)
+{
+	if (c->doomed)
+		return;
+	c->doomed = true;
+	conn_drop_output(c);
+	shutdown(c->fd, SHUT_RDWR);
+	if (vg_watch_set_events(c->watch, EPOLLIN) == 0)
+		c->events = EPOLLIN;
 }
 
 static struct conn *conn_find(struct vg_ctl_server *srv, uint64_t id)
 {
 	for (struct conn *c = srv->conns; c; c = c->next)
-		if (c->id == id)
+		if (c->id == id && !c->doomed)
 			return c;
 	return NULL;
 }
 
-static int conn_pump(struct conn *c);
-
-/* Reads while no request waits for a worker; writes while replies or parts of one are queued. */
-static void conn_watch(struct conn *c)
+/* Reading more requests waits while the peer has many answers to take or to await. */
+static bool conn_paused(const struct conn *c)
 {
-	uint32_t events = (c->parsing ? 0 : EPOLLIN) | (c->out_len || c->parts ? EPOLLOUT : 0);
+	return c->parsing || c->pending >= VG_CTL_MAX_PENDING || c->out_len >= PUMP_LOW || c->input_held;
+}
+
+/* What the non-root clients hold: their answers queued and their requests being read. */
+static size_t others_held(const struct vg_ctl_server *srv)
+{
+	size_t n = srv->others_queued;
+
+	for (const struct conn *c = srv->conns; c; c = c->next)
+		if (!c->root)
+			n += c->in.cap;
+	return n;
+}
+
+/* Reads unless held back; writes while replies or parts of one are queued. */
+static void conn_set_events(struct conn *c)
+{
+	uint32_t events = (conn_paused(c) ? 0 : EPOLLIN) | (c->out_len || c->parts ? EPOLLOUT : 0);
 
 	if (events != c->events && vg_watch_set_events(c->watch, events) == 0)
 		c->events = events;
 }
+
+static int conn_pump(struct conn *c);
 
 /* Sends what is queued, and the next parts of a large result as room appears; returns -1 when
  * the connection had to be closed. */
@@ -158,6 +239,9 @@ static int conn_flush(struct conn *c)
 			}
 			memmove(c->out, c->out + n, c->out_len - (size_t)n);
 			c->out_len -= (size_t)n;
+			if (!c->root)
+				c->srv->others_queued -= (size_t)n;
+			c->active_ms = vg_now_ms();
 		}
 		if (!c->parts || c->out_len >= PUMP_LOW)
 			break;
@@ -166,20 +250,50 @@ static int conn_flush(struct conn *c)
 		if (c->out_len >= PUMP_LOW)
 			break;          /* wait for the peer to read before making more */
 	}
-	conn_watch(c);
+	if (!c->out_len && c->out_cap > SHRINK_ABOVE) {
+		/* A burst is over: a large buffer kept by every client is what a crowd would cost. */
+		free(c->out);
+		c->out = NULL;
+		c->out_cap = 0;
+	}
+	conn_set_events(c);
 	return 0;
+}
+
+/* Room for need more bytes among the non-root clients' queues: the client that holds the
+ * most (and more than c) is cut off first.  False when c itself is the one holding most. */
+static bool others_make_room(struct vg_ctl_server *srv, struct conn *c, size_t need)
+{
+	while (srv->others_queued + need > VG_CTL_MAX_OTHERS_OUTPUT) {
+		struct conn *victim = NULL;
+
+		for (struct conn *x = srv->conns; x; x = x->next)
+			if (!x->root && !x->doomed && x != c && x->out_len > (victim ? victim->out_len : c->out_len))
+				victim = x;
+		if (!victim)
+			return false;
+		vg_warn("control: client pid %d (uid %u) does not read its replies; disconnecting to make room",
+			(int)victim->peer.pid, (unsigned)victim->peer.uid);
+		srv->stats.slow_dropped++;
+		srv->stats.disconnected++;
+		conn_doom(victim);
+	}
+	return true;
 }
 
 /* Appends one line of text to the output queue; a full queue means the peer does not read
  * (droppable: a stream message, lost and counted instead).  Returns -1 when it was closed. */
 static int conn_queue(struct conn *c, const char *text, size_t len, bool droppable)
 {
-	if (c->out_len + len + 1 > VG_CTL_MAX_OUTPUT) {
+	if (c->out_len + len + 1 > VG_CTL_MAX_OUTPUT ||
+	    (!c->root && !others_make_room(c->srv, c, len + 1))) {
 		if (droppable) {
 			c->srv->stats.stream_drops++;
 			return 0;
 		}
-		vg_warn("control: client pid %d does not read its replies; disconnecting", (int)c->peer.pid);
+		vg_warn("control: client pid %d (uid %u) does not read its replies; disconnecting", (int)c->peer.pid,
+			(unsigned)c->peer.uid);
+		c->srv->stats.slow_dropped++;
 		c->srv->stats.disconnected++;
 		conn_close(c);
 		return -1;
@@ -201,6 +315,8 @@ static int conn_queue(struct conn *c, const char *text, size_t len, bool droppab
 	memcpy(c->out + c->out_len, text, len);
 	c->out[c->out_len + len] = '\n';
 	c->out_len += len + 1;
+	if (!c->root)
+		c->srv->others_queued += len + 1;
 	return 0;
 }
 
@@ -328,6 +444,8 @@ static int conn_reply(struct conn *c, json_int_t id, bool has_id, json_t *result
 	return r;
 }
 
+static int conn_process_input(struct conn *c);
+
 void vg_ctl_server_reply(struct vg_ctl_server *srv, uint64_t conn_id, json_int_t id, json_t *result,
 			 const struct vg_error *err)
 {
@@ -337,9 +455,18 @@ void vg_ctl_server_reply(struct vg_ctl_server *srv, uint64_t conn_id, json_int_t
 		json_decref(result);
 		return;
 	}
-	conn_reply(c, id, true, result, err);
+	if (c->in_handler)
+		c->replied_in_handler = true; /* answered before its handler even returned */
+	else if (c->pending)
+		c->pending--;
+	if (conn_reply(c, id, true, result, err) < 0)
+		return;
+	/* One answer less to await: requests held back may go on. */
+	if (!c->in_handler && !conn_paused(c) && conn_process_input(c) == 0)
+		conn_set_events(c);
 }
 
+/* Handles one line; returns -1 when the connection was closed. */
 /* Handles one parsed request (msg is stolen; NULL with jerr when it did not parse); returns
  * -1 when the connection was closed. */
 static int conn_dispatch(struct conn *c, json_t *msg, const json_error_t *jerr)
@@ -351,6 +478,7 @@ static int conn_dispatch(struct conn *c, json_t *msg, const json_error_t *jerr)
 	const struct vg_proto_command *def;
 	struct vg_ctl_request req;
 	json_int_t id = 0;
+	uint64_t cid;
 	bool has_id;
 	int r;
 
@@ -408,21 +536,27 @@ static int conn_dispatch(struct conn *c, json_t *msg, const json_error_t *jerr)
 		goto out;
 	}
 	vg_error_clear(&err);
+	cid = c->id;
 	req = (struct vg_ctl_request){
-		.server = srv, .conn_id = c->id, .id = id, .cmd = cmd, .def = def,
+		.server = srv, .conn_id = cid, .id = id, .cmd = cmd, .def = def,
 		.args = args ? args : json_object(), .peer = &c->peer,
 	};
+	c->in_handler = true;
+	c->replied_in_handler = false;
 	r = srv->handler(&req, &result, &err, srv->data);
 	if (!args)
 		json_decref(req.args);
-	if (r == VG_CTL_DEFERRED) {
-		r = 0;
-		goto out;
-	}
-	/* The handler may have closed nothing, but be safe: the connection might be gone. */
-	if (!conn_find(srv, c->id)) {
+	/* The handler may have answered, and the answer closed the connection. */
+	if (!(c = conn_find(srv, cid))) {
 		json_decref(result);
 		r = -1;
+		goto out;
+	}
+	c->in_handler = false;
+	if (r == VG_CTL_DEFERRED) {
+		if (!c->replied_in_handler)
+			c->pending++;
+		r = 0;
 		goto out;
 	}
 	if (r < 0) {
@@ -436,8 +570,6 @@ out:
 	json_decref(msg);
 	return r;
 }
-
-static void conn_lines(struct conn *c);
 
 static void parse_work(struct vg_job *job, void *data)
 {
@@ -469,8 +601,9 @@ static void parse_done(struct vg_job *job, void *data)
 		return;
 	}
 	c->parsing = false;
-	if (conn_dispatch(c, pj->msg, &pj->jerr) == 0)
-		conn_lines(c); /* the requests that waited behind it, then reading again */
+	/* Then the requests that waited behind it, and reading again. */
+	if (conn_dispatch(c, pj->msg, &pj->jerr) == 0 && conn_process_input(c) == 0)
+		conn_set_events(c);
 	free(pj);
 }
 
@@ -483,6 +616,7 @@ static int conn_request(struct conn *c, const char *line, size_t len)
 	json_error_t jerr;
 
 	srv->stats.requests++;
+	c->active_ms = vg_now_ms();
 	if (srv->workers && len >= PARSE_ON_WORKER_BYTES && (pj = calloc(1, sizeof(*pj)))) {
 		if ((pj->line = malloc(len))) {
 			memcpy(pj->line, line, len);
@@ -502,22 +636,31 @@ static int conn_request(struct conn *c, const char *line, size_t len)
 	return conn_dispatch(c, json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr), &jerr);
 }
 
-/* Handles the complete lines held, in order, until one goes to a worker; then watches the
- * socket for what it needs. */
-static void conn_lines(struct conn *c)
+/* Serves the whole requests already read, as long as the peer is not held back (nor waiting
+ * for a worker's parse); returns -1 when the connection was closed. */
+static int conn_process_input(struct conn *c)
 {
 	struct vg_error err;
 	char *line;
 	size_t len;
 	int r = 0;
 
-	while (!c->parsing && (r = vg_linebuf_next(&c->in, &line, &len)) > 0) {
+	if (c->processing)
+		return 0; /* an answer given inside a handler: the outer round goes on */
+	c->processing = true;
+	while (!conn_paused(c) && (r = vg_linebuf_next(&c->in, &line, &len)) > 0) {
 		if (len == 0)
 			continue;
 		if (conn_request(c, line, len) < 0)
-			return;
+			return -1;
 	}
-	if (r < 0) {
+	c->processing = false;
+	if (r == 0 && c->in.start == c->in.len && c->in.cap > SHRINK_ABOVE) {
+		/* Every request read was served: a large buffer goes back. */
+		vg_linebuf_fini(&c->in);
+		vg_linebuf_init(&c->in, VG_PROTO_MAX_REQUEST);
+	}
+	if (!conn_paused(c) && r < 0) {
 		char max[16];
 
 		snprintf(max, sizeof(max), "%d", VG_PROTO_MAX_REQUEST);
@@ -531,37 +674,50 @@ static void conn_lines(struct conn *c)
 			/* Best effort: the error was queued; the peer is cut off now. */
 			conn_close(c);
 		}
-		return;
+		return -1;
 	}
-	conn_watch(c);
+	return 0;
 }
 
 static void conn_event(struct vg_watch *w, int fd, uint32_t events, void *data)
 {
 	struct conn *c = data;
 	size_t room;
+	ssize_t n;
+	char *p;
 
 	(void)w;
-	if (events & EPOLLOUT) {
-		if (conn_flush(c) < 0)
-			return;
-	}
-	if (c->parsing) {
-		/* Not reading until the request on the worker is handled; a peer gone meanwhile is closed. */
-		if (events & (EPOLLHUP | EPOLLERR))
-			conn_close(c);
-		return;
-	}
-	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-		return;
-	char *p = vg_linebuf_space(&c->in, &room);
-	ssize_t n;
-
-	if (!p) {
+	if (c->doomed || (events & EPOLLERR)) {
 		conn_close(c);
 		return;
 	}
-	n = recv(fd, p, room, MSG_DONTWAIT);
+	if (events & EPOLLOUT) {
+		if (conn_flush(c) < 0)
+			return;
+		/* The peer took some answers: requests held back may go on. */
+		if (conn_process_input(c) < 0)
+			return;
+	}
+	if (!(events & (EPOLLIN | EPOLLHUP)))
+		return;
+	if (conn_paused(c)) {
+		/* Held back, and yet something happened: only a hang-up matters now. */
+		if (events & EPOLLHUP)
+			conn_close(c);
+		return;
+	}
+	if (!c->root && c->in.len + READ_MAX > c->in.cap && others_held(c->srv) + READ_MAX > VG_CTL_MAX_OTHERS_OUTPUT) {
+		/* Reading would grow a buffer beyond what all users but root may hold together: wait
+		 * (the tick lets it try again; an idle peer is closed in time). */
+		c->input_held = true;
+		conn_set_events(c);
+		return;
+	}
+	if (!(p = vg_linebuf_space(&c->in, &room))) {
+		conn_close(c);
+		return;
+	}
+	n = recv(fd, p, room < READ_MAX ? room : READ_MAX, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -570,7 +726,8 @@ static void conn_event(struct vg_watch *w, int fd, uint32_t events, void *data)
 		return;
 	}
 	vg_linebuf_commit(&c->in, (size_t)n);
-	conn_lines(c);
+	if (conn_process_input(c) == 0)
+		conn_set_events(c);
 }
 
 static bool peer_in_group(int fd, gid_t pgid, gid_t gid)
@@ -592,21 +749,45 @@ static bool peer_in_group(int fd, gid_t pgid, gid_t gid)
 	return false;
 }
 
+/* Tells a client it is one too many, and hangs up. */
+static void refuse_busy(struct vg_ctl_server *srv, int cfd)
+{
+	static const char busy[] = "{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"busy\","
+				   "\"message\":\"too many clients\",\"msgid\":\"too many clients\","
+				   "\"prefix\":\"\",\"args\":[]}}\n";
+
+	if (send(cfd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		vg_debug("control: could not tell a client it is one too many");
+	srv->stats.refused++;
+	srv->stats.busy_refused++;
+	close(cfd);
+}
+
+static unsigned connections_of(const struct vg_ctl_server *srv, uid_t uid)
+{
+	unsigned n = 0;
+
+	for (const struct conn *c = srv->conns; c; c = c->next)
+		n += c->peer.uid == uid && !c->doomed;
+	return n;
+}
+
 static void accept_one(struct vg_ctl_server *srv, int cfd)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct conn *c;
+	bool known = getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 && len == sizeof(cred);
+	bool root = known && cred.uid == 0;
 
-	if (srv->nconns >= VG_CTL_MAX_CLIENTS) {
-		static const char busy[] = "{\"v\":1,\"id\":null,\"ok\":false,\"error\":{\"code\":\"busy\","
-					   "\"message\":\"too many clients\",\"msgid\":\"too many clients\","
-					   "\"prefix\":\"\",\"args\":[]}}\n";
-
-		if (send(cfd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-			vg_debug("control: could not tell a client it is one too many");
-		srv->stats.refused++;
-		close(cfd);
+	/* Root has a pool of its own; everyone else shares one, with a share per uid. */
+	if (root ? srv->nroot >= VG_CTL_MAX_ROOT_CLIENTS
+		 : srv->nconns - srv->nroot >= VG_CTL_MAX_OTHER_CLIENTS ||
+			   connections_of(srv, known ? cred.uid : (uid_t)-1) >= srv->limits.max_per_user) {
+		if (!root)
+			vg_notice("control: refused a connection of uid %u: it has too many already",
+				  known ? (unsigned)cred.uid : (unsigned)-1);
+		refuse_busy(srv, cfd);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
@@ -617,8 +798,9 @@ static void accept_one(struct vg_ctl_server *srv, int cfd)
 	c->srv = srv;
 	c->fd = cfd;
 	c->id = ++srv->next_conn_id;
-	vg_linebuf_init(&c->in, VG_PROTO_MAX_REQUEST);
-	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof(cred)) {
+	c->root = root;
+	c->active_ms = vg_now_ms();
+	if (!known) {
 		c->peer.access = VG_ACCESS_NONE;
 		c->peer.uid = (uid_t)-1;
 		c->peer.pid = -1;
@@ -629,6 +811,9 @@ static void accept_one(struct vg_ctl_server *srv, int cfd)
 		c->peer.access = cred.uid == 0 ? VG_ACCESS_ADMIN
 			       : peer_in_group(cfd, cred.gid, srv->gid) ? VG_ACCESS_READ : VG_ACCESS_NONE;
 	}
+	/* The long requests (OpenIOC documents) are for peers who may send them: a peer with no
+	 * access is refused anyway, after at most an ordinary message. */
+	vg_linebuf_init(&c->in, c->peer.access == VG_ACCESS_NONE ? VG_PROTO_MAX_MESSAGE : VG_PROTO_MAX_REQUEST);
 	c->watch = vg_loop_watch(srv->loop, cfd, EPOLLIN, conn_event, c);
 	c->events = EPOLLIN;
 	if (!c->watch) {
@@ -640,19 +825,78 @@ static void accept_one(struct vg_ctl_server *srv, int cfd)
 	c->next = srv->conns;
 	srv->conns = c;
 	srv->nconns++;
+	srv->nroot += root;
 }
 
 static void server_accept(struct vg_watch *w, int fd, uint32_t events, void *data)
 {
+	struct vg_ctl_server *srv = data;
+
 	(void)w;
 	(void)events;
 	/* Drain the backlog: a crowd of clients arriving at once is served in one round. */
 	for (int i = 0; i < 1024; i++) {
 		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
+		if (cfd < 0 && (errno == EMFILE || errno == ENFILE) && srv->reserve_fd >= 0) {
+			/* Out of descriptors: the one kept in reserve takes the client, to tell it so
+			 * and hang up, rather than leave it in the backlog and the loop spinning. */
+			close(srv->reserve_fd);
+			cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+			if (cfd >= 0)
+				refuse_busy(srv, cfd);
+			srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			vg_warn("control: out of file descriptors; a client was refused");
+			return;
+		}
 		if (cfd < 0)
 			return;
-		accept_one(data, cfd);
+		accept_one(srv, cfd);
+	}
+}
+
+static void refresh_limits(struct vg_ctl_server *srv);
+
+/* Once a second: non-root connections idle (nothing pending, no subscription) or stalled
+ * (answers queued that the peer does not take) for agent.control_idle_seconds are closed, and
+ * those cut off meanwhile are finished. */
+static void server_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	struct vg_ctl_server *srv = data;
+	uint64_t now = vg_now_ms(), idle_ms;
+	struct conn *c, *next;
+
+	(void)w;
+	(void)fd;
+	(void)events;
+	refresh_limits(srv);
+	idle_ms = (uint64_t)srv->limits.idle_seconds * 1000;
+	for (c = srv->conns; c; c = next) {
+		bool waiting_for_peer = c->out_len || c->parts;
+
+		next = c->next;
+		if (c->doomed) {
+			conn_close(c);
+			continue;
+		}
+		if (c->input_held) {
+			c->input_held = false;
+			conn_set_events(c);
+		}
+		if (c->root || now - c->active_ms < idle_ms)
+			continue;
+		if (waiting_for_peer) {
+			vg_notice("control: client pid %d (uid %u) took no answer for %u s; disconnecting", (int)c->peer.pid,
+				  (unsigned)c->peer.uid, srv->limits.idle_seconds);
+			srv->stats.slow_dropped++;
+			srv->stats.disconnected++;
+			conn_close(c);
+		} else if (!c->pending && !c->streams[0][0]) {
+			vg_debug("control: closing the idle connection of pid %d (uid %u)", (int)c->peer.pid,
+				 (unsigned)c->peer.uid);
+			srv->stats.idle_closed++;
+			conn_close(c);
+		}
 	}
 }
 
@@ -708,6 +952,9 @@ int vg_ctl_server_new(struct vg_ctl_server **out, struct vg_loop *loop, const ch
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	srv->loop = loop;
 	srv->gid = gid;
+	srv->limits.max_per_user = VG_CTL_MAX_PER_USER;
+	srv->limits.idle_seconds = VG_CTL_IDLE_SECONDS;
+	srv->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	snprintf(srv->group, sizeof(srv->group), "%s", group);
 	srv->handler = handler;
 	srv->data = data;
@@ -732,14 +979,19 @@ int vg_ctl_server_new(struct vg_ctl_server **out, struct vg_loop *loop, const ch
 		goto fail;
 	}
 	srv->watch = vg_loop_watch(loop, srv->fd, EPOLLIN, server_accept, srv);
-	if (!srv->watch) {
+	srv->tick = vg_loop_timer(loop, TICK_MS, TICK_MS, server_tick, srv);
+	if (!srv->watch || !srv->tick) {
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto fail;
 	}
 	*out = srv;
 	return 0;
 fail:
+	vg_watch_remove(srv->watch);
+	vg_watch_remove(srv->tick);
 	close(srv->fd);
+	if (srv->reserve_fd >= 0)
+		close(srv->reserve_fd);
 	unlink(path);
 	free(srv);
 	return r;
@@ -755,9 +1007,48 @@ void vg_ctl_server_free(struct vg_ctl_server *srv)
 	while (srv->conns)
 		conn_close(srv->conns);
 	vg_watch_remove(srv->watch);
+	vg_watch_remove(srv->tick);
 	close(srv->fd);
+	if (srv->reserve_fd >= 0)
+		close(srv->reserve_fd);
 	unlink(srv->path);
 	free(srv);
+}
+
+static void refresh_limits(struct vg_ctl_server *srv)
+{
+	if (!srv->limits_fn)
+		return;
+	srv->limits_fn(&srv->limits, srv->limits_data);
+	if (srv->limits.max_per_user < 1)
+		srv->limits.max_per_user = 1;
+	if (srv->limits.idle_seconds < 1)
+		srv->limits.idle_seconds = 1;
+}
+
+void vg_ctl_server_set_limits(struct vg_ctl_server *srv, vg_ctl_limits_fn fn, void *data)
+{
+	srv->limits_fn = fn;
+	srv->limits_data = data;
+	refresh_limits(srv);
+}
+
+int vg_ctl_server_on_close(struct vg_ctl_server *srv, vg_ctl_close_fn fn, void *data)
+{
+	for (int i = 0; i < MAX_ON_CLOSE; i++)
+		if (!srv->on_close[i].fn) {
+			srv->on_close[i].fn = fn;
+			srv->on_close[i].data = data;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+void vg_ctl_server_remove_on_close(struct vg_ctl_server *srv, vg_ctl_close_fn fn, void *data)
+{
+	for (int i = 0; srv && i < MAX_ON_CLOSE; i++)
+		if (srv->on_close[i].fn == fn && srv->on_close[i].data == data)
+			srv->on_close[i].fn = NULL;
 }
 
 void vg_ctl_server_set_extra(struct vg_ctl_server *srv, const struct vg_proto_command *(*find)(const char *name))
@@ -804,6 +1095,8 @@ void vg_ctl_server_publish(struct vg_ctl_server *srv, const char *stream, json_t
 
 	for (c = srv->conns; c; c = next) {
 		next = c->next;
+		if (c->doomed)
+			continue;
 		for (int i = 0; i < MAX_STREAMS && c->streams[i][0]; i++) {
 			if (strcmp(c->streams[i], stream) != 0)
 				continue;

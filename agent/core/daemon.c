@@ -55,7 +55,7 @@ int vg_daemon_start(int *notify_fd, struct vg_error *err)
 		_exit(0); /* the session leader goes; the daemon can never regain a terminal */
 	if (chdir("/") < 0)
 		_exit(1);
-	umask(022);
+	umask(077); /* what the agent creates is root's alone (the socket is opened to the group) */
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull >= 0) {
 		dup2(devnull, STDIN_FILENO);

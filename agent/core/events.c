@@ -19,12 +19,20 @@ static json_t *product(void)
 	return json_pack("{s:s, s:s, s:s}", "name", "Vigil", "vendor_name", "Vigil", "version", PACKAGE_VERSION);
 }
 
+/* The profiles every event uses: the device (and the actor, outside the System Activity
+ * classes) are the host profile's. */
+static json_t *profiles(void)
+{
+	return json_pack("[s]", "host");
+}
+
 /* The metadata and device objects most events carry: built once and shared (never changed
  * after), so that a storm of events does not build them again for each. */
 static json_t *shared_metadata(struct vg_agent *agent)
 {
 	if (!agent->event_metadata)
-		agent->event_metadata = json_pack("{s:s, s:o}", "version", VG_OCSF_VERSION, "product", product());
+		agent->event_metadata = json_pack("{s:s, s:o, s:o}", "version", VG_OCSF_VERSION, "product", product(),
+						  "profiles", profiles());
 	return agent->event_metadata;
 }
 
@@ -36,15 +44,17 @@ static json_t *shared_device(struct vg_agent *agent)
 	if (!d || strcmp(json_string_value(json_object_get(d, "uid")), vg_agent_id(agent)) != 0 ||
 	    strcmp(json_string_value(json_object_get(d, "hostname")), vg_agent_hostname(agent)) != 0) {
 		json_decref(d);
-		d = agent->event_device = json_pack("{s:s, s:s, s:i}", "uid", vg_agent_id(agent), "hostname",
-						    vg_agent_hostname(agent), "type_id", 0);
+		/* Server, desktop or virtual machine: the agent cannot tell. */
+		d = agent->event_device = json_pack("{s:s, s:s, s:i, s:s}", "uid", vg_agent_id(agent), "hostname",
+						    vg_agent_hostname(agent), "type_id", 0, "type", "Unknown");
 	}
 	return d;
 }
 
 void vg_event_complete(struct vg_agent *agent, json_t *event)
 {
-	json_t *metadata, *device;
+	json_t *metadata, *device, *own, *all, *p;
+	size_t i;
 
 	if (!json_object_get(event, "time"))
 		json_object_set_new(event, "time", json_integer(vg_time_ms()));
@@ -54,6 +64,14 @@ void vg_event_complete(struct vg_agent *agent, json_t *event)
 	} else {
 		json_object_set_new(metadata, "version", json_string(VG_OCSF_VERSION));
 		json_object_set_new(metadata, "product", product());
+		/* The profiles the event's maker named (a Detection Finding's security_control) stay,
+		 * after host. */
+		own = json_object_get(metadata, "profiles");
+		all = profiles();
+		json_array_foreach(own, i, p)
+			if (json_is_string(p) && strcmp(json_string_value(p), "host") != 0)
+				json_array_append(all, p);
+		json_object_set_new(metadata, "profiles", all);
 	}
 	device = json_object_get(event, "device");
 	if (!device) {
@@ -62,6 +80,7 @@ void vg_event_complete(struct vg_agent *agent, json_t *event)
 		json_object_set_new(device, "uid", json_string(vg_agent_id(agent)));
 		json_object_set_new(device, "hostname", json_string(vg_agent_hostname(agent)));
 		json_object_set_new(device, "type_id", json_integer(0));
+		json_object_set_new(device, "type", json_string("Unknown"));
 	}
 	if (!json_object_get(event, "type_uid")) {
 		json_int_t cls = json_integer_value(json_object_get(event, "class_uid"));

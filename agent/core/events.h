@@ -3,10 +3,11 @@
  * The event model: every event is an OCSF JSON object (Process Activity 1007, File System
  * Activity 1001, Network Activity 4001, Detection Finding 2004, Remediation Activity 7001-7004...).
  *
- * A producer builds the class-specific part and calls vg_event_emit, which adds what every
- * event carries (time, metadata with the OCSF version and the product, the device with the
- * agent id and host name), hands the event to the sink (the telemetry spool, when present)
- * and publishes it on the control stream "events" for live views.
+ * A producer builds the class-specific part (with the builders of ocsf.h) and calls
+ * vg_event_emit, which adds what every event carries (time, metadata with the OCSF version,
+ * the product and the profiles used, the device with the agent id and host name, type_uid),
+ * hands the event to the sink (the telemetry spool, when present) and publishes it on the
+ * control stream "events" for live views.  Every event is valid OCSF 1.8.0 (tests/ocsf/).
  */
 #ifndef VIGIL_EVENTS_H
 #define VIGIL_EVENTS_H
@@ -18,7 +19,7 @@
 
 struct vg_agent;
 
-#define VG_OCSF_VERSION "1.1.0"
+#define VG_OCSF_VERSION "1.8.0"
 
 /* OCSF class uids used by Vigil. */
 enum {

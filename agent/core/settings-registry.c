@@ -116,7 +116,8 @@ static int check_def(const struct vg_setting_def *d, const char *owner, struct v
 	}
 	if (!d->help || !d->help[0])
 		return vg_error_set(err, -EINVAL, N_("settings of %s: %s has no help text"), owner, d->key);
-	if (d->flags & ~(unsigned)VG_SETTING_SECRET)
+	if ((d->flags & ~(unsigned)(VG_SETTING_SECRET | VG_SETTING_PATHS)) ||
+	    ((d->flags & VG_SETTING_PATHS) && d->type != VG_SETTING_STRING && d->type != VG_SETTING_LIST))
 		return vg_error_set(err, -EINVAL, N_("settings of %s: %s has flags that this agent does not know"),
 				    owner, d->key);
 	if (d->validate && (d->type == VG_SETTING_BOOL || d->type == VG_SETTING_INT))

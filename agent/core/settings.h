@@ -35,6 +35,8 @@ enum vg_setting_type {
 };
 
 #define VG_SETTING_SECRET 0x1 /* never shown, exported or logged in clear */
+#define VG_SETTING_PATHS 0x2  /* the value (each item of a list) is a path on this host: one that does
+			       * not exist is accepted (it may be made later) with a warning */
 
 #define VG_SETTING_MAX_VALUE 4096
 #define VG_SETTING_MAX_KEY 64 /* bytes with the NUL */

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "nls.h"
 #include "sdnotify.h"
+#include "state-dir.h"
 #include "vigil/error.h"
 
 static void usage(FILE *out)
@@ -49,7 +50,7 @@ static void fail_startup(int notify_fd, const struct vg_error *err)
 	if (notify_fd >= 0)
 		vg_daemon_ready(notify_fd, false, text);
 	else
-		fprintf(stderr, "vigild: %s\n", text);
+		fprintf(stderr, _("vigild: %s\n"), text);
 }
 
 int vg_vigild_main(int argc, char **argv, void (*prepare)(struct vg_agent *agent))
@@ -91,7 +92,7 @@ int vg_vigild_main(int argc, char **argv, void (*prepare)(struct vg_agent *agent
 			continue;
 		case 'c':
 			if (strlen(optarg) >= sizeof(agent.config_path)) {
-				fprintf(stderr, "vigild: %s\n", _("the configuration path is too long"));
+				fprintf(stderr, _("vigild: %s\n"), _("the configuration path is too long"));
 				return 2;
 			}
 			snprintf(agent.config_path, sizeof(agent.config_path), "%s", optarg);
@@ -116,7 +117,7 @@ int vg_vigild_main(int argc, char **argv, void (*prepare)(struct vg_agent *agent
 			if (vg_agent_add_initial_setting(&agent, optarg, &err) < 0) {
 				char text[VG_ERROR_MSG_SIZE];
 
-				fprintf(stderr, "vigild: %s\n", vg_error_text(&err, text, sizeof(text)));
+				fprintf(stderr, _("vigild: %s\n"), vg_error_text(&err, text, sizeof(text)));
 				return 2;
 			}
 			continue;
@@ -137,7 +138,7 @@ int vg_vigild_main(int argc, char **argv, void (*prepare)(struct vg_agent *agent
 		if (vg_agent_config_set(&agent.cmdline, key, optarg, &err) < 0) {
 			char text[VG_ERROR_MSG_SIZE];
 
-			fprintf(stderr, "vigild: %s\n", vg_error_text(&err, text, sizeof(text)));
+			fprintf(stderr, _("vigild: %s\n"), vg_error_text(&err, text, sizeof(text)));
 			return 2;
 		}
 		agent.cmdline_set |= bit;
@@ -150,7 +151,7 @@ int vg_vigild_main(int argc, char **argv, void (*prepare)(struct vg_agent *agent
 	if (vg_agent_config_load(&agent.cfg, agent.config_path, agent.config_required, &err) < 0) {
 		char text[VG_ERROR_MSG_SIZE];
 
-		fprintf(stderr, "vigild: %s\n", vg_error_text(&err, text, sizeof(text)));
+		fprintf(stderr, _("vigild: %s\n"), vg_error_text(&err, text, sizeof(text)));
 		return 1;
 	}
 	vg_agent_apply_cmdline(&agent);
@@ -161,6 +162,8 @@ int vg_vigild_main(int argc, char **argv, void (*prepare)(struct vg_agent *agent
 	}
 
 	vg_log_set_level(agent.cfg.log_level);
+	/* Before any secret is read or any file is made. */
+	vg_process_private();
 	if (isolation_op) {
 		/* Without the agent: from its database, straight to the kernel. */
 		bool isolated = false;
@@ -174,7 +177,7 @@ int vg_vigild_main(int argc, char **argv, void (*prepare)(struct vg_agent *agent
 		if (r < 0) {
 			char text[VG_ERROR_MSG_SIZE];
 
-			fprintf(stderr, "vigild: %s\n", vg_error_text(&err, text, sizeof(text)));
+			fprintf(stderr, _("vigild: %s\n"), vg_error_text(&err, text, sizeof(text)));
 			return 1;
 		}
 		if (isolation_op == OPT_RELEASE_ISOLATION)
@@ -189,7 +192,7 @@ int vg_vigild_main(int argc, char **argv, void (*prepare)(struct vg_agent *agent
 		openlog("vigild", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 		vg_log_set_sink(vg_log_sink_syslog, NULL);
 		if (vg_daemon_start(&notify_fd, &err) < 0) {
-			fprintf(stderr, "vigild: %s\n", err.message);
+			fprintf(stderr, _("vigild: %s\n"), err.message);
 			return 1;
 		}
 	}

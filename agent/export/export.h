@@ -84,7 +84,7 @@ void vg_export_sink_free(struct vg_export_sink *sink);
 /* Re-reads the settings (after a change); a changed target reconnects. */
 void vg_export_sink_reconfigure(struct vg_export_sink *sink);
 /* The sink's line of "export status": {name, enabled, target, state, position, delivered, lost,
- * failures, last_error?, last_delivery?}. */
+ * failures, last_error?, last_delivery, last_delivery_ms}. */
 json_t *vg_export_sink_status(const struct vg_export_sink *sink);
 const char *vg_export_sink_name(const struct vg_export_sink *sink);
 /* Sends one test event through the sink now, outside the spool; done(result, err, data) runs on

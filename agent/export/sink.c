@@ -13,6 +13,7 @@
 
 #include "agent.h"
 #include "clock.h"
+#include "ctl-server.h"
 #include "export/export.h"
 #include "log.h"
 #include "loop.h"
@@ -533,8 +534,8 @@ json_t *vg_export_sink_status(const struct vg_export_sink *sink)
 
 	if (o && sink->have_error)
 		json_object_set_new(o, "last_error", json_string(sink->last_error.message));
-	if (o && sink->last_delivery_ms)
-		json_object_set_new(o, "last_delivery", json_integer(sink->last_delivery_ms / 1000));
+	if (o)
+		vg_ctl_set_time(o, "last_delivery", sink->last_delivery_ms);
 	return o;
 }
 

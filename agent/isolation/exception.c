@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "ctl-server.h"
 #include "isolation.h"
 #include "nls.h"
 #include "vigil/error.h"
@@ -233,11 +234,12 @@ int vg_iso_exception_parse(struct vg_iso_exception *ex, const char *direction, c
 
 json_t *vg_iso_exception_json(const struct vg_iso_exception *ex)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)ex->id, "direction", ex->direction,
-			      "protocol", ex->protocol, "created", (json_int_t)ex->created);
+	json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)ex->id, "direction", ex->direction,
+			      "protocol", ex->protocol);
 
 	if (!o)
 		return NULL;
+	vg_ctl_set_time(o, "created", (int64_t)ex->created * 1000);
 	json_object_set_new(o, "remote", ex->remote[0] ? json_string(ex->remote) : json_null());
 	json_object_set_new(o, "local_port", ex->local_port[0] ? json_string(ex->local_port) : json_null());
 	json_object_set_new(o, "remote_port", ex->remote_port[0] ? json_string(ex->remote_port) : json_null());

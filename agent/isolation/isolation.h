@@ -151,9 +151,39 @@ int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, size_t max_excep
 		     struct vg_iso_elems *applied, struct vg_error *err);
 /* Deletes the table in one batch; an absent table is fine. */
 int vg_iso_nft_remove(struct vg_error *err);
-/* Whether the table is in the kernel, how many rules it holds and, when nelems is not NULL,
- * how many set elements. */
-int vg_iso_nft_inspect(bool *present, size_t *nrules, size_t *nelems, struct vg_error *err);
+
+/* The base chains, created in this order, each of type filter with policy drop. */
+#define VG_ISO_CHAIN_PRIORITY (-10) /* after conntrack (-200), before the usual filter chains (0) */
+#define VG_ISO_CHAIN_COUNT 3
+struct vg_iso_chain_def {
+	const char *name;
+	uint32_t hook; /* NF_INET_LOCAL_IN ... */
+};
+extern const struct vg_iso_chain_def vg_iso_chains[VG_ISO_CHAIN_COUNT];
+/* The key type of a set as nft names it (so that `nft list` shows the sets' keys). */
+uint32_t vg_iso_nft_key_type(const struct vg_iso_set_def *d);
+/* One netlink dump of the table's objects (type NFT_MSG_GET*, obj its filter), each message
+ * handed to cb; 0 or a negative errno code. */
+struct mnl_socket;
+struct nlmsghdr;
+int vg_iso_nft_dump(struct mnl_socket *nl, uint16_t type, void *obj, int (*cb)(const struct nlmsghdr *nlh, void *data),
+		    void *data);
+
+/* nft-view.c: the table as the kernel holds it, compared whole with what the agent applied:
+ * the chains (hook, priority, type, policy) and the sets (flags, key) with what it creates, no
+ * chain or set besides; the rules (every expression, in order, the kernel's handles left out)
+ * by their SHA-256; the elements one by one.  A root user who sets a chain's policy to accept,
+ * swaps an element for another or rewrites a rule is seen. */
+struct vg_iso_nft_view {
+	bool present;
+	size_t nrules, nelems;
+	unsigned char rules_digest[32];
+	char difference[160];  /* the first difference from what was expected ("" when none) */
+};
+/* Reads the table; elems (sorted; NULL: the elements are not read) and rules_digest (NULL: not
+ * compared) are what it should hold.  v->difference says what differs. */
+int vg_iso_nft_view(struct vg_iso_nft_view *v, const struct vg_iso_elems *elems, const unsigned char *rules_digest,
+		    struct vg_error *err);
 
 /* text.c: the same table in nft's language (for `nft -f`, the benchmark and debugging). */
 int vg_iso_nft_text(FILE *out, const struct vg_iso_elems *e);
@@ -191,12 +221,16 @@ bool vg_iso_rules_allow_out(const struct vg_iso_rule *rules, size_t n, const str
  * (isolation.release_after_no_contact_hours counts from the last one). */
 struct vg_agent;
 void vg_isolation_note_contact(struct vg_agent *agent);
+/* Whether the host is isolated (or being isolated) now. */
+bool vg_isolation_is_on(const struct vg_agent *agent);
 
-/* subsystem.c: isolation on or off for the server (OpenC2 contain / allow device).  permitted
- * (n addresses, "ADDR[/PREFIX]") become exceptions, all checked before anything changes.  The
- * rules are applied on a worker right after; *result is the isolation state. */
+/* subsystem.c: isolation on or off for the server (OpenC2 contain / allow device) or a scan's
+ * action.  permitted (n addresses, "ADDR[/PREFIX]") become exceptions, all checked before
+ * anything changes.  command_uid names the command in the Remediation Activity event (the
+ * server's request id; NULL: an id is made).  The rules are applied on a worker right after;
+ * *result is the isolation state. */
 int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
-		     json_t **result, struct vg_error *err);
+		     const char *command_uid, json_t **result, struct vg_error *err);
 
 /* release.c: without a running agent, from the database in state_dir. */
 int vg_isolation_release_offline(const char *state_dir, struct vg_error *err);

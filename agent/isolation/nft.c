@@ -55,7 +55,6 @@
 #include "nls.h"
 #include "vigil/error.h"
 
-#define CHAIN_PRIORITY (-10) /* after conntrack (-200), before the usual filter chains (0) */
 #define RECV_TIMEOUT_S 5
 #define SET_ID(set) ((uint32_t)(set) + 1)
 #define ELEMS_PER_MSG 256    /* a message's attributes must stay under 64 KiB */
@@ -255,7 +254,7 @@ static int batch_rule(struct batch *b, const char *chain, enum pkt dir, int set,
 	return rc;
 }
 
-static uint32_t key_type(const struct vg_iso_set_def *d)
+uint32_t vg_iso_nft_key_type(const struct vg_iso_set_def *d)
 {
 	uint32_t t = d->family == AF_INET ? TYPE_IPADDR : TYPE_IP6ADDR;
 
@@ -281,7 +280,7 @@ static int batch_set(struct batch *b, enum vg_iso_set set)
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, NFPROTO_INET);
 	nftnl_set_set_u32(s, NFTNL_SET_ID, SET_ID(set));
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, NFT_SET_CONCAT | (d->interval ? NFT_SET_INTERVAL : 0));
-	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, key_type(d));
+	nftnl_set_set_u32(s, NFTNL_SET_KEY_TYPE, vg_iso_nft_key_type(d));
 	nftnl_set_set_u32(s, NFTNL_SET_KEY_LEN, d->key_len);
 	nftnl_set_set_data(s, NFTNL_SET_DESC_CONCAT, fields, d->nfields);
 	b->last_seq = b->seq;
@@ -374,7 +373,7 @@ static int batch_chain(struct batch *b, const char *name, uint32_t hook)
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, CHAIN_PRIORITY);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, VG_ISO_CHAIN_PRIORITY);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_DROP);
 	b->last_seq = b->seq;
 	nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b->b), NFT_MSG_NEWCHAIN, NFPROTO_INET, NLM_F_CREATE,
@@ -511,10 +510,11 @@ int vg_iso_nft_replace(const struct vg_iso_elems *e, struct vg_error *err)
 		return batch_fail(&b, rc, err);
 	/* Add (no-op when present), delete, add: the old table goes in the same transaction. */
 	if ((rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0 || (rc = batch_table(&b, NFT_MSG_DELTABLE)) < 0 ||
-	    (rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0 || (rc = batch_chain(&b, "input", NF_INET_LOCAL_IN)) < 0 ||
-	    (rc = batch_chain(&b, "output", NF_INET_LOCAL_OUT)) < 0 ||
-	    (rc = batch_chain(&b, "forward", NF_INET_FORWARD)) < 0)
+	    (rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0)
 		return batch_fail(&b, rc, err);
+	for (unsigned c = 0; c < VG_ISO_CHAIN_COUNT; c++)
+		if ((rc = batch_chain(&b, vg_iso_chains[c].name, vg_iso_chains[c].hook)) < 0)
+			return batch_fail(&b, rc, err);
 	for (unsigned s = 0; s < VG_ISO_SET_COUNT; s++)
 		if ((rc = batch_set(&b, (enum vg_iso_set)s)) < 0)
 			return batch_fail(&b, rc, err);
@@ -612,23 +612,13 @@ int vg_iso_nft_remove(struct vg_error *err)
 	return rc;
 }
 
-static int count_cb(const struct nlmsghdr *nlh, void *data)
-{
-	size_t *n = data;
-	const struct nlattr *a, *e;
+const struct vg_iso_chain_def vg_iso_chains[VG_ISO_CHAIN_COUNT] = {
+	{ "input", NF_INET_LOCAL_IN },
+	{ "output", NF_INET_LOCAL_OUT },
+	{ "forward", NF_INET_FORWARD },
+};
 
-	if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWRULE) {
-		(*n)++;
-	} else if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWSETELEM) {
-		mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-			if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_ELEMENTS)
-				mnl_attr_for_each_nested(e, a)
-					(*n)++;
-	}
-	return MNL_CB_OK;
-}
-
-static int dump(struct mnl_socket *nl, uint16_t type, void *obj, size_t *count)
+int vg_iso_nft_dump(struct mnl_socket *nl, uint16_t type, void *obj, mnl_cb_t cb, void *data)
 {
 	char *buf = malloc(MNL_SOCKET_BUFFER_SIZE * 8);
 	uint32_t seq = (uint32_t)time(NULL), portid = mnl_socket_get_portid(nl);
@@ -643,6 +633,10 @@ static int dump(struct mnl_socket *nl, uint16_t type, void *obj, size_t *count)
 		nftnl_rule_nlmsg_build_payload(nlh, obj);
 	else if (type == NFT_MSG_GETSETELEM)
 		nftnl_set_elems_nlmsg_build_payload(nlh, obj);
+	else if (type == NFT_MSG_GETSET)
+		nftnl_set_nlmsg_build_payload(nlh, obj);
+	else if (type == NFT_MSG_GETCHAIN)
+		nftnl_chain_nlmsg_build_payload(nlh, obj);
 	else
 		nftnl_table_nlmsg_build_payload(nlh, obj);
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
@@ -650,7 +644,7 @@ static int dump(struct mnl_socket *nl, uint16_t type, void *obj, size_t *count)
 		goto out;
 	}
 	while ((len = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_BUFFER_SIZE * 8)) > 0) {
-		rc = mnl_cb_run(buf, (size_t)len, seq, portid, count_cb, count);
+		rc = mnl_cb_run(buf, (size_t)len, seq, portid, cb, data);
 		if (rc <= 0)
 			break;
 	}
@@ -659,73 +653,5 @@ static int dump(struct mnl_socket *nl, uint16_t type, void *obj, size_t *count)
 		rc = -errno;
 out:
 	free(buf);
-	return rc;
-}
-
-static int count_elems(struct mnl_socket *nl, size_t *n)
-{
-	int rc = 0;
-
-	for (unsigned s = 0; s < VG_ISO_SET_COUNT && rc == 0; s++) {
-		struct nftnl_set *set = nftnl_set_alloc();
-
-		if (!set)
-			return -ENOMEM;
-		nftnl_set_set_str(set, NFTNL_SET_TABLE, VG_ISO_TABLE);
-		nftnl_set_set_str(set, NFTNL_SET_NAME, vg_iso_sets[s].name);
-		nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
-		rc = dump(nl, NFT_MSG_GETSETELEM, set, n);
-		nftnl_set_free(set);
-	}
-	return rc;
-}
-
-int vg_iso_nft_inspect(bool *present, size_t *nrules, size_t *nelems, struct vg_error *err)
-{
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
-	struct timeval tv = { .tv_sec = RECV_TIMEOUT_S };
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	size_t dummy = 0;
-	int rc;
-
-	*present = false;
-	*nrules = 0;
-	if (nelems)
-		*nelems = 0;
-	if (!t || !r) {
-		rc = vg_error_set(err, -ENOMEM, N_("out of memory"));
-		goto out;
-	}
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = vg_error_set(err, -errno, N_("cannot open the netfilter netlink socket: %s"), strerror(errno));
-		goto out;
-	}
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, VG_ISO_TABLE);
-	rc = dump(nl, NFT_MSG_GETTABLE, t, &dummy);
-	if (rc == -ENOENT) {
-		rc = 0;
-		goto out;
-	}
-	if (rc < 0) {
-		rc = vg_error_set(err, rc, N_("cannot read the nftables table: %s"), strerror(-rc));
-		goto out;
-	}
-	*present = true;
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, VG_ISO_TABLE);
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-	if ((rc = dump(nl, NFT_MSG_GETRULE, r, nrules)) < 0)
-		rc = vg_error_set(err, rc, N_("cannot read the nftables table: %s"), strerror(-rc));
-	/* A set missing from a table that someone altered counts as no elements. */
-	else if (nelems && (rc = count_elems(nl, nelems)) < 0 && rc != -ENOENT)
-		rc = vg_error_set(err, rc, N_("cannot read the nftables table: %s"), strerror(-rc));
-	else
-		rc = 0;
-out:
-	if (nl)
-		mnl_socket_close(nl);
-	nftnl_table_free(t);
-	nftnl_rule_free(r);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "isolation.h"
@@ -53,7 +54,7 @@ int vg_isolation_release_offline(const char *state_dir, struct vg_error *err)
 		st.on = false;
 		st.until = 0;
 		st.since = time(NULL);
-		snprintf(st.reason, sizeof(st.reason), "%s", "released with vigild --release-isolation");
+		snprintf(st.reason, sizeof(st.reason), "%s", N_("released with vigild --release-isolation"));
 		rc = vg_iso_state_save(store, &st, err);
 	}
 	vg_store_close(store);
@@ -62,6 +63,7 @@ int vg_isolation_release_offline(const char *state_dir, struct vg_error *err)
 
 int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct vg_error *err)
 {
+	char path[4096];
 	struct vg_store *store = NULL;
 	struct vg_setting_registry *reg = NULL;
 	struct vg_settings *settings = NULL;
@@ -70,6 +72,11 @@ int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct v
 	int rc;
 
 	*isolated = false;
+	/* At boot, before the agent ever ran (or with another state directory): nothing to restore,
+	 * and nothing is created. */
+	if (snprintf(path, sizeof(path), "%s/%s", state_dir, DB_FILE) < (int)sizeof(path) && access(path, F_OK) < 0 &&
+	    errno == ENOENT)
+		return 0;
 	if ((rc = open_store(state_dir, &store, err)) < 0)
 		return rc;
 	if ((rc = vg_agent_setting_registry(&reg, err)) < 0 ||
@@ -81,7 +88,7 @@ int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct v
 		/* Its auto-release time passed while the host was down. */
 		st.on = false;
 		st.since = time(NULL);
-		snprintf(st.reason, sizeof(st.reason), "%s", "auto-release time reached");
+		snprintf(st.reason, sizeof(st.reason), "%s", N_("auto-release time reached"));
 		if ((rc = vg_iso_state_save(store, &st, err)) < 0)
 			goto out;
 	}

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
+#include "ocsf.h"
 #include "settings.h"
 #include "store.h"
 #include "vigil/error.h"
@@ -77,6 +78,9 @@ struct apply_job {
 	bool on;
 	bool refresh;                       /* periodic: apply only when something changed */
 	bool skipped, repaired;
+	char tampered[160];                 /* repaired: what differed in the kernel */
+	unsigned char rules_digest[32];     /* in: of the rules applied last; out: of those now */
+	bool digest_known;                  /* in and out: rules_digest holds one */
 	struct vg_iso_state state;          /* what is being applied */
 	struct vg_iso_rule *ex;             /* the exceptions' rules */
 	size_t nex, max_exceptions;
@@ -114,6 +118,8 @@ struct vg_isolation {
 	size_t nnext;
 	size_t expected_rules, expected_elems;
 	size_t elems_seen;     /* counted by the last apply or check (a count is too slow for the loop) */
+	unsigned char rules_digest[32]; /* of the rules as the kernel held them after the last apply */
+	bool digest_known;
 	/* The exceptions' rules by id, kept here so that an apply never reads them all from the
 	 * database on the loop; and what the last apply put in the kernel's sets. */
 	long long *ex_ids;
@@ -121,7 +127,7 @@ struct vg_isolation {
 	size_t nex, ex_cap;
 	struct vg_iso_elems applied;
 	bool applied_valid;
-	char last_error[VG_ERROR_MSG_SIZE];
+	struct vg_error last_error;       /* code 0: none */
 	char fingerprint[VG_SETTING_MAX_VALUE];
 	long long last_contact;
 	json_t *warnings;
@@ -263,6 +269,26 @@ static void free_isolation(struct vg_isolation *iso)
 
 /* ---- the worker ---- */
 
+/* What the kernel holds right after the agent's batch: the rules' digest that the periodic
+ * check compares with (their kernel form, which only the kernel knows). */
+static void read_back(struct apply_job *j)
+{
+	struct vg_iso_nft_view view;
+	struct vg_error err;
+
+	j->digest_known = false;
+	if (vg_iso_nft_view(&view, &j->elems, NULL, &err) < 0) {
+		vg_warn("isolation: cannot read the table back: %s", err.message);
+		return;
+	}
+	if (view.difference[0]) {
+		vg_warn("isolation: the table read back differs from the one applied: %s", view.difference);
+		return;
+	}
+	memcpy(j->rules_digest, view.rules_digest, sizeof(j->rules_digest));
+	j->digest_known = true;
+}
+
 static void apply_work(struct vg_job *job, void *data)
 {
 	struct apply_job *j = data;
@@ -322,17 +348,18 @@ static void apply_work(struct vg_job *job, void *data)
 	if (j->refresh && strcmp(j->servers_out, j->state.servers) == 0) {
 		/* Same servers, same settings: leave the table alone if the kernel still holds it
 		 * whole; put it back if someone removed or changed it. */
-		size_t have = 0, nelems = 0;
-		bool present = false;
+		struct vg_iso_nft_view view;
 		struct vg_error ignored;
 
-		if (vg_iso_nft_inspect(&present, &have, &nelems, &ignored) == 0 && present && have == VG_ISO_NFT_RULES &&
-		    nelems == j->elems.n) {
+		if (vg_iso_nft_view(&view, &j->elems, j->digest_known ? j->rules_digest : NULL, &ignored) == 0 &&
+		    view.present && !view.difference[0]) {
 			j->skipped = true;
-			j->elems_seen = nelems;
+			j->elems_seen = view.nelems;
 			return;
 		}
 		j->repaired = true;
+		snprintf(j->tampered, sizeof(j->tampered), "%s",
+			 !view.present ? "the table is missing" : view.difference[0] ? view.difference : ignored.message);
 	} else if (j->held) {
 		/* The kernel holds the table: change only the elements that differ.  Should it
 		 * refuse (the table was altered), the whole table is put back. */
@@ -341,11 +368,14 @@ static void apply_work(struct vg_job *job, void *data)
 		if (vg_iso_nft_update(j->held, &j->elems, &j->changed, &ignored) == 0) {
 			j->updated = true;
 			j->elems_seen = j->elems.n;
+			read_back(j);
 			return;
 		}
 	}
 	j->rc = vg_iso_nft_replace(&j->elems, &j->err);
 	j->elems_seen = j->elems.n;
+	if (j->rc == 0)
+		read_back(j);
 }
 
 /* ---- state, events, replies ---- */
@@ -353,23 +383,51 @@ static void apply_work(struct vg_job *job, void *data)
 static json_t *state_json(struct vg_isolation *iso)
 {
 	const struct vg_iso_state *s = &iso->st;
-	json_t *o = json_pack("{s:b, s:s, s:s, s:I, s:I}", "available", true, "state", s->on ? "on" : "off",
-			      "reason", s->reason, "since", (json_int_t)s->since, "who", (json_int_t)s->who);
+	json_t *o = json_pack("{s:b, s:s, s:s, s:n, s:I}", "available", true, "state", s->on ? "on" : "off",
+			      "reason", s->reason, "since", "who", (json_int_t)s->who);
 
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "until", s->until ? json_integer(s->until) : json_null());
+	/* A state never changed (a fresh agent) has no since: null, not 1970. */
+	vg_ctl_set_time(o, "since", (int64_t)s->since * 1000);
+	vg_ctl_set_time(o, "until", (int64_t)s->until * 1000);
 	json_object_set_new(o, "applying", json_boolean(iso->busy));
-	if (iso->last_error[0])
-		json_object_set_new(o, "last_error", json_string(iso->last_error));
+	/* The English text for logs and scripts, and the message id with its arguments for people. */
+	if (iso->last_error.code) {
+		json_object_set_new(o, "last_error", json_string(iso->last_error.message));
+		json_object_set_new(o, "last_error_detail", vg_ctl_error_json(&iso->last_error));
+	}
 	return o;
 }
 
-static json_t *event_draft(int activity, const char *action, const char *message, uid_t uid)
+/* The uid of the local user behind a control request, -1 when there is none. */
+static long long peer_uid(const struct vg_ctl_request *req)
 {
-	return json_pack("{s:i, s:i, s:i, s:s, s:{s:{s:I}}, s:{s:{s:s}}}", "class_uid", VG_OCSF_REMEDIATION_ACTIVITY,
-			 "category_uid", 7, "activity_id", activity, "message", message, "actor", "user", "uid",
-			 (json_int_t)uid, "unmapped", "isolation", "action", action);
+	return req->peer ? (long long)req->peer->uid : -1;
+}
+
+/* A Remediation Activity (7001) about the isolation.  Its actor is the local user who asked
+ * (uid; -1 when the server or the agent's own timers did: no user of this host), its
+ * command_uid the server's request id, or for a command without one an id made for it. */
+static json_t *event_draft(int activity, const char *action, const char *message, long long uid,
+			   const char *command_uid)
+{
+	static const char *const names[] = { "Unknown", "Isolate", "Evict", "Restore", "Harden" };
+	json_t *e = vg_ocsf_event(VG_OCSF_REMEDIATION_ACTIVITY, activity, names[activity], vg_time_ms());
+	char made[37];
+
+	if (!e)
+		return NULL;
+	if (!command_uid) {
+		vg_ocsf_uuid(made);
+		command_uid = made;
+	}
+	json_object_set_new(e, "command_uid", json_string(command_uid));
+	json_object_set_new(e, "message", vg_ocsf_text(message));
+	if (uid >= 0)
+		json_object_set_new(e, "actor", json_pack("{s:o}", "user", vg_ocsf_user(uid)));
+	json_object_set_new(json_object_get(e, "unmapped"), "isolation", json_pack("{s:s}", "action", action));
+	return e;
 }
 
 static void emit(struct vg_isolation *iso, json_t *event, int rc, const char *detail)
@@ -378,10 +436,11 @@ static void emit(struct vg_isolation *iso, json_t *event, int rc, const char *de
 
 	if (!event)
 		return;
-	json_object_set_new(event, "status_id", json_integer(rc == 0 ? 1 : 2));
-	json_object_set_new(event, "status", json_string(rc == 0 ? "Success" : "Failure"));
-	if (detail)
-		json_object_set_new(event, "status_detail", json_string(detail));
+	vg_ocsf_set_status(event, rc == 0 ? VG_STATUS_SUCCESS : VG_STATUS_FAILURE, NULL, detail);
+	/* A host that could not be isolated (or released) needs someone's attention; a repair of a
+	 * table altered behind the agent's back came with its own, higher, severity. */
+	if (json_integer_value(json_object_get(event, "severity_id")) < VG_SEVERITY_HIGH)
+		vg_ocsf_set_severity(event, rc == 0 ? VG_SEVERITY_INFORMATIONAL : VG_SEVERITY_MEDIUM);
 	iso_part = json_object_get(json_object_get(event, "unmapped"), "isolation");
 	json_object_set_new(iso_part, "state", json_string(iso->st.on ? "on" : "off"));
 	vg_event_emit(iso->agent, event);
@@ -429,6 +488,22 @@ static json_t *warnings_for(struct apply_job *j)
 	return w;
 }
 
+/* Someone with root's rights changed the table behind the agent: the host was not isolated
+ * for a while.  Put back already; this says so loudly (a high-severity event). */
+static void report_tampering(struct vg_isolation *iso, const char *what)
+{
+	char message[256];
+	json_t *ev;
+
+	vg_warn("isolation: the table inet %s was altered in the kernel (%s): put back", VG_ISO_TABLE, what);
+	snprintf(message, sizeof(message), "isolation table altered outside the agent (%s): put back", what);
+	ev = event_draft(1, "repair", message, 0, NULL);
+	if (!ev)
+		return;
+	vg_ocsf_set_severity(ev, VG_SEVERITY_HIGH);
+	emit(iso, ev, 0, what);
+}
+
 static void apply_done(struct vg_job *job, void *data)
 {
 	struct apply_job *j = data;
@@ -459,7 +534,11 @@ static void apply_done(struct vg_job *job, void *data)
 		memset(&j->elems, 0, sizeof(j->elems));
 	}
 	if (j->rc == 0) {
-		iso->last_error[0] = '\0';
+		vg_error_clear(&iso->last_error);
+		if (!j->skipped) {
+			memcpy(iso->rules_digest, j->rules_digest, sizeof(iso->rules_digest));
+			iso->digest_known = j->on && j->digest_known;
+		}
 		iso->expected_rules = j->on ? VG_ISO_NFT_RULES : 0;
 		iso->expected_elems = j->on ? iso->applied.n : 0;
 		iso->elems_seen = j->on ? j->elems_seen : 0;
@@ -468,7 +547,7 @@ static void apply_done(struct vg_job *job, void *data)
 		} else if (j->on) {
 			warnings = warnings_for(j);
 			if (j->repaired)
-				vg_warn("isolation: the table inet %s was missing or altered in the kernel: put back", VG_ISO_TABLE);
+				report_tampering(iso, j->tampered);
 			if (j->servers_out[0] && strcmp(j->servers_out, iso->st.servers) != 0) {
 				snprintf(iso->st.servers, sizeof(iso->st.servers), "%s", j->servers_out);
 				if (vg_iso_state_save(iso->agent->store, &iso->st, &serr) < 0)
@@ -491,7 +570,9 @@ static void apply_done(struct vg_job *job, void *data)
 			vg_warn("isolation: %s",
 				json_string_value(json_object_get(json_array_get(warnings, k), "message")));
 	} else {
-		snprintf(iso->last_error, sizeof(iso->last_error), "%s", j->err.message);
+		iso->last_error = j->err;
+		if (!iso->last_error.code)
+			iso->last_error.code = j->rc < 0 ? j->rc : -EIO;
 		vg_error_log("isolation: %s", j->err.message);
 	}
 	iso->busy = false;
@@ -555,6 +636,8 @@ static void start_apply(struct vg_isolation *iso)
 
 		j->max_exceptions = vg_iso_max_exceptions(iso->agent->settings);
 		j->held = iso->applied_valid ? &iso->applied : NULL;
+		memcpy(j->rules_digest, iso->rules_digest, sizeof(j->rules_digest));
+		j->digest_known = iso->digest_known;
 		if (iso->nex && !(j->ex = malloc(iso->nex * sizeof(*j->ex)))) {
 			j->rc = vg_error_set(&err, -ENOMEM, N_("out of memory"));
 			j->err = err;
@@ -632,7 +715,7 @@ static void release(struct vg_isolation *iso, const char *action, const char *wh
 	if (vg_iso_state_save(iso->agent->store, &iso->st, &err) < 0)
 		vg_error_log("isolation: %s", err.message);
 	vg_notice("isolation released: %s", why);
-	request_apply(iso, NULL, event_draft(3, action, why, 0), NULL, &err);
+	request_apply(iso, NULL, event_draft(3, action, why, -1, NULL), NULL, &err);
 }
 
 static void arm_release(struct vg_isolation *iso)
@@ -651,7 +734,7 @@ static void arm_release(struct vg_isolation *iso)
 static void release_if_due(struct vg_isolation *iso)
 {
 	if (iso->st.on && iso->st.until && iso->st.until <= vg_agent_now(iso->agent))
-		release(iso, "auto-release", "auto-release time reached");
+		release(iso, "auto-release", N_("auto-release time reached"));
 	else
 		arm_release(iso);
 }
@@ -670,6 +753,11 @@ void vg_isolation_note_contact(struct vg_agent *agent)
 		agent->isolation->last_contact = vg_agent_now(agent);
 }
 
+bool vg_isolation_is_on(const struct vg_agent *agent)
+{
+	return agent->isolation && agent->isolation->st.on;
+}
+
 /* Releases the isolation when the server has not been reached for the hours set; returns
  * whether it did. */
 static bool release_if_no_contact(struct vg_isolation *iso)
@@ -679,7 +767,7 @@ static bool release_if_no_contact(struct vg_isolation *iso)
 
 	if (!iso->st.on || hours <= 0 || vg_agent_now(iso->agent) - last < hours * 3600)
 		return false;
-	release(iso, "no-contact-release", "no contact with the server");
+	release(iso, "no-contact-release", N_("no contact with the server"));
 	return true;
 }
 
@@ -703,7 +791,9 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 			iso->st = db;
 			arm_release(iso);
 			vg_notice("isolation: released outside the agent (vigild --release-isolation)");
-			request_apply(iso, NULL, event_draft(3, "external-release", "released with vigild --release-isolation", 0),
+			request_apply(iso, NULL,
+				      event_draft(3, "external-release", "released with vigild --release-isolation", -1,
+						  NULL),
 				      NULL, NULL);
 			return;
 		}
@@ -764,7 +854,7 @@ static int cmd_on(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	snprintf(text, sizeof(text), "%lld", seconds);
 	vg_notice("isolation on requested by uid %lld (reason \"%s\", auto-release after %s s)", iso->st.who,
 		  iso->st.reason, text);
-	return request_apply(iso, req, event_draft(1, "on", iso->st.reason, (uid_t)iso->st.who), NULL, err);
+	return request_apply(iso, req, event_draft(1, "on", iso->st.reason, iso->st.who, NULL), NULL, err);
 }
 
 static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
@@ -782,11 +872,11 @@ static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **
 		return rc;
 	arm_release(iso);
 	vg_notice("isolation off requested by uid %lld", iso->st.who);
-	return request_apply(iso, req, event_draft(3, "off", "isolation released", (uid_t)iso->st.who), NULL, err);
+	return request_apply(iso, req, event_draft(3, "off", "isolation released", iso->st.who, NULL), NULL, err);
 }
 
 int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
-		     json_t **result, struct vg_error *err)
+		     const char *command_uid, json_t **result, struct vg_error *err)
 {
 	struct vg_isolation *iso = agent->isolation;
 	struct vg_iso_exception *ex = NULL;
@@ -826,9 +916,9 @@ int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const 
 	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
 		return rc;
 	arm_release(iso);
-	vg_notice("isolation %s requested by the server", on ? "on" : "off");
-	rc = request_apply(iso, NULL, on ? event_draft(1, "on", iso->st.reason, 0)
-					 : event_draft(3, "off", "isolation released", 0), NULL, err);
+	vg_notice("isolation %s requested: %s", on ? "on" : "off", on && iso->st.reason[0] ? iso->st.reason : "by the server");
+	rc = request_apply(iso, NULL, on ? event_draft(1, "on", iso->st.reason, -1, command_uid)
+					 : event_draft(3, "off", "isolation released", -1, command_uid), NULL, err);
 	if (rc < 0 && rc != VG_CTL_DEFERRED)
 		return rc;
 	*result = state_json(iso);
@@ -840,8 +930,8 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	struct vg_isolation *iso = agent->isolation;
 	struct vg_iso_exception *ex = NULL;
 	struct vg_error ierr;
-	size_t nex = 0, nrules = 0;
-	bool present = false;
+	struct vg_iso_nft_view view;
+	size_t nex = 0;
 	json_t *o, *list, *check;
 	int rc;
 
@@ -858,21 +948,23 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	json_object_set_new(o, "exceptions_total", json_integer((json_int_t)iso->nex));
 	json_object_set_new(o, "servers", json_string(iso->st.servers));
 	json_object_set_new(o, "warnings", iso->warnings ? json_incref(iso->warnings) : json_array());
-	/* The rules' check: does the kernel hold what the agent meant? */
-	/* The rules are counted now; the set elements at the last apply or periodic check (a
-	 * hundred thousand take a good part of a second to count: a worker's job). */
-	if (vg_iso_nft_inspect(&present, &nrules, NULL, &ierr) < 0) {
+	/* The check: does the kernel hold what the agent meant?  Chains, sets and rules are
+	 * compared now; the set elements one by one at the last apply or periodic check (a
+	 * hundred thousand take a good part of a second to read: a worker's job). */
+	if (vg_iso_nft_view(&view, NULL, iso->digest_known ? iso->rules_digest : NULL, &ierr) < 0) {
 		check = json_pack("{s:b, s:s}", "ok", false, "error", ierr.message);
 	} else {
-		size_t nelems = present ? iso->elems_seen : 0;
-		bool ok = iso->busy || (iso->st.on ? present && nrules == iso->expected_rules &&
-							 nelems == iso->expected_elems
-						   : !present);
+		size_t nelems = view.present ? iso->elems_seen : 0;
+		const char *difference = !iso->st.on ? (view.present ? "the table is in the kernel" : "")
+				       : !view.present ? "the table is missing"
+				       : view.difference;
+		bool ok = iso->busy || (!difference[0] && (!iso->st.on || nelems == iso->expected_elems));
 
-		check = json_pack("{s:b, s:b, s:I, s:I, s:I, s:I}", "ok", ok, "table_present", present, "rules_in_kernel",
-				  (json_int_t)nrules, "rules_expected", (json_int_t)(iso->st.on ? iso->expected_rules : 0),
-				  "elements_in_kernel", (json_int_t)nelems, "elements_expected",
-				  (json_int_t)(iso->st.on ? iso->expected_elems : 0));
+		check = json_pack("{s:b, s:b, s:I, s:I, s:I, s:I, s:s}", "ok", ok, "table_present", view.present,
+				  "rules_in_kernel", (json_int_t)view.nrules, "rules_expected",
+				  (json_int_t)(iso->st.on ? iso->expected_rules : 0), "elements_in_kernel", (json_int_t)nelems,
+				  "elements_expected", (json_int_t)(iso->st.on ? iso->expected_elems : 0), "difference",
+				  iso->busy ? "" : difference);
 	}
 	json_object_set_new(o, "check", check);
 	*result = o;
@@ -898,7 +990,7 @@ static int cmd_exception_add(struct vg_agent *agent, struct vg_ctl_request *req,
 	vg_notice("isolation exception %lld added: %s %s remote %s local port %s remote port %s", ex.id, ex.direction,
 		  ex.protocol, ex.remote[0] ? ex.remote : "any", ex.local_port[0] ? ex.local_port : "any",
 		  ex.remote_port[0] ? ex.remote_port : "any");
-	ev = event_draft(4, "exception.add", "isolation exception added", req->peer ? req->peer->uid : 0);
+	ev = event_draft(4, "exception.add", "isolation exception added", peer_uid(req), NULL);
 	json_object_set_new(json_object_get(json_object_get(ev, "unmapped"), "isolation"), "exception",
 			    vg_iso_exception_json(&ex));
 	if (!iso->st.on) {
@@ -923,7 +1015,7 @@ static int cmd_exception_remove(struct vg_agent *agent, struct vg_ctl_request *r
 		return rc;
 	cache_remove(iso, json_integer_value(id));
 	vg_notice("isolation exception %lld removed", (long long)json_integer_value(id));
-	ev = event_draft(4, "exception.remove", "isolation exception removed", req->peer ? req->peer->uid : 0);
+	ev = event_draft(4, "exception.remove", "isolation exception removed", peer_uid(req), NULL);
 	json_object_set_new(json_object_get(json_object_get(ev, "unmapped"), "isolation"), "exception_id",
 			    json_integer(json_integer_value(id)));
 	if (!iso->st.on) {
@@ -999,8 +1091,7 @@ static int cmd_profile_set(struct vg_agent *agent, struct vg_ctl_request *req, j
 	if ((rc = vg_settings_set(agent->settings, &pair, 1, req->peer ? req->peer->uid : 0, err)) < 0)
 		return rc;
 	vg_notice("isolation profile %s %s", name, json_is_true(enabled) ? "enabled" : "disabled");
-	ev = event_draft(4, json_is_true(enabled) ? "profile.enable" : "profile.disable", name,
-			 req->peer ? req->peer->uid : 0);
+	ev = event_draft(4, json_is_true(enabled) ? "profile.enable" : "profile.disable", name, peer_uid(req), NULL);
 	if (!iso->st.on) {
 		emit(iso, ev, 0, NULL);
 		return cmd_profile_list(agent, req, result, err);
@@ -1038,7 +1129,7 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 	if (iso->st.on && iso->st.until && iso->st.until <= vg_agent_now(agent)) {
 		iso->st.on = false;
 		iso->st.since = vg_agent_now(agent);
-		snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", "auto-release time reached");
+		snprintf(iso->st.reason, sizeof(iso->st.reason), "%s", N_("auto-release time reached"));
 		if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
 			return rc;
 	}
@@ -1050,7 +1141,9 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		struct vg_error aerr;
 
 		if (vg_iso_apply_stored(agent->store, agent->settings, &tmp, &iso->applied, &aerr) < 0) {
-			snprintf(iso->last_error, sizeof(iso->last_error), "%s", aerr.message);
+			iso->last_error = aerr;
+			if (!iso->last_error.code)
+				iso->last_error.code = -EIO;
 			vg_error_log("isolation: cannot re-apply at start: %s", aerr.message);
 		} else {
 			iso->applied_valid = true;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ctl-server.h"
 #include "fileio.h"
 #include "link/certs.h"
 #include "nls.h"
@@ -73,9 +74,13 @@ static json_t *describe(X509 *cert, size_t count)
 	if (X509_digest(cert, EVP_sha256(), md, &mdlen) == 1)
 		for (unsigned i = 0; i < mdlen; i++)
 			snprintf(fp + i * 3, sizeof(fp) - i * 3, "%02X%s", md[i], i + 1 < mdlen ? ":" : "");
-	info = json_pack("{s:s, s:s, s:I, s:I, s:s, s:I, s:I}", "subject", subject, "issuer", issuer,
-			 "not_before", (json_int_t)nb, "not_after", (json_int_t)na, "sha256", fp,
+	info = json_pack("{s:s, s:s, s:n, s:n, s:s, s:I, s:I}", "subject", subject, "issuer", issuer,
+			 "not_before", "not_after", "sha256", fp,
 			 "certificates", (json_int_t)count, "expires_in_days", (json_int_t)days);
+	if (info) {
+		vg_ctl_set_time(info, "not_before", (int64_t)nb * 1000);
+		vg_ctl_set_time(info, "not_after", (int64_t)na * 1000);
+	}
 	if (info && days < VG_CERT_WARN_DAYS)
 		json_object_set_new(info, "warning", json_string("expires within 30 days"));
 	return info;

@@ -335,7 +335,7 @@ struct check_job {
 	struct vg_agent *agent;
 	uint64_t conn_id;
 	json_int_t id;
-	char server[300], host[300], port[8], url[400];
+	char server[300], host[300], port[8], url[400], agent_header[80];
 	char ca[PATH_MAX], client[PATH_MAX], proxy[2048], proxy_user[256], noproxy[1024];
 	char *proxy_password;
 	bool pinned, two_way, refused;
@@ -345,9 +345,28 @@ struct check_job {
 	bool ok;
 };
 
-static void add_step(struct check_job *job, const char *step, bool ok, const char *detail)
+/* A step of the check and what it found: a message id with its arguments, which the front ends
+ * show in their user's language; the English text; and the library's own words apart (what the
+ * English text carries after the sentence, see vg_http_describe). */
+static void add_step(struct check_job *job, const char *step, bool ok, const struct vg_error *e)
 {
-	json_array_append_new(job->steps, json_pack("{s:s, s:b, s:s}", "step", step, "ok", ok, "detail", detail));
+	json_t *args = json_array(), *o;
+	char sentence[VG_ERROR_MSG_SIZE];
+	const char *argv[VG_ERROR_MAX_ARGS];
+
+	for (int i = 0; i < e->nargs && i < VG_ERROR_MAX_ARGS; i++) {
+		argv[i] = e->args[i];
+		json_array_append_new(args, json_string(e->args[i]));
+	}
+	vg_error_format(sentence, sizeof(sentence), e->msgid, argv, e->nargs);
+	o = json_pack("{s:s, s:b, s:s, s:s, s:o}", "step", step, "ok", ok, "detail", sentence, "msgid", e->msgid,
+		      "args", args);
+	if (o && strlen(e->message) > strlen(sentence) + 3 && strncmp(e->message, sentence, strlen(sentence)) == 0) {
+		const char *rest = e->message + strlen(sentence) + 2;
+
+		json_object_set_new(o, "library", json_stringn(rest, strlen(rest) - 1));
+	}
+	json_array_append_new(job->steps, o);
 	if (!ok)
 		job->ok = false;
 }
@@ -357,7 +376,7 @@ static void check_work(struct vg_job *vj, void *data)
 	struct check_job *job = data;
 	struct vg_http_conf conf = { 0 };
 	struct vg_http_req *req;
-	struct vg_error err = { 0 };
+	struct vg_error err = { 0 }, say;
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
 	curl_off_t tcp = 0, tls = 0;
 	char url[512], addr[64] = "";
@@ -367,23 +386,31 @@ static void check_work(struct vg_job *vj, void *data)
 	(void)vj;
 	job->ok = true;
 	if (job->refused) {
-		add_step(job, "configuration", false, job->refusal.message);
+		add_step(job, "configuration", false, &job->refusal);
 		return;
 	}
 	if (job->proxy[0]) {
-		add_step(job, "dns", true, "resolved through the proxy");
+		vg_error_set(&say, 0, N_("resolved through the proxy"));
+		add_step(job, "dns", true, &say);
 	} else if ((g = getaddrinfo(job->host, job->port, &hints, &ai)) != 0) {
-		add_step(job, "dns", false, gai_strerror(g));
+		vg_error_set(&say, -EHOSTUNREACH, N_("cannot resolve the name %s: check the name and this host's DNS"),
+			     job->host);
+		/* The resolver's own words, as the library's. */
+		snprintf(say.message + strlen(say.message), sizeof(say.message) - strlen(say.message), " (%s)",
+			 gai_strerror(g));
+		add_step(job, "dns", false, &say);
 		return;
 	} else {
 		getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST);
 		freeaddrinfo(ai);
-		add_step(job, "dns", true, addr);
+		vg_error_set(&say, 0, "%s", addr);
+		add_step(job, "dns", true, &say);
 	}
 	req = calloc(1, sizeof(*req));
 	if (!req || !(req->easy = curl_easy_init())) {
 		free(req);
-		add_step(job, "tcp", false, "out of memory");
+		vg_error_set(&say, -ENOMEM, N_("out of memory"));
+		add_step(job, "tcp", false, &say);
 		return;
 	}
 	req->resp_max = 64 * 1024;
@@ -398,6 +425,9 @@ static void check_work(struct vg_job *vj, void *data)
 	conf.low_speed_time_s = job->timeout_ms / 1000;
 	snprintf(url, sizeof(url), "%s/api/v1/ping", job->url);
 	vg_http_setup(req->easy, &conf, url, req);
+	req->headers = curl_slist_append(NULL, job->agent_header);
+	req->headers = curl_slist_append(req->headers, "Accept: application/json");
+	curl_easy_setopt(req->easy, CURLOPT_HTTPHEADER, req->headers);
 	req->code = curl_easy_perform(req->easy);
 	curl_easy_getinfo(req->easy, CURLINFO_RESPONSE_CODE, &req->status);
 	curl_easy_getinfo(req->easy, CURLINFO_HTTP_CONNECTCODE, &req->connect_code);
@@ -408,36 +438,51 @@ static void check_work(struct vg_job *vj, void *data)
 	if (req->code == CURLE_COULDNT_CONNECT || req->code == CURLE_COULDNT_RESOLVE_HOST ||
 	    req->code == CURLE_COULDNT_RESOLVE_PROXY || req->connect_code >= 300 ||
 	    (req->code == CURLE_OPERATION_TIMEDOUT && !tcp)) {
-		add_step(job, "tcp", false, err.message);
+		add_step(job, "tcp", false, &err);
 		goto out;
 	}
-	add_step(job, "tcp", true, job->proxy[0] ? "connected through the proxy" : "connected");
+	if (job->proxy[0])
+		vg_error_set(&say, 0, N_("connected through the proxy"));
+	else
+		vg_error_set(&say, 0, N_("connected"));
+	add_step(job, "tcp", true, &say);
 	if (req->code == CURLE_PEER_FAILED_VERIFICATION) {
-		add_step(job, "tls", true, "handshake reached the certificate");
-		add_step(job, "certificate", false, err.message);
+		vg_error_set(&say, 0, N_("the handshake reached the certificate"));
+		add_step(job, "tls", true, &say);
+		add_step(job, "certificate", false, &err);
 		goto out;
 	}
 	if (req->code == CURLE_SSL_CONNECT_ERROR || req->code == CURLE_SSL_CERTPROBLEM || req->code == CURLE_SSL_CIPHER ||
 	    req->code == CURLE_SSL_CACERT_BADFILE || (req->code == CURLE_RECV_ERROR && strstr(req->errbuf, "alert")) ||
 	    (req->code == CURLE_OPERATION_TIMEDOUT && !tls)) {
-		add_step(job, "tls", false, err.message);
+		add_step(job, "tls", false, &err);
 		goto out;
 	}
-	add_step(job, "tls", true, "TLS 1.2 or newer");
-	add_step(job, "certificate", true, job->pinned ? "matches the imported certificate" : "trusted by the system CAs");
-	if (req->code != CURLE_OK || req->status != 200) {
-		add_step(job, "http", false, err.message);
-		goto out;
-	}
-	add_step(job, "http", true, "200");
-	body = req->resp ? json_loadb(req->resp, req->resp_len, 0, NULL) : NULL;
-	if (json_integer_value(json_object_get(body, "protocol")) == 1)
-		add_step(job, "protocol", true, "/api/v1");
+	vg_error_set(&say, 0, N_("TLS 1.2 or newer"));
+	add_step(job, "tls", true, &say);
+	if (job->pinned)
+		vg_error_set(&say, 0, N_("matches the imported certificate"));
 	else
-		add_step(job, "protocol", false, "the answer is not a Vigil /api/v1 ping");
+		vg_error_set(&say, 0, N_("trusted by the system CAs"));
+	add_step(job, "certificate", true, &say);
+	if (req->code != CURLE_OK || req->status != 200) {
+		add_step(job, "http", false, &err);
+		goto out;
+	}
+	vg_error_set(&say, 0, "%s", "200");
+	add_step(job, "http", true, &say);
+	body = req->resp ? json_loadb(req->resp, req->resp_len, 0, NULL) : NULL;
+	if (json_integer_value(json_object_get(body, "protocol")) == 1) {
+		vg_error_set(&say, 0, "%s", "/api/v1");
+		add_step(job, "protocol", true, &say);
+	} else {
+		vg_error_set(&say, -EPROTO, N_("the answer is not a Vigil /api/v1 ping"));
+		add_step(job, "protocol", false, &say);
+	}
 	json_decref(body);
 out:
 	curl_easy_cleanup(req->easy);
+	curl_slist_free_all(req->headers);
 	free(req->resp);
 	free(req);
 }
@@ -489,6 +534,8 @@ static int cmd_server_check(struct vg_agent *agent, struct vg_ctl_request *req, 
 		return vg_error_set(err, -ENOENT, N_("no server is configured (vigilctl server add HOST[:PORT])"));
 	}
 	job->agent = agent;
+	/* The ping says who asks, like every request (doc/protocol.md). */
+	snprintf(job->agent_header, sizeof(job->agent_header), "X-Vigil-Agent: %s", vg_agent_id(agent));
 	job->conn_id = req->conn_id;
 	job->id = req->id;
 	snprintf(job->server, sizeof(job->server), "%s", server);

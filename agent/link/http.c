@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <openssl/x509_vfy.h>
 #include <stdlib.h>
 #include <string.h>
@@ -301,6 +302,8 @@ int vg_http_setup(CURL *e, const struct vg_http_conf *conf, const char *url, str
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, conf->low_speed_time_s);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "vigild/" PACKAGE_VERSION);
+	/* The names of a refused server certificate, for the message that says whom it is for. */
+	curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
 	if (req) {
 		curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->errbuf);
 		curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
@@ -310,6 +313,15 @@ int vg_http_setup(CURL *e, const struct vg_http_conf *conf, const char *url, str
 		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->resp_max);
 		curl_easy_setopt(e, CURLOPT_PRIVATE, req);
 		req->used_proxy = conf->proxy != NULL;
+		if (conf->proxy) {
+			const char *p = strstr(conf->proxy, "://");
+
+			/* "http://user@proxy:3128/" -> "proxy:3128" */
+			p = p ? p + 3 : conf->proxy;
+			if (strchr(p, '@'))
+				p = strchr(p, '@') + 1;
+			snprintf(req->proxy_name, sizeof(req->proxy_name), "%.*s", (int)strcspn(p, "/"), p);
+		}
 		req->sent_client_cert = conf->client_file != NULL;
 	}
 	return 0;
@@ -519,26 +531,166 @@ static bool has(const char *text, const char *what)
 	return strcasestr(text, what) != NULL;
 }
 
+/* The library's own words (libcurl, OpenSSL) stay in the English message after the sentence:
+ * the log has them, and status --verbose shows them as a technical detail.  People read the
+ * sentence, from its message id, in their language. */
+static int with_detail(struct vg_error *err, int code, const char *library)
+{
+	size_t used;
+
+	if (!err || !library || !library[0])
+		return code;
+	used = strlen(err->message);
+	if (used + 4 < sizeof(err->message))
+		snprintf(err->message + used, sizeof(err->message) - used, " (%s)", library);
+	return code;
+}
+
+/* The host of "host:port" or "[v6]:port", into buf. */
+static const char *host_of(const char *server, char *buf, size_t size)
+{
+	const char *end;
+
+	if (server[0] == '[' && (end = strchr(server, ']')))
+		snprintf(buf, size, "%.*s", (int)(end - server - 1), server + 1);
+	else if ((end = strrchr(server, ':')) && strchr(server, ':') == end)
+		snprintf(buf, size, "%.*s", (int)(end - server), server);
+	else
+		snprintf(buf, size, "%s", server);
+	return buf;
+}
+
+/* The names the server's certificate is for (its subject alternative names, else its common
+ * name), from what libcurl kept of the chain; "" when unknown. */
+static const char *cert_names(const struct vg_http_req *req, char *buf, size_t size)
+{
+	struct curl_certinfo *ci = NULL;
+	const char *cn = NULL;
+
+	buf[0] = '\0';
+	if (curl_easy_getinfo(req->easy, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci || ci->num_of_certs < 1)
+		return buf;
+	for (struct curl_slist *l = ci->certinfo[0]; l; l = l->next) {
+		static const char san[] = "X509v3 Subject Alternative Name:";
+
+		if (strncmp(l->data, san, sizeof(san) - 1) == 0) {
+			size_t used = 0;
+
+			/* "DNS:a.example, IP Address:10.0.0.1" -> "a.example, 10.0.0.1" */
+			for (const char *p = l->data + sizeof(san) - 1; *p && used + 1 < size;) {
+				const char *colon = strchr(p, ':'), *comma;
+				size_t n;
+
+				if (!colon)
+					break;
+				p = colon + 1;
+				comma = strchr(p, ',');
+				n = comma ? (size_t)(comma - p) : strlen(p);
+				used += (size_t)snprintf(buf + used, size - used, "%s%.*s", used ? ", " : "", (int)n, p);
+				if (used >= size)
+					break;
+				p = comma ? comma + 1 : p + n;
+				while (*p == ' ')
+					p++;
+			}
+			return buf;
+		}
+		if (strncmp(l->data, "Subject:", 8) == 0 && (cn = strstr(l->data, "CN = ")))
+			snprintf(buf, size, "%.*s", (int)strcspn(cn + 5, ",/"), cn + 5);
+	}
+	return buf;
+}
+
+/* A connection that did not open: to the proxy or to the server, and why (the system's errno). */
+static int connect_failed(const struct vg_http_req *req, const char *server, struct vg_error *err, const char *eb)
+{
+	long os = 0;
+	const char *to = req->used_proxy && req->proxy_name[0] ? req->proxy_name : server;
+
+	curl_easy_getinfo(req->easy, CURLINFO_OS_ERRNO, &os);
+	switch (os) {
+	case ECONNREFUSED:
+		if (req->used_proxy)
+			return with_detail(err, vg_error_set(err, -ECONNREFUSED,
+							     N_("nothing listens on %s: check the proxy's address and port (vigilctl proxy show)"),
+							     to), eb);
+		return with_detail(err, vg_error_set(err, -ECONNREFUSED,
+						     N_("nothing listens on %s: check the server's address and port"), to), eb);
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		return with_detail(err, vg_error_set(err, -EHOSTUNREACH,
+						     N_("there is no route to %s: check the network, and whether this host is isolated"),
+						     to), eb);
+	case ETIMEDOUT:
+		return with_detail(err, vg_error_set(err, -ETIMEDOUT,
+						     N_("%s does not answer: check the address, and the firewalls on the way"), to), eb);
+	default:
+		return with_detail(err, vg_error_set(err, -ECONNREFUSED, N_("cannot connect to %s: %s"), to,
+						     os > 0 ? strerror((int)os) : eb), eb);
+	}
+}
+
+/* The server's certificate was refused: say which check failed, and what to do. */
+static int certificate_refused(const struct vg_http_req *req, const char *server, bool pinned, struct vg_error *err,
+			       const char *eb)
+{
+	char names[512], host[300];
+
+	host_of(server, host, sizeof(host));
+	/* libcurl checks the name itself, after OpenSSL verified the chain: its words say so. */
+	if (req->verify_result == X509_V_ERR_HOSTNAME_MISMATCH || req->verify_result == X509_V_ERR_IP_ADDRESS_MISMATCH ||
+	    has(eb, "subject name") || has(eb, "host name") || has(eb, "hostname")) {
+		if (cert_names(req, names, sizeof(names))[0])
+			return with_detail(err, vg_error_set(err, -EPERM,
+							     N_("the server certificate is for %s, not %s: use a name it holds, or give the server a certificate for %s"),
+							     names, host, host), eb);
+		return with_detail(err, vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"),
+						     host), eb);
+	}
+	switch (req->verify_result) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return with_detail(err, vg_error_set(err, -EPERM,
+						     N_("the server certificate has expired: the server needs a new one")), eb);
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return with_detail(err, vg_error_set(err, -EPERM,
+						     N_("the server certificate is not valid yet: check this host's clock")), eb);
+	default:
+		break;
+	}
+	if (pinned)
+		return with_detail(err, vg_error_set(err, -EPERM,
+						     N_("the server certificate does not match the imported certificate: import the CA that signed it (vigilctl cert server import FILE)")),
+				   eb);
+	return with_detail(err, vg_error_set(err, -EPERM,
+					     N_("the server certificate is not trusted by the system CAs: import its CA (vigilctl cert server import FILE)")),
+			   eb);
+}
+
 int vg_http_describe(const struct vg_http_req *req, const char *server, bool pinned, struct vg_error *err)
 {
 	const char *eb = req->errbuf[0] ? req->errbuf : curl_easy_strerror(req->code);
-	char num[32];
+	char num[32], host[300];
 
 	/* 407 is the standard answer; tinyproxy answers 401 to bad credentials. */
-	if (req->connect_code == 407 || (req->used_proxy && req->connect_code == 401))
-		return vg_error_set(err, -EACCES, N_("proxy authentication failed"));
+	if (req->connect_code == 407 || (req->used_proxy && req->connect_code == 401)) {
+		snprintf(num, sizeof(num), "%ld", req->connect_code);
+		return vg_error_set(err, -EACCES,
+				    N_("proxy authentication failed: the proxy refused the user and password (HTTP %s); check them with vigilctl proxy set"),
+				    num);
+	}
 	if (req->used_proxy && req->connect_code >= 300) {
 		snprintf(num, sizeof(num), "%ld", req->connect_code);
-		return vg_error_set(err, -ECONNREFUSED, N_("the proxy refused the connection to %s (HTTP %s)"),
+		return vg_error_set(err, -ECONNREFUSED,
+				    N_("the proxy refused to connect to %s (HTTP %s): check its rules, or add the server to the bypass list"),
 				    server, num);
 	}
 	/* With TLS 1.3 a server that requires a client certificate refuses it after the client
 	 * finished its handshake: the client then sees its request fail in one of several ways. */
 	if (!req->sent_client_cert && req->tls_done && req->status == 0 && !has(eb, "alert") &&
 	    (req->code == CURLE_SEND_ERROR || req->code == CURLE_RECV_ERROR || req->code == CURLE_GOT_NOTHING))
-		return vg_error_set(err, -EPERM,
-				    N_("the server %s closed the connection after the TLS handshake (does it require a client certificate?): %s"),
-				    server, eb);
+		return with_detail(err, vg_error_set(err, -EPERM,
+						     N_("the server %s closed the connection after the TLS handshake: it may require a client certificate (vigilctl cert client import)"),
+						     server), eb);
 	switch (req->code) {
 	case CURLE_OK:
 		break;
@@ -548,70 +700,74 @@ int vg_http_describe(const struct vg_http_req *req, const char *server, bool pin
 		/* A SOCKS proxy's own answer: a refused user is an authentication failure. */
 		curl_easy_getinfo(req->easy, CURLINFO_PROXY_ERROR, &px);
 		if (px == CURLPX_USER_REJECTED || px == CURLPX_NO_AUTH)
-			return vg_error_set(err, -EACCES, N_("proxy authentication failed"));
-		return vg_error_set(err, -ECONNREFUSED, N_("the proxy refused the connection to %s: %s"), server, eb);
+			return with_detail(err, vg_error_set(err, -EACCES,
+							     N_("proxy authentication failed: the proxy refused the user and password; check them with vigilctl proxy set")),
+					   eb);
+		return with_detail(err, vg_error_set(err, -ECONNREFUSED,
+						     N_("the proxy refused to connect to %s: check its rules, or add the server to the bypass list"),
+						     server), eb);
 	}
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		return vg_error_set(err, -EHOSTUNREACH, N_("cannot resolve the name of the proxy: %s"), eb);
+		return with_detail(err, vg_error_set(err, -EHOSTUNREACH,
+						     N_("cannot resolve the name of the proxy %s: check the name and this host's DNS"),
+						     req->proxy_name), eb);
 	case CURLE_COULDNT_RESOLVE_HOST:
-		return vg_error_set(err, -EHOSTUNREACH, N_("cannot resolve the name of the server %s"), server);
+		return with_detail(err, vg_error_set(err, -EHOSTUNREACH,
+						     N_("cannot resolve the name of the server %s: check the name and this host's DNS"),
+						     host_of(server, host, sizeof(host))), eb);
 	case CURLE_COULDNT_CONNECT:
-		if (req->used_proxy)
-			return vg_error_set(err, -ECONNREFUSED, N_("cannot connect to %s through the proxy: %s"),
-					    server, eb);
-		return vg_error_set(err, -ECONNREFUSED, N_("cannot connect to the server %s: %s"), server, eb);
+		return connect_failed(req, server, err, eb);
 	case CURLE_OPERATION_TIMEDOUT:
-		return vg_error_set(err, -ETIMEDOUT, N_("the server %s did not answer in time (%s)"), server, eb);
+		return with_detail(err, vg_error_set(err, -ETIMEDOUT,
+						     N_("the server %s did not answer in time: check that it runs, and the firewalls on the way"),
+						     server), eb);
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
 		if (req->overflow || req->code == CURLE_FILESIZE_EXCEEDED)
 			return vg_error_set(err, -EMSGSIZE, N_("the server %s sent an oversized response"), server);
-		return vg_error_set(err, -EIO, N_("cannot receive the answer of %s: %s"), server, eb);
+		return with_detail(err, vg_error_set(err, -EIO, N_("cannot receive the answer of %s"), server), eb);
 	case CURLE_PEER_FAILED_VERIFICATION:
-		switch (req->verify_result) {
-		case X509_V_OK:
-			if (has(eb, "subject name") || has(eb, "host name") || has(eb, "hostname"))
-				return vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"),
-						    server);
-			break;
-		case X509_V_ERR_HOSTNAME_MISMATCH:
-		case X509_V_ERR_IP_ADDRESS_MISMATCH:
-			return vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"), server);
-		case X509_V_ERR_CERT_HAS_EXPIRED:
-			return vg_error_set(err, -EPERM, N_("the server certificate has expired"));
-		case X509_V_ERR_CERT_NOT_YET_VALID:
-			return vg_error_set(err, -EPERM, N_("the server certificate is not valid yet"));
-		default:
-			break;
-		}
-		if (has(eb, "subject name") || has(eb, "host name") || has(eb, "hostname"))
-			return vg_error_set(err, -EPERM, N_("the server certificate is not valid for the name %s"), server);
-		if (pinned)
-			return vg_error_set(err, -EPERM, N_("server certificate does not match the imported certificate"));
-		return vg_error_set(err, -EPERM, N_("the server certificate is not trusted by the system CAs: %s"), eb);
+		return certificate_refused(req, server, pinned, err, eb);
 	case CURLE_SSL_CONNECT_ERROR:
+		if (has(eb, "wrong version number") || has(eb, "packet length too long") || has(eb, "http request"))
+			return with_detail(err, vg_error_set(err, -EPROTO,
+							     N_("the server %s answered without TLS (plain HTTP?): check the port, and that the server has TLS on"),
+							     server), eb);
 		if (has(eb, "protocol version") || has(eb, "unsupported protocol") || has(eb, "no protocols available"))
-			return vg_error_set(err, -EPROTO, N_("the server %s does not offer TLS 1.2 or newer"), server);
+			return with_detail(err, vg_error_set(err, -EPROTO,
+							     N_("the server %s does not offer TLS 1.2 or newer"), server), eb);
 		if (has(eb, "certificate required") || has(eb, "handshake failure") || has(eb, "unknown ca") ||
 		    has(eb, "bad certificate"))
-			return vg_error_set(err, -EPERM,
-					    N_("the server %s refused the TLS handshake (is a valid client certificate required?): %s"),
-					    server, eb);
-		return vg_error_set(err, -EPROTO, N_("TLS handshake with %s failed: %s"), server, eb);
+			return with_detail(err, vg_error_set(err, -EPERM,
+							     N_("the server %s refused the TLS handshake: it may require a valid client certificate (vigilctl cert client import)"),
+							     server), eb);
+		if (has(eb, "unexpected eof") || has(eb, "connection reset") || has(eb, "syscall"))
+			return with_detail(err, vg_error_set(err, -EPROTO,
+							     N_("the server %s closed the connection during the TLS handshake: check that this port is its TLS port"),
+							     server), eb);
+		return with_detail(err, vg_error_set(err, -EPROTO, N_("the TLS handshake with %s failed"), server), eb);
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_SSL_CIPHER:
-		return vg_error_set(err, -EINVAL, N_("the client certificate cannot be used: %s"), eb);
+		return with_detail(err, vg_error_set(err, -EINVAL,
+						     N_("the client certificate cannot be used: import it again (vigilctl cert client import)")),
+				   eb);
 	case CURLE_SSL_CACERT_BADFILE:
-		return vg_error_set(err, -EINVAL, N_("the imported server certificate cannot be read: %s"), eb);
+		return with_detail(err, vg_error_set(err, -EINVAL,
+						     N_("the imported server certificate cannot be read: import it again (vigilctl cert server import)")),
+				   eb);
 	case CURLE_RECV_ERROR:
 		/* TLS 1.3 reports a refused client certificate after the handshake, as a read error. */
 		if (has(eb, "alert"))
-			return vg_error_set(err, -EPERM,
-					    N_("the server %s refused the TLS handshake (is a valid client certificate required?): %s"),
-					    server, eb);
-		return vg_error_set(err, -EIO, N_("the connection to %s was lost: %s"), server, eb);
+			return with_detail(err, vg_error_set(err, -EPERM,
+							     N_("the server %s refused the TLS handshake: it may require a valid client certificate (vigilctl cert client import)"),
+							     server), eb);
+		return with_detail(err, vg_error_set(err, -EIO, N_("the connection to %s was lost"), server), eb);
+	case CURLE_GOT_NOTHING:
+		return with_detail(err, vg_error_set(err, -EIO,
+						     N_("the server %s closed the connection without answering: check that it is a Vigil server"),
+						     server), eb);
 	default:
-		return vg_error_set(err, -EIO, N_("the connection to %s was lost: %s"), server, eb);
+		return with_detail(err, vg_error_set(err, -EIO, N_("the connection to %s was lost"), server), eb);
 	}
 	if (req->status >= 200 && req->status < 300)
 		return 0;
@@ -620,5 +776,9 @@ int vg_http_describe(const struct vg_http_req *req, const char *server, bool pin
 		return vg_error_set(err, -EACCES, N_("the server %s refused this agent (HTTP %s)"), server, num);
 	if (req->status == 429 || req->status == 503)
 		return vg_error_set(err, -EAGAIN, N_("the server %s asked the agent to slow down (HTTP %s)"), server, num);
+	if (req->status == 404)
+		return vg_error_set(err, -EPROTO,
+				    N_("the server %s answered HTTP 404: check that it is a Vigil server (the protocol /api/v1)"),
+				    server);
 	return vg_error_set(err, -EPROTO, N_("the server %s answered HTTP %s"), server, num);
 }

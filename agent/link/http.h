@@ -50,6 +50,7 @@ struct vg_http_req {
 	long retry_after;           /* seconds, from Retry-After, 0 when none */
 	CURLcode code;
 	bool used_proxy;
+	char proxy_name[256];       /* the proxy's host:port, for messages */
 	bool sent_client_cert;      /* a client certificate was configured */
 	bool tls_done;              /* the TLS handshake completed (as far as the client knows) */
 	char errbuf[CURL_ERROR_SIZE];

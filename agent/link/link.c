@@ -98,24 +98,40 @@ static void fail(struct vg_link *link, const struct vg_error *err, long retry_af
 
 	record_error(link, err);
 	cancel_all(link);
+	if (retry_after > 0) {
+		/* 429 or 503 with Retry-After: the server is there and asks for a pause.  Nothing goes
+		 * to it meanwhile; then the agent goes on where it was, without a new hello. */
+		link->next_try_ms = vg_now_ms() + (uint64_t)retry_after * 1000;
+		return;
+	}
 	link->state = VG_LINK_WAITING;
 	link->failures++;
-	if (retry_after > 0) {
-		delay_ms = (uint64_t)retry_after * 1000;
+	link->current = link->nservers ? (link->current + 1) % link->nservers : 0;
+	if (link->current != 0) {
+		delay_ms = FAILOVER_DELAY_MS;
 	} else {
-		link->current = link->nservers ? (link->current + 1) % link->nservers : 0;
-		if (link->current != 0) {
-			delay_ms = FAILOVER_DELAY_MS;
-		} else {
-			unsigned rounds = link->nservers ? (link->failures - 1) / link->nservers : 0;
-			uint64_t base = rounds >= 9 ? MAX_BACKOFF_S : (1u << rounds);
+		unsigned rounds = link->nservers ? (link->failures - 1) / link->nservers : 0;
+		uint64_t base = rounds >= 9 ? MAX_BACKOFF_S : (1u << rounds);
 
-			if (base > MAX_BACKOFF_S)
-				base = MAX_BACKOFF_S;
-			delay_ms = (uint64_t)((double)base * 1000.0 * jitter());
-		}
+		if (base > MAX_BACKOFF_S)
+			base = MAX_BACKOFF_S;
+		delay_ms = (uint64_t)((double)base * 1000.0 * jitter());
 	}
 	link->next_try_ms = vg_now_ms() + delay_ms;
+}
+
+/* A request failed (vg_http_describe filled err): 409 means the server does not know this agent
+ * (it restarted, or another server took the address) and wants a hello first; 429 and 503 with
+ * Retry-After ask for a pause; anything else is a failure of the server. */
+static void fail_request(struct vg_link *link, const struct vg_http_req *req, const struct vg_error *err)
+{
+	if (req->status == 409) {
+		record_error(link, err);
+		cancel_all(link);
+		link->state = VG_LINK_CONNECTING;
+		return;
+	}
+	fail(link, err, req->status == 429 || req->status == 503 ? req->retry_after : 0);
 }
 
 /* A successful exchange with the server: isolation's "no contact" release timer starts again. */
@@ -206,13 +222,16 @@ static void hello_done(struct vg_http_req *req, void *data)
 
 	link->hello_req = NULL;
 	if (vg_http_describe(req, server_name(link), link->pinned, &err) < 0) {
-		fail(link, &err, req->retry_after);
+		/* A 409 to hello itself is a failure: asking for hello again would loop. */
+		fail(link, &err, req->status == 429 || req->status == 503 ? req->retry_after : 0);
 		return;
 	}
 	if (!(obj = parse_answer(link, req, &err))) {
 		fail(link, &err, 0);
 		return;
 	}
+	/* Told: the next hello lists only the commands that end from now on. */
+	link->tasks_since_ms = link->hello_sent_ms;
 	v = json_integer_value(json_object_get(obj, "poll_wait"));
 	if (v >= 1 && v <= 60)
 		link->poll_wait = (unsigned)v;
@@ -244,7 +263,7 @@ static void send_hello(struct vg_link *link)
 			 "addresses", addresses(),
 			 "capabilities", "openc2", "versions", "1.0", "profiles", "er", "x-vigil",
 			 "events", "format", "ocsf", "max_batch", VG_LINK_MAX_BATCH,
-			 "tasks", vg_journal_states(link->journal, 256));
+			 "tasks", vg_journal_states(link->journal, link->tasks_since_ms, 256));
 	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (!text)
@@ -253,6 +272,7 @@ static void send_hello(struct vg_link *link)
 		link->state = VG_LINK_CONNECTING;
 	set_base(link);
 	make_url(link, "/api/v1/hello", url, sizeof(url));
+	link->hello_sent_ms = vg_time_ms();
 	link->hello_req = vg_http_start(link->http, &link->conf, "POST", url, text, strlen(text),
 					"application/json", false, VG_LINK_MAX_RESPONSE, hello_done, link);
 	free(text);
@@ -268,7 +288,7 @@ static void poll_done(struct vg_http_req *req, void *data)
 
 	link->poll_req = NULL;
 	if (vg_http_describe(req, server_name(link), link->pinned, &err) < 0) {
-		fail(link, &err, req->retry_after);
+		fail_request(link, req, &err);
 		return;
 	}
 	contact(link);
@@ -316,7 +336,7 @@ static void resp_done(struct vg_http_req *req, void *data)
 
 	link->resp_req = NULL;
 	if (vg_http_describe(req, server_name(link), link->pinned, &err) < 0) {
-		fail(link, &err, req->retry_after);
+		fail_request(link, req, &err);
 		return;
 	}
 	if (!(obj = parse_answer(link, req, &err))) {
@@ -325,8 +345,13 @@ static void resp_done(struct vg_http_req *req, void *data)
 	}
 	json_decref(obj);
 	contact(link);
-	if (vg_journal_set_reported(link->journal, link->resp_id, true, &err) < 0)
+	if (link->resp_is_ack) {
+		/* The acknowledgement went: the oldest waiting one is done. */
+		if (link->nacks_due && strcmp(link->acks_due[0], link->resp_id) == 0)
+			memmove(link->acks_due[0], link->acks_due[1], --link->nacks_due * sizeof(link->acks_due[0]));
+	} else if (vg_journal_set_reported(link->journal, link->resp_id, true, &err) < 0) {
 		record_error(link, &err);
+	}
 	step(link);
 }
 
@@ -346,7 +371,7 @@ static json_t *pending_upload(json_t *row)
 /* Records how the upload of request id ended in its response (status 500 when it failed). */
 static void record_upload(struct vg_link *link, const char *id, json_t *upload, const char *failure)
 {
-	json_t *row = vg_journal_get(link->journal, id), *resp, *x, *res;
+	json_t *row = vg_journal_get(link->journal, VG_JOURNAL_REQUESTS, id), *resp, *x, *res;
 	struct vg_error err = { 0 };
 	const char *copy;
 
@@ -364,7 +389,8 @@ static void record_upload(struct vg_link *link, const char *id, json_t *upload, 
 		json_object_set_new(resp, "status", json_integer(500));
 		json_object_set_new(resp, "status_text", json_string(failure));
 	}
-	if (vg_journal_set_state(link->journal, id, failure ? VG_TASK_FAILED : VG_TASK_SUCCEEDED, resp, &err) < 0)
+	if (vg_journal_set_state(link->journal, VG_JOURNAL_REQUESTS, id, failure ? VG_TASK_FAILED : VG_TASK_SUCCEEDED, resp,
+				 &err) < 0)
 		record_error(link, &err);
 	json_decref(resp);
 	json_decref(row);
@@ -384,7 +410,7 @@ static void upload_done(struct vg_http_req *req, void *data)
 			step(link);
 			return;
 		}
-		fail(link, &err, req->retry_after);
+		fail_request(link, req, &err);
 		return;
 	}
 	if (!(obj = parse_answer(link, req, &err))) {
@@ -439,6 +465,7 @@ struct resp_job {
 	char id[160];
 	json_t *upload;                   /* a collected file to upload before the response, or NULL */
 	char *text;                       /* else the response's body */
+	bool unwanted;                    /* else the command asked for no final response (none, ack) */
 	struct vg_error err;
 };
 
@@ -454,11 +481,16 @@ static void resp_read_work(struct vg_job *job, void *data)
 		vg_store_close(store);
 		return;
 	}
-	list = vg_journal_unreported(view, "server", 1);
+	list = vg_journal_unreported(view, 1);
 	if ((t = json_array_get(list, 0))) {
 		snprintf(rj->id, sizeof(rj->id), "%s", json_string_value(json_object_get(t, "id")));
 		/* A collected file goes to the server before the response that announces it. */
-		if ((up = pending_upload(t))) {
+		const char *wanted = vg_openc2_response_requested(json_object_get(json_object_get(t, "request"),
+										    "command"));
+
+		if (wanted && (strcmp(wanted, "none") == 0 || strcmp(wanted, "ack") == 0)) {
+			rj->unwanted = true;
+		} else if ((up = pending_upload(t))) {
 			rj->upload = json_deep_copy(up);
 		} else {
 			body = json_pack("{s:s, s:O}", "request_id", rj->id, "response", json_object_get(t, "result"));
@@ -483,8 +515,11 @@ static void resp_read_done(struct vg_job *job, void *data)
 		if (rj->err.code)
 			record_error(link, &rj->err);
 		/* Sent only if the link is still up and nothing else went meanwhile; else the next step reads again. */
+		if (rj->unwanted && rj->id[0] && vg_journal_set_reported(link->journal, rj->id, true, &rj->err) < 0)
+			record_error(link, &rj->err);
 		if (link->state == VG_LINK_CONNECTED && !link->resp_req && rj->id[0] && (rj->upload || rj->text)) {
 			snprintf(link->resp_id, sizeof(link->resp_id), "%s", rj->id);
+			link->resp_is_ack = false;
 			if (rj->upload) {
 				send_upload(link, rj->upload);
 			} else {
@@ -499,12 +534,36 @@ static void resp_read_done(struct vg_job *job, void *data)
 	free(rj);
 }
 
+/* A 102 for the oldest command that asked for an acknowledgement. */
+static void send_ack(struct vg_link *link)
+{
+	json_t *body = json_pack("{s:s, s:{s:i, s:s}}", "request_id", link->acks_due[0], "response", "status", 102,
+				 "status_text", "Processing");
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	char url[512];
+
+	json_decref(body);
+	if (!text)
+		return;
+	snprintf(link->resp_id, sizeof(link->resp_id), "%s", link->acks_due[0]);
+	link->resp_is_ack = true;
+	make_url(link, "/api/v1/responses", url, sizeof(url));
+	link->resp_req = vg_http_start(link->http, &link->conf, "POST", url, text, strlen(text), "application/json",
+				       false, VG_LINK_MAX_RESPONSE, resp_done, link);
+	free(text);
+}
+
 static void send_response(struct vg_link *link)
 {
 	struct resp_job *rj;
 
+	if (link->nacks_due) {
+		send_ack(link);
+		return;
+	}
+
 	/* One indexed lookup here; the row itself is read on a worker. */
-	if (link->resp_job || !vg_journal_has_unreported(link->journal, "server") || !(rj = calloc(1, sizeof(*rj))))
+	if (link->resp_job || !vg_journal_has_unreported(link->journal) || !(rj = calloc(1, sizeof(*rj))))
 		return;
 	rj->link = link;
 	snprintf(rj->db, sizeof(rj->db), "%s", vg_store_path(link->agent->store));
@@ -606,7 +665,7 @@ struct scan_call {
 	/* What the loop knows, copied. */
 	uint64_t cursor;
 	struct vg_link_throttle throttle;
-	bool limits, draining;
+	bool limits, draining, urgent; /* urgent: a detection waits, send what is pending */
 	uint64_t per_hour;
 	unsigned share;
 	int64_t delay_ms;
@@ -653,7 +712,7 @@ static bool upload_due(struct vg_spool *spool, struct scan_call *c)
 		c->cursor = 0;
 	if (!first_pending(spool, c->cursor, &seq, &t))
 		return false;
-	if (vg_time_ms() - t >= c->delay_ms || c->draining)
+	if (vg_time_ms() - t >= c->delay_ms || c->draining || c->urgent)
 		return true;
 	/* Sequence numbers after the cursor are dense: one at first + limit - 1 means a full packet. */
 	return c->batch_limit > 1 && first_pending(spool, seq + c->batch_limit - 2, &more, &t);
@@ -779,6 +838,7 @@ static void start_scan(struct vg_link *link)
 	c->share = (unsigned)vg_setting_int(s, VG_S_LINK_TYPE_SHARE_PERCENT);
 	c->delay_ms = vg_setting_int(s, VG_S_LINK_MAX_TRANSFER_DELAY) * 1000;
 	c->draining = link->draining;
+	c->urgent = vg_now_ms() < link->urgent_until_ms;
 	c->batch_limit = link->batch_limit;
 	c->now_ms = vg_agent_now_ms(link->agent);
 	snprintf(c->agent_id, sizeof(c->agent_id), "%s", vg_agent_id(link->agent));
@@ -864,7 +924,7 @@ static void events_done(struct vg_http_req *req, void *data)
 		return;
 	}
 	if (vg_http_describe(req, server_name(link), link->pinned, &err) < 0) {
-		fail(link, &err, req->retry_after);
+		fail_request(link, req, &err);
 		return;
 	}
 	if (!(obj = parse_answer(link, req, &err))) {
@@ -898,7 +958,7 @@ static void send_events(struct vg_link *link)
 		return;
 	if (!link->batch.ready) {
 		/* The spool thread looks; its answer comes back through scan_done. */
-		if (!link->scan && now >= link->next_scan_ms)
+		if (!link->scan && (now >= link->next_scan_ms || now < link->urgent_until_ms))
 			start_scan(link);
 		return;
 	}
@@ -1024,6 +1084,18 @@ static void step(struct vg_link *link)
 		send_response(link);
 }
 
+#define URGENT_MS 3000
+
+void vg_link_send_soon(struct vg_agent *agent)
+{
+	struct vg_link *link = agent->link;
+
+	if (!link)
+		return;
+	link->urgent_until_ms = vg_now_ms() + URGENT_MS;
+	step(link);
+}
+
 static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 {
 	struct vg_link *link = data;
@@ -1062,6 +1134,9 @@ int vg_link_start(struct vg_agent *agent, struct vg_error *err)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	link->agent = agent;
 	link->batch_limit = VG_LINK_MAX_BATCH;
+	/* The first hello lists the commands that ended since the agent started (those it
+	 * interrupts when opening the journal among them). */
+	link->tasks_since_ms = vg_time_ms() / 1000 * 1000; /* the journal marks interrupted ones in whole seconds */
 	if ((r = vg_journal_open(&link->journal, agent->store, &interrupted, err)) < 0) {
 		free(link);
 		return r;
@@ -1107,16 +1182,17 @@ void vg_link_stop(struct vg_agent *agent)
 	curl_global_cleanup();
 }
 
+/* Message ids: the front ends show them translated. */
 static const char *state_word(enum vg_link_state s)
 {
 	switch (s) {
-	case VG_LINK_OFF: return "not configured";
-	case VG_LINK_CONNECTING: return "connecting";
-	case VG_LINK_CONNECTED: return "connected";
-	case VG_LINK_WAITING: return "waiting to retry";
-	case VG_LINK_REFUSED: return "refused";
+	case VG_LINK_OFF: return N_("not configured");
+	case VG_LINK_CONNECTING: return N_("connecting");
+	case VG_LINK_CONNECTED: return N_("connected");
+	case VG_LINK_WAITING: return N_("waiting to retry");
+	case VG_LINK_REFUSED: return N_("refused");
 	}
-	return "unknown";
+	return N_("unknown");
 }
 
 static json_t *cert_summary(const char *path)
@@ -1125,8 +1201,9 @@ static json_t *cert_summary(const char *path)
 
 	if (vg_cert_info(path, &info, NULL) < 0)
 		return json_string("none");
-	brief = json_pack("{s:O, s:O, s:O}", "subject", json_object_get(info, "subject"), "not_after",
-			  json_object_get(info, "not_after"), "expires_in_days", json_object_get(info, "expires_in_days"));
+	brief = json_pack("{s:O, s:O, s:O, s:O}", "subject", json_object_get(info, "subject"), "not_after",
+			  json_object_get(info, "not_after"), "not_after_ms", json_object_get(info, "not_after_ms"),
+			  "expires_in_days", json_object_get(info, "expires_in_days"));
 	json_decref(info);
 	return brief;
 }
@@ -1142,20 +1219,22 @@ json_t *vg_link_status(struct vg_agent *agent)
 		return NULL;
 	/* The spool as the spool thread last saw it: status never waits for the database. */
 	vg_spooler_stats(agent->spooler, &ss);
-	o = json_pack("{s:b, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s}",
+	o = json_pack("{s:b, s:s, s:s, s:n, s:I, s:n, s:I, s:I, s:I, s:I, s:s}",
 		      "available", 1, "state", state_word(link->state), "server", server_name(link),
-		      "last_contact", (json_int_t)link->last_contact,
+		      "last_contact",
 		      "events_waiting", (json_int_t)st->pending,
-		      "oldest_waiting", (json_int_t)(st->oldest_pending_ms / 1000),
+		      "oldest_waiting",
 		      "events_sent", (json_int_t)link->sent_events, "batches_sent", (json_int_t)link->sent_batches,
 		      "events_held", (json_int_t)link->throttle.held,
 		      "commands_received", (json_int_t)link->commands_received,
 		      "proxy", link->proxy[0] ? link->proxy : "none");
 	if (!o)
 		return NULL;
+	vg_ctl_set_time(o, "last_contact", (int64_t)link->last_contact * 1000);
+	vg_ctl_set_time(o, "oldest_waiting", st->oldest_pending_ms);
 	json_object_set_new(o, "last_error", json_string(link->have_error ? link->last_error.message : ""));
 	if (link->have_error) {
-		json_object_set_new(o, "last_error_at", json_integer((json_int_t)link->last_error_at));
+		vg_ctl_set_time(o, "last_error_at", (int64_t)link->last_error_at * 1000);
 		json_object_set_new(o, "last_error_detail", vg_ctl_error_json(&link->last_error));
 	}
 	json_object_set_new(o, "server_certificate", cert_summary(link->server_cert));

@@ -15,6 +15,7 @@
 
 #include "agent.h"
 #include "link/http.h"
+#include "tasks/journal.h"
 #include "vigil/error.h"
 
 struct vg_agent;
@@ -30,6 +31,7 @@ struct resp_job;
 #define VG_LINK_MAX_COMMANDS_RESPONSE (4 * 1024 * 1024)
 #define VG_LINK_MAX_COMMANDS 64
 #define VG_LINK_SECRET_MAX 1024
+#define VG_LINK_MAX_ACKS 256
 
 /* Files of the link in the state directory. */
 #define VG_LINK_SERVER_CERT "link-server.pem"
@@ -73,6 +75,8 @@ struct vg_link {
 	unsigned failures;
 	uint64_t next_try_ms;
 	uint64_t last_hello_ms;
+	int64_t hello_sent_ms;            /* wall clock (ms) when the hello in flight was sent */
+	int64_t tasks_since_ms;           /* hello lists the commands that ended from then on */
 	uint64_t last_upload_ms;
 	int64_t last_contact;             /* seconds since the epoch, 0: never */
 	int64_t connected_since;
@@ -85,6 +89,11 @@ struct vg_link {
 	struct vg_http_req *hello_req, *poll_req, *events_req, *resp_req;
 	struct resp_job *resp_job;        /* the next response, read from the journal on a worker */
 	char resp_id[160];
+	bool resp_is_ack;                 /* the request in flight is a 102 for resp_id */
+	/* Commands that asked for an acknowledgement (102) not sent yet, oldest first; kept in
+	 * memory only: after a restart the final response is what the server gets. */
+	char acks_due[VG_LINK_MAX_ACKS][VG_TASK_ID_MAX + 1];
+	unsigned nacks_due;
 
 	/* The batch in flight or waiting to be resent: same number, same events. */
 	struct {
@@ -100,6 +109,7 @@ struct vg_link {
 	unsigned scan_generation;         /* bumped by a reset: a scan made before is ignored */
 	struct ack_call *acks;            /* acknowledgements the spool thread has not written yet */
 	uint64_t next_scan_ms;
+	uint64_t urgent_until_ms;         /* a detection waits: send what is pending without delay */
 	bool draining;                    /* the last batch was full: a backlog is being sent */
 	size_t batch_limit;
 	struct vg_link_throttle throttle;
@@ -112,6 +122,10 @@ int vg_link_start(struct vg_agent *agent, struct vg_error *err);
 void vg_link_stop(struct vg_agent *agent);
 json_t *vg_link_status(struct vg_agent *agent);
 
+/* A detection or a response to one was just emitted: what is pending goes to the server now,
+ * not after link.max_transfer_delay (for a few seconds, while the spool stores it). */
+void vg_link_send_soon(struct vg_agent *agent);
+
 /* Drops the connection and starts again from the first server with the current settings. */
 void vg_link_reset(struct vg_link *link);
 
@@ -123,6 +137,9 @@ int vg_link_configure(struct vg_link *link, struct vg_error *err);
 void vg_link_handle_commands(struct vg_link *link, json_t *commands);
 /* The result of query features. */
 json_t *vg_openc2_features(void);
+/* A command's args.response_requested: none, ack, status or complete (the default); NULL when
+ * it is none of them. */
+const char *vg_openc2_response_requested(const json_t *command);
 
 /* The link's control commands (cmds.c). */
 extern const struct vg_agent_command vg_link_commands[]; /* agent.h */

@@ -3,7 +3,11 @@
  * OpenC2 commands from the server (Language Specification 1.0, Endpoint Response profile):
  * each is written to the task journal before anything runs, then dispatched through a table
  * of action-target pairs.  A pair without an executor is answered 501; the tasks and
- * isolation subsystems add their entries to the table.
+ * isolation subsystems add their entries to the table.  Only the Language Specification's
+ * actions are taken (an action is never extended); what Vigil adds travels as arguments and
+ * results under the "x-vigil" namespace.  args.response_requested decides what is sent back:
+ * "none" nothing, "ack" a 102 at once and nothing more, "status" a 102 at once for a command
+ * that runs as a task and then the final response, "complete" (the default) the final one.
  */
 #include "config.h"
 
@@ -11,6 +15,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "detect/detect.h"
 #include "link/link.h"
 #include "log.h"
 #include "nls.h"
@@ -91,12 +96,20 @@ static json_t *file_request(json_t *command, const char **text)
 	return req;
 }
 
+/* args.x-vigil.force (the x-vigil:force extension argument): act even on a protected file. */
+static void copy_force(json_t *command, json_t *req)
+{
+	if (req && json_is_true(json_object_get(xargs(command), "force")))
+		json_object_set_new(req, "force", json_true());
+}
+
 static int run_delete_file(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
 			   const char **text)
 {
 	json_t *req = file_request(command, text);
 
 	(void)results;
+	copy_force(command, req);
 	return req ? queue_task(link, request_id, "delete-file", req, text) : 400;
 }
 
@@ -109,9 +122,13 @@ static int run_contain_file(struct vg_link *link, const char *request_id, json_t
 	if (!req)
 		return 400;
 	json_object_set_new(req, "quarantine", json_true());
+	copy_force(command, req);
 	return queue_task(link, request_id, "delete-file", req, text);
 }
 
+/* copy file: the file is copied to the server (PUT /api/v1/files) before the response.  The
+ * Endpoint Response profile has no pair for collecting a file; copy is the Language
+ * Specification's action for duplicating a file, and the x-vigil profile defines its destination. */
 static int run_get_file(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
 			const char **text)
 {
@@ -175,51 +192,112 @@ static int run_stop_process(struct vg_link *link, const char *request_id, json_t
 
 #define MAX_PERMITTED 256
 
+/* Collects the address strings of one permitted_addresses list into addrs; false when malformed. */
+static bool permitted_list(json_t *list, const char **addrs, size_t *n)
+{
+	json_t *item;
+	size_t i;
+
+	if (!json_is_array(list))
+		return false;
+	json_array_foreach(list, i, item) {
+		const char *a = json_string_value(item);
+
+		if (!a) /* Vigil's older form: [{"ipv4_net": "ADDR"}, ...] */
+			a = json_string_value(json_object_get(item, "ipv4_net"));
+		if (!a)
+			a = json_string_value(json_object_get(item, "ipv6_net"));
+		if (!a || *n >= MAX_PERMITTED)
+			return false;
+		addrs[(*n)++] = a;
+	}
+	return true;
+}
+
+/* permitted_addresses, the Endpoint Response map {"ipv4_net": [...], "ipv6_net": [...],
+ * "domain_name": [...]}, or Vigil's older list of strings or {ipv4_net|ipv6_net} objects.
+ * Returns an OpenC2 status: 200 when *n addresses were collected. */
+static int permitted_addresses(json_t *permitted, const char **addrs, size_t *n, const char **text)
+{
+	const char *key;
+	json_t *list;
+
+	if (!permitted || json_is_array(permitted)) {
+		if (permitted && !permitted_list(permitted, addrs, n))
+			goto malformed;
+		return 200;
+	}
+	if (!json_is_object(permitted))
+		goto malformed;
+	json_object_foreach(permitted, key, list) {
+		if (strcmp(key, "domain_name") == 0) {
+			if (json_is_array(list) && json_array_size(list) == 0)
+				continue;
+			*text = "domain names in permitted_addresses are not supported";
+			return 501;
+		}
+		if ((strcmp(key, "ipv4_net") != 0 && strcmp(key, "ipv6_net") != 0) || !permitted_list(list, addrs, n))
+			goto malformed;
+	}
+	return 200;
+malformed:
+	*text = "malformed command: permitted_addresses must map ipv4_net and ipv6_net to lists of at most 256 addresses";
+	return 400;
+}
+
+/* The agent's own results, under its namespace and without null values (an OpenC2 result has
+ * no null); takes the reference. */
+static json_t *namespaced(json_t *results)
+{
+	const char *key;
+	json_t *value;
+	void *tmp;
+
+	if (!results)
+		return NULL;
+	json_object_foreach_safe(results, tmp, key, value)
+		if (json_is_null(value))
+			json_object_del(results, key);
+	return json_pack("{s:o}", "x-vigil", results);
+}
+
 /* contain device {args.er.device_containment: "network_isolation", args.er.permitted_addresses}:
- * isolation on; each permitted address (a string, or {ipv4_net|ipv6_net: "ADDR[/PREFIX]"})
- * becomes an isolation exception.  The server's own addresses always stay reachable. */
+ * isolation on; each permitted address becomes an isolation exception.  The server's own
+ * addresses always stay reachable. */
 static int run_contain_device(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
 			      const char **text)
 {
 	json_t *er = json_object_get(json_object_get(command, "args"), "er");
 	const char *how = json_string_value(json_object_get(er, "device_containment"));
-	json_t *list = json_object_get(er, "permitted_addresses"), *item;
 	const char *addrs[MAX_PERMITTED];
 	struct vg_error err = { 0 };
-	size_t n = 0, i;
+	json_t *state = NULL;
+	size_t n = 0;
 	int r;
 
-	(void)request_id;
-	if (how && strcmp(how, "network_isolation") != 0) {
+	if (!how) {
+		/* The profile's wording: the containment type is mandatory. */
+		*text = "Containment type argument not populated";
+		return 400;
+	}
+	if (strcmp(how, "network_isolation") != 0) {
 		*text = "only device_containment network_isolation is supported";
 		return 501;
 	}
-	if (list && (!json_is_array(list) || json_array_size(list) > MAX_PERMITTED)) {
-		*text = "malformed command: permitted_addresses must be an array of at most 256 addresses";
-		return 400;
-	}
-	json_array_foreach(list, i, item) {
-		const char *a = json_string_value(item);
-
-		if (!a)
-			a = json_string_value(json_object_get(item, "ipv4_net"));
-		if (!a)
-			a = json_string_value(json_object_get(item, "ipv6_net"));
-		if (!a) {
-			*text = "malformed command: a permitted address must be an ipv4_net or ipv6_net";
-			return 400;
-		}
-		addrs[n++] = a;
-	}
+	if ((r = permitted_addresses(json_object_get(er, "permitted_addresses"), addrs, &n, text)) != 200)
+		return r;
 	if (!link->agent) {
 		*text = "the isolation subsystem is not running";
 		return 500;
 	}
-	if ((r = vg_isolation_set(link->agent, true, "contained by the server", addrs, n, results, &err)) < 0) {
+	r = vg_isolation_set(link->agent, true, "contained by the server", addrs, n, request_id, &state, &err);
+	if (r < 0) {
 		vg_warn("link: command %s: %s", request_id, err.message);
+		json_decref(state);
 		*text = r == -EINVAL || r == -E2BIG ? "invalid permitted address" : "isolation failed";
 		return r == -EINVAL || r == -E2BIG ? 400 : 500;
 	}
+	*results = namespaced(state);
 	*text = "OK";
 	return 200;
 }
@@ -228,13 +306,16 @@ static int run_allow_device(struct vg_link *link, const char *request_id, json_t
 			    const char **text)
 {
 	struct vg_error err = { 0 };
+	json_t *state = NULL;
 
 	(void)command;
-	if (!link->agent || vg_isolation_set(link->agent, false, NULL, NULL, 0, results, &err) < 0) {
+	if (!link->agent || vg_isolation_set(link->agent, false, NULL, NULL, 0, request_id, &state, &err) < 0) {
 		vg_warn("link: command %s: %s", request_id, link->agent ? err.message : "no agent");
+		json_decref(state);
 		*text = "releasing the isolation failed";
 		return 500;
 	}
+	*results = namespaced(state);
 	*text = "OK";
 	return 200;
 }
@@ -271,6 +352,68 @@ static int run_scan_device(struct vg_link *link, const char *request_id, json_t 
 	return OPENC2_PENDING;
 }
 
+/* update x-vigil:rules {name, content}: a Sigma rule file of the server's, stored by the agent;
+ * delete x-vigil:rules {name} removes it.  update x-vigil:ioc_watch {document} arms an OpenIOC
+ * document for live evaluation; delete x-vigil:ioc_watch {id} disarms it.  All answer once the
+ * rules in force include the change, with what was refused and why.  The detection subsystem
+ * takes a null content or document as a removal (the older form, still accepted). */
+static int run_detection(struct vg_link *link, const char *request_id, json_t *command, const char **text,
+			 bool rules, bool remove)
+{
+	json_t *spec = json_object_get(json_object_get(command, "target"), rules ? "x-vigil:rules" : "x-vigil:ioc_watch");
+	struct vg_error err = { 0 };
+	int r;
+
+	if (!link->agent) {
+		*text = "the detection subsystem is not running";
+		return 500;
+	}
+	if (!json_is_object(spec)) {
+		*text = "malformed command: the target must be an object";
+		return 400;
+	}
+	spec = json_copy(spec);
+	if (remove)
+		json_object_set_new(spec, rules ? "content" : "document", json_null());
+	r = rules ? vg_detect_server_rules(link->agent, request_id, spec, &err)
+		  : vg_detect_server_watch(link->agent, request_id, spec, &err);
+	json_decref(spec);
+	if (r < 0) {
+		vg_warn("link: command %s: %s", request_id, err.message);
+		*text = r == -EAGAIN || r == -ENOMEM ? "the detection subsystem cannot take it now" : "malformed command";
+		return r == -EAGAIN || r == -ENOMEM ? 500 : 400;
+	}
+	return OPENC2_PENDING;
+}
+
+static int run_update_rules(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			    const char **text)
+{
+	(void)results;
+	return run_detection(link, request_id, command, text, true, false);
+}
+
+static int run_delete_rules(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			    const char **text)
+{
+	(void)results;
+	return run_detection(link, request_id, command, text, true, true);
+}
+
+static int run_update_ioc_watch(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+				const char **text)
+{
+	(void)results;
+	return run_detection(link, request_id, command, text, false, false);
+}
+
+static int run_delete_ioc_watch(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+				const char **text)
+{
+	(void)results;
+	return run_detection(link, request_id, command, text, false, true);
+}
+
 static const struct openc2_pair pairs[] = {
 	{ "scan", "device", run_scan_device },
 	{ "contain", "device", run_contain_device },
@@ -280,7 +423,11 @@ static const struct openc2_pair pairs[] = {
 	{ "stop", "process", run_stop_process },
 	{ "delete", "file", run_delete_file },
 	{ "contain", "file", run_contain_file },
-	{ "x-vigil:get_file", "file", run_get_file },
+	{ "copy", "file", run_get_file },
+	{ "update", "x-vigil:rules", run_update_rules },
+	{ "update", "x-vigil:ioc_watch", run_update_ioc_watch },
+	{ "delete", "x-vigil:rules", run_delete_rules },
+	{ "delete", "x-vigil:ioc_watch", run_delete_ioc_watch },
 	{ NULL, NULL, NULL },
 };
 
@@ -319,10 +466,26 @@ static bool valid_id(const char *s)
 	return true;
 }
 
+/* The response_requested of a command: "complete" when absent; NULL when it is not a
+ * Response_Type. */
+const char *vg_openc2_response_requested(const json_t *command)
+{
+	const json_t *rr = json_object_get(json_object_get(command, "args"), "response_requested");
+	const char *s = json_string_value(rr);
+	static const char *const types[] = { "none", "ack", "status", "complete" };
+
+	if (!rr)
+		return "complete";
+	for (size_t i = 0; s && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(s, types[i]) == 0)
+			return types[i];
+	return NULL;
+}
+
 static int dispatch(struct vg_link *link, const char *id, json_t *command, json_t **results, const char **text)
 {
 	const char *action = json_string_value(json_object_get(command, "action"));
-	json_t *target = json_object_get(command, "target");
+	json_t *target = json_object_get(command, "target"), *args = json_object_get(command, "args");
 	const char *tname;
 	bool known = false;
 
@@ -330,12 +493,18 @@ static int dispatch(struct vg_link *link, const char *id, json_t *command, json_
 		*text = "malformed command: an action and a target with exactly one key are required";
 		return 400;
 	}
+	if ((args && !json_is_object(args)) || !vg_openc2_response_requested(command)) {
+		*text = "malformed command: args must be an object and response_requested one of none, ack, status, complete";
+		return 400;
+	}
 	tname = json_object_iter_key(json_object_iter(target));
+	/* Vigil's older spelling of copy file, still accepted from servers that send it. */
+	if (strcmp(action, "x-vigil:get_file") == 0)
+		action = "copy";
 	for (size_t i = 0; i < sizeof(ls_actions) / sizeof(ls_actions[0]); i++)
 		known |= strcmp(ls_actions[i], action) == 0;
-	known |= strncmp(action, "x-vigil:", 8) == 0; /* the agent's own extension actions */
 	if (!known) {
-		*text = "unknown action";
+		*text = "unknown action: the Language Specification's actions are not extended";
 		return 400;
 	}
 	for (const struct openc2_pair *e = pairs; e->action; e++)
@@ -345,11 +514,21 @@ static int dispatch(struct vg_link *link, const char *id, json_t *command, json_
 	return 501;
 }
 
+/* Asks the link to send a 102 for id before anything else (response_requested ack or status). */
+static void acknowledge(struct vg_link *link, const char *id)
+{
+	if (link->nacks_due >= VG_LINK_MAX_ACKS) {
+		vg_warn("link: too many acknowledgements waiting; none is sent for %s", id);
+		return;
+	}
+	snprintf(link->acks_due[link->nacks_due++], sizeof(link->acks_due[0]), "%s", id);
+}
+
 static void handle_one(struct vg_link *link, json_t *item)
 {
 	const char *id = json_string_value(json_object_get(item, "request_id"));
 	json_t *command = json_object_get(item, "command"), *results = NULL, *result, *existing;
-	const char *action, *tname = "?", *text = "";
+	const char *action, *tname = "?", *text = "", *wanted;
 	struct vg_error err = { 0 };
 	enum vg_task_state final;
 	char kind[160];
@@ -360,7 +539,7 @@ static void handle_one(struct vg_link *link, json_t *item)
 		return;
 	}
 	link->commands_received++;
-	if ((existing = vg_journal_get(link->journal, id))) {
+	if ((existing = vg_journal_get(link->journal, VG_JOURNAL_REQUESTS, id))) {
 		/* Seen before: never run twice; report the stored result again once it is final. */
 		if (json_is_object(json_object_get(existing, "result")))
 			vg_journal_set_reported(link->journal, id, false, NULL);
@@ -371,22 +550,30 @@ static void handle_one(struct vg_link *link, json_t *item)
 	if (json_is_object(json_object_get(command, "target")) && json_object_size(json_object_get(command, "target")))
 		tname = json_object_iter_key(json_object_iter(json_object_get(command, "target")));
 	snprintf(kind, sizeof(kind), "%.60s %.60s", action ? action : "?", tname);
-	if (vg_journal_add(link->journal, id, "server", kind, item, &err) < 0 ||
-	    vg_journal_set_state(link->journal, id, VG_TASK_RUNNING, NULL, &err) < 0) {
+	if (vg_journal_add(link->journal, VG_JOURNAL_REQUESTS, id, "server", kind, item, &err) < 0 ||
+	    vg_journal_set_state(link->journal, VG_JOURNAL_REQUESTS, id, VG_TASK_RUNNING, NULL, &err) < 0) {
 		vg_warn("link: cannot journal command %s: %s", id, err.message);
 		return;
 	}
 	status = dispatch(link, id, command, &results, &text);
-	if (status == OPENC2_PENDING)
-		return; /* the task answers when it ends */
+	wanted = vg_openc2_response_requested(command);
+	if (status == OPENC2_PENDING) {
+		/* The task answers when it ends; "ack" and "status" hear now that it was received. */
+		if (wanted && (strcmp(wanted, "ack") == 0 || strcmp(wanted, "status") == 0))
+			acknowledge(link, id);
+		return;
+	}
 	vg_info("link: command %s (%s) answered %d", id, kind, status);
 	result = json_pack("{s:i, s:s}", "status", status, "status_text", text);
 	if (results)
 		json_object_set_new(result, "results", results);
 	final = status == 200 ? VG_TASK_SUCCEEDED : status == 500 ? VG_TASK_FAILED : VG_TASK_REFUSED;
-	if (vg_journal_set_state(link->journal, id, final, result, &err) < 0)
+	if (vg_journal_set_state(link->journal, VG_JOURNAL_REQUESTS, id, final, result, &err) < 0)
 		vg_warn("link: cannot journal the result of %s: %s", id, err.message);
 	json_decref(result);
+	/* Done at once: "ack" gets its 102 instead of the result (send_response leaves it unsent). */
+	if (wanted && strcmp(wanted, "ack") == 0)
+		acknowledge(link, id);
 }
 
 void vg_link_handle_commands(struct vg_link *link, json_t *commands)

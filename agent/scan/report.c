@@ -46,6 +46,15 @@ static json_t *match_item(const struct vg_ioc_match *m)
 			else
 				json_object_set_new(o, m->label_key[i], json_string(m->label[i]));
 		}
+	/* What an action checks before it acts (a scan with an action). */
+	if (o && m->identity.known && m->doc == VG_IOC_DOC_FILE) {
+		json_object_set_new(o, "dev", json_integer((json_int_t)m->identity.dev));
+		json_object_set_new(o, "inode", json_integer((json_int_t)m->identity.ino));
+		if (m->identity.sha256[0])
+			json_object_set_new(o, "sha256", json_string(m->identity.sha256));
+	} else if (o && m->identity.known && m->doc == VG_IOC_DOC_PROCESS) {
+		json_object_set_new(o, "start_time", json_integer((json_int_t)m->identity.start_time));
+	}
 	return o;
 }
 
@@ -84,11 +93,21 @@ json_t *vg_scan_report_failed(const char *file, const char *id, const char *why)
 			 "unknown", "matches", "warnings", why);
 }
 
+/* The words of enum vg_ioc_phase on the wire. */
+static const char *phase_name(enum vg_ioc_phase p)
+{
+	static const char *const names[] = { "start", "system", "processes", "ports", "counting", "files", "done" };
+
+	return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "start";
+}
+
 json_t *vg_scan_report_stats(const struct vg_ioc_scan_stats *st)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "files_seen", (json_int_t)st->files_seen,
-			 "files_total", (json_int_t)st->files_total,
+	/* Durations in the protocol are whole milliseconds, named so (duration_ms). */
+	return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "phase", phase_name(st->phase),
+			 "files_seen", (json_int_t)st->files_seen, "files_total", (json_int_t)st->files_total,
+			 "files_counted", (json_int_t)st->files_counted,
 			 "files_hashed", (json_int_t)st->files_hashed, "files_skipped", (json_int_t)st->files_skipped,
 			 "bytes_read", (json_int_t)st->bytes_read, "processes", (json_int_t)st->processes,
-			 "ports", (json_int_t)st->ports, "seconds", st->seconds);
+			 "ports", (json_int_t)st->ports, "duration_ms", (json_int_t)(st->seconds * 1000.0 + 0.5));
 }

@@ -8,14 +8,20 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent.h"
+#include "clock.h"
 #include "isolation/isolation.h"
 #include "tasks/journal.h"
 #include "tasks/tasks.h"
@@ -26,6 +32,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
+#include "ocsf.h"
 #include "settings.h"
 #include "store.h"
 #include "workers.h"
@@ -78,13 +85,21 @@ struct scan_job {
 	int rc;
 	struct vg_error err;
 	struct vg_watch *timer;
-	pthread_mutex_t lock;               /* guards snap and current */
+	pthread_mutex_t lock;               /* guards snap, current, entered and entered_mask */
 	struct vg_ioc_scan_stats snap;
 	char current[512];
+	/* Each phase the scan entered, as it was then, until the loop has published it: a phase
+	 * shorter than a tick (counting a small tree) is still told to the clients. */
+	struct vg_ioc_scan_stats entered[VG_IOC_PHASE_DONE + 1];
+	unsigned entered_mask;
+	int efd;                            /* the worker wakes the loop when a phase begins */
+	struct vg_watch *efd_watch;
 	json_t *skipped;                    /* filled by the worker, read after it */
 	time_t started;
+	int64_t started_ms;
 	int action;                         /* index in actions[]: 0 skip */
 	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this scan answers, "" when local */
+	bool follow;                        /* the client asked for the progress stream */
 };
 
 static const struct vg_migration migrations[] = {
@@ -114,6 +129,9 @@ static void job_free(struct scan_job *j)
 	json_decref(j->failed);
 	json_decref(j->skipped);
 	vg_watch_remove(j->timer);
+	vg_watch_remove(j->efd_watch);
+	if (j->efd >= 0)
+		close(j->efd);
 	pthread_mutex_destroy(&j->lock);
 	free(j);
 }
@@ -268,8 +286,10 @@ static int add_one(const char *file, const char *content, size_t len, void *data
 	struct vg_error e;
 	vg_error_clear(&e);
 	if (vg_ioc_load_memory(content, len, file, NULL, &ioc, &e) < 0) {
-		json_array_append_new(j->failed, vg_scan_report_failed(file, NULL, e.message));
-		return 0;
+		/* A document that does not load is an error before the scan (its message names it):
+		 * a scan without it would look like a clean host. */
+		*a->err = e;
+		return e.code < 0 ? e.code : -EINVAL;
 	}
 	struct vg_ioc_info info;
 	vg_ioc_get_info(ioc, &info);
@@ -319,10 +339,21 @@ static int string_list(json_t *args, const char *key, char ***out, size_t *n, st
 static void on_progress(const struct vg_ioc_scan_stats *st, const char *current, void *data)
 {
 	struct scan_job *j = data;
+	bool begins = false;
+	uint64_t one = 1;
+
 	pthread_mutex_lock(&j->lock);
+	if (st->phase != j->snap.phase && st->phase <= VG_IOC_PHASE_DONE) {
+		j->entered[st->phase] = *st;
+		j->entered_mask |= 1u << st->phase;
+		begins = true;
+	}
 	j->snap = *st;
 	snprintf(j->current, sizeof(j->current), "%s", current ? current : "");
 	pthread_mutex_unlock(&j->lock);
+	if (begins && write(j->efd, &one, sizeof(one)) < 0) {
+		/* The eventfd is full: the loop has a wake-up pending anyway. */
+	}
 }
 
 static void on_skipped(const char *path, const char *why, void *data)
@@ -332,16 +363,50 @@ static void on_skipped(const char *path, const char *why, void *data)
 		json_array_append_new(j->skipped, json_pack("{s:s, s:s}", "path", path, "reason", why));
 }
 
-static json_t *progress_json(struct scan_job *j, const char *state)
+/* A progress message from stats (a copy taken under the lock). */
+static json_t *stats_progress(struct scan_job *j, const struct vg_ioc_scan_stats *st, const char *current,
+			      const char *state)
 {
-	pthread_mutex_lock(&j->lock);
-	json_t *o = vg_scan_report_stats(&j->snap);
-	json_object_set_new(o, "current", json_string(j->current));
-	pthread_mutex_unlock(&j->lock);
+	json_t *o = vg_scan_report_stats(st);
+
+	json_object_set_new(o, "current", json_string(current));
 	json_object_set_new(o, "scan_id", json_integer(j->id));
 	json_object_set_new(o, "state", json_string(state));
-	json_object_set_new(o, "elapsed", json_integer((json_int_t)(time(NULL) - j->started)));
+	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)(vg_time_ms() - j->started_ms)));
 	return o;
+}
+
+static json_t *progress_json(struct scan_job *j, const char *state)
+{
+	struct vg_ioc_scan_stats st;
+	char current[sizeof(j->current)];
+
+	pthread_mutex_lock(&j->lock);
+	st = j->snap;
+	memcpy(current, j->current, sizeof(current));
+	pthread_mutex_unlock(&j->lock);
+	return stats_progress(j, &st, current, state);
+}
+
+/* Publishes each phase the worker entered since the last time, in order, as it was at its start:
+ * before any later figure, so that the clients see the phases in the order they came. */
+static void publish_phases(struct scan_job *j)
+{
+	struct vg_ioc_scan_stats entered[VG_IOC_PHASE_DONE + 1];
+	unsigned mask;
+
+	pthread_mutex_lock(&j->lock);
+	mask = j->entered_mask;
+	j->entered_mask = 0;
+	memcpy(entered, j->entered, sizeof(entered));
+	pthread_mutex_unlock(&j->lock);
+	for (unsigned p = 0; j->svc && p <= VG_IOC_PHASE_DONE; p++)
+		if (mask & (1u << p)) {
+			json_t *o = stats_progress(j, &entered[p], "", "running");
+
+			vg_ctl_server_publish(j->svc->agent->ctl, "ioc.progress", o);
+			json_decref(o);
+		}
 }
 
 static void progress_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
@@ -352,42 +417,148 @@ static void progress_tick(struct vg_watch *w, int fd, uint32_t events, void *dat
 	(void)events;
 	if (!j->svc)
 		return;
+	publish_phases(j);
 	json_t *o = progress_json(j, "running");
 	vg_ctl_server_publish(j->svc->agent->ctl, "ioc.progress", o);
 	json_decref(o);
 }
 
-static void scan_work(struct vg_job *job, void *data)
+/* The worker entered a phase: told at once rather than at the next tick. */
+static void phase_begun(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	uint64_t n;
+
+	(void)w;
+	(void)events;
+	if (read(fd, &n, sizeof(n)) < 0) {
+		/* EAGAIN: already read. */
+	}
+	publish_phases(data);
+}
+
+/* Before a scan exists, on a worker: the documents are parsed (up to 64 of several MiB each) and
+ * the paths looked at (the disk may be slow).  A document that does not load or a path that is
+ * not there refuses the scan, naming it: a scan without them would look like a clean host. */
+static void prepare_work(struct vg_job *job, void *data)
 {
 	struct scan_job *j = data;
 	struct add_ctx a = { j, &j->err };
+	struct stat st;
+
 	(void)job;
-	/* The documents are parsed here, not on the loop: up to 64 of several MiB each. */
 	if ((j->rc = each_document(j->docs, add_one, &a)) < 0)
 		return;
+	for (size_t i = 0; i < j->scan.npaths; i++)
+		if (lstat(j->paths[i], &st) < 0) {
+			j->rc = vg_error_set(&j->err, -errno, N_("the path %s cannot be scanned: %s"), j->paths[i],
+					     strerror(errno));
+			return;
+		}
+}
+
+static void scan_work(struct vg_job *job, void *data)
+{
+	struct scan_job *j = data;
+	(void)job;
 	j->rc = vg_ioc_scan_run(&j->scan, &j->err);
 }
 
+/* An "ADDR:PORT" or "[ADDR]:PORT" of a PortItem as an endpoint. */
+static json_t *port_endpoint(const char *text)
+{
+	char ip[64];
+	const char *colon = text ? strrchr(text, ':') : NULL;
+	size_t len;
+
+	if (!colon)
+		return NULL;
+	len = (size_t)(colon - text);
+	if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
+		text++;
+		len -= 2;
+	}
+	if (len == 0 || len >= sizeof(ip))
+		return NULL;
+	memcpy(ip, text, len);
+	ip[len] = '\0';
+	return json_pack("{s:s, s:i}", "ip", ip, "port", atoi(colon + 1));
+}
+
+/* One match item as OCSF evidence: its OpenIOC document is the evidence's name, the object it
+ * names (a file, a process, a socket's ends, the host, a user) the evidence itself; the rest of
+ * what the item says is its data. */
+static json_t *evidence_json(const json_t *item)
+{
+	const char *doc = json_string_value(json_object_get(item, "document"));
+	const char *path = json_string_value(json_object_get(item, "path"));
+	const json_t *pid = json_object_get(item, "pid");
+	json_t *ev = json_pack("{s:s}", "name", doc ? doc : ""), *data = json_deep_copy(item);
+
+	if (!ev)
+		return NULL;
+	json_object_del(data, "document");
+	if (doc && strcmp(doc, "FileItem") == 0 && path) {
+		json_object_set_new(ev, "file", vg_ocsf_file(path, VG_FILE_TYPE_REGULAR));
+	} else if (doc && strcmp(doc, "ProcessItem") == 0 && json_is_integer(pid)) {
+		json_object_set_new(ev, "process", json_pack("{s:O}", "pid", pid));
+	} else if (doc && strcmp(doc, "PortItem") == 0) {
+		json_t *local = port_endpoint(json_string_value(json_object_get(item, "local")));
+		json_t *remote = port_endpoint(json_string_value(json_object_get(item, "remote")));
+
+		if (local)
+			json_object_set_new(ev, "src_endpoint", local);
+		if (remote)
+			json_object_set_new(ev, "dst_endpoint", remote);
+	} else if (doc && strcmp(doc, "SystemInfoItem") == 0 && json_object_get(item, "hostname")) {
+		json_object_set_new(ev, "device",
+				    json_pack("{s:O, s:i, s:s}", "hostname", json_object_get(item, "hostname"),
+					      "type_id", 0, "type", "Unknown"));
+	} else if (doc && strcmp(doc, "UserItem") == 0 && json_object_get(item, "user")) {
+		json_object_set_new(ev, "user", json_pack("{s:O}", "name", json_object_get(item, "user")));
+	}
+	/* What no evidence object holds (a group, a route, a module...), and the rest. */
+	if (json_object_size(data) || json_object_size(ev) == 1)
+		json_object_set_new(ev, "data", data);
+	else
+		json_decref(data);
+	return ev;
+}
+
+/* Detection Findings (2004), one per matched indicator: the IOC is the analytic (a rule), the
+ * matched items the evidences. */
 static void emit_findings(struct vg_agent *agent, struct scan_job *j, json_t *ioc_result)
 {
 	const char *id = json_string_value(json_object_get(ioc_result, "id"));
-	json_t *matches = json_object_get(ioc_result, "matches"), *m;
-	size_t i;
+	json_t *matches = json_object_get(ioc_result, "matches"), *m, *item;
+	size_t i, k;
 	json_array_foreach(matches, i, m) {
 		char uid[160];
 		snprintf(uid, sizeof(uid), "ioc-scan-%lld-%s-%zu", j->id, id ? id : "", i);
-		json_t *ev = json_pack("{s:i, s:i, s:i, s:i, s:i, s:s, s:{s:s, s:s, s:{s:s, s:i}, s:[s]},"
-				       " s:O, s:{s:I, s:s, s:s}}",
-				       "class_uid", VG_OCSF_DETECTION_FINDING, "category_uid", 2, "activity_id", 1,
-				       "type_uid", VG_OCSF_DETECTION_FINDING * 100 + 1, "severity_id", 4,
-				       "message", "OpenIOC indicator matched",
-				       "finding_info", "uid", uid, "title", id ? id : "", "analytic", "name",
-				       json_string_value(json_object_get(m, "indicator")), "type_id", 1, "types",
-				       "OpenIOC", "evidences", json_object_get(m, "items"), "unmapped", "scan_id",
-				       (json_int_t)j->id, "ioc_file", json_string_value(json_object_get(ioc_result, "file")),
-				       "ioc_id", id ? id : "");
-		if (ev)
-			vg_event_emit(agent, ev);
+		const char *indicator = json_string_value(json_object_get(m, "indicator"));
+		json_t *ev = vg_ocsf_event(VG_OCSF_DETECTION_FINDING, 1, "Create", vg_time_ms());
+		json_t *evidences = json_array();
+		if (!ev || !evidences) {
+			json_decref(ev);
+			json_decref(evidences);
+			continue;
+		}
+		vg_ocsf_set_severity(ev, VG_SEVERITY_HIGH);
+		json_object_set_new(ev, "status_id", json_integer(1));
+		json_object_set_new(ev, "status", json_string("New"));
+		json_object_set_new(ev, "is_alert", json_true());
+		json_object_set_new(ev, "message", json_string(N_("OpenIOC indicator matched")));
+		json_object_set_new(ev, "finding_info",
+				    json_pack("{s:s, s:s, s:{s:s, s:i, s:s}, s:[s]}", "uid", uid, "title", id ? id : "",
+					      "analytic", "name", indicator ? indicator : "",
+					      "type_id", 1, "type", "Rule", "types", "OpenIOC"));
+		json_array_foreach(json_object_get(m, "items"), k, item)
+			json_array_append_new(evidences, evidence_json(item));
+		json_object_set_new(ev, "evidences", evidences);
+		json_object_update_new(json_object_get(ev, "unmapped"),
+				       json_pack("{s:I, s:s?, s:s}", "scan_id", (json_int_t)j->id, "ioc_file",
+						 json_string_value(json_object_get(ioc_result, "file")), "ioc_id",
+						 id ? id : ""));
+		vg_event_emit(agent, ev);
 	}
 }
 
@@ -421,25 +592,33 @@ static const char *const actions[] = { "skip", "quarantine", "terminate", "isola
 enum { ACTION_SKIP, ACTION_QUARANTINE, ACTION_TERMINATE, ACTION_ISOLATE };
 
 /* One response to a match, carried out by the tasks subsystem (its task id is recorded; the task's
- * outcome is in `vigilctl task show`) or by isolation. */
-static json_t *act_on_item(struct vg_agent *agent, struct scan_job *j, const json_t *item)
+ * outcome is in `vigilctl task show`) or by isolation.  The task carries what identified the
+ * object when it matched — a file's device, inode and SHA-256, a process's start time and the
+ * pidfd taken then — and acts only on that object. */
+static json_t *act_on_match(struct vg_agent *agent, struct scan_job *j, const struct vg_ioc_match *m)
 {
-	const char *doc = json_string_value(json_object_get(item, "document"));
-	const char *path = json_string_value(json_object_get(item, "path"));
-	const json_t *pid = json_object_get(item, "pid");
+	const struct vg_ioc_identity *id = &m->identity;
+	const char *label = m->label_key[0] && m->label[0] ? m->label[0] : NULL;
 	struct vg_error err = { 0 };
 	json_t *req, *out;
 	const char *kind;
-	int64_t id;
+	int pidfd = -1;
+	int64_t tid;
 
-	if (j->action == ACTION_QUARANTINE && doc && strcmp(doc, "FileItem") == 0 && path) {
+	if (j->action == ACTION_QUARANTINE && m->doc == VG_IOC_DOC_FILE && label) {
 		kind = "delete-file";
-		req = json_pack("{s:s, s:b}", "path", path, "quarantine", 1);
-		out = json_pack("{s:s, s:s}", "action", "quarantine", "path", path);
-	} else if (j->action == ACTION_TERMINATE && doc && strcmp(doc, "ProcessItem") == 0 && json_is_integer(pid)) {
+		out = json_pack("{s:s, s:s}", "action", "quarantine", "path", label);
+		req = json_pack("{s:s, s:b, s:I, s:I}", "path", label, "quarantine", 1, "dev", (json_int_t)id->dev,
+				"inode", (json_int_t)id->ino);
+		if (req && id->sha256[0])
+			json_object_set_new(req, "sha256", json_string(id->sha256));
+	} else if (j->action == ACTION_TERMINATE && m->doc == VG_IOC_DOC_PROCESS && label) {
 		kind = "terminate";
-		req = json_pack("{s:O}", "pid", pid);
-		out = json_pack("{s:s, s:O}", "action", "terminate", "pid", pid);
+		out = json_pack("{s:s, s:I}", "action", "terminate", "pid", (json_int_t)strtoll(label, NULL, 10));
+		req = json_pack("{s:I, s:I}", "pid", (json_int_t)strtoll(label, NULL, 10), "start_time",
+				(json_int_t)id->start_time);
+		if (out)
+			json_object_set_new(out, "start_time", json_integer((json_int_t)id->start_time));
 	} else {
 		return NULL;
 	}
@@ -448,42 +627,53 @@ static json_t *act_on_item(struct vg_agent *agent, struct scan_job *j, const jso
 		json_decref(out);
 		return NULL;
 	}
-	if (vg_tasks_submit(agent, kind, "ioc", 0, req, &id, &err) < 0) {
+	if (!id->known) {
+		/* Gone, or unreadable, by the time it matched: there is nothing sure to act on. */
+		vg_error_set(&err, -ESTALE, N_("the object could not be held when it matched; nothing was done"));
+		json_object_set_new(out, "error", json_string(err.message));
+		json_decref(req);
+		return out;
+	}
+	if (id->pidfd >= 0 && (pidfd = fcntl(id->pidfd, F_DUPFD_CLOEXEC, 0)) < 0)
+		vg_error_set(&err, -errno, N_("the process could not be held: %s"), strerror(errno));
+	else if (vg_tasks_submit_held(agent, kind, "ioc", 0, req, pidfd, &tid, &err) == 0)
+		err.message[0] = '\0';
+	if (err.message[0]) {
 		json_object_set_new(out, "error", json_string(err.message));
 		vg_warn("ioc: scan %lld: %s failed: %s", j->id, kind, err.message);
 	} else {
-		json_object_set_new(out, "task_id", json_integer((json_int_t)id));
-		vg_notice("ioc: scan %lld: %s is task %lld", j->id, kind, (long long)id);
+		json_object_set_new(out, "task_id", json_integer((json_int_t)tid));
+		vg_notice("ioc: scan %lld: %s is task %lld", j->id, kind, (long long)tid);
 	}
 	json_decref(req);
 	return out;
 }
 
 /* The scan's --action on its matches; what was done is listed in the result's "actions". */
-static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j, const json_t *iocs)
+static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j)
 {
-	json_t *done = json_array(), *r, *m, *item, *a;
-	size_t i, k, n;
+	json_t *done = json_array(), *a;
 	bool any = false;
 
-	json_array_foreach(iocs, i, r) {
-		if (strcmp(json_string_value(json_object_get(r, "result")) ? json_string_value(json_object_get(r, "result"))
-									  : "", "match") != 0)
+	for (size_t i = 0; j->scan.results && i < j->scan.niocs; i++) {
+		if (j->scan.results[i] != VG_IOC_TRUE)
 			continue;
 		any = true;
-		json_array_foreach(json_object_get(r, "matches"), k, m)
-			json_array_foreach(json_object_get(m, "items"), n, item)
-				if ((a = act_on_item(agent, j, item)))
-					json_array_append_new(done, a);
+		for (size_t k = 0; k < vg_ioc_eval_match_count(j->scan.evals[i]); k++)
+			if ((a = act_on_match(agent, j, vg_ioc_eval_match(j->scan.evals[i], k))))
+				json_array_append_new(done, a);
 	}
 	if (any && j->action == ACTION_ISOLATE) {
 		struct vg_error err = { 0 };
 		char reason[64];
 		json_t *state = NULL;
 
+		char scan_uid[32];
+
 		snprintf(reason, sizeof(reason), "IOC scan %lld matched", j->id);
+		snprintf(scan_uid, sizeof(scan_uid), "ioc-scan-%lld", j->id);
 		a = json_pack("{s:s}", "action", "isolate");
-		if (vg_isolation_set(agent, true, reason, NULL, 0, &state, &err) < 0)
+		if (vg_isolation_set(agent, true, reason, NULL, 0, scan_uid, &state, &err) < 0)
 			json_object_set_new(a, "error", json_string(err.message));
 		else
 			json_object_set_new(a, "state", json_string("on"));
@@ -522,20 +712,84 @@ static void scan_done(struct vg_job *job, void *data)
 		json_object_set_new(res, "error", json_string(j->err.message));
 	if (j->action != ACTION_SKIP && j->rc == 0) {
 		json_object_set_new(res, "action", json_string(actions[j->action]));
-		json_object_set_new(res, "actions", act_on_matches(agent, j, iocs));
+		json_object_set_new(res, "actions", act_on_matches(agent, j));
 	}
 	store_result(agent, j, state, matched, res);
-	json_t *fin = progress_json(j, state);
+	/* The phases not told yet, then the end with the scan's final figures. */
+	publish_phases(j);
+	json_t *fin = stats_progress(j, &j->scan.stats, "", state);
 	json_object_set_new(fin, "finished", json_true());
 	vg_ctl_server_publish(agent->ctl, "ioc.progress", fin);
 	json_decref(fin);
 	vg_info("ioc: scan %lld %s, %d of %zu documents matched", j->id, state, matched, j->scan.niocs);
 	if (j->openc2_id[0]) {
-		/* The server's scan device: the result is the response to its request. */
-		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == 0 ? 200 : 500, j->rc == 0 ? "OK" : state, res);
-		json_decref(res);
+		/* The server's scan device: the result is the response to its request, under the
+		 * agent's namespace (results.x-vigil). */
+		json_t *ns = json_pack("{s:o}", "x-vigil", res);
+
+		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == 0 ? 200 : 500, j->rc == 0 ? "OK" : state, ns);
+		json_decref(ns);
 	} else {
 		vg_ctl_server_reply(agent->ctl, j->conn_id, j->req_id, res, NULL);
+	}
+	job_free(j);
+}
+
+/* The documents loaded and the paths are there: the scan begins, with its id. */
+static int begin_scan(struct vg_agent *agent, struct scan_job *j, struct vg_error *err)
+{
+	j->started = time(NULL);
+	j->started_ms = vg_time_ms();
+	if ((j->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0 ||
+	    !(j->efd_watch = vg_loop_watch(agent->loop, j->efd, EPOLLIN, phase_begun, j)))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+
+	sqlite3 *db = vg_store_db(agent->store);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "INSERT INTO ioc_scans (started, state) VALUES (?, 'running')", -1, &st, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_bind_int64(st, 1, (sqlite3_int64)j->started) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return vg_store_error(agent->store, "ioc scan", err);
+	}
+	sqlite3_finalize(st);
+	j->id = (long long)sqlite3_last_insert_rowid(db);
+	if (j->follow)
+		vg_ctl_server_subscribe(agent->ctl, j->conn_id, "ioc.progress");
+	j->timer = vg_loop_timer(agent->loop, 200, 500, progress_tick, j);
+	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	j->svc->scans_run++;
+	/* The first progress message names the scan, so that the client can cancel it; it is the
+	 * start, whatever the worker has done already (the phases follow). */
+	json_t *o = stats_progress(j, &(struct vg_ioc_scan_stats){ .phase = VG_IOC_PHASE_START }, "", "running");
+	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
+	json_decref(o);
+	return 0;
+}
+
+static void prepare_done(struct vg_job *job, void *data)
+{
+	struct scan_job *j = data;
+	struct vg_agent *agent;
+
+	if (!j->svc) {
+		/* The subsystem stopped meanwhile. */
+		job_free(j);
+		return;
+	}
+	agent = j->svc->agent;
+	if (j->rc == 0 && (vg_job_cancelled(job) || atomic_load(&j->cancel)))
+		j->rc = vg_error_set(&j->err, -ECANCELED, N_("the IOC scan was cancelled before it began"));
+	if (j->rc == 0 && (j->rc = begin_scan(agent, j, &j->err)) == 0)
+		return;
+	j->svc->running = NULL;
+	vg_warn("ioc: scan refused: %s", j->err.message);
+	if (j->openc2_id[0]) {
+		/* What was refused is the status text, as the profile says a refusal is told. */
+		vg_tasks_answer_openc2(agent, j->openc2_id, j->rc == -ENOMEM ? 500 : 400, j->err.message, NULL);
+	} else {
+		vg_agent_reply(agent, j->conn_id, j->req_id, NULL, &j->err, false);
 	}
 	job_free(j);
 }
@@ -570,6 +824,7 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	if (!j)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	pthread_mutex_init(&j->lock, NULL);
+	j->efd = -1;
 	j->action = (int)k;
 	atomic_init(&j->cancel, false);
 	j->failed = json_array();
@@ -609,39 +864,22 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	j->scan.skipped = on_skipped;
 	j->scan.data = j;
 	j->scan.iocs = j->iocs;
-	j->started = time(NULL);
-
-	sqlite3 *db = vg_store_db(agent->store);
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "INSERT INTO ioc_scans (started, state) VALUES (?, 'running')", -1, &st, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_bind_int64(st, 1, (sqlite3_int64)j->started) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		r = vg_store_error(agent->store, "ioc scan", err);
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	j->id = (long long)sqlite3_last_insert_rowid(db);
-	j->svc = svc;
+	/* An action needs to know what matched, to act on that and nothing else. */
+	j->scan.identify = k == ACTION_QUARANTINE || k == ACTION_TERMINATE;
 	if (req) {
 		j->conn_id = req->conn_id;
 		j->req_id = req->id;
+		j->follow = json_is_true(json_object_get(args, "follow"));
 	}
 	if (openc2_id)
 		snprintf(j->openc2_id, sizeof(j->openc2_id), "%s", openc2_id);
-	if (req && json_is_true(json_object_get(args, "follow")))
-		vg_ctl_server_subscribe(agent->ctl, req->conn_id, "ioc.progress");
-	j->timer = vg_loop_timer(agent->loop, 200, 500, progress_tick, j);
-	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j)) {
+	if (!vg_workers_submit(agent->workers, prepare_work, prepare_done, j)) {
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto fail;
 	}
+	/* The scan is the one running from now on: a second one is refused while this one prepares. */
+	j->svc = svc;
 	svc->running = j;
-	svc->scans_run++;
-	/* The first progress message names the scan, so that the client can cancel it. */
-	json_t *o = progress_json(j, "running");
-	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
-	json_decref(o);
 	return VG_CTL_DEFERRED;
 fail:
 	job_free(j);
@@ -765,13 +1003,15 @@ static int cmd_results(struct vg_agent *agent, struct vg_ctl_request *req, json_
 		json_decref(list);
 		return vg_store_error(agent->store, "ioc results", err);
 	}
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:I, s:I, s:s, s:i}", "scan_id",
-						      (json_int_t)sqlite3_column_int64(st, 0), "started",
-						      (json_int_t)sqlite3_column_int64(st, 1), "finished",
-						      (json_int_t)sqlite3_column_int64(st, 2), "state",
-						      (const char *)sqlite3_column_text(st, 3), "matched",
-						      sqlite3_column_int(st, 4)));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_pack("{s:I, s:n, s:n, s:s, s:i}", "scan_id", (json_int_t)sqlite3_column_int64(st, 0),
+				      "started", "finished", "state", (const char *)sqlite3_column_text(st, 3), "matched",
+				      sqlite3_column_int(st, 4));
+
+		vg_ctl_set_time(o, "started", (int64_t)sqlite3_column_int64(st, 1) * 1000);
+		vg_ctl_set_time(o, "finished", (int64_t)sqlite3_column_int64(st, 2) * 1000);
+		json_array_append_new(list, o);
+	}
 	sqlite3_finalize(st);
 	*result = list;
 	return 0;
@@ -802,6 +1042,8 @@ static void ioc_stop(struct vg_agent *agent)
 		atomic_store(&svc->running->cancel, true);
 		vg_watch_remove(svc->running->timer);
 		svc->running->timer = NULL;
+		vg_watch_remove(svc->running->efd_watch);
+		svc->running->efd_watch = NULL;
 		svc->running->svc = NULL;
 	}
 	free(svc);
@@ -813,7 +1055,7 @@ static json_t *ioc_status(struct vg_agent *agent)
 	struct vg_ioc_service *svc = agent->ioc;
 	json_t *o = json_pack("{s:b, s:I, s:I}", "available", 1, "terms", (json_int_t)vg_ioc_term_count(), "scans_run",
 			      (json_int_t)(svc ? svc->scans_run : 0));
-	if (svc && svc->running)
+	if (svc && svc->running && svc->running->id)
 		json_object_set_new(o, "running_scan", json_integer(svc->running->id));
 	return o;
 }

@@ -4,11 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,46 +14,41 @@
 #include "tasks/executors.h"
 #include "vigil/error.h"
 
-/* Opens path for reading without following a link in its last component (nor any magic link)
- * and without blocking on a FIFO; refuses what is not a regular file. */
+/* Opens path for reading: resolved without a symbolic link anywhere, opened O_PATH first (a
+ * device node is never opened: /dev/watchdog would reboot the host), refused unless a regular
+ * file, then that very inode reopened for reading. */
 static int open_regular(struct vg_task_ctx *ctx, const char *path, int *out, struct stat *st, struct vg_error *err)
 {
-	/* O_NOATIME: collecting evidence does not change it (the agent runs as root, which may). */
-	struct open_how how = { .flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOATIME,
-				.resolve = RESOLVE_NO_MAGICLINKS };
-	int fd, r;
+	char name[VG_TASK_PATH_MAX + 1];
+	int dirfd = -1, pathfd = -1, r;
 
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-	if (fd < 0 && errno == EPERM) {
-		how.flags &= ~(uint64_t)O_NOATIME;
-		fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-	}
-	if (fd < 0 && errno == ELOOP) {
+	if ((r = vg_task_open_parent(ctx, path, &dirfd, name, err)) < 0)
+		return r;
+	if ((r = vg_task_open_entry(ctx, dirfd, name, path, &pathfd, st, err)) < 0)
+		goto out;
+	if (S_ISLNK(st->st_mode)) {
 		ctx->refused = true;
-		return vg_error_set(err, -ELOOP, N_("%s: a symbolic link is refused; name the file it points to"), path);
-	}
-	if (fd < 0)
-		return vg_error_set(err, -errno, N_("%s: cannot open: %s"), path, strerror(errno));
-	if (fstat(fd, st) < 0) {
-		r = vg_error_set(err, -errno, N_("%s: cannot open: %s"), path, strerror(errno));
-		goto fail;
+		r = vg_error_set(err, -ELOOP, N_("%s: a symbolic link is refused; name the file it points to"), path);
+		goto out;
 	}
 	if (S_ISDIR(st->st_mode)) {
 		ctx->refused = true;
 		r = vg_error_set(err, -EISDIR, N_("%s: a directory is refused"), path);
-		goto fail;
+		goto out;
 	}
-	if ((r = vg_task_check_fd(ctx, fd, path, err)) < 0)
-		goto fail;
 	if (!S_ISREG(st->st_mode)) {
 		ctx->refused = true;
 		r = vg_error_set(err, -EINVAL, N_("%s: not a regular file"), path);
-		goto fail;
+		goto out;
 	}
-	*out = fd;
-	return 0;
-fail:
-	close(fd);
+	vg_task_pause(ctx, "get-file:checked");
+	/* O_NOATIME: collecting evidence does not change it (the agent runs as root, which may). */
+	r = vg_task_reopen(pathfd, st, O_RDONLY | O_NOATIME, path, out, err);
+out:
+	if (pathfd >= 0)
+		close(pathfd);
+	if (dirfd >= 0)
+		close(dirfd);
 	return r;
 }
 

@@ -11,6 +11,7 @@
 #include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -129,11 +130,44 @@ int vg_task_check_fd(struct vg_task_ctx *ctx, int fd, const char *path, struct v
 	return 0;
 }
 
+/* Whether path has a ".." component. */
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = strstr(path, ".."); p; p = strstr(p + 1, ".."))
+		if (p[-1] == '/' && (p[2] == '/' || p[2] == '\0'))
+			return true;
+	return false;
+}
+
+/* The refusal of a path that goes through a symbolic link, naming its real path when it can
+ * be found (informative only: nothing acts on it). */
+static int symlink_refused(struct vg_task_ctx *ctx, const char *path, const char *dir, struct vg_error *err)
+{
+	char *real = realpath(dir, NULL);
+	char suggestion[VG_TASK_PATH_MAX + 1];
+	int r;
+
+	ctx->refused = true;
+	if (!real)
+		return vg_error_set(err, -ELOOP,
+				    N_("%s: the path goes through a symbolic link, which a task never follows; name the real path"),
+				    path);
+	snprintf(suggestion, sizeof(suggestion), "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", strrchr(path, '/') + 1);
+	r = vg_error_set(err, -ELOOP,
+			 N_("%s: the path goes through a symbolic link, which a task never follows; name the real path (%s)"),
+			 path, suggestion);
+	free(real);
+	return r;
+}
+
 int vg_task_open_parent(struct vg_task_ctx *ctx, const char *path, int *dirfd, char *name, struct vg_error *err)
 {
 	char dir[VG_TASK_PATH_MAX + 1];
 	const char *slash = strrchr(path, '/');
-	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
+	/* No symbolic link in any component: a directory of the path that someone swaps for a link
+	 * (to /etc, say) between a check and an action is refused, never followed. */
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
 	int fd, r;
 
 	snprintf(name, VG_TASK_PATH_MAX + 1, "%s", slash + 1);
@@ -141,8 +175,18 @@ int vg_task_open_parent(struct vg_task_ctx *ctx, const char *path, int *dirfd, c
 		ctx->refused = true;
 		return vg_error_set(err, -EISDIR, N_("%s: a directory is refused"), path);
 	}
+	if (under_pseudo_root(path)) {
+		ctx->refused = true;
+		return vg_error_set(err, -EPERM, N_("%s: files under /proc, /sys and /dev are refused"), path);
+	}
+	if (has_dotdot(path)) {
+		ctx->refused = true;
+		return vg_error_set(err, -EINVAL, N_("%s: a path with \"..\" is refused; give the path without it"), path);
+	}
 	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
+	if (fd < 0 && errno == ELOOP)
+		return symlink_refused(ctx, path, dir, err);
 	if (fd < 0)
 		return vg_error_set(err, -errno, N_("%s: cannot open its directory: %s"), path, strerror(errno));
 	if ((r = vg_task_check_fd(ctx, fd, dir, err)) < 0) {
@@ -151,6 +195,58 @@ int vg_task_open_parent(struct vg_task_ctx *ctx, const char *path, int *dirfd, c
 	}
 	*dirfd = fd;
 	return 0;
+}
+
+int vg_task_open_entry(struct vg_task_ctx *ctx, int dirfd, const char *name, const char *path, int *pathfd,
+		       struct stat *st, struct vg_error *err)
+{
+	/* One component, below dirfd, never through a link: the link itself is what O_PATH opens. */
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how)), r;
+
+	if (fd < 0)
+		return vg_error_set(err, -errno, N_("%s: cannot open: %s"), path, strerror(errno));
+	if (fstat(fd, st) < 0) {
+		r = vg_error_set(err, -errno, N_("%s: cannot open: %s"), path, strerror(errno));
+		close(fd);
+		return r;
+	}
+	if (!S_ISLNK(st->st_mode) && (r = vg_task_check_fd(ctx, fd, path, err)) < 0) {
+		close(fd);
+		return r;
+	}
+	*pathfd = fd;
+	return 0;
+}
+
+int vg_task_reopen(int pathfd, const struct stat *checked, int flags, const char *path, int *out,
+		   struct vg_error *err)
+{
+	char link[64];
+	struct stat now;
+	int fd;
+
+	/* The inode that was checked, by its descriptor: the name may point elsewhere by now. */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pathfd);
+	fd = open(link, flags | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == EPERM && (flags & O_NOATIME))
+		fd = open(link, (flags & ~O_NOATIME) | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return vg_error_set(err, -errno, N_("%s: cannot open: %s"), path, strerror(errno));
+	if (fstat(fd, &now) < 0 || now.st_dev != checked->st_dev || now.st_ino != checked->st_ino ||
+	    !S_ISREG(now.st_mode)) {
+		close(fd);
+		return vg_error_set(err, -EAGAIN, N_("%s changed while it was checked; nothing was done"), path);
+	}
+	*out = fd;
+	return 0;
+}
+
+void vg_task_pause(const struct vg_task_ctx *ctx, const char *point)
+{
+	if (ctx->pause)
+		ctx->pause(point);
 }
 
 int vg_task_sha256_arg(const json_t *args, char out[65], bool *given, struct vg_error *err)

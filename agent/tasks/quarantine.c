@@ -1,25 +1,31 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The quarantine: a private directory (0700) in the state directory holding, per entry,
- * ID.data (the bytes, 0600) and ID.json (original path, mode, owner, times, hashes).
- * An entry is restorable to its original path, with its mode and owner, or purged.
+ * ID.data (the bytes, 0600) and ID.json (original path, mode, owner, times, hashes, and the
+ * device and inode of the directory it was in).  An entry is restorable to its original path,
+ * with its mode and owner, or purged.  Restore goes back into that very directory: resolved
+ * without symbolic links, it must still be the same device and inode, so that nobody can have
+ * a file of theirs written with its original owner into a directory of root's.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
 #include "nls.h"
 #include "tasks/executors.h"
+#include "tasks/request.h"
 #include "vigil/error.h"
 
 #define MAX_META (64 * 1024)
@@ -35,9 +41,10 @@ static int entry_path(char *out, size_t size, const char *dir, const char *id, c
 	return snprintf(out, size, "%s/%s.%s", dir, id, ext) >= (int)size ? -ENAMETOOLONG : 0;
 }
 
-int vg_task_quarantine_add(const struct vg_task_ctx *ctx, int fd, const char *path, const json_t *meta,
+int vg_task_quarantine_add(const struct vg_task_ctx *ctx, int fd, int dirfd, const char *path, const json_t *meta,
 			   char id[17], struct vg_error *err)
 {
+	struct stat dir_st;
 	struct vg_task_ctx copy_ctx = *ctx;
 	unsigned char rnd[8];
 	char data[VG_TASK_PATH_MAX + 1], metafile[VG_TASK_PATH_MAX + 1], md5[33], sha256[65];
@@ -46,6 +53,8 @@ int vg_task_quarantine_add(const struct vg_task_ctx *ctx, int fd, const char *pa
 	char *text = NULL;
 	int out = -1, r;
 
+	if (fstat(dirfd, &dir_st) < 0)
+		return vg_error_set(err, -errno, N_("%s: cannot open its directory: %s"), path, strerror(errno));
 	if ((r = vg_task_make_dir(ctx->quarantine_dir, err)) < 0)
 		return r;
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
@@ -73,6 +82,8 @@ int vg_task_quarantine_add(const struct vg_task_ctx *ctx, int fd, const char *pa
 	json_object_set_new(entry, "md5", json_string(md5));
 	json_object_set_new(entry, "sha256", json_string(sha256));
 	json_object_set_new(entry, "quarantined_at", json_integer((json_int_t)time(NULL)));
+	json_object_set_new(entry, "dir_dev", json_integer((json_int_t)dir_st.st_dev));
+	json_object_set_new(entry, "dir_inode", json_integer((json_int_t)dir_st.st_ino));
 	text = json_dumps(entry, JSON_COMPACT);
 	if (!text) {
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
@@ -133,10 +144,42 @@ static void remove_entry(const char *dir, const char *id)
 		unlink(p);
 }
 
+/* The directory restore writes into must be the one the file was taken from. */
+static int check_restore_dir(struct vg_task_ctx *ctx, int dirfd, const json_t *entry, const char *path,
+			     struct vg_error *err)
+{
+	const json_t *dev = json_object_get(entry, "dir_dev"), *ino = json_object_get(entry, "dir_inode");
+	struct stat st;
+
+	if (fstat(dirfd, &st) < 0)
+		return vg_error_set(err, -errno, N_("%s: cannot open its directory: %s"), path, strerror(errno));
+	if (json_is_integer(dev) && json_is_integer(ino)) {
+		if ((dev_t)json_integer_value(dev) == st.st_dev && (ino_t)json_integer_value(ino) == st.st_ino)
+			return 0;
+		ctx->refused = true;
+		return vg_error_set(err, -ESTALE,
+				    N_("%s: its directory is not the one the file was quarantined from (it was replaced); "
+				       "nothing was restored"),
+				    path);
+	}
+	/* An entry of an older agent, which did not record its directory: only a directory that
+	 * nobody but root can change is trusted. */
+	if (st.st_uid == 0 && !(st.st_mode & 022))
+		return 0;
+	ctx->refused = true;
+	return vg_error_set(err, -EPERM,
+			    N_("%s: this entry does not record its directory, which others may write to; nothing was restored "
+			       "(the bytes are in the quarantine's ID.data file)"),
+			    path);
+}
+
 int vg_task_quarantine_restore(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err)
 {
 	char data[VG_TASK_PATH_MAX + 1], name[VG_TASK_PATH_MAX + 1], md5[33], sha256[65];
 	const char *id = id_arg(args), *path, *mode_text, *want;
+	/* Created in the checked directory only: one component, never through a link. */
+	struct open_how how = { .flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, .mode = 0600,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
 	json_t *entry = NULL;
 	uint64_t size;
 	int in = -1, dirfd = -1, out = -1, r;
@@ -162,7 +205,10 @@ int vg_task_quarantine_restore(struct vg_task_ctx *ctx, const json_t *args, json
 			r = vg_error_set(err, -EINVAL, N_("%s: not an absolute path"), path);
 		goto out;
 	}
-	out = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if ((r = check_restore_dir(ctx, dirfd, entry, path, err)) < 0)
+		goto out;
+	vg_task_pause(ctx, "quarantine-restore:checked");
+	out = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 	if (out < 0) {
 		r = errno == EEXIST ? vg_error_set(err, -EEXIST, N_("%s already exists; move it away to restore"), path)
 				    : vg_error_set(err, -errno, N_("cannot create %s: %s"), path, strerror(errno));
@@ -177,8 +223,20 @@ int vg_task_quarantine_restore(struct vg_task_ctx *ctx, const json_t *args, json
 	}
 	/* Owner first: fchown clears the set-id bits that fchmod then puts back. */
 	if (fchown(out, (uid_t)json_integer_value(json_object_get(entry, "uid")),
-		   (gid_t)json_integer_value(json_object_get(entry, "gid"))) < 0 ||
-	    fchmod(out, (mode_t)mode) < 0 || fsync(out) < 0) {
+		   (gid_t)json_integer_value(json_object_get(entry, "gid"))) < 0) {
+		r = vg_error_set(err, -errno, N_("cannot write %s: %s"), path, strerror(errno));
+		goto out;
+	}
+	if (fchmod(out, (mode_t)mode) < 0) {
+		/* A sandbox that forbids set-id files (systemd's RestrictSUIDSGID): the file comes
+		 * back without those bits, and the result says so. */
+		if (errno != EPERM || !(mode & 06000) || fchmod(out, (mode_t)(mode & ~06000UL)) < 0) {
+			r = vg_error_set(err, -errno, N_("cannot write %s: %s"), path, strerror(errno));
+			goto out;
+		}
+		json_object_set_new(entry, "setid_dropped", json_true());
+	}
+	if (fsync(out) < 0) {
 		r = vg_error_set(err, -errno, N_("cannot write %s: %s"), path, strerror(errno));
 		goto out;
 	}
@@ -187,8 +245,15 @@ int vg_task_quarantine_restore(struct vg_task_ctx *ctx, const json_t *args, json
 	*result = json_incref(entry);
 	r = 0;
 out:
-	if (r < 0 && created)
-		unlinkat(dirfd, name, 0);
+	/* Only the file this restore made: once handed to its owner it may have been renamed
+	 * and another object put at its name. */
+	if (r < 0 && created) {
+		struct stat mine, there;
+
+		if (fstat(out, &mine) == 0 && fstatat(dirfd, name, &there, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    mine.st_dev == there.st_dev && mine.st_ino == there.st_ino)
+			unlinkat(dirfd, name, 0);
+	}
 	if (out >= 0)
 		close(out);
 	if (dirfd >= 0)
@@ -268,4 +333,40 @@ json_t *vg_task_quarantine_list(const char *quarantine_dir, unsigned limit, stru
 	}
 	free(items);
 	return list;
+}
+
+int vg_task_quarantine_find(const char *quarantine_dir, const char *prefix, char id[17], struct vg_error *err)
+{
+	char want[17], list[256] = "";
+	size_t n = strlen(prefix), used = 0, seen = 0, found = 0;
+	DIR *d;
+	struct dirent *de;
+	int r;
+
+	if ((r = vg_task_quarantine_prefix_check(prefix, err)) < 0)
+		return r;
+	for (size_t i = 0; i <= n; i++)
+		want[i] = (char)(prefix[i] >= 'A' && prefix[i] <= 'F' ? prefix[i] - 'A' + 'a' : prefix[i]);
+	if (!(d = opendir(quarantine_dir))) {
+		if (errno == ENOENT)
+			return vg_error_set(err, -ENOENT, N_("no quarantine entry %s"), want);
+		return vg_error_set(err, -errno, N_("cannot read %s: %s"), quarantine_dir, strerror(errno));
+	}
+	while ((de = readdir(d)) && seen++ < MAX_ENTRIES) {
+		if (strlen(de->d_name) != 21 || strcmp(de->d_name + 16, ".json") != 0 || strncmp(de->d_name, want, n) != 0)
+			continue;
+		if (found++ == 0)
+			snprintf(id, 17, "%.16s", de->d_name);
+		/* The candidates, as git names those of a short hash: a few are enough to choose. */
+		if (found <= 8 && used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%.16s", used ? ", " : "", de->d_name);
+		else if (found == 9 && used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, ", …");
+	}
+	closedir(d);
+	if (found == 0)
+		return vg_error_set(err, -ENOENT, N_("no quarantine entry %s"), want);
+	if (found > 1)
+		return vg_error_set(err, -EINVAL, N_("the quarantine id %s is ambiguous: %s"), want, list);
+	return 0;
 }

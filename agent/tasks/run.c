@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * run: fork and exec an executable directly (no shell), with its arguments, working directory,
- * environment and user, in a process group of its own so that a timeout or a cancel kills
- * everything it started.  stdout and stderr are kept up to 1 MiB each, the rest counted.
+ * environment and user, in a cgroup of its own (cgroup.c): everything it starts — in the
+ * background, in a new session — is killed when it ends, times out or is cancelled, and the
+ * result lists what was killed.  Without cgroup v2, its process group is killed instead.
+ * stdout and stderr are kept up to 1 MiB each, the rest counted.
  *
  * Everything the child needs is prepared before fork: the worker shares the agent's process,
  * so between fork and exec the child calls only async-signal-safe functions.
@@ -30,6 +32,7 @@
 #include "loop.h"
 #include "nls.h"
 #include "tasks/executors.h"
+#include "tasks/request.h"
 #include "vigil/error.h"
 
 #define MAX_GROUPS 256
@@ -60,7 +63,7 @@ struct capture {
 	int fd;
 };
 
-enum { STAGE_SETUP, STAGE_CWD, STAGE_USER, STAGE_EXEC };
+enum { STAGE_SETUP, STAGE_CGROUP, STAGE_CWD, STAGE_USER, STAGE_EXEC };
 
 struct child_error {
 	int stage;
@@ -103,15 +106,10 @@ static int env_put(struct run_spec *s, const char *kv)
 
 static int find_user(struct vg_task_ctx *ctx, const char *name, struct run_spec *s, struct vg_error *err)
 {
-	struct passwd pw, *found = NULL;
-	char buf[4096], *end;
-	unsigned long uid = strtoul(name, &end, 10);
+	struct passwd pw, *found;
+	char buf[4096];
 
-	if (name[0] >= '0' && name[0] <= '9' && !*end)
-		getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &found);
-	else
-		getpwnam_r(name, &pw, buf, sizeof(buf), &found);
-	if (!found) {
+	if (vg_task_user_lookup(name, &pw, buf, sizeof(buf), &found) < 0) {
 		ctx->refused = true;
 		return vg_error_set(err, -ENOENT, N_("no user \"%s\" on this host"), name);
 	}
@@ -196,7 +194,7 @@ static int build_spec(struct vg_task_ctx *ctx, const json_t *args, struct run_sp
 }
 
 /* The child, between fork and exec: async-signal-safe calls only. */
-static __attribute__((noreturn)) void child(const struct run_spec *s, int out, int errfd, int report)
+static __attribute__((noreturn)) void child(const struct run_spec *s, int out, int errfd, int report, int cgroup_procs)
 {
 	struct child_error ce = { STAGE_SETUP, 0 };
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -208,11 +206,18 @@ static __attribute__((noreturn)) void child(const struct run_spec *s, int out, i
 		sigaction(sig, &dfl, NULL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setpgid(0, 0);
+	/* Into the task's cgroup first, as root, before anything else runs: whatever the program
+	 * starts is born there. */
+	ce.stage = STAGE_CGROUP;
+	if (cgroup_procs >= 0 && write(cgroup_procs, "0", 1) < 0)
+		goto fail;
+	ce.stage = STAGE_SETUP;
 	null = open("/dev/null", O_RDWR);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
 		goto fail;
 	/* The agent's descriptors stay with the agent (the report pipe closes at exec). */
 	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	umask(022); /* the agent's own is 077: a program run for the administrator gets the usual one */
 	ce.stage = STAGE_CWD;
 	if (chdir(s->cwd) < 0)
 		goto fail;
@@ -306,6 +311,8 @@ static int stage_error(struct vg_error *err, const struct run_spec *s, const str
 		return vg_error_set(err, -ce->code, N_("cannot become the user %s: %s"), s->user, why);
 	case STAGE_EXEC:
 		return vg_error_set(err, -ce->code, N_("cannot execute %s: %s"), s->exe, why);
+	case STAGE_CGROUP:
+		return vg_error_set(err, -ce->code, N_("cannot move the process %s into its cgroup: %s"), s->exe, why);
 	default:
 		return vg_error_set(err, -ce->code, N_("cannot prepare the process %s: %s"), s->exe, why);
 	}
@@ -330,8 +337,27 @@ static int check_exe(struct vg_task_ctx *ctx, const char *exe, struct vg_error *
 	return r;
 }
 
+/* Kills what the run left (cgroup.kill), or its process group without a cgroup; what was in the
+ * cgroup joins killed. */
+static void kill_run(struct vg_task_cgroup *tc, pid_t pid, json_t *killed)
+{
+	json_t *now;
+
+	if (!tc->dir[0]) {
+		kill(-pid, SIGKILL);
+		return;
+	}
+	if ((now = vg_task_cgroup_kill(tc))) {
+		json_array_extend(killed, now);
+		json_decref(now);
+	}
+}
+
 int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err)
 {
+	struct vg_task_cgroup tc = { .procs_fd = -1 };
+	json_t *killed = json_array();
+	bool swept = false;
 	struct run_spec s = { 0 };
 	struct capture cap[2] = { { .fd = -1 }, { .fd = -1 } };
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, rep[2] = { -1, -1 }, pidfd = -1, status = 0, r;
@@ -354,6 +380,8 @@ int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, st
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto out;
 	}
+	if ((r = vg_task_cgroup_make(ctx->cgroups, ctx->id, ctx->run_memory_max, ctx->run_pids_max, &tc, err)) < 0)
+		goto out;
 	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(rep, O_CLOEXEC) < 0) {
 		r = vg_error_set(err, -errno, N_("cannot prepare the process %s: %s"), s.exe, strerror(errno));
 		goto out;
@@ -365,7 +393,7 @@ int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, st
 		goto out;
 	}
 	if (pid == 0)
-		child(&s, outp[1], errp[1], rep[1]);
+		child(&s, outp[1], errp[1], rep[1], tc.procs_fd);
 	/* Also here, so that a kill of the group cannot come before the child made it. */
 	setpgid(pid, pid);
 	close(outp[1]);
@@ -393,15 +421,20 @@ int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, st
 		struct pollfd pf[3] = { { cap[0].fd, POLLIN, 0 }, { cap[1].fd, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
 		uint64_t now = vg_now_ms();
 
+		/* The program ended: what it started goes with it (the pipes then close). */
+		if (exited && !swept && tc.dir[0]) {
+			kill_run(&tc, pid, killed);
+			swept = true;
+		}
 		if (exited && ((cap[0].fd < 0 && cap[1].fd < 0) || now >= ended_at + DRAIN_MS))
 			break;
 		if (!exited && !timed_out && !cancelled && now >= deadline) {
 			timed_out = true;
-			kill(-pid, SIGKILL);
+			kill_run(&tc, pid, killed);
 		}
 		if (!exited && !timed_out && !cancelled && vg_task_cancelled(ctx)) {
 			cancelled = true;
-			kill(-pid, SIGKILL);
+			kill_run(&tc, pid, killed);
 		}
 		if (pidfd < 0)
 			pf[2].fd = -1;
@@ -423,6 +456,8 @@ int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, st
 			    "stdout", utf8_json(cap[0].buf, cap[0].len), "stderr", utf8_json(cap[1].buf, cap[1].len),
 			    "stdout_truncated", cap[0].dropped > 0, "stderr_truncated", cap[1].dropped > 0,
 			    "duration_ms", (json_int_t)(vg_now_ms() - start));
+	if (tc.dir[0] && *result)
+		json_object_set(*result, "killed", killed);
 	if (exited && WIFEXITED(status)) {
 		json_object_set_new(*result, "exit_code", json_integer(WEXITSTATUS(status)));
 	} else {
@@ -459,6 +494,10 @@ out:
 	}
 	if (pidfd >= 0)
 		close(pidfd);
+	if (tc.dir[0] && !swept)
+		kill_run(&tc, 0, killed);   /* it never ran, or was lost track of: nothing may stay */
+	vg_task_cgroup_remove(&tc);
+	json_decref(killed);
 	free_spec(&s);
 	return r;
 }

@@ -26,10 +26,12 @@
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
+#include "ocsf.h"
 #include "settings.h"
 #include "store.h"
 #include "tasks/executors.h"
 #include "tasks/journal.h"
+#include "tasks/request.h"
 #include "tasks/tasks.h"
 #include "tasks/tasks-settings.h"
 #include "vigil/error.h"
@@ -41,6 +43,7 @@
 #define KEEP_FINISHED 1000    /* finished tasks kept in memory for task.list / task.show */
 #define MAX_WAIT_MS 25000     /* a client's call times out after 30 s: answer before */
 #define MAX_LIST 10000
+#define RETENTION_PERIOD_MS (3600 * 1000)
 /* Replies stay small: a run's output (up to 1 MiB each, and JSON escapes may grow it) travels
  * in pieces of this size; the rest is read with task.output. */
 #define REPLY_OUTPUT_MAX (64 * 1024)
@@ -82,6 +85,7 @@ struct waiter {
 	struct task *task;
 	uint64_t conn_id;
 	json_int_t req_id;
+	bool reader;                       /* the peer may read, not administer: redacted */
 	struct vg_watch *timer;
 	struct waiter *next;
 };
@@ -94,7 +98,7 @@ struct task {
 	uid_t uid;
 	json_t *request;
 	enum task_state state;
-	json_t *result;
+	json_t *result;                    /* the loop's: set once, by job_done, from work */
 	struct vg_error err;
 	int64_t created, started, ended;   /* ms since the epoch */
 	struct vg_job *job;
@@ -102,8 +106,16 @@ struct task {
 	atomic_int phase;                  /* PHASE_*: who came first, the worker or a cancel */
 	int rc;
 	struct vg_task_ctx ctx;
+	/* The worker's, until job_done hands them over on the loop thread: nothing the loop reads
+	 * is being built by a worker (the loop may show a running task at any time). */
+	struct {
+		json_t *result;
+		struct vg_error err;
+		int rc;
+	} work;
 	struct waiter *waiters;
 	char openc2_id[VG_TASK_ID_MAX + 1]; /* the server's request this task answers, "" when local */
+	int pidfd;                         /* terminate: the process an IOC match held, or -1 */
 	struct task *next;                 /* newest first */
 };
 
@@ -122,16 +134,29 @@ struct vg_tasks {
 	struct vg_workers *pool;           /* the tasks' own threads (see TASK_THREADS) */
 	uint64_t counts[ST_INTERRUPTED + 1];
 	struct vg_journal *journal;        /* every task, across restarts (ids come from it) */
+	struct vg_protect *protect;        /* the protected files, shared by the task threads */
+	struct vg_task_cgroups *cgroups;   /* where runs get their cgroups; NULL without cgroup v2 */
+	struct retention_job *retention;   /* the retention pass under way, or NULL */
+	bool retention_again;              /* a task ended during it: one more pass after it */
+	struct vg_watch *retention_timer;  /* the hourly pass (the age caps) */
+	struct vg_collected_usage collected;
+	struct vg_journal_usage journal_usage;
+	int64_t retention_checked;         /* ms, the end of the last pass; 0 before the first */
+	struct vg_error retention_err;     /* what the last pass could not do */
 };
+
+static void retention_request(struct vg_tasks *tasks);
 
 /* A user name as useradd accepts it, or a uid; whether it exists is checked when a task runs. */
 static int validate_user(const char *value, struct vg_error *err)
 {
-	size_t n = strlen(value);
+	return vg_task_user_name_check(value, err);
+}
 
-	if (n == 0 || n > 32 || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != n ||
-	    value[0] == '-')
-		return vg_error_set(err, -EINVAL, N_("\"%s\" is not a user name or number"), value);
+static int validate_abs_path(const char *value, struct vg_error *err)
+{
+	if (value[0] != '/' || strlen(value) > VG_TASK_PATH_MAX)
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not an absolute path"), value);
 	return 0;
 }
 
@@ -144,6 +169,27 @@ VG_INT_SETTING(VG_S_TASKS_RUN_DEFAULT_TIMEOUT, .key = "tasks.run_default_timeout
 VG_INT_SETTING(VG_S_TASKS_TERMINATE_GRACE_SECONDS, .key = "tasks.terminate_grace_seconds", .def = "5", .min = 0,
 	       .max = 300, .unit = "seconds",
 	       .help = N_("Time between SIGTERM and SIGKILL when a task terminates a process"));
+VG_INT_SETTING(VG_S_TASKS_RUN_MEMORY_MAX_MB, .key = "tasks.run_memory_max_mb", .def = "1024", .min = 0,
+	       .max = 1048576, .unit = "MiB",
+	       .help = N_("Memory that the programs of one run task may use together (their cgroup's memory.max; "
+			  "0: no limit)"));
+VG_INT_SETTING(VG_S_TASKS_RUN_TASKS_MAX, .key = "tasks.run_tasks_max", .def = "512", .min = 0, .max = 4194304,
+	       .help = N_("Processes and threads that one run task may have at once (its cgroup's pids.max; "
+			  "0: no limit)"));
+VG_INT_SETTING(VG_S_TASKS_COLLECTED_MAX_MB, .key = "tasks.collected_max_mb", .def = "2048", .min = 1,
+	       .max = 1048576, .unit = "MiB",
+	       .help = N_("Disk space that the get-file copies kept in the state directory may take; the oldest go first"));
+VG_INT_SETTING(VG_S_TASKS_COLLECTED_MAX_DAYS, .key = "tasks.collected_max_days", .def = "14", .min = 1, .max = 3650,
+	       .unit = "days", .help = N_("Age after which a get-file copy kept in the state directory is removed"));
+VG_INT_SETTING(VG_S_TASKS_JOURNAL_MAX_MB, .key = "tasks.journal_max_mb", .def = "256", .min = 1, .max = 1048576,
+	       .unit = "MiB",
+	       .help = N_("Size of the requests and results that the task journal keeps; the oldest tasks go first"));
+VG_INT_SETTING(VG_S_TASKS_JOURNAL_MAX_DAYS, .key = "tasks.journal_max_days", .def = "90", .min = 1, .max = 3650,
+	       .unit = "days", .help = N_("Age after which an ended task leaves the task journal"));
+VG_LIST_SETTING(VG_S_TASKS_PROTECTED_PATHS, .key = "tasks.protected_paths", .def = "", .max = 64,
+		.help = N_("Files and directories that delete-file refuses without force, besides the built-in ones "
+			   "(comma-separated absolute paths)"),
+		.validate = validate_abs_path);
 
 static const char *const setting_prefixes[] = { "tasks", NULL };
 static const struct vg_setting_def *const setting_defs[] = {
@@ -151,6 +197,13 @@ static const struct vg_setting_def *const setting_defs[] = {
 	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_USER),
 	VG_SETTING_DEF(VG_S_TASKS_RUN_DEFAULT_TIMEOUT),
 	VG_SETTING_DEF(VG_S_TASKS_TERMINATE_GRACE_SECONDS),
+	VG_SETTING_DEF(VG_S_TASKS_RUN_MEMORY_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_RUN_TASKS_MAX),
+	VG_SETTING_DEF(VG_S_TASKS_PROTECTED_PATHS),
+	VG_SETTING_DEF(VG_S_TASKS_COLLECTED_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_COLLECTED_MAX_DAYS),
+	VG_SETTING_DEF(VG_S_TASKS_JOURNAL_MAX_MB),
+	VG_SETTING_DEF(VG_S_TASKS_JOURNAL_MAX_DAYS),
 	NULL,
 };
 static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
@@ -189,17 +242,33 @@ static void trim_output(json_t *result)
 	}
 }
 
+/* The times of a result in the protocol's form: the executors give a file's mtime, ctime, atime
+ * and a quarantine entry's quarantined_at in seconds; each becomes RFC 3339 text with its _ms
+ * beside it (vg_ctl_set_time).  A value already converted (a string) is left alone. */
+static void result_times(json_t *result)
+{
+	static const char *const keys[] = { "mtime", "ctime", "atime", "quarantined_at" };
+
+	for (size_t i = 0; json_is_object(result) && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(result, keys[i]);
+
+		if (json_is_integer(v))
+			vg_ctl_set_time(result, keys[i], (int64_t)json_integer_value(v) * 1000);
+	}
+}
+
 static json_t *task_json(const struct task *t)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:O, s:I}", "id", (json_int_t)t->id, "kind", t->kind->name,
-			      "source", t->source, "state", state_names[t->state], "uid", (int)t->uid,
-			      "request", t->request, "created", (json_int_t)t->created);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:O, s:n, s:n, s:n}", "id", (json_int_t)t->id, "kind",
+			      t->kind->name, "source", t->source, "state", state_names[t->state], "uid", (int)t->uid,
+			      "request", t->request, "created", "started", "ended");
 	json_t *result = t->result ? json_deep_copy(t->result) : NULL;
 
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "started", t->started ? json_integer(t->started) : json_null());
-	json_object_set_new(o, "ended", t->ended ? json_integer(t->ended) : json_null());
+	vg_ctl_set_time(o, "created", t->created);
+	vg_ctl_set_time(o, "started", t->started);
+	vg_ctl_set_time(o, "ended", t->ended);
 	if (final_state(t->state) && t->state != ST_SUCCEEDED) {
 		if (!result)
 			result = json_object();
@@ -212,89 +281,196 @@ static json_t *task_json(const struct task *t)
 	return o;
 }
 
+/* What a member of the read-only group sees of a task: root's secrets are not theirs.  A run's
+ * environment values (API_TOKEN=...) are replaced, and its output withheld (it may print
+ * /etc/shadow); the task's state, exit code and the rest stay. */
+static json_t *redacted(json_t *o)
+{
+	json_t *req = json_object_get(o, "request"), *env, *res = json_object_get(o, "result"), *v;
+	size_t i;
+
+	if (!o)
+		return NULL;
+	if (json_is_array(json_object_get(req, "env"))) {
+		req = json_deep_copy(req);   /* the task's own request stays whole */
+		env = json_object_get(req, "env");
+		json_array_foreach(env, i, v) {
+			const char *text = json_string_value(v), *eq = text ? strchr(text, '=') : NULL;
+
+			if (eq)
+				json_array_set_new(env, i, json_sprintf("%.*s=(hidden)", (int)(eq - text), text));
+		}
+		json_object_set_new(o, "request", req);
+	}
+	if (json_is_object(res) && (json_object_get(res, "stdout") || json_object_get(res, "stderr"))) {
+		static const char *const keys[] = { "stdout", "stderr", "stdout_size", "stderr_size" };
+
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			json_object_del(res, keys[k]);
+		json_object_set_new(res, "output_withheld", json_true());
+	}
+	return o;
+}
+
+static bool reader(const struct vg_ctl_request *req)
+{
+	return !req->peer || req->peer->access < VG_ACCESS_ADMIN;
+}
+
 static void reply_waiter(struct waiter *w)
 {
 	struct vg_ctl_server *srv = w->tasks->agent->ctl;
 
 	if (srv)
-		vg_ctl_server_reply(srv, w->conn_id, w->req_id, task_json(w->task), NULL);
+		vg_ctl_server_reply(srv, w->conn_id, w->req_id,
+				    w->reader ? redacted(task_json(w->task)) : task_json(w->task), NULL);
 	vg_watch_remove(w->timer);
 	free(w);
 }
 
-/* OCSF Remediation Activity: one event per task (per process for terminate). */
+/* The remediation's status: Success, Does Not Exist (the file or process was not there) or
+ * Failure; for one process of a terminate, from its outcome. */
+static int remediation_status(const struct task *t, const char *outcome)
+{
+	if (outcome) {
+		if (strcmp(outcome, "terminated") == 0 || strcmp(outcome, "killed") == 0)
+			return VG_STATUS_SUCCESS;
+		return strcmp(outcome, "gone") == 0 ? VG_STATUS_DOES_NOT_EXIST : VG_STATUS_FAILURE;
+	}
+	if (t->state == ST_SUCCEEDED)
+		return VG_STATUS_SUCCESS;
+	return t->err.code == -ENOENT || t->err.code == -ESRCH ? VG_STATUS_DOES_NOT_EXIST : VG_STATUS_FAILURE;
+}
+
+static const char *activity_name(const struct task *t, int activity)
+{
+	static const char *const names[] = { "Unknown", "Isolate", "Evict", "Restore" };
+
+	if (activity >= 0 && activity <= 3)
+		return names[activity];
+	return strcmp(t->kind->name, "get-file") == 0 ? "Get File" : "Run";
+}
+
+/* The file a file task acted on: where it was (the result's path, else the request's), or for
+ * a quarantine entry that does not exist, the entry's id, which is all the command named. */
+static json_t *task_file(const struct task *t)
+{
+	const json_t *res = t->result;
+	const char *path = json_string_value(json_object_get(res, "path"));
+	json_t *file, *hashes = json_array();
+
+	if (!path)
+		path = json_string_value(json_object_get(t->request, "path"));
+	if (path) {
+		/* The tasks act on regular files only: one they read or removed was one. */
+		file = vg_ocsf_file(path, t->state == ST_SUCCEEDED ? VG_FILE_TYPE_REGULAR : VG_FILE_TYPE_UNKNOWN);
+	} else {
+		const char *id = json_string_value(json_object_get(t->request, "id"));
+
+		file = json_pack("{s:o, s:o}", "name", vg_ocsf_text(id ? id : ""), "uid", vg_ocsf_text(id ? id : ""));
+		vg_ocsf_file_set_type(file, VG_FILE_TYPE_UNKNOWN);
+	}
+	if (json_is_integer(json_object_get(res, "size")))
+		json_object_set(file, "size", json_object_get(res, "size"));
+	if (json_is_string(json_object_get(res, "md5")))
+		json_array_append_new(hashes, json_pack("{s:i, s:s, s:O}", "algorithm_id", 1, "algorithm", "MD5",
+							"value", json_object_get(res, "md5")));
+	if (json_is_string(json_object_get(res, "sha256")))
+		json_array_append_new(hashes, json_pack("{s:i, s:s, s:O}", "algorithm_id", 3, "algorithm", "SHA-256",
+							"value", json_object_get(res, "sha256")));
+	if (json_array_size(hashes))
+		json_object_set(file, "hashes", hashes);
+	json_decref(hashes);
+	return file;
+}
+
+/* The process a process task acted on: its pid, program and, for a run, command line. */
+static json_t *task_process(const struct task *t, const json_t *pid, const char *exe)
+{
+	json_t *proc = json_pack("{s:O}", "pid", pid), *argv;
+
+	if (exe && exe[0])
+		json_object_set_new(proc, "file", vg_ocsf_file(exe, VG_FILE_TYPE_EXECUTABLE));
+	if (strcmp(t->kind->name, "run") == 0 && exe && (argv = json_pack("[s]", exe))) {
+		const json_t *args = json_object_get(t->request, "args");
+		json_t *a;
+		char *cmd;
+		size_t i;
+
+		json_array_foreach(args, i, a)
+			if (json_is_string(a))
+				json_array_append(argv, a);
+		if ((cmd = vg_ocsf_cmd_line(argv)))
+			json_object_set_new(proc, "cmd_line", vg_ocsf_text(cmd));
+		free(cmd);
+		json_decref(argv);
+	}
+	return proc;
+}
+
+/*
+ * OCSF Remediation Activity: one event per task (per process for terminate), File Remediation
+ * (7002) or Process Remediation (7003) by the task's kind.  A run that never started a program
+ * acted on no process: its event is the generic Remediation Activity (7001).  command_uid is
+ * the server's request id for a task it sent, else the task's id.
+ */
 static void emit_event(struct vg_tasks *tasks, const struct task *t, const json_t *pid_entry)
 {
 	const json_t *res = t->result;
-	int activity = t->kind->activity_id;
+	const json_t *pid = pid_entry ? json_object_get(pid_entry, "pid") : json_object_get(res, "pid");
+	const char *outcome = pid_entry ? json_string_value(json_object_get(pid_entry, "result")) : NULL;
+	int cls = t->kind->ocsf_class, activity = t->kind->activity_id, status;
 	json_t *ev, *unmapped;
 
 	if (strcmp(t->kind->name, "delete-file") == 0 && json_is_true(json_object_get(t->request, "quarantine")))
 		activity = 1;
-	ev = json_pack("{s:i, s:i, s:i, s:i, s:i, s:s, s:s}", "class_uid", t->kind->ocsf_class, "category_uid", 7,
-		       "activity_id", activity, "type_uid", t->kind->ocsf_class * 100 + activity,
-		       "status_id", t->state == ST_SUCCEEDED ? 1 : 2, "status", state_names[t->state],
-		       "command_uid", "");
+	if (!pid_entry && !json_is_integer(pid))
+		pid = json_object_get(t->request, "pid");
+	if (cls == VG_OCSF_PROCESS_REMEDIATION && !json_is_integer(pid))
+		cls = VG_OCSF_REMEDIATION_ACTIVITY;
+	ev = vg_ocsf_event(cls, activity, activity_name(t, activity), t->ended ? t->ended : vg_time_ms());
 	if (!ev)
 		return;
-	json_object_set_new(ev, "command_uid", json_sprintf("%" PRId64, t->id));
-	if (t->state != ST_SUCCEEDED)
-		json_object_set_new(ev, "status_detail", json_string(t->err.message));
-	if (t->kind->ocsf_class == VG_OCSF_FILE_REMEDIATION) {
-		const char *path = json_string_value(json_object_get(res, "path"));
-		json_t *file = json_object(), *hashes = json_array();
-
-		if (!path)
-			path = json_string_value(json_object_get(t->request, "path"));
-		if (path) {
-			const char *slash = strrchr(path, '/');
-
-			json_object_set_new(file, "path", json_string(path));
-			json_object_set_new(file, "name", json_string(slash ? slash + 1 : path));
-		}
-		if (json_is_integer(json_object_get(res, "size")))
-			json_object_set(file, "size", json_object_get(res, "size"));
-		if (json_is_string(json_object_get(res, "md5")))
-			json_array_append_new(hashes, json_pack("{s:i, s:O}", "algorithm_id", 1, "value",
-								json_object_get(res, "md5")));
-		if (json_is_string(json_object_get(res, "sha256")))
-			json_array_append_new(hashes, json_pack("{s:i, s:O}", "algorithm_id", 3, "value",
-								json_object_get(res, "sha256")));
-		json_object_set_new(file, "hashes", hashes);
-		json_object_set_new(ev, "file", file);
-	} else {
-		json_t *proc = json_object();
-		const json_t *pid = pid_entry ? json_object_get(pid_entry, "pid") : json_object_get(res, "pid");
-		const char *exe = pid_entry ? json_string_value(json_object_get(pid_entry, "exe"))
-					    : json_string_value(json_object_get(t->request, "exe"));
-
-		if (json_is_integer(pid))
-			json_object_set(proc, "pid", (json_t *)pid);
-		if (exe && exe[0])
-			json_object_set_new(proc, "file", json_pack("{s:s}", "path", exe));
-		json_object_set_new(ev, "process", proc);
-		if (pid_entry) {
-			const char *outcome = json_string_value(json_object_get(pid_entry, "result"));
-			bool ok = outcome && (strcmp(outcome, "terminated") == 0 || strcmp(outcome, "killed") == 0);
-
-			json_object_set_new(ev, "status_id", json_integer(ok ? 1 : 2));
-		}
+	if (t->openc2_id[0])
+		json_object_set_new(ev, "command_uid", json_string(t->openc2_id));
+	else
+		json_object_set_new(ev, "command_uid", json_sprintf("%" PRId64, t->id));
+	status = remediation_status(t, outcome);
+	vg_ocsf_set_status(ev, status, outcome ? outcome : state_names[t->state],
+			   pid_entry ? json_string_value(json_object_get(pid_entry, "error"))
+				     : t->state != ST_SUCCEEDED ? t->err.message : NULL);
+	/* A remediation that did not happen leaves the threat it was for. */
+	vg_ocsf_set_severity(ev, status == VG_STATUS_SUCCESS ? VG_SEVERITY_INFORMATIONAL : VG_SEVERITY_MEDIUM);
+	if (cls == VG_OCSF_FILE_REMEDIATION)
+		json_object_set_new(ev, "file", task_file(t));
+	else if (cls == VG_OCSF_PROCESS_REMEDIATION)
+		json_object_set_new(ev, "process", task_process(t, pid, json_string_value(json_object_get(
+								      pid_entry ? pid_entry : t->request, "exe"))));
+	unmapped = json_object_get(ev, "unmapped");
+	json_object_set_new(unmapped, "task_kind", json_string(t->kind->name));
+	json_object_set_new(unmapped, "source", json_string(t->source));
+	if (cls == VG_OCSF_REMEDIATION_ACTIVITY && json_is_string(json_object_get(t->request, "exe")))
+		json_object_set(unmapped, "exe", json_object_get(t->request, "exe"));
+	/* A response to a detection names the finding it answers (detection subsystem). */
+	if (json_is_string(json_object_get(t->request, "finding_uid"))) {
+		json_object_set_new(ev, "metadata", json_pack("{s:O}", "correlation_uid",
+							      json_object_get(t->request, "finding_uid")));
+		json_object_set(unmapped, "finding_uid", json_object_get(t->request, "finding_uid"));
 	}
-	unmapped = json_pack("{s:s, s:s}", "task_kind", t->kind->name, "source", t->source);
 	if (pid_entry)
 		json_object_set(unmapped, "pid_result", (json_t *)pid_entry);
-	json_object_set_new(ev, "unmapped", unmapped);
 	vg_event_emit(tasks->agent, ev);
 }
 
-/* OpenC2 status of a task's end: 200 done, 404 its target does not exist, 400 refused (it would
- * harm the host, or a check such as the SHA-256 did not match), 500 it failed while running. */
+/* OpenC2 status of a task's end, from the codes of the Endpoint Response profile: 200 done, 400
+ * refused (it would harm the host, or a check such as the SHA-256 did not match), 500 it failed
+ * while running, a target that does not exist included ("cannot access", with the error's text). */
 static int openc2_status(const struct task *t)
 {
 	if (t->state == ST_SUCCEEDED)
 		return 200;
 	if (t->err.code == -ENOENT || t->err.code == -ESRCH)
-		return 404;
+		return 500;
 	if (t->state == ST_REFUSED || t->err.code == -EINVAL)
 		return 400;
 	return 500;
@@ -317,7 +493,7 @@ static void answer_openc2(struct vg_tasks *tasks, const struct task *t, const js
 			 status == 200 ? "OK" : t->err.message, "results", "x-vigil", "task_id", (json_int_t)t->id,
 			 "task_kind", t->kind->name, "state", state_names[t->state], "result",
 			 result ? result : json_null());
-	if (!resp || vg_journal_set_state(tasks->journal, t->openc2_id,
+	if (!resp || vg_journal_set_state(tasks->journal, VG_JOURNAL_REQUESTS, t->openc2_id,
 					  status == 200 ? VG_TASK_SUCCEEDED : t->state == ST_FAILED || status == 500
 					  ? VG_TASK_FAILED : VG_TASK_REFUSED, resp, &err) < 0)
 		vg_warn("task %" PRId64 ": cannot record the answer to request %s: %s", t->id, t->openc2_id,
@@ -338,7 +514,7 @@ int vg_tasks_answer_openc2(struct vg_agent *agent, const char *request_id, int s
 	resp = json_pack("{s:i, s:s}", "status", status, "status_text", text);
 	if (resp && results)
 		json_object_set(resp, "results", (json_t *)results);
-	r = resp ? vg_journal_set_state(agent->tasks->journal, request_id,
+	r = resp ? vg_journal_set_state(agent->tasks->journal, VG_JOURNAL_REQUESTS, request_id,
 					 status == 200 ? VG_TASK_SUCCEEDED : status >= 500 ? VG_TASK_FAILED : VG_TASK_REFUSED,
 					 resp, &err)
 		 : -ENOMEM;
@@ -375,7 +551,7 @@ static void journal_record(struct vg_tasks *tasks, const struct task *t)
 		if (!json_object_get(result, "stderr") || json_is_null(json_object_get(result, "stderr")))
 			json_object_del(result, "stderr");
 	}
-	if (vg_journal_set_state(tasks->journal, id, (enum vg_task_state)t->state, result, &err) < 0)
+	if (vg_journal_set_state(tasks->journal, VG_JOURNAL_TASKS, id, (enum vg_task_state)t->state, result, &err) < 0)
 		vg_warn("task %s: cannot record it in the task journal: %s", id, err.message);
 	if (t->openc2_id[0] && final_state(t->state))
 		answer_openc2(tasks, t, result);
@@ -414,6 +590,7 @@ static void task_transition(struct vg_tasks *tasks, struct task *t, enum task_st
 	}
 	if (!final_state(to))
 		return;
+	retention_request(tasks);
 	if (t->kind->ocsf_class == VG_OCSF_PROCESS_REMEDIATION && strcmp(t->kind->name, "terminate") == 0 &&
 	    json_array_size(json_object_get(t->result, "pids"))) {
 		size_t i;
@@ -443,6 +620,9 @@ static void task_free(struct task *t)
 	}
 	json_decref(t->request);
 	json_decref(t->result);
+	json_decref(t->work.result);
+	if (t->pidfd >= 0)
+		close(t->pidfd);
 	free(t);
 }
 
@@ -465,9 +645,125 @@ static void prune(struct vg_tasks *tasks)
 	}
 }
 
+/* ---- retention: collected/ and the task journal within their caps (doc/tasks.md) ---- */
+
+struct retention_job {
+	struct vg_tasks *tasks;            /* NULL once the subsystem stopped */
+	char db[PATH_MAX];
+	char collect_dir[VG_TASK_PATH_MAX + 1];
+	uint64_t collected_max_bytes, collected_max_age_s, journal_max_bytes, journal_max_age_s;
+	struct vg_collected_usage collected;
+	struct vg_journal_usage journal;
+	struct vg_error err;
+};
+
+/* On a worker, with a connection of its own: it reads every row of the journal. */
+static void retention_work(struct vg_job *job, void *data)
+{
+	struct retention_job *rj = data;
+	struct vg_store *store = NULL;
+	struct vg_journal *view = NULL;
+	struct vg_error err = { 0 };
+
+	(void)job;
+	vg_task_collected_enforce(rj->collect_dir, rj->collected_max_bytes, rj->collected_max_age_s, &rj->collected,
+				  &rj->err);
+	if (vg_store_open(&store, rj->db, &err) < 0 || vg_journal_view(&view, store, &err) < 0 ||
+	    vg_journal_enforce(view, rj->journal_max_bytes, rj->journal_max_age_s, &rj->journal, &err) < 0)
+		rj->err = err;
+	vg_journal_close(view);
+	vg_store_close(store);
+}
+
+static void retention_done(struct vg_job *job, void *data)
+{
+	struct retention_job *rj = data;
+	struct vg_tasks *tasks = rj->tasks;
+
+	(void)job;
+	if (tasks) {
+		tasks->retention = NULL;
+		if (rj->collected.removed || rj->journal.removed)
+			vg_info("tasks: retention removed %" PRIu64 " collected file(s) and %" PRIu64
+				" task journal entr(ies)", rj->collected.removed, rj->journal.removed);
+		if (rj->err.code && strcmp(rj->err.message, tasks->retention_err.message) != 0)
+			vg_warn("tasks: retention: %s", rj->err.message);
+		tasks->retention_err = rj->err;
+		rj->collected.removed += tasks->collected.removed;
+		rj->journal.removed += tasks->journal_usage.removed;
+		tasks->collected = rj->collected;
+		tasks->journal_usage = rj->journal;
+		tasks->retention_checked = vg_time_ms();
+		if (tasks->retention_again) {
+			tasks->retention_again = false;
+			retention_request(tasks);
+		}
+	}
+	free(rj);
+}
+
+/* Starts a pass with the caps as set now, or asks for one more after the pass under way. */
+static void retention_request(struct vg_tasks *tasks)
+{
+	const struct vg_settings *s = tasks->agent->settings;
+	struct retention_job *rj;
+
+	if (tasks->retention) {
+		tasks->retention_again = true;
+		return;
+	}
+	if (!tasks->agent->workers || !(rj = calloc(1, sizeof(*rj))))
+		return;
+	rj->tasks = tasks;
+	snprintf(rj->db, sizeof(rj->db), "%s", vg_store_path(tasks->agent->store));
+	snprintf(rj->collect_dir, sizeof(rj->collect_dir), "%s/collected", tasks->agent->cfg.state_dir);
+	rj->collected_max_bytes = (uint64_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_MB) << 20;
+	rj->collected_max_age_s = (uint64_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_DAYS) * 86400;
+	rj->journal_max_bytes = (uint64_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_MB) << 20;
+	rj->journal_max_age_s = (uint64_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_DAYS) * 86400;
+	if (!vg_workers_submit(tasks->agent->workers, retention_work, retention_done, rj)) {
+		free(rj);
+		return;
+	}
+	tasks->retention = rj;
+}
+
+static void on_retention_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
+{
+	(void)w;
+	(void)fd;
+	(void)events;
+	retention_request(data);
+}
+
+static json_t *retention_status(struct vg_tasks *tasks)
+{
+	const struct vg_settings *s = tasks->agent->settings;
+	json_t *o;
+
+	o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I}, s:{s:I, s:I, s:I, s:I, s:I}}", "collected", "files",
+		      (json_int_t)tasks->collected.files, "bytes", (json_int_t)tasks->collected.bytes, "removed",
+		      (json_int_t)tasks->collected.removed, "max_bytes",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_MB) << 20, "max_days",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_COLLECTED_MAX_DAYS), "journal", "entries",
+		      (json_int_t)tasks->journal_usage.rows, "bytes", (json_int_t)tasks->journal_usage.bytes, "removed",
+		      (json_int_t)tasks->journal_usage.removed, "max_bytes",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_MB) << 20, "max_days",
+		      (json_int_t)vg_setting_int(s, VG_S_TASKS_JOURNAL_MAX_DAYS));
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "checked", tasks->retention_checked ? json_integer(tasks->retention_checked) : json_null());
+	if (tasks->retention_err.code)
+		json_object_set_new(o, "error", json_string(tasks->retention_err.message));
+	return o;
+}
+
 static void tasks_free(struct vg_tasks *tasks)
 {
 	vg_workers_free(tasks->pool);
+	if (tasks->retention)
+		tasks->retention->tasks = NULL;
+	vg_watch_remove(tasks->retention_timer);
 	while (tasks->list) {
 		struct task *t = tasks->list;
 
@@ -479,6 +775,8 @@ static void tasks_free(struct vg_tasks *tasks)
 		close(tasks->efd);
 	if (tasks->journal)
 		vg_journal_close(tasks->journal);
+	vg_protect_free(tasks->protect);
+	vg_task_cgroups_close(tasks->cgroups);
 	free(tasks);
 }
 
@@ -499,7 +797,10 @@ static void job_work(struct vg_job *job, void *data)
 	if (write(t->owner->efd, &one, sizeof(one)) < 0) {
 		/* The loop also catches up in job_done. */
 	}
-	t->rc = t->kind->fn(&t->ctx, t->request, &t->result, &t->err);
+	vg_task_pause(&t->ctx, t->kind->name);
+	t->work.rc = t->kind->fn(&t->ctx, t->request, &t->work.result, &t->work.err);
+	/* The result is built and still the thread's: the loop must not see it yet. */
+	vg_task_pause(&t->ctx, "task:built");
 }
 
 static void job_done(struct vg_job *job, void *data)
@@ -521,6 +822,11 @@ static void job_done(struct vg_job *job, void *data)
 	}
 	if (t->state == ST_QUEUED)
 		task_transition(tasks, t, ST_RUNNING);
+	/* The worker is done with them: they become the task's, once. */
+	t->result = t->work.result;
+	t->work.result = NULL;
+	t->err = t->work.err;
+	t->rc = t->work.rc;
 	if (t->rc == 0)
 		to = ST_SUCCEEDED;
 	else if (t->rc == -ECANCELED)
@@ -533,6 +839,7 @@ static void job_done(struct vg_job *job, void *data)
 		to = ST_FAILED;
 	if (t->rc != 0 && !t->err.message[0])
 		vg_error_set(&t->err, t->rc, N_("the task failed: %s"), strerror(-t->rc));
+	result_times(t->result);
 	task_transition(tasks, t, to);
 	prune(tasks);
 }
@@ -575,6 +882,14 @@ static void fill_ctx(struct vg_tasks *tasks, struct task *t)
 	snprintf(t->ctx.run_default_user, sizeof(t->ctx.run_default_user), "%s", user[0] ? user : "root");
 	t->ctx.run_default_timeout = (unsigned)vg_setting_int(s, VG_S_TASKS_RUN_DEFAULT_TIMEOUT);
 	t->ctx.terminate_grace = (unsigned)vg_setting_int(s, VG_S_TASKS_TERMINATE_GRACE_SECONDS);
+	t->ctx.pidfd = t->pidfd;
+	t->ctx.protect = tasks->protect;
+	snprintf(t->ctx.protected_paths, sizeof(t->ctx.protected_paths), "%s",
+		 vg_setting_list(s, VG_S_TASKS_PROTECTED_PATHS));
+	t->ctx.pause = tasks->agent->task_pause;
+	t->ctx.cgroups = tasks->cgroups;
+	t->ctx.run_memory_max = (uint64_t)vg_setting_int(s, VG_S_TASKS_RUN_MEMORY_MAX_MB) * 1024 * 1024;
+	t->ctx.run_pids_max = (uint64_t)vg_setting_int(s, VG_S_TASKS_RUN_TASKS_MAX);
 }
 
 /* The journal records the queued task and numbers it: ids survive restarts.  Without a
@@ -599,22 +914,36 @@ static const struct task_kind *kind_named(const char *name)
 	return NULL;
 }
 
+/* Queues a task; pidfd (>= 0) is the process a terminate acts on, owned by the task from now
+ * on (closed here when the task cannot be queued). */
 static int submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
-		  const char *openc2_id, int64_t *id, struct vg_error *err)
+		  const char *openc2_id, int pidfd, int64_t *id, struct vg_error *err)
 {
 	struct vg_tasks *tasks = agent->tasks;
 	const struct task_kind *k = kind_named(kind);
 	struct task *t;
+	int r;
 
 	if (!tasks)
-		return vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
-	if (!k)
-		return vg_error_set(err, -EINVAL, N_("unknown task kind \"%s\""), kind);
-	if (!json_is_object(request))
-		return vg_error_set(err, -EINVAL, N_("a task request must be an object"));
-	if (!(t = calloc(1, sizeof(*t))))
-		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+		r = vg_error_set(err, -EAGAIN, N_("the tasks subsystem is not running"));
+	else if (!k)
+		r = vg_error_set(err, -EINVAL, N_("unknown task kind \"%s\""), kind);
+	else if (!json_is_object(request))
+		r = vg_error_set(err, -EINVAL, N_("a task request must be an object"));
+	/* A malformed request never becomes a task (nor a line in the journal). */
+	else if (vg_task_request_check(k->name, request, err) < 0)
+		r = err->code;
+	else if (!(t = calloc(1, sizeof(*t))))
+		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
+	else
+		r = 0;
+	if (r < 0) {
+		if (pidfd >= 0)
+			close(pidfd);
+		return r;
+	}
 	t->owner = tasks;
+	t->pidfd = pidfd;
 	if (openc2_id)
 		snprintf(t->openc2_id, sizeof(t->openc2_id), "%s", openc2_id);
 	t->kind = k;
@@ -623,9 +952,10 @@ static int submit(struct vg_agent *agent, const char *kind, const char *source, 
 	t->request = json_deep_copy(request);
 	json_object_del(t->request, "wait_ms");
 	if (!t->request || task_new_id(tasks, t, err) < 0) {
-		int r = t->request ? err->code : vg_error_set(err, -ENOMEM, N_("out of memory"));
-
+		r = t->request ? err->code : vg_error_set(err, -ENOMEM, N_("out of memory"));
 		json_decref(t->request);
+		if (pidfd >= 0)
+			close(pidfd);
 		free(t);
 		return r;
 	}
@@ -652,7 +982,13 @@ static int submit(struct vg_agent *agent, const char *kind, const char *source, 
 int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
 		    int64_t *id, struct vg_error *err)
 {
-	return submit(agent, kind, source, uid, request, NULL, id, err);
+	return submit(agent, kind, source, uid, request, NULL, -1, id, err);
+}
+
+int vg_tasks_submit_held(struct vg_agent *agent, const char *kind, const char *source, uid_t uid,
+			 const json_t *request, int pidfd, int64_t *id, struct vg_error *err)
+{
+	return submit(agent, kind, source, uid, request, NULL, pidfd, id, err);
 }
 
 int vg_tasks_submit_openc2(struct vg_agent *agent, const char *kind, const json_t *request, const char *request_id,
@@ -660,7 +996,7 @@ int vg_tasks_submit_openc2(struct vg_agent *agent, const char *kind, const json_
 {
 	if (!request_id[0] || strlen(request_id) > VG_TASK_ID_MAX)
 		return vg_error_set(err, -EINVAL, N_("invalid task id"));
-	return submit(agent, kind, "server", 0, request, request_id, id, err);
+	return submit(agent, kind, "server", 0, request, request_id, -1, id, err);
 }
 
 static void on_wait_timeout(struct vg_watch *timer, int fd, uint32_t events, void *data)
@@ -687,7 +1023,7 @@ static int reply_task(struct vg_tasks *tasks, struct task *t, struct vg_ctl_requ
 	struct waiter *w;
 
 	if (wait_ms <= 0 || final_state(t->state)) {
-		*result = task_json(t);
+		*result = reader(req) ? redacted(task_json(t)) : task_json(t);
 		return 0;
 	}
 	if (wait_ms > MAX_WAIT_MS)
@@ -698,6 +1034,7 @@ static int reply_task(struct vg_tasks *tasks, struct task *t, struct vg_ctl_requ
 	w->task = t;
 	w->conn_id = req->conn_id;
 	w->req_id = req->id;
+	w->reader = reader(req);
 	w->timer = vg_loop_timer(tasks->agent->loop, (uint64_t)wait_ms, 0, on_wait_timeout, w);
 	if (!w->timer) {
 		free(w);
@@ -708,7 +1045,7 @@ static int reply_task(struct vg_tasks *tasks, struct task *t, struct vg_ctl_requ
 	return VG_CTL_DEFERRED;
 }
 
-static int cmd_submit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+static int submit_local(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
 	int64_t id;
 	int r;
@@ -717,6 +1054,108 @@ static int cmd_submit(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 		return r;
 	vg_notice("task %" PRId64 " (%s) requested by uid %u", id, req->cmd, (unsigned)req->peer->uid);
 	return reply_task(agent->tasks, find_task(agent->tasks, id), req, result, err);
+}
+
+/*
+ * What a request names on the host is looked up before the task is made, on a worker (the
+ * loop never waits for the disk or a user database): the quarantine entry that an id or a
+ * prefix of one names, and the user a run asks for.  A request naming nothing becomes an
+ * error, not a task.
+ */
+struct lookup {
+	struct vg_agent *agent;
+	struct vg_ctl_server *server;
+	uint64_t conn_id;
+	json_int_t req_id;
+	struct vg_ctl_peer peer;
+	const char *cmd;                   /* the protocol table's name: static */
+	json_t *args;                      /* a copy, completed by the worker (the whole id) */
+	char quarantine_dir[VG_TASK_PATH_MAX + 1];
+	int rc;
+	struct vg_error err;
+};
+
+static void lookup_user(const char *name, struct vg_error *err)
+{
+	struct passwd pw, *found;
+	char buf[4096];
+
+	if (vg_task_user_lookup(name, &pw, buf, sizeof(buf), &found) < 0)
+		vg_error_set(err, -ENOENT, N_("no user \"%s\" on this host"), name);
+}
+
+static void lookup_work(struct vg_job *job, void *data)
+{
+	struct lookup *l = data;
+	const char *user = json_string_value(json_object_get(l->args, "user"));
+	char id[17];
+
+	(void)job;
+	if (l->quarantine_dir[0]) {
+		l->rc = vg_task_quarantine_find(l->quarantine_dir, json_string_value(json_object_get(l->args, "id")), id,
+						&l->err);
+		if (l->rc == 0)
+			json_object_set_new(l->args, "id", json_string(id));
+	} else if (user && user[0]) {
+		lookup_user(user, &l->err);
+		l->rc = l->err.code;
+	}
+}
+
+static void lookup_done(struct vg_job *job, void *data)
+{
+	struct lookup *l = data;
+	struct vg_ctl_request req = { .server = l->server, .conn_id = l->conn_id, .id = l->req_id, .cmd = l->cmd,
+				      .args = l->args, .peer = &l->peer };
+	json_t *result = NULL;
+	int r = l->rc;
+
+	if (vg_job_cancelled(job) && r == 0)
+		r = vg_error_set(&l->err, -ECANCELED, N_("cancelled"));
+	if (r == 0 && l->agent->tasks)
+		r = submit_local(l->agent, &req, &result, &l->err);
+	else if (r == 0)
+		r = vg_error_set(&l->err, -EAGAIN, N_("the tasks subsystem is not running"));
+	if (r != VG_CTL_DEFERRED && l->agent->ctl)
+		vg_ctl_server_reply(l->agent->ctl, l->conn_id, l->req_id, r < 0 ? NULL : result, r < 0 ? &l->err : NULL);
+	else if (r != VG_CTL_DEFERRED)
+		json_decref(result);
+	json_decref(l->args);
+	free(l);
+}
+
+static int cmd_submit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
+{
+	const struct task_kind *k = kind_named(req->cmd);
+	bool quarantine = k && strncmp(k->name, "quarantine-", 11) == 0;
+	const char *user = json_string_value(json_object_get(req->args, "user"));
+	struct lookup *l;
+	int r;
+
+	if (!k || !agent->tasks || (!quarantine && !(user && user[0] && strcmp(k->name, "run") == 0)))
+		return submit_local(agent, req, result, err);
+	/* The form first, at once; then what needs the host. */
+	if ((r = quarantine ? vg_task_quarantine_prefix_check(json_string_value(json_object_get(req->args, "id")), err)
+			    : vg_task_request_check(k->name, req->args, err)) < 0)
+		return r;
+	if (!(l = calloc(1, sizeof(*l))) || !(l->args = json_deep_copy(req->args))) {
+		free(l);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	l->agent = agent;
+	l->server = req->server;
+	l->conn_id = req->conn_id;
+	l->req_id = req->id;
+	l->peer = *req->peer;
+	l->cmd = req->def->name;
+	if (quarantine)
+		snprintf(l->quarantine_dir, sizeof(l->quarantine_dir), "%s/quarantine", agent->cfg.state_dir);
+	if (!vg_workers_submit(agent->workers, lookup_work, lookup_done, l)) {
+		json_decref(l->args);
+		free(l);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	return VG_CTL_DEFERRED;
 }
 
 /* A task from the journal (no longer in memory, or from a previous run) as task_json shows it;
@@ -737,17 +1176,18 @@ static json_t *journal_task_json(const json_t *row)
 	if (errno || *end || n <= 0)
 		return NULL;
 	source = json_string_value(json_object_get(row, "source"));
-	o = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:O}", "id", (json_int_t)n, "kind", kind_named(kind)->name,
-		      "source", source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "", "state", json_object_get(row, "state"),
-		      "uid", json_object_get(row, "uid"), "request", json_object_get(row, "request"),
-		      "created", json_object_get(row, "created"));
+	o = json_pack("{s:I, s:s, s:s, s:O, s:O, s:O, s:n, s:n, s:n}", "id", (json_int_t)n, "kind",
+		      kind_named(kind)->name, "source",
+		      source && strcmp(source, JOURNAL_SERVER_TASK) == 0 ? "server" : source ? source : "", "state",
+		      json_object_get(row, "state"), "uid", json_object_get(row, "uid"), "request",
+		      json_object_get(row, "request"), "created", "started", "ended");
 	if (!o)
 		return NULL;
-	json_object_set_new(o, "started", json_integer_value(json_object_get(row, "started"))
-				  ? json_copy(json_object_get(row, "started")) : json_null());
-	json_object_set_new(o, "ended", json_integer_value(json_object_get(row, "ended"))
-				? json_copy(json_object_get(row, "ended")) : json_null());
+	vg_ctl_set_time(o, "created", (int64_t)json_integer_value(json_object_get(row, "created")));
+	vg_ctl_set_time(o, "started", (int64_t)json_integer_value(json_object_get(row, "started")));
+	vg_ctl_set_time(o, "ended", (int64_t)json_integer_value(json_object_get(row, "ended")));
 	result = json_is_object(result) ? json_deep_copy(result) : json_null();
+	result_times(result);
 	if (strcmp(json_string_value(json_object_get(row, "state")), "succeeded") != 0 && json_is_object(result)) {
 		/* An interrupted task carries the journal's OpenC2-style text. */
 		if (!json_object_get(result, "error") && json_is_string(json_object_get(result, "status_text")))
@@ -779,6 +1219,7 @@ struct journal_job {
 	json_int_t offset;
 	char state[16];                    /* list: a state to keep, "" for all */
 	json_int_t limit;
+	bool reader;                       /* show, list: redacted for the read-only group */
 	json_t *list;                      /* list: the tasks in memory, then those read here */
 	size_t used;                       /* bytes of list so far */
 	int64_t *skip;                     /* list: the ids in memory, not listed twice */
@@ -798,7 +1239,7 @@ static bool skipped(const struct journal_job *jj, int64_t id)
 /* The older tasks of task.list, newest first, after those in memory. */
 static void journal_list_rows(struct journal_job *jj, struct vg_journal *view)
 {
-	json_t *rows = vg_journal_list(view, (unsigned)(jj->limit + (json_int_t)jj->nskip), false), *row;
+	json_t *rows = vg_journal_list(view, VG_JOURNAL_TASKS, (unsigned)(jj->limit + (json_int_t)jj->nskip), false), *row;
 	size_t i;
 
 	json_array_foreach(rows, i, row) {
@@ -811,6 +1252,8 @@ static void journal_list_rows(struct journal_job *jj, struct vg_journal *view)
 			continue;
 		if (!(item = journal_task_json(row)))
 			continue;
+		if (jj->reader)
+			redacted(item);
 		if (skipped(jj, json_integer_value(json_object_get(item, "id")))) {
 			json_decref(item);
 			continue;
@@ -861,14 +1304,14 @@ static void journal_work(struct vg_job *job, void *data)
 		goto out;
 	}
 	snprintf(text, sizeof(text), "%" JSON_INTEGER_FORMAT, jj->id);
-	row = vg_journal_get(view, text);
+	row = vg_journal_get(view, VG_JOURNAL_TASKS, text);
 	if (!row || !(old = journal_task_json(row))) {
 		vg_error_set(&jj->err, -ENOENT, N_("no task %s"), text);
 		goto out;
 	}
 	switch (jj->op) {
 	case JOURNAL_SHOW:
-		jj->result = json_incref(old);
+		jj->result = jj->reader ? redacted(json_incref(old)) : json_incref(old);
 		break;
 	case JOURNAL_OUTPUT:
 		journal_output(jj, row);
@@ -909,6 +1352,7 @@ static struct journal_job *journal_job_new(struct vg_agent *agent, struct vg_ctl
 	jj->req_id = req->id;
 	jj->op = op;
 	jj->id = id;
+	jj->reader = reader(req);
 	snprintf(jj->db, sizeof(jj->db), "%s", vg_store_path(agent->store));
 	return jj;
 }
@@ -985,6 +1429,8 @@ static int cmd_output(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 
 	if ((r = task_arg(agent, req, &t, err)) < 0)
 		return r;
+	if (reader(req))
+		return vg_error_set(err, -EPERM, N_("the output of a task is shown to root only"));
 	if (!stream || (strcmp(stream, "stdout") != 0 && strcmp(stream, "stderr") != 0))
 		return vg_error_set(err, -EINVAL, N_("\"stream\" must be stdout or stderr"));
 	if (!t)
@@ -1050,7 +1496,7 @@ static int cmd_list(struct vg_agent *agent, struct vg_ctl_request *req, json_t *
 		if (state && strcmp(state, state_names[t->state]) != 0)
 			continue;
 		/* A list shows what each task was; task.show gives a run's output. */
-		item = task_json(t);
+		item = reader(req) ? redacted(task_json(t)) : task_json(t);
 		json_object_del(json_object_get(item, "result"), "stdout");
 		json_object_del(json_object_get(item, "result"), "stderr");
 		size = json_dumpb(item, NULL, 0, JSON_COMPACT);
@@ -1104,6 +1550,8 @@ static void quarantine_list_done(struct vg_job *job, void *data)
 {
 	struct list_job *lj = data;
 
+	for (size_t i = 0; i < json_array_size(lj->result); i++)
+		result_times(json_array_get(lj->result, i));
 	vg_agent_reply(lj->agent, lj->conn_id, lj->req_id, lj->result, &lj->err, vg_job_cancelled(job));
 	free(lj);
 }
@@ -1166,9 +1614,36 @@ static void find_self(struct vg_agent *agent, struct vg_task_self *self)
 	self->pid = getpid();
 }
 
+static void protect_refresh_work(struct vg_job *job, void *data)
+{
+	(void)job;
+	vg_protect_refresh(data);
+}
+
+/* A connection ended: its waits end with it (their timers are descriptors a crowd of
+ * waiting clients would otherwise keep until wait_ms). */
+static void drop_waiters(uint64_t conn_id, void *data)
+{
+	struct vg_tasks *tasks = data;
+
+	for (struct task *t = tasks->list; t; t = t->next)
+		for (struct waiter **p = &t->waiters; *p;) {
+			struct waiter *w = *p;
+
+			if (w->conn_id != conn_id) {
+				p = &w->next;
+				continue;
+			}
+			*p = w->next;
+			vg_watch_remove(w->timer);
+			free(w);
+		}
+}
+
 static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 {
 	struct vg_tasks *tasks = calloc(1, sizeof(*tasks));
+	struct vg_error cg_err = { 0 };
 	unsigned interrupted = 0;
 	int r = 0;
 
@@ -1193,6 +1668,23 @@ static int tasks_start(struct vg_agent *agent, struct vg_error *err)
 	if (interrupted)
 		vg_warn("tasks: %u task(s) were running when the agent stopped: marked interrupted", interrupted);
 	find_self(agent, &tasks->self);
+	if ((r = vg_protect_new(&tasks->protect, &(struct vg_protect_config){ 0 })) < 0) {
+		tasks_free(tasks);
+		return vg_error_set(err, r, N_("out of memory"));
+	}
+	/* Without cgroup v2 a run's process group is what is killed, and status says so. */
+	if (vg_task_cgroups_open(&tasks->cgroups, &cg_err) < 0)
+		vg_warn("tasks: runs get no cgroup of their own: %s", cg_err.message);
+	/* The package index is read once now, off the loop; deletes refresh it when dpkg ran. */
+	vg_workers_submit(tasks->pool, protect_refresh_work, NULL, tasks->protect);
+	/* The caps are applied now, after every task that ends, and every hour (the ages). */
+	tasks->retention_timer = vg_loop_timer(agent->loop, RETENTION_PERIOD_MS, RETENTION_PERIOD_MS, on_retention_tick,
+					       tasks);
+	retention_request(tasks);
+	if (agent->ctl && vg_ctl_server_on_close(agent->ctl, drop_waiters, tasks) < 0) {
+		tasks_free(tasks);
+		return vg_error_set(err, -ENOSPC, N_("cannot start the tasks subsystem: %s"), strerror(ENOSPC));
+	}
 	agent->tasks = tasks;
 	return 0;
 }
@@ -1212,6 +1704,7 @@ static void tasks_stop(struct vg_agent *agent)
 	}
 	vg_workers_free(tasks->pool);
 	tasks->pool = NULL;
+	vg_ctl_server_remove_on_close(agent->ctl, drop_waiters, tasks);
 	agent->tasks = NULL;
 	tasks_free(tasks);
 }
@@ -1227,6 +1720,12 @@ static json_t *tasks_status(struct vg_agent *agent)
 	json_object_set_new(o, "kept", json_integer((json_int_t)tasks->count));
 	for (size_t i = ST_SUCCEEDED; i < sizeof(state_names) / sizeof(state_names[0]); i++)
 		json_object_set_new(o, state_names[i], json_integer((json_int_t)tasks->counts[i]));
+	json_object_set_new(o, "protected", vg_protect_status(tasks->protect));
+	json_object_set_new(o, "run_cgroups",
+			    vg_task_cgroups_status(tasks->cgroups,
+						   (uint64_t)vg_setting_int(agent->settings, VG_S_TASKS_RUN_MEMORY_MAX_MB) << 20,
+						   (uint64_t)vg_setting_int(agent->settings, VG_S_TASKS_RUN_TASKS_MAX)));
+	json_object_set_new(o, "retention", retention_status(tasks));
 	return o;
 }
 

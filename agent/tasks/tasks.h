@@ -20,6 +20,11 @@ struct vg_error;
 int vg_tasks_submit(struct vg_agent *agent, const char *kind, const char *source, uid_t uid, const json_t *request,
 		    int64_t *id, struct vg_error *err);
 
+/* The same for an IOC action: pidfd (>= 0) holds the process a terminate must act on, taken
+ * when it matched; the task owns it from now on, even when it cannot be queued. */
+int vg_tasks_submit_held(struct vg_agent *agent, const char *kind, const char *source, uid_t uid,
+			 const json_t *request, int pidfd, int64_t *id, struct vg_error *err);
+
 /* Queues a task asked for by the server's OpenC2 command request_id (already in the task journal,
  * state running): when the task ends, its OpenC2 response ({status, status_text, results:
  * {"x-vigil": {task_id, task_kind, state, result}}}) is written to that journal entry, which the

@@ -72,8 +72,7 @@ struct hash_cache {
 	char sha256[65];
 };
 
-/* Start time (clock ticks after boot) and flags of pid, from /proc/PID/stat. */
-static int read_stat(pid_t pid, unsigned long long *start, unsigned *flags)
+int vg_task_proc_stat(pid_t pid, unsigned long long *start, unsigned *flags)
 {
 	char path[64], buf[2048], *p;
 	unsigned long long field;
@@ -153,8 +152,9 @@ static int one_target_error(struct vg_error *err, int code, const struct target 
 	}
 }
 
-/* Takes hold of pid and checks it may be terminated.  Returns false when pid is no process. */
-static bool hold(struct vg_task_ctx *ctx, pid_t pid, unsigned long long expect_start, bool check_start,
+/* Takes hold of pid (through held, a pidfd taken earlier, when >= 0) and checks it may be
+ * terminated.  Returns false when pid is no process. */
+static bool hold(struct vg_task_ctx *ctx, pid_t pid, int held, unsigned long long expect_start, bool check_start,
 		 struct target *t)
 {
 	unsigned flags = 0;
@@ -172,14 +172,14 @@ static bool hold(struct vg_task_ctx *ctx, pid_t pid, unsigned long long expect_s
 		set_outcome(t, "refused", R_SELF);
 		return true;
 	}
-	t->pidfd = pidfd_open(pid, 0);
+	t->pidfd = held >= 0 ? fcntl(held, F_DUPFD_CLOEXEC, 0) : pidfd_open(pid, 0);
 	if (t->pidfd < 0) {
 		bool thread = errno == EINVAL;
 
 		set_outcome(t, "gone", thread ? R_THREAD : R_GONE);
 		return thread;
 	}
-	if (read_stat(pid, &t->start, &flags) < 0 || exited(t->pidfd)) {
+	if (vg_task_proc_stat(pid, &t->start, &flags) < 0 || exited(t->pidfd)) {
 		set_outcome(t, "gone", R_GONE);
 		return false;
 	}
@@ -256,6 +256,54 @@ static int exe_sha256(struct vg_task_ctx *ctx, pid_t pid, struct hash_cache *cac
 	return r;
 }
 
+/* The pid a pidfd holds (its fdinfo says), or -1. */
+static pid_t pidfd_pid(int pidfd)
+{
+	char path[64], buf[1024], *p;
+	size_t len;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	len = n > 0 ? (size_t)n : 0;
+	buf[len] = '\0';
+	p = strstr(buf, "\nPid:");
+	return p ? (pid_t)strtol(p + 5, NULL, 10) : -1;
+}
+
+/* The executable named by --exe: the file itself, resolved without following any symbolic
+ * link.  A link is refused: a process never runs a link, and following it would let whoever
+ * owns the link choose what is terminated (a "miner" link to /usr/sbin/sshd). */
+static int exe_file(struct vg_task_ctx *ctx, const char *exe, struct stat *st, struct vg_error *err)
+{
+	char name[VG_TASK_PATH_MAX + 1], target[VG_TASK_PATH_MAX + 1];
+	int dirfd = -1, fd = -1, r;
+	ssize_t n;
+
+	if ((r = vg_task_open_parent(ctx, exe, &dirfd, name, err)) < 0)
+		return r;
+	r = vg_task_open_entry(ctx, dirfd, name, exe, &fd, st, err);
+	close(dirfd);
+	if (r < 0)
+		return r;
+	if (S_ISLNK(st->st_mode)) {
+		n = readlinkat(fd, "", target, sizeof(target) - 1);
+		target[n < 0 ? 0 : n] = '\0';
+		close(fd);
+		return vg_error_set(err, -ELOOP,
+				    N_("%s is a symbolic link (to %s); a process runs a file, never a link: name the file itself"),
+				    exe, target);
+	}
+	close(fd);
+	if (!S_ISREG(st->st_mode))
+		return vg_error_set(err, -EINVAL, N_("%s: not a regular file"), exe);
+	return 0;
+}
+
 /* Every process whose executable is the inode of exe_st, or whose content hashes to sha256. */
 static int collect(struct vg_task_ctx *ctx, const struct stat *exe_st, const char *sha256, struct target *t,
 		   size_t *n, struct vg_error *err)
@@ -287,7 +335,7 @@ static int collect(struct vg_task_ctx *ctx, const struct stat *exe_st, const cha
 			continue;
 		if (*n >= MAX_TARGETS)
 			break;
-		if (hold(ctx, (pid_t)pid, 0, false, &t[*n]))
+		if (hold(ctx, (pid_t)pid, -1, 0, false, &t[*n]))
 			(*n)++;
 		else if (t[*n].pidfd >= 0)
 			close(t[*n].pidfd);
@@ -302,6 +350,8 @@ static int collect(struct vg_task_ctx *ctx, const struct stat *exe_st, const cha
 int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err)
 {
 	const json_t *jpid = json_object_get(args, "pid"), *jstart = json_object_get(args, "start_time");
+	const json_t *jgrace = json_object_get(args, "grace_seconds");
+	unsigned grace;
 	struct target *t = calloc(MAX_TARGETS, sizeof(*t));
 	char want[65];
 	const char *exe = NULL;
@@ -329,7 +379,18 @@ int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **resu
 			r = vg_error_set(err, -EINVAL, N_("\"pid\" must be a process id (and \"start_time\" a number)"));
 			goto refuse;
 		}
-		if (!hold(ctx, (pid_t)pid, (unsigned long long)json_integer_value(jstart), jstart != NULL, &t[0])) {
+		/* An IOC match hands over the pidfd it took: the process it matched, or nothing. */
+		pid_t held = ctx->pidfd >= 0 ? pidfd_pid(ctx->pidfd) : 0;
+
+		if (held > 0 && held != (pid_t)pid) {
+			char text[32];
+
+			snprintf(text, sizeof(text), "%lld", (long long)pid);
+			r = vg_error_set(err, -EINVAL, N_("the process held for this task is not pid %s"), text);
+			goto refuse;
+		}
+		if (!hold(ctx, (pid_t)pid, ctx->pidfd, (unsigned long long)json_integer_value(jstart), jstart != NULL,
+			  &t[0])) {
 			char text[32];
 
 			snprintf(text, sizeof(text), "%lld", (long long)pid);
@@ -342,10 +403,8 @@ int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **resu
 		}
 		n = 1;
 	} else {
-		if (exe && stat(exe, &exe_st) < 0) {
-			r = vg_error_set(err, -errno, N_("%s: cannot open: %s"), exe, strerror(errno));
+		if (exe && (r = exe_file(ctx, exe, &exe_st, err)) < 0)
 			goto refuse;
-		}
 		if ((r = collect(ctx, exe ? &exe_st : NULL, by_hash ? want : NULL, t, &n, err)) < 0)
 			goto report;
 		if (n == 0) {
@@ -353,8 +412,15 @@ int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **resu
 			goto report;
 		}
 	}
-	signal_all(t, n, SIGTERM);
-	wait_all(ctx, t, n, (uint64_t)ctx->terminate_grace * 1000);
+	vg_task_pause(ctx, "terminate:checked");
+	/* A detection's block asks for no grace: SIGKILL at once, no SIGTERM that the process
+	 * could catch to go on a little longer. */
+	grace = json_is_integer(jgrace) && json_integer_value(jgrace) >= 0 && json_integer_value(jgrace) < ctx->terminate_grace
+			? (unsigned)json_integer_value(jgrace) : ctx->terminate_grace;
+	if (grace > 0) {
+		signal_all(t, n, SIGTERM);
+		wait_all(ctx, t, n, (uint64_t)grace * 1000);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!t[i].outcome && exited(t[i].pidfd))
 			set_outcome(&t[i], "terminated", R_NONE);

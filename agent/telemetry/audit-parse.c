@@ -13,9 +13,10 @@
 #include <libaudit.h>
 
 #include "events.h"
+#include "ocsf.h"
 #include "telemetry/audit-parse.h"
+#include "telemetry/audit-records.h"
 #include "telemetry/audit.h"
-#include "telemetry/ocsf.h"
 #include "telemetry/telemetry.h"
 
 #define MAX_ARGS 256
@@ -40,6 +41,7 @@ struct audit_event {
 	/* PATH records: their name and nametype (CREATE, DELETE, NORMAL, PARENT...). */
 	char path[MAX_PATHS][MAX_FIELD];
 	char nametype[MAX_PATHS][16];
+	unsigned mode[MAX_PATHS]; /* st_mode of the named inode, 0 when the record has none */
 	size_t npath;
 	int64_t time_ms;
 	unsigned long serial;
@@ -53,6 +55,7 @@ struct vg_audit_parser {
 	int nr_execve, nr_execveat, nr_exit_group, nr_connect, nr_accept, nr_accept4, nr_bind;
 	atomic_uint_fast64_t records, events, overruns;
 	atomic_bool watching;    /* directory watches are on: PATH records matter */
+	atomic_bool emit_process, emit_network; /* else their syscalls are audited for detection only */
 	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
 	/* The event being read, reused: tens of KiB allocated for every event cost more. */
 	struct audit_event ev;
@@ -152,7 +155,8 @@ static void read_record(struct vg_audit_parser *p, struct audit_event *ev)
 
 					if (json_string_length(last) < MAX_ARG_BYTES &&
 					    asprintf(&joined, "%s%s", json_string_value(last), val) >= 0) {
-						json_array_set_new(ev->argv, json_array_size(ev->argv) - 1, vg_ocsf_text(joined));
+						json_array_set_new(ev->argv, json_array_size(ev->argv) - 1,
+								   vg_ocsf_text(joined));
 						free(joined);
 					}
 				} else {
@@ -164,6 +168,8 @@ static void read_record(struct vg_audit_parser *p, struct audit_event *ev)
 				decode_value(ev->path[ev->npath], sizeof(ev->path[0]), raw);
 			else if (strcmp(name, "nametype") == 0)
 				snprintf(ev->nametype[ev->npath], sizeof(ev->nametype[0]), "%s", raw);
+			else if (strcmp(name, "mode") == 0)
+				ev->mode[ev->npath] = (unsigned)strtoul(raw, NULL, 8);
 		} else if (type == AUDIT_CWD && strcmp(name, "cwd") == 0) {
 			decode_value(ev->cwd, sizeof(ev->cwd), raw);
 		} else if (type == AUDIT_SOCKADDR && strcmp(name, "saddr") == 0) {
@@ -177,9 +183,9 @@ static json_t *process_json(const struct audit_event *ev)
 	return vg_ocsf_process(ev->pid, ev->comm, ev->exe, ev->uid, ev->ppid);
 }
 
-static json_t *base_event(int class_uid, int activity_id, const char *activity, const struct audit_event *ev)
+/* What audit adds to every event: its serial and the login uid, outside the schema. */
+static json_t *audit_unmapped(json_t *e, const struct audit_event *ev)
 {
-	json_t *e = vg_ocsf_event(class_uid, activity_id, activity, ev->time_ms);
 	json_t *unmapped = json_object_get(e, "unmapped");
 
 	json_object_set_new(unmapped, "audit_serial", json_integer((json_int_t)ev->serial));
@@ -193,25 +199,27 @@ static json_t *process_event(struct vg_audit_parser *p, struct audit_event *ev)
 	char *cmd;
 
 	if (ev->syscall == p->nr_exit_group) {
-		e = base_event(VG_OCSF_PROCESS_ACTIVITY, 2, "Terminate", ev);
-		json_object_set_new(e, "process", process_json(ev));
+		e = vg_ocsf_process_activity(2, process_json(ev), ev->time_ms);
+		if (!e)
+			return NULL;
 		/* exit_group(status): the low 8 bits are what the parent sees. */
 		json_object_set_new(e, "exit_code", json_integer((json_int_t)(ev->a0 & 0xff)));
-		return e;
+		return audit_unmapped(e, ev);
 	}
 	if (!ev->success)
 		return NULL;
-	e = base_event(VG_OCSF_PROCESS_ACTIVITY, 1, "Launch", ev);
 	proc = process_json(ev);
 	cmd = vg_ocsf_cmd_line(ev->argv);
 	json_object_set_new(proc, "cmd_line", vg_ocsf_text(cmd ? cmd : ""));
 	free(cmd);
 	json_object_set_new(proc, "created_time", json_integer(ev->time_ms));
-	json_object_set_new(e, "process", proc);
+	e = vg_ocsf_process_activity(1, proc, ev->time_ms);
+	if (!e)
+		return NULL;
 	json_object_set(json_object_get(e, "unmapped"), "argv", ev->argv);
 	json_object_set_new(json_object_get(e, "unmapped"), "cwd", vg_ocsf_text(ev->cwd));
 	json_object_set_new(e, "_vg", json_object());
-	return e;
+	return audit_unmapped(e, ev);
 }
 
 /* An IPv4 or IPv6 socket address as an OCSF endpoint; NULL for other families. */
@@ -234,63 +242,47 @@ static json_t *endpoint_json(const unsigned char *sa, size_t len)
 }
 
 /*
- * connect, accept and bind as Network Activity.  A connect that succeeded is an Open; one the
- * peer refused a Refuse, another error a Fail.  A non-blocking connect answers EINPROGRESS
- * and audit never sees how it ends: the event says "Connecting" (Other), and enrichment makes
- * it an Open when it finds the socket established.
+ * connect, accept and bind as Network Activity (ocsf.h says which activity each result is).
+ * The local end and the protocol are the socket's: enrichment reads them from /proc through
+ * the descriptor (the hints in "_vg"), and keeps them only when that socket is the one of the
+ * call (its peer, or its bound address, is the call's), since the descriptor may have been
+ * closed and given to another socket by then.
  */
 static json_t *network_event(struct vg_audit_parser *p, struct audit_event *ev)
 {
-	json_t *e, *remote = endpoint_json(ev->saddr, ev->saddr_len);
 	bool accept = ev->syscall == p->nr_accept || ev->syscall == p->nr_accept4;
-	bool bind = ev->syscall == p->nr_bind, connect = ev->syscall == p->nr_connect;
-	bool pending = connect && !ev->success && ev->exit == -EINPROGRESS;
+	enum vg_ocsf_net_call call = accept ? VG_OCSF_NET_ACCEPT
+				   : ev->syscall == p->nr_bind ? VG_OCSF_NET_BIND : VG_OCSF_NET_CONNECT;
 	long long fd = accept ? ev->exit : (long long)ev->a0;
-	int activity, err = 0;
-	const char *name;
+	int err = ev->success ? 0 : (int)-ev->exit;
+	json_t *e, *addr;
 
-	if (!remote)
+	/* A failed accept or bind did nothing to report. */
+	if (err && call != VG_OCSF_NET_CONNECT)
 		return NULL;
-	if (pending) {
-		activity = VG_NET_OTHER;
-		name = "Connecting";
-	} else if (connect) {
-		err = ev->success ? 0 : (int)-ev->exit;
-		activity = vg_ocsf_connect_activity(err, &name);
-	} else if (ev->success) {
-		activity = bind ? VG_NET_LISTEN : VG_NET_OPEN;
-		name = bind ? "Listen" : "Open";
-	} else {
-		json_decref(remote);
+	if (!(addr = endpoint_json(ev->saddr, ev->saddr_len)))
 		return NULL;
-	}
-	e = base_event(VG_OCSF_NETWORK_ACTIVITY, activity, name, ev);
-	json_object_set_new(e, "actor", json_pack("{s:o}", "process", process_json(ev)));
-	vg_ocsf_connection_info(e, accept ? 1 : bind ? 0 : 2, 0);
-	if (err)
-		vg_ocsf_status_error(e, err);
-	json_object_set_new(e, accept ? "src_endpoint" : bind ? "src_endpoint" : "dst_endpoint", remote);
-	json_object_set_new(e, "_vg", json_pack("{s:I, s:I, s:s, s:b}", "pid", (json_int_t)ev->pid, "fd", (json_int_t)fd,
-						"local", accept ? "dst_endpoint" : "src_endpoint", "pending", pending));
-	return e;
+	e = vg_ocsf_network_activity(call, err, addr, process_json(ev), ev->time_ms);
+	if (!e)
+		return NULL;
+	/* An attempt that failed at once left no socket state to read. */
+	if (!err || err == EINPROGRESS)
+		json_object_set_new(e, "_vg", json_pack("{s:I, s:I, s:i}", "pid", (json_int_t)ev->pid, "fd",
+							(json_int_t)fd, "call", (int)call));
+	return audit_unmapped(e, ev);
 }
 
-/* A PATH name made absolute with the process's working directory. */
-static json_t *watched_file(const struct audit_event *ev, const char *name)
+/* A PATH name made absolute with the process's working directory, with the type of its inode. */
+static json_t *watched_file(const struct audit_event *ev, size_t i)
 {
 	char full[MAX_FIELD * 2];
-	const char *slash;
-	json_t *f;
+	const char *name = ev->path[i];
 
 	if (name[0] == '/' || !ev->cwd[0])
 		snprintf(full, sizeof(full), "%s", name);
 	else
 		snprintf(full, sizeof(full), "%s/%s", ev->cwd, name);
-	f = json_pack("{s:o}", "path", vg_ocsf_text(full));
-	slash = strrchr(full, '/');
-	if (slash && slash[1])
-		json_object_set_new(f, "name", vg_ocsf_text(slash + 1));
-	return f;
+	return vg_ocsf_file(full, vg_ocsf_file_type(ev->mode[i]));
 }
 
 /* The fallback file collector: an audit watch event becomes File System Activity from the
@@ -298,44 +290,49 @@ static json_t *watched_file(const struct audit_event *ev, const char *name)
  * or a deletion, and an opening for writing an update. */
 static json_t *file_event(struct audit_event *ev)
 {
-	const char *created = NULL, *deleted = NULL, *written = NULL;
+	static const char *const names[] = { "", "Create", "", "Update", "Delete", "Rename" };
+	int created = -1, deleted = -1, written = -1, activity;
 	json_t *e;
 
 	if (!ev->success)
 		return NULL;
 	for (size_t i = 0; i < ev->npath; i++) {
 		if (strcmp(ev->nametype[i], "CREATE") == 0)
-			created = ev->path[i];
+			created = (int)i;
 		else if (strcmp(ev->nametype[i], "DELETE") == 0)
-			deleted = ev->path[i];
-		else if (strcmp(ev->nametype[i], "NORMAL") == 0 && !written)
-			written = ev->path[i];
+			deleted = (int)i;
+		else if (strcmp(ev->nametype[i], "NORMAL") == 0 && written < 0)
+			written = (int)i;
 	}
-	if (created && deleted) {
-		e = base_event(VG_OCSF_FILE_ACTIVITY, 5, "Rename", ev);
-		json_object_set_new(e, "file", watched_file(ev, deleted));
-		json_object_set_new(e, "file_result", watched_file(ev, created));
-	} else if (created) {
-		e = base_event(VG_OCSF_FILE_ACTIVITY, 1, "Create", ev);
-		json_object_set_new(e, "file", watched_file(ev, created));
-		json_object_set_new(e, "_vg", json_pack("{s:b}", "hash", 0));
-	} else if (deleted) {
-		e = base_event(VG_OCSF_FILE_ACTIVITY, 4, "Delete", ev);
-		json_object_set_new(e, "file", watched_file(ev, deleted));
-	} else if (written) {
-		e = base_event(VG_OCSF_FILE_ACTIVITY, 3, "Update", ev);
-		json_object_set_new(e, "file", watched_file(ev, written));
-		json_object_set_new(e, "_vg", json_pack("{s:b}", "hash", 1));
-	} else {
+	activity = created >= 0 && deleted >= 0 ? 5 : created >= 0 ? 1 : deleted >= 0 ? 4 : written >= 0 ? 3 : 0;
+	if (!activity)
 		return NULL;
+	e = vg_ocsf_event(VG_OCSF_FILE_ACTIVITY, activity, names[activity], ev->time_ms);
+	if (!e)
+		return NULL;
+	if (activity == 5) {
+		json_object_set_new(e, "file", watched_file(ev, (size_t)deleted));
+		json_object_set_new(e, "file_result", watched_file(ev, (size_t)created));
+	} else {
+		int i = activity == 1 ? created : activity == 4 ? deleted : written;
+
+		json_object_set_new(e, "file", watched_file(ev, (size_t)i));
 	}
+	if (activity == 1 || activity == 3)
+		json_object_set_new(e, "_vg", json_pack("{s:b}", "hash", activity == 3));
 	json_object_set_new(e, "actor", json_pack("{s:o}", "process", process_json(ev)));
-	return e;
+	return audit_unmapped(e, ev);
 }
 
 void vg_audit_parser_set_watching(struct vg_audit_parser *p, bool on)
 {
 	atomic_store(&p->watching, on);
+}
+
+void vg_audit_parser_set_emit(struct vg_audit_parser *p, bool process, bool network)
+{
+	atomic_store(&p->emit_process, process);
+	atomic_store(&p->emit_network, network);
 }
 
 static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
@@ -347,8 +344,14 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 
 	if (type != AUPARSE_CB_EVENT_READY || auparse_first_record(au) <= 0)
 		return;
-	if (auparse_get_type(au) != AUDIT_SYSCALL)
+	if (auparse_get_type(au) != AUDIT_SYSCALL) {
+		/* A message without a syscall (SERVICE_STOP, USER_TTY...): only a rule may want it. */
+		ts = auparse_get_timestamp(au);
+		if ((out = vg_audit_records_event(p->tel->records, au, NULL, ts ? (int64_t)ts->sec * 1000 + ts->milli
+										  : vg_time_ms(), ts ? ts->serial : 0)))
+			vg_tel_submit(p->tel, out);
 		return;
+	}
 	ev = &p->ev;
 	memset(ev, 0, sizeof(*ev));
 	ev->argv = json_array();
@@ -370,12 +373,17 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 	ts = auparse_get_timestamp(au);
 	ev->time_ms = ts ? (int64_t)ts->sec * 1000 + ts->milli : vg_time_ms();
 	ev->serial = ts ? ts->serial : 0;
-	if (ev->syscall == p->nr_execve || ev->syscall == p->nr_execveat || ev->syscall == p->nr_exit_group)
-		out = process_event(p, ev);
-	else if (our_syscall(p, ev->syscall))
-		out = network_event(p, ev);
-	else if (ev->npath && strcmp(ev->key, VG_AUDIT_KEY) == 0)
+	if (ev->syscall == p->nr_execve || ev->syscall == p->nr_execveat || ev->syscall == p->nr_exit_group) {
+		if (atomic_load(&p->emit_process))
+			out = process_event(p, ev);
+	} else if (our_syscall(p, ev->syscall)) {
+		if (atomic_load(&p->emit_network))
+			out = network_event(p, ev);
+	} else if (ev->npath && strcmp(ev->key, VG_AUDIT_KEY) == 0) {
 		out = file_event(ev);
+	}
+	/* The records, for the detection's auditd rules when some are loaded. */
+	out = vg_audit_records_event(p->tel->records, au, out, ev->time_ms, ev->serial);
 	if (out) {
 		atomic_fetch_add(&p->events, 1);
 		vg_tel_submit(p->tel, out);
@@ -392,6 +400,8 @@ int vg_audit_parser_new(struct vg_audit_parser **out, struct vg_telemetry *tel)
 	if (!p)
 		return -ENOMEM;
 	p->tel = tel;
+	atomic_init(&p->emit_process, true);
+	atomic_init(&p->emit_network, true);
 	p->machine = audit_detect_machine();
 	p->arch = audit_machine_to_elf(p->machine);
 	p->nr_execve = audit_name_to_syscall("execve", p->machine);
@@ -425,9 +435,10 @@ void vg_audit_parser_record(struct vg_audit_parser *p, int type, const char *tex
 	const char *name;
 	int n;
 
-	/* Only the records our events are made of; the rest never reach the parser. */
+	/* Only the records our events are made of, and those the detection's rules read. */
 	if (type != AUDIT_SYSCALL && type != AUDIT_EXECVE && type != AUDIT_CWD && type != AUDIT_SOCKADDR &&
-	    type != AUDIT_EOE && !(type == AUDIT_PATH && atomic_load(&p->watching)))
+	    type != AUDIT_EOE && !(type == AUDIT_PATH && atomic_load(&p->watching)) &&
+	    !vg_audit_records_feeds(p->tel->records, type))
 		return;
 	atomic_fetch_add(&p->records, 1);
 	while (len && (text[len - 1] == '\0' || text[len - 1] == '\n'))

@@ -192,7 +192,7 @@ static void stats_done(void *data)
 	struct stats_call *sc = data;
 	struct vg_agent *agent = sc->agent;
 	const struct vg_spool_stats *ss = &sc->ss;
-	json_t *st;
+	json_t *st, *spool;
 
 	if (!agent->ctl) {
 		/* At shutdown: nobody waits for the answer. */
@@ -203,11 +203,12 @@ static void stats_done(void *data)
 		vg_ctl_server_reply(agent->ctl, sc->conn_id, sc->id, NULL, &sc->err);
 	} else {
 		st = vg_subsystem_telemetry.status(agent);
-		json_object_set_new(st, "spool", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-							   "events", (json_int_t)ss->events, "pending", (json_int_t)ss->pending,
-							   "bytes", (json_int_t)ss->bytes, "oldest", (json_int_t)ss->oldest_ms,
-							   "oldest_pending", (json_int_t)ss->oldest_pending_ms,
-							   "dropped", (json_int_t)ss->dropped, "last_seq", (json_int_t)ss->last_seq));
+		spool = json_pack("{s:I, s:I, s:I, s:n, s:n, s:I, s:I}", "events", (json_int_t)ss->events, "pending",
+				  (json_int_t)ss->pending, "bytes", (json_int_t)ss->bytes, "oldest", "oldest_pending",
+				  "dropped", (json_int_t)ss->dropped, "last_seq", (json_int_t)ss->last_seq);
+		vg_ctl_set_time(spool, "oldest", ss->oldest_ms);
+		vg_ctl_set_time(spool, "oldest_pending", ss->oldest_pending_ms);
+		json_object_set_new(st, "spool", spool);
 		vg_ctl_server_reply(agent->ctl, sc->conn_id, sc->id, st, NULL);
 	}
 	free(sc);
@@ -232,19 +233,72 @@ static int cmd_stats(struct vg_agent *agent, struct vg_ctl_request *req, json_t 
 	return VG_CTL_DEFERRED;
 }
 
+/* An exclusion naming a user waits for the user database on a worker, then is added here. */
+struct user_job {
+	struct vg_agent *agent;
+	uint64_t conn_id;
+	json_int_t id;
+	json_t *rule;
+	struct vg_error err;
+};
+
+static void user_work(struct vg_job *job, void *data)
+{
+	struct user_job *uj = data;
+
+	(void)job;
+	vg_tel_exclusion_user_check(json_string_value(json_object_get(uj->rule, "user")), &uj->err);
+}
+
+static void user_done(struct vg_job *job, void *data)
+{
+	struct user_job *uj = data;
+	struct vg_telemetry *tel = uj->agent->telemetry;
+	int64_t id;
+
+	(void)job;
+	if (!uj->err.code && !tel)
+		vg_error_set(&uj->err, -ENODEV, N_("telemetry is not running"));
+	if (!uj->err.code)
+		vg_tel_exclusions_add(tel->excl, uj->rule, &id, &uj->err);
+	if (uj->agent->ctl)
+		vg_ctl_server_reply(uj->agent->ctl, uj->conn_id, uj->id,
+				    uj->err.code ? NULL : json_pack("{s:I}", "id", (json_int_t)id),
+				    uj->err.code ? &uj->err : NULL);
+	json_decref(uj->rule);
+	free(uj);
+}
+
 static int cmd_exclusion_add(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
 			     struct vg_error *err)
 {
 	struct vg_telemetry *tel = tel_of(agent, err);
+	const char *user = json_string_value(json_object_get(req->args, "user"));
+	struct user_job *uj;
 	int64_t id;
 	int r;
 
 	if (!tel)
 		return -ENODEV;
-	if ((r = vg_tel_exclusions_add(tel->excl, req->args, &id, err)) < 0)
-		return r;
-	*result = json_pack("{s:I}", "id", (json_int_t)id);
-	return 0;
+	if (!user) {
+		if ((r = vg_tel_exclusions_add(tel->excl, req->args, &id, err)) < 0)
+			return r;
+		*result = json_pack("{s:I}", "id", (json_int_t)id);
+		return 0;
+	}
+	if (!(uj = calloc(1, sizeof(*uj))) || !(uj->rule = json_deep_copy(req->args))) {
+		free(uj);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	uj->agent = agent;
+	uj->conn_id = req->conn_id;
+	uj->id = req->id;
+	if (!vg_workers_submit(agent->workers, user_work, user_done, uj)) {
+		json_decref(uj->rule);
+		free(uj);
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	}
+	return VG_CTL_DEFERRED;
 }
 
 static int cmd_exclusion_remove(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,

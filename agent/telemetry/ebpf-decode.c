@@ -12,7 +12,7 @@
 #include "events.h"
 #include "telemetry/ebpf-decode.h"
 #include "telemetry/ebpf/records.h"
-#include "telemetry/ocsf.h"
+#include "ocsf.h"
 #include "telemetry/proctable.h"
 
 #define MAX_ARGS 256
@@ -76,6 +76,17 @@ static json_t *base_event(const struct vg_ebpf_decoder *d, int class_uid, int ac
 	return e;
 }
 
+/* Process Activity (Launch 1, Terminate 2) of proc (reference stolen), with the sensor's own
+ * additions. */
+static json_t *process_event(const struct vg_ebpf_decoder *d, int activity, json_t *proc, const struct vg_bpf_hdr *h)
+{
+	json_t *e = vg_ocsf_process_activity(activity, proc, wall_ms(d, h->time_ns));
+
+	if (e)
+		json_object_set_new(json_object_get(e, "unmapped"), "auid", json_integer((json_int_t)h->proc.auid));
+	return e;
+}
+
 /* The executable's identity as enrichment checks it before hashing. */
 static json_t *exe_hints(const struct vg_bpf_proc *who)
 {
@@ -120,14 +131,16 @@ static json_t *exec_event(struct vg_ebpf_decoder *d, const struct vg_bpf_exec *x
 	args = data + x->exe_len + x->cwd_len;
 	vg_proctable_set(d->procs, x->h.proc.pid, x->h.proc.start_ns, 0, exe, vg_ebpf_dev(x->h.proc.exe_dev),
 			 x->h.proc.exe_ino);
-	e = base_event(d, VG_OCSF_PROCESS_ACTIVITY, 1, "Launch", &x->h);
 	proc = process_json(&x->h.proc, exe);
 	argv = split_args(args, x->argv_len);
 	cmd = vg_ocsf_cmd_line(argv);
 	json_object_set_new(proc, "cmd_line", vg_ocsf_text(cmd ? cmd : ""));
 	free(cmd);
 	json_object_set_new(proc, "created_time", json_integer(wall_ms(d, x->h.time_ns)));
-	json_object_set_new(e, "process", proc);
+	if (!(e = process_event(d, 1, proc, &x->h))) {
+		json_decref(argv);
+		return NULL;
+	}
 	unmapped = json_object_get(e, "unmapped");
 	json_object_set_new(unmapped, "argv", argv);
 	json_object_set_new(unmapped, "cwd", vg_ocsf_text(cwd));
@@ -146,10 +159,11 @@ static json_t *exec_event(struct vg_ebpf_decoder *d, const struct vg_bpf_exec *x
 static json_t *exit_event(struct vg_ebpf_decoder *d, const struct vg_bpf_exit *x)
 {
 	const struct vg_proc_entry *known = vg_proctable_find(d->procs, x->h.proc.pid, x->h.proc.start_ns);
-	json_t *e = base_event(d, VG_OCSF_PROCESS_ACTIVITY, 2, "Terminate", &x->h);
+	json_t *e = process_event(d, 2, process_json(&x->h.proc, known ? known->exe : NULL), &x->h);
 	unsigned sig = x->exit_code & 0x7f;
 
-	json_object_set_new(e, "process", process_json(&x->h.proc, known ? known->exe : NULL));
+	if (!e)
+		return NULL;
 	if (sig == 0) {
 		json_object_set_new(e, "exit_code", json_integer((x->exit_code >> 8) & 0xff));
 	} else {
@@ -198,10 +212,10 @@ static json_t *net_event(struct vg_ebpf_decoder *d, const struct vg_bpf_net *n)
 		name = "Open";
 		direction = 1;
 		break;
-	default: /* VG_BPF_LISTEN */
+	default: /* VG_BPF_LISTEN: a listening socket is there for what comes in */
 		activity = VG_NET_LISTEN;
 		name = "Listen";
-		direction = 0;
+		direction = 1;
 		break;
 	}
 	e = base_event(d, VG_OCSF_NETWORK_ACTIVITY, activity, name, &n->h);
@@ -209,24 +223,30 @@ static json_t *net_event(struct vg_ebpf_decoder *d, const struct vg_bpf_net *n)
 	vg_ocsf_connection_info(e, direction, n->protocol);
 	if (err)
 		vg_ocsf_status_error(e, err);
-	if (direction == 1) {
+	else
+		vg_ocsf_set_status(e, VG_STATUS_SUCCESS, NULL, NULL);
+	if (n->h.kind == VG_BPF_LISTEN) {
+		/* Its address is the destination of what comes; there is no peer. */
+		json_object_set_new(e, "dst_endpoint", local);
+		json_decref(remote);
+	} else if (direction == 1) {
 		json_object_set_new(e, "src_endpoint", remote);
 		json_object_set_new(e, "dst_endpoint", local);
-	} else if (direction == 2) {
+	} else {
 		/* A connection that failed has already given its local port back, and an unconnected
-		 * UDP socket has no local address of its own: what is not known is left out. */
+		 * UDP socket has no local address of its own: what is not known is left out.  An
+		 * endpoint needs an address: a local port without one is unmapped. */
 		if (err && n->local_port == 0)
 			json_object_del(local, "port");
-		if (is_unspecified(addr_family, n->local_addr))
-			json_object_del(local, "ip");
-		if (json_object_size(local))
-			json_object_set_new(e, "src_endpoint", local);
-		else
+		if (is_unspecified(addr_family, n->local_addr)) {
+			if (n->local_port)
+				json_object_set_new(json_object_get(e, "unmapped"), "local_port",
+						    json_integer(n->local_port));
 			json_decref(local);
+		} else {
+			json_object_set_new(e, "src_endpoint", local);
+		}
 		json_object_set_new(e, "dst_endpoint", remote);
-	} else {
-		json_object_set_new(e, "src_endpoint", local);
-		json_decref(remote);
 	}
 	json_object_set_new(e, "_vg", exe_hints(&n->h.proc));
 	return e;

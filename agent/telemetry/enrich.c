@@ -5,18 +5,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "events.h"
+#include "ocsf.h"
 #include "telemetry/enrich.h"
-#include "telemetry/ocsf.h"
 #include "telemetry/telemetry.h"
 
 #define HASH_CHUNK (256 * 1024) /* the read size bench/ioc-scan found best with a warm page cache */
@@ -41,6 +43,16 @@ struct user_entry {
 	bool used;
 };
 
+#define PARENT_SLOTS 1024
+#define PARENT_CMD_MAX 2048
+
+/* What a process runs, from its last exec event: its children name it as their parent even
+ * when it has exited by the time they are enriched. */
+struct parent_entry {
+	long long pid;
+	char *exe, *cmd;
+};
+
 /* Direct-mapped: a collision replaces the older entry.  Bounded, no eviction lists, and
  * only the enrichment thread touches it, so no lock.  User names are cached beside the
  * hashes for the same reason: the passwd lookup would otherwise run for every event. */
@@ -54,6 +66,7 @@ struct vg_hash_cache {
 	EVP_MD *sha256_md, *md5_md;
 	EVP_MD_CTX *sha256_ctx, *md5_ctx;
 	unsigned char *buf;
+	struct parent_entry parents[PARENT_SLOTS];
 };
 
 int vg_hash_cache_new(struct vg_hash_cache **out, size_t slots)
@@ -82,6 +95,10 @@ void vg_hash_cache_free(struct vg_hash_cache *c)
 	free(c->buf);
 	for (size_t i = 0; i < c->n; i++)
 		json_decref(c->slots[i].json);
+	for (size_t i = 0; i < PARENT_SLOTS; i++) {
+		free(c->parents[i].exe);
+		free(c->parents[i].cmd);
+	}
 	free(c->slots);
 	free(c);
 }
@@ -261,9 +278,15 @@ static bool proc_addr(const char *hexaddr, char *out, size_t size, int *family)
 	return false;
 }
 
-/* Finds the socket inode in /proc/PID/net/{tcp,tcp6,udp,udp6}: protocol, local end and state. */
-static bool socket_local(pid_t pid, unsigned long inode, char *proto, size_t psize, char *ip, size_t isize,
-			 unsigned *port, unsigned *state)
+/* A socket as /proc/PID/net/{tcp,tcp6,udp,udp6} shows it. */
+struct proc_socket {
+	char proto[4];
+	char local_ip[INET6_ADDRSTRLEN], remote_ip[INET6_ADDRSTRLEN];
+	unsigned local_port, remote_port, state;
+};
+
+/* Finds the socket inode in /proc/PID/net/{tcp,tcp6,udp,udp6}. */
+static bool socket_find(pid_t pid, unsigned long inode, struct proc_socket *out)
 {
 	static const char *const tables[] = { "tcp", "tcp6", "udp", "udp6" };
 
@@ -278,56 +301,157 @@ static bool socket_local(pid_t pid, unsigned long inode, char *proto, size_t psi
 			continue;
 		while (fgets(line, sizeof(line), f) && lines++ < PROC_NET_MAX_LINES) {
 			char local[64], remote[64];
-			unsigned lport, rport, st;
 			unsigned long ino;
 			int family;
 
-			if (sscanf(line, " %*u: %63[0-9A-Fa-f]:%x %63[0-9A-Fa-f]:%x %x %*s %*s %*s %*u %*u %lu",
-				   local, &lport, remote, &rport, &st, &ino) != 6 || ino != inode)
+			if (sscanf(line, " %*u: %63[0-9A-Fa-f]:%x %63[0-9A-Fa-f]:%x %x %*s %*s %*s %*u %*u %lu", local,
+				   &out->local_port, remote, &out->remote_port, &out->state, &ino) != 6 || ino != inode)
 				continue;
 			fclose(f);
-			snprintf(proto, psize, "%.3s", tables[t]);
-			*port = lport;
-			*state = st;
-			return proc_addr(local, ip, isize, &family);
+			snprintf(out->proto, sizeof(out->proto), "%.3s", tables[t]);
+			return proc_addr(local, out->local_ip, sizeof(out->local_ip), &family) &&
+			       proc_addr(remote, out->remote_ip, sizeof(out->remote_ip), &family);
 		}
 		fclose(f);
 	}
 	return false;
 }
 
+/* The same address, an IPv4 one possibly written as IPv4-mapped IPv6 on one side. */
+static bool same_ip(const char *a, const char *b)
+{
+	if (a && strncmp(a, "::ffff:", 7) == 0 && strchr(a, '.'))
+		a += 7;
+	if (b && strncmp(b, "::ffff:", 7) == 0 && strchr(b, '.'))
+		b += 7;
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* TCP states (include/net/tcp_states.h) of a connection that got past its handshake. */
+static bool tcp_opened(unsigned state)
+{
+	return state == 1 /* ESTABLISHED */ || state == 4 /* FIN_WAIT1 */ || state == 5 /* FIN_WAIT2 */ ||
+	       state == 8 /* CLOSE_WAIT */ || state == 9 /* LAST_ACK */ || state == 11 /* CLOSING */;
+}
+
+/*
+ * The local end and the protocol of a socket call's socket, read through the descriptor the
+ * call used.  The descriptor may have been closed since and given to another socket: what is
+ * read is kept only when the socket is the call's, its peer being the one the call named (a
+ * connect, an accept) or its local end the bound address (a bind).  It also tells what became
+ * of a non-blocking connect: Open once past the handshake.
+ */
 static void network_local(json_t *event, json_t *hints)
 {
 	pid_t pid = (pid_t)json_integer_value(json_object_get(hints, "pid"));
 	json_int_t fd = json_integer_value(json_object_get(hints, "fd"));
-	const char *side = json_string_value(json_object_get(hints, "local"));
-	char link[64], target[64], proto[8], ip[INET6_ADDRSTRLEN];
+	enum vg_ocsf_net_call call = (enum vg_ocsf_net_call)json_integer_value(json_object_get(hints, "call"));
+	json_t *named = json_object_get(event, call == VG_OCSF_NET_ACCEPT ? "src_endpoint" : "dst_endpoint");
+	const char *ip = json_string_value(json_object_get(named, "ip"));
+	json_int_t port = json_integer_value(json_object_get(named, "port"));
+	char link[64], target[64];
+	struct proc_socket so;
 	unsigned long inode;
-	unsigned port, state;
+	bool tcp;
 	ssize_t n;
 
-	if (pid <= 0 || fd < 0 || !side)
+	if (pid <= 0 || fd < 0 || !ip)
 		return;
 	snprintf(link, sizeof(link), "/proc/%d/fd/%lld", (int)pid, (long long)fd);
 	n = readlink(link, target, sizeof(target) - 1);
 	if (n <= 0)
 		return;
 	target[n] = '\0';
-	if (sscanf(target, "socket:[%lu]", &inode) != 1)
+	if (sscanf(target, "socket:[%lu]", &inode) != 1 || !socket_find(pid, inode, &so))
 		return;
-	if (!socket_local(pid, inode, proto, sizeof(proto), ip, sizeof(ip), &port, &state))
+	if (call == VG_OCSF_NET_BIND ? !same_ip(so.local_ip, ip) || (port && so.local_port != port)
+				     : !same_ip(so.remote_ip, ip) || so.remote_port != port)
 		return;
-	/* A non-blocking connect whose socket got past the handshake (established, or closing
-	 * after it) did open. */
-	if (json_is_true(json_object_get(hints, "pending")) && strcmp(proto, "tcp") == 0 && state != 2 && state != 3 &&
-	    state != 7 && state != 10) {
+	tcp = strcmp(so.proto, "tcp") == 0;
+	if (json_integer_value(json_object_get(event, "activity_id")) == VG_NET_OTHER && tcp && tcp_opened(so.state)) {
 		json_object_set_new(event, "activity_id", json_integer(VG_NET_OPEN));
 		json_object_set_new(event, "activity_name", json_string("Open"));
+		vg_ocsf_set_status(event, VG_STATUS_SUCCESS, NULL, NULL);
 	}
-	json_object_set_new(event, side, json_pack("{s:s, s:i}", "ip", ip, "port", (int)port));
-	json_object_set_new(json_object_get(event, "connection_info"), "protocol_name", json_string(proto));
-	json_object_set_new(json_object_get(event, "connection_info"), "protocol_num",
-			    json_integer(strcmp(proto, "tcp") == 0 ? 6 : 17));
+	/* Bound to port 0: the one the kernel chose. */
+	if (call == VG_OCSF_NET_BIND && !port)
+		json_object_set_new(named, "port", json_integer(so.local_port));
+	vg_ocsf_network_set_local(event, call, json_pack("{s:s, s:i}", "ip", so.local_ip, "port", (int)so.local_port));
+	json_object_set_new(json_object_get(event, "connection_info"), "protocol_name", json_string(so.proto));
+	json_object_set_new(json_object_get(event, "connection_info"), "protocol_num", json_integer(tcp ? 6 : 17));
+}
+
+/* The parent of a launched program, from /proc, when the sensor could not say more than its
+ * pid: its name, executable and command line.  Only when the process with that pid now is
+ * the one that was the parent: it started before the launch (a pid given again since belongs
+ * to a process that started after). */
+static void parent_details(json_t *parent, int64_t launch_ms)
+{
+	pid_t pid = (pid_t)json_integer_value(json_object_get(parent, "pid"));
+	char path[64], buf[4096], exe[PATH_MAX], *comm, *end;
+	unsigned long long start_ticks;
+	struct timespec real, boot;
+	int64_t start_ms;
+	ssize_t n;
+	int fd;
+
+	if (pid <= 0 || json_object_get(parent, "file"))
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	/* pid (comm) state ppid ... field 22 is the start time in ticks after boot; comm may hold
+	 * spaces and parentheses: it ends at the last ')'. */
+	comm = strchr(buf, '(');
+	end = strrchr(buf, ')');
+	if (!comm || !end || end < comm ||
+	    sscanf(end + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   &start_ticks) != 1)
+		return;
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	/* The boot's wall-clock time plus the start's offset from it. */
+	start_ms = (int64_t)real.tv_sec * 1000 + real.tv_nsec / 1000000 - (int64_t)boot.tv_sec * 1000 -
+		   boot.tv_nsec / 1000000 + (int64_t)(start_ticks * 1000 / (unsigned long long)sysconf(_SC_CLK_TCK));
+	if (start_ms > launch_ms)
+		return;
+	*end = '\0';
+	json_object_set_new(parent, "name", vg_ocsf_text(comm + 1));
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if ((n = readlink(path, exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		json_object_set_new(parent, "file", vg_ocsf_file(exe, VG_FILE_TYPE_EXECUTABLE));
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			/* NUL-separated arguments, the last one ended by a NUL too. */
+			while (n > 0 && buf[n - 1] == '\0')
+				n--;
+			for (ssize_t i = 0; i < n; i++)
+				if (buf[i] == '\0')
+					buf[i] = ' ';
+			buf[n] = '\0';
+			json_object_set_new(parent, "cmd_line", vg_ocsf_text(buf));
+		}
+	}
+}
+
+/* The type of a file that still exists, when the sensor could not tell it. */
+static void file_type(json_t *file, const char *path)
+{
+	struct stat st;
+
+	if (file && path && json_integer_value(json_object_get(file, "type_id")) == VG_FILE_TYPE_UNKNOWN &&
+	    lstat(path, &st) == 0)
+		vg_ocsf_file_set_type(file, vg_ocsf_file_type(st.st_mode));
 }
 
 static void user_name(struct vg_hash_cache *c, json_t *user)
@@ -354,24 +478,104 @@ static void user_name(struct vg_hash_cache *c, json_t *user)
 		json_object_set_new(user, "name", json_string(e->name));
 }
 
+static struct parent_entry *parent_slot(struct vg_hash_cache *c, long long pid)
+{
+	return &c->parents[(unsigned long long)pid % PARENT_SLOTS];
+}
+
+/* Remembers what pid runs since its exec (a collision replaces the older entry). */
+static void remember_exec(struct vg_hash_cache *c, const json_t *proc)
+{
+	json_int_t pid = json_integer_value(json_object_get(proc, "pid"));
+	const char *exe = json_string_value(json_object_get(json_object_get(proc, "file"), "path"));
+	const char *cmd = json_string_value(json_object_get(proc, "cmd_line"));
+	struct parent_entry *e;
+
+	if (pid <= 0 || !exe)
+		return;
+	e = parent_slot(c, pid);
+	free(e->exe);
+	free(e->cmd);
+	e->pid = pid;
+	e->exe = strdup(exe);
+	e->cmd = cmd ? strndup(cmd, PARENT_CMD_MAX) : NULL;
+}
+
+static void forget_pid(struct vg_hash_cache *c, long long pid)
+{
+	struct parent_entry *e = parent_slot(c, pid);
+
+	if (e->pid == pid) {
+		free(e->exe);
+		free(e->cmd);
+		memset(e, 0, sizeof(*e));
+	}
+}
+
+/* The parent of a process start, when the sensor named only its pid: its executable and
+ * command line from its own exec event when it was seen (it may have exited since), else
+ * from /proc now (parent_details: a parent started before the agent).  Sigma's ParentImage
+ * and ParentCommandLine read these. */
+static void parent_info(struct vg_hash_cache *c, json_t *proc, int64_t launch_ms)
+{
+	json_t *parent = json_object_get(proc, "parent_process");
+	json_int_t ppid = json_integer_value(json_object_get(parent, "pid"));
+	const struct parent_entry *known;
+
+	if (ppid <= 0 || json_object_get(parent, "file"))
+		return;
+	known = parent_slot(c, ppid);
+	if (known->pid != ppid || !known->exe) {
+		parent_details(parent, launch_ms);
+		return;
+	}
+	json_object_set_new(parent, "file", vg_ocsf_file(known->exe, VG_FILE_TYPE_EXECUTABLE));
+	if (known->cmd)
+		json_object_set_new(parent, "cmd_line", vg_ocsf_text(known->cmd));
+}
+
+/* The types of the files of a file event that the sensor could not tell. */
+static void file_types(json_t *event)
+{
+	json_t *file = json_object_get(event, "file"), *result = json_object_get(event, "file_result");
+
+	if (result) {
+		/* A renamed file is the one now at its new name. */
+		file_type(result, json_string_value(json_object_get(result, "path")));
+		if (json_integer_value(json_object_get(file, "type_id")) == VG_FILE_TYPE_UNKNOWN)
+			vg_ocsf_file_set_type(file, (int)json_integer_value(json_object_get(result, "type_id")));
+	} else if (json_integer_value(json_object_get(event, "activity_id")) != 4) {
+		/* A deleted file is gone: what may be at its path now is another one. */
+		file_type(file, json_string_value(json_object_get(file, "path")));
+	}
+}
+
 void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 {
 	json_t *hints = json_object_get(event, "_vg");
 	json_t *proc = json_object_get(event, "process");
+	enum vg_tel_type type = vg_tel_type_of(event);
 
 	if (!proc)
 		proc = json_object_get(json_object_get(event, "actor"), "process");
 	if (proc)
 		user_name(tel->hashes, json_object_get(proc, "user"));
+	if (type == VG_TEL_PROCESS && json_integer_value(json_object_get(event, "activity_id")) == 2)
+		forget_pid(tel->hashes, json_integer_value(json_object_get(proc, "pid")));
+	if (type == VG_TEL_FILE)
+		file_types(event);
 	if (!hints)
 		return;
 	json_incref(hints);
 	json_object_del(event, "_vg");
-	switch (vg_tel_type_of(event)) {
+	switch (type) {
 	case VG_TEL_PROCESS:
-		if (json_integer_value(json_object_get(event, "activity_id")) == 1)
+		if (json_integer_value(json_object_get(event, "activity_id")) == 1) {
 			hash_into(tel, json_object_get(proc, "file"),
 				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")), hints);
+			parent_info(tel->hashes, proc, json_integer_value(json_object_get(event, "time")));
+			remember_exec(tel->hashes, proc);
+		}
 		break;
 	case VG_TEL_NETWORK:
 		network_local(event, hints);

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl-server.h"
 #include "events.h"
 #include "nls.h"
 #include "store.h"
@@ -121,6 +124,39 @@ void vg_tel_exclusions_close(struct vg_tel_exclusions *x)
 	free(x);
 }
 
+static bool valid_ip(const char *v)
+{
+	unsigned char addr[16];
+
+	return inet_pton(AF_INET, v, addr) == 1 || inet_pton(AF_INET6, v, addr) == 1;
+}
+
+/* A user name as useradd makes them, or a uid; that the name exists is checked by the caller,
+ * which may wait for the user database (vg_tel_exclusion_user_check). */
+static bool valid_user(const char *v)
+{
+	size_t n = strlen(v);
+
+	return n > 0 && n <= 32 && v[0] != '-' &&
+	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == n;
+}
+
+int vg_tel_exclusion_user_check(const char *user, struct vg_error *err)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+
+	if (!valid_user(user))
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not a user name or number"), user);
+	/* A number is a uid as it is: processes in containers run as uids that have no name here. */
+	if (strspn(user, "0123456789") == strlen(user))
+		return 0;
+	getpwnam_r(user, &pw, buf, sizeof(buf), &found);
+	if (!found)
+		return vg_error_set(err, -ENOENT, N_("no user \"%s\" on this host"), user);
+	return 0;
+}
+
 static int check_value(const char *key, const char *v, struct vg_error *err)
 {
 	size_t len = strlen(v);
@@ -132,6 +168,12 @@ static int check_value(const char *key, const char *v, struct vg_error *err)
 			return vg_error_set(err, -EINVAL, N_("the condition %s contains a control character"), key);
 	if (strcmp(key, "type") == 0 && strcmp(v, "process") && strcmp(v, "network") && strcmp(v, "file"))
 		return vg_error_set(err, -EINVAL, N_("unknown event type \"%s\" (process, network or file)"), v);
+	if (strcmp(key, "path_prefix") == 0 && v[0] != '/')
+		return vg_error_set(err, -EINVAL, N_("the path prefix %s is not an absolute path"), v);
+	if (strcmp(key, "remote_ip") == 0 && !valid_ip(v))
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not an IPv4 or IPv6 address"), v);
+	if (strcmp(key, "user") == 0 && !valid_user(v))
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not a user name or number"), v);
 	if (strcmp(key, "sha256") == 0) {
 		if (len != 64)
 			return vg_error_set(err, -EINVAL, N_("\"%s\" is not a SHA-256 (64 hexadecimal digits)"), v);
@@ -238,8 +280,9 @@ json_t *vg_tel_exclusions_list(struct vg_tel_exclusions *x, struct vg_error *err
 		return NULL;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_pack("{s:I, s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-				      "created", (json_int_t)sqlite3_column_int64(st, 1));
+		json_t *o = json_pack("{s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0));
+
+		vg_ctl_set_time(o, "created", (int64_t)sqlite3_column_int64(st, 1) * 1000);
 
 		for (size_t k = 0; k < NTEXT; k++)
 			if (sqlite3_column_type(st, 2 + (int)k) == SQLITE_TEXT)

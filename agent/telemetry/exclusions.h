@@ -19,7 +19,13 @@ struct vg_tel_exclusions;
 int vg_tel_exclusions_open(struct vg_tel_exclusions **out, struct vg_store *store, struct vg_error *err);
 void vg_tel_exclusions_close(struct vg_tel_exclusions *x);
 
-/* Adds a rule from a JSON object of conditions (at least one); *id receives its number. */
+/* Checks the user condition of a rule: a uid, or a name the host knows (-ENOENT otherwise).  May
+ * wait for the user database (NSS): call it on a worker. */
+int vg_tel_exclusion_user_check(const char *user, struct vg_error *err);
+
+/* Adds a rule from a JSON object of conditions (at least one), each checked (the path prefix
+ * absolute, the remote address an IPv4 or IPv6 address, the user's form, the SHA-256); *id
+ * receives its number. */
 int vg_tel_exclusions_add(struct vg_tel_exclusions *x, const json_t *rule, int64_t *id, struct vg_error *err);
 int vg_tel_exclusions_remove(struct vg_tel_exclusions *x, int64_t id, struct vg_error *err);
 /* Every rule, as an array of objects (a new reference). */

@@ -18,6 +18,7 @@
 #include "events.h"
 #include "log.h"
 #include "nls.h"
+#include "ocsf.h"
 #include "telemetry/fanotify.h"
 #include "telemetry/telemetry.h"
 #include "vigil/error.h"
@@ -104,42 +105,45 @@ static bool resolve(struct vg_tel_fanotify *f, const struct fanotify_event_info_
 	return snprintf(out, size, "%s%s%s", strcmp(dir, "/") == 0 ? "" : dir, "/", name) < (int)size;
 }
 
-static json_t *file_json(const char *path)
+/* The file at path, of a type that enrichment reads when it still exists (events on
+ * directories are not reported).  A path that is not UTF-8 keeps its other bytes and is marked
+ * in the event's unmapped "path_not_utf8". */
+static json_t *file_json(json_t *event, const char *path)
 {
-	const char *slash = strrchr(path, '/');
-	json_t *j = json_pack("{s:s%}", "path", path, strlen(path));
+	json_t *probe = json_string(path);
 
-	if (!j) {
-		/* Not UTF-8: keep the event, mark the path. */
-		return json_pack("{s:s, s:b}", "path", "?", "path_not_utf8", 1);
-	}
-	if (slash && slash[1])
-		json_object_set_new(j, "name", json_string(slash + 1));
-	return j;
+	if (!probe)
+		json_object_set_new(json_object_get(event, "unmapped"), "path_not_utf8", json_true());
+	json_decref(probe);
+	return vg_ocsf_file(path, VG_FILE_TYPE_UNKNOWN);
 }
 
+/* The acting process, from /proc while it still exists: its name, executable and user. */
 static json_t *actor_json(pid_t pid)
 {
-	char link[64], exe[PATH_MAX];
-	json_t *proc = json_pack("{s:I}", "pid", (json_int_t)pid);
+	char link[64], exe[PATH_MAX], comm[64] = "";
+	long long uid = -1;
 	struct stat st;
 	ssize_t n;
+	FILE *f;
+	json_t *proc;
 
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
 	n = readlink(link, exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		json_object_set_new(proc, "file", json_pack("{s:s}", "path", exe));
-		if (!json_object_get(json_object_get(proc, "file"), "path"))
-			json_object_del(proc, "file");
+	exe[n > 0 ? n : 0] = '\0';
+	snprintf(link, sizeof(link), "/proc/%d/comm", (int)pid);
+	if ((f = fopen(link, "re"))) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
 	}
 	snprintf(link, sizeof(link), "/proc/%d", (int)pid);
-	if (stat(link, &st) == 0) {
-		char uid[24];
-
-		snprintf(uid, sizeof(uid), "%u", (unsigned)st.st_uid);
-		json_object_set_new(proc, "user", json_pack("{s:s}", "uid", uid));
-	}
+	if (stat(link, &st) == 0)
+		uid = st.st_uid;
+	proc = vg_ocsf_process(pid, comm, exe, uid, -1);
+	/* Gone before it could be read: its pid is all that is known. */
+	if (uid < 0)
+		json_object_del(proc, "user");
 	return json_pack("{s:o}", "process", proc);
 }
 
@@ -202,16 +206,15 @@ static void handle_event(struct vg_tel_fanotify *f, const struct fanotify_event_
 		}
 		if (!under_prefix(f, path) && !(activity == 5 && under_prefix(f, old)))
 			continue;
-		ev = json_pack("{s:i, s:i, s:i, s:s, s:i, s:I, s:o}", "class_uid", VG_OCSF_FILE_ACTIVITY,
-			       "category_uid", 1, "activity_id", activity, "activity_name", activities[i].name,
-			       "severity_id", 1, "time", (json_int_t)vg_time_ms(), "actor", actor_json(m->pid));
+		ev = vg_ocsf_event(VG_OCSF_FILE_ACTIVITY, activity, activities[i].name, vg_time_ms());
 		if (!ev)
 			continue;
+		json_object_set_new(ev, "actor", actor_json(m->pid));
 		if (activity == 5) {
-			json_object_set_new(ev, "file", file_json(old));
-			json_object_set_new(ev, "file_result", file_json(path));
+			json_object_set_new(ev, "file", file_json(ev, old));
+			json_object_set_new(ev, "file_result", file_json(ev, path));
 		} else {
-			json_object_set_new(ev, "file", file_json(path));
+			json_object_set_new(ev, "file", file_json(ev, path));
 		}
 		if (activity == 3 || activity == 1)
 			json_object_set_new(ev, "_vg", json_pack("{s:b}", "hash", activity == 3));

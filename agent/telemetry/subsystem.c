@@ -15,9 +15,11 @@
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
+#include "ocsf.h"
 #include "settings.h"
 #include "spooler.h"
 #include "store.h"
+#include "telemetry/audit-records.h"
 #include "telemetry/audit.h"
 #include "telemetry/ebpf.h"
 #include "telemetry/enrich.h"
@@ -58,7 +60,8 @@ static int validate_sensor(const char *value, struct vg_error *err)
 }
 
 VG_BOOL_SETTING(VG_S_TELEMETRY_ENABLED, .key = "telemetry.enabled", .def = "yes",
-		.help = N_("Send telemetry to the central server"));
+		.help = N_("Telemetry at all: when no, nothing is collected (no audit rules, fanotify marks or eBPF "
+			   "programs) and nothing is sent to the central server"));
 VG_BOOL_SETTING(VG_S_TELEMETRY_PROCESS, .key = "telemetry.process", .def = "yes",
 		.help = N_("Collect process starts and exits"));
 VG_BOOL_SETTING(VG_S_TELEMETRY_NETWORK, .key = "telemetry.network", .def = "yes",
@@ -70,7 +73,8 @@ VG_STR_SETTING(VG_S_TELEMETRY_SENSOR, .key = "telemetry.sensor", .def = "auto",
 VG_BOOL_SETTING(VG_S_TELEMETRY_FILES, .key = "telemetry.files", .def = "yes",
 		.help = N_("Collect file creations, writes, renames and deletions (fanotify)"));
 VG_LIST_SETTING(VG_S_TELEMETRY_FILE_PATHS, .key = "telemetry.file_paths", .def = DEFAULT_FILE_PATHS, .max = 32,
-		.help = N_("Directories whose file changes are collected (comma-separated)"), .validate = validate_path);
+		.help = N_("Directories whose file changes are collected (comma-separated)"), .flags = VG_SETTING_PATHS,
+		.validate = validate_path);
 VG_STR_SETTING(VG_S_TELEMETRY_FILE_BACKEND, .key = "telemetry.file_backend", .def = "auto",
 	       .help = N_("File collector: fanotify, audit watches, or auto (fanotify, else audit watches)"),
 	       .validate = validate_backend);
@@ -131,12 +135,24 @@ void vg_tel_submit_many(struct vg_telemetry *tel, json_t **events, size_t n)
 	vg_tq_push_many(tel->in, events, n);
 }
 
+/* Detections and the responses to them are sent at once: the spooler stores them without
+ * waiting for its flush interval. */
+static bool urgent(const json_t *event)
+{
+	json_int_t cls = json_integer_value(json_object_get(event, "class_uid"));
+
+	return cls == VG_OCSF_DETECTION_FINDING || (cls >= VG_OCSF_REMEDIATION_ACTIVITY && cls <= VG_OCSF_NETWORK_REMEDIATION);
+}
+
 static void sink(struct vg_agent *agent, json_t *event, void *data)
 {
 	struct vg_telemetry *tel = data;
 
 	tel->emitted[vg_tel_type_of(event)]++;
-	vg_spooler_push(agent->spooler, event);
+	if (urgent(event))
+		vg_spooler_push_urgent(agent->spooler, event);
+	else
+		vg_spooler_push(agent->spooler, event);
 }
 
 static void on_out(struct vg_watch *w, int fd, uint32_t events, void *data)
@@ -178,24 +194,35 @@ static void *enrich_main(void *data)
 				json_decref(batch[i]);
 				continue;
 			}
+			/* Detection sees what is kept, before the spool (and drops what it alone needed). */
+			if (!vg_tel_stage_run(tel, batch[i])) {
+				json_decref(batch[i]);
+				continue;
+			}
 			vg_tq_push(tel->out, batch[i]);
 		}
+		vg_tel_stage_idle(tel);
 	}
 	return NULL;
 }
 
 /* A data-dropped event: how many events of a source were lost since the last report.
- * OCSF has no class for it; it is an Event Log Activity (1008), activity Other. */
-static void emit_dropped(struct vg_telemetry *tel, const char *source, const char *reason, uint64_t count,
-			 uint64_t total)
+ * OCSF has no class for it; it is an Event Log Activity (1008), activity Other, about the log
+ * that lost them: a kernel interface's (the operating system's) or the agent's own. */
+static void emit_dropped(struct vg_telemetry *tel, const char *source, const char *provider, bool os,
+			 const char *reason, uint64_t count, uint64_t total)
 {
-	json_t *ev = json_pack("{s:i, s:i, s:i, s:s, s:i, s:s, s:{s:s, s:s, s:I, s:I}}",
-			       "class_uid", 1008, "category_uid", 1, "activity_id", 99,
-			       "activity_name", "Data Dropped", "severity_id", 3,
-			       "message", reason,
-			       "unmapped", "source", source, "reason", reason,
-			       "count", (json_int_t)count, "total", (json_int_t)total);
+	json_t *ev = vg_ocsf_event(1008, 99, "Data Dropped", vg_time_ms());
 
+	vg_ocsf_set_severity(ev, VG_SEVERITY_MEDIUM);
+	json_object_set_new(ev, "message", json_string(reason));
+	json_object_set_new(ev, "log_name", json_string(source));
+	json_object_set_new(ev, "log_provider", json_string(provider));
+	json_object_set_new(ev, "log_type_id", json_integer(os ? 1 : 2));
+	json_object_set_new(ev, "log_type", json_string(os ? "OS" : "Application"));
+	json_object_update_new(json_object_get(ev, "unmapped"),
+			       json_pack("{s:s, s:s, s:I, s:I}", "source", source, "reason", reason, "count",
+					 (json_int_t)count, "total", (json_int_t)total));
 	vg_warn("telemetry: %llu events lost (%s: %s)", (unsigned long long)count, source, reason);
 	vg_event_emit(tel->agent, ev);
 }
@@ -209,7 +236,7 @@ static void apply_audit(struct vg_telemetry *tel, bool process, bool network, bo
 {
 	struct vg_error err = { 0 };
 
-	if (!process && !network && !files_need_audit) {
+	if (!process && !network && !files_need_audit && !vg_audit_records_active(tel->records)) {
 		if (tel->audit)
 			vg_info("telemetry: no source needs audit any more; releasing it");
 		vg_tel_audit_stop(tel->audit);
@@ -227,11 +254,14 @@ static void apply_audit(struct vg_telemetry *tel, bool process, bool network, bo
 		/* The agent still runs without audit (another product may hold it); status says why. */
 		tel->audit = NULL;
 		tel->audit_retry_ms = vg_now_ms() + AUDIT_RETRY_MS;
-		snprintf(tel->audit_error, sizeof(tel->audit_error), "%s", err.message);
+		tel->audit_error = err;
+		if (!tel->audit_error.code)
+			tel->audit_error.code = -EIO;
 		vg_warn("telemetry: audit collector unavailable: %s", err.message);
 		return;
 	}
-	tel->audit_error[0] = '\0';
+	vg_error_clear(&tel->audit_error);
+	vg_tel_detect_audit_apply(tel);
 }
 
 static void stop_ebpf(struct vg_telemetry *tel)
@@ -243,6 +273,13 @@ static void stop_ebpf(struct vg_telemetry *tel)
 	vg_info("telemetry: eBPF sensor stopped");
 }
 
+/* Whether a collector runs: its own setting, under telemetry.enabled (off means nothing is
+ * collected at all, not merely kept from the server). */
+static bool collects(const struct vg_settings *s, const struct vg_bool_setting *which)
+{
+	return vg_setting_bool(s, VG_S_TELEMETRY_ENABLED) && vg_setting_bool(s, which);
+}
+
 /*
  * Chooses and runs the sensor of processes and network (telemetry.sensor): eBPF when it is
  * chosen or, with auto, when it loads (the kernel has BTF and the tracepoints, the agent the
@@ -252,8 +289,9 @@ static void stop_ebpf(struct vg_telemetry *tel)
 static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 {
 	const struct vg_settings *s = tel->agent->settings;
-	bool process = vg_setting_bool(s, VG_S_TELEMETRY_PROCESS);
-	bool network = vg_setting_bool(s, VG_S_TELEMETRY_NETWORK);
+	bool enabled = vg_setting_bool(s, VG_S_TELEMETRY_ENABLED);
+	bool process = collects(s, VG_S_TELEMETRY_PROCESS);
+	bool network = collects(s, VG_S_TELEMETRY_NETWORK);
 	const char *setting = vg_setting_str(s, VG_S_TELEMETRY_SENSOR);
 	struct vg_error err = { 0 };
 	bool use_ebpf = false;
@@ -263,13 +301,16 @@ static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 	if (strcmp(setting, tel->sensor_setting) != 0) {
 		snprintf(tel->sensor_setting, sizeof(tel->sensor_setting), "%s", setting);
 		tel->ebpf_failed = false;
-		tel->ebpf_error[0] = '\0';
+		vg_error_clear(&tel->ebpf_error);
 	}
 	if (!process && !network) {
 		stop_ebpf(tel);
 		apply_audit(tel, false, false, files_need_audit);
 		tel->sensor = VG_TEL_SENSOR_NONE;
-		snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "process and network telemetry are off");
+		if (enabled)
+			vg_error_set(&tel->sensor_reason, 0, N_("process and network telemetry are off"));
+		else
+			vg_error_set(&tel->sensor_reason, 0, N_("telemetry is off (telemetry.enabled)"));
 		return;
 	}
 	if (strcmp(setting, "audit") == 0) {
@@ -281,39 +322,48 @@ static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 		if (vg_tel_ebpf_start(&tel->ebpf, tel, process, network, &err) == 0) {
 			use_ebpf = true;
 			tel->reported_ebpf_lost = 0;
-			tel->ebpf_error[0] = '\0';
+			vg_error_clear(&tel->ebpf_error);
 		} else {
 			tel->ebpf = NULL;
 			tel->ebpf_failed = true;
-			snprintf(tel->ebpf_error, sizeof(tel->ebpf_error), "%s", err.message);
+			tel->ebpf_error = err;
+			if (!tel->ebpf_error.code)
+				tel->ebpf_error.code = -EIO;
 			vg_warn("telemetry: eBPF sensor unavailable: %s", err.message);
 		}
 	}
 	if (use_ebpf) {
 		apply_audit(tel, false, false, files_need_audit);
 		tel->sensor = VG_TEL_SENSOR_EBPF;
-		snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "%s",
-			 strcmp(setting, "ebpf") == 0 ? "chosen by telemetry.sensor"
-						      : "auto: the kernel and the agent's privileges allow eBPF");
+		if (strcmp(setting, "ebpf") == 0)
+			vg_error_set(&tel->sensor_reason, 0, N_("chosen by telemetry.sensor"));
+		else
+			vg_error_set(&tel->sensor_reason, 0, N_("auto: the kernel and the agent's privileges allow eBPF"));
 	} else if (strcmp(setting, "ebpf") == 0) {
 		/* Asked for eBPF only: no fallback, and status says why nothing runs. */
 		apply_audit(tel, false, false, files_need_audit);
 		tel->sensor = VG_TEL_SENSOR_NONE;
-		snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "telemetry.sensor is ebpf, which cannot run: %s",
-			 tel->ebpf_error);
+		vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("telemetry.sensor is ebpf, which cannot run: %s"),
+			     tel->ebpf_error.message);
 	} else {
 		apply_audit(tel, process, network, files_need_audit);
 		tel->sensor = tel->audit ? VG_TEL_SENSOR_AUDIT : VG_TEL_SENSOR_NONE;
-		if (strcmp(setting, "audit") == 0)
-			snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "chosen by telemetry.sensor");
+		if (strcmp(setting, "audit") == 0 && tel->audit)
+			vg_error_set(&tel->sensor_reason, 0, N_("chosen by telemetry.sensor"));
+		else if (strcmp(setting, "audit") == 0)
+			vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("chosen by telemetry.sensor; audit unavailable (%s)"),
+				     tel->audit_error.message);
+		else if (tel->audit)
+			vg_error_set(&tel->sensor_reason, 0, N_("auto: eBPF unavailable (%s)"), tel->ebpf_error.message);
 		else
-			snprintf(tel->sensor_reason, sizeof(tel->sensor_reason), "auto: eBPF unavailable (%s)",
-				 tel->ebpf_error);
-		if (!tel->audit)
-			snprintf(tel->sensor_reason + strlen(tel->sensor_reason),
-				 sizeof(tel->sensor_reason) - strlen(tel->sensor_reason), "; audit unavailable (%s)",
-				 tel->audit_error);
+			vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("auto: eBPF unavailable (%s); audit unavailable (%s)"),
+				     tel->ebpf_error.message, tel->audit_error.message);
 	}
+}
+
+void vg_tel_apply_audit(struct vg_telemetry *tel)
+{
+	apply_sensor(tel, tel->files_watching);
 }
 
 /* (Re)starts the file collector when its settings changed: fanotify, or audit directory
@@ -321,7 +371,7 @@ static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 static void apply_file_settings(struct vg_telemetry *tel)
 {
 	const struct vg_settings *s = tel->agent->settings;
-	bool on = vg_setting_bool(s, VG_S_TELEMETRY_FILES);
+	bool on = collects(s, VG_S_TELEMETRY_FILES);
 	const char *paths = vg_setting_list(s, VG_S_TELEMETRY_FILE_PATHS);
 	const char *backend = vg_setting_str(s, VG_S_TELEMETRY_FILE_BACKEND);
 	struct vg_error err = { 0 };
@@ -336,20 +386,22 @@ static void apply_file_settings(struct vg_telemetry *tel)
 	tel->files_watching = false;
 	snprintf(tel->file_paths, sizeof(tel->file_paths), "%s", paths);
 	snprintf(tel->file_backend, sizeof(tel->file_backend), "%s", backend);
-	tel->files_error[0] = '\0';
+	vg_error_clear(&tel->files_error);
 	if (!on)
 		return;
 	if (strcmp(backend, "audit") != 0) {
 		if (vg_tel_fanotify_start(&tel->fan, tel, tel->file_paths, &err) == 0)
 			return;
-		snprintf(tel->files_error, sizeof(tel->files_error), "%s", err.message);
+		tel->files_error = err;
+		if (!tel->files_error.code)
+			tel->files_error.code = -EIO;
 		vg_warn("telemetry: fanotify unavailable: %s", err.message);
 		if (strcmp(backend, "fanotify") == 0)
 			return;
 	}
 	if (!tel->audit)
-		apply_audit(tel, tel->sensor == VG_TEL_SENSOR_AUDIT && vg_setting_bool(s, VG_S_TELEMETRY_PROCESS),
-			    tel->sensor == VG_TEL_SENSOR_AUDIT && vg_setting_bool(s, VG_S_TELEMETRY_NETWORK), true);
+		apply_audit(tel, tel->sensor == VG_TEL_SENSOR_AUDIT && collects(s, VG_S_TELEMETRY_PROCESS),
+			    tel->sensor == VG_TEL_SENSOR_AUDIT && collects(s, VG_S_TELEMETRY_NETWORK), true);
 	if (tel->audit && vg_tel_audit_set_watches(tel->audit, tel->file_paths) == 0) {
 		tel->files_watching = true;
 		vg_info("telemetry: file changes through audit directory watches");
@@ -383,18 +435,20 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 	vg_spooler_stats(tel->agent->spooler, &ws);
 	qd = ws.queue_dropped + vg_tq_dropped(tel->in) + vg_tq_dropped(tel->out) + ws.lost_on_error;
 	if (qd > tel->reported_queue_drops) {
-		emit_dropped(tel, "agent", "queue full", qd - tel->reported_queue_drops, qd);
+		emit_dropped(tel, "agent", "Vigil", false, N_("queue full"), qd - tel->reported_queue_drops, qd);
 		tel->reported_queue_drops = qd;
 	}
 	if (ws.spool_dropped > tel->reported_spool_drops) {
-		emit_dropped(tel, "spool", "spool full", ws.spool_dropped - tel->reported_spool_drops, ws.spool_dropped);
+		emit_dropped(tel, "spool", "Vigil", false, N_("spool full"), ws.spool_dropped - tel->reported_spool_drops,
+			     ws.spool_dropped);
 		tel->reported_spool_drops = ws.spool_dropped;
 	}
 	if (tel->fan) {
 		uint64_t ov = vg_tel_fanotify_overflows(tel->fan);
 
 		if (ov > tel->reported_fan_overflows) {
-			emit_dropped(tel, "fanotify", "file event queue overflow", ov - tel->reported_fan_overflows, ov);
+			emit_dropped(tel, "fanotify", "fanotify", true, N_("file event queue overflow"),
+				     ov - tel->reported_fan_overflows, ov);
 			tel->reported_fan_overflows = ov;
 		}
 	}
@@ -402,7 +456,8 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 		uint64_t lost = vg_tel_audit_kernel_lost(tel->audit);
 
 		if (lost > tel->reported_lost) {
-			emit_dropped(tel, "kernel", "audit backlog overflow", lost - tel->reported_lost, lost);
+			emit_dropped(tel, "kernel", "Linux audit", true, N_("audit backlog overflow"),
+				     lost - tel->reported_lost, lost);
 			tel->reported_lost = lost;
 		}
 	}
@@ -410,7 +465,8 @@ static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)
 		uint64_t lost = vg_tel_ebpf_lost(tel->ebpf);
 
 		if (lost > tel->reported_ebpf_lost) {
-			emit_dropped(tel, "kernel", "eBPF ring buffer full", lost - tel->reported_ebpf_lost, lost);
+			emit_dropped(tel, "kernel", "eBPF", true, "eBPF ring buffer full", lost - tel->reported_ebpf_lost,
+				     lost);
 			tel->reported_ebpf_lost = lost;
 		}
 	}
@@ -443,6 +499,11 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 	tel->self = getpid();
 	tel->out_fd = -1;
 	atomic_init(&tel->stopping, false);
+	pthread_mutex_init(&tel->stage_lock, NULL);
+	if ((r = vg_audit_records_new(&tel->records)) < 0) {
+		r = vg_error_set(err, r, N_("out of memory"));
+		goto fail;
+	}
 	vg_spooler_set_caps(agent->spooler, (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
 			    (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
 			    (size_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
@@ -508,13 +569,30 @@ static void telemetry_stop(struct vg_agent *agent)
 		close(tel->out_fd);
 	vg_hash_cache_free(tel->hashes);
 	vg_tel_exclusions_close(tel->excl);
+	vg_audit_records_free(tel->records);
+	for (size_t i = 0; i < tel->ndetect_syscalls; i++)
+		free(tel->detect_syscalls[i]);
+	free(tel->detect_syscalls);
+	for (size_t i = 0; i < tel->ndetect_reads; i++)
+		free(tel->detect_reads[i]);
+	free(tel->detect_reads);
+	pthread_mutex_destroy(&tel->stage_lock);
 	free(tel);
 	agent->telemetry = NULL;
 }
 
+static json_t *collector_off(const char *state, const struct vg_error *why)
+{
+	json_t *o = json_pack("{s:s, s:s}", "state", state, "error", why->message);
+
+	if (o && why->code)
+		json_object_set_new(o, "error_detail", vg_ctl_error_json(why));
+	return o;
+}
+
 static json_t *telemetry_status(struct vg_agent *agent)
 {
-	static const char *const sensor_names[] = { "none", "ebpf", "audit" };
+	static const char *const sensor_names[] = { N_("none"), "ebpf", "audit" };
 	struct vg_telemetry *tel = agent->telemetry;
 	struct vg_spooler_stats ws;
 	json_t *st, *rates = json_object(), *counts = json_object();
@@ -534,23 +612,27 @@ static json_t *telemetry_status(struct vg_agent *agent)
 		       "spool_dropped", (json_int_t)ws.spool_dropped,
 		       "write_errors", (json_int_t)ws.errors,
 		       "excluded", (json_int_t)atomic_load(&tel->excluded),
-		       "last_commit", (json_int_t)ws.last_commit_ms);
-	json_object_set_new(st, "sensor", json_pack("{s:s, s:s, s:s, s:b}", "setting", tel->sensor_setting,
-						    "running", sensor_names[tel->sensor], "reason", tel->sensor_reason,
-						    "ebpf_built", vg_tel_ebpf_built()));
+		       "last_commit", (json_int_t)0);
+	vg_ctl_set_time(st, "last_commit", ws.last_commit_ms);
+	/* What is not running says why: the English text, and the message id with its arguments so
+	 * that the front ends say it in their user's language. */
+	json_object_set_new(st, "sensor", json_pack("{s:s, s:s, s:s, s:o, s:b}", "setting", tel->sensor_setting,
+						    "running", sensor_names[tel->sensor], "reason",
+						    tel->sensor_reason.message, "reason_detail",
+						    vg_ctl_error_json(&tel->sensor_reason), "ebpf_built", vg_tel_ebpf_built()));
 	json_object_set_new(st, "kernel_lost",
 			    json_integer((json_int_t)((tel->audit ? vg_tel_audit_kernel_lost(tel->audit) : 0) +
 						      (tel->ebpf ? vg_tel_ebpf_lost(tel->ebpf) : 0))));
 	json_object_set_new(st, "ebpf", tel->ebpf ? vg_tel_ebpf_status(tel->ebpf)
-						  : json_pack("{s:s, s:s}", "state", tel->ebpf_error[0] ? "unavailable" : "off",
-							      "error", tel->ebpf_error));
+						  : collector_off(tel->ebpf_error.code ? N_("unavailable") : N_("off"),
+								  &tel->ebpf_error));
 	json_object_set_new(st, "audit", tel->audit ? vg_tel_audit_status(tel->audit)
-						    : json_pack("{s:s, s:s}", "state", tel->audit_error[0] ? "unavailable" : "off",
-								"error", tel->audit_error));
+						    : collector_off(tel->audit_error.code ? N_("unavailable") : N_("off"),
+								    &tel->audit_error));
 	json_object_set_new(st, "files", tel->fan ? vg_tel_fanotify_status(tel->fan)
-						  : json_pack("{s:s, s:s}", "state", tel->files_watching ? "audit-watches"
-										     : tel->files_on ? "unavailable" : "off",
-							      "error", tel->files_error));
+						  : collector_off(tel->files_watching ? N_("audit-watches")
+								  : tel->files_on ? N_("unavailable") : N_("off"),
+								  &tel->files_error));
 	return st;
 }
 

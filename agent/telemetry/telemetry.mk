@@ -2,11 +2,12 @@
 libvigil_agent_la_SOURCES += telemetry/subsystem.c telemetry/telemetry.h telemetry/telemetry-settings.h \
 	telemetry/queue.c telemetry/queue.h \
 	telemetry/enrich.c telemetry/enrich.h telemetry/exclusions.c telemetry/exclusions.h \
-	telemetry/ocsf.c telemetry/ocsf.h \
 	telemetry/audit.c telemetry/audit.h telemetry/audit-parse.c telemetry/audit-parse.h \
 	telemetry/ebpf.h telemetry/ebpf-decode.c telemetry/ebpf-decode.h telemetry/ebpf/records.h \
 	telemetry/proctable.c telemetry/proctable.h \
 	telemetry/fanotify.c telemetry/fanotify.h telemetry/commands.c
+# What the detection subsystem asks of the telemetry: its stage, the audit records its rules read.
+libvigil_agent_la_SOURCES += telemetry/stage.h telemetry/stage.c telemetry/audit-records.h telemetry/audit-records.c
 libvigil_agent_la_LIBADD += $(AUDIT_LIBS) $(AUPARSE_LIBS) $(OPENSSL_LIBS)
 AM_CFLAGS += $(AUDIT_CFLAGS) $(AUPARSE_CFLAGS) $(OPENSSL_CFLAGS)
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ioc-int.h"
 #include "nls.h"
@@ -34,6 +35,8 @@ struct vg_ioc_eval {
 	size_t nwarnings;
 	bool regex_limit_noted;
 	bool finished;
+	ioc_identify_fn identify;       /* a scan that acts on matches (scan.c) */
+	void *identify_data;
 };
 
 static void ev_warn(struct vg_ioc_eval *ev, const char *msgid, const char *a1)
@@ -78,6 +81,14 @@ static void free_match(struct vg_ioc_match *m)
 		free((char *)m->label_key[i]);
 		free((char *)m->label[i]);
 	}
+	if (m->identity.pidfd >= 0)
+		close(m->identity.pidfd);
+}
+
+void ioc_eval_set_identify(struct vg_ioc_eval *ev, ioc_identify_fn fn, void *data)
+{
+	ev->identify = fn;
+	ev->identify_data = data;
 }
 
 void vg_ioc_eval_free(struct vg_ioc_eval *ev)
@@ -230,6 +241,10 @@ enum vg_ioc_truth vg_ioc_eval_object(struct vg_ioc_eval *ev, const struct vg_ioc
 			m->label_key[i] = dup_or_null(obj->label_key[i]);
 			m->label[i] = dup_or_null(obj->label[i]);
 		}
+		/* Taken now, while the object is the one that matched. */
+		m->identity.pidfd = -1;
+		if (ev->identify)
+			ev->identify(obj, &m->identity, ev->identify_data);
 	}
 	return any;
 }

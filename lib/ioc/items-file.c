@@ -26,10 +26,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
+#include <linux/openat2.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -108,28 +110,52 @@ static int need_stat(struct file_obj *f)
 	if (f->st_state == 0) {
 		/* Out of its directory, a queued file is reached through what it opened, or its
 		 * path (an evaluation asks for no field its probe did not, see ioc_eval_probe). */
-		int dirfd = f->dirfd >= 0 ? f->dirfd : f->pending && f->pending->fd >= 0 ? f->pending->fd : AT_FDCWD;
-		const char *name = f->dirfd >= 0 ? f->name : dirfd == AT_FDCWD ? f->path : "";
+		int dirfd = f->dirfd >= 0 ? f->dirfd : f->pending && f->pending->fd >= 0 ? f->pending->fd : -1;
+		const char *name = f->dirfd >= 0 ? f->name : "";
+		int own = -1;
+
+		/* By its path, as open_file: no symbolic link in any component (O_PATH opens nothing). */
+		if (dirfd < 0) {
+			struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+						.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+
+			dirfd = own = (int)syscall(SYS_openat2, AT_FDCWD, f->path, &how, sizeof(how));
+		}
 		unsigned flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | (name[0] ? 0 : AT_EMPTY_PATH);
 
-		if (statx(dirfd, name, (int)flags, STATX_BASIC_STATS | STATX_BTIME, &f->stx) < 0)
+		if (dirfd < 0 || statx(dirfd, name, (int)flags, STATX_BASIC_STATS | STATX_BTIME, &f->stx) < 0)
 			f->st_state = -errno;
 		else
 			f->st_state = 1;
+		if (own >= 0)
+			close(own);
 	}
 	return f->st_state < 0 ? f->st_state : 0;
 }
 
 /* Opens f for reading (never through a symbolic link), without changing its access time
- * when allowed; -errno. */
+ * when allowed; -errno.  Out of its directory (a file that waited for the hashing threads), by
+ * its path resolved with no symbolic link in any component: O_NOFOLLOW alone guards only the
+ * last one, and a directory swapped for a link would lead the scan out of its tree. */
 static int open_file(struct file_obj *f)
 {
-	int dirfd = f->dirfd >= 0 ? f->dirfd : AT_FDCWD;
-	const char *name = f->dirfd >= 0 ? f->name : f->path;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC | O_NOATIME);
+	unsigned flags = O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC;
+	int fd;
 
+	if (f->dirfd < 0) {
+		struct open_how how = { .flags = flags, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+
+		how.flags |= O_NOATIME;
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, f->path, &how, sizeof(how));
+		if (fd < 0 && errno == EPERM) {
+			how.flags = flags;
+			fd = (int)syscall(SYS_openat2, AT_FDCWD, f->path, &how, sizeof(how));
+		}
+		return fd < 0 ? -errno : fd;
+	}
+	fd = openat(f->dirfd, f->name, (int)flags | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
-		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		fd = openat(f->dirfd, f->name, (int)flags);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -340,6 +366,41 @@ static int file_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 	}
 }
 
+void ioc_file_identify(const struct vg_ioc_object *obj, struct vg_ioc_identity *id)
+{
+	struct file_obj *f = (struct file_obj *)obj;
+	struct vg_ioc_scan *scan = f->w->c->scan;
+	struct ioc_hashes h;
+	struct stat st;
+	uint64_t bytes = 0;
+	bool own = true;
+	int fd;
+
+	if (f->pending && f->pending->fd >= 0) {
+		fd = f->pending->fd;
+		own = false;
+	} else {
+		fd = open_file(f);
+	}
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		goto out;
+	id->dev = (uint64_t)st.st_dev;
+	id->ino = (uint64_t)st.st_ino;
+	if (f->hash_state == 1 && (f->w->c->hashes & IOC_HASH_SHA256)) {
+		memcpy(id->sha256, f->h.sha256, sizeof(id->sha256));
+	} else if ((uint64_t)st.st_size <= scan->hash_limit && lseek(fd, 0, SEEK_SET) == 0 &&
+		   ioc_hash_fd(fd, IOC_HASH_SHA256, scan->hash_limit, scan->cancel, &h, &bytes) == 0) {
+		memcpy(id->sha256, h.sha256, sizeof(id->sha256));
+		scan->stats.bytes_read += bytes;
+	}
+	id->known = true;
+out:
+	if (own)
+		close(fd);
+}
+
 static bool under(const char *path, const char *prefix)
 {
 	size_t l = strlen(prefix);
@@ -464,7 +525,11 @@ static void visit_file(struct walker *w, int dirfd, const char *name, size_t dir
 {
 	struct vg_ioc_scan *scan = w->c->scan;
 	if (w->count_only) {
-		w->counted++;
+		/* Counting can take a while on a large tree: say how far it got. */
+		if (++w->counted % 1024 == 0 && scan->progress) {
+			scan->stats.files_counted = w->counted;
+			scan->progress(&scan->stats, NULL, scan->data);
+		}
 		return;
 	}
 	scan->stats.files_seen++;
@@ -626,10 +691,15 @@ int ioc_items_files(struct ioc_collect *c, struct vg_error *err)
 {
 	/* Reading every file takes long enough that knowing how many there are is worth a walk
 	 * of the directories alone (no stat, no open), which the page cache then serves. */
+	struct vg_ioc_scan *scan = c->scan;
+
 	if (c->hashes) {
-		int r = walk_roots(c, true, &c->scan->stats.files_total, err);
+		ioc_scan_phase(scan, VG_IOC_PHASE_COUNTING);
+		int r = walk_roots(c, true, &scan->stats.files_total, err);
 		if (r < 0)
 			return r;
+		scan->stats.files_counted = scan->stats.files_total;
 	}
+	ioc_scan_phase(scan, VG_IOC_PHASE_FILES);
 	return walk_roots(c, false, NULL, err);
 }

@@ -9,11 +9,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "scan.h"
@@ -23,6 +25,7 @@ struct proc_obj {
 	struct vg_ioc_object obj;
 	struct ioc_collect *c;
 	int pid;
+	int pidfd;              /* held while it is evaluated when the scan identifies matches */
 	char pidstr[16];
 	int hash_state;
 	struct ioc_hashes h;
@@ -210,6 +213,28 @@ static int proc_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit
 	}
 }
 
+static bool exited(int pidfd)
+{
+	struct pollfd pf = { pidfd, POLLIN, 0 };
+
+	return poll(&pf, 1, 0) != 0;
+}
+
+void ioc_proc_identify(const struct vg_ioc_object *obj, struct vg_ioc_identity *id)
+{
+	const struct proc_obj *p = (const struct proc_obj *)obj;
+	unsigned long long start;
+
+	if (p->pidfd < 0 || stat_field(p->pid, 22, &start) < 0 || exited(p->pidfd))
+		return;
+	if ((id->pidfd = fcntl(p->pidfd, F_DUPFD_CLOEXEC, 0)) < 0) {
+		id->pidfd = -1;
+		return;
+	}
+	id->start_time = start;
+	id->known = true;
+}
+
 int ioc_items_processes(struct ioc_collect *c)
 {
 	DIR *d = opendir("/proc");
@@ -221,14 +246,20 @@ int ioc_items_processes(struct ioc_collect *c)
 		long pid = strtol(e->d_name, &end, 10);
 		if (*end || pid <= 0 || pid > INT_MAX)
 			continue;
-		struct proc_obj p = { .c = c, .pid = (int)pid };
+		struct proc_obj p = { .c = c, .pid = (int)pid, .pidfd = -1 };
 		snprintf(p.pidstr, sizeof(p.pidstr), "%ld", pid);
+		/* Held before anything of it is read: what is read is about this process if it is
+		 * still alive when it matches (ioc_proc_identify). */
+		if (c->scan->identify)
+			p.pidfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
 		p.obj.doc = VG_IOC_DOC_PROCESS;
 		p.obj.get = proc_get;
 		p.obj.label_key[0] = "pid";
 		p.obj.label[0] = p.pidstr;
 		c->scan->stats.processes++;
 		c->emit(&p.obj, c->data);
+		if (p.pidfd >= 0)
+			close(p.pidfd);
 	}
 	closedir(d);
 	return 0;

@@ -28,6 +28,23 @@ static void probe(const struct vg_ioc_object *obj, void *data)
 			ioc_eval_probe(scan->evals[i], obj);
 }
 
+/* The objects a scan feeds its evaluations all come from the collectors of this library. */
+static void identify(const struct vg_ioc_object *obj, struct vg_ioc_identity *id, void *data)
+{
+	(void)data;
+	if (obj->doc == VG_IOC_DOC_FILE)
+		ioc_file_identify(obj, id);
+	else if (obj->doc == VG_IOC_DOC_PROCESS)
+		ioc_proc_identify(obj, id);
+}
+
+void ioc_scan_phase(struct vg_ioc_scan *scan, enum vg_ioc_phase p)
+{
+	scan->stats.phase = p;
+	if (scan->progress)
+		scan->progress(&scan->stats, NULL, scan->data);
+}
+
 static bool any_needs(const struct vg_ioc_scan *scan, enum vg_ioc_doc doc)
 {
 	for (size_t i = 0; i < scan->niocs; i++)
@@ -54,6 +71,8 @@ int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
 	for (size_t i = 0; i < scan->niocs; i++) {
 		if (vg_ioc_eval_new(scan->iocs[i], &scan->evals[i]) < 0)
 			return vg_error_set(err, -ENOMEM, N_("out of memory"));
+		if (scan->identify)
+			ioc_eval_set_identify(scan->evals[i], identify, scan);
 		for (unsigned f = 0; f < F_FIELD_COUNT; f++)
 			if (vg_ioc_needs_field(scan->iocs[i], f))
 				c.need_fields[f] = true;
@@ -64,19 +83,25 @@ int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* Cheap documents first, so that a cancelled file walk still has them. */
 	if (!scan->no_system) {
+		ioc_scan_phase(scan, VG_IOC_PHASE_SYSTEM);
 		ioc_items_system(&c);
 	}
 	if (!scan->no_processes && !atomic_load(scan->cancel)) {
-		if (any_needs(scan, VG_IOC_DOC_PROCESS))
+		if (any_needs(scan, VG_IOC_DOC_PROCESS)) {
+			ioc_scan_phase(scan, VG_IOC_PHASE_PROCESSES);
 			ioc_items_processes(&c);
+		}
 		scan->collected |= 1u << VG_IOC_DOC_PROCESS;
 	}
 	if (!scan->no_ports && !atomic_load(scan->cancel)) {
-		if (any_needs(scan, VG_IOC_DOC_PORT))
+		if (any_needs(scan, VG_IOC_DOC_PORT)) {
+			ioc_scan_phase(scan, VG_IOC_PHASE_PORTS);
 			ioc_items_ports(&c);
+		}
 		scan->collected |= 1u << VG_IOC_DOC_PORT;
 	}
 	if (!scan->no_files && !atomic_load(scan->cancel)) {
+		/* The file collector tells its two phases (counting, then the walk) itself. */
 		if (any_needs(scan, VG_IOC_DOC_FILE) && (r = ioc_items_files(&c, err)) < 0)
 			goto out;
 		scan->collected |= 1u << VG_IOC_DOC_FILE;
@@ -91,6 +116,7 @@ int vg_ioc_scan_run(struct vg_ioc_scan *scan, struct vg_error *err)
 out:
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	scan->stats.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	scan->stats.phase = VG_IOC_PHASE_DONE;
 	return r;
 }
 

@@ -63,6 +63,16 @@ struct ioc_collect {
 	bool need_fields[256];
 };
 
+/* Identities of matched objects (vg_ioc_scan.identify): the evaluation asks the collector of
+ * the object when it records a match. */
+typedef void (*ioc_identify_fn)(const struct vg_ioc_object *obj, struct vg_ioc_identity *id, void *data);
+void ioc_eval_set_identify(struct vg_ioc_eval *ev, ioc_identify_fn fn, void *data);
+void ioc_file_identify(const struct vg_ioc_object *obj, struct vg_ioc_identity *id);
+void ioc_proc_identify(const struct vg_ioc_object *obj, struct vg_ioc_identity *id);
+
+/* Enters a phase of the scan and tells the caller's progress callback at once. */
+void ioc_scan_phase(struct vg_ioc_scan *scan, enum vg_ioc_phase p);
+
 int ioc_items_files(struct ioc_collect *c, struct vg_error *err);
 int ioc_items_processes(struct ioc_collect *c);
 int ioc_items_ports(struct ioc_collect *c);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "sigma/sigma-int.h"
 
 #define MIN_AFFIX 2     /* a shorter prefix or suffix selects nothing */
@@ -60,13 +61,7 @@ struct hmap {
 
 static uint64_t hash(const char *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ull;
-	}
-	return h;
+	return vg_fnv1a64(p, n);
 }
 
 static struct slot *hmap_find(const struct hmap *m, const char *k, size_t n)

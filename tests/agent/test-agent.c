@@ -5,7 +5,11 @@
  * variable that fabricates events or moves its clock.
  *
  *   test.emit {count, class_uid?}   emits count events as a collector would, each with a
- *                                   unique metadata.uid, and returns those uids (up to 1000)
+ *                                   unique metadata.uid, and returns those uids (up to 1000):
+ *                                   Process Activity (1007, the default), Network Activity
+ *                                   (4001), File System Activity (1001) or Detection Finding
+ *                                   (2004), about the test agent itself and valid OCSF like
+ *                                   every event (tests/ocsf/)
  *   test.clock {advance}            moves the agent's clock (vg_agent_now) forward by advance
  *                                   seconds, and has the subsystems re-check their deadlines
  *                                   at once (0: only the re-check); returns {offset, now}.
@@ -15,16 +19,38 @@
  *                                   release.  Event times stay on the wall clock.
  *   test.sensor.hold {on}           stops (or resumes) reading the eBPF sensor's ring buffer,
  *                                   so that a test can fill it
+ *   test.self                       what the process says of itself: dumpable (prctl) and
+ *                                   umask, which no other process can read
+ *   test.pause {point}              arms a pause point of the task threads: the next task that
+ *                                   reaches it waits there (at most 60 s) until released; the
+ *                                   points are a task's kind at its start ("delete-file"),
+ *                                   KIND:checked between its checks and its action, and
+ *                                   "task:built" when a task's result is built and not yet
+ *                                   handed to the loop
+ *   test.paused {point}             whether a task waits at point now: {waiting}
+ *   test.release {point}            lets the task waiting at point go on
+ *
+ * The pause points make a race deterministic: a test arms one, starts the task, waits until
+ * the task is there, changes the files as an attacker would, and releases it.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "agent.h"
 #include "clock.h"
 #include "events.h"
+#include "ocsf.h"
 #include "spooler.h"
 #include "telemetry/ebpf.h"
 #include "telemetry/telemetry.h"
@@ -35,7 +61,7 @@
 
 static const struct vg_proto_arg emit_args[] = {
 	{ "count", VG_ARG_INT, VG_ARG_REQUIRED, "how many events" },
-	{ "class_uid", VG_ARG_INT, 0, "their OCSF class (default 1007)" },
+	{ "class_uid", VG_ARG_INT, 0, "their OCSF class: 1007 (the default), 1001, 4001 or 2004" },
 	{ NULL, 0, 0, NULL },
 };
 
@@ -49,13 +75,94 @@ static const struct vg_proto_arg hold_args[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct vg_proto_arg point_args[] = {
+	{ "point", VG_ARG_STRING, VG_ARG_REQUIRED, "the pause point" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct vg_proto_command test_commands[] = {
 	{ VG_CMD_COUNT, "test.emit", VG_ACCESS_ADMIN, 0, 0, NULL, "emit test events", "{emitted, uids}", emit_args },
 	{ VG_CMD_COUNT, "test.clock", VG_ACCESS_ADMIN, 0, 0, NULL, "move the agent's clock forward", "{offset, now}",
 	  clock_args },
 	{ VG_CMD_COUNT, "test.sensor.hold", VG_ACCESS_ADMIN, 0, 0, NULL, "hold the eBPF ring buffer", "{held}",
 	  hold_args },
+	{ VG_CMD_COUNT, "test.self", VG_ACCESS_ADMIN, 0, 0, NULL, "the process's own state", "{dumpable, umask}",
+	  NULL },
+	{ VG_CMD_COUNT, "test.pause", VG_ACCESS_ADMIN, 0, 0, NULL, "arm a pause point", "{armed}", point_args },
+	{ VG_CMD_COUNT, "test.paused", VG_ACCESS_ADMIN, 0, 0, NULL, "whether a task waits at a point", "{waiting}",
+	  point_args },
+	{ VG_CMD_COUNT, "test.release", VG_ACCESS_ADMIN, 0, 0, NULL, "release a pause point", "{released}",
+	  point_args },
 };
+
+/* The pause points (the test agent's only global state, shared by the loop and the task
+ * threads under pause_lock). */
+#define MAX_POINTS 8
+#define PAUSE_MAX_S 60
+
+static struct {
+	char name[64];
+	bool armed, waiting, released;
+} points[MAX_POINTS];
+static pthread_mutex_t pause_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pause_cond = PTHREAD_COND_INITIALIZER;
+
+/* Called by task threads (agent->task_pause): waits at an armed point until released. */
+static void task_pause(const char *point)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += PAUSE_MAX_S;
+	pthread_mutex_lock(&pause_lock);
+	for (size_t i = 0; i < MAX_POINTS; i++) {
+		if (!points[i].armed || strcmp(points[i].name, point) != 0)
+			continue;
+		points[i].armed = false;
+		points[i].waiting = true;
+		pthread_cond_broadcast(&pause_cond);
+		while (!points[i].released && pthread_cond_timedwait(&pause_cond, &pause_lock, &until) == 0)
+			;
+		points[i].waiting = false;
+		break;
+	}
+	pthread_mutex_unlock(&pause_lock);
+}
+
+static int pause_cmd(struct vg_ctl_request *req, int which, json_t **result, struct vg_error *err)
+{
+	const char *point = json_string_value(json_object_get(req->args, "point"));
+	size_t i, free_slot = MAX_POINTS;
+
+	if (!point || strlen(point) >= sizeof(points[0].name))
+		return vg_error_set(err, -EINVAL, "a pause point is a name of at most 63 bytes");
+	pthread_mutex_lock(&pause_lock);
+	for (i = 0; i < MAX_POINTS && strcmp(points[i].name, point) != 0; i++)
+		if (!points[i].name[0] && free_slot == MAX_POINTS)
+			free_slot = i;
+	if (i == MAX_POINTS && which == 0 && free_slot < MAX_POINTS) {
+		i = free_slot;
+		snprintf(points[i].name, sizeof(points[i].name), "%s", point);
+	}
+	if (i == MAX_POINTS) {
+		pthread_mutex_unlock(&pause_lock);
+		return vg_error_set(err, -ENOENT, "no such pause point");
+	}
+	if (which == 0) {
+		points[i].armed = true;
+		points[i].released = false;
+		*result = json_pack("{s:b}", "armed", 1);
+	} else if (which == 1) {
+		*result = json_pack("{s:b}", "waiting", points[i].waiting);
+	} else {
+		points[i].released = true;
+		points[i].armed = false;
+		pthread_cond_broadcast(&pause_cond);
+		*result = json_pack("{s:b}", "released", 1);
+	}
+	pthread_mutex_unlock(&pause_lock);
+	return 0;
+}
 
 static const struct vg_proto_command *find(const char *name)
 {
@@ -63,6 +170,44 @@ static const struct vg_proto_command *find(const char *name)
 		if (strcmp(test_commands[i].name, name) == 0)
 			return &test_commands[i];
 	return NULL;
+}
+
+/* A test event of class cls, about the test agent's own process: it launched, it connected
+ * to the discard port of the loopback, or it found itself.  NULL for another class. */
+static json_t *fabricate(json_int_t cls, const char *uid)
+{
+	char exe[PATH_MAX] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	json_t *self, *ev;
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+
+	exe[n > 0 ? n : 0] = '\0';
+	self = vg_ocsf_process(getpid(), "vigild-test", exe, getuid(), getppid());
+	switch (cls) {
+	case VG_OCSF_PROCESS_ACTIVITY:
+		ev = vg_ocsf_process_activity(1, self, vg_time_ms());
+		break;
+	case VG_OCSF_NETWORK_ACTIVITY:
+		ev = vg_ocsf_network_activity(VG_OCSF_NET_CONNECT, 0, vg_ocsf_endpoint(AF_INET, &lo, 9), self,
+					      vg_time_ms());
+		break;
+	case VG_OCSF_FILE_ACTIVITY:
+		ev = vg_ocsf_event(cls, 1, "Create", vg_time_ms());
+		json_object_set_new(ev, "actor", json_pack("{s:o}", "process", self));
+		json_object_set_new(ev, "file", vg_ocsf_file("/nonexistent/vigil-test-event", 1));
+		break;
+	case VG_OCSF_DETECTION_FINDING:
+		json_decref(self);
+		ev = vg_ocsf_event(cls, 1, "Create", vg_time_ms());
+		json_object_set_new(ev, "finding_info", json_pack("{s:s, s:s}", "uid", uid, "title", "test finding"));
+		break;
+	default:
+		json_decref(self);
+		return NULL;
+	}
+	json_object_set_new(ev, "metadata", json_pack("{s:s}", "uid", uid));
+	json_object_set_new(ev, "message", json_string("test event (test agent)"));
+	return ev;
 }
 
 static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
@@ -85,10 +230,12 @@ static int emit(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 		bool sink = agent->event_sink != NULL;
 
 		snprintf(uid, sizeof(uid), "test-%.8s-%lld-%llu", vg_agent_id(agent), (long long)vg_time_ms(), ++serial);
-		ev = json_pack("{s:I, s:i, s:{s:s}, s:s}", "class_uid", cls, "activity_id", 1, "metadata", "uid", uid,
-			       "message", "test event (test agent)");
+		ev = fabricate(cls, uid);
 		if (!ev) {
-			r = vg_error_set(err, -ENOMEM, "out of memory");
+			char text[24];
+
+			snprintf(text, sizeof(text), "%lld", (long long)cls);
+			r = vg_error_set(err, -EINVAL, "no test event of class %s", text);
 			break;
 		}
 		if (count <= 1000)
@@ -137,21 +284,42 @@ static int hold(struct vg_agent *agent, struct vg_ctl_request *req, json_t **res
 	return 0;
 }
 
+static int self(struct vg_ctl_request *req, json_t **result)
+{
+	mode_t mask = umask(077);
+
+	(void)req;
+	umask(mask);
+	*result = json_pack("{s:i, s:i}", "dumpable", prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), "umask", (int)mask);
+	return 0;
+}
+
 static int dispatch(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result, struct vg_error *err)
 {
-	if (req->def == &test_commands[0])
+	/* In the order of test_commands. */
+	switch (req->def - test_commands) {
+	case 0:
 		return emit(agent, req, result, err);
-	if (req->def == &test_commands[1])
+	case 1:
 		return clock_advance(agent, req, result, err);
-	if (req->def == &test_commands[2])
+	case 2:
 		return hold(agent, req, result, err);
-	return vg_error_set(err, -EOPNOTSUPP, "no such test command");
+	case 3:
+		return self(req, result);
+	case 4:
+	case 5:
+	case 6:
+		return pause_cmd(req, (int)(req->def - test_commands) - 4, result, err);
+	default:
+		return vg_error_set(err, -EOPNOTSUPP, "no such test command");
+	}
 }
 
 static void install(struct vg_agent *agent)
 {
 	agent->extra_find = find;
 	agent->extra_dispatch = dispatch;
+	agent->task_pause = task_pause;
 }
 
 int main(int argc, char **argv)

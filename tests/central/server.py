@@ -14,11 +14,26 @@ Files under DIR:
   commands.jsonl   every command handed to an agent, with the time
   files/HEX        uploaded files, named by SHA-256
 
+  unknown-responses.jsonl  responses to request ids this server never handed out
+
+When the environment variable VIGIL_OPENC2_TRAFFIC names a file, every OpenC2 exchange is
+appended to it, one JSON object a line: {"kind": "command", "request_id", "command",
+"deliberate"} for each command handed to an agent and {"kind": "response", "request_id",
+"response"} for each response received.  tests/openc2/validate.py checks them.
+
+The server is strict about doc/protocol.md: every /api/v1 request but GET /files carries
+X-Vigil-Agent (400), an agent says hello before anything else (409), events are gzip (415), a
+method the path does not take is answered 405, a batch holds increasing seq numbers ending at
+its batch number and a batch sent again holds the same events (400).
+
 Admin interface (plain HTTP on 127.0.0.1:--admin-port):
   POST /queue      body: an OpenC2 command {"action", "target", ...} or {"request_id", "command"};
-                   answers {"request_id": ...}
+                   answers {"request_id": ...}.  "deliberate": true marks a command a test sends
+                   on purpose outside the standards (the conformance test checks only its answer).
   GET  /stats      counters as JSON, and refused_at: when (monotonic seconds) each batch was
                    refused by --fail-events (the first 100)
+  POST /forget     forgets which agents said hello, as a restarted server would (their next
+                   request is answered 409)
 
 --hostile MODE makes GET /commands misbehave, for tests: oversized, invalid-json,
 unknown-command, endless, slowloris.
@@ -42,6 +57,10 @@ import uuid
 MAX_BODY = 16 * 1024 * 1024
 MAX_GZIP_BODY = 16 * 1024 * 1024
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+AGENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# The methods each path takes; any other is answered 405.
+METHODS = {"/api/v1/hello": "POST", "/api/v1/events": "POST", "/api/v1/commands": "GET",
+           "/api/v1/responses": "POST", "/api/v1/ping": "GET"}
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -54,9 +73,14 @@ class State:
         self.cond = threading.Condition(self.lock)
         self.seen = set()          # (agent_id, seq) stored
         self.queue = []            # commands for any agent
+        self.greeted = set()       # agents that said hello since the server started
+        self.batches = {}          # (agent_id, batch) acknowledged -> its seq numbers
+        self.handed = set()        # request ids handed out (and recorded in commands.jsonl)
+        self.deliberate = set()    # request ids of commands queued as deliberately nonconformant
+        self.traffic = os.environ.get("VIGIL_OPENC2_TRAFFIC")
         self.stats = {"hello": 0, "batches": 0, "events": 0, "duplicates": 0, "responses": 0,
-                      "commands_sent": 0, "files": 0,
-                      "refused_batches": 0}
+                      "commands_sent": 0, "files": 0, "unknown_responses": 0,
+                      "refused_batches": 0, "protocol_errors": 0}
         self.refused_at = []       # monotonic times of the refusals, for Retry-After checks
         os.makedirs(os.path.join(data_dir, "files"), exist_ok=True)
         path = os.path.join(data_dir, "events.jsonl")
@@ -69,6 +93,24 @@ class State:
                         self.seen.add((rec["agent_id"], rec["seq"]))
                     except (ValueError, KeyError):
                         pass
+        path = os.path.join(data_dir, "commands.jsonl")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        self.handed.add(json.loads(line)["request_id"])
+                    except (ValueError, KeyError):
+                        pass
+
+    def record_traffic(self, record):
+        """Appends one exchange to $VIGIL_OPENC2_TRAFFIC (one write: lines never interleave)."""
+        if not self.traffic:
+            return
+        fd = os.open(self.traffic, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, (json.dumps(record, sort_keys=True) + "\n").encode())
+        finally:
+            os.close(fd)
 
     def append(self, name, record):
         with open(os.path.join(self.dir, name), "a", encoding="utf-8") as f:
@@ -77,6 +119,8 @@ class State:
             os.fsync(f.fileno())
 
     def enqueue(self, obj):
+        obj = dict(obj)
+        deliberate = bool(obj.pop("deliberate", False))
         if "command" in obj:
             rid = obj.get("request_id") or str(uuid.uuid4())
             cmd = {"request_id": rid, "command": obj["command"]}
@@ -84,6 +128,8 @@ class State:
             rid = str(uuid.uuid4())
             cmd = {"request_id": rid, "command": obj}
         with self.cond:
+            if deliberate:
+                self.deliberate.add(rid)
             self.queue.append(cmd)
             self.cond.notify_all()
         return rid
@@ -98,7 +144,11 @@ class State:
                 self.cond.wait(left)
             cmds, self.queue = self.queue[:64], self.queue[64:]
             self.stats["commands_sent"] += len(cmds)
-            return cmds
+            self.handed.update(c["request_id"] for c in cmds)
+        for c in cmds:
+            self.record_traffic({"kind": "command", "request_id": c["request_id"], "command": c["command"],
+                                 "deliberate": c["request_id"] in self.deliberate})
+        return cmds
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -163,11 +213,52 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def agent(self):
         return self.headers.get("X-Vigil-Agent", "")
 
+    def protocol_error(self, code, word, message, extra=None):
+        with self.server.state.lock:
+            self.server.state.stats["protocol_errors"] += 1
+        sys.stderr.write("central: protocol error: %s %s: %s\n" % (self.command, self.path, message))
+        self.close_connection = True
+        self.reply(code, {"error": {"code": word, "message": message}}, extra)
+
+    def admissible(self, path):
+        """The checks every /api/v1 request passes (doc/protocol.md); False once answered."""
+        allowed = METHODS.get(path)
+        if allowed is None and path.startswith("/api/v1/files/"):
+            allowed = "GET, PUT"
+        if allowed is None:
+            self.error(404, "not-found", "no such endpoint")
+            return False
+        if self.command not in allowed.split(", "):
+            # Whatever body came is not read: the connection is closed after the answer.
+            self.protocol_error(405, "method-not-allowed", "%s takes %s" % (path, allowed), {"Allow": allowed})
+            return False
+        if path.startswith("/api/v1/files/") and self.command == "GET":
+            return True  # for people and tests, not agents
+        if not AGENT_ID.match(self.agent):
+            self.protocol_error(400, "bad-request", "X-Vigil-Agent (the agent id) is missing or malformed")
+            return False
+        if path not in ("/api/v1/hello", "/api/v1/ping"):
+            with self.server.state.lock:
+                greeted = self.agent in self.server.state.greeted
+            if not greeted:
+                self.error(409, "hello-required", "this server does not know agent %s: say hello first" % self.agent)
+                self.close_connection = True
+                return False
+        return True
+
+    def do_PATCH(self):
+        self.admissible(self.path.partition("?")[0])
+
+    do_DELETE = do_PATCH
+    do_HEAD = do_PATCH
+
     # -- endpoints ------------------------------------------------------------------
 
     def do_GET(self):
         st = self.server.state
         path, _, query = self.path.partition("?")
+        if not self.admissible(path):
+            return None
         if path == "/api/v1/ping":
             return self.reply(200, {"protocol": 1, "server": "vigil-central"})
         if path == "/api/v1/commands":
@@ -238,7 +329,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 time.sleep(2)
             return None
         if hostile == "unknown-command":
-            st.enqueue({"request_id": "hostile-%d" % time.monotonic_ns(),
+            st.enqueue({"request_id": "hostile-%d" % time.monotonic_ns(), "deliberate": True,
                         "command": {"action": "frobnicate", "target": {"x-unknown": {"a": 1}}}})
         cmds = st.take(wait)
         if not cmds:
@@ -250,11 +341,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         st = self.server.state
         path = self.path.partition("?")[0]
+        if not self.admissible(path):
+            return None
         if path == "/api/v1/hello":
             obj = self.json_body()
             if obj is None:
                 return None
+            if obj.get("agent_id") != self.agent or obj.get("protocol") != 1:
+                return self.protocol_error(400, "bad-request", "hello needs protocol 1 and the agent_id of X-Vigil-Agent")
+            ids = [t.get("request_id") for t in obj.get("tasks", []) if isinstance(t, dict)]
+            if len(ids) != len(set(ids)):
+                return self.protocol_error(400, "bad-request", "hello lists a task twice")
             with st.lock:
+                st.greeted.add(self.agent)
                 st.stats["hello"] += 1
             st.append("hello.jsonl", obj)
             return self.reply(200, {"server_time": int(time.time() * 1000), "poll_wait": st.poll_wait,
@@ -270,7 +369,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.error(400, "bad-request", "request_id and response are required")
             with st.lock:
                 st.stats["responses"] += 1
-            st.append("responses.jsonl", {"agent_id": self.agent, "request_id": rid, "response": obj["response"]})
+                known = rid in st.handed
+                if not known:
+                    st.stats["unknown_responses"] += 1
+            st.record_traffic({"kind": "response", "request_id": rid, "response": obj["response"]})
+            # An unknown request id is acknowledged all the same: an error would only make the
+            # agent send it again.  It is kept apart.
+            st.append("responses.jsonl" if known else "unknown-responses.jsonl",
+                      {"agent_id": self.agent, "request_id": rid, "response": obj["response"]})
             return self.reply(200, {"ack": rid})
         return self.error(404, "not-found", "no such endpoint")
 
@@ -284,21 +390,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.body()
             return self.reply(503, {"error": {"code": "unavailable", "message": "events refused by --fail-events"}},
                               {"Retry-After": str(self.server.retry_after)})
+        if self.headers.get("Content-Encoding", "") != "gzip":
+            self.body()
+            return self.protocol_error(415, "unsupported-encoding", "events are sent with Content-Encoding: gzip")
         obj = self.json_body()
         if obj is None:
             return None
         agent = obj.get("agent_id")
         batch = obj.get("batch")
         events = obj.get("events")
-        if not isinstance(agent, str) or not isinstance(batch, int) or not isinstance(events, list) \
+        if agent != self.agent or not isinstance(batch, int) or not isinstance(events, list) \
                 or not 1 <= len(events) <= 1024:
-            return self.error(400, "bad-request", "agent_id, batch and 1 to 1024 events are required")
+            return self.protocol_error(400, "bad-request",
+                                       "agent_id (that of X-Vigil-Agent), batch and 1 to 1024 events are required")
+        if not all(isinstance(e, dict) and isinstance(e.get("seq"), int) and isinstance(e.get("event"), dict)
+                   for e in events):
+            return self.protocol_error(400, "bad-request", "each event needs seq and event")
+        seqs = [e["seq"] for e in events]
+        if any(a >= b for a, b in zip(seqs, seqs[1:])) or seqs[-1] != batch:
+            return self.protocol_error(400, "bad-request", "seq must increase within a batch and end at its batch number")
         stored = dup = 0
         with st.lock:
+            before = st.batches.get((agent, batch))
+            if before is not None and before != seqs:
+                return self.protocol_error(400, "bad-request", "batch %d was sent before with other events" % batch)
             lines = []
             for e in events:
-                if not isinstance(e, dict) or not isinstance(e.get("seq"), int) or not isinstance(e.get("event"), dict):
-                    return self.error(400, "bad-request", "each event needs seq and event")
                 key = (agent, e["seq"])
                 if key in st.seen:
                     dup += 1
@@ -312,6 +429,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     f.write("\n".join(lines) + "\n")
                     f.flush()
                     os.fsync(f.fileno())
+            st.batches[(agent, batch)] = seqs
             st.stats["batches"] += 1
             st.stats["events"] += stored
             st.stats["duplicates"] += dup
@@ -322,8 +440,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_PUT(self):
         st = self.server.state
         path = self.path.partition("?")[0]
-        if not path.startswith("/api/v1/files/"):
-            return self.error(404, "not-found", "no such endpoint")
+        if not self.admissible(path):
+            return None
         rid = path[len("/api/v1/files/"):]
         want = self.headers.get("X-Vigil-SHA256", "").lower()
         if not REQUEST_ID.match(rid) or not SHA256.match(want):
@@ -365,6 +483,10 @@ class AdminHandler(http.server.BaseHTTPRequestHandler):
         return self.reply(404, {"error": "no such endpoint"})
 
     def do_POST(self):
+        if self.path == "/forget":
+            with self.server.state.lock:
+                self.server.state.greeted.clear()
+            return self.reply(200, {})
         if self.path != "/queue":
             return self.reply(404, {"error": "no such endpoint"})
         n = int(self.headers.get("Content-Length", "0"))

@@ -16,7 +16,7 @@ done
 ok "vigilctl --help lists every option and the commands" bash -c '[ -z "'"${missing:-}"'" ] && "$VIGILCTL" --help | grep -q "settings import"'
 
 ok "agent starts" start_agent
-out=$(ctl status)
+out=$(ctl status --verbose)
 ok "status: exit 0 and the version" bash -c '[[ "$1" == *"Vigil agent "* && "$1" == *"State directory:"*"'"$STATE_DIR"'"* ]]' _ "$out"
 ok "status --json is JSON with pid and sections" bash -c \
 	'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json status | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"pid\"] > 1 and \"link\" in d[\"sections\"] and len(d[\"agent_id\"]) == 36"'
@@ -48,7 +48,7 @@ printf '[link]\nport = 1234\nsync_period = -3\n' >"$TEST_DIR/bad.ini"
 ok "a bad import names file and line, changes nothing" bash -c '
 	out=$("$VIGILCTL" settings import "$1" 2>&1); [ $? -eq 1 ] && [[ "$out" == *"bad.ini:3:"* ]] &&
 	"$VIGILCTL" settings show link.port | grep -q 8443' _ "$TEST_DIR/bad.ini"
-ok "history records who changed what" bash -c '"$VIGILCTL" settings history | grep -q "root .*(0).*link.port: 443 -> 8443"'
+ok "history records who changed what" bash -c '"$VIGILCTL" settings history | grep -q "root  *0  *link.port  *443  *8443"'
 ok "--json history is an array with uid 0" bash -c '"$VIGILCTL" --json settings history | python3 -c "import json,sys; h=json.load(sys.stdin); assert h and h[0][\"uid\"]==0"'
 
 ok "unambiguous prefixes are accepted" bash -c '"$VIGILCTL" sett sh link.port | grep -q "^link.port"'

@@ -141,7 +141,7 @@ tm send-keys -t shell C-c
 tm send-keys -t shell "settings show link.sync_period" Enter
 ok "Ctrl-C stops a running command, not the shell" wait_for 60 pane_has shell "Period of synchronization"
 tm send-keys -t shell Up
-ok "the session's history is kept" wait_for 60 bash -c 'tmux -L "vigil-cli-$1" capture-pane -p -t shell | tail -3 | grep -qF "vigil> settings show link.sync_period"' _ $$
+ok "the session's history is kept" wait_for 60 bash -c 'tmux -L "vigil-cli-$1" capture-pane -p -t shell | grep -v "^ *$" | tail -3 | grep -qF "vigil> settings show link.sync_period"' _ $$
 tm send-keys -t shell C-u C-d
 wait_for 60 has_rc shell
 [ "$(rc_of shell)" = 0 ] || { diag "exit status $(rc_of shell)"; show_pane shell; }

@@ -4,7 +4,7 @@
 # and the scan is in the past scans.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 17
+plan 19
 
 TREE="$TEST_DIR/tree"
 mkdir -p "$TREE/a" "$TREE/b"
@@ -46,6 +46,12 @@ wait_screen 60 "Options of the scan" >/dev/null
 keys C-u
 keys -l "$TREE"
 keys Tab Tab
+# A word that is not a collector is refused in the form, which names it and stays open.
+keys -l "ports, bogus"
+keys Enter
+ok "the form refuses a Skip word it does not know, naming it" wait_screen 60 'Skip: "bogus" is not one of processes, ports, files, system'
+ok "and the options are not taken" screen_lacks "skip ports, bogus"
+keys C-u
 keys -l "processes, ports, system"
 keys Enter
 ok "the options show in the screen" wait_screen 60 "skip processes, ports, system"

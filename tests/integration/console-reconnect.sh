@@ -20,7 +20,7 @@ keys F2
 start_agent --config "$TEST_DIR/vigild.conf"
 second_agent=$(ctl --json status | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
 ok "the console reconnects by itself" wait_screen 60 "agent .* connected"
-ok "the data come back (the new agent's pid)" wait_screen 60 "Process id  *$second_agent"
+ok "the data come back (the new agent's pid)" wait_screen 60 "pid $second_agent"
 ok "the same console process all along" sh -c "[ ! -e '$CONSOLE_RC' ] && [ '$(console_pid)' = '$pid_before' ] && [ $first_agent != $second_agent ]"
 ok "q quits cleanly" quit_console
 finish

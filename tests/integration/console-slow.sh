@@ -8,7 +8,7 @@ plan 6
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
 start_console LANG=C.UTF-8
-wait_screen 60 "Version " >/dev/null
+wait_screen 60 "Agent  *active" >/dev/null
 kill -STOP "$AGENT_PID"
 on_exit kill -CONT "$AGENT_PID"
 keys F9

@@ -3,7 +3,7 @@
 # output; get-file, a refused cancel, the quarantine view after a delete with quarantine.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 20
+plan 22
 
 : >"$TEST_DIR/vigild.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
@@ -24,13 +24,20 @@ ok "vigilctl task list has the same task" \
 	sh -c "'$VIGILCTL' --socket '$SOCKET' --json task list | grep -q '\"$marker\"'"
 # Enter opens the whole detail, Esc closes it.
 keys Enter
-ok "Enter shows the whole detail with the result" wait_screen 60 "exit_code: 0"
+ok "Enter shows the whole detail with the result" wait_screen 60 "Exit code:  *0"
+ok "in labelled lines with local times, no raw data" sh -c "
+	s=\$(tmux -L $TMUX_NAME capture-pane -p -t console)
+	printf '%s\n' \"\$s\" | grep -qE 'Requested: +[0-9]{2}:[0-9]{2} \([0-9]+ (s|min) ago\) by uid 0, here' &&
+	! printf '%s\n' \"\$s\" | grep -qE '[{}]|exit_code|1[0-9]{12}'"
 keys Escape
-# get-file with a relative path: the agent refuses the task and the list says why.
+# get-file with a relative path: the agent refuses the request before any task exists, and the
+# form says why and stays open.
 keys g
 wait_screen 60 "Collect a file" >/dev/null
 keys relative/path Enter
-ok "a refused task shows the agent's reason" wait_screen 60 "get-file .*refused.*relative/path"
+ok "a malformed request shows the agent's reason in the form" wait_screen 60 "relative/path: not an absolute path"
+ok "and no task was made of it" sh -c "! '$VIGILCTL' --socket '$SOCKET' task list | grep -q relative/path"
+keys Escape
 # delete-file with the quarantine, then the quarantine view lists the file.
 victim="$TEST_DIR/victim-$$.txt"
 echo "evidence" >"$victim"

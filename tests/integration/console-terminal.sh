@@ -15,7 +15,7 @@ import json, sys
 print([s["key"] for s in json.load(sys.stdin)].index("link.port"))')
 
 start_console LANG=C.UTF-8
-wait_screen 60 "Version " >/dev/null
+wait_screen 60 "Agent  *active" >/dev/null
 tabs=$(screen | tail -1)
 before=${tabs%%F9 *}
 click $((${#before} + 3)) $((CONSOLE_ROWS - 1))
@@ -36,13 +36,13 @@ ok "q quits cleanly" quit_console
 kill_tmux
 
 start_console LANG=C.UTF-8 NO_COLOR=1
-wait_screen 60 "Version " >/dev/null
+wait_screen 60 "Agent  *active" >/dev/null
 ok "NO_COLOR: no colours at all" sh -c "! { $(declare -f tmx coloured); TMUX_NAME=$TMUX_NAME; coloured; }"
 ok "NO_COLOR: q quits cleanly" quit_console
 kill_tmux
 
 start_console LANG=C LC_ALL=C
-wait_screen 60 "Version " >/dev/null
+wait_screen 60 "Agent  *active" >/dev/null
 keys F9
 ok "a non-UTF-8 locale: ASCII lines" wait_screen 60 "^-----"
 ok "ASCII: q quits cleanly" quit_console

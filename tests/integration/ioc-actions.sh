@@ -26,6 +26,7 @@ SLEEPER="vigil-act-$$"
 cp /bin/sleep "$TEST_DIR/$SLEEPER"
 "$TEST_DIR/$SLEEPER" 300 &
 SLEEPER_PID=$!
+SLEEPER_START=$(awk '{print $22}' "/proc/$SLEEPER_PID/stat")
 /bin/sleep 300 &
 OTHER_PID=$!
 on_exit "kill $SLEEPER_PID $OTHER_PID 2>/dev/null"
@@ -48,8 +49,8 @@ ok "the file is in the quarantine" bash -c "ctl --json quarantine list | grep -q
 
 ioc11 "$TEST_DIR/proc.ioc" proc-act ProcessItem/name string "$SLEEPER"
 ctl --json ioc scan "$TEST_DIR/proc.ioc" --no-files --no-ports --no-system --action terminate >"$TEST_DIR/t.json"
-ok "the scan matched and records the terminate" jcheck "$TEST_DIR/t.json" \
-	'd["actions"]==[{"action":"terminate","pid":'"$SLEEPER_PID"',"task_id":d["actions"][0]["task_id"]}]'
+ok "the scan matched and records the terminate, with the process's start time" jcheck "$TEST_DIR/t.json" \
+	'd["actions"]==[{"action":"terminate","pid":'"$SLEEPER_PID"',"start_time":'"$SLEEPER_START"',"task_id":d["actions"][0]["task_id"]}]'
 ok "the matched process is gone" wait_for 60 bash -c "! kill -0 $SLEEPER_PID 2>/dev/null || grep -q '^State:.*Z' /proc/$SLEEPER_PID/status"
 ok "another process is untouched" kill -0 "$OTHER_PID"
 finish

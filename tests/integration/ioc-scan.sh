@@ -60,7 +60,7 @@ ok "name + hash on one file: match" jcheck "$TEST_DIR/s1.json" \
 ok "the match names the file and the indicator, and not the excluded copy" jcheck "$TEST_DIR/s1.json" \
 	'd["iocs"][0]["matches"]==[{"indicator":"file-ioc-and","items":[{"document":"FileItem","path":"'"$TREE"'/a/dropper.bin"}]}]'
 ok "stats: 2 files seen, 1 hashed" jcheck "$TEST_DIR/s1.json" \
-	'd["stats"]["files_seen"]==2 and d["stats"]["files_hashed"]==1 and "seconds" in d["stats"]'
+	'd["stats"]["files_seen"]==2 and d["stats"]["files_hashed"]==1 and "duration_ms" in d["stats"]'
 
 ctl --json ioc scan "$TEST_DIR/file.ioc" --path "$TREE" --hint '/b/' --no-processes --no-ports --no-system >"$TEST_DIR/s1h.json"
 ok "--hint limits the files evaluated" jcheck "$TEST_DIR/s1h.json" \
@@ -120,8 +120,11 @@ scan_running() { ctl --json ioc results | python3 -c 'import json,sys; d=json.lo
 wait_for 60 scan_running
 kill -INT "$CTL_PID"
 wait "$CTL_PID"
-ok "Ctrl-C: the scan ends cancelled, its result unknown" jcheck "$TEST_DIR/s6.json" \
-	'd["state"]=="cancelled" and d["iocs"][0]["result"]=="unknown"'
-ok "the agent takes a new scan after a cancel" ctl --json ioc scan "$TEST_DIR/file.ioc" --path "$TREE" --no-processes --no-ports
+rc=$?
+ok "Ctrl-C: the scan ends cancelled, its result unknown, exit status 1 ($rc)" jcheck "$TEST_DIR/s6.json" \
+	'd["state"]=="cancelled" and d["iocs"][0]["result"]=="unknown" and '"$rc"' == 1'
+# It matches: exit status 4 (see ioc-status.sh).
+ok "the agent takes a new scan after a cancel" \
+	test "$(status_of ctl --json ioc scan "$TEST_DIR/file.ioc" --path "$TREE" --no-processes --no-ports)" = 4
 
 finish

@@ -11,11 +11,12 @@ plan 22
 
 # iso_field KEY: one field of isolation status --json.
 iso_field() { ctl --json isolation status | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
-# iso_until_in: seconds from the agent's "now" (test.clock with no move) to the auto-release.
+# iso_until_in: seconds from the agent's "now" (test.clock with no move) to the auto-release
+# (until_ms: the moment in milliseconds beside until's RFC 3339 text).
 iso_until_in() {
 	local now
 	now=$(test_clock 0 | python3 -c 'import json,sys; print(json.load(sys.stdin)["now"])') || return 1
-	echo $(($(iso_field until) - now))
+	echo $(($(iso_field until_ms) / 1000 - now))
 }
 
 use_test_agent

@@ -14,7 +14,8 @@ set -u
 : "${VIGILD:?VIGILD must point at the vigild binary}"
 : "${VIGILCTL:?VIGILCTL must point at the vigilctl binary}"
 
-TEST_NAME=$(basename "$0" .sh)
+# A variant that runs another test's script (exec) names itself in VIGIL_TEST_NAME.
+TEST_NAME=${VIGIL_TEST_NAME:-$(basename "$0" .sh)}
 TEST_DIR=$(mktemp -d "/tmp/vigil-test.${TEST_NAME}.XXXXXX")
 chmod 755 "$TEST_DIR"
 STATE_DIR="$TEST_DIR/state"
@@ -30,8 +31,8 @@ _tap_failed=0
 _cleanups=()
 
 export VIGIL_SOCKET="$SOCKET" SOCKET STATE_DIR TEST_DIR AGENT_LOG AGENT_CONFIG
-# VIGIL_LOCALEDIR (set by make check) points the programs at the catalog built for the tests,
-# so that LANGUAGE=fr works before installation.
+# Run from the build tree, the programs find the catalogs compiled there (locale/), so that
+# LANGUAGE=fr works before installation; VIGIL_LOCALEDIR would name another directory.
 
 plan() { echo "1..$1"; }
 
@@ -58,12 +59,26 @@ _cleanup() {
 	local i
 	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[$i]}" >/dev/null 2>&1 || true; done
 	stop_agent >/dev/null 2>&1 || true
+	export_events
 	if [ "$_tap_failed" -gt 0 ] && [ -f "$AGENT_LOG" ]; then
 		diag "agent log:"; sed 's/^/#   /' "$AGENT_LOG" | tail -50
 	fi
 	rm -rf "$TEST_DIR"
 }
 trap _cleanup EXIT
+
+# export_events: keeps what the test's agents emitted (their spools, under $TEST_DIR) in
+# tests/ocsf-events/$TEST_NAME.jsonl of the build tree, where the OCSF conformance test that
+# runs after the suite validates it (tests/ocsf/conformance.sh).  An export that fails leaves
+# a line there that the conformance test reports.
+export_events() {
+	[ -n "${VIGIL_TOP_BUILDDIR:-}" ] || return 0
+	local out="$VIGIL_TOP_BUILDDIR/tests/ocsf-events/$TEST_NAME.jsonl"
+	if ! python3 "$VIGIL_TOP_SRCDIR/tests/ocsf/export-spool.py" "$out" "$TEST_DIR" 2>"$TEST_DIR/export.err"; then
+		mkdir -p "${out%/*}"
+		printf 'export of the spools of %s failed: %s\n' "$TEST_NAME" "$(head -c 300 "$TEST_DIR/export.err" | tr '\n' ' ')" >"$out"
+	fi
+}
 
 # wait_for SECONDS COMMAND...: runs COMMAND every 50 ms until it succeeds; fails when it still
 # has not after SECONDS.  SECONDS is a failure limit, not a window: the suite runs on loaded
@@ -134,6 +149,17 @@ test_emit() {
 	python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" test.emit \
 		"{\"count\": $1, \"class_uid\": ${2:-0}}"
 }
+
+# reader_group: a group of its own for the agent's read-only access (removed at exit), named in
+# $AGENT_CONFIG; sets $group and $gid.  as_reader ARGS...: vigilctl as user nobody in that group.
+reader_group() {
+	group="vgr$$"
+	groupadd "$group" || { echo "Bail out! cannot create a test group"; exit 1; }
+	on_exit groupdel "$group"
+	gid=$(getent group "$group" | cut -d: -f3)
+	printf '[agent]\ngroup = %s\n' "$group" >"$AGENT_CONFIG"
+}
+as_reader() { setpriv --reuid=65534 --regid=65534 --groups="$gid" -- "$VIGILCTL" --socket "$SOCKET" "$@"; }
 
 # test_clock SECONDS: the test agent moves its clock (the "now" of its policies: isolation
 # auto-release, release after no contact, the link's hourly limits) forward by SECONDS, and

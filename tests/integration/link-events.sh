@@ -5,7 +5,7 @@
 # the hourly limits hold events back until the next hour (on the test agent's clock).
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 18
+plan 20
 
 make_pki
 DEAD=$(free_port)
@@ -95,5 +95,15 @@ after=$(central_events main | wc -l)
 ok "an hour later: ten more sent ($((after - before)) in all)" test $((after - before)) -eq 50
 ok "and the last ten wait for the hour after" test "$(link_field events_waiting)" -eq 10
 ok "long polls were never cut short as too slow" bash -c "! grep -q 'did not answer in time' '$AGENT_LOG'"
+
+# A server that forgot the agent (restarted, or another one at the same address) answers 409:
+# the agent says hello again, then sends what it had to send.
+hellos=$(central_stat "$ADMIN" hello)
+central_admin "$ADMIN" /forget
+rid=$(central_queue "$ADMIN" '{"action": "query", "target": {"features": ["versions"]}}')
+ok "after a 409 the agent says hello again and its response arrives" wait_for 120 bash -c \
+	"grep -q '\"$rid\"' '$TEST_DIR/central-main/responses.jsonl' && [ \$(central_stat $ADMIN hello) -gt $hellos ]"
+ok "the server found no breach of the protocol ($(central_stat "$ADMIN" protocol_errors) errors)" \
+	test "$(central_stat "$ADMIN" protocol_errors)" = 0
 ok "the agent stops cleanly (no leak under the sanitizers)" stop_agent
 finish

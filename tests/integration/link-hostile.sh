@@ -4,7 +4,7 @@
 # never ends, a slow-loris server.  The agent stays up, bounded in memory, and says what happened.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 10
+plan 11
 
 make_pki
 start_agent
@@ -65,6 +65,7 @@ wait_for 120 refusals 3
 gaps=$(refusals)
 ok "the agent waited as asked: ${gaps:-no} s between attempts" \
 	python3 -c 'import sys; g = [float(x) for x in sys.argv[1:]]; sys.exit(0 if len(g) >= 2 and min(g) >= 5.9 else 1)' $gaps
+ok "a 503 is a pause, not a reconnection: one hello" test "$(central_stat "$ADMIN" hello)" = 1
 ctl server remove "127.0.0.1:$PORT" >/dev/null
 stop_central slow
 

@@ -6,7 +6,7 @@
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/isolation-net.sh"
-plan 10
+plan 12
 
 ok "namespaces and peers are up" net_setup
 make_pki
@@ -50,7 +50,13 @@ PY
 }
 
 ok "the link is connected" wait_for 60 bash -c "[ \"\$(link_field state)\" = connected ]"
-rid=$(queue '{"action": "contain", "target": {"device": {}}, "args": {"er": {"device_containment": "network_isolation", "permitted_addresses": [{"ipv4_net": "'"$C4"'"}]}}}')
+host=$(hostname)
+# Without device_containment the profile says no: answered 400, nothing isolated.  (Sent on
+# purpose outside the profile: the conformance test checks only the answer.)
+rid=$(queue '{"deliberate": true, "command": {"action": "contain", "target": {"device": {"hostname": "'"$host"'"}}}}')
+ok "contain device without device_containment is answered 400" test "$(status_of_response "$rid")" = 400
+ok "and isolation stays off" test "$(ctl --json isolation status | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')" = off
+rid=$(queue '{"action": "contain", "target": {"device": {"hostname": "'"$host"'"}}, "args": {"er": {"device_containment": "network_isolation", "permitted_addresses": {"ipv4_net": ["'"$C4"'"]}}}}')
 ok "contain device is answered 200" test "$(status_of_response "$rid")" = 200
 ok "isolation status says on" wait_for 60 bash -c "[ \"\$(ctl --json isolation status | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"state\"])')\" = on ]"
 ok "the permitted address is an exception" bash -c "ctl --json isolation status | grep -qF '$C4'"
@@ -58,7 +64,7 @@ ok "isolated: A cannot reach B:9000" wait_for 60 blocked "$NS_A" tcp "$B4" 9000
 ok "the permitted address is reachable: A reaches C:9000" flows "$NS_A" tcp "$C4" 9000
 rid=$(queue '{"action": "query", "target": {"features": []}}')
 ok "the server is still reachable (a command is answered)" test "$(status_of_response "$rid")" = 200
-rid=$(queue '{"action": "allow", "target": {"device": {}}}')
+rid=$(queue '{"action": "allow", "target": {"device": {"hostname": "'"$host"'"}}}')
 ok "allow device is answered 200" test "$(status_of_response "$rid")" = 200
 ok "isolation status says off" wait_for 60 bash -c "[ \"\$(ctl --json isolation status | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"state\"])')\" = off ]"
 finish

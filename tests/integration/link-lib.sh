@@ -9,6 +9,13 @@ PKI="$TEST_DIR/pki"
 declare -A CENTRAL_PIDS=()
 # The link tests fill the spool with the test agent's test.emit.
 use_test_agent
+# Every OpenC2 exchange of this test, recorded by the reference server for the conformance
+# test (integration/openc2-conformance.sh), which make check runs after the link tests.
+if [ -n "${VIGIL_OPENC2_TRAFFIC_DIR:-}" ]; then
+	mkdir -p "$VIGIL_OPENC2_TRAFFIC_DIR"
+	export VIGIL_OPENC2_TRAFFIC="$VIGIL_OPENC2_TRAFFIC_DIR/$TEST_NAME.jsonl"
+	: >"$VIGIL_OPENC2_TRAFFIC"
+fi
 
 # free_port: prints a TCP port that nothing listens on now (the kernel picks it).
 free_port() {
@@ -107,6 +114,16 @@ print(json.load(urllib.request.urlopen(req, timeout=60))["request_id"])
 PY
 }
 
+# central_stat ADMIN-PORT KEY: one counter of the server's /stats.
+central_stat() {
+	python3 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('http://127.0.0.1:$1/stats', timeout=5))['$2'])"
+}
+
+# central_admin ADMIN-PORT PATH: POSTs an empty object to an admin endpoint.
+central_admin() {
+	python3 -c "import urllib.request; urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:$1$2', data=b'{}', method='POST'), timeout=5)"
+}
+
 # central_events TAG: prints the metadata.uid of every event the server stored, one a line.
 central_events() {
 	python3 - "$TEST_DIR/central-$1/events.jsonl" <<'PY'
@@ -135,4 +152,4 @@ setup_link() {
 
 # For checks run through "wait_for 60 bash -c '...'".
 export SOCKET TEST_DIR
-export -f ctl link_field link_error_has central_events
+export -f ctl link_field link_error_has central_events central_stat

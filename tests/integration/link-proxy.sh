@@ -4,7 +4,7 @@
 # proxy password is reported as such in status.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 12
+plan 14
 
 make_pki
 PORT=$(free_port)
@@ -45,6 +45,12 @@ ok "server check goes through the proxy" bash -c "ctl server check | grep -q 'th
 echo "not-the-password" >"$TEST_DIR/proxy.pass"
 ctl proxy set "http://127.0.0.1:$PX" --user vigil --password-file "$TEST_DIR/proxy.pass" >/dev/null
 ok "a wrong proxy password is reported in status" wait_for 60 link_error_has "proxy authentication failed"
+ok "... as a sentence that says what to check" link_error_has "the proxy refused the user and password (HTTP 40"
+# A proxy that is not there: said so, with its address, not in the library's words.
+NX=$(free_port)
+ctl proxy set "http://127.0.0.1:$NX" >/dev/null
+ok "nothing listens on the proxy: said so" wait_for 60 link_error_has "nothing listens on 127.0.0.1:$NX: check the proxy's address and port"
+ctl proxy set "http://127.0.0.1:$PX" --user vigil --password-file "$TEST_DIR/proxy.pass" >/dev/null
 
 # SOCKS5 with a user and password (a small SOCKS5 server of the test suite).
 SX=$(free_port)

@@ -6,7 +6,7 @@
 # the fallback, where a write is seen when the file is opened for writing.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-lib.sh"
-plan 8
+plan 12
 
 MARK="vgfile-$$-$RANDOM"
 DIR="$TEST_DIR/files"
@@ -44,4 +44,21 @@ rm "$DIR/$MARK.renamed"
 del=$(wait_event 60 "e['class_uid'] == 1001 and e['activity_id'] == 4 and e['file']['path'] == '$DIR/$MARK.renamed'" "$MARK")
 ok "the deletion is stored" test -n "$del"
 ok "with the process that deleted it" test "$(jget "${del:-{\}}" "e['actor']['process']['pid'] > 0")" = True
+# The same events as text: the activity and the acting process tell the rows apart.
+rows=$(ctl telemetry show --type file --grep "$MARK" --limit 50)
+diag "$rows"
+ok "telemetry show tells create, update, rename and delete apart, with the pid" bash -c '
+	for a in create update rename delete; do
+		grep -qE "^[0-9-]+ [0-9:.]+  file +$a +[0-9]+  .*$2" <<<"$1" || { echo "no $a row"; exit 1; }
+	done' _ "$rows" "$MARK"
+
+# An unprivileged user names a file with terminal sequences (OSC 0 sets the window's title):
+# telemetry show prints them escaped, its --json output keeps the name exact.
+chmod 0777 "$DIR"
+TITLE=$(printf '%s\033]0;pwned\007.t' "$MARK")
+setpriv --reuid=65534 --regid=65534 --clear-groups -- sh -c 'printf x >"$1"' sh "$DIR/$TITLE"
+ok "the creation of the user's file is stored" wait_event 60 "e['class_uid'] == 1001 and e['file']['path'] == '$DIR/$MARK' + chr(27) + ']0;pwned' + chr(7) + '.t'" "$MARK"
+ctl telemetry show --limit 10000 --grep "$MARK" >"$TEST_DIR/show.txt"
+ok "telemetry show prints its name escaped" grep -qF "$MARK\\x1b]0;pwned\\x07.t" "$TEST_DIR/show.txt"
+ok "and no control character" eval "! LC_ALL=C grep -qP '[\\x00-\\x08\\x0b-\\x1f\\x7f]' '$TEST_DIR/show.txt'"
 finish

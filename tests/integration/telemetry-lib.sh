@@ -8,9 +8,10 @@
 # The lock is held by a process of its own that ends with the test's shell, not by a
 # descriptor of the shell: every child would inherit that one, and a child left behind (a
 # server a test forgot) would hold the lock after the test and stall every suite on the host.
+# (tail writes to /dev/null: on a pipe whose reader has gone, it would end at once.)
 _audit_lock_ready="$TEST_DIR/audit-lock.fifo"
 mkfifo "$_audit_lock_ready"
-flock -w 3600 /tmp/vigil-audit-tests.lock -c "echo locked; exec tail --pid=$$ -f /dev/null" \
+flock -w 3600 /tmp/vigil-audit-tests.lock -c "echo locked; exec tail --pid=$$ -f /dev/null >/dev/null" \
 	</dev/null >"$_audit_lock_ready" 2>/dev/null &
 read -r _audit_locked <"$_audit_lock_ready" || true
 if [ "$_audit_locked" != locked ]; then
@@ -27,7 +28,7 @@ TEL_SENSOR=${TEL_SENSOR:-audit}
 
 # tel_start_agent: vigild on the test's state directory, with an empty configuration file.
 tel_start_agent() {
-	"$VIGILD" --foreground --config "$TEL_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
+	"${AGENT_PREFIX[@]}" "$VIGILD" --foreground --config "$TEL_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug --set "telemetry.sensor=$TEL_SENSOR" "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_for 60 "$VIGILCTL" --socket "$SOCKET" status; then

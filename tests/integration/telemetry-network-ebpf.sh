@@ -2,4 +2,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # telemetry-network.sh with the eBPF sensor (telemetry.sensor=ebpf).
 export TEL_SENSOR=ebpf
+# Its own name for what it leaves behind (lib.sh).
+export VIGIL_TEST_NAME=$(basename "$0" .sh)
 exec /bin/bash "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-network.sh"

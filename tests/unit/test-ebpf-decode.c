@@ -106,6 +106,11 @@ static void test_exec(void **state)
 	assert_string_equal(str_at(e, "process", "name", NULL), "prog");
 	assert_string_equal(str_at(e, "process", "user", "uid"), "1000");
 	assert_string_equal(str_at(e, "process", "cmd_line", NULL), "/usr/bin/prog -x two words");
+	/* OCSF: the launch's actor is the parent; the program is an executable file. */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(e, "actor"), "process"), "pid")),
+			 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(e, "process"), "file"), "type_id")),
+			 8);
 	assert_string_equal(str_at(e, "unmapped", "cwd", NULL), "/home/u");
 	argv = json_object_get(json_object_get(e, "unmapped"), "argv");
 	assert_int_equal(json_array_size(argv), 3);
@@ -224,21 +229,25 @@ static void test_network(void **state)
 	assert_string_equal(str_at(e, "dst_endpoint", "ip", NULL), "fd00::1");
 	json_decref(e);
 
-	/* Listening: the local end only. */
+	/* Listening: the local end only, the destination of what comes. */
 	n = net_record(VG_BPF_LISTEN, AF_INET);
 	e = vg_ebpf_decode(&dec, &n, sizeof(n));
 	assert_int_equal(json_integer_value(json_object_get(e, "activity_id")), 7);
-	assert_null(json_object_get(e, "dst_endpoint"));
+	assert_null(json_object_get(e, "src_endpoint"));
+	assert_string_equal(str_at(e, "dst_endpoint", "ip", NULL), "10.0.0.1");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "connection_info"), "direction_id")), 1);
 	json_decref(e);
 
-	/* UDP from an unbound socket: the local end is a port. */
+	/* UDP from an unbound socket: no local address, so no local endpoint (OCSF wants an
+	 * address in one); its port is unmapped. */
 	n = net_record(VG_BPF_UDP_SEND, AF_INET);
 	n.protocol = IPPROTO_UDP;
 	memset(n.local_addr, 0, sizeof(n.local_addr));
 	e = vg_ebpf_decode(&dec, &n, sizeof(n));
 	assert_string_equal(str_at(e, "connection_info", "protocol_name", NULL), "udp");
-	assert_null(json_object_get(json_object_get(e, "src_endpoint"), "ip"));
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "src_endpoint"), "port")), 40000);
+	assert_null(json_object_get(e, "src_endpoint"));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "unmapped"), "local_port")), 40000);
+	assert_int_equal(json_integer_value(json_object_get(e, "status_id")), 1);
 	json_decref(e);
 }
 

@@ -117,6 +117,8 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		const char *def;
 		long long min, max;
 	} expected[] = {
+		{ "agent.control_max_per_user", VG_SETTING_INT, "16", 1, 64 },
+		{ "agent.control_idle_seconds", VG_SETTING_INT, "300", 5, 86400 },
 		{ "link.servers", VG_SETTING_LIST, "", 0, 16 },
 		{ "link.port", VG_SETTING_INT, "443", 1, 65535 },
 		{ "link.client_certificate", VG_SETTING_BOOL, "no", 0, 0 },
@@ -153,6 +155,13 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		{ "tasks.run_default_user", VG_SETTING_STRING, "root", 0, 0 },
 		{ "tasks.run_default_timeout", VG_SETTING_INT, "600", 1, 86400 },
 		{ "tasks.terminate_grace_seconds", VG_SETTING_INT, "5", 0, 300 },
+		{ "tasks.run_memory_max_mb", VG_SETTING_INT, "1024", 0, 1048576 },
+		{ "tasks.run_tasks_max", VG_SETTING_INT, "512", 0, 4194304 },
+		{ "tasks.protected_paths", VG_SETTING_LIST, "", 0, 64 },
+		{ "tasks.collected_max_mb", VG_SETTING_INT, "2048", 1, 1048576 },
+		{ "tasks.collected_max_days", VG_SETTING_INT, "14", 1, 3650 },
+		{ "tasks.journal_max_mb", VG_SETTING_INT, "256", 1, 1048576 },
+		{ "tasks.journal_max_days", VG_SETTING_INT, "90", 1, 3650 },
 		{ "ioc.hash_limit_mib", VG_SETTING_INT, "200", 1, 1048576 },
 		{ "ioc.max_document_kib", VG_SETTING_INT, "1024", 1, 4096 },
 		{ "ioc.file_strings", VG_SETTING_BOOL, "no", 0, 0 },
@@ -168,6 +177,11 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		{ "export.client_certificate", VG_SETTING_BOOL, "no", 0, 0 },
 		{ "export.timeout", VG_SETTING_INT, "10", 1, 600 },
 		{ "export.heartbeat_period", VG_SETTING_INT, "300", 0, 86400 },
+		{ "detection.enabled", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "detection.rules_dirs", VG_SETTING_LIST, PKGDATADIR "/rules," SYSCONFDIR "/vigil/rules", 0, 32 },
+		{ "detection.policies", VG_SETTING_LIST, "", 0, 128 },
+		{ "detection.read_watches", VG_SETTING_LIST, "/etc/shadow,/etc/gshadow", 0, 32 },
+		{ "detection.keep", VG_SETTING_INT, "10000", 100, 1000000 },
 	};
 	struct fixture *f = *state;
 	size_t n;
@@ -194,9 +208,12 @@ static void test_agent_registry_from_subsystem_tables(void **state)
 	struct fixture *f = *state;
 	const struct vg_subsystem *const *subs;
 	const struct vg_setting_def *const *defs;
-	size_t n, nsubs, at = 0;
+	size_t n, nsubs, at = 2;
 
 	defs = vg_setting_registry_defs(f->reg, &n);
+	/* The core's own (agent.*) come first. */
+	assert_ptr_equal(defs[0], VG_SETTING_DEF(VG_S_AGENT_CONTROL_MAX_PER_USER));
+	assert_ptr_equal(defs[1], VG_SETTING_DEF(VG_S_AGENT_CONTROL_IDLE_SECONDS));
 	subs = vg_agent_subsystems(&nsubs);
 	for (size_t i = 0; i < nsubs; i++) {
 		if (!subs[i]->settings)
@@ -207,9 +224,9 @@ static void test_agent_registry_from_subsystem_tables(void **state)
 		}
 	}
 	assert_int_equal(at, n);
-	/* Each subsystem owns its keys: isolation starts first, so its settings come first. */
-	assert_string_equal(defs[0]->key, "isolation.auto_release_hours");
-	assert_int_equal(vg_setting_registry_index(f->reg, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), 6);
+	/* Each subsystem owns its keys: isolation starts first, so its settings come next. */
+	assert_string_equal(defs[2]->key, "isolation.auto_release_hours");
+	assert_int_equal(vg_setting_registry_index(f->reg, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), 8);
 	assert_ptr_equal(vg_setting_registry_find(f->reg, "link.port", NULL), VG_SETTING_DEF(VG_S_LINK_PORT));
 }
 

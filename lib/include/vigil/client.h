@@ -33,6 +33,11 @@ int vg_client_fd(const struct vg_client *c);
 int vg_client_call(struct vg_client *c, enum vg_cmd cmd, json_t *args, int timeout_ms,
 		   json_t **result, struct vg_error *err);
 
+/* An error in the wire form ({code, message, msgid, args, prefix}: a response's error, or one
+ * that a result carries, such as a warning) as a struct vg_error, so that vg_error_text shows it
+ * in the caller's language.  A missing code is -EIO. */
+void vg_client_error_of(const json_t *error, struct vg_error *err);
+
 /* Asynchronous use.  The response handler gets the request id, and either the result
  * (ok) or an error. */
 typedef void (*vg_client_response_fn)(uint64_t id, json_t *result, const struct vg_error *err, void *data);

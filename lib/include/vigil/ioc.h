@@ -157,6 +157,17 @@ enum vg_ioc_truth vg_ioc_eval_object(struct vg_ioc_eval *ev, const struct vg_ioc
  * were all given; tests on the others are unknown. */
 enum vg_ioc_truth vg_ioc_eval_finish(struct vg_ioc_eval *ev, unsigned collected);
 
+/* What identifies a matched object beyond its labels, taken when it matched (a scan with
+ * vg_ioc_scan.identify): an action on it can then check that it acts on that very object. */
+struct vg_ioc_identity {
+	bool known;                     /* false: not asked for, or the object could not be held */
+	uint64_t dev, ino;              /* a file: its device and inode */
+	char sha256[65];                /* a file: its content's SHA-256 ("" above the hash limit) */
+	unsigned long long start_time;  /* a process: clock ticks after boot (/proc/PID/stat field 22) */
+	int pidfd;                      /* a process: a pidfd held since the match, or -1; the evaluation
+					 * owns it (vg_ioc_eval_free closes it): dup it to keep it */
+};
+
 /* After vg_ioc_eval_finish(): the objects that made the document match, each with the id of
  * the Indicator it satisfied (at most 32 per Indicator). */
 struct vg_ioc_match {
@@ -164,6 +175,7 @@ struct vg_ioc_match {
 	enum vg_ioc_doc doc;
 	const char *label_key[2];
 	const char *label[2];
+	struct vg_ioc_identity identity;
 };
 
 size_t vg_ioc_eval_match_count(const struct vg_ioc_eval *ev);
@@ -179,6 +191,17 @@ const char *vg_ioc_truth_name(enum vg_ioc_truth t);  /* "match", "no-match", "un
  * every object to each document's evaluation.  Runs on the calling thread, which should be a
  * worker; the progress callback and the cancel flag let the caller watch and stop it.
  */
+/* What a scan is doing, in the order it does it (stats.phase). */
+enum vg_ioc_phase {
+	VG_IOC_PHASE_START = 0,
+	VG_IOC_PHASE_SYSTEM,            /* the system facts, users, routes... */
+	VG_IOC_PHASE_PROCESSES,
+	VG_IOC_PHASE_PORTS,
+	VG_IOC_PHASE_COUNTING,          /* counting the files before a hashing walk (for the ETA) */
+	VG_IOC_PHASE_FILES,             /* the walk proper */
+	VG_IOC_PHASE_DONE,
+};
+
 struct vg_ioc_scan_stats {
 	uint64_t files_seen;
 	uint64_t files_total;           /* known before the walk only for hashing scans, else 0 */
@@ -190,6 +213,8 @@ struct vg_ioc_scan_stats {
 	uint64_t ports;
 	uint64_t objects;               /* of the other documents */
 	double seconds;
+	enum vg_ioc_phase phase;        /* progress is also called when it changes */
+	uint64_t files_counted;         /* in VG_IOC_PHASE_COUNTING: the files counted so far */
 };
 
 struct vg_ioc_scan {
@@ -222,6 +247,10 @@ struct vg_ioc_scan {
 	 * walks and evaluates, in the walk's order, and is one of them: it hashes the file the
 	 * evaluation waits for when no other thread has taken it yet.  1: it alone. */
 	unsigned threads;
+
+	/* Record each match's identity (vg_ioc_match.identity): the device, inode and SHA-256 of
+	 * a file, the start time of a process and a pidfd on it, for a caller that acts on matches. */
+	bool identify;
 };
 
 /* Runs the scan on the calling thread (a worker: it walks the file
