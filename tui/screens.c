@@ -29,13 +29,13 @@
 	X(dashboard) \
 	X(telemetry) \
 	X(tasks) \
-	X(detections) \
 	X(ioc) \
 	X(isolation) \
 	X(servers) \
 	X(exclusions) \
 	X(settings) \
 	X(history) \
+	X(detections) \
 	X(help)
 
 #define DECLARE(name) extern const struct vg_screen_class vg_screen_##name;
