@@ -6,4 +6,5 @@ include $(srcdir)/link/link.mk
 include $(srcdir)/isolation/isolation.mk
 include $(srcdir)/tasks/tasks.mk
 include $(srcdir)/scan/scan.mk
+include $(srcdir)/export/export.mk
 include $(srcdir)/detect/detect.mk

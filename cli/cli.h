@@ -154,6 +154,7 @@ extern const struct vg_cli_command vg_cli_cmds_link[];
 extern const struct vg_cli_command vg_cli_cmds_isolation[];
 extern const struct vg_cli_command vg_cli_cmds_task[];
 extern const struct vg_cli_command vg_cli_cmds_ioc[];
+extern const struct vg_cli_command vg_cli_cmds_export[];
 extern const struct vg_cli_command vg_cli_cmds_detection[];
 
 /* vigilctl itself: its options, read by the same parser (main.c). */

@@ -597,6 +597,93 @@ static void detection_part(const json_t *sec, int64_t now, struct vg_present_par
 	item(p, _("Events evaluated"), "%lld", vg_present_num(sec, "evaluated"));
 }
 
+/* The event exports: a sink's name and state in words. */
+static const char *sink_label(const char *name)
+{
+	if (is(name, "jsonl"))
+		return _("JSON Lines");
+	if (is(name, "syslog"))
+		return _("syslog");
+	if (is(name, "relp"))
+		return _("RELP");
+	return name;
+}
+
+static const char *sink_state(const char *state, enum vg_level *level)
+{
+	static const struct {
+		const char *word, *text;
+		enum vg_level level;
+	} states[] = {
+		{ "up to date", N_("up to date"), VG_LEVEL_OK },     { "delivering", N_("delivering"), VG_LEVEL_OK },
+		{ "starting", N_("starting"), VG_LEVEL_OK },         { "waiting to retry", N_("waiting to retry"), VG_LEVEL_WARN },
+		{ "off", N_("off"), VG_LEVEL_OFF },
+	};
+
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (is(state, states[i].word)) {
+			*level = states[i].level;
+			return _(states[i].text);
+		}
+	*level = VG_LEVEL_WARN;
+	return state;
+}
+
+/* Exports: a line per sink that is on ("RELP: up to date, 5120 delivered, 0 lost"), each
+ * sink's last error as the problem, losses in the warning colour. */
+static void export_part(const json_t *sec, int64_t now, struct vg_present_part *p)
+{
+	const json_t *s;
+	size_t i, on = 0;
+	enum vg_level worst = VG_LEVEL_OK, level;
+	char line[256], when[96];
+
+	json_array_foreach(json_object_get(sec, "sinks"), i, s) {
+		const char *label = sink_label(vg_present_str(s, "name")), *state;
+		long long lost = vg_present_num(s, "lost");
+
+		if (!json_is_true(json_object_get(s, "enabled"))) {
+			item(p, label, "%s", _("off"));
+			continue;
+		}
+		on++;
+		state = sink_state(vg_present_str(s, "state"), &level);
+		if (lost > 0 && level < VG_LEVEL_WARN)
+			level = VG_LEVEL_WARN;
+		if (vg_present_str(s, "last_error")[0] && level < VG_LEVEL_WARN)
+			level = VG_LEVEL_WARN;
+		if (level > worst)
+			worst = level;
+		/* TRANSLATORS: one export sink: its name, state, events delivered and lost ("RELP: up to
+		 * date, 5120 delivered, 0 lost"). */
+		snprintf(line, sizeof(line), _("%s: %s, %lld delivered, %lld lost"), label, state,
+			 vg_present_num(s, "delivered"), lost);
+		append(p->summary, sizeof(p->summary), "; ", line);
+		if (vg_present_str(s, "last_error")[0]) {
+			snprintf(line, sizeof(line), "%s: %s", label, vg_present_str(s, "last_error"));
+			append(p->problem, sizeof(p->problem), PROBLEM_SEP, line);
+		}
+		if (vg_present_num(s, "last_delivery_ms") > 0)
+			vg_present_when(when, sizeof(when), vg_present_num(s, "last_delivery_ms") / 1000, now);
+		else
+			snprintf(when, sizeof(when), "%s", _("never"));
+		/* TRANSLATORS: an export sink in the details: receiver, state, deliveries, losses, the
+		 * last delivery. */
+		item(p, label, _("%s, %s, %lld delivered, %lld lost, last delivery %s"), vg_present_str(s, "target"), state,
+		     vg_present_num(s, "delivered"), lost, when);
+	}
+	if (!on)
+		set_state(p, _("off"), VG_LEVEL_OFF);
+	else if (worst >= VG_LEVEL_WARN)
+		set_state(p, _("delivering with trouble"), worst);
+	else
+		set_state(p, _("delivering"), VG_LEVEL_OK);
+	if (vg_present_num(sec, "heartbeat_period") > 0)
+		item(p, _("Heartbeat"), _("every %lld s"), vg_present_num(sec, "heartbeat_period"));
+	else
+		item(p, _("Heartbeat"), "%s", _("none"));
+}
+
 /* A part this client does not know: its state word and its plain fields. */
 static void other_part(const json_t *sec, struct vg_present_part *p)
 {
@@ -634,6 +721,7 @@ static const struct {
 	{ "tasks", N_("Tasks") },
 	{ "ioc", N_("IOC scans") },
 	{ "detection", N_("Detection") },
+	{ "export", N_("Exports") },
 };
 
 void vg_present_section(const char *name, const char *label, const json_t *sec, int64_t now,
@@ -658,6 +746,8 @@ void vg_present_section(const char *name, const char *label, const json_t *sec, 
 		ioc_part(sec, p);
 	else if (is(name, "detection"))
 		detection_part(sec, now, p);
+	else if (is(name, "export"))
+		export_part(sec, now, p);
 	else
 		other_part(sec, p);
 }

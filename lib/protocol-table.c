@@ -90,6 +90,11 @@ static const struct vg_proto_arg args_server_check[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct vg_proto_arg args_export_test[] = {
+	{ "sink", VG_ARG_STRING, 0, "jsonl, syslog or relp (default: every sink that is on)" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct vg_proto_arg args_proxy_set[] = {
 	{ "url", VG_ARG_STRING, VG_ARG_REQUIRED, "http, https, socks5 or socks5h URL" },
 	{ "user", VG_ARG_STRING, 0, "the proxy user" },
@@ -461,4 +466,10 @@ const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 	[VG_CMD_DETECTION_RULES_ENABLE] = { VG_CMD_DETECTION_RULES_ENABLE, "detection.rules.enable", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
 		"Enable a disabled rule; answers when in force",
 		"{rule, generation, rules, refused, loaded, loaded_ms, rejects[]}", args_detection_rule_id },
+	[VG_CMD_EXPORT_STATUS] = { VG_CMD_EXPORT_STATUS, "export.status", VG_ACCESS_READ, 2, 0, NULL,
+		"The event exports: each sink's state, position, deliveries and losses",
+		"{sinks[], heartbeat_period}", NULL },
+	[VG_CMD_EXPORT_TEST] = { VG_CMD_EXPORT_TEST, "export.test", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Send a test event through the export sinks now",
+		"array of {sink, ok, error?}", args_export_test },
 };

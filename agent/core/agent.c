@@ -34,7 +34,8 @@ static const struct vg_subsystem *const subsystems[] = {
 	&vg_subsystem_link,
 	&vg_subsystem_tasks,
 	&vg_subsystem_ioc,
-	&vg_subsystem_detect,    /* last: its responses go through tasks and isolation */
+	&vg_subsystem_detect, /* after tasks and isolation: its responses go through them */
+	&vg_subsystem_export, /* last: stopped first, while the spool thread still runs */
 };
 
 const struct vg_subsystem *const *vg_agent_subsystems(size_t *count)

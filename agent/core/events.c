@@ -51,13 +51,11 @@ static json_t *shared_device(struct vg_agent *agent)
 	return d;
 }
 
-void vg_event_emit(struct vg_agent *agent, json_t *event)
+void vg_event_complete(struct vg_agent *agent, json_t *event)
 {
 	json_t *metadata, *device, *own, *all, *p;
 	size_t i;
 
-	if (!event)
-		return;
 	if (!json_object_get(event, "time"))
 		json_object_set_new(event, "time", json_integer(vg_time_ms()));
 	metadata = json_object_get(event, "metadata");
@@ -90,6 +88,13 @@ void vg_event_emit(struct vg_agent *agent, json_t *event)
 
 		json_object_set_new(event, "type_uid", json_integer(cls * 100 + act));
 	}
+}
+
+void vg_event_emit(struct vg_agent *agent, json_t *event)
+{
+	if (!event)
+		return;
+	vg_event_complete(agent, event);
 	if (agent->ctl)
 		vg_ctl_server_publish(agent->ctl, "events", event);
 	if (agent->event_sink)

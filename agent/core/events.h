@@ -40,6 +40,9 @@ void vg_event_set_sink(struct vg_agent *agent, vg_event_sink_fn sink, void *data
 /* Completes event (a new object with at least "class_uid" and "activity_id"; the reference
  * is stolen) and sends it on.  Call on the loop thread. */
 void vg_event_emit(struct vg_agent *agent, json_t *event);
+/* Completes event as vg_event_emit does (event stays the caller's), without sending it on: for
+ * events that go elsewhere than the spool (an export's test). */
+void vg_event_complete(struct vg_agent *agent, json_t *event);
 
 /* The stable identity of this agent (a UUID kept in the state directory) and the host name. */
 const char *vg_agent_id(const struct vg_agent *agent);

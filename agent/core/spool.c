@@ -35,9 +35,15 @@ static const struct vg_migration migrations[] = {
 	{ 2, "INSERT INTO spool_counters SELECT 'bytes', COALESCE(SUM(size), 0) FROM spool_events;" },
 	{ 3, "INSERT INTO spool_counters SELECT 'events', COUNT(*) FROM spool_events;"
 	     "INSERT INTO spool_counters SELECT 'pending', COUNT(*) FROM spool_events WHERE acked = 0;" },
+	{ 4, "CREATE TABLE spool_readers (name TEXT PRIMARY KEY, seq INTEGER NOT NULL, lost INTEGER NOT NULL,"
+	     " counted INTEGER NOT NULL);" },
 };
 
 #define BYTES_SQL "SELECT value FROM spool_counters WHERE name = 'bytes'"
+/* The newest event that every reader has acknowledged (every event when there is no reader). */
+/* The last sequence number ever given (AUTOINCREMENT keeps it even when the table is empty). */
+#define LAST_SEQ_SQL "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'spool_events'), 0)"
+#define READERS_DONE_SQL "(SELECT COALESCE(MIN(seq), 9223372036854775807) FROM spool_readers)"
 
 static int query_u64(struct vg_spool *spool, const char *sql, uint64_t *out)
 {
@@ -152,8 +158,9 @@ void vg_spool_batch_free(struct vg_spool_batch *batch)
 	memset(batch, 0, sizeof(*batch));
 }
 
-int vg_spool_read_pending(struct vg_spool *spool, uint64_t after_seq, size_t max_events, size_t max_bytes,
-			  struct vg_spool_batch *batch, struct vg_error *err)
+/* Runs sql (binding ?1 to after_seq, ?2 to max_events; it selects seq and event) into batch. */
+static int read_events(struct vg_spool *spool, const char *sql, uint64_t after_seq, size_t max_events,
+		       size_t max_bytes, struct vg_spool_batch *batch, struct vg_error *err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -167,9 +174,7 @@ int vg_spool_read_pending(struct vg_spool *spool, uint64_t after_seq, size_t max
 		vg_spool_batch_free(batch);
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	}
-	if (sqlite3_prepare_v2(vg_store_db(spool->store),
-			       "SELECT seq, event FROM spool_events WHERE acked = 0 AND seq > ?1 ORDER BY seq LIMIT ?2",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(vg_store_db(spool->store), sql, -1, &st, NULL) != SQLITE_OK) {
 		vg_spool_batch_free(batch);
 		return vg_store_error(spool->store, N_("reading events"), err);
 	}
@@ -193,6 +198,13 @@ int vg_spool_read_pending(struct vg_spool *spool, uint64_t after_seq, size_t max
 		return vg_store_error(spool->store, N_("reading events"), err);
 	}
 	return 0;
+}
+
+int vg_spool_read_pending(struct vg_spool *spool, uint64_t after_seq, size_t max_events, size_t max_bytes,
+			  struct vg_spool_batch *batch, struct vg_error *err)
+{
+	return read_events(spool, "SELECT seq, event FROM spool_events WHERE acked = 0 AND seq > ?1 ORDER BY seq LIMIT ?2",
+			   after_seq, max_events, max_bytes, batch, err);
 }
 
 /* Marks first..last acknowledged, inside the caller's transaction. */
@@ -294,9 +306,9 @@ int vg_spool_enforce(struct vg_spool *spool, uint64_t max_bytes, uint64_t max_ag
 	 * many as free the excess (a running sum), not whole slices, which would drop more. */
 	for (int pass = 0; max_bytes && spool->bytes > max_bytes && pass < 2; pass++) {
 		if (delete_where(spool, pass == 0
-			? "acked = 1 AND seq <= COALESCE((SELECT seq FROM (SELECT seq, SUM(size) OVER (ORDER BY seq) AS run"
-			  " FROM spool_events WHERE acked = 1) WHERE run >= ?1 ORDER BY seq LIMIT 1),"
-			  " (SELECT MAX(seq) FROM spool_events))"
+			? "acked = 1 AND seq <= " READERS_DONE_SQL " AND seq <= COALESCE((SELECT seq FROM (SELECT seq,"
+			  " SUM(size) OVER (ORDER BY seq) AS run FROM spool_events WHERE acked = 1 AND seq <= " READERS_DONE_SQL
+			  ") WHERE run >= ?1 ORDER BY seq LIMIT 1), (SELECT MAX(seq) FROM spool_events))"
 			: "seq <= COALESCE((SELECT seq FROM (SELECT seq, SUM(size) OVER (ORDER BY seq) AS run"
 			  " FROM spool_events) WHERE run >= ?1 ORDER BY seq LIMIT 1),"
 			  " (SELECT MAX(seq) FROM spool_events))",
@@ -341,4 +353,93 @@ int vg_spool_stats(struct vg_spool *spool, struct vg_spool_stats *stats, struct 
 	stats->oldest_ms = (int64_t)oldest;
 	stats->oldest_pending_ms = (int64_t)oldest_pending;
 	return 0;
+}
+
+int vg_spool_reader_open(struct vg_spool *spool, const char *name, struct vg_spool_reader_pos *pos,
+			 struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(pos, 0, sizeof(*pos));
+	if (strlen(name) > 32)
+		return vg_error_set(err, -EINVAL, N_("the reader name \"%s\" is too long"), name);
+	if (sqlite3_prepare_v2(vg_store_db(spool->store),
+			       "INSERT INTO spool_readers(name, seq, lost, counted) SELECT ?1, " LAST_SEQ_SQL ", 0, "
+			       LAST_SEQ_SQL " WHERE true ON CONFLICT(name) DO NOTHING",
+			       -1, &st, NULL) != SQLITE_OK)
+		return vg_store_error(spool->store, N_("opening a spool reader"), err);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE ||
+	    sqlite3_prepare_v2(vg_store_db(spool->store), "SELECT seq, lost, counted FROM spool_readers WHERE name = ?1", -1,
+			       &st, NULL) != SQLITE_OK)
+		return vg_store_error(spool->store, N_("opening a spool reader"), err);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		pos->seq = (uint64_t)sqlite3_column_int64(st, 0);
+		pos->lost = (uint64_t)sqlite3_column_int64(st, 1);
+		pos->counted = (uint64_t)sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : vg_store_error(spool->store, N_("opening a spool reader"), err);
+}
+
+int vg_spool_reader_read(struct vg_spool *spool, struct vg_spool_reader_pos *pos, size_t max_events,
+			 size_t max_bytes, struct vg_spool_batch *batch, struct vg_error *err)
+{
+	uint64_t first = 0;
+	int r;
+
+	if ((r = read_events(spool, "SELECT seq, event FROM spool_events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+			     pos->seq, max_events, max_bytes, batch, err)) < 0)
+		return r;
+	if (batch->n > 0)
+		first = batch->seqs[0];
+	else if (query_u64(spool, "SELECT " LAST_SEQ_SQL " + 1", &first) < 0)
+		return vg_store_error(spool->store, N_("reading events"), err);
+	if (first > pos->seq + 1) {
+		uint64_t from = pos->counted > pos->seq ? pos->counted : pos->seq;
+
+		if (first - 1 > from) {
+			pos->lost += first - 1 - from;
+			pos->counted = first - 1;
+		}
+		if (batch->n == 0)
+			pos->seq = first - 1;
+	}
+	return 0;
+}
+
+/* Runs sql (one statement binding ?1 to name, ?2 ?3 ?4 to the numbers) on the reader table. */
+static int reader_exec(struct vg_spool *spool, const char *sql, const char *name, uint64_t a, uint64_t b,
+		       uint64_t c, struct vg_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(vg_store_db(spool->store), sql, -1, &st, NULL) != SQLITE_OK)
+		return vg_store_error(spool->store, N_("storing a spool reader position"), err);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)a);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)b);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)c);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : vg_store_error(spool->store, N_("storing a spool reader position"), err);
+}
+
+int vg_spool_reader_ack(struct vg_spool *spool, const char *name, const struct vg_spool_reader_pos *pos,
+			struct vg_error *err)
+{
+	return reader_exec(spool, "INSERT INTO spool_readers(name, seq, lost, counted) VALUES (?1, ?2, ?3, ?4)"
+			   " ON CONFLICT(name) DO UPDATE SET seq = excluded.seq, lost = excluded.lost,"
+			   " counted = excluded.counted", name, pos->seq, pos->lost, pos->counted, err);
+}
+
+int vg_spool_reader_forget(struct vg_spool *spool, const char *name, struct vg_error *err)
+{
+	return reader_exec(spool, "DELETE FROM spool_readers WHERE name = ?1 AND ?2 = ?3 AND ?3 = ?4", name, 0, 0, 0, err);
 }

@@ -61,6 +61,35 @@ int vg_spool_enforce(struct vg_spool *spool, uint64_t max_bytes, uint64_t max_ag
 
 int vg_spool_stats(struct vg_spool *spool, struct vg_spool_stats *stats, struct vg_error *err);
 
+/*
+ * Readers: consumers other than the server link (the exports) that read every stored event in
+ * order, each from its own acknowledged position, kept in the spool's database.  The size cap
+ * removes first what the link and every reader have acknowledged; an event removed before a
+ * reader got to it is counted as lost for that reader (sequence numbers have no holes, so a
+ * gap is a loss).
+ */
+struct vg_spool_reader_pos {
+	uint64_t seq;              /* the last event this reader acknowledged */
+	uint64_t lost;             /* events removed before it read them, since it was made */
+	uint64_t counted;          /* gaps up to here are in lost: a reader that reads again from
+				    * an older position (a failed delivery) counts them once */
+};
+
+/* Loads the position of reader name (at most 32 characters); a reader seen for the first time
+ * starts at the newest stored event (it gets what is stored from now on). */
+int vg_spool_reader_open(struct vg_spool *spool, const char *name, struct vg_spool_reader_pos *pos,
+			 struct vg_error *err);
+/* Reads the events after pos->seq, at most max_events and about max_bytes (at least one); adds
+ * the events removed in between and not counted yet to pos->lost (in memory:
+ * vg_spool_reader_ack stores it). */
+int vg_spool_reader_read(struct vg_spool *spool, struct vg_spool_reader_pos *pos, size_t max_events,
+			 size_t max_bytes, struct vg_spool_batch *batch, struct vg_error *err);
+/* Stores pos as the reader's acknowledged position. */
+int vg_spool_reader_ack(struct vg_spool *spool, const char *name, const struct vg_spool_reader_pos *pos,
+			struct vg_error *err);
+/* Forgets a reader (an export turned off): it no longer holds events back. */
+int vg_spool_reader_forget(struct vg_spool *spool, const char *name, struct vg_error *err);
+
 /* The table that local views query on a read-only connection of their own (prepared statements):
  * spool_events(seq, time_ms, class_uid, size, acked, event). */
 

@@ -4,7 +4,7 @@
 # raw value (epoch dates, -1, null, JSON) anywhere; help, tabs, quit.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 21
+plan 23
 
 use_test_agent
 : >"$TEST_DIR/vigild.conf"
@@ -20,13 +20,18 @@ ok "the title bar says the agent is connected" wait_screen 60 "agent $version co
 ok "the agent's row: running, since when, its pid" wait_screen 60 "^ ● Agent  *active  *since [0-9:]* (.* ago), pid $pid"
 # Every part of the status command has its row, with a state word.
 ok "one row per part, each with its state" sh -c "
-	for part in 'Telemetry  *off' 'Server link  *not configured' 'Isolation  *off' 'Tasks  *idle' 'IOC scans  *idle'; do
+	for part in 'Telemetry  *off' 'Server link  *not configured' 'Isolation  *off' 'Tasks  *idle' 'IOC scans  *idle' 'Exports  *off'; do
 		tmux -L $TMUX_NAME capture-pane -p -t console | grep -q \"^ [●○] \$part\" || exit 1
 	done"
 ok "a fresh agent's isolation is off, no date, no raw value" sh -c "
 	s=\$(tmux -L $TMUX_NAME capture-pane -p -t console)
 	printf '%s\n' \"\$s\" | grep -q '^ ○ Isolation  *off *\$' &&
 	! printf '%s\n' \"\$s\" | grep -qE '1970|null| -1|\\{|\"'"
+ctl settings set export.jsonl.path="$TEST_DIR/events.jsonl" >/dev/null
+ok "an export that is on: its line says how it delivers" \
+	wait_screen 60 "^ ● Exports  *delivering  *JSON Lines: up to date, [0-9]* delivered, 0 lost"
+ctl settings set export.jsonl.path= >/dev/null
+ok "and off again" wait_screen 60 "^ ○ Exports  *off"
 ok "the graphs' heading says how far back they go" wait_screen 60 "History: the last .*, one column every 2 s"
 
 # Events make the graphs rise: events per second, the spool, the events waiting to be sent.

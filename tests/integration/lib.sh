@@ -96,6 +96,9 @@ wait_for() {
 # The kernel collectors (audit, fanotify) are host-wide: only the telemetry tests, which take
 # a lock among themselves, run agents with them on.  Others set VIGIL_TEST_COLLECTORS=1 to keep them.
 AGENT_QUIET_COLLECTORS=(--set telemetry.process=no --set telemetry.network=no --set telemetry.files=no)
+# The periodic heartbeat event (export.heartbeat_period) would add to the events a test counts:
+# off unless a test turns it on (a later --set, or settings set).
+AGENT_NO_HEARTBEAT=(--set export.heartbeat_period=0)
 
 # start_agent [EXTRA VIGILD OPTIONS]: starts vigild in the foreground with $AGENT_CONFIG,
 # waits for its socket.
@@ -103,7 +106,7 @@ start_agent() {
 	local quiet=("${AGENT_QUIET_COLLECTORS[@]}")
 	[ "${VIGIL_TEST_COLLECTORS:-}" = 1 ] && quiet=()
 	"${AGENT_PREFIX[@]}" "$VIGILD" --foreground --config "$AGENT_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
-		--log-level debug "${quiet[@]}" "$@" >>"$AGENT_LOG" 2>&1 &
+		--log-level debug "${quiet[@]}" "${AGENT_NO_HEARTBEAT[@]}" "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_for 60 "$VIGILCTL" --socket "$SOCKET" status; then
 		diag "vigild did not come up"; sed 's/^/#   /' "$AGENT_LOG" | tail -20

@@ -160,6 +160,70 @@ static void test_size_cap_acked_first(void **state)
 	assert_int_equal(st.last_seq, 1000);
 }
 
+/* Readers: each its own position, kept across connections; the cap spares what a reader has
+ * not read while it can, and what it removes anyway is counted as lost for that reader only. */
+static void test_readers(void **state)
+{
+	struct fixture *f = *state;
+	struct vg_spool_reader_pos a, b, again;
+	struct vg_spool_batch batch;
+	struct vg_spool_stats st;
+	struct vg_error err;
+	uint64_t dropped = 0;
+
+	append(f->spool, 5, 10, vg_time_ms());
+	/* A new reader starts after what is stored. */
+	assert_int_equal(vg_spool_reader_open(f->spool, "a", &a, &err), 0);
+	assert_int_equal(a.seq, 5);
+	assert_int_equal(vg_spool_reader_read(f->spool, &a, 10, 1 << 20, &batch, &err), 0);
+	assert_int_equal(batch.n, 0);
+	assert_int_equal(a.lost, 0);
+	vg_spool_batch_free(&batch);
+	assert_int_equal(vg_spool_reader_open(f->spool, "b", &b, &err), 0);
+	append(f->spool, 1000, 100, vg_time_ms());
+	/* Readers see every event, acknowledged by the link or not. */
+	assert_int_equal(vg_spool_ack(f->spool, 1, 600, &err), 0);
+	assert_int_equal(vg_spool_reader_read(f->spool, &a, 10, 1 << 20, &batch, &err), 0);
+	assert_int_equal(batch.n, 10);
+	assert_int_equal(batch.seqs[0], 6);
+	a.seq = batch.seqs[batch.n - 1];
+	vg_spool_batch_free(&batch);
+	assert_int_equal(vg_spool_reader_ack(f->spool, "a", &a, &err), 0);
+	assert_int_equal(vg_spool_reader_open(f->spool, "a", &again, &err), 0);
+	assert_int_equal(again.seq, 15);
+	/* Reader a is at 15, b at 5: acknowledged by the link but not read goes only when needed. */
+	assert_int_equal(vg_spool_stats(f->spool, &st, &err), 0);
+	assert_int_equal(vg_spool_enforce(f->spool, st.bytes * 8 / 10, 0, &dropped, &err), 0);
+	assert_int_equal(vg_spool_reader_read(f->spool, &b, 1000, 1 << 20, &batch, &err), 0);
+	assert_true(b.lost > 0);
+	assert_int_equal(batch.seqs[0], 5 + b.lost + 1);
+	vg_spool_batch_free(&batch);
+	/* Forgotten readers hold nothing back: the link's acknowledged events go first again. */
+	assert_int_equal(vg_spool_reader_forget(f->spool, "a", &err), 0);
+	assert_int_equal(vg_spool_reader_forget(f->spool, "b", &err), 0);
+	assert_int_equal(vg_spool_stats(f->spool, &st, &err), 0);
+	assert_int_equal(vg_spool_enforce(f->spool, st.bytes * 6 / 10, 0, &dropped, &err), 0);
+	assert_int_equal(dropped, 0);
+	/* Everything removed: a reader at the old end counts the gap though no row is left. */
+	assert_int_equal(vg_spool_reader_open(f->spool, "c", &a, &err), 0);
+	assert_int_equal(a.seq, 1005);
+	append(f->spool, 3, 10, vg_time_ms());
+	assert_int_equal(vg_spool_enforce(f->spool, 1, 0, &dropped, &err), 0);
+	assert_int_equal(vg_spool_reader_read(f->spool, &a, 10, 1 << 20, &batch, &err), 0);
+	assert_int_equal(batch.n, 0);
+	assert_int_equal(a.lost, 3);
+	assert_int_equal(a.seq, 1008);
+	vg_spool_batch_free(&batch);
+	/* Read again from an older position (a failed delivery): the gap is not counted twice. */
+	a.seq = 1005;
+	append(f->spool, 2, 10, vg_time_ms());
+	assert_int_equal(vg_spool_reader_read(f->spool, &a, 10, 1 << 20, &batch, &err), 0);
+	assert_int_equal(batch.n, 2);
+	assert_int_equal(batch.seqs[0], 1009);
+	assert_int_equal(a.lost, 3);
+	vg_spool_batch_free(&batch);
+}
+
 static void test_age_cap(void **state)
 {
 	struct fixture *f = *state;
@@ -263,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_append_read_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ack_seqs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_size_cap_acked_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_age_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_connections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persists, setup, teardown),

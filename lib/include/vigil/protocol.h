@@ -33,6 +33,7 @@
  *   2  one table for every command with typed arguments, checked by the agent before the
  *      handler runs; large array results in parts ("more"); link.test-emit removed (events
  *      are observed, never fabricated).
+ *      Later, without a version change (commands tagged since 2): export.status, export.test.
  */
 #ifndef VIGIL_PROTOCOL_H
 #define VIGIL_PROTOCOL_H
@@ -131,6 +132,8 @@ enum vg_cmd {
 	VG_CMD_DETECTION_RULES_RELOAD,
 	VG_CMD_DETECTION_RULES_DISABLE,
 	VG_CMD_DETECTION_RULES_ENABLE,
+	VG_CMD_EXPORT_STATUS,
+	VG_CMD_EXPORT_TEST,
 	VG_CMD_COUNT
 };
 
