@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Applying the drop-in files (enrol.h): each parsed and checked whole, its certificates staged
- * beside the live ones, its settings written in one change, then the staged files put in place;
- * a file with one bad line changes nothing.  The digest of what a file applied (its text and
+ * beside the live ones and swapped in, its settings written in one change (the old files put
+ * back when they are refused): a file with one bad line changes nothing.  The digest of what a file applied (its text and
  * the files it names) is kept, so that a file is applied again only when it changed.
  */
 #include "config.h"
@@ -262,21 +262,59 @@ static char *password_of(const struct dropin *d, int f, const char *path, struct
 	return pw;
 }
 
+/* A file of the link checked and written beside its live copy (tmp); once swapped in, the
+ * previous live file is kept (old, a hard link) until the settings are in. */
 struct staged {
-	char tmp[NAMED_FILES][PATH_MAX], live[NAMED_FILES][PATH_MAX];
+	char tmp[NAMED_FILES][PATH_MAX], live[NAMED_FILES][PATH_MAX], old[NAMED_FILES][PATH_MAX];
+	bool swapped[NAMED_FILES], had_old[NAMED_FILES];
 };
 
 static void unstage(struct staged *s)
 {
-	for (int f = 0; f < NAMED_FILES; f++)
-		if (s->tmp[f][0])
+	for (int f = 0; f < NAMED_FILES; f++) {
+		if (s->tmp[f][0] && !s->swapped[f])
 			unlink(s->tmp[f]);
+		if (s->had_old[f])
+			unlink(s->old[f]);
+	}
+}
+
+/* Puts the staged files in place, before the settings: a setting may need its file there (the
+ * link refuses two-way TLS without a client certificate). */
+static int swap_in(struct staged *s, struct vg_error *err)
+{
+	for (int f = 0; f < NAMED_FILES; f++) {
+		if (!s->tmp[f][0])
+			continue;
+		unlink(s->old[f]);
+		if (link(s->live[f], s->old[f]) == 0)
+			s->had_old[f] = true;
+		else if (errno != ENOENT)
+			return vg_error_set(err, -errno, N_("cannot put %s in place: %s"), s->live[f], strerror(errno));
+		if (rename(s->tmp[f], s->live[f]) < 0)
+			return vg_error_set(err, -errno, N_("cannot put %s in place: %s"), s->live[f], strerror(errno));
+		s->swapped[f] = true;
+	}
+	return 0;
+}
+
+/* The settings were refused: the previous files come back. */
+static void swap_back(struct staged *s)
+{
+	for (int f = 0; f < NAMED_FILES; f++) {
+		if (!s->swapped[f])
+			continue;
+		if (s->had_old[f] ? rename(s->old[f], s->live[f]) : unlink(s->live[f]))
+			vg_error_log("enrolment: cannot put back %s: %s", s->live[f], strerror(errno));
+		s->had_old[f] = s->swapped[f] = false;
+	}
 }
 
 static int stage_path(struct staged *s, int f, const char *state_dir, const char *file, struct vg_error *err)
 {
 	if (snprintf(s->live[f], sizeof(s->live[f]), "%s/%s", state_dir, file) >= (int)sizeof(s->live[f]) ||
-	    snprintf(s->tmp[f], sizeof(s->tmp[f]), "%s/%s%s", state_dir, file, STAGED) >= (int)sizeof(s->tmp[f]))
+	    snprintf(s->tmp[f], sizeof(s->tmp[f]), "%s/%s%s", state_dir, file, STAGED) >= (int)sizeof(s->tmp[f]) ||
+	    snprintf(s->old[f], sizeof(s->old[f]), "%s/%s%s-old", state_dir, file, STAGED) >= (int)sizeof(s->old[f]))
 		return vg_error_set(err, -ENAMETOOLONG, N_("path too long: %s"), state_dir);
 	return 0;
 }
@@ -385,23 +423,20 @@ static int apply_file(struct vg_agent *agent, int dirfd, const char *name, const
 	}
 	if ((r = stage(d, path, &staged, err)) < 0)
 		goto out;
-	if ((r = vg_settings_set_from(agent->settings, d->pairs, (const char *const *)d->sources, d->n, 0, err)) < 0) {
+	/* Files first, each a rename in the state directory; then the settings in one change; the
+	 * old files come back if the settings are refused.  Nothing else runs meanwhile (the loop's
+	 * thread), so no one sees the files without the settings. */
+	if ((r = swap_in(&staged, err)) < 0 ||
+	    (r = vg_settings_set_from(agent->settings, d->pairs, (const char *const *)d->sources, d->n, 0, err)) < 0) {
+		swap_back(&staged);
 		where(err, path, 0);
 		goto out;
 	}
-	/* The settings are in: the files follow (a rename in one directory). */
-	for (int f = 0; f < NAMED_FILES; f++) {
-		if (!staged.tmp[f][0])
-			continue;
-		if (rename(staged.tmp[f], staged.live[f]) < 0) {
-			r = vg_error_set(err, -errno, N_("cannot put %s in place: %s"), staged.live[f], strerror(errno));
-			where(err, path, d->named[f].line);
-			goto out;
+	for (int f = 0; f < NAMED_FILES; f++)
+		if (staged.swapped[f]) {
+			files = true;
+			vg_notice("enrolment: %s imported from %s", staged.live[f], path);
 		}
-		staged.tmp[f][0] = '\0';
-		files = true;
-		vg_notice("enrolment: %s imported from %s", staged.live[f], path);
-	}
 	if (files && agent->link)
 		agent->link->generation++;
 	record(agent->store, name, d->digest);

@@ -5,7 +5,7 @@
 # nothing, shown as coming from its file; bad files and files others could write are refused.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 31
+plan 34
 
 D="$AGENT_CONFIG.d"
 status_json() { ctl --json status; }
@@ -73,16 +73,23 @@ ok "a reload with the file unchanged keeps the vigilctl value" \
 stop_agent
 start_agent
 ok "and so does a restart" test "$(setting link.sync_period value)" = 9
+# Two-way TLS off and the client certificate gone: the changed file brings both back at once
+# (the link refuses link.client_certificate=yes without a certificate in place).
+ctl settings set link.client_certificate=no >/dev/null && ctl cert client remove >/dev/null
 sed -i 's/^sync_period = 7/sync_period = 8/' "$D/10-fleet.conf"
 reload
 ok "a changed file is applied on reload" \
 	eval '[ "$(setting link.sync_period value)" = 8 ] && [ "$(setting link.sync_period source)" = "file 10-fleet.conf:4" ]'
+ok "with its certificate and two-way TLS together" \
+	eval '[ "$(setting link.client_certificate value)" = True ] && ctl cert client show | grep -q vigil-agent && [ -z "$(problems)" ]'
 
 # A bad value: the whole file is refused, the last good settings stay.
-printf '[link]\nrequest_timeout = 20\nport = 99999\n' >"$D/20-bad.conf"
+install -m 644 "$PKI/other.pem" "$D/other.pem"
+printf '[link]\nrequest_timeout = 20\nport = 99999\n[files]\nserver_ca = other.pem\n' >"$D/20-bad.conf"
 reload
 ok "a file with one bad value is refused whole" \
 	eval '[ "$(setting link.request_timeout value)" = 10 ] && [ "$(setting link.port value)" = 443 ]'
+ok "its certificate too" bash -c "ctl cert server show | grep -q 'Vigil test CA ca' && ! ctl cert server show | grep -q 'CA other'"
 ok "the problem names the file, the line and what is wrong" \
 	bash -c 'problems | grep -F "$1/20-bad.conf:3: link.port must be between 1 and 65535, not 99999"' _ "$D"
 ok "vigilctl status shows it" bash -c 'ctl status | grep -F "20-bad.conf:3"'
@@ -129,6 +136,13 @@ chmod 600 "$D/pw"
 reload
 ok "readable by root alone, it is taken" bash -c \
 	'[ -z "$(problems)" ] && [ "$(cat "$STATE_DIR/link-proxy-password")" = hunter2 ] && [ "$(stat -c %a "$STATE_DIR/link-proxy-password")" = 600 ]'
+# A refusal that only the running link makes (two-way TLS without a client certificate) comes
+# after the files are swapped in: the previous certificate comes back.
+ctl settings set link.client_certificate=no >/dev/null && ctl cert client remove >/dev/null
+printf '[link]\nclient_certificate = yes\n[files]\nserver_ca = other.pem\n' >"$D/25-veto.conf"
+reload
+ok "a certificate swapped in goes back when the settings are refused" bash -c \
+	'problems | grep -F "25-veto.conf: link.client_certificate cannot be turned on" && ctl cert server show | grep -q "Vigil test CA ca"'
 ok "nothing of the refused files changed a setting" test "$(setting link.port value)" = 443
 ok "no staged file is left behind" bash -c '! ls "$STATE_DIR" | grep -q "\.enrol$"'
 finish
