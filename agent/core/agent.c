@@ -229,9 +229,6 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 		if ((r = vg_settings_set_from(agent->settings, agent->initial, sources, agent->ninitial, 0, err)) < 0)
 			return r;
 	}
-	/* The drop-in files, before any subsystem reads the settings and certificates. */
-	if ((r = vg_enrol_start(agent, err)) < 0)
-		return r;
 	if ((r = vg_spooler_new(&agent->spooler, agent->loop, db, err)) < 0)
 		return r;
 
@@ -261,6 +258,10 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 			return r;
 		agent->started_subsystems = (unsigned)i + 1;
 	}
+	/* The drop-in files once the subsystems run: each file meets every check that vigilctl's
+	 * change would (the subsystems' vetoes), and the subsystems follow it as they follow one. */
+	if ((r = vg_enrol_start(agent, err)) < 0)
+		return r;
 
 	wd = vg_sd_watchdog_usec();
 	if (wd) {

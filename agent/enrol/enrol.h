@@ -50,7 +50,8 @@ int vg_enrol_read_trusted(int dirfd, const char *name, const char *shown, size_t
 int vg_enrol_list(const char *dir, int *dirfd, char ***names, size_t *n, struct vg_error *err);
 
 /* Makes agent->enrol (its tables in the database, the directory beside agent->config_path) and
- * applies the files: at start, once the settings are open and before the subsystems start. */
+ * applies the files: at start, once the subsystems run, so that a file meets their vetoes and
+ * they follow its changes as they follow vigilctl's. */
 int vg_enrol_start(struct vg_agent *agent, struct vg_error *err);
 void vg_enrol_stop(struct vg_agent *agent);
 
