@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "nls.h"
+#include "present.h"
 
 #define MAX_SETTINGS_FILE (1024 * 1024)
 
@@ -57,23 +58,13 @@ static const struct vg_cli_column setting_csv_columns[] = {
 	{ "default", NULL, false }, { "changed", NULL, false }, { "source", NULL, false }, { NULL, NULL, false },
 };
 
-/* Where a value came from, for a person: the agent's words "default", "vigilctl", "command line"
- * and "file NAME:LINE" in the user's language; as sent for a program. */
+/* Where a value came from: in the user's language for a person, as sent for a program. */
 static void source_text(json_t *item, bool csv, char *buf, size_t size)
 {
-	const char *source = json_string_value(json_object_get(item, "source")) ?: "";
-
 	if (csv)
-		snprintf(buf, size, "%s", source);
-	else if (strcmp(source, "default") == 0)
-		snprintf(buf, size, "%s", _("default"));
-	else if (strcmp(source, "command line") == 0)
-		snprintf(buf, size, "%s", _("command line"));
-	else if (strncmp(source, "file ", 5) == 0)
-		/* TRANSLATORS: where a setting's value came from: a drop-in file and its line ("10-fleet.conf:4"). */
-		snprintf(buf, size, _("file %s"), source + 5);
+		snprintf(buf, size, "%s", json_string_value(json_object_get(item, "source")) ?: "");
 	else
-		snprintf(buf, size, "%s", source);
+		vg_present_setting_source(item, buf, size);
 }
 
 static void setting_cell(json_t *s, int col, bool csv, char *buf, size_t size)
