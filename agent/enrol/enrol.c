@@ -473,8 +473,11 @@ void vg_enrol_run(struct vg_agent *agent)
 	e->read_at_ms = (int64_t)vg_agent_now_ms(agent);
 	e->readings++;
 	r = vg_enrol_list(e->dir, &dirfd, &names, &n, &err);
-	if (r == -ENOENT)
+	if (r == -ENOENT) {
+		/* No directory: no file, each forgotten as a removed one is. */
+		forget_others(agent->store, NULL, 0);
 		return;
+	}
 	if (r < 0) {
 		problem(e, &err);
 		return;

@@ -5,7 +5,7 @@
 # nothing, shown as coming from its file; bad files and files others could write are refused.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 34
+plan 35
 
 D="$AGENT_CONFIG.d"
 status_json() { ctl --json status; }
@@ -143,6 +143,13 @@ printf '[link]\nclient_certificate = yes\n[files]\nserver_ca = other.pem\n' >"$D
 reload
 ok "a certificate swapped in goes back when the settings are refused" bash -c \
 	'problems | grep -F "25-veto.conf: link.client_certificate cannot be turned on" && ctl cert server show | grep -q "Vigil test CA ca"'
+# A directory taken away and put back: its files are applied again.
+mv "$D" "$D.away"
+reload
+ctl settings set link.sync_period=11 >/dev/null
+mv "$D.away" "$D"
+reload
+ok "a directory put back is applied again" test "$(setting link.sync_period value)" = 8
 ok "nothing of the refused files changed a setting" test "$(setting link.port value)" = 443
 ok "no staged file is left behind" bash -c '! ls "$STATE_DIR" | grep -q "\.enrol$"'
 finish
