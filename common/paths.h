@@ -8,5 +8,6 @@
 #define VG_DEFAULT_SOCKET RUNSTATEDIR "/vigil/vigild.sock"
 #define VG_DEFAULT_PID_FILE RUNSTATEDIR "/vigil/vigild.pid"
 #define VG_DEFAULT_GROUP "vigil"
+#define VG_DEFAULT_RULES_DIR PKGDATADIR "/rules"  /* the detection rules Vigil ships */
 
 #endif
