@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "fileio.h"
 #include "nls.h"
+#include "present.h"
 
 #define MAX_SETTINGS_FILE (1024 * 1024)
 
@@ -49,20 +50,31 @@ static void value_text(json_t *v, char *buf, size_t size)
 
 static const struct vg_cli_column setting_columns[] = {
 	{ "key", N_("KEY"), false }, { "value", N_("VALUE"), false }, { "changed", N_("STATE"), false },
-	{ NULL, NULL, false },
+	{ "source", N_("SOURCE"), false }, { NULL, NULL, false },
 };
 
 static const struct vg_cli_column setting_csv_columns[] = {
 	{ "key", NULL, false },     { "type", NULL, false },    { "value", NULL, false },
-	{ "default", NULL, false }, { "changed", NULL, false }, { NULL, NULL, false },
+	{ "default", NULL, false }, { "changed", NULL, false }, { "source", NULL, false }, { NULL, NULL, false },
 };
+
+/* Where a value came from: in the user's language for a person, as sent for a program. */
+static void source_text(json_t *item, bool csv, char *buf, size_t size)
+{
+	if (csv)
+		snprintf(buf, size, "%s", json_string_value(json_object_get(item, "source")) ?: "");
+	else
+		vg_present_setting_source(item, buf, size);
+}
 
 static void setting_cell(json_t *s, int col, bool csv, char *buf, size_t size)
 {
 	const char *key = (csv ? setting_csv_columns : setting_columns)[col].key;
 	json_t *v = json_object_get(s, key);
 
-	if (strcmp(key, "changed") == 0)
+	if (strcmp(key, "source") == 0)
+		source_text(s, csv, buf, size);
+	else if (strcmp(key, "changed") == 0)
 		snprintf(buf, size, "%s", csv ? (json_is_true(v) ? "true" : "false") : json_is_true(v) ? _("changed") : _("default"));
 	else
 		value_text_as(v, csv, buf, size);
@@ -91,6 +103,13 @@ static void print_setting_detail(json_t *s)
 	printf("%s%s%s\n", value, unit ? " " : "", unit ? _(unit) : "");
 	vg_cli_label(_("default:"), 12);
 	printf("%s\n", def);
+	if (json_object_get(s, "source")) {
+		char source[512];
+
+		source_text(s, false, source, sizeof(source));
+		vg_cli_label(_("source:"), 12);
+		printf("%s\n", source);
+	}
 	if (json_object_get(s, "min")) {
 		vg_cli_label(_("range:"), 12);
 		printf("%lld .. %lld\n", (long long)json_integer_value(json_object_get(s, "min")),
@@ -218,7 +237,7 @@ static int run_import(struct vg_cli *cli, const struct vg_cli_args *args)
 static const struct vg_cli_column history_columns[] = {
 	{ "time", N_("WHEN"), false }, { "user", N_("USER"), false }, { "uid", N_("UID"), true },
 	{ "key", N_("SETTING"), false }, { "old", N_("OLD"), false }, { "new", N_("NEW"), false },
-	{ NULL, NULL, false },
+	{ "source", N_("SOURCE"), false }, { NULL, NULL, false },
 };
 
 static void history_cell(json_t *e, int col, bool csv, char *buf, size_t size)
@@ -242,6 +261,9 @@ static void history_cell(json_t *e, int col, bool csv, char *buf, size_t size)
 		break;
 	case 3:
 		snprintf(buf, size, "%s", json_string_value(json_object_get(e, "key")) ?: "");
+		break;
+	case 6:
+		source_text(e, csv, buf, size);
 		break;
 	default:
 		value_text_as(json_object_get(e, col == 4 ? "old" : "new"), csv, buf, size);

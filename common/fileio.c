@@ -14,35 +14,25 @@
 #include "nls.h"
 #include "vigil/error.h"
 
-int vg_file_read_all(const char *path, size_t max_size, char **data, size_t *len, struct vg_error *err)
+int vg_file_read_fd(int fd, const char *path, size_t max_size, char **data, size_t *len, struct vg_error *err)
 {
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
-	int fd, r = 0;
+	int r = 0;
 	char limit[32];
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return vg_error_set(err, -errno, N_("cannot open %s: %s"), path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		r = vg_error_set(err, -errno, N_("cannot read %s: %s"), path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = vg_error_set(err, -EINVAL, N_("%s is not a regular file"), path);
-		goto out;
-	}
+	if (fstat(fd, &st) < 0)
+		return vg_error_set(err, -errno, N_("cannot read %s: %s"), path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return vg_error_set(err, -EINVAL, N_("%s is not a regular file"), path);
 	if ((unsigned long long)st.st_size > max_size) {
 		snprintf(limit, sizeof(limit), "%zu", max_size);
-		r = vg_error_set(err, -EFBIG, N_("%s is larger than the limit of %s bytes"), path, limit);
-		goto out;
+		return vg_error_set(err, -EFBIG, N_("%s is larger than the limit of %s bytes"), path, limit);
 	}
 	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
-		goto out;
-	}
+	if (!buf)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	/* The file may grow while we read: never read past what we allocated. */
 	while (got < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
@@ -62,7 +52,22 @@ int vg_file_read_all(const char *path, size_t max_size, char **data, size_t *len
 	*len = got;
 	buf = NULL;
 out:
-	free(buf);
+	if (buf) {
+		/* What was read may be a secret. */
+		explicit_bzero(buf, (size_t)st.st_size + 1);
+		free(buf);
+	}
+	return r;
+}
+
+int vg_file_read_all(const char *path, size_t max_size, char **data, size_t *len, struct vg_error *err)
+{
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return vg_error_set(err, -errno, N_("cannot open %s: %s"), path, strerror(errno));
+	r = vg_file_read_fd(fd, path, max_size, data, len, err);
 	close(fd);
 	return r;
 }

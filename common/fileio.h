@@ -12,6 +12,10 @@ struct vg_error;
  * A file larger than max_size, or not a regular file, is refused (-EFBIG, -EINVAL). */
 int vg_file_read_all(const char *path, size_t max_size, char **data, size_t *len, struct vg_error *err);
 
+/* The same from an open descriptor (not closed), path naming it in errors: for a caller that
+ * opened the file its own way and checked it on the descriptor. */
+int vg_file_read_fd(int fd, const char *path, size_t max_size, char **data, size_t *len, struct vg_error *err);
+
 /* Writes data to path through a temporary file in the same directory, fsync and rename,
  * so that readers see the old or the new content, never a part.  mode is the file's mode. */
 int vg_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode, struct vg_error *err);

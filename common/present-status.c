@@ -131,6 +131,32 @@ static void error_lines(struct vg_present_part *p, const json_t *detail, const c
 
 /* ---- The agent itself ---- */
 
+/* The drop-in directory (unattended enrolment): its files and each one refused, as a problem. */
+static void enrolment_lines(const json_t *en, struct vg_present_part *p)
+{
+	const json_t *files = json_object_get(en, "files"), *problems = json_object_get(en, "problems"), *e;
+	long long applied = 0, refused = 0;
+	char text[1024], a[96], b[96];
+	size_t i;
+
+	if (!json_is_true(json_object_get(en, "available")))
+		return;
+	json_array_foreach(files, i, e) {
+		applied += is(vg_present_str(e, "state"), "applied") || is(vg_present_str(e, "state"), "unchanged");
+		refused += is(vg_present_str(e, "state"), "refused");
+	}
+	count(a, sizeof(a), P_("%s file in force", "%s files in force", plural(applied)), applied);
+	count(b, sizeof(b), P_("%s file refused", "%s files refused", plural(refused)), refused);
+	/* TRANSLATORS: the drop-in directory, then how many of its files apply and how many were refused. */
+	item(p, _("Drop-in files"), _("%s: %s, %s"), vg_present_str(en, "directory"), a, b);
+	json_array_foreach(problems, i, e) {
+		vg_present_error(e, text, sizeof(text));
+		append(p->problem, sizeof(p->problem), PROBLEM_SEP, text);
+		if (p->level < VG_LEVEL_WARN)
+			p->level = VG_LEVEL_WARN;
+	}
+}
+
 static void agent_part(const json_t *st, int64_t now, struct vg_present_part *p)
 {
 	const json_t *ctl = json_object_get(st, "control"), *spool = json_object_get(st, "spool");
@@ -181,6 +207,7 @@ static void agent_part(const json_t *st, int64_t now, struct vg_present_part *p)
 			item(p, _("Dropped when full"), "%s", a);
 		}
 	}
+	enrolment_lines(json_object_get(st, "enrolment"), p);
 }
 
 /* ---- Telemetry ---- */

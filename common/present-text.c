@@ -193,3 +193,19 @@ long long vg_present_num(const json_t *o, const char *key)
 		return (long long)json_real_value(v);
 	return 0;
 }
+
+const char *vg_present_setting_source(const json_t *setting, char *buf, size_t size)
+{
+	const char *source = vg_present_str(setting, "source");
+
+	if (strcmp(source, "default") == 0)
+		snprintf(buf, size, "%s", _("default"));
+	else if (strcmp(source, "command line") == 0)
+		snprintf(buf, size, "%s", _("command line"));
+	else if (strncmp(source, "file ", 5) == 0)
+		/* TRANSLATORS: where a setting's value came from: a drop-in file and its line ("10-fleet.conf:4"). */
+		snprintf(buf, size, _("file %s"), source + 5);
+	else
+		snprintf(buf, size, "%s", source);
+	return buf;
+}

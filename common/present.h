@@ -114,6 +114,9 @@ void vg_present_rate(char *buf, size_t size, double per_second);
 const char *vg_present_scan_state(const char *state);
 /* An error object of the protocol ({message, msgid, args, prefix}) in the user's language. */
 const char *vg_present_error(const json_t *error, char *buf, size_t size);
+/* Where a setting's value came from (the "source" of settings.show and settings.history:
+ * "default", "vigilctl", "command line", "file NAME:LINE"), in the user's language. */
+const char *vg_present_setting_source(const json_t *setting, char *buf, size_t size);
 /* A value the agent sent as a message id (a state word), translated. */
 const char *vg_present_msgid(const char *msgid);
 

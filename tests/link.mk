@@ -3,8 +3,8 @@
 check_PROGRAMS += unit/test-link-throttle unit/test-link-openc2 unit/test-tasks-journal
 TESTS += unit/test-link-throttle unit/test-link-openc2 unit/test-tasks-journal \
 	integration/link-events.sh integration/link-tls.sh integration/link-proxy.sh integration/link-hostile.sh integration/link-tasks.sh integration/link-isolation.sh \
-	integration/link-request-ids.sh
-EXTRA_DIST += integration/link-lib.sh integration/link-events.sh integration/link-tls.sh \
+	integration/link-request-ids.sh integration/enrolment.sh
+EXTRA_DIST += integration/enrolment.sh integration/link-lib.sh integration/link-events.sh integration/link-tls.sh \
 	integration/link-proxy.sh integration/link-hostile.sh integration/link-tasks.sh integration/link-isolation.sh integration/link-request-ids.sh \
 	central/server.py central/socks5.py
 

@@ -14,6 +14,7 @@
 
 #include "console.h"
 #include "nls.h"
+#include "present.h"
 
 #define KEY_COLS 34
 
@@ -312,6 +313,15 @@ static void draw(void *self, const struct vg_view *v)
 			 def);
 		attrset(vg_ui_attr(VG_ROLE_DIM));
 		vg_ui_text(v->top + list_rows + 2, 2, line, v->cols - 4);
+		if (vg_ui_str(item, "source")[0]) {
+			char source[512];
+
+			/* TRANSLATORS: under the settings list: who set the selected value (a drop-in file and
+			 * its line, vigilctl, the command line, or the default). */
+			snprintf(line, sizeof(line), _("Source: %s"),
+				 vg_present_setting_source(item, source, sizeof(source)));
+			vg_ui_text(v->top + list_rows + 3, 2, line, v->cols - 4);
+		}
 		attrset(A_NORMAL);
 	}
 	vg_list_draw(&s->rows, v->top, v->left, list_rows, v->cols);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "enrol/enrol.h"
 #include "fileio.h"
 #include "log.h"
 #include "loop.h"
@@ -163,6 +164,9 @@ int vg_agent_reload(struct vg_agent *agent, struct vg_error *err)
 	struct vg_agent_config fresh;
 	int r;
 
+	/* The drop-in files stand on their own: each applied or refused whatever the main file holds. */
+	if (agent->enrol)
+		vg_enrol_run(agent);
 	vg_agent_config_defaults(&fresh);
 	if ((r = vg_agent_config_load(&fresh, agent->config_path, agent->config_required, err)) < 0)
 		return r;
@@ -219,9 +223,14 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 	sqlite3_exec(vg_store_db(agent->store), "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
 	if ((r = vg_settings_open(&agent->settings, agent->store, agent->setting_registry, err)) < 0)
 		return r;
-	if (agent->ninitial &&
-	    (r = vg_settings_set(agent->settings, agent->initial, agent->ninitial, 0, err)) < 0)
-		return r;
+	if (agent->ninitial) {
+		const char *sources[sizeof(agent->initial) / sizeof(agent->initial[0])];
+
+		for (size_t i = 0; i < agent->ninitial; i++)
+			sources[i] = "command line";
+		if ((r = vg_settings_set_from(agent->settings, agent->initial, sources, agent->ninitial, 0, err)) < 0)
+			return r;
+	}
 	if ((r = vg_spooler_new(&agent->spooler, agent->loop, db, err)) < 0)
 		return r;
 
@@ -251,6 +260,10 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 			return r;
 		agent->started_subsystems = (unsigned)i + 1;
 	}
+	/* The drop-in files once the subsystems run: each file meets every check that vigilctl's
+	 * change would (the subsystems' vetoes), and the subsystems follow it as they follow one. */
+	if ((r = vg_enrol_start(agent, err)) < 0)
+		return r;
 
 	wd = vg_sd_watchdog_usec();
 	if (wd) {
@@ -295,6 +308,7 @@ void vg_agent_stop(struct vg_agent *agent)
 	agent->signal_fd = -1;
 	vg_spooler_free(agent->spooler);
 	agent->spooler = NULL;
+	vg_enrol_stop(agent);
 	vg_settings_close(agent->settings);
 	agent->settings = NULL;
 	vg_setting_registry_free(agent->setting_registry);

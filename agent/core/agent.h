@@ -32,6 +32,7 @@ struct vg_tasks;
 struct vg_ioc_service;
 struct vg_export;
 struct vg_detect;
+struct vg_enrol;
 
 typedef int (*vg_agent_handler_fn)(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
 				   struct vg_error *err);
@@ -99,6 +100,7 @@ struct vg_agent {
 	struct vg_ioc_service *ioc;
 	struct vg_export *export;
 	struct vg_detect *detect;
+	struct vg_enrol *enrol;           /* the drop-in directory (enrol/enrol.h) */
 	unsigned started_subsystems;
 	vg_agent_handler_fn handlers[VG_CMD_COUNT]; /* by command, checked complete at start */
 	/* Commands outside the protocol table: only the test agent (tests/) sets these. */
@@ -144,7 +146,8 @@ int vg_agent_run(struct vg_agent *agent);
 /* Releases everything, in the reverse order of vg_agent_start. */
 void vg_agent_stop(struct vg_agent *agent);
 
-/* Re-reads the configuration file (SIGHUP); settings that need a restart are logged. */
+/* Re-reads the configuration file and the drop-in directory (SIGHUP); settings that need a
+ * restart are logged. */
 int vg_agent_reload(struct vg_agent *agent, struct vg_error *err);
 
 /* Records a "--set KEY=VALUE" of the command line (checked now, applied at start, as root). */

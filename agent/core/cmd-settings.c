@@ -45,6 +45,13 @@ static json_t *describe(const struct vg_settings *s, const struct vg_setting_def
 	}
 	if (o && def->unit)
 		json_object_set_new(o, "unit", json_string(def->unit));
+	if (o) {
+		const char *source = vg_setting_source(s, def);
+
+		/* Who set the value: "default" (never set), "vigilctl" (the control socket), or what
+		 * set it otherwise: a drop-in file ("file NAME:LINE"), the command line. */
+		json_object_set_new(o, "source", json_string(!source ? "default" : source[0] ? source : "vigilctl"));
+	}
 	return o;
 }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "enrol/enrol.h"
 #include "events.h"
 #include "loop.h"
 #include "spooler.h"
@@ -77,7 +78,9 @@ int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 			    "slow_dropped", (json_int_t)cs.slow_dropped, "idle_closed", (json_int_t)cs.idle_closed,
 			    "busy_refused", (json_int_t)cs.busy_refused,
 			    "spool", spool_json(agent), "sections", sections(agent));
-	if (*result)
+	if (*result) {
 		vg_ctl_set_time(*result, "started", (int64_t)agent->started_at * 1000);
+		json_object_set_new(*result, "enrolment", vg_enrol_status(agent));
+	}
 	return 0;
 }

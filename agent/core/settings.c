@@ -26,6 +26,7 @@ struct vg_settings {
 	const struct vg_setting_def *const *defs; /* the registry's, in order */
 	size_t ndefs;
 	char **values;          /* parallel to defs; NULL means the default */
+	char **sources;         /* parallel to defs: who set the value ("" or NULL: vigilctl) */
 	vg_settings_change_fn on_change;
 	void *on_change_data;
 	struct {
@@ -39,6 +40,9 @@ static const struct vg_migration migrations[] = {
 	     "CREATE TABLE settings_log (id INTEGER PRIMARY KEY AUTOINCREMENT,"
 	     " time INTEGER NOT NULL, uid INTEGER NOT NULL, key TEXT NOT NULL,"
 	     " old TEXT NOT NULL, new TEXT NOT NULL);" },
+	/* Where a value came from when not from the control socket: "file NAME:LINE". */
+	{ 2, "ALTER TABLE settings ADD COLUMN source TEXT NOT NULL DEFAULT '';"
+	     "ALTER TABLE settings_log ADD COLUMN source TEXT NOT NULL DEFAULT '';" },
 };
 
 /* The place of a setting's value.  Every handle comes from a table of the registry: one that
@@ -235,11 +239,14 @@ int vg_settings_open(struct vg_settings **out, struct vg_store *store, const str
 	s->reg = reg;
 	s->defs = vg_setting_registry_defs(reg, &s->ndefs);
 	s->values = calloc(s->ndefs ? s->ndefs : 1, sizeof(char *));
-	if (!s->values) {
+	s->sources = calloc(s->ndefs ? s->ndefs : 1, sizeof(char *));
+	if (!s->values || !s->sources) {
+		free(s->values);
+		free(s->sources);
 		free(s);
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	}
-	if (sqlite3_prepare_v2(vg_store_db(store), "SELECT key, value FROM settings", -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(vg_store_db(store), "SELECT key, value, source FROM settings", -1, &st, NULL) != SQLITE_OK) {
 		r = vg_store_error(store, N_("reading settings"), err);
 		vg_settings_close(s);
 		return r;
@@ -247,6 +254,7 @@ int vg_settings_open(struct vg_settings **out, struct vg_store *store, const str
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
 		const char *value = (const char *)sqlite3_column_text(st, 1);
+		const char *source = (const char *)sqlite3_column_text(st, 2);
 		const struct vg_setting_def *def = vg_setting_registry_find(reg, key, NULL);
 		char canon[VG_SETTING_MAX_VALUE];
 		struct vg_error ignored;
@@ -258,6 +266,8 @@ int vg_settings_open(struct vg_settings **out, struct vg_store *store, const str
 			continue;
 		}
 		s->values[slot(s, def)] = strdup(canon);
+		if (source && source[0])
+			s->sources[slot(s, def)] = strdup(source);
 	}
 	sqlite3_finalize(st);
 	*out = s;
@@ -268,9 +278,12 @@ void vg_settings_close(struct vg_settings *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->ndefs; i++)
+	for (size_t i = 0; i < s->ndefs; i++) {
 		free(s->values[i]);
+		free(s->sources[i]);
+	}
 	free(s->values);
+	free(s->sources);
 	free(s);
 }
 
@@ -284,6 +297,15 @@ const char *vg_setting_text(const struct vg_settings *s, const struct vg_setting
 	size_t i = slot(s, def);
 
 	return s->values[i] ? s->values[i] : def->def;
+}
+
+const char *vg_setting_source(const struct vg_settings *s, const struct vg_setting_def *def)
+{
+	size_t i = slot(s, def);
+
+	if (!s->values[i])
+		return NULL;
+	return s->sources[i] ? s->sources[i] : "";
 }
 
 bool vg_setting_bool(const struct vg_settings *s, const struct vg_bool_setting *handle)
@@ -306,6 +328,21 @@ const char *vg_setting_list(const struct vg_settings *s, const struct vg_list_se
 	return vg_setting_text(s, &handle->def);
 }
 
+static const char *source_of(const char *const *sources, size_t i)
+{
+	return sources && sources[i] ? sources[i] : "";
+}
+
+/* A value given again by a source that did not set it (a drop-in file naming the value that
+ * vigilctl or the default gave): the value stays, the record of where it came from follows. */
+static bool source_moves(const struct vg_settings *s, const struct vg_setting_def *def, const char *const *sources,
+			 size_t i)
+{
+	const char *now = vg_setting_source(s, def);
+
+	return source_of(sources, i)[0] && (!now || strcmp(now, source_of(sources, i)) != 0);
+}
+
 static const char *shown(const struct vg_setting_def *def, const char *value)
 {
 	return (def->flags & VG_SETTING_SECRET) && value[0] ? SECRET_MASK : value;
@@ -313,6 +350,12 @@ static const char *shown(const struct vg_setting_def *def, const char *value)
 
 int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, size_t n, uid_t uid,
 		    struct vg_error *err)
+{
+	return vg_settings_set_from(s, pairs, NULL, n, uid, err);
+}
+
+int vg_settings_set_from(struct vg_settings *s, const struct vg_setting_pair *pairs, const char *const *sources,
+			 size_t n, uid_t uid, struct vg_error *err)
 {
 	char (*canon)[VG_SETTING_MAX_VALUE] = NULL;
 	const struct vg_setting_def **defs = NULL, **changed = NULL;
@@ -355,32 +398,36 @@ int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, 
 	}
 	if ((r = vg_store_begin(s->store, err)) < 0)
 		goto out;
-	if (sqlite3_prepare_v2(db, "INSERT INTO settings(key, value) VALUES (?1, ?2)"
-				   " ON CONFLICT(key) DO UPDATE SET value = excluded.value", -1, &put, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO settings_log(time, uid, key, old, new)"
-				   " VALUES (?1, ?2, ?3, ?4, ?5)", -1, &log, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "INSERT INTO settings(key, value, source) VALUES (?1, ?2, ?3)"
+				   " ON CONFLICT(key) DO UPDATE SET value = excluded.value, source = excluded.source", -1, &put, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO settings_log(time, uid, key, old, new, source)"
+				   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &log, NULL) != SQLITE_OK) {
 		r = vg_store_error(s->store, N_("saving settings"), err);
 		goto rollback;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *old = vg_setting_text(s, defs[i]);
+		bool same = strcmp(old, canon[i]) == 0;
 
-		if (strcmp(old, canon[i]) == 0)
+		if (same && !source_moves(s, defs[i], sources, i))
 			continue;
 		sqlite3_reset(put);
 		sqlite3_bind_text(put, 1, defs[i]->key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(put, 2, canon[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(put, 3, source_of(sources, i), -1, SQLITE_STATIC);
 		sqlite3_reset(log);
 		sqlite3_bind_int64(log, 1, (sqlite3_int64)time(NULL));
 		sqlite3_bind_int64(log, 2, (sqlite3_int64)uid);
 		sqlite3_bind_text(log, 3, defs[i]->key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(log, 4, shown(defs[i], old), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(log, 5, shown(defs[i], canon[i]), -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(put) != SQLITE_DONE || sqlite3_step(log) != SQLITE_DONE) {
+		sqlite3_bind_text(log, 6, source_of(sources, i), -1, SQLITE_STATIC);
+		if (sqlite3_step(put) != SQLITE_DONE || (!same && sqlite3_step(log) != SQLITE_DONE)) {
 			r = vg_store_error(s->store, N_("saving settings"), err);
 			goto rollback;
 		}
-		changed[nchanged++] = defs[i];
+		if (!same)
+			changed[nchanged++] = defs[i];
 	}
 	sqlite3_finalize(put);
 	sqlite3_finalize(log);
@@ -392,15 +439,22 @@ int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, 
 		size_t k = slot(s, defs[i]);
 		char *dup = strdup(canon[i]);
 		const char *old = vg_setting_text(s, defs[i]);
+		bool same = strcmp(old, canon[i]) == 0;
 
-		if (strcmp(old, canon[i]) == 0 || !dup) {
+		if ((same && !source_moves(s, defs[i], sources, i)) || !dup) {
 			free(dup);
 			continue;
 		}
-		vg_notice("settings: uid %u changed %s from \"%s\" to \"%s\"", (unsigned)uid, defs[i]->key,
-			  shown(defs[i], old), shown(defs[i], canon[i]));
+		if (!same && source_of(sources, i)[0])
+			vg_notice("settings: %s changed %s from \"%s\" to \"%s\"", source_of(sources, i), defs[i]->key,
+				  shown(defs[i], old), shown(defs[i], canon[i]));
+		else if (!same)
+			vg_notice("settings: uid %u changed %s from \"%s\" to \"%s\"", (unsigned)uid, defs[i]->key,
+				  shown(defs[i], old), shown(defs[i], canon[i]));
 		free(s->values[k]);
 		s->values[k] = dup;
+		free(s->sources[k]);
+		s->sources[k] = source_of(sources, i)[0] ? strdup(source_of(sources, i)) : NULL;
 	}
 	if (nchanged && s->on_change)
 		s->on_change(changed, nchanged, s->on_change_data);
@@ -572,7 +626,7 @@ json_t *vg_settings_history(struct vg_settings *s, unsigned limit, struct vg_err
 	json_t *list;
 
 	if (sqlite3_prepare_v2(vg_store_db(s->store),
-			       "SELECT time, uid, key, old, new FROM settings_log ORDER BY id DESC LIMIT ?1",
+			       "SELECT time, uid, key, old, new, source FROM settings_log ORDER BY id DESC LIMIT ?1",
 			       -1, &st, NULL) != SQLITE_OK) {
 		vg_store_error(s->store, N_("reading the settings history"), err);
 		return NULL;
@@ -580,12 +634,15 @@ json_t *vg_settings_history(struct vg_settings *s, unsigned limit, struct vg_err
 	sqlite3_bind_int64(st, 1, limit);
 	list = json_array();
 	while (list && sqlite3_step(st) == SQLITE_ROW) {
-		json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:s, s:s}",
+		const char *source = (const char *)sqlite3_column_text(st, 5);
+
+		json_array_append_new(list, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}",
 			"time", (json_int_t)sqlite3_column_int64(st, 0),
 			"uid", (json_int_t)sqlite3_column_int64(st, 1),
 			"key", (const char *)sqlite3_column_text(st, 2),
 			"old", (const char *)sqlite3_column_text(st, 3),
-			"new", (const char *)sqlite3_column_text(st, 4)));
+			"new", (const char *)sqlite3_column_text(st, 4),
+			"source", source && source[0] ? source : "vigilctl"));
 	}
 	sqlite3_finalize(st);
 	return list;

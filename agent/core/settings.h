@@ -159,6 +159,16 @@ struct vg_setting_pair {
 int vg_settings_set(struct vg_settings *s, const struct vg_setting_pair *pairs, size_t n, uid_t uid,
 		    struct vg_error *err);
 
+/* The same, each pair i recorded as set by sources[i] ("file NAME:LINE"; NULL or "" for the
+ * control socket; sources itself may be NULL).  A pair whose value is already in place but
+ * came from elsewhere changes only its source (stored, not logged). */
+int vg_settings_set_from(struct vg_settings *s, const struct vg_setting_pair *pairs, const char *const *sources,
+			 size_t n, uid_t uid, struct vg_error *err);
+
+/* Where the current value of def came from: NULL for the default (never set), "" for the
+ * control socket (vigilctl, the console), else what vg_settings_set_from recorded. */
+const char *vg_setting_source(const struct vg_settings *s, const struct vg_setting_def *def);
+
 enum vg_settings_format { VG_SETTINGS_INI, VG_SETTINGS_JSON };
 
 int vg_settings_format_parse(const char *name, enum vg_settings_format *format);
@@ -172,7 +182,7 @@ int vg_settings_import(struct vg_settings *s, enum vg_settings_format format, co
 		       size_t len, const char *source, uid_t uid, struct vg_error *err);
 
 /* The change log, newest first, at most limit entries: a JSON array of
- * {time, uid, key, old, new} (secrets masked). */
+ * {time, uid, key, old, new, source} (secrets masked; source "vigilctl" or the recorded one). */
 json_t *vg_settings_history(struct vg_settings *s, unsigned limit, struct vg_error *err);
 
 /* A callback run after every committed change with the definitions of what changed. */

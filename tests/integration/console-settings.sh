@@ -3,9 +3,13 @@
 # a refused value shows the agent's message in the form, and the history shows the change.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 16
+plan 18
 
 : >"$TEST_DIR/vigild.conf"
+# A drop-in file sets one setting: the console says so under the list.
+mkdir -m 755 "$TEST_DIR/vigild.conf.d"
+printf '# fleet\n[link]\nsync_period = 6\n' >"$TEST_DIR/vigild.conf.d/10-fleet.conf"
+chmod 644 "$TEST_DIR/vigild.conf.d/10-fleet.conf"
 start_agent --config "$TEST_DIR/vigild.conf"
 # The row of link.port in the list, which follows the order of settings.show.
 row=$(ctl --json settings show | python3 -c '
@@ -32,6 +36,7 @@ ok "a refused value shows the agent's message" wait_screen 60 "must be between 1
 ok "the refused value did not reach the agent" sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.port | grep -q 'value: *443$'"
 keys C-u 8443 Enter
 ok "the console says the setting changed" wait_screen 60 "link.port is now 8443"
+ok "and who set it, under the list" wait_screen 60 "Source: vigilctl"
 ok "vigilctl settings show has the value set in the form" \
 	wait_for 60 sh -c "'$VIGILCTL' --socket '$SOCKET' settings show link.port | grep -q 'value: *8443$'"
 # The filter: only the matching settings, Esc shows them all again.
@@ -42,6 +47,9 @@ ok "only the matching settings stay" sh -c "tmux -L $TMUX_NAME capture-pane -p -
 	! tmux -L $TMUX_NAME capture-pane -p -t console | grep -q 'link.servers'"
 keys Escape
 ok "Esc clears the filter" wait_screen 60 "link.servers"
+keys / s y n c _ p e r i o d Enter
+ok "a value from a drop-in names its file and line" wait_screen 60 "Source: file 10-fleet.conf:3"
+keys Escape
 # Space switches a true/false setting at once.
 keys / r e q u e s t _ l i m i t s Enter
 wait_screen 60 "link.request_limits  *true" >/dev/null

@@ -299,6 +299,42 @@ static void test_change_log_and_persistence(void **state)
 	assert_int_equal(vg_setting_int(f->settings, VG_S_LINK_PORT), 8443);
 }
 
+/* Where a value came from: the default, the control socket, or a source named by the caller (a
+ * drop-in's line), kept across a restart and written in the change log. */
+static void test_sources(void **state)
+{
+	struct fixture *f = *state;
+	struct vg_error err;
+	const struct vg_setting_pair from_file[] = { { VG_SETTING_DEF(VG_S_LINK_PORT), "8443" },
+						     { VG_SETTING_DEF(VG_S_LINK_SYNC_PERIOD), "5" } };
+	const char *const sources[] = { "file 10-a.conf:3", "file 10-a.conf:4" };
+	const struct vg_setting_pair by_hand[] = { { VG_SETTING_DEF(VG_S_LINK_PORT), "9443" } };
+	json_t *log;
+
+	assert_null(vg_setting_source(f->settings, VG_SETTING_DEF(VG_S_LINK_PORT)));
+	assert_int_equal(vg_settings_set_from(f->settings, from_file, sources, 2, 0, &err), 0);
+	assert_string_equal(vg_setting_source(f->settings, VG_SETTING_DEF(VG_S_LINK_PORT)), "file 10-a.conf:3");
+	/* The default named again: the value stays, the source follows, the log has no entry for it. */
+	assert_string_equal(vg_setting_source(f->settings, VG_SETTING_DEF(VG_S_LINK_SYNC_PERIOD)), "file 10-a.conf:4");
+	log = vg_settings_history(f->settings, 10, &err);
+	assert_int_equal(json_array_size(log), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(log, 0), "source")), "file 10-a.conf:3");
+	json_decref(log);
+
+	close_settings(f);
+	assert_int_equal(open_settings(f), 0);
+	assert_string_equal(vg_setting_source(f->settings, VG_SETTING_DEF(VG_S_LINK_PORT)), "file 10-a.conf:3");
+
+	assert_int_equal(vg_settings_set(f->settings, by_hand, 1, 1000, &err), 0);
+	assert_string_equal(vg_setting_source(f->settings, VG_SETTING_DEF(VG_S_LINK_PORT)), "");
+	log = vg_settings_history(f->settings, 10, &err);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(log, 0), "source")), "vigilctl");
+	json_decref(log);
+	close_settings(f);
+	assert_int_equal(open_settings(f), 0);
+	assert_string_equal(vg_setting_source(f->settings, VG_SETTING_DEF(VG_S_LINK_PORT)), "");
+}
+
 static void round_trip(struct fixture *f, enum vg_settings_format format)
 {
 	struct vg_error err;
@@ -374,7 +410,7 @@ static void test_damaged_row_falls_back_to_default(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(sqlite3_exec(vg_store_db(f->store),
-				      "INSERT INTO settings VALUES ('link.port', 'not-a-number'),"
+				      "INSERT INTO settings(key, value) VALUES ('link.port', 'not-a-number'),"
 				      " ('gone.key', 'x')", NULL, NULL, NULL), SQLITE_OK);
 	close_settings(f);
 	assert_int_equal(open_settings(f), 0);
@@ -668,6 +704,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_agent_registry_from_subsystem_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validation_all_or_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_change_log_and_persistence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_import_ini, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_import_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_import_changes_nothing, setup, teardown),
