@@ -8,5 +8,15 @@
 #define VG_DEFAULT_SOCKET RUNSTATEDIR "/vigil/vigild.sock"
 #define VG_DEFAULT_PID_FILE RUNSTATEDIR "/vigil/vigild.pid"
 #define VG_DEFAULT_GROUP "vigil"
+/* The parser sandbox's program (agent/core/sandbox.h). */
+#define VG_DEFAULT_WORKER PKGLIBEXECDIR "/vigil-worker"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* When the running program is one of its build tree's rather than an installed one (found by
+ * the config.status of the tree, at most three directories up), writes the tree's top
+ * directory into out and returns true. */
+bool vg_build_tree_top(char *out, size_t size);
 
 #endif
