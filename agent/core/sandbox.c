@@ -103,7 +103,10 @@ static _Noreturn void child_exec(int sock, int exe, uid_t uid, gid_t gid, char *
 		}
 		close(oom);
 	}
-	if (dup2(sock, VG_WORKER_FD) != VG_WORKER_FD)
+	/* Neither descriptor may sit where the socket goes, nor the socket keep its close-on-exec. */
+	if (exe == VG_WORKER_FD && (exe = fcntl(exe, F_DUPFD_CLOEXEC, VG_WORKER_FD + 1)) < 0)
+		_exit(127);
+	if (sock == VG_WORKER_FD ? fcntl(sock, F_SETFD, 0) < 0 : dup2(sock, VG_WORKER_FD) != VG_WORKER_FD)
 		_exit(127);
 	/* Nothing else of the agent's crosses the exec (descriptors another thread opens now
 	 * included); the worker closes the rest again itself. */
@@ -371,6 +374,13 @@ static int call_locked(struct vg_sandbox *sb, const struct vg_sandbox_limits *li
 		goto out;
 	}
 	sb->in_a_row = 0;
+	/* A worker near the end of its CPU time says so with its last answer and exits: reaped now,
+	 * so that the next request never meets it going. */
+	if (json_is_true(json_object_get(*reply, "retiring"))) {
+		json_object_del(*reply, "retiring");
+		reap(sb, true, false, how, sizeof(how));
+		vg_debug("sandbox: worker retired (its CPU time for a life is spent)");
+	}
 	r = 0;
 out:
 	free(text);

@@ -32,6 +32,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scan/report.h"
@@ -41,7 +42,11 @@
 
 #define MAX_MEMORY_MIB 65536
 #define MAX_CPU_SECONDS 3600
+#ifdef VG_WORKER_TEST
+#define LIFETIME_CPU_FACTOR 2       /* the test worker retires soon (vigil-test-busy.ioc) */
+#else
 #define LIFETIME_CPU_FACTOR 20      /* the worker retires after this many requests' worth of CPU */
+#endif
 
 static unsigned cpu_seconds;
 
@@ -257,6 +262,12 @@ static json_t *misbehave(const char *file)
 		snprintf(text, sizeof(text), "%zu", mib);
 		vg_error_set(&e, -ENOMEM, "memory ran out after %s MiB", text);
 		return json_pack("{s:b, s:o}", "loaded", 0, "error", error_json(&e));
+	} else if (strcmp(base, "vigil-test-busy.ioc") == 0) {
+		/* Works hard (1.5 s of CPU) and then parses as usual: twice and it retires. */
+		clock_t start = clock();
+
+		while (clock() - start < CLOCKS_PER_SEC * 3 / 2)
+			;
 	} else if (strcmp(base, "vigil-test-forged.ioc") == 0) {
 		/* A report with a term the agent does not know. */
 		return json_pack("{s:b, s:{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:[s], s:[], s:[]}}", "loaded", 1,
@@ -310,20 +321,31 @@ static void run(json_t *header, const char *payload, size_t len)
 	if (getrusage(RUSAGE_SELF, &ru) < 0 || getrlimit(RLIMIT_CPU, &cpu) < 0)
 		_exit(1);
 	rlim_t used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1;
-	/* Near the end of its life: retire cleanly between requests (the agent starts another). */
-	if (used + cpu_seconds > cpu.rlim_max)
-		_exit(0);
-	set_limit(RLIMIT_CPU, used + cpu_seconds, cpu.rlim_max);
+	json_t *reply;
+	bool retiring;
+
+	set_limit(RLIMIT_CPU, used + cpu_seconds < cpu.rlim_max ? used + cpu_seconds : cpu.rlim_max, cpu.rlim_max);
 	if (op && strcmp(op, "ioc.parse") == 0) {
-		answer(ioc_check(header, payload, len));
+		reply = ioc_check(header, payload, len);
 	} else if (op && strcmp(op, "ping") == 0) {
-		answer(json_pack("{s:b}", "pong", 1));
+		reply = json_pack("{s:b}", "pong", 1);
 	} else {
 		struct vg_error e;
 
 		vg_error_set(&e, -EOPNOTSUPP, "unknown request %s", op ? op : "");
-		answer(json_pack("{s:o}", "error", error_json(&e)));
+		reply = json_pack("{s:o}", "error", error_json(&e));
 	}
+	/* Too little CPU time left for another request: it says so with this answer and goes (the
+	 * agent starts another for the next). */
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		_exit(1);
+	used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1;
+	retiring = used + cpu_seconds > cpu.rlim_max;
+	if (retiring && reply)
+		json_object_set_new(reply, "retiring", json_true());
+	answer(reply);
+	if (retiring)
+		_exit(0);
 }
 
 int main(int argc, char **argv)

@@ -10,12 +10,12 @@
 # error, the agent goes on, the worker is restarted and the next document is checked as
 # before; a worker killed while idle is replaced without the next request noticing.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 31
+plan 34
 
 use_test_agent
 start_agent --set agent.sandbox_cpu_seconds=2 --set agent.sandbox_memory_mib=64 || exit 1
 GOOD="$VIGIL_TOP_SRCDIR/tests/fuzz/corpus/ioc-load/v11-and.ioc"
-for n in crash syscall spin memory forged frame; do cp "$GOOD" "$TEST_DIR/vigil-test-$n.ioc"; done
+for n in crash syscall spin memory forged frame busy; do cp "$GOOD" "$TEST_DIR/vigil-test-$n.ioc"; done
 
 # sandbox KEY: a field of the sandbox's status (ioc section).
 sandbox() { ctl --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["sections"]["ioc"]["sandbox"][sys.argv[1]])' "$1"; }
@@ -84,6 +84,14 @@ deaths=$(sandbox deaths)
 kill -KILL "$pid"
 ok "a sandbox killed while idle is replaced: the next request does not notice" good_checks
 ok "that death is counted too" test "$(sandbox deaths)" = $((deaths + 1)) -a "$(sandbox pid)" != "$pid"
+# The test worker's CPU time for a life is twice agent.sandbox_cpu_seconds (20 times for vigild's).
+starts=$(sandbox starts)
+deaths=$(sandbox deaths)
+first=$(checks "$TEST_DIR/vigil-test-busy.ioc")
+second=$(checks "$TEST_DIR/vigil-test-busy.ioc")
+ok "a worker near the end of its CPU time still answers" test "${first%%|*} ${second%%|*}" = "True True"
+ok "then retires: the next document is checked by a new one" good_checks
+ok "which is no death" test "$(sandbox deaths)" = "$deaths" -a "$(sandbox starts)" -gt "$starts"
 ok "the agent logged each death" test "$(grep -c 'sandbox: worker .*ended (signal' "$AGENT_LOG")" -ge 4
 
 pid=$(sandbox pid)
