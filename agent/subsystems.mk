@@ -6,3 +6,4 @@ include $(srcdir)/link/link.mk
 include $(srcdir)/isolation/isolation.mk
 include $(srcdir)/tasks/tasks.mk
 include $(srcdir)/scan/scan.mk
+include $(srcdir)/detect/detect.mk

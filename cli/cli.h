@@ -154,6 +154,7 @@ extern const struct vg_cli_command vg_cli_cmds_link[];
 extern const struct vg_cli_command vg_cli_cmds_isolation[];
 extern const struct vg_cli_command vg_cli_cmds_task[];
 extern const struct vg_cli_command vg_cli_cmds_ioc[];
+extern const struct vg_cli_command vg_cli_cmds_detection[];
 
 /* vigilctl itself: its options, read by the same parser (main.c). */
 extern const struct vg_cli_command vg_cli_program;
@@ -265,6 +266,10 @@ int vg_cli_usage(struct vg_cli *cli, const struct vg_cli_command *cmd, const cha
 /* A failure (message id with %s arguments only); returns VG_EXIT_FAILED. */
 int vg_cli_fail(struct vg_cli *cli, const char *msgid, ...) __attribute__((format(printf, 2, 3)));
 
+/* Subscribes to a stream with cmd (telemetry follow, detection follow) and hands each message to
+ * on_message until Ctrl-C or the agent goes; banner (translated) is said first on stderr.
+ * Returns an exit code (follow.c). */
+int vg_cli_follow(struct vg_cli *cli, enum vg_cmd cmd, vg_client_stream_fn on_message, void *data, const char *banner);
 /* From here on stdout and stderr escape every control character (common/escape.h): names
  * chosen by others never drive the terminal.  JSON and CSV go to cli->raw_out exact (JSON
  * all in ASCII on a terminal, CSV escaped there), as do the terminal sequences of our own. */
@@ -334,7 +339,7 @@ void vg_cli_format_duration(long long seconds, char *buf, size_t size);
 void vg_cli_format_time(long long when, char *buf, size_t size);
 /* The time an agent's result gives under key (its key_ms, milliseconds since the epoch) in local
  * time; false, with buf "", when it is null or missing (never). */
-bool vg_cli_time_of(json_t *obj, const char *key, char *buf, size_t size);
+bool vg_cli_time_of(const json_t *obj, const char *key, char *buf, size_t size);
 
 /* ---- Modes ---- */
 int vg_cli_shell(struct vg_cli *cli);

@@ -38,13 +38,6 @@ static const char *state_text(const char *state)
 	return vg_present_task_state(state, NULL);
 }
 
-static const char *str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
 /* A task's labelled lines (common/present-task.c), its head and its error aside: the kind, the
  * request, the times and what the kind produced, with local times and sizes in units. */
 static void print_task_items(json_t *task, bool all)
@@ -66,22 +59,22 @@ static void print_task_items(json_t *task, bool all)
 /* A task for a person: its state, then what its kind produced. */
 static void print_task(json_t *task)
 {
-	const char *kind = str(task, "kind"), *state = str(task, "state");
+	const char *kind = vg_present_str(task, "kind"), *state = vg_present_str(task, "state");
 	json_t *r = json_object_get(task, "result");
 	long long id = (long long)json_integer_value(json_object_get(task, "id"));
 	char text[VG_ERROR_MSG_SIZE];
 
 	if (strcmp(kind, "run") == 0 && json_is_object(r) && json_object_get(r, "stdout")) {
 		/* The program's own output, as it wrote it, then a summary on stderr. */
-		fputs(str(r, "stdout"), stdout);
+		fputs(vg_present_str(r, "stdout"), stdout);
 		fflush(stdout);
-		fputs(str(r, "stderr"), stderr);
+		fputs(vg_present_str(r, "stderr"), stderr);
 		if (json_is_integer(json_object_get(r, "exit_code")))
 			fprintf(stderr, _("Task %lld (%s): %s, exit code %lld.\n"), id, kind, state_text(state),
 				(long long)json_integer_value(json_object_get(r, "exit_code")));
 		else
 			fprintf(stderr, _("Task %lld (%s): %s, killed by %s.\n"), id, kind, state_text(state),
-				json_is_string(json_object_get(r, "signal")) ? str(r, "signal") : "SIGKILL");
+				json_is_string(json_object_get(r, "signal")) ? vg_present_str(r, "signal") : "SIGKILL");
 		if (json_is_true(json_object_get(r, "stdout_truncated")) || json_is_true(json_object_get(r, "stderr_truncated")))
 			fprintf(stderr, "%s\n", _("(output cut at 1 MiB)"));
 		if (json_array_size(json_object_get(r, "killed"))) {
@@ -159,7 +152,7 @@ static int program_status(json_t *task)
 
 	if (json_is_integer(code))
 		return (int)(json_integer_value(code) & 0xff);
-	if (strcmp(str(task, "state"), "timed_out") == 0)
+	if (strcmp(vg_present_str(task, "state"), "timed_out") == 0)
 		return VG_EXIT_TIMED_OUT;
 	for (int n = 1; sig && strncmp(sig, "SIG", 3) == 0 && n < NSIG; n++)
 		if (sigabbrev_np(n) && strcmp(sig + 3, sigabbrev_np(n)) == 0)
@@ -171,7 +164,7 @@ static int program_status(json_t *task)
  * program's status (program_status). */
 static int show_task(struct vg_cli *cli, json_t *task, bool program)
 {
-	const char *state = str(task, "state");
+	const char *state = vg_present_str(task, "state");
 	int rc = !is_final(state) || strcmp(state, "succeeded") == 0 ? VG_EXIT_OK : VG_EXIT_FAILED;
 	int frc = fetch_output(cli, task);
 
@@ -229,7 +222,7 @@ static int submit(struct vg_cli *cli, enum vg_cmd cmd, json_t *args, bool no_wai
 		return VG_EXIT_OK;
 	}
 	catch_interrupt(&old);
-	while (!is_final(str(task, "state"))) {
+	while (!is_final(vg_present_str(task, "state"))) {
 		json_t *next = NULL;
 
 		if (interrupted && !cancel_sent) {
@@ -352,8 +345,8 @@ static int run_show(struct vg_cli *cli, const struct vg_cli_args *args)
 
 		/* A run's output as the program wrote it, then every fact of the task. */
 		if (json_is_object(r) && json_is_string(json_object_get(r, "stdout"))) {
-			fputs(str(r, "stdout"), stdout);
-			fputs(str(r, "stderr"), stderr);
+			fputs(vg_present_str(r, "stdout"), stdout);
+			fputs(vg_present_str(r, "stderr"), stderr);
 			fflush(stdout);
 		}
 		print_task_items(task, true);
@@ -376,7 +369,7 @@ static int run_cancel(struct vg_cli *cli, const struct vg_cli_args *args)
 	if (cli->json)
 		vg_cli_print_json(cli, task);
 	else
-		printf(_("Task %lld: %s.\n"), (long long)id, state_text(str(task, "state")));
+		printf(_("Task %lld: %s.\n"), (long long)id, state_text(vg_present_str(task, "state")));
 	json_decref(task);
 	return VG_EXIT_OK;
 }
@@ -387,15 +380,15 @@ static void task_subject(json_t *task, char *buf, size_t size)
 	json_t *req = json_object_get(task, "request");
 
 	if (json_is_string(json_object_get(req, "path")))
-		snprintf(buf, size, "%s", str(req, "path"));
+		snprintf(buf, size, "%s", vg_present_str(req, "path"));
 	else if (json_is_string(json_object_get(req, "exe")))
-		snprintf(buf, size, "%s", str(req, "exe"));
+		snprintf(buf, size, "%s", vg_present_str(req, "exe"));
 	else if (json_is_integer(json_object_get(req, "pid")))
 		snprintf(buf, size, "pid %lld", (long long)json_integer_value(json_object_get(req, "pid")));
 	else if (json_is_string(json_object_get(req, "sha256")))
-		snprintf(buf, size, "sha256 %s", str(req, "sha256"));
+		snprintf(buf, size, "sha256 %s", vg_present_str(req, "sha256"));
 	else if (json_is_string(json_object_get(req, "id")))
-		snprintf(buf, size, "%s", str(req, "id"));
+		snprintf(buf, size, "%s", vg_present_str(req, "id"));
 	else
 		buf[0] = '\0';
 }
@@ -412,14 +405,14 @@ static void task_cell(json_t *task, int col, bool csv, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)json_integer_value(json_object_get(task, "id")));
 		break;
 	case 1:
-		snprintf(buf, size, "%s", str(task, "kind"));
+		snprintf(buf, size, "%s", vg_present_str(task, "kind"));
 		break;
 	case 2:
-		snprintf(buf, size, "%s", csv ? str(task, "state") : state_text(str(task, "state")));
+		snprintf(buf, size, "%s", csv ? vg_present_str(task, "state") : state_text(vg_present_str(task, "state")));
 		break;
 	case 3:
 		if (csv)
-			snprintf(buf, size, "%s", str(task, "created"));
+			snprintf(buf, size, "%s", vg_present_str(task, "created"));
 		else
 			vg_cli_time_of(task, "created", buf, size);
 		break;
@@ -456,11 +449,11 @@ static void quarantine_cell(json_t *e, int col, bool csv, char *buf, size_t size
 {
 	switch (col) {
 	case 0:
-		snprintf(buf, size, "%s", str(e, "id"));
+		snprintf(buf, size, "%s", vg_present_str(e, "id"));
 		break;
 	case 1:
 		if (csv)
-			snprintf(buf, size, "%s", str(e, "quarantined_at"));
+			snprintf(buf, size, "%s", vg_present_str(e, "quarantined_at"));
 		else
 			vg_cli_time_of(e, "quarantined_at", buf, size);
 		break;
@@ -469,10 +462,10 @@ static void quarantine_cell(json_t *e, int col, bool csv, char *buf, size_t size
 		break;
 	case 3:
 		/* The table shows enough of the hash to tell entries apart; CSV all of it. */
-		snprintf(buf, size, csv ? "%s" : "%.16s", str(e, "sha256"));
+		snprintf(buf, size, csv ? "%s" : "%.16s", vg_present_str(e, "sha256"));
 		break;
 	default:
-		snprintf(buf, size, "%s", str(e, "path"));
+		snprintf(buf, size, "%s", vg_present_str(e, "path"));
 		break;
 	}
 }

@@ -15,17 +15,6 @@
 #include "nls.h"
 #include "textwidth.h"
 
-#define FOLLOW_POLL_MS 250
-
-/* Ctrl-C during follow only sets this; the loop notices it. */
-static volatile sig_atomic_t follow_interrupted;
-
-static void on_sigint(int sig)
-{
-	(void)sig;
-	follow_interrupted = 1;
-}
-
 static const char *type_label(json_int_t cls)
 {
 	switch (cls) {
@@ -38,13 +27,6 @@ static const char *type_label(json_int_t cls)
 	default:
 		return "other";
 	}
-}
-
-static const char *str(json_t *obj, const char *key)
-{
-	const char *s = json_string_value(json_object_get(obj, key));
-
-	return s ? s : "";
 }
 
 /* An event's time: local, to the millisecond, for a person; RFC 3339 for a program. */
@@ -83,7 +65,7 @@ static void event_cell(json_t *ev, int col, bool csv, char *buf, size_t size)
 		snprintf(buf, size, "%s", csv ? type_label(json_integer_value(json_object_get(ev, "class_uid"))) : e.type);
 		break;
 	case 2:
-		snprintf(buf, size, "%s", csv ? str(ev, "activity_name") : e.activity);
+		snprintf(buf, size, "%s", csv ? vg_present_str(ev, "activity_name") : e.activity);
 		break;
 	case 3:
 		snprintf(buf, size, "%s", e.pid[0] ? e.pid : (csv ? "" : "-"));
@@ -154,41 +136,8 @@ static void on_stream(const char *stream, json_t *data, void *user)
 static int run_follow(struct vg_cli *cli, const struct vg_cli_args *args)
 {
 	struct follow_state fs = { .cli = cli, .type = vg_cli_opt_str(args, "type") };
-	struct sigaction sa, old;
-	struct vg_error err;
-	json_t *r;
-	int rc;
 
-	if ((rc = vg_cli_call(cli, VG_CMD_TELEMETRY_FOLLOW, NULL, &r)) != VG_EXIT_OK)
-		return rc;
-	json_decref(r);
-	vg_client_on_stream(cli->client, on_stream, &fs);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigint;
-	sigemptyset(&sa.sa_mask);
-	follow_interrupted = 0;
-	sigaction(SIGINT, &sa, &old);
-	if (!cli->json)
-		fprintf(stderr, "%s\n", _("Following new events; Ctrl-C stops."));
-	rc = VG_EXIT_OK;
-	while (!follow_interrupted) {
-		struct pollfd p = { .fd = vg_client_fd(cli->client), .events = POLLIN };
-		int n = poll(&p, 1, FOLLOW_POLL_MS);
-
-		if (n < 0 && errno != EINTR) {
-			rc = VG_EXIT_FAILED;
-			break;
-		}
-		if (n > 0 && vg_client_process(cli->client, &err) < 0) {
-			rc = vg_cli_report(cli, VG_EXIT_UNREACHABLE, &err);
-			break;
-		}
-	}
-	sigaction(SIGINT, &old, NULL);
-	/* The subscription ends with the connection; the next command opens a fresh one. */
-	vg_client_close(cli->client);
-	cli->client = NULL;
-	return rc;
+	return vg_cli_follow(cli, VG_CMD_TELEMETRY_FOLLOW, on_stream, &fs, _("Following new events; Ctrl-C stops."));
 }
 
 /* The labels of telemetry stats, for the width of their column (display columns: French
@@ -262,10 +211,10 @@ static int run_stats(struct vg_cli *cli, const struct vg_cli_args *args)
 	}
 	printf("%s\n", _("Sensor:"));
 	vg_cli_label(_("processes and network:"), lw);
-	printf("%s (%s)\n", vg_present_msgid(str(sensor, "running")), vg_present_msgid(str(sensor, "reason")));
-	if (strcmp(str(sensor, "running"), "audit") == 0) {
+	printf("%s (%s)\n", vg_present_msgid(vg_present_str(sensor, "running")), vg_present_msgid(vg_present_str(sensor, "reason")));
+	if (strcmp(vg_present_str(sensor, "running"), "audit") == 0) {
 		vg_cli_label(_("audit mode:"), lw);
-		printf("%s%s\n", str(audit, "mode")[0] ? str(audit, "mode") : vg_present_msgid(str(audit, "state")),
+		printf("%s%s\n", vg_present_str(audit, "mode")[0] ? vg_present_str(audit, "mode") : vg_present_msgid(vg_present_str(audit, "state")),
 		       json_is_true(json_object_get(audit, "immutable")) ? _(" (immutable configuration)") : "");
 	}
 	json_decref(r);

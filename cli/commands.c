@@ -18,6 +18,7 @@ static const struct vg_cli_command *const families[] = {
 	vg_cli_cmds_isolation,
 	vg_cli_cmds_task,
 	vg_cli_cmds_ioc,
+	vg_cli_cmds_detection,
 	vg_cli_cmds_general,
 };
 

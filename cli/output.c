@@ -246,10 +246,10 @@ void vg_cli_format_duration(long long s, char *buf, size_t size)
 		snprintf(buf, size, _("%lld d %lld h"), s / 86400, (s % 86400) / 3600);
 }
 
-bool vg_cli_time_of(json_t *obj, const char *key, char *buf, size_t size)
+bool vg_cli_time_of(const json_t *obj, const char *key, char *buf, size_t size)
 {
 	char key_ms[96];
-	json_t *ms;
+	const json_t *ms;
 
 	snprintf(key_ms, sizeof(key_ms), "%s_ms", key);
 	ms = json_object_get(obj, key_ms);

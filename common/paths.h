@@ -8,6 +8,7 @@
 #define VG_DEFAULT_SOCKET RUNSTATEDIR "/vigil/vigild.sock"
 #define VG_DEFAULT_PID_FILE RUNSTATEDIR "/vigil/vigild.pid"
 #define VG_DEFAULT_GROUP "vigil"
+#define VG_DEFAULT_RULES_DIR PKGDATADIR "/rules"  /* the detection rules Vigil ships */
 /* The parser sandbox's program (agent/core/sandbox.h). */
 #define VG_DEFAULT_WORKER PKGLIBEXECDIR "/vigil-worker"
 

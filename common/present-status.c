@@ -560,6 +560,43 @@ static void ioc_part(const json_t *sec, struct vg_present_part *p)
 	item(p, _("Terms known"), "%lld", vg_present_num(sec, "terms"));
 }
 
+/* Detection: whether its rules are in force, and the detections the agent holds (the console's
+ * Detections screen lists them), in the warning colour when there are any: a detection is what
+ * the reader looks for. */
+static void detection_part(const json_t *sec, int64_t now, struct vg_present_part *p)
+{
+	const json_t *rules = json_object_get(sec, "rules");
+	const char *state = vg_present_str(sec, "state");
+	long long n = vg_present_num(sec, "detections");
+	char a[96], b[96], when[96];
+
+	if (!json_is_true(json_object_get(sec, "enabled")))
+		set_state(p, _("off"), VG_LEVEL_OFF);
+	else if (is(state, "failed"))
+		set_state(p, _("failing"), VG_LEVEL_ERROR);
+	else if (is(state, "loading"))
+		set_state(p, _("loading"), VG_LEVEL_OK);
+	else
+		set_state(p, _("watching"), n > 0 ? VG_LEVEL_WARN : VG_LEVEL_OK);
+	count(a, sizeof(a), P_("%s detection", "%s detections", plural(n)), n);
+	if (vg_present_num(sec, "last_detection") > 0) {
+		vg_present_when(when, sizeof(when), vg_present_num(sec, "last_detection") / 1000, now);
+		/* TRANSLATORS: the detections held, then when the last one was made ("3 detections,
+		 * the last at 10:42 (3 min ago)"). */
+		snprintf(b, sizeof(b), _("%s, the last at %s"), a, when);
+	} else {
+		snprintf(b, sizeof(b), "%s", a);
+	}
+	snprintf(p->summary, sizeof(p->summary), "%s", b);
+	if (vg_present_str(sec, "error")[0])
+		append(p->problem, sizeof(p->problem), PROBLEM_SEP, vg_present_str(sec, "error"));
+	item(p, _("Rules in force"), "%lld", vg_present_num(rules, "enabled"));
+	item(p, _("Rules disabled"), "%lld", vg_present_num(rules, "disabled"));
+	item(p, _("Rules refused"), "%lld", vg_present_num(rules, "refused") + vg_present_num(rules, "unsupported"));
+	item(p, _("Detections"), "%s", b);
+	item(p, _("Events evaluated"), "%lld", vg_present_num(sec, "evaluated"));
+}
+
 /* A part this client does not know: its state word and its plain fields. */
 static void other_part(const json_t *sec, struct vg_present_part *p)
 {
@@ -596,6 +633,7 @@ static const struct {
 	{ "isolation", N_("Isolation") },
 	{ "tasks", N_("Tasks") },
 	{ "ioc", N_("IOC scans") },
+	{ "detection", N_("Detection") },
 };
 
 void vg_present_section(const char *name, const char *label, const json_t *sec, int64_t now,
@@ -618,6 +656,8 @@ void vg_present_section(const char *name, const char *label, const json_t *sec, 
 		tasks_part(sec, p);
 	else if (is(name, "ioc"))
 		ioc_part(sec, p);
+	else if (is(name, "detection"))
+		detection_part(sec, now, p);
 	else
 		other_part(sec, p);
 }

@@ -50,7 +50,7 @@ struct vg_present_part {
 #define VG_PRESENT_MAX_PARTS 12
 
 /* Describes the answer to "status": parts[0] is the agent itself, then one part per section in
- * a fixed order (telemetry, link, isolation, tasks, ioc, then any other the agent has).  now is
+ * a fixed order (telemetry, link, isolation, tasks, ioc, detection, then any other the agent has).  now is
  * the time in seconds since the epoch.  Returns the parts written (at most max). */
 size_t vg_present_status(const json_t *status, int64_t now, struct vg_present_part *parts, size_t max);
 

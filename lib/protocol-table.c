@@ -242,6 +242,39 @@ static const struct vg_proto_arg args_ioc_results[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct vg_proto_arg args_ioc_watch[] = {
+	{ "documents", VG_ARG_ARRAY, VG_ARG_REQUIRED | VG_ARG_ANY_ITEMS, "[{file, content}], 1 to 64 documents" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_ioc_unwatch[] = {
+	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the armed document's id" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_detection_list[] = {
+	{ "limit", VG_ARG_INT, 0, "how many, 1 to 10000 (default 50)" },
+	{ "since", VG_ARG_INT, 0, "only detections at or after this time (ms since the epoch)" },
+	{ "rule", VG_ARG_STRING, 0, "only the detections of this rule (its id)" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_detection_show[] = {
+	{ "uid", VG_ARG_STRING, VG_ARG_REQUIRED, "the finding's uid, or its first 8 characters or more" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_detection_rules_list[] = {
+	{ "state", VG_ARG_STRING, 0, "\"enabled\", \"disabled\", \"correlated\" or \"refused\"" },
+	{ "limit", VG_ARG_INT, 0, "at most this many rules" },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct vg_proto_arg args_detection_rule_id[] = {
+	{ "id", VG_ARG_STRING, VG_ARG_REQUIRED, "the rule's id (or name)" },
+	{ NULL, 0, 0, NULL },
+};
+
 const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 	[VG_CMD_HELLO] = { VG_CMD_HELLO, "hello", VG_ACCESS_READ, 1, 0, NULL,
 		"Say hello: the protocol and agent versions, and what the caller may do",
@@ -393,4 +426,39 @@ const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 	[VG_CMD_IOC_RESULTS] = { VG_CMD_IOC_RESULTS, "ioc.results", VG_ACCESS_READ, 1, 0, NULL,
 		"Past scans, or one scan's result",
 		"array of {scan_id, started, started_ms, finished, finished_ms, state, matched}, or the scan's result", args_ioc_results },
+	[VG_CMD_IOC_WATCH] = { VG_CMD_IOC_WATCH, "ioc.watch", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Arm OpenIOC documents: evaluated on every process start and file write",
+		"{armed[{id, file}], refused[{file, error}]}", args_ioc_watch },
+	[VG_CMD_IOC_UNWATCH] = { VG_CMD_IOC_UNWATCH, "ioc.unwatch", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Disarm an OpenIOC document",
+		"{unwatched}", args_ioc_unwatch },
+	[VG_CMD_IOC_WATCHES] = { VG_CMD_IOC_WATCHES, "ioc.watches", VG_ACCESS_READ, 2, 0, NULL,
+		"The armed OpenIOC documents",
+		"array of {id, file, source, uid, armed, active, description, indicators, items, documents}", NULL },
+	[VG_CMD_DETECTION_LIST] = { VG_CMD_DETECTION_LIST, "detection.list", VG_ACCESS_READ, 2, VG_CMD_MAY_WAIT, NULL,
+		"Recent detections, newest first",
+		"array of {uid, time, time_ms, event_time, event_time_ms, stored, stored_ms, latency_ms, rule, title, "
+		"severity_id, action}",
+		args_detection_list },
+	[VG_CMD_DETECTION_SHOW] = { VG_CMD_DETECTION_SHOW, "detection.show", VG_ACCESS_READ, 2, VG_CMD_MAY_WAIT, NULL,
+		"One detection with its OCSF Detection Finding",
+		"{uid, time, ..., finding}", args_detection_show },
+	[VG_CMD_DETECTION_FOLLOW] = { VG_CMD_DETECTION_FOLLOW, "detection.follow", VG_ACCESS_READ, 2, VG_CMD_STREAMS, "detections",
+		"Follow the detections as they are made",
+		"{stream: \"detections\"}, then stream messages {uid, time, rule, title, severity_id, action}", NULL },
+	[VG_CMD_DETECTION_RULES_LIST] = { VG_CMD_DETECTION_RULES_LIST, "detection.rules.list", VG_ACCESS_READ, 2, 0, NULL,
+		"The detection rules in force and those refused, with the reason",
+		"{generation, rules, refused, loaded, loaded_ms, loading, list[], rejects[], inputs[]}", args_detection_rules_list },
+	[VG_CMD_DETECTION_RULES_SHOW] = { VG_CMD_DETECTION_RULES_SHOW, "detection.rules.show", VG_ACCESS_READ, 2, 0, NULL,
+		"One rule: what it says of itself and its YAML",
+		"the rule", args_detection_rule_id },
+	[VG_CMD_DETECTION_RULES_RELOAD] = { VG_CMD_DETECTION_RULES_RELOAD, "detection.rules.reload", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Read the rules again; answers when the new rules are in force",
+		"{generation, rules, refused, loaded, loaded_ms, rejects[]}", NULL },
+	[VG_CMD_DETECTION_RULES_DISABLE] = { VG_CMD_DETECTION_RULES_DISABLE, "detection.rules.disable", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Disable a rule (kept across restarts); answers when in force",
+		"{rule, generation, rules, refused, loaded, loaded_ms, rejects[]}", args_detection_rule_id },
+	[VG_CMD_DETECTION_RULES_ENABLE] = { VG_CMD_DETECTION_RULES_ENABLE, "detection.rules.enable", VG_ACCESS_ADMIN, 2, VG_CMD_MAY_WAIT, NULL,
+		"Enable a disabled rule; answers when in force",
+		"{rule, generation, rules, refused, loaded, loaded_ms, rejects[]}", args_detection_rule_id },
 };

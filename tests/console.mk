@@ -22,7 +22,7 @@ unit_test_console_tables_CFLAGS = $(console_unit_cflags)
 unit_test_console_tables_LDADD = $(console_unit_ldadd)
 
 console_scripts = \
-	integration/console-dashboard.sh \
+	integration/console-dashboard.sh integration/console-detections.sh \
 	integration/console-settings.sh \
 	integration/console-french.sh \
 	integration/console-resize.sh \

@@ -12,7 +12,7 @@ EXTRA_DIST += integration/link-lib.sh integration/link-events.sh integration/lin
 # response the agent gave, against the Language Specification's schema (an extract made by
 # openc2/extract-schema.py) and the Endpoint Response profile.  It runs after those tests.
 openc2_traffic_tests = integration/link-events.sh integration/link-tasks.sh integration/link-isolation.sh \
-	integration/link-hostile.sh integration/link-request-ids.sh
+	integration/link-hostile.sh integration/link-request-ids.sh integration/detection-server.sh
 TESTS += integration/openc2-conformance.sh
 EXTRA_DIST += integration/openc2-conformance.sh openc2/extract-schema.py openc2/validate.py openc2/oc2ls-v1.0.json
 integration/openc2-conformance.log: $(openc2_traffic_tests:.sh=.log)

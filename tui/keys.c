@@ -37,6 +37,7 @@ static const struct vg_binding bindings[] = {
 	{ KEY_F(8), true, "F8", G, VG_ACT_GOTO, 0, "exclusions", N_("Exclusions: the telemetry exclusions") },
 	{ KEY_F(9), true, "F9", G, VG_ACT_GOTO, 0, "settings", N_("Settings: view and change the settings") },
 	{ KEY_F(11), true, "F11", G, VG_ACT_GOTO, 0, "history", N_("History: who changed which setting, and when") },
+	{ KEY_F(12), true, "F12", G, VG_ACT_GOTO, 0, "detections", N_("Detections: what the rules and the armed indicators found") },
 	{ '\t', false, N_("Tab"), G, VG_ACT_NEXT_SCREEN, 0, NULL, N_("Next screen") },
 	{ KEY_BTAB, true, N_("Shift-Tab"), G, VG_ACT_PREV_SCREEN, 0, NULL, N_("Previous screen") },
 	{ KEY_F(10), true, "F10", G, VG_ACT_QUIT, 0, NULL, N_("Quit the console") },

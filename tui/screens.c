@@ -35,6 +35,7 @@
 	X(exclusions) \
 	X(settings) \
 	X(history) \
+	X(detections) \
 	X(help)
 
 #define DECLARE(name) extern const struct vg_screen_class vg_screen_##name;

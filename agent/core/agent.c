@@ -35,6 +35,7 @@ static const struct vg_subsystem *const subsystems[] = {
 	&vg_subsystem_link,
 	&vg_subsystem_tasks,
 	&vg_subsystem_ioc,
+	&vg_subsystem_detect,    /* last: its responses go through tasks and isolation */
 };
 
 const struct vg_subsystem *const *vg_agent_subsystems(size_t *count)

@@ -30,6 +30,7 @@ struct vg_link;
 struct vg_isolation;
 struct vg_tasks;
 struct vg_ioc_service;
+struct vg_detect;
 
 typedef int (*vg_agent_handler_fn)(struct vg_agent *agent, struct vg_ctl_request *req, json_t **result,
 				   struct vg_error *err);
@@ -61,6 +62,7 @@ extern const struct vg_subsystem vg_subsystem_link;
 extern const struct vg_subsystem vg_subsystem_isolation;
 extern const struct vg_subsystem vg_subsystem_tasks;
 extern const struct vg_subsystem vg_subsystem_ioc;
+extern const struct vg_subsystem vg_subsystem_detect;
 
 /* Every subsystem, in start order (agent.c). */
 const struct vg_subsystem *const *vg_agent_subsystems(size_t *count);
@@ -99,6 +101,7 @@ struct vg_agent {
 	struct vg_isolation *isolation;
 	struct vg_tasks *tasks;
 	struct vg_ioc_service *ioc;
+	struct vg_detect *detect;
 	struct vg_sandbox *sandbox;       /* the parser sandbox (sandbox.h), made before the workers */
 	const char *sandbox_worker;       /* its program; NULL: the default (the test agent sets it) */
 	unsigned started_subsystems;

@@ -53,7 +53,8 @@ static json_t *shared_device(struct vg_agent *agent)
 
 void vg_event_emit(struct vg_agent *agent, json_t *event)
 {
-	json_t *metadata, *device;
+	json_t *metadata, *device, *own, *all, *p;
+	size_t i;
 
 	if (!event)
 		return;
@@ -65,7 +66,14 @@ void vg_event_emit(struct vg_agent *agent, json_t *event)
 	} else {
 		json_object_set_new(metadata, "version", json_string(VG_OCSF_VERSION));
 		json_object_set_new(metadata, "product", product());
-		json_object_set_new(metadata, "profiles", profiles());
+		/* The profiles the event's maker named (a Detection Finding's security_control) stay,
+		 * after host. */
+		own = json_object_get(metadata, "profiles");
+		all = profiles();
+		json_array_foreach(own, i, p)
+			if (json_is_string(p) && strcmp(json_string_value(p), "host") != 0)
+				json_array_append(all, p);
+		json_object_set_new(metadata, "profiles", all);
 	}
 	device = json_object_get(event, "device");
 	if (!device) {

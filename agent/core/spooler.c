@@ -32,6 +32,7 @@ struct vg_spooler {
 	size_t nqueue, alloc, queue_max;
 	size_t in_flight;                  /* events of the flush under way */
 	bool open, flushing, enforcing, stopping;
+	bool urgent;                       /* a queued event must not wait for the timer */
 	struct vg_watch *flush_timer, *enforce_timer;
 	uint64_t max_bytes, max_age_s;
 	struct vg_spooler_stats st;
@@ -125,7 +126,7 @@ static void flush_done(void *data)
 	free(f->events);
 	free(f);
 	/* A full batch waiting goes at once; fewer events wait for the timer. */
-	if (sp->nqueue >= VG_SPOOLER_BATCH)
+	if (sp->nqueue >= VG_SPOOLER_BATCH || sp->urgent)
 		kick(sp);
 	else if (sp->nqueue && !sp->stopping)
 		vg_timer_arm(sp->flush_timer, VG_SPOOLER_FLUSH_MS, 0);
@@ -154,6 +155,7 @@ static void kick(struct vg_spooler *sp)
 	}
 	memmove(sp->queue, sp->queue + n, (sp->nqueue - n) * sizeof(*sp->queue));
 	sp->nqueue -= n;
+	sp->urgent = sp->urgent && sp->nqueue > 0;
 	sp->in_flight = n;
 	sp->flushing = true;
 	if (sp->flush_timer) /* gone at stop */
@@ -194,6 +196,13 @@ void vg_spooler_push(struct vg_spooler *sp, json_t *ev)
 		kick(sp);
 	else if (sp->nqueue == 1 && !sp->flushing)
 		vg_timer_arm(sp->flush_timer, VG_SPOOLER_FLUSH_MS, 0);
+}
+
+void vg_spooler_push_urgent(struct vg_spooler *sp, json_t *ev)
+{
+	vg_spooler_push(sp, ev);
+	sp->urgent = sp->nqueue > 0;
+	kick(sp);
 }
 
 /* ---- the caps ---- */

@@ -45,6 +45,9 @@ void vg_spooler_free(struct vg_spooler *sp);
 
 /* Queues ev for storage (its reference is taken); never blocks.  A full queue drops it, counted. */
 void vg_spooler_push(struct vg_spooler *sp, json_t *ev);
+/* The same for an event that must not wait for the flush interval (a detection, a response to
+ * one): what is queued goes to the spool thread now, or as soon as the flush under way ends. */
+void vg_spooler_push_urgent(struct vg_spooler *sp, json_t *ev);
 
 /* The caps: at most max_bytes of events (0: none), none older than max_age_s (0: no limit), at
  * most queue_max events in memory. */

@@ -221,6 +221,8 @@ bool vg_iso_rules_allow_out(const struct vg_iso_rule *rules, size_t n, const str
  * (isolation.release_after_no_contact_hours counts from the last one). */
 struct vg_agent;
 void vg_isolation_note_contact(struct vg_agent *agent);
+/* Whether the host is isolated (or being isolated) now. */
+bool vg_isolation_is_on(const struct vg_agent *agent);
 
 /* subsystem.c: isolation on or off for the server (OpenC2 contain / allow device) or a scan's
  * action.  permitted (n addresses, "ADDR[/PREFIX]") become exceptions, all checked before

@@ -753,6 +753,11 @@ void vg_isolation_note_contact(struct vg_agent *agent)
 		agent->isolation->last_contact = vg_agent_now(agent);
 }
 
+bool vg_isolation_is_on(const struct vg_agent *agent)
+{
+	return agent->isolation && agent->isolation->st.on;
+}
+
 /* Releases the isolation when the server has not been reached for the hours set; returns
  * whether it did. */
 static bool release_if_no_contact(struct vg_isolation *iso)
@@ -911,7 +916,7 @@ int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const 
 	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
 		return rc;
 	arm_release(iso);
-	vg_notice("isolation %s requested by the server", on ? "on" : "off");
+	vg_notice("isolation %s requested: %s", on ? "on" : "off", on && iso->st.reason[0] ? iso->st.reason : "by the server");
 	rc = request_apply(iso, NULL, on ? event_draft(1, "on", iso->st.reason, -1, command_uid)
 					 : event_draft(3, "off", "isolation released", -1, command_uid), NULL, err);
 	if (rc < 0 && rc != VG_CTL_DEFERRED)

@@ -665,7 +665,7 @@ struct scan_call {
 	/* What the loop knows, copied. */
 	uint64_t cursor;
 	struct vg_link_throttle throttle;
-	bool limits, draining;
+	bool limits, draining, urgent; /* urgent: a detection waits, send what is pending */
 	uint64_t per_hour;
 	unsigned share;
 	int64_t delay_ms;
@@ -712,7 +712,7 @@ static bool upload_due(struct vg_spool *spool, struct scan_call *c)
 		c->cursor = 0;
 	if (!first_pending(spool, c->cursor, &seq, &t))
 		return false;
-	if (vg_time_ms() - t >= c->delay_ms || c->draining)
+	if (vg_time_ms() - t >= c->delay_ms || c->draining || c->urgent)
 		return true;
 	/* Sequence numbers after the cursor are dense: one at first + limit - 1 means a full packet. */
 	return c->batch_limit > 1 && first_pending(spool, seq + c->batch_limit - 2, &more, &t);
@@ -838,6 +838,7 @@ static void start_scan(struct vg_link *link)
 	c->share = (unsigned)vg_setting_int(s, VG_S_LINK_TYPE_SHARE_PERCENT);
 	c->delay_ms = vg_setting_int(s, VG_S_LINK_MAX_TRANSFER_DELAY) * 1000;
 	c->draining = link->draining;
+	c->urgent = vg_now_ms() < link->urgent_until_ms;
 	c->batch_limit = link->batch_limit;
 	c->now_ms = vg_agent_now_ms(link->agent);
 	snprintf(c->agent_id, sizeof(c->agent_id), "%s", vg_agent_id(link->agent));
@@ -957,7 +958,7 @@ static void send_events(struct vg_link *link)
 		return;
 	if (!link->batch.ready) {
 		/* The spool thread looks; its answer comes back through scan_done. */
-		if (!link->scan && now >= link->next_scan_ms)
+		if (!link->scan && (now >= link->next_scan_ms || now < link->urgent_until_ms))
 			start_scan(link);
 		return;
 	}
@@ -1081,6 +1082,18 @@ static void step(struct vg_link *link)
 		send_events(link);
 	if (!link->resp_req)
 		send_response(link);
+}
+
+#define URGENT_MS 3000
+
+void vg_link_send_soon(struct vg_agent *agent)
+{
+	struct vg_link *link = agent->link;
+
+	if (!link)
+		return;
+	link->urgent_until_ms = vg_now_ms() + URGENT_MS;
+	step(link);
 }
 
 static void on_tick(struct vg_watch *w, int fd, uint32_t events, void *data)

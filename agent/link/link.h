@@ -109,6 +109,7 @@ struct vg_link {
 	unsigned scan_generation;         /* bumped by a reset: a scan made before is ignored */
 	struct ack_call *acks;            /* acknowledgements the spool thread has not written yet */
 	uint64_t next_scan_ms;
+	uint64_t urgent_until_ms;         /* a detection waits: send what is pending without delay */
 	bool draining;                    /* the last batch was full: a backlog is being sent */
 	size_t batch_limit;
 	struct vg_link_throttle throttle;
@@ -120,6 +121,10 @@ struct vg_link {
 int vg_link_start(struct vg_agent *agent, struct vg_error *err);
 void vg_link_stop(struct vg_agent *agent);
 json_t *vg_link_status(struct vg_agent *agent);
+
+/* A detection or a response to one was just emitted: what is pending goes to the server now,
+ * not after link.max_transfer_delay (for a few seconds, while the spool stores it). */
+void vg_link_send_soon(struct vg_agent *agent);
 
 /* Drops the connection and starts again from the first server with the current settings. */
 void vg_link_reset(struct vg_link *link);

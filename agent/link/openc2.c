@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "detect/detect.h"
 #include "link/link.h"
 #include "log.h"
 #include "nls.h"
@@ -351,6 +352,68 @@ static int run_scan_device(struct vg_link *link, const char *request_id, json_t 
 	return OPENC2_PENDING;
 }
 
+/* update x-vigil:rules {name, content}: a Sigma rule file of the server's, stored by the agent;
+ * delete x-vigil:rules {name} removes it.  update x-vigil:ioc_watch {document} arms an OpenIOC
+ * document for live evaluation; delete x-vigil:ioc_watch {id} disarms it.  All answer once the
+ * rules in force include the change, with what was refused and why.  The detection subsystem
+ * takes a null content or document as a removal (the older form, still accepted). */
+static int run_detection(struct vg_link *link, const char *request_id, json_t *command, const char **text,
+			 bool rules, bool remove)
+{
+	json_t *spec = json_object_get(json_object_get(command, "target"), rules ? "x-vigil:rules" : "x-vigil:ioc_watch");
+	struct vg_error err = { 0 };
+	int r;
+
+	if (!link->agent) {
+		*text = "the detection subsystem is not running";
+		return 500;
+	}
+	if (!json_is_object(spec)) {
+		*text = "malformed command: the target must be an object";
+		return 400;
+	}
+	spec = json_copy(spec);
+	if (remove)
+		json_object_set_new(spec, rules ? "content" : "document", json_null());
+	r = rules ? vg_detect_server_rules(link->agent, request_id, spec, &err)
+		  : vg_detect_server_watch(link->agent, request_id, spec, &err);
+	json_decref(spec);
+	if (r < 0) {
+		vg_warn("link: command %s: %s", request_id, err.message);
+		*text = r == -EAGAIN || r == -ENOMEM ? "the detection subsystem cannot take it now" : "malformed command";
+		return r == -EAGAIN || r == -ENOMEM ? 500 : 400;
+	}
+	return OPENC2_PENDING;
+}
+
+static int run_update_rules(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			    const char **text)
+{
+	(void)results;
+	return run_detection(link, request_id, command, text, true, false);
+}
+
+static int run_delete_rules(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+			    const char **text)
+{
+	(void)results;
+	return run_detection(link, request_id, command, text, true, true);
+}
+
+static int run_update_ioc_watch(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+				const char **text)
+{
+	(void)results;
+	return run_detection(link, request_id, command, text, false, false);
+}
+
+static int run_delete_ioc_watch(struct vg_link *link, const char *request_id, json_t *command, json_t **results,
+				const char **text)
+{
+	(void)results;
+	return run_detection(link, request_id, command, text, false, true);
+}
+
 static const struct openc2_pair pairs[] = {
 	{ "scan", "device", run_scan_device },
 	{ "contain", "device", run_contain_device },
@@ -361,6 +424,10 @@ static const struct openc2_pair pairs[] = {
 	{ "delete", "file", run_delete_file },
 	{ "contain", "file", run_contain_file },
 	{ "copy", "file", run_get_file },
+	{ "update", "x-vigil:rules", run_update_rules },
+	{ "update", "x-vigil:ioc_watch", run_update_ioc_watch },
+	{ "delete", "x-vigil:rules", run_delete_rules },
+	{ "delete", "x-vigil:ioc_watch", run_delete_ioc_watch },
 	{ NULL, NULL, NULL },
 };
 

@@ -89,9 +89,14 @@ int vg_task_delete_file(struct vg_task_ctx *ctx, const json_t *args, json_t **re
  * (what the cgroup still held: {pid, name}, at most 64). */
 int vg_task_run(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err);
 
-/* terminate {pid, start_time?} | {exe} | {sha256}: TERM, then KILL after the grace period,
- * through pidfds.  result: pids[] of {pid, start_time, exe, result, error?}. */
+/* terminate {pid, start_time?} | {exe} | {sha256}: TERM, then KILL after the grace period
+ * (grace_seconds may shorten it), through pidfds.  result: pids[] of {pid, start_time, exe,
+ * result, error?}. */
 int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err);
+
+/* The start time (clock ticks after boot, field 22) and flags (field 9) of pid, from
+ * /proc/PID/stat.  Returns 0 or a negative errno (-ESRCH: gone). */
+int vg_task_proc_stat(pid_t pid, unsigned long long *start, unsigned *flags);
 
 /* Quarantine.  vg_task_quarantine_add copies the open file fd (already checked) of directory
  * dirfd into the quarantine with its metadata and the directory's device and inode, and

@@ -451,6 +451,12 @@ static void emit_event(struct vg_tasks *tasks, const struct task *t, const json_
 	json_object_set_new(unmapped, "source", json_string(t->source));
 	if (cls == VG_OCSF_REMEDIATION_ACTIVITY && json_is_string(json_object_get(t->request, "exe")))
 		json_object_set(unmapped, "exe", json_object_get(t->request, "exe"));
+	/* A response to a detection names the finding it answers (detection subsystem). */
+	if (json_is_string(json_object_get(t->request, "finding_uid"))) {
+		json_object_set_new(ev, "metadata", json_pack("{s:O}", "correlation_uid",
+							      json_object_get(t->request, "finding_uid")));
+		json_object_set(unmapped, "finding_uid", json_object_get(t->request, "finding_uid"));
+	}
 	if (pid_entry)
 		json_object_set(unmapped, "pid_result", (json_t *)pid_entry);
 	vg_event_emit(tasks->agent, ev);

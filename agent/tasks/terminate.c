@@ -72,8 +72,7 @@ struct hash_cache {
 	char sha256[65];
 };
 
-/* Start time (clock ticks after boot) and flags of pid, from /proc/PID/stat. */
-static int read_stat(pid_t pid, unsigned long long *start, unsigned *flags)
+int vg_task_proc_stat(pid_t pid, unsigned long long *start, unsigned *flags)
 {
 	char path[64], buf[2048], *p;
 	unsigned long long field;
@@ -180,7 +179,7 @@ static bool hold(struct vg_task_ctx *ctx, pid_t pid, int held, unsigned long lon
 		set_outcome(t, "gone", thread ? R_THREAD : R_GONE);
 		return thread;
 	}
-	if (read_stat(pid, &t->start, &flags) < 0 || exited(t->pidfd)) {
+	if (vg_task_proc_stat(pid, &t->start, &flags) < 0 || exited(t->pidfd)) {
 		set_outcome(t, "gone", R_GONE);
 		return false;
 	}
@@ -351,6 +350,8 @@ static int collect(struct vg_task_ctx *ctx, const struct stat *exe_st, const cha
 int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **result, struct vg_error *err)
 {
 	const json_t *jpid = json_object_get(args, "pid"), *jstart = json_object_get(args, "start_time");
+	const json_t *jgrace = json_object_get(args, "grace_seconds");
+	unsigned grace;
 	struct target *t = calloc(MAX_TARGETS, sizeof(*t));
 	char want[65];
 	const char *exe = NULL;
@@ -412,8 +413,14 @@ int vg_task_terminate(struct vg_task_ctx *ctx, const json_t *args, json_t **resu
 		}
 	}
 	vg_task_pause(ctx, "terminate:checked");
-	signal_all(t, n, SIGTERM);
-	wait_all(ctx, t, n, (uint64_t)ctx->terminate_grace * 1000);
+	/* A detection's block asks for no grace: SIGKILL at once, no SIGTERM that the process
+	 * could catch to go on a little longer. */
+	grace = json_is_integer(jgrace) && json_integer_value(jgrace) >= 0 && json_integer_value(jgrace) < ctx->terminate_grace
+			? (unsigned)json_integer_value(jgrace) : ctx->terminate_grace;
+	if (grace > 0) {
+		signal_all(t, n, SIGTERM);
+		wait_all(ctx, t, n, (uint64_t)grace * 1000);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!t[i].outcome && exited(t[i].pidfd))
 			set_outcome(&t[i], "terminated", R_NONE);

@@ -15,6 +15,7 @@
 #include "events.h"
 #include "ocsf.h"
 #include "telemetry/audit-parse.h"
+#include "telemetry/audit-records.h"
 #include "telemetry/audit.h"
 #include "telemetry/telemetry.h"
 
@@ -54,6 +55,7 @@ struct vg_audit_parser {
 	int nr_execve, nr_execveat, nr_exit_group, nr_connect, nr_accept, nr_accept4, nr_bind;
 	atomic_uint_fast64_t records, events, overruns;
 	atomic_bool watching;    /* directory watches are on: PATH records matter */
+	atomic_bool emit_process, emit_network; /* else their syscalls are audited for detection only */
 	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
 	/* The event being read, reused: tens of KiB allocated for every event cost more. */
 	struct audit_event ev;
@@ -327,6 +329,12 @@ void vg_audit_parser_set_watching(struct vg_audit_parser *p, bool on)
 	atomic_store(&p->watching, on);
 }
 
+void vg_audit_parser_set_emit(struct vg_audit_parser *p, bool process, bool network)
+{
+	atomic_store(&p->emit_process, process);
+	atomic_store(&p->emit_network, network);
+}
+
 static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 {
 	struct vg_audit_parser *p = data;
@@ -336,8 +344,14 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 
 	if (type != AUPARSE_CB_EVENT_READY || auparse_first_record(au) <= 0)
 		return;
-	if (auparse_get_type(au) != AUDIT_SYSCALL)
+	if (auparse_get_type(au) != AUDIT_SYSCALL) {
+		/* A message without a syscall (SERVICE_STOP, USER_TTY...): only a rule may want it. */
+		ts = auparse_get_timestamp(au);
+		if ((out = vg_audit_records_event(p->tel->records, au, NULL, ts ? (int64_t)ts->sec * 1000 + ts->milli
+										  : vg_time_ms(), ts ? ts->serial : 0)))
+			vg_tel_submit(p->tel, out);
 		return;
+	}
 	ev = &p->ev;
 	memset(ev, 0, sizeof(*ev));
 	ev->argv = json_array();
@@ -359,12 +373,17 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 	ts = auparse_get_timestamp(au);
 	ev->time_ms = ts ? (int64_t)ts->sec * 1000 + ts->milli : vg_time_ms();
 	ev->serial = ts ? ts->serial : 0;
-	if (ev->syscall == p->nr_execve || ev->syscall == p->nr_execveat || ev->syscall == p->nr_exit_group)
-		out = process_event(p, ev);
-	else if (our_syscall(p, ev->syscall))
-		out = network_event(p, ev);
-	else if (ev->npath && strcmp(ev->key, VG_AUDIT_KEY) == 0)
+	if (ev->syscall == p->nr_execve || ev->syscall == p->nr_execveat || ev->syscall == p->nr_exit_group) {
+		if (atomic_load(&p->emit_process))
+			out = process_event(p, ev);
+	} else if (our_syscall(p, ev->syscall)) {
+		if (atomic_load(&p->emit_network))
+			out = network_event(p, ev);
+	} else if (ev->npath && strcmp(ev->key, VG_AUDIT_KEY) == 0) {
 		out = file_event(ev);
+	}
+	/* The records, for the detection's auditd rules when some are loaded. */
+	out = vg_audit_records_event(p->tel->records, au, out, ev->time_ms, ev->serial);
 	if (out) {
 		atomic_fetch_add(&p->events, 1);
 		vg_tel_submit(p->tel, out);
@@ -381,6 +400,8 @@ int vg_audit_parser_new(struct vg_audit_parser **out, struct vg_telemetry *tel)
 	if (!p)
 		return -ENOMEM;
 	p->tel = tel;
+	atomic_init(&p->emit_process, true);
+	atomic_init(&p->emit_network, true);
 	p->machine = audit_detect_machine();
 	p->arch = audit_machine_to_elf(p->machine);
 	p->nr_execve = audit_name_to_syscall("execve", p->machine);
@@ -414,9 +435,10 @@ void vg_audit_parser_record(struct vg_audit_parser *p, int type, const char *tex
 	const char *name;
 	int n;
 
-	/* Only the records our events are made of; the rest never reach the parser. */
+	/* Only the records our events are made of, and those the detection's rules read. */
 	if (type != AUDIT_SYSCALL && type != AUDIT_EXECVE && type != AUDIT_CWD && type != AUDIT_SOCKADDR &&
-	    type != AUDIT_EOE && !(type == AUDIT_PATH && atomic_load(&p->watching)))
+	    type != AUDIT_EOE && !(type == AUDIT_PATH && atomic_load(&p->watching)) &&
+	    !vg_audit_records_feeds(p->tel->records, type))
 		return;
 	atomic_fetch_add(&p->records, 1);
 	while (len && (text[len - 1] == '\0' || text[len - 1] == '\n'))

@@ -30,6 +30,9 @@ void vg_audit_parser_flush(struct vg_audit_parser *p);
 void vg_audit_parser_overrun(struct vg_audit_parser *p);
 /* Directory watches are on: PATH records become file events. */
 void vg_audit_parser_set_watching(struct vg_audit_parser *p, bool on);
+/* Whether process and network syscalls make events (else they are audited for the detection's
+ * rules only, and reach it as records). */
+void vg_audit_parser_set_emit(struct vg_audit_parser *p, bool process, bool network);
 void vg_audit_parser_stats(struct vg_audit_parser *p, struct vg_audit_parser_stats *st);
 
 #endif

@@ -48,6 +48,14 @@ struct vg_tel_audit {
 	char *watch[MAX_WATCHES];
 	bool watch_installed[MAX_WATCHES];
 	size_t nwatch;
+	/* For the detection's auditd rules: the syscalls they name, and files whose reads they
+	 * watch (key VG_AUDIT_READ_KEY). */
+	char **det_sys;
+	size_t ndet_sys;
+	bool det_installed;
+	char *rwatch[MAX_WATCHES];
+	bool rwatch_installed[MAX_WATCHES];
+	size_t nrwatch;
 	unsigned rule_restores;      /* times our rules were found gone and put back */
 	uint64_t last_rule_check;
 	char rule_error[256];
@@ -118,6 +126,48 @@ static struct audit_rule_data *add_key(struct audit_rule_data *rule, const char 
 	return r;
 }
 
+/* Ends one of our rules: never about the agent itself (pid!=self), and our key last (the
+ * mark that tells our rules from anyone else's).  Frees rule on failure. */
+static struct audit_rule_data *own_rule(struct audit_rule_data *rule, pid_t self, const char *key)
+{
+	char field[64];
+	struct audit_rule_data *keyed;
+
+	snprintf(field, sizeof(field), "pid!=%d", (int)self);
+	if (audit_rule_fieldpair_data(&rule, field, AUDIT_FILTER_EXIT) != 0 || !(keyed = add_key(rule, key))) {
+		audit_rule_free_data(rule);
+		return NULL;
+	}
+	return keyed;
+}
+
+/* A rule on 64-bit syscalls by name, key "vigil".  With all_known, a name that is no syscall
+ * here fails it; else such names are skipped (NULL when none is left). */
+static struct audit_rule_data *syscall_rule(const char *const *names, size_t n, bool all_known, pid_t self)
+{
+	struct audit_rule_data *rule = audit_rule_create_data();
+	/* libaudit writes into the pair it parses: writable copies, never literals. */
+	char arch[] = "arch=b64";
+	size_t known = 0;
+
+	if (!rule)
+		return NULL;
+	if (audit_rule_fieldpair_data(&rule, arch, AUDIT_FILTER_EXIT) != 0)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (audit_rule_syscallbyname_data(rule, names[i]) == 0)
+			known++;
+		else if (all_known)
+			goto fail;
+	}
+	if (!known)
+		goto fail;
+	return own_rule(rule, self, VG_AUDIT_KEY);
+fail:
+	audit_rule_free_data(rule);
+	return NULL;
+}
+
 /* Builds one of our rules: 64-bit syscalls, not the agent itself, key "vigil". */
 static struct audit_rule_data *make_rule(enum rule_kind kind, pid_t self)
 {
@@ -126,52 +176,52 @@ static struct audit_rule_data *make_rule(enum rule_kind kind, pid_t self)
 		[RULE_EXIT] = { "exit_group", NULL },
 		[RULE_NET] = { "connect", "accept", "accept4", "bind", NULL },
 	};
+	size_t n = 0;
+
+	while (syscalls[kind][n])
+		n++;
+	return syscall_rule(syscalls[kind], n, true, self);
+}
+
+/* The detection's rule: the syscalls its auditd rules name (unknown names are skipped). */
+static struct audit_rule_data *make_detect_rule(char *const *names, size_t n, pid_t self)
+{
+	return syscall_rule((const char *const *)names, n, false, self);
+}
+
+/* A watch of ours on path (the field is "dir" for a directory, "path" for a file) for the
+ * accesses perm ("wa", "r"), by anyone but the agent, with key. */
+static struct audit_rule_data *watch_rule(const char *field_name, const char *path, const char *perm, const char *key,
+					  pid_t self)
+{
 	struct audit_rule_data *rule = audit_rule_create_data();
-	/* libaudit writes into the pair it parses: writable copies, never literals. */
-	char arch[] = "arch=b64", field[64];
-	struct audit_rule_data *keyed;
+	char arch[] = "arch=b64", field[PATH_MAX + 8], pfield[16];
 
 	if (!rule)
 		return NULL;
-	if (audit_rule_fieldpair_data(&rule, arch, AUDIT_FILTER_EXIT) != 0)
-		goto fail;
-	for (int i = 0; syscalls[kind][i]; i++)
-		if (audit_rule_syscallbyname_data(rule, syscalls[kind][i]) != 0)
-			goto fail;
-	snprintf(field, sizeof(field), "pid!=%d", (int)self);
-	if (audit_rule_fieldpair_data(&rule, field, AUDIT_FILTER_EXIT) != 0)
-		goto fail;
-	if (!(keyed = add_key(rule, VG_AUDIT_KEY)))
-		goto fail;
-	return keyed;
-fail:
-	audit_rule_free_data(rule);
-	return NULL;
+	snprintf(field, sizeof(field), "%s=%s", field_name, path);
+	snprintf(pfield, sizeof(pfield), "perm=%s", perm);
+	if (audit_rule_fieldpair_data(&rule, arch, AUDIT_FILTER_EXIT) != 0 ||
+	    audit_rule_syscallbyname_data(rule, "all") != 0 ||
+	    audit_rule_fieldpair_data(&rule, field, AUDIT_FILTER_EXIT) != 0 ||
+	    audit_rule_fieldpair_data(&rule, pfield, AUDIT_FILTER_EXIT) != 0) {
+		audit_rule_free_data(rule);
+		return NULL;
+	}
+	return own_rule(rule, self, key);
 }
 
 /* A watch of ours: writes and attribute changes under dir, by anyone but the agent. */
 static struct audit_rule_data *make_watch_rule(const char *dir, pid_t self)
 {
-	struct audit_rule_data *rule = audit_rule_create_data(), *keyed;
-	char arch[] = "arch=b64", perm[] = "perm=wa", field[PATH_MAX + 8];
+	return watch_rule("dir", dir, "wa", VG_AUDIT_KEY, self);
+}
 
-	if (!rule)
-		return NULL;
-	snprintf(field, sizeof(field), "dir=%s", dir);
-	if (audit_rule_fieldpair_data(&rule, arch, AUDIT_FILTER_EXIT) != 0 ||
-	    audit_rule_syscallbyname_data(rule, "all") != 0 ||
-	    audit_rule_fieldpair_data(&rule, field, AUDIT_FILTER_EXIT) != 0 ||
-	    audit_rule_fieldpair_data(&rule, perm, AUDIT_FILTER_EXIT) != 0)
-		goto fail;
-	snprintf(field, sizeof(field), "pid!=%d", (int)self);
-	if (audit_rule_fieldpair_data(&rule, field, AUDIT_FILTER_EXIT) != 0)
-		goto fail;
-	if (!(keyed = add_key(rule, VG_AUDIT_KEY)))
-		goto fail;
-	return keyed;
-fail:
-	audit_rule_free_data(rule);
-	return NULL;
+/* A read watch of the detection: reads of one file, key VG_AUDIT_READ_KEY so that rules can
+ * tell these events apart. */
+static struct audit_rule_data *make_read_rule(const char *path, pid_t self)
+{
+	return watch_rule("path", path, "r", VG_AUDIT_READ_KEY, self);
 }
 
 /* Adds (add true) or removes a rule; an existing rule on add, or a missing one on removal,
@@ -220,19 +270,28 @@ static int delete_rule(struct vg_tel_audit *a, enum rule_kind kind)
 	return r == -ENOENT ? 0 : r;
 }
 
-/* Whether a rule from the kernel is one an agent made: we always put the key last, so its
- * text is the last bytes of the rule's buffer; *pid is the agent's (from its "pid!=" field). */
+/* Whether the last field of a rule is the key key: we always put the key last, so its text is
+ * the last bytes of the rule's buffer. */
+static bool last_key_is(const struct audit_rule_data *r, const char *key)
+{
+	size_t klen = strlen(key);
+	uint32_t last = r->field_count - 1;
+
+	return r->fields[last] == AUDIT_FILTERKEY && r->values[last] == klen && r->buflen >= klen &&
+	       memcmp(r->buf + r->buflen - klen, key, klen) == 0;
+}
+
+/* Whether a rule from the kernel is one an agent made (key "vigil", or "vigil-read" for the
+ * detection's read watches); *pid is the agent's (from its "pid!=" field). */
 static bool is_agent_rule(const struct audit_rule_data *r, size_t size, pid_t *pid)
 {
-	size_t klen = strlen(VG_AUDIT_KEY);
 	uint32_t last;
 
 	if (size < sizeof(*r) || r->field_count == 0 || r->field_count > AUDIT_MAX_FIELDS ||
 	    size < sizeof(*r) + r->buflen)
 		return false;
 	last = r->field_count - 1;
-	if (r->fields[last] != AUDIT_FILTERKEY || r->values[last] != klen || r->buflen < klen ||
-	    memcmp(r->buf + r->buflen - klen, VG_AUDIT_KEY, klen) != 0)
+	if (!last_key_is(r, VG_AUDIT_KEY) && !last_key_is(r, VG_AUDIT_READ_KEY))
 		return false;
 	*pid = 0;
 	for (uint32_t i = 0; i < last; i++)
@@ -339,6 +398,73 @@ static void sync_rules(struct vg_tel_audit *a)
 			a->rule_restores++;
 		a->watch_installed[w] = true;
 	}
+	if (a->ndet_sys) {
+		int r = change_rule(a, make_detect_rule(a->det_sys, a->ndet_sys, a->tel->self), true);
+
+		if (r < 0 && r != -ENOMEM)
+			vg_warn("audit: cannot add the detection's syscall rule: %s", strerror(-r));
+		else if (r >= 0)
+			a->det_installed = true;
+	}
+	for (size_t w = 0; w < a->nrwatch; w++) {
+		int r = change_rule(a, make_read_rule(a->rwatch[w], a->tel->self), true);
+
+		if (r < 0) {
+			/* A file that does not exist here is not watched; that is no error. */
+			if (r != -ENOENT)
+				vg_warn("audit: cannot watch reads of %s: %s", a->rwatch[w], strerror(-r));
+			continue;
+		}
+		a->rwatch_installed[w] = true;
+	}
+}
+
+/* Removes the detection's rules (loop thread). */
+static void clear_detect(struct vg_tel_audit *a)
+{
+	if (a->det_installed && !a->immutable)
+		change_rule(a, make_detect_rule(a->det_sys, a->ndet_sys, a->tel->self), false);
+	for (size_t i = 0; i < a->ndet_sys; i++)
+		free(a->det_sys[i]);
+	free(a->det_sys);
+	a->det_sys = NULL;
+	a->ndet_sys = 0;
+	a->det_installed = false;
+	for (size_t w = 0; w < a->nrwatch; w++) {
+		if (a->rwatch_installed[w] && !a->immutable)
+			change_rule(a, make_read_rule(a->rwatch[w], a->tel->self), false);
+		free(a->rwatch[w]);
+		a->rwatch[w] = NULL;
+		a->rwatch_installed[w] = false;
+	}
+	a->nrwatch = 0;
+}
+
+static bool same_list(char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+void vg_tel_audit_set_detect(struct vg_tel_audit *a, const char *const *syscalls, size_t nsys,
+			     const char *const *files, size_t nfiles)
+{
+	if (same_list(a->det_sys, a->ndet_sys, syscalls, nsys) &&
+	    same_list(a->rwatch, a->nrwatch, files, nfiles < MAX_WATCHES ? nfiles : MAX_WATCHES))
+		return;
+	clear_detect(a);
+	if (nsys && (a->det_sys = calloc(nsys, sizeof(*a->det_sys))))
+		for (size_t i = 0; i < nsys; i++)
+			if ((a->det_sys[a->ndet_sys] = strdup(syscalls[i])))
+				a->ndet_sys++;
+	for (size_t i = 0; i < nfiles && a->nrwatch < MAX_WATCHES; i++)
+		if (files[i][0] == '/' && (a->rwatch[a->nrwatch] = strdup(files[i])))
+			a->nrwatch++;
+	sync_rules(a);
 }
 
 /* Removes every watch (loop thread). */
@@ -535,6 +661,7 @@ void vg_tel_audit_stop(struct vg_tel_audit *a)
 			a->want[k] = false;
 		sync_rules(a);
 		clear_watches(a);
+		clear_detect(a);
 		purge_our_rules(a);
 		if (a->mode == MODE_UNICAST && a->rd_fd >= 0) {
 			if (a->restore_backlog) {
@@ -560,6 +687,7 @@ void vg_tel_audit_configure(struct vg_tel_audit *a, bool process, bool network)
 
 	a->want[RULE_EXEC] = a->want[RULE_EXIT] = process;
 	a->want[RULE_NET] = network;
+	vg_audit_parser_set_emit(a->parser, process, network);
 	if (changed)
 		sync_rules(a);
 }
@@ -603,6 +731,16 @@ json_t *vg_tel_audit_status(struct vg_tel_audit *a)
 	for (size_t w = 0; w < a->nwatch; w++)
 		if (a->watch_installed[w])
 			json_array_append_new(rules, json_pack("{s:s}", "watch", a->watch[w]));
+	if (a->det_installed) {
+		json_t *sys = json_array();
+
+		for (size_t i = 0; i < a->ndet_sys; i++)
+			json_array_append_new(sys, json_string(a->det_sys[i]));
+		json_array_append_new(rules, json_pack("{s:o}", "detection_syscalls", sys));
+	}
+	for (size_t w = 0; w < a->nrwatch; w++)
+		if (a->rwatch_installed[w])
+			json_array_append_new(rules, json_pack("{s:s}", "read_watch", a->rwatch[w]));
 	return json_pack("{s:s, s:b, s:I, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:i, s:s, s:I, s:I}",
 			 "mode", a->mode == MODE_UNICAST ? "unicast" : "multicast",
 			 "immutable", a->immutable,

@@ -16,11 +16,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "telemetry/stage.h"
+
 struct vg_error;
 struct vg_telemetry;
 struct vg_tel_audit;
 
 #define VG_AUDIT_KEY "vigil"
+#define VG_AUDIT_READ_KEY VG_TEL_READ_KEY  /* the detection's read watches (stage.h) */
 
 int vg_tel_audit_start(struct vg_tel_audit **out, struct vg_telemetry *tel, bool process, bool network,
 		       struct vg_error *err);
@@ -34,6 +37,10 @@ void vg_tel_audit_tick(struct vg_tel_audit *a);
 /* Watches the directories in paths (comma-separated) for file changes, the file collector's
  * fallback; NULL removes the watches.  -ENOENT when no directory could be watched. */
 int vg_tel_audit_set_watches(struct vg_tel_audit *a, const char *paths);
+/* The detection's audit rules: one rule for the syscalls its auditd rules name, and a read
+ * watch (key VG_AUDIT_READ_KEY) on each file (loop thread; empty lists remove them). */
+void vg_tel_audit_set_detect(struct vg_tel_audit *a, const char *const *syscalls, size_t nsys,
+			     const char *const *files, size_t nfiles);
 uint64_t vg_tel_audit_kernel_lost(struct vg_tel_audit *a);
 json_t *vg_tel_audit_status(struct vg_tel_audit *a);
 

@@ -43,6 +43,16 @@ struct user_entry {
 	bool used;
 };
 
+#define PARENT_SLOTS 1024
+#define PARENT_CMD_MAX 2048
+
+/* What a process runs, from its last exec event: its children name it as their parent even
+ * when it has exited by the time they are enriched. */
+struct parent_entry {
+	long long pid;
+	char *exe, *cmd;
+};
+
 /* Direct-mapped: a collision replaces the older entry.  Bounded, no eviction lists, and
  * only the enrichment thread touches it, so no lock.  User names are cached beside the
  * hashes for the same reason: the passwd lookup would otherwise run for every event. */
@@ -56,6 +66,7 @@ struct vg_hash_cache {
 	EVP_MD *sha256_md, *md5_md;
 	EVP_MD_CTX *sha256_ctx, *md5_ctx;
 	unsigned char *buf;
+	struct parent_entry parents[PARENT_SLOTS];
 };
 
 int vg_hash_cache_new(struct vg_hash_cache **out, size_t slots)
@@ -84,6 +95,10 @@ void vg_hash_cache_free(struct vg_hash_cache *c)
 	free(c->buf);
 	for (size_t i = 0; i < c->n; i++)
 		json_decref(c->slots[i].json);
+	for (size_t i = 0; i < PARENT_SLOTS; i++) {
+		free(c->parents[i].exe);
+		free(c->parents[i].cmd);
+	}
 	free(c->slots);
 	free(c);
 }
@@ -463,6 +478,62 @@ static void user_name(struct vg_hash_cache *c, json_t *user)
 		json_object_set_new(user, "name", json_string(e->name));
 }
 
+static struct parent_entry *parent_slot(struct vg_hash_cache *c, long long pid)
+{
+	return &c->parents[(unsigned long long)pid % PARENT_SLOTS];
+}
+
+/* Remembers what pid runs since its exec (a collision replaces the older entry). */
+static void remember_exec(struct vg_hash_cache *c, const json_t *proc)
+{
+	json_int_t pid = json_integer_value(json_object_get(proc, "pid"));
+	const char *exe = json_string_value(json_object_get(json_object_get(proc, "file"), "path"));
+	const char *cmd = json_string_value(json_object_get(proc, "cmd_line"));
+	struct parent_entry *e;
+
+	if (pid <= 0 || !exe)
+		return;
+	e = parent_slot(c, pid);
+	free(e->exe);
+	free(e->cmd);
+	e->pid = pid;
+	e->exe = strdup(exe);
+	e->cmd = cmd ? strndup(cmd, PARENT_CMD_MAX) : NULL;
+}
+
+static void forget_pid(struct vg_hash_cache *c, long long pid)
+{
+	struct parent_entry *e = parent_slot(c, pid);
+
+	if (e->pid == pid) {
+		free(e->exe);
+		free(e->cmd);
+		memset(e, 0, sizeof(*e));
+	}
+}
+
+/* The parent of a process start, when the sensor named only its pid: its executable and
+ * command line from its own exec event when it was seen (it may have exited since), else
+ * from /proc now (parent_details: a parent started before the agent).  Sigma's ParentImage
+ * and ParentCommandLine read these. */
+static void parent_info(struct vg_hash_cache *c, json_t *proc, int64_t launch_ms)
+{
+	json_t *parent = json_object_get(proc, "parent_process");
+	json_int_t ppid = json_integer_value(json_object_get(parent, "pid"));
+	const struct parent_entry *known;
+
+	if (ppid <= 0 || json_object_get(parent, "file"))
+		return;
+	known = parent_slot(c, ppid);
+	if (known->pid != ppid || !known->exe) {
+		parent_details(parent, launch_ms);
+		return;
+	}
+	json_object_set_new(parent, "file", vg_ocsf_file(known->exe, VG_FILE_TYPE_EXECUTABLE));
+	if (known->cmd)
+		json_object_set_new(parent, "cmd_line", vg_ocsf_text(known->cmd));
+}
+
 /* The types of the files of a file event that the sensor could not tell. */
 static void file_types(json_t *event)
 {
@@ -489,6 +560,8 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 		proc = json_object_get(json_object_get(event, "actor"), "process");
 	if (proc)
 		user_name(tel->hashes, json_object_get(proc, "user"));
+	if (type == VG_TEL_PROCESS && json_integer_value(json_object_get(event, "activity_id")) == 2)
+		forget_pid(tel->hashes, json_integer_value(json_object_get(proc, "pid")));
 	if (type == VG_TEL_FILE)
 		file_types(event);
 	if (!hints)
@@ -500,8 +573,8 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 		if (json_integer_value(json_object_get(event, "activity_id")) == 1) {
 			hash_into(tel, json_object_get(proc, "file"),
 				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")), hints);
-			parent_details(json_object_get(proc, "parent_process"),
-				       json_integer_value(json_object_get(event, "time")));
+			parent_info(tel->hashes, proc, json_integer_value(json_object_get(event, "time")));
+			remember_exec(tel->hashes, proc);
 		}
 		break;
 	case VG_TEL_NETWORK:

@@ -19,6 +19,7 @@
 #include "settings.h"
 #include "spooler.h"
 #include "store.h"
+#include "telemetry/audit-records.h"
 #include "telemetry/audit.h"
 #include "telemetry/ebpf.h"
 #include "telemetry/enrich.h"
@@ -134,12 +135,24 @@ void vg_tel_submit_many(struct vg_telemetry *tel, json_t **events, size_t n)
 	vg_tq_push_many(tel->in, events, n);
 }
 
+/* Detections and the responses to them are sent at once: the spooler stores them without
+ * waiting for its flush interval. */
+static bool urgent(const json_t *event)
+{
+	json_int_t cls = json_integer_value(json_object_get(event, "class_uid"));
+
+	return cls == VG_OCSF_DETECTION_FINDING || (cls >= VG_OCSF_REMEDIATION_ACTIVITY && cls <= VG_OCSF_NETWORK_REMEDIATION);
+}
+
 static void sink(struct vg_agent *agent, json_t *event, void *data)
 {
 	struct vg_telemetry *tel = data;
 
 	tel->emitted[vg_tel_type_of(event)]++;
-	vg_spooler_push(agent->spooler, event);
+	if (urgent(event))
+		vg_spooler_push_urgent(agent->spooler, event);
+	else
+		vg_spooler_push(agent->spooler, event);
 }
 
 static void on_out(struct vg_watch *w, int fd, uint32_t events, void *data)
@@ -181,8 +194,14 @@ static void *enrich_main(void *data)
 				json_decref(batch[i]);
 				continue;
 			}
+			/* Detection sees what is kept, before the spool (and drops what it alone needed). */
+			if (!vg_tel_stage_run(tel, batch[i])) {
+				json_decref(batch[i]);
+				continue;
+			}
 			vg_tq_push(tel->out, batch[i]);
 		}
+		vg_tel_stage_idle(tel);
 	}
 	return NULL;
 }
@@ -217,7 +236,7 @@ static void apply_audit(struct vg_telemetry *tel, bool process, bool network, bo
 {
 	struct vg_error err = { 0 };
 
-	if (!process && !network && !files_need_audit) {
+	if (!process && !network && !files_need_audit && !vg_audit_records_active(tel->records)) {
 		if (tel->audit)
 			vg_info("telemetry: no source needs audit any more; releasing it");
 		vg_tel_audit_stop(tel->audit);
@@ -242,6 +261,7 @@ static void apply_audit(struct vg_telemetry *tel, bool process, bool network, bo
 		return;
 	}
 	vg_error_clear(&tel->audit_error);
+	vg_tel_detect_audit_apply(tel);
 }
 
 static void stop_ebpf(struct vg_telemetry *tel)
@@ -339,6 +359,11 @@ static void apply_sensor(struct vg_telemetry *tel, bool files_need_audit)
 			vg_error_set(&tel->sensor_reason, -ENOTSUP, N_("auto: eBPF unavailable (%s); audit unavailable (%s)"),
 				     tel->ebpf_error.message, tel->audit_error.message);
 	}
+}
+
+void vg_tel_apply_audit(struct vg_telemetry *tel)
+{
+	apply_sensor(tel, tel->files_watching);
 }
 
 /* (Re)starts the file collector when its settings changed: fanotify, or audit directory
@@ -474,6 +499,11 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 	tel->self = getpid();
 	tel->out_fd = -1;
 	atomic_init(&tel->stopping, false);
+	pthread_mutex_init(&tel->stage_lock, NULL);
+	if ((r = vg_audit_records_new(&tel->records)) < 0) {
+		r = vg_error_set(err, r, N_("out of memory"));
+		goto fail;
+	}
 	vg_spooler_set_caps(agent->spooler, (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
 			    (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
 			    (size_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
@@ -539,6 +569,14 @@ static void telemetry_stop(struct vg_agent *agent)
 		close(tel->out_fd);
 	vg_hash_cache_free(tel->hashes);
 	vg_tel_exclusions_close(tel->excl);
+	vg_audit_records_free(tel->records);
+	for (size_t i = 0; i < tel->ndetect_syscalls; i++)
+		free(tel->detect_syscalls[i]);
+	free(tel->detect_syscalls);
+	for (size_t i = 0; i < tel->ndetect_reads; i++)
+		free(tel->detect_reads[i]);
+	free(tel->detect_reads);
+	pthread_mutex_destroy(&tel->stage_lock);
 	free(tel);
 	agent->telemetry = NULL;
 }

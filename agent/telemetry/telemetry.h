@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "agent.h"
+#include "telemetry/stage.h"
 #include "vigil/error.h"
 
 struct vg_agent;
@@ -28,6 +29,7 @@ struct vg_tel_ebpf;
 struct vg_tel_fanotify;
 struct vg_tel_exclusions;
 struct vg_hash_cache;
+struct vg_audit_records;
 
 /* The sensor of processes and network that runs (the setting telemetry.sensor chooses). */
 enum vg_tel_sensor { VG_TEL_SENSOR_NONE, VG_TEL_SENSOR_EBPF, VG_TEL_SENSOR_AUDIT };
@@ -76,6 +78,13 @@ struct vg_telemetry {
 	char file_backend[16];
 	bool files_watching;        /* audit directory watches stand in for fanotify */
 	struct vg_error files_error;  /* why fanotify is unavailable; code 0: it is not */
+	/* The detection's stage and the audit records its rules want (stage.c, stage.h). */
+	pthread_mutex_t stage_lock;     /* held by the enrichment thread while it runs the stage */
+	struct vg_tel_stage stage;
+	bool has_stage;
+	struct vg_audit_records *records;
+	char **detect_syscalls, **detect_reads;
+	size_t ndetect_syscalls, ndetect_reads;
 };
 
 enum vg_tel_type vg_tel_type_of(const json_t *event);
@@ -85,6 +94,14 @@ const char *vg_tel_type_name(enum vg_tel_type t);
 bool vg_tel_submit(struct vg_telemetry *tel, json_t *event);
 /* The same for n events at once (references taken). */
 void vg_tel_submit_many(struct vg_telemetry *tel, json_t **events, size_t n);
+
+/* The detection's stage (stage.c): runs it on an event (false: keep it out of the spool), or
+ * lets it count time; and hands the audit collector what the rules want. */
+bool vg_tel_stage_run(struct vg_telemetry *tel, json_t *event);
+void vg_tel_stage_idle(struct vg_telemetry *tel);
+void vg_tel_detect_audit_apply(struct vg_telemetry *tel);
+/* Starts or stops the audit collector as the sources and the detection need it (subsystem.c). */
+void vg_tel_apply_audit(struct vg_telemetry *tel);
 
 /* The agent commands (commands.c). */
 extern const struct vg_agent_command vg_telemetry_commands[];

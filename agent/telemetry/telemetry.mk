@@ -6,6 +6,8 @@ libvigil_agent_la_SOURCES += telemetry/subsystem.c telemetry/telemetry.h telemet
 	telemetry/ebpf.h telemetry/ebpf-decode.c telemetry/ebpf-decode.h telemetry/ebpf/records.h \
 	telemetry/proctable.c telemetry/proctable.h \
 	telemetry/fanotify.c telemetry/fanotify.h telemetry/commands.c
+# What the detection subsystem asks of the telemetry: its stage, the audit records its rules read.
+libvigil_agent_la_SOURCES += telemetry/stage.h telemetry/stage.c telemetry/audit-records.h telemetry/audit-records.c
 libvigil_agent_la_LIBADD += $(AUDIT_LIBS) $(AUPARSE_LIBS) $(OPENSSL_LIBS)
 AM_CFLAGS += $(AUDIT_CFLAGS) $(AUPARSE_CFLAGS) $(OPENSSL_CFLAGS)
 

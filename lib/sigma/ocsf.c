@@ -27,7 +27,12 @@ unsigned vg_sigma_ocsf_sources(const json_t *event)
 	case OCSF_PROCESS_ACTIVITY:
 		return act == 1 ? VG_SIGMA_SRC_PROCESS_CREATION : 0;
 	case OCSF_NETWORK_ACTIVITY:
-		return act == 1 ? VG_SIGMA_SRC_NETWORK_CONNECTION : 0;
+		/* Open, or Other named "Connecting": a non-blocking connect the process started (the
+		 * agent saw the call, not its end), a connection all the same for the rules. */
+		if (act == 1 || (act == 99 && strcmp(json_string_value(json_object_get(event, "activity_name")) ?: "",
+						     "Connecting") == 0))
+			return VG_SIGMA_SRC_NETWORK_CONNECTION;
+		return 0;
 	case OCSF_FILE_ACTIVITY:
 		switch (act) {
 		case 1:

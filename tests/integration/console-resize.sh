@@ -2,7 +2,7 @@
 # Resizing the window down to 80x24 and back leaves a whole, correct screen each time.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
-plan 9
+plan 11
 
 # check_screen ROWS: the title on the first row, the tabs on the last, the dashboard between,
 # nothing drawn twice.
@@ -25,6 +25,12 @@ ok "100x30: a whole screen" check_screen 30
 tmx resize-window -t console -x 80 -y 24
 ok "80x24: a whole screen" wait_for 60 check_screen 24
 ok "80x24: the screen stays whole" check_screen 24
+# Eleven tabs do not fit in 80 columns: the bar scrolls to keep the active one whole.
+last_tab_shown() { screen | tail -1 | grep -qE '^◀ .*F1 Help *$'; }
+keys F1
+ok "80x24: the last tab, when active, is shown whole after a mark" wait_for 60 last_tab_shown
+keys F2
+ok "80x24: back on the dashboard, the bar starts again at its first tab" wait_for 60 check_screen 24
 tmx resize-window -t console -x 60 -y 20
 ok "smaller than 80x24: the console says so" wait_screen 60 "too small"
 tmx resize-window -t console -x 80 -y 24

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# OpenC2 conformance: the commands the link tests sent through the reference central server
+# OpenC2 conformance: the commands the link tests (and detection-server.sh) sent through the reference central server
 # and the responses the agent returned, as the server recorded them ($VIGIL_OPENC2_TRAFFIC_DIR),
 # checked against the Language Specification 1.0 schema and the Endpoint Response profile by
 # tests/openc2/validate.py.  make check runs this after the link tests (tests/link.mk).
@@ -17,7 +17,7 @@ ok "the validator catches nonconformant commands and responses" test "$rc" -eq 0
 
 # The tests that speak OpenC2 through the server left their exchanges here.
 missing=
-for t in link-events link-tasks link-isolation link-hostile; do
+for t in link-events link-tasks link-isolation link-hostile detection-server; do
 	[ -s "$TRAFFIC/$t.jsonl" ] || missing="$missing $t"
 done
 ok "the link tests recorded their exchanges${missing:+ (missing:$missing)}" test -z "$missing"
@@ -42,7 +42,8 @@ PY
 diag "pairs exercised: $kinds"
 ok "the exchanges cover every pair the agent implements" bash -c '
 	for p in "query features" "contain device" "allow device" "start file" "stop process" "delete file" \
-		"copy file" "scan device"; do
+		"copy file" "scan device" "update x-vigil:rules" "delete x-vigil:rules" "update x-vigil:ioc_watch" \
+		"delete x-vigil:ioc_watch"; do
 		case " $1 " in *" $p "*) ;; *) echo "missing: $p"; exit 1;; esac
 	done' _ "$kinds"
 finish

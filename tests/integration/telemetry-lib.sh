@@ -28,7 +28,7 @@ TEL_SENSOR=${TEL_SENSOR:-audit}
 
 # tel_start_agent: vigild on the test's state directory, with an empty configuration file.
 tel_start_agent() {
-	"$VIGILD" --foreground --config "$TEL_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
+	"${AGENT_PREFIX[@]}" "$VIGILD" --foreground --config "$TEL_CONFIG" --state-dir "$STATE_DIR" --socket "$SOCKET" \
 		--log-level debug --set "telemetry.sensor=$TEL_SENSOR" "$@" >>"$AGENT_LOG" 2>&1 &
 	AGENT_PID=$!
 	if ! wait_for 60 "$VIGILCTL" --socket "$SOCKET" status; then

@@ -175,8 +175,11 @@ ER_PAIRS = {
     "delete": {"file", "er:registry_entry", "er:service"},
     "scan": {"device"},
 }
-# Pairs the x-vigil profile defines (doc/protocol.md): copy file sends the file to the server.
-XVIGIL_PAIRS = {"copy": {"file"}}
+# Pairs the x-vigil profile defines (doc/protocol.md): copy file sends the file to the server;
+# update and delete of the profile's targets x-vigil:rules (Sigma rule files) and
+# x-vigil:ioc_watch (armed OpenIOC documents) manage detection (doc/detection.md).
+XVIGIL_PAIRS = {"copy": {"file"}, "update": {"x-vigil:rules", "x-vigil:ioc_watch"},
+                "delete": {"x-vigil:rules", "x-vigil:ioc_watch"}}
 PROFILES = {"er", "x-vigil"}
 ER_ARGS = {"device_containment", "permitted_addresses", "account_status", "scan_depth", "periodic_scan",
            "downstream_device"}

@@ -168,6 +168,11 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		{ "ioc.max_document_kib", VG_SETTING_INT, "1024", 1, 4096 },
 		{ "ioc.file_strings", VG_SETTING_BOOL, "no", 0, 0 },
 		{ "ioc.keep_scans", VG_SETTING_INT, "100", 1, 100000 },
+		{ "detection.enabled", VG_SETTING_BOOL, "yes", 0, 0 },
+		{ "detection.rules_dirs", VG_SETTING_LIST, PKGDATADIR "/rules," SYSCONFDIR "/vigil/rules", 0, 32 },
+		{ "detection.policies", VG_SETTING_LIST, "", 0, 128 },
+		{ "detection.read_watches", VG_SETTING_LIST, "/etc/shadow,/etc/gshadow", 0, 32 },
+		{ "detection.keep", VG_SETTING_INT, "10000", 100, 1000000 },
 	};
 	struct fixture *f = *state;
 	size_t n;
