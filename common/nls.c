@@ -10,65 +10,23 @@
 #include <unistd.h>
 
 #include "nls.h"
-
-#define BUILD_TREE_DEPTH 3 /* tests/agent/.libs/vigild-test is the deepest program */
-
-static bool is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool is_file(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-/* Cuts the last component of path ("/a/b" -> "/a"); false at the root. */
-static bool parent(char *path)
-{
-	char *slash = strrchr(path, '/');
-
-	if (!slash || slash == path)
-		return false;
-	*slash = '\0';
-	return true;
-}
+#include "paths.h"
 
 /* A program run from its build tree (not from where it is installed) uses the catalogs
- * compiled there (locale/ of the build tree, next to config.status), so that LANGUAGE works
- * before installation.  An installed program never looks anywhere but LOCALEDIR. */
+ * compiled there (locale/ of the build tree), so that LANGUAGE works before installation.  An
+ * installed program never looks anywhere but LOCALEDIR. */
 static bool build_tree_catalogs(char *out, size_t size)
 {
-	char exe[PATH_MAX], dir[PATH_MAX + 32];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	const char *base;
+	char top[PATH_MAX], dir[PATH_MAX + 32];
+	struct stat st;
 
-	if (n <= 0)
+	if (!vg_build_tree_top(top, sizeof(top)))
 		return false;
-	exe[n] = '\0';
-	if (!parent(exe) || strcmp(exe, BINDIR) == 0 || strcmp(exe, SBINDIR) == 0)
+	snprintf(dir, sizeof(dir), "%s/locale", top);
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || strlen(dir) >= size)
 		return false;
-	/* libtool keeps the real program in .libs/ behind a wrapper script. */
-	base = strrchr(exe, '/');
-	if (base && strcmp(base, "/.libs") == 0 && !parent(exe))
-		return false;
-	for (int up = 0; up < BUILD_TREE_DEPTH; up++) {
-		snprintf(dir, sizeof(dir), "%s/config.status", exe);
-		if (is_file(dir)) {
-			snprintf(dir, sizeof(dir), "%s/locale", exe);
-			if (!is_dir(dir) || strlen(dir) >= size)
-				return false;
-			snprintf(out, size, "%s", dir);
-			return true;
-		}
-		if (!parent(exe))
-			return false;
-	}
-	return false;
+	snprintf(out, size, "%s", dir);
+	return true;
 }
 
 void vg_nls_init(void)

@@ -9,5 +9,15 @@
 #define VG_DEFAULT_PID_FILE RUNSTATEDIR "/vigil/vigild.pid"
 #define VG_DEFAULT_GROUP "vigil"
 #define VG_DEFAULT_RULES_DIR PKGDATADIR "/rules"  /* the detection rules Vigil ships */
+/* The parser sandbox's program (agent/core/sandbox.h). */
+#define VG_DEFAULT_WORKER PKGLIBEXECDIR "/vigil-worker"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* When the running program is one of its build tree's rather than an installed one (found by
+ * the config.status of the tree, at most three directories up), writes the tree's top
+ * directory into out and returns true. */
+bool vg_build_tree_top(char *out, size_t size);
 
 #endif

@@ -7,8 +7,8 @@ unit_test_ioc_eval_SOURCES = unit/test-ioc-eval.c unit/ioc-fake.h
 unit_test_ioc_hostile_SOURCES = unit/test-ioc-hostile.c unit/ioc-fake.h
 unit_test_ioc_corpus_SOURCES = unit/test-ioc-corpus.c
 unit_test_ioc_scan_SOURCES = unit/test-ioc-scan.c unit/ioc-fake.h
-TESTS += integration/ioc-scan.sh integration/ioc-actions.sh integration/ioc-status.sh
-EXTRA_DIST += integration/ioc-scan.sh integration/ioc-actions.sh integration/ioc-status.sh
+TESTS += integration/ioc-scan.sh integration/ioc-actions.sh integration/ioc-status.sh integration/sandbox.sh
+EXTRA_DIST += integration/ioc-scan.sh integration/ioc-actions.sh integration/ioc-status.sh integration/sandbox.sh
 
 # libFuzzer target of the OpenIOC loader (./configure CC=clang --enable-fuzzing), seeded from
 # fuzz/corpus/ioc-load/ and, in CI, the shared corpus.

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
+#include "sandbox.h"
 #include "sdnotify.h"
 #include "settings.h"
 #include "store.h"
@@ -54,16 +55,30 @@ VG_INT_SETTING(VG_S_AGENT_CONTROL_IDLE_SECONDS, .key = "agent.control_idle_secon
 	       .max = 86400, .unit = N_("seconds"),
 	       .help = N_("Time after which a connection of a user other than root that awaits nothing, or takes no "
 			  "answer, is closed"));
+VG_INT_SETTING(VG_S_AGENT_SANDBOX_MEMORY_MIB, .key = "agent.sandbox_memory_mib", .def = "128", .min = 32,
+	       .max = 4096, .unit = "MiB",
+	       .help = N_("Memory the parser sandbox may take beyond its program (OpenIOC documents are parsed there)"));
+VG_INT_SETTING(VG_S_AGENT_SANDBOX_CPU_SECONDS, .key = "agent.sandbox_cpu_seconds", .def = "30", .min = 1,
+	       .max = 600, .unit = N_("seconds"),
+	       .help = N_("CPU time the parser sandbox may spend on one request before it is killed"));
 static const char *const core_setting_prefixes[] = { "agent", NULL };
 static const struct vg_setting_def *const core_setting_defs[] = {
 	VG_SETTING_DEF(VG_S_AGENT_CONTROL_MAX_PER_USER),
 	VG_SETTING_DEF(VG_S_AGENT_CONTROL_IDLE_SECONDS),
+	VG_SETTING_DEF(VG_S_AGENT_SANDBOX_MEMORY_MIB),
+	VG_SETTING_DEF(VG_S_AGENT_SANDBOX_CPU_SECONDS),
 	NULL,
 };
 static const struct vg_setting_table core_settings = {
 	.prefixes = core_setting_prefixes,
 	.defs = core_setting_defs,
 };
+
+void vg_agent_sandbox_limits(struct vg_agent *agent, struct vg_sandbox_limits *limits)
+{
+	limits->memory_mib = (unsigned)vg_setting_int(agent->settings, VG_S_AGENT_SANDBOX_MEMORY_MIB);
+	limits->cpu_seconds = (unsigned)vg_setting_int(agent->settings, VG_S_AGENT_SANDBOX_CPU_SECONDS);
+}
 
 int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error *err)
 {
@@ -252,6 +267,9 @@ int vg_agent_start(struct vg_agent *agent, struct vg_error *err)
 		vg_ctl_server_set_extra(agent->ctl, agent->extra_find);
 	vg_ctl_server_set_limits(agent->ctl, control_limits, agent);
 
+	/* Before the workers, which use it, and freed after them. */
+	if ((r = vg_sandbox_new(agent->sandbox_worker, &agent->sandbox, err)) < 0)
+		return r;
 	if ((r = vg_workers_new(&agent->workers, agent->loop, WORKER_THREADS)) < 0)
 		return vg_error_set(err, r, N_("cannot start the worker threads: %s"), strerror(-r));
 	vg_ctl_server_set_workers(agent->ctl, agent->workers);
@@ -299,8 +317,12 @@ void vg_agent_stop(struct vg_agent *agent)
 		if (sub->stop)
 			sub->stop(agent);
 	}
+	/* A request in the parser sandbox ends now, with an error, so that its worker is free. */
+	vg_sandbox_shutdown(agent->sandbox);
 	vg_workers_free(agent->workers);
 	agent->workers = NULL;
+	vg_sandbox_free(agent->sandbox);
+	agent->sandbox = NULL;
 	vg_watch_remove(agent->watchdog);
 	vg_watch_remove(agent->signal_watch);
 	if (agent->signal_fd >= 0)

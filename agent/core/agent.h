@@ -78,6 +78,12 @@ int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error 
 /* The core's settings (agent.c): what the control socket allows users other than root. */
 extern const struct vg_int_setting VG_S_AGENT_CONTROL_MAX_PER_USER[1];
 extern const struct vg_int_setting VG_S_AGENT_CONTROL_IDLE_SECONDS[1];
+extern const struct vg_int_setting VG_S_AGENT_SANDBOX_MEMORY_MIB[1];
+extern const struct vg_int_setting VG_S_AGENT_SANDBOX_CPU_SECONDS[1];
+
+struct vg_sandbox_limits;
+/* The parser sandbox's limits from the settings (read on the loop, handed to the job). */
+void vg_agent_sandbox_limits(struct vg_agent *agent, struct vg_sandbox_limits *limits);
 
 struct vg_agent {
 	struct vg_agent_config cfg;
@@ -101,6 +107,8 @@ struct vg_agent {
 	struct vg_export *export;
 	struct vg_detect *detect;
 	struct vg_enrol *enrol;           /* the drop-in directory (enrol/enrol.h) */
+	struct vg_sandbox *sandbox;       /* the parser sandbox (sandbox.h), made before the workers */
+	const char *sandbox_worker;       /* its program; NULL: the default (the test agent sets it) */
 	unsigned started_subsystems;
 	vg_agent_handler_fn handlers[VG_CMD_COUNT]; /* by command, checked complete at start */
 	/* Commands outside the protocol table: only the test agent (tests/) sets these. */

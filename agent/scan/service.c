@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The ioc subsystem's place in the agent: its settings, commands, start, stop and status.
- * ioc.check parses documents; ioc.scan runs a scan on a worker, publishes its progress on the
+ * ioc.check has documents parsed in the parser sandbox; ioc.scan runs a scan on a worker, publishes its progress on the
  * "ioc.progress" stream, answers when it ends, keeps the result in the database and emits
  * each hit as an OCSF Detection Finding; ioc.cancel stops it; ioc.results lists past scans.
  */
@@ -26,6 +26,8 @@
 #include "tasks/journal.h"
 #include "tasks/tasks.h"
 #include "events.h"
+#include "sandbox.h"
+#include "scan/check.h"
 #include "scan/report.h"
 #include "scan/scan.h"
 #include "scan/scan-settings.h"
@@ -61,6 +63,18 @@ static const struct vg_setting_def *const setting_defs[] = {
 static const struct vg_setting_table settings = { setting_prefixes, setting_defs };
 
 struct scan_job;
+
+/* ioc.check has up to 64 documents of several MiB parsed: on a worker, which waits for the
+ * parser sandbox, with a reference to the request's documents (read there, never changed),
+ * and the reply once it is done. */
+struct check_job {
+	struct vg_agent *agent;
+	uint64_t conn_id;
+	json_int_t id;
+	json_t *docs;
+	json_t *list;
+	struct vg_sandbox_limits limits;    /* from the settings, read on the loop */
+};
 
 struct vg_ioc_service {
 	struct vg_agent *agent;
@@ -180,40 +194,22 @@ static int each_document(const json_t *docs, int (*fn)(const char *file, const c
 	return 0;
 }
 
+/* Each document in the parser sandbox: the agent itself parses none (doc/security.md). */
 static int check_one(const char *file, const char *content, size_t len, void *data)
 {
-	json_t *list = data;
-	struct vg_ioc *ioc;
-	struct vg_error e;
-	vg_error_clear(&e);
-	if (vg_ioc_load_memory(content, len, file, NULL, &ioc, &e) < 0) {
-		json_array_append_new(list, json_pack("{s:s, s:b, s:s, s:o}", "file", file, "loaded", 0, "error",
-						      e.message, "error_json", vg_ctl_error_json(&e)));
-		return 0;
-	}
-	json_t *rep = vg_scan_report_check(ioc, file);
-	json_object_set_new(rep, "loaded", json_true());
-	json_array_append_new(list, rep);
-	vg_ioc_free(ioc);
+	struct check_job *cj = data;
+
+	json_array_append_new(cj->list, vg_scan_check_sandboxed(cj->agent->sandbox, &cj->limits, file, content, len));
 	return 0;
 }
 
-/* ioc.check parses up to 64 documents of several MiB: on a worker, with a reference to the
- * request's documents (read there, never changed), and the reply once it is done. */
-struct check_job {
-	struct vg_agent *agent;
-	uint64_t conn_id;
-	json_int_t id;
-	json_t *docs;
-	json_t *list;
-};
 
 static void check_work(struct vg_job *job, void *data)
 {
 	struct check_job *cj = data;
 
 	(void)job;
-	each_document(cj->docs, check_one, cj->list);
+	each_document(cj->docs, check_one, cj);
 }
 
 static void check_done(struct vg_job *job, void *data)
@@ -247,6 +243,7 @@ static int cmd_check(struct vg_agent *agent, struct vg_ctl_request *req, json_t 
 	cj->conn_id = req->conn_id;
 	cj->id = req->id;
 	cj->docs = json_incref(json_object_get(req->args, "documents"));
+	vg_agent_sandbox_limits(agent, &cj->limits);
 	if (!vg_workers_submit(agent->workers, check_work, check_done, cj)) {
 		json_decref(cj->docs);
 		json_decref(cj->list);
@@ -1057,6 +1054,8 @@ static json_t *ioc_status(struct vg_agent *agent)
 			      (json_int_t)(svc ? svc->scans_run : 0));
 	if (svc && svc->running && svc->running->id)
 		json_object_set_new(o, "running_scan", json_integer(svc->running->id));
+	if (agent->sandbox)
+		json_object_set_new(o, "sandbox", vg_sandbox_status(agent->sandbox));
 	return o;
 }
 

@@ -30,6 +30,9 @@
  *   test.paused {point}             whether a task waits at point now: {waiting}
  *   test.release {point}            lets the task waiting at point go on
  *
+ * Its parser sandbox is tests/agent/vigil-worker-test (test-worker.c), which misbehaves on
+ * purpose for documents of some names.
+ *
  * The pause points make a race deterministic: a test arms one, starts the task, waits until
  * the task is there, changes the files as an attacker would, and releases it.
  */
@@ -320,6 +323,7 @@ static void install(struct vg_agent *agent)
 	agent->extra_find = find;
 	agent->extra_dispatch = dispatch;
 	agent->task_pause = task_pause;
+	agent->sandbox_worker = VG_TEST_WORKER;
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # A member of the agent's group sees everything and gets a clear message when trying to change.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+# Room for the list down to link.port, which the test looks for without scrolling.
+CONSOLE_ROWS=40
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
 plan 14
 

@@ -2,6 +2,8 @@
 # A setting changed through the console's form reaches the agent (vigilctl settings show),
 # a refused value shows the agent's message in the form, and the history shows the change.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+# Room for the list down to link.port, which the test looks for without scrolling.
+CONSOLE_ROWS=40
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
 plan 18
 

@@ -2,6 +2,8 @@
 # A stalled agent (SIGSTOP) never freezes the console: the keys still work, the title bar says
 # that it waits for the agent, and everything comes back when the agent goes on (SIGCONT).
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+# Room for the list down to link.port, which the test looks for without scrolling.
+CONSOLE_ROWS=40
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
 plan 6
 

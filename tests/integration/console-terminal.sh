@@ -2,6 +2,8 @@
 # The terminal side: mouse clicks on tabs and rows, colours and NO_COLOR, UTF-8 lines and the
 # ASCII fallback.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
+# Room for the list down to link.port, which the test looks for without scrolling.
+CONSOLE_ROWS=40
 . "$VIGIL_TOP_SRCDIR/tests/integration/console-lib.sh"
 plan 10
 

@@ -119,6 +119,8 @@ static void test_agent_registry_keeps_every_setting(void **state)
 	} expected[] = {
 		{ "agent.control_max_per_user", VG_SETTING_INT, "16", 1, 64 },
 		{ "agent.control_idle_seconds", VG_SETTING_INT, "300", 5, 86400 },
+		{ "agent.sandbox_memory_mib", VG_SETTING_INT, "128", 32, 4096 },
+		{ "agent.sandbox_cpu_seconds", VG_SETTING_INT, "30", 1, 600 },
 		{ "link.servers", VG_SETTING_LIST, "", 0, 16 },
 		{ "link.port", VG_SETTING_INT, "443", 1, 65535 },
 		{ "link.client_certificate", VG_SETTING_BOOL, "no", 0, 0 },
@@ -208,12 +210,14 @@ static void test_agent_registry_from_subsystem_tables(void **state)
 	struct fixture *f = *state;
 	const struct vg_subsystem *const *subs;
 	const struct vg_setting_def *const *defs;
-	size_t n, nsubs, at = 2;
+	size_t n, nsubs, at = 4;
 
 	defs = vg_setting_registry_defs(f->reg, &n);
 	/* The core's own (agent.*) come first. */
 	assert_ptr_equal(defs[0], VG_SETTING_DEF(VG_S_AGENT_CONTROL_MAX_PER_USER));
 	assert_ptr_equal(defs[1], VG_SETTING_DEF(VG_S_AGENT_CONTROL_IDLE_SECONDS));
+	assert_ptr_equal(defs[2], VG_SETTING_DEF(VG_S_AGENT_SANDBOX_MEMORY_MIB));
+	assert_ptr_equal(defs[3], VG_SETTING_DEF(VG_S_AGENT_SANDBOX_CPU_SECONDS));
 	subs = vg_agent_subsystems(&nsubs);
 	for (size_t i = 0; i < nsubs; i++) {
 		if (!subs[i]->settings)
@@ -225,8 +229,8 @@ static void test_agent_registry_from_subsystem_tables(void **state)
 	}
 	assert_int_equal(at, n);
 	/* Each subsystem owns its keys: isolation starts first, so its settings come next. */
-	assert_string_equal(defs[2]->key, "isolation.auto_release_hours");
-	assert_int_equal(vg_setting_registry_index(f->reg, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), 8);
+	assert_string_equal(defs[4]->key, "isolation.auto_release_hours");
+	assert_int_equal(vg_setting_registry_index(f->reg, VG_SETTING_DEF(VG_S_TELEMETRY_ENABLED)), 10);
 	assert_ptr_equal(vg_setting_registry_find(f->reg, "link.port", NULL), VG_SETTING_DEF(VG_S_LINK_PORT));
 }
 

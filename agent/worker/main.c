@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * vigil-worker: the agent's parser sandbox (agent/core/sandbox.c starts it).  It arrives
+ * already without privileges — the user nobody, no capability, an empty bounding set,
+ * PR_SET_NO_NEW_PRIVS — with its socket on descriptor 3, and confines itself further before
+ * it reads anything: rlimits (memory beyond the program, CPU per request, no file, no core),
+ * no other descriptor, "/" as its directory, not dumpable, then a seccomp allow-list of the
+ * few system calls that parsing needs (reading and writing its socket, memory, time).  Any
+ * other call kills it.  Then it answers requests, one at a time, until the agent goes.
+ *
+ *   vigil-worker MEMORY_MIB CPU_SECONDS
+ *
+ * Requests (agent/worker/frame.h), by "op":
+ *   ioc.parse {file}, payload: the document   parses an OpenIOC document; answers
+ *                                             {loaded: true, report: {...}} (what `ioc check`
+ *                                             shows) or {loaded: false, error: {code, msgid,
+ *                                             args, prefix, message}}
+ *   ping                                      {pong: true}
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scan/report.h"
+#include "vigil/error.h"
+#include "vigil/ioc.h"
+#include "worker/frame.h"
+
+#define MAX_MEMORY_MIB 65536
+#define MAX_CPU_SECONDS 3600
+#ifdef VG_WORKER_TEST
+#define LIFETIME_CPU_FACTOR 2       /* the test worker retires soon (vigil-test-busy.ioc) */
+#else
+#define LIFETIME_CPU_FACTOR 20      /* the worker retires after this many requests' worth of CPU */
+#endif
+
+static unsigned cpu_seconds;
+
+static void fail(const char *what)
+{
+	/* stderr is the agent's (its log in the foreground); nothing else is open. */
+	fprintf(stderr, "vigil-worker: %s: %s\n", what, strerror(errno));
+	_exit(1);
+}
+
+static unsigned argument(const char *s, unsigned max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v == 0 || v > max) {
+		errno = EINVAL;
+		fail("bad argument");
+	}
+	return (unsigned)v;
+}
+
+/* The program's own size now (before any request), to which the memory allowed is added. */
+static unsigned long long vm_size(void)
+{
+	FILE *f = fopen("/proc/self/statm", "re");
+	unsigned long long pages = 0;
+
+	if (!f || fscanf(f, "%llu", &pages) != 1)
+		fail("/proc/self/statm");
+	fclose(f);
+	return pages * (unsigned long long)sysconf(_SC_PAGESIZE);
+}
+
+static void set_limit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl = { soft, hard };
+
+	if (setrlimit(resource, &rl) < 0)
+		fail("setrlimit");
+}
+
+static void confine(unsigned memory_mib)
+{
+	struct rlimit cpu;
+	/* Read before the process stops being dumpable (its /proc files are then root's). */
+	rlim_t as = (rlim_t)vm_size() + (rlim_t)memory_mib * 1024 * 1024;
+
+	if (syscall(SYS_close_range, VG_WORKER_FD + 1, ~0U, 0) < 0)
+		fail("close_range");
+	if (chdir("/") < 0)
+		fail("chdir");
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		fail("PR_SET_DUMPABLE");
+	set_limit(RLIMIT_AS, as, as);
+	set_limit(RLIMIT_CORE, 0, 0);
+	set_limit(RLIMIT_FSIZE, 0, 0);
+	set_limit(RLIMIT_NPROC, 0, 0);
+	set_limit(RLIMIT_MEMLOCK, 0, 0);
+	set_limit(RLIMIT_NOFILE, VG_WORKER_FD + 1, VG_WORKER_FD + 1);
+	/* CPU: the soft limit is moved before each request (run()); the hard one bounds the
+	 * worker's whole life, after which it retires and the agent starts another. */
+	if (getrlimit(RLIMIT_CPU, &cpu) < 0)
+		fail("getrlimit");
+	if ((rlim_t)cpu_seconds * LIFETIME_CPU_FACTOR < cpu.rlim_max)
+		cpu.rlim_max = (rlim_t)cpu_seconds * LIFETIME_CPU_FACTOR;
+	set_limit(RLIMIT_CPU, cpu_seconds < cpu.rlim_max ? cpu_seconds : cpu.rlim_max, cpu.rlim_max);
+}
+
+/* The allow-list: what the parsers and the C library need once started, nothing that opens,
+ * connects, executes or signals.  Memory may never be made executable. */
+static void seccomp_on(void)
+{
+	static const int allowed[] = {
+		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(recvfrom), SCMP_SYS(sendto), SCMP_SYS(close),
+		SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+		SCMP_SYS(futex), SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday),
+		SCMP_SYS(getrusage), SCMP_SYS(getrandom), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit),
+		SCMP_SYS(setrlimit), SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(rt_sigreturn),
+		SCMP_SYS(rt_sigprocmask), SCMP_SYS(exit), SCMP_SYS(exit_group),
+	};
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	int r = ctx ? 0 : -ENOMEM;
+
+	for (size_t i = 0; r == 0 && i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+				     SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r < 0) {
+		errno = -r;
+		fail("seccomp");
+	}
+}
+
+static void send_all(const void *p, size_t len)
+{
+	const unsigned char *c = p;
+
+	while (len) {
+		ssize_t n = write(VG_WORKER_FD, c, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(0);       /* the agent went */
+		c += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Reads exactly len bytes; false at the end of the agent's side. */
+static bool recv_all(void *p, size_t len)
+{
+	unsigned char *c = p;
+
+	while (len) {
+		ssize_t n = read(VG_WORKER_FD, c, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		c += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static void answer(json_t *reply)
+{
+	char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+	unsigned char prefix[VG_FRAME_PREFIX];
+	size_t len;
+
+	if (!text)
+		text = strdup("{\"error\":{\"code\":-12,\"msgid\":\"out of memory\",\"args\":[],"
+			      "\"prefix\":\"\",\"message\":\"out of memory\"}}");
+	if (!text)
+		_exit(1);
+	len = strlen(text);
+	if (len + VG_FRAME_PREFIX > VG_FRAME_REPLY_MAX) {
+		free(text);
+		text = strdup("{\"error\":{\"code\":-27,\"msgid\":\"the answer is too large\",\"args\":[],"
+			      "\"prefix\":\"\",\"message\":\"the answer is too large\"}}");
+		if (!text)
+			_exit(1);
+		len = strlen(text);
+	}
+	vg_frame_put32(prefix, (uint32_t)(VG_FRAME_PREFIX + len));
+	vg_frame_put32(prefix + 4, (uint32_t)len);
+	send_all(prefix, sizeof(prefix));
+	send_all(text, len);
+	free(text);
+	json_decref(reply);
+}
+
+static json_t *error_json(const struct vg_error *e)
+{
+	json_t *args = json_array();
+
+	for (int i = 0; args && i < e->nargs && i < VG_ERROR_MAX_ARGS; i++)
+		json_array_append_new(args, json_string(e->args[i]));
+	return json_pack("{s:i, s:s, s:o, s:s, s:s}", "code", e->code, "msgid", e->msgid, "args",
+			 args ? args : json_array(), "prefix", e->prefix, "message", e->message);
+}
+
+#ifdef VG_WORKER_TEST
+/* The test build's worker (tests/agent/vigil-worker-test) misbehaves on purpose for documents
+ * of these names, as a parser bug or a hostile document that took it over would make it: it
+ * crashes, makes a forbidden system call, spins, eats memory, lies in its answer or breaks the
+ * framing.  Returns the answer to give instead of the document's, or NULL.  The product's
+ * worker has none of this. */
+static json_t *misbehave(const char *file)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+
+	if (strcmp(base, "vigil-test-crash.ioc") == 0) {
+		volatile int *nowhere = NULL;
+
+		*nowhere = 1;
+	} else if (strcmp(base, "vigil-test-syscall.ioc") == 0) {
+		/* What an exploited parser would do first: read a file. */
+		syscall(SYS_openat, AT_FDCWD, "/etc/passwd", O_RDONLY);
+	} else if (strcmp(base, "vigil-test-spin.ioc") == 0) {
+		for (volatile unsigned long i = 0;; i++)
+			;
+	} else if (strcmp(base, "vigil-test-memory.ioc") == 0) {
+		/* Takes all it can (each block links to the previous), says how much, gives it back. */
+		void **last = NULL, **p;
+		size_t mib = 0;
+		char text[32];
+		struct vg_error e;
+
+		while ((p = malloc(1024 * 1024))) {
+			memset(p, 1, 1024 * 1024);
+			*p = last;
+			last = p;
+			mib++;
+		}
+		while (last) {
+			p = *last;
+			free(last);
+			last = p;
+		}
+		snprintf(text, sizeof(text), "%zu", mib);
+		vg_error_set(&e, -ENOMEM, "memory ran out after %s MiB", text);
+		return json_pack("{s:b, s:o}", "loaded", 0, "error", error_json(&e));
+	} else if (strcmp(base, "vigil-test-busy.ioc") == 0) {
+		/* Works hard (1.5 s of CPU) and then parses as usual: twice and it retires. */
+		clock_t start = clock();
+
+		while (clock() - start < CLOCKS_PER_SEC * 3 / 2)
+			;
+	} else if (strcmp(base, "vigil-test-forged.ioc") == 0) {
+		/* A report with a term the agent does not know. */
+		return json_pack("{s:b, s:{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:[s], s:[], s:[]}}", "loaded", 1,
+				 "report", "id", "forged", "version", "1.1", "description", "", "indicators", 1, "items", 1,
+				 "unsupported_items", 0, "empty_content", 0, "defect_count", 0, "supported_terms",
+				 "FileItem/../../etc/shadow", "defects", "warnings");
+	} else if (strcmp(base, "vigil-test-frame.ioc") == 0) {
+		/* A frame longer than any answer may be, then nothing. */
+		static const unsigned char huge[VG_FRAME_PREFIX] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+		unsigned char sink;
+
+		send_all(huge, sizeof(huge));
+		while (read(VG_WORKER_FD, &sink, 1) > 0)
+			;
+		_exit(0);
+	}
+	return NULL;
+}
+#endif
+
+static json_t *ioc_check(json_t *header, const char *doc, size_t len)
+{
+	const char *file = json_string_value(json_object_get(header, "file"));
+	struct vg_ioc_limits limits;
+	struct vg_ioc *ioc = NULL;
+	struct vg_error e;
+	json_t *reply;
+
+	if (!file)
+		file = "";
+#ifdef VG_WORKER_TEST
+	if ((reply = misbehave(file)))
+		return reply;
+#endif
+	vg_ioc_limits_init(&limits);
+	vg_error_clear(&e);
+	if (vg_ioc_load_memory(doc, len, file, &limits, &ioc, &e) < 0)
+		return json_pack("{s:b, s:o}", "loaded", 0, "error", error_json(&e));
+	reply = json_pack("{s:b, s:o}", "loaded", 1, "report", vg_scan_report_check(ioc, file));
+	vg_ioc_free(ioc);
+	return reply;
+}
+
+/* One request: the CPU time it may take is counted from now. */
+static void run(json_t *header, const char *payload, size_t len)
+{
+	const char *op = json_string_value(json_object_get(header, "op"));
+	struct rusage ru;
+	struct rlimit cpu;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0 || getrlimit(RLIMIT_CPU, &cpu) < 0)
+		_exit(1);
+	rlim_t used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1;
+	json_t *reply;
+	bool retiring;
+
+	set_limit(RLIMIT_CPU, used + cpu_seconds < cpu.rlim_max ? used + cpu_seconds : cpu.rlim_max, cpu.rlim_max);
+	if (op && strcmp(op, "ioc.parse") == 0) {
+		reply = ioc_check(header, payload, len);
+	} else if (op && strcmp(op, "ping") == 0) {
+		reply = json_pack("{s:b}", "pong", 1);
+	} else {
+		struct vg_error e;
+
+		vg_error_set(&e, -EOPNOTSUPP, "unknown request %s", op ? op : "");
+		reply = json_pack("{s:o}", "error", error_json(&e));
+	}
+	/* Too little CPU time left for another request: it says so with this answer and goes (the
+	 * agent starts another for the next). */
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		_exit(1);
+	used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1;
+	retiring = used + cpu_seconds > cpu.rlim_max;
+	if (retiring && reply)
+		json_object_set_new(reply, "retiring", json_true());
+	answer(reply);
+	if (retiring)
+		_exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned memory_mib;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: vigil-worker MEMORY_MIB CPU_SECONDS (started by vigild only)\n");
+		return 2;
+	}
+	memory_mib = argument(argv[1], MAX_MEMORY_MIB);
+	cpu_seconds = argument(argv[2], MAX_CPU_SECONDS);
+	/* What reads the system's random source, done once before the filter. */
+	json_object_seed(0);
+	xmlInitParser();
+	confine(memory_mib);
+	seccomp_on();
+	for (;;) {
+		unsigned char prefix[VG_FRAME_PREFIX];
+		uint32_t total, hlen;
+		char *buf;
+		json_t *header;
+
+		if (!recv_all(prefix, sizeof(prefix)))
+			_exit(0);
+		total = vg_frame_get32(prefix);
+		hlen = vg_frame_get32(prefix + 4);
+		if (total < VG_FRAME_PREFIX || total > VG_FRAME_REQUEST_MAX || hlen > VG_FRAME_HEADER_MAX ||
+		    hlen > total - VG_FRAME_PREFIX)
+			_exit(1);
+		if (!(buf = malloc(total - VG_FRAME_PREFIX + 1)))
+			_exit(1);
+		if (!recv_all(buf, total - VG_FRAME_PREFIX))
+			_exit(0);
+		header = json_loadb(buf, hlen, JSON_REJECT_DUPLICATES, NULL);
+		if (!json_is_object(header))
+			_exit(1);
+		run(header, buf + hlen, total - VG_FRAME_PREFIX - hlen);
+		json_decref(header);
+		free(buf);
+	}
+}
