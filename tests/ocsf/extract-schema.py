@@ -42,7 +42,7 @@ import os
 import sys
 
 # The classes Vigil emits (doc/telemetry.md).
-CLASSES = [1001, 1007, 1008, 2004, 4001, 7001, 7002, 7003, 7004]
+CLASSES = [1001, 1007, 1008, 2004, 4001, 5001, 7001, 7002, 7003, 7004]
 
 REQUIREMENT_RANK = {None: 0, "optional": 1, "recommended": 2, "required": 3}
 
