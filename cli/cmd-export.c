@@ -3,21 +3,10 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "cli.h"
 #include "nls.h"
-
-static const char *sink_label(const char *name)
-{
-	if (strcmp(name, "jsonl") == 0)
-		return _("JSON Lines");
-	if (strcmp(name, "syslog") == 0)
-		return _("syslog");
-	if (strcmp(name, "relp") == 0)
-		return _("RELP");
-	return name;
-}
+#include "present.h"
 
 static int run_export_status(struct vg_cli *cli, const struct vg_cli_args *args)
 {
@@ -34,11 +23,11 @@ static int run_export_status(struct vg_cli *cli, const struct vg_cli_args *args)
 		const char *err = json_string_value(json_object_get(s, "last_error"));
 
 		if (!json_is_true(json_object_get(s, "enabled"))) {
-			printf("%-12s %s\n", sink_label(json_string_value(json_object_get(s, "name"))), _("off"));
+			printf("%-12s %s\n", vg_present_sink_label(json_string_value(json_object_get(s, "name"))), _("off"));
 			continue;
 		}
 		printf(_("%-12s %s, %s: %lld delivered, %lld lost, position %lld\n"),
-		       sink_label(json_string_value(json_object_get(s, "name"))),
+		       vg_present_sink_label(json_string_value(json_object_get(s, "name"))),
 		       json_string_value(json_object_get(s, "target")), json_string_value(json_object_get(s, "state")),
 		       (long long)json_integer_value(json_object_get(s, "delivered")),
 		       (long long)json_integer_value(json_object_get(s, "lost")),
@@ -71,9 +60,9 @@ static int run_export_test(struct vg_cli *cli, const struct vg_cli_args *args)
 			continue;
 		if (json_is_true(json_object_get(s, "ok")))
 			printf(_("%-12s ok: the receiver has the test event\n"),
-			       sink_label(json_string_value(json_object_get(s, "sink"))));
+			       vg_present_sink_label(json_string_value(json_object_get(s, "sink"))));
 		else
-			printf(_("%-12s FAILED: %s\n"), sink_label(json_string_value(json_object_get(s, "sink"))),
+			printf(_("%-12s FAILED: %s\n"), vg_present_sink_label(json_string_value(json_object_get(s, "sink"))),
 			       json_string_value(json_object_get(s, "error")));
 	}
 	if (cli->json)

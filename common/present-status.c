@@ -625,8 +625,10 @@ static void detection_part(const json_t *sec, int64_t now, struct vg_present_par
 }
 
 /* The event exports: a sink's name and state in words. */
-static const char *sink_label(const char *name)
+const char *vg_present_sink_label(const char *name)
 {
+	if (!name)
+		return "?";
 	if (is(name, "jsonl"))
 		return _("JSON Lines");
 	if (is(name, "syslog"))
@@ -666,7 +668,7 @@ static void export_part(const json_t *sec, int64_t now, struct vg_present_part *
 	char line[256], when[96];
 
 	json_array_foreach(json_object_get(sec, "sinks"), i, s) {
-		const char *label = sink_label(vg_present_str(s, "name")), *state;
+		const char *label = vg_present_sink_label(vg_present_str(s, "name")), *state;
 		long long lost = vg_present_num(s, "lost");
 
 		if (!json_is_true(json_object_get(s, "enabled"))) {

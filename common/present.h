@@ -59,6 +59,9 @@ size_t vg_present_status(const json_t *status, int64_t now, struct vg_present_pa
 void vg_present_section(const char *name, const char *label, const json_t *section, int64_t now,
 			struct vg_present_part *part);
 
+/* An export sink's name ("relp") in words ("RELP"). */
+const char *vg_present_sink_label(const char *name);
+
 /* ---- Tasks (present-task.c) ---- */
 
 /* A task state ("timed_out") in words, and its level. */
