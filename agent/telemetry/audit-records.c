@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libaudit.h>
 
@@ -125,13 +126,6 @@ bool vg_audit_records_feeds(const struct vg_audit_records *r, int type)
 	return type < TYPE_BITS && (atomic_load(&r->types[type / 64]) & (1ull << (type % 64)));
 }
 
-/* Records of the types no rule looks at are neither built nor attached: a rule reads one
- * record at a time, of the types it names (a syscall or a key is read in SYSCALL records). */
-static bool kept(const struct vg_audit_records *r, int type)
-{
-	return vg_audit_records_feeds(r, type) || (type == AUDIT_SYSCALL && atomic_load(&r->syscall_records));
-}
-
 /* A value as a JSON string; a decoded value that is not UTF-8 stays in the encoded form the
  * kernel gave (hexadecimal), as auditd logs it. */
 static json_t *value_json(const char *v, const char *raw)
@@ -220,26 +214,39 @@ static json_t *record_json(auparse_state_t *au)
 	return rec;
 }
 
+/* Sigma compares strings without case unless told otherwise: so do the wants. */
 static bool listed(char *const *v, size_t n, const char *s)
 {
 	for (size_t i = 0; s && i < n; i++)
-		if (strcmp(v[i], s) == 0)
+		if (strcasecmp(v[i], s) == 0)
 			return true;
 	return false;
 }
 
-/* Does a record interest a loaded rule: its type named, its syscall or its key? */
-static bool wanted(struct vg_audit_records *r, const json_t *rec)
+/* Does the current record interest a loaded rule: its type named, or (a SYSCALL record) its
+ * syscall or its key?  Asked of the parser before the record is built, so that the records
+ * no rule can match cost nothing: with a rule on one key, the SYSCALL record of every exec
+ * is looked at, not converted. */
+static bool wanted(struct vg_audit_records *r, auparse_state_t *au)
 {
-	const char *type = json_string_value(json_object_get(rec, "type"));
-	int t = type ? audit_name_to_msg_type(type) : -1;
-	bool yes;
+	int type = auparse_get_type(au);
+	bool yes = false;
 
-	if (atomic_load(&r->any_type) || (t > 0 && t < TYPE_BITS && (atomic_load(&r->types[t / 64]) & (1ull << (t % 64)))))
+	if (vg_audit_records_feeds(r, type))
 		return true;
+	if (type != AUDIT_SYSCALL || !atomic_load(&r->syscall_records) || auparse_first_field(au) <= 0)
+		return false;
 	pthread_mutex_lock(&r->lock);
-	yes = listed(r->names.syscalls, r->names.nsyscalls, json_string_value(json_object_get(rec, "SYSCALL"))) ||
-	      listed(r->names.keys, r->names.nkeys, json_string_value(json_object_get(rec, "key")));
+	do {
+		const char *name = auparse_get_field_name(au), *v;
+
+		if (!name || (strcmp(name, "syscall") != 0 && strcmp(name, "key") != 0) ||
+		    !(v = auparse_interpret_field(au)))
+			continue;
+		if (name[0] == 's' ? listed(r->names.syscalls, r->names.nsyscalls, v)
+				   : listed(r->names.keys, r->names.nkeys, v))
+			yes = true;
+	} while (!yes && auparse_next_field(au) > 0);
 	pthread_mutex_unlock(&r->lock);
 	return yes;
 }
@@ -280,24 +287,23 @@ json_t *vg_audit_records_event(struct vg_audit_records *r, auparse_state_t *au, 
 			       unsigned long serial)
 {
 	json_t *records, *ev, *actor;
-	bool want = false;
 
 	if (!vg_audit_records_active(r))
 		return out;
 	if (auparse_first_record(au) <= 0 || !(records = json_array()))
 		return out;
+	/* Only the records a rule may match are attached: a rule reads one record at a time. */
 	do {
 		json_t *rec;
 
-		if (!kept(r, auparse_get_type(au)) || !(rec = record_json(au)))
+		if (!wanted(r, au) || !(rec = record_json(au)))
 			continue;
-		want |= !out && wanted(r, rec);
 		if (json_array_size(records) < MAX_RECORDS)
 			json_array_append_new(records, rec);
 		else
 			json_decref(rec);
 	} while (auparse_next_record(au) > 0);
-	if (out && json_array_size(records) == 0) {
+	if (json_array_size(records) == 0) {
 		json_decref(records);
 		return out;
 	}
@@ -310,10 +316,6 @@ json_t *vg_audit_records_event(struct vg_audit_records *r, auparse_state_t *au, 
 		}
 		json_object_set_new(unmapped, "audit", records);
 		return out;
-	}
-	if (!want || json_array_size(records) == 0) {
-		json_decref(records);
-		return NULL;
 	}
 	/* Not an event of the telemetry: one for the rules only, never stored. */
 	ev = json_pack("{s:i, s:i, s:i, s:i, s:I, s:b, s:{s:o, s:I}}", "class_uid", 0, "category_uid", 0,

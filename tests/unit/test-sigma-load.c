@@ -350,9 +350,9 @@ static void audit_needs(void **state)
 	(void)state;
 	vg_sigma_set_audit_needs(set, &nd);
 	assert_false(nd.any_type);
-	assert_int_equal(nd.ntypes, 2);
+	/* A type beside an exact key: the key names the records, the type is not needed. */
+	assert_int_equal(nd.ntypes, 1);
 	assert_string_equal(nd.types[0], "EXECVE");
-	assert_string_equal(nd.types[1], "SYSCALL");
 	assert_int_equal(nd.nsyscalls, 1);
 	assert_string_equal(nd.syscalls[0], "memfd_create");
 	assert_int_equal(nd.nkeys, 1);
@@ -361,6 +361,52 @@ static void audit_needs(void **state)
 	vg_sigma_set_free(set);
 
 	set = load("title: k\nlogsource:\n    service: auditd\ndetection:\n    keywords: ['x']\n    condition: keywords\n", 1);
+	vg_sigma_set_audit_needs(set, &nd);
+	assert_true(nd.any_type);
+	assert_int_equal(nd.ntypes, 0);
+	assert_int_equal(nd.nkeys, 0);
+	vg_sigma_set_free(set);
+}
+
+/* The type stays needed wherever the key does not name the records by itself. */
+static void audit_needs_keys(void **state)
+{
+	static const struct {
+		const char *sel;
+		size_t ntypes, nkeys;
+	} cases[] = {
+		/* type and an exact key: the key only */
+		{ "    sel:\n        type: SYSCALL\n        key: [k1, k2]\n", 0, 2 },
+		/* the type only */
+		{ "    sel:\n        type: SYSCALL\n        exe: /bin/cat\n", 1, 0 },
+		/* a key that is no exact value (a prefix) does not name the records */
+		{ "    sel:\n        type: SYSCALL\n        key|startswith: k\n", 1, 0 },
+		/* a key in another alternative (a list of maps) does not cover this one */
+		{ "    sel:\n        - type: SYSCALL\n          key: k1\n        - type: PATH\n          name: x\n", 1, 1 },
+		/* a key that must differ names nothing */
+		{ "    sel:\n        type: SYSCALL\n        key|neq: k1\n", 1, 0 },
+	};
+	char yaml[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vg_sigma_audit_needs nd;
+		struct vg_sigma_set *set;
+
+		snprintf(yaml, sizeof(yaml), "title: n\nlogsource:\n    service: auditd\ndetection:\n%s    condition: sel\n",
+			 cases[i].sel);
+		set = load(yaml, 1);
+		vg_sigma_set_audit_needs(set, &nd);
+		if (nd.any_type || nd.ntypes != cases[i].ntypes || nd.nkeys != cases[i].nkeys)
+			fail_msg("case %zu: any_type %d, %zu types, %zu keys; expected %zu types, %zu keys", i,
+				 nd.any_type, nd.ntypes, nd.nkeys, cases[i].ntypes, cases[i].nkeys);
+		vg_sigma_set_free(set);
+	}
+	/* Neither a type nor a key restricts the records: every type is needed. */
+	struct vg_sigma_audit_needs nd;
+	struct vg_sigma_set *set = load("title: n\nlogsource:\n    service: auditd\ndetection:\n"
+					"    sel:\n        exe: /bin/cat\n    condition: sel\n", 1);
+
 	vg_sigma_set_audit_needs(set, &nd);
 	assert_true(nd.any_type);
 	vg_sigma_set_free(set);
@@ -380,6 +426,7 @@ int main(void)
 		cmocka_unit_test(correlation_references),
 		cmocka_unit_test(correlation_syntax),
 		cmocka_unit_test(audit_needs),
+		cmocka_unit_test(audit_needs_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
