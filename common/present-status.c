@@ -638,7 +638,7 @@ const char *vg_present_sink_label(const char *name)
 	return name;
 }
 
-static const char *sink_state(const char *state, enum vg_level *level)
+const char *vg_present_sink_state(const char *state, enum vg_level *level)
 {
 	static const struct {
 		const char *word, *text;
@@ -655,7 +655,7 @@ static const char *sink_state(const char *state, enum vg_level *level)
 			return _(states[i].text);
 		}
 	*level = VG_LEVEL_WARN;
-	return state;
+	return state ? state : "?";
 }
 
 /* Exports: a line per sink that is on ("RELP: up to date, 5120 delivered, 0 lost"), each
@@ -676,7 +676,7 @@ static void export_part(const json_t *sec, int64_t now, struct vg_present_part *
 			continue;
 		}
 		on++;
-		state = sink_state(vg_present_str(s, "state"), &level);
+		state = vg_present_sink_state(vg_present_str(s, "state"), &level);
 		if (lost > 0 && level < VG_LEVEL_WARN)
 			level = VG_LEVEL_WARN;
 		if (vg_present_str(s, "last_error")[0] && level < VG_LEVEL_WARN)
