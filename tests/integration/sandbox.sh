@@ -10,7 +10,7 @@
 # error, the agent goes on, the worker is restarted and the next document is checked as
 # before; a worker killed while idle is replaced without the next request noticing.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 34
+plan 35
 
 use_test_agent
 start_agent --set agent.sandbox_cpu_seconds=2 --set agent.sandbox_memory_mib=64 || exit 1
@@ -54,6 +54,10 @@ out=$(checks "$TEST_DIR/vigil-test-crash.ioc")
 ok "a document that crashes the sandbox gets an error" bash -c '[[ "$1" == "False|"*"died (signal SIG"@(SEGV|SYS)")"* ]]' _ "$out"
 ok "the agent goes on and the next document is checked" good_checks
 ok "the crash is counted, the worker restarted" test "$(sandbox deaths)" = 1 -a "$(sandbox pid)" != "$pid"
+ok "status shows the sandbox, its death and why" bash -c '
+	out=$("$VIGILCTL" --socket "$SOCKET" status --verbose)
+	grep -q "Parser sandbox: *process $1, uid 65534" <<<"$out" && grep -q "Sandbox starts and deaths: *[0-9]* starts, 1 death$" <<<"$out" &&
+	grep -q "Last sandbox death: .*signal SIG" <<<"$out"' _ "$(sandbox pid)"
 
 out=$(checks "$TEST_DIR/vigil-test-syscall.ioc")
 ok "a forbidden system call kills the sandbox (seccomp: SIGSYS)" bash -c '[[ "$1" == "False|"*"died (signal SIGSYS)"* ]]' _ "$out"
