@@ -139,18 +139,28 @@ int vg_iso_elem_cmp(const struct vg_iso_elem *a, const struct vg_iso_elem *b);
 
 /* nft.c: the table has a fixed number of rules whatever the number of exceptions. */
 #define VG_ISO_NFT_RULES 34
+/* A netfilter netlink socket for the functions below, kept open from one batch or reading to
+ * the next: closing one waits for the kernel to free what the last commit replaced (a grace
+ * period, some 10 ms), so the agent keeps its own.  Each function takes NULL for a socket of
+ * its own, closed before it returns.  One thread at a time uses a socket. */
+struct vg_iso_nl;
+int vg_iso_nl_open(struct vg_iso_nl **nl, struct vg_error *err);
+void vg_iso_nl_close(struct vg_iso_nl *nl);
+/* *nl ready for an exchange: a new socket in *own (and *nl) when *nl is NULL, for the caller
+ * to close; a fresh one in place of a socket an earlier exchange left with answers pending. */
+int vg_iso_nl_ready(struct vg_iso_nl **nl, struct vg_iso_nl **own, struct vg_error *err);
 /* Replaces the whole table (chains, sets, rules, these elements) in one atomic batch. */
-int vg_iso_nft_replace(const struct vg_iso_elems *e, struct vg_error *err);
+int vg_iso_nft_replace(struct vg_iso_nl *nl, const struct vg_iso_elems *e, struct vg_error *err);
 /* Changes only the set elements, from old (what the kernel holds) to new, in one atomic
  * batch; *changed counts the elements deleted and added.  Fails when the kernel does not
  * hold old (the caller then replaces the table). */
-int vg_iso_nft_update(const struct vg_iso_elems *old, const struct vg_iso_elems *new, size_t *changed,
-		      struct vg_error *err);
+int vg_iso_nft_update(struct vg_iso_nl *nl, const struct vg_iso_elems *old, const struct vg_iso_elems *new,
+		      size_t *changed, struct vg_error *err);
 /* vg_iso_elems_build then vg_iso_nft_replace; *applied (may be NULL) receives the elements. */
-int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, size_t max_exceptions,
+int vg_iso_nft_apply(struct vg_iso_nl *nl, const struct vg_iso_rule *rules, size_t n, size_t max_exceptions,
 		     struct vg_iso_elems *applied, struct vg_error *err);
 /* Deletes the table in one batch; an absent table is fine. */
-int vg_iso_nft_remove(struct vg_error *err);
+int vg_iso_nft_remove(struct vg_iso_nl *nl, struct vg_error *err);
 
 /* The base chains, created in this order, each of type filter with policy drop. */
 #define VG_ISO_CHAIN_PRIORITY (-10) /* after conntrack (-200), before the usual filter chains (0) */
@@ -162,11 +172,10 @@ struct vg_iso_chain_def {
 extern const struct vg_iso_chain_def vg_iso_chains[VG_ISO_CHAIN_COUNT];
 /* The key type of a set as nft names it (so that `nft list` shows the sets' keys). */
 uint32_t vg_iso_nft_key_type(const struct vg_iso_set_def *d);
-/* One netlink dump of the table's objects (type NFT_MSG_GET*, obj its filter), each message
- * handed to cb; 0 or a negative errno code. */
-struct mnl_socket;
+/* One netlink dump of the table's objects (type NFT_MSG_GET*, obj its filter) on nl (ready),
+ * each message handed to cb; 0 or a negative errno code. */
 struct nlmsghdr;
-int vg_iso_nft_dump(struct mnl_socket *nl, uint16_t type, void *obj, int (*cb)(const struct nlmsghdr *nlh, void *data),
+int vg_iso_nft_dump(struct vg_iso_nl *nl, uint16_t type, void *obj, int (*cb)(const struct nlmsghdr *nlh, void *data),
 		    void *data);
 
 /* nft-view.c: the table as the kernel holds it, compared whole with what the agent applied:
@@ -182,8 +191,8 @@ struct vg_iso_nft_view {
 };
 /* Reads the table; elems (sorted; NULL: the elements are not read) and rules_digest (NULL: not
  * compared) are what it should hold.  v->difference says what differs. */
-int vg_iso_nft_view(struct vg_iso_nft_view *v, const struct vg_iso_elems *elems, const unsigned char *rules_digest,
-		    struct vg_error *err);
+int vg_iso_nft_view(struct vg_iso_nl *nl, struct vg_iso_nft_view *v, const struct vg_iso_elems *elems,
+		    const unsigned char *rules_digest, struct vg_error *err);
 
 /* text.c: the same table in nft's language (for `nft -f`, the benchmark and debugging). */
 int vg_iso_nft_text(FILE *out, const struct vg_iso_elems *e);
@@ -243,7 +252,7 @@ int vg_iso_extras_from_settings(const struct vg_settings *s, const struct vg_iso
 /* isolation.max_exceptions from s (VG_ISO_MAX_EXCEPTIONS when s is NULL). */
 size_t vg_iso_max_exceptions(const struct vg_settings *s);
 /* *applied (may be NULL) receives the elements put in the kernel. */
-int vg_iso_apply_stored(struct vg_store *store, const struct vg_settings *s, struct vg_iso_state *st,
-			struct vg_iso_elems *applied, struct vg_error *err);
+int vg_iso_apply_stored(struct vg_iso_nl *nl, struct vg_store *store, const struct vg_settings *s,
+			struct vg_iso_state *st, struct vg_iso_elems *applied, struct vg_error *err);
 
 #endif

@@ -127,6 +127,9 @@ struct vg_isolation {
 	size_t nex, ex_cap;
 	struct vg_iso_elems applied;
 	bool applied_valid;
+	/* The netlink socket of the applies, used by one worker job at a time (NULL: none could
+	 * be opened; each apply then opens its own). */
+	struct vg_iso_nl *nl;
 	struct vg_error last_error;       /* code 0: none */
 	char fingerprint[VG_SETTING_MAX_VALUE];
 	long long last_contact;
@@ -261,6 +264,7 @@ static int cache_load(struct vg_isolation *iso, struct vg_error *err)
 
 static void free_isolation(struct vg_isolation *iso)
 {
+	vg_iso_nl_close(iso->nl);
 	free(iso->ex_ids);
 	free(iso->ex_rules);
 	vg_iso_elems_free(&iso->applied);
@@ -277,7 +281,7 @@ static void read_back(struct apply_job *j)
 	struct vg_error err;
 
 	j->digest_known = false;
-	if (vg_iso_nft_view(&view, &j->elems, NULL, &err) < 0) {
+	if (vg_iso_nft_view(j->iso->nl, &view, &j->elems, NULL, &err) < 0) {
 		vg_warn("isolation: cannot read the table back: %s", err.message);
 		return;
 	}
@@ -297,7 +301,7 @@ static void apply_work(struct vg_job *job, void *data)
 
 	(void)job;
 	if (!j->on) {
-		j->rc = vg_iso_nft_remove(&j->err);
+		j->rc = vg_iso_nft_remove(j->iso->nl, &j->err);
 		return;
 	}
 	/* The servers: resolved now; a name that does not resolve keeps its last known addresses. */
@@ -351,7 +355,7 @@ static void apply_work(struct vg_job *job, void *data)
 		struct vg_iso_nft_view view;
 		struct vg_error ignored;
 
-		if (vg_iso_nft_view(&view, &j->elems, j->digest_known ? j->rules_digest : NULL, &ignored) == 0 &&
+		if (vg_iso_nft_view(j->iso->nl, &view, &j->elems, j->digest_known ? j->rules_digest : NULL, &ignored) == 0 &&
 		    view.present && !view.difference[0]) {
 			j->skipped = true;
 			j->elems_seen = view.nelems;
@@ -365,14 +369,14 @@ static void apply_work(struct vg_job *job, void *data)
 		 * refuse (the table was altered), the whole table is put back. */
 		struct vg_error ignored;
 
-		if (vg_iso_nft_update(j->held, &j->elems, &j->changed, &ignored) == 0) {
+		if (vg_iso_nft_update(j->iso->nl, j->held, &j->elems, &j->changed, &ignored) == 0) {
 			j->updated = true;
 			j->elems_seen = j->elems.n;
 			read_back(j);
 			return;
 		}
 	}
-	j->rc = vg_iso_nft_replace(&j->elems, &j->err);
+	j->rc = vg_iso_nft_replace(j->iso->nl, &j->elems, &j->err);
 	j->elems_seen = j->elems.n;
 	if (j->rc == 0)
 		read_back(j);
@@ -951,7 +955,7 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	/* The check: does the kernel hold what the agent meant?  Chains, sets and rules are
 	 * compared now; the set elements one by one at the last apply or periodic check (a
 	 * hundred thousand take a good part of a second to read: a worker's job). */
-	if (vg_iso_nft_view(&view, NULL, iso->digest_known ? iso->rules_digest : NULL, &ierr) < 0) {
+	if (vg_iso_nft_view(NULL, &view, NULL, iso->digest_known ? iso->rules_digest : NULL, &ierr) < 0) {
 		check = json_pack("{s:b, s:s}", "ok", false, "error", ierr.message);
 	} else {
 		size_t nelems = view.present ? iso->elems_seen : 0;
@@ -1122,6 +1126,12 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	iso->agent = agent;
 	agent->isolation = iso;
+	{
+		struct vg_error nerr;
+
+		if (vg_iso_nl_open(&iso->nl, &nerr) < 0)
+			vg_warn("isolation: %s", nerr.message);
+	}
 	if ((rc = vg_iso_store_migrate(agent->store, err)) < 0)
 		return rc;
 	if ((rc = vg_iso_state_load(agent->store, &iso->st, err)) < 0 || (rc = cache_load(iso, err)) < 0)
@@ -1140,7 +1150,7 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		struct vg_iso_state tmp;
 		struct vg_error aerr;
 
-		if (vg_iso_apply_stored(agent->store, agent->settings, &tmp, &iso->applied, &aerr) < 0) {
+		if (vg_iso_apply_stored(iso->nl, agent->store, agent->settings, &tmp, &iso->applied, &aerr) < 0) {
 			iso->last_error = aerr;
 			if (!iso->last_error.code)
 				iso->last_error.code = -EIO;
