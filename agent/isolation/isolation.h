@@ -88,21 +88,28 @@ int vg_iso_rules_build(const struct vg_iso_extras *x, const struct vg_iso_rule *
 size_t vg_iso_resolvers_read(struct vg_iso_addr *out, size_t max);
 
 /* elements.c: the rules as elements of the table's sets.  For each address family and each
- * side that opens the flows (out: this host, in: the remote end), four sets:
+ * side that opens the flows (out: this host, in: the remote end), five sets:
  *   hosts        address . protocol                          exact (hash)
  *   host_ports   address . protocol . remote port            exact (hash)
  *   nets         address . protocol                          ranges (prefixes, any protocol)
+ *   net_rports   address . protocol . remote port            ranges
  *   net_ports    address . protocol . local port . remote port  ranges
  * The usual exception (one host, one protocol, one remote port) is one hash lookup away
  * whatever the number of exceptions; the others are found by the kernel's set of
- * concatenated ranges.  Keys are laid out as the kernel holds them: each field in a 4-byte
- * register. */
+ * concatenated ranges.  A range of remote ports without a local port has a set of its own:
+ * in the kernel's sets of ranges, a field that matches anything costs every insertion a bit in
+ * each of the field's buckets (512 for a port), most of the time of filling the set.  Keys
+ * are laid out as the kernel holds them: each field in a 4-byte register. */
 enum vg_iso_key { VG_ISO_KEY_ADDR_PROTO, VG_ISO_KEY_ADDR_PROTO_RPORT, VG_ISO_KEY_ADDR_PROTO_PORTS };
 enum vg_iso_set {
-	VG_ISO_SET_OUT4_HOSTS, VG_ISO_SET_OUT4_HOST_PORTS, VG_ISO_SET_OUT4_NETS, VG_ISO_SET_OUT4_NET_PORTS,
-	VG_ISO_SET_IN4_HOSTS, VG_ISO_SET_IN4_HOST_PORTS, VG_ISO_SET_IN4_NETS, VG_ISO_SET_IN4_NET_PORTS,
-	VG_ISO_SET_OUT6_HOSTS, VG_ISO_SET_OUT6_HOST_PORTS, VG_ISO_SET_OUT6_NETS, VG_ISO_SET_OUT6_NET_PORTS,
-	VG_ISO_SET_IN6_HOSTS, VG_ISO_SET_IN6_HOST_PORTS, VG_ISO_SET_IN6_NETS, VG_ISO_SET_IN6_NET_PORTS,
+	VG_ISO_SET_OUT4_HOSTS, VG_ISO_SET_OUT4_HOST_PORTS, VG_ISO_SET_OUT4_NETS, VG_ISO_SET_OUT4_NET_RPORTS,
+	VG_ISO_SET_OUT4_NET_PORTS,
+	VG_ISO_SET_IN4_HOSTS, VG_ISO_SET_IN4_HOST_PORTS, VG_ISO_SET_IN4_NETS, VG_ISO_SET_IN4_NET_RPORTS,
+	VG_ISO_SET_IN4_NET_PORTS,
+	VG_ISO_SET_OUT6_HOSTS, VG_ISO_SET_OUT6_HOST_PORTS, VG_ISO_SET_OUT6_NETS, VG_ISO_SET_OUT6_NET_RPORTS,
+	VG_ISO_SET_OUT6_NET_PORTS,
+	VG_ISO_SET_IN6_HOSTS, VG_ISO_SET_IN6_HOST_PORTS, VG_ISO_SET_IN6_NETS, VG_ISO_SET_IN6_NET_RPORTS,
+	VG_ISO_SET_IN6_NET_PORTS,
 	VG_ISO_SET_COUNT
 };
 #define VG_ISO_KEY_MAX 28
@@ -138,7 +145,7 @@ int vg_iso_elem_cmp(const struct vg_iso_elem *a, const struct vg_iso_elem *b);
 #define VG_ISO_ELEMS_FOR(max) ((size_t)(max) * 4 + 1024)
 
 /* nft.c: the table has a fixed number of rules whatever the number of exceptions. */
-#define VG_ISO_NFT_RULES 34
+#define VG_ISO_NFT_RULES 42
 /* A netfilter netlink socket for the functions below, kept open from one batch or reading to
  * the next: closing one waits for the kernel to free what the last commit replaced (a grace
  * period, some 10 ms), so the agent keeps its own.  Each function takes NULL for a socket of

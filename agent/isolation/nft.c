@@ -3,18 +3,20 @@
  * The isolation table in the kernel, through libnftnl and libmnl (never the nft program).
  *
  * One table of our own, `inet vigil`, with base chains input, output and forward whose
- * policy is drop, and sixteen sets (elements.c fills them): for each address family, the
- * flows this host may open (out) and those the remote end may open (in), each in four sets —
- * exact hosts, exact hosts with their remote port (hashes), networks and networks with port
- * ranges (concatenated ranges).  The rules are fixed — thirty-four, whatever the number of
- * exceptions — and each is one set lookup, so a packet costs about the same with one
- * exception or a hundred thousand:
+ * policy is drop, and twenty sets (elements.c fills them): for each address family, the
+ * flows this host may open (out) and those the remote end may open (in), each in five sets —
+ * exact hosts, exact hosts with their remote port (hashes), networks, networks with remote
+ * port ranges and networks with local and remote port ranges (concatenated ranges).  The
+ * rules are fixed — forty-two, whatever the number of exceptions — and each is one set
+ * lookup, so a packet costs about the same with one exception or a hundred thousand:
  *
  *   output: oifname lo; daddr . l4proto [. dport] @out*_hosts, @out*_host_ports;
- *           daddr . l4proto [. sport . dport] @out*_nets, @out*_net_ports;
+ *           daddr . l4proto [. dport | . sport . dport] @out*_nets, @out*_net_rports,
+ *           @out*_net_ports;
  *           the answers (ct state established,related, ct direction reply) in the in* sets
  *   input:  iifname lo; saddr . l4proto [. sport] @in*_hosts, @in*_host_ports;
- *           saddr . l4proto [. dport . sport] @in*_nets, @in*_net_ports;
+ *           saddr . l4proto [. sport | . dport . sport] @in*_nets, @in*_net_rports,
+ *           @in*_net_ports;
  *           the answers in the out* sets
  *
  * The whole table is replaced in one netlink batch — add (a no-op when it exists), delete,
