@@ -274,14 +274,17 @@ static void free_isolation(struct vg_isolation *iso)
 /* ---- the worker ---- */
 
 /* What the kernel holds right after the agent's batch: the rules' digest that the periodic
- * check compares with (their kernel form, which only the kernel knows). */
+ * check compares with (their kernel form, which only the kernel knows).  The chains, sets and
+ * rules are read, not the elements: the kernel acknowledged the batch that put them there,
+ * all of it or nothing, and reading 10,000 of them back costs more than the batch (the
+ * periodic check compares them one by one). */
 static void read_back(struct apply_job *j)
 {
 	struct vg_iso_nft_view view;
 	struct vg_error err;
 
 	j->digest_known = false;
-	if (vg_iso_nft_view(j->iso->nl, &view, &j->elems, NULL, &err) < 0) {
+	if (vg_iso_nft_view(j->iso->nl, &view, NULL, NULL, &err) < 0) {
 		vg_warn("isolation: cannot read the table back: %s", err.message);
 		return;
 	}
