@@ -240,13 +240,21 @@ void vg_isolation_note_contact(struct vg_agent *agent);
 /* Whether the host is isolated (or being isolated) now. */
 bool vg_isolation_is_on(const struct vg_agent *agent);
 
-/* subsystem.c: isolation on or off for the server (OpenC2 contain / allow device) or a scan's
- * action.  permitted (n addresses, "ADDR[/PREFIX]") become exceptions, all checked before
- * anything changes.  command_uid names the command in the Remediation Activity event (the
- * server's request id; NULL: an id is made).  The rules are applied on a worker right after;
- * *result is the isolation state. */
-int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
-		     const char *command_uid, json_t **result, struct vg_error *err);
+/* Who asks vg_isolation_set: named in the log and as the Remediation Activity's actor. */
+enum vg_iso_requester {
+	VG_ISO_BY_SERVER,       /* OpenC2 contain / allow device */
+	VG_ISO_BY_DETECTION,    /* a detection rule's isolate response */
+	VG_ISO_BY_SCAN,         /* an IOC scan's isolate action */
+};
+
+/* subsystem.c: isolation on or off for the server, a detection or a scan's action.  permitted
+ * (n addresses, "ADDR[/PREFIX]") become exceptions, all checked before anything changes.
+ * command_uid names the command in the Remediation Activity event (the server's request id;
+ * NULL: an id is made).  The rules are applied on a worker right after; *result is the
+ * isolation state. */
+int vg_isolation_set(struct vg_agent *agent, enum vg_iso_requester by, bool on, const char *reason,
+		     const char *const *permitted, size_t n, const char *command_uid, json_t **result,
+		     struct vg_error *err);
 
 /* release.c: without a running agent, from the database in state_dir. */
 int vg_isolation_release_offline(const char *state_dir, struct vg_error *err);

@@ -882,8 +882,29 @@ static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **
 	return request_apply(iso, req, event_draft(3, "off", "isolation released", iso->st.who, NULL), NULL, err);
 }
 
-int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
-		     const char *command_uid, json_t **result, struct vg_error *err)
+/* The requester as the log says it, and as the event's actor (an application) and
+ * unmapped.isolation.requested_by name it. */
+static const struct {
+	const char *said, *app, *key;
+} requesters[] = {
+	[VG_ISO_BY_SERVER] = { "the server", "Vigil server link", "server" },
+	[VG_ISO_BY_DETECTION] = { "a detection", "Vigil detection", "detection" },
+	[VG_ISO_BY_SCAN] = { "an IOC scan", "Vigil IOC scan", "scan" },
+};
+
+static json_t *requested_by(json_t *event, enum vg_iso_requester by)
+{
+	if (!event)
+		return NULL;
+	json_object_set_new(event, "actor", json_pack("{s:s}", "app_name", requesters[by].app));
+	json_object_set_new(json_object_get(json_object_get(event, "unmapped"), "isolation"), "requested_by",
+			    json_string(requesters[by].key));
+	return event;
+}
+
+int vg_isolation_set(struct vg_agent *agent, enum vg_iso_requester by, bool on, const char *reason,
+		     const char *const *permitted, size_t n, const char *command_uid, json_t **result,
+		     struct vg_error *err)
 {
 	struct vg_isolation *iso = agent->isolation;
 	struct vg_iso_exception *ex = NULL;
@@ -923,9 +944,15 @@ int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const 
 	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
 		return rc;
 	arm_release(iso);
-	vg_notice("isolation %s requested: %s", on ? "on" : "off", on && iso->st.reason[0] ? iso->st.reason : "by the server");
-	rc = request_apply(iso, NULL, on ? event_draft(1, "on", iso->st.reason, -1, command_uid)
-					 : event_draft(3, "off", "isolation released", -1, command_uid), NULL, err);
+	if (on && iso->st.reason[0])
+		vg_notice("isolation on requested by %s: %s", requesters[by].said, iso->st.reason);
+	else
+		vg_notice("isolation %s requested by %s", on ? "on" : "off", requesters[by].said);
+	rc = request_apply(iso, NULL,
+			   requested_by(on ? event_draft(1, "on", iso->st.reason, -1, command_uid)
+					   : event_draft(3, "off", "isolation released", -1, command_uid),
+					by),
+			   NULL, err);
 	if (rc < 0 && rc != VG_CTL_DEFERRED)
 		return rc;
 	*result = state_json(iso);

@@ -670,7 +670,7 @@ static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j)
 		snprintf(reason, sizeof(reason), "IOC scan %lld matched", j->id);
 		snprintf(scan_uid, sizeof(scan_uid), "ioc-scan-%lld", j->id);
 		a = json_pack("{s:s}", "action", "isolate");
-		if (vg_isolation_set(agent, true, reason, NULL, 0, scan_uid, &state, &err) < 0)
+		if (vg_isolation_set(agent, VG_ISO_BY_SCAN, true, reason, NULL, 0, scan_uid, &state, &err) < 0)
 			json_object_set_new(a, "error", json_string(err.message));
 		else
 			json_object_set_new(a, "state", json_string("on"));
