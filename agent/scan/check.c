@@ -4,7 +4,8 @@
  * comes back is believed only as far as it is checked here.  The worker may have been taken
  * over by the document it parsed, so its answer is read like any input from outside: each
  * field of the report by name, type and size, the terms against the agent's own table, the
- * rest dropped.
+ * rest dropped.  A scan's documents and the live indicators come back as a tree
+ * (vg_scan_load_sandboxed), which vg_ioc_load_tree checks the same way.
  */
 #include "config.h"
 
@@ -152,4 +153,29 @@ json_t *vg_scan_check_sandboxed(struct vg_sandbox *sb, const struct vg_sandbox_l
 	json_decref(header);
 	json_decref(reply);
 	return entry;
+}
+
+int vg_scan_load_sandboxed(struct vg_sandbox *sb, const struct vg_sandbox_limits *limits, const char *file,
+			   const char *content, size_t len, struct vg_ioc **ioc, struct vg_error *err)
+{
+	json_t *header = json_pack("{s:s, s:s}", "op", "ioc.tree", "file", file), *reply = NULL;
+	const json_t *loaded;
+	int r;
+
+	*ioc = NULL;
+	if (!header)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	if ((r = vg_sandbox_call(sb, limits, header, content, len, &reply, err)) < 0)
+		goto out;
+	loaded = json_object_get(reply, "loaded");
+	if (json_is_true(loaded) && json_is_object(json_object_get(reply, "tree")))
+		r = vg_ioc_load_tree(json_object_get(reply, "tree"), file, NULL, ioc, err);
+	else if (json_is_false(loaded) && checked_error(json_object_get(reply, "error"), err))
+		r = err->code;
+	else
+		r = vg_error_set(err, -EPROTO, N_("the parser sandbox gave a malformed answer about %s"), file);
+out:
+	json_decref(header);
+	json_decref(reply);
+	return r;
 }

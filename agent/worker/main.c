@@ -15,6 +15,10 @@
  *                                             {loaded: true, report: {...}} (what `ioc check`
  *                                             shows) or {loaded: false, error: {code, msgid,
  *                                             args, prefix, message}}
+ *   ioc.tree {file}, payload: the document    parses an OpenIOC document for a scan or a live
+ *                                             indicator; answers {loaded: true, tree: {...}}
+ *                                             (vg_ioc_tree: no regular expression compiled) or
+ *                                             {loaded: false, error: {...}}
  *   ping                                      {pong: true}
  */
 #include "config.h"
@@ -286,29 +290,55 @@ static json_t *misbehave(const char *file)
 	}
 	return NULL;
 }
+
+/* For a scan, besides the above: a forged tree (an item said valid whose term is not the
+ * agent's), and a document that only this worker can read (not XML at all): a scan that
+ * matches it shows that the agent never gave it to libxml2. */
+static json_t *misbehave_tree(const char *file)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	json_t *reply = misbehave(file);
+	const char *term = NULL;
+
+	if (reply)
+		return reply;
+	if (strcmp(base, "vigil-test-forged-tree.ioc") == 0)
+		term = "FileItem/../../etc/shadow";
+	else if (strcmp(base, "vigil-test-sandbox-only.ioc") == 0)
+		term = "FileItem/FileName";
+	if (!term)
+		return NULL;
+	return json_pack("{s:b, s:{s:i, s:i, s:s, s:s, s:i, s:[], s:[], s:[{s:s, s:s, s:[{s:s, s:s, s:s, s:s, "
+			 "s:b, s:b, s:s, s:s, s:b}]}]}}", "loaded", 1, "tree", "format", 1, "version", 11, "id",
+			 "sandbox-only", "description", "", "defects_total", 0, "defects", "warnings", "criteria", "node",
+			 "OR", "id", "i1", "children", "node", "item", "id", "t1", "term", term, "condition", "is",
+			 "negate", 0, "preserve_case", 0, "type", "string", "content", "vigil-sandbox-only-target",
+			 "valid", 1);
+}
 #endif
 
-static json_t *ioc_check(json_t *header, const char *doc, size_t len)
+/* ioc.parse (as_tree false: the report of ioc check) and ioc.tree (the document's plain tree). */
+static json_t *ioc_parse(json_t *header, const char *doc, size_t len, bool as_tree)
 {
 	const char *file = json_string_value(json_object_get(header, "file"));
 	struct vg_ioc_limits limits;
 	struct vg_ioc *ioc = NULL;
 	struct vg_error e;
-	json_t *reply;
+	json_t *out;
 
 	if (!file)
 		file = "";
 #ifdef VG_WORKER_TEST
-	if ((reply = misbehave(file)))
-		return reply;
+	if ((out = as_tree ? misbehave_tree(file) : misbehave(file)))
+		return out;
 #endif
 	vg_ioc_limits_init(&limits);
 	vg_error_clear(&e);
 	if (vg_ioc_load_memory(doc, len, file, &limits, &ioc, &e) < 0)
 		return json_pack("{s:b, s:o}", "loaded", 0, "error", error_json(&e));
-	reply = json_pack("{s:b, s:o}", "loaded", 1, "report", vg_scan_report_check(ioc, file));
+	out = as_tree ? vg_ioc_tree(ioc) : vg_scan_report_check(ioc, file);
 	vg_ioc_free(ioc);
-	return reply;
+	return out ? json_pack("{s:b, s:o}", "loaded", 1, as_tree ? "tree" : "report", out) : NULL;
 }
 
 /* One request: the CPU time it may take is counted from now. */
@@ -326,7 +356,9 @@ static void run(json_t *header, const char *payload, size_t len)
 
 	set_limit(RLIMIT_CPU, used + cpu_seconds < cpu.rlim_max ? used + cpu_seconds : cpu.rlim_max, cpu.rlim_max);
 	if (op && strcmp(op, "ioc.parse") == 0) {
-		reply = ioc_check(header, payload, len);
+		reply = ioc_parse(header, payload, len, false);
+	} else if (op && strcmp(op, "ioc.tree") == 0) {
+		reply = ioc_parse(header, payload, len, true);
 	} else if (op && strcmp(op, "ping") == 0) {
 		reply = json_pack("{s:b}", "pong", 1);
 	} else {

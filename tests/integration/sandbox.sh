@@ -9,8 +9,11 @@
 # agent.sandbox_memory_mib), a forged answer, a broken frame.  Each time the request gets an
 # error, the agent goes on, the worker is restarted and the next document is checked as
 # before; a worker killed while idle is replaced without the next request noticing.
+# A scan's documents and the live indicators (ioc watch) are parsed there too, and come back as
+# a tree that the agent checks: a forged tree is refused, and a document that only the worker
+# can read (it is no XML at all) is scanned and armed, so the agent never parsed it itself.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 34
+plan 40
 
 use_test_agent
 start_agent --set agent.sandbox_cpu_seconds=2 --set agent.sandbox_memory_mib=64 || exit 1
@@ -72,6 +75,38 @@ ok "and the next document is checked" good_checks
 out=$(checks "$TEST_DIR/vigil-test-forged.ioc")
 ok "an answer that names a term the agent does not know is refused" \
 	bash -c '[[ "$1" == "False|the parser sandbox gave a malformed answer about "* ]]' _ "$out"
+# A scan: its documents come back from the sandbox as a tree, which the agent checks.
+SCAN_DIR="$TEST_DIR/scan"
+mkdir -p "$SCAN_DIR" && : >"$SCAN_DIR/vigil-sandbox-only-target" && : >"$SCAN_DIR/other"
+printf 'not XML: only the test worker reads this\n' >"$TEST_DIR/vigil-test-sandbox-only.ioc"
+cp "$GOOD" "$TEST_DIR/vigil-test-forged-tree.ioc"
+scan() { ctl --json ioc scan "$@" --path "$SCAN_DIR" --no-processes --no-ports --no-system; }
+FORGED="vigil-test-forged-tree.ioc: the parser sandbox's tree is refused: /criteria/0/children/0/term has the value"
+out=$(scan "$TEST_DIR/vigil-test-forged-tree.ioc" 2>&1)
+ok "a scan whose document comes back as a forged tree is refused, naming the document and the forgery" \
+	bash -c '[[ "$1" == *"$2 '"'"'FileItem/../../etc/shadow'"'"'"* ]]' _ "$out" "$FORGED"
+scan "$TEST_DIR/vigil-test-sandbox-only.ioc" >"$TEST_DIR/only.json" 2>&1
+ok "a document that is no XML but that the sandbox reads is scanned: the agent never parsed it" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); i=d["iocs"][0]
+assert d["state"]=="done" and i["id"]=="sandbox-only" and i["result"]=="match", d
+assert i["matches"]==[{"indicator":"i1","items":[{"document":"FileItem","path":sys.argv[2]}]}], i' \
+	"$TEST_DIR/only.json" "$SCAN_DIR/vigil-sandbox-only-target"
+scan "$GOOD" >"$TEST_DIR/good.json" 2>&1
+ok "a scan of a well-formed document goes on as before" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); i=d["iocs"][0]
+assert d["state"]=="done" and i["id"]=="seed-11" and i["result"]!="match" and not i["matches"], d' "$TEST_DIR/good.json"
+out=$(scan "$TEST_DIR/vigil-test-crash.ioc" 2>&1)
+ok "a document that crashes the sandbox refuses the scan with the sandbox's error" \
+	bash -c '[[ "$1" == *"died (signal SIG"@(SEGV|SYS)") while handling ioc.tree"* ]]' _ "$out"
+# ioc watch: its documents are parsed in the sandbox as well.
+ctl --json ioc watch "$TEST_DIR/vigil-test-sandbox-only.ioc" >"$TEST_DIR/watch.json" 2>&1
+ok "ioc watch arms a document that only the sandbox can read" \
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert [a["id"] for a in d["armed"]]==["sandbox-only"] and not d["refused"], d' \
+	"$TEST_DIR/watch.json"
+out=$(ctl --json ioc watch "$TEST_DIR/vigil-test-forged-tree.ioc" 2>&1)
+ok "and refuses a forged tree" bash -c '[[ "$1" == *"the parser sandbox'"'"'s tree is refused"* ]]' _ "$out"
+
 deaths=$(sandbox deaths)
 out=$(checks "$TEST_DIR/vigil-test-frame.ioc")
 ok "a frame over the limit ends the worker and the request gets an error" \
@@ -92,7 +127,7 @@ second=$(checks "$TEST_DIR/vigil-test-busy.ioc")
 ok "a worker near the end of its CPU time still answers" test "${first%%|*} ${second%%|*}" = "True True"
 ok "then retires: the next document is checked by a new one" good_checks
 ok "which is no death" test "$(sandbox deaths)" = "$deaths" -a "$(sandbox starts)" -gt "$starts"
-ok "the agent logged each death" test "$(grep -c 'sandbox: worker .*ended (signal' "$AGENT_LOG")" -ge 4
+ok "the agent logged each death" test "$(grep -c 'sandbox: worker .*ended (signal' "$AGENT_LOG")" -ge 5
 
 pid=$(sandbox pid)
 stop_agent

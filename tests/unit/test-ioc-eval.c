@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Golden tests of the OpenIOC evaluator on documents and objects written here. */
+/* Golden tests of the OpenIOC evaluator on documents and objects written here.  Each document is
+ * evaluated twice, as loaded from its XML and as rebuilt from its tree (what the agent gets from
+ * its parser sandbox): both must give the same truth and the same matches. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -11,6 +13,7 @@
 #include <cmocka.h>
 
 #include "ioc-fake.h"
+#include "ioc-tree.h"
 
 #define ALL_DOCS ((1u << VG_IOC_DOC_COUNT) - 1)
 
@@ -31,18 +34,32 @@ static enum vg_ioc_truth run(const char *op, const char *body, struct fake **obj
 			     size_t *nmatch)
 {
 	char *xml = doc11(op, body);
-	struct vg_ioc *ioc = load(xml);
-	struct vg_ioc_eval *ev;
-	assert_int_equal(vg_ioc_eval_new(ioc, &ev), 0);
-	for (size_t i = 0; i < n; i++)
-		vg_ioc_eval_object(ev, &objs[i]->obj);
-	enum vg_ioc_truth t = vg_ioc_eval_finish(ev, collected);
+	struct vg_ioc *ioc = load(xml), *rebuilt;
+	enum vg_ioc_truth t[2];
+	size_t m[2];
+	bool same;
+
+	rebuilt = ioc_through_tree(ioc, "test.ioc", &same);
+	assert_non_null(rebuilt);
+	assert_true(same);
+	for (int k = 0; k < 2; k++) {
+		struct vg_ioc_eval *ev;
+
+		assert_int_equal(vg_ioc_eval_new(k ? rebuilt : ioc, &ev), 0);
+		for (size_t i = 0; i < n; i++)
+			vg_ioc_eval_object(ev, &objs[i]->obj);
+		t[k] = vg_ioc_eval_finish(ev, collected);
+		m[k] = vg_ioc_eval_match_count(ev);
+		vg_ioc_eval_free(ev);
+	}
+	assert_int_equal(t[0], t[1]);
+	assert_int_equal(m[0], m[1]);
 	if (nmatch)
-		*nmatch = vg_ioc_eval_match_count(ev);
-	vg_ioc_eval_free(ev);
+		*nmatch = m[0];
+	vg_ioc_free(rebuilt);
 	vg_ioc_free(ioc);
 	free(xml);
-	return t;
+	return t[0];
 }
 
 /* One item against one object: the basic condition x type table. */

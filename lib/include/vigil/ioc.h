@@ -104,6 +104,18 @@ int vg_ioc_load_memory(const char *data, size_t len, const char *name, const str
 		       struct vg_ioc **ioc, struct vg_error *err);
 void vg_ioc_free(struct vg_ioc *ioc);
 
+/* A loaded document as a plain JSON tree (jansson's json_t; new reference, NULL when out of
+ * memory): its metadata, defects, warnings and every Indicator and item, no compiled regular
+ * expression.  vg_ioc_load_tree() rebuilds a document from such a tree made by another process
+ * (the agent's parser sandbox), which it reads as hostile: any member of the wrong name, type
+ * or size, a term not in the table, counts or depth over limits (may be NULL: defaults) or an
+ * item called valid that is not refuse it with -EPROTO, err naming the document (name) and
+ * what was wrong.  The tree's format is described in lib/ioc/tree.c. */
+struct json_t;
+struct json_t *vg_ioc_tree(const struct vg_ioc *ioc);
+int vg_ioc_load_tree(const struct json_t *tree, const char *name, const struct vg_ioc_limits *limits,
+		     struct vg_ioc **ioc, struct vg_error *err);
+
 /* What a loaded document holds. */
 struct vg_ioc_info {
 	int version;                    /* 10 or 11 */
