@@ -67,7 +67,7 @@ int vg_det_watch_load(struct vg_det_watch *w, struct vg_sandbox *sb, const struc
 
 	memset(w, 0, sizeof(*w));
 	/* The agent parses no OpenIOC document itself (doc/security.md). */
-	if ((r = vg_scan_load_sandboxed(sb, limits, file, document, len, &w->ioc, err)) < 0)
+	if ((r = vg_scan_load_sandboxed(sb, limits, file, document, len, NULL, &w->ioc, err)) < 0)
 		return r;
 	vg_ioc_get_info(w->ioc, &info);
 	w->process = vg_ioc_needs_doc(w->ioc, VG_IOC_DOC_PROCESS);

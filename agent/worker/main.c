@@ -19,6 +19,9 @@
  *                                             indicator; answers {loaded: true, tree: {...}}
  *                                             (vg_ioc_tree: no regular expression compiled) or
  *                                             {loaded: false, error: {...}}
+ *   regex.match {pattern, preserve_case,      tests values against a `matches` pattern (PCRE2,
+ *     match_limit, depth_limit, count},       vg_ioc_regex_local); answers {results: "10?..."}
+ *     payload: count x (u32 length, bytes)    one character a value: match, no match, limit
  *   ping                                      {pong: true}
  */
 #include "config.h"
@@ -341,6 +344,81 @@ static json_t *ioc_parse(json_t *header, const char *doc, size_t len, bool as_tr
 	return out ? json_pack("{s:b, s:o}", "loaded", 1, as_tree ? "tree" : "report", out) : NULL;
 }
 
+#define REGEX_PATTERN_MAX 65536
+#define REGEX_VALUES_MAX 65536
+
+static json_t *regex_error(int code, const char *msgid)
+{
+	struct vg_error e;
+
+	vg_error_set(&e, code, "%s", msgid);
+	return json_pack("{s:o}", "error", error_json(&e));
+}
+
+static json_t *regex_match(json_t *header, const unsigned char *payload, size_t len)
+{
+	const json_t *pattern = json_object_get(header, "pattern"), *count = json_object_get(header, "count");
+	const json_t *ml = json_object_get(header, "match_limit"), *dl = json_object_get(header, "depth_limit");
+	const json_t *pc = json_object_get(header, "preserve_case");
+	const char **values = NULL;
+	size_t *lens = NULL, n, at = 0;
+	enum vg_ioc_truth *out = NULL;
+	char *results = NULL;
+	json_t *reply = NULL;
+	int r;
+
+	if (!json_is_string(pattern) || json_string_length(pattern) > REGEX_PATTERN_MAX || !json_is_boolean(pc) ||
+	    !json_is_integer(count) || json_integer_value(count) < 0 || json_integer_value(count) > REGEX_VALUES_MAX ||
+	    !json_is_integer(ml) || json_integer_value(ml) <= 0 || json_integer_value(ml) > UINT32_MAX ||
+	    !json_is_integer(dl) || json_integer_value(dl) <= 0 || json_integer_value(dl) > UINT32_MAX)
+		return regex_error(-EINVAL, "malformed regex.match request");
+#ifdef VG_WORKER_TEST
+	/* A pattern that takes the worker over while it matches. */
+	if (strcmp(json_string_value(pattern), "vigil-test-regex-crash") == 0) {
+		volatile int *nowhere = NULL;
+
+		*nowhere = 1;
+	}
+#endif
+	n = (size_t)json_integer_value(count);
+	values = calloc(n ? n : 1, sizeof(*values));
+	lens = calloc(n ? n : 1, sizeof(*lens));
+	out = calloc(n ? n : 1, sizeof(*out));
+	results = malloc(n + 1);
+	if (!values || !lens || !out || !results) {
+		reply = regex_error(-ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (len - at < 4 || (lens[i] = vg_frame_get32(payload + at)) > len - at - 4) {
+			reply = regex_error(-EINVAL, "malformed regex.match values");
+			goto out;
+		}
+		values[i] = (const char *)payload + at + 4;
+		at += 4 + lens[i];
+	}
+	if (at != len) {
+		reply = regex_error(-EINVAL, "malformed regex.match values");
+		goto out;
+	}
+	r = vg_ioc_regex_local(NULL, json_string_value(pattern), json_string_length(pattern), json_is_true(pc),
+			       (uint32_t)json_integer_value(ml), (uint32_t)json_integer_value(dl), values, lens, n, out);
+	if (r < 0) {
+		reply = regex_error(r, r == -ENOMEM ? "out of memory" : "the regular expression does not compile");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		results[i] = out[i] == VG_IOC_TRUE ? '1' : out[i] == VG_IOC_FALSE ? '0' : '?';
+	results[n] = '\0';
+	reply = json_pack("{s:s}", "results", results);
+out:
+	free(values);
+	free(lens);
+	free(out);
+	free(results);
+	return reply;
+}
+
 /* One request: the CPU time it may take is counted from now. */
 static void run(json_t *header, const char *payload, size_t len)
 {
@@ -359,6 +437,8 @@ static void run(json_t *header, const char *payload, size_t len)
 		reply = ioc_parse(header, payload, len, false);
 	} else if (op && strcmp(op, "ioc.tree") == 0) {
 		reply = ioc_parse(header, payload, len, true);
+	} else if (op && strcmp(op, "regex.match") == 0) {
+		reply = regex_match(header, (const unsigned char *)payload, len);
 	} else if (op && strcmp(op, "ping") == 0) {
 		reply = json_pack("{s:b}", "pong", 1);
 	} else {

@@ -83,6 +83,7 @@ struct vg_ioc {
 	size_t nwarnings;
 	size_t indicators, items, empty_content, unsupported;
 	uint32_t regex_match_limit, regex_depth_limit;
+	struct vg_ioc_regex regex;          /* match set: `matches` tested elsewhere, nothing compiled here */
 	uint64_t fields[4];                 /* bitmap of term fields used */
 	unsigned docs;                      /* bitmap of supported documents used */
 };

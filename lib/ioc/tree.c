@@ -15,7 +15,8 @@
  *       | {node: "item", id: string|null, term: SEARCH|null, other: DOCUMENT (an unsupported
  *          term's document, instead of term), condition, negate, preserve_case, type,
  *          content: string|null, valid}
- * No regular expression is compiled on the worker's side of this tree.
+ * No regular expression is compiled on the worker's side of this tree; with a struct
+ * vg_ioc_regex none is compiled on the agent's side either (the worker evaluates them).
  */
 #include "config.h"
 
@@ -318,7 +319,8 @@ static int check_valid_item(struct tree_loader *tl, struct ioc_item *it, const c
 	if (it->cond == IOC_MATCHES) {
 		if (it->content_len > tl->lim->max_regex)
 			return refuse_size(tl, path, tl->lim->max_regex);
-		if (ioc_item_compile(it, msg, sizeof(msg)) < 0)
+		/* Evaluated elsewhere: a pattern that does not compile there is unknown there. */
+		if (!ioc->regex.match && ioc_item_compile(it, msg, sizeof(msg)) < 0)
 			return refuse_value(tl, path, "valid");
 	}
 	/* The worker reported the defects of preparing the value; only the outcome counts here. */
@@ -488,8 +490,8 @@ static int load_top(struct tree_loader *tl, const json_t *tree)
 	return 0;
 }
 
-int vg_ioc_load_tree(const json_t *tree, const char *name, const struct vg_ioc_limits *limits, struct vg_ioc **out,
-		     struct vg_error *err)
+int vg_ioc_load_tree(const json_t *tree, const char *name, const struct vg_ioc_limits *limits,
+		     const struct vg_ioc_regex *regex, struct vg_ioc **out, struct vg_error *err)
 {
 	struct vg_ioc_limits deflim;
 	struct tree_loader tl = { .lim = limits, .err = err };
@@ -509,6 +511,8 @@ int vg_ioc_load_tree(const json_t *tree, const char *name, const struct vg_ioc_l
 	ioc->root = -1;
 	ioc->regex_match_limit = tl.lim->regex_match_limit;
 	ioc->regex_depth_limit = tl.lim->regex_depth_limit;
+	if (regex)
+		ioc->regex = *regex;
 	tl.ioc = ioc;
 	if ((r = load_top(&tl, tree)) < 0)
 		goto out;

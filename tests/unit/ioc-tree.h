@@ -12,8 +12,10 @@
 #include "vigil/ioc.h"
 
 /* The document rebuilt from its tree, or NULL (why on stdout as a TAP comment); *same says
- * whether the rebuilt document gives the very same tree again. */
-static inline struct vg_ioc *ioc_through_tree(const struct vg_ioc *ioc, const char *name, bool *same)
+ * whether the rebuilt document gives the very same tree again.  regex: where its `matches`
+ * tests go (NULL: compiled here). */
+static inline struct vg_ioc *ioc_through_tree(const struct vg_ioc *ioc, const char *name,
+					      const struct vg_ioc_regex *regex, bool *same)
 {
 	json_t *tree = vg_ioc_tree(ioc), *back = NULL, *again = NULL;
 	char *text = tree ? json_dumps(tree, JSON_COMPACT) : NULL;
@@ -23,7 +25,7 @@ static inline struct vg_ioc *ioc_through_tree(const struct vg_ioc *ioc, const ch
 	vg_error_clear(&err);
 	*same = false;
 	if (text && (back = json_loads(text, JSON_REJECT_DUPLICATES, NULL)) &&
-	    vg_ioc_load_tree(back, name, NULL, &out, &err) < 0)
+	    vg_ioc_load_tree(back, name, NULL, regex, &out, &err) < 0)
 		printf("# %s: the tree does not load back: %s\n", name, err.message);
 	if (out && (again = vg_ioc_tree(out)))
 		*same = json_equal(tree, again);

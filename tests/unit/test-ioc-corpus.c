@@ -35,7 +35,7 @@ static bool same_through_tree(const struct vg_ioc *ioc, const char *path)
 {
 	struct vg_ioc_info a, b;
 	bool same;
-	struct vg_ioc *back = ioc_through_tree(ioc, path, &same);
+	struct vg_ioc *back = ioc_through_tree(ioc, path, NULL, &same);
 
 	if (!back)
 		return false;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Golden tests of the OpenIOC evaluator on documents and objects written here.  Each document is
- * evaluated twice, as loaded from its XML and as rebuilt from its tree (what the agent gets from
- * its parser sandbox): both must give the same truth and the same matches. */
+ * evaluated three times: as loaded from its XML, as rebuilt from its tree (what the agent gets
+ * from its parser sandbox), and so rebuilt with its `matches` tests handed to a function in
+ * batches (as the agent hands them to its sandbox): all must give the same truth and matches. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -29,23 +30,40 @@ static struct vg_ioc *load(const char *xml)
 	return ioc;
 }
 
+static size_t regex_calls, regex_values;
+
+/* The `matches` tests handed out: counted, then run here as the sandbox runs them. */
+static int regex_elsewhere(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
+			   uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
+			   enum vg_ioc_truth *out)
+{
+	regex_calls++;
+	regex_values += n;
+	return vg_ioc_regex_local(data, pattern, plen, preserve_case, match_limit, depth_limit, values, lens, n, out);
+}
+
+static const struct vg_ioc_regex elsewhere = { regex_elsewhere, NULL };
+
 /* Evaluates a document (1.1, top operator op, body) over objects; returns the truth. */
 static enum vg_ioc_truth run(const char *op, const char *body, struct fake **objs, size_t n, unsigned collected,
 			     size_t *nmatch)
 {
 	char *xml = doc11(op, body);
-	struct vg_ioc *ioc = load(xml), *rebuilt;
-	enum vg_ioc_truth t[2];
-	size_t m[2];
+	struct vg_ioc *ioc = load(xml), *rebuilt, *handed;
+	enum vg_ioc_truth t[3];
+	size_t m[3];
 	bool same;
 
-	rebuilt = ioc_through_tree(ioc, "test.ioc", &same);
+	rebuilt = ioc_through_tree(ioc, "test.ioc", NULL, &same);
 	assert_non_null(rebuilt);
 	assert_true(same);
-	for (int k = 0; k < 2; k++) {
+	handed = ioc_through_tree(ioc, "test.ioc", &elsewhere, &same);
+	assert_non_null(handed);
+	assert_true(same);
+	for (int k = 0; k < 3; k++) {
 		struct vg_ioc_eval *ev;
 
-		assert_int_equal(vg_ioc_eval_new(k ? rebuilt : ioc, &ev), 0);
+		assert_int_equal(vg_ioc_eval_new(k == 0 ? ioc : k == 1 ? rebuilt : handed, &ev), 0);
 		for (size_t i = 0; i < n; i++)
 			vg_ioc_eval_object(ev, &objs[i]->obj);
 		t[k] = vg_ioc_eval_finish(ev, collected);
@@ -54,8 +72,11 @@ static enum vg_ioc_truth run(const char *op, const char *body, struct fake **obj
 	}
 	assert_int_equal(t[0], t[1]);
 	assert_int_equal(m[0], m[1]);
+	assert_int_equal(t[0], t[2]);
+	assert_int_equal(m[0], m[2]);
 	if (nmatch)
 		*nmatch = m[0];
+	vg_ioc_free(handed);
 	vg_ioc_free(rebuilt);
 	vg_ioc_free(ioc);
 	free(xml);
@@ -125,6 +146,8 @@ static void test_regex(void **state)
 	/* An invalid pattern is a defect: unknown, never a match, negated or not. */
 	assert_int_equal(one("matches", "false", "false", s, "string", "(unclosed", f), VG_IOC_UNKNOWN);
 	assert_int_equal(one("matches", "true", "false", s, "string", "(unclosed", f), VG_IOC_UNKNOWN);
+	/* The third evaluation of each handed its tests out, one batch an item and object. */
+	assert_true(regex_calls >= 6 && regex_values >= regex_calls);
 }
 
 static void test_catastrophic_regex(void **state)

@@ -51,7 +51,7 @@ static void refused(json_t *tree, const char *what)
 	int r;
 
 	vg_error_clear(&err);
-	r = vg_ioc_load_tree(tree, "forged.ioc", NULL, &ioc, &err);
+	r = vg_ioc_load_tree(tree, "forged.ioc", NULL, NULL, &ioc, &err);
 	print_message("# %s\n", err.message);
 	json_decref(tree);
 	assert_int_equal(r, -EPROTO);
@@ -69,7 +69,7 @@ static void test_good(void **state)
 
 	(void)state;
 	vg_error_clear(&err);
-	assert_int_equal(vg_ioc_load_tree(tree, "good.ioc", NULL, &ioc, &err), 0);
+	assert_int_equal(vg_ioc_load_tree(tree, "good.ioc", NULL, NULL, &ioc, &err), 0);
 	vg_ioc_get_info(ioc, &info);
 	assert_string_equal(info.id, "test-ioc");
 	assert_int_equal(info.items, 2);
@@ -219,7 +219,7 @@ static void test_notes(void **state)
 			      json_pack("{s:s, s:[s], s:s}", "msgid", "%s%n%x%s", "args", "one", "where", "here: "));
 	json_object_set_new(t, "defects_total", json_integer(1));
 	vg_error_clear(&err);
-	assert_int_equal(vg_ioc_load_tree(t, "notes.ioc", NULL, &ioc, &err), 0);
+	assert_int_equal(vg_ioc_load_tree(t, "notes.ioc", NULL, NULL, &ioc, &err), 0);
 	assert_int_equal(vg_ioc_defect_count(ioc), 1);
 	assert_string_equal(vg_ioc_defect(ioc, 0)->message, "here: one%n%x");
 	vg_ioc_free(ioc);
