@@ -113,9 +113,10 @@ void vg_ioc_eval_free(struct vg_ioc_eval *ev)
 }
 
 /* A `matches` test evaluated elsewhere (ioc->regex) gets the values of one item on one object
- * in batches of at most this many values and bytes (a larger value goes alone). */
+ * in batches of at most this many values and bytes (a larger value goes alone): a buffer of
+ * 64 KiB an evaluation, 4 MiB for a scan of 64 documents. */
 #define REGEX_BATCH_VALUES 256
-#define REGEX_BATCH_BYTES (1u << 20)
+#define REGEX_BATCH_BYTES (64u << 10)
 
 struct item_sink {
 	struct vg_ioc_eval *ev;

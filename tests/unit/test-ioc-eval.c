@@ -150,6 +150,68 @@ static void test_regex(void **state)
 	assert_true(regex_calls >= 6 && regex_values >= regex_calls);
 }
 
+/* An object with 1000 values of a field, the last one 100 KiB long. */
+static int many_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit_fn emit, void *sink)
+{
+	static char big[100 * 1024];
+	char v[32];
+
+	(void)obj;
+	(void)field;
+	for (int i = 0; i < 999; i++) {
+		snprintf(v, sizeof(v), "value-%d", i);
+		if (emit(sink, v, strlen(v)))
+			return 0;
+	}
+	memset(big, 'b', sizeof(big) - 1);
+	memcpy(big + sizeof(big) - 5, "tail", 4);
+	emit(sink, big, sizeof(big) - 1);
+	return 0;
+}
+
+/* Handed out, the values go in batches (at most 256 values, 64 KiB; a larger one alone), and
+ * the first true value ends the item's test.  A matched object is evaluated twice (the second
+ * time to name the Indicator it satisfied): twice the calls for a match. */
+static void test_regex_batches(void **state)
+{
+	char buf[2048];
+	struct vg_ioc_object obj = { .doc = VG_IOC_DOC_FILE, .get = many_get, .label_key = { "path" },
+				     .label = { "many" } };
+	struct {
+		const char *pattern;
+		enum vg_ioc_truth truth;
+		size_t calls, values;
+	} cases[] = {
+		{ "^value-0$", VG_IOC_TRUE, 2 * 1, 2 * 256 },   /* true in the first batch: no other */
+		{ "^value-300$", VG_IOC_TRUE, 2 * 2, 2 * 512 },
+		{ "tail$", VG_IOC_TRUE, 2 * 5, 2 * 1000 },      /* 4 batches of values, the big one alone */
+		{ "^nothing$", VG_IOC_FALSE, 5, 1000 },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char *xml = doc11("OR", item11(buf, sizeof(buf), "matches", "false", "false", "FileItem/StringList/string",
+						"string", cases[k].pattern));
+		struct vg_ioc *ioc = load(xml), *handed;
+		struct vg_ioc_eval *ev;
+		bool same;
+
+		handed = ioc_through_tree(ioc, "test.ioc", &elsewhere, &same);
+		assert_non_null(handed);
+		regex_calls = regex_values = 0;
+		assert_int_equal(vg_ioc_eval_new(handed, &ev), 0);
+		vg_ioc_eval_object(ev, &obj);
+		assert_int_equal(vg_ioc_eval_finish(ev, ALL_DOCS), cases[k].truth);
+		print_message("# %s: %zu calls, %zu values\n", cases[k].pattern, regex_calls, regex_values);
+		assert_int_equal(regex_calls, cases[k].calls);
+		assert_int_equal(regex_values, cases[k].values);
+		vg_ioc_eval_free(ev);
+		vg_ioc_free(handed);
+		vg_ioc_free(ioc);
+		free(xml);
+	}
+}
+
 static void test_catastrophic_regex(void **state)
 {
 	(void)state;
@@ -509,6 +571,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_string_conditions),
 		cmocka_unit_test(test_regex),
+		cmocka_unit_test(test_regex_batches),
 		cmocka_unit_test(test_catastrophic_regex),
 		cmocka_unit_test(test_int_date_ranges),
 		cmocka_unit_test(test_hash_ip_bool),
