@@ -159,7 +159,22 @@ void ioc_hashing_wait(struct ioc_hashing *pool, struct ioc_pending *e)
 		hash_one(pool, &pool->hashers[0], e);
 		return;
 	}
-	while (atomic_load(&e->state) != IOC_PENDING_DONE)
-		pthread_cond_wait(&pool->done, &pool->lock);
+	/* A thread hashes it: rather than sleep until it is done, hash what waits behind it (the
+	 * caller is one of the pool's hashers; idle, it would leave a core to the others). */
+	while (atomic_load(&e->state) != IOC_PENDING_DONE) {
+		struct ioc_pending *next = pool->head;
+
+		if (!next) {
+			pthread_cond_wait(&pool->done, &pool->lock);
+			continue;
+		}
+		pool->head = next->next;
+		if (!pool->head)
+			pool->tail = NULL;
+		atomic_store(&next->state, IOC_PENDING_CLAIMED);
+		pthread_mutex_unlock(&pool->lock);
+		hash_one(pool, &pool->hashers[0], next);
+		pthread_mutex_lock(&pool->lock);
+	}
 	pthread_mutex_unlock(&pool->lock);
 }
