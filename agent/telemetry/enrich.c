@@ -163,8 +163,10 @@ static bool same_file(const struct hash_entry *e, const struct stat *st)
 }
 
 /* The cache entry of the file at path, hashed now if the cache does not know it (as it is
- * now: size and modification time are part of the key); NULL with *r set on failure. */
-static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, int *r)
+ * now: size and modification time are part of the key); NULL with *r set on failure.  seen is
+ * the caller's stat of path made just before, or NULL. */
+static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, const struct stat *seen,
+				 uint64_t max_bytes, int *r)
 {
 	char sha256[65], md5[33];
 	struct hash_entry *e;
@@ -173,7 +175,9 @@ static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, uint
 	uint64_t k;
 
 	/* A stat decides a cache hit: the file is opened only when it must be read. */
-	if (stat(path, &st) < 0) {
+	if (seen) {
+		st = *seen;
+	} else if (stat(path, &st) < 0) {
 		*r = -errno;
 		return NULL;
 	}
@@ -221,7 +225,7 @@ static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, uint
 int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, char *sha256, char *md5)
 {
 	int r;
-	struct hash_entry *e = hashed(c, path, max_bytes, &r);
+	struct hash_entry *e = hashed(c, path, NULL, max_bytes, &r);
 
 	if (!e)
 		return r;
@@ -244,17 +248,18 @@ json_t *vg_tel_hashes_json(const char *sha256, const char *md5)
 static void hash_into(struct vg_telemetry *tel, json_t *file, const char *path, const json_t *hints)
 {
 	json_t *dev = json_object_get(hints, "dev"), *ino = json_object_get(hints, "ino");
+	bool identified = json_is_integer(dev) && json_is_integer(ino);
 	struct hash_entry *e;
 	struct stat st;
 	int r;
 
 	if (!file || !path)
 		return;
-	if (json_is_integer(dev) && json_is_integer(ino) &&
-	    (stat(path, &st) < 0 || (json_int_t)st.st_dev != json_integer_value(dev) ||
-	     (json_int_t)st.st_ino != json_integer_value(ino)))
+	/* The stat that checks the identity also decides the cache hit. */
+	if (identified && (stat(path, &st) < 0 || (json_int_t)st.st_dev != json_integer_value(dev) ||
+			   (json_int_t)st.st_ino != json_integer_value(ino)))
 		return;
-	if (!(e = hashed(tel->hashes, path, atomic_load(&tel->hash_max_bytes), &r)))
+	if (!(e = hashed(tel->hashes, path, identified ? &st : NULL, atomic_load(&tel->hash_max_bytes), &r)))
 		return;
 	if (!e->json)
 		e->json = vg_tel_hashes_json(e->sha256, e->md5);
