@@ -556,7 +556,11 @@ static void *reader_main(void *data)
 		}
 		if (n < 0 && errno == ENOBUFS)
 			vg_audit_parser_overrun(a->parser);
-		vg_audit_parser_hand_over(a->parser);
+		/* libauparse's feed does not end an event at its EOE record, only when a record of
+		 * another event comes or at aging: aging now, with the socket drained, ends the events
+		 * whose EOE came (and hands them over), instead of letting the last event of a quiet
+		 * moment wait for the host's next system call. */
+		vg_audit_parser_age(a->parser);
 	}
 	vg_audit_parser_flush(a->parser);
 	free(buf);
