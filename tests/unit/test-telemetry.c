@@ -246,6 +246,68 @@ static void test_parent_from_proc(void **state)
 	vg_hash_cache_free(tel.hashes);
 }
 
+static const char *actor_str(json_t *e, const char *a, const char *b)
+{
+	json_t *v = json_object_get(json_object_get(json_object_get(e, "actor"), "process"), a);
+
+	return json_string_value(b ? json_object_get(v, b) : v);
+}
+
+/* A file written by pid, as the file sensor reports it once the writer is gone from /proc. */
+static json_t *write_by(pid_t pid)
+{
+	return json_pack("{s:i, s:i, s:I, s:{s:{s:I, s:s}}, s:{s:s}}", "class_uid", 1001, "activity_id", 3, "time",
+			 (json_int_t)vg_time_ms(), "actor", "process", "pid", (json_int_t)pid, "name", "wget", "file",
+			 "path", "/nonexistent/vigil-test/file");
+}
+
+/* A program that wrote a file and exited before the file sensor read /proc is still named as
+ * the writer, from its exec event; its exit makes it nobody's parent. */
+static void test_file_actor_after_exit(void **state)
+{
+	struct vg_telemetry tel = { 0 };
+	pid_t gone;
+	int status;
+	json_t *e;
+
+	(void)state;
+	assert_int_equal(vg_hash_cache_new(&tel.hashes, 16), 0);
+	atomic_init(&tel.hash_max_bytes, 0);
+	/* A pid that no process has now. */
+	gone = fork();
+	assert_true(gone >= 0);
+	if (gone == 0)
+		_exit(0);
+	assert_int_equal(waitpid(gone, &status, 0), gone);
+	/* Unknown pid: nothing to add. */
+	e = write_by(gone);
+	vg_tel_enrich(&tel, e);
+	assert_null(actor_str(e, "file", "path"));
+	json_decref(e);
+	e = json_pack("{s:i, s:i, s:I, s:{s:I, s:{s:s}, s:s, s:{s:s}}, s:{}}", "class_uid", 1007, "activity_id", 1,
+		      "time", (json_int_t)vg_time_ms(), "process", "pid", (json_int_t)gone, "file", "path",
+		      "/usr/bin/wget", "cmd_line", "wget -O /tmp/x http://192.0.2.1/", "user", "uid", "65534", "_vg");
+	vg_tel_enrich(&tel, e);
+	json_decref(e);
+	e = json_pack("{s:i, s:i, s:{s:I, s:{s:s}}}", "class_uid", 1007, "activity_id", 2, "process", "pid",
+		      (json_int_t)gone, "user", "uid", "65534");
+	vg_tel_enrich(&tel, e);
+	json_decref(e);
+	e = write_by(gone);
+	vg_tel_enrich(&tel, e);
+	assert_string_equal(actor_str(e, "file", "path"), "/usr/bin/wget");
+	assert_string_equal(actor_str(e, "cmd_line", NULL), "wget -O /tmp/x http://192.0.2.1/");
+	assert_string_equal(actor_str(e, "user", "uid"), "65534");
+	assert_string_equal(actor_str(e, "name", NULL), "wget");
+	json_decref(e);
+	/* Exited: not the parent of a later launch that names its pid. */
+	e = launch_of_child(gone, 0);
+	vg_tel_enrich(&tel, e);
+	assert_null(parent_str(e, "file", "path"));
+	json_decref(e);
+	vg_hash_cache_free(tel.hashes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_exclusions),
 		cmocka_unit_test(test_hash_cache),
 		cmocka_unit_test(test_parent_from_proc),
+		cmocka_unit_test(test_file_actor_after_exit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
