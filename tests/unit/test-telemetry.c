@@ -48,6 +48,48 @@ static void test_queue_bounded(void **state)
 	vg_tq_free(q);
 }
 
+/* An event with a long command line: about size bytes. */
+static json_t *heavy_event(size_t size)
+{
+	char *cmd = malloc(size + 1);
+	json_t *e;
+
+	assert_non_null(cmd);
+	memset(cmd, 'x', size);
+	cmd[size] = '\0';
+	e = json_pack("{s:i, s:{s:s}}", "class_uid", 1007, "process", "cmd_line", cmd);
+	free(cmd);
+	return e;
+}
+
+/* Bounded in bytes too: heavy events fill the queue long before its count does; one heavier
+ * than the bound still enters an empty queue; what is popped is no longer counted. */
+static void test_queue_bounded_bytes(void **state)
+{
+	struct vg_tq *q;
+	json_t *out[64], *evs[20];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(vg_tq_new(&q, 1000, -1), 0);
+	vg_tq_set_cap(q, 1000, 64 * 1024);
+	for (int i = 0; i < 20; i++)
+		evs[i] = heavy_event(10 * 1024);
+	assert_int_equal(vg_tq_push_many(q, evs, 20), 6);
+	assert_int_equal(vg_tq_dropped(q), 14);
+	assert_true(vg_tq_bytes(q) > 60 * 1024 && vg_tq_bytes(q) <= 64 * 1024);
+	n = vg_tq_pop(q, out, 64, 0);
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i < n; i++)
+		json_decref(out[i]);
+	assert_int_equal(vg_tq_bytes(q), 0);
+	assert_true(vg_tq_push(q, heavy_event(100 * 1024)));
+	/* Past the bound now: even the lightest event waits for room. */
+	assert_false(vg_tq_push(q, json_integer(1)));
+	assert_int_equal(vg_tq_length(q), 1);
+	vg_tq_free(q);
+}
+
 static json_t *process_event(const char *exe, const char *cmd, const char *uid)
 {
 	return json_pack("{s:i, s:i, s:{s:i, s:s, s:{s:s, s:[{s:i, s:s}]}, s:{s:s, s:s}}}", "class_uid", 1007,
@@ -405,6 +447,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_bounded),
+		cmocka_unit_test(test_queue_bounded_bytes),
 		cmocka_unit_test(test_exclusions),
 		cmocka_unit_test(test_hash_cache),
 		cmocka_unit_test(test_parent_from_proc),
