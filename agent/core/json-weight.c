@@ -5,35 +5,43 @@
 
 #include "json-weight.h"
 
-/* jansson's allocation for a value (its struct, a hashtable slot or array cell, malloc's own
- * header), rounded up. */
-#define VALUE_OVERHEAD 64
+/* What jansson allocates beside the bytes of the strings, malloc's headers included, measured on
+ * the agent's events (heap in use over 10,000 copies): an object's hashtable and its first
+ * buckets, a member's pair and key copy, a string's struct and a number's. */
+#define OBJECT_OVERHEAD 320
+#define MEMBER_OVERHEAD 64
+#define ARRAY_OVERHEAD 96
+#define CELL_OVERHEAD 8
+#define STRING_OVERHEAD 48
+#define SCALAR_OVERHEAD 32
 #define MAX_DEPTH 64
 
 static size_t weigh(const json_t *v, int depth)
 {
-	size_t w = VALUE_OVERHEAD;
+	size_t w;
 
 	if (depth > MAX_DEPTH)
-		return w;
+		return SCALAR_OVERHEAD;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		return w + json_string_length(v);
+		return STRING_OVERHEAD + json_string_length(v) + 1;
 	case JSON_OBJECT: {
 		const char *key;
 		json_t *member;
 
+		w = OBJECT_OVERHEAD;
 		/* json_object_foreach wants a non-const object; it does not change it. */
 		json_object_foreach((json_t *)v, key, member)
-			w += strlen(key) + weigh(member, depth + 1);
+			w += MEMBER_OVERHEAD + strlen(key) + weigh(member, depth + 1);
 		return w;
 	}
 	case JSON_ARRAY:
+		w = ARRAY_OVERHEAD;
 		for (size_t i = 0; i < json_array_size(v); i++)
-			w += sizeof(json_t *) + weigh(json_array_get(v, i), depth + 1);
+			w += CELL_OVERHEAD + weigh(json_array_get(v, i), depth + 1);
 		return w;
 	default:
-		return w;
+		return SCALAR_OVERHEAD;
 	}
 }
 

@@ -10,8 +10,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
-/* The bytes of value's strings and keys, and a fixed overhead per value.  Nesting deeper than
- * 64 levels is counted as that overhead only (events are never that deep). */
+/* The heap value takes, within a few percent: the bytes of its strings and keys, and what
+ * jansson allocates for each value.  Nesting deeper than 64 levels is counted as a scalar
+ * (events are never that deep). */
 size_t vg_json_weight(const json_t *value);
 
 #endif

@@ -84,7 +84,7 @@ VG_INT_SETTING(VG_S_TELEMETRY_SPOOL_MAX_DAYS, .key = "telemetry.spool_max_days",
 	       .unit = N_("days"), .help = N_("Oldest event kept in the spool"));
 VG_INT_SETTING(VG_S_TELEMETRY_QUEUE_MAX_EVENTS, .key = "telemetry.queue_max_events", .def = "65536", .min = 1024,
 	       .max = 4194304, .help = N_("Events held in memory on their way to the spool before new ones are dropped"));
-VG_INT_SETTING(VG_S_TELEMETRY_QUEUE_MAX_MB, .key = "telemetry.queue_max_mb", .def = "32", .min = 1, .max = 4096,
+VG_INT_SETTING(VG_S_TELEMETRY_QUEUE_MAX_MB, .key = "telemetry.queue_max_mb", .def = "256", .min = 1, .max = 4096,
 	       .unit = N_("MiB"),
 	       .help = N_("Memory each queue of events on their way to the spool may hold before new ones are dropped"));
 VG_INT_SETTING(VG_S_TELEMETRY_HASH_MAX_MB, .key = "telemetry.hash_max_mb", .def = "200", .min = 0, .max = 65536,

@@ -17,6 +17,7 @@
 
 #include "clock.h"
 #include "store.h"
+#include "json-weight.h"
 #include "telemetry/audit-parse.h"
 #include "telemetry/audit-records.h"
 #include "telemetry/enrich.h"
@@ -68,16 +69,18 @@ static void test_queue_bounded_bytes(void **state)
 {
 	struct vg_tq *q;
 	json_t *out[64], *evs[20];
-	size_t n;
+	size_t n, w;
 
 	(void)state;
-	assert_int_equal(vg_tq_new(&q, 1000, -1), 0);
-	vg_tq_set_cap(q, 1000, 64 * 1024);
 	for (int i = 0; i < 20; i++)
 		evs[i] = heavy_event(10 * 1024);
+	w = vg_json_weight(evs[0]);
+	assert_true(w > 10 * 1024 && w < 12 * 1024);
+	assert_int_equal(vg_tq_new(&q, 1000, -1), 0);
+	vg_tq_set_cap(q, 1000, 6 * w + w / 2);
 	assert_int_equal(vg_tq_push_many(q, evs, 20), 6);
 	assert_int_equal(vg_tq_dropped(q), 14);
-	assert_true(vg_tq_bytes(q) > 60 * 1024 && vg_tq_bytes(q) <= 64 * 1024);
+	assert_int_equal(vg_tq_bytes(q), 6 * w);
 	n = vg_tq_pop(q, out, 64, 0);
 	assert_int_equal(n, 6);
 	for (size_t i = 0; i < n; i++)
@@ -246,13 +249,23 @@ static void test_parent_from_proc(void **state)
 		execl("/bin/sleep", "sleep", "60", (char *)NULL);
 		_exit(127);
 	}
-	/* Its exec done: /proc shows the program. */
+	/* Its exec done: /proc shows the program and its arguments (the kernel changes the link
+	 * before it lays out the new arguments). */
 	for (int i = 0; i < 500; i++) {
-		char path[64], exe[64] = "";
+		char path[64], exe[64] = "", args[64] = "";
+		FILE *f;
 
 		snprintf(path, sizeof(path), "/proc/%d/exe", (int)child);
-		if (readlink(path, exe, sizeof(exe) - 1) > 0 && strstr(exe, "sleep"))
-			break;
+		if (readlink(path, exe, sizeof(exe) - 1) > 0 && strstr(exe, "sleep")) {
+			snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)child);
+			if ((f = fopen(path, "re"))) {
+				size_t n = fread(args, 1, sizeof(args) - 1, f);
+
+				fclose(f);
+				if (n > 6 && memcmp(args, "sleep", 6) == 0)
+					break;
+			}
+		}
 		usleep(10000);
 	}
 	e = launch_of_child(child, 12345);
@@ -353,18 +366,18 @@ static void test_file_actor_after_exit(void **state)
 	vg_hash_cache_free(tel.hashes);
 }
 
-/* feed: one record, its stamp made of the current time (libauparse ages events by it). */
-static void feed(struct vg_audit_parser *p, int type, unsigned serial, const char *fields)
+/* feed: one record of the event stamped at ms (the kernel stamps every record of an event
+ * alike; libauparse tells events apart by the whole stamp, the milliseconds too). */
+static void feed(struct vg_audit_parser *p, int type, unsigned serial, int64_t ms, const char *fields)
 {
 	char text[1024];
-	int64_t now = vg_time_ms();
 
-	snprintf(text, sizeof(text), "audit(%lld.%03lld:%u): %s", (long long)(now / 1000), (long long)(now % 1000),
-		 serial, fields);
+	snprintf(text, sizeof(text), "audit(%lld.%03lld:%u): %s", (long long)(ms / 1000), (long long)(ms % 1000), serial,
+		 fields);
 	vg_audit_parser_record(p, type, text, strlen(text));
 }
 
-static void feed_exec(struct vg_audit_parser *p, unsigned serial, int pid)
+static void feed_exec(struct vg_audit_parser *p, unsigned serial, int64_t ms, int pid)
 {
 	char syscall[512];
 
@@ -373,9 +386,9 @@ static void feed_exec(struct vg_audit_parser *p, unsigned serial, int pid)
 		 "gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"true\" exe=\"/usr/bin/true\" "
 		 "key=\"vigil\"",
 		 pid);
-	feed(p, 1300, serial, syscall);
-	feed(p, 1309, serial, "argc=1 a0=\"true\"");
-	feed(p, 1320, serial, "");
+	feed(p, 1300, serial, ms, syscall);
+	feed(p, 1309, serial, ms, "argc=1 a0=\"true\"");
+	feed(p, 1320, serial, ms, "");
 }
 
 /* The process start of pid among the events handed over, or NULL (the events are freed). */
@@ -411,6 +424,7 @@ static void test_audit_standalone_record(void **state)
 	struct vg_telemetry tel = { .self = -1 };
 	struct vg_audit_parser *p;
 	size_t records = 0;
+	int64_t now;
 	int wait;
 
 	(void)state;
@@ -419,8 +433,9 @@ static void test_audit_standalone_record(void **state)
 	assert_int_equal(vg_audit_records_set(tel.records, &wants), 0);
 	assert_int_equal(vg_audit_parser_new(&p, &tel), 0);
 	assert_int_equal(vg_audit_parser_open_wait(p), -1);
-	feed(p, 1325, 700, "table=vigil:1 family=1 entries=1 op=nft_register_table pid=1 comm=\"nft\"");
-	feed_exec(p, 701, 4701);
+	now = vg_time_ms();
+	feed(p, 1325, 700, now, "table=vigil:1 family=1 entries=1 op=nft_register_table pid=1 comm=\"nft\"");
+	feed_exec(p, 701, now, 4701);
 	vg_audit_parser_age(p);
 	wait = vg_audit_parser_open_wait(p);
 	assert_true(wait >= 0 && wait <= 1000);
@@ -431,8 +446,9 @@ static void test_audit_standalone_record(void **state)
 	assert_true(handed_exec(&tel, 4701, NULL));
 	assert_int_equal(vg_audit_parser_open_wait(p), -1);
 	/* A record written while the call runs, its SYSCALL and EOE right after: one event. */
-	feed(p, 1325, 702, "table=vigil:2 family=1 entries=1 op=nft_register_chain pid=4702 comm=\"nft\"");
-	feed_exec(p, 702, 4702);
+	now = vg_time_ms();
+	feed(p, 1325, 702, now, "table=vigil:2 family=1 entries=1 op=nft_register_chain pid=4702 comm=\"nft\"");
+	feed_exec(p, 702, now, 4702);
 	vg_audit_parser_age(p);
 	assert_true(handed_exec(&tel, 4702, &records));
 	assert_int_equal(records, 3);
