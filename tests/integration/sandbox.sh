@@ -145,6 +145,7 @@ ok "--hint (tested in the sandbox) limits the files evaluated as before" \
 	test "$(regex_result "$TEST_DIR/hint1.json") $(regex_result "$TEST_DIR/hint2.json")" = "no-match match"
 out=$(scan "$TEST_DIR/regex.ioc" --hint '(' 2>&1)
 ok "a hint that does not compile refuses the scan, as before" bash -c '[[ "$1" == *"invalid hint '"'"'('"'"'"* ]]' _ "$out"
+[[ "$out" == *"invalid hint"* ]] || diag "the scan with the hint ( answered: $out"
 deaths=$(sandbox deaths)
 out=$(scan "$TEST_DIR/regex.ioc" --hint vigil-test-regex-crash 2>&1)
 ok "a hint that takes the sandbox over kills it, not the agent, and refuses the scan" \
