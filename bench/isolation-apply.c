@@ -105,6 +105,7 @@ int main(int argc, char **argv)
 	int rounds = argc > 1 ? atoi(argv[1]) : 5;
 	struct vg_iso_extras x = { .dhcp = true, .dns = false, .ipv6_nd = true };
 	char file[] = "/tmp/vigil-bench-nft.XXXXXX";
+	struct vg_iso_nl *nl = NULL;
 	struct vg_error err;
 
 	if (rounds < 1 || rounds > 100)
@@ -112,6 +113,11 @@ int main(int argc, char **argv)
 	if (unshare(CLONE_NEWNET) < 0) {
 		fprintf(stderr, "isolation-apply: cannot enter a network namespace of its own: %s (run as root)\n",
 			strerror(errno));
+		return 1;
+	}
+	/* One socket for every batch, as the agent keeps one. */
+	if (vg_iso_nl_open(&nl, &err) < 0) {
+		fprintf(stderr, "isolation-apply: %s\n", err.message);
 		return 1;
 	}
 	printf("# isolation apply, median of %d rounds (ms): the whole table through libnftnl (rules made into\n"
@@ -147,20 +153,20 @@ int main(int argc, char **argv)
 			/* Each measure replaces an existing table, as a re-apply does; it counts the
 			 * making of the elements from the rules too. */
 			t0 = now_ms();
-			if (build(&x, ex, sizes[s], &built) < 0 || vg_iso_nft_replace(&built, &err) < 0) {
+			if (build(&x, ex, sizes[s], &built) < 0 || vg_iso_nft_replace(nl, &built, &err) < 0) {
 				fprintf(stderr, "isolation-apply: %s\n", err.message);
 				return 1;
 			}
 			lib[r] = now_ms() - t0;
 			vg_iso_elems_free(&built);
 			t0 = now_ms();
-			if (vg_iso_nft_update(&e, &plus, &changed, &err) < 0) {
+			if (vg_iso_nft_update(nl, &e, &plus, &changed, &err) < 0) {
 				fprintf(stderr, "isolation-apply: %s\n", err.message);
 				return 1;
 			}
 			add[r] = now_ms() - t0;
 			t0 = now_ms();
-			if (vg_iso_nft_update(&plus, &e, &changed, &err) < 0) {
+			if (vg_iso_nft_update(nl, &plus, &e, &changed, &err) < 0) {
 				fprintf(stderr, "isolation-apply: %s\n", err.message);
 				return 1;
 			}
@@ -182,10 +188,11 @@ int main(int argc, char **argv)
 		       del[rounds / 2]);
 		unlink(file);
 		memcpy(file + strlen(file) - 6, "XXXXXX", 6);
-		vg_iso_nft_remove(&err);
+		vg_iso_nft_remove(nl, &err);
 		vg_iso_elems_free(&e);
 		vg_iso_elems_free(&plus);
 		free(ex);
 	}
+	vg_iso_nl_close(nl);
 	return 0;
 }

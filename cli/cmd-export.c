@@ -10,6 +10,7 @@
 
 static int run_export_status(struct vg_cli *cli, const struct vg_cli_args *args)
 {
+	enum vg_level level;
 	json_t *r, *s;
 	size_t i;
 	int rc;
@@ -28,7 +29,8 @@ static int run_export_status(struct vg_cli *cli, const struct vg_cli_args *args)
 		}
 		printf(_("%-12s %s, %s: %lld delivered, %lld lost, position %lld\n"),
 		       vg_present_sink_label(json_string_value(json_object_get(s, "name"))),
-		       json_string_value(json_object_get(s, "target")), json_string_value(json_object_get(s, "state")),
+		       json_string_value(json_object_get(s, "target")),
+		       vg_present_sink_state(json_string_value(json_object_get(s, "state")), &level),
 		       (long long)json_integer_value(json_object_get(s, "delivered")),
 		       (long long)json_integer_value(json_object_get(s, "lost")),
 		       (long long)json_integer_value(json_object_get(s, "position")));

@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -147,4 +150,11 @@ int vg_dir_ensure_private(const char *dir, mode_t mode, struct vg_error *err)
 				       "fix it with: %s"), dir, have, want, fix);
 	}
 	return 0;
+}
+
+int vg_open_no_symlinks(int dirfd, const char *path, int flags)
+{
+	struct open_how how = { .flags = (uint64_t)flags, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }

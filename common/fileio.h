@@ -27,4 +27,10 @@ int vg_file_write_atomic(const char *path, const void *data, size_t len, mode_t 
  * that fixes it in err. */
 int vg_dir_ensure_private(const char *dir, mode_t mode, struct vg_error *err);
 
+/* openat(dirfd, path, flags) that follows no symbolic link in any component of path (openat2
+ * with RESOLVE_NO_SYMLINKS, magic links of /proc included): a directory of the path that
+ * someone swaps for a link fails with ELOOP instead of leading elsewhere.  Returns the
+ * descriptor, or -1 with errno set. */
+int vg_open_no_symlinks(int dirfd, const char *path, int flags);
+
 #endif

@@ -566,6 +566,27 @@ static void tasks_part(const json_t *sec, struct vg_present_part *p)
 	item(p, _("Kept in the journal"), "%lld", vg_present_num(sec, "kept"));
 }
 
+/* The parser sandbox that reads the OpenIOC documents: the worker now (or none between two
+ * requests), how often one was started and died, and why the last one died. */
+static void sandbox_items(const json_t *sb, struct vg_present_part *p)
+{
+	char a[96], b[96];
+
+	if (!json_is_object(sb))
+		return;
+	if (vg_present_num(sb, "pid") > 0)
+		/* TRANSLATORS: the parser sandbox's process: its pid and the user it runs as. */
+		item(p, _("Parser sandbox"), _("process %lld, uid %lld"), vg_present_num(sb, "pid"),
+		     vg_present_num(sb, "uid"));
+	else
+		item(p, _("Parser sandbox"), "%s", _("started at the next request"));
+	count(a, sizeof(a), P_("%s start", "%s starts", plural(vg_present_num(sb, "starts"))), vg_present_num(sb, "starts"));
+	count(b, sizeof(b), P_("%s death", "%s deaths", plural(vg_present_num(sb, "deaths"))), vg_present_num(sb, "deaths"));
+	item(p, _("Sandbox starts and deaths"), "%s, %s", a, b);
+	if (vg_present_str(sb, "last_death")[0])
+		item(p, _("Last sandbox death"), "%s", vg_present_str(sb, "last_death"));
+}
+
 static void ioc_part(const json_t *sec, struct vg_present_part *p)
 {
 	char a[96], b[96], id[32];
@@ -585,6 +606,7 @@ static void ioc_part(const json_t *sec, struct vg_present_part *p)
 	snprintf(p->summary, sizeof(p->summary), "%s, %s", a, b);
 	item(p, _("Scans run"), "%lld", vg_present_num(sec, "scans_run"));
 	item(p, _("Terms known"), "%lld", vg_present_num(sec, "terms"));
+	sandbox_items(json_object_get(sec, "sandbox"), p);
 }
 
 /* Detection: whether its rules are in force, and the detections the agent holds (the console's
@@ -638,7 +660,7 @@ const char *vg_present_sink_label(const char *name)
 	return name;
 }
 
-static const char *sink_state(const char *state, enum vg_level *level)
+const char *vg_present_sink_state(const char *state, enum vg_level *level)
 {
 	static const struct {
 		const char *word, *text;
@@ -655,7 +677,7 @@ static const char *sink_state(const char *state, enum vg_level *level)
 			return _(states[i].text);
 		}
 	*level = VG_LEVEL_WARN;
-	return state;
+	return state ? state : "?";
 }
 
 /* Exports: a line per sink that is on ("RELP: up to date, 5120 delivered, 0 lost"), each
@@ -676,7 +698,7 @@ static void export_part(const json_t *sec, int64_t now, struct vg_present_part *
 			continue;
 		}
 		on++;
-		state = sink_state(vg_present_str(s, "state"), &level);
+		state = vg_present_sink_state(vg_present_str(s, "state"), &level);
 		if (lost > 0 && level < VG_LEVEL_WARN)
 			level = VG_LEVEL_WARN;
 		if (vg_present_str(s, "last_error")[0] && level < VG_LEVEL_WARN)

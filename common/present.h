@@ -61,6 +61,9 @@ void vg_present_section(const char *name, const char *label, const json_t *secti
 
 /* An export sink's name ("relp") in words ("RELP"). */
 const char *vg_present_sink_label(const char *name);
+/* A sink's state word as the agent sends it ("up to date"), in the user's language, and its
+ * level; a word it does not know is shown as it came, at the warning level. */
+const char *vg_present_sink_state(const char *state, enum vg_level *level);
 
 /* ---- Tasks (present-task.c) ---- */
 

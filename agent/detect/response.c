@@ -234,7 +234,7 @@ json_t *vg_det_respond(struct vg_agent *agent, enum vg_det_action action, json_t
 		snprintf(reason, sizeof(reason), "detection %s: %s", uid ? uid : "", title ? title : "");
 		/* The finding's uid names the order in the Remediation Activity (command_uid), as the
 		 * server's request id does for the server's. */
-		if (vg_isolation_set(agent, true, reason, NULL, 0, uid, &state, &err) < 0) {
+		if (vg_isolation_set(agent, VG_ISO_BY_DETECTION, true, reason, NULL, 0, uid, &state, &err) < 0) {
 			json_object_set_new(out, "error", json_string(err.message));
 			vg_warn("detection: isolation failed: %s", err.message);
 		} else {

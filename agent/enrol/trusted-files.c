@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The files of the drop-in directory and those they name, read as the root agent must read
- * what steers it: no symbolic link followed, owner and mode checked on the open descriptor
- * (not on the name, which could be swapped between a check and the open), sizes bounded. */
+ * what steers it: no symbolic link followed in any component of a path, owner and mode checked
+ * on the open descriptor (not on the name, which could be swapped between a check and the
+ * open), sizes bounded. */
 #include "config.h"
 
 #include <dirent.h>
@@ -47,11 +48,18 @@ int vg_enrol_read_trusted(int dirfd, const char *name, const char *shown, size_t
 
 	*data = NULL;
 	*len = 0;
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	fd = vg_open_no_symlinks(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		if (errno == ELOOP)
+		int e = errno;
+
+		/* Say which: the file itself, or a directory on the way to it. */
+		if (e == ELOOP && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
 			return vg_error_set(err, -ELOOP, N_("%s is a symbolic link: refused (name the file itself)"), shown);
-		return vg_error_set(err, -errno, N_("cannot open %s: %s"), shown, strerror(errno));
+		if (e == ELOOP)
+			return vg_error_set(err, -ELOOP,
+					    N_("%s: a directory of its path is a symbolic link: refused (name the real path)"),
+					    shown);
+		return vg_error_set(err, -e, N_("cannot open %s: %s"), shown, strerror(e));
 	}
 	if (fstat(fd, &st) < 0)
 		r = vg_error_set(err, -errno, N_("cannot read %s: %s"), shown, strerror(errno));
@@ -87,7 +95,7 @@ int vg_enrol_list(const char *dir, int *dirfd, char ***names, size_t *n, struct 
 	*dirfd = -1;
 	*names = NULL;
 	*n = 0;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = vg_open_no_symlinks(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return -ENOENT;

@@ -2,7 +2,6 @@
 /* The export subsystem's place in the agent: its settings, commands, start, stop and status. */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "events.h"
 #include "export/export.h"
 #include "export/export-settings.h"
+#include "hostport.h"
 #include "link/link.h"
 #include "log.h"
 #include "loop.h"
@@ -21,44 +21,9 @@
 
 #define CHECK_MS 1000   /* how often the settings are compared with what the sinks run with */
 
-/* HOST:PORT: a DNS name or IPv4 address, or a bracketed IPv6 address; the port is required.
- * host and port may be NULL. */
-static int parse_target(const char *value, char *host, size_t hsize, char *port, size_t psize)
-{
-	const char *h = value, *h_end, *p;
-	char *end;
-	long v;
-
-	if (value[0] == '[') {
-		h = value + 1;
-		if (!(h_end = strchr(h, ']')) || h_end == h || h_end[1] != ':')
-			return -EINVAL;
-		for (const char *c = h; c < h_end; c++)
-			if (!isxdigit((unsigned char)*c) && *c != ':' && *c != '.')
-				return -EINVAL;
-		p = h_end + 2;
-	} else {
-		if (!(h_end = strrchr(value, ':')) || h_end == value || (size_t)(h_end - value) > 253)
-			return -EINVAL;
-		for (const char *c = value; c < h_end; c++)
-			if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.')
-				return -EINVAL;
-		p = h_end + 1;
-	}
-	errno = 0;
-	v = strtol(p, &end, 10);
-	if (!isdigit((unsigned char)*p) || *end || errno || v < 1 || v > 65535)
-		return -EINVAL;
-	if (host)
-		snprintf(host, hsize, "%.*s", (int)(h_end - h), h);
-	if (port)
-		snprintf(port, psize, "%ld", v);
-	return 0;
-}
-
 static int validate_target(const char *value, struct vg_error *err)
 {
-	if (!value[0] || parse_target(value, NULL, 0, NULL, 0) == 0)
+	if (!value[0] || vg_hostport_parse(value, true, NULL, 0, NULL, 0) == 0)
 		return 0;
 	return vg_error_set(err, -EINVAL, N_("\"%s\" is not a receiver address (HOST:PORT or [IPv6]:PORT)"), value);
 }
@@ -124,7 +89,7 @@ bool vg_export_target_conf(struct vg_agent *agent, const char *target, bool tls,
 	const char *dir = agent->cfg.state_dir;
 
 	snprintf(conf->target, sizeof(conf->target), "%s", target);
-	if (!target[0] || parse_target(target, conf->host, sizeof(conf->host), conf->port, sizeof(conf->port)) < 0)
+	if (!target[0] || vg_hostport_parse(target, true, conf->host, sizeof(conf->host), conf->port, sizeof(conf->port)) < 0)
 		return false;
 	conf->tls = tls;
 	if (tls) {

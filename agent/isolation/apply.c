@@ -46,8 +46,8 @@ size_t vg_iso_max_exceptions(const struct vg_settings *s)
 	return v > 0 && v <= VG_ISO_MAX_EXCEPTIONS_LIMIT ? (size_t)v : VG_ISO_MAX_EXCEPTIONS;
 }
 
-int vg_iso_apply_stored(struct vg_store *store, const struct vg_settings *s, struct vg_iso_state *st,
-			struct vg_iso_elems *applied, struct vg_error *err)
+int vg_iso_apply_stored(struct vg_iso_nl *nl, struct vg_store *store, const struct vg_settings *s,
+			struct vg_iso_state *st, struct vg_iso_elems *applied, struct vg_error *err)
 {
 	struct vg_iso_rule *ex = NULL, *rules = NULL;
 	long long *ids = NULL;
@@ -58,7 +58,7 @@ int vg_iso_apply_stored(struct vg_store *store, const struct vg_settings *s, str
 	if ((rc = vg_iso_state_load(store, st, err)) < 0)
 		return rc;
 	if (!st->on)
-		return vg_iso_nft_remove(err);
+		return vg_iso_nft_remove(nl, err);
 	if ((rc = vg_iso_exception_rules_load(store, max, &ids, &ex, &nex, err)) < 0)
 		return rc;
 	vg_iso_extras_from_settings(s, st, &x);
@@ -66,7 +66,7 @@ int vg_iso_apply_stored(struct vg_store *store, const struct vg_settings *s, str
 	if ((rc = vg_iso_rules_build(&x, ex, nex, &rules, &n)) < 0)
 		rc = vg_error_set(err, rc, N_("out of memory"));
 	else
-		rc = vg_iso_nft_apply(rules, n, max, applied, err);
+		rc = vg_iso_nft_apply(nl, rules, n, max, applied, err);
 	free(rules);
 	free(ex);
 	free(ids);

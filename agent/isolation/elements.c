@@ -32,28 +32,34 @@
 #define V4_HOSTS(n, d) { n, AF_INET, VG_ISO_KEY_ADDR_PROTO, false, d, 8, 2, { 0, 4 }, { 4, 1 } }
 #define V4_HOST_PORTS(n, d) { n, AF_INET, VG_ISO_KEY_ADDR_PROTO_RPORT, false, d, 12, 3, { 0, 4, 8 }, { 4, 1, 2 } }
 #define V4_NETS(n, d) { n, AF_INET, VG_ISO_KEY_ADDR_PROTO, true, d, 8, 2, { 0, 4 }, { 4, 1 } }
+#define V4_NET_RPORTS(n, d) { n, AF_INET, VG_ISO_KEY_ADDR_PROTO_RPORT, true, d, 12, 3, { 0, 4, 8 }, { 4, 1, 2 } }
 #define V4_NET_PORTS(n, d) { n, AF_INET, VG_ISO_KEY_ADDR_PROTO_PORTS, true, d, 16, 4, { 0, 4, 8, 12 }, { 4, 1, 2, 2 } }
 #define V6_HOSTS(n, d) { n, AF_INET6, VG_ISO_KEY_ADDR_PROTO, false, d, 20, 2, { 0, 16 }, { 16, 1 } }
 #define V6_HOST_PORTS(n, d) { n, AF_INET6, VG_ISO_KEY_ADDR_PROTO_RPORT, false, d, 24, 3, { 0, 16, 20 }, { 16, 1, 2 } }
 #define V6_NETS(n, d) { n, AF_INET6, VG_ISO_KEY_ADDR_PROTO, true, d, 20, 2, { 0, 16 }, { 16, 1 } }
+#define V6_NET_RPORTS(n, d) { n, AF_INET6, VG_ISO_KEY_ADDR_PROTO_RPORT, true, d, 24, 3, { 0, 16, 20 }, { 16, 1, 2 } }
 #define V6_NET_PORTS(n, d) { n, AF_INET6, VG_ISO_KEY_ADDR_PROTO_PORTS, true, d, 28, 4, { 0, 16, 20, 24 }, { 16, 1, 2, 2 } }
 
 const struct vg_iso_set_def vg_iso_sets[VG_ISO_SET_COUNT] = {
 	[VG_ISO_SET_OUT4_HOSTS] = V4_HOSTS("out4_hosts", VG_ISO_OUT),
 	[VG_ISO_SET_OUT4_HOST_PORTS] = V4_HOST_PORTS("out4_host_ports", VG_ISO_OUT),
 	[VG_ISO_SET_OUT4_NETS] = V4_NETS("out4_nets", VG_ISO_OUT),
+	[VG_ISO_SET_OUT4_NET_RPORTS] = V4_NET_RPORTS("out4_net_rports", VG_ISO_OUT),
 	[VG_ISO_SET_OUT4_NET_PORTS] = V4_NET_PORTS("out4_net_ports", VG_ISO_OUT),
 	[VG_ISO_SET_IN4_HOSTS] = V4_HOSTS("in4_hosts", VG_ISO_IN),
 	[VG_ISO_SET_IN4_HOST_PORTS] = V4_HOST_PORTS("in4_host_ports", VG_ISO_IN),
 	[VG_ISO_SET_IN4_NETS] = V4_NETS("in4_nets", VG_ISO_IN),
+	[VG_ISO_SET_IN4_NET_RPORTS] = V4_NET_RPORTS("in4_net_rports", VG_ISO_IN),
 	[VG_ISO_SET_IN4_NET_PORTS] = V4_NET_PORTS("in4_net_ports", VG_ISO_IN),
 	[VG_ISO_SET_OUT6_HOSTS] = V6_HOSTS("out6_hosts", VG_ISO_OUT),
 	[VG_ISO_SET_OUT6_HOST_PORTS] = V6_HOST_PORTS("out6_host_ports", VG_ISO_OUT),
 	[VG_ISO_SET_OUT6_NETS] = V6_NETS("out6_nets", VG_ISO_OUT),
+	[VG_ISO_SET_OUT6_NET_RPORTS] = V6_NET_RPORTS("out6_net_rports", VG_ISO_OUT),
 	[VG_ISO_SET_OUT6_NET_PORTS] = V6_NET_PORTS("out6_net_ports", VG_ISO_OUT),
 	[VG_ISO_SET_IN6_HOSTS] = V6_HOSTS("in6_hosts", VG_ISO_IN),
 	[VG_ISO_SET_IN6_HOST_PORTS] = V6_HOST_PORTS("in6_host_ports", VG_ISO_IN),
 	[VG_ISO_SET_IN6_NETS] = V6_NETS("in6_nets", VG_ISO_IN),
+	[VG_ISO_SET_IN6_NET_RPORTS] = V6_NET_RPORTS("in6_net_rports", VG_ISO_IN),
 	[VG_ISO_SET_IN6_NET_PORTS] = V6_NET_PORTS("in6_net_ports", VG_ISO_IN),
 };
 
@@ -89,7 +95,8 @@ static void put16(uint8_t *p, unsigned v)
 }
 
 /* Which kind of set rule r goes to: an exact key when it names one host, one protocol and at
- * most a remote port; ranges otherwise. */
+ * most a remote port; ranges otherwise, without the local port when the rule has none (an
+ * ICMP type rides in the local port field of outgoing packets: those keep it). */
 static enum vg_iso_key key_of(const struct vg_iso_rule *r, bool *interval)
 {
 	bool ported = r->lport_lo || r->rport_lo || r->icmp_lo >= 0;
@@ -99,7 +106,9 @@ static enum vg_iso_key key_of(const struct vg_iso_rule *r, bool *interval)
 		    r->rport_lo != r->rport_hi || r->icmp_lo >= 0;
 	if (!ported)
 		return VG_ISO_KEY_ADDR_PROTO;
-	return *interval ? VG_ISO_KEY_ADDR_PROTO_PORTS : VG_ISO_KEY_ADDR_PROTO_RPORT;
+	if (!*interval || (!r->lport_lo && r->icmp_lo < 0))
+		return VG_ISO_KEY_ADDR_PROTO_RPORT;
+	return VG_ISO_KEY_ADDR_PROTO_PORTS;
 }
 
 /* The box of rule r in set s, or false when r has no place in s. */
@@ -129,7 +138,7 @@ static bool box(const struct vg_iso_rule *r, enum vg_iso_set s, struct vg_iso_el
 		return true;
 	if (d->key == VG_ISO_KEY_ADDR_PROTO_RPORT) {
 		put16(x->lo + d->off[2], r->rport_lo);
-		put16(x->hi + d->off[2], r->rport_lo);
+		put16(x->hi + d->off[2], r->rport_hi); /* the same port in a hash set */
 		return true;
 	}
 	if (r->lport_lo) {

@@ -88,21 +88,28 @@ int vg_iso_rules_build(const struct vg_iso_extras *x, const struct vg_iso_rule *
 size_t vg_iso_resolvers_read(struct vg_iso_addr *out, size_t max);
 
 /* elements.c: the rules as elements of the table's sets.  For each address family and each
- * side that opens the flows (out: this host, in: the remote end), four sets:
+ * side that opens the flows (out: this host, in: the remote end), five sets:
  *   hosts        address . protocol                          exact (hash)
  *   host_ports   address . protocol . remote port            exact (hash)
  *   nets         address . protocol                          ranges (prefixes, any protocol)
+ *   net_rports   address . protocol . remote port            ranges
  *   net_ports    address . protocol . local port . remote port  ranges
  * The usual exception (one host, one protocol, one remote port) is one hash lookup away
  * whatever the number of exceptions; the others are found by the kernel's set of
- * concatenated ranges.  Keys are laid out as the kernel holds them: each field in a 4-byte
- * register. */
+ * concatenated ranges.  A range of remote ports without a local port has a set of its own:
+ * in the kernel's sets of ranges, a field that matches anything costs every insertion a bit in
+ * each of the field's buckets (512 for a port), most of the time of filling the set.  Keys
+ * are laid out as the kernel holds them: each field in a 4-byte register. */
 enum vg_iso_key { VG_ISO_KEY_ADDR_PROTO, VG_ISO_KEY_ADDR_PROTO_RPORT, VG_ISO_KEY_ADDR_PROTO_PORTS };
 enum vg_iso_set {
-	VG_ISO_SET_OUT4_HOSTS, VG_ISO_SET_OUT4_HOST_PORTS, VG_ISO_SET_OUT4_NETS, VG_ISO_SET_OUT4_NET_PORTS,
-	VG_ISO_SET_IN4_HOSTS, VG_ISO_SET_IN4_HOST_PORTS, VG_ISO_SET_IN4_NETS, VG_ISO_SET_IN4_NET_PORTS,
-	VG_ISO_SET_OUT6_HOSTS, VG_ISO_SET_OUT6_HOST_PORTS, VG_ISO_SET_OUT6_NETS, VG_ISO_SET_OUT6_NET_PORTS,
-	VG_ISO_SET_IN6_HOSTS, VG_ISO_SET_IN6_HOST_PORTS, VG_ISO_SET_IN6_NETS, VG_ISO_SET_IN6_NET_PORTS,
+	VG_ISO_SET_OUT4_HOSTS, VG_ISO_SET_OUT4_HOST_PORTS, VG_ISO_SET_OUT4_NETS, VG_ISO_SET_OUT4_NET_RPORTS,
+	VG_ISO_SET_OUT4_NET_PORTS,
+	VG_ISO_SET_IN4_HOSTS, VG_ISO_SET_IN4_HOST_PORTS, VG_ISO_SET_IN4_NETS, VG_ISO_SET_IN4_NET_RPORTS,
+	VG_ISO_SET_IN4_NET_PORTS,
+	VG_ISO_SET_OUT6_HOSTS, VG_ISO_SET_OUT6_HOST_PORTS, VG_ISO_SET_OUT6_NETS, VG_ISO_SET_OUT6_NET_RPORTS,
+	VG_ISO_SET_OUT6_NET_PORTS,
+	VG_ISO_SET_IN6_HOSTS, VG_ISO_SET_IN6_HOST_PORTS, VG_ISO_SET_IN6_NETS, VG_ISO_SET_IN6_NET_RPORTS,
+	VG_ISO_SET_IN6_NET_PORTS,
 	VG_ISO_SET_COUNT
 };
 #define VG_ISO_KEY_MAX 28
@@ -138,19 +145,29 @@ int vg_iso_elem_cmp(const struct vg_iso_elem *a, const struct vg_iso_elem *b);
 #define VG_ISO_ELEMS_FOR(max) ((size_t)(max) * 4 + 1024)
 
 /* nft.c: the table has a fixed number of rules whatever the number of exceptions. */
-#define VG_ISO_NFT_RULES 34
+#define VG_ISO_NFT_RULES 42
+/* A netfilter netlink socket for the functions below, kept open from one batch or reading to
+ * the next: closing one waits for the kernel to free what the last commit replaced (a grace
+ * period, some 10 ms), so the agent keeps its own.  Each function takes NULL for a socket of
+ * its own, closed before it returns.  One thread at a time uses a socket. */
+struct vg_iso_nl;
+int vg_iso_nl_open(struct vg_iso_nl **nl, struct vg_error *err);
+void vg_iso_nl_close(struct vg_iso_nl *nl);
+/* *nl ready for an exchange: a new socket in *own (and *nl) when *nl is NULL, for the caller
+ * to close; a fresh one in place of a socket an earlier exchange left with answers pending. */
+int vg_iso_nl_ready(struct vg_iso_nl **nl, struct vg_iso_nl **own, struct vg_error *err);
 /* Replaces the whole table (chains, sets, rules, these elements) in one atomic batch. */
-int vg_iso_nft_replace(const struct vg_iso_elems *e, struct vg_error *err);
+int vg_iso_nft_replace(struct vg_iso_nl *nl, const struct vg_iso_elems *e, struct vg_error *err);
 /* Changes only the set elements, from old (what the kernel holds) to new, in one atomic
  * batch; *changed counts the elements deleted and added.  Fails when the kernel does not
  * hold old (the caller then replaces the table). */
-int vg_iso_nft_update(const struct vg_iso_elems *old, const struct vg_iso_elems *new, size_t *changed,
-		      struct vg_error *err);
+int vg_iso_nft_update(struct vg_iso_nl *nl, const struct vg_iso_elems *old, const struct vg_iso_elems *new,
+		      size_t *changed, struct vg_error *err);
 /* vg_iso_elems_build then vg_iso_nft_replace; *applied (may be NULL) receives the elements. */
-int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, size_t max_exceptions,
+int vg_iso_nft_apply(struct vg_iso_nl *nl, const struct vg_iso_rule *rules, size_t n, size_t max_exceptions,
 		     struct vg_iso_elems *applied, struct vg_error *err);
 /* Deletes the table in one batch; an absent table is fine. */
-int vg_iso_nft_remove(struct vg_error *err);
+int vg_iso_nft_remove(struct vg_iso_nl *nl, struct vg_error *err);
 
 /* The base chains, created in this order, each of type filter with policy drop. */
 #define VG_ISO_CHAIN_PRIORITY (-10) /* after conntrack (-200), before the usual filter chains (0) */
@@ -162,11 +179,10 @@ struct vg_iso_chain_def {
 extern const struct vg_iso_chain_def vg_iso_chains[VG_ISO_CHAIN_COUNT];
 /* The key type of a set as nft names it (so that `nft list` shows the sets' keys). */
 uint32_t vg_iso_nft_key_type(const struct vg_iso_set_def *d);
-/* One netlink dump of the table's objects (type NFT_MSG_GET*, obj its filter), each message
- * handed to cb; 0 or a negative errno code. */
-struct mnl_socket;
+/* One netlink dump of the table's objects (type NFT_MSG_GET*, obj its filter) on nl (ready),
+ * each message handed to cb; 0 or a negative errno code. */
 struct nlmsghdr;
-int vg_iso_nft_dump(struct mnl_socket *nl, uint16_t type, void *obj, int (*cb)(const struct nlmsghdr *nlh, void *data),
+int vg_iso_nft_dump(struct vg_iso_nl *nl, uint16_t type, void *obj, int (*cb)(const struct nlmsghdr *nlh, void *data),
 		    void *data);
 
 /* nft-view.c: the table as the kernel holds it, compared whole with what the agent applied:
@@ -182,8 +198,8 @@ struct vg_iso_nft_view {
 };
 /* Reads the table; elems (sorted; NULL: the elements are not read) and rules_digest (NULL: not
  * compared) are what it should hold.  v->difference says what differs. */
-int vg_iso_nft_view(struct vg_iso_nft_view *v, const struct vg_iso_elems *elems, const unsigned char *rules_digest,
-		    struct vg_error *err);
+int vg_iso_nft_view(struct vg_iso_nl *nl, struct vg_iso_nft_view *v, const struct vg_iso_elems *elems,
+		    const unsigned char *rules_digest, struct vg_error *err);
 
 /* text.c: the same table in nft's language (for `nft -f`, the benchmark and debugging). */
 int vg_iso_nft_text(FILE *out, const struct vg_iso_elems *e);
@@ -224,13 +240,21 @@ void vg_isolation_note_contact(struct vg_agent *agent);
 /* Whether the host is isolated (or being isolated) now. */
 bool vg_isolation_is_on(const struct vg_agent *agent);
 
-/* subsystem.c: isolation on or off for the server (OpenC2 contain / allow device) or a scan's
- * action.  permitted (n addresses, "ADDR[/PREFIX]") become exceptions, all checked before
- * anything changes.  command_uid names the command in the Remediation Activity event (the
- * server's request id; NULL: an id is made).  The rules are applied on a worker right after;
- * *result is the isolation state. */
-int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
-		     const char *command_uid, json_t **result, struct vg_error *err);
+/* Who asks vg_isolation_set: named in the log and as the Remediation Activity's actor. */
+enum vg_iso_requester {
+	VG_ISO_BY_SERVER,       /* OpenC2 contain / allow device */
+	VG_ISO_BY_DETECTION,    /* a detection rule's isolate response */
+	VG_ISO_BY_SCAN,         /* an IOC scan's isolate action */
+};
+
+/* subsystem.c: isolation on or off for the server, a detection or a scan's action.  permitted
+ * (n addresses, "ADDR[/PREFIX]") become exceptions, all checked before anything changes.
+ * command_uid names the command in the Remediation Activity event (the server's request id;
+ * NULL: an id is made).  The rules are applied on a worker right after; *result is the
+ * isolation state. */
+int vg_isolation_set(struct vg_agent *agent, enum vg_iso_requester by, bool on, const char *reason,
+		     const char *const *permitted, size_t n, const char *command_uid, json_t **result,
+		     struct vg_error *err);
 
 /* release.c: without a running agent, from the database in state_dir. */
 int vg_isolation_release_offline(const char *state_dir, struct vg_error *err);
@@ -243,7 +267,7 @@ int vg_iso_extras_from_settings(const struct vg_settings *s, const struct vg_iso
 /* isolation.max_exceptions from s (VG_ISO_MAX_EXCEPTIONS when s is NULL). */
 size_t vg_iso_max_exceptions(const struct vg_settings *s);
 /* *applied (may be NULL) receives the elements put in the kernel. */
-int vg_iso_apply_stored(struct vg_store *store, const struct vg_settings *s, struct vg_iso_state *st,
-			struct vg_iso_elems *applied, struct vg_error *err);
+int vg_iso_apply_stored(struct vg_iso_nl *nl, struct vg_store *store, const struct vg_settings *s,
+			struct vg_iso_state *st, struct vg_iso_elems *applied, struct vg_error *err);
 
 #endif

@@ -28,7 +28,6 @@
 #include "nls.h"
 #include "vigil/error.h"
 
-#define RECV_TIMEOUT_S 5
 #define RULE_TEXT 4096
 
 struct view_ctx {
@@ -228,7 +227,7 @@ static void compare_elems(struct view_ctx *x, const struct vg_iso_elems *want)
 	}
 }
 
-static int read_elems(struct mnl_socket *nl, struct view_ctx *x)
+static int read_elems(struct vg_iso_nl *nl, struct view_ctx *x)
 {
 	int rc = 0;
 
@@ -257,11 +256,10 @@ static int ignore_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int vg_iso_nft_view(struct vg_iso_nft_view *v, const struct vg_iso_elems *elems, const unsigned char *rules_digest,
-		    struct vg_error *err)
+int vg_iso_nft_view(struct vg_iso_nl *nl, struct vg_iso_nft_view *v, const struct vg_iso_elems *elems,
+		    const unsigned char *rules_digest, struct vg_error *err)
 {
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
-	struct timeval tv = { .tv_sec = RECV_TIMEOUT_S };
+	struct vg_iso_nl *own = NULL;
 	struct view_ctx x = { .v = v, .md = EVP_MD_CTX_new() };
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nftnl_chain *c = nftnl_chain_alloc();
@@ -274,11 +272,8 @@ int vg_iso_nft_view(struct vg_iso_nft_view *v, const struct vg_iso_elems *elems,
 		rc = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto out;
 	}
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = vg_error_set(err, -errno, N_("cannot open the netfilter netlink socket: %s"), strerror(errno));
+	if ((rc = vg_iso_nl_ready(&nl, &own, err)) < 0)
 		goto out;
-	}
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, VG_ISO_TABLE);
 	if ((rc = vg_iso_nft_dump(nl, NFT_MSG_GETTABLE, t, ignore_cb, NULL)) == -ENOENT) {
 		rc = 0;
@@ -319,8 +314,7 @@ int vg_iso_nft_view(struct vg_iso_nft_view *v, const struct vg_iso_elems *elems,
 fail:
 	rc = vg_error_set(err, rc, N_("cannot read the nftables table: %s"), strerror(-rc));
 out:
-	if (nl)
-		mnl_socket_close(nl);
+	vg_iso_nl_close(own);
 	EVP_MD_CTX_free(x.md);
 	free(x.got.v);
 	nftnl_table_free(t);

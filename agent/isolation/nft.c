@@ -3,18 +3,20 @@
  * The isolation table in the kernel, through libnftnl and libmnl (never the nft program).
  *
  * One table of our own, `inet vigil`, with base chains input, output and forward whose
- * policy is drop, and sixteen sets (elements.c fills them): for each address family, the
- * flows this host may open (out) and those the remote end may open (in), each in four sets —
- * exact hosts, exact hosts with their remote port (hashes), networks and networks with port
- * ranges (concatenated ranges).  The rules are fixed — thirty-four, whatever the number of
- * exceptions — and each is one set lookup, so a packet costs about the same with one
- * exception or a hundred thousand:
+ * policy is drop, and twenty sets (elements.c fills them): for each address family, the
+ * flows this host may open (out) and those the remote end may open (in), each in five sets —
+ * exact hosts, exact hosts with their remote port (hashes), networks, networks with remote
+ * port ranges and networks with local and remote port ranges (concatenated ranges).  The
+ * rules are fixed — forty-two, whatever the number of exceptions — and each is one set
+ * lookup, so a packet costs about the same with one exception or a hundred thousand:
  *
  *   output: oifname lo; daddr . l4proto [. dport] @out*_hosts, @out*_host_ports;
- *           daddr . l4proto [. sport . dport] @out*_nets, @out*_net_ports;
+ *           daddr . l4proto [. dport | . sport . dport] @out*_nets, @out*_net_rports,
+ *           @out*_net_ports;
  *           the answers (ct state established,related, ct direction reply) in the in* sets
  *   input:  iifname lo; saddr . l4proto [. sport] @in*_hosts, @in*_host_ports;
- *           saddr . l4proto [. dport . sport] @in*_nets, @in*_net_ports;
+ *           saddr . l4proto [. sport | . dport . sport] @in*_nets, @in*_net_rports,
+ *           @in*_net_ports;
  *           the answers in the out* sets
  *
  * The whole table is replaced in one netlink batch — add (a no-op when it exists), delete,
@@ -72,6 +74,81 @@ struct batch {
 	uint32_t seq, last_seq;
 	int rc;
 };
+
+#define NL_BUF 65536 /* larger than any message the kernel sends at once (32 KiB) */
+
+struct vg_iso_nl {
+	struct mnl_socket *sock;
+	uint32_t seq;
+	int sndbuf;      /* what SO_SNDBUF was last set to */
+	bool broken;     /* an exchange ended early: answers may wait in the queue */
+	_Alignas(NLMSG_ALIGNTO) char buf[NL_BUF]; /* messages are read in place */
+};
+
+static int nl_socket(struct vg_iso_nl *nl, struct vg_error *err)
+{
+	struct timeval tv = { .tv_sec = RECV_TIMEOUT_S };
+
+	/* Close on exec: the socket outlives the batch now, and a process the agent starts must
+	 * not inherit a line to the kernel's firewall opened with the agent's rights. */
+	nl->sock = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!nl->sock || mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int rc = -errno;
+
+		if (nl->sock)
+			mnl_socket_close(nl->sock);
+		nl->sock = NULL;
+		return vg_error_set(err, rc, N_("cannot open the netfilter netlink socket: %s"), strerror(-rc));
+	}
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	nl->sndbuf = 0;
+	nl->broken = false;
+	return 0;
+}
+
+int vg_iso_nl_open(struct vg_iso_nl **out, struct vg_error *err)
+{
+	struct vg_iso_nl *nl = calloc(1, sizeof(*nl));
+	int rc;
+
+	*out = NULL;
+	if (!nl)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	nl->seq = (uint32_t)time(NULL);
+	if ((rc = nl_socket(nl, err)) < 0) {
+		free(nl);
+		return rc;
+	}
+	*out = nl;
+	return 0;
+}
+
+void vg_iso_nl_close(struct vg_iso_nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+int vg_iso_nl_ready(struct vg_iso_nl **nl, struct vg_iso_nl **own, struct vg_error *err)
+{
+	*own = NULL;
+	if (!*nl) {
+		int rc = vg_iso_nl_open(own, err);
+
+		*nl = *own;
+		return rc;
+	}
+	if (!(*nl)->sock || (*nl)->broken) {
+		/* Whatever the kernel still had to say goes with the old socket. */
+		if ((*nl)->sock)
+			mnl_socket_close((*nl)->sock);
+		return nl_socket(*nl, err);
+	}
+	return 0;
+}
 
 static int add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
 {
@@ -383,42 +460,37 @@ static int batch_chain(struct batch *b, const char *name, uint32_t hook)
 	return nftnl_batch_update(b->b) < 0 ? -ENOMEM : 0;
 }
 
-static int batch_start(struct batch *b)
+static int batch_start(struct batch *b, uint32_t seq)
 {
 	memset(b, 0, sizeof(*b));
 	/* Element messages run to some 40 KiB: room beyond each page for one of them. */
 	b->b = nftnl_batch_alloc(1024 * 1024, 128 * 1024);
 	if (!b->b)
 		return -ENOMEM;
-	b->seq = (uint32_t)time(NULL);
+	b->seq = seq;
 	nftnl_batch_begin(nftnl_batch_buffer(b->b), b->seq++);
 	return nftnl_batch_update(b->b) < 0 ? -ENOMEM : 0;
 }
 
-/* Sends the batch and waits for the kernel's verdict on it.  Only the last message asks for
- * an acknowledgement: the kernel reports every failing message anyway, and one ack instead
+/* Sends the batch on nl and waits for the kernel's verdict on it.  Only the last message asks
+ * for an acknowledgement: the kernel reports every failing message anyway, and one ack instead
  * of thousands keeps large rulesets fast. */
-static int batch_send(struct batch *b, struct vg_error *err)
+static int batch_send(struct vg_iso_nl *nl, struct batch *b, struct vg_error *err)
 {
-	struct mnl_socket *nl = NULL;
 	struct nlmsghdr *last = NULL;
 	struct iovec *iov = NULL;
-	struct timeval tv = { .tv_sec = RECV_TIMEOUT_S };
 	size_t total = 0;
-	char *buf = NULL;
 	int n, rc = 0, first_error = 0;
 	bool done = false;
 
 	nftnl_batch_end(nftnl_batch_buffer(b->b), b->seq++);
+	nl->seq = b->seq;
 	if (nftnl_batch_update(b->b) < 0)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	n = nftnl_batch_iovec_len(b->b);
 	iov = calloc((size_t)n, sizeof(*iov));
-	buf = malloc(MNL_SOCKET_BUFFER_SIZE * 8);
-	if (!iov || !buf) {
-		rc = vg_error_set(err, -ENOMEM, N_("out of memory"));
-		goto out;
-	}
+	if (!iov)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	nftnl_batch_iovec(b->b, iov, (uint32_t)n);
 	for (int i = 0; i < n; i++) {
 		/* Find the message that asks for the ack: the last one before the batch end. */
@@ -434,32 +506,27 @@ static int batch_send(struct batch *b, struct vg_error *err)
 	}
 	if (last)
 		last->nlmsg_flags |= NLM_F_ACK;
-	nl = mnl_socket_open(NETLINK_NETFILTER);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = vg_error_set(err, -errno, N_("cannot open the netfilter netlink socket: %s"), strerror(errno));
-		goto out;
-	}
-	{
+	if (total + 65536 > (size_t)nl->sndbuf) {
 		/* The kernel takes the batch in one message: make room for all of it. */
 		int size = (int)(total + 65536 > 1u << 30 ? 1u << 30 : total + 65536);
 
-		if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
-			setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+			setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+		nl->sndbuf = size;
 	}
 	{
 		struct sockaddr_nl snl = { .nl_family = AF_NETLINK };
 		struct msghdr msg = { .msg_name = &snl, .msg_namelen = sizeof(snl), .msg_iov = iov,
 				      .msg_iovlen = (size_t)n };
 
-		if (sendmsg(mnl_socket_get_fd(nl), &msg, 0) < 0) {
+		if (sendmsg(mnl_socket_get_fd(nl->sock), &msg, 0) < 0) {
 			rc = vg_error_set(err, -errno, N_("cannot send the nftables batch: %s"), strerror(errno));
 			goto out;
 		}
 	}
 	while (!done) {
-		ssize_t len = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_BUFFER_SIZE * 8);
-		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+		ssize_t len = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+		const struct nlmsghdr *h = (const struct nlmsghdr *)nl->buf;
 		int left;
 
 		if (len < 0) {
@@ -486,10 +553,10 @@ static int batch_send(struct batch *b, struct vg_error *err)
 		rc = vg_error_set(err, first_error, N_("the kernel refused the nftables batch: %s"),
 				  strerror(-first_error));
 out:
-	if (nl)
-		mnl_socket_close(nl);
+	/* After a failure, answers may still come: the next exchange takes a new socket. */
+	if (rc < 0 || !done)
+		nl->broken = true;
 	free(iov);
-	free(buf);
 	return rc;
 }
 
@@ -500,48 +567,63 @@ static int batch_fail(struct batch *b, int rc, struct vg_error *err)
 	return vg_error_set(err, rc, N_("cannot build the nftables batch: %s"), strerror(-rc));
 }
 
-int vg_iso_nft_replace(const struct vg_iso_elems *e, struct vg_error *err)
+/* The whole table, replacing the one in the kernel, in b. */
+static int batch_whole_table(struct batch *b, const struct vg_iso_elems *e)
 {
 	static const char *const chains[] = { "input", "output" };
-	struct batch b;
 	int rc;
 
-	if ((rc = batch_start(&b)) < 0)
-		return batch_fail(&b, rc, err);
 	/* Add (no-op when present), delete, add: the old table goes in the same transaction. */
-	if ((rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0 || (rc = batch_table(&b, NFT_MSG_DELTABLE)) < 0 ||
-	    (rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0)
-		return batch_fail(&b, rc, err);
+	if ((rc = batch_table(b, NFT_MSG_NEWTABLE)) < 0 || (rc = batch_table(b, NFT_MSG_DELTABLE)) < 0 ||
+	    (rc = batch_table(b, NFT_MSG_NEWTABLE)) < 0)
+		return rc;
 	for (unsigned c = 0; c < VG_ISO_CHAIN_COUNT; c++)
-		if ((rc = batch_chain(&b, vg_iso_chains[c].name, vg_iso_chains[c].hook)) < 0)
-			return batch_fail(&b, rc, err);
+		if ((rc = batch_chain(b, vg_iso_chains[c].name, vg_iso_chains[c].hook)) < 0)
+			return rc;
 	for (unsigned s = 0; s < VG_ISO_SET_COUNT; s++)
-		if ((rc = batch_set(&b, (enum vg_iso_set)s)) < 0)
-			return batch_fail(&b, rc, err);
-	if ((rc = batch_all_elems(&b, NFT_MSG_NEWSETELEM, e->v, e->n)) < 0)
-		return batch_fail(&b, rc, err);
+		if ((rc = batch_set(b, (enum vg_iso_set)s)) < 0)
+			return rc;
+	if ((rc = batch_all_elems(b, NFT_MSG_NEWSETELEM, e->v, e->n)) < 0)
+		return rc;
 	for (unsigned c = 0; c < 2; c++) {
 		enum pkt dir = c == 0 ? PKT_IN : PKT_OUT;
 		unsigned opener = dir == PKT_IN ? VG_ISO_IN : VG_ISO_OUT;
 
-		if ((rc = batch_rule(&b, chains[c], dir, -1, false)) < 0)
-			return batch_fail(&b, rc, err);
+		if ((rc = batch_rule(b, chains[c], dir, -1, false)) < 0)
+			return rc;
 		/* The flows opened on this side, then the answers to those opened on the other. */
 		for (int reply = 0; reply < 2; reply++)
 			for (unsigned s = 0; s < VG_ISO_SET_COUNT; s++)
 				if ((vg_iso_sets[s].dir == opener) != (reply == 1) &&
-				    (rc = batch_rule(&b, chains[c], dir, (int)s, reply == 1)) < 0)
-					return batch_fail(&b, rc, err);
+				    (rc = batch_rule(b, chains[c], dir, (int)s, reply == 1)) < 0)
+					return rc;
 	}
-	rc = batch_send(&b, err);
-	nftnl_batch_free(b.b);
+	return 0;
+}
+
+int vg_iso_nft_replace(struct vg_iso_nl *nl, const struct vg_iso_elems *e, struct vg_error *err)
+{
+	struct vg_iso_nl *own;
+	struct batch b;
+	int rc;
+
+	if ((rc = vg_iso_nl_ready(&nl, &own, err)) < 0)
+		return rc;
+	if ((rc = batch_start(&b, nl->seq)) < 0 || (rc = batch_whole_table(&b, e)) < 0)
+		rc = batch_fail(&b, rc, err);
+	else {
+		rc = batch_send(nl, &b, err);
+		nftnl_batch_free(b.b);
+	}
+	vg_iso_nl_close(own);
 	return rc;
 }
 
-int vg_iso_nft_update(const struct vg_iso_elems *old, const struct vg_iso_elems *new, size_t *changed,
-		      struct vg_error *err)
+int vg_iso_nft_update(struct vg_iso_nl *nl, const struct vg_iso_elems *old, const struct vg_iso_elems *new,
+		      size_t *changed, struct vg_error *err)
 {
 	struct vg_iso_elems del = { 0 }, add = { 0 };
+	struct vg_iso_nl *own = NULL;
 	size_t i = 0, j = 0;
 	struct batch b = { 0 };
 	int rc = 0;
@@ -567,23 +649,26 @@ int vg_iso_nft_update(const struct vg_iso_elems *old, const struct vg_iso_elems 
 	*changed = del.n + add.n;
 	if (!*changed)
 		goto out;
+	if ((rc = vg_iso_nl_ready(&nl, &own, err)) < 0)
+		goto out;
 	/* Deletions first: an added element may take the place of a deleted one. */
-	if ((rc = batch_start(&b)) < 0 || (rc = batch_all_elems(&b, NFT_MSG_DELSETELEM, del.v, del.n)) < 0 ||
+	if ((rc = batch_start(&b, nl->seq)) < 0 || (rc = batch_all_elems(&b, NFT_MSG_DELSETELEM, del.v, del.n)) < 0 ||
 	    (rc = batch_all_elems(&b, NFT_MSG_NEWSETELEM, add.v, add.n)) < 0) {
 		rc = batch_fail(&b, rc, err);
 		b.b = NULL;
 		goto out;
 	}
-	rc = batch_send(&b, err);
+	rc = batch_send(nl, &b, err);
 out:
 	if (b.b)
 		nftnl_batch_free(b.b);
+	vg_iso_nl_close(own);
 	free(del.v);
 	free(add.v);
 	return rc;
 }
 
-int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, size_t max_exceptions,
+int vg_iso_nft_apply(struct vg_iso_nl *nl, const struct vg_iso_rule *rules, size_t n, size_t max_exceptions,
 		     struct vg_iso_elems *applied, struct vg_error *err)
 {
 	struct vg_iso_elems e;
@@ -591,7 +676,7 @@ int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, size_t max_excep
 
 	if ((rc = vg_iso_elems_build(rules, n, VG_ISO_ELEMS_FOR(max_exceptions), &e, err)) < 0)
 		return rc;
-	rc = vg_iso_nft_replace(&e, err);
+	rc = vg_iso_nft_replace(nl, &e, err);
 	if (rc == 0 && applied)
 		*applied = e;
 	else
@@ -599,16 +684,22 @@ int vg_iso_nft_apply(const struct vg_iso_rule *rules, size_t n, size_t max_excep
 	return rc;
 }
 
-int vg_iso_nft_remove(struct vg_error *err)
+int vg_iso_nft_remove(struct vg_iso_nl *nl, struct vg_error *err)
 {
+	struct vg_iso_nl *own;
 	struct batch b;
 	int rc;
 
-	if ((rc = batch_start(&b)) < 0 || (rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0 ||
+	if ((rc = vg_iso_nl_ready(&nl, &own, err)) < 0)
+		return rc;
+	if ((rc = batch_start(&b, nl->seq)) < 0 || (rc = batch_table(&b, NFT_MSG_NEWTABLE)) < 0 ||
 	    (rc = batch_table(&b, NFT_MSG_DELTABLE)) < 0)
-		return batch_fail(&b, rc, err);
-	rc = batch_send(&b, err);
-	nftnl_batch_free(b.b);
+		rc = batch_fail(&b, rc, err);
+	else {
+		rc = batch_send(nl, &b, err);
+		nftnl_batch_free(b.b);
+	}
+	vg_iso_nl_close(own);
 	return rc;
 }
 
@@ -618,17 +709,15 @@ const struct vg_iso_chain_def vg_iso_chains[VG_ISO_CHAIN_COUNT] = {
 	{ "forward", NF_INET_FORWARD },
 };
 
-int vg_iso_nft_dump(struct mnl_socket *nl, uint16_t type, void *obj, mnl_cb_t cb, void *data)
+int vg_iso_nft_dump(struct vg_iso_nl *nl, uint16_t type, void *obj, mnl_cb_t cb, void *data)
 {
-	char *buf = malloc(MNL_SOCKET_BUFFER_SIZE * 8);
-	uint32_t seq = (uint32_t)time(NULL), portid = mnl_socket_get_portid(nl);
+	uint32_t seq = nl->seq++, portid = mnl_socket_get_portid(nl->sock);
 	struct nlmsghdr *nlh;
 	int rc = 0;
 	ssize_t len;
 
-	if (!buf)
-		return -ENOMEM;
-	nlh = nftnl_nlmsg_build_hdr(buf, type, NFPROTO_INET, type == NFT_MSG_GETTABLE ? NLM_F_ACK : NLM_F_DUMP, seq);
+	nlh = nftnl_nlmsg_build_hdr(nl->buf, type, NFPROTO_INET, type == NFT_MSG_GETTABLE ? NLM_F_ACK : NLM_F_DUMP,
+				    seq);
 	if (type == NFT_MSG_GETRULE)
 		nftnl_rule_nlmsg_build_payload(nlh, obj);
 	else if (type == NFT_MSG_GETSETELEM)
@@ -639,19 +728,21 @@ int vg_iso_nft_dump(struct mnl_socket *nl, uint16_t type, void *obj, mnl_cb_t cb
 		nftnl_chain_nlmsg_build_payload(nlh, obj);
 	else
 		nftnl_table_nlmsg_build_payload(nlh, obj);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		rc = -errno;
-		goto out;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
+		nl->broken = true;
+		return -errno;
 	}
-	while ((len = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_BUFFER_SIZE * 8)) > 0) {
-		rc = mnl_cb_run(buf, (size_t)len, seq, portid, cb, data);
+	while ((len = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf))) > 0) {
+		rc = mnl_cb_run(nl->buf, (size_t)len, seq, portid, cb, data);
 		if (rc <= 0)
 			break;
 	}
 	rc = rc < 0 ? -errno : 0;
 	if (len < 0)
 		rc = -errno;
-out:
-	free(buf);
+	/* The kernel's "no such object" ends the exchange; any other failure may leave answers
+	 * in the queue, for a new socket to forget. */
+	if (rc < 0 && rc != -ENOENT)
+		nl->broken = true;
 	return rc;
 }

@@ -45,7 +45,7 @@ int vg_isolation_release_offline(const char *state_dir, struct vg_error *err)
 	int rc;
 
 	/* The table goes first: the break-glass must work even with a broken database. */
-	if ((rc = vg_iso_nft_remove(err)) < 0)
+	if ((rc = vg_iso_nft_remove(NULL, err)) < 0)
 		return rc;
 	vg_notice("isolation released from the command line: table inet %s removed", VG_ISO_TABLE);
 	if ((rc = open_store(state_dir, &store, err)) < 0)
@@ -92,7 +92,7 @@ int vg_isolation_restore_offline(const char *state_dir, bool *isolated, struct v
 		if ((rc = vg_iso_state_save(store, &st, err)) < 0)
 			goto out;
 	}
-	rc = vg_iso_apply_stored(store, settings, &st, &elems, err);
+	rc = vg_iso_apply_stored(NULL, store, settings, &st, &elems, err);
 	if (rc == 0) {
 		*isolated = st.on;
 		if (st.on)

@@ -127,6 +127,9 @@ struct vg_isolation {
 	size_t nex, ex_cap;
 	struct vg_iso_elems applied;
 	bool applied_valid;
+	/* The netlink socket of the applies, used by one worker job at a time (NULL: none could
+	 * be opened; each apply then opens its own). */
+	struct vg_iso_nl *nl;
 	struct vg_error last_error;       /* code 0: none */
 	char fingerprint[VG_SETTING_MAX_VALUE];
 	long long last_contact;
@@ -261,6 +264,7 @@ static int cache_load(struct vg_isolation *iso, struct vg_error *err)
 
 static void free_isolation(struct vg_isolation *iso)
 {
+	vg_iso_nl_close(iso->nl);
 	free(iso->ex_ids);
 	free(iso->ex_rules);
 	vg_iso_elems_free(&iso->applied);
@@ -270,14 +274,17 @@ static void free_isolation(struct vg_isolation *iso)
 /* ---- the worker ---- */
 
 /* What the kernel holds right after the agent's batch: the rules' digest that the periodic
- * check compares with (their kernel form, which only the kernel knows). */
+ * check compares with (their kernel form, which only the kernel knows).  The chains, sets and
+ * rules are read, not the elements: the kernel acknowledged the batch that put them there,
+ * all of it or nothing, and reading 10,000 of them back costs more than the batch (the
+ * periodic check compares them one by one). */
 static void read_back(struct apply_job *j)
 {
 	struct vg_iso_nft_view view;
 	struct vg_error err;
 
 	j->digest_known = false;
-	if (vg_iso_nft_view(&view, &j->elems, NULL, &err) < 0) {
+	if (vg_iso_nft_view(j->iso->nl, &view, NULL, NULL, &err) < 0) {
 		vg_warn("isolation: cannot read the table back: %s", err.message);
 		return;
 	}
@@ -297,7 +304,7 @@ static void apply_work(struct vg_job *job, void *data)
 
 	(void)job;
 	if (!j->on) {
-		j->rc = vg_iso_nft_remove(&j->err);
+		j->rc = vg_iso_nft_remove(j->iso->nl, &j->err);
 		return;
 	}
 	/* The servers: resolved now; a name that does not resolve keeps its last known addresses. */
@@ -351,7 +358,7 @@ static void apply_work(struct vg_job *job, void *data)
 		struct vg_iso_nft_view view;
 		struct vg_error ignored;
 
-		if (vg_iso_nft_view(&view, &j->elems, j->digest_known ? j->rules_digest : NULL, &ignored) == 0 &&
+		if (vg_iso_nft_view(j->iso->nl, &view, &j->elems, j->digest_known ? j->rules_digest : NULL, &ignored) == 0 &&
 		    view.present && !view.difference[0]) {
 			j->skipped = true;
 			j->elems_seen = view.nelems;
@@ -365,14 +372,14 @@ static void apply_work(struct vg_job *job, void *data)
 		 * refuse (the table was altered), the whole table is put back. */
 		struct vg_error ignored;
 
-		if (vg_iso_nft_update(j->held, &j->elems, &j->changed, &ignored) == 0) {
+		if (vg_iso_nft_update(j->iso->nl, j->held, &j->elems, &j->changed, &ignored) == 0) {
 			j->updated = true;
 			j->elems_seen = j->elems.n;
 			read_back(j);
 			return;
 		}
 	}
-	j->rc = vg_iso_nft_replace(&j->elems, &j->err);
+	j->rc = vg_iso_nft_replace(j->iso->nl, &j->elems, &j->err);
 	j->elems_seen = j->elems.n;
 	if (j->rc == 0)
 		read_back(j);
@@ -875,8 +882,29 @@ static int cmd_off(struct vg_agent *agent, struct vg_ctl_request *req, json_t **
 	return request_apply(iso, req, event_draft(3, "off", "isolation released", iso->st.who, NULL), NULL, err);
 }
 
-int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const char *const *permitted, size_t n,
-		     const char *command_uid, json_t **result, struct vg_error *err)
+/* The requester as the log says it, and as the event's actor (an application) and
+ * unmapped.isolation.requested_by name it. */
+static const struct {
+	const char *said, *app, *key;
+} requesters[] = {
+	[VG_ISO_BY_SERVER] = { "the server", "Vigil server link", "server" },
+	[VG_ISO_BY_DETECTION] = { "a detection", "Vigil detection", "detection" },
+	[VG_ISO_BY_SCAN] = { "an IOC scan", "Vigil IOC scan", "scan" },
+};
+
+static json_t *requested_by(json_t *event, enum vg_iso_requester by)
+{
+	if (!event)
+		return NULL;
+	json_object_set_new(event, "actor", json_pack("{s:s}", "app_name", requesters[by].app));
+	json_object_set_new(json_object_get(json_object_get(event, "unmapped"), "isolation"), "requested_by",
+			    json_string(requesters[by].key));
+	return event;
+}
+
+int vg_isolation_set(struct vg_agent *agent, enum vg_iso_requester by, bool on, const char *reason,
+		     const char *const *permitted, size_t n, const char *command_uid, json_t **result,
+		     struct vg_error *err)
 {
 	struct vg_isolation *iso = agent->isolation;
 	struct vg_iso_exception *ex = NULL;
@@ -916,9 +944,15 @@ int vg_isolation_set(struct vg_agent *agent, bool on, const char *reason, const 
 	if ((rc = vg_iso_state_save(agent->store, &iso->st, err)) < 0)
 		return rc;
 	arm_release(iso);
-	vg_notice("isolation %s requested: %s", on ? "on" : "off", on && iso->st.reason[0] ? iso->st.reason : "by the server");
-	rc = request_apply(iso, NULL, on ? event_draft(1, "on", iso->st.reason, -1, command_uid)
-					 : event_draft(3, "off", "isolation released", -1, command_uid), NULL, err);
+	if (on && iso->st.reason[0])
+		vg_notice("isolation on requested by %s: %s", requesters[by].said, iso->st.reason);
+	else
+		vg_notice("isolation %s requested by %s", on ? "on" : "off", requesters[by].said);
+	rc = request_apply(iso, NULL,
+			   requested_by(on ? event_draft(1, "on", iso->st.reason, -1, command_uid)
+					   : event_draft(3, "off", "isolation released", -1, command_uid),
+					by),
+			   NULL, err);
 	if (rc < 0 && rc != VG_CTL_DEFERRED)
 		return rc;
 	*result = state_json(iso);
@@ -951,7 +985,7 @@ static int cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t
 	/* The check: does the kernel hold what the agent meant?  Chains, sets and rules are
 	 * compared now; the set elements one by one at the last apply or periodic check (a
 	 * hundred thousand take a good part of a second to read: a worker's job). */
-	if (vg_iso_nft_view(&view, NULL, iso->digest_known ? iso->rules_digest : NULL, &ierr) < 0) {
+	if (vg_iso_nft_view(NULL, &view, NULL, iso->digest_known ? iso->rules_digest : NULL, &ierr) < 0) {
 		check = json_pack("{s:b, s:s}", "ok", false, "error", ierr.message);
 	} else {
 		size_t nelems = view.present ? iso->elems_seen : 0;
@@ -1122,6 +1156,12 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	iso->agent = agent;
 	agent->isolation = iso;
+	{
+		struct vg_error nerr;
+
+		if (vg_iso_nl_open(&iso->nl, &nerr) < 0)
+			vg_warn("isolation: %s", nerr.message);
+	}
 	if ((rc = vg_iso_store_migrate(agent->store, err)) < 0)
 		return rc;
 	if ((rc = vg_iso_state_load(agent->store, &iso->st, err)) < 0 || (rc = cache_load(iso, err)) < 0)
@@ -1140,7 +1180,7 @@ static int start(struct vg_agent *agent, struct vg_error *err)
 		struct vg_iso_state tmp;
 		struct vg_error aerr;
 
-		if (vg_iso_apply_stored(agent->store, agent->settings, &tmp, &iso->applied, &aerr) < 0) {
+		if (vg_iso_apply_stored(iso->nl, agent->store, agent->settings, &tmp, &iso->applied, &aerr) < 0) {
 			iso->last_error = aerr;
 			if (!iso->last_error.code)
 				iso->last_error.code = -EIO;

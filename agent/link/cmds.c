@@ -16,6 +16,7 @@
 #include "agent.h"
 #include "events.h"
 #include "fileio.h"
+#include "hostport.h"
 #include "link/certs.h"
 #include "link/link.h"
 #include "link/link-settings.h"
@@ -509,7 +510,7 @@ static int cmd_server_check(struct vg_agent *agent, struct vg_ctl_request *req, 
 	const char *server = json_string_value(json_object_get(req->args, "server"));
 	struct check_job *job;
 	struct vg_link *cur;
-	const char *colon;
+	bool named_port;
 
 	(void)result;
 	if (!link)
@@ -533,24 +534,23 @@ static int cmd_server_check(struct vg_agent *agent, struct vg_ctl_request *req, 
 		free(job);
 		return vg_error_set(err, -ENOENT, N_("no server is configured (vigilctl server add HOST[:PORT])"));
 	}
+	if (vg_hostport_parse(server, false, job->host, sizeof(job->host), job->port, sizeof(job->port)) < 0) {
+		free_password(cur->proxy_password);
+		free(cur);
+		free(job);
+		return vg_error_set(err, -EINVAL, N_("\"%s\" is not a server address (HOST, HOST:PORT or [IPv6]:PORT)"),
+				    server);
+	}
 	job->agent = agent;
 	/* The ping says who asks, like every request (doc/protocol.md). */
 	snprintf(job->agent_header, sizeof(job->agent_header), "X-Vigil-Agent: %s", vg_agent_id(agent));
 	job->conn_id = req->conn_id;
 	job->id = req->id;
 	snprintf(job->server, sizeof(job->server), "%s", server);
-	colon = server[0] == '[' ? strstr(server, "]:") : strchr(server, ':');
-	if (server[0] == '[')
-		snprintf(job->host, sizeof(job->host), "%.*s", (int)((colon ? colon : server + strlen(server)) - server - 1),
-			 server + 1);
-	else
-		snprintf(job->host, sizeof(job->host), "%.*s", (int)(colon ? (size_t)(colon - server) : strlen(server)),
-			 server);
-	if (colon)
-		snprintf(job->port, sizeof(job->port), "%s", colon + (server[0] == '[' ? 2 : 1));
-	else
+	named_port = job->port[0] != '\0';
+	if (!named_port)
 		snprintf(job->port, sizeof(job->port), "%lld", vg_setting_int(agent->settings, VG_S_LINK_PORT));
-	snprintf(job->url, sizeof(job->url), "https://%s%s%s", server, colon ? "" : ":", colon ? "" : job->port);
+	snprintf(job->url, sizeof(job->url), "https://%s%s%s", server, named_port ? "" : ":", named_port ? "" : job->port);
 	snprintf(job->ca, sizeof(job->ca), "%s", cur->server_cert);
 	snprintf(job->client, sizeof(job->client), "%s", cur->client_cert);
 	snprintf(job->proxy, sizeof(job->proxy), "%s", cur->proxy);

@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "hostport.h"
 #include "link/http.h"
 #include "log.h"
 #include "loop.h"
@@ -546,16 +547,10 @@ static int with_detail(struct vg_error *err, int code, const char *library)
 	return code;
 }
 
-/* The host of "host:port" or "[v6]:port", into buf. */
+/* The host of "host:port" or "[v6]:port", into buf (server as it is when it is neither). */
 static const char *host_of(const char *server, char *buf, size_t size)
 {
-	const char *end;
-
-	if (server[0] == '[' && (end = strchr(server, ']')))
-		snprintf(buf, size, "%.*s", (int)(end - server - 1), server + 1);
-	else if ((end = strrchr(server, ':')) && strchr(server, ':') == end)
-		snprintf(buf, size, "%.*s", (int)(end - server), server);
-	else
+	if (vg_hostport_parse(server, false, buf, size, NULL, 0) < 0)
 		snprintf(buf, size, "%s", server);
 	return buf;
 }

@@ -26,6 +26,7 @@
 #include "agent.h"
 #include "events.h"
 #include "fileio.h"
+#include "hostport.h"
 #include "link/certs.h"
 #include "link/link.h"
 #include "link/link-settings.h"
@@ -155,9 +156,11 @@ static const char *server_name(const struct vg_link *link)
 static void set_base(struct vg_link *link)
 {
 	const char *s = server_name(link);
-	const char *colon = s[0] == '[' ? strstr(s, "]:") : strchr(s, ':');
+	char port[8] = "";
 
-	if (colon)
+	/* The settings checked the address; what matters here is whether it names a port. */
+	vg_hostport_parse(s, false, NULL, 0, port, sizeof(port));
+	if (port[0])
 		snprintf(link->url_base, sizeof(link->url_base), "https://%s", s);
 	else
 		snprintf(link->url_base, sizeof(link->url_base), "https://%s:%lld", s,

@@ -290,7 +290,7 @@ static int run_contain_device(struct vg_link *link, const char *request_id, json
 		*text = "the isolation subsystem is not running";
 		return 500;
 	}
-	r = vg_isolation_set(link->agent, true, "contained by the server", addrs, n, request_id, &state, &err);
+	r = vg_isolation_set(link->agent, VG_ISO_BY_SERVER, true, "contained by the server", addrs, n, request_id, &state, &err);
 	if (r < 0) {
 		vg_warn("link: command %s: %s", request_id, err.message);
 		json_decref(state);
@@ -309,7 +309,7 @@ static int run_allow_device(struct vg_link *link, const char *request_id, json_t
 	json_t *state = NULL;
 
 	(void)command;
-	if (!link->agent || vg_isolation_set(link->agent, false, NULL, NULL, 0, request_id, &state, &err) < 0) {
+	if (!link->agent || vg_isolation_set(link->agent, VG_ISO_BY_SERVER, false, NULL, NULL, 0, request_id, &state, &err) < 0) {
 		vg_warn("link: command %s: %s", request_id, link->agent ? err.message : "no agent");
 		json_decref(state);
 		*text = "releasing the isolation failed";

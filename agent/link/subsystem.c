@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "agent.h"
+#include "hostport.h"
 #include "link/link.h"
 #include "link/link-settings.h"
 #include "nls.h"
@@ -16,46 +17,9 @@
 /* HOST[:PORT], HOST being a DNS name, an IPv4 address or a bracketed IPv6 address. */
 static int validate_server(const char *value, struct vg_error *err)
 {
-	const char *host_end, *port = NULL;
-	size_t hlen;
-
-	if (value[0] == '[') {
-		host_end = strchr(value, ']');
-		if (!host_end || host_end == value + 1)
-			goto bad;
-		for (const char *p = value + 1; p < host_end; p++)
-			if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
-				goto bad;
-		if (host_end[1] == ':')
-			port = host_end + 2;
-		else if (host_end[1])
-			goto bad;
-	} else {
-		host_end = strchr(value, ':');
-		if (host_end)
-			port = host_end + 1;
-		else
-			host_end = value + strlen(value);
-		hlen = (size_t)(host_end - value);
-		if (hlen == 0 || hlen > 253)
-			goto bad;
-		for (const char *p = value; p < host_end; p++)
-			if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
-				goto bad;
-	}
-	if (port) {
-		char *end;
-		long v;
-
-		errno = 0;
-		v = strtol(port, &end, 10);
-		if (!*port || *end || errno || v < 1 || v > 65535 || !isdigit((unsigned char)*port))
-			goto bad;
-	}
-	return 0;
-bad:
-	return vg_error_set(err, -EINVAL,
-		N_("\"%s\" is not a server address (HOST, HOST:PORT or [IPv6]:PORT)"), value);
+	if (vg_hostport_parse(value, false, NULL, 0, NULL, 0) == 0)
+		return 0;
+	return vg_error_set(err, -EINVAL, N_("\"%s\" is not a server address (HOST, HOST:PORT or [IPv6]:PORT)"), value);
 }
 
 /* http://, https://, socks5:// or socks5h:// HOST[:PORT], without credentials in it. */

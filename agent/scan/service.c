@@ -89,11 +89,7 @@ struct scan_job {
 	json_int_t req_id;
 	struct vg_ctl_server *ctl;
 	struct vg_ioc_scan scan;
-	json_t *docs;                       /* the request's documents, parsed in the parser sandbox */
-	struct vg_sandbox *sandbox;
-	struct vg_sandbox_limits limits;    /* from the settings, read on the loop */
-	struct vg_scan_regex regex_ctx;     /* `matches` tests go to the sandbox too */
-	struct vg_ioc_regex regex;
+	json_t *docs;                       /* the request's documents, parsed on the worker */
 	struct vg_ioc **iocs;
 	char **files;
 	json_t *failed;                     /* reports of the documents not used */
@@ -286,8 +282,7 @@ static int add_one(const char *file, const char *content, size_t len, void *data
 	struct vg_ioc *ioc;
 	struct vg_error e;
 	vg_error_clear(&e);
-	/* Parsed in the sandbox; what comes back is checked before it is a document here. */
-	if (vg_scan_load_sandboxed(j->sandbox, &j->limits, file, content, len, &j->regex, &ioc, &e) < 0) {
+	if (vg_ioc_load_memory(content, len, file, NULL, &ioc, &e) < 0) {
 		/* A document that does not load is an error before the scan (its message names it):
 		 * a scan without it would look like a clean host. */
 		*a->err = e;
@@ -438,8 +433,8 @@ static void phase_begun(struct vg_watch *w, int fd, uint32_t events, void *data)
 	publish_phases(data);
 }
 
-/* Before a scan exists, on a worker: the documents are parsed in the parser sandbox (up to 64
- * of several MiB each) and the paths looked at (the disk may be slow).  A document that does not load or a path that is
+/* Before a scan exists, on a worker: the documents are parsed (up to 64 of several MiB each) and
+ * the paths looked at (the disk may be slow).  A document that does not load or a path that is
  * not there refuses the scan, naming it: a scan without them would look like a clean host. */
 static void prepare_work(struct vg_job *job, void *data)
 {
@@ -675,7 +670,7 @@ static json_t *act_on_matches(struct vg_agent *agent, struct scan_job *j)
 		snprintf(reason, sizeof(reason), "IOC scan %lld matched", j->id);
 		snprintf(scan_uid, sizeof(scan_uid), "ioc-scan-%lld", j->id);
 		a = json_pack("{s:s}", "action", "isolate");
-		if (vg_isolation_set(agent, true, reason, NULL, 0, scan_uid, &state, &err) < 0)
+		if (vg_isolation_set(agent, VG_ISO_BY_SCAN, true, reason, NULL, 0, scan_uid, &state, &err) < 0)
 			json_object_set_new(a, "error", json_string(err.message));
 		else
 			json_object_set_new(a, "state", json_string("on"));
@@ -840,11 +835,6 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	if ((r = check_documents(agent, args, err)) < 0)
 		goto fail;
 	j->docs = json_incref(json_object_get(args, "documents"));
-	j->sandbox = agent->sandbox;
-	vg_agent_sandbox_limits(agent, &j->limits);
-	j->regex_ctx = (struct vg_scan_regex){ .sandbox = j->sandbox, .limits = j->limits };
-	j->regex = (struct vg_ioc_regex){ .match = vg_scan_regex_sandboxed, .data = &j->regex_ctx };
-	j->scan.hint_regex = j->regex;      /* the hint too: PCRE2 never runs in vigild for a scan */
 	if ((r = string_list(args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
 	    (r = string_list(args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
 		goto fail;

@@ -23,6 +23,7 @@
 #define MAX_ARG_BYTES 8192
 #define MAX_FIELD 4096
 #define MAX_PATHS 5 /* a rename has four */
+#define HANDOFF 256 /* events handed to enrichment at once */
 
 /* What one audit event says, gathered over its records. */
 struct audit_event {
@@ -59,7 +60,24 @@ struct vg_audit_parser {
 	char line[MAX_AUDIT_MESSAGE_LENGTH + 64];
 	/* The event being read, reused: tens of KiB allocated for every event cost more. */
 	struct audit_event ev;
+	json_t *ready[HANDOFF];  /* made, not yet handed over */
+	size_t nready;
 };
+
+void vg_audit_parser_hand_over(struct vg_audit_parser *p)
+{
+	if (!p->nready)
+		return;
+	vg_tel_submit_many(p->tel, p->ready, p->nready);
+	p->nready = 0;
+}
+
+static void submit(struct vg_audit_parser *p, json_t *event)
+{
+	p->ready[p->nready++] = event;
+	if (p->nready == HANDOFF)
+		vg_audit_parser_hand_over(p);
+}
 
 static bool our_syscall(const struct vg_audit_parser *p, int nr)
 {
@@ -349,7 +367,7 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 		ts = auparse_get_timestamp(au);
 		if ((out = vg_audit_records_event(p->tel->records, au, NULL, ts ? (int64_t)ts->sec * 1000 + ts->milli
 										  : vg_time_ms(), ts ? ts->serial : 0)))
-			vg_tel_submit(p->tel, out);
+			submit(p, out);
 		return;
 	}
 	ev = &p->ev;
@@ -386,7 +404,7 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 	out = vg_audit_records_event(p->tel->records, au, out, ev->time_ms, ev->serial);
 	if (out) {
 		atomic_fetch_add(&p->events, 1);
-		vg_tel_submit(p->tel, out);
+		submit(p, out);
 	}
 out:
 	json_decref(ev->argv);
@@ -427,6 +445,8 @@ void vg_audit_parser_free(struct vg_audit_parser *p)
 	if (!p)
 		return;
 	auparse_destroy(p->au);
+	for (size_t i = 0; i < p->nready; i++)
+		json_decref(p->ready[i]);
 	free(p);
 }
 
@@ -454,11 +474,13 @@ void vg_audit_parser_record(struct vg_audit_parser *p, int type, const char *tex
 void vg_audit_parser_age(struct vg_audit_parser *p)
 {
 	auparse_feed_age_events(p->au);
+	vg_audit_parser_hand_over(p);
 }
 
 void vg_audit_parser_flush(struct vg_audit_parser *p)
 {
 	auparse_flush_feed(p->au);
+	vg_audit_parser_hand_over(p);
 }
 
 void vg_audit_parser_overrun(struct vg_audit_parser *p)

@@ -23,8 +23,13 @@ void vg_audit_parser_free(struct vg_audit_parser *p);
 
 /* One netlink record: its type and text ("audit(SECS.MS:SERIAL): fields..."). */
 void vg_audit_parser_record(struct vg_audit_parser *p, int type, const char *text, size_t len);
-/* Completes events whose end record never came. */
+/* Hands the events made so far to enrichment.  The parser keeps them until then (or until it
+ * holds a batch): one lock and one wakeup of enrichment per batch, not per event.  The reader
+ * calls it whenever it has read everything queued. */
+void vg_audit_parser_hand_over(struct vg_audit_parser *p);
+/* Completes events whose end record never came (and hands them over). */
 void vg_audit_parser_age(struct vg_audit_parser *p);
+/* Completes every event under way and hands them over. */
 void vg_audit_parser_flush(struct vg_audit_parser *p);
 /* The socket overflowed: records were lost before we could read them. */
 void vg_audit_parser_overrun(struct vg_audit_parser *p);

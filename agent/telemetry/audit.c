@@ -505,40 +505,62 @@ int vg_tel_audit_set_watches(struct vg_tel_audit *a, const char *paths)
 	return a->nwatch ? 0 : -ENOENT;
 }
 
+/* Records read with one call: the kernel sends one per datagram, an exec makes about seven. */
+#define READ_BATCH 32
+
 static void *reader_main(void *data)
 {
 	struct vg_tel_audit *a = data;
-	size_t size = 64 * 1024;
-	char *buf = malloc(size);
+	/* Each record's buffer starts aligned for its header. */
+	const size_t size = NLMSG_ALIGN(MAX_AUDIT_MESSAGE_LENGTH + NLMSG_HDRLEN);
+	char *buf = malloc(READ_BATCH * size);
+	struct mmsghdr msgs[READ_BATCH];
+	struct iovec iov[READ_BATCH];
 	struct pollfd p = { .fd = a->rd_fd, .events = POLLIN };
 	unsigned since_age = 0;
 
 	if (!buf)
 		return NULL;
+	memset(msgs, 0, sizeof(msgs));
+	for (int i = 0; i < READ_BATCH; i++) {
+		iov[i] = (struct iovec){ .iov_base = buf + (size_t)i * size, .iov_len = size };
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
 	while (!atomic_load(&a->stop)) {
-		ssize_t n;
-		int pr = poll(&p, 1, 250);
+		int n, pr = poll(&p, 1, 250);
 
 		if (pr <= 0) {
 			vg_audit_parser_age(a->parser);
 			continue;
 		}
 		/* Drain everything queued before going back to poll. */
-		while ((n = recv(a->rd_fd, buf, size, MSG_DONTWAIT)) > 0) {
-			struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		while ((n = recvmmsg(a->rd_fd, msgs, READ_BATCH, MSG_DONTWAIT, NULL)) > 0) {
+			for (int i = 0; i < n; i++) {
+				struct nlmsghdr *h = iov[i].iov_base;
+				size_t len = msgs[i].msg_len;
 
-			/* The kernel sends one record per datagram, and its nlmsg_len leaves out the
-			 * header (a long-standing quirk), so the datagram's size is what counts. */
-			if ((size_t)n < NLMSG_HDRLEN || h->nlmsg_type < AUDIT_FIRST_USER_MSG || h->nlmsg_type == AUDIT_GET)
-				continue; /* acks, errors, replies */
-			vg_audit_parser_record(a->parser, h->nlmsg_type, NLMSG_DATA(h), (size_t)n - NLMSG_HDRLEN);
-			if (++since_age >= 4096) {
-				vg_audit_parser_age(a->parser);
-				since_age = 0;
+				/* The kernel sends one record per datagram, and its nlmsg_len leaves out
+				 * the header (a long-standing quirk), so the datagram's size is what
+				 * counts.  A datagram longer than the buffer is cut (MSG_TRUNC). */
+				if (len < NLMSG_HDRLEN || h->nlmsg_type < AUDIT_FIRST_USER_MSG || h->nlmsg_type == AUDIT_GET)
+					continue; /* acks, errors, replies */
+				if (len > size)
+					len = size;
+				vg_audit_parser_record(a->parser, h->nlmsg_type, NLMSG_DATA(h), len - NLMSG_HDRLEN);
+				if (++since_age >= 4096) {
+					vg_audit_parser_age(a->parser);
+					since_age = 0;
+				}
 			}
 		}
 		if (n < 0 && errno == ENOBUFS)
 			vg_audit_parser_overrun(a->parser);
+		/* libauparse's feed does not end an event at its EOE record, only when a record of
+		 * another event comes or at aging: aging now, with the socket drained, ends the events
+		 * whose EOE came (and hands them over), instead of letting the last event of a quiet
+		 * moment wait for the host's next system call. */
+		vg_audit_parser_age(a->parser);
 	}
 	vg_audit_parser_flush(a->parser);
 	free(buf);

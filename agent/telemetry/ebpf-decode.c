@@ -120,7 +120,7 @@ static json_t *exec_event(struct vg_ebpf_decoder *d, const struct vg_bpf_exec *x
 	const char *data = (const char *)(x + 1);
 	size_t avail = size - sizeof(*x);
 	const char *exe, *cwd, *args;
-	json_t *e, *proc, *argv, *unmapped;
+	json_t *e, *proc, *argv, *unmapped, *hints;
 	char *cmd;
 
 	if ((size_t)x->exe_len + x->cwd_len + x->argv_len > avail ||
@@ -151,7 +151,12 @@ static json_t *exec_event(struct vg_ebpf_decoder *d, const struct vg_bpf_exec *x
 		json_object_set_new(unmapped, "exe_truncated", json_true());
 	if (x->flags & VG_BPF_CWD_TRUNCATED)
 		json_object_set_new(unmapped, "cwd_truncated", json_true());
-	json_object_set_new(e, "_vg", exe_hints(&x->h.proc));
+	hints = exe_hints(&x->h.proc);
+	/* The parent's identity: enrichment reads a parent that it did not see start from /proc
+	 * once, not at each of its children's launches. */
+	if (x->h.proc.parent_start_ns)
+		json_object_set_new(hints, "parent_start", json_integer((json_int_t)x->h.proc.parent_start_ns));
+	json_object_set_new(e, "_vg", hints);
 	return e;
 }
 

@@ -53,6 +53,16 @@ struct parent_entry {
 	char *exe, *cmd;
 };
 
+/* What /proc said of a parent the sensor did not see start (it started before the agent, or
+ * forked without an exec), for its next children: a shell's loop starts thousands.  Keyed by
+ * its pid and start time; its exec or its exit forgets it. */
+struct proc_parent {
+	long long pid;
+	uint64_t start;          /* the sensor's start time of the parent, else /proc's start ticks */
+	char name[64];
+	char *exe, *cmd;         /* exe NULL: /proc had no executable to show */
+};
+
 /* Direct-mapped: a collision replaces the older entry.  Bounded, no eviction lists, and
  * only the enrichment thread touches it, so no lock.  User names are cached beside the
  * hashes for the same reason: the passwd lookup would otherwise run for every event. */
@@ -67,6 +77,7 @@ struct vg_hash_cache {
 	EVP_MD_CTX *sha256_ctx, *md5_ctx;
 	unsigned char *buf;
 	struct parent_entry parents[PARENT_SLOTS];
+	struct proc_parent proc_parents[PARENT_SLOTS];
 };
 
 int vg_hash_cache_new(struct vg_hash_cache **out, size_t slots)
@@ -98,6 +109,8 @@ void vg_hash_cache_free(struct vg_hash_cache *c)
 	for (size_t i = 0; i < PARENT_SLOTS; i++) {
 		free(c->parents[i].exe);
 		free(c->parents[i].cmd);
+		free(c->proc_parents[i].exe);
+		free(c->proc_parents[i].cmd);
 	}
 	free(c->slots);
 	free(c);
@@ -150,8 +163,10 @@ static bool same_file(const struct hash_entry *e, const struct stat *st)
 }
 
 /* The cache entry of the file at path, hashed now if the cache does not know it (as it is
- * now: size and modification time are part of the key); NULL with *r set on failure. */
-static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, int *r)
+ * now: size and modification time are part of the key); NULL with *r set on failure.  seen is
+ * the caller's stat of path made just before, or NULL. */
+static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, const struct stat *seen,
+				 uint64_t max_bytes, int *r)
 {
 	char sha256[65], md5[33];
 	struct hash_entry *e;
@@ -160,7 +175,9 @@ static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, uint
 	uint64_t k;
 
 	/* A stat decides a cache hit: the file is opened only when it must be read. */
-	if (stat(path, &st) < 0) {
+	if (seen) {
+		st = *seen;
+	} else if (stat(path, &st) < 0) {
 		*r = -errno;
 		return NULL;
 	}
@@ -208,7 +225,7 @@ static struct hash_entry *hashed(struct vg_hash_cache *c, const char *path, uint
 int vg_hash_file(struct vg_hash_cache *c, const char *path, uint64_t max_bytes, char *sha256, char *md5)
 {
 	int r;
-	struct hash_entry *e = hashed(c, path, max_bytes, &r);
+	struct hash_entry *e = hashed(c, path, NULL, max_bytes, &r);
 
 	if (!e)
 		return r;
@@ -231,17 +248,18 @@ json_t *vg_tel_hashes_json(const char *sha256, const char *md5)
 static void hash_into(struct vg_telemetry *tel, json_t *file, const char *path, const json_t *hints)
 {
 	json_t *dev = json_object_get(hints, "dev"), *ino = json_object_get(hints, "ino");
+	bool identified = json_is_integer(dev) && json_is_integer(ino);
 	struct hash_entry *e;
 	struct stat st;
 	int r;
 
 	if (!file || !path)
 		return;
-	if (json_is_integer(dev) && json_is_integer(ino) &&
-	    (stat(path, &st) < 0 || (json_int_t)st.st_dev != json_integer_value(dev) ||
-	     (json_int_t)st.st_ino != json_integer_value(ino)))
+	/* The stat that checks the identity also decides the cache hit. */
+	if (identified && (stat(path, &st) < 0 || (json_int_t)st.st_dev != json_integer_value(dev) ||
+			   (json_int_t)st.st_ino != json_integer_value(ino)))
 		return;
-	if (!(e = hashed(tel->hashes, path, atomic_load(&tel->hash_max_bytes), &r)))
+	if (!(e = hashed(tel->hashes, path, identified ? &st : NULL, atomic_load(&tel->hash_max_bytes), &r)))
 		return;
 	if (!e->json)
 		e->json = vg_tel_hashes_json(e->sha256, e->md5);
@@ -381,14 +399,72 @@ static void network_local(json_t *event, json_t *hints)
 	json_object_set_new(json_object_get(event, "connection_info"), "protocol_num", json_integer(tcp ? 6 : 17));
 }
 
-/* The parent of a launched program, from /proc, when the sensor could not say more than its
+static struct proc_parent *proc_parent_slot(struct vg_hash_cache *c, long long pid)
+{
+	return &c->proc_parents[(unsigned long long)pid % PARENT_SLOTS];
+}
+
+static void proc_parent_forget(struct proc_parent *e)
+{
+	free(e->exe);
+	free(e->cmd);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Sets the parent's name, executable and command line from what /proc said of it. */
+static void proc_parent_apply(json_t *parent, const struct proc_parent *e, const char *name)
+{
+	json_object_set_new(parent, "name", vg_ocsf_text(name));
+	if (e->exe)
+		json_object_set_new(parent, "file", vg_ocsf_file(e->exe, VG_FILE_TYPE_EXECUTABLE));
+	if (e->cmd)
+		json_object_set_new(parent, "cmd_line", vg_ocsf_text(e->cmd));
+}
+
+/* The executable and command line of pid from /proc into e (replacing what it held). */
+static void proc_parent_read(struct proc_parent *e, pid_t pid)
+{
+	char path[64], buf[4096], exe[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	free(e->exe);
+	free(e->cmd);
+	e->exe = e->cmd = NULL;
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	if ((n = readlink(path, exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		e->exe = strdup(exe);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			/* NUL-separated arguments, the last one ended by a NUL too. */
+			while (n > 0 && buf[n - 1] == '\0')
+				n--;
+			for (ssize_t i = 0; i < n; i++)
+				if (buf[i] == '\0')
+					buf[i] = ' ';
+			buf[n] = '\0';
+			e->cmd = strdup(buf);
+		}
+	}
+}
+
+/*
+ * The parent of a launched program, from /proc, when the sensor could not say more than its
  * pid: its name, executable and command line.  Only when the process with that pid now is
  * the one that was the parent: it started before the launch (a pid given again since belongs
- * to a process that started after). */
-static void parent_details(json_t *parent, int64_t launch_ms)
+ * to a process that started after).  sensor_start is the parent's start time as the sensor
+ * read it in the kernel (0: not given): with it, a parent already read is not read again.
+ */
+static void parent_details(struct vg_hash_cache *c, json_t *parent, int64_t launch_ms, uint64_t sensor_start)
 {
 	pid_t pid = (pid_t)json_integer_value(json_object_get(parent, "pid"));
-	char path[64], buf[4096], exe[PATH_MAX], *comm, *end;
+	struct proc_parent *cached;
+	char path[64], buf[1024], *comm, *end;
 	unsigned long long start_ticks;
 	struct timespec real, boot;
 	int64_t start_ms;
@@ -397,6 +473,11 @@ static void parent_details(json_t *parent, int64_t launch_ms)
 
 	if (pid <= 0 || json_object_get(parent, "file"))
 		return;
+	cached = proc_parent_slot(c, pid);
+	if (sensor_start && cached->pid == pid && cached->start == sensor_start) {
+		proc_parent_apply(parent, cached, cached->name);
+		return;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return;
@@ -421,27 +502,14 @@ static void parent_details(json_t *parent, int64_t launch_ms)
 	if (start_ms > launch_ms)
 		return;
 	*end = '\0';
-	json_object_set_new(parent, "name", vg_ocsf_text(comm + 1));
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	if ((n = readlink(path, exe, sizeof(exe) - 1)) > 0) {
-		exe[n] = '\0';
-		json_object_set_new(parent, "file", vg_ocsf_file(exe, VG_FILE_TYPE_EXECUTABLE));
+	/* The same process as last time (its pid and start): what it runs was read already. */
+	if (cached->pid != pid || cached->start != (sensor_start ? sensor_start : start_ticks)) {
+		proc_parent_read(cached, pid);
+		cached->pid = pid;
+		cached->start = sensor_start ? sensor_start : start_ticks;
 	}
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0) {
-			/* NUL-separated arguments, the last one ended by a NUL too. */
-			while (n > 0 && buf[n - 1] == '\0')
-				n--;
-			for (ssize_t i = 0; i < n; i++)
-				if (buf[i] == '\0')
-					buf[i] = ' ';
-			buf[n] = '\0';
-			json_object_set_new(parent, "cmd_line", vg_ocsf_text(buf));
-		}
-	}
+	snprintf(cached->name, sizeof(cached->name), "%s", comm + 1);
+	proc_parent_apply(parent, cached, comm + 1);
 }
 
 /* The type of a file that still exists, when the sensor could not tell it. */
@@ -493,6 +561,9 @@ static void remember_exec(struct vg_hash_cache *c, const json_t *proc)
 
 	if (pid <= 0 || !exe)
 		return;
+	/* It runs another program now: what /proc said of it is past. */
+	if (proc_parent_slot(c, pid)->pid == pid)
+		proc_parent_forget(proc_parent_slot(c, pid));
 	e = parent_slot(c, pid);
 	free(e->exe);
 	free(e->cmd);
@@ -505,6 +576,8 @@ static void forget_pid(struct vg_hash_cache *c, long long pid)
 {
 	struct parent_entry *e = parent_slot(c, pid);
 
+	if (proc_parent_slot(c, pid)->pid == pid)
+		proc_parent_forget(proc_parent_slot(c, pid));
 	if (e->pid == pid) {
 		free(e->exe);
 		free(e->cmd);
@@ -516,7 +589,7 @@ static void forget_pid(struct vg_hash_cache *c, long long pid)
  * command line from its own exec event when it was seen (it may have exited since), else
  * from /proc now (parent_details: a parent started before the agent).  Sigma's ParentImage
  * and ParentCommandLine read these. */
-static void parent_info(struct vg_hash_cache *c, json_t *proc, int64_t launch_ms)
+static void parent_info(struct vg_hash_cache *c, json_t *proc, int64_t launch_ms, uint64_t sensor_start)
 {
 	json_t *parent = json_object_get(proc, "parent_process");
 	json_int_t ppid = json_integer_value(json_object_get(parent, "pid"));
@@ -526,7 +599,7 @@ static void parent_info(struct vg_hash_cache *c, json_t *proc, int64_t launch_ms
 		return;
 	known = parent_slot(c, ppid);
 	if (known->pid != ppid || !known->exe) {
-		parent_details(parent, launch_ms);
+		parent_details(c, parent, launch_ms, sensor_start);
 		return;
 	}
 	json_object_set_new(parent, "file", vg_ocsf_file(known->exe, VG_FILE_TYPE_EXECUTABLE));
@@ -573,7 +646,8 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 		if (json_integer_value(json_object_get(event, "activity_id")) == 1) {
 			hash_into(tel, json_object_get(proc, "file"),
 				  json_string_value(json_object_get(json_object_get(proc, "file"), "path")), hints);
-			parent_info(tel->hashes, proc, json_integer_value(json_object_get(event, "time")));
+			parent_info(tel->hashes, proc, json_integer_value(json_object_get(event, "time")),
+				    (uint64_t)json_integer_value(json_object_get(hints, "parent_start")));
 			remember_exec(tel->hashes, proc);
 		}
 		break;

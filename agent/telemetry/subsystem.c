@@ -185,7 +185,7 @@ static void *enrich_main(void *data)
 
 	/* At a stop the collectors are already gone: what they queued is still enriched and stored. */
 	while (!atomic_load(&tel->stopping) || vg_tq_length(tel->in)) {
-		size_t n = vg_tq_pop(tel->in, batch, 256, 500);
+		size_t n = vg_tq_pop(tel->in, batch, 256, 500), kept = 0;
 
 		for (size_t i = 0; i < n; i++) {
 			vg_tel_enrich(tel, batch[i]);
@@ -199,8 +199,10 @@ static void *enrich_main(void *data)
 				json_decref(batch[i]);
 				continue;
 			}
-			vg_tq_push(tel->out, batch[i]);
+			batch[kept++] = batch[i];
 		}
+		/* To the loop in one go: one lock and at most one wakeup of the loop per batch. */
+		vg_tq_push_many(tel->out, batch, kept);
 		vg_tel_stage_idle(tel);
 	}
 	return NULL;

@@ -49,6 +49,18 @@ static void hash_one(struct ioc_hashing *pool, struct ioc_hasher *h, struct ioc_
 	pthread_mutex_unlock(&pool->lock);
 }
 
+/* The oldest queued file, claimed (the pool's lock held, the queue not empty). */
+static struct ioc_pending *take_head(struct ioc_hashing *pool)
+{
+	struct ioc_pending *e = pool->head;
+
+	pool->head = e->next;
+	if (!pool->head)
+		pool->tail = NULL;
+	atomic_store(&e->state, IOC_PENDING_CLAIMED);
+	return e;
+}
+
 static void *hash_main(void *data)
 {
 	const struct thread_arg *arg = data;
@@ -63,11 +75,7 @@ static void *hash_main(void *data)
 			pthread_cond_wait(&pool->work, &pool->lock);
 		if (!pool->head)
 			break;
-		e = pool->head;
-		pool->head = e->next;
-		if (!pool->head)
-			pool->tail = NULL;
-		atomic_store(&e->state, IOC_PENDING_CLAIMED);
+		e = take_head(pool);
 		pthread_mutex_unlock(&pool->lock);
 		hash_one(pool, h, e);
 		pthread_mutex_lock(&pool->lock);
@@ -159,7 +167,19 @@ void ioc_hashing_wait(struct ioc_hashing *pool, struct ioc_pending *e)
 		hash_one(pool, &pool->hashers[0], e);
 		return;
 	}
-	while (atomic_load(&e->state) != IOC_PENDING_DONE)
-		pthread_cond_wait(&pool->done, &pool->lock);
+	/* A thread hashes it: rather than sleep until it is done, hash what waits behind it (the
+	 * caller is one of the pool's hashers; idle, it would leave a core to the others). */
+	while (atomic_load(&e->state) != IOC_PENDING_DONE) {
+		struct ioc_pending *next;
+
+		if (!pool->head) {
+			pthread_cond_wait(&pool->done, &pool->lock);
+			continue;
+		}
+		next = take_head(pool);
+		pthread_mutex_unlock(&pool->lock);
+		hash_one(pool, &pool->hashers[0], next);
+		pthread_mutex_lock(&pool->lock);
+	}
 	pthread_mutex_unlock(&pool->lock);
 }

@@ -34,7 +34,8 @@ int ioc_hashing_start(struct ioc_hashing **out, unsigned threads, unsigned want,
 void ioc_hashing_stop(struct ioc_hashing *pool);
 /* Queues e (e->fd open): a thread will hash it. */
 void ioc_hashing_queue(struct ioc_hashing *pool, struct ioc_pending *e);
-/* Returns when e is hashed: by a thread, or here when none took it yet. */
+/* Returns when e is hashed: by a thread, or here when none took it yet; while a thread hashes
+ * it, the caller hashes the files queued behind it. */
 void ioc_hashing_wait(struct ioc_hashing *pool, struct ioc_pending *e);
 /* How many threads hash (the caller included): threads, or one per online CPU for 0. */
 unsigned ioc_hashing_threads(unsigned threads);

@@ -44,7 +44,7 @@ PY
 }
 iso_reason() { ctl --json isolation status | python3 -c 'import json,sys; print(json.load(sys.stdin)["reason"])'; }
 
-plan 10
+plan 12
 
 ok "namespaces and peers are up" net_setup
 ok "before: A reaches B" flows "$NS_A" tcp "$B4" 9000
@@ -60,10 +60,15 @@ UID_ISO=$(fget "$TEST_DIR/finding.json" "e['finding']['finding_info']['uid']")
 ok "the finding says the host was isolated" \
 	fget "$TEST_DIR/finding.json" "(e['finding']['unmapped']['detection']['action'] == 'isolate' and e['finding']['unmapped']['detection']['response'].get('state') == 'on') or exit(1)"
 remediation() {
-	sqlite3 "$STATE_DIR"/*.db "SELECT COUNT(*) FROM spool_events WHERE class_uid = 7001 AND instr(event, '\"command_uid\":\"$UID_ISO\"')" |
-		grep -qv '^0$'
+	sqlite3 "$STATE_DIR"/*.db "SELECT event FROM spool_events WHERE class_uid = 7001 AND instr(event, '\"command_uid\":\"$UID_ISO\"')"
 }
-ok "the isolation's Remediation Activity names the finding" wait_for 30 remediation
+ok "the isolation's Remediation Activity names the finding" wait_for 30 eval 'remediation | grep -q .'
+ok "and the detection as who asked for it" python3 -c '
+import json, sys
+e = json.loads(sys.argv[1])
+sys.exit(0 if e["actor"] == {"app_name": "Vigil detection"} and e["unmapped"]["isolation"]["requested_by"] == "detection" else 1)' \
+	"$(remediation | head -1)"
+ok "the log says a detection asked" grep -q "isolation on requested by a detection: detection $UID_ISO" "$AGENT_LOG"
 
 ctl isolation off >/dev/null
 ok "isolation off releases it: A reaches B again" eval 'wait_for 60 no_vigil_table && flows "$NS_A" tcp "$B4" 9000'

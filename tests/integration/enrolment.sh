@@ -5,7 +5,7 @@
 # nothing, shown as coming from its file; bad files and files others could write are refused.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
-plan 35
+plan 36
 
 D="$AGENT_CONFIG.d"
 status_json() { ctl --json status; }
@@ -136,6 +136,21 @@ chmod 600 "$D/pw"
 reload
 ok "readable by root alone, it is taken" bash -c \
 	'[ -z "$(problems)" ] && [ "$(cat "$STATE_DIR/link-proxy-password")" = hunter2 ] && [ "$(stat -c %a "$STATE_DIR/link-proxy-password")" = 600 ]'
+# A user who owns a directory on the way to a named file swaps in a link to another of root's
+# files: no component of the path is followed, the file the administrator named or nothing.
+mkdir -m 755 "$TEST_DIR/user-dir"
+chown 65534:65534 "$TEST_DIR/user-dir"
+mkdir -m 700 "$TEST_DIR/root-secrets"
+install -m 600 /dev/null "$TEST_DIR/root-secrets/pw"
+echo swapped >"$TEST_DIR/root-secrets/pw"
+setpriv --reuid=65534 --regid=65534 --clear-groups -- ln -s "$TEST_DIR/root-secrets" "$TEST_DIR/user-dir/via"
+printf '[files]\nproxy_password_file = %s\n' "$TEST_DIR/user-dir/via/pw" >"$D/61-via.conf"
+reload
+ok "a named file behind a directory link is refused, the secret kept" bash -c \
+	'problems | grep -F "61-via.conf:2: $1: a directory of its path is a symbolic link" && [ "$(cat "$STATE_DIR/link-proxy-password")" = hunter2 ]' \
+	_ "$TEST_DIR/user-dir/via/pw"
+rm -f "$D/61-via.conf"
+reload
 # A refusal that only the running link makes (two-way TLS without a client certificate) comes
 # after the files are swapped in: the previous certificate comes back.
 ctl settings set link.client_certificate=no >/dev/null && ctl cert client remove >/dev/null

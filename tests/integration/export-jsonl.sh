@@ -5,7 +5,7 @@
 # meanwhile is counted as lost; export test and status; the heartbeat event.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/export-lib.sh"
-plan 16
+plan 17
 
 OUT="$TEST_DIR/out"
 mkdir -p "$OUT"
@@ -64,6 +64,8 @@ ok "delivered + lost account for every event ($got + $lost >= 20000, $all lines)
 out=$(ctl export test jsonl)
 ok "export test reaches the file" bash -c "grep -q 'Vigil export test' '$TEST_DIR/none/events.jsonl' && echo '$out' | grep -q ok"
 ok "export status shows the sink" bash -c "ctl export status | grep -q 'JSON Lines.*delivered'"
+ok "export status gives the state in the user's language" \
+	wait_for 60 bash -c "LANGUAGE=fr \"\$VIGILCTL\" --socket \"\$SOCKET\" export status | grep -q 'JSON Lines.*, à jour.*remis'"
 
 ctl settings set export.heartbeat_period=1 >/dev/null
 cat >"$TEST_DIR/heartbeat.py" <<'PY'

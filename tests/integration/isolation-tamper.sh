@@ -27,7 +27,7 @@ ok "the check agrees and B is cut off" eval 'iso_check_ok && blocked "$NS_A" tcp
 # 1. The policies: the rules are all there, and yet everything passes.
 in_a nft 'chain inet vigil output { policy accept; }; chain inet vigil input { policy accept; }'
 ok "with the policies at accept, traffic to B flows" flows "$NS_A" tcp "$B4" 9000
-ok "the rule count is unchanged" test "$(check_field rules_in_kernel)" = 34
+ok "the rule count is unchanged" test "$(check_field rules_in_kernel)" = 42
 ok "isolation status sees it at once" eval '! iso_check_ok && check_field difference | grep -q "policy accept"'
 ok "the periodic check puts the policies back" wait_for 60 eval 'test "$(policy output)" = drop && test "$(policy input)" = drop'
 ok "B is cut off again and the check agrees" eval 'blocked "$NS_A" tcp "$B4" 9000 && iso_check_ok'

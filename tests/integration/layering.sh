@@ -4,7 +4,7 @@
 # never reach into the agent, the console and the shell never into each other, and none of the
 # agent's libraries or functions end up in libvigil.so, vigilctl or vigil-console.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 9
+plan 11
 
 top=$VIGIL_TOP_SRCDIR
 build=$VIGIL_TOP_BUILDDIR
@@ -54,4 +54,39 @@ no_agent_code() {
 }
 ok "vigilctl holds no agent function" no_agent_code "$(real "$build/cli/vigilctl")"
 ok "vigil-console holds no agent function" no_agent_code "$(real "$build/tui/vigil-console")"
+
+# vigil.pc, as a program built against the library reads it: it names every library that
+# libvigil.so needs (for static links) and nothing of the agent's, and a program built with
+# its flags runs.
+pc() { PKG_CONFIG_PATH="$build/lib" pkg-config --define-variable=includedir="$top/lib/include" \
+	--define-variable=libdir="$build/lib/.libs" "$@" vigil; }
+pc_names_needed() {
+	local libs flag sonames=" " lib missing=0 f
+	libs=$(pc --static --libs) || { diag "pkg-config --static --libs vigil failed"; return 1; }
+	# The sonames its -l flags stand for, as the linker finds them.
+	for flag in $libs; do
+		[[ $flag == -l* && $flag != -lvigil ]] || continue
+		f=$(cc -print-file-name="lib${flag#-l}.so")
+		[ -f "$f" ] && sonames+="$(objdump -p "$(readlink -f "$f")" 2>/dev/null | awk '/SONAME/ {print $2}') "
+	done
+	# The C library, and a sanitizer build's runtimes (instrumentation, not dependencies), aside.
+	for lib in $(needed "$build/lib/.libs/libvigil.so" | grep -vE '^(libc|libm|libpthread|libasan|libubsan|liblsan|libtsan)\.so'); do
+		[[ $sonames == *" $lib "* ]] || { diag "vigil.pc gives nothing for $lib (libs: $libs)"; missing=1; }
+	done
+	if grep -qE -- '-l(nftnl|mnl|audit|auparse|curl|sqlite3|systemd)( |$)' <<<"$libs"; then
+		diag "vigil.pc names an agent's library: $libs"; missing=1
+	fi
+	[ $missing = 0 ]
+}
+ok "vigil.pc names what libvigil.so needs, nothing of the agent's" pc_names_needed
+cat >"$TEST_DIR/client.c" <<'C'
+#include <stdio.h>
+#include <vigil/ioc.h>
+int main(void) { printf("%zu\n", vg_ioc_term_count()); return vg_ioc_term_count() > 0 ? 0 : 1; }
+C
+# Built by the build's compiler with its flags: a sanitizer build's library needs its program
+# built with the same sanitizers.
+ok "a program built with vigil.pc's flags runs" bash -c '
+	"${VIGIL_CC:-cc}" $VIGIL_CFLAGS -o "$1/client" "$1/client.c" $2 && LD_LIBRARY_PATH="$3" "$1/client"' _ "$TEST_DIR" \
+	"$(pc --cflags --libs)" "$build/lib/.libs"
 finish

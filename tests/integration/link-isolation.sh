@@ -6,7 +6,7 @@
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/link-lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/isolation-net.sh"
-plan 12
+plan 14
 
 ok "namespaces and peers are up" net_setup
 make_pki
@@ -67,4 +67,14 @@ ok "the server is still reachable (a command is answered)" test "$(status_of_res
 rid=$(queue '{"action": "allow", "target": {"device": {"hostname": "'"$host"'"}}}')
 ok "allow device is answered 200" test "$(status_of_response "$rid")" = 200
 ok "isolation status says off" wait_for 60 bash -c "[ \"\$(ctl --json isolation status | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"state\"])')\" = off ]"
+# The Remediation Activities of both commands name the server as who asked.
+by_server() {
+	sqlite3 "$STATE_DIR"/*.db "SELECT event FROM spool_events WHERE class_uid = 7001" | python3 -c '
+import json, sys
+acts = [e["activity_id"] for e in map(json.loads, sys.stdin)
+        if e.get("actor") == {"app_name": "Vigil server link"} and e["unmapped"]["isolation"].get("requested_by") == "server"]
+sys.exit(0 if 1 in acts and 3 in acts else 1)'
+}
+ok "both Remediation Activities name the server as who asked" wait_for 30 by_server
+ok "the log says the server asked" grep -q "isolation off requested by the server" "$AGENT_LOG"
 finish

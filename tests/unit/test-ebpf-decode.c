@@ -50,6 +50,7 @@ static void fill_proc(struct vg_bpf_hdr *h, uint32_t kind, uint32_t pid, const c
 	h->proc.pid = h->proc.tid = pid;
 	h->proc.ppid = 1;
 	h->proc.start_ns = START_NS;
+	h->proc.parent_start_ns = START_NS - 1000;
 	h->proc.uid = 1000;
 	h->proc.auid = 1000;
 	h->proc.exe_dev = KDEV;
@@ -119,6 +120,8 @@ static void test_exec(void **state)
 	vg = json_object_get(e, "_vg");
 	assert_int_equal(json_integer_value(json_object_get(vg, "dev")), (json_int_t)makedev(8, 1));
 	assert_int_equal(json_integer_value(json_object_get(vg, "ino")), 77);
+	/* And the parent's identity, so that it reads a parent from /proc once. */
+	assert_int_equal(json_integer_value(json_object_get(vg, "parent_start")), START_NS - 1000);
 	json_decref(e);
 	free(x);
 }

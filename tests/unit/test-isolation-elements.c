@@ -53,7 +53,7 @@ static void test_kinds(void **state)
 	r[1] = rule("out", "udp", "192.0.2.1", NULL, NULL);          /* exact: host */
 	r[2] = rule("in", "tcp", "2001:db8::/64", "22", NULL);        /* ranges, IPv6 prefix */
 	r[3] = rule("both", "any", "198.51.100.0/24", NULL, NULL);    /* ranges: any protocol */
-	r[4] = rule("out", "tcp", "192.0.2.1", NULL, "8000-8100");    /* ranges: a port range */
+	r[4] = rule("out", "tcp", "192.0.2.1", NULL, "8000-8100");    /* ranges: remote ports only */
 	r[5] = rule("in", "tcp", NULL, "2222", NULL);                 /* no address: both families */
 	assert_int_equal(vg_iso_elems_build(r, 6, 100, &e, &err), 0);
 	assert_int_equal(count_in(&e, VG_ISO_SET_OUT4_HOST_PORTS), 1);
@@ -61,7 +61,9 @@ static void test_kinds(void **state)
 	assert_int_equal(count_in(&e, VG_ISO_SET_IN6_NET_PORTS), 2);
 	assert_int_equal(count_in(&e, VG_ISO_SET_OUT4_NETS), 1);
 	assert_int_equal(count_in(&e, VG_ISO_SET_IN4_NETS), 1);
-	assert_int_equal(count_in(&e, VG_ISO_SET_OUT4_NET_PORTS), 1);
+	/* Remote ports without a local port: the set of ranges without the local port field. */
+	assert_int_equal(count_in(&e, VG_ISO_SET_OUT4_NET_RPORTS), 1);
+	assert_int_equal(count_in(&e, VG_ISO_SET_OUT4_NET_PORTS), 0);
 	assert_int_equal(count_in(&e, VG_ISO_SET_IN4_NET_PORTS), 1);
 	assert_int_equal(e.n, 8);
 	/* Sorted, no two alike. */

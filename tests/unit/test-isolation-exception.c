@@ -141,7 +141,9 @@ static void test_rules_and_text(void **state)
 				     "\t\telements = { 192.0.2.10 . 6 . 8443"));
 	assert_non_null(strstr(text, "192.0.2.53 . 17 . 53"));
 	/* Networks and ranges: sets of concatenated ranges. */
-	assert_non_null(strstr(text, "198.51.100.0-198.51.100.255 . 6-6 . 0-65535 . 1000-2000"));
+	/* Remote ports alone: the set of ranges without the local port. */
+	assert_non_null(strstr(text, "set out4_net_rports {\n\t\ttype ipv4_addr . inet_proto . inet_service\n"
+				     "\t\tflags interval\n\t\telements = { 198.51.100.0-198.51.100.255 . 6-6 . 1000-2000 }"));
 	assert_non_null(strstr(text, "2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff . 17-17 . 53-53 . 0-65535"));
 	/* ICMPv6 types 133-136 as bytes 0-1 of the header. */
 	assert_non_null(strstr(text, ". 58-58 . 34048-35071 . 0-65535"));

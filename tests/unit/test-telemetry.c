@@ -5,18 +5,22 @@
 
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "clock.h"
 #include "store.h"
 #include "telemetry/enrich.h"
 #include "telemetry/exclusions.h"
 #include "telemetry/queue.h"
+#include "telemetry/telemetry.h"
 #include "vigil/error.h"
 
 static void test_queue_bounded(void **state)
@@ -159,12 +163,96 @@ static void test_hash_cache(void **state)
 	unlink(path);
 }
 
+/* A launch whose parent (ppid) the sensor named only by its pid, and its start time when
+ * parent_start is not 0 (the eBPF sensor's hint). */
+static json_t *launch_of_child(pid_t ppid, uint64_t parent_start)
+{
+	json_t *e = json_pack("{s:i, s:i, s:I, s:{s:i, s:{s:s}, s:{s:I}}, s:{}}", "class_uid", 1007, "activity_id", 1,
+			      "time", (json_int_t)vg_time_ms() + 1000, "process", "pid", 999999, "user", "uid", "0",
+			      "parent_process", "pid", (json_int_t)ppid, "_vg");
+
+	if (parent_start)
+		json_object_set_new(json_object_get(e, "_vg"), "parent_start", json_integer((json_int_t)parent_start));
+	return e;
+}
+
+static const char *parent_str(json_t *e, const char *a, const char *b)
+{
+	json_t *v = json_object_get(json_object_get(json_object_get(e, "process"), "parent_process"), a);
+
+	return json_string_value(b ? json_object_get(v, b) : v);
+}
+
+/* A parent that forked without an exec (a shell's loop) is read from /proc once for all its
+ * children when the sensor gives its start time; its exit forgets it. */
+static void test_parent_from_proc(void **state)
+{
+	struct vg_telemetry tel = { 0 };
+	pid_t child;
+	int status;
+	json_t *e;
+
+	(void)state;
+	assert_int_equal(vg_hash_cache_new(&tel.hashes, 16), 0);
+	atomic_init(&tel.hash_max_bytes, 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		_exit(127);
+	}
+	/* Its exec done: /proc shows the program. */
+	for (int i = 0; i < 500; i++) {
+		char path[64], exe[64] = "";
+
+		snprintf(path, sizeof(path), "/proc/%d/exe", (int)child);
+		if (readlink(path, exe, sizeof(exe) - 1) > 0 && strstr(exe, "sleep"))
+			break;
+		usleep(10000);
+	}
+	e = launch_of_child(child, 12345);
+	vg_tel_enrich(&tel, e);
+	assert_string_equal(parent_str(e, "cmd_line", NULL), "sleep 60");
+	assert_non_null(strstr(parent_str(e, "file", "path"), "sleep"));
+	assert_string_equal(parent_str(e, "name", NULL), "sleep");
+	assert_null(json_object_get(e, "_vg"));
+	json_decref(e);
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	/* Gone from /proc: the same parent (pid and start) is still known ... */
+	e = launch_of_child(child, 12345);
+	vg_tel_enrich(&tel, e);
+	assert_string_equal(parent_str(e, "cmd_line", NULL), "sleep 60");
+	assert_string_equal(parent_str(e, "name", NULL), "sleep");
+	json_decref(e);
+	/* ... but not another process that had its pid, nor one whose start the sensor did not give. */
+	e = launch_of_child(child, 67890);
+	vg_tel_enrich(&tel, e);
+	assert_null(parent_str(e, "cmd_line", NULL));
+	json_decref(e);
+	e = launch_of_child(child, 0);
+	vg_tel_enrich(&tel, e);
+	assert_null(parent_str(e, "cmd_line", NULL));
+	json_decref(e);
+	/* Its exit forgets it. */
+	e = json_pack("{s:i, s:i, s:{s:I, s:{s:s}}}", "class_uid", 1007, "activity_id", 2, "process", "pid",
+		      (json_int_t)child, "user", "uid", "0");
+	vg_tel_enrich(&tel, e);
+	json_decref(e);
+	e = launch_of_child(child, 12345);
+	vg_tel_enrich(&tel, e);
+	assert_null(parent_str(e, "cmd_line", NULL));
+	json_decref(e);
+	vg_hash_cache_free(tel.hashes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_bounded),
 		cmocka_unit_test(test_exclusions),
 		cmocka_unit_test(test_hash_cache),
+		cmocka_unit_test(test_parent_from_proc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
