@@ -89,7 +89,11 @@ struct scan_job {
 	json_int_t req_id;
 	struct vg_ctl_server *ctl;
 	struct vg_ioc_scan scan;
-	json_t *docs;                       /* the request's documents, parsed on the worker */
+	json_t *docs;                       /* the request's documents, parsed in the parser sandbox */
+	struct vg_sandbox *sandbox;
+	struct vg_sandbox_limits limits;    /* from the settings, read on the loop */
+	struct vg_scan_regex regex_ctx;     /* `matches` tests go to the sandbox too */
+	struct vg_ioc_regex regex;
 	struct vg_ioc **iocs;
 	char **files;
 	json_t *failed;                     /* reports of the documents not used */
@@ -282,7 +286,8 @@ static int add_one(const char *file, const char *content, size_t len, void *data
 	struct vg_ioc *ioc;
 	struct vg_error e;
 	vg_error_clear(&e);
-	if (vg_ioc_load_memory(content, len, file, NULL, &ioc, &e) < 0) {
+	/* Parsed in the sandbox; what comes back is checked before it is a document here. */
+	if (vg_scan_load_sandboxed(j->sandbox, &j->limits, file, content, len, &j->regex, &ioc, &e) < 0) {
 		/* A document that does not load is an error before the scan (its message names it):
 		 * a scan without it would look like a clean host. */
 		*a->err = e;
@@ -433,8 +438,8 @@ static void phase_begun(struct vg_watch *w, int fd, uint32_t events, void *data)
 	publish_phases(data);
 }
 
-/* Before a scan exists, on a worker: the documents are parsed (up to 64 of several MiB each) and
- * the paths looked at (the disk may be slow).  A document that does not load or a path that is
+/* Before a scan exists, on a worker: the documents are parsed in the parser sandbox (up to 64
+ * of several MiB each) and the paths looked at (the disk may be slow).  A document that does not load or a path that is
  * not there refuses the scan, naming it: a scan without them would look like a clean host. */
 static void prepare_work(struct vg_job *job, void *data)
 {
@@ -835,6 +840,11 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	if ((r = check_documents(agent, args, err)) < 0)
 		goto fail;
 	j->docs = json_incref(json_object_get(args, "documents"));
+	j->sandbox = agent->sandbox;
+	vg_agent_sandbox_limits(agent, &j->limits);
+	j->regex_ctx = (struct vg_scan_regex){ .sandbox = j->sandbox, .limits = j->limits };
+	j->regex = (struct vg_ioc_regex){ .match = vg_scan_regex_sandboxed, .data = &j->regex_ctx };
+	j->scan.hint_regex = j->regex;      /* the hint too: PCRE2 never runs in vigild for a scan */
 	if ((r = string_list(args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
 	    (r = string_list(args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
 		goto fail;

@@ -521,6 +521,28 @@ static void visit_pipelined(struct walker *w, int dirfd, const char *name, size_
 		finish_oldest(w);
 }
 
+/* PCRE2's own default limits, which a hint compiled here has. */
+#define HINT_MATCH_LIMIT 10000000u
+#define HINT_DEPTH_LIMIT 10000000u
+
+/* Whether path matches the scan's hint where scan->hint_regex tests it; paths is NULL for the
+ * first call, which only checks that the hint compiles there. */
+static int hint_call(struct vg_ioc_scan *scan, const char *path, enum vg_ioc_truth *t)
+{
+	size_t len = path ? strlen(path) : 0;
+
+	return scan->hint_regex.match(scan->hint_regex.data, scan->hint, strlen(scan->hint), true, HINT_MATCH_LIMIT,
+				      HINT_DEPTH_LIMIT, &path, &len, path ? 1 : 0, t);
+}
+
+static bool hint_elsewhere(struct vg_ioc_scan *scan, const char *path)
+{
+	enum vg_ioc_truth t = VG_IOC_UNKNOWN;
+
+	/* Like a PCRE2 error here (a limit reached): the file is not evaluated. */
+	return hint_call(scan, path, &t) == 0 && t == VG_IOC_TRUE;
+}
+
 static void visit_file(struct walker *w, int dirfd, const char *name, size_t dirlen)
 {
 	struct vg_ioc_scan *scan = w->c->scan;
@@ -534,6 +556,8 @@ static void visit_file(struct walker *w, int dirfd, const char *name, size_t dir
 	}
 	scan->stats.files_seen++;
 	if (w->hint && pcre2_match(w->hint, (PCRE2_SPTR)w->path, strlen(w->path), 0, 0, w->md, NULL) < 0)
+		return;
+	if (scan->hint && scan->hint_regex.match && !hint_elsewhere(scan, w->path))
 		return;
 	if (w->pool) {
 		visit_pipelined(w, dirfd, name, dirlen);
@@ -624,7 +648,16 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 	size_t npaths = scan->npaths ? scan->npaths : 1;
 	int r = 0;
 
-	if (scan->hint) {
+	if (scan->hint && scan->hint_regex.match && !count_only) {
+		enum vg_ioc_truth none;
+		int hr = hint_call(scan, NULL, &none);
+
+		if (hr == -EINVAL)
+			return vg_error_set(err, -EINVAL, N_("invalid hint '%s': %s"), scan->hint,
+					    "the regular expression does not compile");
+		if (hr < 0)
+			return vg_error_set(err, hr, N_("the hint '%s' cannot be tested: %s"), scan->hint, strerror(-hr));
+	} else if (scan->hint && !scan->hint_regex.match) {
 		int ecode;
 		PCRE2_SIZE off;
 		w.hint = pcre2_compile((PCRE2_SPTR)scan->hint, PCRE2_ZERO_TERMINATED, PCRE2_DOTALL, &ecode, &off, NULL);
