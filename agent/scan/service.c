@@ -759,14 +759,19 @@ static int begin_scan(struct vg_agent *agent, struct scan_job *j, struct vg_erro
 	if (j->follow)
 		vg_ctl_server_subscribe(agent->ctl, j->conn_id, "ioc.progress");
 	j->timer = vg_loop_timer(agent->loop, 200, 500, progress_tick, j);
-	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j))
-		return vg_error_set(err, -ENOMEM, N_("out of memory"));
-	j->svc->scans_run++;
-	/* The first progress message names the scan, so that the client can cancel it; it is the
-	 * start, whatever the worker has done already (the phases follow). */
+	/* The first progress message names the scan, so that the client can cancel it: the start,
+	 * before any phase the worker enters. */
 	json_t *o = stats_progress(j, &(struct vg_ioc_scan_stats){ .phase = VG_IOC_PHASE_START }, "", "running");
 	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
 	json_decref(o);
+	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	/* j is the scan's worker's now, until scan_done: the worker may have ended the scan already
+	 * (a hint refused at once), and the loop touches j only under its lock or through its
+	 * cancel flag meanwhile.  The test agent holds the loop here to show it. */
+	agent->ioc->scans_run++;
+	if (agent->test_pause)
+		agent->test_pause("ioc-scan:handed");
 	return 0;
 }
 
@@ -783,8 +788,15 @@ static void prepare_done(struct vg_job *job, void *data)
 	agent = j->svc->agent;
 	if (j->rc == 0 && (vg_job_cancelled(job) || atomic_load(&j->cancel)))
 		j->rc = vg_error_set(&j->err, -ECANCELED, N_("the IOC scan was cancelled before it began"));
-	if (j->rc == 0 && (j->rc = begin_scan(agent, j, &j->err)) == 0)
-		return;
+	if (j->rc == 0) {
+		/* Not j->rc = begin_scan(): once begun, the scan's outcome is the worker's to write
+		 * in j->rc, and it may be there before begin_scan returns. */
+		int r = begin_scan(agent, j, &j->err);
+
+		if (r == 0)
+			return;
+		j->rc = r;
+	}
 	j->svc->running = NULL;
 	vg_warn("ioc: scan refused: %s", j->err.message);
 	if (j->openc2_id[0]) {
@@ -880,12 +892,12 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	}
 	if (openc2_id)
 		snprintf(j->openc2_id, sizeof(j->openc2_id), "%s", openc2_id);
+	j->svc = svc;       /* set before the worker has j: nothing of it is written here after */
 	if (!vg_workers_submit(agent->workers, prepare_work, prepare_done, j)) {
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto fail;
 	}
 	/* The scan is the one running from now on: a second one is refused while this one prepares. */
-	j->svc = svc;
 	svc->running = j;
 	return VG_CTL_DEFERRED;
 fail:

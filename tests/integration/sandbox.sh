@@ -15,7 +15,7 @@
 # A scan's `matches` tests run there as well: a pattern that takes the test worker over kills
 # it, and the scan goes on with those tests unknown.  So does the scan's --hint.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 49
+plan 51
 
 use_test_agent
 start_agent --set agent.sandbox_cpu_seconds=2 --set agent.sandbox_memory_mib=64 || exit 1
@@ -149,6 +149,18 @@ ok "--hint (tested in the sandbox) limits the files evaluated as before" \
 	test "$(regex_result "$TEST_DIR/hint1.json") $(regex_result "$TEST_DIR/hint2.json")" = "no-match match"
 out=$(scan "$TEST_DIR/regex.ioc" --hint '(' 2>&1)
 ok "a hint that does not compile refuses the scan, as before" bash -c '[[ "$1" == *"invalid hint '"'"'('"'"'"* ]]' _ "$out"
+[[ "$out" == *"invalid hint"* ]] || diag "the scan with the hint ( answered: $out"
+# The scan's worker refuses such a hint after one round trip to the sandbox: on a loaded host,
+# before the loop is done handing the scan over.  The test agent holds the loop there (2 s):
+# what the worker found is still the scan's outcome, not "done" with nothing walked.
+tcall() { python3 "$VIGIL_TOP_SRCDIR/tests/integration/agent-call.py" "$SOCKET" "$@"; }
+reached() { tcall test.paused "{\"point\": \"$1\"}" | grep -q '"reached": true'; }
+tcall test.pause '{"point": "ioc-scan:handed", "ms": 2000}' >/dev/null
+out=$(scan "$TEST_DIR/regex.ioc" --hint '(' 2>&1)
+ok "a hint refused before the loop has handed the scan over still refuses it" \
+	bash -c '[[ "$1" == *"invalid hint '"'"'('"'"'"* ]]' _ "$out"
+[[ "$out" == *"invalid hint"* ]] || diag "the scan with the hint ( answered: $out"
+ok "(the loop was held there while the worker refused it)" reached ioc-scan:handed
 deaths=$(sandbox deaths)
 out=$(scan "$TEST_DIR/regex.ioc" --hint vigil-test-regex-crash 2>&1)
 ok "a hint that takes the sandbox over kills it, not the agent, and refuses the scan" \
