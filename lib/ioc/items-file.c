@@ -54,6 +54,7 @@ struct walker {
 	char path[PATH_MAX];
 	unsigned since_progress;
 	bool count_only;            /* the first pass of a hashing scan, for the ETA */
+	int hint_error;             /* the hint could not be tested on a path: the walk stops */
 	uint64_t counted;
 	/* Hashing on several threads: the files in flight, oldest first (a ring). */
 	struct ioc_hashing *pool;
@@ -535,12 +536,24 @@ static int hint_call(struct vg_ioc_scan *scan, const char *path, enum vg_ioc_tru
 				      HINT_DEPTH_LIMIT, &path, &len, path ? 1 : 0, t);
 }
 
-static bool hint_elsewhere(struct vg_ioc_scan *scan, const char *path)
+static int hint_untested(struct vg_ioc_scan *scan, int code, struct vg_error *err)
+{
+	return vg_error_set(err, code, N_("the hint '%s' cannot be tested: %s"), scan->hint, strerror(-code));
+}
+
+static bool hint_elsewhere(struct walker *w, const char *path)
 {
 	enum vg_ioc_truth t = VG_IOC_UNKNOWN;
+	int r = hint_call(w->c->scan, path, &t);
 
-	/* Like a PCRE2 error here (a limit reached): the file is not evaluated. */
-	return hint_call(scan, path, &t) == 0 && t == VG_IOC_TRUE;
+	/* Not tested (the sandbox died or did not answer): the walk stops and the scan fails, for
+	 * a scan that went on without the files would look like a clean host.  A limit reached
+	 * is like a PCRE2 error here: the file is not evaluated. */
+	if (r < 0) {
+		w->hint_error = r;
+		return false;
+	}
+	return t == VG_IOC_TRUE;
 }
 
 static void visit_file(struct walker *w, int dirfd, const char *name, size_t dirlen)
@@ -557,7 +570,7 @@ static void visit_file(struct walker *w, int dirfd, const char *name, size_t dir
 	scan->stats.files_seen++;
 	if (w->hint && pcre2_match(w->hint, (PCRE2_SPTR)w->path, strlen(w->path), 0, 0, w->md, NULL) < 0)
 		return;
-	if (scan->hint && scan->hint_regex.match && !hint_elsewhere(scan, w->path))
+	if (scan->hint && scan->hint_regex.match && !hint_elsewhere(w, w->path))
 		return;
 	if (w->pool) {
 		visit_pipelined(w, dirfd, name, dirlen);
@@ -582,7 +595,7 @@ static void walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 		close(fd);
 		return;
 	}
-	while ((e = readdir(d)) && !atomic_load(scan->cancel)) {
+	while ((e = readdir(d)) && !atomic_load(scan->cancel) && !w->hint_error) {
 		if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
 			continue;
 		size_t nl = strlen(e->d_name);
@@ -656,7 +669,7 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 			return vg_error_set(err, -EINVAL, N_("invalid hint '%s': %s"), scan->hint,
 					    "the regular expression does not compile");
 		if (hr < 0)
-			return vg_error_set(err, hr, N_("the hint '%s' cannot be tested: %s"), scan->hint, strerror(-hr));
+			return hint_untested(scan, hr, err);
 	} else if (scan->hint && !scan->hint_regex.match) {
 		int ecode;
 		PCRE2_SIZE off;
@@ -676,7 +689,7 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 		pcre2_code_free(w.hint);
 		return r;
 	}
-	for (size_t i = 0; i < npaths && !atomic_load(scan->cancel); i++) {
+	for (size_t i = 0; i < npaths && !atomic_load(scan->cancel) && !w.hint_error; i++) {
 		const char *p = paths[i];
 		size_t len = strlen(p);
 		while (len > 1 && p[len - 1] == '/')
@@ -709,6 +722,8 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 			walk_dir(&w, fd, len, 0);
 	}
 	stop_pool(&w);
+	if (w.hint_error && r == 0)
+		r = hint_untested(scan, w.hint_error, err);
 	if (w.hasher.buf)
 		ioc_hasher_fini(&w.hasher);
 	pcre2_match_data_free(w.md);

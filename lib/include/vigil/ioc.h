@@ -289,7 +289,8 @@ struct vg_ioc_scan {
 	/* Where hint is tested (match NULL: PCRE2 in this process): with preserve_case, the
 	 * default PCRE2 limits, one file's path at a time; a file is evaluated only when its path
 	 * matches.  A hint that does not compile there (-EINVAL at a first call with no value)
-	 * refuses the scan. */
+	 * refuses the scan; any other error, at that call or on a path, ends the walk and the scan
+	 * with that error (the files not tested would pass for clean). */
 	struct vg_ioc_regex hint_regex;
 };
 
