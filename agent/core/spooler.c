@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "json-weight.h"
 #include "log.h"
 #include "loop.h"
 #include "nls.h"
@@ -29,8 +30,10 @@ struct vg_spooler {
 	struct vg_spool *spool;
 	/* The loop thread's own. */
 	json_t **queue;                    /* events waiting for a flush, oldest first */
+	size_t *weights;                   /* each one's weight (json-weight.h) */
 	size_t nqueue, alloc, queue_max;
-	size_t in_flight;                  /* events of the flush under way */
+	size_t bytes, max_queue_bytes;     /* queued and in flight; their bound (0: none) */
+	size_t in_flight, in_flight_bytes; /* events of the flush under way */
 	bool open, flushing, enforcing, stopping;
 	bool urgent;                       /* a queued event must not wait for the timer */
 	struct vg_watch *flush_timer, *enforce_timer;
@@ -115,6 +118,8 @@ static void flush_done(void *data)
 
 	sp->flushing = false;
 	sp->in_flight = 0;
+	sp->bytes -= sp->in_flight_bytes;
+	sp->in_flight_bytes = 0;
 	if (f->r < 0) {
 		sp->st.errors++;
 		sp->st.lost_on_error += f->n;
@@ -153,7 +158,11 @@ static void kick(struct vg_spooler *sp)
 		free(f);
 		return;
 	}
+	sp->in_flight_bytes = 0;
+	for (size_t i = 0; i < n; i++)
+		sp->in_flight_bytes += sp->weights[i];
 	memmove(sp->queue, sp->queue + n, (sp->nqueue - n) * sizeof(*sp->queue));
+	memmove(sp->weights, sp->weights + n, (sp->nqueue - n) * sizeof(*sp->weights));
 	sp->nqueue -= n;
 	sp->urgent = sp->urgent && sp->nqueue > 0;
 	sp->in_flight = n;
@@ -172,7 +181,11 @@ static void on_flush_timer(struct vg_watch *w, int fd, uint32_t events, void *da
 
 void vg_spooler_push(struct vg_spooler *sp, json_t *ev)
 {
-	if (sp->nqueue >= sp->queue_max) {
+	size_t w = vg_json_weight(ev);
+
+	/* Bounded in events and in bytes; an event however heavy enters an empty queue. */
+	if (sp->nqueue >= sp->queue_max ||
+	    (sp->bytes && sp->max_queue_bytes && (sp->bytes >= sp->max_queue_bytes || w > sp->max_queue_bytes - sp->bytes))) {
 		sp->st.queue_dropped++;
 		json_decref(ev);
 		return;
@@ -180,6 +193,7 @@ void vg_spooler_push(struct vg_spooler *sp, json_t *ev)
 	if (sp->nqueue == sp->alloc) {
 		size_t n = sp->alloc ? sp->alloc * 2 : 256;
 		json_t **q;
+		size_t *ws;
 
 		if (n > sp->queue_max)
 			n = sp->queue_max;
@@ -189,8 +203,16 @@ void vg_spooler_push(struct vg_spooler *sp, json_t *ev)
 			return;
 		}
 		sp->queue = q;
+		if (!(ws = realloc(sp->weights, n * sizeof(*ws)))) {
+			sp->st.queue_dropped++;
+			json_decref(ev);
+			return;
+		}
+		sp->weights = ws;
 		sp->alloc = n;
 	}
+	sp->weights[sp->nqueue] = w;
+	sp->bytes += w;
 	sp->queue[sp->nqueue++] = ev;
 	if (sp->nqueue >= VG_SPOOLER_BATCH)
 		kick(sp);
@@ -263,17 +285,20 @@ static void on_enforce_timer(struct vg_watch *w, int fd, uint32_t events, void *
 	enforce(data);
 }
 
-void vg_spooler_set_caps(struct vg_spooler *sp, uint64_t max_bytes, uint64_t max_age_s, size_t queue_max)
+void vg_spooler_set_caps(struct vg_spooler *sp, uint64_t max_bytes, uint64_t max_age_s, size_t queue_max,
+			 size_t max_queue_bytes)
 {
 	sp->max_bytes = max_bytes;
 	sp->max_age_s = max_age_s;
 	sp->queue_max = queue_max ? queue_max : 1;
+	sp->max_queue_bytes = max_queue_bytes;
 }
 
 void vg_spooler_stats(const struct vg_spooler *sp, struct vg_spooler_stats *stats)
 {
 	*stats = sp->st;
 	stats->queued = sp->nqueue + sp->in_flight;
+	stats->queued_bytes = sp->bytes;
 }
 
 /* ---- opening and closing, on the spool thread ---- */
@@ -377,6 +402,7 @@ void vg_spooler_free(struct vg_spooler *sp)
 	for (size_t i = 0; i < sp->nqueue; i++)
 		json_decref(sp->queue[i]);
 	free(sp->queue);
+	free(sp->weights);
 	free(sp->db_path);
 	free(sp);
 }

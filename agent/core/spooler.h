@@ -32,6 +32,7 @@ struct vg_spooler_stats {
 	uint64_t errors;               /* failed transactions (their events are lost, counted here too) */
 	uint64_t lost_on_error;
 	size_t queued;                 /* in memory, not committed yet */
+	size_t queued_bytes;           /* their weight (json-weight.h) */
 	int64_t last_commit_ms;
 	struct vg_spool_stats spool;   /* the spool as the spool thread last saw it */
 };
@@ -50,8 +51,10 @@ void vg_spooler_push(struct vg_spooler *sp, json_t *ev);
 void vg_spooler_push_urgent(struct vg_spooler *sp, json_t *ev);
 
 /* The caps: at most max_bytes of events (0: none), none older than max_age_s (0: no limit), at
- * most queue_max events in memory. */
-void vg_spooler_set_caps(struct vg_spooler *sp, uint64_t max_bytes, uint64_t max_age_s, size_t queue_max);
+ * most queue_max events in memory, weighing at most max_queue_bytes (json-weight.h; 0: no
+ * bound but the count). */
+void vg_spooler_set_caps(struct vg_spooler *sp, uint64_t max_bytes, uint64_t max_age_s, size_t queue_max,
+			 size_t max_queue_bytes);
 
 /* Runs work(spool, data) on the spool thread, then done(data) (may be NULL) on the loop thread.
  * Returns 0, or -ENOMEM (then neither runs). */

@@ -13,6 +13,7 @@
 #include <libaudit.h>
 
 #include "events.h"
+#include "loop.h"
 #include "ocsf.h"
 #include "telemetry/audit-parse.h"
 #include "telemetry/audit-records.h"
@@ -24,6 +25,9 @@
 #define MAX_FIELD 4096
 #define MAX_PATHS 5 /* a rename has four */
 #define HANDOFF 256 /* events handed to enrichment at once */
+/* Audit events under way that no EOE record has ended yet (see open_serial). */
+#define OPEN_MAX 64
+#define STAMP_MAX 48 /* "audit(SECONDS.MS:SERIAL)" */
 
 /* What one audit event says, gathered over its records. */
 struct audit_event {
@@ -62,7 +66,23 @@ struct vg_audit_parser {
 	struct audit_event ev;
 	json_t *ready[HANDOFF];  /* made, not yet handed over */
 	size_t nready;
+	/* libauparse ends a kernel event only at its EOE record or after seconds of aging, and
+	 * hands events over in order: a record that the kernel sends alone, without EOE (a
+	 * NETFILTER_CFG, BPF or AVC record outside a system call audited for itself), held
+	 * every event after it for those seconds.  Such events are ended here once the rest of
+	 * a system call's records would have come. */
+	struct open_serial {
+		unsigned long serial;
+		uint64_t since_ms;
+		char stamp[STAMP_MAX];
+	} open[OPEN_MAX];
+	size_t nopen;
 };
+
+/* How long the records of a system call's event may be apart: those the kernel writes while
+ * the call runs (an AVC, a NETFILTER_CFG) precede its SYSCALL record and EOE by the call's
+ * duration.  Past this, a record without EOE is taken as an event of its own. */
+#define EOE_WAIT_MS 50
 
 void vg_audit_parser_hand_over(struct vg_audit_parser *p)
 {
@@ -353,6 +373,21 @@ void vg_audit_parser_set_emit(struct vg_audit_parser *p, bool process, bool netw
 	atomic_store(&p->emit_network, network);
 }
 
+/* Whether the event under au is a system call's (it holds a SYSCALL record: the first one,
+ * unless the kernel wrote records while the call ran, an AVC or a NETFILTER_CFG).  Leaves au
+ * at its first record. */
+static bool has_syscall_record(auparse_state_t *au)
+{
+	bool yes = false;
+
+	if (auparse_get_type(au) == AUDIT_SYSCALL)
+		return true;
+	while (!yes && auparse_next_record(au) > 0)
+		yes = auparse_get_type(au) == AUDIT_SYSCALL;
+	auparse_first_record(au);
+	return yes;
+}
+
 static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 {
 	struct vg_audit_parser *p = data;
@@ -362,7 +397,7 @@ static void on_event(auparse_state_t *au, auparse_cb_event_t type, void *data)
 
 	if (type != AUPARSE_CB_EVENT_READY || auparse_first_record(au) <= 0)
 		return;
-	if (auparse_get_type(au) != AUDIT_SYSCALL) {
+	if (!has_syscall_record(au)) {
 		/* A message without a syscall (SERVICE_STOP, USER_TTY...): only a rule may want it. */
 		ts = auparse_get_timestamp(au);
 		if ((out = vg_audit_records_event(p->tel->records, au, NULL, ts ? (int64_t)ts->sec * 1000 + ts->milli
@@ -450,6 +485,91 @@ void vg_audit_parser_free(struct vg_audit_parser *p)
 	free(p);
 }
 
+/* The stamp "audit(SECONDS.MS:SERIAL)" that opens a record's text, and its serial; false when
+ * the text does not start with one. */
+static bool record_stamp(const char *text, size_t len, char *stamp, unsigned long *serial)
+{
+	const char *end = memchr(text, ')', len < STAMP_MAX ? len : STAMP_MAX - 1), *colon;
+	char *num_end;
+
+	if (len < 6 || memcmp(text, "audit(", 6) != 0 || !end)
+		return false;
+	colon = memchr(text, ':', (size_t)(end - text));
+	if (!colon)
+		return false;
+	*serial = strtoul(colon + 1, &num_end, 10);
+	if (num_end != end)
+		return false;
+	memcpy(stamp, text, (size_t)(end - text) + 1);
+	stamp[end - text + 1] = '\0';
+	return true;
+}
+
+/* Ends the event of the open serial at index i with an EOE record of its own. */
+static void close_serial(struct vg_audit_parser *p, size_t i)
+{
+	int n = snprintf(p->line, sizeof(p->line), "type=EOE msg=%s: \n", p->open[i].stamp);
+
+	p->open[i] = p->open[--p->nopen];
+	if (n > 0 && (size_t)n < sizeof(p->line))
+		auparse_feed(p->au, p->line, (size_t)n);
+}
+
+/* Whether libauparse ends an event of this type by itself: user-space and daemon messages (one
+ * record each), the proctitle that ends a system call's records, the kernel's own messages,
+ * and types libaudit has no name for (fed as UNKNOWN). */
+static bool ends_itself(int type, const char *name)
+{
+	return !name || (type >= AUDIT_FIRST_USER_MSG && type < AUDIT_FIRST_EVENT) ||
+	       (type >= AUDIT_FIRST_USER_MSG2 && type <= AUDIT_LAST_USER_MSG2) || type == AUDIT_PROCTITLE ||
+	       type == AUDIT_KERNEL;
+}
+
+/* Notes the record's event as under way until its EOE comes. */
+static void track_serial(struct vg_audit_parser *p, int type, const char *name, const char *text, size_t len)
+{
+	char stamp[STAMP_MAX];
+	unsigned long serial;
+	size_t i;
+
+	if (!record_stamp(text, len, stamp, &serial))
+		return;
+	for (i = 0; i < p->nopen && p->open[i].serial != serial; i++)
+		;
+	if (type == AUDIT_EOE) {
+		if (i < p->nopen)
+			p->open[i] = p->open[--p->nopen];
+		return;
+	}
+	if (i < p->nopen || ends_itself(type, name))
+		return;
+	/* Full: the oldest is ended now rather than letting the list grow. */
+	if (p->nopen == OPEN_MAX) {
+		size_t oldest = 0;
+
+		for (size_t j = 1; j < p->nopen; j++)
+			if (p->open[j].since_ms < p->open[oldest].since_ms)
+				oldest = j;
+		close_serial(p, oldest);
+	}
+	p->open[p->nopen].serial = serial;
+	p->open[p->nopen].since_ms = vg_now_ms();
+	memcpy(p->open[p->nopen].stamp, stamp, sizeof(stamp));
+	p->nopen++;
+}
+
+int vg_audit_parser_open_wait(const struct vg_audit_parser *p)
+{
+	uint64_t now = vg_now_ms(), soonest = UINT64_MAX;
+
+	for (size_t i = 0; i < p->nopen; i++)
+		if (p->open[i].since_ms + EOE_WAIT_MS < soonest)
+			soonest = p->open[i].since_ms + EOE_WAIT_MS;
+	if (soonest == UINT64_MAX)
+		return -1;
+	return soonest <= now ? 0 : (int)(soonest - now);
+}
+
 void vg_audit_parser_record(struct vg_audit_parser *p, int type, const char *text, size_t len)
 {
 	const char *name;
@@ -467,12 +587,24 @@ void vg_audit_parser_record(struct vg_audit_parser *p, int type, const char *tex
 		len = MAX_AUDIT_MESSAGE_LENGTH;
 	name = audit_msg_type_to_name(type);
 	n = snprintf(p->line, sizeof(p->line), "type=%s msg=%.*s\n", name ? name : "UNKNOWN", (int)len, text);
-	if (n > 0 && (size_t)n < sizeof(p->line))
+	if (n > 0 && (size_t)n < sizeof(p->line)) {
 		auparse_feed(p->au, p->line, (size_t)n);
+		track_serial(p, type, name, text, len);
+	}
 }
 
 void vg_audit_parser_age(struct vg_audit_parser *p)
 {
+	uint64_t now = vg_now_ms();
+
+	/* Nothing held: the events listed ended already (libauparse ended them by itself). */
+	if (p->nopen && !auparse_feed_has_data(p->au))
+		p->nopen = 0;
+	for (size_t i = 0; i < p->nopen;)
+		if (p->open[i].since_ms + EOE_WAIT_MS <= now)
+			close_serial(p, i);
+		else
+			i++;
 	auparse_feed_age_events(p->au);
 	vg_audit_parser_hand_over(p);
 }

@@ -27,8 +27,12 @@ void vg_audit_parser_record(struct vg_audit_parser *p, int type, const char *tex
  * holds a batch): one lock and one wakeup of enrichment per batch, not per event.  The reader
  * calls it whenever it has read everything queued. */
 void vg_audit_parser_hand_over(struct vg_audit_parser *p);
-/* Completes events whose end record never came (and hands them over). */
+/* Completes events whose end record never came (and hands them over): a record the kernel sent
+ * alone, without EOE, once the records of a system call would have come (milliseconds). */
 void vg_audit_parser_age(struct vg_audit_parser *p);
+/* How many milliseconds until vg_audit_parser_age has an event to end (0: now), or -1 when
+ * none is waiting: the reader's poll timeout. */
+int vg_audit_parser_open_wait(const struct vg_audit_parser *p);
 /* Completes every event under way and hands them over. */
 void vg_audit_parser_flush(struct vg_audit_parser *p);
 /* The socket overflowed: records were lost before we could read them. */

@@ -528,7 +528,9 @@ static void *reader_main(void *data)
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 	while (!atomic_load(&a->stop)) {
-		int n, pr = poll(&p, 1, 250);
+		/* Woken in time to end an event whose EOE never comes (audit-parse.h). */
+		int wait = vg_audit_parser_open_wait(a->parser);
+		int n, pr = poll(&p, 1, wait >= 0 && wait < 250 ? wait : 250);
 
 		if (pr <= 0) {
 			vg_audit_parser_age(a->parser);

@@ -47,11 +47,19 @@ struct user_entry {
 #define PARENT_CMD_MAX 2048
 
 /* What a process runs, from its last exec event: its children name it as their parent even
- * when it has exited by the time they are enriched. */
+ * when it has exited by the time they are enriched, and a file it wrote just before it exited
+ * is still put to its program. */
 struct parent_entry {
 	long long pid;
 	char *exe, *cmd;
+	long long uid;           /* -1: the exec event did not say */
+	int64_t exited_ms;       /* when its exit was seen; 0: it runs */
 };
+
+/* How long an exited process's program is still given to file events that name its pid: the
+ * file sensor reads the events after the writer closed the file, possibly after it exited.
+ * Short, so that a pid given again is not taken for the process that had it. */
+#define EXITED_ACTOR_MS 10000
 
 /* What /proc said of a parent the sensor did not see start (it started before the agent, or
  * forked without an exec), for its next children: a shell's loop starts thousands.  Keyed by
@@ -551,6 +559,20 @@ static struct parent_entry *parent_slot(struct vg_hash_cache *c, long long pid)
 	return &c->parents[(unsigned long long)pid % PARENT_SLOTS];
 }
 
+/* The uid of a process object (OCSF gives it as text), or -1. */
+static long long uid_of(const json_t *proc)
+{
+	const char *text = json_string_value(json_object_get(json_object_get(proc, "user"), "uid"));
+	char *end;
+	long long uid;
+
+	if (!text || !*text)
+		return -1;
+	errno = 0;
+	uid = strtoll(text, &end, 10);
+	return errno || *end || uid < 0 ? -1 : uid;
+}
+
 /* Remembers what pid runs since its exec (a collision replaces the older entry). */
 static void remember_exec(struct vg_hash_cache *c, const json_t *proc)
 {
@@ -570,19 +592,41 @@ static void remember_exec(struct vg_hash_cache *c, const json_t *proc)
 	e->pid = pid;
 	e->exe = strdup(exe);
 	e->cmd = cmd ? strndup(cmd, PARENT_CMD_MAX) : NULL;
+	e->uid = uid_of(proc);
+	e->exited_ms = 0;
 }
 
+/* Its exit: no longer anyone's parent, but still the writer of the files it closed last. */
 static void forget_pid(struct vg_hash_cache *c, long long pid)
 {
 	struct parent_entry *e = parent_slot(c, pid);
 
 	if (proc_parent_slot(c, pid)->pid == pid)
 		proc_parent_forget(proc_parent_slot(c, pid));
-	if (e->pid == pid) {
-		free(e->exe);
-		free(e->cmd);
-		memset(e, 0, sizeof(*e));
-	}
+	if (e->pid == pid && !e->exited_ms)
+		e->exited_ms = vg_time_ms();
+}
+
+/* The actor of a file event that exited before the file sensor could read /proc: its program,
+ * command line and user from its exec event (Sigma's Image and CommandLine of file_event). */
+static void actor_from_exec(struct vg_hash_cache *c, json_t *event)
+{
+	json_t *proc = json_object_get(json_object_get(event, "actor"), "process");
+	json_int_t pid = json_integer_value(json_object_get(proc, "pid"));
+	const struct parent_entry *known;
+
+	if (pid <= 0 || json_object_get(proc, "file"))
+		return;
+	known = parent_slot(c, pid);
+	if (known->pid != pid || !known->exe || (known->exited_ms && vg_time_ms() - known->exited_ms > EXITED_ACTOR_MS))
+		return;
+	json_object_set_new(proc, "file", vg_ocsf_file(known->exe, VG_FILE_TYPE_EXECUTABLE));
+	if (!json_object_get(proc, "name"))
+		json_object_set(proc, "name", json_object_get(json_object_get(proc, "file"), "name"));
+	if (known->cmd && !json_object_get(proc, "cmd_line"))
+		json_object_set_new(proc, "cmd_line", vg_ocsf_text(known->cmd));
+	if (known->uid >= 0 && !json_object_get(proc, "user"))
+		json_object_set_new(proc, "user", vg_ocsf_user(known->uid));
 }
 
 /* The parent of a process start, when the sensor named only its pid: its executable and
@@ -598,7 +642,7 @@ static void parent_info(struct vg_hash_cache *c, json_t *proc, int64_t launch_ms
 	if (ppid <= 0 || json_object_get(parent, "file"))
 		return;
 	known = parent_slot(c, ppid);
-	if (known->pid != ppid || !known->exe) {
+	if (known->pid != ppid || !known->exe || known->exited_ms) {
 		parent_details(c, parent, launch_ms, sensor_start);
 		return;
 	}
@@ -631,12 +675,14 @@ void vg_tel_enrich(struct vg_telemetry *tel, json_t *event)
 
 	if (!proc)
 		proc = json_object_get(json_object_get(event, "actor"), "process");
+	if (type == VG_TEL_FILE) {
+		actor_from_exec(tel->hashes, event);
+		file_types(event);
+	}
 	if (proc)
 		user_name(tel->hashes, json_object_get(proc, "user"));
 	if (type == VG_TEL_PROCESS && json_integer_value(json_object_get(event, "activity_id")) == 2)
 		forget_pid(tel->hashes, json_integer_value(json_object_get(proc, "pid")));
-	if (type == VG_TEL_FILE)
-		file_types(event);
 	if (!hints)
 		return;
 	json_incref(hints);

@@ -3,18 +3,25 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "json-weight.h"
 #include "telemetry/queue.h"
+
+/* Events weighed at once, before the lock is taken. */
+#define WEIGH_BATCH 256
 
 /* A ring buffer; its storage grows on demand up to cap so that an idle agent stays small. */
 struct vg_tq {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	json_t **ring;
+	size_t *weights;    /* each queued event's weight (json-weight.h), beside it in the ring */
 	size_t alloc, head, len, cap;
+	size_t bytes, max_bytes;
 	size_t want;        /* the waiting consumer is woken once this many are queued */
 	uint64_t dropped;
 	bool woken;
@@ -34,6 +41,7 @@ int vg_tq_new(struct vg_tq **out, size_t cap, int notify_fd)
 	pthread_cond_init(&q->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	q->cap = cap ? cap : 1;
+	q->max_bytes = SIZE_MAX;
 	q->want = 1;
 	q->notify_fd = notify_fd;
 	*out = q;
@@ -47,6 +55,7 @@ void vg_tq_free(struct vg_tq *q)
 	for (size_t i = 0; i < q->len; i++)
 		json_decref(q->ring[(q->head + i) % q->alloc]);
 	free(q->ring);
+	free(q->weights);
 	pthread_cond_destroy(&q->cond);
 	pthread_mutex_destroy(&q->lock);
 	free(q);
@@ -57,48 +66,71 @@ static bool grow(struct vg_tq *q)
 {
 	size_t n = q->alloc ? q->alloc * 2 : 64;
 	json_t **ring;
+	size_t *weights;
 
 	if (n > q->cap)
 		n = q->cap;
 	if (n <= q->alloc)
 		return false;
 	ring = malloc(n * sizeof(*ring));
-	if (!ring)
+	weights = malloc(n * sizeof(*weights));
+	if (!ring || !weights) {
+		free(ring);
+		free(weights);
 		return false;
-	for (size_t i = 0; i < q->len; i++)
+	}
+	for (size_t i = 0; i < q->len; i++) {
 		ring[i] = q->ring[(q->head + i) % q->alloc];
+		weights[i] = q->weights[(q->head + i) % q->alloc];
+	}
 	free(q->ring);
+	free(q->weights);
 	q->ring = ring;
+	q->weights = weights;
 	q->alloc = n;
 	q->head = 0;
 	return true;
 }
 
-/* Queues one event with the lock held; false when there is no room. */
-static bool put(struct vg_tq *q, json_t *ev)
+/* Queues one event of weight w with the lock held; false when there is no room (an event is
+ * always let into an empty queue, however heavy). */
+static bool put(struct vg_tq *q, json_t *ev, size_t w)
 {
-	if (q->len >= q->cap || (q->len == q->alloc && !grow(q))) {
+	if (q->len >= q->cap || (q->len && (q->bytes >= q->max_bytes || w > q->max_bytes - q->bytes)) ||
+	    (q->len == q->alloc && !grow(q))) {
 		q->dropped++;
 		return false;
 	}
 	q->ring[(q->head + q->len) % q->alloc] = ev;
+	q->weights[(q->head + q->len) % q->alloc] = w;
+	q->bytes += w;
 	q->len++;
 	return true;
 }
 
 size_t vg_tq_push_many(struct vg_tq *q, json_t **evs, size_t n)
 {
-	size_t queued = 0;
-	bool was_empty;
+	size_t queued = 0, weights[WEIGH_BATCH];
+	bool was_empty = false;
 
-	pthread_mutex_lock(&q->lock);
-	was_empty = q->len == 0;
-	for (size_t i = 0; i < n; i++) {
-		if (put(q, evs[i]))
-			queued++;
-		else
-			json_decref(evs[i]);
+	for (size_t at = 0; at < n; at += WEIGH_BATCH) {
+		size_t m = n - at < WEIGH_BATCH ? n - at : WEIGH_BATCH;
+
+		for (size_t i = 0; i < m; i++)
+			weights[i] = vg_json_weight(evs[at + i]);
+		pthread_mutex_lock(&q->lock);
+		was_empty = was_empty || q->len == 0;
+		for (size_t i = 0; i < m; i++) {
+			if (put(q, evs[at + i], weights[i]))
+				queued++;
+			else
+				json_decref(evs[at + i]);
+		}
+		if (at + m < n)
+			pthread_mutex_unlock(&q->lock);
 	}
+	if (!n)
+		return 0;
 	if (q->len >= q->want)
 		pthread_cond_signal(&q->cond);
 	pthread_mutex_unlock(&q->lock);
@@ -144,6 +176,7 @@ size_t vg_tq_pop_batch(struct vg_tq *q, json_t **out, size_t max, size_t want, u
 	}
 	q->woken = false;
 	while (n < max && q->len) {
+		q->bytes -= q->weights[q->head];
 		out[n++] = q->ring[q->head];
 		q->head = (q->head + 1) % q->alloc;
 		q->len--;
@@ -185,9 +218,20 @@ uint64_t vg_tq_dropped(struct vg_tq *q)
 	return n;
 }
 
-void vg_tq_set_cap(struct vg_tq *q, size_t cap)
+void vg_tq_set_cap(struct vg_tq *q, size_t cap, size_t max_bytes)
 {
 	pthread_mutex_lock(&q->lock);
 	q->cap = cap ? cap : 1;
+	q->max_bytes = max_bytes ? max_bytes : SIZE_MAX;
 	pthread_mutex_unlock(&q->lock);
+}
+
+size_t vg_tq_bytes(struct vg_tq *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->lock);
+	n = q->bytes;
+	pthread_mutex_unlock(&q->lock);
+	return n;
 }

@@ -2,7 +2,8 @@
 /*
  * A bounded queue of JSON events between threads.  A full queue refuses the event and
  * counts it as dropped, so memory stays bounded and a slow consumer never stalls a producer
- * (the audit reader must drain the kernel as fast as it can).
+ * (the audit reader must drain the kernel as fast as it can).  Bounded twice: in events, and
+ * in bytes (the events' weight, json-weight.h), since one event may hold megabytes.
  */
 #ifndef VIGIL_TELEMETRY_QUEUE_H
 #define VIGIL_TELEMETRY_QUEUE_H
@@ -14,8 +15,8 @@
 
 struct vg_tq;
 
-/* cap: most events held (>= 1).  notify_fd: an eventfd written on each push that makes the
- * queue non-empty, or -1. */
+/* cap: most events held (>= 1); no bound in bytes until vg_tq_set_cap.  notify_fd: an
+ * eventfd written on each push that makes the queue non-empty, or -1. */
 int vg_tq_new(struct vg_tq **out, size_t cap, int notify_fd);
 /* Frees the queue and every event still in it. */
 void vg_tq_free(struct vg_tq *q);
@@ -38,7 +39,10 @@ void vg_tq_wake(struct vg_tq *q);
 
 size_t vg_tq_length(struct vg_tq *q);
 uint64_t vg_tq_dropped(struct vg_tq *q);
-/* Changes the capacity (events already queued stay). */
-void vg_tq_set_cap(struct vg_tq *q, size_t cap);
+/* Changes the bounds: cap events, max_bytes of their weight (0: none); an event heavier than
+ * max_bytes still enters an empty queue.  Events already queued stay. */
+void vg_tq_set_cap(struct vg_tq *q, size_t cap, size_t max_bytes);
+/* The weight of the events queued. */
+size_t vg_tq_bytes(struct vg_tq *q);
 
 #endif

@@ -84,6 +84,9 @@ VG_INT_SETTING(VG_S_TELEMETRY_SPOOL_MAX_DAYS, .key = "telemetry.spool_max_days",
 	       .unit = N_("days"), .help = N_("Oldest event kept in the spool"));
 VG_INT_SETTING(VG_S_TELEMETRY_QUEUE_MAX_EVENTS, .key = "telemetry.queue_max_events", .def = "65536", .min = 1024,
 	       .max = 4194304, .help = N_("Events held in memory on their way to the spool before new ones are dropped"));
+VG_INT_SETTING(VG_S_TELEMETRY_QUEUE_MAX_MB, .key = "telemetry.queue_max_mb", .def = "32", .min = 1, .max = 4096,
+	       .unit = N_("MiB"),
+	       .help = N_("Memory each queue of events on their way to the spool may hold before new ones are dropped"));
 VG_INT_SETTING(VG_S_TELEMETRY_HASH_MAX_MB, .key = "telemetry.hash_max_mb", .def = "200", .min = 0, .max = 65536,
 	       .unit = N_("MiB"), .help = N_("Largest file whose SHA-256 and MD5 are computed (0: none)"));
 
@@ -99,6 +102,7 @@ static const struct vg_setting_def *const setting_defs[] = {
 	VG_SETTING_DEF(VG_S_TELEMETRY_SPOOL_MAX_MB),
 	VG_SETTING_DEF(VG_S_TELEMETRY_SPOOL_MAX_DAYS),
 	VG_SETTING_DEF(VG_S_TELEMETRY_QUEUE_MAX_EVENTS),
+	VG_SETTING_DEF(VG_S_TELEMETRY_QUEUE_MAX_MB),
 	VG_SETTING_DEF(VG_S_TELEMETRY_HASH_MAX_MB),
 	NULL,
 };
@@ -410,14 +414,27 @@ static void apply_file_settings(struct vg_telemetry *tel)
 	}
 }
 
+/* The bounds of the queues between the collectors and the spool: events and bytes, each. */
+static void apply_queue_caps(struct vg_telemetry *tel)
+{
+	const struct vg_settings *s = tel->agent->settings;
+	size_t events = (size_t)vg_setting_int(s, VG_S_TELEMETRY_QUEUE_MAX_EVENTS);
+	size_t bytes = (size_t)vg_setting_int(s, VG_S_TELEMETRY_QUEUE_MAX_MB) << 20;
+
+	vg_spooler_set_caps(tel->agent->spooler, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
+			    (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400, events, bytes);
+	if (tel->in)
+		vg_tq_set_cap(tel->in, events, bytes);
+	if (tel->out)
+		vg_tq_set_cap(tel->out, events, bytes);
+}
+
 static void apply_settings(struct vg_telemetry *tel)
 {
 	const struct vg_settings *s = tel->agent->settings;
 
 	apply_file_settings(tel);
-	vg_spooler_set_caps(tel->agent->spooler, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
-			    (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
-			    (size_t)vg_setting_int(s, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
+	apply_queue_caps(tel);
 	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_setting_int(s, VG_S_TELEMETRY_HASH_MAX_MB) << 20);
 	apply_sensor(tel, tel->files_watching);
 }
@@ -506,9 +523,6 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 		r = vg_error_set(err, r, N_("out of memory"));
 		goto fail;
 	}
-	vg_spooler_set_caps(agent->spooler, (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_MB) << 20,
-			    (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_SPOOL_MAX_DAYS) * 86400,
-			    (size_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_QUEUE_MAX_EVENTS));
 	vg_event_set_sink(agent, sink, tel);
 	if ((r = vg_tel_exclusions_open(&tel->excl, agent->store, err)) < 0)
 		goto fail;
@@ -524,6 +538,7 @@ static int telemetry_start(struct vg_agent *agent, struct vg_error *err)
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto fail;
 	}
+	apply_queue_caps(tel);
 	atomic_store(&tel->hash_max_bytes, (uint64_t)vg_setting_int(agent->settings, VG_S_TELEMETRY_HASH_MAX_MB) << 20);
 	if ((r = -pthread_create(&tel->enrich_thread, NULL, enrich_main, tel)) < 0) {
 		r = vg_error_set(err, r, N_("cannot start the enrichment thread: %s"), strerror(-r));
@@ -606,10 +621,11 @@ static json_t *telemetry_status(struct vg_agent *agent)
 		json_object_set_new(rates, vg_tel_type_name(t), json_real(tel->rate[t]));
 		json_object_set_new(counts, vg_tel_type_name(t), json_integer((json_int_t)tel->emitted[t]));
 	}
-	st = json_pack("{s:b, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	st = json_pack("{s:b, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		       "available", 1, "events", counts, "rates_per_s", rates,
 		       "stored", (json_int_t)ws.stored, "queued", (json_int_t)(ws.queued + vg_tq_length(tel->in) +
 									  vg_tq_length(tel->out)),
+		       "queued_bytes", (json_int_t)(ws.queued_bytes + vg_tq_bytes(tel->in) + vg_tq_bytes(tel->out)),
 		       "queue_dropped", (json_int_t)(ws.queue_dropped + vg_tq_dropped(tel->in) + vg_tq_dropped(tel->out)),
 		       "spool_dropped", (json_int_t)ws.spool_dropped,
 		       "write_errors", (json_int_t)ws.errors,

@@ -15,6 +15,7 @@ extern const struct vg_str_setting VG_S_TELEMETRY_FILE_BACKEND[1];
 extern const struct vg_int_setting VG_S_TELEMETRY_SPOOL_MAX_MB[1];
 extern const struct vg_int_setting VG_S_TELEMETRY_SPOOL_MAX_DAYS[1];
 extern const struct vg_int_setting VG_S_TELEMETRY_QUEUE_MAX_EVENTS[1];
+extern const struct vg_int_setting VG_S_TELEMETRY_QUEUE_MAX_MB[1];
 extern const struct vg_int_setting VG_S_TELEMETRY_HASH_MAX_MB[1];
 
 #endif

@@ -812,37 +812,12 @@ static bool add_need(struct sg_arena *a, const char ***v, size_t *n, const char 
 	return true;
 }
 
-static bool is_field(const struct vg_sigma_set *set, const struct sg_item *it, const char *name)
-{
-	return it->field >= 0 && strcmp(set->fields[it->field].sigma, name) == 0;
-}
-
-/* Does one alternative (an AND of items) require the record's key to be one of the exact
- * values it lists?  Every value of its positive key item is an exact string as written. */
-static bool conj_requires_key(const struct vg_sigma_set *set, const struct sg_conj *c)
-{
-	for (size_t k = 0; k < c->n; k++) {
-		const struct sg_item *it = &c->items[k];
-		bool exact = it->ngroups > 0;
-
-		if (it->neg || it->null_ok || !is_field(set, it, "key"))
-			continue;
-		for (size_t g = 0; g < it->ngroups; g++) {
-			exact = exact && it->groups[g].n > 0;
-			for (size_t t = 0; t < it->groups[g].n; t++)
-				exact = exact && it->groups[g].alts[t].kind == SG_T_EXACT && it->groups[g].alts[t].orig;
-		}
-		if (exact)
-			return true;
-	}
-	return false;
-}
-
 /* What the auditd rules read: the exact values of type, SYSCALL/syscall and key.  A record
  * that none of these lists names is neither built nor handed to the rules, so the lists must
  * name every record a loaded rule can match:
  * - a rule not restricted to some types by its condition (sg_prefilter_restricts_type) wants
- *   every type (any_type);
+ *   the types of the records that hold the fields it reads (sg_rule_audit_types: a4 is in
+ *   EXECVE records only), or every type (any_type) when its fields do not tell;
  * - otherwise a matching record matches an alternative that holds a positive type item.  When
  *   that alternative also requires the record's key to be one of exact values, the record is
  *   named by its key already, and the type is left out: a rule such as type SYSCALL and key
@@ -859,8 +834,14 @@ static int audit_needs(struct vg_sigma_set *set)
 
 		if (r->corr || r->source != VG_SIGMA_SRC_AUDITD || !r->evaluated)
 			continue;
-		if (!sg_prefilter_restricts_type(set, r))
-			nd->any_type = true;
+		if (!sg_prefilter_restricts_type(set, r)) {
+			struct sg_typeset ts = sg_rule_audit_types(set, r);
+
+			nd->any_type = nd->any_type || ts.all;
+			for (size_t t = 0; t < ts.n && !ts.all; t++)
+				if (!add_need(&set->arena, &types, &nd->ntypes, ts.v[t], true))
+					return -ENOMEM;
+		}
 		for (size_t s = 0; s < r->nsels; s++)
 			for (size_t a = 0; a < r->sels[s].n; a++)
 				for (size_t k = 0; k < r->sels[s].alts[a].n; k++) {
@@ -869,7 +850,7 @@ static int audit_needs(struct vg_sigma_set *set)
 
 					if (it->field < 0 || it->neg)
 						continue;
-					if (is_field(set, it, "type") && conj_requires_key(set, &r->sels[s].alts[a]))
+					if (sg_item_is_field(set, it, "type") && sg_conj_requires_key(set, &r->sels[s].alts[a]))
 						continue;
 					f = set->fields[it->field].sigma;
 					for (size_t g = 0; g < it->ngroups; g++)

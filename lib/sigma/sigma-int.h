@@ -363,6 +363,21 @@ void sg_prefilter_free(struct vg_sigma_set *set);
 /* Whether an auditd rule can only match records of types it names. */
 bool sg_prefilter_restricts_type(const struct vg_sigma_set *set, const struct vg_sigma_rule *r);
 
+/* --- audit-types.c: the audit record types an auditd rule can match --- */
+#define SG_TYPESET_MAX 16
+struct sg_typeset {
+	bool all;                    /* any type (then v is unused) */
+	const char *v[SG_TYPESET_MAX];
+	size_t n;
+};
+
+struct sg_typeset sg_rule_audit_types(const struct vg_sigma_set *set, const struct vg_sigma_rule *r);
+/* Does one alternative (an AND of items) require the record's key to be one of the exact
+ * values it lists?  Every value of its positive key item is an exact string as written. */
+bool sg_conj_requires_key(const struct vg_sigma_set *set, const struct sg_conj *c);
+/* Whether the item tests the field of this Sigma name. */
+bool sg_item_is_field(const struct vg_sigma_set *set, const struct sg_item *it, const char *name);
+
 /* The candidates of an event of one source: calls back for each guarded field to get its
  * lowered values, marks rules in stamp[] with gen. */
 struct sg_matcher_fields;

@@ -146,6 +146,7 @@ static void test_agent_registry_keeps_every_setting(void **state)
 		{ "telemetry.spool_max_mb", VG_SETTING_INT, "512", 1, 1048576 },
 		{ "telemetry.spool_max_days", VG_SETTING_INT, "21", 1, 3650 },
 		{ "telemetry.queue_max_events", VG_SETTING_INT, "65536", 1024, 4194304 },
+		{ "telemetry.queue_max_mb", VG_SETTING_INT, "32", 1, 4096 },
 		{ "telemetry.hash_max_mb", VG_SETTING_INT, "200", 0, 65536 },
 		{ "isolation.auto_release_hours", VG_SETTING_INT, "0", 0, 9999 },
 		{ "isolation.release_after_no_contact_hours", VG_SETTING_INT, "0", 0, 9999 },

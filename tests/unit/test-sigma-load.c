@@ -412,6 +412,57 @@ static void audit_needs_keys(void **state)
 	vg_sigma_set_free(set);
 }
 
+/* Without a type, the fields a rule reads tell the records it can match. */
+static void audit_needs_fields(void **state)
+{
+	static const struct {
+		const char *sel, *cond;
+		bool any;
+		const char *types; /* expected, sorted, comma-separated */
+	} cases[] = {
+		/* a4 and beyond: EXECVE arguments only */
+		{ "    sel:\n        a4|startswith: '--cpu'\n", "sel", false, "EXECVE" },
+		/* a1 is also the SYSCALL record's second argument, in hex: a literal that is not hex
+		 * cannot be one */
+		{ "    sel:\n        a1|startswith: '--cpu'\n", "sel", false, "EXECVE" },
+		{ "    sel:\n        a1: '7ffd'\n", "sel", false, "EXECVE,SYSCALL" },
+		/* the coin miner rule's shape: 1 of seven argument selections */
+		{ "    c1:\n        a1|startswith: '--cpu'\n    c7:\n        a7|startswith: '--cpu'\n", "1 of c*", false,
+		  "EXECVE" },
+		{ "    sel:\n        cwd|endswith: '/tmp'\n        argc: 3\n", "sel", false, "" },
+		{ "    sel:\n        - cwd: '/tmp'\n        - argc: 3\n", "sel", false, "CWD,EXECVE" },
+		/* a field of any record, a negation, a null or an existence test: every type */
+		{ "    sel:\n        a4: x\n    other:\n        exe: /bin/cat\n", "sel or other", true, "" },
+		{ "    sel:\n        a4: x\n", "not sel", true, "" },
+		{ "    sel:\n        a4: null\n", "sel", true, "" },
+		{ "    sel:\n        a4|exists: true\n", "sel", true, "" },
+		/* and narrows: the type of one side bounds the other's */
+		{ "    sel:\n        a4: x\n    other:\n        exe: /bin/cat\n", "sel and other", false, "EXECVE" },
+	};
+	char yaml[768];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vg_sigma_audit_needs nd;
+		struct vg_sigma_set *set;
+		char got[128] = "";
+
+		snprintf(yaml, sizeof(yaml), "title: n\nlogsource:\n    service: auditd\ndetection:\n%s    condition: %s\n",
+			 cases[i].sel, cases[i].cond);
+		set = load(yaml, 1);
+		vg_sigma_set_audit_needs(set, &nd);
+		for (const char *want = "CWD\0EXECVE\0SYSCALL\0"; *want; want += strlen(want) + 1)
+			for (size_t t = 0; t < nd.ntypes; t++)
+				if (strcmp(nd.types[t], want) == 0)
+					snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", *got ? "," : "", want);
+		if (nd.any_type != cases[i].any || (!cases[i].any && strcmp(got, cases[i].types) != 0) ||
+		    (!cases[i].any && nd.ntypes != (size_t)(*cases[i].types ? 1 + (strchr(cases[i].types, ',') != NULL) : 0)))
+			fail_msg("case %zu: any_type %d, types \"%s\" (%zu); expected any_type %d, \"%s\"", i, nd.any_type,
+				 got, nd.ntypes, cases[i].any, cases[i].types);
+		vg_sigma_set_free(set);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +478,7 @@ int main(void)
 		cmocka_unit_test(correlation_syntax),
 		cmocka_unit_test(audit_needs),
 		cmocka_unit_test(audit_needs_keys),
+		cmocka_unit_test(audit_needs_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

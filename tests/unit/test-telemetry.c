@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Telemetry parts that need no kernel: the bounded queue, exclusion rules and their matching,
- * and the hash cache. */
+ * the hash cache, enrichment, and the grouping of audit records into events. */
 #include "config.h"
 
 #include <errno.h>
@@ -17,9 +17,12 @@
 
 #include "clock.h"
 #include "store.h"
+#include "telemetry/audit-parse.h"
+#include "telemetry/audit-records.h"
 #include "telemetry/enrich.h"
 #include "telemetry/exclusions.h"
 #include "telemetry/queue.h"
+#include "telemetry/stage.h"
 #include "telemetry/telemetry.h"
 #include "vigil/error.h"
 
@@ -42,6 +45,48 @@ static void test_queue_bounded(void **state)
 		json_decref(out[i]);
 	/* Empty: a wait ends at its timeout. */
 	assert_int_equal(vg_tq_pop(q, out, 8, 20), 0);
+	vg_tq_free(q);
+}
+
+/* An event with a long command line: about size bytes. */
+static json_t *heavy_event(size_t size)
+{
+	char *cmd = malloc(size + 1);
+	json_t *e;
+
+	assert_non_null(cmd);
+	memset(cmd, 'x', size);
+	cmd[size] = '\0';
+	e = json_pack("{s:i, s:{s:s}}", "class_uid", 1007, "process", "cmd_line", cmd);
+	free(cmd);
+	return e;
+}
+
+/* Bounded in bytes too: heavy events fill the queue long before its count does; one heavier
+ * than the bound still enters an empty queue; what is popped is no longer counted. */
+static void test_queue_bounded_bytes(void **state)
+{
+	struct vg_tq *q;
+	json_t *out[64], *evs[20];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(vg_tq_new(&q, 1000, -1), 0);
+	vg_tq_set_cap(q, 1000, 64 * 1024);
+	for (int i = 0; i < 20; i++)
+		evs[i] = heavy_event(10 * 1024);
+	assert_int_equal(vg_tq_push_many(q, evs, 20), 6);
+	assert_int_equal(vg_tq_dropped(q), 14);
+	assert_true(vg_tq_bytes(q) > 60 * 1024 && vg_tq_bytes(q) <= 64 * 1024);
+	n = vg_tq_pop(q, out, 64, 0);
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i < n; i++)
+		json_decref(out[i]);
+	assert_int_equal(vg_tq_bytes(q), 0);
+	assert_true(vg_tq_push(q, heavy_event(100 * 1024)));
+	/* Past the bound now: even the lightest event waits for room. */
+	assert_false(vg_tq_push(q, json_integer(1)));
+	assert_int_equal(vg_tq_length(q), 1);
 	vg_tq_free(q);
 }
 
@@ -246,13 +291,168 @@ static void test_parent_from_proc(void **state)
 	vg_hash_cache_free(tel.hashes);
 }
 
+static const char *actor_str(json_t *e, const char *a, const char *b)
+{
+	json_t *v = json_object_get(json_object_get(json_object_get(e, "actor"), "process"), a);
+
+	return json_string_value(b ? json_object_get(v, b) : v);
+}
+
+/* A file written by pid, as the file sensor reports it once the writer is gone from /proc. */
+static json_t *write_by(pid_t pid)
+{
+	return json_pack("{s:i, s:i, s:I, s:{s:{s:I, s:s}}, s:{s:s}}", "class_uid", 1001, "activity_id", 3, "time",
+			 (json_int_t)vg_time_ms(), "actor", "process", "pid", (json_int_t)pid, "name", "wget", "file",
+			 "path", "/nonexistent/vigil-test/file");
+}
+
+/* A program that wrote a file and exited before the file sensor read /proc is still named as
+ * the writer, from its exec event; its exit makes it nobody's parent. */
+static void test_file_actor_after_exit(void **state)
+{
+	struct vg_telemetry tel = { 0 };
+	pid_t gone;
+	int status;
+	json_t *e;
+
+	(void)state;
+	assert_int_equal(vg_hash_cache_new(&tel.hashes, 16), 0);
+	atomic_init(&tel.hash_max_bytes, 0);
+	/* A pid that no process has now. */
+	gone = fork();
+	assert_true(gone >= 0);
+	if (gone == 0)
+		_exit(0);
+	assert_int_equal(waitpid(gone, &status, 0), gone);
+	/* Unknown pid: nothing to add. */
+	e = write_by(gone);
+	vg_tel_enrich(&tel, e);
+	assert_null(actor_str(e, "file", "path"));
+	json_decref(e);
+	e = json_pack("{s:i, s:i, s:I, s:{s:I, s:{s:s}, s:s, s:{s:s}}, s:{}}", "class_uid", 1007, "activity_id", 1,
+		      "time", (json_int_t)vg_time_ms(), "process", "pid", (json_int_t)gone, "file", "path",
+		      "/usr/bin/wget", "cmd_line", "wget -O /tmp/x http://192.0.2.1/", "user", "uid", "65534", "_vg");
+	vg_tel_enrich(&tel, e);
+	json_decref(e);
+	e = json_pack("{s:i, s:i, s:{s:I, s:{s:s}}}", "class_uid", 1007, "activity_id", 2, "process", "pid",
+		      (json_int_t)gone, "user", "uid", "65534");
+	vg_tel_enrich(&tel, e);
+	json_decref(e);
+	e = write_by(gone);
+	vg_tel_enrich(&tel, e);
+	assert_string_equal(actor_str(e, "file", "path"), "/usr/bin/wget");
+	assert_string_equal(actor_str(e, "cmd_line", NULL), "wget -O /tmp/x http://192.0.2.1/");
+	assert_string_equal(actor_str(e, "user", "uid"), "65534");
+	assert_string_equal(actor_str(e, "name", NULL), "wget");
+	json_decref(e);
+	/* Exited: not the parent of a later launch that names its pid. */
+	e = launch_of_child(gone, 0);
+	vg_tel_enrich(&tel, e);
+	assert_null(parent_str(e, "file", "path"));
+	json_decref(e);
+	vg_hash_cache_free(tel.hashes);
+}
+
+/* feed: one record, its stamp made of the current time (libauparse ages events by it). */
+static void feed(struct vg_audit_parser *p, int type, unsigned serial, const char *fields)
+{
+	char text[1024];
+	int64_t now = vg_time_ms();
+
+	snprintf(text, sizeof(text), "audit(%lld.%03lld:%u): %s", (long long)(now / 1000), (long long)(now % 1000),
+		 serial, fields);
+	vg_audit_parser_record(p, type, text, strlen(text));
+}
+
+static void feed_exec(struct vg_audit_parser *p, unsigned serial, int pid)
+{
+	char syscall[512];
+
+	snprintf(syscall, sizeof(syscall),
+		 "arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=0 ppid=1 pid=%d auid=0 uid=0 "
+		 "gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm=\"true\" exe=\"/usr/bin/true\" "
+		 "key=\"vigil\"",
+		 pid);
+	feed(p, 1300, serial, syscall);
+	feed(p, 1309, serial, "argc=1 a0=\"true\"");
+	feed(p, 1320, serial, "");
+}
+
+/* The process start of pid among the events handed over, or NULL (the events are freed). */
+static bool handed_exec(struct vg_telemetry *tel, int pid, size_t *records_of_it)
+{
+	json_t *out[64];
+	size_t n;
+	bool found = false;
+
+	while ((n = vg_tq_pop(tel->in, out, 64, 0)) > 0)
+		for (size_t i = 0; i < n; i++) {
+			json_t *proc = json_object_get(out[i], "process");
+
+			if (json_integer_value(json_object_get(out[i], "class_uid")) == 1007 &&
+			    json_integer_value(json_object_get(proc, "pid")) == pid) {
+				found = true;
+				if (records_of_it)
+					*records_of_it = json_array_size(
+						json_object_get(json_object_get(out[i], "unmapped"), "audit"));
+			}
+			json_decref(out[i]);
+		}
+	return found;
+}
+
+/* A record the kernel sends alone (no EOE) no longer holds the events after it for libauparse's
+ * seconds of aging: it is ended once a system call's records would have come; a record of a
+ * system call's event that comes before its SYSCALL record stays in that event. */
+static void test_audit_standalone_record(void **state)
+{
+	static const char *const types[] = { "NETFILTER_CFG", "SYSCALL", "EXECVE" };
+	struct vg_tel_audit_wants wants = { .types = types, .ntypes = 3 };
+	struct vg_telemetry tel = { .self = -1 };
+	struct vg_audit_parser *p;
+	size_t records = 0;
+	int wait;
+
+	(void)state;
+	assert_int_equal(vg_tq_new(&tel.in, 1024, -1), 0);
+	assert_int_equal(vg_audit_records_new(&tel.records), 0);
+	assert_int_equal(vg_audit_records_set(tel.records, &wants), 0);
+	assert_int_equal(vg_audit_parser_new(&p, &tel), 0);
+	assert_int_equal(vg_audit_parser_open_wait(p), -1);
+	feed(p, 1325, 700, "table=vigil:1 family=1 entries=1 op=nft_register_table pid=1 comm=\"nft\"");
+	feed_exec(p, 701, 4701);
+	vg_audit_parser_age(p);
+	wait = vg_audit_parser_open_wait(p);
+	assert_true(wait >= 0 && wait <= 1000);
+	/* The parser says when the lone record's event ends: then the exec after it is out. */
+	while ((wait = vg_audit_parser_open_wait(p)) > 0)
+		usleep((useconds_t)wait * 1000);
+	vg_audit_parser_age(p);
+	assert_true(handed_exec(&tel, 4701, NULL));
+	assert_int_equal(vg_audit_parser_open_wait(p), -1);
+	/* A record written while the call runs, its SYSCALL and EOE right after: one event. */
+	feed(p, 1325, 702, "table=vigil:2 family=1 entries=1 op=nft_register_chain pid=4702 comm=\"nft\"");
+	feed_exec(p, 702, 4702);
+	vg_audit_parser_age(p);
+	assert_true(handed_exec(&tel, 4702, &records));
+	assert_int_equal(records, 3);
+	assert_int_equal(vg_audit_parser_open_wait(p), -1);
+	vg_audit_parser_free(p);
+	vg_audit_records_free(tel.records);
+	handed_exec(&tel, 0, NULL);
+	vg_tq_free(tel.in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_queue_bounded),
+		cmocka_unit_test(test_queue_bounded_bytes),
 		cmocka_unit_test(test_exclusions),
 		cmocka_unit_test(test_hash_cache),
 		cmocka_unit_test(test_parent_from_proc),
+		cmocka_unit_test(test_file_actor_after_exit),
+		cmocka_unit_test(test_audit_standalone_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
