@@ -115,8 +115,9 @@ struct vg_agent {
 	const struct vg_proto_command *(*extra_find)(const char *name);
 	vg_agent_handler_fn extra_dispatch;
 	/* A pause point of the test agent, called by task threads between a check and an action
-	 * (tasks/executors.h): only the test agent sets it. */
-	void (*task_pause)(const char *point);
+	 * (tasks/executors.h) and by the loop where a race is tested (scan/service.c): only the
+	 * test agent sets it. */
+	void (*test_pause)(const char *point);
 	char id[40];                      /* stable agent id (UUID), see identity.c */
 	char hostname[256];
 	void (*event_sink)(struct vg_agent *agent, json_t *event, void *data); /* events.h */

@@ -39,6 +39,8 @@ struct reply {
 	json_t *result;
 	json_t *documents;              /* what the request carries */
 	json_t *watches;                /* the armed documents after the change */
+	struct vg_sandbox *sandbox;     /* where ioc.watch's documents are parsed */
+	struct vg_sandbox_limits limits;
 	int rc;
 	unsigned limit;
 	int64_t since;
@@ -372,7 +374,8 @@ static void watch_work(struct vg_det_db *db, void *data)
 								 "each document needs a file name and a content"));
 			continue;
 		}
-		if (vg_det_watch_load(&w, id, file, content, json_string_length(json_object_get(doc, "content")), &err) < 0 ||
+		if (vg_det_watch_load(&w, r->sandbox, &r->limits, id, file, content,
+				      json_string_length(json_object_get(doc, "content")), &err) < 0 ||
 		    vg_det_db_add_watch(db, w.id, w.file, content, r->request_id[0] ? "server" : "local", r->uid, &err) < 0) {
 			json_array_append_new(refused, json_pack("{s:s, s:s, s:o}", "file", file, "error", err.message,
 								 "error_json", vg_ctl_error_json(&err)));
@@ -449,6 +452,8 @@ static int arm(struct vg_detect *d, struct reply *r, json_t *documents, struct v
 		return vg_error_set(err, -E2BIG, N_("at most %s OpenIOC documents may be armed"), "64");
 	}
 	r->documents = json_incref(documents);
+	r->sandbox = d->agent->sandbox;
+	vg_agent_sandbox_limits(d->agent, &r->limits);
 	return deferred(d, r, watch_work, watch_done, err);
 }
 

@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include "agent.h"
+#include "sandbox.h"
 #include "vigil/ioc.h"
 #include "vigil/sigma.h"
 
@@ -77,6 +78,8 @@ struct vg_det_build {
 	size_t ndisabled;
 	json_t *watches;                /* [{id, file, document}] */
 	uint64_t generation;
+	struct vg_sandbox *sandbox;     /* where the watches' documents are parsed */
+	struct vg_sandbox_limits limits;
 };
 
 void vg_det_build_free(struct vg_det_build *b);
@@ -91,9 +94,10 @@ json_t *vg_det_rule_summary(const struct vg_det_rules *r, const struct vg_sigma_
 json_t *vg_det_rule_detail(const struct vg_det_rules *r, const struct vg_sigma_rule *rule);
 json_t *vg_det_rejects_json(const struct vg_sigma_set *set, size_t max);
 json_t *vg_det_watches_json(const struct vg_det_rules *r);
-/* Loads one OpenIOC document for live evaluation; fills w. */
-int vg_det_watch_load(struct vg_det_watch *w, const char *id, const char *file, const char *document, size_t len,
-		      struct vg_error *err);
+/* Loads one OpenIOC document for live evaluation, parsed in the parser sandbox sb (on a
+ * worker: it waits for the sandbox); fills w. */
+int vg_det_watch_load(struct vg_det_watch *w, struct vg_sandbox *sb, const struct vg_sandbox_limits *limits,
+		      const char *id, const char *file, const char *document, size_t len, struct vg_error *err);
 void vg_det_watch_free(struct vg_det_watch *w);
 
 /*

@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "detect/detect.h"
+#include "scan/check.h"
 #include "nls.h"
 #include "vigil/error.h"
 
@@ -58,14 +59,15 @@ void vg_det_build_free(struct vg_det_build *b)
 	free(b);
 }
 
-int vg_det_watch_load(struct vg_det_watch *w, const char *id, const char *file, const char *document, size_t len,
-		      struct vg_error *err)
+int vg_det_watch_load(struct vg_det_watch *w, struct vg_sandbox *sb, const struct vg_sandbox_limits *limits,
+		      const char *id, const char *file, const char *document, size_t len, struct vg_error *err)
 {
 	struct vg_ioc_info info;
 	int r;
 
 	memset(w, 0, sizeof(*w));
-	if ((r = vg_ioc_load_memory(document, len, file, NULL, &w->ioc, err)) < 0)
+	/* The agent parses no OpenIOC document itself (doc/security.md). */
+	if ((r = vg_scan_load_sandboxed(sb, limits, file, document, len, NULL, &w->ioc, err)) < 0)
 		return r;
 	vg_ioc_get_info(w->ioc, &info);
 	w->process = vg_ioc_needs_doc(w->ioc, VG_IOC_DOC_PROCESS);
@@ -141,8 +143,9 @@ int vg_det_rules_build(const struct vg_det_build *b, struct vg_det_rules **out, 
 		if (!doc)
 			continue;
 		/* Checked when armed; one that no longer loads (a newer engine's limits) is left out. */
-		if (vg_det_watch_load(&r->watches[r->nwatches], json_string_value(json_object_get(w, "id")),
-				      json_string_value(json_object_get(w, "file")), doc, strlen(doc), &werr) == 0)
+		if (vg_det_watch_load(&r->watches[r->nwatches], b->sandbox, &b->limits,
+				      json_string_value(json_object_get(w, "id")), json_string_value(json_object_get(w, "file")),
+				      doc, strlen(doc), &werr) == 0)
 			r->nwatches++;
 		else
 			json_array_append_new(r->inputs, json_pack("{s:O, s:s}", "watch", json_object_get(w, "id"),

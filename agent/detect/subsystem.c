@@ -284,6 +284,8 @@ static void start_load(struct vg_detect *d)
 		goto oom;
 	l->build = b;
 	b->generation = ++d->generation;
+	b->sandbox = d->agent->sandbox;
+	vg_agent_sandbox_limits(d->agent, &b->limits);
 	if ((n = list_items(vg_setting_list(d->agent->settings, VG_S_DETECTION_RULES_DIRS), b->dirs, VG_DET_MAX_DIRS)) < 0)
 		goto oom;
 	b->ndirs = (size_t)n;

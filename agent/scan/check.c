@@ -4,17 +4,20 @@
  * comes back is believed only as far as it is checked here.  The worker may have been taken
  * over by the document it parsed, so its answer is read like any input from outside: each
  * field of the report by name, type and size, the terms against the agent's own table, the
- * rest dropped.
+ * rest dropped.  A scan's documents and the live indicators come back as a tree
+ * (vg_scan_load_sandboxed), which vg_ioc_load_tree checks the same way.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctl-server.h"
 #include "nls.h"
 #include "scan/check.h"
 #include "vigil/ioc.h"
+#include "worker/frame.h"
 
 #define MAX_TEXT 4096           /* an id, a description */
 #define MAX_MESSAGES 64         /* defects, warnings (the engine keeps 64 of each) */
@@ -152,4 +155,92 @@ json_t *vg_scan_check_sandboxed(struct vg_sandbox *sb, const struct vg_sandbox_l
 	json_decref(header);
 	json_decref(reply);
 	return entry;
+}
+
+int vg_scan_load_sandboxed(struct vg_sandbox *sb, const struct vg_sandbox_limits *limits, const char *file,
+			   const char *content, size_t len, const struct vg_ioc_regex *regex, struct vg_ioc **ioc,
+			   struct vg_error *err)
+{
+	json_t *header = json_pack("{s:s, s:s}", "op", "ioc.tree", "file", file), *reply = NULL;
+	const json_t *loaded;
+	int r;
+
+	*ioc = NULL;
+	if (!header)
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	if ((r = vg_sandbox_call(sb, limits, header, content, len, &reply, err)) < 0)
+		goto out;
+	loaded = json_object_get(reply, "loaded");
+	if (json_is_true(loaded) && json_is_object(json_object_get(reply, "tree")))
+		r = vg_ioc_load_tree(json_object_get(reply, "tree"), file, NULL, regex, ioc, err);
+	else if (json_is_false(loaded) && checked_error(json_object_get(reply, "error"), err))
+		r = err->code;
+	else
+		r = vg_error_set(err, -EPROTO, N_("the parser sandbox gave a malformed answer about %s"), file);
+out:
+	json_decref(header);
+	json_decref(reply);
+	return r;
+}
+
+/* The values in the payload: each a 4-byte length and its bytes. */
+static unsigned char *regex_payload(const char *const *values, const size_t *lens, size_t n, size_t *len)
+{
+	unsigned char *p;
+	size_t total = 0, at = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (lens[i] > VG_FRAME_REQUEST_MAX || total > VG_FRAME_REQUEST_MAX)
+			return NULL;
+		total += 4 + lens[i];
+	}
+	if (total > VG_FRAME_REQUEST_MAX || !(p = malloc(total ? total : 1)))
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		vg_frame_put32(p + at, (uint32_t)lens[i]);
+		memcpy(p + at + 4, values[i], lens[i]);
+		at += 4 + lens[i];
+	}
+	*len = total;
+	return p;
+}
+
+int vg_scan_regex_sandboxed(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
+			    uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
+			    enum vg_ioc_truth *out)
+{
+	struct vg_scan_regex *rx = data;
+	json_t *header = NULL, *reply = NULL;
+	unsigned char *payload;
+	const char *results;
+	struct vg_error err;
+	size_t len = 0;
+	int r;
+
+	vg_error_clear(&err);
+	if (!(payload = regex_payload(values, lens, n, &len)))
+		return -EFBIG;
+	header = json_pack("{s:s, s:s%, s:b, s:I, s:I, s:I}", "op", "regex.match", "pattern", pattern, plen,
+			   "preserve_case", preserve_case, "match_limit", (json_int_t)match_limit, "depth_limit",
+			   (json_int_t)depth_limit, "count", (json_int_t)n);
+	if (!header) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if ((r = vg_sandbox_call(rx->sandbox, &rx->limits, header, payload, len, &reply, &err)) < 0)
+		goto out;
+	/* One character a value, nothing else: the worker's answer is believed no further. */
+	results = json_string_value(json_object_get(reply, "results"));
+	if (!results || strlen(results) != n || strspn(results, "10?") != n) {
+		r = json_is_object(json_object_get(reply, "error")) ? -EINVAL : -EPROTO;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = results[i] == '1' ? VG_IOC_TRUE : results[i] == '0' ? VG_IOC_FALSE : VG_IOC_UNKNOWN;
+	r = 0;
+out:
+	json_decref(header);
+	json_decref(reply);
+	free(payload);
+	return r;
 }

@@ -89,7 +89,11 @@ struct scan_job {
 	json_int_t req_id;
 	struct vg_ctl_server *ctl;
 	struct vg_ioc_scan scan;
-	json_t *docs;                       /* the request's documents, parsed on the worker */
+	json_t *docs;                       /* the request's documents, parsed in the parser sandbox */
+	struct vg_sandbox *sandbox;
+	struct vg_sandbox_limits limits;    /* from the settings, read on the loop */
+	struct vg_scan_regex regex_ctx;     /* `matches` tests go to the sandbox too */
+	struct vg_ioc_regex regex;
 	struct vg_ioc **iocs;
 	char **files;
 	json_t *failed;                     /* reports of the documents not used */
@@ -282,7 +286,8 @@ static int add_one(const char *file, const char *content, size_t len, void *data
 	struct vg_ioc *ioc;
 	struct vg_error e;
 	vg_error_clear(&e);
-	if (vg_ioc_load_memory(content, len, file, NULL, &ioc, &e) < 0) {
+	/* Parsed in the sandbox; what comes back is checked before it is a document here. */
+	if (vg_scan_load_sandboxed(j->sandbox, &j->limits, file, content, len, &j->regex, &ioc, &e) < 0) {
 		/* A document that does not load is an error before the scan (its message names it):
 		 * a scan without it would look like a clean host. */
 		*a->err = e;
@@ -433,8 +438,8 @@ static void phase_begun(struct vg_watch *w, int fd, uint32_t events, void *data)
 	publish_phases(data);
 }
 
-/* Before a scan exists, on a worker: the documents are parsed (up to 64 of several MiB each) and
- * the paths looked at (the disk may be slow).  A document that does not load or a path that is
+/* Before a scan exists, on a worker: the documents are parsed in the parser sandbox (up to 64
+ * of several MiB each) and the paths looked at (the disk may be slow).  A document that does not load or a path that is
  * not there refuses the scan, naming it: a scan without them would look like a clean host. */
 static void prepare_work(struct vg_job *job, void *data)
 {
@@ -754,14 +759,19 @@ static int begin_scan(struct vg_agent *agent, struct scan_job *j, struct vg_erro
 	if (j->follow)
 		vg_ctl_server_subscribe(agent->ctl, j->conn_id, "ioc.progress");
 	j->timer = vg_loop_timer(agent->loop, 200, 500, progress_tick, j);
-	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j))
-		return vg_error_set(err, -ENOMEM, N_("out of memory"));
-	j->svc->scans_run++;
-	/* The first progress message names the scan, so that the client can cancel it; it is the
-	 * start, whatever the worker has done already (the phases follow). */
+	/* The first progress message names the scan, so that the client can cancel it: the start,
+	 * before any phase the worker enters. */
 	json_t *o = stats_progress(j, &(struct vg_ioc_scan_stats){ .phase = VG_IOC_PHASE_START }, "", "running");
 	vg_ctl_server_publish(agent->ctl, "ioc.progress", o);
 	json_decref(o);
+	if (!vg_workers_submit(agent->workers, scan_work, scan_done, j))
+		return vg_error_set(err, -ENOMEM, N_("out of memory"));
+	/* j is the scan's worker's now, until scan_done: the worker may have ended the scan already
+	 * (a hint refused at once), and the loop touches j only under its lock or through its
+	 * cancel flag meanwhile.  The test agent holds the loop here to show it. */
+	agent->ioc->scans_run++;
+	if (agent->test_pause)
+		agent->test_pause("ioc-scan:handed");
 	return 0;
 }
 
@@ -778,8 +788,15 @@ static void prepare_done(struct vg_job *job, void *data)
 	agent = j->svc->agent;
 	if (j->rc == 0 && (vg_job_cancelled(job) || atomic_load(&j->cancel)))
 		j->rc = vg_error_set(&j->err, -ECANCELED, N_("the IOC scan was cancelled before it began"));
-	if (j->rc == 0 && (j->rc = begin_scan(agent, j, &j->err)) == 0)
-		return;
+	if (j->rc == 0) {
+		/* Not j->rc = begin_scan(): once begun, the scan's outcome is the worker's to write
+		 * in j->rc, and it may be there before begin_scan returns. */
+		int r = begin_scan(agent, j, &j->err);
+
+		if (r == 0)
+			return;
+		j->rc = r;
+	}
 	j->svc->running = NULL;
 	vg_warn("ioc: scan refused: %s", j->err.message);
 	if (j->openc2_id[0]) {
@@ -835,6 +852,11 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	if ((r = check_documents(agent, args, err)) < 0)
 		goto fail;
 	j->docs = json_incref(json_object_get(args, "documents"));
+	j->sandbox = agent->sandbox;
+	vg_agent_sandbox_limits(agent, &j->limits);
+	j->regex_ctx = (struct vg_scan_regex){ .sandbox = j->sandbox, .limits = j->limits };
+	j->regex = (struct vg_ioc_regex){ .match = vg_scan_regex_sandboxed, .data = &j->regex_ctx };
+	j->scan.hint_regex = j->regex;      /* the hint too: PCRE2 never runs in vigild for a scan */
 	if ((r = string_list(args, "paths", &j->paths, &j->scan.npaths, err)) < 0 ||
 	    (r = string_list(args, "excludes", &j->excludes, &j->scan.nexcludes, err)) < 0)
 		goto fail;
@@ -870,12 +892,12 @@ static int start_scan(struct vg_agent *agent, json_t *args, struct vg_ctl_reques
 	}
 	if (openc2_id)
 		snprintf(j->openc2_id, sizeof(j->openc2_id), "%s", openc2_id);
+	j->svc = svc;       /* set before the worker has j: nothing of it is written here after */
 	if (!vg_workers_submit(agent->workers, prepare_work, prepare_done, j)) {
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto fail;
 	}
 	/* The scan is the one running from now on: a second one is refused while this one prepares. */
-	j->svc = svc;
 	svc->running = j;
 	return VG_CTL_DEFERRED;
 fail:

@@ -886,7 +886,7 @@ static void fill_ctx(struct vg_tasks *tasks, struct task *t)
 	t->ctx.protect = tasks->protect;
 	snprintf(t->ctx.protected_paths, sizeof(t->ctx.protected_paths), "%s",
 		 vg_setting_list(s, VG_S_TASKS_PROTECTED_PATHS));
-	t->ctx.pause = tasks->agent->task_pause;
+	t->ctx.pause = tasks->agent->test_pause;
 	t->ctx.cgroups = tasks->cgroups;
 	t->ctx.run_memory_max = (uint64_t)vg_setting_int(s, VG_S_TASKS_RUN_MEMORY_MAX_MB) * 1024 * 1024;
 	t->ctx.run_pids_max = (uint64_t)vg_setting_int(s, VG_S_TASKS_RUN_TASKS_MAX);

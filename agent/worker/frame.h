@@ -12,7 +12,7 @@
 #define VG_FRAME_PREFIX 8
 #define VG_FRAME_HEADER_MAX (64 * 1024)             /* a request's header */
 #define VG_FRAME_REQUEST_MAX (16u * 1024 * 1024)    /* a request (a document of at most 4 MiB) */
-#define VG_FRAME_REPLY_MAX (1024u * 1024)           /* an answer (header only) */
+#define VG_FRAME_REPLY_MAX (32u * 1024 * 1024)      /* an answer (header only): a document's tree */
 #define VG_WORKER_FD 3                              /* the worker's end of the socketpair */
 
 static inline void vg_frame_put32(unsigned char *p, uint32_t v)

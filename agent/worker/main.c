@@ -15,6 +15,13 @@
  *                                             {loaded: true, report: {...}} (what `ioc check`
  *                                             shows) or {loaded: false, error: {code, msgid,
  *                                             args, prefix, message}}
+ *   ioc.tree {file}, payload: the document    parses an OpenIOC document for a scan or a live
+ *                                             indicator; answers {loaded: true, tree: {...}}
+ *                                             (vg_ioc_tree: no regular expression compiled) or
+ *                                             {loaded: false, error: {...}}
+ *   regex.match {pattern, preserve_case,      tests values against a `matches` pattern (PCRE2,
+ *     match_limit, depth_limit, count},       vg_ioc_regex_local); answers {results: "10?..."}
+ *     payload: count x (u32 length, bytes)    one character a value: match, no match, limit
  *   ping                                      {pong: true}
  */
 #include "config.h"
@@ -286,28 +293,129 @@ static json_t *misbehave(const char *file)
 	}
 	return NULL;
 }
+
+/* For a scan, besides the above: a forged tree (an item said valid whose term is not the
+ * agent's), and a document that only this worker can read (not XML at all): a scan that
+ * matches it shows that the agent never gave it to libxml2. */
+static json_t *misbehave_tree(const char *file)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	json_t *reply = misbehave(file);
+	const char *term = NULL;
+
+	if (reply)
+		return reply;
+	if (strcmp(base, "vigil-test-forged-tree.ioc") == 0)
+		term = "FileItem/../../etc/shadow";
+	else if (strcmp(base, "vigil-test-sandbox-only.ioc") == 0)
+		term = "FileItem/FileName";
+	if (!term)
+		return NULL;
+	return json_pack("{s:b, s:{s:i, s:i, s:s, s:s, s:i, s:[], s:[], s:[{s:s, s:s, s:[{s:s, s:s, s:s, s:s, "
+			 "s:b, s:b, s:s, s:s, s:b}]}]}}", "loaded", 1, "tree", "format", 1, "version", 11, "id",
+			 "sandbox-only", "description", "", "defects_total", 0, "defects", "warnings", "criteria", "node",
+			 "OR", "id", "i1", "children", "node", "item", "id", "t1", "term", term, "condition", "is",
+			 "negate", 0, "preserve_case", 0, "type", "string", "content", "vigil-sandbox-only-target",
+			 "valid", 1);
+}
 #endif
 
-static json_t *ioc_check(json_t *header, const char *doc, size_t len)
+/* ioc.parse (as_tree false: the report of ioc check) and ioc.tree (the document's plain tree). */
+static json_t *ioc_parse(json_t *header, const char *doc, size_t len, bool as_tree)
 {
 	const char *file = json_string_value(json_object_get(header, "file"));
 	struct vg_ioc_limits limits;
 	struct vg_ioc *ioc = NULL;
 	struct vg_error e;
-	json_t *reply;
+	json_t *out;
 
 	if (!file)
 		file = "";
 #ifdef VG_WORKER_TEST
-	if ((reply = misbehave(file)))
-		return reply;
+	if ((out = as_tree ? misbehave_tree(file) : misbehave(file)))
+		return out;
 #endif
 	vg_ioc_limits_init(&limits);
 	vg_error_clear(&e);
 	if (vg_ioc_load_memory(doc, len, file, &limits, &ioc, &e) < 0)
 		return json_pack("{s:b, s:o}", "loaded", 0, "error", error_json(&e));
-	reply = json_pack("{s:b, s:o}", "loaded", 1, "report", vg_scan_report_check(ioc, file));
+	out = as_tree ? vg_ioc_tree(ioc) : vg_scan_report_check(ioc, file);
 	vg_ioc_free(ioc);
+	return out ? json_pack("{s:b, s:o}", "loaded", 1, as_tree ? "tree" : "report", out) : NULL;
+}
+
+#define REGEX_PATTERN_MAX 65536
+#define REGEX_VALUES_MAX 65536
+
+static json_t *regex_error(int code, const char *msgid)
+{
+	struct vg_error e;
+
+	vg_error_set(&e, code, "%s", msgid);
+	return json_pack("{s:o}", "error", error_json(&e));
+}
+
+static json_t *regex_match(json_t *header, const unsigned char *payload, size_t len)
+{
+	const json_t *pattern = json_object_get(header, "pattern"), *count = json_object_get(header, "count");
+	const json_t *ml = json_object_get(header, "match_limit"), *dl = json_object_get(header, "depth_limit");
+	const json_t *pc = json_object_get(header, "preserve_case");
+	const char **values = NULL;
+	size_t *lens = NULL, n, at = 0;
+	enum vg_ioc_truth *out = NULL;
+	char *results = NULL;
+	json_t *reply = NULL;
+	int r;
+
+	if (!json_is_string(pattern) || json_string_length(pattern) > REGEX_PATTERN_MAX || !json_is_boolean(pc) ||
+	    !json_is_integer(count) || json_integer_value(count) < 0 || json_integer_value(count) > REGEX_VALUES_MAX ||
+	    !json_is_integer(ml) || json_integer_value(ml) <= 0 || json_integer_value(ml) > UINT32_MAX ||
+	    !json_is_integer(dl) || json_integer_value(dl) <= 0 || json_integer_value(dl) > UINT32_MAX)
+		return regex_error(-EINVAL, "malformed regex.match request");
+#ifdef VG_WORKER_TEST
+	/* A pattern that takes the worker over while it matches. */
+	if (strcmp(json_string_value(pattern), "vigil-test-regex-crash") == 0) {
+		volatile int *nowhere = NULL;
+
+		*nowhere = 1;
+	}
+#endif
+	n = (size_t)json_integer_value(count);
+	values = calloc(n ? n : 1, sizeof(*values));
+	lens = calloc(n ? n : 1, sizeof(*lens));
+	out = calloc(n ? n : 1, sizeof(*out));
+	results = malloc(n + 1);
+	if (!values || !lens || !out || !results) {
+		reply = regex_error(-ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (len - at < 4 || (lens[i] = vg_frame_get32(payload + at)) > len - at - 4) {
+			reply = regex_error(-EINVAL, "malformed regex.match values");
+			goto out;
+		}
+		values[i] = (const char *)payload + at + 4;
+		at += 4 + lens[i];
+	}
+	if (at != len) {
+		reply = regex_error(-EINVAL, "malformed regex.match values");
+		goto out;
+	}
+	r = vg_ioc_regex_local(NULL, json_string_value(pattern), json_string_length(pattern), json_is_true(pc),
+			       (uint32_t)json_integer_value(ml), (uint32_t)json_integer_value(dl), values, lens, n, out);
+	if (r < 0) {
+		reply = regex_error(r, r == -ENOMEM ? "out of memory" : "the regular expression does not compile");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		results[i] = out[i] == VG_IOC_TRUE ? '1' : out[i] == VG_IOC_FALSE ? '0' : '?';
+	results[n] = '\0';
+	reply = json_pack("{s:s}", "results", results);
+out:
+	free(values);
+	free(lens);
+	free(out);
+	free(results);
 	return reply;
 }
 
@@ -326,7 +434,11 @@ static void run(json_t *header, const char *payload, size_t len)
 
 	set_limit(RLIMIT_CPU, used + cpu_seconds < cpu.rlim_max ? used + cpu_seconds : cpu.rlim_max, cpu.rlim_max);
 	if (op && strcmp(op, "ioc.parse") == 0) {
-		reply = ioc_check(header, payload, len);
+		reply = ioc_parse(header, payload, len, false);
+	} else if (op && strcmp(op, "ioc.tree") == 0) {
+		reply = ioc_parse(header, payload, len, true);
+	} else if (op && strcmp(op, "regex.match") == 0) {
+		reply = regex_match(header, (const unsigned char *)payload, len);
 	} else if (op && strcmp(op, "ping") == 0) {
 		reply = json_pack("{s:b}", "pong", 1);
 	} else {

@@ -33,7 +33,8 @@ struct vg_ioc_eval {
 	size_t nmatch, capmatch;
 	struct vg_error *warnings;
 	size_t nwarnings;
-	bool regex_limit_noted;
+	bool regex_limit_noted, regex_failed_noted;
+	char *batch;                    /* values of a `matches` test on their way to ioc->regex */
 	bool finished;
 	ioc_identify_fn identify;       /* a scan that acts on matches (scan.c) */
 	void *identify_data;
@@ -105,21 +106,30 @@ void vg_ioc_eval_free(struct vg_ioc_eval *ev)
 	free(ev->unit_listed);
 	free(ev->matches);
 	free(ev->warnings);
+	free(ev->batch);
 	pcre2_match_data_free(ev->md);
 	pcre2_match_context_free(ev->mc);
 	free(ev);
 }
 
+/* A `matches` test evaluated elsewhere (ioc->regex) gets the values of one item on one object
+ * in batches of at most this many values and bytes (a larger value goes alone): a buffer of
+ * 64 KiB an evaluation, 4 MiB for a scan of 64 documents. */
+#define REGEX_BATCH_VALUES 256
+#define REGEX_BATCH_BYTES (64u << 10)
+
 struct item_sink {
 	struct vg_ioc_eval *ev;
 	const struct ioc_item *item;
 	bool any_true, any_unknown, limit_hit;
+	bool batching;
+	size_t n, used;
+	size_t off[REGEX_BATCH_VALUES], len[REGEX_BATCH_VALUES];
 };
 
-static int item_emit(void *data, const char *v, size_t len)
+/* One truth of a value, in the order of the values: returns 1 to stop at the first true. */
+static int item_truth(struct item_sink *s, enum vg_ioc_truth t)
 {
-	struct item_sink *s = data;
-	enum vg_ioc_truth t = ioc_match_value(s->item, v, len, s->ev->md, s->ev->mc, &s->limit_hit);
 	if (t == VG_IOC_TRUE) {
 		s->any_true = true;
 		return 1;
@@ -127,6 +137,70 @@ static int item_emit(void *data, const char *v, size_t len)
 	if (t == VG_IOC_UNKNOWN)
 		s->any_unknown = true;
 	return 0;
+}
+
+/* Tests n values at once through ioc->regex; returns 1 when one is true. */
+static int regex_batch(struct item_sink *s, const char *const *values, const size_t *lens, size_t n)
+{
+	const struct ioc_item *it = s->item;
+	const struct vg_ioc *ioc = s->ev->ioc;
+	enum vg_ioc_truth out[REGEX_BATCH_VALUES];
+	int r = ioc->regex.match(ioc->regex.data, it->content, it->content_len, it->preserve_case,
+				 ioc->regex_match_limit, ioc->regex_depth_limit, values, lens, n, out);
+
+	if (r < 0) {
+		if (!s->ev->regex_failed_noted) {
+			s->ev->regex_failed_noted = true;
+			ev_warn(s->ev, N_("a regular expression could not be evaluated: %s"), it->content);
+		}
+		s->any_unknown = true;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (out[i] == VG_IOC_UNKNOWN)
+			s->limit_hit = true;
+		if (item_truth(s, out[i]))
+			return 1;
+	}
+	return 0;
+}
+
+static int regex_flush(struct item_sink *s)
+{
+	const char *values[REGEX_BATCH_VALUES];
+	size_t n = s->n;
+
+	for (size_t i = 0; i < n; i++)
+		values[i] = s->ev->batch + s->off[i];
+	s->n = 0;
+	s->used = 0;
+	return n ? regex_batch(s, values, s->len, n) : 0;
+}
+
+static int regex_emit(struct item_sink *s, const char *v, size_t len)
+{
+	struct vg_ioc_eval *ev = s->ev;
+
+	if (!ev->batch && !(ev->batch = malloc(REGEX_BATCH_BYTES)))
+		return item_truth(s, VG_IOC_UNKNOWN);
+	if ((s->n == REGEX_BATCH_VALUES || s->used + len > REGEX_BATCH_BYTES) && regex_flush(s))
+		return 1;
+	if (len > REGEX_BATCH_BYTES)
+		return regex_batch(s, &v, &len, 1);
+	memcpy(ev->batch + s->used, v, len);
+	s->off[s->n] = s->used;
+	s->len[s->n++] = len;
+	s->used += len;
+	return 0;
+}
+
+static int item_emit(void *data, const char *v, size_t len)
+{
+	struct item_sink *s = data;
+
+	if (s->batching)
+		return regex_emit(s, v, len);
+	return item_truth(s, ioc_match_value(s->item, v, len, s->ev->md, s->ev->mc, &s->limit_hit));
 }
 
 static enum vg_ioc_truth negate(enum vg_ioc_truth t, bool neg)
@@ -143,7 +217,10 @@ static enum vg_ioc_truth eval_item(struct vg_ioc_eval *ev, const struct ioc_item
 	if (!it->term || !it->valid || it->term->doc != obj->doc)
 		return VG_IOC_UNKNOWN;
 	struct item_sink s = { .ev = ev, .item = it };
+	s.batching = ev->ioc->regex.match && it->cond == IOC_MATCHES && it->type == VG_IOC_TYPE_STRING;
 	int r = obj->get(obj, it->term->field, item_emit, &s);
+	if (s.batching && !s.any_true)
+		regex_flush(&s);
 	if (s.limit_hit && !ev->regex_limit_noted) {
 		ev->regex_limit_noted = true;
 		ev_warn(ev, N_("a regular expression reached its match limit: %s"), it->content);

@@ -83,6 +83,7 @@ struct vg_ioc {
 	size_t nwarnings;
 	size_t indicators, items, empty_content, unsupported;
 	uint32_t regex_match_limit, regex_depth_limit;
+	struct vg_ioc_regex regex;          /* match set: `matches` tested elsewhere, nothing compiled here */
 	uint64_t fields[4];                 /* bitmap of term fields used */
 	unsigned docs;                      /* bitmap of supported documents used */
 };
@@ -92,6 +93,14 @@ void ioc_add_defect(struct vg_ioc *ioc, const char *where, const char *msgid, co
 		       const char *a2);
 void ioc_add_warning(struct vg_ioc *ioc, const char *where, const char *msgid, const char *a1,
 			const char *a2);
+
+/* parse.c, shared with tree.c: a new node under parent (-1: the root), its index or -ENOMEM;
+ * the number of a document without a collector, by name; each node's document and the
+ * correlation units, once every node is there; an item's regular expression (msg: why not). */
+int ioc_new_node(struct vg_ioc *ioc, enum ioc_kind kind, int parent);
+int ioc_other_doc(struct vg_ioc *ioc, const char *name, size_t len);
+int ioc_plan(struct vg_ioc *ioc);
+int ioc_item_compile(struct ioc_item *it, char *msg, size_t size);
 
 /* value.c: typed values. */
 int ioc_parse_int(const char *s, size_t len, int64_t *out);

@@ -54,6 +54,7 @@ struct walker {
 	char path[PATH_MAX];
 	unsigned since_progress;
 	bool count_only;            /* the first pass of a hashing scan, for the ETA */
+	int hint_error;             /* the hint could not be tested on a path: the walk stops */
 	uint64_t counted;
 	/* Hashing on several threads: the files in flight, oldest first (a ring). */
 	struct ioc_hashing *pool;
@@ -521,6 +522,40 @@ static void visit_pipelined(struct walker *w, int dirfd, const char *name, size_
 		finish_oldest(w);
 }
 
+/* PCRE2's own default limits, which a hint compiled here has. */
+#define HINT_MATCH_LIMIT 10000000u
+#define HINT_DEPTH_LIMIT 10000000u
+
+/* Whether path matches the scan's hint where scan->hint_regex tests it; paths is NULL for the
+ * first call, which only checks that the hint compiles there. */
+static int hint_call(struct vg_ioc_scan *scan, const char *path, enum vg_ioc_truth *t)
+{
+	size_t len = path ? strlen(path) : 0;
+
+	return scan->hint_regex.match(scan->hint_regex.data, scan->hint, strlen(scan->hint), true, HINT_MATCH_LIMIT,
+				      HINT_DEPTH_LIMIT, &path, &len, path ? 1 : 0, t);
+}
+
+static int hint_untested(struct vg_ioc_scan *scan, int code, struct vg_error *err)
+{
+	return vg_error_set(err, code, N_("the hint '%s' cannot be tested: %s"), scan->hint, strerror(-code));
+}
+
+static bool hint_elsewhere(struct walker *w, const char *path)
+{
+	enum vg_ioc_truth t = VG_IOC_UNKNOWN;
+	int r = hint_call(w->c->scan, path, &t);
+
+	/* Not tested (the sandbox died or did not answer): the walk stops and the scan fails, for
+	 * a scan that went on without the files would look like a clean host.  A limit reached
+	 * is like a PCRE2 error here: the file is not evaluated. */
+	if (r < 0) {
+		w->hint_error = r;
+		return false;
+	}
+	return t == VG_IOC_TRUE;
+}
+
 static void visit_file(struct walker *w, int dirfd, const char *name, size_t dirlen)
 {
 	struct vg_ioc_scan *scan = w->c->scan;
@@ -534,6 +569,8 @@ static void visit_file(struct walker *w, int dirfd, const char *name, size_t dir
 	}
 	scan->stats.files_seen++;
 	if (w->hint && pcre2_match(w->hint, (PCRE2_SPTR)w->path, strlen(w->path), 0, 0, w->md, NULL) < 0)
+		return;
+	if (scan->hint && scan->hint_regex.match && !hint_elsewhere(w, w->path))
 		return;
 	if (w->pool) {
 		visit_pipelined(w, dirfd, name, dirlen);
@@ -558,7 +595,7 @@ static void walk_dir(struct walker *w, int fd, size_t len, unsigned depth)
 		close(fd);
 		return;
 	}
-	while ((e = readdir(d)) && !atomic_load(scan->cancel)) {
+	while ((e = readdir(d)) && !atomic_load(scan->cancel) && !w->hint_error) {
 		if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
 			continue;
 		size_t nl = strlen(e->d_name);
@@ -624,7 +661,16 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 	size_t npaths = scan->npaths ? scan->npaths : 1;
 	int r = 0;
 
-	if (scan->hint) {
+	if (scan->hint && scan->hint_regex.match && !count_only) {
+		enum vg_ioc_truth none;
+		int hr = hint_call(scan, NULL, &none);
+
+		if (hr == -EINVAL)
+			return vg_error_set(err, -EINVAL, N_("invalid hint '%s': %s"), scan->hint,
+					    "the regular expression does not compile");
+		if (hr < 0)
+			return hint_untested(scan, hr, err);
+	} else if (scan->hint && !scan->hint_regex.match) {
 		int ecode;
 		PCRE2_SIZE off;
 		w.hint = pcre2_compile((PCRE2_SPTR)scan->hint, PCRE2_ZERO_TERMINATED, PCRE2_DOTALL, &ecode, &off, NULL);
@@ -643,7 +689,7 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 		pcre2_code_free(w.hint);
 		return r;
 	}
-	for (size_t i = 0; i < npaths && !atomic_load(scan->cancel); i++) {
+	for (size_t i = 0; i < npaths && !atomic_load(scan->cancel) && !w.hint_error; i++) {
 		const char *p = paths[i];
 		size_t len = strlen(p);
 		while (len > 1 && p[len - 1] == '/')
@@ -676,6 +722,8 @@ static int walk_roots(struct ioc_collect *c, bool count_only, uint64_t *counted,
 			walk_dir(&w, fd, len, 0);
 	}
 	stop_pool(&w);
+	if (w.hint_error && r == 0)
+		r = hint_untested(scan, w.hint_error, err);
 	if (w.hasher.buf)
 		ioc_hasher_fini(&w.hasher);
 	pcre2_match_data_free(w.md);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -117,4 +118,38 @@ enum vg_ioc_truth ioc_match_value(const struct ioc_item *it, const char *v, size
 		return cmp_num(it, x);
 	}
 	return VG_IOC_UNKNOWN;
+}
+
+int vg_ioc_regex_local(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
+		       uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
+		       enum vg_ioc_truth *out)
+{
+	struct ioc_item it = { .content = (char *)pattern, .content_len = plen, .preserve_case = preserve_case };
+	pcre2_match_data *md = NULL;
+	pcre2_match_context *mc = NULL;
+	char msg[256];
+	int r = 0;
+
+	(void)data;
+	/* Compiled as the loader compiles an item's pattern, matched as match_string() does. */
+	if (ioc_item_compile(&it, msg, sizeof(msg)) < 0)
+		return -EINVAL;
+	md = pcre2_match_data_create(1, NULL);
+	mc = pcre2_match_context_create(NULL);
+	if (!md || !mc) {
+		r = -ENOMEM;
+		goto out;
+	}
+	pcre2_set_match_limit(mc, match_limit);
+	pcre2_set_depth_limit(mc, depth_limit);
+	for (size_t i = 0; i < n; i++) {
+		int rc = pcre2_match(it.re, (PCRE2_SPTR)values[i], lens[i], 0, 0, md, mc);
+
+		out[i] = rc >= 0 ? VG_IOC_TRUE : rc == PCRE2_ERROR_NOMATCH ? VG_IOC_FALSE : VG_IOC_UNKNOWN;
+	}
+out:
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
+	pcre2_code_free(it.re);
+	return r;
 }

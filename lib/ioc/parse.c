@@ -167,7 +167,7 @@ static const xmlNode *child(const struct loader *ld, const xmlNode *n, const cha
 	return NULL;
 }
 
-static int new_node(struct vg_ioc *ioc, enum ioc_kind kind, int parent)
+int ioc_new_node(struct vg_ioc *ioc, enum ioc_kind kind, int parent)
 {
 	if (ioc->nnodes == ioc->cap) {
 		size_t cap = ioc->cap ? ioc->cap * 2 : 64;
@@ -208,7 +208,7 @@ static bool parse_boolattr(const char *v, bool *out)
 	return true;
 }
 
-static int other_doc(struct vg_ioc *ioc, const char *name, size_t len)
+int ioc_other_doc(struct vg_ioc *ioc, const char *name, size_t len)
 {
 	for (size_t i = 0; i < ioc->nother; i++)
 		if (strlen(ioc->other_docs[i]) == len && strncasecmp(ioc->other_docs[i], name, len) == 0)
@@ -238,6 +238,21 @@ static void warn_unsupported(struct loader *ld, const char *search)
 			   search, NULL);
 }
 
+int ioc_item_compile(struct ioc_item *it, char *msg, size_t size)
+{
+	int ecode;
+	PCRE2_SIZE eoff;
+	/* Perl syntax as in real files, bytes (no UTF), unanchored like fn:matches;
+	 * DOTALL as openioc_scan does. */
+	uint32_t opts = PCRE2_DOTALL | (it->preserve_case ? 0 : PCRE2_CASELESS);
+
+	it->re = pcre2_compile((PCRE2_SPTR)it->content, it->content_len, opts, &ecode, &eoff, NULL);
+	if (it->re)
+		return 0;
+	pcre2_get_error_message(ecode, (PCRE2_UCHAR *)msg, size);
+	return -EINVAL;
+}
+
 static const struct {
 	const char *name;
 	enum ioc_cond cond;
@@ -262,7 +277,7 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 		snprintf(n, sizeof(n), "%u", ld->lim->max_items);
 		return vg_error_set(ld->err, -EINVAL, N_("%s has more than %s indicator items"), ioc->name, n);
 	}
-	int i = new_node(ioc, IOC_ITEM, parent);
+	int i = ioc_new_node(ioc, IOC_ITEM, parent);
 	if (i < 0)
 		return vg_error_set(ld->err, -ENOMEM, N_("out of memory"));
 	struct ioc_node *node = &ioc->nodes[i];
@@ -325,7 +340,7 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 			if (strncasecmp(s, "eventItem/", 10) == 0 && s[10])
 				s += 10;
 			const char *slash = strchr(s, '/');
-			int d = other_doc(ioc, s, slash ? (size_t)(slash - s) : strlen(s));
+			int d = ioc_other_doc(ioc, s, slash ? (size_t)(slash - s) : strlen(s));
 			if (d < 0) {
 				r = vg_error_set(ld->err, -ENOMEM, N_("out of memory"));
 				goto out;
@@ -382,17 +397,9 @@ static int load_item(struct loader *ld, const xmlNode *x, int parent)
 			it->valid = false;
 			goto out;
 		}
-		int ecode;
-		PCRE2_SIZE eoff;
-		/* Perl syntax as in real files, bytes (no UTF), unanchored like fn:matches;
-		 * DOTALL as openioc_scan does. */
-		uint32_t opts = PCRE2_DOTALL | (it->preserve_case ? 0 : PCRE2_CASELESS);
-		it->re = pcre2_compile((PCRE2_SPTR)it->content, it->content_len, opts, &ecode, &eoff, NULL);
-		if (!it->re) {
-			PCRE2_UCHAR msg[256];
-			pcre2_get_error_message(ecode, msg, sizeof(msg));
-			ioc_add_defect(ioc, where, N_("invalid regular expression '%s': %s"), it->content,
-					  (const char *)msg);
+		char msg[256];
+		if (ioc_item_compile(it, msg, sizeof(msg)) < 0) {
+			ioc_add_defect(ioc, where, N_("invalid regular expression '%s': %s"), it->content, msg);
 			it->valid = false;
 			goto out;
 		}
@@ -435,7 +442,7 @@ static int load_indicator(struct loader *ld, const xmlNode *x, int parent, unsig
 		return r;
 	}
 	free(op);
-	int i = new_node(ioc, kind, parent);
+	int i = ioc_new_node(ioc, kind, parent);
 	if (i < 0) {
 		free(id);
 		return vg_error_set(ld->err, -ENOMEM, N_("out of memory"));
@@ -529,7 +536,7 @@ static int build(struct loader *ld, xmlDocPtr doc)
 
 	const xmlNode *crit = child(ld, root, ioc->version == 11 ? "criteria" : "definition");
 	/* The criteria hold one OR Indicator in valid files; several are joined by an OR. */
-	ioc->root = new_node(ioc, IOC_OR, -1);
+	ioc->root = ioc_new_node(ioc, IOC_OR, -1);
 	if (ioc->root < 0)
 		return vg_error_set(ld->err, -ENOMEM, N_("out of memory"));
 	for (const xmlNode *c = crit ? crit->children : NULL; c; c = c->next) {
@@ -547,7 +554,7 @@ static int build(struct loader *ld, xmlDocPtr doc)
 }
 
 /* Works out each node's document and the correlation units (see struct ioc_unit). */
-static int plan(struct vg_ioc *ioc)
+int ioc_plan(struct vg_ioc *ioc)
 {
 	/* Children come after their parent in the array: walking backwards sees children first. */
 	for (size_t k = ioc->nnodes; k-- > 0;) {
@@ -710,7 +717,7 @@ int vg_ioc_load_memory(const char *data, size_t len, const char *name, const str
 	}
 	if ((r = build(&ld, doc)) < 0)
 		goto out;
-	if ((r = plan(ioc)) < 0) {
+	if ((r = ioc_plan(ioc)) < 0) {
 		r = vg_error_set(err, -ENOMEM, N_("out of memory"));
 		goto out;
 	}

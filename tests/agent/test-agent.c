@@ -21,13 +21,16 @@
  *                                   so that a test can fill it
  *   test.self                       what the process says of itself: dumpable (prctl) and
  *                                   umask, which no other process can read
- *   test.pause {point}              arms a pause point of the task threads: the next task that
- *                                   reaches it waits there (at most 60 s) until released; the
- *                                   points are a task's kind at its start ("delete-file"),
- *                                   KIND:checked between its checks and its action, and
- *                                   "task:built" when a task's result is built and not yet
- *                                   handed to the loop
- *   test.paused {point}             whether a task waits at point now: {waiting}
+ *   test.pause {point, ms?}         arms a pause point: the next thread that reaches it waits
+ *                                   there until released, at most ms (60 s by default); the
+ *                                   task threads' points are a task's kind at its start
+ *                                   ("delete-file"), KIND:checked between its checks and its
+ *                                   action, and "task:built" when a task's result is built and
+ *                                   not yet handed to the loop; the loop's point
+ *                                   "ioc-scan:handed" is where it has just handed a scan to a
+ *                                   worker (nothing can release the loop: it waits ms)
+ *   test.paused {point}             whether a thread waits at point now, and whether one
+ *                                   reached it since it was armed: {waiting, reached}
  *   test.release {point}            lets the task waiting at point go on
  *
  * Its parser sandbox is tests/agent/vigil-worker-test (test-worker.c), which misbehaves on
@@ -83,6 +86,12 @@ static const struct vg_proto_arg point_args[] = {
 	{ NULL, 0, 0, NULL },
 };
 
+static const struct vg_proto_arg pause_args[] = {
+	{ "point", VG_ARG_STRING, VG_ARG_REQUIRED, "the pause point" },
+	{ "ms", VG_ARG_INT, 0, "the longest wait there, in milliseconds (60 s by default)" },
+	{ NULL, 0, 0, NULL },
+};
+
 static const struct vg_proto_command test_commands[] = {
 	{ VG_CMD_COUNT, "test.emit", VG_ACCESS_ADMIN, 0, 0, NULL, "emit test events", "{emitted, uids}", emit_args },
 	{ VG_CMD_COUNT, "test.clock", VG_ACCESS_ADMIN, 0, 0, NULL, "move the agent's clock forward", "{offset, now}",
@@ -91,9 +100,9 @@ static const struct vg_proto_command test_commands[] = {
 	  hold_args },
 	{ VG_CMD_COUNT, "test.self", VG_ACCESS_ADMIN, 0, 0, NULL, "the process's own state", "{dumpable, umask}",
 	  NULL },
-	{ VG_CMD_COUNT, "test.pause", VG_ACCESS_ADMIN, 0, 0, NULL, "arm a pause point", "{armed}", point_args },
-	{ VG_CMD_COUNT, "test.paused", VG_ACCESS_ADMIN, 0, 0, NULL, "whether a task waits at a point", "{waiting}",
-	  point_args },
+	{ VG_CMD_COUNT, "test.pause", VG_ACCESS_ADMIN, 0, 0, NULL, "arm a pause point", "{armed}", pause_args },
+	{ VG_CMD_COUNT, "test.paused", VG_ACCESS_ADMIN, 0, 0, NULL, "whether a thread waits at a point",
+	  "{waiting, reached}", point_args },
 	{ VG_CMD_COUNT, "test.release", VG_ACCESS_ADMIN, 0, 0, NULL, "release a pause point", "{released}",
 	  point_args },
 };
@@ -101,28 +110,36 @@ static const struct vg_proto_command test_commands[] = {
 /* The pause points (the test agent's only global state, shared by the loop and the task
  * threads under pause_lock). */
 #define MAX_POINTS 8
-#define PAUSE_MAX_S 60
+#define PAUSE_MAX_MS 60000
 
 static struct {
 	char name[64];
-	bool armed, waiting, released;
+	bool armed, waiting, released, reached;
+	long long ms;               /* the longest wait */
 } points[MAX_POINTS];
 static pthread_mutex_t pause_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pause_cond = PTHREAD_COND_INITIALIZER;
 
-/* Called by task threads (agent->task_pause): waits at an armed point until released. */
-static void task_pause(const char *point)
+/* Called by the agent's threads (agent->test_pause): waits at an armed point until released,
+ * or for as long as it was armed for. */
+static void test_pause(const char *point)
 {
 	struct timespec until;
 
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += PAUSE_MAX_S;
 	pthread_mutex_lock(&pause_lock);
 	for (size_t i = 0; i < MAX_POINTS; i++) {
 		if (!points[i].armed || strcmp(points[i].name, point) != 0)
 			continue;
+		until.tv_sec += points[i].ms / 1000;
+		until.tv_nsec += (points[i].ms % 1000) * 1000000;
+		if (until.tv_nsec >= 1000000000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000;
+		}
 		points[i].armed = false;
 		points[i].waiting = true;
+		points[i].reached = true;
 		pthread_cond_broadcast(&pause_cond);
 		while (!points[i].released && pthread_cond_timedwait(&pause_cond, &pause_lock, &until) == 0)
 			;
@@ -135,10 +152,13 @@ static void task_pause(const char *point)
 static int pause_cmd(struct vg_ctl_request *req, int which, json_t **result, struct vg_error *err)
 {
 	const char *point = json_string_value(json_object_get(req->args, "point"));
+	const json_t *ms = json_object_get(req->args, "ms");
 	size_t i, free_slot = MAX_POINTS;
 
 	if (!point || strlen(point) >= sizeof(points[0].name))
 		return vg_error_set(err, -EINVAL, "a pause point is a name of at most 63 bytes");
+	if (ms && (json_integer_value(ms) < 1 || json_integer_value(ms) > PAUSE_MAX_MS))
+		return vg_error_set(err, -EINVAL, "a pause lasts from 1 ms to 60 s");
 	pthread_mutex_lock(&pause_lock);
 	for (i = 0; i < MAX_POINTS && strcmp(points[i].name, point) != 0; i++)
 		if (!points[i].name[0] && free_slot == MAX_POINTS)
@@ -154,9 +174,11 @@ static int pause_cmd(struct vg_ctl_request *req, int which, json_t **result, str
 	if (which == 0) {
 		points[i].armed = true;
 		points[i].released = false;
+		points[i].reached = false;
+		points[i].ms = ms ? json_integer_value(ms) : PAUSE_MAX_MS;
 		*result = json_pack("{s:b}", "armed", 1);
 	} else if (which == 1) {
-		*result = json_pack("{s:b}", "waiting", points[i].waiting);
+		*result = json_pack("{s:b, s:b}", "waiting", points[i].waiting, "reached", points[i].reached);
 	} else {
 		points[i].released = true;
 		points[i].armed = false;
@@ -322,7 +344,7 @@ static void install(struct vg_agent *agent)
 {
 	agent->extra_find = find;
 	agent->extra_dispatch = dispatch;
-	agent->task_pause = task_pause;
+	agent->test_pause = test_pause;
 	agent->sandbox_worker = VG_TEST_WORKER;
 }
 

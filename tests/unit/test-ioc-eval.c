@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Golden tests of the OpenIOC evaluator on documents and objects written here. */
+/* Golden tests of the OpenIOC evaluator on documents and objects written here.  Each document is
+ * evaluated three times: as loaded from its XML, as rebuilt from its tree (what the agent gets
+ * from its parser sandbox), and so rebuilt with its `matches` tests handed to a function in
+ * batches (as the agent hands them to its sandbox): all must give the same truth and matches. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -11,6 +14,7 @@
 #include <cmocka.h>
 
 #include "ioc-fake.h"
+#include "ioc-tree.h"
 
 #define ALL_DOCS ((1u << VG_IOC_DOC_COUNT) - 1)
 
@@ -26,23 +30,57 @@ static struct vg_ioc *load(const char *xml)
 	return ioc;
 }
 
+static size_t regex_calls, regex_values;
+
+/* The `matches` tests handed out: counted, then run here as the sandbox runs them. */
+static int regex_elsewhere(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
+			   uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
+			   enum vg_ioc_truth *out)
+{
+	regex_calls++;
+	regex_values += n;
+	return vg_ioc_regex_local(data, pattern, plen, preserve_case, match_limit, depth_limit, values, lens, n, out);
+}
+
+static const struct vg_ioc_regex elsewhere = { regex_elsewhere, NULL };
+
 /* Evaluates a document (1.1, top operator op, body) over objects; returns the truth. */
 static enum vg_ioc_truth run(const char *op, const char *body, struct fake **objs, size_t n, unsigned collected,
 			     size_t *nmatch)
 {
 	char *xml = doc11(op, body);
-	struct vg_ioc *ioc = load(xml);
-	struct vg_ioc_eval *ev;
-	assert_int_equal(vg_ioc_eval_new(ioc, &ev), 0);
-	for (size_t i = 0; i < n; i++)
-		vg_ioc_eval_object(ev, &objs[i]->obj);
-	enum vg_ioc_truth t = vg_ioc_eval_finish(ev, collected);
+	struct vg_ioc *ioc = load(xml), *rebuilt, *handed;
+	enum vg_ioc_truth t[3];
+	size_t m[3];
+	bool same;
+
+	rebuilt = ioc_through_tree(ioc, "test.ioc", NULL, &same);
+	assert_non_null(rebuilt);
+	assert_true(same);
+	handed = ioc_through_tree(ioc, "test.ioc", &elsewhere, &same);
+	assert_non_null(handed);
+	assert_true(same);
+	for (int k = 0; k < 3; k++) {
+		struct vg_ioc_eval *ev;
+
+		assert_int_equal(vg_ioc_eval_new(k == 0 ? ioc : k == 1 ? rebuilt : handed, &ev), 0);
+		for (size_t i = 0; i < n; i++)
+			vg_ioc_eval_object(ev, &objs[i]->obj);
+		t[k] = vg_ioc_eval_finish(ev, collected);
+		m[k] = vg_ioc_eval_match_count(ev);
+		vg_ioc_eval_free(ev);
+	}
+	assert_int_equal(t[0], t[1]);
+	assert_int_equal(m[0], m[1]);
+	assert_int_equal(t[0], t[2]);
+	assert_int_equal(m[0], m[2]);
 	if (nmatch)
-		*nmatch = vg_ioc_eval_match_count(ev);
-	vg_ioc_eval_free(ev);
+		*nmatch = m[0];
+	vg_ioc_free(handed);
+	vg_ioc_free(rebuilt);
 	vg_ioc_free(ioc);
 	free(xml);
-	return t;
+	return t[0];
 }
 
 /* One item against one object: the basic condition x type table. */
@@ -108,6 +146,70 @@ static void test_regex(void **state)
 	/* An invalid pattern is a defect: unknown, never a match, negated or not. */
 	assert_int_equal(one("matches", "false", "false", s, "string", "(unclosed", f), VG_IOC_UNKNOWN);
 	assert_int_equal(one("matches", "true", "false", s, "string", "(unclosed", f), VG_IOC_UNKNOWN);
+	/* The third evaluation of each handed its tests out, one batch an item and object. */
+	assert_true(regex_calls >= 6 && regex_values >= regex_calls);
+}
+
+/* An object with 1000 values of a field, the last one 100 KiB long. */
+static int many_get(const struct vg_ioc_object *obj, unsigned field, vg_ioc_emit_fn emit, void *sink)
+{
+	static char big[100 * 1024];
+	char v[32];
+
+	(void)obj;
+	(void)field;
+	for (int i = 0; i < 999; i++) {
+		snprintf(v, sizeof(v), "value-%d", i);
+		if (emit(sink, v, strlen(v)))
+			return 0;
+	}
+	memset(big, 'b', sizeof(big) - 1);
+	memcpy(big + sizeof(big) - 5, "tail", 4);
+	emit(sink, big, sizeof(big) - 1);
+	return 0;
+}
+
+/* Handed out, the values go in batches (at most 256 values, 64 KiB; a larger one alone), and
+ * the first true value ends the item's test.  A matched object is evaluated twice (the second
+ * time to name the Indicator it satisfied): twice the calls for a match. */
+static void test_regex_batches(void **state)
+{
+	char buf[2048];
+	struct vg_ioc_object obj = { .doc = VG_IOC_DOC_FILE, .get = many_get, .label_key = { "path" },
+				     .label = { "many" } };
+	struct {
+		const char *pattern;
+		enum vg_ioc_truth truth;
+		size_t calls, values;
+	} cases[] = {
+		{ "^value-0$", VG_IOC_TRUE, 2 * 1, 2 * 256 },   /* true in the first batch: no other */
+		{ "^value-300$", VG_IOC_TRUE, 2 * 2, 2 * 512 },
+		{ "tail$", VG_IOC_TRUE, 2 * 5, 2 * 1000 },      /* 4 batches of values, the big one alone */
+		{ "^nothing$", VG_IOC_FALSE, 5, 1000 },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char *xml = doc11("OR", item11(buf, sizeof(buf), "matches", "false", "false", "FileItem/StringList/string",
+						"string", cases[k].pattern));
+		struct vg_ioc *ioc = load(xml), *handed;
+		struct vg_ioc_eval *ev;
+		bool same;
+
+		handed = ioc_through_tree(ioc, "test.ioc", &elsewhere, &same);
+		assert_non_null(handed);
+		regex_calls = regex_values = 0;
+		assert_int_equal(vg_ioc_eval_new(handed, &ev), 0);
+		vg_ioc_eval_object(ev, &obj);
+		assert_int_equal(vg_ioc_eval_finish(ev, ALL_DOCS), cases[k].truth);
+		print_message("# %s: %zu calls, %zu values\n", cases[k].pattern, regex_calls, regex_values);
+		assert_int_equal(regex_calls, cases[k].calls);
+		assert_int_equal(regex_values, cases[k].values);
+		vg_ioc_eval_free(ev);
+		vg_ioc_free(handed);
+		vg_ioc_free(ioc);
+		free(xml);
+	}
 }
 
 static void test_catastrophic_regex(void **state)
@@ -469,6 +571,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_string_conditions),
 		cmocka_unit_test(test_regex),
+		cmocka_unit_test(test_regex_batches),
 		cmocka_unit_test(test_catastrophic_regex),
 		cmocka_unit_test(test_int_date_ranges),
 		cmocka_unit_test(test_hash_ip_bool),

@@ -368,6 +368,78 @@ static void test_parallel_hashing(void **state)
 	free(data);
 }
 
+/* The hint tested elsewhere (as the agent's parser sandbox does): PCRE2 as there, with the
+ * calls counted, and an error for a path that ends with hint_fails_on, as from a sandbox that
+ * died testing it. */
+static const char *hint_fails_on;
+static unsigned hint_calls;
+
+static int hint_elsewhere(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
+			  uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
+			  enum vg_ioc_truth *out)
+{
+	size_t tail = hint_fails_on ? strlen(hint_fails_on) : 0;
+
+	hint_calls++;
+	for (size_t i = 0; tail && i < n; i++)
+		if (lens[i] >= tail && memcmp(values[i] + lens[i] - tail, hint_fails_on, tail) == 0)
+			return -EPIPE;
+	return vg_ioc_regex_local(data, pattern, plen, preserve_case, match_limit, depth_limit, values, lens, n, out);
+}
+
+/* A scan for a file named evil.exe whose --hint is tested by hint_elsewhere(): its return,
+ * the result in *t when it is 0. */
+static int hint_scan(const char *hint, enum vg_ioc_truth *t, struct vg_ioc_scan_stats *stats, struct vg_error *err)
+{
+	char b1[1024];
+	char *xml = doc11("OR", item11(b1, sizeof(b1), "is", "false", "false", "FileItem/FileName", "string", "evil.exe"));
+	struct vg_ioc *ioc = NULL;
+	char ex[256];
+	int r;
+
+	assert_int_equal(vg_ioc_load_memory(xml, strlen(xml), "t", NULL, &ioc, err), 0);
+	snprintf(ex, sizeof(ex), "%s/skip", root);
+	const char *paths[] = { root }, *excl[] = { ex };
+	struct vg_ioc_scan s = { .paths = paths, .npaths = 1, .excludes = excl, .nexcludes = 1, .no_processes = true,
+				 .no_ports = true, .no_system = true, .iocs = &ioc, .niocs = 1, .hint = hint,
+				 .hint_regex = { hint_elsewhere, NULL } };
+	hint_calls = 0;
+	r = vg_ioc_scan_run(&s, err);
+	*t = r == 0 ? s.results[0] : VG_IOC_UNKNOWN;
+	*stats = s.stats;
+	vg_ioc_scan_release(&s);
+	vg_ioc_free(ioc);
+	free(xml);
+	return r;
+}
+
+static void test_hint_elsewhere(void **state)
+{
+	struct vg_ioc_scan_stats st;
+	struct vg_error err;
+	enum vg_ioc_truth t;
+
+	(void)state;
+	/* One call to see that it compiles, then one a file: a/evil.exe is evaluated, not
+	 * skip/evil.exe (excluded). */
+	assert_int_equal(hint_scan("/a/", &t, &st, &err), 0);
+	assert_int_equal(t, VG_IOC_TRUE);
+	assert_int_equal(st.files_seen, 5);
+	assert_int_equal(hint_calls, 1 + 5);
+	assert_int_equal(hint_scan("/b/", &t, &st, &err), 0);
+	assert_int_equal(t, VG_IOC_FALSE);
+	/* Not compiled there: refused before any file. */
+	assert_int_equal(hint_scan("(", &t, &st, &err), -EINVAL);
+	assert_non_null(strstr(err.message, "invalid hint '('"));
+	assert_int_equal(st.files_seen, 0);
+	/* Not tested on a path (the sandbox died): the scan fails rather than pass the files
+	 * it could not test for clean, whichever of a/ and b/ comes first. */
+	hint_fails_on = "/b/other";
+	assert_int_equal(hint_scan("/a/", &t, &st, &err), -EPIPE);
+	hint_fails_on = NULL;
+	assert_non_null(strstr(err.message, "the hint '/a/' cannot be tested"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_process_and_port),
 		cmocka_unit_test(test_system),
 		cmocka_unit_test(test_parallel_hashing),
+		cmocka_unit_test(test_hint_elsewhere),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

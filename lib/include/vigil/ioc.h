@@ -104,6 +104,40 @@ int vg_ioc_load_memory(const char *data, size_t len, const char *name, const str
 		       struct vg_ioc **ioc, struct vg_error *err);
 void vg_ioc_free(struct vg_ioc *ioc);
 
+/* The `matches` tests of a document evaluated elsewhere (the agent's parser sandbox) instead of
+ * by PCRE2 in this process.  match() tests n values (bytes: lens[i] long, NUL allowed) against
+ * pattern (Perl syntax on bytes, unanchored, dot matching newlines, without case unless
+ * preserve_case) within the PCRE2 match and depth limits, and fills out[i] with VG_IOC_TRUE,
+ * VG_IOC_FALSE or VG_IOC_UNKNOWN (a limit reached); it returns 0, or a negative code when it
+ * could test none (they are then all unknown).  vg_ioc_regex_local() is such a function that
+ * runs PCRE2 here (data unused): what the sandbox itself calls. */
+typedef int (*vg_ioc_regex_fn)(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
+			       uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
+			       enum vg_ioc_truth *out);
+struct vg_ioc_regex {
+	vg_ioc_regex_fn match;
+	void *data;
+};
+
+int vg_ioc_regex_local(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
+		       uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
+		       enum vg_ioc_truth *out);
+
+/* A loaded document as a plain JSON tree (jansson's json_t; new reference, NULL when out of
+ * memory): its metadata, defects, warnings and every Indicator and item, no compiled regular
+ * expression.  vg_ioc_load_tree() rebuilds a document from such a tree made by another process
+ * (the agent's parser sandbox), which it reads as hostile: any member of the wrong name, type
+ * or size, a term not in the table, counts or depth over limits (may be NULL: defaults) or an
+ * item called valid that is not refuse it with -EPROTO, err naming the document (name) and
+ * what was wrong.  regex NULL: the regular expressions are compiled and evaluated here (PCRE2);
+ * otherwise none is compiled here and each `matches` test goes to regex->match (which must
+ * outlive the document), the values of one item on one object in a batch.  The tree's format
+ * is described in lib/ioc/tree.c. */
+struct json_t;
+struct json_t *vg_ioc_tree(const struct vg_ioc *ioc);
+int vg_ioc_load_tree(const struct json_t *tree, const char *name, const struct vg_ioc_limits *limits,
+		     const struct vg_ioc_regex *regex, struct vg_ioc **ioc, struct vg_error *err);
+
 /* What a loaded document holds. */
 struct vg_ioc_info {
 	int version;                    /* 10 or 11 */
@@ -251,6 +285,13 @@ struct vg_ioc_scan {
 	/* Record each match's identity (vg_ioc_match.identity): the device, inode and SHA-256 of
 	 * a file, the start time of a process and a pidfd on it, for a caller that acts on matches. */
 	bool identify;
+
+	/* Where hint is tested (match NULL: PCRE2 in this process): with preserve_case, the
+	 * default PCRE2 limits, one file's path at a time; a file is evaluated only when its path
+	 * matches.  A hint that does not compile there (-EINVAL at a first call with no value)
+	 * refuses the scan; any other error, at that call or on a path, ends the walk and the scan
+	 * with that error (the files not tested would pass for clean). */
+	struct vg_ioc_regex hint_regex;
 };
 
 /* Runs the scan on the calling thread (a worker: it walks the file
