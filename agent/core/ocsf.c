@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,14 +30,14 @@ static const char *const direction_captions[] = { "Unknown", "Inbound", "Outboun
 
 #define CAPTION(table, i) ((i) >= 0 && (size_t)(i) < sizeof(table) / sizeof(table[0]) ? table[i] : "Other")
 
-json_t *vg_ocsf_text(const char *text)
+json_t *vg_ocsf_textn(const char *text, size_t len)
 {
-	json_t *j = json_string(text);
+	json_t *j = json_stringn(text, len);
 	char *copy;
 
 	if (j)
 		return j;
-	copy = strdup(text);
+	copy = strndup(text, len);
 	if (!copy)
 		return json_string("");
 	for (char *c = copy; *c; c++)
@@ -47,24 +48,54 @@ json_t *vg_ocsf_text(const char *text)
 	return j;
 }
 
+json_t *vg_ocsf_text(const char *text)
+{
+	return vg_ocsf_textn(text, strlen(text));
+}
+
+/* The builders below run for every event of a storm: members are set one by one under
+ * constant keys (no format to parse, no key to check), in the order the OCSF output has
+ * always had.  set() collects failures: any member missing makes the whole object NULL. */
+static bool set(json_t *object, const char *key, json_t *value, bool ok)
+{
+	return json_object_set_new_nocheck(object, key, value) == 0 && ok;
+}
+
+static json_t *done(json_t *object, bool ok)
+{
+	if (!ok) {
+		json_decref(object);
+		return NULL;
+	}
+	return object;
+}
+
 json_t *vg_ocsf_event(int class_uid, int activity_id, const char *activity, int64_t time_ms)
 {
-	return json_pack("{s:i, s:i, s:i, s:s, s:i, s:s, s:I, s:{}}", "class_uid", class_uid, "category_uid",
-			 class_uid / 1000, "activity_id", activity_id, "activity_name", activity, "severity_id",
-			 VG_SEVERITY_INFORMATIONAL, "severity", severity_captions[VG_SEVERITY_INFORMATIONAL], "time",
-			 (json_int_t)time_ms, "unmapped");
+	json_t *e = json_object();
+	bool ok = e != NULL;
+
+	ok = set(e, "class_uid", json_integer(class_uid), ok);
+	ok = set(e, "category_uid", json_integer(class_uid / 1000), ok);
+	ok = set(e, "activity_id", json_integer(activity_id), ok);
+	ok = set(e, "activity_name", json_string(activity), ok);
+	ok = set(e, "severity_id", json_integer(VG_SEVERITY_INFORMATIONAL), ok);
+	ok = set(e, "severity", json_string_nocheck(severity_captions[VG_SEVERITY_INFORMATIONAL]), ok);
+	ok = set(e, "time", json_integer((json_int_t)time_ms), ok);
+	ok = set(e, "unmapped", json_object(), ok);
+	return done(e, ok);
 }
 
 void vg_ocsf_set_severity(json_t *event, int severity_id)
 {
 	json_object_set_new(event, "severity_id", json_integer(severity_id));
-	json_object_set_new(event, "severity", json_string(CAPTION(severity_captions, severity_id)));
+	json_object_set_new(event, "severity", json_string_nocheck(CAPTION(severity_captions, severity_id)));
 }
 
 void vg_ocsf_set_status(json_t *event, int status_id, const char *code, const char *detail)
 {
 	json_object_set_new(event, "status_id", json_integer(status_id));
-	json_object_set_new(event, "status", json_string(CAPTION(status_captions, status_id)));
+	json_object_set_new(event, "status", json_string_nocheck(CAPTION(status_captions, status_id)));
 	if (code)
 		json_object_set_new(event, "status_code", vg_ocsf_text(code));
 	if (detail)
@@ -102,17 +133,19 @@ int vg_ocsf_file_type(unsigned mode)
 
 void vg_ocsf_file_set_type(json_t *file, int type_id)
 {
-	json_object_set_new(file, "type_id", json_integer(type_id));
-	json_object_set_new(file, "type", json_string(CAPTION(file_type_captions, type_id)));
+	json_object_set_new_nocheck(file, "type_id", json_integer(type_id));
+	json_object_set_new_nocheck(file, "type", json_string_nocheck(CAPTION(file_type_captions, type_id)));
 }
 
 json_t *vg_ocsf_file(const char *path, int type_id)
 {
 	const char *slash = strrchr(path, '/');
-	json_t *file = json_pack("{s:o, s:o}", "path", vg_ocsf_text(path), "name",
-				 vg_ocsf_text(slash && slash[1] ? slash + 1 : path));
+	json_t *file = json_object();
+	bool ok = file != NULL;
 
-	if (file)
+	ok = set(file, "path", vg_ocsf_text(path), ok);
+	ok = set(file, "name", vg_ocsf_text(slash && slash[1] ? slash + 1 : path), ok);
+	if ((file = done(file, ok)))
 		vg_ocsf_file_set_type(file, type_id);
 	return file;
 }
@@ -120,25 +153,45 @@ json_t *vg_ocsf_file(const char *path, int type_id)
 json_t *vg_ocsf_user(long long uid)
 {
 	char text[24];
+	json_t *user = json_object();
+	int n = snprintf(text, sizeof(text), "%lld", uid);
 
-	snprintf(text, sizeof(text), "%lld", uid);
-	return json_pack("{s:s}", "uid", text);
+	return done(user, user && set(user, "uid", json_stringn_nocheck(text, (size_t)n), true));
 }
 
 json_t *vg_ocsf_process(long long pid, const char *comm, const char *exe, long long uid, long long ppid)
 {
-	json_t *proc = json_pack("{s:I, s:o}", "pid", (json_int_t)pid, "user", vg_ocsf_user(uid));
+	json_t *proc = json_object(), *parent;
+	bool ok = proc != NULL;
 
-	if (!proc)
+	ok = set(proc, "pid", json_integer((json_int_t)pid), ok);
+	ok = set(proc, "user", vg_ocsf_user(uid), ok);
+	if (!(proc = done(proc, ok)))
 		return NULL;
 	if (comm && comm[0])
-		json_object_set_new(proc, "name", vg_ocsf_text(comm));
+		json_object_set_new_nocheck(proc, "name", vg_ocsf_text(comm));
 	/* The program a process runs is a file that was executed. */
 	if (exe && exe[0])
-		json_object_set_new(proc, "file", vg_ocsf_file(exe, VG_FILE_TYPE_EXECUTABLE));
-	if (ppid >= 0)
-		json_object_set_new(proc, "parent_process", json_pack("{s:I}", "pid", (json_int_t)ppid));
+		json_object_set_new_nocheck(proc, "file", vg_ocsf_file(exe, VG_FILE_TYPE_EXECUTABLE));
+	if (ppid >= 0 && (parent = json_object())) {
+		json_object_set_new_nocheck(parent, "pid", json_integer((json_int_t)ppid));
+		json_object_set_new_nocheck(proc, "parent_process", parent);
+	}
 	return proc;
+}
+
+/* {"process": process}, process's reference taken. */
+static json_t *actor(json_t *process)
+{
+	json_t *a = json_object();
+
+	if (!a || !process) {
+		json_decref(process);
+		json_decref(a);
+		return NULL;
+	}
+	json_object_set_new_nocheck(a, "process", process);
+	return a;
 }
 
 json_t *vg_ocsf_process_activity(int activity_id, json_t *process, int64_t time_ms)
@@ -154,10 +207,10 @@ json_t *vg_ocsf_process_activity(int activity_id, json_t *process, int64_t time_
 	/* A program is launched by its parent (the exec replaces the caller's image, whose parent
 	 * forked it); an exit is the process's own. */
 	if (activity_id == 1 && parent)
-		json_object_set_new(e, "actor", json_pack("{s:O}", "process", parent));
+		json_object_set_new_nocheck(e, "actor", actor(json_incref(parent)));
 	else
-		json_object_set_new(e, "actor", json_pack("{s:O}", "process", process));
-	json_object_set_new(e, "process", process);
+		json_object_set_new_nocheck(e, "actor", actor(json_incref(process)));
+	json_object_set_new_nocheck(e, "process", process);
 	return e;
 }
 
@@ -175,12 +228,19 @@ char *vg_ocsf_cmd_line(const json_t *argv)
 	if (!(out = malloc(size)))
 		return NULL;
 	out[0] = '\0';
+	/* Whole arguments only: the first that does not fit ends the line. */
 	json_array_foreach(argv, i, a) {
-		int n = snprintf(out + used, size - used, "%s%s", i ? " " : "", json_string_value(a));
+		const char *arg = json_string_value(a);
+		size_t n = arg ? strlen(arg) : 0, sep = i ? 1 : 0;
 
-		if (n < 0 || (size_t)n >= size - used)
+		if (sep + n >= size - used)
 			break;
-		used += (size_t)n;
+		if (sep)
+			out[used++] = ' ';
+		if (n)
+			memcpy(out + used, arg, n);
+		used += n;
+		out[used] = '\0';
 	}
 	return out;
 }

@@ -60,6 +60,8 @@ enum {
 /* A JSON string of text from the kernel or a file system, which need not be UTF-8: bytes that
  * are not become '?' rather than losing the whole value. */
 json_t *vg_ocsf_text(const char *text);
+/* The same for len bytes of text (no NUL needed at their end). */
+json_t *vg_ocsf_textn(const char *text, size_t len);
 
 /* An event of class_uid with its activity (activity_id and activity_name), severity
  * informational, time in ms, and an empty "unmapped" object. */

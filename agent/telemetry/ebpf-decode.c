@@ -90,9 +90,13 @@ static json_t *process_event(const struct vg_ebpf_decoder *d, int activity, json
 /* The executable's identity as enrichment checks it before hashing. */
 static json_t *exe_hints(const struct vg_bpf_proc *who)
 {
-	if (!who->exe_dev)
-		return json_object();
-	return json_pack("{s:I, s:I}", "dev", (json_int_t)vg_ebpf_dev(who->exe_dev), "ino", (json_int_t)who->exe_ino);
+	json_t *hints = json_object();
+
+	if (hints && who->exe_dev) {
+		json_object_set_new_nocheck(hints, "dev", json_integer((json_int_t)vg_ebpf_dev(who->exe_dev)));
+		json_object_set_new_nocheck(hints, "ino", json_integer((json_int_t)who->exe_ino));
+	}
+	return hints;
 }
 
 /* Splits NUL-separated arguments (len bytes) into a JSON array of at most MAX_ARGS. */
@@ -101,15 +105,12 @@ static json_t *split_args(const char *args, size_t len)
 	json_t *argv = json_array();
 	size_t at = 0;
 
-	while (at < len && json_array_size(argv) < MAX_ARGS) {
+	while (argv && at < len && json_array_size(argv) < MAX_ARGS) {
 		const char *end = memchr(args + at, '\0', len - at);
 		size_t n = end ? (size_t)(end - (args + at)) : len - at;
-		char *one = strndup(args + at, n);
 
-		if (!one)
+		if (json_array_append_new(argv, vg_ocsf_textn(args + at, n)) < 0)
 			break;
-		json_array_append_new(argv, vg_ocsf_text(one));
-		free(one);
 		at += n + 1;
 	}
 	return argv;
