@@ -261,7 +261,9 @@ int vg_spool_ack_seqs(struct vg_spool *spool, const uint64_t *seqs, size_t n, st
 }
 
 /* Deletes rows chosen by sql (bound to param); adds the unacknowledged ones to *dropped. */
-static int delete_where(struct vg_spool *spool, const char *where, sqlite3_int64 param, uint64_t *dropped)
+/* Deletes the events of where (?1 and ?2 bound to param and param2), keeping the counters. */
+static int delete_where(struct vg_spool *spool, const char *where, sqlite3_int64 param, sqlite3_int64 param2,
+			uint64_t *dropped)
 {
 	char sql[512];
 	sqlite3_stmt *st;
@@ -273,6 +275,8 @@ static int delete_where(struct vg_spool *spool, const char *where, sqlite3_int64
 	if (sqlite3_prepare_v2(vg_store_db(spool->store), sql, -1, &st, NULL) != SQLITE_OK)
 		return -EIO;
 	sqlite3_bind_int64(st, 1, param);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, param2);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		freed += (uint64_t)sqlite3_column_int64(st, 0);
 		lost += sqlite3_column_int(st, 1) == 0;
@@ -287,9 +291,59 @@ static int delete_where(struct vg_spool *spool, const char *where, sqlite3_int64
 	return 0;
 }
 
+/* The seq up to which the events of cond, oldest first, weigh at least excess bytes (all of
+ * them when they weigh less); 0 when there are none.  Reads the oldest rows only, as many as it
+ * takes: the trim runs every ten seconds on spools of millions of events. */
+static int cut_for_excess(struct vg_spool *spool, const char *cond, uint64_t excess, sqlite3_int64 *cut)
+{
+	char sql[512];
+	sqlite3_stmt *st;
+	uint64_t sum = 0;
+	int rc = SQLITE_DONE;
+
+	*cut = 0;
+	snprintf(sql, sizeof(sql), "SELECT seq, size FROM spool_events WHERE %s ORDER BY seq", cond);
+	if (sqlite3_prepare_v2(vg_store_db(spool->store), sql, -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	while (sum < excess && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*cut = sqlite3_column_int64(st, 0);
+		sum += (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	if (sum < excess && rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return -EIO;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* The seq of the oldest event stored at or after ms (the newest seq + 1 when none is): events
+ * are stored about in the order of their times, so the ones older than ms are before it. */
+static int first_since(struct vg_spool *spool, sqlite3_int64 ms, sqlite3_int64 *seq)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(vg_store_db(spool->store),
+			       "SELECT COALESCE((SELECT seq FROM spool_events WHERE time_ms >= ?1 ORDER BY seq LIMIT 1),"
+			       " (SELECT COALESCE(MAX(seq), 0) + 1 FROM spool_events))",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_int64(st, 1, ms);
+	rc = sqlite3_step(st);
+	*seq = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -EIO;
+}
+
 int vg_spool_enforce(struct vg_spool *spool, uint64_t max_bytes, uint64_t max_age_s, uint64_t *dropped,
 		     struct vg_error *err)
 {
+	static const char *const over_size[2] = {
+		/* Acknowledged (and read by every reader) first, then any. */
+		"acked = 1 AND seq <= " READERS_DONE_SQL,
+		"1",
+	};
 	sqlite3_stmt *st;
 	int r;
 
@@ -299,20 +353,25 @@ int vg_spool_enforce(struct vg_spool *spool, uint64_t max_bytes, uint64_t max_ag
 	/* Another connection may have appended since: start from the committed size. */
 	if (query_u64(spool, BYTES_SQL, &spool->bytes) < 0)
 		goto fail;
-	if (max_age_s && delete_where(spool, "time_ms < ?1", vg_time_ms() - (sqlite3_int64)max_age_s * 1000,
-				      dropped) < 0)
-		goto fail;
+	/* Too old: scanned from the oldest up to the first event young enough (an older one stored
+	 * after it waits for the next round), not the whole table. */
+	if (max_age_s) {
+		sqlite3_int64 limit = vg_time_ms() - (sqlite3_int64)max_age_s * 1000, young;
+
+		if (first_since(spool, limit, &young) < 0 ||
+		    delete_where(spool, "seq < ?1 AND time_ms < ?2", young, limit, dropped) < 0)
+			goto fail;
+	}
 	/* Over the size cap: acknowledged events first, oldest first, then the rest; exactly as
-	 * many as free the excess (a running sum), not whole slices, which would drop more. */
+	 * many as free the excess, not whole slices, which would drop more. */
 	for (int pass = 0; max_bytes && spool->bytes > max_bytes && pass < 2; pass++) {
-		if (delete_where(spool, pass == 0
-			? "acked = 1 AND seq <= " READERS_DONE_SQL " AND seq <= COALESCE((SELECT seq FROM (SELECT seq,"
-			  " SUM(size) OVER (ORDER BY seq) AS run FROM spool_events WHERE acked = 1 AND seq <= " READERS_DONE_SQL
-			  ") WHERE run >= ?1 ORDER BY seq LIMIT 1), (SELECT MAX(seq) FROM spool_events))"
-			: "seq <= COALESCE((SELECT seq FROM (SELECT seq, SUM(size) OVER (ORDER BY seq) AS run"
-			  " FROM spool_events) WHERE run >= ?1 ORDER BY seq LIMIT 1),"
-			  " (SELECT MAX(seq) FROM spool_events))",
-			(sqlite3_int64)(spool->bytes - max_bytes), dropped) < 0)
+		char cond[256];
+		sqlite3_int64 cut;
+
+		if (cut_for_excess(spool, over_size[pass], spool->bytes - max_bytes, &cut) < 0)
+			goto fail;
+		snprintf(cond, sizeof(cond), "%s AND seq <= ?1", over_size[pass]);
+		if (cut && delete_where(spool, cond, cut, 0, dropped) < 0)
 			goto fail;
 	}
 	if (*dropped) {
