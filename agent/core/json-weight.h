@@ -8,11 +8,19 @@
 #define VIGIL_JSON_WEIGHT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The heap value takes, within a few percent: the bytes of its strings and keys, and what
  * jansson allocates for each value.  Nesting deeper than 64 levels is counted as a scalar
  * (events are never that deep). */
 size_t vg_json_weight(const json_t *value);
+
+/* Whether an event of weight w may join held bytes of events under the bound max (0: none): an
+ * empty queue takes any event, however heavy, so that one event never blocks the queue. */
+static inline bool vg_json_weight_fits(size_t held, size_t w, size_t max)
+{
+	return !held || !max || (held < max && w <= max - held);
+}
 
 #endif

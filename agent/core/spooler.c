@@ -184,8 +184,7 @@ void vg_spooler_push(struct vg_spooler *sp, json_t *ev)
 	size_t w = vg_json_weight(ev);
 
 	/* Bounded in events and in bytes; an event however heavy enters an empty queue. */
-	if (sp->nqueue >= sp->queue_max ||
-	    (sp->bytes && sp->max_queue_bytes && (sp->bytes >= sp->max_queue_bytes || w > sp->max_queue_bytes - sp->bytes))) {
+	if (sp->nqueue >= sp->queue_max || !vg_json_weight_fits(sp->bytes, w, sp->max_queue_bytes)) {
 		sp->st.queue_dropped++;
 		json_decref(ev);
 		return;

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,7 +40,6 @@ int vg_tq_new(struct vg_tq **out, size_t cap, int notify_fd)
 	pthread_cond_init(&q->cond, &ca);
 	pthread_condattr_destroy(&ca);
 	q->cap = cap ? cap : 1;
-	q->max_bytes = SIZE_MAX;
 	q->want = 1;
 	q->notify_fd = notify_fd;
 	*out = q;
@@ -96,8 +94,7 @@ static bool grow(struct vg_tq *q)
  * always let into an empty queue, however heavy). */
 static bool put(struct vg_tq *q, json_t *ev, size_t w)
 {
-	if (q->len >= q->cap || (q->len && (q->bytes >= q->max_bytes || w > q->max_bytes - q->bytes)) ||
-	    (q->len == q->alloc && !grow(q))) {
+	if (q->len >= q->cap || !vg_json_weight_fits(q->bytes, w, q->max_bytes) || (q->len == q->alloc && !grow(q))) {
 		q->dropped++;
 		return false;
 	}
@@ -222,7 +219,7 @@ void vg_tq_set_cap(struct vg_tq *q, size_t cap, size_t max_bytes)
 {
 	pthread_mutex_lock(&q->lock);
 	q->cap = cap ? cap : 1;
-	q->max_bytes = max_bytes ? max_bytes : SIZE_MAX;
+	q->max_bytes = max_bytes;
 	pthread_mutex_unlock(&q->lock);
 }
 
