@@ -78,6 +78,7 @@ void vg_agent_sandbox_limits(struct vg_agent *agent, struct vg_sandbox_limits *l
 {
 	limits->memory_mib = (unsigned)vg_setting_int(agent->settings, VG_S_AGENT_SANDBOX_MEMORY_MIB);
 	limits->cpu_seconds = (unsigned)vg_setting_int(agent->settings, VG_S_AGENT_SANDBOX_CPU_SECONDS);
+	limits->margin_ms = 0;
 }
 
 int vg_agent_setting_registry(struct vg_setting_registry **out, struct vg_error *err)

@@ -348,7 +348,7 @@ static int call_locked(struct vg_sandbox *sb, const struct vg_sandbox_limits *li
 	memcpy(frame + VG_FRAME_PREFIX, text, hlen);
 	if (len)
 		memcpy(frame + VG_FRAME_PREFIX + hlen, payload, len);
-	deadline = vg_now_ms() + (uint64_t)lim->cpu_seconds * 2000 + ANSWER_MARGIN_MS;
+	deadline = vg_now_ms() + (uint64_t)lim->cpu_seconds * 2000 + (lim->margin_ms ? lim->margin_ms : ANSWER_MARGIN_MS);
 	if ((r = transfer(sb->fd, true, frame, total, deadline)) < 0 ||
 	    (r = transfer(sb->fd, false, prefix, sizeof(prefix), deadline)) < 0) {
 		r = failed(sb, lim, r, op, err);

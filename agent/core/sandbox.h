@@ -26,6 +26,7 @@ struct vg_sandbox;
 struct vg_sandbox_limits {
 	unsigned memory_mib;
 	unsigned cpu_seconds;
+	unsigned margin_ms;     /* wall time allowed beyond twice the CPU time; 0: 10 s */
 };
 
 /* Prepares the sandbox for the worker program at path (NULL: the installed one, or the build

@@ -41,6 +41,7 @@ struct reply {
 	json_t *watches;                /* the armed documents after the change */
 	struct vg_sandbox *sandbox;     /* where ioc.watch's documents are parsed */
 	struct vg_sandbox_limits limits;
+	struct vg_det_regex *regex;     /* a reference: the sandbox of the regular expressions */
 	int rc;
 	unsigned limit;
 	int64_t since;
@@ -65,6 +66,7 @@ static void reply_free(struct reply *r)
 	json_decref(r->result);
 	json_decref(r->documents);
 	json_decref(r->watches);
+	vg_det_regex_unref(r->regex);
 	free(r);
 }
 
@@ -374,7 +376,7 @@ static void watch_work(struct vg_det_db *db, void *data)
 								 "each document needs a file name and a content"));
 			continue;
 		}
-		if (vg_det_watch_load(&w, r->sandbox, &r->limits, id, file, content,
+		if (vg_det_watch_load(&w, r->sandbox, &r->limits, r->regex, id, file, content,
 				      json_string_length(json_object_get(doc, "content")), &err) < 0 ||
 		    vg_det_db_add_watch(db, w.id, w.file, content, r->request_id[0] ? "server" : "local", r->uid, &err) < 0) {
 			json_array_append_new(refused, json_pack("{s:s, s:s, s:o}", "file", file, "error", err.message,
@@ -454,6 +456,7 @@ static int arm(struct vg_detect *d, struct reply *r, json_t *documents, struct v
 	r->documents = json_incref(documents);
 	r->sandbox = d->agent->sandbox;
 	vg_agent_sandbox_limits(d->agent, &r->limits);
+	r->regex = vg_det_regex_ref(d->regex);
 	return deferred(d, r, watch_work, watch_done, err);
 }
 
@@ -551,6 +554,8 @@ static void server_rules_work(struct vg_det_db *db, void *data)
 		r->rc = vg_error_set(&r->err, -ENOMEM, N_("out of memory"));
 		return;
 	}
+	/* Checked as the rules in force will be: the regular expressions only in the sandbox. */
+	vg_sigma_set_regex(set, vg_det_regex_sigma(r->regex));
 	n = vg_sigma_set_add_memory(set, content, json_string_length(r->documents), r->name, &r->err);
 	/* A file of which no rule loads is refused and not stored: the server hears why at once
 	 * rather than a success with nothing in force.  Some rules of a file may load and others
@@ -634,6 +639,7 @@ int vg_detect_server_rules(struct vg_agent *agent, const char *request_id, const
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	snprintf(r->path, sizeof(r->path), "%s/%s", d->server_dir, name);
 	r->documents = json_incref(content);
+	r->regex = vg_det_regex_ref(d->regex);
 	if (vg_det_db_job(d, server_rules_work, server_rules_done, r) < 0) {
 		reply_free(r);
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));

@@ -51,8 +51,24 @@ struct vg_det_watch {
 
 /* What the enrichment thread evaluates: compiled rules and armed documents.  Read-only once
  * published; freed when the last reference goes. */
+/* The regular expressions of the server's Sigma rules and of the armed OpenIOC documents,
+ * compiled and matched in a sandbox of the detection's own (regex.c).  Counted references: the
+ * rule sets and the jobs that load them hold one. */
+struct vg_det_regex;
+
+int vg_det_regex_new(struct vg_agent *agent, struct vg_det_regex **out, struct vg_error *err);
+struct vg_det_regex *vg_det_regex_ref(struct vg_det_regex *rx);
+void vg_det_regex_unref(struct vg_det_regex *rx);
+/* Kills its worker, so that a request under way ends at once (the agent stops). */
+void vg_det_regex_shutdown(struct vg_det_regex *rx);
+const struct vg_sigma_regex *vg_det_regex_sigma(const struct vg_det_regex *rx);
+const struct vg_ioc_regex *vg_det_regex_ioc(const struct vg_det_regex *rx);
+/* Its worker (pid, starts, deaths, last death), round trips, answers remembered, unknown. */
+json_t *vg_det_regex_status(struct vg_det_regex *rx);
+
 struct vg_det_rules {
 	atomic_int refs;
+	struct vg_det_regex *regex;     /* evaluates the server's and the documents' expressions */
 	uint64_t generation;
 	struct vg_sigma_set *set;       /* NULL when no rule could be read */
 	unsigned sources;               /* vg_sigma_set_sources() */
@@ -80,6 +96,7 @@ struct vg_det_build {
 	uint64_t generation;
 	struct vg_sandbox *sandbox;     /* where the watches' documents are parsed */
 	struct vg_sandbox_limits limits;
+	struct vg_det_regex *regex;     /* a reference */
 };
 
 void vg_det_build_free(struct vg_det_build *b);
@@ -97,7 +114,8 @@ json_t *vg_det_watches_json(const struct vg_det_rules *r);
 /* Loads one OpenIOC document for live evaluation, parsed in the parser sandbox sb (on a
  * worker: it waits for the sandbox); fills w. */
 int vg_det_watch_load(struct vg_det_watch *w, struct vg_sandbox *sb, const struct vg_sandbox_limits *limits,
-		      const char *id, const char *file, const char *document, size_t len, struct vg_error *err);
+		      const struct vg_det_regex *regex, const char *id, const char *file, const char *document, size_t len,
+		      struct vg_error *err);
 void vg_det_watch_free(struct vg_det_watch *w);
 
 /*
@@ -208,6 +226,7 @@ struct vg_detect {
 	struct vg_watch *efd_watch;
 	struct vg_watch *tick;
 	struct vg_det_rules *rules;      /* the snapshot in force (loop thread's reference) */
+	struct vg_det_regex *regex;      /* the sandbox of the rules' regular expressions */
 	json_t *disabled;                /* what the db holds, read at start and kept in step */
 	json_t *watches;                 /* likewise: [{id, file, document, armed, source}] */
 	char fingerprint[8192];          /* the settings the rules were loaded with */

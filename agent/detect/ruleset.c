@@ -42,6 +42,7 @@ void vg_det_rules_unref(struct vg_det_rules *r)
 	free(r->watches);
 	json_decref(r->inputs);
 	json_decref(r->disabled);
+	vg_det_regex_unref(r->regex);
 	free(r);
 }
 
@@ -56,18 +57,21 @@ void vg_det_build_free(struct vg_det_build *b)
 		free(b->disabled[i]);
 	free(b->disabled);
 	json_decref(b->watches);
+	vg_det_regex_unref(b->regex);
 	free(b);
 }
 
 int vg_det_watch_load(struct vg_det_watch *w, struct vg_sandbox *sb, const struct vg_sandbox_limits *limits,
-		      const char *id, const char *file, const char *document, size_t len, struct vg_error *err)
+		      const struct vg_det_regex *regex, const char *id, const char *file, const char *document, size_t len,
+		      struct vg_error *err)
 {
 	struct vg_ioc_info info;
 	int r;
 
 	memset(w, 0, sizeof(*w));
-	/* The agent parses no OpenIOC document itself (doc/security.md). */
-	if ((r = vg_scan_load_sandboxed(sb, limits, file, document, len, NULL, &w->ioc, err)) < 0)
+	/* The agent parses no OpenIOC document itself, and compiles none of its regular expressions
+	 * (doc/security.md). */
+	if ((r = vg_scan_load_sandboxed(sb, limits, file, document, len, vg_det_regex_ioc(regex), &w->ioc, err)) < 0)
 		return r;
 	vg_ioc_get_info(w->ioc, &info);
 	w->process = vg_ioc_needs_doc(w->ioc, VG_IOC_DOC_PROCESS);
@@ -114,6 +118,7 @@ int vg_det_rules_build(const struct vg_det_build *b, struct vg_det_rules **out, 
 	if (!r)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
 	atomic_init(&r->refs, 1);
+	r->regex = vg_det_regex_ref(b->regex);
 	r->generation = b->generation;
 	r->inputs = json_array();
 	r->disabled = json_array();
@@ -121,7 +126,8 @@ int vg_det_rules_build(const struct vg_det_build *b, struct vg_det_rules **out, 
 		goto oom;
 	for (i = 0; i < b->ndirs; i++)
 		add_dir(r->set, b->dirs[i], r->inputs, &r->files);
-	if (b->server_dir)
+	/* The server's rules: their regular expressions go to the sandbox (doc/security.md). */
+	if (b->server_dir && vg_sigma_set_regex(r->set, vg_det_regex_sigma(b->regex)) == 0)
 		add_dir(r->set, b->server_dir, r->inputs, &r->files);
 	for (i = 0; i < b->ndisabled; i++) {
 		if (vg_sigma_set_disable(r->set, b->disabled[i]) < 0)
@@ -143,7 +149,7 @@ int vg_det_rules_build(const struct vg_det_build *b, struct vg_det_rules **out, 
 		if (!doc)
 			continue;
 		/* Checked when armed; one that no longer loads (a newer engine's limits) is left out. */
-		if (vg_det_watch_load(&r->watches[r->nwatches], b->sandbox, &b->limits,
+		if (vg_det_watch_load(&r->watches[r->nwatches], b->sandbox, &b->limits, b->regex,
 				      json_string_value(json_object_get(w, "id")), json_string_value(json_object_get(w, "file")),
 				      doc, strlen(doc), &werr) == 0)
 			r->nwatches++;

@@ -286,6 +286,7 @@ static void start_load(struct vg_detect *d)
 	b->generation = ++d->generation;
 	b->sandbox = d->agent->sandbox;
 	vg_agent_sandbox_limits(d->agent, &b->limits);
+	b->regex = vg_det_regex_ref(d->regex);
 	if ((n = list_items(vg_setting_list(d->agent->settings, VG_S_DETECTION_RULES_DIRS), b->dirs, VG_DET_MAX_DIRS)) < 0)
 		goto oom;
 	b->ndirs = (size_t)n;
@@ -514,6 +515,8 @@ static int detect_start(struct vg_agent *agent, struct vg_error *err)
 		r = vg_error_set(err, -errno, N_("cannot create an event descriptor: %s"), strerror(errno));
 		goto fail;
 	}
+	if ((r = vg_det_regex_new(agent, &d->regex, err)) < 0)
+		goto fail;
 	if (vg_det_stage_new(&d->stage, d->efd) < 0 ||
 	    !(d->efd_watch = vg_loop_watch(agent->loop, d->efd, EPOLLIN, on_findings, d)) ||
 	    !(d->tick = vg_loop_timer(agent->loop, TICK_MS, TICK_MS, on_tick, d))) {
@@ -538,6 +541,8 @@ static void detect_stop(struct vg_agent *agent)
 	if (!d)
 		return;
 	sh = shared_of(d);
+	/* An evaluation waiting for the sandbox ends now (its test false), so the stage can go. */
+	vg_det_regex_shutdown(d->regex);
 	vg_tel_set_stage(agent, NULL);
 	vg_tel_set_audit_wants(agent, NULL);
 	/* Findings not handed out yet are still stored (without a response: the agent is stopping). */
@@ -556,6 +561,7 @@ static void detect_stop(struct vg_agent *agent)
 		close(d->efd);
 	answer_waiters(d->waiting, NULL, NULL);
 	vg_det_rules_unref(d->rules);
+	vg_det_regex_unref(d->regex);
 	json_decref(d->disabled);
 	json_decref(d->watches);
 	sh->d = NULL;
@@ -619,6 +625,8 @@ static json_t *detect_status(struct vg_agent *agent)
 		json_object_set_new(json_object_get(o, "audit"), "error", json_string(why));
 	if (d->last_error[0])
 		json_object_set_new(o, "error", json_string(d->last_error));
+	if (d->regex)
+		json_object_set_new(o, "regex_sandbox", vg_det_regex_status(d->regex));
 	return o;
 }
 

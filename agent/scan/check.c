@@ -205,12 +205,10 @@ static unsigned char *regex_payload(const char *const *values, const size_t *len
 	return p;
 }
 
-int vg_scan_regex_sandboxed(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
-			    uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
-			    enum vg_ioc_truth *out)
+int vg_sandbox_regex_call(struct vg_sandbox *sb, const struct vg_sandbox_limits *limits, json_t *header,
+			  const char *const *values, const size_t *lens, size_t n, enum vg_ioc_truth *out)
 {
-	struct vg_scan_regex *rx = data;
-	json_t *header = NULL, *reply = NULL;
+	json_t *reply = NULL;
 	unsigned char *payload;
 	const char *results;
 	struct vg_error err;
@@ -220,14 +218,7 @@ int vg_scan_regex_sandboxed(void *data, const char *pattern, size_t plen, bool p
 	vg_error_clear(&err);
 	if (!(payload = regex_payload(values, lens, n, &len)))
 		return -EFBIG;
-	header = json_pack("{s:s, s:s%, s:b, s:I, s:I, s:I}", "op", "regex.match", "pattern", pattern, plen,
-			   "preserve_case", preserve_case, "match_limit", (json_int_t)match_limit, "depth_limit",
-			   (json_int_t)depth_limit, "count", (json_int_t)n);
-	if (!header) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if ((r = vg_sandbox_call(rx->sandbox, &rx->limits, header, payload, len, &reply, &err)) < 0)
+	if ((r = vg_sandbox_call(sb, limits, header, payload, len, &reply, &err)) < 0)
 		goto out;
 	/* One character a value, nothing else: the worker's answer is believed no further. */
 	results = json_string_value(json_object_get(reply, "results"));
@@ -239,8 +230,24 @@ int vg_scan_regex_sandboxed(void *data, const char *pattern, size_t plen, bool p
 		out[i] = results[i] == '1' ? VG_IOC_TRUE : results[i] == '0' ? VG_IOC_FALSE : VG_IOC_UNKNOWN;
 	r = 0;
 out:
-	json_decref(header);
 	json_decref(reply);
 	free(payload);
+	return r;
+}
+
+int vg_scan_regex_sandboxed(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
+			    uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
+			    enum vg_ioc_truth *out)
+{
+	struct vg_scan_regex *rx = data;
+	json_t *header = json_pack("{s:s, s:s%, s:b, s:I, s:I, s:I}", "op", "regex.match", "pattern", pattern, plen,
+				   "preserve_case", preserve_case, "match_limit", (json_int_t)match_limit,
+				   "depth_limit", (json_int_t)depth_limit, "count", (json_int_t)n);
+	int r;
+
+	if (!header)
+		return -ENOMEM;
+	r = vg_sandbox_regex_call(rx->sandbox, &rx->limits, header, values, lens, n, out);
+	json_decref(header);
 	return r;
 }

@@ -33,6 +33,12 @@ struct vg_scan_regex {
 	struct vg_sandbox_limits limits;
 };
 
+/* The round trip of a regex.match request (header: its JSON, without the values) with the values
+ * as its payload; the answer checked as above.  Returns 0, -EINVAL when the worker says the
+ * pattern does not compile, or another negative code (then out is not filled). */
+int vg_sandbox_regex_call(struct vg_sandbox *sb, const struct vg_sandbox_limits *limits, json_t *header,
+			  const char *const *values, const size_t *lens, size_t n, enum vg_ioc_truth *out);
+
 int vg_scan_regex_sandboxed(void *data, const char *pattern, size_t plen, bool preserve_case, uint32_t match_limit,
 			    uint32_t depth_limit, const char *const *values, const size_t *lens, size_t n,
 			    enum vg_ioc_truth *out);

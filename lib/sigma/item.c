@@ -248,6 +248,32 @@ static struct sg_test *group_add(struct vg_sigma_rule *r, struct sg_group *g, si
 	return t;
 }
 
+/* A regular expression evaluated elsewhere: nothing of it is compiled here; the evaluator only
+ * says whether it compiles there. */
+static int hand_regex(struct sg_parse_ctx *pc, struct vg_sigma_rule *r, const struct sg_node *v, const struct mods *m,
+		      struct sg_test *t)
+{
+	const struct vg_sigma_regex *ext = &pc->set->regex;
+	const struct vg_sigma_limits *lim = &pc->set->lim;
+	int rc = ext->match(ext->data, v->text, v->len, m->re_flags, lim->regex_match_limit, lim->regex_depth_limit,
+			    NULL, 0);
+
+	if (rc == -EINVAL)
+		return sg_fail(pc, v, -EINVAL, N_("bad regular expression '%s': it does not compile (checked in the parser sandbox)"),
+			       v->text, NULL);
+	if (rc < 0)
+		return sg_fail(pc, v, -EINVAL,
+			       N_("the regular expression '%s' cannot be checked now: the parser sandbox is not available"),
+			       v->text, NULL);
+	if (!(t->lit = sg_strndup(&r->arena, v->text, v->len)))
+		return sg_fail(pc, v, -ENOMEM, N_("out of memory"), NULL, NULL);
+	t->len = v->len;
+	t->kind = SG_T_REGEX;
+	t->ext = *ext;
+	t->re_flags = m->re_flags;
+	return 0;
+}
+
 static int compile_regex(struct sg_parse_ctx *pc, struct vg_sigma_rule *r, const struct sg_node *v,
 			 const struct mods *m, struct sg_test *t)
 {
@@ -261,6 +287,8 @@ static int compile_regex(struct sg_parse_ctx *pc, struct vg_sigma_rule *r, const
 		snprintf(lim, sizeof(lim), "%zu", set->lim.max_regex);
 		return sg_fail(pc, v, -EINVAL, N_("a regular expression is longer than %s bytes"), lim, NULL);
 	}
+	if (set->regex.match)
+		return hand_regex(pc, r, v, m, t);
 	re = pcre2_compile((PCRE2_SPTR)v->text, v->len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | m->re_flags, &code,
 			   &off, set->cctx);
 	if (!re) {

@@ -347,6 +347,15 @@ static bool test_regex(struct vg_sigma_matcher *m, const struct sg_test *t, cons
 
 	if (v->null)
 		return false;
+	if (!t->re) {
+		const struct vg_sigma_limits *lim = &m->set->lim;
+
+		rc = t->ext.match(t->ext.data, t->lit, t->len, t->re_flags, lim->regex_match_limit, lim->regex_depth_limit,
+				  v->v, v->len);
+		if (rc < 0)
+			m->st.regex_limits++;
+		return rc > 0;
+	}
 	rc = pcre2_match(t->re, (PCRE2_SPTR)v->v, v->len, 0, 0, m->md, m->mctx);
 	if (rc >= 0)
 		return true;

@@ -156,6 +156,14 @@ nomem:
 	return -ENOMEM;
 }
 
+int vg_sigma_set_regex(struct vg_sigma_set *set, const struct vg_sigma_regex *regex)
+{
+	if (set->compiled)
+		return -EINVAL;
+	set->regex = regex ? *regex : (struct vg_sigma_regex){ 0 };
+	return 0;
+}
+
 void vg_sigma_set_free(struct vg_sigma_set *set)
 {
 	if (!set)

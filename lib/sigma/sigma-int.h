@@ -11,6 +11,7 @@
  *   correlation.c correlation documents; corr-state.c their windows at match time
  *   set.c         inputs, rule collections, rejects, compile; prefilter.c the indexes
  *   matcher.c     evaluating events; ocsf.c the accessor over OCSF JSON
+ *   regex.c       one regular expression compiled and matched at once (the sandbox side)
  */
 #ifndef VIGIL_SIGMA_INT_H
 #define VIGIL_SIGMA_INT_H
@@ -167,7 +168,9 @@ struct sg_test {
 	char *lit;                   /* literal (lowered unless cased), or the glob's bytes */
 	size_t len;
 	uint8_t *wild;               /* GLOB: the wildcard flags of lit */
-	pcre2_code *re;
+	pcre2_code *re;              /* REGEX: compiled here, or NULL and ext evaluates lit */
+	struct vg_sigma_regex ext;   /* REGEX evaluated elsewhere: the pattern is lit, len */
+	uint32_t re_flags;           /* its PCRE2 options (i, m, s) */
 	uint8_t addr[16];            /* CIDR */
 	uint8_t family;              /* 4 or 6 */
 	uint8_t prefix;
@@ -349,6 +352,7 @@ struct vg_sigma_set {
 	unsigned ncorr;
 	struct sg_index *index[VG_SIGMA_SRC_COUNT];
 	pcre2_compile_context *cctx;
+	struct vg_sigma_regex regex; /* match NULL: regular expressions compiled here */
 	unsigned files_read;
 	struct vg_sigma_audit_needs needs;
 };

@@ -2,9 +2,10 @@
 /*
  * The test agent's parser sandbox: vigil-worker (agent/worker/main.c) built with VG_WORKER_TEST,
  * which misbehaves on purpose for documents of a few names (vigil-test-crash.ioc,
- * vigil-test-syscall.ioc, vigil-test-spin.ioc, vigil-test-memory.ioc), so that the tests can
- * show what the agent does when a hostile document takes the sandbox over.  The test agent
- * (test-agent.c) starts this one; vigild starts the product's, which has none of it.
+ * vigil-test-syscall.ioc, vigil-test-spin.ioc, vigil-test-memory.ioc) and regular expressions
+ * (vigil-test-regex-crash crashes it while matching, vigil-test-regex-refused is called broken),
+ * so that the tests can show what the agent does when hostile input takes the sandbox over.
+ * The test agent (test-agent.c) starts this one; vigild starts the product's, which has none.
  */
 #define VG_WORKER_TEST 1
 #include "worker/main.c"

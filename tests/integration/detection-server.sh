@@ -22,22 +22,7 @@ setup_link "$PORT"
 # A long delay for ordinary events: a detection must not wait for it.
 ctl settings set link.max_transfer_delay=600 >/dev/null
 
-# response RID: waits for the server to hold the response to RID and prints it (JSON).
-response() {
-	python3 - "$TEST_DIR/central-main/responses.jsonl" "$1" <<'PY'
-import json, os, sys, time
-end = time.time() + 60
-while time.time() < end:
-    if os.path.exists(sys.argv[1]):
-        for line in open(sys.argv[1]):
-            r = json.loads(line)
-            if r["request_id"] == sys.argv[2]:
-                print(json.dumps(r["response"]))
-                sys.exit(0)
-    time.sleep(0.2)
-sys.exit(1)
-PY
-}
+response() { central_response main "$1"; }
 jq_() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # push NAME CONTENT-FILE|null: queues update x-vigil:rules (null: delete x-vigil:rules, the
 # file's removal); prints the request id.

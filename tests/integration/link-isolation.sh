@@ -34,19 +34,7 @@ PY
 }
 # status_of_response RID: the OpenC2 status the server received for RID (waits up to 2 minutes).
 status_of_response() {
-	python3 - "$TEST_DIR/central-b/responses.jsonl" "$1" <<'PY'
-import json, os, sys, time
-end = time.monotonic() + 120
-while time.monotonic() < end:
-    if os.path.exists(sys.argv[1]):
-        for line in open(sys.argv[1]):
-            r = json.loads(line)
-            if r["request_id"] == sys.argv[2]:
-                print(r["response"]["status"])
-                sys.exit(0)
-    time.sleep(0.2)
-print("none")
-PY
+	central_response b "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])' 2>/dev/null || echo none
 }
 
 ok "the link is connected" wait_for 60 bash -c "[ \"\$(link_field state)\" = connected ]"

@@ -114,6 +114,24 @@ print(json.load(urllib.request.urlopen(req, timeout=60))["request_id"])
 PY
 }
 
+# central_response NAME RID: waits (up to two minutes) for the server NAME to hold the agent's
+# response to the command RID and prints it (JSON); fails when none came.
+central_response() {
+	python3 - "$TEST_DIR/central-$1/responses.jsonl" "$2" <<'PY'
+import json, os, sys, time
+end = time.monotonic() + 120
+while time.monotonic() < end:
+    if os.path.exists(sys.argv[1]):
+        for line in open(sys.argv[1]):
+            r = json.loads(line)
+            if r["request_id"] == sys.argv[2]:
+                print(json.dumps(r["response"]))
+                sys.exit(0)
+    time.sleep(0.2)
+sys.exit(1)
+PY
+}
+
 # central_stat ADMIN-PORT KEY: one counter of the server's /stats.
 central_stat() {
 	python3 -c "import json,urllib.request; print(json.load(urllib.request.urlopen('http://127.0.0.1:$1/stats', timeout=5))['$2'])"

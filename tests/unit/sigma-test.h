@@ -41,21 +41,30 @@ static inline json_t *sigma_json(const char *text)
 	return j;
 }
 
-/* A compiled set of the rules in yaml (name test.yml); the limits may be NULL. */
-static inline struct vg_sigma_set *sigma_set_lim(const char *yaml, const struct vg_sigma_limits *lim)
+/* A compiled set of the rules in yaml (name test.yml); the limits may be NULL, and regex (NULL:
+ * PCRE2 here) evaluates the regular expressions. */
+static inline struct vg_sigma_set *sigma_set_regex(const char *yaml, const struct vg_sigma_limits *lim,
+						   const struct vg_sigma_regex *regex)
 {
 	struct vg_sigma_set *set = NULL;
 	struct vg_error err;
 
 	vg_error_clear(&err);
-	if (vg_sigma_set_new(lim, &set) < 0)
+	if (vg_sigma_set_new(lim, &set) < 0 || vg_sigma_set_regex(set, regex) < 0) {
+		vg_sigma_set_free(set);
 		return NULL;
+	}
 	vg_sigma_set_add_memory(set, yaml, strlen(yaml), "test.yml", &err);
 	if (vg_sigma_set_compile(set, &err) < 0) {
 		vg_sigma_set_free(set);
 		return NULL;
 	}
 	return set;
+}
+
+static inline struct vg_sigma_set *sigma_set_lim(const char *yaml, const struct vg_sigma_limits *lim)
+{
+	return sigma_set_regex(yaml, lim, NULL);
 }
 
 static inline struct vg_sigma_set *sigma_set(const char *yaml)

@@ -126,6 +126,34 @@ int vg_sigma_set_disable(struct vg_sigma_set *set, const char *id_or_name);
  * buffer in messages.  vg_sigma_set_add_dir() reads the regular files ending in .yml or .yaml
  * under dir (recursively, in name order, symbolic links not followed).
  */
+/*
+ * Regular expressions evaluated elsewhere (the agent's parser sandbox) instead of by PCRE2 in
+ * this process.  match() tests value (len bytes, NUL allowed) against pattern (plen bytes, PCRE2
+ * syntax, UTF with invalid sequences allowed, plus the PCRE2 options in flags: only
+ * PCRE2_CASELESS, PCRE2_MULTILINE and PCRE2_DOTALL, from the i, m and s modifiers) within the
+ * PCRE2 match and depth limits; it returns 1 (match), 0 (no match) or a negative code when it
+ * could not tell (a limit, the evaluator unavailable): the test is then false, and counted in
+ * the matcher's regex_limits.  Called with value NULL while a rule is added, it only checks
+ * that the pattern compiles: 0, or -EINVAL when it does not (the rule is refused), another
+ * negative code when it cannot tell (the rule is refused too, saying so).  It is called from
+ * the thread adding rules and from each matcher's thread.  vg_sigma_regex_local() is such a
+ * function that runs PCRE2 here (data unused): what the sandbox itself calls.
+ */
+typedef int (*vg_sigma_regex_fn)(void *data, const char *pattern, size_t plen, uint32_t flags,
+				 uint32_t match_limit, uint32_t depth_limit, const char *value, size_t len);
+struct vg_sigma_regex {
+	vg_sigma_regex_fn match;
+	void *data;
+};
+
+int vg_sigma_regex_local(void *data, const char *pattern, size_t plen, uint32_t flags, uint32_t match_limit,
+			 uint32_t depth_limit, const char *value, size_t len);
+
+/* The rules added to the set from now on hand their regular expressions to regex (copied; its
+ * data must outlive the set), none compiled here; NULL: compiled and run here again.  Returns 0,
+ * or -EINVAL once the set is compiled. */
+int vg_sigma_set_regex(struct vg_sigma_set *set, const struct vg_sigma_regex *regex);
+
 int vg_sigma_set_add_file(struct vg_sigma_set *set, const char *path, struct vg_error *err);
 int vg_sigma_set_add_memory(struct vg_sigma_set *set, const char *data, size_t len, const char *name,
 			    struct vg_error *err);
