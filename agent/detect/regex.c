@@ -21,12 +21,14 @@
 #include "scan/check.h"
 
 #define SLOTS 4096              /* answers remembered */
+#define WAYS 4                  /* slots a key may take: the least recently used one goes */
 #define KEY_MAX 512             /* pattern and value longer together are not remembered */
 #define CPU_SECONDS_MAX 2       /* per request, below agent.sandbox_cpu_seconds when that is more */
 #define MARGIN_MS 1000
 
 struct slot {
 	uint64_t hash;
+	uint64_t used;          /* the table's clock when last found or set */
 	char *key;              /* NULL: empty */
 	uint32_t len;
 	enum vg_ioc_truth truth;
@@ -40,6 +42,7 @@ struct vg_det_regex {
 	struct vg_ioc_regex ioc;
 	pthread_mutex_t lock;   /* the table and the counters */
 	struct slot slots[SLOTS];
+	uint64_t clock;
 	uint64_t round_trips, hits, unknown;
 };
 
@@ -65,19 +68,34 @@ static uint64_t fnv1a(const char *p, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	/* FNV's low bits, which pick the set, depend only on the bytes' low bits: mixed down. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return h;
+}
+
+/* The WAYS slots where the key of hash h may be. */
+static struct slot *ways_of(struct vg_det_regex *rx, uint64_t h)
+{
+	return &rx->slots[(h % (SLOTS / WAYS)) * WAYS];
 }
 
 static bool lookup(struct vg_det_regex *rx, const char *key, size_t len, uint64_t h, enum vg_ioc_truth *truth)
 {
-	struct slot *s = &rx->slots[h % SLOTS];
-	bool found;
+	struct slot *w = ways_of(rx, h);
+	bool found = false;
 
 	pthread_mutex_lock(&rx->lock);
-	found = s->key && s->hash == h && s->len == len && memcmp(s->key, key, len) == 0;
-	if (found) {
-		*truth = s->truth;
-		rx->hits++;
+	for (size_t i = 0; i < WAYS && !found; i++) {
+		struct slot *s = &w[i];
+
+		if (s->key && s->hash == h && s->len == len && memcmp(s->key, key, len) == 0) {
+			*truth = s->truth;
+			s->used = ++rx->clock;
+			rx->hits++;
+			found = true;
+		}
 	}
 	pthread_mutex_unlock(&rx->lock);
 	return found;
@@ -85,15 +103,18 @@ static bool lookup(struct vg_det_regex *rx, const char *key, size_t len, uint64_
 
 static void remember(struct vg_det_regex *rx, const char *key, size_t len, uint64_t h, enum vg_ioc_truth truth)
 {
-	struct slot *s = &rx->slots[h % SLOTS];
+	struct slot *w = ways_of(rx, h), *s = w;
 	char *copy = malloc(len);
 
 	if (!copy)
 		return;
 	memcpy(copy, key, len);
 	pthread_mutex_lock(&rx->lock);
+	for (size_t i = 1; i < WAYS && s->key; i++)
+		if (!w[i].key || w[i].used < s->used)
+			s = &w[i];
 	free(s->key);
-	*s = (struct slot){ .hash = h, .key = copy, .len = (uint32_t)len, .truth = truth };
+	*s = (struct slot){ .hash = h, .used = ++rx->clock, .key = copy, .len = (uint32_t)len, .truth = truth };
 	pthread_mutex_unlock(&rx->lock);
 }
 
