@@ -49,6 +49,7 @@ struct vg_sandbox {
 	unsigned in_a_row;          /* deaths since the last answer */
 	uint64_t last_death_ms;
 	atomic_bool stopping;
+	bool impatient;             /* a call during the backoff fails at once instead of waiting */
 	/* Read by the status on the loop while a call may be under way: never held long.  The
 	 * pid is set and cleared (reaped) under it, so that a kill never hits a reused pid. */
 	pthread_mutex_t state_lock;
@@ -321,12 +322,20 @@ static int call_locked(struct vg_sandbox *sb, const struct vg_sandbox_limits *li
 			uint64_t until = sb->last_death_ms + (backoff < BACKOFF_MAX_MS ? backoff : BACKOFF_MAX_MS);
 			uint64_t now = vg_now_ms();
 
+			if (until > now && sb->impatient) {
+				char ms[24];
+
+				snprintf(ms, sizeof(ms), "%llu", (unsigned long long)(until - now));
+				return vg_error_set(err, -EAGAIN, N_("the parser sandbox keeps dying: it starts again in %s ms"), ms);
+			}
 			if (until > now) {
 				struct timespec ts = { (time_t)((until - now) / 1000), (long)((until - now) % 1000) * 1000000 };
 
 				while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 					;
 			}
+			if (atomic_load(&sb->stopping))
+				return vg_error_set(err, -ECANCELED, N_("the agent is stopping"));
 		}
 		if ((r = start(sb, lim, err)) < 0)
 			return r;
@@ -399,6 +408,11 @@ int vg_sandbox_call(struct vg_sandbox *sb, const struct vg_sandbox_limits *limit
 	r = call_locked(sb, limits, header, payload, len, reply, err);
 	pthread_mutex_unlock(&sb->lock);
 	return r;
+}
+
+void vg_sandbox_set_impatient(struct vg_sandbox *sb)
+{
+	sb->impatient = true;
 }
 
 json_t *vg_sandbox_status(struct vg_sandbox *sb)

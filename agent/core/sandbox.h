@@ -45,6 +45,10 @@ void vg_sandbox_free(struct vg_sandbox *sb);
 int vg_sandbox_call(struct vg_sandbox *sb, const struct vg_sandbox_limits *limits, json_t *header,
 		    const void *payload, size_t len, json_t **reply, struct vg_error *err);
 
+/* From now on a call while the worker keeps dying fails at once with -EAGAIN instead of
+ * waiting for the backoff (up to 8 s): for a caller that must not be held, the detection. */
+void vg_sandbox_set_impatient(struct vg_sandbox *sb);
+
 /* Its section of the status: pid (0 when not running), uid, starts, deaths, last death. */
 json_t *vg_sandbox_status(struct vg_sandbox *sb);
 

@@ -49,8 +49,6 @@ struct vg_det_watch {
 	int64_t armed_ms;
 };
 
-/* What the enrichment thread evaluates: compiled rules and armed documents.  Read-only once
- * published; freed when the last reference goes. */
 /* The regular expressions of the server's Sigma rules and of the armed OpenIOC documents,
  * compiled and matched in a sandbox of the detection's own (regex.c).  Counted references: the
  * rule sets and the jobs that load them hold one. */
@@ -66,6 +64,8 @@ const struct vg_ioc_regex *vg_det_regex_ioc(const struct vg_det_regex *rx);
 /* Its worker (pid, starts, deaths, last death), round trips, answers remembered, unknown. */
 json_t *vg_det_regex_status(struct vg_det_regex *rx);
 
+/* What the enrichment thread evaluates: compiled rules and armed documents.  Read-only once
+ * published; freed when the last reference goes. */
 struct vg_det_rules {
 	atomic_int refs;
 	struct vg_det_regex *regex;     /* evaluates the server's and the documents' expressions */

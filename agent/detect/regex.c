@@ -8,7 +8,8 @@
  * item for OpenIOC.  The answers are remembered in a bounded table keyed by the pattern, its
  * options and the value, so that a command line or a path seen again costs no round trip.  A
  * worker that cannot answer makes the test false, counted, and never holds the events long:
- * its answer must come within twice its CPU time plus one second, or it is killed.
+ * its answer must come within twice its CPU time plus one second, or it is killed, and while
+ * it keeps dying the requests fail at once rather than wait for its backoff.
  */
 #include "config.h"
 
@@ -190,13 +191,17 @@ static int ioc_match(void *data, const char *pattern, size_t plen, bool preserve
 	if (!header)
 		goto out;
 	r = vg_sandbox_regex_call(rx->sb, &rx->limits, header, ask, ask_lens, nask, got);
-	counted(rx, 1, r < 0 ? nask : 0);
-	if (r < 0)
+	if (r < 0) {
+		counted(rx, 1, nask);
 		goto out;
+	}
+	counted(rx, 1, 0);
 	for (size_t k = 0; k < nask; k++) {
 		size_t i = at[k], klen = make_key(key, 'i', preserve_case, pattern, plen, values[i], lens[i]);
 
 		out[i] = got[k];
+		if (got[k] == VG_IOC_UNKNOWN)
+			counted(rx, 0, 1);
 		if (klen)
 			remember(rx, key, klen, fnv1a(key, klen), got[k]);
 	}
@@ -222,6 +227,8 @@ int vg_det_regex_new(struct vg_agent *agent, struct vg_det_regex **out, struct v
 		return r;
 	}
 	atomic_init(&rx->refs, 1);
+	vg_sandbox_set_impatient(rx->sb);
+	/* Taken when the detection starts: a change of the settings applies at the next start. */
 	vg_agent_sandbox_limits(agent, &rx->limits);
 	if (rx->limits.cpu_seconds > CPU_SECONDS_MAX)
 		rx->limits.cpu_seconds = CPU_SECONDS_MAX;

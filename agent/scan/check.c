@@ -205,6 +205,17 @@ static unsigned char *regex_payload(const char *const *values, const size_t *len
 	return p;
 }
 
+/* What the worker's error says: only "does not compile" refuses the pattern; out of memory, a
+ * request it calls malformed or anything else is the sandbox's failure, not the pattern's. */
+static int worker_error(const json_t *error)
+{
+	const char *msg = json_string_value(json_object_get(error, "message"));
+
+	if (msg && strcmp(msg, "the regular expression does not compile") == 0)
+		return -EINVAL;
+	return msg && strcmp(msg, "out of memory") == 0 ? -ENOMEM : -EPROTO;
+}
+
 int vg_sandbox_regex_call(struct vg_sandbox *sb, const struct vg_sandbox_limits *limits, json_t *header,
 			  const char *const *values, const size_t *lens, size_t n, enum vg_ioc_truth *out)
 {
@@ -223,7 +234,7 @@ int vg_sandbox_regex_call(struct vg_sandbox *sb, const struct vg_sandbox_limits 
 	/* One character a value, nothing else: the worker's answer is believed no further. */
 	results = json_string_value(json_object_get(reply, "results"));
 	if (!results || strlen(results) != n || strspn(results, "10?") != n) {
-		r = json_is_object(json_object_get(reply, "error")) ? -EINVAL : -EPROTO;
+		r = worker_error(json_object_get(reply, "error"));
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)

@@ -35,7 +35,8 @@ struct vg_scan_regex {
 
 /* The round trip of a regex.match request (header: its JSON, without the values) with the values
  * as its payload; the answer checked as above.  Returns 0, -EINVAL when the worker says the
- * pattern does not compile, or another negative code (then out is not filled). */
+ * pattern does not compile, or another negative code (the worker out of memory, dead, lying...;
+ * then out is not filled). */
 int vg_sandbox_regex_call(struct vg_sandbox *sb, const struct vg_sandbox_limits *limits, json_t *header,
 			  const char *const *values, const size_t *lens, size_t n, enum vg_ioc_truth *out);
 

@@ -364,7 +364,8 @@ static json_t *regex_error(int code, const char *msgid)
 static int sigma_match(const char *pattern, size_t plen, uint32_t flags, uint32_t ml, uint32_t dl,
 		       const char *const *values, const size_t *lens, size_t n, enum vg_ioc_truth *out)
 {
-	/* With values, their first match says whether it compiles: no second compilation. */
+	/* With values, matching them says whether it compiles (the detection sends one at a time:
+	 * one compilation a request). */
 	int r = n ? 0 : vg_sigma_regex_local(NULL, pattern, plen, flags, ml, dl, NULL, 0);
 
 	for (size_t i = 0; i < n && r == 0; i++) {

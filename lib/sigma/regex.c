@@ -44,8 +44,12 @@ int vg_sigma_regex_local(void *data, const char *pattern, size_t plen, uint32_t 
 		r = -ENOMEM;
 		goto out;
 	}
+	/* Interpreted (the sandbox may make no memory executable), where the matcher runs PCRE2's
+	 * JIT, which ignores the depth limit: raised to the match limit, so that a group repeated
+	 * over a long value matches as it does there, the heap limit bounding memory as the JIT
+	 * stack does. */
 	pcre2_set_match_limit(mctx, match_limit);
-	pcre2_set_depth_limit(mctx, depth_limit);
+	pcre2_set_depth_limit(mctx, depth_limit > match_limit ? depth_limit : match_limit);
 	pcre2_set_heap_limit(mctx, 16384);   /* KiB, as the matcher */
 	code = pcre2_match(re, (PCRE2_SPTR)value, len, 0, 0, md, mctx);
 	r = code >= 0 ? 1 : code == PCRE2_ERROR_NOMATCH ? 0 : -ERANGE;

@@ -94,6 +94,27 @@ static void same_answers(void **state)
 	assert_true(hits > 0 && hits < sizeof(cases) / sizeof(cases[0]));
 }
 
+/* A group repeated over a long value: PCRE2's JIT (the matcher) ignores the depth limit, the
+ * interpreter (the sandbox) would stop at it. */
+static void long_values(void **state)
+{
+	const char *rule = PC("    sel:\n        CommandLine|re: '^(?:\\w|-)+='\n    condition: sel\n");
+	char value[700], event[900];
+	struct calls c = { 0 };
+	struct vg_sigma_set *here = sigma_set(rule), *there = external_set(rule, &c);
+
+	(void)state;
+	memset(value, 'a', 600);
+	memcpy(value + 600, "=b", 3);
+	snprintf(event, sizeof(event), P("%s"), value);
+	assert_non_null(here);
+	assert_non_null(there);
+	assert_int_equal(sigma_count(here, event), 1);
+	assert_int_equal(sigma_count(there, event), 1);
+	vg_sigma_set_free(here);
+	vg_sigma_set_free(there);
+}
+
 static void options_handed_over(void **state)
 {
 	struct calls c = { 0 };
@@ -172,6 +193,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(same_answers),
+		cmocka_unit_test(long_values),
 		cmocka_unit_test(options_handed_over),
 		cmocka_unit_test(failures),
 		cmocka_unit_test(local),

@@ -119,14 +119,6 @@ int vg_sigma_set_placeholder(struct vg_sigma_set *set, const char *name, const c
 int vg_sigma_set_disable(struct vg_sigma_set *set, const char *id_or_name);
 
 /*
- * Adding rules: each returns the number of rules accepted from the input (>= 0), or a negative
- * code when the input itself could not be read (-ENOENT, -EACCES, -EFBIG, -EINVAL for a
- * directory given as a file...) with err filled; every refused rule, and an input that could
- * not be read, is recorded as a reject.  -ENOMEM leaves the set usable.  name names a memory
- * buffer in messages.  vg_sigma_set_add_dir() reads the regular files ending in .yml or .yaml
- * under dir (recursively, in name order, symbolic links not followed).
- */
-/*
  * Regular expressions evaluated elsewhere (the agent's parser sandbox) instead of by PCRE2 in
  * this process.  match() tests value (len bytes, NUL allowed) against pattern (plen bytes, PCRE2
  * syntax, UTF with invalid sequences allowed, plus the PCRE2 options in flags: only
@@ -154,6 +146,14 @@ int vg_sigma_regex_local(void *data, const char *pattern, size_t plen, uint32_t 
  * or -EINVAL once the set is compiled. */
 int vg_sigma_set_regex(struct vg_sigma_set *set, const struct vg_sigma_regex *regex);
 
+/*
+ * Adding rules: each returns the number of rules accepted from the input (>= 0), or a negative
+ * code when the input itself could not be read (-ENOENT, -EACCES, -EFBIG, -EINVAL for a
+ * directory given as a file...) with err filled; every refused rule, and an input that could
+ * not be read, is recorded as a reject.  -ENOMEM leaves the set usable.  name names a memory
+ * buffer in messages.  vg_sigma_set_add_dir() reads the regular files ending in .yml or .yaml
+ * under dir (recursively, in name order, symbolic links not followed).
+ */
 int vg_sigma_set_add_file(struct vg_sigma_set *set, const char *path, struct vg_error *err);
 int vg_sigma_set_add_memory(struct vg_sigma_set *set, const char *data, size_t len, const char *name,
 			    struct vg_error *err);
