@@ -84,6 +84,8 @@ extern const struct vg_int_setting VG_S_AGENT_SANDBOX_CPU_SECONDS[1];
 struct vg_sandbox_limits;
 /* The parser sandbox's limits from the settings (read on the loop, handed to the job). */
 void vg_agent_sandbox_limits(struct vg_agent *agent, struct vg_sandbox_limits *limits);
+/* "jemalloc" or "libc": the allocator vigild was linked with (allocator.c). */
+const char *vg_agent_allocator(void);
 
 struct vg_agent {
 	struct vg_agent_config cfg;

@@ -81,6 +81,7 @@ int vg_cmd_status(struct vg_agent *agent, struct vg_ctl_request *req, json_t **r
 	if (*result) {
 		vg_ctl_set_time(*result, "started", (int64_t)agent->started_at * 1000);
 		json_object_set_new(*result, "enrolment", vg_enrol_status(agent));
+		json_object_set_new(*result, "allocator", json_string(vg_agent_allocator()));
 	}
 	return 0;
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The real vigild driven by the real vigilctl: status, settings round trip, scripts, exit codes, help.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
-plan 29
+plan 30
 
 ok "vigild --version" bash -c '"$VIGILD" --version | grep -q "^vigild [0-9]"'
 for opt in --foreground --config --state-dir --socket --pid-file --log-level --check-config --help --version; do
@@ -21,6 +21,12 @@ ok "status: exit 0 and the version" bash -c '[[ "$1" == *"Vigil agent "* && "$1"
 ok "status --json is JSON with pid and sections" bash -c \
 	'ctl() { "$VIGILCTL" --socket "$SOCKET" "$@"; }; ctl --json status | python3 -c "import json,sys; d=json.load(sys.stdin); assert d[\"pid\"] > 1 and \"link\" in d[\"sections\"] and len(d[\"agent_id\"]) == 36"'
 
+# The allocator it says it runs is the one it was built with, and the one its process maps.
+if grep -q '^#define HAVE_JEMALLOC 1' "$VIGIL_TOP_BUILDDIR/config.h"; then want=jemalloc; else want=libc; fi
+allocator=$(ctl --json status | python3 -c 'import json,sys; print(json.load(sys.stdin)["allocator"])')
+mapped=libc
+grep -q 'libjemalloc' "/proc/$AGENT_PID/maps" && mapped=jemalloc
+ok "status names the allocator it was built with ($want)" test "$allocator/$mapped" = "$want/$want"
 # An idle agent sleeps: under a tenth of a second of CPU in two seconds.  Its start-up work
 # comes first: the index of the package files delete refuses (a worker builds it once, a
 # quarter of a second of CPU with a cold cache) must be done before the agent is idle.
