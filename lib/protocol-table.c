@@ -286,7 +286,7 @@ const struct vg_proto_command vg_cmd_table[VG_CMD_COUNT] = {
 		"{protocol, version, uid, access}", NULL },
 	[VG_CMD_STATUS] = { VG_CMD_STATUS, "status", VG_ACCESS_READ, 1, 0, NULL,
 		"The agent's state, one section per subsystem",
-		"{version, agent_id, hostname, pid, started, started_ms, uptime_ms, uptime (seconds, for version-2 clients), state_dir, socket, database, control, enrolment{available, directory, files[{name, state, digest}], problems[error], read, read_ms, readings}, sections{...}}", NULL },
+		"{version, agent_id, hostname, pid, started, started_ms, uptime_ms, uptime (seconds, for version-2 clients), state_dir, socket, database, allocator (\"jemalloc\" or \"libc\": what vigild was linked with), control, enrolment{available, directory, files[{name, state, digest}], problems[error], read, read_ms, readings}, sections{...}}", NULL },
 	[VG_CMD_SETTINGS_SHOW] = { VG_CMD_SETTINGS_SHOW, "settings.show", VG_ACCESS_READ, 1, 0, NULL,
 		"Every setting, or one",
 		"array of {key, type, value, default, changed, source (\"default\", \"vigilctl\", \"command line\" or \"file NAME:LINE\"), help, min?, max?, unit?}", args_settings_show },
