@@ -260,8 +260,8 @@ int vg_spool_ack_seqs(struct vg_spool *spool, const uint64_t *seqs, size_t n, st
 	return ack(spool, seqs, n, 0, 0, err);
 }
 
-/* Deletes rows chosen by sql (bound to param); adds the unacknowledged ones to *dropped. */
-/* Deletes the events of where (?1 and ?2 bound to param and param2), keeping the counters. */
+/* Deletes the events of where (?1 and ?2 bound to param and param2), keeping the counters;
+ * adds the unacknowledged ones to *dropped. */
 static int delete_where(struct vg_spool *spool, const char *where, sqlite3_int64 param, sqlite3_int64 param2,
 			uint64_t *dropped)
 {

@@ -37,8 +37,7 @@ struct slot {
 
 struct vg_det_regex {
 	atomic_int refs;
-	struct vg_sandbox *sb;
-	struct vg_sandbox_limits limits;
+	struct vg_scan_regex scan;    /* the worker and its limits, as a scan's regex.match has them */
 	struct vg_sigma_regex sigma;
 	struct vg_ioc_regex ioc;
 	pthread_mutex_t lock;   /* the table and the counters */
@@ -119,6 +118,12 @@ static void remember(struct vg_det_regex *rx, const char *key, size_t len, uint6
 	pthread_mutex_unlock(&rx->lock);
 }
 
+/* A vg_sigma_regex_fn's answer for a truth. */
+static int truth_result(enum vg_ioc_truth truth)
+{
+	return truth == VG_IOC_TRUE ? 1 : truth == VG_IOC_FALSE ? 0 : -ERANGE;
+}
+
 static void counted(struct vg_det_regex *rx, uint64_t trips, uint64_t unknown)
 {
 	pthread_mutex_lock(&rx->lock);
@@ -140,21 +145,21 @@ static int sigma_match(void *data, const char *pattern, size_t plen, uint32_t fl
 	int r;
 
 	if (klen && lookup(rx, key, klen, h, &truth))
-		return truth == VG_IOC_TRUE ? 1 : truth == VG_IOC_FALSE ? 0 : -ERANGE;
+		return truth_result(truth);
 	header = json_pack("{s:s, s:s, s:s%, s:I, s:I, s:I, s:I}", "op", "regex.match", "dialect", "sigma", "pattern",
 			   pattern, plen, "flags", (json_int_t)flags, "match_limit", (json_int_t)match_limit,
 			   "depth_limit", (json_int_t)depth_limit, "count", (json_int_t)(value ? 1 : 0));
 	if (!header)
 		return -ENOMEM;
 	/* Without a value: only whether it compiles (a rule being added). */
-	r = vg_sandbox_regex_call(rx->sb, &rx->limits, header, &value, &len, value ? 1 : 0, &truth);
+	r = vg_sandbox_regex_call(rx->scan.sandbox, &rx->scan.limits, header, &value, &len, value ? 1 : 0, &truth);
 	json_decref(header);
 	counted(rx, 1, value && (r < 0 || truth == VG_IOC_UNKNOWN));
 	if (!value || r < 0)
 		return r;
 	if (klen)
 		remember(rx, key, klen, h, truth);
-	return truth == VG_IOC_TRUE ? 1 : truth == VG_IOC_FALSE ? 0 : -ERANGE;
+	return truth_result(truth);
 }
 
 /* A vg_ioc_regex_fn: the values not remembered go in one request. */
@@ -166,7 +171,6 @@ static int ioc_match(void *data, const char *pattern, size_t plen, bool preserve
 	const char **ask = calloc(n ? n : 1, sizeof(*ask));
 	size_t *ask_lens = calloc(n ? n : 1, sizeof(*ask_lens)), *at = calloc(n ? n : 1, sizeof(*at)), nask = 0;
 	enum vg_ioc_truth *got = calloc(n ? n : 1, sizeof(*got));
-	json_t *header = NULL;
 	char key[KEY_MAX];
 	int r = -ENOMEM;
 
@@ -185,12 +189,8 @@ static int ioc_match(void *data, const char *pattern, size_t plen, bool preserve
 		r = 0;
 		goto out;
 	}
-	header = json_pack("{s:s, s:s%, s:b, s:I, s:I, s:I}", "op", "regex.match", "pattern", pattern, plen,
-			   "preserve_case", preserve_case, "match_limit", (json_int_t)match_limit, "depth_limit",
-			   (json_int_t)depth_limit, "count", (json_int_t)nask);
-	if (!header)
-		goto out;
-	r = vg_sandbox_regex_call(rx->sb, &rx->limits, header, ask, ask_lens, nask, got);
+	r = vg_scan_regex_sandboxed(&rx->scan, pattern, plen, preserve_case, match_limit, depth_limit, ask, ask_lens,
+				    nask, got);
 	if (r < 0) {
 		counted(rx, 1, nask);
 		goto out;
@@ -206,7 +206,6 @@ static int ioc_match(void *data, const char *pattern, size_t plen, bool preserve
 			remember(rx, key, klen, fnv1a(key, klen), got[k]);
 	}
 out:
-	json_decref(header);
 	free(ask);
 	free(ask_lens);
 	free(at);
@@ -222,17 +221,17 @@ int vg_det_regex_new(struct vg_agent *agent, struct vg_det_regex **out, struct v
 	*out = NULL;
 	if (!rx)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
-	if ((r = vg_sandbox_new(agent->sandbox_worker, &rx->sb, err)) < 0) {
+	if ((r = vg_sandbox_new(agent->sandbox_worker, &rx->scan.sandbox, err)) < 0) {
 		free(rx);
 		return r;
 	}
 	atomic_init(&rx->refs, 1);
-	vg_sandbox_set_impatient(rx->sb);
+	vg_sandbox_set_impatient(rx->scan.sandbox);
 	/* Taken when the detection starts: a change of the settings applies at the next start. */
-	vg_agent_sandbox_limits(agent, &rx->limits);
-	if (rx->limits.cpu_seconds > CPU_SECONDS_MAX)
-		rx->limits.cpu_seconds = CPU_SECONDS_MAX;
-	rx->limits.margin_ms = MARGIN_MS;
+	vg_agent_sandbox_limits(agent, &rx->scan.limits);
+	if (rx->scan.limits.cpu_seconds > CPU_SECONDS_MAX)
+		rx->scan.limits.cpu_seconds = CPU_SECONDS_MAX;
+	rx->scan.limits.margin_ms = MARGIN_MS;
 	rx->sigma = (struct vg_sigma_regex){ .match = sigma_match, .data = rx };
 	rx->ioc = (struct vg_ioc_regex){ .match = ioc_match, .data = rx };
 	pthread_mutex_init(&rx->lock, NULL);
@@ -251,7 +250,7 @@ void vg_det_regex_unref(struct vg_det_regex *rx)
 {
 	if (!rx || atomic_fetch_sub(&rx->refs, 1) != 1)
 		return;
-	vg_sandbox_free(rx->sb);
+	vg_sandbox_free(rx->scan.sandbox);
 	for (size_t i = 0; i < SLOTS; i++)
 		free(rx->slots[i].key);
 	pthread_mutex_destroy(&rx->lock);
@@ -261,7 +260,7 @@ void vg_det_regex_unref(struct vg_det_regex *rx)
 void vg_det_regex_shutdown(struct vg_det_regex *rx)
 {
 	if (rx)
-		vg_sandbox_shutdown(rx->sb);
+		vg_sandbox_shutdown(rx->scan.sandbox);
 }
 
 const struct vg_sigma_regex *vg_det_regex_sigma(const struct vg_det_regex *rx)
@@ -276,7 +275,7 @@ const struct vg_ioc_regex *vg_det_regex_ioc(const struct vg_det_regex *rx)
 
 json_t *vg_det_regex_status(struct vg_det_regex *rx)
 {
-	json_t *o = vg_sandbox_status(rx->sb);
+	json_t *o = vg_sandbox_status(rx->scan.sandbox);
 
 	pthread_mutex_lock(&rx->lock);
 	json_object_set_new(o, "round_trips", json_integer((json_int_t)rx->round_trips));
