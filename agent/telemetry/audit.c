@@ -66,6 +66,7 @@ struct vg_tel_audit {
 	bool thread_started;
 	atomic_bool stop;
 	atomic_uint_fast64_t reads;  /* times the reader woke and read the socket */
+	bool pace;                   /* the socket holds what comes in a pause (PACE_MS) */
 	struct vg_audit_parser *parser;
 };
 
@@ -512,7 +513,8 @@ int vg_tel_audit_set_watches(struct vg_tel_audit *a, const char *paths)
  * (RCVBUF_BYTES) for PACE_MS before it reads again: launches on a busy host then cost a
  * wake-up of the reader, the enrichment and the loop per batch, not per record, as the eBPF
  * programs wake theirs (a wake-up is most of what an event costs on a virtual machine).  A
- * host that sends more than this many records per pause is read without pausing. */
+ * host that sends more than this many records per pause, or overflows the socket, is read
+ * without pausing; so is a socket that did not get its size. */
 #define PACE_RECORDS 2048
 #define PACE_MS 50
 
@@ -567,17 +569,20 @@ static void *reader_main(void *data)
 				}
 			}
 		}
-		if (n < 0 && errno == ENOBUFS)
+		if (n < 0 && errno == ENOBUFS) {
 			vg_audit_parser_overrun(a->parser);
+			drained = PACE_RECORDS; /* the socket overflowed: no pause */
+		}
 		/* libauparse's feed does not end an event at its EOE record, only when a record of
 		 * another event comes or at aging: aging now, with the socket drained, ends the events
 		 * whose EOE came (and hands them over), instead of letting the last event of a quiet
 		 * moment wait for the host's next system call. */
 		vg_audit_parser_age(a->parser);
-		if (drained < PACE_RECORDS && !atomic_load(&a->stop)) {
+		if (a->pace && drained < PACE_RECORDS && !atomic_load(&a->stop)) {
 			struct timespec pause = { 0, PACE_MS * 1000000L };
 
-			nanosleep(&pause, NULL);
+			while (nanosleep(&pause, &pause) < 0 && errno == EINTR && !atomic_load(&a->stop))
+				;
 		}
 	}
 	vg_audit_parser_flush(a->parser);
@@ -607,6 +612,7 @@ int vg_tel_audit_start(struct vg_tel_audit **out, struct vg_telemetry *tel, bool
 	struct vg_tel_audit *a = calloc(1, sizeof(*a));
 	struct audit_status st;
 	int r, rcvbuf = RCVBUF_BYTES;
+	socklen_t rcvbuf_len = sizeof(rcvbuf);
 
 	if (!a)
 		return vg_error_set(err, -ENOMEM, N_("out of memory"));
@@ -667,6 +673,10 @@ int vg_tel_audit_start(struct vg_tel_audit **out, struct vg_telemetry *tel, bool
 	}
 	if (setsockopt(a->rd_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
 		setsockopt(a->rd_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* Records may wait in the socket only when it got its size (SO_RCVBUFFORCE needs
+	 * CAP_NET_ADMIN; the host's rmem_max caps SO_RCVBUF). */
+	a->pace = getsockopt(a->rd_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &rcvbuf_len) == 0 &&
+		  rcvbuf >= RCVBUF_BYTES;
 	if ((r = vg_audit_parser_new(&a->parser, tel)) < 0) {
 		r = vg_error_set(err, r, N_("out of memory"));
 		goto fail;
@@ -782,7 +792,7 @@ json_t *vg_tel_audit_status(struct vg_tel_audit *a)
 	for (size_t w = 0; w < a->nrwatch; w++)
 		if (a->rwatch_installed[w])
 			json_array_append_new(rules, json_pack("{s:s}", "read_watch", a->rwatch[w]));
-	return json_pack("{s:s, s:b, s:I, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:i, s:s, s:I, s:I}",
+	return json_pack("{s:s, s:b, s:I, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i, s:o, s:i, s:s, s:I, s:I}",
 			 "mode", a->mode == MODE_UNICAST ? "unicast" : "multicast",
 			 "immutable", a->immutable,
 			 "owner_pid", (json_int_t)a->status.pid,
@@ -794,6 +804,7 @@ json_t *vg_tel_audit_status(struct vg_tel_audit *a)
 			 "backlog_wait_time", (json_int_t)a->status.backlog_wait_time,
 			 "records", (json_int_t)ps.records,
 			 "reads", (json_int_t)atomic_load(&a->reads),
+			 "read_pause_ms", a->pace ? PACE_MS : 0,
 			 "rules", rules,
 			 "rule_restores", (int)a->rule_restores,
 			 "rule_error", a->rule_error,

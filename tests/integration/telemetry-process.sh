@@ -8,7 +8,7 @@
 # launches in batches.
 . "$VIGIL_TOP_SRCDIR/tests/integration/lib.sh"
 . "$VIGIL_TOP_SRCDIR/tests/integration/telemetry-lib.sh"
-if [ "$TEL_SENSOR" = audit ]; then plan 15; else plan 14; fi
+if [ "$TEL_SENSOR" = audit ]; then plan 16; else plan 14; fi
 
 MARK="vgproc-$$-$RANDOM"
 EXE="$TEST_DIR/$MARK-sh"
@@ -42,7 +42,9 @@ ok "its exit is stored with code 7" test -n "$exit_ev" -a "$(jget "${exit_ev:-{\
 # (agent/telemetry/audit.c): a burst costs it a read per batch, not per launch, whatever the
 # machine's speed.  Read once per launch, the 300 launches would take three hundred reads or more.
 if [ "$TEL_SENSOR" = audit ]; then
-	audit_reads() { ctl --json status | python3 -c "import json, sys; print(json.load(sys.stdin)['sections']['telemetry']['audit']['reads'])"; }
+	audit_status() { ctl --json status | python3 -c "import json, sys; print(json.load(sys.stdin)['sections']['telemetry']['audit']['$1'])"; }
+	audit_reads() { audit_status reads; }
+	ok "status shows the pause between reads" test "$(audit_status read_pause_ms)" = 50
 	t0=$(date +%s%N); r0=$(audit_reads)
 	for i in $(seq 300); do /bin/true "$MARK-burst-$i"; done
 	wait_event 60 "e['class_uid'] == 1007 and e['activity_id'] == 1 and '$MARK-burst-300' in e['unmapped']['argv']" "$MARK-burst-300" >/dev/null
