@@ -107,15 +107,18 @@ out=$(ctl ioc check "$TEST_DIR/dtd.ioc" 2>&1)
 ok "a DTD is refused with a clear message" grep -q "DTD" <<<"$out"
 ok "the agent is still there" ctl status
 
-# Ctrl-C cancels the scan in the agent: a hash scan of a big enough tree, interrupted.
+# Ctrl-C cancels the scan in the agent: a hash scan of a big enough tree, interrupted.  Sparse
+# files (no disk used), each under the scan's hashing limit: 20 GB to hash, which takes a
+# machine with SHA instructions on both cores seconds, so that the scan is still running when
+# the test has seen it run.
 BIG="$TEST_DIR/big"
 mkdir -p "$BIG"
-for i in $(seq 1 40); do head -c 50M /dev/zero >"$BIG/f$i"; done
+for i in $(seq 1 100); do truncate -s 190M "$BIG/f$i"; done
 ioc11 "$TEST_DIR/hash.ioc" hash-ioc AND "is|false|FileItem/Sha256sum|sha256|$SHA_TWO"
 "$VIGILCTL" --socket "$SOCKET" --json ioc scan "$TEST_DIR/hash.ioc" --path "$BIG" --no-processes --no-ports \
 	--no-system >"$TEST_DIR/s6.json" &
 CTL_PID=$!
-# Ctrl-C once the agent runs the scan (2 GB to hash: it runs for seconds, longer on a busy machine).
+# Ctrl-C once the agent runs the scan.
 scan_running() { ctl --json ioc results | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d and d[0]["state"]=="running" else 1)'; }
 wait_for 60 scan_running
 kill -INT "$CTL_PID"
